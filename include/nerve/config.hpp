@@ -1,0 +1,75 @@
+// nerve/config.hpp — the one place for build switches.
+//
+// A user may drop a `nerve_config.hpp` anywhere on the include path to set any of
+// the macros below before nerve sees them.
+#pragma once
+
+#if __has_include(<nerve_config.hpp>)
+#include <nerve_config.hpp>
+#endif
+
+// --- Assertion policy ---------------------------------------------------------
+// NERVE_ASSERT_MODE: 0 = off, 1 = call the user hook nerve_assert_failed(...),
+// 2 = standard assert(). Default: assert() in debug builds, off with NDEBUG.
+#ifndef NERVE_ASSERT_MODE
+#ifdef NDEBUG
+#define NERVE_ASSERT_MODE 0
+#else
+#define NERVE_ASSERT_MODE 2
+#endif
+#endif
+
+#if NERVE_ASSERT_MODE == 0
+#define NERVE_ASSERT(cond) ((void)0)
+#elif NERVE_ASSERT_MODE == 1
+// The user defines this function once in their program (it may log and reset the MCU).
+extern "C" void nerve_assert_failed(const char* expr, const char* file, int line);
+#define NERVE_ASSERT(cond) \
+    ((cond) ? (void)0 : ::nerve_assert_failed(#cond, __FILE__, __LINE__))
+#else
+#include <cassert>
+#define NERVE_ASSERT(cond) assert(cond)
+#endif
+
+// --- Exceptions and RTTI ----------------------------------------------------------
+// The core never throws; this only tells adapters (CLI, parsers on hosted targets)
+// whether they may.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define NERVE_HAS_EXCEPTIONS 1
+#else
+#define NERVE_HAS_EXCEPTIONS 0
+#endif
+
+// --- SIMD ---------------------------------------------------------------------------
+// xsimd is used only when it is on the include path, the target has a vector unit it
+// knows (SSE2/AVX/AVX-512 on x86, NEON on aarch64/armv7-a), and the user has not
+// defined NERVE_NO_SIMD. The scalar path is always compiled and tested, because
+// Cortex-M has no xsimd architecture.
+#ifndef NERVE_HAS_XSIMD
+#if !defined(NERVE_NO_SIMD) && __has_include(<xsimd/xsimd.hpp>) && \
+    (defined(__SSE2__) || defined(__aarch64__) || defined(__ARM_NEON))
+#define NERVE_HAS_XSIMD 1
+#else
+#define NERVE_HAS_XSIMD 0
+#endif
+#endif
+
+// --- Small compiler helpers ------------------------------------------------------------
+#if defined(__GNUC__) || defined(__clang__)
+#define NERVE_ALWAYS_INLINE inline __attribute__((always_inline))
+#define NERVE_RESTRICT __restrict__
+#define NERVE_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NERVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define NERVE_ALWAYS_INLINE inline
+#define NERVE_RESTRICT
+#define NERVE_LIKELY(x) (x)
+#define NERVE_UNLIKELY(x) (x)
+#endif
+
+namespace nerve {
+/// Library version, kept in step with the CMake project version.
+inline constexpr int version_major = 0;
+inline constexpr int version_minor = 1;
+inline constexpr int version_patch = 0;
+}  // namespace nerve

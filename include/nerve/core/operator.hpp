@@ -1,0 +1,85 @@
+// nerve/core/operator.hpp — the operator contract.
+//
+// An operator turns a stream of `input_type` into a stream of `output_type`:
+//  - simple shape:  `output_type operator()(input_type x)`, one output per input;
+//  - general shape: `template <class Emit> void push(const input_type& x, Emit&& emit)`,
+//    zero or more outputs per input, each handed to `emit` (by const reference when the
+//    output is a frame or spectrum owned by the operator).
+// Both shapes also have `reset()`. After construction nothing here allocates or throws.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include "../config.hpp"
+
+namespace nerve {
+
+/// Consumes any output; used to probe the general shape in concepts.
+struct discard_emit {
+    template <class T>
+    constexpr void operator()(const T&) const noexcept {}
+};
+
+template <class Op>
+concept has_operator_types = requires {
+    typename Op::input_type;
+    typename Op::output_type;
+};
+
+template <class Op>
+concept simple_operator = has_operator_types<Op> && requires(Op& op, const typename Op::input_type& x) {
+    { op(x) } -> std::convertible_to<typename Op::output_type>;
+    op.reset();
+};
+
+template <class Op>
+concept general_operator = has_operator_types<Op> && requires(Op& op, const typename Op::input_type& x) {
+    op.push(x, discard_emit{});
+    op.reset();
+};
+
+/// Anything usable as a pipeline stage.
+template <class Op>
+concept stream_operator = simple_operator<Op> || general_operator<Op>;
+
+/// An operator with a block fast path `process(span<const In>, span<Out>)`.
+template <class Op>
+concept block_operator = has_operator_types<Op> &&
+    requires(Op& op, std::span<const typename Op::input_type> in, std::span<typename Op::output_type> out) {
+        op.process(in, out);
+    };
+
+/// Pushes one input through either shape, calling `emit` for each output.
+template <stream_operator Op, class Emit>
+NERVE_ALWAYS_INLINE constexpr void push(Op& op, const typename Op::input_type& x, Emit&& emit) {
+    if constexpr (general_operator<Op>) {
+        op.push(x, std::forward<Emit>(emit));
+    } else {
+        emit(op(x));
+    }
+}
+
+/// Runs a simple (one-in, one-out) operator over a block: the operator's own block path
+/// when it has one, a plain loop otherwise. `out` must be at least as long as `in`.
+template <simple_operator Op>
+constexpr void process(Op& op, std::span<const typename Op::input_type> in,
+                       std::span<typename Op::output_type> out) {
+    NERVE_ASSERT(out.size() >= in.size());
+    if constexpr (block_operator<Op>) {
+        op.process(in, out.first(in.size()));
+    } else {
+        for (std::size_t i = 0; i < in.size(); ++i) out[i] = op(in[i]);
+    }
+}
+
+/// Runs any operator over a block of inputs, handing every output to `emit`.
+template <stream_operator Op, class Emit>
+constexpr void process(Op& op, std::span<const typename Op::input_type> in, Emit&& emit) {
+    for (const auto& x : in) nerve::push(op, x, emit);
+}
+
+}  // namespace nerve
