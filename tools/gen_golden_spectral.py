@@ -77,6 +77,53 @@ def test_signal(n, fs, seed):
     return x.astype(np.float32)
 
 
+FS = 1000.0
+SIG = test_signal(4096, FS, 7)          # the shared test input (float32)
+X64 = SIG.astype(np.float64)
+
+
+def gen_signal():
+    write("signal", scalar("fs", FS) + arr("x", SIG, "float"))
+
+
+# ---------------------------------------------------------------------------- rfft and welch
+def periodograms(x, n, hop, window, scaling, detrend=True):
+    w = ss.get_window(window, n)
+    out = []
+    for s in range(0, len(x) - n + 1, hop):
+        seg = x[s:s + n]
+        if detrend:
+            seg = seg - seg.mean()
+        X = np.fft.rfft(seg * w)
+        p = np.abs(X) ** 2 / (w.sum() ** 2 if scaling == "spectrum" else FS * (w ** 2).sum())
+        p[1:-1] *= 2
+        out.append(p)
+    return np.array(out)
+
+
+def gen_rfft_welch():
+    body = ""
+    frame = X64[:1024]
+    w = ss.get_window("hann", 1024)
+    X = np.fft.rfft(frame * w)
+    body += arr("rfft_hann_re", X.real) + arr("rfft_hann_im", X.imag)
+    f, p = ss.periodogram(frame, FS, window="hann", detrend=False, scaling="spectrum")
+    body += arr("rfft_hann_power", p)
+    f, p = ss.periodogram(frame, FS, window="hann", detrend="constant", scaling="density")
+    body += arr("rfft_hann_density_detrended", p)
+    for scaling in ("density", "spectrum"):
+        f, p = ss.welch(X64, FS, window="hann", nperseg=1024, noverlap=512, scaling=scaling)
+        body += arr(f"welch_hann_1024_512_{scaling}", p)
+        mx = periodograms(X64, 1024, 512, "hann", scaling).max(axis=0)
+        body += arr(f"welch_hann_1024_512_{scaling}_max", mx)
+    f, p = ss.welch(X64, FS, window=("kaiser", 8.6), nperseg=256, noverlap=192, scaling="density")
+    body += arr("welch_kaiser_256_64_density", p)
+    body += scalar("welch_segments_1024_512", (4096 - 1024) // 512 + 1)
+    write("welch", body)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     gen_windows()
+    gen_signal()
+    gen_rfft_welch()

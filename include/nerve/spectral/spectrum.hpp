@@ -1,0 +1,102 @@
+// nerve/spectral/spectrum.hpp — the one currency spectral operators exchange.
+//
+// `spectrum_view<T>` is what rfft, stft, welch, envelope and spectral_kurtosis emit and what
+// band_power, spectral_shape, dominant_peaks, bearing_defects and to_db consume. It points at
+// storage owned by the emitting operator (valid until that operator's next push) and carries
+// what a consumer needs to interpret the numbers: bin spacing in Hz, the quantity and the
+// window's ENBW. Its extent is dynamic, so feature operators do not depend on the FFT size.
+//
+// Scaling (one-sided; bins 1 .. N/2-1 are doubled, DC and Nyquist are not — as scipy does):
+//  - quantity::power    ("spectrum" scaling, V^2)    P[k] = c |X[k]|^2 / (sum w)^2
+//      a sine of amplitude A centred on bin k reads A^2 / 2 (its mean square) at k;
+//      the sum over bins of broadband noise reads variance * ENBW.
+//  - quantity::density  ("density" scaling, V^2/Hz) P[k] = c |X[k]|^2 / (fs sum w^2)
+//      the sum over bins times bin_hz is the variance (Parseval), whatever the window.
+//  with c = 2 for 0 < k < N/2 and 1 otherwise; X the DFT of the (detrended) windowed frame.
+#pragma once
+
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include "../core/fixed_point.hpp"
+
+namespace nerve::spectral {
+
+/// What the values of a spectrum_view are.
+enum class quantity : std::uint8_t {
+    power,      ///< one-sided power per bin ('spectrum' scaling), V^2
+    density,    ///< one-sided power spectral density, V^2/Hz
+    decibel,    ///< 10 log10 of power or density (see spectral::to_db)
+    kurtosis,   ///< spectral kurtosis per bin (dimensionless), see spectral_kurtosis
+};
+
+/// Periodogram scaling, as scipy.signal.welch's `scaling` argument.
+enum class scaling : std::uint8_t { spectrum, density };
+
+/// Detrending of each frame before the window, as scipy's `detrend` argument.
+enum class detrend : std::uint8_t { none, constant };
+
+/// Real computation type for a sample type: float for fixed point, else itself.
+template <class T>
+using real_t = std::conditional_t<std::is_floating_point_v<T>, T, float>;
+
+/// A read-only one-sided spectrum: values[k] at frequency k * bin_hz, k = 0 .. size() - 1.
+template <class T>
+struct spectrum_view {
+    using value_type = T;
+
+    std::span<const T> values{};                  ///< per-bin values (see `kind`)
+    std::span<const std::complex<T>> bins{};      ///< raw complex DFT of the windowed frame; empty when not available
+    double bin_hz = 1.0;                          ///< bin spacing fs / N (fs = 1 when not given: cycles per sample)
+    double enbw_bins = 1.0;                       ///< equivalent noise bandwidth of the window, in bins
+    double window_sum = 1.0;                      ///< sum of the window (for calibrating `bins`)
+    std::size_t fft_size = 0;                     ///< N
+    std::uint64_t index = 0;                      ///< frame number (rfft/stft) or segments averaged (welch)
+    quantity kind = quantity::power;
+
+    constexpr std::size_t size() const noexcept { return values.size(); }
+    constexpr double frequency(std::size_t k) const noexcept { return static_cast<double>(k) * bin_hz; }
+    /// Nearest bin to a frequency in Hz, clamped to the spectrum.
+    constexpr std::size_t bin_of(double hz) const noexcept {
+        if (!(hz > 0.0) || values.empty()) return 0;
+        const double b = hz / bin_hz + 0.5;
+        const double last = static_cast<double>(values.size() - 1);
+        return b >= last ? values.size() - 1 : static_cast<std::size_t>(b);
+    }
+    /// Total power in bins [first, last] (inclusive), calibrated in V^2 for power and density
+    /// (power sums are divided by the ENBW so that noise reads its variance).
+    double band_power(std::size_t first, std::size_t last) const noexcept {
+        if (values.empty() || first > last) return 0.0;
+        if (last >= values.size()) last = values.size() - 1;
+        double s = 0.0;
+        for (std::size_t k = first; k <= last; ++k) s += static_cast<double>(values[k]);
+        return kind == quantity::density ? s * bin_hz : s / enbw_bins;
+    }
+    /// Amplitude of a sinusoid read from a `power` bin: sqrt(2 P[k]) (exact when on-bin).
+    double amplitude(std::size_t k) const noexcept {
+        return std::sqrt(2.0 * static_cast<double>(values[k]));
+    }
+};
+
+namespace detail {
+/// True when every value is finite (NaN or Inf in any gives false). Summing is one pass and
+/// propagates NaN and Inf; a finite frame large enough to overflow the sum counts as bad too.
+/// Accumulates in real_t<T> (float for float frames: no soft double on an FPU-less path).
+template <class T>
+constexpr bool all_finite(std::span<const T> x, real_t<T>& sum) noexcept {
+    real_t<T> s = 0;
+    if constexpr (std::is_floating_point_v<T>) {
+        for (const T v : x) s += v;
+    } else {
+        for (const auto& v : x) s += static_cast<real_t<T>>(v);
+    }
+    sum = s;
+    return s - s == real_t<T>(0);  // false for NaN and +-Inf
+}
+}  // namespace detail
+
+}  // namespace nerve::spectral
