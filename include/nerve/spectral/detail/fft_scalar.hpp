@@ -1,0 +1,130 @@
+// nerve/spectral/detail/fft_scalar.hpp — portable scalar Stockham FFT kernels.
+//
+// This is the path every target compiles (and the only one on Cortex-M): a Stockham
+// autosort FFT (no bit-reversal pass; it ping-pongs between two buffers) made of
+// radix-4 decimation-in-frequency stages plus one radix-2 stage when log2(N) is odd.
+// Complex data is interleaved (re, im) in plain T arrays, which is the layout of
+// std::complex<T>[] ([complex.numbers]/4). Complex products are written out by hand
+// so that no compiler emits a call to __mulsc3 for Annex G NaN handling.
+//
+// Stage (n, s) of the recursion, with n*s = N and m = n/4, maps x -> y:
+//   for p < m, q < s:  a,b,c,d = x[q + s*(p + k*m)], k = 0..3
+//     y[q + s*(4p + k)] = (DFT4(a,b,c,d))_k * W_n^(p*k),   W_n^(pk) = W_N^(p*s*k)
+// and the next stage is (n/4, 4s). All twiddles are W_N^j for j < 3N/4.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "../../config.hpp"
+#include "trig.hpp"
+
+namespace nerve::spectral::detail {
+
+/// W_N^j = exp(-2*pi*i*j/N) for j < count, interleaved (re, im), rounded to T.
+template <class T, std::size_t N, std::size_t Count>
+constexpr std::array<T, 2 * Count> make_twiddles() noexcept {
+    std::array<T, 2 * Count> t{};
+    for (std::size_t j = 0; j < Count; ++j) {
+        const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(j), static_cast<std::int64_t>(N));
+        t[2 * j] = static_cast<T>(cs.c);
+        t[2 * j + 1] = static_cast<T>(-cs.s);
+    }
+    return t;
+}
+
+/// The twiddle table of one complex FFT size, in flash on an MCU; instantiated only for
+/// the sizes a program uses.
+template <class T, std::size_t N>
+struct scalar_twiddles {
+    static constexpr std::size_t count = N >= 4 ? 3 * N / 4 : 1;
+    static constexpr std::array<T, 2 * count> w = make_twiddles<T, N, count>();
+};
+
+/// One radix-4 stage. Inv selects conjugate twiddles and the +i rotation.
+template <class T, bool Inv>
+NERVE_ALWAYS_INLINE void scalar_radix4_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y,
+                                             const T* NERVE_RESTRICT tw, std::size_t n,
+                                             std::size_t s) noexcept {
+    const std::size_t m = n / 4;
+    for (std::size_t p = 0; p < m; ++p) {
+        const std::size_t j = p * s;
+        const T w1r = tw[2 * j], w1i = Inv ? -tw[2 * j + 1] : tw[2 * j + 1];
+        const T w2r = tw[4 * j], w2i = Inv ? -tw[4 * j + 1] : tw[4 * j + 1];
+        const T w3r = tw[6 * j], w3i = Inv ? -tw[6 * j + 1] : tw[6 * j + 1];
+        const T* x0 = x + 2 * s * p;
+        const T* x1 = x + 2 * s * (p + m);
+        const T* x2 = x + 2 * s * (p + 2 * m);
+        const T* x3 = x + 2 * s * (p + 3 * m);
+        T* y0 = y + 2 * s * (4 * p);
+        T* y1 = y0 + 2 * s;
+        T* y2 = y1 + 2 * s;
+        T* y3 = y2 + 2 * s;
+        for (std::size_t q = 0; q < 2 * s; q += 2) {
+            const T ar = x0[q], ai = x0[q + 1];
+            const T br = x1[q], bi = x1[q + 1];
+            const T cr = x2[q], ci = x2[q + 1];
+            const T dr = x3[q], di = x3[q + 1];
+            const T t0r = ar + cr, t0i = ai + ci;
+            const T t1r = ar - cr, t1i = ai - ci;
+            const T t2r = br + dr, t2i = bi + di;
+            // t3 = -i (b - d) forward, +i (b - d) inverse.
+            const T t3r = Inv ? -(bi - di) : (bi - di);
+            const T t3i = Inv ? (br - dr) : -(br - dr);
+            y0[q] = t0r + t2r;
+            y0[q + 1] = t0i + t2i;
+            const T u1r = t1r + t3r, u1i = t1i + t3i;
+            const T u2r = t0r - t2r, u2i = t0i - t2i;
+            const T u3r = t1r - t3r, u3i = t1i - t3i;
+            y1[q] = u1r * w1r - u1i * w1i;
+            y1[q + 1] = u1r * w1i + u1i * w1r;
+            y2[q] = u2r * w2r - u2i * w2i;
+            y2[q + 1] = u2r * w2i + u2i * w2r;
+            y3[q] = u3r * w3r - u3i * w3i;
+            y3[q + 1] = u3r * w3i + u3i * w3r;
+        }
+    }
+}
+
+/// The last stage when log2(N) is odd: n = 2, s = N/2, no twiddles.
+template <class T>
+NERVE_ALWAYS_INLINE void scalar_radix2_last(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y,
+                                            std::size_t s) noexcept {
+    for (std::size_t q = 0; q < 2 * s; ++q) {
+        const T a = x[q], b = x[q + 2 * s];
+        y[q] = a + b;
+        y[q + 2 * s] = a - b;
+    }
+}
+
+/// Number of ping-pong passes of the scalar kernel for size N.
+template <std::size_t N>
+inline constexpr std::size_t scalar_passes = (ilog2(N) + 1) / 2;
+
+/// Complex FFT of size N (unscaled), interleaved data. `src` is read by the first pass
+/// only; passes alternate so the last one writes `out`. Requires src != the first pass's
+/// destination: src != out when the pass count is odd, src != scratch when it is even.
+/// `scratch` holds N complex values.
+template <class T, std::size_t N, bool Inv>
+void scalar_fft(const T* src, T* out, T* scratch) noexcept {
+    static_assert(is_pow2(N) && N >= 2);
+    constexpr std::size_t passes = scalar_passes<N>;
+    const T* tw = scalar_twiddles<T, N>::w.data();
+    const T* x = src;
+    std::size_t n = N, s = 1;
+    for (std::size_t i = 0; i < passes; ++i) {
+        T* y = ((passes - 1 - i) % 2 == 0) ? out : scratch;
+        if (n >= 4) {
+            scalar_radix4_stage<T, Inv>(x, y, tw, n, s);
+            n /= 4;
+            s *= 4;
+        } else {
+            scalar_radix2_last<T>(x, y, s);
+            n = 1;
+            s *= 2;
+        }
+        x = y;
+    }
+}
+
+}  // namespace nerve::spectral::detail
