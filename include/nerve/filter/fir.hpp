@@ -1,0 +1,291 @@
+// nerve/filter/fir.hpp — direct-form FIR filter, y[n] = sum_k h[k] x[n-k].
+//
+// Delay line: a double-length ring (every sample is written at i and i + Taps), so the last
+// Taps samples are always one contiguous, oldest-to-newest run and the per-sample dot
+// product needs no modulo. Taps are stored reversed so that dot product is a plain forward
+// walk over both arrays.
+//
+// Block path `process(in, out)`: the first Taps-1 outputs read a linear copy of the history
+// followed by the first Taps-1 inputs (built in place in the delay line); every later output
+// reads its window straight from `in`. With xsimd (x86 SSE2/AVX/AVX-512, NEON) the kernel
+// computes 8 vectors of consecutive outputs at once (a broadcast tap times an unaligned
+// input vector, fused multiply-add), so there is no horizontal reduction and 8 independent
+// FMA chains hide the FMA latency. The scalar path is always compiled (Cortex-M, NERVE_NO_SIMD).
+//
+// Symmetric (linear-phase) taps — detected at construction, or forced with fir_symmetry —
+// fold the two halves, h[k] * (x[n-k] + x[n-N+1+k]), halving the multiplies in the scalar
+// and fixed-point paths (Cortex-M). The SIMD block path keeps the unfolded form: it is
+// bound by loads, not multiplies, so folding buys nothing there (see bench/bench_fir.cpp).
+//
+// Arithmetic (detail/fir_common.hpp): float/double accumulate in the sample type; q15 sums
+// exact Q30 products in int64; q31 sums Q62 products pre-shifted by a few guard bits in
+// int64; fixed-point outputs are rounded and saturate.
+//
+// Bad input: a NaN or +-Inf sample is replaced by the last finite input (0 before the first)
+// and counted in rejected(); the delay line never holds a non-finite value, so the output
+// is finite whenever the taps are. Fixed-point input cannot be non-finite; the output
+// saturates at the q15/q31 limits instead of wrapping.
+//
+// Scalar and SIMD paths sum in different orders: their float results agree to a few ulp of
+// sum |h[k] x[n-k]|, not bit for bit (tests/filter/test_fir.cpp checks the bound).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/fixed_point.hpp"
+#include "detail/fir_common.hpp"
+
+#if NERVE_HAS_XSIMD
+#include <xsimd/xsimd.hpp>
+#endif
+
+namespace nerve::filter {
+
+/// Whether FIR taps are symmetric (h[k] == h[N-1-k]); `detect` checks at construction.
+enum class fir_symmetry : std::uint8_t { detect, none, symmetric };
+
+namespace detail {
+
+/// True when [a, a+n) and [b, b+m) overlap.
+template <class T>
+inline bool overlaps(const T* a, std::size_t n, const T* b, std::size_t m) noexcept {
+    return std::less<const T*>{}(a, b + m) && std::less<const T*>{}(b, a + n);
+}
+
+/// True if any sample in [p, p+n) is NaN or Inf.
+template <class T>
+inline bool any_non_finite(const T* p, std::size_t n) noexcept {
+    if constexpr (!std::is_floating_point_v<T>) {
+        return false;
+    } else {
+        // x * 0 is 0 for finite x and NaN otherwise; the sum of them is NaN iff any was.
+        std::size_t i = 0;
+        T s = 0;
+#if NERVE_HAS_XSIMD
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = batch::size;
+        batch acc(T(0));
+        const batch zero(T(0));
+        for (; i + W <= n; i += W) acc += batch::load_unaligned(p + i) * zero;
+        s = xsimd::hadd(acc);
+#endif
+        const T* tail = p + i;
+        for (std::size_t k = 0, rest = n - i; k < rest; ++k) s += tail[k] * T(0);
+        return !(s == s);
+    }
+}
+
+/// Scalar dot product of reversed taps hr[0..N) with window w[0..N) (oldest first).
+template <class T, std::size_t N>
+NERVE_ALWAYS_INLINE typename mac<T, N>::acc_type dot_scalar(const T* NERVE_RESTRICT hr,
+                                                            const T* NERVE_RESTRICT w) noexcept {
+    using M = mac<T, N>;
+    auto acc = M::zero();
+    for (std::size_t j = 0; j < N; ++j) acc = M::step(acc, hr[j], w[j]);
+    return acc;
+}
+
+/// Folded dot product for symmetric taps (h == hr).
+template <class T, std::size_t N>
+NERVE_ALWAYS_INLINE typename mac<T, N>::acc_type dot_symmetric(const T* NERVE_RESTRICT h,
+                                                               const T* NERVE_RESTRICT w) noexcept {
+    using M = mac<T, N>;
+    auto acc = M::zero();
+    for (std::size_t j = 0; j < N / 2; ++j) acc = M::step2(acc, h[j], w[j], w[N - 1 - j]);
+    if constexpr (N % 2 == 1) acc = M::step(acc, h[N / 2], w[N / 2]);
+    return acc;
+}
+
+/// One output: sum_j hr[j] * w[j], using the fastest path available for T.
+template <class T, std::size_t N>
+NERVE_ALWAYS_INLINE T fir_dot(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT w, bool symmetric) noexcept {
+    using M = mac<T, N>;
+#if NERVE_HAS_XSIMD
+    if constexpr (std::is_floating_point_v<T>) {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = batch::size;
+        if constexpr (N >= 2 * W) {
+            batch a0(T(0)), a1(T(0));
+            std::size_t j = 0;
+            for (; j + 2 * W <= N; j += 2 * W) {
+                a0 = xsimd::fma(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
+                a1 = xsimd::fma(batch::load_unaligned(hr + j + W), batch::load_unaligned(w + j + W), a1);
+            }
+            for (; j + W <= N; j += W) a0 = xsimd::fma(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
+            T s = xsimd::hadd(a0 + a1);
+            for (; j < N; ++j) s += hr[j] * w[j];
+            return s;
+        }
+    }
+#endif
+    if constexpr (!is_q31_v<T>) {
+        if (symmetric) return M::finish(dot_symmetric<T, N>(hr, w));
+    }
+    return M::finish(dot_scalar<T, N>(hr, w));
+}
+
+/// Block kernel: out[i] = sum_j hr[j] * src[i + j] for i in [0, count).
+/// Reads src[0 .. count + N - 1).
+template <class T, std::size_t N>
+inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T* NERVE_RESTRICT out,
+                      std::size_t count, bool symmetric) noexcept {
+    std::size_t i = 0;
+#if NERVE_HAS_XSIMD
+    if constexpr (std::is_floating_point_v<T>) {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = batch::size;
+        constexpr std::size_t U = 8;  // independent accumulators: hide the FMA latency
+        for (; i + U * W <= count; i += U * W) {
+            batch acc[U];
+            for (std::size_t u = 0; u < U; ++u) acc[u] = batch(T(0));
+            const T* s = src + i;
+            for (std::size_t j = 0; j < N; ++j) {
+                const batch h(hr[j]);
+                for (std::size_t u = 0; u < U; ++u)
+                    acc[u] = xsimd::fma(h, batch::load_unaligned(s + j + u * W), acc[u]);
+            }
+            for (std::size_t u = 0; u < U; ++u) acc[u].store_unaligned(out + i + u * W);
+        }
+        for (; i + W <= count; i += W) {
+            batch acc(T(0));
+            const T* s = src + i;
+            for (std::size_t j = 0; j < N; ++j) acc = xsimd::fma(batch(hr[j]), batch::load_unaligned(s + j), acc);
+            acc.store_unaligned(out + i);
+        }
+    }
+#endif
+    for (; i < count; ++i) out[i] = fir_dot<T, N>(hr, src + i, symmetric);
+}
+
+}  // namespace detail
+
+/// Direct-form FIR filter with `Taps` coefficients of sample type T (float, double, q15, q31).
+template <sample_type T, std::size_t Taps>
+class fir {
+    static_assert(Taps >= 1, "a FIR filter needs at least one tap");
+
+public:
+    using input_type = T;
+    using output_type = T;
+    using coeff_type = T;
+    static constexpr std::size_t taps = Taps;
+
+    /// All-zero taps (outputs zero until set_taps()).
+    constexpr fir() noexcept = default;
+
+    /// Taps h[0..Taps) in the usual order (h[0] multiplies the newest sample).
+    explicit fir(const std::array<T, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
+        set_taps(h, sym);
+    }
+
+    /// Taps designed in double (e.g. firwin_lowpass), rounded to T.
+    template <class U>
+        requires(std::is_floating_point_v<U> && !std::is_same_v<U, T>)
+    explicit fir(const std::array<U, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
+        std::array<T, Taps> t{};
+        for (std::size_t i = 0; i < Taps; ++i) t[i] = nerve::from_double<T>(static_cast<double>(h[i]));
+        set_taps(t, sym);
+    }
+
+    /// Replaces the taps; the delay line is kept.
+    void set_taps(const std::array<T, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
+        for (std::size_t j = 0; j < Taps; ++j) hr_[j] = h[Taps - 1 - j];
+        if (sym == fir_symmetry::detect) {
+            symmetric_ = true;
+            for (std::size_t j = 0; j < Taps / 2; ++j)
+                if (!(h[j] == h[Taps - 1 - j])) symmetric_ = false;
+        } else {
+            symmetric_ = sym == fir_symmetry::symmetric;
+        }
+    }
+
+    /// The taps in the usual order.
+    std::array<T, Taps> coefficients() const noexcept {
+        std::array<T, Taps> h{};
+        for (std::size_t j = 0; j < Taps; ++j) h[j] = hr_[Taps - 1 - j];
+        return h;
+    }
+    bool symmetric() const noexcept { return symmetric_; }
+
+    /// Filters one sample.
+    T operator()(T x) noexcept {
+        x = accept(x);
+        pos_ = (pos_ + 1 == Taps) ? 0 : pos_ + 1;
+        delay_[pos_] = x;
+        delay_[pos_ + Taps] = x;
+        return detail::fir_dot<T, Taps>(hr_.data(), delay_.data() + pos_ + 1, symmetric_);
+    }
+
+    /// Filters a block; out.size() >= in.size(). Same results as calling operator() on each
+    /// sample (up to float summation order). `in` and `out` may be the same span.
+    void process(std::span<const T> in, std::span<T> out) noexcept {
+        NERVE_ASSERT(out.size() >= in.size());
+        const std::size_t n = in.size();
+        if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), n) ||
+            detail::any_non_finite(in.data(), n)) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(in[i]);
+            return;
+        }
+        constexpr std::size_t H = Taps - 1;
+        // Linear history: the last Taps-1 samples, oldest first, at delay_[0..H), then the
+        // first H inputs after them. Source starts at pos_+2 >= 2 > 0, so a forward copy is safe.
+        std::copy(delay_.begin() + pos_ + 2, delay_.begin() + pos_ + 1 + Taps, delay_.begin());
+        std::copy(in.begin(), in.begin() + H, delay_.begin() + H);
+        detail::fir_block<T, Taps>(hr_.data(), delay_.data(), out.data(), H, symmetric_);
+        detail::fir_block<T, Taps>(hr_.data(), in.data(), out.data() + H, n - H, symmetric_);
+        // New delay line: the last Taps inputs, newest at index Taps-1 (and 2*Taps-1).
+        std::copy(in.end() - Taps, in.end(), delay_.begin());
+        std::copy(in.end() - Taps, in.end(), delay_.begin() + Taps);
+        pos_ = Taps - 1;
+        if constexpr (std::is_floating_point_v<T>) last_good_ = in[n - 1];
+    }
+
+    void reset() noexcept {
+        delay_.fill(T{});
+        pos_ = 0;
+        last_good_ = T{};
+        rejected_ = 0;
+    }
+
+    /// Number of non-finite inputs replaced since construction or reset().
+    std::uint32_t rejected() const noexcept { return rejected_; }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(delay_);
+        v(pos_);
+        v(last_good_);
+        v(rejected_);
+    }
+
+private:
+    // Cache-line alignment only where SIMD loads benefit; on Cortex-M it would waste RAM.
+    static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);
+
+    NERVE_ALWAYS_INLINE T accept(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
+                ++rejected_;
+                return last_good_;
+            }
+            last_good_ = x;
+        }
+        return x;
+    }
+
+    alignas(simd_align) std::array<T, Taps> hr_{};         // taps, reversed (configuration)
+    alignas(simd_align) std::array<T, 2 * Taps> delay_{};  // double-length delay line
+    std::uint32_t pos_ = 0;                        // index of the newest sample, [0, Taps)
+    T last_good_{};
+    std::uint32_t rejected_ = 0;
+    bool symmetric_ = false;
+};
+
+}  // namespace nerve::filter

@@ -1,0 +1,106 @@
+// nerve/filter/fir_design.hpp — windowed-sinc FIR design (like scipy.signal.firwin).
+//
+// `firwin_lowpass<N>(cutoff, window)` returns the N taps of a linear-phase low-pass filter,
+// computed as scipy.signal.firwin(N, cutoff, window=...) does with its defaults
+// (pass_zero=True, scale=True): the ideal impulse response cutoff * sinc(cutoff * m),
+// m = n - (N - 1) / 2, times a symmetric window, then scaled so that the gain at DC is 1.
+// `cutoff` is relative to the Nyquist frequency (0 < cutoff < 1), as in firwin with the
+// default fs = 2. Runs at construction time (std::sin/std::cos are not constexpr in C++20),
+// in double precision; never allocates.
+//
+// Windows: hamming (firwin's default), hann, blackman, rectangular (boxcar) and
+// kaiser(beta) (resample_poly's default is kaiser(5.0)).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+#include "../core/fixed_point.hpp"
+
+namespace nerve::filter {
+
+/// A window for FIR design. `beta` is used by the Kaiser window only.
+struct fir_window {
+    enum class kind { rectangular, hamming, hann, blackman, kaiser };
+    kind type = kind::hamming;
+    double beta = 0.0;
+
+    static constexpr fir_window rectangular() noexcept { return {kind::rectangular, 0.0}; }
+    static constexpr fir_window hamming() noexcept { return {kind::hamming, 0.0}; }
+    static constexpr fir_window hann() noexcept { return {kind::hann, 0.0}; }
+    static constexpr fir_window blackman() noexcept { return {kind::blackman, 0.0}; }
+    static constexpr fir_window kaiser(double b) noexcept { return {kind::kaiser, b}; }
+};
+
+namespace detail {
+inline constexpr double pi = 3.14159265358979323846;
+
+/// Modified Bessel function of the first kind, order 0 (power series; converges for
+/// every argument a Kaiser window uses, to double precision).
+inline double bessel_i0(double x) noexcept {
+    const double q = x * x / 4.0;
+    double term = 1.0, sum = 1.0;
+    for (int k = 1; k < 500; ++k) {
+        term *= q / (static_cast<double>(k) * static_cast<double>(k));
+        sum += term;
+        if (term < sum * 1e-17) break;
+    }
+    return sum;
+}
+
+/// Symmetric window value at n of N (scipy.signal.get_window(..., fftbins=False)).
+inline double window_value(const fir_window& w, std::size_t n, std::size_t N) noexcept {
+    if (N == 1) return 1.0;
+    const double x = static_cast<double>(n) / static_cast<double>(N - 1);  // 0..1
+    switch (w.type) {
+        case fir_window::kind::rectangular: return 1.0;
+        case fir_window::kind::hamming: return 0.54 - 0.46 * std::cos(2.0 * pi * x);
+        case fir_window::kind::hann: return 0.5 - 0.5 * std::cos(2.0 * pi * x);
+        case fir_window::kind::blackman:
+            return 0.42 - 0.5 * std::cos(2.0 * pi * x) + 0.08 * std::cos(4.0 * pi * x);
+        case fir_window::kind::kaiser: {
+            const double r = 2.0 * x - 1.0;
+            const double a = 1.0 - r * r;
+            return bessel_i0(w.beta * std::sqrt(a < 0.0 ? 0.0 : a)) / bessel_i0(w.beta);
+        }
+    }
+    return 1.0;
+}
+
+inline double sinc(double x) noexcept {
+    if (x == 0.0) return 1.0;
+    return std::sin(pi * x) / (pi * x);
+}
+}  // namespace detail
+
+/// Low-pass FIR taps as scipy.signal.firwin(N, cutoff, window) (cutoff relative to Nyquist),
+/// multiplied by `gain` after the unit-DC-gain scaling (resample_poly uses gain = up).
+template <std::size_t N>
+std::array<double, N> firwin_lowpass(double cutoff, fir_window window = fir_window::hamming(),
+                                     double gain = 1.0) noexcept {
+    static_assert(N >= 1, "a filter needs at least one tap");
+    std::array<double, N> h{};
+    const double alpha = 0.5 * static_cast<double>(N - 1);
+    double sum = 0.0;
+    // Computed for the first half and mirrored, so the taps are exactly symmetric and a FIR
+    // filter detects the linear-phase fold (scipy's own taps differ in the last ulp).
+    for (std::size_t n = 0; n < (N + 1) / 2; ++n) {
+        const double m = static_cast<double>(n) - alpha;
+        h[n] = cutoff * detail::sinc(cutoff * m) * detail::window_value(window, n, N);
+        h[N - 1 - n] = h[n];
+    }
+    for (const double v : h) sum += v;
+    for (auto& v : h) v = v / sum * gain;
+    return h;
+}
+
+/// Converts designed taps to a sample type (rounded and saturated for q15/q31).
+template <class T, std::size_t N>
+constexpr std::array<T, N> taps_as(const std::array<double, N>& h) noexcept {
+    std::array<T, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = nerve::from_double<T>(h[i]);
+    return out;
+}
+
+}  // namespace nerve::filter
