@@ -83,3 +83,9 @@ constexpr void process(Op& op, std::span<const typename Op::input_type> in, Emit
 }
 
 }  // namespace nerve
+
+// `a | b` lives in pipeline.hpp; every operator header includes this one, so composing
+// never needs an extra include. The using-declarations let argument-dependent lookup find
+// `nerve::operator|` for operators in nerve's sub-namespaces. Operators in your own
+// namespace: add `using nerve::operator|;` there.
+#include "pipeline.hpp"  // IWYU pragma: export

@@ -1,0 +1,50 @@
+// nerve/core/numeric.hpp — small numeric helpers shared by operators of every sample type.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "fixed_point.hpp"
+
+namespace nerve {
+
+/// False for NaN and +-Inf; fixed-point samples are always finite.
+template <sample_type T>
+constexpr bool is_finite(T x) noexcept {
+    if constexpr (is_fixed_point_v<T>) {
+        return true;
+    } else {
+        if (std::is_constant_evaluated()) return x == x && x - x == T(0);
+        return std::isfinite(x);
+    }
+}
+
+/// The type an operator keeps its running state in: the sample type for floating point,
+/// Q31 for fixed point, so that a Q15 recurrence does not lose its low bits (no dead band).
+template <sample_type T>
+using state_type_t = std::conditional_t<is_fixed_point_v<T>, q31, T>;
+
+/// Converts between sample types of the same family (Q15 <-> Q31 by shifting, with
+/// rounding and saturation going down; float <-> double by cast).
+template <sample_type To, sample_type From>
+constexpr To convert_sample(From x) noexcept {
+    if constexpr (std::is_same_v<To, From>) {
+        return x;
+    } else if constexpr (is_fixed_point_v<To> && is_fixed_point_v<From>) {
+        constexpr int shift = From::frac_bits - To::frac_bits;
+        using W = std::int64_t;
+        if constexpr (shift > 0) {
+            const W r = (static_cast<W>(x.raw) + (W{1} << (shift - 1))) >> shift;
+            return To::from_raw(detail::saturate<typename To::raw_type>(r));
+        } else {
+            return To::from_raw(static_cast<typename To::raw_type>(static_cast<W>(x.raw) * (W{1} << -shift)));
+        }
+    } else if constexpr (is_fixed_point_v<To> || is_fixed_point_v<From>) {
+        return from_double<To>(to_double(x));
+    } else {
+        return static_cast<To>(x);
+    }
+}
+
+}  // namespace nerve
