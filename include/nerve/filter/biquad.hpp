@@ -1,0 +1,613 @@
+// nerve/filter/biquad.hpp — cascades of second-order IIR sections (biquads).
+//
+//   constexpr auto sos = nerve::filter::butterworth_lowpass<8>(50.0_Hz, 1000.0_Hz);
+//   nerve::filter::biquad_cascade<float, 4> lp{sos};     // float, DF2T
+//   nerve::filter::biquad_cascade<nerve::q15, 4> lpq{sos}; // Q15, DF1, 64-bit accumulator
+//
+// Structure
+// - float/double: transposed direct form II per section (two state words per section):
+//       y  = b0 x + s1
+//       s1 = b1 x - a1 y + s2      evaluated as madd(-a1, y, madd(b1, x, s2))
+//       s2 = b2 x - a2 y           evaluated as madd(-a2, y, b2 * x)
+//   madd(a, b, c) is a fused multiply-add where the target has a fast one (__FP_FAST_FMAF /
+//   __FP_FAST_FMA: x86 with FMA, aarch64, Cortex-M4 for float) and a separately rounded
+//   a * b + c otherwise; the order is pinned so that `nerve::multi<biquad_cascade<float,
+//   S>, C>` (channels in SIMD lanes) is bit-identical to C single-channel filters.
+// - q15/q31: direct form I per section (x1 x2 y1 y2 in the sample type), coefficients in
+//   the sample's raw format scaled by 2^-post_shift (post_shift chosen per section at
+//   construction so that |coefficient| < 2^post_shift fits, like CMSIS-DSP's postShift;
+//   numerators rescaled for fixed point, see scale_for_fixed), products
+//   summed in an int64 accumulator (q31: each 62-bit product is shifted right by 2
+//   first so that five of them cannot overflow), rounded, shifted back by post_shift
+//   and saturated once per section.
+//
+// Block path (float/double with xsimd, S <= 8): process() runs blocks of M = 16 samples
+// through the exact state-space form of the whole cascade,
+//       y[0..M)      = Dm x[0..M) + Cm s
+//       s(next)      = Bm x[0..M) + Am s          (s = s1, s2 of every section, 2S words)
+// with matrices computed in double at construction by running the DF2T recurrence on
+// unit inputs and rounded once to T. This removes the sample-to-sample dependency chain
+// (the per-sample recurrence costs two FMA latencies per section per sample) and turns
+// the work into independent vector FMAs. Summation order (pinned): every output/state
+// vector is ((a0 + a1) + (a2 + a3)) where a_q accumulates, in the order
+// x_0..x_{M-1}, s_0..s_{2S-1}, the terms whose index t satisfies t % 4 == q. The state
+// is the same DF2T state, so operator() and process() can be mixed freely. The block
+// result differs from the per-sample result by rounding only; tests bound the difference
+// (see tests/filter/test_biquad.cpp). Without xsimd (Cortex-M) process() is the
+// per-sample recurrence.
+//
+// Bad input (float/double): a NaN or Inf input sample is replaced by the last finite
+// input (0 before any) and counted in rejected(). If the state overflows to Inf/NaN
+// anyway (finite but huge input into a resonant filter), the state is cleared, the
+// output for that sample is 0 and resets() is incremented; the filter never stays
+// non-finite. Fixed point cannot be non-finite; overflow saturates (never wraps).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/fixed_point.hpp"
+#include "../core/multi.hpp"
+#include "../core/numeric.hpp"
+#include "../core/operator.hpp"
+#include "sos.hpp"
+
+#if NERVE_HAS_XSIMD
+#include <xsimd/xsimd.hpp>
+#endif
+
+namespace nerve::filter {
+
+namespace iir_detail {
+
+/// a * b + c, fused exactly when the target has a fast FMA for T (see header comment).
+template <class T>
+NERVE_ALWAYS_INLINE constexpr T madd(T a, T b, T c) noexcept {
+    if (std::is_constant_evaluated()) return a * b + c;
+#if defined(__FP_FAST_FMAF)
+    if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
+#endif
+#if defined(__FP_FAST_FMA)
+    if constexpr (std::is_same_v<T, double>) return __builtin_fma(a, b, c);
+#endif
+    return a * b + c;
+}
+
+/// Whether madd<T> is fused (the SIMD path must then use xsimd::fma, else mul + add).
+template <class T>
+inline constexpr bool madd_is_fused =
+#if defined(__FP_FAST_FMAF)
+    std::is_same_v<T, float> ||
+#endif
+#if defined(__FP_FAST_FMA)
+    std::is_same_v<T, double> ||
+#endif
+    false;
+
+/// Normalised floating-point section: y = b0 x + b1 x1 + b2 x2 + na1 y1 + na2 y2.
+template <class T>
+struct df_coeffs {
+    T b0 = T(1), b1 = T(0), b2 = T(0), na1 = T(0), na2 = T(0);
+};
+
+template <class T, class U>
+constexpr df_coeffs<T> to_df_coeffs(const sos_section<U>& s) noexcept {
+    const double a0 = static_cast<double>(s.a0);
+    return {static_cast<T>(static_cast<double>(s.b0) / a0), static_cast<T>(static_cast<double>(s.b1) / a0),
+            static_cast<T>(static_cast<double>(s.b2) / a0), static_cast<T>(-static_cast<double>(s.a1) / a0),
+            static_cast<T>(-static_cast<double>(s.a2) / a0)};
+}
+
+/// One DF2T step of one section (the single definition both the scalar cascade and the
+/// scalar fallback of the channel bank use).
+template <class T>
+NERVE_ALWAYS_INLINE constexpr T df2t_step(const df_coeffs<T>& c, T x, T& s1, T& s2) noexcept {
+    const T y = madd(c.b0, x, s1);
+    s1 = madd(c.na1, y, madd(c.b1, x, s2));
+    s2 = madd(c.na2, y, c.b2 * x);
+    return y;
+}
+
+#if NERVE_HAS_XSIMD
+/// Vector FMA with the same rounding as madd<T>.
+template <class B>
+NERVE_ALWAYS_INLINE B vmadd(const B& a, const B& b, const B& c) noexcept {
+    if constexpr (madd_is_fused<typename B::value_type>) {
+        return xsimd::fma(a, b, c);
+    } else {
+        return a * b + c;
+    }
+}
+
+/// State-space block engine for a floating-point cascade of S sections (see header).
+template <class T, std::size_t S>
+struct block_engine {
+    using batch = xsimd::batch<T>;
+    static constexpr std::size_t W = batch::size;
+    static constexpr std::size_t M = 16;                 // samples per block
+    static constexpr std::size_t D = 2 * S;              // state words
+    static constexpr std::size_t DP = (D + W - 1) / W * W;  // state padded to whole batches
+    static constexpr std::size_t MP = (M + W - 1) / W * W;
+    static constexpr std::size_t U = M + D;              // inputs: x_0..x_{M-1}, s_0..s_{D-1}
+    static constexpr std::size_t alignment = batch::arch_type::alignment();
+
+    // Column t of the output matrix [Dm Cm] and of the state matrix [Bm Am].
+    alignas(alignment) std::array<std::array<T, MP>, U> ycol{};
+    alignas(alignment) std::array<std::array<T, DP>, U> scol{};
+
+    constexpr block_engine() = default;
+
+    void build(const std::array<sos_section<double>, S>& sosd) noexcept {
+        std::array<df_coeffs<double>, S> c{};
+        for (std::size_t k = 0; k < S; ++k) c[k] = to_df_coeffs<double>(sosd[k]);
+        for (std::size_t t = 0; t < U; ++t) {
+            std::array<double, D> st{};
+            if (t >= M) st[t - M] = 1.0;
+            for (std::size_t n = 0; n < M; ++n) {
+                double x = (t < M && n == t) ? 1.0 : 0.0;
+                for (std::size_t k = 0; k < S; ++k) {
+                    const double y = c[k].b0 * x + st[2 * k];
+                    st[2 * k] = c[k].na1 * y + (c[k].b1 * x + st[2 * k + 1]);
+                    st[2 * k + 1] = c[k].na2 * y + c[k].b2 * x;
+                    x = y;
+                }
+                ycol[t][n] = static_cast<T>(x);
+            }
+            for (std::size_t i = 0; i < D; ++i) scol[t][i] = static_cast<T>(st[i]);
+        }
+    }
+
+    /// One block: reads x[0..M) and st[0..D), writes y[0..M) and st. Returns false (and
+    /// leaves st untouched) if any output or state word came out non-finite.
+    bool run(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, T* NERVE_RESTRICT st) const noexcept {
+        alignas(alignment) T u[U];
+        for (std::size_t j = 0; j < M; ++j) u[j] = x[j];
+        for (std::size_t i = 0; i < D; ++i) u[M + i] = st[i];
+        batch check(T(0));
+        alignas(alignment) T ybuf[MP];
+        for (std::size_t v = 0; v < MP / W; ++v) {
+            batch a[4] = {batch(T(0)), batch(T(0)), batch(T(0)), batch(T(0))};
+            const std::size_t last_x = (v + 1) * W < M ? (v + 1) * W : M;  // x_j with j >= last_x do not reach rows < last_x
+            for (std::size_t t = 0; t < last_x; ++t)
+                a[t & 3] = vmadd(batch::load_aligned(&ycol[t][v * W]), batch(u[t]), a[t & 3]);
+            for (std::size_t t = M; t < U; ++t)
+                a[t & 3] = vmadd(batch::load_aligned(&ycol[t][v * W]), batch(u[t]), a[t & 3]);
+            const batch r = (a[0] + a[1]) + (a[2] + a[3]);
+            check = check + (r - r);
+            r.store_aligned(&ybuf[v * W]);
+        }
+        alignas(alignment) T sbuf[DP];
+        for (std::size_t v = 0; v < DP / W; ++v) {
+            batch a[4] = {batch(T(0)), batch(T(0)), batch(T(0)), batch(T(0))};
+            for (std::size_t t = 0; t < U; ++t)
+                a[t & 3] = vmadd(batch::load_aligned(&scol[t][v * W]), batch(u[t]), a[t & 3]);
+            const batch r = (a[0] + a[1]) + (a[2] + a[3]);
+            check = check + (r - r);
+            r.store_aligned(&sbuf[v * W]);
+        }
+        if (!xsimd::all(check == batch(T(0)))) return false;
+        for (std::size_t j = 0; j < M; ++j) y[j] = ybuf[j];
+        for (std::size_t i = 0; i < D; ++i) st[i] = sbuf[i];
+        return true;
+    }
+};
+#endif
+
+template <class X>
+struct fixed_raw { using type = int; };
+template <class I, class Wd, int F>
+struct fixed_raw<fixed<I, Wd, F>> { using type = I; };
+
+/// Fixed-point DF1 coefficients: value = raw * 2^(post_shift - frac_bits).
+template <class R>
+struct fixed_coeffs {
+    R b0 = 0, b1 = 0, b2 = 0, na1 = 0, na2 = 0;
+};
+
+}  // namespace iir_detail
+
+template <class T, std::size_t S, std::size_t C>
+class biquad_bank;
+
+/// Cascade of S second-order sections over samples of type T (float, double, q15, q31).
+/// A simple operator with a block path; see the file comment for structure, rounding
+/// and bad-input behaviour.
+template <sample_type T, std::size_t S>
+class biquad_cascade {
+    static_assert(S >= 1, "a biquad cascade needs at least one section");
+    static constexpr bool is_fixed = is_fixed_point_v<T>;
+
+public:
+    using input_type = T;
+    using output_type = T;
+    using coeff_type = std::conditional_t<is_fixed, iir_detail::fixed_coeffs<typename iir_detail::fixed_raw<T>::type>,
+                                          iir_detail::df_coeffs<std::conditional_t<is_fixed, float, T>>>;
+    static constexpr std::size_t sections = S;
+
+    /// Pass-through (every section b0 = 1).
+    constexpr biquad_cascade() noexcept { set_coefficients(std::array<sos_section<double>, S>{}); }
+
+    /// From second-order sections laid out as scipy's rows (b0 b1 b2 a0 a1 a2), e.g. the
+    /// result of butterworth_lowpass<2S>(...) or a user's own table.
+    template <class U>
+    constexpr explicit biquad_cascade(const std::array<sos_section<U>, S>& sos) noexcept {
+        set_coefficients(sos);
+    }
+
+    /// Replaces the coefficients and clears the state.
+    template <class U>
+    constexpr void set_coefficients(const std::array<sos_section<U>, S>& sos) noexcept {
+        std::array<sos_section<double>, S> d{};
+        for (std::size_t k = 0; k < S; ++k)
+            d[k] = {double(sos[k].b0), double(sos[k].b1), double(sos[k].b2),
+                    double(sos[k].a0), double(sos[k].a1), double(sos[k].a2)};
+        if constexpr (is_fixed) {
+            set_fixed(d);
+        } else {
+            for (std::size_t k = 0; k < S; ++k) c_[k] = iir_detail::to_df_coeffs<T>(d[k]);
+#if NERVE_HAS_XSIMD
+            if constexpr (use_block) {
+                if (!std::is_constant_evaluated()) block_.build(d);
+            }
+#endif
+        }
+        reset();
+    }
+
+    NERVE_ALWAYS_INLINE constexpr output_type operator()(input_type x) noexcept {
+        if constexpr (is_fixed) {
+            return step_fixed(x);
+        } else {
+            return step_float(x);
+        }
+    }
+
+    /// Block path; `out` must be at least as long as `in` (they may alias exactly).
+    constexpr void process(std::span<const T> in, std::span<T> out) noexcept {
+        NERVE_ASSERT(out.size() >= in.size());
+        std::size_t i = 0;
+#if NERVE_HAS_XSIMD
+        if constexpr (use_block) {
+            if (!std::is_constant_evaluated()) {
+                constexpr std::size_t M = iir_detail::block_engine<T, S>::M;
+                for (; i + M <= in.size(); i += M) {
+                    if (NERVE_LIKELY(block_.run(in.data() + i, out.data() + i, st_.data()))) {
+                        last_ = in[i + M - 1];
+                    } else {
+                        for (std::size_t j = i; j < i + M; ++j) out[j] = step_float(in[j]);
+                    }
+                }
+            }
+        }
+#endif
+        for (; i < in.size(); ++i) out[i] = (*this)(in[i]);
+    }
+
+    /// Clears the state and the counters (coefficients stay).
+    constexpr void reset() noexcept {
+        st_ = {};
+        last_ = T{};
+        rejected_ = 0;
+        resets_ = 0;
+    }
+
+    template <class V>
+    constexpr void visit_state(V& v) {
+        v(st_);
+        v(last_);
+        v(rejected_);
+        v(resets_);
+    }
+
+    /// Non-finite input samples replaced by the last finite one (floating point only).
+    constexpr std::uint32_t rejected() const noexcept { return rejected_; }
+    /// Times the state overflowed to non-finite and was cleared (floating point only).
+    constexpr std::uint32_t resets() const noexcept { return resets_; }
+    /// Coefficients of section k in the internal format.
+    constexpr const coeff_type& coefficients(std::size_t k) const noexcept { return c_[k]; }
+    /// Fixed point: the post-shift of section k (coefficients are raw * 2^(shift - frac)).
+    constexpr int post_shift(std::size_t k) const noexcept { return is_fixed ? shift_[k] : 0; }
+
+private:
+    template <class, std::size_t, std::size_t>
+    friend class biquad_bank;
+
+    using state_word = std::conditional_t<is_fixed, typename iir_detail::fixed_raw<T>::type, T>;
+    // Floating point: s1, s2 per section (2S words). Fixed point: x1 x2 y1 y2 per section.
+    static constexpr std::size_t state_words = is_fixed ? 4 * S : 2 * S;
+
+#if NERVE_HAS_XSIMD
+    static constexpr bool use_block = !is_fixed && S <= 8;
+#endif
+
+    NERVE_ALWAYS_INLINE constexpr T step_float(T x) noexcept {
+        if (NERVE_UNLIKELY(!is_finite(x))) {
+            ++rejected_;
+            x = last_;
+        } else {
+            last_ = x;
+        }
+        for (std::size_t k = 0; k < S; ++k) x = iir_detail::df2t_step(c_[k], x, st_[2 * k], st_[2 * k + 1]);
+        if (NERVE_UNLIKELY(!is_finite(x))) {
+            st_ = {};
+            ++resets_;
+            return T(0);
+        }
+        return x;
+    }
+
+    // --- fixed point -------------------------------------------------------------------
+    using raw = typename iir_detail::fixed_raw<T>::type;
+    static constexpr int frac = is_fixed ? T::frac_bits : 0;
+    // q31: products are pre-shifted by 2 so that five of them fit in int64.
+    static constexpr int guard = (is_fixed && sizeof(raw) == 4) ? 2 : 0;
+
+    constexpr void set_fixed(const std::array<sos_section<double>, S>& d) noexcept {
+        if constexpr (is_fixed) {
+            std::array<iir_detail::df_coeffs<double>, S> n{};
+            for (std::size_t k = 0; k < S; ++k) n[k] = iir_detail::to_df_coeffs<double>(d[k]);
+            scale_for_fixed(n);
+            const double top = 1.0 - 1.0 / static_cast<double>(std::int64_t{1} << frac);
+            for (std::size_t k = 0; k < S; ++k) {
+                double m = 0.0;
+                for (double v : {n[k].b0, n[k].b1, n[k].b2, n[k].na1, n[k].na2})
+                    m = iir_detail::abs(v) > m ? iir_detail::abs(v) : m;
+                // Smallest shift such that every coefficient of the section rounds into
+                // [-1, 1 - 2^-frac]; capped so that frac - shift - guard >= 1.
+                int shift = 0;
+                while (shift < 8 && m / static_cast<double>(1 << shift) > top) ++shift;
+                shift_[k] = shift;
+                const double scale = static_cast<double>(std::int64_t{1} << frac) / static_cast<double>(1 << shift);
+                auto q = [&](double v) { return ::nerve::detail::float_to_fixed<raw, 0>(v * scale); };
+                c_[k] = {q(n[k].b0), q(n[k].b1), q(n[k].b2), q(n[k].na1), q(n[k].na2)};
+            }
+        }
+    }
+
+    // Fixed point cannot carry scipy's gain distribution (all gain in the first section:
+    // a narrow low-pass has b0 ~ 1e-7, which is 0 in Q15). The numerators are rescaled
+    // so that the cascade up to every section k < S-1 peaks at magnitude 1 (L-infinity
+    // scaling on a 512-point grid), and the last section restores the overall gain.
+    // The transfer function is unchanged; intermediate signals stay within full scale.
+    static constexpr void scale_for_fixed(std::array<iir_detail::df_coeffs<double>, S>& n) noexcept {
+        using iir_detail::cplx;
+        constexpr std::size_t grid = 512;
+        std::array<cplx, grid> h{};
+        std::array<cplx, grid> z1{};
+        for (std::size_t i = 0; i < grid; ++i) {
+            h[i] = {1.0, 0.0};
+            z1[i] = iir_detail::cexpi(-iir_detail::pi * static_cast<double>(i) / static_cast<double>(grid - 1));
+        }
+        double total = 1.0;
+        for (std::size_t k = 0; k + 1 < S; ++k) {
+            double peak = 0.0;
+            for (std::size_t i = 0; i < grid; ++i) {
+                const cplx z2 = z1[i] * z1[i];
+                const cplx num = cplx{n[k].b0, 0.0} + z1[i] * n[k].b1 + z2 * n[k].b2;
+                const cplx den = cplx{1.0, 0.0} - z1[i] * n[k].na1 - z2 * n[k].na2;
+                h[i] = h[i] * (num / den);
+                const double m = h[i].mag();
+                peak = m > peak ? m : peak;
+            }
+            if (!(peak > 0.0)) continue;
+            const double g = 1.0 / peak;
+            n[k].b0 *= g;
+            n[k].b1 *= g;
+            n[k].b2 *= g;
+            for (auto& v : h) v = v * g;
+            total *= g;
+        }
+        n[S - 1].b0 /= total;
+        n[S - 1].b1 /= total;
+        n[S - 1].b2 /= total;
+    }
+
+    NERVE_ALWAYS_INLINE constexpr T step_fixed(T xin) noexcept {
+        if constexpr (is_fixed) {
+            using W = std::int64_t;
+                        raw x = xin.raw;
+            for (std::size_t k = 0; k < S; ++k) {
+                raw* s = &st_[4 * k];  // x1 x2 y1 y2
+                const auto& c = c_[k];
+                W acc = (W(c.b0) * x >> guard) + (W(c.b1) * s[0] >> guard) + (W(c.b2) * s[1] >> guard) +
+                        (W(c.na1) * s[2] >> guard) + (W(c.na2) * s[3] >> guard);
+                const int down = frac - shift_[k] - guard;  // >= 1 for every shift we choose
+                const raw y = ::nerve::detail::saturate<raw>((acc + (W{1} << (down - 1))) >> down);
+                s[1] = s[0];
+                s[0] = x;
+                s[3] = s[2];
+                s[2] = y;
+                x = y;
+            }
+            return T::from_raw(x);
+        } else {
+            return xin;
+        }
+    }
+
+    std::array<coeff_type, S> c_{};
+    std::array<state_word, state_words> st_{};
+    T last_{};
+    std::uint32_t rejected_ = 0;
+    std::uint32_t resets_ = 0;
+    std::array<std::int8_t, is_fixed ? S : 1> shift_{};
+#if NERVE_HAS_XSIMD
+    struct no_engine {};
+    [[no_unique_address]] std::conditional_t<use_block, iir_detail::block_engine<T, S>, no_engine> block_{};
+#endif
+};
+
+/// C floating-point cascades of S sections run side by side, channels in SIMD lanes
+/// (16 channels = 2 AVX2 / 1 AVX-512 / 4 SSE or NEON batches). Every lane performs
+/// exactly the operations of biquad_cascade::operator() in the same order, so the
+/// outputs are bit-identical to C independent single-channel filters (including the
+/// bad-input handling: held inputs, rejected/resets counts per channel).
+/// Without xsimd the same per-lane code runs as scalar loops.
+template <class T, std::size_t S, std::size_t C>
+class biquad_bank {
+    static_assert(std::is_floating_point_v<T>, "biquad_bank is the floating-point multi-channel path");
+    using single = biquad_cascade<T, S>;
+#if NERVE_HAS_XSIMD
+    using batch = xsimd::batch<T>;
+    static constexpr std::size_t W = batch::size;
+    static constexpr std::size_t alignment = batch::arch_type::alignment();
+#else
+    static constexpr std::size_t W = 1;
+    static constexpr std::size_t alignment = alignof(T);
+#endif
+    static constexpr std::size_t CP = (C + W - 1) / W * W;  // channels padded to whole batches
+
+public:
+    using input_type = std::array<T, C>;
+    using output_type = std::array<T, C>;
+    static constexpr std::size_t channels = C;
+
+    biquad_bank() noexcept : biquad_bank(single{}) {}
+    explicit biquad_bank(const single& prototype) noexcept {
+        for (std::size_t ch = 0; ch < C; ++ch) set_channel(ch, prototype);
+        for (std::size_t ch = C; ch < CP; ++ch) set_channel(ch, single{});
+    }
+    explicit biquad_bank(const std::array<single, C>& ops) noexcept {
+        for (std::size_t ch = 0; ch < C; ++ch) set_channel(ch, ops[ch]);
+        for (std::size_t ch = C; ch < CP; ++ch) set_channel(ch, single{});
+    }
+
+    NERVE_ALWAYS_INLINE output_type operator()(const input_type& xin) noexcept {
+        alignas(alignment) std::array<T, CP> x{};
+        for (std::size_t ch = 0; ch < C; ++ch) x[ch] = xin[ch];
+        step(x.data());
+        output_type y;
+        for (std::size_t ch = 0; ch < C; ++ch) y[ch] = x[ch];
+        return y;
+    }
+
+    void process(std::span<const input_type> in, std::span<output_type> out) noexcept {
+        NERVE_ASSERT(out.size() >= in.size());
+        for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
+    }
+
+    void reset() noexcept {
+        s1_ = {};
+        s2_ = {};
+        last_ = {};
+        rejected_ = {};
+        resets_ = {};
+    }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(s1_);
+        v(s2_);
+        v(last_);
+        v(rejected_);
+        v(resets_);
+    }
+
+    std::uint32_t rejected(std::size_t ch) const noexcept { return rejected_[ch]; }
+    std::uint32_t resets(std::size_t ch) const noexcept { return resets_[ch]; }
+
+private:
+    void set_channel(std::size_t ch, const single& op) noexcept {
+        for (std::size_t k = 0; k < S; ++k) {
+            const auto& c = op.c_[k];
+            cf_[k][0][ch] = c.b0;
+            cf_[k][1][ch] = c.b1;
+            cf_[k][2][ch] = c.b2;
+            cf_[k][3][ch] = c.na1;
+            cf_[k][4][ch] = c.na2;
+            s1_[k][ch] = op.st_[2 * k];
+            s2_[k][ch] = op.st_[2 * k + 1];
+        }
+        last_[ch] = op.last_;
+        if (ch < C) {
+            rejected_[ch] = op.rejected_;
+            resets_[ch] = op.resets_;
+        }
+    }
+
+    // Rare path: the exact scalar bad-input handling for one lane.
+    NERVE_ALWAYS_INLINE void fix_input_lane(T* x, std::size_t ch) noexcept {
+        if (!is_finite(x[ch])) {
+            if (ch < C) ++rejected_[ch];
+            x[ch] = last_[ch];
+        }
+    }
+    void fix_output_lane(T* y, std::size_t ch) noexcept {
+        if (!is_finite(y[ch])) {
+            for (std::size_t k = 0; k < S; ++k) s1_[k][ch] = s2_[k][ch] = T(0);
+            if (ch < C) ++resets_[ch];
+            y[ch] = T(0);
+        }
+    }
+
+    NERVE_ALWAYS_INLINE void step(T* x) noexcept {
+#if NERVE_HAS_XSIMD
+        const batch big(std::numeric_limits<T>::max());
+        for (std::size_t v = 0; v < CP; v += W) {
+            batch xv = batch::load_aligned(x + v);
+            if (NERVE_UNLIKELY(!xsimd::all(xsimd::abs(xv) <= big))) {
+                for (std::size_t ch = v; ch < v + W; ++ch) fix_input_lane(x, ch);
+                xv = batch::load_aligned(x + v);
+            }
+            xv.store_aligned(last_.data() + v);
+            for (std::size_t k = 0; k < S; ++k) {
+                const batch b0 = batch::load_aligned(&cf_[k][0][v]);
+                const batch b1 = batch::load_aligned(&cf_[k][1][v]);
+                const batch b2 = batch::load_aligned(&cf_[k][2][v]);
+                const batch na1 = batch::load_aligned(&cf_[k][3][v]);
+                const batch na2 = batch::load_aligned(&cf_[k][4][v]);
+                const batch s1 = batch::load_aligned(&s1_[k][v]);
+                const batch s2 = batch::load_aligned(&s2_[k][v]);
+                const batch y = iir_detail::vmadd(b0, xv, s1);
+                iir_detail::vmadd(na1, y, iir_detail::vmadd(b1, xv, s2)).store_aligned(&s1_[k][v]);
+                iir_detail::vmadd(na2, y, b2 * xv).store_aligned(&s2_[k][v]);
+                xv = y;
+            }
+            xv.store_aligned(x + v);
+            if (NERVE_UNLIKELY(!xsimd::all(xsimd::abs(xv) <= big))) {
+                for (std::size_t ch = v; ch < v + W; ++ch) fix_output_lane(x, ch);
+            }
+        }
+#else
+        for (std::size_t ch = 0; ch < CP; ++ch) {
+            fix_input_lane(x, ch);
+            T xv = x[ch];
+            last_[ch] = xv;
+            for (std::size_t k = 0; k < S; ++k) {
+                const iir_detail::df_coeffs<T> c{cf_[k][0][ch], cf_[k][1][ch], cf_[k][2][ch], cf_[k][3][ch], cf_[k][4][ch]};
+                xv = iir_detail::df2t_step(c, xv, s1_[k][ch], s2_[k][ch]);
+            }
+            x[ch] = xv;
+            fix_output_lane(x, ch);
+        }
+#endif
+    }
+
+    alignas(alignment) std::array<std::array<std::array<T, CP>, 5>, S> cf_{};
+    alignas(alignment) std::array<std::array<T, CP>, S> s1_{};
+    alignas(alignment) std::array<std::array<T, CP>, S> s2_{};
+    alignas(alignment) std::array<T, CP> last_{};
+    std::array<std::uint32_t, C> rejected_{};
+    std::array<std::uint32_t, C> resets_{};
+};
+
+}  // namespace nerve::filter
+
+namespace nerve {
+
+/// Multi-channel floating-point biquad cascades: channels in SIMD lanes, bit-identical
+/// to C independent `biquad_cascade<T, S>` (see filter::biquad_bank).
+template <class T, std::size_t S, std::size_t C>
+    requires std::is_floating_point_v<T>
+class multi<filter::biquad_cascade<T, S>, C> : public filter::biquad_bank<T, S, C> {
+public:
+    using filter::biquad_bank<T, S, C>::biquad_bank;
+};
+
+}  // namespace nerve
