@@ -21,7 +21,8 @@ inline void count_allocation() noexcept { g_allocations.fetch_add(1, std::memory
 namespace nerve::test {
 std::size_t allocation_count() noexcept { return g_allocations.load(std::memory_order_relaxed); }
 bool malloc_is_counted() noexcept {
-#if (defined(__GLIBC__) && !defined(NERVE_TEST_SANITIZED)) || defined(NERVE_TEST_WRAP_NEWLIB_MALLOC)
+#if (defined(__GLIBC__) && !defined(NERVE_TEST_SANITIZED)) || defined(NERVE_TEST_WRAP_NEWLIB_MALLOC) || \
+    defined(NERVE_TEST_WRAP_LIBC_MALLOC)
     return true;
 #else
     return false;
@@ -30,7 +31,20 @@ bool malloc_is_counted() noexcept {
 }  // namespace nerve::test
 
 // --- malloc family -------------------------------------------------------------------------
-#if defined(__GLIBC__) && !defined(NERVE_TEST_SANITIZED)
+#if defined(NERVE_TEST_WRAP_LIBC_MALLOC)
+// Static glibc (aarch64 preset): malloc cannot be redefined (libc.a's malloc.o defines it next
+// to __libc_malloc), so the build links with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc.
+extern "C" {
+void* __real_malloc(std::size_t);
+void* __real_calloc(std::size_t, std::size_t);
+void* __real_realloc(void*, std::size_t);
+void* __wrap_malloc(std::size_t n) { count_allocation(); return __real_malloc(n); }
+void* __wrap_calloc(std::size_t n, std::size_t s) { count_allocation(); return __real_calloc(n, s); }
+void* __wrap_realloc(void* p, std::size_t n) { count_allocation(); return __real_realloc(p, n); }
+}
+#define NERVE_RAW_MALLOC(n) __real_malloc(n)
+#define NERVE_RAW_FREE(p) std::free(p)
+#elif defined(__GLIBC__) && !defined(NERVE_TEST_SANITIZED)
 // Interpose glibc's malloc for the whole process, forwarding to its internal entry points.
 extern "C" {
 void* __libc_malloc(std::size_t);
@@ -47,7 +61,7 @@ void free(void* p) { __libc_free(p); }
 #define NERVE_RAW_FREE(p) __libc_free(p)
 #elif defined(NERVE_TEST_WRAP_NEWLIB_MALLOC)
 // newlib: the build links with -Wl,--wrap=_malloc_r,--wrap=_calloc_r,--wrap=_realloc_r.
-struct _reent;
+#include <reent.h>
 extern "C" {
 void* __real__malloc_r(_reent*, std::size_t);
 void* __real__calloc_r(_reent*, std::size_t, std::size_t);
@@ -56,7 +70,8 @@ void* __wrap__malloc_r(_reent* r, std::size_t n) { count_allocation(); return __
 void* __wrap__calloc_r(_reent* r, std::size_t n, std::size_t s) { count_allocation(); return __real__calloc_r(r, n, s); }
 void* __wrap__realloc_r(_reent* r, void* p, std::size_t n) { count_allocation(); return __real__realloc_r(r, p, n); }
 }
-#define NERVE_RAW_MALLOC(n) std::malloc(n)
+// operator new counts itself, so it must not go through the counted wrapper again.
+#define NERVE_RAW_MALLOC(n) __real__malloc_r(_REENT, n)
 #define NERVE_RAW_FREE(p) std::free(p)
 #else
 #define NERVE_RAW_MALLOC(n) std::malloc(n)
