@@ -122,8 +122,141 @@ def gen_rfft_welch():
     write("welch", body)
 
 
+# ---------------------------------------------------------------------------- features
+PERCENTILES = [5.0, 25.0, 50.0, 75.0, 95.0]
+
+
+def time_features(x):
+    m = x.mean()
+    d = x - m
+    m2, m3, m4 = (d ** 2).mean(), (d ** 3).mean(), (d ** 4).mean()
+    rms = np.sqrt((x ** 2).mean())
+    peak = np.abs(x).max()
+    nn = x >= 0
+    zc = np.count_nonzero(nn[1:] != nn[:-1]) / (len(x) - 1)
+    aa = d >= 0
+    mc = np.count_nonzero(aa[1:] != aa[:-1]) / (len(x) - 1)
+    assert abs(st.skew(x) - m3 / m2 ** 1.5) < 1e-9 and abs(st.kurtosis(x) - (m4 / m2 ** 2 - 3)) < 1e-9
+    return [m, rms, np.sqrt(m2), x.min(), x.max(), peak, x.max() - x.min(), peak / rms,
+            st.skew(x), st.kurtosis(x), zc, mc] + list(np.percentile(x, PERCENTILES))
+
+
+def spectral_shape(p, df, rolloff=0.85, density=True, enbw=1.0):
+    f = np.arange(len(p)) * df
+    P = p.sum()
+    q = p / P
+    mu = (f * q).sum()
+    sd = np.sqrt((((f - mu) ** 2) * q).sum())
+    sk = (((f - mu) ** 3) * q).sum() / sd ** 3
+    ku = (((f - mu) ** 4) * q).sum() / sd ** 4
+    eps = 1e-20
+    flat = np.exp(np.log(p + eps).mean()) / (p.mean() + eps)
+    roll = f[np.nonzero(np.cumsum(p) >= rolloff * P)[0][0]]
+    qq = q[q > 0]
+    ent = -(qq * np.log(qq)).sum() / np.log(len(p))
+    total = P * df if density else P / enbw
+    return [total, mu, sd, sk, ku, flat, roll, ent]
+
+
+def band_powers(p, df, edges, density=True, enbw=1.0):
+    f = np.arange(len(p)) * df
+    out = []
+    for b in range(len(edges) - 1):
+        sel = (f >= edges[b]) & ((f < edges[b + 1]) | ((b == len(edges) - 2) & (f == edges[b + 1])))
+        out.append(p[sel].sum() * (df if density else 1.0 / enbw))
+    return out
+
+
+def parabolic_peaks(p, df, k):
+    cand = []
+    for i in range(1, len(p) - 1):
+        if p[i - 1] < p[i] and p[i] >= p[i + 1]:
+            a, b, c = np.log(p[i - 1]), np.log(p[i]), np.log(p[i + 1])
+            den = a - 2 * b + c
+            delta = 0.5 * (a - c) / den
+            cand.append(((i + delta) * df, np.exp(b - 0.25 * (a - c) * delta)))
+    cand.sort(key=lambda t: -t[1])
+    return cand[:k]
+
+
+def stft_bins(x, n, hop, window):
+    w = ss.get_window(window, n)
+    return np.array([np.fft.rfft(x[s:s + n] * w) for s in range(0, len(x) - n + 1, hop)])
+
+
+def gen_features():
+    body = arr("percentile_q", PERCENTILES)
+    body += arr("time_frame0", time_features(X64[:1024]))
+    body += arr("time_frame1", time_features(X64[1024:2048]))
+    # Spectral features are computed on float32-rounded spectra, stored here as float, so the
+    # float implementation sees exactly the reference's input.
+    f, dens = ss.welch(X64, FS, window="hann", nperseg=1024, noverlap=512)
+    dens = dens.astype(np.float32)
+    body += arr("welch_density_f32", dens, "float")
+    d64 = dens.astype(np.float64)
+    body += arr("shape_welch", spectral_shape(d64, FS / 1024))
+    body += arr("shape_welch_rolloff95", spectral_shape(d64, FS / 1024, 0.95))
+    edges = [0.0, 25.0, 75.0, 100.0, 150.0, 250.0, 500.0]
+    body += arr("band_edges", edges)
+    body += arr("band_power_welch", band_powers(d64, FS / 1024, edges))
+    w = ss.get_window("hann", 1024)
+    enbw = 1024 * (w ** 2).sum() / w.sum() ** 2
+    fr, pw = ss.periodogram(X64[:1024], FS, window="hann", detrend=False, scaling="spectrum")
+    pw = pw.astype(np.float32)
+    body += arr("power_frame0_f32", pw, "float")
+    body += scalar("hann_enbw", enbw)
+    body += arr("band_power_frame0", band_powers(pw.astype(np.float64), FS / 1024, edges, False, enbw))
+    body += arr("shape_frame0", spectral_shape(pw.astype(np.float64), FS / 1024, 0.85, False, enbw))
+    pk = parabolic_peaks(pw.astype(np.float64), FS / 1024, 3)
+    body += arr("peaks_frame0_hz", [a for a, b in pk]) + arr("peaks_frame0_value", [b for a, b in pk])
+    write("features", body)
+
+
+def gen_sk_envelope():
+    body = ""
+    # Spectral kurtosis over a 256-point Hann STFT, hop 64, of the test signal with sparse impulses
+    # added in a band around 300 Hz (a decaying 300 Hz burst every 0.25 s).
+    t = np.arange(4096) / FS
+    burst = np.zeros(4096)
+    for start in range(100, 4096, 250):
+        k = np.arange(4096 - start)
+        burst[start:] += 3.0 * np.exp(-k / 8.0) * np.sin(2 * np.pi * 300.0 * k / FS)
+    xi = (SIG.astype(np.float64) + burst).astype(np.float32)
+    body += arr("impulsive_x", xi, "float")
+    B = stft_bins(xi.astype(np.float64), 256, 64, "hann")
+    S2 = (np.abs(B) ** 2).sum(0)
+    S4 = (np.abs(B) ** 4).sum(0)
+    M = B.shape[0]
+    body += scalar("sk_frames", M)
+    body += arr("sk_256_64", M * S4 / S2 ** 2 - 2)
+    # Hilbert envelope of one 1024 frame (full band) and band-limited to [80, 200] Hz.
+    frame = X64[:1024]
+    body += arr("hilbert_env_full", np.abs(ss.hilbert(frame)))
+    X = np.fft.fft(frame)
+    fk = np.fft.fftfreq(1024, 1 / FS)
+    h = np.zeros(1024)
+    h[0] = 1
+    h[1:512] = 2
+    h[512] = 1
+    mask = (np.abs(fk) >= 80.0) & (np.abs(fk) <= 200.0)
+    z = np.fft.ifft(X * h * mask)
+    env = np.abs(z)
+    body += arr("hilbert_env_80_200", env)
+    e = env - env.mean()
+    es = np.abs(np.fft.rfft(e * w_hann(1024))) ** 2 / w_hann(1024).sum() ** 2
+    es[1:-1] *= 2
+    body += arr("envelope_spectrum_80_200", es)
+    write("envelope", body)
+
+
+def w_hann(n):
+    return ss.get_window("hann", n)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     gen_windows()
     gen_signal()
     gen_rfft_welch()
+    gen_features()
+    gen_sk_envelope()

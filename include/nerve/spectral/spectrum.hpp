@@ -82,6 +82,35 @@ struct spectrum_view {
     }
 };
 
+/// The metadata of a spectrum_view without its spans: what an averaging operator keeps (and
+/// snapshots) to describe the spectrum it will emit.
+struct spectrum_info {
+    double bin_hz = 1.0;
+    double enbw_bins = 1.0;
+    double window_sum = 1.0;
+    std::size_t fft_size = 0;
+    quantity kind = quantity::power;
+
+    template <class T>
+    static constexpr spectrum_info of(const spectrum_view<T>& v) noexcept {
+        return spectrum_info{v.bin_hz, v.enbw_bins, v.window_sum, v.fft_size, v.kind};
+    }
+    template <class T>
+    constexpr spectrum_view<T> view(std::span<const T> values, std::uint64_t index) const noexcept {
+        spectrum_view<T> v;
+        v.values = values;
+        v.bin_hz = bin_hz;
+        v.enbw_bins = enbw_bins;
+        v.window_sum = window_sum;
+        v.fft_size = fft_size;
+        v.kind = kind;
+        v.index = index;
+        return v;
+    }
+    template <class V>
+    void visit_state(V& v) { v(bin_hz); v(enbw_bins); v(window_sum); v(fft_size); v(kind); }
+};
+
 namespace detail {
 /// True when every value is finite (NaN or Inf in any gives false). Summing is one pass and
 /// propagates NaN and Inf; a finite frame large enough to overflow the sum counts as bad too.
