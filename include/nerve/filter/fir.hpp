@@ -37,6 +37,7 @@
 #include <functional>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
@@ -131,8 +132,96 @@ NERVE_ALWAYS_INLINE T fir_dot(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
     return M::finish(dot_scalar<T, N>(hr, w));
 }
 
+/// Taps rounded up to whole SIMD vectors: the unit of the register-blocked block kernel
+/// (the extra reversed taps are zero). Equal to N without SIMD or for fixed point.
+template <class T, std::size_t N>
+inline constexpr std::size_t padded_taps = [] {
+#if NERVE_HAS_XSIMD
+    if constexpr (std::is_floating_point_v<T>) {
+        constexpr std::size_t W = xsimd::batch<T>::size;
+        return (N + W - 1) / W * W;
+    }
+#endif
+    return N;
+}();
+
+template <class F, std::size_t... I>
+NERVE_ALWAYS_INLINE void static_for_impl(F& f, std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+}
+/// Calls f(integral_constant<0>) ... f(integral_constant<N-1>), fully unrolled.
+template <std::size_t N, class F>
+NERVE_ALWAYS_INLINE void static_for(F&& f) {
+    static_for_impl(f, std::make_index_sequence<N>{});
+}
+
+#if NERVE_HAS_XSIMD
+/// Pins a loaded vector in a register: without it GCC folds the load into every FMA that
+/// uses it (a memory operand per FMA), which undoes the load reuse below and, with 64-byte
+/// vectors at 4-byte offsets, makes almost every load a cache-line split.
+template <class B>
+NERVE_ALWAYS_INLINE void keep_in_register(B& b) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __asm__("" : "+v"(b.data));
+#elif defined(__GNUC__) && defined(__aarch64__)
+    __asm__("" : "+w"(b.data));
+#else
+    (void)b;
+#endif
+}
+
+/// One chunk of C tap vectors of the register-blocked kernel: for every offset j inside a
+/// vector, the C taps hr[j], hr[j+W], ... are broadcast once and each input vector loaded
+/// from s + m*W + j feeds every accumulator it belongs to (acc[k] takes it with tap
+/// hr[j + (m-k)W]). Loads per FMA: (U + 2C - 1) / (U C) instead of (U + 1) / U.
+template <class T, std::size_t U, std::size_t C>
+NERVE_ALWAYS_INLINE void fir_chunk(xsimd::batch<T> (&acc)[U], const T* NERVE_RESTRICT hrc,
+                                   const T* NERVE_RESTRICT s) noexcept {
+    using batch = xsimd::batch<T>;
+    constexpr std::size_t W = batch::size;
+    for (std::size_t j = 0; j < W; ++j) {
+        batch hb[C];
+        static_for<C>([&](auto t) { hb[t] = batch(hrc[j + t * W]); });
+        static_for<U + C - 1>([&](auto m) {
+            batch L = batch::load_unaligned(s + m * W + j);
+            keep_in_register(L);
+            constexpr std::size_t k0 = m + 1 > C ? m + 1 - C : 0;
+            constexpr std::size_t k1 = m < U - 1 ? m : U - 1;
+            static_for<k1 + 1 - k0>([&](auto dk) {
+                constexpr std::size_t k = k0 + dk;
+                acc[k] = xsimd::fma(hb[m - k], L, acc[k]);
+            });
+        });
+    }
+}
+
+/// Register-blocked block kernel over NP (padded) reversed taps; handles the outputs whose
+/// reads stay inside src[0 .. count + N - 1) and returns how many it did.
+template <class T, std::size_t N, std::size_t NP>
+inline std::size_t fir_block_regblocked(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src,
+                                        T* NERVE_RESTRICT out, std::size_t count) noexcept {
+    using batch = xsimd::batch<T>;
+    constexpr std::size_t W = batch::size;
+    constexpr std::size_t NT = NP / W;  // tap vectors
+    constexpr std::size_t U = 8;        // output vectors (independent FMA chains)
+    constexpr std::size_t C = 4;        // tap vectors held as broadcasts
+    constexpr std::size_t full = NT / C, rest = NT % C;
+    std::size_t i = 0;
+    for (; i + U * W + (NP - N) <= count; i += U * W) {
+        batch acc[U];
+        for (auto& a : acc) a = batch(T(0));
+        const T* s = src + i;
+        for (std::size_t c = 0; c < full; ++c) fir_chunk<T, U, C>(acc, hr + c * C * W, s + c * C * W);
+        if constexpr (rest > 0) fir_chunk<T, U, rest>(acc, hr + full * C * W, s + full * C * W);
+        for (std::size_t u = 0; u < U; ++u) acc[u].store_unaligned(out + i + u * W);
+    }
+    return i;
+}
+#endif
+
 /// Block kernel: out[i] = sum_j hr[j] * src[i + j] for i in [0, count).
 /// Reads src[0 .. count + N - 1).
+/// `hr` holds padded_taps<T, N> reversed taps (zeros after the first N).
 template <class T, std::size_t N>
 inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T* NERVE_RESTRICT out,
                       std::size_t count, bool symmetric) noexcept {
@@ -141,6 +230,7 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     if constexpr (std::is_floating_point_v<T>) {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = batch::size;
+        i = fir_block_regblocked<T, N, padded_taps<T, N>>(hr, src, out, count);
         constexpr std::size_t U = 8;  // independent accumulators: hide the FMA latency
         for (; i + U * W <= count; i += U * W) {
             batch acc[U];
@@ -162,6 +252,48 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     }
 #endif
     for (; i < count; ++i) out[i] = fir_dot<T, N>(hr, src + i, symmetric);
+}
+
+/// Strided block kernel for decimation: out[k] = sum_j hr[j] * src[k * Stride + j] for k in
+/// [0, count). With xsimd, W outputs at a time: the tap vectors are loaded once per group and
+/// reused, W dot-product accumulators are reduced together with one haddp (transpose-add).
+template <class T, std::size_t N, std::size_t Stride>
+inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T* NERVE_RESTRICT out,
+                              std::size_t count, bool symmetric) noexcept {
+    std::size_t k = 0;
+#if NERVE_HAS_XSIMD
+    if constexpr (std::is_floating_point_v<T>) {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = batch::size;
+        constexpr std::size_t NV = N / W;  // whole tap vectors
+        if constexpr (NV >= 1 && NV <= 8) {
+            batch h[NV];
+            for (std::size_t t = 0; t < NV; ++t) h[t] = batch::load_unaligned(hr + t * W);
+            for (; k + W <= count; k += W) {
+                batch acc[W];
+                for (std::size_t u = 0; u < W; ++u) {
+                    const T* s = src + (k + u) * Stride;
+                    batch a = h[0] * batch::load_unaligned(s);
+                    for (std::size_t t = 1; t < NV; ++t) a = xsimd::fma(h[t], batch::load_unaligned(s + t * W), a);
+                    acc[u] = a;
+                }
+                batch r = xsimd::haddp(acc);
+                if constexpr (NV * W < N) {
+                    alignas(64) T tail[W];
+                    for (std::size_t u = 0; u < W; ++u) {
+                        const T* s = src + (k + u) * Stride;
+                        T t = 0;
+                        for (std::size_t j = NV * W; j < N; ++j) t += hr[j] * s[j];
+                        tail[u] = t;
+                    }
+                    r += batch::load_aligned(tail);
+                }
+                r.store_unaligned(out + k);
+            }
+        }
+    }
+#endif
+    for (; k < count; ++k) out[k] = fir_dot<T, N>(hr, src + k * Stride, symmetric);
 }
 
 }  // namespace detail
@@ -280,7 +412,8 @@ private:
         return x;
     }
 
-    alignas(simd_align) std::array<T, Taps> hr_{};         // taps, reversed (configuration)
+    // taps, reversed, zero-padded to whole SIMD vectors (configuration)
+    alignas(simd_align) std::array<T, detail::padded_taps<T, Taps>> hr_{};
     alignas(simd_align) std::array<T, 2 * Taps> delay_{};  // double-length delay line
     std::uint32_t pos_ = 0;                        // index of the newest sample, [0, Taps)
     T last_good_{};

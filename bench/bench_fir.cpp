@@ -1,0 +1,135 @@
+// bench/bench_fir.cpp — FIR benchmarks (issue 3).
+//
+//   fir64/nerve           nerve::filter::fir<float, 64>::process over 4096-sample blocks
+//   fir64/direct          the plain baseline: the obvious nested loop over a ring buffer with
+//                         a modulo per tap, written here
+//   fir64/nerve_persample nerve's per-sample operator() (what a pipeline pushing one sample pays)
+//   decimate8_fir64/nerve nerve::filter::fir_decimator<float, 64, 8>, items = input samples
+//
+// items/s = samples/s; FLOP/s = 2 * 64 * samples/s (one multiply + one add per tap).
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "nerve/filter/fir.hpp"
+#include "nerve/filter/fir_decimator.hpp"
+#include "nerve/filter/fir_design.hpp"
+
+namespace {
+constexpr std::size_t kTaps = 64;
+constexpr std::size_t kBlock = 4096;
+
+struct bench_data {
+    std::array<float, kBlock> in{};
+    std::array<float, kBlock> out{};
+    bench_data() {
+        std::uint32_t s = 1;
+        for (auto& v : in) {
+            s = s * 1664525u + 1013904223u;
+            v = static_cast<float>(static_cast<std::int32_t>(s)) / 2147483648.0f;
+        }
+    }
+};
+
+bench_data& data() {
+    static bench_data d;
+    return d;
+}
+
+std::array<float, kTaps> taps() {
+    const auto h = nerve::filter::firwin_lowpass<kTaps>(1.0 / 8);
+    std::array<float, kTaps> f{};
+    for (std::size_t i = 0; i < kTaps; ++i) f[i] = static_cast<float>(h[i]);
+    return f;
+}
+
+void set_counters(benchmark::State& state, std::size_t samples_per_iter) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * samples_per_iter));
+    state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations() * samples_per_iter) * 2.0 *
+                                                       kTaps * 1e-9,
+                                                   benchmark::Counter::kIsRate);
+}
+
+void fir64_nerve(benchmark::State& state) {
+    auto& d = data();
+    static nerve::filter::fir<float, kTaps> f(taps());
+    for (auto _ : state) {
+        f.process(std::span<const float>(d.in), std::span<float>(d.out));
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, kBlock);
+}
+BENCHMARK(fir64_nerve)->Name("fir64/nerve");
+
+void fir64_nerve_unfolded(benchmark::State& state) {
+    auto& d = data();
+    static nerve::filter::fir<float, kTaps> f(taps(), nerve::filter::fir_symmetry::none);
+    for (auto _ : state) {
+        f.process(std::span<const float>(d.in), std::span<float>(d.out));
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, kBlock);
+}
+BENCHMARK(fir64_nerve_unfolded)->Name("fir64/nerve_unfolded");
+
+void fir64_nerve_persample(benchmark::State& state) {
+    auto& d = data();
+    static nerve::filter::fir<float, kTaps> f(taps());
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < kBlock; ++i) d.out[i] = f(d.in[i]);
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, kBlock);
+}
+BENCHMARK(fir64_nerve_persample)->Name("fir64/nerve_persample");
+
+// The obvious implementation: ring buffer, newest sample at `head`, modulo per tap.
+struct direct_fir {
+    std::array<float, kTaps> h{};
+    std::array<float, kTaps> ring{};
+    std::size_t head = 0;
+    float operator()(float x) {
+        head = (head + 1) % kTaps;
+        ring[head] = x;
+        float acc = 0.0f;
+        for (std::size_t k = 0; k < kTaps; ++k) acc += h[k] * ring[(head + kTaps - k) % kTaps];
+        return acc;
+    }
+};
+
+void fir64_direct(benchmark::State& state) {
+    auto& d = data();
+    static direct_fir f{taps(), {}, 0};
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < kBlock; ++i) d.out[i] = f(d.in[i]);
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, kBlock);
+}
+BENCHMARK(fir64_direct)->Name("fir64/direct");
+
+void decimate8_fir64_nerve(benchmark::State& state) {
+    auto& d = data();
+    static nerve::filter::fir_decimator<float, kTaps, 8> f(taps());
+    for (auto _ : state) {
+        const std::size_t n = f.process(std::span<const float>(d.in), std::span<float>(d.out));
+        benchmark::DoNotOptimize(n);
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    // items = input samples; the FLOP counter counts only the kept outputs' 64 FMAs.
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(decimate8_fir64_nerve)->Name("decimate8_fir64/nerve");
+
+}  // namespace
