@@ -215,12 +215,12 @@ def gen_features():
 def gen_sk_envelope():
     body = ""
     # Spectral kurtosis over a 256-point Hann STFT, hop 64, of the test signal with sparse impulses
-    # added in a band around 300 Hz (a decaying 300 Hz burst every 0.25 s).
+    # added in a band around 300 Hz (a decaying 300 Hz burst every second, so few frames hold one).
     t = np.arange(4096) / FS
     burst = np.zeros(4096)
-    for start in range(100, 4096, 250):
+    for start in range(100, 4096, 1000):
         k = np.arange(4096 - start)
-        burst[start:] += 3.0 * np.exp(-k / 8.0) * np.sin(2 * np.pi * 300.0 * k / FS)
+        burst[start:] += 5.0 * np.exp(-k / 8.0) * np.sin(2 * np.pi * 300.0 * k / FS)
     xi = (SIG.astype(np.float64) + burst).astype(np.float32)
     body += arr("impulsive_x", xi, "float")
     B = stft_bins(xi.astype(np.float64), 256, 64, "hann")
