@@ -24,52 +24,105 @@
 
 #include "../config.hpp"
 #include "detail/fft_scalar.hpp"
+#include "detail/fft_simd.hpp"
 
 namespace nerve::spectral {
 
+namespace detail {
+
+/// True when fft<T, N> uses the SIMD kernel on this target.
 template <class T, std::size_t N>
-class fft {
+inline constexpr bool fft_uses_simd =
+#if NERVE_FFT_SIMD
+    std::is_same_v<T, float> && simd_fft_supported<N>;
+#else
+    false;
+#endif
+
+/// The implementation behind fft<T, N>; Simd = false forces the portable scalar kernel
+/// (the Cortex-M path), which the tests compare against the SIMD one on hosts.
+template <class T, std::size_t N, bool Simd>
+class fft_impl {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "nerve::spectral::fft<T, N>: T must be float or double (q15/q31: fft_fixed.hpp)");
-    static_assert(detail::is_pow2(N) && N >= 2, "nerve::spectral::fft<T, N>: N must be a power of two >= 2");
+    static_assert(is_pow2(N) && N >= 2, "nerve::spectral::fft<T, N>: N must be a power of two >= 2");
+    static_assert(!Simd || fft_uses_simd<T, N>, "SIMD kernel not available for this T, N, target");
 
 public:
     using value_type = std::complex<T>;
     static constexpr std::size_t size = N;
 
-    constexpr fft() noexcept = default;
+    constexpr fft_impl() noexcept = default;
 
     /// out[k] = sum_n in[n] exp(-2 pi i n k / N)  (numpy.fft.fft).
     void forward(std::span<const std::complex<T>, N> in, std::span<std::complex<T>, N> out) noexcept {
-        run<false>(in.data(), out.data());
+#if NERVE_FFT_SIMD
+        if constexpr (Simd) {
+            simd_fft<N, false, src_kind::interleaved, simd_out::interleaved, false>(
+                reinterpret_cast<const float*>(in.data()), {}, buf_a(), buf_b(), reinterpret_cast<float*>(out.data()),
+                1.0f);
+        } else
+#endif
+        {
+            run<false>(in.data(), out.data());
+        }
     }
 
     /// out[n] = (1/N) sum_k in[k] exp(+2 pi i n k / N)  (numpy.fft.ifft).
     void inverse(std::span<const std::complex<T>, N> in, std::span<std::complex<T>, N> out) noexcept {
-        run<true>(in.data(), out.data());
-        const T scale = T(1) / static_cast<T>(N);
-        T* o = reinterpret_cast<T*>(out.data());
-        for (std::size_t i = 0; i < 2 * N; ++i) o[i] *= scale;
+#if NERVE_FFT_SIMD
+        if constexpr (Simd) {
+            simd_fft<N, true, src_kind::interleaved, simd_out::interleaved, true>(
+                reinterpret_cast<const float*>(in.data()), {}, buf_a(), buf_b(), reinterpret_cast<float*>(out.data()),
+                1.0f / static_cast<float>(N));
+        } else
+#endif
+        {
+            run<true>(in.data(), out.data());
+            const T scale = T(1) / static_cast<T>(N);
+            T* o = reinterpret_cast<T*>(out.data());
+            for (std::size_t i = 0; i < 2 * N; ++i) o[i] *= scale;
+        }
     }
 
-    /// Unscaled transform in either direction on interleaved data (for real_fft and
-    /// other kernels in this library). `in` may equal `out`.
+    /// Unscaled scalar transform in either direction on interleaved data. in may equal out.
     template <bool Inverse>
     void run(const std::complex<T>* in, std::complex<T>* out) noexcept {
         const T* src = reinterpret_cast<const T*>(in);
         T* dst = reinterpret_cast<T*>(out);
-        T* scr = reinterpret_cast<T*>(scratch_.data());
-        if (src == dst && detail::scalar_passes<N> % 2 == 1) {
+        T* scr = reinterpret_cast<T*>(st_.scratch.data());
+        if (src == dst && scalar_passes<N> % 2 == 1) {
             // An odd pass count makes the first pass write `out`: read a copy instead.
             // (Pass 1: copy -> out, pass 2: out -> scratch, ... the copy is dead by then.)
             std::copy(src, src + 2 * N, scr);
             src = scr;
         }
-        detail::scalar_fft<T, N, Inverse>(src, dst, scr);
+        scalar_fft<T, N, Inverse>(src, dst, scr);
     }
 
 private:
-    std::array<std::complex<T>, N> scratch_{};
+    struct scalar_storage {
+        std::array<std::complex<T>, N> scratch{};
+    };
+    // Two split (re | im) ping-pong buffers; the +16 pad is for the real-FFT extension.
+    static constexpr std::size_t cap = N + 16;
+    struct simd_storage {
+        alignas(64) std::array<float, 4 * cap> buf{};
+    };
+#if NERVE_FFT_SIMD
+    split_ptr buf_a() noexcept { return {st_.buf.data(), st_.buf.data() + cap}; }
+    split_ptr buf_b() noexcept { return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap}; }
+#endif
+
+    std::conditional_t<Simd, simd_storage, scalar_storage> st_{};
+};
+
+}  // namespace detail
+
+template <class T, std::size_t N>
+class fft : public detail::fft_impl<T, N, detail::fft_uses_simd<T, N>> {
+public:
+    constexpr fft() noexcept = default;
 };
 
 }  // namespace nerve::spectral

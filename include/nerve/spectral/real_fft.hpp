@@ -30,11 +30,32 @@ template <class T, std::size_t N>
 struct real_twiddles {
     static constexpr std::array<T, 2 * (N / 4 + 1)> w = make_twiddles<T, N, N / 4 + 1>();
 };
-}  // namespace detail
 
+/// W_N^k / 2 for k < N/4, split (re | im), for the SIMD split pass.
+template <std::size_t N>
+struct real_twiddles_half_split {
+    static constexpr std::size_t Q = N / 4;
+    static constexpr std::array<float, 2 * Q> make() {
+        std::array<float, 2 * Q> t{};
+        for (std::size_t k = 0; k < Q; ++k) {
+            const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(k), static_cast<std::int64_t>(N));
+            t[k] = static_cast<float>(0.5 * cs.c);
+            t[Q + k] = static_cast<float>(-0.5 * cs.s);
+        }
+        return t;
+    }
+    alignas(64) static constexpr std::array<float, 2 * Q> w = make();
+};
+
+/// True when real_fft<T, N> uses the SIMD kernel on this target.
 template <class T, std::size_t N>
-class real_fft {
-    static_assert(detail::is_pow2(N) && N >= 4, "nerve::spectral::real_fft<T, N>: N must be a power of two >= 4");
+inline constexpr bool real_fft_uses_simd = N >= 4 && fft_uses_simd<T, N / 2>;
+
+/// The implementation behind real_fft<T, N>; Simd = false forces the scalar kernel.
+template <class T, std::size_t N, bool Simd>
+class real_fft_impl {
+    static_assert(is_pow2(N) && N >= 4, "nerve::spectral::real_fft<T, N>: N must be a power of two >= 4");
+    static_assert(!Simd || real_fft_uses_simd<T, N>, "SIMD kernel not available for this T, N, target");
     static constexpr std::size_t M = N / 2;
 
 public:
@@ -42,14 +63,38 @@ public:
     static constexpr std::size_t size = N;
     static constexpr std::size_t bins = N / 2 + 1;
 
-    constexpr real_fft() noexcept = default;
+    constexpr real_fft_impl() noexcept = default;
 
     /// out[k] = sum_n in[n] exp(-2 pi i n k / N), k = 0..N/2  (numpy.fft.rfft).
     void forward(std::span<const T, N> in, std::span<std::complex<T>, N / 2 + 1> out) noexcept {
+#if NERVE_FFT_SIMD
+        if constexpr (Simd) {
+            forward_simd(in.data(), reinterpret_cast<float*>(out.data()));
+        } else
+#endif
+        {
+            forward_scalar(in, out);
+        }
+    }
+
+    /// out[n] = irfft(in)[n]: the real sequence whose rfft is `in`, scaled by 1/N.
+    void inverse(std::span<const std::complex<T>, N / 2 + 1> in, std::span<T, N> out) noexcept {
+#if NERVE_FFT_SIMD
+        if constexpr (Simd) {
+            inverse_simd(reinterpret_cast<const float*>(in.data()), out.data());
+        } else
+#endif
+        {
+            inverse_scalar(in, out);
+        }
+    }
+
+private:
+    void forward_scalar(std::span<const T, N> in, std::span<std::complex<T>, N / 2 + 1> out) noexcept {
         std::complex<T>* Z = out.data();
-        cfft_.template run<false>(reinterpret_cast<const std::complex<T>*>(in.data()), Z);
+        st_.cfft.template run<false>(reinterpret_cast<const std::complex<T>*>(in.data()), Z);
         T* z = reinterpret_cast<T*>(Z);
-        const T* w = detail::real_twiddles<T, N>::w.data();
+        const T* w = real_twiddles<T, N>::w.data();
         // k = 0 and N/2 from Z[0]; k and M-k in pairs, in place.
         const T z0r = z[0], z0i = z[1];
         z[0] = z0r + z0i;
@@ -68,19 +113,17 @@ public:
             const T or_ = vi, oi = -vr;
             z[2 * k] = er + or_;
             z[2 * k + 1] = ei + oi;
-            // X[M-k] = conj(E[k]) - conj(-i W^k D)... computed from the same E, O:
             // X[M-k] = conj(E[k] - o)
             z[2 * j] = er - or_;
             z[2 * j + 1] = -(ei - oi);
         }
     }
 
-    /// out[n] = irfft(in)[n]: the real sequence whose rfft is `in`, scaled by 1/N.
-    void inverse(std::span<const std::complex<T>, N / 2 + 1> in, std::span<T, N> out) noexcept {
+    void inverse_scalar(std::span<const std::complex<T>, N / 2 + 1> in, std::span<T, N> out) noexcept {
         const T* x = reinterpret_cast<const T*>(in.data());
-        // Build Z[k] = E[k] + i O[k] (times 2, folded into the final scale) into `out`.
+        // Build 2 Z[k] = 2 (E[k] + i O[k]) into `out` (the 2 is folded into the final scale).
         T* z = out.data();
-        const T* w = detail::real_twiddles<T, N>::w.data();
+        const T* w = real_twiddles<T, N>::w.data();
         const T x0 = x[0], xm = x[2 * M];
         z[0] = x0 + xm;
         z[1] = x0 - xm;
@@ -99,13 +142,90 @@ public:
             z[2 * j + 1] = -ei + orr;
         }
         std::complex<T>* Z = reinterpret_cast<std::complex<T>*>(z);
-        cfft_.template run<true>(Z, Z);
+        st_.cfft.template run<true>(Z, Z);
         const T scale = T(1) / static_cast<T>(N);
         for (std::size_t i = 0; i < N; ++i) z[i] *= scale;
     }
 
-private:
-    fft<T, M> cfft_{};
+#if NERVE_FFT_SIMD
+    static constexpr std::size_t cap = M + 16;
+    split_ptr buf_a() noexcept { return {st_.buf.data(), st_.buf.data() + cap}; }
+    split_ptr buf_b() noexcept { return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap}; }
+
+    void forward_simd(const float* in, float* out) noexcept {
+        constexpr std::size_t W = simd_w, L = M;
+        const split_ptr z = simd_fft<L, false, src_kind::interleaved, simd_out::split, false>(in, {}, buf_a(), buf_b(),
+                                                                                              nullptr, 1.0f);
+        z.re[L] = z.re[0];
+        z.im[L] = z.im[0];
+        const float* tr = real_twiddles_half_split<N>::w.data();
+        const float* ti = tr + L / 2;
+        const simd_v h(0.5f);
+        for (std::size_t k0 = 0; k0 < L / 2; k0 += W) {
+            const simd_v ar = simd_v::load_aligned(z.re + k0), ai = simd_v::load_aligned(z.im + k0);
+            const std::size_t mk = L - k0 - W + 1;
+            const simd_v br = simd_ops::reverse(simd_v::load_unaligned(z.re + mk));
+            const simd_v bi = -simd_ops::reverse(simd_v::load_unaligned(z.im + mk));
+            const simd_v er = h * (ar + br), ei = h * (ai + bi);
+            const simd_v dr = ar - br, di = ai - bi;
+            const simd_v wr = simd_v::load_aligned(tr + k0), wi = simd_v::load_aligned(ti + k0);
+            const simd_v vr = xsimd::fms(dr, wr, di * wi), vi = xsimd::fma(dr, wi, di * wr);
+            simd_ops::interleave_natural(out + 2 * k0, er + vi, ei - vr);
+            simd_ops::interleave_natural(out + 2 * mk, simd_ops::reverse(er - vi), simd_ops::reverse(-(ei + vr)));
+        }
+        // k = L/2: X = conj(Z[L/2]).
+        out[L] = z.re[L / 2];
+        out[L + 1] = -z.im[L / 2];
+    }
+
+    void inverse_simd(const float* x, float* out) noexcept {
+        constexpr std::size_t W = simd_w, L = M;
+        const split_ptr zb = buf_b();
+        const float* tr = real_twiddles_half_split<N>::w.data();
+        const float* ti = tr + L / 2;
+        const simd_v h(0.5f);
+        for (std::size_t k0 = 0; k0 < L / 2; k0 += W) {
+            simd_v ar, ai, mr, mi;
+            simd_ops::deinterleave_natural(x + 2 * k0, ar, ai);
+            const std::size_t mk = L - k0 - W + 1;
+            simd_ops::deinterleave_natural(x + 2 * mk, mr, mi);
+            const simd_v br = simd_ops::reverse(mr), bi = -simd_ops::reverse(mi);
+            const simd_v er = h * (ar + br), ei = h * (ai + bi);  // E
+            const simd_v dr = ar - br, di = ai - bi;              // 2 W^k O
+            const simd_v wr = simd_v::load_aligned(tr + k0), wi = simd_v::load_aligned(ti + k0);
+            // O = d * conj(W^k / 2)
+            const simd_v orr = xsimd::fma(dr, wr, di * wi), oi = xsimd::fms(di, wr, dr * wi);
+            (er - oi).store_aligned(zb.re + k0);
+            (ei + orr).store_aligned(zb.im + k0);
+            simd_ops::reverse(er + oi).store_unaligned(zb.re + mk);
+            simd_ops::reverse(orr - ei).store_unaligned(zb.im + mk);
+        }
+        // k = 0 uses only the real parts of X[0] and X[N/2] (numpy.fft.irfft does the same).
+        zb.re[0] = 0.5f * (x[0] + x[2 * L]);
+        zb.im[0] = 0.5f * (x[0] - x[2 * L]);
+        // k = L/2: Z = conj(X[L/2]).
+        zb.re[L / 2] = x[L];
+        zb.im[L / 2] = -x[L + 1];
+        simd_fft<L, true, src_kind::split_natural, simd_out::interleaved, true>(
+            nullptr, csplit_ptr{zb.re, zb.im}, buf_a(), zb, out, 1.0f / static_cast<float>(L));
+    }
+#endif
+
+    struct scalar_storage {
+        fft_impl<T, M, false> cfft{};
+    };
+    struct simd_storage {
+        alignas(64) std::array<float, 4 * (M + 16)> buf{};
+    };
+    std::conditional_t<Simd, simd_storage, scalar_storage> st_{};
+};
+
+}  // namespace detail
+
+template <class T, std::size_t N>
+class real_fft : public detail::real_fft_impl<T, N, detail::real_fft_uses_simd<T, N>> {
+public:
+    constexpr real_fft() noexcept = default;
 };
 
 }  // namespace nerve::spectral
