@@ -67,6 +67,11 @@ struct mac<q15, Len, void> {
     static NERVE_ALWAYS_INLINE constexpr q15 finish(acc_type a) noexcept {
         return q15::from_raw(nerve::detail::saturate<std::int16_t>((a + (acc_type{1} << 14)) >> 15));
     }
+    /// For coefficients stored divided by 2^S (headroom for taps >= 1).
+    template <int S>
+    static NERVE_ALWAYS_INLINE constexpr q15 finish_scaled(acc_type a) noexcept {
+        return q15::from_raw(nerve::detail::saturate<std::int16_t>((a + (acc_type{1} << (14 - S))) >> (15 - S)));
+    }
 };
 
 template <std::size_t Len>
@@ -82,8 +87,11 @@ struct mac<q31, Len, void> {
     static NERVE_ALWAYS_INLINE constexpr acc_type step2(acc_type a, q31 h, q31 x1, q31 x2) noexcept {
         return step(step(a, h, x1), h, x2);
     }
-    static NERVE_ALWAYS_INLINE constexpr q31 finish(acc_type a) noexcept {
-        constexpr int sh = 31 - guard;
+    static NERVE_ALWAYS_INLINE constexpr q31 finish(acc_type a) noexcept { return finish_scaled<0>(a); }
+    /// For coefficients stored divided by 2^S (headroom for taps >= 1).
+    template <int S>
+    static NERVE_ALWAYS_INLINE constexpr q31 finish_scaled(acc_type a) noexcept {
+        constexpr int sh = 31 - guard - S;
         return q31::from_raw(nerve::detail::saturate<std::int32_t>((a + (acc_type{1} << (sh - 1))) >> sh));
     }
 };

@@ -1,0 +1,104 @@
+// nerve/filter/resampler.hpp — integer-ratio L/M sample-rate converter, polyphase.
+//
+// Streams what scipy.signal.resample_poly(x, L, M) computes (with padtype='constant'): the
+// prototype h (Taps taps; by default firwin(2*10*max(L,M)+1, 1/max(L,M), window=('kaiser', 5.0))
+// like resample_poly's) is scaled by L, preceded by n_pre_pad = M - half_len % M zeros
+// (half_len = (Taps-1)/2) and applied as upfirdn(h, x, L, M) — only the kept outputs are
+// computed, only taps that meet real (not zero-stuffed) inputs are multiplied. The stream is
+// causal: resample_poly's output k is this operator's output k + `delay` (delay =
+// (half_len + n_pre_pad) / M outputs), i.e. resample_poly drops the filter's latency, a stream
+// cannot. Like resample_poly, user taps are also scaled by L.
+//
+// General operator: push(x, emit) emits 0..ceil(L/M) outputs; in total ceil(n L / M) outputs
+// after n inputs. L and M must be coprime (reduce the ratio). Arithmetic and bad input as
+// nerve::filter::fir (NaN/Inf replaced by the last finite input and counted; fixed point
+// accumulates in int64 and saturates on output; its taps are stored halved, Q14/Q30, so the
+// scaled centre tap of 1.0006 fits).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <type_traits>
+
+#include "fir_design.hpp"
+#include "fir_interpolator.hpp"
+
+namespace nerve::filter {
+
+/// resample_poly's default prototype length for the ratio L/M.
+template <std::size_t L, std::size_t M>
+inline constexpr std::size_t resample_poly_taps = 2 * 10 * (L > M ? L : M) + 1;
+
+template <sample_type T, std::size_t L, std::size_t M, std::size_t Taps = resample_poly_taps<L, M>>
+class resampler {
+    static_assert(L >= 1 && M >= 1, "resampling factors must be positive");
+    static_assert(std::gcd(L, M) == 1, "reduce L/M to lowest terms (as resample_poly does)");
+    static_assert(Taps >= 1);
+
+public:
+    using input_type = T;
+    using output_type = T;
+    static constexpr std::size_t up = L;
+    static constexpr std::size_t down = M;
+    static constexpr std::size_t taps = Taps;
+    static constexpr std::size_t half_len = (Taps - 1) / 2;
+    static constexpr std::size_t pre_pad = M - half_len % M;
+    /// Outputs to drop to line up with scipy.signal.resample_poly.
+    static constexpr std::size_t delay = (half_len + pre_pad) / M;
+
+    /// resample_poly's default design: firwin(Taps, 1/max(L,M), ('kaiser', 5.0)) * L.
+    resampler() noexcept
+        : resampler(firwin_lowpass<Taps>(1.0 / static_cast<double>(L > M ? L : M), fir_window::kaiser(5.0))) {}
+
+    /// Prototype taps (before the gain L, which is applied here as resample_poly does).
+    explicit resampler(const std::array<double, Taps>& h) noexcept : pf_(padded(h)) {}
+    template <class U>
+        requires(!std::is_same_v<U, double> && (std::is_floating_point_v<U> || is_fixed_point_v<U>))
+    explicit resampler(const std::array<U, Taps>& h) noexcept : pf_(padded(as_double(h))) {}
+
+    template <class Emit>
+    void push(const T& x, Emit&& emit) {
+        pf_.push(x, emit);
+    }
+
+    /// Resamples a block; out must hold in.size() * L / M + 1 samples. Returns the count written.
+    std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
+        std::size_t w = 0;
+        for (const T& x : in)
+            pf_.push(x, [&](const T& y) {
+                NERVE_ASSERT(w < out.size());
+                out[w++] = y;
+            });
+        return w;
+    }
+
+    void reset() noexcept { pf_.reset(); }
+    std::uint32_t rejected() const noexcept { return pf_.rejected(); }
+
+    template <class V>
+    void visit_state(V& v) {
+        pf_.visit_state(v);
+    }
+
+private:
+    static constexpr std::size_t padded_len = pre_pad + Taps;
+
+    template <class U>
+    static std::array<double, Taps> as_double(const std::array<U, Taps>& h) noexcept {
+        std::array<double, Taps> d{};
+        for (std::size_t i = 0; i < Taps; ++i) d[i] = nerve::to_double(h[i]);
+        return d;
+    }
+    static std::array<double, padded_len> padded(const std::array<double, Taps>& h) noexcept {
+        std::array<double, padded_len> p{};
+        for (std::size_t i = 0; i < Taps; ++i) p[pre_pad + i] = h[i] * static_cast<double>(L);
+        return p;
+    }
+
+    detail::polyphase_fir<T, padded_len, L, M> pf_;
+};
+
+}  // namespace nerve::filter

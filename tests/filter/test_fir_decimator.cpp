@@ -1,0 +1,111 @@
+#include "nerve_test.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <span>
+
+#include "golden/fir_filters.hpp"
+#include "nerve/core/operator.hpp"
+#include "nerve/filter/fir_decimator.hpp"
+
+namespace g = golden::fir_filters;
+using nerve::filter::fir_decimator;
+
+static_assert(nerve::general_operator<fir_decimator<float, 64, 8>>);
+static_assert(nerve::general_operator<fir_decimator<nerve::q15, 64, 8>>);
+
+namespace {
+std::array<double, 64> taps64() {
+    std::array<double, 64> h{};
+    for (std::size_t i = 0; i < 64; ++i) h[i] = g::firwin64_hamming_0p125[i];
+    return h;
+}
+double max_abs(const double* v, std::size_t n) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::fmax(m, std::fabs(v[i]));
+    return m;
+}
+constexpr std::size_t n_out = g::n / 8;
+}  // namespace
+
+TEMPLATE_TEST_CASE("fir_decimator: golden upfirdn(h, x, 1, 8), per sample and in blocks", "[fir_decimator][golden]",
+                   float, double) {
+    using T = TestType;
+    const double tol = (std::is_same_v<T, float> ? 1e-5 : 1e-12) * max_abs(g::upfirdn_down8_firwin64, n_out);
+    static std::array<T, g::n> in;
+    static std::array<T, n_out + 8> out;
+    for (std::size_t i = 0; i < g::n; ++i) in[i] = static_cast<T>(g::input[i]);
+
+    fir_decimator<T, 64, 8> d(taps64());
+    std::size_t w = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (const T& x : in) d.push(x, [&](const T& y) { out[w++] = y; }));
+    REQUIRE(w == n_out);
+    for (std::size_t k = 0; k < n_out; ++k) REQUIRE(std::fabs(out[k] - g::upfirdn_down8_firwin64[k]) <= tol);
+
+    for (std::size_t blk : {1u, 5u, 63u, 64u, 65u, 77u, 200u, 960u}) {
+        d.reset();
+        out.fill(T(-99));
+        w = 0;
+        NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < g::n; i += blk) {
+            const std::size_t len = std::min<std::size_t>(blk, g::n - i);
+            w += d.process(std::span<const T>(in.data() + i, len), std::span<T>(out.data() + w, out.size() - w));
+        });
+        REQUIRE(w == n_out);
+        for (std::size_t k = 0; k < n_out; ++k) {
+            INFO("block " << blk << " output " << k);
+            REQUIRE(std::fabs(out[k] - g::upfirdn_down8_firwin64[k]) <= tol);
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("fir_decimator: fixed point within 1 LSB of the exact result", "[fir_decimator][fixed]", nerve::q15,
+                   nerve::q31) {
+    using T = TestType;
+    const double lsb = std::is_same_v<T, nerve::q15> ? 1.0 / 32768 : 1.0 / 2147483648.0;
+    const auto hd = taps64();
+    std::array<T, 64> hq{};
+    for (std::size_t i = 0; i < 64; ++i) hq[i] = nerve::from_double<T>(hd[i]);
+    fir_decimator<T, 64, 8> d(hq);
+    static std::array<T, g::n> in;
+    static std::array<T, n_out + 8> out, out2;
+    for (std::size_t i = 0; i < g::n; ++i) in[i] = nerve::from_double<T>(g::input[i]);
+    std::size_t w = 0;
+    for (const T& x : in) d.push(x, [&](const T& y) { out[w++] = y; });
+    REQUIRE(w == n_out);
+    d.reset();
+    REQUIRE(d.process(std::span<const T>(in), std::span<T>(out2)) == n_out);
+    for (std::size_t k = 0; k < n_out; ++k) {
+        double exact = 0;
+        for (std::size_t j = 0; j < 64 && j <= 8 * k; ++j) exact += nerve::to_double(hq[j]) * nerve::to_double(in[8 * k - j]);
+        REQUIRE(std::fabs(nerve::to_double(out[k]) - exact) <= lsb);
+        REQUIRE(out[k] == out2[k]);
+    }
+}
+
+TEST_CASE("fir_decimator: default design is firwin(Taps, 1/M); DC gain 1", "[fir_decimator]") {
+    fir_decimator<float, 32, 4> d;
+    float y = 0;
+    for (int i = 0; i < 200; ++i) d.push(1.0f, [&](float v) { y = v; });
+    REQUIRE(y == Approx(1.0f).margin(1e-5));
+}
+
+TEMPLATE_TEST_CASE("fir_decimator: NaN/Inf replaced by the last good sample and counted", "[fir_decimator][bad-input]",
+                   float, double) {
+    using T = TestType;
+    fir_decimator<T, 16, 2> d, ref;
+    static std::array<T, 300> in, a, b;
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = T(std::sin(0.1 * static_cast<double>(i)));
+    in[10] = std::numeric_limits<T>::quiet_NaN();
+    in[150] = std::numeric_limits<T>::infinity();
+    const std::size_t na = d.process(std::span<const T>(in), std::span<T>(a));
+    REQUIRE(d.rejected() == 2u);
+    std::size_t nb = 0;
+    for (std::size_t i = 0; i < in.size(); ++i)
+        ref.push((i == 10 || i == 150) ? in[i - 1] : in[i], [&](const T& y) { b[nb++] = y; });
+    REQUIRE(na == nb);
+    for (std::size_t k = 0; k < na; ++k) {
+        REQUIRE(std::isfinite(a[k]));
+        REQUIRE(a[k] == b[k]);
+    }
+}
