@@ -362,8 +362,7 @@ NERVE_ALWAYS_INLINE void simd_dft_w(simd_v* r, simd_v* i) noexcept {
     };
     if constexpr (W == 4) {
         dft4(r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3]);
-    } else {
-        static_assert(W == 8);
+    } else if constexpr (W == 8) {
         // E = DFT4(even), O = DFT4(odd); Y[k] = E[k] + W8^k O[k], Y[k+4] = E[k] - W8^k O[k].
         simd_v er[4] = {r[0], r[2], r[4], r[6]}, ei[4] = {i[0], i[2], i[4], i[6]};
         simd_v orr[4] = {r[1], r[3], r[5], r[7]}, oi[4] = {i[1], i[3], i[5], i[7]};
