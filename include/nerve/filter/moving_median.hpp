@@ -1,0 +1,135 @@
+// nerve/filter/moving_median.hpp — median of the last N samples (small N).
+//
+// Keeps the window twice: in arrival order (a ring) and sorted. Each sample replaces the
+// oldest value in the sorted array and is moved to its place by insertion: O(N) compares and
+// moves per sample, no allocation, good for the small windows (3..101) spike removal uses.
+// Even windows return the mean of the two middle values, as numpy.median does (fixed point:
+// the raw mean rounded towards minus infinity). Until N samples have arrived the median is
+// over the samples seen so far.
+//
+// Bad input: a NaN/Inf sample is replaced by the last finite sample (hold last good; 0 before
+// the first) and counted in rejected(); the sorted window never holds NaN.
+//
+// detail::sorted_window<T, N> is shared with nerve::filter::hampel.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/fixed_point.hpp"
+#include "detail/fir_common.hpp"
+
+namespace nerve::filter {
+namespace detail {
+
+template <class T, std::size_t N>
+struct sorted_window {
+    std::array<T, N> ring{};    // arrival order; ring[pos] is the oldest once full
+    std::array<T, N> sorted{};  // the first `count` entries, ascending
+    std::uint32_t pos = 0;
+    std::uint32_t count = 0;
+
+    /// Adds x, dropping the oldest sample once the window is full.
+    void push(T x) noexcept {
+        std::size_t i;
+        if (count < N) {
+            i = count++;
+        } else {
+            // Find the oldest value in the sorted array (any equal entry will do).
+            const T old = ring[pos];
+            std::size_t lo = 0, hi = N;
+            while (lo < hi) {
+                const std::size_t mid = (lo + hi) / 2;
+                if (sorted[mid] < old) lo = mid + 1; else hi = mid;
+            }
+            i = lo;
+        }
+        ring[pos] = x;
+        pos = (pos + 1 == N) ? 0 : pos + 1;
+        // Slot i is free: shift neighbours towards it until x fits.
+        while (i > 0 && x < sorted[i - 1]) {
+            sorted[i] = sorted[i - 1];
+            --i;
+        }
+        while (i + 1 < count && sorted[i + 1] < x) {
+            sorted[i] = sorted[i + 1];
+            ++i;
+        }
+        sorted[i] = x;
+    }
+
+    static T mean2(T a, T b) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            return a + (b - a) / T(2);
+        } else {
+            using W = typename T::wide_type;
+            return T::from_raw(static_cast<typename T::raw_type>((static_cast<W>(a.raw) + b.raw) >> 1));
+        }
+    }
+
+    T median() const noexcept {
+        if (count == 0) return T{};
+        const std::size_t h = count / 2;
+        return (count & 1) ? sorted[h] : mean2(sorted[h - 1], sorted[h]);
+    }
+
+    void reset() noexcept { *this = sorted_window{}; }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(ring);
+        v(sorted);
+        v(pos);
+        v(count);
+    }
+};
+
+}  // namespace detail
+
+template <sample_type T, std::size_t N>
+class moving_median {
+    static_assert(N >= 1, "window must hold at least one sample");
+
+public:
+    using input_type = T;
+    using output_type = T;
+    static constexpr std::size_t window = N;
+
+    T operator()(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
+                ++rejected_;
+                x = last_good_;
+            } else {
+                last_good_ = x;
+            }
+        }
+        w_.push(x);
+        return w_.median();
+    }
+
+    void reset() noexcept {
+        w_.reset();
+        last_good_ = T{};
+        rejected_ = 0;
+    }
+
+    std::uint32_t rejected() const noexcept { return rejected_; }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(w_);
+        v(last_good_);
+        v(rejected_);
+    }
+
+private:
+    detail::sorted_window<T, N> w_{};
+    T last_good_{};
+    std::uint32_t rejected_ = 0;
+};
+
+}  // namespace nerve::filter

@@ -1,0 +1,161 @@
+// nerve/filter/moving_rms.hpp — root mean square over the last N samples, O(1) per sample.
+//
+// y[n] = sqrt(mean(x[n-N+1..n]^2)); until N samples have arrived, the mean is over the
+// samples seen so far (numpy's sqrt(mean(sliding_window_view(x, N)**2)) from the N-th on).
+//
+// Running sum of squares, by sample type:
+//  - float/double: the sum is updated with Kahan compensation (new square added, the
+//    leaving one subtracted) and recomputed exactly from the window every N samples, so the
+//    rounding error never exceeds what one window contributes, even after a loud burst
+//    has left the window (catastrophic cancellation is what plain running sums suffer). The
+//    sum is clamped at 0 before the square root.
+//  - q15: squares are exact Q30 integers summed in int64 — no drift at all.
+//  - q31: squares (Q62) are shifted right by G (even, >= log2 N + 1) bits so N of them fit in
+//    uint64; the result is exact to about 2^-(31 - G/2).
+// Fixed-point square roots are integer (bit-by-bit) square roots, rounded down.
+//
+// Bad input: a NaN/Inf sample is replaced by the last finite sample (hold last good; 0
+// before the first) and counted in rejected().
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/fixed_point.hpp"
+#include "detail/fir_common.hpp"
+
+namespace nerve::filter {
+namespace detail {
+/// floor(sqrt(v)) for 64-bit unsigned v (bit-by-bit, no floating point).
+constexpr std::uint64_t isqrt64(std::uint64_t v) noexcept {
+    std::uint64_t res = 0;
+    std::uint64_t bit = std::uint64_t{1} << 62;
+    while (bit > v) bit >>= 2;
+    while (bit != 0) {
+        if (v >= res + bit) {
+            v -= res + bit;
+            res = (res >> 1) + bit;
+        } else {
+            res >>= 1;
+        }
+        bit >>= 2;
+    }
+    return res;
+}
+}  // namespace detail
+
+template <sample_type T, std::size_t N>
+class moving_rms {
+    static_assert(N >= 1, "window must hold at least one sample");
+
+public:
+    using input_type = T;
+    using output_type = T;
+    static constexpr std::size_t window = N;
+
+    T operator()(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
+                ++rejected_;
+                x = last_good_;
+            } else {
+                last_good_ = x;
+            }
+        }
+        const square_type sq = square(x);
+        const square_type old = buf_[pos_];
+        buf_[pos_] = sq;
+        pos_ = (pos_ + 1 == N) ? 0 : pos_ + 1;
+        if (count_ < N) ++count_;
+        if constexpr (std::is_floating_point_v<T>) {
+            if (pos_ == 0) {
+                // Exact re-summation once per window (O(1) amortised).
+                T s = 0;
+                for (const T v : buf_) s += v;
+                sum_ = s;
+                comp_ = 0;
+            } else {
+                kahan_add(sq);
+                kahan_add(-old);
+            }
+            const T mean = (sum_ > T(0) ? sum_ : T(0)) / static_cast<T>(count_);
+            return std::sqrt(mean);
+        } else {
+            sum_ += sq;
+            sum_ -= old;
+            const std::uint64_t mean = sum_ / count_;
+            if constexpr (std::is_same_v<T, q15>) {
+                return q15::from_raw(static_cast<std::int16_t>(
+                    detail::isqrt64(mean) > 32767 ? 32767 : detail::isqrt64(mean)));
+            } else {
+                const std::uint64_t r = detail::isqrt64(mean) << (q31_shift / 2);
+                return q31::from_raw(static_cast<std::int32_t>(r > 0x7fffffffu ? 0x7fffffffu : r));
+            }
+        }
+    }
+
+    void reset() noexcept {
+        buf_.fill(square_type{});
+        pos_ = 0;
+        count_ = 0;
+        sum_ = sum_type{};
+        comp_ = sum_type{};
+        last_good_ = T{};
+        rejected_ = 0;
+    }
+
+    std::uint32_t rejected() const noexcept { return rejected_; }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(buf_);
+        v(pos_);
+        v(count_);
+        v(sum_);
+        v(comp_);
+        v(last_good_);
+        v(rejected_);
+    }
+
+private:
+    static constexpr int q31_shift = [] {
+        int g = static_cast<int>(std::bit_width(N)) + 1;
+        return g + (g & 1);  // even, so the square root shifts back by an integer
+    }();
+    using square_type = std::conditional_t<std::is_floating_point_v<T>, T, std::uint64_t>;
+    using sum_type = std::conditional_t<std::is_floating_point_v<T>, T, std::uint64_t>;
+
+    static square_type square(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            return x * x;
+        } else if constexpr (std::is_same_v<T, q15>) {
+            const std::int32_t r = x.raw;
+            return static_cast<std::uint64_t>(r * r);
+        } else {
+            const std::int64_t r = x.raw;
+            return static_cast<std::uint64_t>(r * r) >> q31_shift;
+        }
+    }
+
+    void kahan_add(T v) noexcept {
+        const T y = v - comp_;
+        const T t = sum_ + y;
+        comp_ = (t - sum_) - y;
+        sum_ = t;
+    }
+
+    std::array<square_type, N> buf_{};  // squares of the window
+    std::uint32_t pos_ = 0;             // next slot to overwrite (= oldest)
+    std::uint32_t count_ = 0;           // samples in the window, <= N
+    sum_type sum_{};
+    sum_type comp_{};                   // Kahan compensation (floating point only)
+    T last_good_{};
+    std::uint32_t rejected_ = 0;
+};
+
+}  // namespace nerve::filter
