@@ -1,0 +1,331 @@
+// nerve/spectral/fft_fixed.hpp — fixed-point (q15 / q31) complex and real FFT.
+//
+//   nerve::spectral::fft<nerve::q15, 256> f;       // complex, data: nerve::spectral::cq15
+//   f.forward(in, out);    // out = numpy.fft.fft(in) / N
+//   f.inverse(in, out);    // out = numpy.fft.ifft(in)          (the 1/N is the usual one)
+//   nerve::spectral::real_fft<nerve::q31, 1024> r;
+//   r.forward(x, X);       // X = numpy.fft.rfft(x) / N,  N/2+1 bins of cq31
+//   r.inverse(X, x);       // x = numpy.fft.irfft(X, N)
+//
+// Scaling (block floating point fixed at compile time, as CMSIS-DSP's q15/q31 FFTs do):
+// every radix-4 pass divides by 4 and the radix-2 pass (odd log2 N) by 2, so the complex
+// transforms come out scaled by 1/N in both directions and a forward-then-inverse round
+// trip returns x/N. The real forward FFT halves its N/2-point complex input once more
+// (z = x[2n] + i x[2n+1] may have magnitude sqrt(2)), so it also comes out as rfft/N.
+//
+// Range: arithmetic is done in the wide type (int32 for q15, int64 for q31) and every
+// stored value saturates, so nothing ever wraps. No value saturates when the complex input
+// has magnitude |z| <= 1 (forward and inverse), for any real input in [-1, 1) (real
+// forward), and for any spectrum the real forward produced (real inverse); otherwise
+// values may clip at full scale but stay finite and bounded.
+//
+// Error (vs the exact transform of the same fixed-point input, same scaling): each pass
+// rounds at most twice per component (the 1/4 shift, then the twiddle product: 0.5 LSB
+// each) and its twiddles are quantised (0.5 LSB per component, times |u| <= 1), so a pass
+// adds at most 3 * 0.5 * sqrt(2) ~= 2.2 LSB of complex magnitude; errors from earlier
+// passes do not grow (a pass is a contraction after its 1/4). Bound used by the tests:
+// |err| <= 2.2 * P LSB + 1 LSB, P = ceil(log2(N) / 2) passes, +1 pass for the real split
+// step. q15, N = 1024 complex: 5 passes -> 12 LSB = 3.7e-4 of full scale; q31: the same
+// count of 2^-31 LSBs (where the double twiddle rounding is negligible).
+// tests/spectral/test_fft_fixed.cpp checks it against a double DFT, and against float.
+//
+// Twiddles are static constexpr tables (q15/q31) for exactly this N. sizeof(fft) is its
+// scratch RAM (N complex); never allocates, never throws. `in` and `out` must not alias.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/fixed_point.hpp"
+#include "detail/fft_scalar.hpp"
+#include "fft.hpp"
+#include "real_fft.hpp"
+
+namespace nerve::spectral {
+
+/// Complex q15 / q31 sample: layout {re, im}, arrays of it are arrays of raw pairs.
+struct cq15 {
+    q15 re;
+    q15 im;
+    friend constexpr bool operator==(cq15, cq15) = default;
+};
+struct cq31 {
+    q31 re;
+    q31 im;
+    friend constexpr bool operator==(cq31, cq31) = default;
+};
+
+namespace detail {
+
+template <class Q> struct fixed_fft_traits;
+template <> struct fixed_fft_traits<q15> {
+    using cplx = cq15;
+    using raw = std::int16_t;
+    using wide = std::int32_t;
+    static constexpr int frac = 15;
+};
+template <> struct fixed_fft_traits<q31> {
+    using cplx = cq31;
+    using raw = std::int32_t;
+    using wide = std::int64_t;
+    static constexpr int frac = 31;
+};
+
+template <class Q>
+using fixed_raw_t = typename fixed_fft_traits<Q>::raw;
+
+template <class Q, std::size_t N, std::size_t Count>
+constexpr std::array<fixed_raw_t<Q>, 2 * Count> make_fixed_twiddles() noexcept {
+    std::array<fixed_raw_t<Q>, 2 * Count> t{};
+    for (std::size_t j = 0; j < Count; ++j) {
+        const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(j), static_cast<std::int64_t>(N));
+        t[2 * j] = Q::from_float(cs.c).raw;
+        t[2 * j + 1] = Q::from_float(-cs.s).raw;
+    }
+    return t;
+}
+
+template <class Q, std::size_t N>
+struct fixed_twiddles {
+    static constexpr std::size_t count = N >= 4 ? 3 * N / 4 : 1;
+    static constexpr std::array<fixed_raw_t<Q>, 2 * count> w = make_fixed_twiddles<Q, N, count>();
+};
+
+template <class Q>
+NERVE_ALWAYS_INLINE fixed_raw_t<Q> fx_sat(typename fixed_fft_traits<Q>::wide v) noexcept {
+    using R = fixed_raw_t<Q>;
+    using Wd = typename fixed_fft_traits<Q>::wide;
+    constexpr Wd lo = std::numeric_limits<R>::min(), hi = std::numeric_limits<R>::max();
+    return static_cast<R>(v < lo ? lo : (v > hi ? hi : v));
+}
+
+/// Rounded arithmetic shift right.
+template <class Wd>
+NERVE_ALWAYS_INLINE constexpr Wd fx_rshift(Wd v, int s) noexcept {
+    return (v + (Wd{1} << (s - 1))) >> s;
+}
+
+/// (ur + i ui) * (wr + i wi) >> frac, rounded, saturated; conj(w) when Inv.
+template <class Q, bool Inv>
+NERVE_ALWAYS_INLINE void fx_cmul(typename fixed_fft_traits<Q>::wide ur, typename fixed_fft_traits<Q>::wide ui,
+                                 fixed_raw_t<Q> wr, fixed_raw_t<Q> wi, fixed_raw_t<Q>* y) noexcept {
+    using Wd = typename fixed_fft_traits<Q>::wide;
+    constexpr int F = fixed_fft_traits<Q>::frac;
+    const Wd r = Inv ? ur * wr + ui * wi : ur * wr - ui * wi;
+    const Wd i = Inv ? ui * wr - ur * wi : ur * wi + ui * wr;
+    y[0] = fx_sat<Q>(fx_rshift<Wd>(r, F));
+    y[1] = fx_sat<Q>(fx_rshift<Wd>(i, F));
+}
+
+/// Radix-4 pass with the 1/4 (1/8 when Extra) scaling; Stockham layout as fft_scalar.hpp.
+template <class Q, bool Inv>
+void fixed_radix4_stage(const fixed_raw_t<Q>* NERVE_RESTRICT x, fixed_raw_t<Q>* NERVE_RESTRICT y,
+                        const fixed_raw_t<Q>* NERVE_RESTRICT tw, std::size_t n, std::size_t s, int shift) noexcept {
+    using Wd = typename fixed_fft_traits<Q>::wide;
+    const std::size_t m = n / 4;
+    for (std::size_t p = 0; p < m; ++p) {
+        const std::size_t j = p * s;
+        const auto* x0 = x + 2 * s * p;
+        const auto* x1 = x + 2 * s * (p + m);
+        const auto* x2 = x + 2 * s * (p + 2 * m);
+        const auto* x3 = x + 2 * s * (p + 3 * m);
+        auto* y0 = y + 2 * s * (4 * p);
+        auto* y1 = y0 + 2 * s;
+        auto* y2 = y1 + 2 * s;
+        auto* y3 = y2 + 2 * s;
+        for (std::size_t q = 0; q < 2 * s; q += 2) {
+            const Wd ar = x0[q], ai = x0[q + 1], br = x1[q], bi = x1[q + 1];
+            const Wd cr = x2[q], ci = x2[q + 1], dr = x3[q], di = x3[q + 1];
+            const Wd t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+            const Wd t2r = br + dr, t2i = bi + di;
+            const Wd t3r = Inv ? di - bi : bi - di;
+            const Wd t3i = Inv ? br - dr : dr - br;
+            y0[q] = fx_sat<Q>(fx_rshift<Wd>(t0r + t2r, shift));
+            y0[q + 1] = fx_sat<Q>(fx_rshift<Wd>(t0i + t2i, shift));
+            const Wd u1r = fx_rshift<Wd>(t1r + t3r, shift), u1i = fx_rshift<Wd>(t1i + t3i, shift);
+            const Wd u2r = fx_rshift<Wd>(t0r - t2r, shift), u2i = fx_rshift<Wd>(t0i - t2i, shift);
+            const Wd u3r = fx_rshift<Wd>(t1r - t3r, shift), u3i = fx_rshift<Wd>(t1i - t3i, shift);
+            if (p == 0) {
+                y1[q] = fx_sat<Q>(u1r); y1[q + 1] = fx_sat<Q>(u1i);
+                y2[q] = fx_sat<Q>(u2r); y2[q + 1] = fx_sat<Q>(u2i);
+                y3[q] = fx_sat<Q>(u3r); y3[q + 1] = fx_sat<Q>(u3i);
+            } else {
+                fx_cmul<Q, Inv>(u1r, u1i, tw[2 * j], tw[2 * j + 1], y1 + q);
+                fx_cmul<Q, Inv>(u2r, u2i, tw[4 * j], tw[4 * j + 1], y2 + q);
+                fx_cmul<Q, Inv>(u3r, u3i, tw[6 * j], tw[6 * j + 1], y3 + q);
+            }
+        }
+    }
+}
+
+template <class Q>
+void fixed_radix2_last(const fixed_raw_t<Q>* NERVE_RESTRICT x, fixed_raw_t<Q>* NERVE_RESTRICT y, std::size_t s,
+                       int shift) noexcept {
+    using Wd = typename fixed_fft_traits<Q>::wide;
+    for (std::size_t q = 0; q < 2 * s; ++q) {
+        const Wd a = x[q], b = x[q + 2 * s];
+        y[q] = fx_sat<Q>(fx_rshift<Wd>(a + b, shift));
+        y[q + 2 * s] = fx_sat<Q>(fx_rshift<Wd>(a - b, shift));
+    }
+}
+
+/// Scaled complex FFT (1/N; 1/(2N) when HalveInput). Same ping-pong contract as scalar_fft.
+template <class Q, std::size_t N, bool Inv, bool HalveInput>
+void fixed_fft(const fixed_raw_t<Q>* src, fixed_raw_t<Q>* out, fixed_raw_t<Q>* scratch) noexcept {
+    static_assert(is_pow2(N) && N >= 2);
+    constexpr std::size_t passes = scalar_passes<N>;
+    const auto* tw = fixed_twiddles<Q, N>::w.data();
+    const fixed_raw_t<Q>* x = src;
+    std::size_t n = N, s = 1;
+    for (std::size_t i = 0; i < passes; ++i) {
+        fixed_raw_t<Q>* y = ((passes - 1 - i) % 2 == 0) ? out : scratch;
+        const int extra = (HalveInput && i == 0) ? 1 : 0;
+        if (n >= 4) {
+            fixed_radix4_stage<Q, Inv>(x, y, tw, n, s, 2 + extra);
+            n /= 4;
+            s *= 4;
+        } else {
+            fixed_radix2_last<Q>(x, y, s, 1 + extra);
+            n = 1;
+            s *= 2;
+        }
+        x = y;
+    }
+}
+
+template <class Q, std::size_t N>
+struct fixed_real_twiddles {
+    static constexpr std::array<fixed_raw_t<Q>, 2 * (N / 4 + 1)> w = make_fixed_twiddles<Q, N, N / 4 + 1>();
+};
+
+}  // namespace detail
+
+namespace detail {
+template <class Q, std::size_t N>
+class fixed_fft_impl {
+    static_assert(is_pow2(N) && N >= 2, "nerve::spectral::fft<q15/q31, N>: N must be a power of two >= 2");
+    using traits = fixed_fft_traits<Q>;
+    using C = typename traits::cplx;
+    using R = typename traits::raw;
+
+public:
+    using value_type = C;
+    static constexpr std::size_t size = N;
+
+    constexpr fixed_fft_impl() noexcept = default;
+
+    /// out = numpy.fft.fft(in) / N.
+    void forward(std::span<const C, N> in, std::span<C, N> out) noexcept {
+        fixed_fft<Q, N, false, false>(raw(in.data()), raw(out.data()), scratch_.data());
+    }
+    /// out = numpy.fft.ifft(in).
+    void inverse(std::span<const C, N> in, std::span<C, N> out) noexcept {
+        fixed_fft<Q, N, true, false>(raw(in.data()), raw(out.data()), scratch_.data());
+    }
+
+    static const R* raw(const C* p) noexcept { return reinterpret_cast<const R*>(p); }
+    static R* raw(C* p) noexcept { return reinterpret_cast<R*>(p); }
+    R* scratch() noexcept { return scratch_.data(); }
+
+private:
+    static_assert(sizeof(C) == 2 * sizeof(R) && std::is_standard_layout_v<C>);
+    std::array<R, 2 * N> scratch_{};
+};
+
+template <class Q, std::size_t N>
+class fixed_real_fft_impl {
+    static_assert(is_pow2(N) && N >= 4, "nerve::spectral::real_fft<q15/q31, N>: N must be a power of two >= 4");
+    static constexpr std::size_t M = N / 2;
+    using traits = fixed_fft_traits<Q>;
+    using C = typename traits::cplx;
+    using R = typename traits::raw;
+    using Wd = typename traits::wide;
+
+public:
+    using value_type = Q;
+    static constexpr std::size_t size = N;
+    static constexpr std::size_t bins = N / 2 + 1;
+
+    constexpr fixed_real_fft_impl() noexcept = default;
+
+    /// out = numpy.fft.rfft(in) / N.
+    void forward(std::span<const Q, N> in, std::span<C, N / 2 + 1> out) noexcept {
+        static_assert(sizeof(Q) == sizeof(R));
+        R* z = reinterpret_cast<R*>(out.data());
+        fixed_fft<Q, M, false, true>(reinterpret_cast<const R*>(in.data()), z, scratch_.data());
+        const R* w = fixed_real_twiddles<Q, N>::w.data();
+        constexpr int F = traits::frac;
+        const Wd z0r = z[0], z0i = z[1];
+        z[0] = fx_sat<Q>(z0r + z0i);
+        z[1] = 0;
+        z[2 * M] = fx_sat<Q>(z0r - z0i);
+        z[2 * M + 1] = 0;
+        for (std::size_t k = 1; k <= M / 2; ++k) {
+            const std::size_t j = M - k;
+            const Wd ar = z[2 * k], ai = z[2 * k + 1];
+            const Wd br = z[2 * j], bi = -Wd{z[2 * j + 1]};
+            // 2E and 2D exactly in the wide type; the halving is folded into the roundings.
+            const Wd er2 = ar + br, ei2 = ai + bi, dr2 = ar - br, di2 = ai - bi;
+            const Wd wr = w[2 * k], wi = w[2 * k + 1];
+            // v = W^k * d = W^k * D2 / 2, rounded once: shift by F + 1. |D2| <= sqrt(2)
+            // full scale (|Z| <= 1/sqrt(2) after the halved input), so the products fit.
+            const Wd vr = fx_rshift<Wd>(dr2 * wr - di2 * wi, F + 1);
+            const Wd vi = fx_rshift<Wd>(dr2 * wi + di2 * wr, F + 1);
+            // X[k] = e + (vi, -vr);  X[M-k] = conj(e - (vi, -vr)), e = E2 / 2.
+            const Wd er = fx_rshift<Wd>(er2, 1), ei = fx_rshift<Wd>(ei2, 1);
+            z[2 * k] = fx_sat<Q>(er + vi);
+            z[2 * k + 1] = fx_sat<Q>(ei - vr);
+            z[2 * j] = fx_sat<Q>(er - vi);
+            z[2 * j + 1] = fx_sat<Q>(-(ei + vr));
+        }
+    }
+
+    /// out = numpy.fft.irfft(in, N) (imaginary parts of in[0], in[N/2] ignored).
+    void inverse(std::span<const C, N / 2 + 1> in, std::span<Q, N> out) noexcept {
+        const R* x = reinterpret_cast<const R*>(in.data());
+        R* z = reinterpret_cast<R*>(out.data());
+        const R* w = fixed_real_twiddles<Q, N>::w.data();
+        constexpr int F = traits::frac;
+        const Wd x0 = x[0], xm = x[2 * M];
+        // Z[k] = E + i O, E = (X[k] + X*[M-k]) / 2, O = (X[k] - X*[M-k]) / 2 * W^-k.
+        R* zs = scratch_.data() + 2 * M;  // second half of scratch holds Z
+        zs[0] = fx_sat<Q>(fx_rshift<Wd>(x0 + xm, 1));
+        zs[1] = fx_sat<Q>(fx_rshift<Wd>(x0 - xm, 1));
+        for (std::size_t k = 1; k <= M / 2; ++k) {
+            const std::size_t j = M - k;
+            const Wd ar = x[2 * k], ai = x[2 * k + 1];
+            const Wd br = x[2 * j], bi = -Wd{x[2 * j + 1]};
+            const Wd er = fx_rshift<Wd>(ar + br, 1), ei = fx_rshift<Wd>(ai + bi, 1);
+            const Wd dr = fx_rshift<Wd>(ar - br, 1), di = fx_rshift<Wd>(ai - bi, 1);
+            const Wd wr = w[2 * k], wi = -Wd{w[2 * k + 1]};  // W^-k
+            const Wd orr = fx_rshift<Wd>(dr * wr - di * wi, F), oi = fx_rshift<Wd>(dr * wi + di * wr, F);
+            zs[2 * k] = fx_sat<Q>(er - oi);
+            zs[2 * k + 1] = fx_sat<Q>(ei + orr);
+            zs[2 * j] = fx_sat<Q>(er + oi);
+            zs[2 * j + 1] = fx_sat<Q>(orr - ei);
+        }
+        // Inverse complex M-point FFT (1/M by its passes): ping-pong between out and the
+        // first half of scratch, reading Z from the second half.
+        fixed_fft<Q, M, true, false>(zs, z, scratch_.data());
+    }
+
+private:
+    std::array<R, 4 * (N / 2)> scratch_{};  // 2 x M complex
+};
+}  // namespace detail
+
+template <std::size_t N>
+class fft<q15, N> : public detail::fixed_fft_impl<q15, N> {};
+template <std::size_t N>
+class fft<q31, N> : public detail::fixed_fft_impl<q31, N> {};
+template <std::size_t N>
+class real_fft<q15, N> : public detail::fixed_real_fft_impl<q15, N> {};
+template <std::size_t N>
+class real_fft<q31, N> : public detail::fixed_real_fft_impl<q31, N> {};
+
+}  // namespace nerve::spectral
