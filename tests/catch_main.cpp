@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 
@@ -123,7 +124,12 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { aligne
 #if !NERVE_HAS_EXCEPTIONS
 namespace Catch {
 [[noreturn]] void throw_exception(const std::exception& e) {
+    // A failed REQUIRE ends the whole binary here: flush what the reporter has written so far
+    // (where Catch has no signal handler, e.g. on Cortex-M, nothing else would).
+    Catch::cout().flush();
     Catch::cerr() << "exception with exceptions disabled: " << e.what() << '\n';
+    Catch::cerr().flush();
+    std::fflush(nullptr);
     std::abort();
 }
 }  // namespace Catch
