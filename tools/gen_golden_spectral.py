@@ -152,8 +152,8 @@ def spectral_shape(p, df, rolloff=0.85, density=True, enbw=1.0):
     eps = 1e-20
     flat = np.exp(np.log(p + eps).mean()) / (p.mean() + eps)
     roll = f[np.nonzero(np.cumsum(p) >= rolloff * P)[0][0]]
-    qq = q[q > 0]
-    ent = -(qq * np.log(qq)).sum() / np.log(len(p))
+    pos = p > 0
+    ent = -(q[pos] * np.log((p[pos] + eps) / P)).sum() / np.log(len(p))
     total = P * df if density else P / enbw
     return [total, mu, sd, sk, ku, flat, roll, ent]
 

@@ -12,9 +12,10 @@
 //   kurtosis          = sum (f_k - mu)^4 q_k / sigma^4       (not excess: 3 for a Gaussian shape)
 //   flatness          = exp(mean ln(p_k + eps)) / mean(p_k + eps), eps = 1e-20   (1 = white, -> 0 tonal)
 //   rolloff           = the smallest f_k with sum_{j <= k} p_j >= rolloff_fraction P   (Hz)
-//   entropy           = -sum q_k ln q_k / ln K, K bins in range (0 = one line, 1 = flat)
+//   entropy           = -sum q_k ln((p_k + eps) / P) / ln K over p_k > 0, K bins in range
+//                       (0 = one line, 1 = flat; eps changes nothing above ~1e-12 relative)
 // A spectrum with P == 0 gives all zeros except flatness = 1 and entropy = 1 (flat by convention).
-// Computed in double (one spectrum per frame, so the cost is one pass plus K logarithms).
+// Sums in double; the K logarithms in T (one per bin, shared by flatness and entropy).
 //
 // Bad input: a spectrum holding NaN or Inf (or negative values, i.e. decibels) is rejected and
 // counted (`rejected()`), nothing is emitted.
@@ -79,6 +80,7 @@ public:
         bool rolled = false;
         const double target = rolloff_ * total;
         constexpr double eps = 1e-20;
+        const double log_total = static_cast<double>(std::log(static_cast<T>(total)));  // same precision as lp
         for (std::size_t k = first; k < end; ++k) {
             const double p = static_cast<double>(s.values[k]);
             const double d = s.frequency(k) - mu;
@@ -86,11 +88,10 @@ public:
             m2 += pd2;
             m3 += pd2 * d;
             m4 += pd2 * d * d;
-            log_sum += std::log(p + eps);
-            if (p > 0.0) {
-                const double q = p / total;
-                ent -= q * std::log(q);
-            }
+            // One logarithm per bin, in T (logf on an FPU-only MCU), shared by flatness and entropy.
+            const double lp = static_cast<double>(std::log(static_cast<T>(p + eps)));
+            log_sum += lp;
+            if (p > 0.0) ent -= p * (lp - log_total);
             cum += p;
             if (!rolled && cum >= target) {
                 r.rolloff = s.frequency(k);
@@ -108,7 +109,7 @@ public:
             r.kurtosis = m4 / (m2 * m2);
         }
         r.flatness = std::exp(log_sum / count) / (total / count + eps);
-        r.entropy = count > 1.0 ? ent / std::log(count) : 0.0;
+        r.entropy = count > 1.0 ? ent / (total * std::log(count)) : 0.0;
         result_ = r;
         return true;
     }
