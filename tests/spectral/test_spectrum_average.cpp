@@ -45,3 +45,30 @@ TEST_CASE("spectrum_average: mean and max-hold over K spectra", "[spectral][spec
     mean.flush([&](const sp::spectrum_view<float>& r) { CHECK(r.index == 1u); CHECK(r.values[1] == 1.0f); ++n; });
     CHECK(n == 3);
 }
+
+#include <cstddef>
+
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("spectrum_average: snapshot round trip keeps metadata", "[spectral][spectrum_average]") {
+    static float v[5] = {1, 2, 3, 4, 5};
+    sp::spectrum_view<float> s;
+    s.values = std::span<const float>{v};
+    s.bin_hz = 0.5;
+    s.enbw_bins = 1.5;
+    s.kind = sp::quantity::density;
+    sp::spectrum_average<8> a, b;
+    a.accumulate(s);
+    a.accumulate(s);
+    static std::byte buf[1024];
+    const auto n = nerve::snapshot(a, std::span<std::byte>{buf});
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>{buf, n.value()}).ok());
+    const auto r = b.result();
+    CHECK(r.size() == 5);
+    CHECK(r.index == 2u);
+    CHECK(r.bin_hz == 0.5);
+    CHECK(r.enbw_bins == 1.5);
+    CHECK(r.kind == sp::quantity::density);
+    CHECK(r.values[4] == 5.0f);
+}

@@ -98,3 +98,35 @@ TEST_CASE("welch: non-finite frames are skipped and counted", "[spectral][welch]
     CHECK(a.segments() == 0);
     CHECK(a.rejected() == 0);
 }
+
+#include <cstddef>
+
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("welch: snapshot and restore continue the same estimate", "[spectral][welch]") {
+    constexpr std::size_t N = 64;
+    static float x[8 * N];
+    for (std::size_t n = 0; n < 8 * N; ++n) x[n] = static_cast<float>(std::sin(0.37 * n) + 0.01 * n);
+    static sp::welch<N> a{nerve::window::hann, nerve::sample_rate{100.0}, sp::scaling::density, sp::average::mean};
+    static sp::welch<N> b{nerve::window::hann, nerve::sample_rate{100.0}, sp::scaling::density, sp::average::mean};
+    auto ignore = [](const auto&) {};
+    for (int f = 0; f < 4; ++f) a.push(std::span<const float, N>{x + f * N, N}, ignore);
+    static std::byte buf[4096];
+    const auto n = nerve::snapshot(a, std::span<std::byte>{buf});
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>{buf, n.value()}).ok());
+    CHECK(b.segments() == 4);
+    for (int f = 4; f < 8; ++f) {
+        a.push(std::span<const float, N>{x + f * N, N}, ignore);
+        b.push(std::span<const float, N>{x + f * N, N}, ignore);
+    }
+    const auto ra = a.result();
+    static float va[N / 2 + 1];
+    for (std::size_t k = 0; k <= N / 2; ++k) va[k] = ra.values[k];
+    const auto rb = b.result();
+    for (std::size_t k = 0; k <= N / 2; ++k) CHECK(va[k] == rb.values[k]);
+    // A corrupted snapshot is refused and leaves the operator untouched.
+    buf[20] ^= std::byte{0x5a};
+    CHECK_FALSE(nerve::restore(b, std::span<const std::byte>{buf, n.value()}).ok());
+    CHECK(b.segments() == 8);
+}

@@ -77,6 +77,9 @@ public:
     std::uint64_t rejected() const noexcept { return rejected_; }
     void reset() noexcept { count_ = 0; rejected_ = 0; size_ = 0; acc_.fill(0.0); }
 
+    /// Refuses restored states that would index past the storage.
+    bool state_is_valid() const noexcept { return size_ <= Bins && (count_ == 0 || size_ > 0); }
+
     template <class V>
     void visit_state(V& v) { v(acc_); v(meta_); v(count_); v(size_); v(rejected_); }
 
