@@ -19,6 +19,17 @@
 #include "../../config.hpp"
 #include "../../core/fixed_point.hpp"
 
+// Loop unrolling hint for the short scalar dot products (Cortex-M: removes the compare and
+// branch per tap pair).
+#define NERVE_FIR_PRAGMA(x) _Pragma(#x)
+#if defined(__clang__)
+#define NERVE_FIR_UNROLL(n) NERVE_FIR_PRAGMA(unroll n)
+#elif defined(__GNUC__)
+#define NERVE_FIR_UNROLL(n) NERVE_FIR_PRAGMA(GCC unroll n)
+#else
+#define NERVE_FIR_UNROLL(n)
+#endif
+
 namespace nerve::filter::detail {
 
 /// False for NaN and +-Inf; fixed-point samples are always finite.
