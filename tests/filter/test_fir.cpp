@@ -214,3 +214,20 @@ TEST_CASE("fir: visit_state covers the streaming state", "[fir][state]") {
     fir<float, 16> b = a;
     for (int i = 20; i < 40; ++i) REQUIRE(a(static_cast<float>(i)) == b(static_cast<float>(i)));
 }
+
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("fir: snapshot and restore continue the stream exactly", "[fir][state]") {
+    const auto h = nerve::filter::firwin_lowpass<31>(0.3);
+    fir<float, 31> a(h), b(h);
+    for (int i = 0; i < 50; ++i) a(static_cast<float>(std::sin(0.2 * i)));
+    static std::array<std::byte, 1024> buf;
+    const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
+    REQUIRE(n.ok());
+    REQUIRE(a.state_is_valid());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (int i = 50; i < 100; ++i) {
+        const float x = static_cast<float>(std::sin(0.2 * i));
+        REQUIRE(a(x) == b(x));
+    }
+}

@@ -102,3 +102,15 @@ TEMPLATE_TEST_CASE("lms: NaN/Inf pairs are rejected without touching the state; 
     REQUIRE(g.diverged() > 0u);
     for (int i = 0; i < 5; ++i) REQUIRE(std::isfinite(g(lms_input<T>{T(0.1), T(0.1)})));
 }
+
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("lms: the adapted weights survive a snapshot", "[lms][state]") {
+    static lms<float, 8> a, b;
+    identify(a, 2000);
+    static std::array<std::byte, 1024> buf;
+    const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    REQUIRE(b.weights() == a.weights());
+}

@@ -65,3 +65,36 @@ TEST_CASE("moving_median: NaN/Inf hold the last good sample", "[moving_median][b
     REQUIRE(m(0.0) == 5.0);
     REQUIRE(m.rejected() == 2u);
 }
+
+#include <cstring>
+
+#include "nerve/core/crc32.hpp"
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("moving_median: snapshot round trip; an inconsistent sorted window is refused", "[moving_median][state]") {
+    moving_median<double, 3> a, b;
+    for (double x : {3.0, 1.0, 2.0, 5.0}) a(x);
+    static std::array<std::byte, 512> buf;
+    const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    REQUIRE(b(4.0) == a(4.0));
+
+    // Hostile bytes with a valid checksum: swap two entries of the sorted array (payload
+    // order: ring[3], sorted[3], pos, count, ...). The restore must be refused or reset.
+    const auto m = nerve::snapshot(a, std::span<std::byte>(buf));
+    REQUIRE(m.ok());
+    std::byte* sorted = buf.data() + nerve::snapshot_header_bytes + 3 * sizeof(double);
+    std::array<std::byte, 8> tmp;
+    std::memcpy(tmp.data(), sorted, 8);
+    std::memcpy(sorted, sorted + 16, 8);
+    std::memcpy(sorted + 16, tmp.data(), 8);
+    const std::size_t body = m.value() - nerve::snapshot_trailer_bytes;
+    const std::uint32_t crc = nerve::crc32(std::span<const std::byte>(buf.data(), body));
+    for (int k = 0; k < 4; ++k) buf[body + k] = std::byte{static_cast<unsigned char>((crc >> (8 * k)) & 0xff)};
+    moving_median<double, 3> c;
+    c(7.0);
+    const auto r = nerve::restore(c, std::span<const std::byte>(buf.data(), m.value()));
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(c.state_is_valid());
+}

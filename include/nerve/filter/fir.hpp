@@ -435,6 +435,8 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    /// For nerve::restore: a ring index past the delay line is refused.
+    bool state_is_valid() const noexcept { return pos_ < Taps; }
 
 private:
     // Cache-line alignment only where SIMD loads benefit; on Cortex-M it would waste RAM.

@@ -127,6 +127,8 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    /// For nerve::restore: indices past their ranges are refused.
+    bool state_is_valid() const noexcept { return pos_ < Taps && phase_ < M; }
 
 private:
     static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);

@@ -95,6 +95,7 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    bool state_is_valid() const noexcept { return pos_ < K && phase_ < M; }
 
 private:
     std::array<std::array<T, K>, L> gr_{};  // per-phase sub-filters, reversed (configuration)
@@ -148,6 +149,7 @@ public:
     void visit_state(V& v) {
         pf_.visit_state(v);
     }
+    bool state_is_valid() const noexcept { return pf_.state_is_valid(); }
 
 private:
     template <class U>

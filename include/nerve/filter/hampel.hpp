@@ -104,6 +104,7 @@ public:
         v(rejected_);
         v(replaced_);
     }
+    bool state_is_valid() const noexcept { return w_.valid(); }
 
 private:
     /// Median of |sorted[i] - med|: merge the two sorted runs of deviations outwards from the

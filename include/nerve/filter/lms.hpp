@@ -124,6 +124,7 @@ public:
         v(rejected_);
         v(diverged_);
     }
+    bool state_is_valid() const noexcept { return pos_ < Taps && since_resum_ <= Taps; }
 
 private:
     using step_type = std::conditional_t<std::is_same_v<T, double>, double, float>;

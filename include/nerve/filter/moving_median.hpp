@@ -45,7 +45,7 @@ struct sorted_window {
                 const std::size_t mid = (lo + hi) / 2;
                 if (sorted[mid] < old) lo = mid + 1; else hi = mid;
             }
-            i = lo;
+            i = lo < N ? lo : N - 1;  // lo == N only for an inconsistent (restored) state
         }
         ring[pos] = x;
         pos = (pos + 1 == N) ? 0 : pos + 1;
@@ -77,6 +77,23 @@ struct sorted_window {
     }
 
     void reset() noexcept { *this = sorted_window{}; }
+
+    /// Indices in range, the sorted part ascending and holding the same values as the ring
+    /// (O(N^2), for nerve::restore only).
+    bool valid() const noexcept {
+        if (pos >= N || count > N || (count < N && pos != count)) return false;
+        for (std::size_t i = 1; i < count; ++i)
+            if (sorted[i] < sorted[i - 1]) return false;
+        for (std::size_t i = 0; i < count; ++i) {
+            std::size_t in_ring = 0, in_sorted = 0;
+            for (std::size_t k = 0; k < count; ++k) {
+                in_ring += (ring[k] == ring[i]) ? 1u : 0u;
+                in_sorted += (sorted[k] == ring[i]) ? 1u : 0u;
+            }
+            if (in_ring != in_sorted) return false;
+        }
+        return true;
+    }
 
     template <class V>
     void visit_state(V& v) {
@@ -125,6 +142,7 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    bool state_is_valid() const noexcept { return w_.valid(); }
 
 private:
     detail::sorted_window<T, N> w_{};

@@ -73,6 +73,7 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    bool state_is_valid() const noexcept { return hi_.valid() && lo_.valid(); }
 
 private:
     /// Ring-buffer deque of (value, time) with capacity N.
@@ -98,6 +99,7 @@ private:
             }
         }
         const T& front() const noexcept { return value[head]; }
+        bool valid() const noexcept { return head < N && size <= N; }
         std::uint32_t idx(std::uint32_t k) const noexcept {
             const std::uint32_t i = head + k;
             return i >= N ? i - static_cast<std::uint32_t>(N) : i;

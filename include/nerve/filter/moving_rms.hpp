@@ -121,6 +121,20 @@ public:
         v(last_good_);
         v(rejected_);
     }
+    /// For nerve::restore: indices in range and, for fixed point, the running sum equal to
+    /// the sum of the stored squares (else the unsigned sum could wrap).
+    bool state_is_valid() const noexcept {
+        if (pos_ >= N || count_ > N) return false;
+        if constexpr (!std::is_floating_point_v<T>) {
+            std::uint64_t s = 0;
+            for (const auto v : buf_) {
+                if (v > (std::uint64_t{1} << 62)) return false;
+                s += v;
+            }
+            return s == sum_;
+        }
+        return true;
+    }
 
 private:
     static constexpr int q31_shift = [] {

@@ -82,6 +82,7 @@ public:
     void visit_state(V& v) {
         pf_.visit_state(v);
     }
+    bool state_is_valid() const noexcept { return pf_.state_is_valid(); }
 
 private:
     static constexpr std::size_t padded_len = pre_pad + Taps;
