@@ -7,6 +7,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <span>
 
 namespace {
 
@@ -30,6 +31,14 @@ void ref_dft(const std::complex<double>* x, std::complex<double>* X, std::size_t
     }
 }
 
+// Reference buffers shared by every size (the Cortex-M4 test binary has 4 MB for all tests).
+constexpr std::size_t kMaxN = 2048;
+template <int Which>
+std::complex<double>* dpool() {
+    static std::array<std::complex<double>, kMaxN> a;
+    return a.data();
+}
+
 std::uint32_t lcg(std::uint32_t& s) { return s = s * 1664525u + 1013904223u; }
 double uni(std::uint32_t& s) { return static_cast<double>(lcg(s) >> 8) / 8388608.0 - 1.0; }
 
@@ -51,7 +60,7 @@ void check_complex(double amplitude) {
     using C = typename cplx_of<Q>::type;
     static fft<Q, N> f;
     static std::array<C, N> in, out, back;
-    static std::array<std::complex<double>, N> xd, Xd, xb;
+    std::span<std::complex<double>, N> xd(dpool<0>(), N), Xd(dpool<1>(), N), xb(dpool<2>(), N);
     std::uint32_t s = 77u + N;
     for (std::size_t i = 0; i < N; ++i) {
         in[i] = {Q::from_float(amplitude * uni(s)), Q::from_float(amplitude * uni(s))};
@@ -86,7 +95,7 @@ void check_real(double amplitude) {
     static real_fft<Q, N> f;
     static std::array<Q, N> in, back;
     static std::array<C, N / 2 + 1> out;
-    static std::array<std::complex<double>, N> xd, Xd;
+    std::span<std::complex<double>, N> xd(dpool<0>(), N), Xd(dpool<1>(), N);
     std::uint32_t s = 31u + N;
     for (std::size_t i = 0; i < N; ++i) {
         in[i] = Q::from_float(amplitude * uni(s));
@@ -105,7 +114,7 @@ void check_real(double amplitude) {
     // irfft of the scaled spectrum = x / N.
     NERVE_REQUIRE_NO_ALLOC(f.inverse(out, back));
     // Reference: irfft(out) in double from the full Hermitian spectrum.
-    static std::array<std::complex<double>, N> full, xr;
+    std::span<std::complex<double>, N> full(dpool<2>(), N), xr(dpool<3>(), N);
     for (std::size_t k = 0; k <= N / 2; ++k) full[k] = {out[k].re.to_double(), out[k].im.to_double()};
     full[0].imag(0.0);
     full[N / 2].imag(0.0);

@@ -99,6 +99,9 @@ struct fixed_twiddles {
 template <class Q>
 NERVE_ALWAYS_INLINE fixed_raw_t<Q> fx_sat(typename fixed_fft_traits<Q>::wide v) noexcept {
     using R = fixed_raw_t<Q>;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    if constexpr (std::is_same_v<R, std::int16_t>) return static_cast<R>(__builtin_arm_ssat(v, 16));
+#endif
     using Wd = typename fixed_fft_traits<Q>::wide;
     constexpr Wd lo = std::numeric_limits<R>::min(), hi = std::numeric_limits<R>::max();
     return static_cast<R>(v < lo ? lo : (v > hi ? hi : v));
@@ -122,44 +125,49 @@ NERVE_ALWAYS_INLINE void fx_cmul(typename fixed_fft_traits<Q>::wide ur, typename
     y[1] = fx_sat<Q>(fx_rshift<Wd>(i, F));
 }
 
-/// Radix-4 pass with the 1/4 (1/8 when Extra) scaling; Stockham layout as fft_scalar.hpp.
-template <class Q, bool Inv>
-void fixed_radix4_stage(const fixed_raw_t<Q>* NERVE_RESTRICT x, fixed_raw_t<Q>* NERVE_RESTRICT y,
-                        const fixed_raw_t<Q>* NERVE_RESTRICT tw, std::size_t n, std::size_t s, int shift) noexcept {
+/// One radix-4 butterfly with the 1/2^Shift scaling (Shift = 2, or 3 to also halve the
+/// input); x0..x3 at stride xs, y0..y3 at stride ys (in raw values).
+template <class Q, bool Inv, bool Tw, int Shift>
+NERVE_ALWAYS_INLINE void fixed_bfly4(const fixed_raw_t<Q>* NERVE_RESTRICT x, std::size_t xs,
+                                     fixed_raw_t<Q>* NERVE_RESTRICT y, std::size_t ys,
+                                     const fixed_raw_t<Q>* w) noexcept {
     using Wd = typename fixed_fft_traits<Q>::wide;
+    const Wd ar = x[0], ai = x[1], br = x[xs], bi = x[xs + 1];
+    const Wd cr = x[2 * xs], ci = x[2 * xs + 1], dr = x[3 * xs], di = x[3 * xs + 1];
+    const Wd t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+    const Wd t2r = br + dr, t2i = bi + di;
+    const Wd t3r = Inv ? di - bi : bi - di;
+    const Wd t3i = Inv ? br - dr : dr - br;
+    y[0] = fx_sat<Q>(fx_rshift<Wd>(t0r + t2r, Shift));
+    y[1] = fx_sat<Q>(fx_rshift<Wd>(t0i + t2i, Shift));
+    const Wd u1r = fx_rshift<Wd>(t1r + t3r, Shift), u1i = fx_rshift<Wd>(t1i + t3i, Shift);
+    const Wd u2r = fx_rshift<Wd>(t0r - t2r, Shift), u2i = fx_rshift<Wd>(t0i - t2i, Shift);
+    const Wd u3r = fx_rshift<Wd>(t1r - t3r, Shift), u3i = fx_rshift<Wd>(t1i - t3i, Shift);
+    if constexpr (!Tw) {
+        y[ys] = fx_sat<Q>(u1r); y[ys + 1] = fx_sat<Q>(u1i);
+        y[2 * ys] = fx_sat<Q>(u2r); y[2 * ys + 1] = fx_sat<Q>(u2i);
+        y[3 * ys] = fx_sat<Q>(u3r); y[3 * ys + 1] = fx_sat<Q>(u3i);
+    } else {
+        fx_cmul<Q, Inv>(u1r, u1i, w[0], w[1], y + ys);
+        fx_cmul<Q, Inv>(u2r, u2i, w[2], w[3], y + 2 * ys);
+        fx_cmul<Q, Inv>(u3r, u3i, w[4], w[5], y + 3 * ys);
+    }
+}
+
+/// Radix-4 pass (n, s); Stockham layout as fft_scalar.hpp. p = 0 needs no twiddles.
+template <class Q, bool Inv, int Shift>
+void fixed_radix4_stage(const fixed_raw_t<Q>* NERVE_RESTRICT x, fixed_raw_t<Q>* NERVE_RESTRICT y,
+                        const fixed_raw_t<Q>* NERVE_RESTRICT tw, std::size_t n, std::size_t s) noexcept {
+    using R = fixed_raw_t<Q>;
     const std::size_t m = n / 4;
-    for (std::size_t p = 0; p < m; ++p) {
+    const std::size_t xs = 2 * s * m;
+    for (std::size_t q = 0; q < 2 * s; q += 2) fixed_bfly4<Q, Inv, false, Shift>(x + q, xs, y + q, 2 * s, nullptr);
+    for (std::size_t p = 1; p < m; ++p) {
         const std::size_t j = p * s;
-        const auto* x0 = x + 2 * s * p;
-        const auto* x1 = x + 2 * s * (p + m);
-        const auto* x2 = x + 2 * s * (p + 2 * m);
-        const auto* x3 = x + 2 * s * (p + 3 * m);
-        auto* y0 = y + 2 * s * (4 * p);
-        auto* y1 = y0 + 2 * s;
-        auto* y2 = y1 + 2 * s;
-        auto* y3 = y2 + 2 * s;
-        for (std::size_t q = 0; q < 2 * s; q += 2) {
-            const Wd ar = x0[q], ai = x0[q + 1], br = x1[q], bi = x1[q + 1];
-            const Wd cr = x2[q], ci = x2[q + 1], dr = x3[q], di = x3[q + 1];
-            const Wd t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-            const Wd t2r = br + dr, t2i = bi + di;
-            const Wd t3r = Inv ? di - bi : bi - di;
-            const Wd t3i = Inv ? br - dr : dr - br;
-            y0[q] = fx_sat<Q>(fx_rshift<Wd>(t0r + t2r, shift));
-            y0[q + 1] = fx_sat<Q>(fx_rshift<Wd>(t0i + t2i, shift));
-            const Wd u1r = fx_rshift<Wd>(t1r + t3r, shift), u1i = fx_rshift<Wd>(t1i + t3i, shift);
-            const Wd u2r = fx_rshift<Wd>(t0r - t2r, shift), u2i = fx_rshift<Wd>(t0i - t2i, shift);
-            const Wd u3r = fx_rshift<Wd>(t1r - t3r, shift), u3i = fx_rshift<Wd>(t1i - t3i, shift);
-            if (p == 0) {
-                y1[q] = fx_sat<Q>(u1r); y1[q + 1] = fx_sat<Q>(u1i);
-                y2[q] = fx_sat<Q>(u2r); y2[q + 1] = fx_sat<Q>(u2i);
-                y3[q] = fx_sat<Q>(u3r); y3[q + 1] = fx_sat<Q>(u3i);
-            } else {
-                fx_cmul<Q, Inv>(u1r, u1i, tw[2 * j], tw[2 * j + 1], y1 + q);
-                fx_cmul<Q, Inv>(u2r, u2i, tw[4 * j], tw[4 * j + 1], y2 + q);
-                fx_cmul<Q, Inv>(u3r, u3i, tw[6 * j], tw[6 * j + 1], y3 + q);
-            }
-        }
+        const R w[6] = {tw[2 * j], tw[2 * j + 1], tw[4 * j], tw[4 * j + 1], tw[6 * j], tw[6 * j + 1]};
+        const R* xp = x + 2 * s * p;
+        R* yp = y + 8 * s * p;
+        for (std::size_t q = 0; q < 2 * s; q += 2) fixed_bfly4<Q, Inv, true, Shift>(xp + q, xs, yp + q, 2 * s, w);
     }
 }
 
@@ -186,7 +194,10 @@ void fixed_fft(const fixed_raw_t<Q>* src, fixed_raw_t<Q>* out, fixed_raw_t<Q>* s
         fixed_raw_t<Q>* y = ((passes - 1 - i) % 2 == 0) ? out : scratch;
         const int extra = (HalveInput && i == 0) ? 1 : 0;
         if (n >= 4) {
-            fixed_radix4_stage<Q, Inv>(x, y, tw, n, s, 2 + extra);
+            if (extra != 0)
+                fixed_radix4_stage<Q, Inv, 3>(x, y, tw, n, s);
+            else
+                fixed_radix4_stage<Q, Inv, 2>(x, y, tw, n, s);
             n /= 4;
             s *= 4;
         } else {

@@ -41,48 +41,69 @@ struct scalar_twiddles {
     static constexpr std::array<T, 2 * count> w = make_twiddles<T, N, count>();
 };
 
-/// One radix-4 stage. Inv selects conjugate twiddles and the +i rotation.
+/// One radix-4 butterfly on interleaved complex values at x0..x3 (stride between the
+/// four inputs: xs), writing y0..y3 (stride ys); Tw: multiply outputs 1..3 by w1..w3.
+template <class T, bool Inv, bool Tw>
+NERVE_ALWAYS_INLINE void scalar_bfly4(const T* NERVE_RESTRICT x, std::size_t xs, T* NERVE_RESTRICT y, std::size_t ys,
+                                      const T* w) noexcept {
+    const T ar = x[0], ai = x[1];
+    const T br = x[xs], bi = x[xs + 1];
+    const T cr = x[2 * xs], ci = x[2 * xs + 1];
+    const T dr = x[3 * xs], di = x[3 * xs + 1];
+    const T t0r = ar + cr, t0i = ai + ci;
+    const T t1r = ar - cr, t1i = ai - ci;
+    const T t2r = br + dr, t2i = bi + di;
+    // t3 = -i (b - d) forward, +i (b - d) inverse.
+    const T t3r = Inv ? (di - bi) : (bi - di);
+    const T t3i = Inv ? (br - dr) : (dr - br);
+    y[0] = t0r + t2r;
+    y[1] = t0i + t2i;
+    const T u1r = t1r + t3r, u1i = t1i + t3i;
+    const T u2r = t0r - t2r, u2i = t0i - t2i;
+    const T u3r = t1r - t3r, u3i = t1i - t3i;
+    if constexpr (!Tw) {
+        y[ys] = u1r;
+        y[ys + 1] = u1i;
+        y[2 * ys] = u2r;
+        y[2 * ys + 1] = u2i;
+        y[3 * ys] = u3r;
+        y[3 * ys + 1] = u3i;
+    } else {
+        const T w1r = w[0], w1i = Inv ? -w[1] : w[1];
+        const T w2r = w[2], w2i = Inv ? -w[3] : w[3];
+        const T w3r = w[4], w3i = Inv ? -w[5] : w[5];
+        y[ys] = u1r * w1r - u1i * w1i;
+        y[ys + 1] = u1r * w1i + u1i * w1r;
+        y[2 * ys] = u2r * w2r - u2i * w2i;
+        y[2 * ys + 1] = u2r * w2i + u2i * w2r;
+        y[3 * ys] = u3r * w3r - u3i * w3i;
+        y[3 * ys + 1] = u3r * w3i + u3i * w3r;
+    }
+}
+
+/// One radix-4 stage (n, s). The p = 0 butterflies have unit twiddles and are done
+/// without multiplications (in the last pass that is all of them); the first pass (s = 1)
+/// has its own loop without the inner one.
 template <class T, bool Inv>
-NERVE_ALWAYS_INLINE void scalar_radix4_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y,
-                                             const T* NERVE_RESTRICT tw, std::size_t n,
-                                             std::size_t s) noexcept {
+void scalar_radix4_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, const T* NERVE_RESTRICT tw,
+                         std::size_t n, std::size_t s) noexcept {
     const std::size_t m = n / 4;
-    for (std::size_t p = 0; p < m; ++p) {
-        const std::size_t j = p * s;
-        const T w1r = tw[2 * j], w1i = Inv ? -tw[2 * j + 1] : tw[2 * j + 1];
-        const T w2r = tw[4 * j], w2i = Inv ? -tw[4 * j + 1] : tw[4 * j + 1];
-        const T w3r = tw[6 * j], w3i = Inv ? -tw[6 * j + 1] : tw[6 * j + 1];
-        const T* x0 = x + 2 * s * p;
-        const T* x1 = x + 2 * s * (p + m);
-        const T* x2 = x + 2 * s * (p + 2 * m);
-        const T* x3 = x + 2 * s * (p + 3 * m);
-        T* y0 = y + 2 * s * (4 * p);
-        T* y1 = y0 + 2 * s;
-        T* y2 = y1 + 2 * s;
-        T* y3 = y2 + 2 * s;
-        for (std::size_t q = 0; q < 2 * s; q += 2) {
-            const T ar = x0[q], ai = x0[q + 1];
-            const T br = x1[q], bi = x1[q + 1];
-            const T cr = x2[q], ci = x2[q + 1];
-            const T dr = x3[q], di = x3[q + 1];
-            const T t0r = ar + cr, t0i = ai + ci;
-            const T t1r = ar - cr, t1i = ai - ci;
-            const T t2r = br + dr, t2i = bi + di;
-            // t3 = -i (b - d) forward, +i (b - d) inverse.
-            const T t3r = Inv ? -(bi - di) : (bi - di);
-            const T t3i = Inv ? (br - dr) : -(br - dr);
-            y0[q] = t0r + t2r;
-            y0[q + 1] = t0i + t2i;
-            const T u1r = t1r + t3r, u1i = t1i + t3i;
-            const T u2r = t0r - t2r, u2i = t0i - t2i;
-            const T u3r = t1r - t3r, u3i = t1i - t3i;
-            y1[q] = u1r * w1r - u1i * w1i;
-            y1[q + 1] = u1r * w1i + u1i * w1r;
-            y2[q] = u2r * w2r - u2i * w2i;
-            y2[q + 1] = u2r * w2i + u2i * w2r;
-            y3[q] = u3r * w3r - u3i * w3i;
-            y3[q + 1] = u3r * w3i + u3i * w3r;
+    const std::size_t xs = 2 * s * m;  // distance between the 4 inputs (in T)
+    if (s == 1) {
+        scalar_bfly4<T, Inv, false>(x, xs, y, 2, nullptr);
+        for (std::size_t p = 1; p < m; ++p) {
+            const T w[6] = {tw[2 * p], tw[2 * p + 1], tw[4 * p], tw[4 * p + 1], tw[6 * p], tw[6 * p + 1]};
+            scalar_bfly4<T, Inv, true>(x + 2 * p, xs, y + 8 * p, 2, w);
         }
+        return;
+    }
+    for (std::size_t q = 0; q < 2 * s; q += 2) scalar_bfly4<T, Inv, false>(x + q, xs, y + q, 2 * s, nullptr);
+    for (std::size_t p = 1; p < m; ++p) {
+        const std::size_t j = p * s;
+        const T w[6] = {tw[2 * j], tw[2 * j + 1], tw[4 * j], tw[4 * j + 1], tw[6 * j], tw[6 * j + 1]};
+        const T* xp = x + 2 * s * p;
+        T* yp = y + 8 * s * p;
+        for (std::size_t q = 0; q < 2 * s; q += 2) scalar_bfly4<T, Inv, true>(xp + q, xs, yp + q, 2 * s, w);
     }
 }
 
