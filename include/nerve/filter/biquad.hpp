@@ -66,29 +66,38 @@ namespace nerve::filter {
 
 namespace iir_detail {
 
+// Whether the target has a fast fused multiply-add for float / double. GCC announces it
+// with __FP_FAST_FMAF/__FP_FAST_FMA; clang does not, so the ISA macros are checked too.
+#if defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__aarch64__) || \
+    (defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4))
+#define NERVE_IIR_FAST_FMAF 1
+#else
+#define NERVE_IIR_FAST_FMAF 0
+#endif
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__) || \
+    (defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 8))
+#define NERVE_IIR_FAST_FMA 1
+#else
+#define NERVE_IIR_FAST_FMA 0
+#endif
+
+/// Whether madd<T> is fused (the SIMD path must then fuse too, else mul + add).
+template <class T>
+inline constexpr bool madd_is_fused = (std::is_same_v<T, float> && NERVE_IIR_FAST_FMAF) ||
+                                      (std::is_same_v<T, double> && NERVE_IIR_FAST_FMA);
+
 /// a * b + c, fused exactly when the target has a fast FMA for T (see header comment).
 template <class T>
 NERVE_ALWAYS_INLINE constexpr T madd(T a, T b, T c) noexcept {
     if (std::is_constant_evaluated()) return a * b + c;
-#if defined(__FP_FAST_FMAF)
-    if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
-#endif
-#if defined(__FP_FAST_FMA)
-    if constexpr (std::is_same_v<T, double>) return __builtin_fma(a, b, c);
-#endif
-    return a * b + c;
+    if constexpr (madd_is_fused<T> && std::is_same_v<T, float>) {
+        return __builtin_fmaf(a, b, c);
+    } else if constexpr (madd_is_fused<T> && std::is_same_v<T, double>) {
+        return __builtin_fma(a, b, c);
+    } else {
+        return a * b + c;
+    }
 }
-
-/// Whether madd<T> is fused (the SIMD path must then use xsimd::fma, else mul + add).
-template <class T>
-inline constexpr bool madd_is_fused =
-#if defined(__FP_FAST_FMAF)
-    std::is_same_v<T, float> ||
-#endif
-#if defined(__FP_FAST_FMA)
-    std::is_same_v<T, double> ||
-#endif
-    false;
 
 /// Normalised floating-point section: y = b0 x + b1 x1 + b2 x2 + na1 y1 + na2 y2.
 template <class T>
@@ -119,6 +128,14 @@ NERVE_ALWAYS_INLINE constexpr T df2t_step(const df_coeffs<T>& c, T x, T& s1, T& 
 template <class B>
 NERVE_ALWAYS_INLINE B vmadd(const B& a, const B& b, const B& c) noexcept {
     if constexpr (madd_is_fused<typename B::value_type>) {
+#if defined(__AVX512F__)
+        // xsimd 8.1 has no AVX-512 fma kernel (its generic fallback rounds twice).
+        if constexpr (sizeof(B) == 64 && std::is_same_v<typename B::value_type, float>) {
+            return B(_mm512_fmadd_ps(a, b, c));
+        } else if constexpr (sizeof(B) == 64) {
+            return B(_mm512_fmadd_pd(a, b, c));
+        } else
+#endif
         return xsimd::fma(a, b, c);
     } else {
         return a * b + c;

@@ -1,0 +1,298 @@
+// biquad_cascade (float/double DF2T + block path, q15/q31 DF1) and its multi-channel form.
+#include "nerve_test.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <type_traits>
+
+#include "golden/iir_design.hpp"
+#include "golden/iir_sosfilt.hpp"
+#include "nerve/core/multi.hpp"
+#include "nerve/core/operator.hpp"
+#include "nerve/filter/biquad.hpp"
+#include "nerve/filter/butterworth.hpp"
+#include "nerve/filter/chebyshev1.hpp"
+#include "nerve/filter/rbj.hpp"
+
+using namespace nerve::filter;
+using nerve::q15;
+using nerve::q31;
+
+static_assert(nerve::simple_operator<biquad_cascade<float, 4>>);
+static_assert(nerve::block_operator<biquad_cascade<float, 4>>);
+static_assert(nerve::simple_operator<biquad_cascade<q15, 2>>);
+static_assert(nerve::simple_operator<nerve::multi<biquad_cascade<float, 4>, 16>>);
+
+namespace {
+constexpr std::size_t n_sig = sizeof(golden::iir_sig::x) / sizeof(float);
+
+template <std::size_t S>
+std::array<sos_section<double>, S> rows(const double (&r)[6 * S]) {
+    std::array<sos_section<double>, S> s{};
+    for (std::size_t k = 0; k < S; ++k) s[k] = {r[6 * k], r[6 * k + 1], r[6 * k + 2], r[6 * k + 3], r[6 * k + 4], r[6 * k + 5]};
+    return s;
+}
+
+// Runs one golden case for float and double, per-sample and block paths.
+template <std::size_t S>
+void check_sosfilt(const double (&sos)[6 * S], const double (&y)[n_sig]) {
+    static float xf[n_sig], yf[n_sig];
+    static double xd[n_sig], yd[n_sig];
+    for (std::size_t i = 0; i < n_sig; ++i) xf[i] = golden::iir_sig::x[i], xd[i] = golden::iir_sig::x[i];
+    const auto s = rows<S>(sos);
+    {
+        biquad_cascade<float, S> f{s};
+        NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < n_sig; ++i) yf[i] = f(xf[i]));
+        for (std::size_t i = 0; i < n_sig; ++i) REQUIRE(std::fabs(yf[i] - y[i]) <= 1e-5);
+        f.reset();
+        NERVE_REQUIRE_NO_ALLOC(nerve::process(f, std::span<const float>(xf), std::span<float>(yf)));
+        for (std::size_t i = 0; i < n_sig; ++i) REQUIRE(std::fabs(yf[i] - y[i]) <= 1e-5);
+    }
+    {
+        biquad_cascade<double, S> f{s};
+        NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < n_sig; ++i) yd[i] = f(xd[i]));
+        for (std::size_t i = 0; i < n_sig; ++i) REQUIRE(std::fabs(yd[i] - y[i]) <= 1e-11);
+        f.reset();
+        NERVE_REQUIRE_NO_ALLOC(nerve::process(f, std::span<const double>(xd), std::span<double>(yd)));
+        for (std::size_t i = 0; i < n_sig; ++i) REQUIRE(std::fabs(yd[i] - y[i]) <= 1e-11);
+    }
+}
+
+struct saver {
+    unsigned char buf[512];
+    std::size_t n = 0;
+    bool load = false;
+    template <class X>
+    void operator()(X& v) {
+        static_assert(std::is_trivially_copyable_v<X>);
+        if (load) std::memcpy(&v, buf + n, sizeof v); else std::memcpy(buf + n, &v, sizeof v);
+        n += sizeof v;
+    }
+};
+
+float test_signal(int i) {
+    return static_cast<float>(0.6 * std::sin(0.031 * i) + 0.3 * std::sin(0.7 * i + 1.0) + 0.1 * std::cos(2.9 * i) +
+                              0.05 * (((i * 7919) % 61) - 30) / 30.0);
+}
+}  // namespace
+
+TEST_CASE("biquad_cascade matches scipy.signal.sosfilt", "[filter][biquad][golden]") {
+    check_sosfilt<4>(golden::iir::butter_lp8, golden::iir_sig::y_butter_lp8);
+    check_sosfilt<3>(golden::iir::butter_bp3, golden::iir_sig::y_butter_bp3);
+    check_sosfilt<2>(golden::iir::cheby1_hp4, golden::iir_sig::y_cheby1_hp4);
+    check_sosfilt<3>(golden::iir::cheby1_lp5, golden::iir_sig::y_cheby1_lp5);
+    check_sosfilt<3>(golden::iir::butter_bs3, golden::iir_sig::y_butter_bs3);
+}
+
+TEST_CASE("block path agrees with the per-sample path", "[filter][biquad][block]") {
+    // Stated bound: max |block - per-sample| <= 1e-5 * max |y| (the float golden tolerance)
+    // for these designs (orders 2..16, cut-offs >= 0.05 Nyquist); and the block path is no
+    // less accurate than the per-sample path against a double-precision reference.
+    static float x[4000], y1[4000], y2[4000];
+    static double yd[4000];
+    for (int i = 0; i < 4000; ++i) x[i] = test_signal(i);
+    auto run = [&](auto sos) {
+        constexpr std::size_t S = std::tuple_size_v<decltype(sos)>;
+        biquad_cascade<float, S> f{sos};
+        biquad_cascade<double, S> d{sos};
+        for (int i = 0; i < 4000; ++i) yd[i] = d(x[i]);
+        auto g = f;
+        for (int i = 0; i < 4000; ++i) y1[i] = f(x[i]);
+        // Mixed: odd-sized blocks (tails go per sample), then single samples, then a block.
+        std::size_t i = 0;
+        for (std::size_t len : {37u, 100u, 1u, 16u, 17u, 3u}) {
+            g.process(std::span<const float>(x + i, len), std::span<float>(y2 + i, len));
+            i += len;
+        }
+        for (; i < 2000; ++i) y2[i] = g(x[i]);
+        NERVE_REQUIRE_NO_ALLOC(g.process(std::span<const float>(x + i, 4000 - i), std::span<float>(y2 + i, 4000 - i)));
+        double ymax = 0, dmax = 0, e1 = 0, e2 = 0;
+        for (int k = 0; k < 4000; ++k) {
+            ymax = std::fmax(ymax, std::fabs(y1[k]));
+            dmax = std::fmax(dmax, std::fabs(y1[k] - y2[k]));
+            e1 = std::fmax(e1, std::fabs(y1[k] - yd[k]));
+            e2 = std::fmax(e2, std::fabs(y2[k] - yd[k]));
+        }
+        INFO("max diff " << dmax << " of max |y| " << ymax << "; vs double: per-sample " << e1 << ", block " << e2);
+        REQUIRE(dmax <= 1e-5 * ymax);
+        REQUIRE(e2 <= 2 * e1 + 1e-7 * ymax);
+    };
+    run(butterworth<8, band_type::lowpass>(0.1));
+    run(butterworth<2, band_type::lowpass>(0.05));
+    run(chebyshev1<4, band_type::highpass>(0.5, 0.3));
+    run(butterworth<6, band_type::bandpass>(0.1, 0.3));
+    run(butterworth<16, band_type::lowpass>(0.3));
+    run(rbj_peaking(nerve::hertz{100.0}, 4.0, 12.0, nerve::sample_rate{1000.0}));
+}
+
+TEST_CASE("user SOS coefficients, reset and pass-through", "[filter][biquad]") {
+    // A pure one-sample delay as a user section, not normalised (a0 = 2).
+    std::array<sos_section<float>, 2> s{{{0.0f, 2.0f, 0.0f, 2.0f, 0.0f, 0.0f}, {1.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f}}};
+    biquad_cascade<float, 2> d{s};
+    REQUIRE(d(1.0f) == 0.0f);
+    REQUIRE(d(2.0f) == 1.0f);
+    REQUIRE(d(3.0f) == 2.0f);
+    d.reset();
+    REQUIRE(d(5.0f) == 0.0f);
+    biquad_cascade<double, 3> id;
+    REQUIRE(id(0.25) == 0.25);
+}
+
+TEST_CASE("visit_state round-trips the streaming state", "[filter][biquad]") {
+    const auto sos = butterworth<4, band_type::highpass>(0.2);
+    biquad_cascade<float, 2> a{sos}, b{sos};
+    biquad_cascade<q15, 2> qa{sos}, qb{sos};
+    for (int i = 0; i < 77; ++i) a(test_signal(i)), qa(q15::from_float(test_signal(i) * 0.5f));
+    saver s;
+    a.visit_state(s);
+    qa.visit_state(s);
+    s.n = 0;
+    s.load = true;
+    b.visit_state(s);
+    qb.visit_state(s);
+    for (int i = 77; i < 200; ++i) {
+        REQUIRE(a(test_signal(i)) == b(test_signal(i)));
+        REQUIRE(qa(q15::from_float(test_signal(i) * 0.5f)) == qb(q15::from_float(test_signal(i) * 0.5f)));
+    }
+}
+
+TEST_CASE("q15 and q31 against the double reference", "[filter][biquad][fixed]") {
+    // Input at half scale. Stated bounds (absolute, full scale 1):
+    //   q15: 3e-3 (about 100 LSB: the DF1 state is 16-bit, noise gain of poles near z = 1)
+    //   q31: 2e-6
+    auto run = [](auto sos, double q15_bound) {
+        using S = std::integral_constant<std::size_t, std::tuple_size_v<decltype(sos)>>;
+        biquad_cascade<double, S::value> ref{sos};
+        biquad_cascade<q15, S::value> f15{sos};
+        biquad_cascade<q31, S::value> f31{sos};
+        double e15 = 0, e31 = 0;
+        NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < n_sig; ++i) {
+            const double x = 0.5 * golden::iir_sig::x[i];
+            const double y = ref(x);
+            e15 = std::fmax(e15, std::fabs(f15(q15::from_float(x)).to_double() - y));
+            e31 = std::fmax(e31, std::fabs(f31(q31::from_float(x)).to_double() - y));
+        });
+        INFO("q15 error " << e15 << ", q31 error " << e31);
+        REQUIRE(e15 <= q15_bound);
+        REQUIRE(e31 <= 2e-6);
+    };
+    run(butterworth<8, band_type::lowpass>(0.1), 3e-3);
+    run(butterworth<3, band_type::bandpass>(0.1, 0.35), 3e-3);
+    run(chebyshev1<4, band_type::highpass>(0.5, 0.3), 3e-3);
+    run(butterworth<4, band_type::lowpass>(0.2), 3e-3);
+    // The golden scipy outputs through q15, same bound.
+    biquad_cascade<q15, 4> g{rows<4>(golden::iir::butter_lp8)};
+    double e = 0;
+    for (std::size_t i = 0; i < n_sig; ++i)
+        e = std::fmax(e, std::fabs(g(q15::from_float(0.5 * golden::iir_sig::x[i])).to_double() -
+                                   0.5 * golden::iir_sig::y_butter_lp8[i]));
+    REQUIRE(e <= 3e-3);
+}
+
+TEST_CASE("fixed point saturates instead of wrapping", "[filter][biquad][fixed][saturation]") {
+    // Resonant peaking filter (+12 dB at 0.05 fs, Q = 8) driven by a full-scale square wave
+    // at the resonance: the ideal output exceeds full scale by ~3x.
+    const auto sos = rbj_peaking(nerve::hertz{50.0}, 8.0, 12.0, nerve::sample_rate{1000.0});
+    auto run = [&](auto fx) {
+        using T = decltype(fx(0.0));
+        biquad_cascade<T, 1> f{sos};
+        biquad_cascade<double, 1> ref{sos};
+        int clipped = 0;
+        NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < 2000; ++i) {
+            const double x = ((i / 10) % 2) ? 1.0 : -1.0;
+            const T y = f(fx(x));
+            const double r = ref(x);
+            if (y == T::max() || y == T::min()) ++clipped;
+            // Never the wrong sign where the reference is clearly away from zero (a wrap
+            // would flip it); the saturated state may lag the ideal one slightly.
+            if (i > 100 && std::fabs(r) > 1.5) REQUIRE((y.to_double() > 0) == (r > 0));
+        });
+        REQUIRE(clipped > 100);
+    };
+    run([](double v) { return q15::from_float(v); });
+    run([](double v) { return q31::from_float(v); });
+}
+
+TEST_CASE("bad input: NaN/Inf held, overflow resets", "[filter][biquad][bad-input]") {
+    const auto sos = butterworth<4, band_type::lowpass>(0.2);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    static float x[256], ref_in[256], y[256], yr[256];
+    for (int i = 0; i < 256; ++i) x[i] = ref_in[i] = test_signal(i);
+    // Bad samples at 40 (NaN), 41 (Inf), 100 (-Inf), 200 (NaN): each is replaced by the
+    // last finite input, so the output equals a filter fed that value.
+    for (int i : {40, 41, 100, 200}) {
+        x[i] = (i == 100) ? -inf : (i == 41 ? inf : nan);
+        ref_in[i] = ref_in[i - 1];
+    }
+    ref_in[41] = ref_in[39];
+    biquad_cascade<float, 2> r{sos};
+    for (int i = 0; i < 256; ++i) yr[i] = r(ref_in[i]);
+    biquad_cascade<float, 2> a{sos}, b{sos};
+    for (int i = 0; i < 256; ++i) y[i] = a(x[i]);
+    REQUIRE(a.rejected() == 4);
+    for (int i = 0; i < 256; ++i) REQUIRE(y[i] == yr[i]);
+    NERVE_REQUIRE_NO_ALLOC(b.process(std::span<const float>(x), std::span<float>(y)));
+    REQUIRE(b.rejected() == 4);
+    for (int i = 0; i < 256; ++i) REQUIRE(std::fabs(y[i] - yr[i]) <= 1e-5f);
+
+    // Finite but huge input overflows a resonant section: state cleared, counted, recovers.
+    biquad_cascade<float, 1> p{rbj_peaking(nerve::hertz{50.0}, 8.0, 20.0, nerve::sample_rate{1000.0})};
+    biquad_cascade<float, 1> pb = p;
+    static float big[160], out[160];
+    for (int i = 0; i < 160; ++i) big[i] = i < 32 ? ((i % 2) ? 3e38f : -3e38f) : test_signal(i);
+    for (int i = 0; i < 160; ++i) out[i] = p(big[i]);
+    REQUIRE(p.resets() > 0);
+    for (int i = 100; i < 160; ++i) REQUIRE(std::isfinite(out[i]));
+    // The block path may absorb the same burst without overflowing (its intermediate
+    // sums differ); either way every output is finite.
+    pb.process(std::span<const float>(big), std::span<float>(out));
+    for (int i = 0; i < 160; ++i) REQUIRE(std::isfinite(out[i]));
+}
+
+TEST_CASE("multi<biquad_cascade<float,4>,16> is bit-identical to 16 single filters", "[filter][biquad][multi]") {
+    constexpr std::size_t C = 16;
+    std::array<biquad_cascade<float, 4>, C> singles{};
+    for (std::size_t c = 0; c < C; ++c)
+        singles[c] = biquad_cascade<float, 4>{butterworth<8, band_type::lowpass>(0.05 + 0.05 * static_cast<double>(c))};
+    static nerve::multi<biquad_cascade<float, 4>, C> m{singles};
+    static std::array<float, C> in[600], out[600];
+    for (int i = 0; i < 600; ++i)
+        for (std::size_t c = 0; c < C; ++c) in[i][c] = test_signal(i * 3 + static_cast<int>(c) * 101);
+    in[50][3] = std::numeric_limits<float>::quiet_NaN();
+    in[51][3] = std::numeric_limits<float>::infinity();
+    in[300][15] = -std::numeric_limits<float>::infinity();
+    in[400][0] = 3e38f;  // overflow -> reset on channel 0 only
+    in[401][0] = -3e38f;
+    NERVE_REQUIRE_NO_ALLOC(m.process(std::span<const std::array<float, C>>(in), std::span<std::array<float, C>>(out)));
+    for (int i = 0; i < 600; ++i)
+        for (std::size_t c = 0; c < C; ++c) {
+            const float y = singles[c](in[i][c]);
+            INFO("sample " << i << " channel " << c);
+            REQUIRE(std::memcmp(&y, &out[i][c], sizeof y) == 0);
+        }
+    for (std::size_t c = 0; c < C; ++c) {
+        REQUIRE(m.rejected(c) == singles[c].rejected());
+        REQUIRE(m.resets(c) == singles[c].resets());
+    }
+    REQUIRE(m.rejected(3) == 2);
+}
+
+TEST_CASE("multi with a channel count that is not a lane multiple, double", "[filter][biquad][multi]") {
+    const auto sos = chebyshev1<5, band_type::lowpass>(1.0, 0.25);
+    biquad_cascade<double, 3> proto{sos};
+    nerve::multi<biquad_cascade<double, 3>, 3> m{proto};
+    std::array<biquad_cascade<double, 3>, 3> s{proto, proto, proto};
+    for (int i = 0; i < 500; ++i) {
+        const std::array<double, 3> x{test_signal(i), test_signal(i + 1000), i == 77 ? std::nan("") : test_signal(i + 7)};
+        const auto y = m(x);
+        for (std::size_t c = 0; c < 3; ++c) {
+            const double r = s[c](x[c]);
+            REQUIRE(std::memcmp(&r, &y[c], sizeof r) == 0);
+        }
+    }
+    m.reset();
+    REQUIRE(m.rejected(2) == 0);
+}
