@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
-TEST_CASE("q15 saturates instead of wrapping", "[smoke]") {
+TEST_CASE("smoke: the harness runs and q15 saturates", "[smoke]") {
     const auto big = nerve::q15::from_float(0.75);
     CHECK((big + big) == nerve::q15::max());
     CHECK((-big - big) == nerve::q15::min());
@@ -15,7 +15,7 @@ TEST_CASE("q15 saturates instead of wrapping", "[smoke]") {
     CHECK(nerve::q15::from_float(2.0) == nerve::q15::max());
 }
 
-TEST_CASE("the allocation guard counts operator new and malloc", "[smoke]") {
+TEST_CASE("smoke: the allocation guard counts operator new and malloc", "[smoke]") {
     const std::size_t before = nerve::test::allocation_count();
     auto p = std::make_unique<int>(42);
     CHECK(*p == 42);
