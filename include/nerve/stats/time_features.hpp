@@ -57,37 +57,59 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
         if constexpr (std::is_floating_point_v<In>) return static_cast<Acc>(x[i]);
         else return static_cast<Acc>(nerve::to_double(x[i]));
     };
-    // Pass 1: sum, sum of squares, extremes, zero crossings.
-    Acc sum = 0, sum_sq = 0;
+    // Pass 1: sum, sum of squares, extremes (four independent partial sums: no add-latency
+    // chain, vectorisable; the order is fixed, so results do not depend on the target).
+    const std::size_t n4 = n - n % 4;
+    Acc s[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
     Acc lo = val(0), hi = val(0);
-    std::size_t zc = 0;
-    bool prev_nonneg = val(0) >= 0;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n4; i += 4) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            const Acc v = val(i + j);
+            s[j] += v;
+            sq[j] += v * v;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    }
+    for (std::size_t i = n4; i < n; ++i) {
         const Acc v = val(i);
-        sum += v;
-        sum_sq += v * v;
+        s[i - n4] += v;
+        sq[i - n4] += v * v;
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
-        const bool nonneg = v >= 0;
-        zc += static_cast<std::size_t>(nonneg != prev_nonneg);
-        prev_nonneg = nonneg;
     }
+    const Acc sum = (s[0] + s[1]) + (s[2] + s[3]);
+    const Acc sum_sq = (sq[0] + sq[1]) + (sq[2] + sq[3]);
     if (!(sum_sq - sum_sq == Acc(0)) || !(sum - sum == Acc(0))) return false;  // NaN/Inf somewhere
     const Acc inv_n = Acc(1) / static_cast<Acc>(n);
     const Acc mean = sum * inv_n;
-    // Pass 2: central moments and mean crossings from the one mean.
-    Acc m2 = 0, m3 = 0, m4 = 0;
-    std::size_t mc = 0;
-    bool prev_above = val(0) >= mean;
-    for (std::size_t i = 0; i < n; ++i) {
+    // Pass 2: central moments from the one mean, and both crossing counts (each crossing test
+    // reads two neighbours, so no state is carried from one sample to the next).
+    Acc a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < n4; i += 4) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            const Acc d = val(i + j) - mean;
+            const Acc d2 = d * d;
+            a2[j] += d2;
+            a3[j] += d2 * d;
+            a4[j] += d2 * d2;
+        }
+    }
+    for (std::size_t i = n4; i < n; ++i) {
         const Acc d = val(i) - mean;
         const Acc d2 = d * d;
-        m2 += d2;
-        m3 += d2 * d;
-        m4 += d2 * d2;
-        const bool above = d >= 0;
-        mc += static_cast<std::size_t>(above != prev_above);
-        prev_above = above;
+        a2[i - n4] += d2;
+        a3[i - n4] += d2 * d;
+        a4[i - n4] += d2 * d2;
+    }
+    Acc m2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+    Acc m3 = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+    Acc m4 = (a4[0] + a4[1]) + (a4[2] + a4[3]);
+    std::size_t zc = 0, mc = 0;
+    for (std::size_t i = 1; i < n; ++i) {
+        const Acc a = val(i - 1), b = val(i);
+        zc += static_cast<std::size_t>((a >= 0) != (b >= 0));
+        mc += static_cast<std::size_t>((a >= mean) != (b >= mean));
     }
     m2 *= inv_n;
     m3 *= inv_n;
