@@ -5,6 +5,9 @@
 //                         a modulo per tap, written here
 //   fir64/nerve_persample nerve's per-sample operator() (what a pipeline pushing one sample pays)
 //   decimate8_fir64/nerve nerve::filter::fir_decimator<float, 64, 8>, items = input samples
+//   fma_peak/xsimd        the machine's FMA limit at the compiled vector width, measured: 12
+//                         independent FMA chains on registers, no memory traffic. The FIR's
+//                         distance to the FLOP limit is fir64/nerve GFLOP/s over this one's.
 //
 // items/s = samples/s; FLOP/s = 2 * 64 * samples/s (one multiply + one add per tap).
 #include <benchmark/benchmark.h>
@@ -15,6 +18,7 @@
 #include <cstdint>
 #include <span>
 
+#include "nerve/config.hpp"
 #include "nerve/filter/fir.hpp"
 #include "nerve/filter/fir_decimator.hpp"
 #include "nerve/filter/fir_design.hpp"
@@ -65,18 +69,6 @@ void fir64_nerve(benchmark::State& state) {
     set_counters(state, kBlock);
 }
 BENCHMARK(fir64_nerve)->Name("fir64/nerve");
-
-void fir64_nerve_unfolded(benchmark::State& state) {
-    auto& d = data();
-    static nerve::filter::fir<float, kTaps> f(taps(), nerve::filter::fir_symmetry::none);
-    for (auto _ : state) {
-        f.process(std::span<const float>(d.in), std::span<float>(d.out));
-        benchmark::DoNotOptimize(d.out.data());
-        benchmark::ClobberMemory();
-    }
-    set_counters(state, kBlock);
-}
-BENCHMARK(fir64_nerve_unfolded)->Name("fir64/nerve_unfolded");
 
 void fir64_nerve_persample(benchmark::State& state) {
     auto& d = data();
@@ -131,5 +123,26 @@ void decimate8_fir64_nerve(benchmark::State& state) {
         static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
 }
 BENCHMARK(decimate8_fir64_nerve)->Name("decimate8_fir64/nerve");
+
+#if NERVE_HAS_XSIMD
+void fma_peak_xsimd(benchmark::State& state) {
+    using batch = xsimd::batch<float>;
+    constexpr std::size_t kChains = 12, kSteps = 1024;
+    const batch b(0.999f), c(0.001f);
+    for (auto _ : state) {
+        batch a[kChains];
+        for (std::size_t k = 0; k < kChains; ++k) a[k] = batch(0.1f * static_cast<float>(k));
+        for (std::size_t i = 0; i < kSteps; ++i)
+            for (std::size_t k = 0; k < kChains; ++k) a[k] = xsimd::fma(a[k], b, c);
+        batch s = a[0];
+        for (std::size_t k = 1; k < kChains; ++k) s += a[k];
+        benchmark::DoNotOptimize(s);
+    }
+    const double flops = static_cast<double>(state.iterations()) * kChains * kSteps * batch::size * 2.0;
+    state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
+    state.counters["lanes"] = static_cast<double>(batch::size);
+}
+BENCHMARK(fma_peak_xsimd)->Name("fma_peak/xsimd");
+#endif
 
 }  // namespace

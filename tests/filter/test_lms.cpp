@@ -43,7 +43,10 @@ double identify(lms<T, 8>& f, int samples, double* final_abs_err = nullptr) {
     if (final_abs_err) *final_abs_err = std::fabs(last_e);
     double m = 0;
     const auto w = f.weights();
-    for (std::size_t k = 0; k < 8; ++k) m = std::fmax(m, std::fabs(nerve::to_double(w[k]) - h_true[k]));
+    for (std::size_t k = 0; k < 8; ++k) {
+        const double d = std::fabs(nerve::to_double(w[k]) - h_true[k]);
+        if (d > m) m = d;  // not std::fmax: GCC 12 aarch64 ICEs vectorising an fmax reduction here
+    }
     return m;
 }
 }  // namespace

@@ -160,8 +160,13 @@ private:
     void adapt(step_type step, const T* w) noexcept {
         if constexpr (std::is_floating_point_v<T>) {
             for (std::size_t k = 0; k < Taps; ++k) wr_[k] += step * w[k];
-            bool ok = true;
-            for (std::size_t k = 0; k < Taps; ++k) ok = ok && detail::is_finite(wr_[k]);
+            bool ok = true;  // stop at the first non-finite weight
+            for (std::size_t k = 0; k < Taps; ++k) {
+                if (NERVE_UNLIKELY(!detail::is_finite(wr_[k]))) {
+                    ok = false;
+                    break;
+                }
+            }
             if (NERVE_UNLIKELY(!ok)) {
                 ++diverged_;
                 wr_.fill(T{});
