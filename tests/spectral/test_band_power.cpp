@@ -67,3 +67,23 @@ TEST_CASE("band_power: edges, empty bands and bad input", "[spectral][band_power
     sp::band_power<1> low{{0.0, 2.0}};
     CHECK(low.compute(s));
 }
+
+#include "golden/spectral_signal.hpp"
+#include "nerve/core/framer.hpp"
+#include "nerve/core/pipeline.hpp"
+#include "nerve/spectral/rfft.hpp"
+
+TEST_CASE("band_power: the DESIGN.md pipeline framer | rfft | band_power", "[spectral][band_power]") {
+    namespace gs = nerve::golden::spectral_signal;
+    static auto p = nerve::framer<1024, 512>{}
+                  | sp::rfft<1024>{nerve::window::hann, nerve::sample_rate{gs::fs}}
+                  | sp::band_power<6>{edges};
+    int frames = 0;
+    static float first[6];
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < 4096; ++i) p.push(gs::x[i], [&](std::span<const float, 6> b) {
+        if (frames++ == 0) for (int k = 0; k < 6; ++k) first[k] = b[k];
+    }));
+    CHECK(frames == 7);
+    // The first frame is x[0..1023], whose Hann power spectrum is in the golden data.
+    for (int k = 0; k < 6; ++k) CHECK(rel_error(first[k], gf::band_power_frame0[k]) <= 1e-5);
+}
