@@ -180,36 +180,58 @@ struct block_engine {
         }
     }
 
+    // Adds the terms t in [b, e) of column set `col` (inputs u_t = src[t - off]) at lane
+    // offset `lane` into a0..a3: term t goes to a_(t % 4), in increasing t (the pinned order).
+    template <std::size_t Rows>
+    static NERVE_ALWAYS_INLINE void acc_terms(const std::array<std::array<T, Rows>, U>& col, std::size_t lane,
+                                              const T* src, std::size_t b, std::size_t e, batch& a0, batch& a1,
+                                              batch& a2, batch& a3) noexcept {
+        std::size_t t = b;  // b is a multiple of 4
+        for (; t + 4 <= e; t += 4) {
+            a0 = vmadd(batch::load_aligned(&col[t][lane]), batch(src[t - b]), a0);
+            a1 = vmadd(batch::load_aligned(&col[t + 1][lane]), batch(src[t + 1 - b]), a1);
+            a2 = vmadd(batch::load_aligned(&col[t + 2][lane]), batch(src[t + 2 - b]), a2);
+            a3 = vmadd(batch::load_aligned(&col[t + 3][lane]), batch(src[t + 3 - b]), a3);
+        }
+        if (t < e) a0 = vmadd(batch::load_aligned(&col[t][lane]), batch(src[t - b]), a0);
+        if (t + 1 < e) a1 = vmadd(batch::load_aligned(&col[t + 1][lane]), batch(src[t + 1 - b]), a1);
+        if (t + 2 < e) a2 = vmadd(batch::load_aligned(&col[t + 2][lane]), batch(src[t + 2 - b]), a2);
+    }
+
     /// One block: reads x[0..M) and st[0..D), writes y[0..M) and st. Returns false (and
-    /// leaves st untouched) if any output or state word came out non-finite.
+    /// leaves y and st untouched) if any output or state word came out non-finite.
     bool run(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, T* NERVE_RESTRICT st) const noexcept {
-        alignas(alignment) T u[U];
-        for (std::size_t j = 0; j < M; ++j) u[j] = x[j];
-        for (std::size_t i = 0; i < D; ++i) u[M + i] = st[i];
+        static_assert(M % 4 == 0);
+        constexpr std::size_t NY = MP / W, NS = DP / W;
+        batch yv[NY];
+        batch sv[NS];
         batch check(T(0));
-        alignas(alignment) T ybuf[MP];
-        for (std::size_t v = 0; v < MP / W; ++v) {
-            batch a[4] = {batch(T(0)), batch(T(0)), batch(T(0)), batch(T(0))};
-            const std::size_t last_x = (v + 1) * W < M ? (v + 1) * W : M;  // x_j with j >= last_x do not reach rows < last_x
-            for (std::size_t t = 0; t < last_x; ++t)
-                a[t & 3] = vmadd(batch::load_aligned(&ycol[t][v * W]), batch(u[t]), a[t & 3]);
-            for (std::size_t t = M; t < U; ++t)
-                a[t & 3] = vmadd(batch::load_aligned(&ycol[t][v * W]), batch(u[t]), a[t & 3]);
-            const batch r = (a[0] + a[1]) + (a[2] + a[3]);
-            check = check + (r - r);
-            r.store_aligned(&ybuf[v * W]);
+        for (std::size_t v = 0; v < NY; ++v) {
+            batch a0(T(0)), a1(T(0)), a2(T(0)), a3(T(0));
+            // x_j with j >= (v + 1) W do not reach the rows of this vector (causality).
+            const std::size_t last_x = (v + 1) * W < M ? (v + 1) * W : M;
+            acc_terms(ycol, v * W, x, 0, last_x, a0, a1, a2, a3);
+            acc_terms(ycol, v * W, st, M, U, a0, a1, a2, a3);
+            yv[v] = (a0 + a1) + (a2 + a3);
+            check = check + (yv[v] - yv[v]);
+        }
+        for (std::size_t v = 0; v < NS; ++v) {
+            batch a0(T(0)), a1(T(0)), a2(T(0)), a3(T(0));
+            acc_terms(scol, v * W, x, 0, M, a0, a1, a2, a3);
+            acc_terms(scol, v * W, st, M, U, a0, a1, a2, a3);
+            sv[v] = (a0 + a1) + (a2 + a3);
+            check = check + (sv[v] - sv[v]);
+        }
+        if (NERVE_UNLIKELY(!xsimd::all(check == batch(T(0))))) return false;
+        if constexpr (MP == M) {
+            for (std::size_t v = 0; v < NY; ++v) yv[v].store_unaligned(y + v * W);
+        } else {
+            alignas(alignment) T ybuf[MP];
+            for (std::size_t v = 0; v < NY; ++v) yv[v].store_aligned(ybuf + v * W);
+            for (std::size_t j = 0; j < M; ++j) y[j] = ybuf[j];
         }
         alignas(alignment) T sbuf[DP];
-        for (std::size_t v = 0; v < DP / W; ++v) {
-            batch a[4] = {batch(T(0)), batch(T(0)), batch(T(0)), batch(T(0))};
-            for (std::size_t t = 0; t < U; ++t)
-                a[t & 3] = vmadd(batch::load_aligned(&scol[t][v * W]), batch(u[t]), a[t & 3]);
-            const batch r = (a[0] + a[1]) + (a[2] + a[3]);
-            check = check + (r - r);
-            r.store_aligned(&sbuf[v * W]);
-        }
-        if (!xsimd::all(check == batch(T(0)))) return false;
-        for (std::size_t j = 0; j < M; ++j) y[j] = ybuf[j];
+        for (std::size_t v = 0; v < NS; ++v) sv[v].store_aligned(sbuf + v * W);
         for (std::size_t i = 0; i < D; ++i) st[i] = sbuf[i];
         return true;
     }
@@ -288,22 +310,29 @@ public:
     /// Block path; `out` must be at least as long as `in` (they may alias exactly).
     constexpr void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
+        const std::size_t n = in.size();
+        const T* src = in.data();
+        T* dst = out.data();
         std::size_t i = 0;
 #if NERVE_HAS_XSIMD
         if constexpr (use_block) {
             if (!std::is_constant_evaluated()) {
                 constexpr std::size_t M = iir_detail::block_engine<T, S>::M;
-                for (; i + M <= in.size(); i += M) {
-                    if (NERVE_LIKELY(block_.run(in.data() + i, out.data() + i, st_.data()))) {
-                        last_ = in[i + M - 1];
+                const std::size_t blocks = n / M;
+                for (std::size_t b = 0; b < blocks; ++b) {
+                    const T* xb = src + b * M;
+                    T* yb = dst + b * M;
+                    if (NERVE_LIKELY(block_.run(xb, yb, st_.data()))) {
+                        last_ = xb[M - 1];
                     } else {
-                        for (std::size_t j = i; j < i + M; ++j) out[j] = step_float(in[j]);
+                        for (std::size_t j = 0; j < M; ++j) yb[j] = step_float(xb[j]);
                     }
                 }
+                i = blocks * M;
             }
         }
 #endif
-        for (; i < in.size(); ++i) out[i] = (*this)(in[i]);
+        for (; i < n; ++i) dst[i] = (*this)(src[i]);
     }
 
     /// Clears the state and the counters (coefficients stay).
