@@ -87,7 +87,9 @@ public:
 
     /// Unscaled scalar transform in either direction on interleaved data. in may equal out.
     template <bool Inverse>
-    void run(const std::complex<T>* in, std::complex<T>* out) noexcept {
+    void run(const std::complex<T>* in, std::complex<T>* out) noexcept
+        requires(!Simd)
+    {
         const T* src = reinterpret_cast<const T*>(in);
         T* dst = reinterpret_cast<T*>(out);
         T* scr = reinterpret_cast<T*>(st_.scratch.data());
@@ -110,8 +112,18 @@ private:
         alignas(64) std::array<float, 4 * cap> buf{};
     };
 #if NERVE_FFT_SIMD
-    split_ptr buf_a() noexcept { return {st_.buf.data(), st_.buf.data() + cap}; }
-    split_ptr buf_b() noexcept { return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap}; }
+    template <bool S_ = Simd>
+    split_ptr buf_a() noexcept
+        requires S_
+    {
+        return {st_.buf.data(), st_.buf.data() + cap};
+    }
+    template <bool S_ = Simd>
+    split_ptr buf_b() noexcept
+        requires S_
+    {
+        return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap};
+    }
 #endif
 
     std::conditional_t<Simd, simd_storage, scalar_storage> st_{};

@@ -81,11 +81,17 @@ using fixed_raw_t = typename fixed_fft_traits<Q>::raw;
 
 template <class Q, std::size_t N, std::size_t Count>
 constexpr std::array<fixed_raw_t<Q>, 2 * Count> make_fixed_twiddles() noexcept {
-    std::array<fixed_raw_t<Q>, 2 * Count> t{};
+    using R = fixed_raw_t<Q>;
+    std::array<R, 2 * Count> t{};
+    const circle<N> c{};
+    constexpr double scale = static_cast<double>(std::int64_t{1} << Q::frac_bits);
+    constexpr double hi = static_cast<double>(std::numeric_limits<R>::max());
+    // Round to nearest, saturate +1 to max (the only out-of-range value a twiddle has).
+    auto conv = [](double v) { v = v * scale + (v < 0 ? -0.5 : 0.5); return static_cast<R>(v >= hi ? hi : v); };
     for (std::size_t j = 0; j < Count; ++j) {
-        const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(j), static_cast<std::int64_t>(N));
-        t[2 * j] = Q::from_float(cs.c).raw;
-        t[2 * j + 1] = Q::from_float(-cs.s).raw;
+        const cos_sin cs = c(static_cast<std::int64_t>(j));
+        t[2 * j] = conv(cs.c);
+        t[2 * j + 1] = conv(-cs.s);
     }
     return t;
 }

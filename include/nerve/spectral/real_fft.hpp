@@ -37,8 +37,9 @@ struct real_twiddles_half_split {
     static constexpr std::size_t Q = N / 4;
     static constexpr std::array<float, 2 * Q> make() {
         std::array<float, 2 * Q> t{};
+        const circle<N> c{};
         for (std::size_t k = 0; k < Q; ++k) {
-            const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(k), static_cast<std::int64_t>(N));
+            const cos_sin cs = c(static_cast<std::int64_t>(k));
             t[k] = static_cast<float>(0.5 * cs.c);
             t[Q + k] = static_cast<float>(-0.5 * cs.s);
         }
@@ -90,7 +91,10 @@ public:
     }
 
 private:
-    void forward_scalar(std::span<const T, N> in, std::span<std::complex<T>, N / 2 + 1> out) noexcept {
+    template <bool S_ = Simd>
+    void forward_scalar(std::span<const T, N> in, std::span<std::complex<T>, N / 2 + 1> out) noexcept
+        requires(!S_)
+    {
         std::complex<T>* Z = out.data();
         st_.cfft.template run<false>(reinterpret_cast<const std::complex<T>*>(in.data()), Z);
         T* z = reinterpret_cast<T*>(Z);
@@ -119,7 +123,10 @@ private:
         }
     }
 
-    void inverse_scalar(std::span<const std::complex<T>, N / 2 + 1> in, std::span<T, N> out) noexcept {
+    template <bool S_ = Simd>
+    void inverse_scalar(std::span<const std::complex<T>, N / 2 + 1> in, std::span<T, N> out) noexcept
+        requires(!S_)
+    {
         const T* x = reinterpret_cast<const T*>(in.data());
         // Build 2 Z[k] = 2 (E[k] + i O[k]) into `out` (the 2 is folded into the final scale).
         T* z = out.data();
@@ -149,10 +156,23 @@ private:
 
 #if NERVE_FFT_SIMD
     static constexpr std::size_t cap = M + 16;
-    split_ptr buf_a() noexcept { return {st_.buf.data(), st_.buf.data() + cap}; }
-    split_ptr buf_b() noexcept { return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap}; }
+    template <bool S_ = Simd>
+    split_ptr buf_a() noexcept
+        requires S_
+    {
+        return {st_.buf.data(), st_.buf.data() + cap};
+    }
+    template <bool S_ = Simd>
+    split_ptr buf_b() noexcept
+        requires S_
+    {
+        return {st_.buf.data() + 2 * cap, st_.buf.data() + 3 * cap};
+    }
 
-    void forward_simd(const float* in, float* out) noexcept {
+    template <bool S_ = Simd>
+    void forward_simd(const float* in, float* out) noexcept
+        requires S_
+    {
         constexpr std::size_t W = simd_w, L = M;
         const split_ptr z = simd_fft<L, false, src_kind::interleaved, simd_out::split, false>(in, {}, buf_a(), buf_b(),
                                                                                               nullptr, 1.0f);
@@ -178,7 +198,10 @@ private:
         out[L + 1] = -z.im[L / 2];
     }
 
-    void inverse_simd(const float* x, float* out) noexcept {
+    template <bool S_ = Simd>
+    void inverse_simd(const float* x, float* out) noexcept
+        requires S_
+    {
         constexpr std::size_t W = simd_w, L = M;
         const split_ptr zb = buf_b();
         const float* tr = real_twiddles_half_split<N>::w.data();

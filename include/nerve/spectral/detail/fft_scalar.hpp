@@ -25,8 +25,9 @@ namespace nerve::spectral::detail {
 template <class T, std::size_t N, std::size_t Count>
 constexpr std::array<T, 2 * Count> make_twiddles() noexcept {
     std::array<T, 2 * Count> t{};
+    const circle<N> c{};
     for (std::size_t j = 0; j < Count; ++j) {
-        const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(j), static_cast<std::int64_t>(N));
+        const cos_sin cs = c(static_cast<std::int64_t>(j));
         t[2 * j] = static_cast<T>(cs.c);
         t[2 * j + 1] = static_cast<T>(-cs.s);
     }

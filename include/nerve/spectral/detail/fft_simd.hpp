@@ -198,8 +198,9 @@ struct simd_fft_tables {
 
     static constexpr std::array<float, 2 * SC> make_stage() {
         std::array<float, 2 * SC> t{};
+        const circle<M> c{};
         for (std::size_t j = 0; j < SC; ++j) {
-            const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(j), static_cast<std::int64_t>(M));
+            const cos_sin cs = c(static_cast<std::int64_t>(j));
             t[2 * j] = static_cast<float>(cs.c);
             t[2 * j + 1] = static_cast<float>(-cs.s);
         }
@@ -208,10 +209,10 @@ struct simd_fft_tables {
     // Step B: for each k2, W re then W im: lane j = W_L^(in_perm[j] * k2).
     static constexpr std::array<float, 2 * L> make_lane() {
         std::array<float, 2 * L> t{};
+        const circle<L> c{};
         for (std::size_t k2 = 0; k2 < M; ++k2)
             for (std::size_t j = 0; j < W; ++j) {
-                const cos_sin cs = cos_sin_2pi(static_cast<std::int64_t>(simd_ops::in_perm[j] * k2),
-                                               static_cast<std::int64_t>(L));
+                const cos_sin cs = c(static_cast<std::int64_t>(simd_ops::in_perm[j] * k2));
                 t[2 * W * k2 + j] = static_cast<float>(cs.c);
                 t[2 * W * k2 + W + j] = static_cast<float>(-cs.s);
             }
