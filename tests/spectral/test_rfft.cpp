@@ -40,8 +40,8 @@ TEST_CASE("rfft: Hann-windowed frame matches numpy.fft.rfft and scipy periodogra
     }
     CHECK(err / peak <= 1e-5);
     CHECK(normwise_error(got.values, gw::rfft_hann_power, 513) <= 1e-5);
-    // Per bin, bins within 100 dB of the peak.
-    CHECK(elementwise_error(got.values, gw::rfft_hann_power, 513, 1e-10 * 0.5) <= 1e-3);
+    // Per bin, every bin (measured: 1.1e-5 SIMD, 3.6e-5 scalar path; the norm-wise error is ~1e-7).
+    CHECK(elementwise_error(got.values, gw::rfft_hann_power, 513) <= 1e-4);
 }
 
 TEST_CASE("rfft: density scaling with detrend matches scipy periodogram", "[spectral][rfft]") {

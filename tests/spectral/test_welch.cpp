@@ -48,7 +48,7 @@ TEST_CASE("welch: mean, density and spectrum scaling match scipy.signal.welch", 
         const double* ref = s == sp::scaling::density ? gw::welch_hann_1024_512_density : gw::welch_hann_1024_512_spectrum;
         CHECK(got.kind == (s == sp::scaling::density ? sp::quantity::density : sp::quantity::power));
         CHECK(normwise_error(got.values, ref, 513) <= 1e-5);
-        CHECK(elementwise_error(got.values, ref, 513) <= 1e-3);
+        CHECK(elementwise_error(got.values, ref, 513) <= 1e-4);  // per bin (measured ~1e-5)
     }
 }
 
@@ -58,7 +58,7 @@ TEST_CASE("welch: max-hold", "[spectral][welch]") {
                               sp::average::max_hold, 7};
     CHECK(feed_frames<1024, 512>(op, got) == 1);  // emitted after 7 segments
     CHECK(normwise_error(got.values, gw::welch_hann_1024_512_spectrum_max, 513) <= 1e-5);
-    CHECK(elementwise_error(got.values, gw::welch_hann_1024_512_spectrum_max, 513) <= 1e-3);
+    CHECK(elementwise_error(got.values, gw::welch_hann_1024_512_spectrum_max, 513) <= 1e-4);
 }
 
 TEST_CASE("welch: Kaiser window, 75% overlap", "[spectral][welch]") {
