@@ -130,3 +130,23 @@ TEST_CASE("welch: snapshot and restore continue the same estimate", "[spectral][
     CHECK_FALSE(nerve::restore(b, std::span<const std::byte>{buf, n.value()}).ok());
     CHECK(b.segments() == 8);
 }
+
+TEST_CASE("welch: q15 frames are analysed in float", "[spectral][welch]") {
+    constexpr std::size_t N = 64;
+    static float f[N];
+    static nerve::q15 q[N];
+    for (std::size_t n = 0; n < N; ++n) {
+        q[n] = nerve::q15::from_float(0.6 * std::sin(0.9 * n) + 0.1);
+        f[n] = static_cast<float>(q[n].to_double());
+    }
+    sp::welch<N, nerve::q15> wq{nerve::window::hann, nerve::sample_rate{1.0}, sp::scaling::spectrum};
+    sp::welch<N> wf{nerve::window::hann, nerve::sample_rate{1.0}, sp::scaling::spectrum};
+    auto ignore = [](const auto&) {};
+    wq.push(std::span<const nerve::q15, N>{q}, ignore);
+    wf.push(std::span<const float, N>{f}, ignore);
+    const auto rq = wq.result();
+    static float vq[N / 2 + 1];
+    for (std::size_t k = 0; k <= N / 2; ++k) vq[k] = rq.values[k];
+    const auto rf = wf.result();
+    for (std::size_t k = 0; k <= N / 2; ++k) CHECK(vq[k] == rf.values[k]);  // same float values in
+}
