@@ -66,6 +66,16 @@ namespace nerve::filter {
 
 namespace iir_detail {
 
+// Fully unrolls the (short, fixed-length) section loops: keeps coefficients in registers
+// on Cortex-M and removes the loop overhead.
+#if defined(__GNUC__) && !defined(__clang__)
+#define NERVE_IIR_UNROLL _Pragma("GCC unroll 16")
+#elif defined(__clang__)
+#define NERVE_IIR_UNROLL _Pragma("unroll")
+#else
+#define NERVE_IIR_UNROLL
+#endif
+
 // Whether the target has a fast fused multiply-add for float / double. GCC announces it
 // with __FP_FAST_FMAF/__FP_FAST_FMA; clang does not, so the ISA macros are checked too.
 #if defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__aarch64__) || \
@@ -379,6 +389,7 @@ private:
         } else {
             last_ = x;
         }
+        NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k) x = iir_detail::df2t_step(c_[k], x, st_[2 * k], st_[2 * k + 1]);
         if (NERVE_UNLIKELY(!is_finite(x))) {
             st_ = {};
@@ -458,13 +469,25 @@ private:
         if constexpr (is_fixed) {
             using W = std::int64_t;
                         raw x = xin.raw;
+            NERVE_IIR_UNROLL
             for (std::size_t k = 0; k < S; ++k) {
                 raw* s = &st_[4 * k];  // x1 x2 y1 y2
                 const auto& c = c_[k];
                 W acc = (W(c.b0) * x >> guard) + (W(c.b1) * s[0] >> guard) + (W(c.b2) * s[1] >> guard) +
                         (W(c.na1) * s[2] >> guard) + (W(c.na2) * s[3] >> guard);
                 const int down = frac - shift_[k] - guard;  // >= 1 for every shift we choose
-                const raw y = ::nerve::detail::saturate<raw>((acc + (W{1} << (down - 1))) >> down);
+                raw y;
+                if constexpr (sizeof(raw) == 2) {
+                    // Same result as the 64-bit rounding shift below, without a 64-bit
+                    // variable shift (costly on Cortex-M): outside int32 the result
+                    // saturates anyway; ((v >> (d-1)) + 1) >> 1 == (v + 2^(d-1)) >> d.
+                    const auto hi = static_cast<std::int32_t>(acc >> 32);
+                    const auto lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc));
+                    const std::int32_t v = (hi == (lo >> 31)) ? lo : (hi < 0 ? std::numeric_limits<std::int32_t>::min() : std::numeric_limits<std::int32_t>::max());
+                    y = ::nerve::detail::saturate<raw>(((v >> (down - 1)) + 1) >> 1);
+                } else {
+                    y = ::nerve::detail::saturate<raw>((acc + (W{1} << (down - 1))) >> down);
+                }
                 s[1] = s[0];
                 s[0] = x;
                 s[3] = s[2];
