@@ -25,7 +25,9 @@ function(nerve_add_header_check)
     endif()
     add_library(nerve_header_check OBJECT ${sources})
     target_link_libraries(nerve_header_check PRIVATE nerve::simd nerve::eigen)
-    target_compile_options(nerve_header_check PRIVATE -Wall -Wextra -fno-exceptions -fno-rtti)
+    # Only whether it compiles matters: no optimisation or debug info (constexpr tables are
+    # still evaluated).
+    target_compile_options(nerve_header_check PRIVATE -Wall -Wextra -fno-exceptions -fno-rtti -O0 -g0)
     list(LENGTH sources n)
     message(STATUS "nerve: header check compiles ${n} public headers one by one")
 endfunction()
