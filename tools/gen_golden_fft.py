@@ -8,6 +8,7 @@ For each size N in SIZES:
   fft_c<N>_out  numpy.fft.fft(in)             (numpy.fft.ifft(out) == in to 1e-15, checked)
   fft_r<N>_in   real input, uniform in [-1, 1) plus a DC offset and a tone
   fft_r<N>_out  numpy.fft.rfft(in), N/2+1 complex (numpy.fft.irfft(out, N) == in, checked)
+for powers of two (SIZES) and mixed-radix sizes 2^a 3^b 5^c (MIXED_SIZES).
 Values are printed with 17 significant digits so the double tests can use 1e-12.
 Sizes above 1024 are tested against an independent double-precision recursive DFT in
 the test itself, to keep the Cortex-M4 test binary small.
@@ -16,6 +17,8 @@ import os
 import numpy as np
 
 SIZES = [16, 64, 256, 1024]
+# Mixed-radix sizes (2^a 3^b 5^c): complex and real (real needs N/2 = 2^a 3^b 5^c).
+MIXED_SIZES = [6, 12, 60, 100, 240, 1000]
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden", "fft_vectors.hpp")
 
 
@@ -39,7 +42,7 @@ def main():
         "// Reference: numpy " + np.__version__ + " numpy.fft.fft / numpy.fft.rfft.\n",
         "#pragma once\n\n#include <cstddef>\n\nnamespace nerve::golden {\n\n",
     ]
-    for n in SIZES:
+    for n in SIZES + MIXED_SIZES:
         zc = rng.uniform(-1, 1, n) + 1j * rng.uniform(-1, 1, n)
         Zc = np.fft.fft(zc)
         assert np.max(np.abs(np.fft.ifft(Zc) - zc)) < 1e-14

@@ -110,6 +110,30 @@ TEST_CASE("fft double matches numpy.fft to 1e-12", "[spectral][fft]") {
     check_golden<double, 1024>(fft_c1024_in, fft_c1024_out, 1e-12);
 }
 
+TEST_CASE("fft mixed radix (2^a 3^b 5^c) matches numpy.fft", "[spectral][fft]") {
+    using namespace nerve::golden;
+    check_golden<float, 6>(fft_c6_in, fft_c6_out, 1e-5);
+    check_golden<float, 12>(fft_c12_in, fft_c12_out, 1e-5);
+    check_golden<float, 60>(fft_c60_in, fft_c60_out, 1e-5);
+    check_golden<float, 100>(fft_c100_in, fft_c100_out, 1e-5);
+    check_golden<float, 240>(fft_c240_in, fft_c240_out, 1e-5);
+    check_golden<float, 1000>(fft_c1000_in, fft_c1000_out, 1e-5);
+    check_golden<double, 6>(fft_c6_in, fft_c6_out, 1e-12);
+    check_golden<double, 60>(fft_c60_in, fft_c60_out, 1e-12);
+    check_golden<double, 240>(fft_c240_in, fft_c240_out, 1e-12);
+    check_golden<double, 1000>(fft_c1000_in, fft_c1000_out, 1e-12);
+}
+
+TEST_CASE("fft mixed radix in place (in == out)", "[spectral][fft]") {
+    static fft<float, 60> f;  // 4 * 3 * 5: three passes (odd)
+    static std::array<std::complex<float>, 60> a, b;
+    std::uint32_t s = 11;
+    for (auto& v : a) v = {static_cast<float>(uni(s)), static_cast<float>(uni(s))};
+    f.forward(a, b);
+    NERVE_REQUIRE_NO_ALLOC(f.forward(a, a));
+    CHECK(a == b);
+}
+
 TEST_CASE("fft at other sizes matches a double reference DFT", "[spectral][fft]") {
     check_reference<float, 2>(1e-6);
     check_reference<float, 4>(1e-6);

@@ -122,6 +122,19 @@ TEST_CASE("real_fft double matches numpy.fft.rfft/irfft to 1e-12", "[spectral][r
     check_golden<double, 1024>(fft_r1024_in, fft_r1024_out, 1e-12);
 }
 
+TEST_CASE("real_fft mixed radix (N/2 = 2^a 3^b 5^c) matches numpy.fft.rfft/irfft", "[spectral][real_fft]") {
+    using namespace nerve::golden;
+    check_golden<float, 6>(fft_r6_in, fft_r6_out, 1e-5);
+    check_golden<float, 12>(fft_r12_in, fft_r12_out, 1e-5);
+    check_golden<float, 60>(fft_r60_in, fft_r60_out, 1e-5);
+    check_golden<float, 100>(fft_r100_in, fft_r100_out, 1e-5);
+    check_golden<float, 240>(fft_r240_in, fft_r240_out, 1e-5);
+    check_golden<float, 1000>(fft_r1000_in, fft_r1000_out, 1e-5);
+    check_golden<double, 12>(fft_r12_in, fft_r12_out, 1e-12);
+    check_golden<double, 100>(fft_r100_in, fft_r100_out, 1e-12);
+    check_golden<double, 1000>(fft_r1000_in, fft_r1000_out, 1e-12);
+}
+
 TEST_CASE("real_fft at other sizes matches a double reference DFT", "[spectral][real_fft]") {
     check_reference<float, 4>(1e-6);
     check_reference<float, 8>(1e-6);

@@ -4,7 +4,8 @@
 //   f.forward(in, out);                             // numpy.fft.fft(in)
 //   f.inverse(in, out);                             // numpy.fft.ifft(in), scaled by 1/N
 //
-// T is float or double; N is a power of two >= 2 (tested 16..16384). Twiddle tables are
+// T is float or double; N is a power of two >= 2 (tested 2..16384), or any 2^a 3^b 5^c
+// (mixed radix, scalar kernel: e.g. 60, 100, 240, 1000). Twiddle tables are
 // `static constexpr` data computed at compile time for exactly this N (flash on an MCU,
 // shared by every instance of this N, absent for sizes the program does not use); the
 // object itself holds only the ping-pong scratch buffer, so sizeof(fft) = 8*N bytes
@@ -45,7 +46,7 @@ template <class T, std::size_t N, bool Simd>
 class fft_impl {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "nerve::spectral::fft<T, N>: T must be float or double (q15/q31: fft_fixed.hpp)");
-    static_assert(is_pow2(N) && N >= 2, "nerve::spectral::fft<T, N>: N must be a power of two >= 2");
+    static_assert(is_smooth235(N), "nerve::spectral::fft<T, N>: N must be 2^a 3^b 5^c >= 2");
     static_assert(!Simd || fft_uses_simd<T, N>, "SIMD kernel not available for this T, N, target");
 
 public:

@@ -10,7 +10,8 @@
 // and the inverse runs the same steps backwards. As numpy.fft.irfft does, the inverse
 // ignores the imaginary parts of X[0] and X[N/2].
 //
-// T is float or double, N a power of two >= 4. Tables are static constexpr for exactly this
+// T is float or double, N a power of two >= 4, or any even N with N/2 = 2^a 3^b 5^c (mixed
+// radix, scalar kernel). Tables are static constexpr for exactly this
 // N; sizeof(real_fft) (two buffers of N/2 complex) is its RAM. No allocation, no throw.
 // `in` and `out` must not overlap. NaN/Inf inputs propagate into that call's outputs only.
 #pragma once
@@ -50,12 +51,12 @@ struct real_twiddles_half_split {
 
 /// True when real_fft<T, N> uses the SIMD kernel on this target.
 template <class T, std::size_t N>
-inline constexpr bool real_fft_uses_simd = N >= 4 && fft_uses_simd<T, N / 2>;
+inline constexpr bool real_fft_uses_simd = N >= 4 && N % 2 == 0 && fft_uses_simd<T, N / 2>;
 
 /// The implementation behind real_fft<T, N>; Simd = false forces the scalar kernel.
 template <class T, std::size_t N, bool Simd>
 class real_fft_impl {
-    static_assert(is_pow2(N) && N >= 4, "nerve::spectral::real_fft<T, N>: N must be a power of two >= 4");
+    static_assert(N % 2 == 0 && is_smooth235(N / 2), "nerve::spectral::real_fft<T, N>: N must be even, N/2 = 2^a 3^b 5^c >= 2");
     static_assert(!Simd || real_fft_uses_simd<T, N>, "SIMD kernel not available for this T, N, target");
     static constexpr std::size_t M = N / 2;
 

@@ -3,6 +3,8 @@
 // This is the path every target compiles (and the only one on Cortex-M): a Stockham
 // autosort FFT (no bit-reversal pass; it ping-pongs between two buffers) made of
 // radix-4 decimation-in-frequency stages plus one radix-2 stage when log2(N) is odd.
+// Sizes N = 2^a 3^b 5^c that are not powers of two (mixed radix) use radix-4 passes, then
+// radix-3 and radix-5 passes, and a final radix-2 pass when a is odd.
 // Complex data is interleaved (re, im) in plain T arrays, which is the layout of
 // std::complex<T>[] ([complex.numbers]/4). Complex products are written out by hand
 // so that no compiler emits a call to __mulsc3 for Annex G NaN handling.
@@ -15,11 +17,25 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 
 #include "../../config.hpp"
 #include "trig.hpp"
 
 namespace nerve::spectral::detail {
+
+/// N = 2^a 3^b 5^c (a, b, c >= 0), N >= 2: the sizes the scalar kernel supports.
+constexpr bool is_smooth235(std::size_t n) noexcept {
+    if (n < 2) return false;
+    for (std::size_t f : {std::size_t{2}, std::size_t{3}, std::size_t{5}})
+        while (n % f == 0) n /= f;
+    return n == 1;
+}
+
+/// The radix of the pass applied to a remaining length n (4 first, then 3, 5, and 2 last).
+constexpr std::size_t next_radix(std::size_t n) noexcept {
+    return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 5 == 0 ? 5 : 2;
+}
 
 /// W_N^j = exp(-2*pi*i*j/N) for j < count, interleaved (re, im), rounded to T.
 template <class T, std::size_t N, std::size_t Count>
@@ -38,7 +54,8 @@ constexpr std::array<T, 2 * Count> make_twiddles() noexcept {
 /// the sizes a program uses.
 template <class T, std::size_t N>
 struct scalar_twiddles {
-    static constexpr std::size_t count = N >= 4 ? 3 * N / 4 : 1;
+    // Powers of two index W_N^(k p s), k <= 3, p s < N/4; mixed sizes up to (r-1)/r N.
+    static constexpr std::size_t count = is_pow2(N) ? (N >= 4 ? 3 * N / 4 : 1) : N;
     static constexpr std::array<T, 2 * count> w = make_twiddles<T, N, count>();
 };
 
@@ -119,9 +136,93 @@ NERVE_ALWAYS_INLINE void scalar_radix2_last(const T* NERVE_RESTRICT x, T* NERVE_
     }
 }
 
+/// One radix-3 pass (n, s) with twiddles W_N^(k p s).
+template <class T, bool Inv>
+void scalar_radix3_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, const T* NERVE_RESTRICT tw,
+                         std::size_t n, std::size_t s) noexcept {
+    const std::size_t m = n / 3;
+    const std::size_t xs = 2 * s * m;
+    // W_3 = -1/2 -+ i sqrt(3)/2 (forward: minus).
+    const T h = T(-0.5);
+    const T r3 = Inv ? T(0.866025403784438646763723170752936183) : T(-0.866025403784438646763723170752936183);
+    for (std::size_t p = 0; p < m; ++p) {
+        const std::size_t j = p * s;
+        const T w1r = tw[2 * j], w1i = Inv ? -tw[2 * j + 1] : tw[2 * j + 1];
+        const T w2r = tw[4 * j], w2i = Inv ? -tw[4 * j + 1] : tw[4 * j + 1];
+        for (std::size_t q = 0; q < 2 * s; q += 2) {
+            const T* xq = x + 2 * s * p + q;
+            T* yq = y + 2 * s * 3 * p + q;
+            const T ar = xq[0], ai = xq[1], br = xq[xs], bi = xq[xs + 1], cr = xq[2 * xs], ci = xq[2 * xs + 1];
+            const T tr = br + cr, ti = bi + ci;
+            const T dr = br - cr, di = bi - ci;
+            const T mr = ar + h * tr, mi = ai + h * ti;
+            // y1 = m + i r3 d, y2 = m - i r3 d  (r3 = -sqrt(3)/2 forward)
+            const T u1r = mr - r3 * di, u1i = mi + r3 * dr;
+            const T u2r = mr + r3 * di, u2i = mi - r3 * dr;
+            yq[0] = ar + tr;
+            yq[1] = ai + ti;
+            yq[2 * s] = u1r * w1r - u1i * w1i;
+            yq[2 * s + 1] = u1r * w1i + u1i * w1r;
+            yq[4 * s] = u2r * w2r - u2i * w2i;
+            yq[4 * s + 1] = u2r * w2i + u2i * w2r;
+        }
+    }
+}
+
+/// One radix-5 pass (n, s) with twiddles W_N^(k p s).
+template <class T, bool Inv>
+void scalar_radix5_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, const T* NERVE_RESTRICT tw,
+                         std::size_t n, std::size_t s) noexcept {
+    const std::size_t m = n / 5;
+    const std::size_t xs = 2 * s * m;
+    const T c1 = T(0.309016994374947424102293417182819059);   // cos(2 pi / 5)
+    const T c2 = T(-0.809016994374947424102293417182819059);  // cos(4 pi / 5)
+    const T s1 = Inv ? T(-0.951056516295153572116439333379382143) : T(0.951056516295153572116439333379382143);
+    const T s2 = Inv ? T(-0.587785252292473129168705954639072769) : T(0.587785252292473129168705954639072769);
+    for (std::size_t p = 0; p < m; ++p) {
+        const std::size_t j = p * s;
+        T w[8];
+        for (std::size_t k = 0; k < 4; ++k) {
+            w[2 * k] = tw[2 * (k + 1) * j];
+            w[2 * k + 1] = Inv ? -tw[2 * (k + 1) * j + 1] : tw[2 * (k + 1) * j + 1];
+        }
+        for (std::size_t q = 0; q < 2 * s; q += 2) {
+            const T* xq = x + 2 * s * p + q;
+            T* yq = y + 2 * s * 5 * p + q;
+            const T ar = xq[0], ai = xq[1];
+            const T br = xq[xs], bi = xq[xs + 1], cr = xq[2 * xs], ci = xq[2 * xs + 1];
+            const T dr = xq[3 * xs], di = xq[3 * xs + 1], er = xq[4 * xs], ei = xq[4 * xs + 1];
+            const T t1r = br + er, t1i = bi + ei, t2r = cr + dr, t2i = ci + di;
+            const T t3r = br - er, t3i = bi - ei, t4r = cr - dr, t4i = ci - di;
+            const T a1r = ar + c1 * t1r + c2 * t2r, a1i = ai + c1 * t1i + c2 * t2i;
+            const T a2r = ar + c2 * t1r + c1 * t2r, a2i = ai + c2 * t1i + c1 * t2i;
+            const T b1r = s1 * t3r + s2 * t4r, b1i = s1 * t3i + s2 * t4i;
+            const T b2r = s2 * t3r - s1 * t4r, b2i = s2 * t3i - s1 * t4i;
+            // y1 = a1 - i b1, y4 = a1 + i b1, y2 = a2 - i b2, y3 = a2 + i b2.
+            const T u[8] = {a1r + b1i, a1i - b1r, a2r + b2i, a2i - b2r, a2r - b2i, a2i + b2r, a1r - b1i, a1i + b1r};
+            yq[0] = ar + t1r + t2r;
+            yq[1] = ai + t1i + t2i;
+            for (std::size_t k = 0; k < 4; ++k) {
+                const T ur = u[2 * k], ui = u[2 * k + 1], wr = w[2 * k], wi = w[2 * k + 1];
+                yq[2 * s * (k + 1)] = ur * wr - ui * wi;
+                yq[2 * s * (k + 1) + 1] = ur * wi + ui * wr;
+            }
+        }
+    }
+}
+
+constexpr std::size_t count_passes(std::size_t n) noexcept {
+    std::size_t c = 0;
+    while (n > 1) {
+        n /= next_radix(n);
+        ++c;
+    }
+    return c;
+}
+
 /// Number of ping-pong passes of the scalar kernel for size N.
 template <std::size_t N>
-inline constexpr std::size_t scalar_passes = (ilog2(N) + 1) / 2;
+inline constexpr std::size_t scalar_passes = count_passes(N);
 
 /// Complex FFT of size N (unscaled), interleaved data. `src` is read by the first pass
 /// only; passes alternate so the last one writes `out`. Requires src != the first pass's
@@ -129,22 +230,26 @@ inline constexpr std::size_t scalar_passes = (ilog2(N) + 1) / 2;
 /// `scratch` holds N complex values.
 template <class T, std::size_t N, bool Inv>
 void scalar_fft(const T* src, T* out, T* scratch) noexcept {
-    static_assert(is_pow2(N) && N >= 2);
+    static_assert(is_smooth235(N), "FFT size must be 2^a 3^b 5^c >= 2");
     constexpr std::size_t passes = scalar_passes<N>;
     const T* tw = scalar_twiddles<T, N>::w.data();
     const T* x = src;
     std::size_t n = N, s = 1;
     for (std::size_t i = 0; i < passes; ++i) {
         T* y = ((passes - 1 - i) % 2 == 0) ? out : scratch;
-        if (n >= 4) {
+        const std::size_t r = next_radix(n);
+        if (r == 4) {
             scalar_radix4_stage<T, Inv>(x, y, tw, n, s);
-            n /= 4;
-            s *= 4;
-        } else {
-            scalar_radix2_last<T>(x, y, s);
-            n = 1;
-            s *= 2;
+        } else if (r == 2) {
+            scalar_radix2_last<T>(x, y, s);  // only ever the last pass (n == 2)
+        } else if constexpr (!is_pow2(N)) {
+            if (r == 3)
+                scalar_radix3_stage<T, Inv>(x, y, tw, n, s);
+            else
+                scalar_radix5_stage<T, Inv>(x, y, tw, n, s);
         }
+        n /= r;
+        s *= r;
         x = y;
     }
 }
