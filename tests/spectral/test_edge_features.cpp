@@ -64,3 +64,27 @@ TEST_CASE("edge_features: the documented pipeline composes and runs", "[spectral
     CHECK(n == (1000 - 250) / 125 + 1);
     CHECK(rms == Approx(std::sqrt(0.5)).epsilon(0.05));
 }
+
+#include "nerve/filter/fir_decimator.hpp"
+#include "nerve/spectral/peaks.hpp"
+#include "nerve/spectral/rfft.hpp"
+
+TEST_CASE("edge_features: decimated low-frequency spectrum = fir_decimator | framer | rfft", "[spectral][edge]") {
+    // fs 1000 Hz, decimate by 4 -> 250 Hz: a 10 Hz tone stays, a 300 Hz tone is filtered out
+    // instead of aliasing to 50 Hz.
+    static auto p = nerve::filter::fir_decimator<float, 63, 4>{}
+                  | nerve::framer<256, 256>{}
+                  | sp::rfft<256>{nerve::window::hann, nerve::sample_rate{250.0}};
+    static float spectrum[129];
+    int frames = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < 4 * 512; ++i) {
+        const double t = i / 1000.0;
+        p.push(static_cast<float>(std::sin(2 * 3.141592653589793 * 10.0 * t) + std::sin(2 * 3.141592653589793 * 300.0 * t)),
+               [&](const sp::spectrum_view<float>& s) { for (int k = 0; k < 129; ++k) spectrum[k] = s.values[k]; ++frames; });
+    });
+    REQUIRE(frames == 2);
+    const double df = 250.0 / 256;
+    const auto bin10 = static_cast<std::size_t>(10.0 / df + 0.5), bin50 = static_cast<std::size_t>(50.0 / df + 0.5);
+    CHECK(spectrum[bin10] > 0.3);            // ~A^2/2 = 0.5 less scalloping (10 Hz is off-bin)
+    CHECK(spectrum[bin50] < 1e-4 * spectrum[bin10]);
+}
