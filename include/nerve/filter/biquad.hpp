@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <type_traits>
@@ -60,6 +61,14 @@
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
+#endif
+
+// Q15 on Arm cores with the DSP extension (Cortex-M4/M7/M33): dual 16-bit MACs.
+#if defined(__ARM_FEATURE_SIMD32) && !defined(__ARM_BIG_ENDIAN) && !defined(NERVE_NO_ARM_DSP)
+#include <arm_acle.h>
+#define NERVE_IIR_Q15_DSP 1
+#else
+#define NERVE_IIR_Q15_DSP 0
 #endif
 
 namespace nerve::filter {
@@ -465,6 +474,18 @@ private:
         n[S - 1].b2 /= total;
     }
 
+    // Q15: (acc + 2^(down-1)) >> down saturated to int16, without a 64-bit variable shift
+    // (costly on Cortex-M): outside int32 the result saturates anyway, and
+    // ((v >> (d-1)) + 1) >> 1 == (v + 2^(d-1)) >> d for arithmetic shifts.
+    static NERVE_ALWAYS_INLINE constexpr std::int16_t q15_round(std::int64_t acc, int down) noexcept {
+        const auto hi = static_cast<std::int32_t>(acc >> 32);
+        const auto lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc));
+        const std::int32_t v = (hi == (lo >> 31)) ? lo
+                               : (hi < 0 ? std::numeric_limits<std::int32_t>::min()
+                                         : std::numeric_limits<std::int32_t>::max());
+        return ::nerve::detail::saturate<std::int16_t>(((v >> (down - 1)) + 1) >> 1);
+    }
+
     NERVE_ALWAYS_INLINE constexpr T step_fixed(T xin) noexcept {
         if constexpr (is_fixed) {
             using W = std::int64_t;
@@ -473,18 +494,36 @@ private:
             for (std::size_t k = 0; k < S; ++k) {
                 raw* s = &st_[4 * k];  // x1 x2 y1 y2
                 const auto& c = c_[k];
+#if NERVE_IIR_Q15_DSP
+                if constexpr (sizeof(raw) == 2) {
+                    if (!std::is_constant_evaluated()) {
+                        // Cortex-M4 DSP extension: b1 b2 / na1 na2 and x1 x2 / y1 y2 are
+                        // adjacent int16 pairs; SMLALD does two products per instruction.
+                        // Exact integer sums: the same result as the generic expression.
+                        std::int32_t bb, aa, xx, yy;
+                        std::memcpy(&bb, &c.b1, 4);
+                        std::memcpy(&aa, &c.na1, 4);
+                        std::memcpy(&xx, s, 4);
+                        std::memcpy(&yy, s + 2, 4);
+                        W acc = __smlald(aa, yy, __smlald(bb, xx, W(c.b0) * x));
+                        const raw y = q15_round(acc, frac - shift_[k]);
+                        xx = static_cast<std::int32_t>((static_cast<std::uint32_t>(xx) << 16) |
+                                                       static_cast<std::uint16_t>(x));
+                        yy = static_cast<std::int32_t>((static_cast<std::uint32_t>(yy) << 16) |
+                                                       static_cast<std::uint16_t>(y));
+                        std::memcpy(s, &xx, 4);
+                        std::memcpy(s + 2, &yy, 4);
+                        x = y;
+                        continue;
+                    }
+                }
+#endif
                 W acc = (W(c.b0) * x >> guard) + (W(c.b1) * s[0] >> guard) + (W(c.b2) * s[1] >> guard) +
                         (W(c.na1) * s[2] >> guard) + (W(c.na2) * s[3] >> guard);
                 const int down = frac - shift_[k] - guard;  // >= 1 for every shift we choose
                 raw y;
                 if constexpr (sizeof(raw) == 2) {
-                    // Same result as the 64-bit rounding shift below, without a 64-bit
-                    // variable shift (costly on Cortex-M): outside int32 the result
-                    // saturates anyway; ((v >> (d-1)) + 1) >> 1 == (v + 2^(d-1)) >> d.
-                    const auto hi = static_cast<std::int32_t>(acc >> 32);
-                    const auto lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc));
-                    const std::int32_t v = (hi == (lo >> 31)) ? lo : (hi < 0 ? std::numeric_limits<std::int32_t>::min() : std::numeric_limits<std::int32_t>::max());
-                    y = ::nerve::detail::saturate<raw>(((v >> (down - 1)) + 1) >> 1);
+                    y = q15_round(acc, down);
                 } else {
                     y = ::nerve::detail::saturate<raw>((acc + (W{1} << (down - 1))) >> down);
                 }
