@@ -595,8 +595,71 @@ public:
         return y;
     }
 
+    /// Block of frames. With xsimd and C a multiple of the lane count, each group of W
+    /// channels keeps its coefficients and state in registers for the whole block (same
+    /// operations per lane as operator(), so the same bits).
     void process(std::span<const input_type> in, std::span<output_type> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
+#if NERVE_HAS_XSIMD
+        if constexpr (C % W == 0) {
+            const std::size_t n = in.size();
+            const batch big(std::numeric_limits<T>::max());
+            for (std::size_t v = 0; v < C; v += W) {
+                batch b0[S], b1[S], b2[S], na1[S], na2[S], s1[S], s2[S];
+                auto load_state = [&] {
+                    for (std::size_t k = 0; k < S; ++k) {
+                        s1[k] = batch::load_aligned(&s1_[k][v]);
+                        s2[k] = batch::load_aligned(&s2_[k][v]);
+                    }
+                };
+                auto store_state = [&] {
+                    for (std::size_t k = 0; k < S; ++k) {
+                        s1[k].store_aligned(&s1_[k][v]);
+                        s2[k].store_aligned(&s2_[k][v]);
+                    }
+                };
+                for (std::size_t k = 0; k < S; ++k) {
+                    b0[k] = batch::load_aligned(&cf_[k][0][v]);
+                    b1[k] = batch::load_aligned(&cf_[k][1][v]);
+                    b2[k] = batch::load_aligned(&cf_[k][2][v]);
+                    na1[k] = batch::load_aligned(&cf_[k][3][v]);
+                    na2[k] = batch::load_aligned(&cf_[k][4][v]);
+                }
+                load_state();
+                batch last = batch::load_aligned(&last_[v]);
+                for (std::size_t i = 0; i < n; ++i) {
+                    batch xv = batch::load_unaligned(in[i].data() + v);
+                    if (NERVE_UNLIKELY(!xsimd::all(xsimd::abs(xv) <= big))) {
+                        alignas(alignment) std::array<T, CP> tmp{};
+                        xv.store_aligned(tmp.data() + v);
+                        last.store_aligned(&last_[v]);
+                        for (std::size_t ch = v; ch < v + W; ++ch) fix_input_lane(tmp.data(), ch);
+                        xv = batch::load_aligned(tmp.data() + v);
+                    }
+                    last = xv;
+                    NERVE_IIR_UNROLL
+                    for (std::size_t k = 0; k < S; ++k) {
+                        const batch y = iir_detail::vmadd(b0[k], xv, s1[k]);
+                        s1[k] = iir_detail::vmadd(na1[k], y, iir_detail::vmadd(b1[k], xv, s2[k]));
+                        s2[k] = iir_detail::vmadd(na2[k], y, b2[k] * xv);
+                        xv = y;
+                    }
+                    if (NERVE_UNLIKELY(!xsimd::all(xsimd::abs(xv) <= big))) {
+                        alignas(alignment) std::array<T, CP> tmp{};
+                        xv.store_aligned(tmp.data() + v);
+                        store_state();
+                        for (std::size_t ch = v; ch < v + W; ++ch) fix_output_lane(tmp.data(), ch);
+                        load_state();
+                        xv = batch::load_aligned(tmp.data() + v);
+                    }
+                    xv.store_unaligned(out[i].data() + v);
+                }
+                store_state();
+                last.store_aligned(&last_[v]);
+            }
+            return;
+        }
+#endif
         for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
     }
 
