@@ -49,6 +49,28 @@ struct real_twiddles_half_split {
     alignas(64) static constexpr std::array<float, 2 * Q> w = make();
 };
 
+#if NERVE_FFT_SIMD
+/// W_N^k / 2 for k < N/4, split, each SIMD block in out_perm lane order (the forward split
+/// pass reads the complex FFT's output in that order).
+template <std::size_t N>
+struct real_twiddles_half_split_perm {
+    static constexpr std::size_t Q = N / 4;
+    static constexpr std::array<float, 2 * Q> make() {
+        std::array<float, 2 * Q> t{};
+        const circle<N> c{};
+        constexpr std::size_t W = simd_w;
+        for (std::size_t k = 0; k < Q; ++k) {
+            const std::size_t kk = (k / W) * W + simd_ops::out_perm[k % W];
+            const cos_sin cs = c(static_cast<std::int64_t>(kk));
+            t[k] = static_cast<float>(0.5 * cs.c);
+            t[Q + k] = static_cast<float>(-0.5 * cs.s);
+        }
+        return t;
+    }
+    alignas(64) static constexpr std::array<float, 2 * Q> w = make();
+};
+#endif
+
 /// True when real_fft<T, N> uses the SIMD kernel on this target.
 template <class T, std::size_t N>
 inline constexpr bool real_fft_uses_simd = N >= 4 && N % 2 == 0 && fft_uses_simd<T, N / 2>;
@@ -177,22 +199,28 @@ private:
         constexpr std::size_t W = simd_w, L = M;
         const split_ptr z = simd_fft<L, false, src_kind::interleaved, simd_out::split, false>(in, {}, buf_a(), buf_b(),
                                                                                               nullptr, 1.0f);
+        // z holds Z in out_perm lane order per W-block (element W b + j = Z[W b + out_perm[j]]);
+        // out_perm[0] = 0, so Z[0] and Z[L/2] sit at their natural places, and Z[L] := Z[0].
         z.re[L] = z.re[0];
         z.im[L] = z.im[0];
-        const float* tr = real_twiddles_half_split<N>::w.data();
+        const float* tr = real_twiddles_half_split_perm<N>::w.data();
         const float* ti = tr + L / 2;
         const simd_v h(0.5f);
         for (std::size_t k0 = 0; k0 < L / 2; k0 += W) {
+            // Lane j: k = k0 + out_perm[j].
             const simd_v ar = simd_v::load_aligned(z.re + k0), ai = simd_v::load_aligned(z.im + k0);
             const std::size_t mk = L - k0 - W + 1;
-            const simd_v br = simd_ops::reverse(simd_v::load_unaligned(z.re + mk));
-            const simd_v bi = -simd_ops::reverse(simd_v::load_unaligned(z.im + mk));
+            // Lane j: conj(Z[L - k]).
+            const simd_v br = simd_ops::mirror(simd_v::load_unaligned(z.re + mk));
+            const simd_v bi = -simd_ops::mirror(simd_v::load_unaligned(z.im + mk));
             const simd_v er = h * (ar + br), ei = h * (ai + bi);
             const simd_v dr = ar - br, di = ai - bi;
             const simd_v wr = simd_v::load_aligned(tr + k0), wi = simd_v::load_aligned(ti + k0);
             const simd_v vr = xsimd::fms(dr, wr, di * wi), vi = xsimd::fma(dr, wi, di * wr);
-            simd_ops::interleave_natural(out + 2 * k0, er + vi, ei - vr);
-            simd_ops::interleave_natural(out + 2 * mk, simd_ops::reverse(er - vi), simd_ops::reverse(-(ei + vr)));
+            // interleave() stores lane j at position out_perm[j]: bins k0.. in natural order;
+            // the mirrored bins L - k need a plain lane reversal for the same store.
+            simd_ops::interleave(out + 2 * k0, er + vi, ei - vr);
+            simd_ops::interleave(out + 2 * mk, simd_ops::reverse(er - vi), simd_ops::reverse(-(ei + vr)));
         }
         // k = L/2: X = conj(Z[L/2]).
         out[L] = z.re[L / 2];

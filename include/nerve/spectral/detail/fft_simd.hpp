@@ -88,8 +88,12 @@ struct simd_ops {
         return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v), 0xD8));
     }
     static NERVE_ALWAYS_INLINE V reverse(V v) noexcept {
-        const __m256 s = _mm256_permute2f128_ps(v, v, 0x01);
-        return _mm256_permute_ps(s, 0x1B);
+        return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+    }
+    // Real split pass on a buffer whose 8-blocks are in out_perm order: from the unaligned
+    // load at L - k0 - 7, lane j gets Z[L - k0 - out_perm[j]] (see real_fft.hpp).
+    static NERVE_ALWAYS_INLINE V mirror(V v) noexcept {
+        return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 1, 4, 5, 2, 3, 0));
     }
     static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
         const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
@@ -132,6 +136,7 @@ struct simd_ops {
     static NERVE_ALWAYS_INLINE void interleave_natural(float* p, V re, V im) noexcept { interleave(p, re, im); }
     static NERVE_ALWAYS_INLINE V to_in_perm(V v) noexcept { return v; }
     static NERVE_ALWAYS_INLINE V reverse(V v) noexcept { return _mm_shuffle_ps(v, v, 0x1B); }
+    static NERVE_ALWAYS_INLINE V mirror(V v) noexcept { return reverse(v); }
     static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
         __m128 a = r[0], b = r[1], c = r[2], d = r[3];
         _MM_TRANSPOSE4_PS(a, b, c, d);
@@ -169,6 +174,7 @@ struct simd_ops {
         const float32x4_t r = vrev64q_f32(v);
         return vcombine_f32(vget_high_f32(r), vget_low_f32(r));
     }
+    static NERVE_ALWAYS_INLINE V mirror(V v) noexcept { return reverse(v); }
     static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
         const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]);
         const float32x4x2_t t23 = vtrnq_f32(r[2], r[3]);
@@ -396,8 +402,9 @@ enum class simd_out { interleaved, split };
 
 /// Complex FFT of size L (float). Input: interleaved `xin` (K = interleaved) or the split
 /// natural-order buffer `xs` (K = split_natural; xs must be b's storage). Output:
-/// interleaved `out` (Out = interleaved) or split natural order into whichever of a, b
-/// does not hold step A's result (returned). Multiplied by `scale` when Scale.
+/// interleaved `out` (Out = interleaved) or split into whichever of a, b does not hold
+/// step A's result (returned), each W-block in out_perm lane order (element W b + j holds
+/// X[W b + out_perm[j]]). Multiplied by `scale` when Scale.
 /// Buffers a, b: split, >= L floats per part, 64-byte aligned.
 template <std::size_t L, bool Inv, src_kind K, simd_out Out, bool Scale>
 split_ptr simd_fft(const float* xin, csplit_ptr xs, split_ptr a, split_ptr b, float* out, float scale) noexcept {
@@ -412,7 +419,9 @@ split_ptr simd_fft(const float* xin, csplit_ptr xs, split_ptr a, split_ptr b, fl
     for (std::size_t g = 0; g < M / W; ++g) {
         simd_v r[W], i[W];
         for (std::size_t row = 0; row < W; ++row) {
-            const std::size_t k2 = W * g + (Out == simd_out::interleaved ? simd_ops::out_perm[row] : row);
+            // Lane r of the outputs holds k2 = W g + out_perm[r]: interleave() then stores
+            // natural order; the split output keeps that lane order within each W-block.
+            const std::size_t k2 = W * g + simd_ops::out_perm[row];
             r[row] = simd_v::load_aligned(res.re + W * k2);
             i[row] = simd_v::load_aligned(res.im + W * k2);
             if (k2 != 0)
