@@ -427,7 +427,7 @@ private:
                 // Smallest shift such that every coefficient of the section rounds into
                 // [-1, 1 - 2^-frac]; capped so that frac - shift - guard >= 1.
                 int shift = 0;
-                while (shift < 8 && m / static_cast<double>(1 << shift) > top) ++shift;
+                while (shift < 8 && m / static_cast<double>(1 << shift) > top) ++shift;  // q15_round needs <= 8
                 shift_[k] = shift;
                 const double scale = static_cast<double>(std::int64_t{1} << frac) / static_cast<double>(1 << shift);
                 auto q = [&](double v) { return ::nerve::detail::float_to_fixed<raw, 0>(v * scale); };
@@ -475,15 +475,16 @@ private:
     }
 
     // Q15: (acc + 2^(down-1)) >> down saturated to int16, without a 64-bit variable shift
-    // (costly on Cortex-M): outside int32 the result saturates anyway, and
-    // ((v >> (d-1)) + 1) >> 1 == (v + 2^(d-1)) >> d for arithmetic shifts.
+    // (costly on Cortex-M). Five products of 16-bit values stay below 2^33 in magnitude,
+    // so acc >> 2 fits in int32, and floor division nests exactly:
+    //   (acc + 2^(d-1)) >> d == (((acc >> 2) >> (d-3)) + 1) >> 1   (d = down >= 7).
     static NERVE_ALWAYS_INLINE constexpr std::int16_t q15_round(std::int64_t acc, int down) noexcept {
-        const auto hi = static_cast<std::int32_t>(acc >> 32);
-        const auto lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc));
-        const std::int32_t v = (hi == (lo >> 31)) ? lo
-                               : (hi < 0 ? std::numeric_limits<std::int32_t>::min()
-                                         : std::numeric_limits<std::int32_t>::max());
-        return ::nerve::detail::saturate<std::int16_t>(((v >> (down - 1)) + 1) >> 1);
+        const auto v = static_cast<std::int32_t>(acc >> 2);
+        const std::int32_t r = ((v >> (down - 3)) + 1) >> 1;
+#if NERVE_IIR_Q15_DSP
+        if (!std::is_constant_evaluated()) return static_cast<std::int16_t>(__ssat(r, 16));
+#endif
+        return ::nerve::detail::saturate<std::int16_t>(r);
     }
 
     NERVE_ALWAYS_INLINE constexpr T step_fixed(T xin) noexcept {
@@ -505,7 +506,7 @@ private:
                         std::memcpy(&aa, &c.na1, 4);
                         std::memcpy(&xx, s, 4);
                         std::memcpy(&yy, s + 2, 4);
-                        W acc = __smlald(aa, yy, __smlald(bb, xx, W(c.b0) * x));
+                        W acc = __smlald(aa, yy, __smlald(bb, xx, W(std::int32_t(c.b0) * std::int32_t(x))));
                         const raw y = q15_round(acc, frac - shift_[k]);
                         xx = static_cast<std::int32_t>((static_cast<std::uint32_t>(xx) << 16) |
                                                        static_cast<std::uint16_t>(x));
