@@ -345,3 +345,17 @@ TEST_CASE("fixed point equals the textbook DF1 integer recurrence", "[filter][bi
     run(q15{});
     run(q31{});
 }
+
+namespace {
+// Built entirely at compile time, block matrices included.
+constinit biquad_cascade<float, 4> g_constinit_lp{butterworth<8, band_type::lowpass>(0.1)};
+}  // namespace
+
+TEST_CASE("constinit cascade equals a run-time one, block path included", "[filter][biquad]") {
+    biquad_cascade<float, 4> rt{butterworth<8, band_type::lowpass>(0.1)};
+    static float x[256], y1[256], y2[256];
+    for (int i = 0; i < 256; ++i) x[i] = test_signal(i);
+    g_constinit_lp.process(std::span<const float>(x), std::span<float>(y1));
+    rt.process(std::span<const float>(x), std::span<float>(y2));
+    for (int i = 0; i < 256; ++i) REQUIRE(std::fabs(y1[i] - y2[i]) <= 1e-6f);
+}

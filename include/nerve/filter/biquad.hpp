@@ -179,7 +179,7 @@ struct block_engine {
 
     constexpr block_engine() = default;
 
-    void build(const std::array<sos_section<double>, S>& sosd) noexcept {
+    constexpr void build(const std::array<sos_section<double>, S>& sosd) noexcept {
         std::array<df_coeffs<double>, S> c{};
         for (std::size_t k = 0; k < S; ++k) c[k] = to_df_coeffs<double>(sosd[k]);
         for (std::size_t t = 0; t < U; ++t) {
@@ -310,9 +310,7 @@ public:
         } else {
             for (std::size_t k = 0; k < S; ++k) c_[k] = iir_detail::to_df_coeffs<T>(d[k]);
 #if NERVE_HAS_XSIMD
-            if constexpr (use_block) {
-                if (!std::is_constant_evaluated()) block_.build(d);
-            }
+            if constexpr (use_block) block_.build(d);  // constexpr too (constinit filters)
 #endif
         }
         reset();
