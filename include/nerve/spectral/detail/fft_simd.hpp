@@ -46,6 +46,9 @@
 #endif
 
 #if NERVE_FFT_SIMD
+#ifndef NERVE_FFT_SIMD_RADIX8
+#define NERVE_FFT_SIMD_RADIX8 1
+#endif
 namespace nerve::spectral::detail {
 
 // ---------------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ template <std::size_t L>
 struct simd_fft_tables {
     static constexpr std::size_t W = simd_w;
     static constexpr std::size_t M = L / W;
-    static constexpr std::size_t SC = 3 * M / 4 + 1;  // stage twiddles W_M^j, j < 3M/4
+    static constexpr std::size_t SC = M;  // stage twiddles W_M^j, j < 7M/8 (radix-8 passes)
 
     static constexpr std::array<float, 2 * SC> make_stage() {
         std::array<float, 2 * SC> t{};
@@ -336,6 +339,83 @@ NERVE_ALWAYS_INLINE void simd_radix2_stage(const float* xin, csplit_ptr x, split
 }
 
 /// Step A: all stages. Returns (through `res`) which buffer holds the result.
+/// Radix-4 DFT of four split vectors, in place (forward or inverse).
+template <bool Inv>
+NERVE_ALWAYS_INLINE void simd_dft4(simd_v& ar, simd_v& ai, simd_v& br, simd_v& bi, simd_v& cr, simd_v& ci, simd_v& dr,
+                                   simd_v& di) noexcept {
+    const simd_v t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+    const simd_v t2r = br + dr, t2i = bi + di;
+    const simd_v t3r = Inv ? (di - bi) : (bi - di);
+    const simd_v t3i = Inv ? (br - dr) : (dr - br);
+    ar = t0r + t2r; ai = t0i + t2i;
+    br = t1r + t3r; bi = t1i + t3i;
+    cr = t0r - t2r; ci = t0i - t2i;
+    dr = t1r - t3r; di = t1i - t3i;
+}
+
+/// Radix-8 DFT of r[0..8), i[0..8) (split vectors), in place; input index n, output k.
+template <bool Inv>
+NERVE_ALWAYS_INLINE void simd_dft8(simd_v* r, simd_v* i) noexcept {
+    // E = DFT4(even), O = DFT4(odd); Y[k] = E[k] + W8^k O[k], Y[k+4] = E[k] - W8^k O[k].
+    simd_v er[4] = {r[0], r[2], r[4], r[6]}, ei[4] = {i[0], i[2], i[4], i[6]};
+    simd_v orr[4] = {r[1], r[3], r[5], r[7]}, oi[4] = {i[1], i[3], i[5], i[7]};
+    simd_dft4<Inv>(er[0], ei[0], er[1], ei[1], er[2], ei[2], er[3], ei[3]);
+    simd_dft4<Inv>(orr[0], oi[0], orr[1], oi[1], orr[2], oi[2], orr[3], oi[3]);
+    const simd_v h(0.70710678118654752440f);
+    // W8^1 (fwd: (1-i)/sqrt2, inv: (1+i)/sqrt2)
+    simd_v o1r, o1i, o2r, o2i, o3r, o3i;
+    if constexpr (!Inv) {
+        o1r = (orr[1] + oi[1]) * h; o1i = (oi[1] - orr[1]) * h;
+        o2r = oi[2]; o2i = -orr[2];
+        o3r = (oi[3] - orr[3]) * h; o3i = -(orr[3] + oi[3]) * h;
+    } else {
+        o1r = (orr[1] - oi[1]) * h; o1i = (oi[1] + orr[1]) * h;
+        o2r = -oi[2]; o2i = orr[2];
+        o3r = -(orr[3] + oi[3]) * h; o3i = (orr[3] - oi[3]) * h;
+    }
+    r[0] = er[0] + orr[0]; i[0] = ei[0] + oi[0];
+    r[4] = er[0] - orr[0]; i[4] = ei[0] - oi[0];
+    r[1] = er[1] + o1r; i[1] = ei[1] + o1i;
+    r[5] = er[1] - o1r; i[5] = ei[1] - o1i;
+    r[2] = er[2] + o2r; i[2] = ei[2] + o2i;
+    r[6] = er[2] - o2r; i[6] = ei[2] - o2i;
+    r[3] = er[3] + o3r; i[3] = ei[3] + o3i;
+    r[7] = er[3] - o3r; i[7] = ei[3] - o3i;
+}
+
+/// Radix-W DFT of v[0..W) (vectors, split), in place; input index = n1, output index = k1.
+template <bool Inv>
+NERVE_ALWAYS_INLINE void simd_dft_w(simd_v* r, simd_v* i) noexcept {
+    if constexpr (simd_w == 4)
+        simd_dft4<Inv>(r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3]);
+    else
+        simd_dft8<Inv>(r, i);
+}
+
+/// One radix-8 Stockham stage on vectors (n, s): X -> Y, twiddles W_M^(p*s*k), k < 8.
+template <bool Inv, src_kind K, std::size_t M, std::size_t n, std::size_t s>
+NERVE_ALWAYS_INLINE void simd_radix8_stage(const float* xin, csplit_ptr x, split_ptr y, const float* tw) noexcept {
+    constexpr std::size_t W = simd_w;
+    constexpr std::size_t m = n / 8;
+    for (std::size_t p = 0; p < m; ++p) {
+        for (std::size_t q = 0; q < s; ++q) {
+            simd_v r[8], i[8];
+            for (std::size_t k = 0; k < 8; ++k) simd_load<K>(xin, x, q + s * (p + k * m), r[k], i[k]);
+            simd_dft8<Inv>(r, i);
+            if (p != 0) {
+                const std::size_t j = p * s;
+                for (std::size_t k = 1; k < 8; ++k)
+                    cmul<Inv>(r[k], i[k], simd_v(tw[2 * k * j]), simd_v(tw[2 * k * j + 1]));
+            }
+            const std::size_t o = q + s * 8 * p;
+            for (std::size_t k = 0; k < 8; ++k) {
+                r[k].store_aligned(y.re + W * (o + k * s));
+                i[k].store_aligned(y.im + W * (o + k * s));
+            }
+        }
+    }
+}
+
 /// Writes into a, then b, a, ...; `res` tells which holds the result. x must not be a.
 template <bool Inv, src_kind K, std::size_t M, std::size_t n, std::size_t s>
 NERVE_ALWAYS_INLINE void simd_stages(const float* xin, csplit_ptr x, split_ptr a, split_ptr b, const float* tw,
@@ -347,54 +427,15 @@ NERVE_ALWAYS_INLINE void simd_stages(const float* xin, csplit_ptr x, split_ptr a
     } else if constexpr (n == 4) {
         simd_radix4_stage<Inv, K, M, n, s>(xin, x, a, tw);
         res = a;
+    } else if constexpr (n == 8) {
+        simd_radix8_stage<Inv, K, M, n, s>(xin, x, a, tw);
+        res = a;
+    } else if constexpr (ilog2(n) % 3 == 0 && NERVE_FFT_SIMD_RADIX8) {
+        simd_radix8_stage<Inv, K, M, n, s>(xin, x, a, tw);
+        simd_stages<Inv, src_kind::buffer, M, n / 8, s * 8>(nullptr, csplit_ptr{a.re, a.im}, b, a, tw, res);
     } else {
         simd_radix4_stage<Inv, K, M, n, s>(xin, x, a, tw);
         simd_stages<Inv, src_kind::buffer, M, n / 4, s * 4>(nullptr, csplit_ptr{a.re, a.im}, b, a, tw, res);
-    }
-}
-
-/// Radix-W DFT of v[0..W) (vectors, split), in place; input index = n1, output index = k1.
-template <bool Inv>
-NERVE_ALWAYS_INLINE void simd_dft_w(simd_v* r, simd_v* i) noexcept {
-    constexpr std::size_t W = simd_w;
-    auto dft4 = [](simd_v& ar, simd_v& ai, simd_v& br, simd_v& bi, simd_v& cr, simd_v& ci, simd_v& dr, simd_v& di) {
-        const simd_v t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-        const simd_v t2r = br + dr, t2i = bi + di;
-        const simd_v t3r = Inv ? (di - bi) : (bi - di);
-        const simd_v t3i = Inv ? (br - dr) : (dr - br);
-        ar = t0r + t2r; ai = t0i + t2i;
-        br = t1r + t3r; bi = t1i + t3i;
-        cr = t0r - t2r; ci = t0i - t2i;
-        dr = t1r - t3r; di = t1i - t3i;
-    };
-    if constexpr (W == 4) {
-        dft4(r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3]);
-    } else if constexpr (W == 8) {
-        // E = DFT4(even), O = DFT4(odd); Y[k] = E[k] + W8^k O[k], Y[k+4] = E[k] - W8^k O[k].
-        simd_v er[4] = {r[0], r[2], r[4], r[6]}, ei[4] = {i[0], i[2], i[4], i[6]};
-        simd_v orr[4] = {r[1], r[3], r[5], r[7]}, oi[4] = {i[1], i[3], i[5], i[7]};
-        dft4(er[0], ei[0], er[1], ei[1], er[2], ei[2], er[3], ei[3]);
-        dft4(orr[0], oi[0], orr[1], oi[1], orr[2], oi[2], orr[3], oi[3]);
-        const simd_v h(0.70710678118654752440f);
-        // W8^1 (fwd: (1-i)/sqrt2, inv: (1+i)/sqrt2)
-        simd_v o1r, o1i, o2r, o2i, o3r, o3i;
-        if constexpr (!Inv) {
-            o1r = (orr[1] + oi[1]) * h; o1i = (oi[1] - orr[1]) * h;
-            o2r = oi[2]; o2i = -orr[2];
-            o3r = (oi[3] - orr[3]) * h; o3i = -(orr[3] + oi[3]) * h;
-        } else {
-            o1r = (orr[1] - oi[1]) * h; o1i = (oi[1] + orr[1]) * h;
-            o2r = -oi[2]; o2i = orr[2];
-            o3r = -(orr[3] + oi[3]) * h; o3i = (orr[3] - oi[3]) * h;
-        }
-        r[0] = er[0] + orr[0]; i[0] = ei[0] + oi[0];
-        r[4] = er[0] - orr[0]; i[4] = ei[0] - oi[0];
-        r[1] = er[1] + o1r; i[1] = ei[1] + o1i;
-        r[5] = er[1] - o1r; i[5] = ei[1] - o1i;
-        r[2] = er[2] + o2r; i[2] = ei[2] + o2i;
-        r[6] = er[2] - o2r; i[6] = ei[2] - o2i;
-        r[3] = er[3] + o3r; i[3] = ei[3] + o3i;
-        r[7] = er[3] - o3r; i[7] = ei[3] - o3i;
     }
 }
 
