@@ -2,7 +2,8 @@
 //
 // Instructions per call: tools/mcu_icount.py <elf> <symbol>, symbols:
 //   nerve_rfft_stage_1024      rfft<1024>{hann}: finite check + window + real FFT + power
-//   nerve_welch_frame_1024     one frame into welch<1024> (detrend, window, FFT, density, accumulate)
+//   nerve_welch_frame_1024     one frame into welch<1024> (detrend, window, FFT, density, double accumulate)
+//   nerve_welch_frame_1024f    the same with welch<1024, float, float> (float accumulate: no soft double)
 //   nerve_time_features_1024   stats::time_features<1024> (double accumulators, the default)
 //   nerve_time_features_1024f  stats::time_features<1024, float, 0, float> (float accumulators)
 //   nerve_spectral_shape_513   spectral_shape on the 513-bin spectrum
@@ -27,6 +28,7 @@ namespace {
 std::array<float, 1024> g_x;
 sp::rfft<1024> g_fft{nerve::window::hann, nerve::sample_rate{1000.0}};
 sp::welch<1024> g_welch{nerve::window::hann, nerve::sample_rate{1000.0}};
+sp::welch<1024, float, float> g_welchf{nerve::window::hann, nerve::sample_rate{1000.0}};
 nerve::stats::time_features<1024> g_tf;
 nerve::stats::time_features<1024, float, 0, float> g_tff;
 sp::spectral_shape<> g_shape;
@@ -38,6 +40,9 @@ volatile float g_sink;
 extern "C" __attribute__((noinline)) void nerve_rfft_stage_1024(void) { g_fft.transform(std::span<const float, 1024>{g_x}); }
 extern "C" __attribute__((noinline)) void nerve_welch_frame_1024(void) {
     g_welch.push(std::span<const float, 1024>{g_x}, [](const auto&) {});
+}
+extern "C" __attribute__((noinline)) void nerve_welch_frame_1024f(void) {
+    g_welchf.push(std::span<const float, 1024>{g_x}, [](const auto&) {});
 }
 extern "C" __attribute__((noinline)) void nerve_time_features_1024(void) { g_tf.compute(std::span<const float, 1024>{g_x}); }
 extern "C" __attribute__((noinline)) void nerve_time_features_1024f(void) { g_tff.compute(std::span<const float, 1024>{g_x}); }
@@ -54,6 +59,7 @@ int main() {
     for (int rep = 0; rep < 3; ++rep) {
         nerve_rfft_stage_1024();
         nerve_welch_frame_1024();
+        nerve_welch_frame_1024f();
         nerve_time_features_1024();
         nerve_time_features_1024f();
         nerve_spectral_shape_513();
@@ -64,7 +70,8 @@ int main() {
     // Tone at 0.3 rad/sample = 47.75 Hz at fs 1000: the dominant peak.
     const double f0 = 0.3 / (2 * 3.14159265358979) * 1000.0;
     const bool ok = g_peaks.result().count == 3 && std::fabs(g_peaks.result().peaks[0].frequency - f0) < 0.5 &&
-                    std::fabs(g_tf.result().rms - g_tff.result().rms) < 1e-4f;
+                    std::fabs(g_tf.result().rms - g_tff.result().rms) < 1e-4f &&
+                    std::fabs(g_welch.result().values[48] - g_welchf.result().values[48]) <= 1e-5f * g_welch.result().values[48];
     std::printf("spectral_features_1024: peak %d mHz, sizeof rfft<1024> %u, welch<1024> %u, time_features<1024> %u, "
                 "spectral_shape %u, band_power<8> %u, dominant_peaks<3> %u: %s\n",
                 static_cast<int>(g_peaks.result().peaks[0].frequency * 1000.0), static_cast<unsigned>(sizeof(g_fft)),

@@ -150,3 +150,13 @@ TEST_CASE("welch: q15 frames are analysed in float", "[spectral][welch]") {
     const auto rf = wf.result();
     for (std::size_t k = 0; k <= N / 2; ++k) CHECK(vq[k] == rf.values[k]);  // same float values in
 }
+
+TEST_CASE("welch: float accumulators (for single-precision FPUs) stay within the golden bound", "[spectral][welch]") {
+    static sp::spectrum_view<float> got;
+    static sp::welch<1024, float, float> op{nerve::window::hann, nerve::sample_rate{gs::fs}};
+    feed_frames<1024, 512>(op, got);
+    op.flush([&](const sp::spectrum_view<float>& v) { got = v; });
+    CHECK(got.index == 7);
+    CHECK(normwise_error(got.values, gw::welch_hann_1024_512_density, 513) <= 1e-5);
+    CHECK(elementwise_error(got.values, gw::welch_hann_1024_512_density, 513) <= 1e-4);
+}
