@@ -81,3 +81,23 @@ TEST_CASE("hertz wrappers use scipy's fs convention", "[filter][butterworth]") {
     const auto c = chebyshev1_lowpass<4>(1.0, 100.0_Hz, nerve::sample_rate{1000.0});
     REQUIRE(sos_magnitude(c, 0.1) == Approx(std::pow(10.0, -1.0 / 20)).epsilon(1e-9));
 }
+
+#include "nerve/filter/biquad.hpp"
+
+TEST_CASE("ready-made Butterworth filters", "[filter][butterworth]") {
+    const nerve::sample_rate fs{1000.0};
+    auto hp = highpass<4>(10.0_Hz, fs);
+    static_assert(std::is_same_v<decltype(hp), biquad_cascade<float, 2>>);
+    auto lp = lowpass<3, double>(50.0_Hz, fs);
+    static_assert(std::is_same_v<decltype(lp), biquad_cascade<double, 2>>);
+    auto bp = bandpass<2, nerve::q15>(40.0_Hz, 60.0_Hz, fs);
+    static_assert(std::is_same_v<decltype(bp), biquad_cascade<nerve::q15, 2>>);
+    auto bs = bandstop<1>(45.0_Hz, 55.0_Hz, fs);
+    static_assert(std::is_same_v<decltype(bs), biquad_cascade<float, 1>>);
+    float y = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < 3000; ++i) y = hp(1.0f));  // DC removed
+    REQUIRE(std::fabs(y) < 1e-4f);
+    double z = 0;
+    for (int i = 0; i < 3000; ++i) z = lp(1.0);
+    REQUIRE(z == Approx(1.0).margin(1e-9));
+}

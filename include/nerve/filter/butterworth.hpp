@@ -4,6 +4,8 @@
 //
 // Everything is constexpr: `constexpr auto sos = butterworth_lowpass<4>(10.0_Hz, 200.0_Hz);`
 // computes the coefficients at compile time. At run time the same code calls libm.
+// `lowpass<N, T>(fc, fs)`, `highpass`, `bandpass`, `bandstop` return the ready
+// biquad_cascade<T, sections> (T = float by default), e.g. as the first pipeline stage.
 // Frequencies must satisfy 0 < f < fs/2 (and f_lo < f_hi for band filters); this is
 // checked with NERVE_ASSERT at run time and is undefined at compile time.
 #pragma once
@@ -13,6 +15,7 @@
 
 #include "../config.hpp"
 #include "../core/units.hpp"
+#include "biquad.hpp"
 #include "detail/zpk.hpp"
 #include "sos.hpp"
 
@@ -60,6 +63,26 @@ constexpr auto butterworth_bandpass(hertz lo, hertz hi, sample_rate fs) noexcept
 template <std::size_t Order>
 constexpr auto butterworth_bandstop(hertz lo, hertz hi, sample_rate fs) noexcept {
     return butterworth<Order, band_type::bandstop>(2 * lo.value / fs.value, 2 * hi.value / fs.value);
+}
+
+// --- ready-to-use filters (Butterworth): `nerve::filter::highpass<4>(10.0_Hz, fs)` -------
+// Order-N Butterworth designs wrapped in a biquad_cascade of sample type T (default float).
+
+template <std::size_t Order, sample_type T = float>
+constexpr biquad_cascade<T, sos_count(Order, band_type::lowpass)> lowpass(hertz fc, sample_rate fs) noexcept {
+    return biquad_cascade<T, sos_count(Order, band_type::lowpass)>{butterworth_lowpass<Order>(fc, fs)};
+}
+template <std::size_t Order, sample_type T = float>
+constexpr biquad_cascade<T, sos_count(Order, band_type::highpass)> highpass(hertz fc, sample_rate fs) noexcept {
+    return biquad_cascade<T, sos_count(Order, band_type::highpass)>{butterworth_highpass<Order>(fc, fs)};
+}
+template <std::size_t Order, sample_type T = float>
+constexpr biquad_cascade<T, sos_count(Order, band_type::bandpass)> bandpass(hertz lo, hertz hi, sample_rate fs) noexcept {
+    return biquad_cascade<T, sos_count(Order, band_type::bandpass)>{butterworth_bandpass<Order>(lo, hi, fs)};
+}
+template <std::size_t Order, sample_type T = float>
+constexpr biquad_cascade<T, sos_count(Order, band_type::bandstop)> bandstop(hertz lo, hertz hi, sample_rate fs) noexcept {
+    return biquad_cascade<T, sos_count(Order, band_type::bandstop)>{butterworth_bandstop<Order>(lo, hi, fs)};
 }
 
 }  // namespace nerve::filter
