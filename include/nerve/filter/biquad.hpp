@@ -34,7 +34,7 @@
 // is the same DF2T state, so operator() and process() can be mixed freely. The block
 // result differs from the per-sample result by rounding only; tests bound the difference
 // (see tests/filter/test_biquad.cpp). Without xsimd (Cortex-M) process() is the
-// per-sample recurrence.
+// per-sample recurrence. The block path costs RAM (see NERVE_IIR_BLOCK_PATH below).
 //
 // Bad input (float/double): a NaN or Inf input sample is replaced by the last finite
 // input (0 before any) and counted in rejected(). If the state overflows to Inf/NaN
@@ -61,6 +61,13 @@
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
+#endif
+
+// The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
+// precomputed coefficients: about 2.5 KB for S = 2..4 with AVX-512 (float). Define
+// NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
+#ifndef NERVE_IIR_BLOCK_PATH
+#define NERVE_IIR_BLOCK_PATH 1
 #endif
 
 // Q15 on Arm cores with the DSP extension (Cortex-M4/M7/M33): dual 16-bit MACs.
@@ -386,7 +393,7 @@ private:
     static constexpr std::size_t state_words = is_fixed ? 4 * S : 2 * S;
 
 #if NERVE_HAS_XSIMD
-    static constexpr bool use_block = !is_fixed && S <= 8;
+    static constexpr bool use_block = NERVE_IIR_BLOCK_PATH && !is_fixed && S <= 8;
 #endif
 
     NERVE_ALWAYS_INLINE constexpr T step_float(T x) noexcept {
