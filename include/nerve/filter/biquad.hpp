@@ -9,17 +9,19 @@
 //       y  = b0 x + s1
 //       s1 = b1 x - a1 y + s2      evaluated as madd(-a1, y, madd(b1, x, s2))
 //       s2 = b2 x - a2 y           evaluated as madd(-a2, y, b2 * x)
-//   madd(a, b, c) is a fused multiply-add where the target has a fast one (__FP_FAST_FMAF /
-//   __FP_FAST_FMA: x86 with FMA, aarch64, Cortex-M4 for float) and a separately rounded
-//   a * b + c otherwise; the order is pinned so that `nerve::multi<biquad_cascade<float,
-//   S>, C>` (channels in SIMD lanes) is bit-identical to C single-channel filters.
+//   madd(a, b, c) is a fused multiply-add where the target has a fast one
+//   (NERVE_IIR_FAST_FMAF / _FMA: x86 with FMA, aarch64, Cortex-M4 for float) and a
+//   separately rounded a * b + c otherwise (no FMA instruction: nothing to contract);
+//   the order is pinned so that `nerve::multi<biquad_cascade<T, S>, C>` (channels in
+//   SIMD lanes) is bit-identical to C single-channel filters, whatever -ffp-contract.
 // - q15/q31: direct form I per section (x1 x2 y1 y2 in the sample type), coefficients in
 //   the sample's raw format scaled by 2^-post_shift (post_shift chosen per section at
 //   construction so that |coefficient| < 2^post_shift fits, like CMSIS-DSP's postShift;
 //   numerators rescaled for fixed point, see scale_for_fixed), products
 //   summed in an int64 accumulator (q31: each 62-bit product is shifted right by 2
 //   first so that five of them cannot overflow), rounded, shifted back by post_shift
-//   and saturated once per section.
+//   and saturated once per section. On Arm cores with the DSP extension the Q15 sum
+//   uses SMLALD dual MACs and SSAT (same integers as the portable expression).
 //
 // Block path (float/double with xsimd, S <= 8): process() runs blocks of M = 16 samples
 // through the exact state-space form of the whole cascade,
@@ -32,8 +34,11 @@
 // vector is ((a0 + a1) + (a2 + a3)) where a_q accumulates, in the order
 // x_0..x_{M-1}, s_0..s_{2S-1}, the terms whose index t satisfies t % 4 == q. The state
 // is the same DF2T state, so operator() and process() can be mixed freely. The block
-// result differs from the per-sample result by rounding only; tests bound the difference
-// (see tests/filter/test_biquad.cpp). Without xsimd (Cortex-M) process() is the
+// result differs from the per-sample result by rounding only; tests require
+// max |block - per-sample| <= 1e-5 max |y| and the block path to be no less accurate
+// than the per-sample one against double. A block whose outputs or state come out
+// non-finite is recomputed sample by sample, so bad input behaves exactly as below.
+// Without xsimd (Cortex-M) process() is the
 // per-sample recurrence. The block path costs RAM (see NERVE_IIR_BLOCK_PATH below).
 //
 // Bad input (float/double): a NaN or Inf input sample is replaced by the last finite
