@@ -281,7 +281,7 @@ inline void dsp_radix2_last(const std::int16_t* NERVE_RESTRICT x, std::int16_t* 
 template <class Q, std::size_t N, bool Inv, bool HalveInput>
 void fixed_fft(const fixed_raw_t<Q>* src, fixed_raw_t<Q>* out, fixed_raw_t<Q>* scratch) noexcept {
     static_assert(is_pow2(N) && N >= 2);
-    constexpr std::size_t passes = scalar_passes<N>;
+    constexpr std::size_t passes = (ilog2(N) + 1) / 2;  // radix-4 passes (+ one radix-2)
     const auto* tw = fixed_twiddles<Q, N>::w.data();
     const fixed_raw_t<Q>* x = src;
     std::size_t n = N, s = 1;

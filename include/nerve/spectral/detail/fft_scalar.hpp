@@ -22,6 +22,12 @@
 #include "../../config.hpp"
 #include "trig.hpp"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define NERVE_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define NERVE_ALWAYS_INLINE_LAMBDA
+#endif
+
 namespace nerve::spectral::detail {
 
 /// N = 2^a 3^b 5^c (a, b, c >= 0), N >= 2: the sizes the scalar kernel supports.
@@ -32,9 +38,10 @@ constexpr bool is_smooth235(std::size_t n) noexcept {
     return n == 1;
 }
 
-/// The radix of the pass applied to a remaining length n (4 first, then 3, 5, and 2 last).
+/// The radix of the pass applied to a remaining length n (4 first, then 3, 5, and 2 last;
+/// a remaining 8 is one twiddle-free radix-8 pass instead of 4 + 2).
 constexpr std::size_t next_radix(std::size_t n) noexcept {
-    return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 5 == 0 ? 5 : 2;
+    return n == 8 ? 8 : n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 5 == 0 ? 5 : 2;
 }
 
 /// W_N^j = exp(-2*pi*i*j/N) for j < count, interleaved (re, im), rounded to T.
@@ -169,6 +176,52 @@ void scalar_radix3_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, const T
     }
 }
 
+/// The last pass when 8 remains (n = 8, s = N/8): a radix-8 DFT, no twiddles.
+template <class T, bool Inv>
+void scalar_radix8_last(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, std::size_t s) noexcept {
+    const std::size_t xs = 2 * s;
+    const T h = T(0.707106781186547524400844362104849039);
+    for (std::size_t q = 0; q < 2 * s; q += 2) {
+        const T* xq = x + q;
+        T* yq = y + q;
+        // E = DFT4(x0, x2, x4, x6), O = DFT4(x1, x3, x5, x7).
+        T e[8], o[8];
+        auto dft4 = [](const T* b, std::size_t st, T* v) NERVE_ALWAYS_INLINE_LAMBDA {
+            const T ar = b[0], ai = b[1], br = b[st], bi = b[st + 1];
+            const T cr = b[2 * st], ci = b[2 * st + 1], dr = b[3 * st], di = b[3 * st + 1];
+            const T t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+            const T t2r = br + dr, t2i = bi + di;
+            const T t3r = Inv ? (di - bi) : (bi - di);
+            const T t3i = Inv ? (br - dr) : (dr - br);
+            v[0] = t0r + t2r; v[1] = t0i + t2i;
+            v[2] = t1r + t3r; v[3] = t1i + t3i;
+            v[4] = t0r - t2r; v[5] = t0i - t2i;
+            v[6] = t1r - t3r; v[7] = t1i - t3i;
+        };
+        dft4(xq, 2 * xs, e);
+        dft4(xq + xs, 2 * xs, o);
+        // W8^k O[k]: k = 1: (1 -+ i)/sqrt2, k = 2: -+i, k = 3: (-1 -+ i)/sqrt2.
+        T w1r, w1i, w2r, w2i, w3r, w3i;
+        if constexpr (!Inv) {
+            w1r = (o[2] + o[3]) * h; w1i = (o[3] - o[2]) * h;
+            w2r = o[5]; w2i = -o[4];
+            w3r = (o[7] - o[6]) * h; w3i = -(o[6] + o[7]) * h;
+        } else {
+            w1r = (o[2] - o[3]) * h; w1i = (o[3] + o[2]) * h;
+            w2r = -o[5]; w2i = o[4];
+            w3r = -(o[6] + o[7]) * h; w3i = (o[6] - o[7]) * h;
+        }
+        yq[0] = e[0] + o[0];           yq[1] = e[1] + o[1];
+        yq[4 * xs] = e[0] - o[0];      yq[4 * xs + 1] = e[1] - o[1];
+        yq[xs] = e[2] + w1r;           yq[xs + 1] = e[3] + w1i;
+        yq[5 * xs] = e[2] - w1r;       yq[5 * xs + 1] = e[3] - w1i;
+        yq[2 * xs] = e[4] + w2r;       yq[2 * xs + 1] = e[5] + w2i;
+        yq[6 * xs] = e[4] - w2r;       yq[6 * xs + 1] = e[5] - w2i;
+        yq[3 * xs] = e[6] + w3r;       yq[3 * xs + 1] = e[7] + w3i;
+        yq[7 * xs] = e[6] - w3r;       yq[7 * xs + 1] = e[7] - w3i;
+    }
+}
+
 /// One radix-5 pass (n, s) with twiddles W_N^(k p s).
 template <class T, bool Inv>
 void scalar_radix5_stage(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, const T* NERVE_RESTRICT tw,
@@ -240,6 +293,8 @@ void scalar_fft(const T* src, T* out, T* scratch) noexcept {
         const std::size_t r = next_radix(n);
         if (r == 4) {
             scalar_radix4_stage<T, Inv>(x, y, tw, n, s);
+        } else if (r == 8) {
+            scalar_radix8_last<T, Inv>(x, y, s);  // n == 8: the last pass
         } else if (r == 2) {
             scalar_radix2_last<T>(x, y, s);  // only ever the last pass (n == 2)
         } else if constexpr (!is_pow2(N)) {
