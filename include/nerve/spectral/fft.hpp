@@ -5,12 +5,19 @@
 //   f.inverse(in, out);                             // numpy.fft.ifft(in), scaled by 1/N
 //
 // T is float or double; N is a power of two >= 2 (tested 2..16384), or any 2^a 3^b 5^c
-// (mixed radix, scalar kernel: e.g. 60, 100, 240, 1000). Twiddle tables are
-// `static constexpr` data computed at compile time for exactly this N (flash on an MCU,
-// shared by every instance of this N, absent for sizes the program does not use); the
-// object itself holds only the ping-pong scratch buffer, so sizeof(fft) = 8*N bytes
-// (float) is its RAM. forward/inverse never allocate, never throw and take bounded time;
-// `in` and `out` may be the same buffer.
+// (mixed radix, scalar kernel: e.g. 60, 100, 240, 1000). q15/q31: fft_fixed.hpp.
+//
+// Kernels: float with N >= W*W (W = 8 floats on AVX2+FMA, 4 on SSE2/NEON) uses the xsimd
+// kernel of detail/fft_simd.hpp; everything else (double, small N, mixed radix, and every
+// Cortex-M) uses the portable scalar Stockham kernel of detail/fft_scalar.hpp. Both are
+// tested against numpy and against each other.
+//
+// Memory: twiddle tables are `static constexpr` data computed at compile time for exactly
+// this N (flash on an MCU, shared by every instance of this N, absent for sizes the program
+// does not use); the object holds only its ping-pong scratch, so sizeof(fft) is its RAM:
+// 8*N bytes for the scalar float kernel, 16*(N+16) bytes for the SIMD one (two split
+// buffers). forward/inverse never allocate, never throw and take bounded time; `in` and
+// `out` may be the same buffer.
 //
 // Numbers: NaN/Inf inputs propagate into the outputs of that call only (an FFT has no
 // state carried between calls, so nothing stays poisoned).

@@ -11,8 +11,10 @@
 // ignores the imaginary parts of X[0] and X[N/2].
 //
 // T is float or double, N a power of two >= 4, or any even N with N/2 = 2^a 3^b 5^c (mixed
-// radix, scalar kernel). Tables are static constexpr for exactly this
-// N; sizeof(real_fft) (two buffers of N/2 complex) is its RAM. No allocation, no throw.
+// radix, scalar kernel). Tables are static constexpr for exactly this N; sizeof(real_fft)
+// is its RAM: 4*N bytes for float (8*N for double) with the scalar kernel (Cortex-M),
+// 8*(N+32) bytes with the SIMD
+// one (float, N >= 2*W*W). No allocation, no throw.
 // `in` and `out` must not overlap. NaN/Inf inputs propagate into that call's outputs only.
 #pragma once
 
