@@ -101,5 +101,5 @@ TEST_CASE("time_features: q15 frames and a generic span", "[stats][time_features
                                                 std::span<double>{}, r));
     double m = 0.0;
     for (int i = 0; i < 100; ++i) m += f[i];
-    CHECK(r.mean == Approx(m / 100.0).epsilon(1e-12));
+    CHECK(r.mean == Approx(m / 100.0).epsilon(1e-6));  // float work, double block sums
 }

@@ -20,8 +20,9 @@
 // The same computation is available on any span as `compute_time_features(span, q, out)`, e.g.
 // to take the skewness and kurtosis of spectrum values (Edge Impulse's "spectral skewness/kurtosis").
 //
-// Accumulation is in `Acc` (double by default; float is faster on an FPU-only Cortex-M4 at some
-// cost in accuracy for long frames).
+// Accumulation: per-sample work in float (double for double frames), summed in blocks of 16
+// into `Acc` accumulators (double by default; Acc = float makes it all-float, slightly faster
+// on a Cortex-M4F and less accurate for near-zero skewness).
 //
 // Bad input: a frame with NaN or Inf is rejected and counted (`rejected()`), nothing is emitted.
 #pragma once
@@ -53,69 +54,66 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
                            time_features_result<T, P>& out) noexcept {
     const std::size_t n = x.size();
     if (n == 0) return false;
-    auto val = [&](std::size_t i) -> Acc {
-        if constexpr (std::is_floating_point_v<In>) return static_cast<Acc>(x[i]);
-        else return static_cast<Acc>(nerve::to_double(x[i]));
+    // W: the type of the per-sample work. Sums run in blocks of 16 samples, four lanes in W,
+    // each block total added to an Acc accumulator: with Acc = double and float samples the
+    // per-sample work stays in float (a Cortex-M4F has no double FPU: ~25x fewer instructions
+    // than all-double) while the long sums keep double precision. Fixed order, so results do
+    // not depend on the target.
+    using W = std::conditional_t<std::is_same_v<Acc, double> && std::is_same_v<In, double>, double,
+                                 std::conditional_t<std::is_same_v<Acc, double>, float, Acc>>;
+    auto val = [&](std::size_t i) -> W {
+        if constexpr (std::is_floating_point_v<In>) return static_cast<W>(x[i]);
+        else return static_cast<W>(nerve::to_double(x[i]));
     };
-    // Pass 1: sum, sum of squares, extremes (four independent partial sums: no add-latency
-    // chain, vectorisable; the order is fixed, so results do not depend on the target).
-    const std::size_t n4 = n - n % 4;
-    Acc s[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
-    Acc lo = val(0), hi = val(0);
-    for (std::size_t i = 0; i < n4; i += 4) {
-        for (std::size_t j = 0; j < 4; ++j) {
-            const Acc v = val(i + j);
-            s[j] += v;
-            sq[j] += v * v;
+    constexpr std::size_t block = 16;
+    // Pass 1: sum, sum of squares, extremes.
+    Acc sum = 0, sum_sq = 0;
+    W lo = val(0), hi = val(0);
+    for (std::size_t b0 = 0; b0 < n; b0 += block) {
+        const std::size_t end = b0 + block < n ? b0 + block : n;
+        W s[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
+        for (std::size_t i = b0; i < end; ++i) {
+            const W v = val(i);
+            s[i & 3] += v;
+            sq[i & 3] += v * v;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
+        sum += static_cast<Acc>((s[0] + s[1]) + (s[2] + s[3]));
+        sum_sq += static_cast<Acc>((sq[0] + sq[1]) + (sq[2] + sq[3]));
     }
-    for (std::size_t i = n4; i < n; ++i) {
-        const Acc v = val(i);
-        s[i - n4] += v;
-        sq[i - n4] += v * v;
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-    }
-    const Acc sum = (s[0] + s[1]) + (s[2] + s[3]);
-    const Acc sum_sq = (sq[0] + sq[1]) + (sq[2] + sq[3]);
     if (!(sum_sq - sum_sq == Acc(0)) || !(sum - sum == Acc(0))) return false;  // NaN/Inf somewhere
     const Acc inv_n = Acc(1) / static_cast<Acc>(n);
     const Acc mean = sum * inv_n;
+    const W wmean = static_cast<W>(mean);
     // Pass 2: central moments from the one mean, and both crossing counts (each crossing test
     // reads two neighbours, so no state is carried from one sample to the next).
-    Acc a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
-    for (std::size_t i = 0; i < n4; i += 4) {
-        for (std::size_t j = 0; j < 4; ++j) {
-            const Acc d = val(i + j) - mean;
-            const Acc d2 = d * d;
-            a2[j] += d2;
-            a3[j] += d2 * d;
-            a4[j] += d2 * d2;
+    Acc m2 = 0, m3 = 0, m4 = 0;
+    for (std::size_t b0 = 0; b0 < n; b0 += block) {
+        const std::size_t end = b0 + block < n ? b0 + block : n;
+        W a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
+        for (std::size_t i = b0; i < end; ++i) {
+            const W d = val(i) - wmean;
+            const W d2 = d * d;
+            a2[i & 3] += d2;
+            a3[i & 3] += d2 * d;
+            a4[i & 3] += d2 * d2;
         }
+        m2 += static_cast<Acc>((a2[0] + a2[1]) + (a2[2] + a2[3]));
+        m3 += static_cast<Acc>((a3[0] + a3[1]) + (a3[2] + a3[3]));
+        m4 += static_cast<Acc>((a4[0] + a4[1]) + (a4[2] + a4[3]));
     }
-    for (std::size_t i = n4; i < n; ++i) {
-        const Acc d = val(i) - mean;
-        const Acc d2 = d * d;
-        a2[i - n4] += d2;
-        a3[i - n4] += d2 * d;
-        a4[i - n4] += d2 * d2;
-    }
-    Acc m2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
-    Acc m3 = (a3[0] + a3[1]) + (a3[2] + a3[3]);
-    Acc m4 = (a4[0] + a4[1]) + (a4[2] + a4[3]);
     std::size_t zc = 0, mc = 0;
     for (std::size_t i = 1; i < n; ++i) {
-        const Acc a = val(i - 1), b = val(i);
+        const W a = val(i - 1), b = val(i);
         zc += static_cast<std::size_t>((a >= 0) != (b >= 0));
-        mc += static_cast<std::size_t>((a >= mean) != (b >= mean));
+        mc += static_cast<std::size_t>((a >= wmean) != (b >= wmean));
     }
     m2 *= inv_n;
     m3 *= inv_n;
     m4 *= inv_n;
     const Acc rms = std::sqrt(sum_sq * inv_n);
-    const Acc peak = std::fabs(lo) > std::fabs(hi) ? std::fabs(lo) : std::fabs(hi);
+    const Acc peak = static_cast<Acc>(std::fabs(lo) > std::fabs(hi) ? std::fabs(lo) : std::fabs(hi));
     out.mean = static_cast<T>(mean);
     out.rms = static_cast<T>(rms);
     out.std = static_cast<T>(std::sqrt(m2));
