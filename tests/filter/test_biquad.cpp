@@ -360,3 +360,27 @@ TEST_CASE("constinit cascade equals a run-time one, block path included", "[filt
     rt.process(std::span<const float>(x), std::span<float>(y2));
     for (int i = 0; i < 256; ++i) REQUIRE(std::fabs(y1[i] - y2[i]) <= 1e-6f);
 }
+
+#include "nerve/core/snapshot.hpp"
+
+TEST_CASE("snapshot/restore of cascades and of the channel bank", "[filter][biquad][snapshot]") {
+    static std::byte buf[4096];
+    auto roundtrip = [](auto& a, auto& b, auto input) {
+        for (int i = 0; i < 100; ++i) a(input(i));
+        const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
+        REQUIRE(n.ok());
+        REQUIRE(nerve::restore(b, std::span<const std::byte>(buf, n.value())).ok());
+        for (int i = 100; i < 300; ++i) REQUIRE(a(input(i)) == b(input(i)));
+    };
+    const auto sos = chebyshev1<6, band_type::bandpass>(1.0, 0.1, 0.2);
+    biquad_cascade<float, 6> f1{sos}, f2{sos};
+    roundtrip(f1, f2, [](int i) { return test_signal(i); });
+    biquad_cascade<q31, 6> q1{sos}, q2{sos};
+    roundtrip(q1, q2, [](int i) { return q31::from_float(0.5 * test_signal(i)); });
+    static nerve::multi<biquad_cascade<float, 6>, 5> m1{f1}, m2{f1};
+    roundtrip(m1, m2, [](int i) {
+        std::array<float, 5> x{};
+        for (int c = 0; c < 5; ++c) x[static_cast<std::size_t>(c)] = test_signal(i + 50 * c);
+        return x;
+    });
+}
