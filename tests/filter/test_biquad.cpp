@@ -384,3 +384,25 @@ TEST_CASE("snapshot/restore of cascades and of the channel bank", "[filter][biqu
         return x;
     });
 }
+
+TEST_CASE("multi double block path is bit-identical too", "[filter][biquad][multi]") {
+    constexpr std::size_t C = 8;  // a whole number of double batches on SSE/AVX/AVX-512/NEON
+    std::array<biquad_cascade<double, 2>, C> singles{};
+    for (std::size_t c = 0; c < C; ++c)
+        singles[c] = biquad_cascade<double, 2>{butterworth<4, band_type::highpass>(0.02 + 0.1 * static_cast<double>(c))};
+    static nerve::multi<biquad_cascade<double, 2>, C> m{singles};
+    static std::array<double, C> in[300], out[300];
+    for (int i = 0; i < 300; ++i)
+        for (std::size_t c = 0; c < C; ++c) in[i][c] = test_signal(i + static_cast<int>(c) * 31);
+    in[10][7] = std::nan("");
+    in[20][0] = 1e308;
+    in[21][0] = -1e308;
+    NERVE_REQUIRE_NO_ALLOC(m.process(std::span<const std::array<double, C>>(in), std::span<std::array<double, C>>(out)));
+    for (int i = 0; i < 300; ++i)
+        for (std::size_t c = 0; c < C; ++c) {
+            const double y = singles[c](in[i][c]);
+            REQUIRE(std::memcmp(&y, &out[i][c], sizeof y) == 0);
+        }
+    REQUIRE(m.rejected(7) == 1);
+    REQUIRE(m.resets(0) == singles[0].resets());
+}
