@@ -19,7 +19,8 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(NERVE_MCU_ARCH_FLAGS "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16")
 set(CMAKE_C_FLAGS_INIT "${NERVE_MCU_ARCH_FLAGS} -ffunction-sections -fdata-sections")
-set(CMAKE_CXX_FLAGS_INIT "${NERVE_MCU_ARCH_FLAGS} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti")
+# -Wno-psabi: silences GCC 7.1 ABI-change notes about std::vector iterators (noise in every log).
+set(CMAKE_CXX_FLAGS_INIT "${NERVE_MCU_ARCH_FLAGS} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -Wno-psabi")
 set(CMAKE_ASM_FLAGS_INIT "${NERVE_MCU_ARCH_FLAGS}")
 # Our own startup replaces crt0/crti/crtbegin (-nostartfiles); newlib's librdimon supplies the
 # semihosting system calls.
