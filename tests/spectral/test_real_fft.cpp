@@ -196,3 +196,34 @@ TEST_CASE("real_fft: SIMD kernel and portable scalar kernel agree", "[spectral][
     pub.inverse(B, b);
     for (std::size_t i = 0; i < in.size(); ++i) CHECK(std::abs(a[i] - b[i]) <= 1e-6f);
 }
+
+TEST_CASE("real_fft and fft accept buffers at any float alignment", "[spectral][real_fft]") {
+    // Frames handed over by other operators need not be SIMD-aligned.
+    static real_fft<float, 1024> f;
+    static nerve::spectral::fft<float, 256> c;
+    alignas(64) static float raw_in[1024 + 1];
+    alignas(64) static float raw_back[1024 + 3];
+    alignas(64) static std::array<std::complex<float>, 513> ref;
+    static std::array<float, 1024> in_aligned;
+    std::uint32_t s = 21;
+    for (std::size_t i = 0; i < 1024; ++i) raw_in[i + 1] = in_aligned[i] = static_cast<float>(uni(s));
+    f.forward(in_aligned, ref);
+    std::span<const float, 1024> in(raw_in + 1, 1024);
+    // std::complex<float> needs 4-byte alignment only; offset the spectrum by one float.
+    alignas(64) static float raw_spec[2 * 513 + 2];
+    auto* spec_ptr = reinterpret_cast<std::complex<float>*>(raw_spec + 2);
+    std::span<std::complex<float>, 513> spec(spec_ptr, 513);
+    NERVE_REQUIRE_NO_ALLOC(f.forward(in, spec));
+    for (std::size_t k = 0; k <= 512; ++k) CHECK(spec[k] == ref[k]);
+    std::span<float, 1024> back(raw_back + 3, 1024);
+    NERVE_REQUIRE_NO_ALLOC(f.inverse(spec, back));
+    for (std::size_t i = 0; i < 1024; ++i) CHECK(std::abs(back[i] - in_aligned[i]) <= 1e-6f);
+    alignas(64) static float craw[2 * 256 + 1];
+    auto* cz = reinterpret_cast<std::complex<float>*>(craw + 1);
+    std::span<std::complex<float>, 256> cspan(cz, 256);
+    static std::array<std::complex<float>, 256> cin, cref;
+    for (std::size_t i = 0; i < 256; ++i) cspan[i] = cin[i] = {static_cast<float>(uni(s)), static_cast<float>(uni(s))};
+    c.forward(cin, cref);
+    c.forward(cspan, cspan);
+    for (std::size_t i = 0; i < 256; ++i) CHECK(cspan[i] == cref[i]);
+}
