@@ -282,13 +282,11 @@ NERVE_ALWAYS_INLINE void simd_radix4_stage(const float* xin, csplit_ptr x, split
     constexpr std::size_t m = n / 4;
     auto load = [&](std::size_t v, simd_v& re, simd_v& im) { simd_load<K>(xin, x, v, re, im); };
     for (std::size_t p = 0; p < m; ++p) {
-        simd_v w1r, w1i, w2r, w2i, w3r, w3i;
-        if (p != 0) {
-            const std::size_t j = p * s;
-            w1r = simd_v(tw[2 * j]); w1i = simd_v(tw[2 * j + 1]);
-            w2r = simd_v(tw[4 * j]); w2i = simd_v(tw[4 * j + 1]);
-            w3r = simd_v(tw[6 * j]); w3i = simd_v(tw[6 * j + 1]);
-        }
+        // (p = 0 has unit twiddles: loaded, never multiplied.)
+        const std::size_t j = p * s;
+        const simd_v w1r(tw[2 * j]), w1i(tw[2 * j + 1]);
+        const simd_v w2r(tw[4 * j]), w2i(tw[4 * j + 1]);
+        const simd_v w3r(tw[6 * j]), w3i(tw[6 * j + 1]);
         for (std::size_t q = 0; q < s; ++q) {
             simd_v ar, ai, br, bi, cr, ci, dr, di;
             load(q + s * p, ar, ai);
