@@ -27,7 +27,11 @@
 // errors from earlier passes do not grow (a pass is a contraction after its 1/4). Bound used by the
 // tests: |err| <= 3 * P LSB + 1 LSB, P = ceil(log2(N) / 2) passes, +1 pass for the real
 // split step. q15, N = 1024 complex: 5 passes -> 16 LSB = 4.9e-4 of full scale; q31: the
-// same count of 2^-31 LSBs. Measured on random full-range inputs: <= 3 LSB at N <= 2048.
+// same count of 2^-31 LSBs. Measured on random full-range inputs: <= 3 LSB at N <= 2048
+// on hosts, <= 4 LSB for the Cortex-M4 q15 path. Exception, for speed: q31 on 32-bit Arm
+// truncates each butterfly input by the pass's 1/4 before summing (32-bit sums instead of
+// 64-bit), up to 4 * 0.75 LSB per component, so its bound is 6 * P + 1 LSB (measured
+// <= 12 LSB = 5.6e-9 of full scale at N = 1024; 1.5x fewer instructions on the M4).
 // tests/spectral/test_fft_fixed.cpp checks it against a double DFT, and against float.
 //
 // Twiddles are static constexpr tables (q15/q31) for exactly this N. sizeof(fft) is its
@@ -36,6 +40,7 @@
 
 #include <array>
 #include <cstddef>
+#include <climits>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -50,6 +55,11 @@
 #define NERVE_FFT_Q15_DSP 1
 #else
 #define NERVE_FFT_Q15_DSP 0
+#endif
+#if defined(__arm__) && !defined(__aarch64__) && !defined(NERVE_NO_SIMD)
+#define NERVE_FFT_Q31_ARM32 1
+#else
+#define NERVE_FFT_Q31_ARM32 0
 #endif
 #include "detail/fft_scalar.hpp"
 #include "fft.hpp"
@@ -282,6 +292,71 @@ inline void dsp_radix2_last(const std::int16_t* NERVE_RESTRICT x, std::int16_t* 
 }
 #endif
 
+#if NERVE_FFT_Q31_ARM32
+// q31 on 32-bit Arm: the inputs of a pass are pre-shifted by the pass's 1/4 (1/8) so the
+// butterfly sums fit in 32 bits (|x| <= 2^29 each), and only the twiddle products use
+// 64 bits (SMULL/SMLAL). The pre-shift truncates each of the four inputs (up to 3 LSB per
+// output component per pass, see the bound above); the portable path (hosts) keeps 64-bit
+// sums and rounds once.
+template <bool Inv>
+NERVE_ALWAYS_INLINE std::int32_t q31_cmul_part(std::int32_t a, std::int32_t b, std::int32_t c, std::int32_t d) noexcept {
+    // (a*b - c*d) (forward real part) or the analogous form, rounded >> 31, saturated.
+    const std::int64_t p = static_cast<std::int64_t>(a) * b - static_cast<std::int64_t>(c) * d + (std::int64_t{1} << 30);
+    const std::int64_t r = p >> 31;
+    return static_cast<std::int32_t>(r > INT32_MAX ? INT32_MAX : (r < INT32_MIN ? INT32_MIN : r));
+}
+
+template <bool Inv, bool Tw, int Shift>
+NERVE_ALWAYS_INLINE void q31_bfly4(const std::int32_t* NERVE_RESTRICT x, std::size_t xs, std::int32_t* NERVE_RESTRICT y,
+                                   std::size_t ys, const std::int32_t* w) noexcept {
+    const std::int32_t ar = x[0] >> Shift, ai = x[1] >> Shift, br = x[xs] >> Shift, bi = x[xs + 1] >> Shift;
+    const std::int32_t cr = x[2 * xs] >> Shift, ci = x[2 * xs + 1] >> Shift;
+    const std::int32_t dr = x[3 * xs] >> Shift, di = x[3 * xs + 1] >> Shift;
+    const std::int32_t t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+    const std::int32_t t2r = br + dr, t2i = bi + di;
+    const std::int32_t t3r = Inv ? di - bi : bi - di;
+    const std::int32_t t3i = Inv ? br - dr : dr - br;
+    y[0] = t0r + t2r;
+    y[1] = t0i + t2i;
+    const std::int32_t u1r = t1r + t3r, u1i = t1i + t3i;
+    const std::int32_t u2r = t0r - t2r, u2i = t0i - t2i;
+    const std::int32_t u3r = t1r - t3r, u3i = t1i - t3i;
+    if constexpr (!Tw) {
+        y[ys] = u1r; y[ys + 1] = u1i;
+        y[2 * ys] = u2r; y[2 * ys + 1] = u2i;
+        y[3 * ys] = u3r; y[3 * ys + 1] = u3i;
+    } else {
+        auto cm = [](std::int32_t ur, std::int32_t ui, std::int32_t wr, std::int32_t wi, std::int32_t* o) {
+            if constexpr (!Inv) {
+                o[0] = q31_cmul_part<Inv>(ur, wr, ui, wi);  // ur wr - ui wi
+                o[1] = q31_cmul_part<Inv>(ur, wi, -ui, wr);  // ur wi + ui wr
+            } else {
+                o[0] = q31_cmul_part<Inv>(ur, wr, -ui, wi);  // ur wr + ui wi
+                o[1] = q31_cmul_part<Inv>(ui, wr, ur, wi);   // ui wr - ur wi
+            }
+        };
+        cm(u1r, u1i, w[0], w[1], y + ys);
+        cm(u2r, u2i, w[2], w[3], y + 2 * ys);
+        cm(u3r, u3i, w[4], w[5], y + 3 * ys);
+    }
+}
+
+template <bool Inv, int Shift>
+void q31_radix4_stage(const std::int32_t* NERVE_RESTRICT x, std::int32_t* NERVE_RESTRICT y,
+                      const std::int32_t* NERVE_RESTRICT tw, std::size_t n, std::size_t s) noexcept {
+    const std::size_t m = n / 4;
+    const std::size_t xs = 2 * s * m;
+    for (std::size_t q = 0; q < 2 * s; q += 2) q31_bfly4<Inv, false, Shift>(x + q, xs, y + q, 2 * s, nullptr);
+    for (std::size_t p = 1; p < m; ++p) {
+        const std::size_t j = p * s;
+        const std::int32_t w[6] = {tw[2 * j], tw[2 * j + 1], tw[4 * j], tw[4 * j + 1], tw[6 * j], tw[6 * j + 1]};
+        const std::int32_t* xp = x + 2 * s * p;
+        std::int32_t* yp = y + 8 * s * p;
+        for (std::size_t q = 0; q < 2 * s; q += 2) q31_bfly4<Inv, true, Shift>(xp + q, xs, yp + q, 2 * s, w);
+    }
+}
+#endif
+
 /// Scaled complex FFT (1/N; 1/(2N) when HalveInput). Same ping-pong contract as scalar_fft.
 template <class Q, std::size_t N, bool Inv, bool HalveInput>
 void fixed_fft(const fixed_raw_t<Q>* src, fixed_raw_t<Q>* out, fixed_raw_t<Q>* scratch) noexcept {
@@ -293,6 +368,20 @@ void fixed_fft(const fixed_raw_t<Q>* src, fixed_raw_t<Q>* out, fixed_raw_t<Q>* s
     for (std::size_t i = 0; i < passes; ++i) {
         fixed_raw_t<Q>* y = ((passes - 1 - i) % 2 == 0) ? out : scratch;
         const int extra = (HalveInput && i == 0) ? 1 : 0;
+#if NERVE_FFT_Q31_ARM32
+        if constexpr (std::is_same_v<Q, q31>) {
+            if (n >= 4) {
+                if (extra != 0)
+                    q31_radix4_stage<Inv, 3>(x, y, tw, n, s);
+                else
+                    q31_radix4_stage<Inv, 2>(x, y, tw, n, s);
+                n /= 4;
+                s *= 4;
+                x = y;
+                continue;
+            }
+        }
+#endif
 #if NERVE_FFT_Q15_DSP
         if constexpr (std::is_same_v<Q, q15>) {
             if (n >= 4) {
