@@ -34,17 +34,17 @@ monitor_t monitor{nerve::filter::dc_blocker<float>{0.99686}, nerve::framer<256, 
 int main() {
     // 50 Hz at 1 kHz from a rotation recurrence, so the program needs no libm sin().
     const float c = 0.98768834f, s = 0.15643447f;  // cos, sin of 2 pi 50 / 1000
-    float re = 0.8f, im = 0.0f;
+    float re = 0.8f, im = 0.0f;  // the phasor 0.8 exp(i 2 pi 50 t)
     int early_alarms = 0, late_alarms = 0;
     for (int n = 0; n < 8000; ++n) {
-        const float r = re * c - im * s;
-        im = re * s + im * c;
-        re = r;
-        float x = 2.5f + re;
+        float x = 2.5f + im;  // 0.8 sin(2 pi 50 t), as in quickstart.cpp
         if (n > 4000 && n % 125 < 6) x += 3.0f;
         monitor.push(x, [&](float rms) {
             if (rms > 0.7f) (n < 4000 ? early_alarms : late_alarms)++;
         });
+        const float r = re * c - im * s;
+        im = re * s + im * c;
+        re = r;
     }
     return (early_alarms == 0 && late_alarms > 0) ? 0 : 1;
 }

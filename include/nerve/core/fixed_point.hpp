@@ -6,6 +6,7 @@
 // Conversions from floating point round to nearest and saturate; NaN converts to 0.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <limits>
 #include <type_traits>

@@ -2,6 +2,8 @@
 // is never silently passed where a normalised frequency is expected.
 #pragma once
 
+#include <compare>
+
 namespace nerve {
 
 /// A frequency in hertz.
