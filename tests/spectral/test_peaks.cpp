@@ -60,6 +60,15 @@ TEST_CASE("dominant_peaks: ordering, count and NaN", "[spectral][peaks]") {
     CHECK(op.result().peaks[1].bin == 9.0);
     CHECK(op.result().peaks[2].bin == 3.0);
     CHECK(op.result().peaks[3].bin == 5.0);
+    sp::dominant_peaks<4> mid{5.0, 7.0};  // bin_hz = 1: limits are inclusive
+    REQUIRE(mid.compute(s));
+    REQUIRE(mid.result().count == 2);
+    CHECK(mid.result().peaks[0].bin == 7.0);
+    CHECK(mid.result().peaks[1].bin == 5.0);
+    sp::dominant_peaks<4> high{11.0, 100.0};
+    REQUIRE(high.compute(s));
+    REQUIRE(high.result().count == 1);
+    CHECK(high.result().peaks[0].bin == Approx(11.0).margin(0.5));
     sp::dominant_peaks<10> many;
     REQUIRE(many.compute(s));
     CHECK(many.result().count == 6);

@@ -41,18 +41,16 @@ public:
     }
 
     bool compute(const input_type& s) noexcept {
-        std::array<double, Bands> acc{};
-        std::size_t k = 0;
         const std::size_t n = s.size();
-        while (k < n && s.frequency(k) < edges_[0]) ++k;
+        std::array<double, Bands> acc{};
+        // Band b holds bins [start(edges[b]), start(edges[b+1])), start(e) = first k with f_k >= e;
+        // the last band ends after the last k with f_k <= edges[Bands].
+        std::size_t k0 = first_at_or_above(s, edges_[0]);
         for (std::size_t b = 0; b < Bands; ++b) {
-            const double hi = edges_[b + 1];
-            const bool last = b + 1 == Bands;
-            double sum = 0.0;
-            for (; k < n && (s.frequency(k) < hi || (last && s.frequency(k) == hi)); ++k) {
-                sum += static_cast<double>(s.values[k]);
-            }
-            acc[b] = sum;
+            std::size_t k1 = b + 1 < Bands ? first_at_or_above(s, edges_[b + 1]) : first_above(s, edges_[Bands]);
+            if (k1 < k0) k1 = k0;
+            acc[b] = block_sum(s, k0, k1);
+            k0 = k1;
         }
         const double scale = s.kind == quantity::density ? s.bin_hz : 1.0 / s.enbw_bins;
         for (std::size_t b = 0; b < Bands; ++b) {
@@ -62,6 +60,7 @@ public:
             const double p = acc[b] * scale;
             out_[b] = static_cast<T>(db_ ? 10.0 * std::log10(p > 1e-20 ? p : 1e-20) : p);
         }
+        (void)n;
         return true;
     }
 
@@ -74,6 +73,38 @@ public:
     void visit_state(V& v) { v(rejected_); }
 
 private:
+    // Smallest k (<= size) with frequency(k) >= e: index estimate, then exact double checks.
+    static std::size_t first_at_or_above(const input_type& s, double e) noexcept {
+        const std::size_t n = s.size();
+        if (n == 0 || !(e > 0.0)) return 0;
+        const double est = e / s.bin_hz;
+        std::size_t k = est >= static_cast<double>(n) ? n : static_cast<std::size_t>(est);
+        while (k > 0 && s.frequency(k - 1) >= e) --k;
+        while (k < n && s.frequency(k) < e) ++k;
+        return k;
+    }
+    // Smallest k (<= size) with frequency(k) > e.
+    static std::size_t first_above(const input_type& s, double e) noexcept {
+        const std::size_t n = s.size();
+        if (n == 0 || e < 0.0) return 0;
+        const double est = e / s.bin_hz;
+        std::size_t k = est >= static_cast<double>(n) ? n : static_cast<std::size_t>(est);
+        while (k > 0 && s.frequency(k - 1) > e) --k;
+        while (k < n && s.frequency(k) <= e) ++k;
+        return k;
+    }
+    // Sum of values[k0, k1): blocks of 16 in four T lanes, block totals in double.
+    static double block_sum(const input_type& s, std::size_t k0, std::size_t k1) noexcept {
+        double total = 0.0;
+        for (std::size_t b0 = k0; b0 < k1; b0 += 16) {
+            const std::size_t e = b0 + 16 < k1 ? b0 + 16 : k1;
+            T l[4] = {0, 0, 0, 0};
+            for (std::size_t k = b0; k < e; ++k) l[k & 3] += s.values[k];
+            total += static_cast<double>((l[0] + l[1]) + (l[2] + l[3]));
+        }
+        return total;
+    }
+
     std::array<double, Bands + 1> edges_{};
     std::array<T, Bands> out_{};
     bool db_ = false;

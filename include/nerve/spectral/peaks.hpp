@@ -41,27 +41,26 @@ struct peak_list {
     std::size_t count = 0;
 };
 
-/// Parabolic (log-domain) refinement of the local maximum at bin k (0 < k < size-1).
+/// Parabolic (log-domain) refinement of the local maximum at bin k (0 < k < size-1). The
+/// logarithms run in T (logf for float spectra: no soft double on a Cortex-M4F).
 template <class T>
 inline peak interpolate_peak(const spectrum_view<T>& s, std::size_t k) noexcept {
     peak r;
-    const double pa = static_cast<double>(s.values[k - 1]);
-    const double pb = static_cast<double>(s.values[k]);
-    const double pc = static_cast<double>(s.values[k + 1]);
-    double delta = 0.0, value = pb;
-    if (pa > 0.0 && pb > 0.0 && pc > 0.0) {
-        const double a = std::log(pa), b = std::log(pb), c = std::log(pc);
-        const double den = a - 2.0 * b + c;
-        if (den < 0.0) {
-            delta = 0.5 * (a - c) / den;
-            if (delta > 0.5) delta = 0.5;
-            if (delta < -0.5) delta = -0.5;
-            value = std::exp(b - 0.25 * (a - c) * delta);
+    const T pa = s.values[k - 1], pb = s.values[k], pc = s.values[k + 1];
+    T delta = 0, value = pb;
+    if (pa > T(0) && pb > T(0) && pc > T(0)) {
+        const T a = std::log(pa), b = std::log(pb), c = std::log(pc);
+        const T den = a - T(2) * b + c;
+        if (den < T(0)) {
+            delta = T(0.5) * (a - c) / den;
+            if (delta > T(0.5)) delta = T(0.5);
+            if (delta < T(-0.5)) delta = T(-0.5);
+            value = std::exp(b - T(0.25) * (a - c) * delta);
         }
     }
-    r.bin = static_cast<double>(k) + delta;
+    r.bin = static_cast<double>(k) + static_cast<double>(delta);
     r.frequency = r.bin * s.bin_hz;
-    r.value = value;
+    r.value = static_cast<double>(value);
     return r;
 }
 
@@ -84,15 +83,29 @@ public:
     bool compute(const input_type& s) noexcept {
         output_type r{};
         const std::size_t n = s.size();
-        for (std::size_t k = 0; k < n; ++k) {
-            const double v = static_cast<double>(s.values[k]);
-            if (!(v - v == 0.0)) { ++rejected_; return false; }
+        bool finite = true;
+        for (std::size_t k = 0; k < n; ++k) finite &= s.values[k] - s.values[k] == T(0);
+        if (!finite) { ++rejected_; return false; }
+        // Candidate bins k in [lo, end), 1 <= k <= n-2, with min_hz <= f_k <= max_hz: an index
+        // estimate, then exact checks (no per-bin double arithmetic).
+        if (n < 3) { result_ = r; return true; }
+        std::size_t lo = 1, end = n - 1;
+        if (min_hz_ > 0.0 && s.bin_hz > 0.0) {
+            const double est = min_hz_ / s.bin_hz;
+            lo = est >= static_cast<double>(n - 1) ? n - 1 : (est < 1.0 ? 1 : static_cast<std::size_t>(est));
+            while (lo > 1 && s.frequency(lo - 1) >= min_hz_) --lo;
+            while (lo < n - 1 && s.frequency(lo) < min_hz_) ++lo;
         }
-        for (std::size_t k = 1; k + 1 < n; ++k) {
+        if (s.bin_hz > 0.0 && max_hz_ < s.frequency(n - 2)) {
+            const double est = max_hz_ / s.bin_hz + 1.0;
+            end = est >= static_cast<double>(n - 1) ? n - 1 : (est < 0.0 ? 0 : static_cast<std::size_t>(est));
+            while (end > lo && s.frequency(end - 1) > max_hz_) --end;
+            while (end < n - 1 && s.frequency(end) <= max_hz_) ++end;
+        }
+        const T thr = static_cast<T>(threshold_);
+        for (std::size_t k = lo; k < end; ++k) {
             const T v = s.values[k];
-            if (!(s.values[k - 1] < v && v >= s.values[k + 1])) continue;
-            const double f = s.frequency(k);
-            if (f < min_hz_ || f > max_hz_ || static_cast<double>(v) < threshold_) continue;
+            if (!(s.values[k - 1] < v && v >= s.values[k + 1]) || v < thr) continue;
             const peak p = interpolate_peak(s, k);
             // Insert into the sorted top-K list.
             std::size_t pos = r.count;
