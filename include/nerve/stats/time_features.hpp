@@ -72,12 +72,24 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
     for (std::size_t b0 = 0; b0 < n; b0 += block) {
         const std::size_t end = b0 + block < n ? b0 + block : n;
         W s[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
-        for (std::size_t i = b0; i < end; ++i) {
-            const W v = val(i);
-            s[i & 3] += v;
-            sq[i & 3] += v * v;
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
+        if (end - b0 == block) {  // full block: fixed trip counts, so the lanes vectorise
+            for (std::size_t i = b0; i < end; i += 4) {
+                for (std::size_t j = 0; j < 4; ++j) {
+                    const W v = val(i + j);
+                    s[j] += v;
+                    sq[j] += v * v;
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
+                }
+            }
+        } else {
+            for (std::size_t i = b0; i < end; ++i) {
+                const W v = val(i);
+                s[(i - b0) & 3] += v;
+                sq[(i - b0) & 3] += v * v;
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
         }
         sum += static_cast<Acc>((s[0] + s[1]) + (s[2] + s[3]));
         sum_sq += static_cast<Acc>((sq[0] + sq[1]) + (sq[2] + sq[3]));
@@ -92,12 +104,24 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
     for (std::size_t b0 = 0; b0 < n; b0 += block) {
         const std::size_t end = b0 + block < n ? b0 + block : n;
         W a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
-        for (std::size_t i = b0; i < end; ++i) {
-            const W d = val(i) - wmean;
-            const W d2 = d * d;
-            a2[i & 3] += d2;
-            a3[i & 3] += d2 * d;
-            a4[i & 3] += d2 * d2;
+        if (end - b0 == block) {
+            for (std::size_t i = b0; i < end; i += 4) {
+                for (std::size_t j = 0; j < 4; ++j) {
+                    const W d = val(i + j) - wmean;
+                    const W d2 = d * d;
+                    a2[j] += d2;
+                    a3[j] += d2 * d;
+                    a4[j] += d2 * d2;
+                }
+            }
+        } else {
+            for (std::size_t i = b0; i < end; ++i) {
+                const W d = val(i) - wmean;
+                const W d2 = d * d;
+                a2[(i - b0) & 3] += d2;
+                a3[(i - b0) & 3] += d2 * d;
+                a4[(i - b0) & 3] += d2 * d2;
+            }
         }
         m2 += static_cast<Acc>((a2[0] + a2[1]) + (a2[2] + a2[3]));
         m3 += static_cast<Acc>((a3[0] + a3[1]) + (a3[2] + a3[3]));
