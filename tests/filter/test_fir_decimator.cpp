@@ -109,3 +109,29 @@ TEMPLATE_TEST_CASE("fir_decimator: NaN/Inf replaced by the last good sample and 
         REQUIRE(a[k] == b[k]);
     }
 }
+
+#if NERVE_HAS_XSIMD
+// The block path reduces W dot-product accumulators with one transpose-add; lane u of the
+// result must be the sum of row u (xsimd 8.1's AVX-512 float haddp permutes lanes 2-5, 10-13).
+TEMPLATE_TEST_CASE("fir_decimator: transpose-add puts the sum of row u in lane u", "[fir_decimator][simd]", float,
+                   double) {
+    using T = TestType;
+    using batch = xsimd::batch<T>;
+    constexpr std::size_t W = batch::size;
+    batch rows[W];
+    alignas(64) T expect[W], got[W], lanes[W];
+    for (std::size_t u = 0; u < W; ++u) {
+        expect[u] = 0;
+        for (std::size_t l = 0; l < W; ++l) {
+            lanes[l] = static_cast<T>(64 * u + l);  // small integers: every sum is exact
+            expect[u] += lanes[l];
+        }
+        rows[u] = batch::load_aligned(lanes);
+    }
+    nerve::filter::detail::reduce_rows<T>(rows).store_aligned(got);
+    for (std::size_t u = 0; u < W; ++u) {
+        INFO("lane " << u << " of " << W);
+        REQUIRE(got[u] == expect[u]);
+    }
+}
+#endif

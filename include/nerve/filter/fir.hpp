@@ -339,9 +339,48 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     for (; i < count; ++i) out[i] = fir_dot<T, N>(hr, src + i, symmetric);
 }
 
+#if NERVE_HAS_XSIMD
+/// Transpose-add of W vectors: lane u of the result is the sum of the lanes of rows[u].
+/// xsimd::haddp does this, except for 16 floats (AVX-512): xsimd 8.1's avx512f haddp returns
+/// the row sums in the wrong lanes (rows 2,3 <-> 4,5 and 10,11 <-> 12,13; checked against the
+/// scalar sums on a Zen 4), so that case has its own shuffle tree (30 shuffles, 15 adds).
+template <class T>
+NERVE_ALWAYS_INLINE xsimd::batch<T> reduce_rows(const xsimd::batch<T>* rows) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<T, float> && xsimd::batch<T>::size == 16) {
+        // 1) rows i, i+4 (i = 0..3, 8..11): 512 -> 256-bit partial sums, row i in 128-bit
+        //    blocks 0-1, row i+4 in blocks 2-3.
+        __m512 a[8];
+        static_for<8>([&](auto q) {
+            constexpr std::size_t i = q < 4 ? q : q + 4;
+            const __m512 x = rows[i], y = rows[i + 4];
+            a[q] = _mm512_add_ps(_mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(1, 0, 1, 0)),
+                                 _mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(3, 2, 3, 2)));
+        });
+        // 2) a[i] with a[i+4] (rows i+8, i+12): one 128-bit partial of rows i, i+4, i+8, i+12
+        //    in blocks 0, 1, 2, 3.
+        __m512 b[4];
+        static_for<4>([&](auto i) {
+            b[i] = _mm512_add_ps(_mm512_shuffle_f32x4(a[i], a[i + 4], _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_shuffle_f32x4(a[i], a[i + 4], _MM_SHUFFLE(3, 1, 3, 1)));
+        });
+        // 3) 4x4 transpose-add inside each 128-bit block: block q lane i = row 4q + i.
+        const __m512 c01 = _mm512_add_ps(_mm512_shuffle_ps(b[0], b[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_ps(b[0], b[1], _MM_SHUFFLE(3, 2, 3, 2)));
+        const __m512 c23 = _mm512_add_ps(_mm512_shuffle_ps(b[2], b[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_ps(b[2], b[3], _MM_SHUFFLE(3, 2, 3, 2)));
+        return _mm512_add_ps(_mm512_shuffle_ps(c01, c23, _MM_SHUFFLE(2, 0, 2, 0)),
+                             _mm512_shuffle_ps(c01, c23, _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+#endif
+    return xsimd::haddp(rows);
+}
+#endif
+
 /// Strided block kernel for decimation: out[k] = sum_j hr[j] * src[k * Stride + j] for k in
 /// [0, count). With xsimd, W outputs at a time: the tap vectors are loaded once per group and
-/// reused, W dot-product accumulators are reduced together with one haddp (transpose-add).
+/// reused, W dot-product accumulators are reduced together with one transpose-add
+/// (reduce_rows).
 template <class T, std::size_t N, std::size_t Stride>
 inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T* NERVE_RESTRICT out,
                               std::size_t count, bool symmetric) noexcept {
@@ -362,7 +401,7 @@ inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
                     for (std::size_t t = 1; t < NV; ++t) a = xsimd::fma(h[t], batch::load_unaligned(s + t * W), a);
                     acc[u] = a;
                 }
-                batch r = xsimd::haddp(acc);
+                batch r = reduce_rows<T>(acc);
                 if constexpr (NV * W < N) {
                     alignas(64) T tail[W];
                     for (std::size_t u = 0; u < W; ++u) {

@@ -9,7 +9,7 @@
 // `std::size_t process(std::span<const T> in, std::span<T> out)` writes the outputs of a
 // whole block (at most in.size() / M + 1 of them) and returns how many; with xsimd it
 // computes W kept outputs at a time with the tap vectors held in registers and one
-// transpose-add (haddp) per group (fir.hpp, detail::fir_block_strided).
+// transpose-add per group (fir.hpp, detail::fir_block_strided and detail::reduce_rows).
 //
 // Default taps (default constructor): firwin_lowpass<Taps>(1/M), Hamming window (scipy
 // firwin's default; cutoff at the new Nyquist frequency).
