@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "../core/constexpr_math.hpp"
 #include "../core/fixed_point.hpp"
 
 namespace nerve::filter {
@@ -34,20 +35,8 @@ struct fir_window {
 };
 
 namespace detail {
-inline constexpr double pi = 3.14159265358979323846;
-
-/// Modified Bessel function of the first kind, order 0 (power series; converges for
-/// every argument a Kaiser window uses, to double precision).
-inline double bessel_i0(double x) noexcept {
-    const double q = x * x / 4.0;
-    double term = 1.0, sum = 1.0;
-    for (int k = 1; k < 500; ++k) {
-        term *= q / (static_cast<double>(k) * static_cast<double>(k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
-}
+using cmath::bessel_i0;
+using cmath::pi;
 
 /// Symmetric window value at n of N (scipy.signal.get_window(..., fftbins=False)).
 inline double window_value(const fir_window& w, std::size_t n, std::size_t N) noexcept {
