@@ -15,8 +15,12 @@ constexpr bool is_finite(T x) noexcept {
     if constexpr (is_fixed_point_v<T>) {
         return true;
     } else {
+#if defined(__GNUC__) || defined(__clang__)
+        return __builtin_isfinite(x);  // constexpr and branch-free
+#else
         if (std::is_constant_evaluated()) return x == x && x - x == T(0);
         return std::isfinite(x);
+#endif
     }
 }
 

@@ -18,6 +18,7 @@
 
 #include "../../config.hpp"
 #include "../../core/fixed_point.hpp"
+#include "../../core/numeric.hpp"
 
 // Loop unrolling hint for the short scalar dot products (Cortex-M: removes the compare and
 // branch per tap pair).
@@ -32,15 +33,7 @@
 
 namespace nerve::filter::detail {
 
-/// False for NaN and +-Inf; fixed-point samples are always finite.
-template <class T>
-NERVE_ALWAYS_INLINE constexpr bool is_finite(T x) noexcept {
-    if constexpr (std::is_floating_point_v<T>) {
-        return __builtin_isfinite(x);
-    } else {
-        return true;
-    }
-}
+using nerve::is_finite;  // core/numeric.hpp
 
 template <class T>
 inline constexpr bool is_q15_v = std::is_same_v<T, q15>;
