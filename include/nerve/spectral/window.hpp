@@ -18,7 +18,8 @@
 // Calibration (computed from the stored values, so it describes exactly what is applied):
 //  - coherent gain  CG   = sum(w) / N          — a sine of amplitude A on a bin gives |X| = A N CG / 2
 //  - ENBW (in bins)      = N sum(w^2) / sum(w)^2 — multiply by fs/N for hertz; Hann: 1.5
-// Everything is constexpr (own range-reduced trig and Bessel I0), so a table can live in flash.
+// Everything is constexpr (core/constexpr_math.hpp: exactly reduced trig, Bessel I0), so a
+// table can live in flash.
 #pragma once
 
 #include <array>
@@ -27,6 +28,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/constexpr_math.hpp"
 #include "../core/fixed_point.hpp"
 
 namespace nerve::window {
@@ -59,65 +61,9 @@ constexpr spec kaiser(double beta) noexcept { return spec{family::kaiser, beta, 
 
 namespace detail {
 
-inline constexpr double pi = 3.141592653589793238462643383279502884;
-
-/// sin and cos of theta for |theta| <= pi/4 by Taylor series (error < 1e-17).
-constexpr void sincos_small(double theta, double& s, double& c) noexcept {
-    const double t2 = theta * theta;
-    double term_s = theta, term_c = 1.0;
-    s = theta;
-    c = 1.0;
-    for (int k = 1; k < 14; ++k) {
-        term_s *= -t2 / ((2.0 * k) * (2.0 * k + 1.0));
-        term_c *= -t2 / ((2.0 * k - 1.0) * (2.0 * k));
-        s += term_s;
-        c += term_c;
-    }
-}
-
 /// cos(2 pi m / d), reduced exactly in integers first so large arguments lose nothing.
 constexpr double cos_2pi_frac(std::uint64_t m, std::uint64_t d) noexcept {
-    m %= d;
-    const std::uint64_t u = 8 * m;
-    const std::uint64_t octant = u / d;
-    const double r = static_cast<double>(u % d) / static_cast<double>(d);  // in [0, 1)
-    double s = 0.0, c = 1.0;
-    sincos_small(r * (pi / 4.0), s, c);
-    constexpr double h = 0.70710678118654752440084436210484903928;
-    // cos(octant * pi/4 + theta) = cos(a) c - sin(a) s
-    switch (octant) {
-        case 0: return c;
-        case 1: return h * (c - s);
-        case 2: return -s;
-        case 3: return -h * (c + s);
-        case 4: return -c;
-        case 5: return -h * (c - s);
-        case 6: return s;
-        default: return h * (c + s);
-    }
-}
-
-constexpr double sqrt_newton(double x) noexcept {
-    if (!(x > 0.0)) return 0.0;
-    double g = x > 1.0 ? x : 1.0;
-    for (int i = 0; i < 200; ++i) {
-        const double n = 0.5 * (g + x / g);
-        if (n == g) break;
-        g = n;
-    }
-    return g;
-}
-
-/// Modified Bessel function of the first kind, order 0, by its power series.
-constexpr double bessel_i0(double x) noexcept {
-    const double q = 0.25 * x * x;
-    double term = 1.0, sum = 1.0;
-    for (int k = 1; k < 500; ++k) {
-        term *= q / (static_cast<double>(k) * static_cast<double>(k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
+    return cmath::cos_sin_2pi(static_cast<std::int64_t>(m % d), static_cast<std::int64_t>(d)).c;
 }
 
 struct cosine_coefficients {
@@ -144,7 +90,7 @@ constexpr double value(const spec& s, std::size_t n, std::size_t size) noexcept 
     const std::uint64_t d = s.sym == symmetry::periodic ? size : size - 1;
     if (s.kind == family::kaiser) {
         const double r = 2.0 * static_cast<double>(n) / static_cast<double>(d) - 1.0;
-        return detail::bessel_i0(s.beta * detail::sqrt_newton(1.0 - r * r)) / detail::bessel_i0(s.beta);
+        return cmath::bessel_i0(s.beta * cmath::sqrt(1.0 - r * r)) / cmath::bessel_i0(s.beta);
     }
     const auto c = detail::coefficients(s.kind);
     double w = 0.0;

@@ -12,54 +12,15 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../../core/constexpr_math.hpp"
+
 namespace nerve::spectral::detail {
 
-struct cos_sin {
-    double c;
-    double s;
-};
+// cos/sin of 2 pi j / n with exact integer reduction live with the other constexpr math.
+using cmath::cos_sin;
+using cmath::cos_sin_2pi;
+using cmath::cos_sin_small;
 
-/// cos and sin of x for |x| <= pi/4, by Taylor series to x^23 (next term < 1e-24).
-constexpr cos_sin cos_sin_small(double x) noexcept {
-    const double x2 = x * x;
-    double s = 0.0, c = 0.0;
-    // Horner from the highest term down keeps the rounding error at a few ulp.
-    double ts = 1.0, tc = 1.0;
-    for (int k = 11; k >= 1; --k) {
-        ts = 1.0 - x2 / static_cast<double>((2 * k) * (2 * k + 1)) * ts;
-        tc = 1.0 - x2 / static_cast<double>((2 * k - 1) * (2 * k)) * tc;
-    }
-    s = x * ts;
-    c = tc;
-    return {c, s};
-}
-
-/// cos(2*pi*j/n) and sin(2*pi*j/n) for integers j (any), n > 0.
-constexpr cos_sin cos_sin_2pi(std::int64_t j, std::int64_t n) noexcept {
-    constexpr double pi = 3.14159265358979323846264338327950288;
-    j %= n;
-    if (j < 0) j += n;
-    // Work in units of n/8 (octants): 8*j = oct*n + r, 0 <= r < n.
-    const std::int64_t j8 = 8 * j;
-    const std::int64_t oct = j8 / n;
-    const std::int64_t r = j8 % n;
-    // Angle within the octant: theta = oct*pi/4 + r*pi/(4n).
-    // Reflect odd octants so the series argument is in [0, pi/4].
-    cos_sin base{};
-    if (oct % 2 == 0) {
-        base = cos_sin_small(pi / 4.0 * static_cast<double>(r) / static_cast<double>(n));
-    } else {
-        const cos_sin t = cos_sin_small(pi / 4.0 * static_cast<double>(n - r) / static_cast<double>(n));
-        base = {t.s, t.c};  // cos(pi/2 - a) = sin(a)
-    }
-    // base = (cos, sin) of the angle within the quadrant, measured from quadrant start.
-    switch (oct / 2) {
-        case 0: return {base.c, base.s};
-        case 1: return {-base.s, base.c};
-        case 2: return {-base.c, -base.s};
-        default: return {base.s, -base.c};
-    }
-}
 
 /// cos/sin(2*pi*j/N) for many j at compile time: the first octant is evaluated once by
 /// series (N/8 + 1 values) and every other angle is an exact symmetry of it, so building a
