@@ -3,7 +3,7 @@
 # built-in sample data (and on ../shared/data or $NERVE_DATA_DIR when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-demos=(quickstart)
+demos=(quickstart bearing_envelope)
 cmake --preset host >/dev/null
 targets=()
 for d in "${demos[@]}"; do targets+=(--target "nerve_$d"); done
