@@ -1,0 +1,45 @@
+#include "nerve_test.hpp"
+
+#include <cmath>
+
+#include "nerve/core/constexpr_math.hpp"
+
+namespace cm = nerve::cmath;
+
+namespace {
+// Forces the constant-evaluation path (the series), which run-time calls never take.
+template <auto F, double X>
+constexpr double at_compile_time = F(X);
+
+double rel(double a, double b) { return std::abs(a - b) / std::max(1e-300, std::abs(b)); }
+}  // namespace
+
+TEST_CASE("constexpr series agree with libm", "[constexpr_math]") {
+    CHECK(rel(at_compile_time<cm::sin, 0.3>, std::sin(0.3)) < 1e-15);
+    CHECK(rel(at_compile_time<cm::sin, 2.9>, std::sin(2.9)) < 1e-14);
+    CHECK(rel(at_compile_time<cm::cos, -1.2>, std::cos(-1.2)) < 1e-15);
+    CHECK(rel(at_compile_time<cm::tan, 1.1>, std::tan(1.1)) < 1e-14);
+    CHECK(rel(at_compile_time<cm::sqrt, 12345.678>, std::sqrt(12345.678)) < 1e-15);
+    CHECK(rel(at_compile_time<cm::exp, -7.5>, std::exp(-7.5)) < 1e-14);
+    CHECK(rel(at_compile_time<cm::log, 0.0123>, std::log(0.0123)) < 1e-14);
+    CHECK(rel(at_compile_time<cm::sinh, 0.2>, std::sinh(0.2)) < 1e-15);
+    CHECK(rel(at_compile_time<cm::asinh, 3.0>, std::asinh(3.0)) < 1e-14);
+    // I0(1) = 1.2660658777520082 (Abramowitz & Stegun table 9.8)
+    CHECK(rel(at_compile_time<cm::bessel_i0, 1.0>, 1.2660658777520082) < 1e-15);
+}
+
+TEST_CASE("cos_sin_2pi reduces exactly in integers", "[constexpr_math]") {
+    static_assert(cm::cos_sin_2pi(0, 8).c == 1.0);
+    static_assert(cm::cos_sin_2pi(2, 8).c == 0.0 && cm::cos_sin_2pi(2, 8).s == 1.0);
+    static_assert(cm::cos_sin_2pi(4, 8).c == -1.0);
+    double worst = 0;
+    for (std::int64_t n : {3, 5, 12, 1000, 1024, 16384}) {
+        for (std::int64_t j = -n; j < 2 * n; j += (n > 100 ? 7 : 1)) {
+            const auto cs = cm::cos_sin_2pi(j, n);
+            const double a = 2.0 * cm::pi * static_cast<double>(j) / static_cast<double>(n);
+            worst = std::max({worst, std::abs(cs.c - std::cos(a)), std::abs(cs.s - std::sin(a))});
+        }
+    }
+    CHECK(worst < 1e-14);  // libm's own rounding of a dominates
+    CHECK(cm::sqrt(-1.0) != cm::sqrt(-1.0));  // NaN for a negative argument
+}
