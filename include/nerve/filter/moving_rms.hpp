@@ -90,8 +90,8 @@ public:
             sum_ -= old;
             const std::uint64_t mean = sum_ / count_;
             if constexpr (std::is_same_v<T, q15>) {
-                return q15::from_raw(static_cast<std::int16_t>(
-                    detail::isqrt64(mean) > 32767 ? 32767 : detail::isqrt64(mean)));
+                const std::uint64_t r = detail::isqrt64(mean);
+                return q15::from_raw(static_cast<std::int16_t>(r > 32767 ? 32767 : r));
             } else {
                 const std::uint64_t r = detail::isqrt64(mean) << (q31_shift / 2);
                 return q31::from_raw(static_cast<std::int32_t>(r > 0x7fffffffu ? 0x7fffffffu : r));
