@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../config.hpp"
 #include "fixed_point.hpp"
 
 namespace nerve {
@@ -50,5 +51,38 @@ constexpr To convert_sample(From x) noexcept {
         return static_cast<To>(x);
     }
 }
+
+/// The "hold the last good sample" bad-input policy shared by operators with a delay line:
+/// a NaN or Inf input is replaced by the last finite input (0 before any) and counted, so
+/// the operator's state never holds a non-finite value. Fixed-point samples pass untouched.
+/// Snapshots see it as two fields: the last good sample, then the count.
+template <sample_type T>
+class hold_last_good {
+public:
+    NERVE_ALWAYS_INLINE constexpr T operator()(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (NERVE_UNLIKELY(!is_finite(x))) {
+                ++rejected_;
+                return last_;
+            }
+            last_ = x;
+        }
+        return x;
+    }
+    /// Records `x`, already known to be finite (the end of a checked block), as the last good.
+    constexpr void mark_good(T x) noexcept {
+        if constexpr (std::is_floating_point_v<T>) last_ = x;
+    }
+    /// Number of inputs replaced since construction or reset().
+    constexpr std::uint32_t rejected() const noexcept { return rejected_; }
+    constexpr void reset() noexcept { last_ = T{}; rejected_ = 0; }
+
+    template <class V>
+    constexpr void visit_state(V& v) { v(last_); v(rejected_); }
+
+private:
+    T last_{};
+    std::uint32_t rejected_ = 0;
+};
 
 }  // namespace nerve

@@ -481,7 +481,7 @@ public:
 
     /// Filters one sample.
     T operator()(T x) noexcept {
-        x = accept(x);
+        x = guard_(x);
         pos_ = (pos_ + 1 == Taps) ? 0 : pos_ + 1;
         delay_[pos_] = x;
         delay_[pos_ + Taps] = x;
@@ -529,25 +529,23 @@ public:
         std::copy(in.end() - Taps, in.end(), delay_.begin());
         std::copy(in.end() - Taps, in.end(), delay_.begin() + Taps);
         pos_ = Taps - 1;
-        if constexpr (std::is_floating_point_v<T>) last_good_ = in[n - 1];
+        guard_.mark_good(in[n - 1]);
     }
 
     void reset() noexcept {
         delay_.fill(T{});
         pos_ = 0;
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
 
     /// Number of non-finite inputs replaced since construction or reset().
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
 
     template <class V>
     void visit_state(V& v) {
         v(delay_);
         v(pos_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     /// For nerve::restore: a ring index past the delay line is refused.
     bool state_is_valid() const noexcept { return pos_ < Taps; }
@@ -562,25 +560,13 @@ private:
         return std::size_t{1};
     }();
 
-    NERVE_ALWAYS_INLINE T accept(T x) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                return last_good_;
-            }
-            last_good_ = x;
-        }
-        return x;
-    }
-
     // taps, reversed, zero-padded to whole SIMD vectors (configuration)
     alignas(simd_align) std::array<T, detail::padded_taps<T, Taps>> hr_{};
     alignas(simd_align) std::array<T, 2 * Taps> delay_{};  // double-length delay line
     // Per-sample SIMD path: masked taps of the last vector (configuration; empty without SIMD).
     alignas(simd_align) std::array<T, (simd_width > 1 && Taps - 1 >= simd_width) ? simd_width : 0> tail_{};
     std::uint32_t pos_ = 0;                        // index of the newest sample, [0, Taps)
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
     bool symmetric_ = false;
 };
 

@@ -69,7 +69,7 @@ public:
     /// Pushes one input; every M-th call (starting with the first) emits one output.
     template <class Emit>
     void push(const T& x_in, Emit&& emit) {
-        const T x = accept(x_in);
+        const T x = guard_(x_in);
         pos_ = (pos_ + 1 == Taps) ? 0 : pos_ + 1;
         delay_[pos_] = x;
         delay_[pos_ + Taps] = x;
@@ -104,7 +104,7 @@ public:
         std::copy(in.end() - Taps, in.end(), delay_.begin() + Taps);
         pos_ = Taps - 1;
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
-        if constexpr (std::is_floating_point_v<T>) last_good_ = in[n - 1];
+        guard_.mark_good(in[n - 1]);
         return kept;
     }
 
@@ -112,11 +112,10 @@ public:
         delay_.fill(T{});
         pos_ = 0;
         phase_ = 0;
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
 
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
     bool symmetric() const noexcept { return symmetric_; }
 
     template <class V>
@@ -124,8 +123,7 @@ public:
         v(delay_);
         v(pos_);
         v(phase_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     /// For nerve::restore: indices past their ranges are refused.
     bool state_is_valid() const noexcept { return pos_ < Taps && phase_ < M; }
@@ -133,23 +131,11 @@ public:
 private:
     static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);
 
-    T accept(T x) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                return last_good_;
-            }
-            last_good_ = x;
-        }
-        return x;
-    }
-
     alignas(simd_align) std::array<T, Taps> hr_{};
     alignas(simd_align) std::array<T, 2 * Taps> delay_{};
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // inputs since the last kept one, mod M; 0 = keep the next
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
     bool symmetric_ = false;
 };
 

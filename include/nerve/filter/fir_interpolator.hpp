@@ -55,14 +55,7 @@ public:
     template <class Emit>
     NERVE_ALWAYS_INLINE void push(const T& x_in, Emit&& emit) {
         T x = x_in;
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!is_finite(x))) {
-                ++rejected_;
-                x = last_good_;
-            } else {
-                last_good_ = x;
-            }
-        }
+        x = guard_(x);
         pos_ = (pos_ + 1 == K) ? 0 : pos_ + 1;
         delay_[pos_] = x;
         delay_[pos_ + K] = x;
@@ -82,18 +75,16 @@ public:
         delay_.fill(T{});
         pos_ = 0;
         phase_ = 0;
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
 
     template <class V>
     void visit_state(V& v) {
         v(delay_);
         v(pos_);
         v(phase_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     bool state_is_valid() const noexcept { return pos_ < K && phase_ < M; }
 
@@ -102,8 +93,7 @@ private:
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
 };
 
 }  // namespace detail

@@ -54,16 +54,8 @@ public:
     }
 
     T operator()(T x) noexcept {
-        bool bad = false;
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                x = last_good_;
-                bad = true;
-            } else {
-                last_good_ = x;
-            }
-        }
+        const bool bad = !nerve::is_finite(x);
+        x = guard_(x);
         const std::uint32_t slot = w_.pos;  // where x lands in the ring
         w_.push(x);
         bad_[slot] = bad;
@@ -86,13 +78,12 @@ public:
     void reset() noexcept {
         w_.reset();
         bad_.fill(false);
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
         replaced_ = 0;
     }
 
     /// Non-finite inputs seen.
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
     /// Outputs replaced by the median (spikes and non-finite inputs).
     std::uint32_t replaced() const noexcept { return replaced_; }
 
@@ -100,8 +91,7 @@ public:
     void visit_state(V& v) {
         v(w_);
         v(bad_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
         v(replaced_);
     }
     bool state_is_valid() const noexcept { return w_.valid(); }
@@ -143,8 +133,7 @@ private:
 
     detail::sorted_window<T, N> w_{};
     std::array<bool, N> bad_{};  // ring slots that held a non-finite input
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
     std::uint32_t replaced_ = 0;
     T k_ = T{};                   // threshold * 1.4826 (floating point)
     std::int64_t k_fixed_ = 0;    // threshold * 1.4826 * 2^16 (fixed point)

@@ -116,38 +116,28 @@ public:
     static constexpr std::size_t window = N;
 
     T operator()(T x) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                x = last_good_;
-            } else {
-                last_good_ = x;
-            }
-        }
+        x = guard_(x);
         w_.push(x);
         return w_.median();
     }
 
     void reset() noexcept {
         w_.reset();
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
 
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
 
     template <class V>
     void visit_state(V& v) {
         v(w_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     bool state_is_valid() const noexcept { return w_.valid(); }
 
 private:
     detail::sorted_window<T, N> w_{};
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
 };
 
 }  // namespace nerve::filter

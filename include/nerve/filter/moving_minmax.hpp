@@ -39,14 +39,7 @@ public:
     static constexpr std::size_t window = N;
 
     minmax<T> operator()(T x) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                x = last_good_;
-            } else {
-                last_good_ = x;
-            }
-        }
+        x = guard_(x);
         const std::uint32_t now = time_++;
         hi_.expire(now);  // first, so that at most N-1 entries remain before the push
         lo_.expire(now);
@@ -59,19 +52,17 @@ public:
         hi_ = deque{};
         lo_ = deque{};
         time_ = 0;
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
 
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
 
     template <class V>
     void visit_state(V& v) {
         v(hi_);
         v(lo_);
         v(time_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     bool state_is_valid() const noexcept { return hi_.valid() && lo_.valid(); }
 
@@ -116,8 +107,7 @@ private:
     deque hi_{};
     deque lo_{};
     std::uint32_t time_ = 0;
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
 };
 
 }  // namespace nerve::filter

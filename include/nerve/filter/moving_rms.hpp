@@ -59,14 +59,7 @@ public:
     static constexpr std::size_t window = N;
 
     T operator()(T x) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            if (NERVE_UNLIKELY(!detail::is_finite(x))) {
-                ++rejected_;
-                x = last_good_;
-            } else {
-                last_good_ = x;
-            }
-        }
+        x = guard_(x);
         const square_type sq = square(x);
         const square_type old = buf_[pos_];
         buf_[pos_] = sq;
@@ -105,11 +98,10 @@ public:
         count_ = 0;
         sum_ = sum_type{};
         comp_ = sum_type{};
-        last_good_ = T{};
-        rejected_ = 0;
+        guard_.reset();
     }
 
-    std::uint32_t rejected() const noexcept { return rejected_; }
+    std::uint32_t rejected() const noexcept { return guard_.rejected(); }
 
     template <class V>
     void visit_state(V& v) {
@@ -118,8 +110,7 @@ public:
         v(count_);
         v(sum_);
         v(comp_);
-        v(last_good_);
-        v(rejected_);
+        v(guard_);
     }
     /// For nerve::restore: indices in range and, for fixed point, the running sum equal to
     /// the sum of the stored squares (else the unsigned sum could wrap).
@@ -168,8 +159,7 @@ private:
     std::uint32_t count_ = 0;           // samples in the window, <= N
     sum_type sum_{};
     sum_type comp_{};                   // Kahan compensation (floating point only)
-    T last_good_{};
-    std::uint32_t rejected_ = 0;
+    hold_last_good<T> guard_;  // bad input: hold the last good sample
 };
 
 }  // namespace nerve::filter
