@@ -11,7 +11,8 @@ packages=(
     gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
     g++-aarch64-linux-gnu qemu-user
     libfftw3-dev libkissfft-dev
-    python3-numpy python3-scipy
+    libcli11-dev libfmt-dev
+    python3-numpy python3-scipy python3-sklearn python3-matplotlib
 )
 
 missing=()

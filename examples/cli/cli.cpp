@@ -1,0 +1,194 @@
+// examples/cli/cli.cpp — main() of the `nerve` tool: builds the CLI11 app from the registered
+// subcommands, parses, and runs the chosen one. Plus the shared input helpers of cli.hpp.
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "nerve/io/csv.hpp"
+
+namespace nerve::cli {
+namespace {
+
+struct registration {
+    std::vector<std::string> path;
+    std::string description;
+    setup_function setup;
+};
+
+// A function-local static: registrations run during static initialisation of other files.
+std::vector<registration>& registry() {
+    static std::vector<registration> r;
+    return r;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::istringstream in(path);
+    for (std::string p; in >> p;) parts.push_back(p);
+    return parts;
+}
+
+}  // namespace
+
+bool add_command(std::string path, std::string description, setup_function setup) {
+    registry().push_back({split_path(path), std::move(description), setup});
+    return true;
+}
+
+// The groups of nested subcommands.
+const bool run_group = add_command("run", "Run a reference pipeline on a recording", nullptr);
+
+loaded<std::string> read_file(const std::string& path) {
+    loaded<std::string> out;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.error = fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+        return out;
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) {
+        out.error = fmt::format("cannot read '{}'", path);
+        return out;
+    }
+    out.value = std::move(buf).str();
+    return out;
+}
+
+loaded<csv_column> read_csv_column(const std::string& path, const std::string& column) {
+    loaded<csv_column> out;
+    auto file = read_file(path);
+    if (!file) {
+        out.error = file.error;
+        return out;
+    }
+    constexpr std::size_t max_cells = 4096;
+    std::vector<std::string_view> cells(max_cells);
+    io::line_cursor lines(file.value);
+    std::string_view line;
+    bool first = true;
+    csv_column& col = out.value;
+    while (lines.next(line)) {
+        auto n = io::split_csv(line, cells);
+        if (!n) {
+            out.error = fmt::format("{}:{}: {}", path, lines.line_number(), n.message());
+            return out;
+        }
+        const std::span<const std::string_view> row(cells.data(), n.value());
+        if (first) {
+            first = false;
+            bool header = false;
+            for (auto c : row)
+                if (!io::is_missing(c) && !io::parse_number(c)) header = true;
+            col.has_header = header;
+            // Resolve the column: a header name, a 0-based index, or the last column.
+            if (column.empty()) {
+                col.index = row.size() - 1;
+            } else {
+                bool found = false;
+                if (header) {
+                    for (std::size_t i = 0; i < row.size(); ++i)
+                        if (io::unquote(row[i]) == column) { col.index = i; found = true; break; }
+                }
+                if (!found) {
+                    auto idx = io::parse_number(column);
+                    if (idx && idx.value() >= 0 && idx.value() == std::floor(idx.value()) &&
+                        idx.value() < static_cast<double>(row.size())) {
+                        col.index = static_cast<std::size_t>(idx.value());
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    out.error = fmt::format("{}: no column '{}' (the file has {} column{}{})", path, column,
+                                            row.size(), row.size() == 1 ? "" : "s",
+                                            header ? fmt::format(": {}", fmt::to_string(fmt::join(row, ","))) : "");
+                    return out;
+                }
+            }
+            col.name = header ? std::string(io::unquote(row[col.index])) : fmt::format("column {}", col.index);
+            if (header) continue;
+        }
+        if (row.size() <= col.index) {
+            out.error = fmt::format("{}:{}: the row has {} cell{}, column {} is missing", path, lines.line_number(),
+                                    row.size(), row.size() == 1 ? "" : "s", col.index);
+            return out;
+        }
+        const std::string_view cell = row[col.index];
+        if (io::is_missing(cell)) {
+            col.values.push_back(std::numeric_limits<double>::quiet_NaN());
+            continue;
+        }
+        auto v = io::parse_number(cell);
+        if (!v) {
+            out.error = fmt::format("{}:{}: '{}' in column '{}' is not a number ({})", path, lines.line_number(),
+                                    io::unquote(cell), col.name, v.message());
+            return out;
+        }
+        col.values.push_back(v.value());
+    }
+    if (first) out.error = fmt::format("{}: the file is empty", path);
+    return out;
+}
+
+std::string data_dir() {
+    const char* env = std::getenv("NERVE_DATA_DIR");
+    std::string dir = env && *env ? env : "../shared/data";
+    std::ifstream probe(dir + "/README.md");
+    return probe ? dir : std::string{};
+}
+
+}  // namespace nerve::cli
+
+int main(int argc, char** argv) {
+    CLI::App app{"nerve — streaming analytics for sensor data (filters, spectra, anomaly and drift "
+                 "detection, int8 inference, reference pipelines)",
+                 "nerve"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", NERVE_VERSION);
+
+    // Build the tree of subcommands. Parents of nested paths ("run" of "run patient") are made
+    // once and require one of their children; a group's own registration (no setup) gives it
+    // its description, whatever order the files registered in.
+    std::map<std::string, CLI::App*> nodes;
+    std::vector<std::pair<CLI::App*, nerve::cli::action>> actions;
+    for (const auto& r : nerve::cli::registry()) {
+        CLI::App* parent = &app;
+        std::string key;
+        for (std::size_t i = 0; i < r.path.size(); ++i) {
+            key += (i ? " " : "") + r.path[i];
+            auto it = nodes.find(key);
+            if (it == nodes.end()) {
+                CLI::App* sub = parent->add_subcommand(r.path[i]);
+                it = nodes.emplace(key, sub).first;
+            }
+            parent = it->second;
+        }
+        parent->description(r.description);
+        if (r.setup) actions.emplace_back(parent, r.setup(*parent));
+    }
+    for (auto& [key, node] : nodes)
+        if (!node->get_subcommands({}).empty()) node->require_subcommand(1);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    for (auto& [sub, act] : actions) {
+        if (!sub->parsed()) continue;
+        try {
+            return act();
+        } catch (const std::exception& e) {
+            return nerve::cli::fail("{}", e.what());
+        }
+    }
+    return nerve::cli::fail("no subcommand given (see nerve --help)");
+}
