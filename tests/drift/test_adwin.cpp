@@ -1,0 +1,153 @@
+#include "nerve_test.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "drift_test_util.hpp"
+#include "golden/drift_river.hpp"
+#include "nerve/core/snapshot.hpp"
+#include "nerve/drift/adwin.hpp"
+
+namespace g = golden::drift_river;
+using nerve::drift::adwin;
+using nerve::drift::adwin_options;
+using nerve::drift::drift_signal;
+
+static_assert(nerve::drift::drift_detector<adwin<float>>);
+static_assert(nerve::drift::drift_detector<adwin<double, 5, 32>>);
+
+TEST_CASE("adwin in River mode reproduces River's documented example exactly", "[adwin][golden]") {
+    adwin_options o;
+    o.river_compatible = true;
+    adwin<double> d(o);
+    drift_test::record r;
+    NERVE_REQUIRE_NO_ALLOC(r = drift_test::run(d, g::stream_a));
+    CHECK(r.drifts() == drift_test::vec(g::adwin_a_drifts));
+
+    adwin<float> f(o);
+    CHECK(drift_test::run(f, g::stream_a).drifts() == drift_test::vec(g::adwin_a_drifts));
+}
+
+TEST_CASE("adwin in River mode reproduces River's multi-drift regression test", "[adwin][golden]") {
+    adwin_options o;
+    o.river_compatible = true;
+    adwin<double> d(o);
+    CHECK(drift_test::run(d, g::stream_a4).drifts() == drift_test::vec(g::adwin_a4_drifts));
+    adwin<float> f(o);
+    CHECK(drift_test::run(f, g::stream_a4).drifts() == drift_test::vec(g::adwin_a4_drifts));
+}
+
+TEST_CASE("adwin default mode: one detection per change, the new concept kept", "[adwin][golden]") {
+    adwin<double> d;
+    const auto r = drift_test::run(d, g::stream_a);
+    CHECK(r.drifts() == drift_test::vec(g::adwin_a_drifts));
+    // The change began at sample 1000; the estimate is within a bucket of it.
+    CHECK(d.change_point() >= 990);
+    CHECK(d.change_point() <= 1008);
+    // After the stream the window holds only the new concept (mean of range(4, 8) = 5.5).
+    CHECK(d.estimate() == Approx(5.5).margin(0.1));
+    CHECK(d.window_length() > 900);
+
+    adwin<double> d4;
+    const auto r4 = drift_test::run(d4, g::stream_a4);
+    CHECK(r4.drifts() == drift_test::vec(g::adwin_a4_drifts));
+}
+
+TEST_CASE("adwin window statistics match a direct computation", "[adwin]") {
+    adwin_options o;
+    o.clock = 1000000;  // never test: pure window bookkeeping
+    adwin<double> d(o);
+    double sum = 0;
+    std::vector<double> v;
+    for (int i = 0; i < 200; ++i) {
+        v.push_back(static_cast<double>(i % 7));
+        sum += v.back();
+        d.update(v.back());
+    }
+    const double mean = sum / 200;
+    double ss = 0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    CHECK(d.window_length() == 200);
+    CHECK(d.total() == Approx(sum));
+    CHECK(d.estimate() == Approx(mean));
+    CHECK(d.variance_sum() == Approx(ss).epsilon(1e-9));
+    CHECK(d.buckets() <= 6 * 8);
+}
+
+TEST_CASE("adwin: no alarm on a constant stream, grace period respected", "[adwin]") {
+    adwin<float> d;
+    bool any = false;
+    NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < 5000; ++i) any |= d(1.0f) == drift_signal::drift;);
+    CHECK_FALSE(any);
+    CHECK(d.estimate() == 1.0f);
+
+    adwin_options o;
+    o.clock = 1;
+    o.grace_period = 100;
+    adwin<float> g(o);
+    for (int i = 0; i < 50; ++i) g(0.0f);
+    for (int i = 0; i < 50; ++i) CHECK(g(1000.0f) == drift_signal::none);
+}
+
+TEST_CASE("adwin with clock 1 reacts faster than with clock 32", "[adwin]") {
+    adwin_options o1;
+    o1.clock = 1;
+    adwin<double> fast(o1);
+    adwin<double> slow;
+    const auto rf = drift_test::run(fast, g::stream_a);
+    const auto rs = drift_test::run(slow, g::stream_a);
+    REQUIRE(rf.n_drift >= 1);
+    REQUIRE(rs.n_drift >= 1);
+    CHECK(rf.drift[0] < rs.drift[0]);
+    CHECK(rf.drift[0] >= 1000);
+}
+
+TEST_CASE("adwin: a full histogram slides instead of overflowing", "[adwin]") {
+    adwin_options o;
+    o.clock = 64;
+    adwin<float, 2, 4> d(o);  // capacity 2 * 15 = 30 samples
+    static_assert(adwin<float, 2, 4>::capacity == 30);
+    for (int i = 0; i < 1000; ++i) d(static_cast<float>(i % 3));
+    CHECK(d.window_length() <= 30);
+    CHECK(d.window_length() >= 15);
+    CHECK(d.state_is_valid());
+}
+
+TEST_CASE("adwin rejects NaN and Inf without touching the window", "[adwin][bad-input]") {
+    adwin<float> d;
+    for (int i = 0; i < 10; ++i) d(2.0f);
+    CHECK(d(std::numeric_limits<float>::quiet_NaN()) == drift_signal::none);
+    CHECK(d(std::numeric_limits<float>::infinity()) == drift_signal::none);
+    CHECK(d.rejected() == 2);
+    CHECK(d.window_length() == 10);
+    CHECK(d.samples_seen() == 10);
+    CHECK(d.estimate() == 2.0f);
+    d.reset();
+    CHECK(d.rejected() == 0);
+    CHECK(d.window_length() == 0);
+    CHECK(d.estimate() == 0.0f);
+}
+
+TEST_CASE("adwin state survives a snapshot and a corrupt one is refused", "[adwin][snapshot]") {
+    adwin<float, 5, 16> a, b;
+    for (std::size_t i = 0; i < 1500; ++i) a(static_cast<float>(g::stream_a[i]));
+    std::array<std::byte, 2048> buf{};
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (std::size_t i = 1500; i < 2000; ++i) {
+        const float x = static_cast<float>(g::stream_a[i]);
+        REQUIRE(a(x) == b(x));
+    }
+    CHECK(a.estimate() == b.estimate());
+    buf[40] ^= std::byte{0x5a};
+    CHECK_FALSE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+}
+
+TEST_CASE("adwin memory is fixed at compile time", "[adwin]") {
+    INFO("sizeof(adwin<float,5,24>) = " << sizeof(adwin<float, 5, 24>));
+    CHECK(sizeof(adwin<float, 5, 24>) <= 1400);
+    CHECK(sizeof(adwin<float, 5, 16>) <= 1000);
+}
