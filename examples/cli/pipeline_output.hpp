@@ -1,0 +1,111 @@
+// examples/cli/pipeline_output.hpp — what `nerve run maintenance`, `nerve forecast` and
+// `nerve demo` share: reading a recording (raw float32 or a CSV column), parsing a bearing
+// geometry, and the JSON lines of the bearing monitor. Hosts only (std::string, fmt).
+#pragma once
+
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nerve/pipelines/bearing_monitor.hpp"
+
+namespace nerve::cli {
+
+/// A JSON number, or null when not finite (JSON has no NaN/Inf).
+inline std::string jnum(double v, int digits = 4) {
+    if (!std::isfinite(v)) return "null";
+    return fmt::format("{:.{}g}", v, digits + 2);
+}
+
+/// "6205", "6203", or "balls,ball_diameter,pitch_diameter[,contact_angle_deg]".
+inline loaded<spectral::bearing_geometry> parse_bearing(const std::string& s) {
+    loaded<spectral::bearing_geometry> out;
+    if (s == "6205") { out.value = pipelines::bearings::skf6205; return out; }
+    if (s == "6203") { out.value = pipelines::bearings::skf6203; return out; }
+    std::vector<double> v;
+    std::stringstream ss(s);
+    for (std::string cell; std::getline(ss, cell, ',');) {
+        char* end = nullptr;
+        const double x = std::strtod(cell.c_str(), &end);
+        if (cell.empty() || end == cell.c_str() || *end != '\0' || !std::isfinite(x)) {
+            out.error = fmt::format("--bearing '{}': expected 6205, 6203 or 'balls,ball_d,pitch_d[,angle_deg]'", s);
+            return out;
+        }
+        v.push_back(x);
+    }
+    if (v.size() < 3 || v.size() > 4 || v[0] < 3 || v[0] > 100 || v[0] != std::floor(v[0]) || !(v[1] > 0) ||
+        !(v[2] > v[1]) || (v.size() == 4 && !(v[3] >= 0 && v[3] < 60))) {
+        out.error = fmt::format("--bearing '{}': need 3..100 balls, 0 < ball diameter < pitch diameter, "
+                                "contact angle in [0, 60) degrees",
+                                s);
+        return out;
+    }
+    out.value = spectral::bearing_geometry{static_cast<int>(v[0]), v[1], v[2],
+                                           v.size() == 4 ? v[3] * 3.14159265358979323846 / 180.0 : 0.0};
+    return out;
+}
+
+/// Samples of a recording: raw little-endian float32 ("f32") or one CSV column ("csv").
+inline loaded<std::vector<float>> read_samples(const std::string& path, const std::string& format,
+                                              const std::string& column = {}) {
+    loaded<std::vector<float>> out;
+    if (format == "csv") {
+        auto col = read_csv_column(path, column);
+        if (!col) { out.error = col.error; return out; }
+        out.value.reserve(col.value.values.size());
+        for (double d : col.value.values) out.value.push_back(static_cast<float>(d));
+    } else {
+        auto bytes = read_file(path);
+        if (!bytes) { out.error = bytes.error; return out; }
+        if (bytes.value.size() % 4 != 0) {
+            out.error = fmt::format("'{}' is {} bytes, not a whole number of float32 samples", path, bytes.value.size());
+            return out;
+        }
+        out.value.resize(bytes.value.size() / 4);
+        std::memcpy(out.value.data(), bytes.value.data(), bytes.value.size());  // little-endian hosts
+    }
+    if (out.value.empty()) out.error = fmt::format("'{}' holds no samples", path);
+    return out;
+}
+
+template <std::size_t E>
+std::string frame_json(const pipelines::bearing_frame<E>& f, double fs) {
+    std::string energies;
+    for (std::size_t i = 0; i < E; ++i) energies += (i ? "," : "") + jnum(f.band_energy[i]);
+    return fmt::format(
+        "{{\"type\":\"frame\",\"index\":{},\"t_s\":{},\"valid\":{},\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},"
+        "\"band_energy_hz\":{},\"band_energy\":[{}],\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{}}},"
+        "\"health_index\":{},\"anomaly_score\":{},\"drift\":{},\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{}}}",
+        f.index, jnum(static_cast<double>(f.end_sample) / fs), f.valid ? "true" : "false", jnum(f.rms), jnum(f.kurtosis),
+        jnum(f.crest_factor), jnum(f.band_energy_hz), energies, jnum(f.evidence.outer, 3), jnum(f.evidence.inner, 3),
+        jnum(f.evidence.ball, 3), jnum(f.evidence.cage, 3), jnum(f.verdict.health_index, 3), jnum(f.anomaly_score, 3),
+        f.drift ? "true" : "false", pipelines::name(f.verdict.diagnosis), pipelines::name(f.verdict.rule),
+        f.verdict.severity);
+}
+
+template <class Monitor>
+std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) {
+    const auto& e = m.band_edges();
+    auto band = [&](std::uint8_t b) { return fmt::format("[{},{}]", jnum(e[b], 5), jnum(e[b + 1u], 5)); };
+    return fmt::format(
+        "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
+        "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"
+        "\"ball_band_hz\":{},\"unit\":\"decades above local floor, summed over 3 harmonics\"}},"
+        "\"defect_hz\":{{\"bpfo\":{},\"bpfi\":{},\"bsf\":{},\"two_bsf\":{},\"ftf\":{}}},"
+        "\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},\"max_anomaly_score\":{},\"drift_frames\":{},"
+        "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{}}}",
+        pipelines::name(s.verdict.diagnosis), pipelines::name(s.verdict.rule), s.verdict.severity,
+        jnum(s.verdict.health_index, 3), jnum(s.evidence.outer, 3), jnum(s.evidence.inner, 3), jnum(s.evidence.ball, 3),
+        jnum(s.evidence.cage, 3), band(s.evidence.outer_band), band(s.evidence.inner_band), band(s.evidence.ball_band),
+        jnum(s.frequencies.bpfo), jnum(s.frequencies.bpfi), jnum(s.frequencies.bsf), jnum(s.frequencies.two_bsf()),
+        jnum(s.frequencies.ftf), jnum(s.rms), jnum(s.kurtosis), jnum(s.crest_factor), jnum(s.max_anomaly_score, 3),
+        s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()));
+}
+
+}  // namespace nerve::cli
