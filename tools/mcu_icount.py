@@ -17,6 +17,10 @@ integer/FPU code without wait states, more with flash wait states on real parts.
 
 Prints one line per measured call, then a summary line:
     <symbol>: <median> instructions per call (median of K calls; min .., max ..)
+and beside it a cycle estimate from tools/mcu_cycles.py (each executed instruction weighted
+with its Cortex-M4 TRM cycle count, zero wait states; the assumptions are listed there):
+    <symbol>: <median> cycles per call (Cortex-M4 model: ...)
+--profile N also prints the N costliest instruction addresses of the first call.
 The exit code is non-zero if the program failed or the symbol was never called and returned.
 """
 import argparse
@@ -61,13 +65,33 @@ def run_qemu(qemu, elf, log, prog_args, timeout):
     return proc
 
 
-def count_calls(log, entry, runs):
-    """Instruction counts of the first `runs` calls that start at `entry`."""
-    counts = []
+def count_calls(log, entry, runs, model=None):
+    """Instruction counts (and modelled cycles) of the first `runs` calls that start at `entry`.
+
+    Returns (counts, cycles, unfinished, profile); profile maps address -> [executions,
+    cycles] over the first call. A call's instruction is costed once the next traced address
+    is known (taken or not taken branch)."""
+    counts, cycles = [], []
+    profile = {}
     prev_pc = None
     in_call = False
     returns = ()
     count = 0
+    cyc = 0
+    pending = None  # address of the last counted instruction, costed when the next one arrives
+    prev_ls = False
+
+    def charge(pc, next_pc):
+        nonlocal cyc, prev_ls
+        if model is None:
+            return
+        c, prev_ls = model.cost(pc, next_pc, prev_ls)
+        cyc += c
+        if not counts:
+            e = profile.setdefault(pc, [0, 0])
+            e[0] += 1
+            e[1] += c
+
     with open(log, "rb") as f:
         for line in f:
             m = TRACE_RE.match(line)
@@ -75,35 +99,51 @@ def count_calls(log, entry, runs):
                 continue
             pc = int(m.group(1), 16)
             if in_call:
+                charge(pending, pc)
                 if pc in returns:
                     counts.append(count)
+                    cycles.append(cyc)
                     in_call = False
                     if len(counts) >= runs:
                         break
                 else:
                     count += 1
+                    pending = pc
             if not in_call and pc == entry and prev_pc is not None:
                 in_call = True
                 count = 1
+                cyc = 0
+                prev_ls = False
+                pending = pc
                 returns = (prev_pc + 4, prev_pc + 2)
             prev_pc = pc
-    return counts, in_call
+    return counts, cycles, in_call, profile
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("elf")
     ap.add_argument("symbol")
     ap.add_argument("--runs", type=int, default=100, help="measure at most this many calls (default 100)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds before the run is abandoned")
     ap.add_argument("--keep-log", metavar="PATH", help="keep qemu's instruction trace here")
+    ap.add_argument("--refill", type=int, default=2, help="cycle model: pipeline refill P of a taken branch (1-3)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="print the N costliest addresses (modelled cycles) of the first call")
+    ap.add_argument("--no-cycles", action="store_true", help="count instructions only")
     ap.add_argument("args", nargs="*", help="arguments for the program (after --)")
-    opts = ap.parse_args()
+    opts = ap.parse_args(argv)
 
     prefix = os.environ.get("NERVE_ARM_PREFIX", "arm-none-eabi-")
     nm = find_tool(prefix + "nm", "NERVE_ARM_NM")
     qemu = find_tool("qemu-system-arm", "NERVE_QEMU_SYSTEM_ARM")
     entry, size = symbol_address(nm, opts.elf, opts.symbol)
+    model = None
+    if not opts.no_cycles:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import mcu_cycles
+        model = mcu_cycles.Model(mcu_cycles.disassemble(opts.elf, find_tool(prefix + "objdump", "NERVE_ARM_OBJDUMP")),
+                                 refill=opts.refill)
 
     tmpdir = tempfile.mkdtemp(prefix="nerve-icount-")
     log = opts.keep_log or os.path.join(tmpdir, "trace.log")
@@ -113,7 +153,7 @@ def main():
         sys.stderr.write(proc.stderr)
         if proc.returncode != 0:
             print(f"mcu_icount: the program exited with {proc.returncode}", file=sys.stderr)
-        counts, unfinished = count_calls(log, entry, max(1, opts.runs))
+        counts, cycles, unfinished, profile = count_calls(log, entry, max(1, opts.runs), model)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -122,12 +162,28 @@ def main():
               "(tail call or program end?); it is not counted", file=sys.stderr)
     if not counts:
         sys.exit(f"mcu_icount: no complete call of {opts.symbol} at 0x{entry:08x} found")
+
+    def med(v):
+        m = statistics.median(v)
+        return f"{m:.0f}" if float(m).is_integer() else f"{m:.1f}"
+
     for i, c in enumerate(counts):
-        print(f"call {i + 1}: {c} instructions")
-    median = statistics.median(counts)
-    median_text = f"{median:.0f}" if float(median).is_integer() else f"{median:.1f}"
-    print(f"{opts.symbol}: {median_text} instructions per call (median of {len(counts)} calls; "
+        print(f"call {i + 1}: {c} instructions" + (f", {cycles[i]} cycles (model)" if model else ""))
+    if model and opts.profile > 0:
+        print(f"costliest addresses of call 1 (executions, modelled cycles, instruction):")
+        for pc, (n, c) in sorted(profile.items(), key=lambda kv: -kv[1][1])[:opts.profile]:
+            ins = model.instrs.get(pc)
+            text = f"{ins.mn} {ins.ops}" if ins else "?"
+            print(f"  0x{pc:08x} {n:8d} {c:9d}  {text}")
+    print(f"{opts.symbol}: {med(counts)} instructions per call (median of {len(counts)} calls; "
           f"min {min(counts)}, max {max(counts)}; function body {size} bytes at 0x{entry:08x})")
+    if model:
+        ratio = statistics.median(cycles) / statistics.median(counts)
+        print(f"{opts.symbol}: {med(cycles)} cycles per call (Cortex-M4 model: TRM issue cycles, zero wait states, "
+              f"taken branch 1+{opts.refill}; {ratio:.2f} cycles per instruction; see tools/mcu_cycles.py)")
+        if model.unknown:
+            print("mcu_icount: cycle model charged 1 cycle to unclassified instructions: " +
+                  ", ".join(f"{k} x{v}" for k, v in model.unknown.most_common(10)), file=sys.stderr)
     return 0 if proc.returncode == 0 else 1
 
 

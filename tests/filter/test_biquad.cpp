@@ -406,3 +406,52 @@ TEST_CASE("multi double block path is bit-identical too", "[filter][biquad][mult
     REQUIRE(m.rejected(7) == 1);
     REQUIRE(m.resets(0) == singles[0].resets());
 }
+
+TEST_CASE("process() in place and out of place, with bad input, against operator()", "[filter][biquad][block]") {
+    // On the Cortex-M4F (section-outer VFMA kernel) process() performs operator()'s exact
+    // operations, so its output must be bit-identical there; elsewhere (state-space block path
+    // with xsimd) it must stay within the block bound stated above.
+    constexpr bool exact = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD;
+    const auto sos = butterworth<8, band_type::lowpass>(0.1);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    static float x[700], y_ref[700], y_out[700], y_in[700];
+    for (int i = 0; i < 700; ++i) x[i] = test_signal(i);
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) x[333] = nan, x[500] = std::numeric_limits<float>::infinity();
+        biquad_cascade<float, 4> r{sos}, a{sos}, b{sos};
+        for (int i = 0; i < 700; ++i) y_ref[i] = r(x[i]);
+        std::memcpy(y_in, x, sizeof x);
+        std::size_t i = 0;
+        for (std::size_t len : {5u, 48u, 17u, 256u, 64u, 310u}) {  // runs of 16 and tails
+            NERVE_REQUIRE_NO_ALLOC(a.process(std::span<const float>(x + i, len), std::span<float>(y_out + i, len)));
+            NERVE_REQUIRE_NO_ALLOC(b.process(std::span<const float>(y_in + i, len), std::span<float>(y_in + i, len)));
+            i += len;
+        }
+        REQUIRE(i == 700);
+        REQUIRE(a.rejected() == r.rejected());
+        REQUIRE(b.rejected() == r.rejected());
+        double ymax = 0;
+        for (float v : y_ref) ymax = std::fmax(ymax, std::fabs(v));
+        for (int k = 0; k < 700; ++k) {
+            if (exact) {
+                REQUIRE(std::memcmp(&y_out[k], &y_ref[k], sizeof(float)) == 0);
+                REQUIRE(std::memcmp(&y_in[k], &y_ref[k], sizeof(float)) == 0);
+            } else {
+                REQUIRE(std::fabs(y_out[k] - y_ref[k]) <= 1e-5 * ymax);
+                REQUIRE(std::fabs(y_in[k] - y_ref[k]) <= 1e-5 * ymax);
+            }
+        }
+    }
+    // Overflow inside a run of 16: the run is redone sample by sample (state reset, counted).
+    biquad_cascade<float, 1> p{rbj_peaking(nerve::hertz{50.0}, 8.0, 20.0, nerve::sample_rate{1000.0})};
+    biquad_cascade<float, 1> q = p;
+    static float big[160], o1[160], o2[160];
+    for (int k = 0; k < 160; ++k) big[k] = k < 32 ? ((k % 2) ? 3e38f : -3e38f) : test_signal(k);
+    for (int k = 0; k < 160; ++k) o1[k] = p(big[k]);
+    q.process(std::span<const float>(big), std::span<float>(o2));
+    if (exact) {
+        REQUIRE(q.resets() == p.resets());
+        REQUIRE(std::memcmp(o1, o2, sizeof o1) == 0);
+    }
+    for (float v : o2) REQUIRE(std::isfinite(v));
+}

@@ -83,6 +83,14 @@
 #define NERVE_IIR_Q15_DSP 0
 #endif
 
+// Cortex-M4F/M7 (ARMv7E-M with a single-precision FPU): process() runs one section at a time
+// over runs of 16 samples with that section's coefficients and state in FPU registers.
+#if defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__) && !defined(NERVE_NO_ARM_ASM)
+#define NERVE_IIR_ARM_M4F 1
+#else
+#define NERVE_IIR_ARM_M4F 0
+#endif
+
 namespace nerve::filter {
 
 namespace iir_detail {
@@ -269,6 +277,68 @@ struct block_engine {
 };
 #endif
 
+#if NERVE_IIR_ARM_M4F
+// One DF2T step on fixed FPU registers: s1 in sP, s2 in sQ, x in sX; afterwards y is in sP,
+// the new s1 in sQ and the new s2 in sR (sR may be sX). Coefficients b0 b1 b2 na1 na2 live in
+// s24-s28. Same operations, same order, same fusing as df2t_step (so the same bits):
+//   y = fma(b0, x, s1);  s1 = fma(na1, y, fma(b1, x, s2));  s2 = fma(na2, y, b2 * x).
+#define NERVE_IIR_M4F_STEP(P, Q, X, R)          \
+    "vfma.f32 s" #P ", s24, s" #X "\n\t"         \
+    "vfma.f32 s" #Q ", s25, s" #X "\n\t"         \
+    "vmul.f32 s" #R ", s26, s" #X "\n\t"         \
+    "vfma.f32 s" #Q ", s27, s" #P "\n\t"         \
+    "vfma.f32 s" #R ", s28, s" #P "\n\t"
+
+/// One float DF2T section over n samples (n a positive multiple of 16), src -> dst (src == dst
+/// is fine: each run of 16 is loaded before it is stored). The CMSIS-DSP loop order (section
+/// outer, samples inner) with the coefficients and the state held in s24-s28 and s6-s7 for
+/// the whole run: 5 FPU operations per sample, one VLDM of 16 inputs and two VSTMs of 8
+/// outputs per 16 samples, no moves: the registers rotate so that y_j lands in s(6+j)
+/// (samples 14 and 15 put the new state back into s6, s7 for the next round).
+/// 85 instructions per 16 samples (5.3 per section and sample).
+inline void df2t_section_m4f(const df_coeffs<float>* c, float* st, const float* src, float* dst,
+                             std::size_t n) noexcept {
+    static_assert(madd_is_fused<float>, "the Cortex-M4F kernel uses VFMA like madd<float>");
+    __asm__ volatile(
+        "vldmia %[c], {s24-s28}\n\t"
+        "vldmia %[st], {s6-s7}\n\t"
+        "1:\n\t"
+        "vldmia %[src]!, {s8-s23}\n\t"
+        NERVE_IIR_M4F_STEP(6, 7, 8, 8) NERVE_IIR_M4F_STEP(7, 8, 9, 9)
+        NERVE_IIR_M4F_STEP(8, 9, 10, 10) NERVE_IIR_M4F_STEP(9, 10, 11, 11)
+        NERVE_IIR_M4F_STEP(10, 11, 12, 12) NERVE_IIR_M4F_STEP(11, 12, 13, 13)
+        NERVE_IIR_M4F_STEP(12, 13, 14, 14) NERVE_IIR_M4F_STEP(13, 14, 15, 15)
+        "vstmia %[dst]!, {s6-s13}\n\t"
+        NERVE_IIR_M4F_STEP(14, 15, 16, 16) NERVE_IIR_M4F_STEP(15, 16, 17, 17)
+        NERVE_IIR_M4F_STEP(16, 17, 18, 18) NERVE_IIR_M4F_STEP(17, 18, 19, 19)
+        NERVE_IIR_M4F_STEP(18, 19, 20, 20) NERVE_IIR_M4F_STEP(19, 20, 21, 21)
+        NERVE_IIR_M4F_STEP(20, 21, 22, 6) NERVE_IIR_M4F_STEP(21, 6, 23, 7)
+        "vstmia %[dst]!, {s14-s21}\n\t"
+        "subs %[n], %[n], #16\n\t"
+        "bne 1b\n\t"
+        "vstmia %[st], {s6-s7}"
+        : [src] "+r"(src), [dst] "+r"(dst), [n] "+r"(n)
+        : [c] "r"(c), [st] "r"(st)
+        : "memory", "cc", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17",
+          "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28");
+}
+#undef NERVE_IIR_M4F_STEP
+
+/// Copies n floats (a positive multiple of 16) with VLDM/VSTM.
+inline void copy16_m4f(const float* src, float* dst, std::size_t n) noexcept {
+    __asm__ volatile(
+        "1:\n\t"
+        "vldmia %[src]!, {s8-s23}\n\t"
+        "vstmia %[dst]!, {s8-s23}\n\t"
+        "subs %[n], %[n], #16\n\t"
+        "bne 1b"
+        : [src] "+r"(src), [dst] "+r"(dst), [n] "+r"(n)
+        :
+        : "memory", "cc", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19",
+          "s20", "s21", "s22", "s23");
+}
+#endif
+
 template <class X>
 struct fixed_raw { using type = int; };
 template <class I, class Wd, int F>
@@ -361,6 +431,11 @@ public:
             }
         }
 #endif
+#if NERVE_IIR_ARM_M4F
+        if constexpr (std::is_same_v<T, float>) {
+            if (!std::is_constant_evaluated()) i = process_m4f(src, dst, n);
+        }
+#endif
         for (; i < n; ++i) dst[i] = (*this)(src[i]);
     }
 
@@ -417,6 +492,46 @@ private:
         }
         return x;
     }
+
+#if NERVE_IIR_ARM_M4F
+    // Cortex-M4F block path: every section runs over the whole run of samples (a multiple of
+    // 16) before the next one, in the same operations as step_float, so the output is bit
+    // for bit the per-sample output. Bad input is found afterwards: a non-finite input or
+    // overflow makes that section's y, then its s1 and s2 non-finite, and a non-finite DF2T
+    // state never becomes finite again (fma with a non-finite product or addend is
+    // non-finite), so a finite final state of every section means no sample of the run went
+    // non-finite anywhere. Otherwise the state is put back and the run is redone per sample
+    // (the exact held-input / reset behaviour). In place (src == dst), runs of 64 samples are
+    // first copied to the stack so that the redo still has its input. Returns samples done.
+    std::size_t process_m4f(const float* src, float* dst, std::size_t n) noexcept {
+        constexpr std::size_t chunk = 64;
+        alignas(8) float saved_in[chunk];
+        const bool in_place = src == dst;
+        std::size_t i = 0;
+        while (n - i >= 16) {
+            std::size_t m = (n - i) / 16 * 16;
+            if (in_place && m > chunk) m = chunk;
+            const float* in = src + i;
+            if (in_place) {
+                iir_detail::copy16_m4f(in, saved_in, m);
+                in = saved_in;
+            }
+            const auto saved = st_;
+            iir_detail::df2t_section_m4f(&c_[0], &st_[0], src + i, dst + i, m);
+            for (std::size_t k = 1; k < S; ++k) iir_detail::df2t_section_m4f(&c_[k], &st_[2 * k], dst + i, dst + i, m);
+            bool finite = true;
+            for (const float v : st_) finite = finite && is_finite(v);
+            if (NERVE_LIKELY(finite)) {
+                last_ = in[m - 1];
+            } else {
+                st_ = saved;
+                for (std::size_t j = 0; j < m; ++j) dst[i + j] = step_float(in[j]);
+            }
+            i += m;
+        }
+        return i;
+    }
+#endif
 
     // --- fixed point -------------------------------------------------------------------
     using raw = typename iir_detail::fixed_raw<T>::type;
