@@ -1,0 +1,60 @@
+#include "nerve_test.hpp"
+
+#include <array>
+#include <limits>
+
+#include "drift_test_util.hpp"
+#include "golden/drift_river.hpp"
+#include "nerve/core/snapshot.hpp"
+#include "nerve/drift/eddm.hpp"
+
+namespace g = golden::drift_river;
+using nerve::drift::drift_signal;
+using namespace nerve::drift;
+
+static_assert(drift_detector<eddm<float>>);
+
+TEST_CASE("eddm reproduces River's documented example exactly", "[eddm][golden]") {
+    eddm_options o;
+    o.alpha = 0.8;
+    o.beta = 0.75;
+    eddm<double> d(o);
+    drift_test::record r;
+    NERVE_REQUIRE_NO_ALLOC(r = drift_test::run(d, g::stream_b));
+    CHECK(r.drifts() == drift_test::vec(g::eddm_b_drifts));
+    CHECK(r.warnings() == drift_test::vec(g::eddm_b_first_warnings));
+    eddm<float> f(o);
+    const auto rf = drift_test::run(f, g::stream_b);
+    CHECK(rf.drifts() == drift_test::vec(g::eddm_b_drifts));
+    CHECK(rf.warnings() == drift_test::vec(g::eddm_b_first_warnings));
+}
+
+TEST_CASE("eddm rejects NaN and Inf and resets", "[eddm][bad-input]") {
+    eddm<float> d;
+    d(0.0f);
+    CHECK(d(std::numeric_limits<float>::quiet_NaN()) == drift_signal::none);
+    CHECK(d(std::numeric_limits<float>::infinity()) == drift_signal::none);
+    CHECK(d.rejected() == 2);
+    CHECK(d.samples_seen() == 1);
+    d.reset();
+    CHECK(d.rejected() == 0);
+    CHECK(d.samples_seen() == 0);
+    CHECK(d.window_length() == 0);
+}
+
+TEST_CASE("eddm state survives a snapshot", "[eddm][snapshot]") {
+    eddm<float> a, b;
+    const auto& s = g::stream_b;
+    const std::size_t half = std::size(s) / 2 - 17;
+    for (std::size_t i = 0; i < half; ++i) a(static_cast<float>(s[i]));
+    std::array<std::byte, 1024> buf{};
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (std::size_t i = half; i < std::size(s); ++i) {
+        const float x = static_cast<float>(s[i]);
+        REQUIRE(a(x) == b(x));
+    }
+    INFO("sizeof(eddm<float>) = " << sizeof(eddm<float>));
+    CHECK(sizeof(eddm<float>) <= 256);
+}
