@@ -195,7 +195,8 @@ public:
         constexpr float inv_ln10 = 0.43429448f;
         const float log_p = cfg_.w_prediction * std::log(p_pred) + cfg_.w_level * std::log(p_level) +
                             cfg_.w_context * std::log(p_context_);
-        const float score = clamp_score(-log_p * inv_ln10 * 0.1f);
+        const float s = -log_p * (inv_ln10 * 0.1f);  // log_p <= 0; "> 0" also maps -0 and NaN to 0
+        const float score = s > 0.0f ? (s < 1.0f ? s : 1.0f) : 0.0f;
 
         if (n_ <= cfg_.probation) return {0.0f, false};
         const verdict v = gate_(score);
