@@ -51,7 +51,7 @@ def main():
         names = arrays(case, files)
         guard = f"{REL}/{case}/config_data.h"
         inc = "\n".join(f'#include "{REL}/{case}/{f}"' for f in files)
-        includes.append(f"namespace {ns} {{\n{inc}\n}}  // namespace {ns}")
+        includes.append(f"namespace {{  // internal linkage: some CMSIS-NN headers define non-const pointers\nnamespace {ns} {{\n{inc}\n}}  // namespace {ns}\n}}  // namespace")
 
         def arr(suffix):
             n = f"{case}_{suffix}"
@@ -130,31 +130,31 @@ struct softmax_case {{
 {chr(10).join(includes)}
 
 namespace cmsis_nn {{
-inline constexpr bool available = true;
-inline const fc_case fc_cases[] = {{
+constexpr bool available = true;
+static const fc_case fc_cases[] = {{
 {chr(10).join(fc)}
 }};
-inline const conv_case conv_cases[] = {{
+static const conv_case conv_cases[] = {{
 {chr(10).join(conv)}
 }};
-inline const conv_case depthwise_cases[] = {{
+static const conv_case depthwise_cases[] = {{
 {chr(10).join(dw)}
 }};
-inline const pool_case pool_cases[] = {{
+static const pool_case pool_cases[] = {{
 {chr(10).join(pool)}
 }};
-inline const softmax_case softmax_cases[] = {{
+static const softmax_case softmax_cases[] = {{
 {chr(10).join(smax)}
 }};
 }}  // namespace cmsis_nn
 #else
 namespace cmsis_nn {{
-inline constexpr bool available = false;
-inline const fc_case fc_cases[1] = {{}};
-inline const conv_case conv_cases[1] = {{}};
-inline const conv_case depthwise_cases[1] = {{}};
-inline const pool_case pool_cases[1] = {{}};
-inline const softmax_case softmax_cases[1] = {{}};
+constexpr bool available = false;
+static const fc_case fc_cases[1] = {{}};
+static const conv_case conv_cases[1] = {{}};
+static const conv_case depthwise_cases[1] = {{}};
+static const pool_case pool_cases[1] = {{}};
+static const softmax_case softmax_cases[1] = {{}};
 }}  // namespace cmsis_nn
 #endif
 """

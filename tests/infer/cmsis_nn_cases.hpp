@@ -35,36 +35,49 @@ struct softmax_case {
 }  // namespace cmsis_nn
 
 #if __has_include("../../../shared/data/cmsis-nn/avgpooling/config_data.h")
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling {
 #include "../../../shared/data/cmsis-nn/avgpooling/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling/output.h"
 }  // namespace cmsis_avgpooling
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling_1 {
 #include "../../../shared/data/cmsis-nn/avgpooling_1/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_1/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_1/output.h"
 }  // namespace cmsis_avgpooling_1
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling_2 {
 #include "../../../shared/data/cmsis-nn/avgpooling_2/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_2/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_2/output.h"
 }  // namespace cmsis_avgpooling_2
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling_3 {
 #include "../../../shared/data/cmsis-nn/avgpooling_3/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_3/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_3/output.h"
 }  // namespace cmsis_avgpooling_3
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling_4 {
 #include "../../../shared/data/cmsis-nn/avgpooling_4/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_4/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_4/output.h"
 }  // namespace cmsis_avgpooling_4
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_avgpooling_5 {
 #include "../../../shared/data/cmsis-nn/avgpooling_5/config_data.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_5/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/avgpooling_5/output.h"
 }  // namespace cmsis_avgpooling_5
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_1 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_1/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_1/config_data.h"
@@ -74,6 +87,8 @@ namespace cmsis_conv_1_x_n_1 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_1/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_1/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_1
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_2 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_2/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_2/config_data.h"
@@ -83,6 +98,8 @@ namespace cmsis_conv_1_x_n_2 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_2/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_2/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_2
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_3 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_3/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_3/config_data.h"
@@ -92,6 +109,8 @@ namespace cmsis_conv_1_x_n_3 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_3/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_3/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_3
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_4 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_4/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_4/config_data.h"
@@ -101,6 +120,8 @@ namespace cmsis_conv_1_x_n_4 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_4/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_4/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_4
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_5 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_5/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_5/config_data.h"
@@ -110,6 +131,8 @@ namespace cmsis_conv_1_x_n_5 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_5/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_5/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_5
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_6_generic {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_6_generic/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_6_generic/config_data.h"
@@ -119,6 +142,8 @@ namespace cmsis_conv_1_x_n_6_generic {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_6_generic/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_6_generic/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_6_generic
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_7 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_7/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_7/config_data.h"
@@ -128,6 +153,8 @@ namespace cmsis_conv_1_x_n_7 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_7/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_7/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_7
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_conv_1_x_n_8 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_8/biases_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_8/config_data.h"
@@ -137,6 +164,8 @@ namespace cmsis_conv_1_x_n_8 {
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_8/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/conv_1_x_n_8/weights_data.h"
 }  // namespace cmsis_conv_1_x_n_8
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_2 {
 #include "../../../shared/data/cmsis-nn/depthwise_2/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_2/config_data.h"
@@ -146,6 +175,8 @@ namespace cmsis_depthwise_2 {
 #include "../../../shared/data/cmsis-nn/depthwise_2/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_2/weights_data.h"
 }  // namespace cmsis_depthwise_2
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_dilation {
 #include "../../../shared/data/cmsis-nn/depthwise_dilation/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_dilation/config_data.h"
@@ -155,6 +186,8 @@ namespace cmsis_depthwise_dilation {
 #include "../../../shared/data/cmsis-nn/depthwise_dilation/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_dilation/weights_data.h"
 }  // namespace cmsis_depthwise_dilation
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_eq_in_out_ch {
 #include "../../../shared/data/cmsis-nn/depthwise_eq_in_out_ch/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_eq_in_out_ch/config_data.h"
@@ -164,6 +197,8 @@ namespace cmsis_depthwise_eq_in_out_ch {
 #include "../../../shared/data/cmsis-nn/depthwise_eq_in_out_ch/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_eq_in_out_ch/weights_data.h"
 }  // namespace cmsis_depthwise_eq_in_out_ch
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_kernel_3x3 {
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3/config_data.h"
@@ -173,6 +208,8 @@ namespace cmsis_depthwise_kernel_3x3 {
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3/weights_data.h"
 }  // namespace cmsis_depthwise_kernel_3x3
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_kernel_3x3_null_bias {
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3_null_bias/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3_null_bias/config_data.h"
@@ -182,6 +219,8 @@ namespace cmsis_depthwise_kernel_3x3_null_bias {
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3_null_bias/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_kernel_3x3_null_bias/weights_data.h"
 }  // namespace cmsis_depthwise_kernel_3x3_null_bias
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_mult_batches {
 #include "../../../shared/data/cmsis-nn/depthwise_mult_batches/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_mult_batches/config_data.h"
@@ -191,6 +230,8 @@ namespace cmsis_depthwise_mult_batches {
 #include "../../../shared/data/cmsis-nn/depthwise_mult_batches/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_mult_batches/weights_data.h"
 }  // namespace cmsis_depthwise_mult_batches
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_null_bias_0 {
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_0/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_0/config_data.h"
@@ -200,6 +241,8 @@ namespace cmsis_depthwise_null_bias_0 {
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_0/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_0/weights_data.h"
 }  // namespace cmsis_depthwise_null_bias_0
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_null_bias_1 {
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_1/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_1/config_data.h"
@@ -209,6 +252,8 @@ namespace cmsis_depthwise_null_bias_1 {
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_1/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_null_bias_1/weights_data.h"
 }  // namespace cmsis_depthwise_null_bias_1
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_out_activation {
 #include "../../../shared/data/cmsis-nn/depthwise_out_activation/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_out_activation/config_data.h"
@@ -218,6 +263,8 @@ namespace cmsis_depthwise_out_activation {
 #include "../../../shared/data/cmsis-nn/depthwise_out_activation/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_out_activation/weights_data.h"
 }  // namespace cmsis_depthwise_out_activation
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_sub_block {
 #include "../../../shared/data/cmsis-nn/depthwise_sub_block/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_sub_block/config_data.h"
@@ -227,6 +274,8 @@ namespace cmsis_depthwise_sub_block {
 #include "../../../shared/data/cmsis-nn/depthwise_sub_block/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_sub_block/weights_data.h"
 }  // namespace cmsis_depthwise_sub_block
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_depthwise_x_stride {
 #include "../../../shared/data/cmsis-nn/depthwise_x_stride/biases_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_x_stride/config_data.h"
@@ -236,6 +285,8 @@ namespace cmsis_depthwise_x_stride {
 #include "../../../shared/data/cmsis-nn/depthwise_x_stride/output_shift_data.h"
 #include "../../../shared/data/cmsis-nn/depthwise_x_stride/weights_data.h"
 }  // namespace cmsis_depthwise_x_stride
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fc_per_ch {
 #include "../../../shared/data/cmsis-nn/fc_per_ch/bias.h"
 #include "../../../shared/data/cmsis-nn/fc_per_ch/config_data.h"
@@ -245,6 +296,8 @@ namespace cmsis_fc_per_ch {
 #include "../../../shared/data/cmsis-nn/fc_per_ch/output_shift.h"
 #include "../../../shared/data/cmsis-nn/fc_per_ch/weights.h"
 }  // namespace cmsis_fc_per_ch
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected {
 #include "../../../shared/data/cmsis-nn/fully_connected/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected/config_data.h"
@@ -252,6 +305,8 @@ namespace cmsis_fully_connected {
 #include "../../../shared/data/cmsis-nn/fully_connected/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected/weights_data.h"
 }  // namespace cmsis_fully_connected
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected_mve_0 {
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_0/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_0/config_data.h"
@@ -259,6 +314,8 @@ namespace cmsis_fully_connected_mve_0 {
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_0/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_0/weights_data.h"
 }  // namespace cmsis_fully_connected_mve_0
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected_mve_1 {
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_1/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_1/config_data.h"
@@ -266,6 +323,8 @@ namespace cmsis_fully_connected_mve_1 {
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_1/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_mve_1/weights_data.h"
 }  // namespace cmsis_fully_connected_mve_1
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected_null_bias_0 {
 #include "../../../shared/data/cmsis-nn/fully_connected_null_bias_0/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_null_bias_0/config_data.h"
@@ -273,6 +332,8 @@ namespace cmsis_fully_connected_null_bias_0 {
 #include "../../../shared/data/cmsis-nn/fully_connected_null_bias_0/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_null_bias_0/weights_data.h"
 }  // namespace cmsis_fully_connected_null_bias_0
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected_out_activation {
 #include "../../../shared/data/cmsis-nn/fully_connected_out_activation/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_out_activation/config_data.h"
@@ -280,6 +341,8 @@ namespace cmsis_fully_connected_out_activation {
 #include "../../../shared/data/cmsis-nn/fully_connected_out_activation/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_out_activation/weights_data.h"
 }  // namespace cmsis_fully_connected_out_activation
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_fully_connected_w_zp {
 #include "../../../shared/data/cmsis-nn/fully_connected_w_zp/biases_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_w_zp/config_data.h"
@@ -287,55 +350,74 @@ namespace cmsis_fully_connected_w_zp {
 #include "../../../shared/data/cmsis-nn/fully_connected_w_zp/output_ref_data.h"
 #include "../../../shared/data/cmsis-nn/fully_connected_w_zp/weights_data.h"
 }  // namespace cmsis_fully_connected_w_zp
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling {
 #include "../../../shared/data/cmsis-nn/maxpooling/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling/output.h"
 }  // namespace cmsis_maxpooling
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_1 {
 #include "../../../shared/data/cmsis-nn/maxpooling_1/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_1/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_1/output.h"
 }  // namespace cmsis_maxpooling_1
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_2 {
 #include "../../../shared/data/cmsis-nn/maxpooling_2/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_2/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_2/output.h"
 }  // namespace cmsis_maxpooling_2
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_3 {
 #include "../../../shared/data/cmsis-nn/maxpooling_3/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_3/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_3/output.h"
 }  // namespace cmsis_maxpooling_3
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_4 {
 #include "../../../shared/data/cmsis-nn/maxpooling_4/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_4/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_4/output.h"
 }  // namespace cmsis_maxpooling_4
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_5 {
 #include "../../../shared/data/cmsis-nn/maxpooling_5/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_5/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_5/output.h"
 }  // namespace cmsis_maxpooling_5
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_6 {
 #include "../../../shared/data/cmsis-nn/maxpooling_6/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_6/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_6/output.h"
 }  // namespace cmsis_maxpooling_6
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_maxpooling_7 {
 #include "../../../shared/data/cmsis-nn/maxpooling_7/config_data.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_7/input_tensor.h"
 #include "../../../shared/data/cmsis-nn/maxpooling_7/output.h"
 }  // namespace cmsis_maxpooling_7
+}  // namespace
+namespace {  // internal linkage: some CMSIS-NN headers define non-const pointers
 namespace cmsis_softmax {
 #include "../../../shared/data/cmsis-nn/softmax/config_data.h"
 #include "../../../shared/data/cmsis-nn/softmax/input_data.h"
 #include "../../../shared/data/cmsis-nn/softmax/output_ref_data.h"
 }  // namespace cmsis_softmax
+}  // namespace
 
 namespace cmsis_nn {
-inline constexpr bool available = true;
-inline const fc_case fc_cases[] = {
+constexpr bool available = true;
+static const fc_case fc_cases[] = {
     {"fc_per_ch", FC_PER_CH_INPUT_BATCHES, FC_PER_CH_ACCUMULATION_DEPTH, FC_PER_CH_OUT_CH, FC_PER_CH_INPUT_OFFSET, 0, FC_PER_CH_OUTPUT_OFFSET, 0, 0, cmsis_fc_per_ch::fc_per_ch_output_mult, cmsis_fc_per_ch::fc_per_ch_output_shift, FC_PER_CH_OUT_ACTIVATION_MIN, FC_PER_CH_OUT_ACTIVATION_MAX, cmsis_fc_per_ch::fc_per_ch_input, cmsis_fc_per_ch::fc_per_ch_weights, cmsis_fc_per_ch::fc_per_ch_biases, cmsis_fc_per_ch::fc_per_ch_output_ref},
     {"fully_connected", FULLY_CONNECTED_INPUT_BATCHES, FULLY_CONNECTED_ACCUMULATION_DEPTH, FULLY_CONNECTED_OUT_CH, FULLY_CONNECTED_INPUT_OFFSET, FULLY_CONNECTED_FILTER_OFFSET, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_OUTPUT_MULTIPLIER, FULLY_CONNECTED_OUTPUT_SHIFT, nullptr, nullptr, FULLY_CONNECTED_OUT_ACTIVATION_MIN, FULLY_CONNECTED_OUT_ACTIVATION_MAX, cmsis_fully_connected::fully_connected_input, cmsis_fully_connected::fully_connected_weights, cmsis_fully_connected::fully_connected_biases, cmsis_fully_connected::fully_connected_output_ref},
     {"fully_connected_mve_0", FULLY_CONNECTED_MVE_0_INPUT_BATCHES, FULLY_CONNECTED_MVE_0_ACCUMULATION_DEPTH, FULLY_CONNECTED_MVE_0_OUT_CH, FULLY_CONNECTED_MVE_0_INPUT_OFFSET, FULLY_CONNECTED_MVE_0_FILTER_OFFSET, FULLY_CONNECTED_MVE_0_OUTPUT_OFFSET, FULLY_CONNECTED_MVE_0_OUTPUT_MULTIPLIER, FULLY_CONNECTED_MVE_0_OUTPUT_SHIFT, nullptr, nullptr, FULLY_CONNECTED_MVE_0_OUT_ACTIVATION_MIN, FULLY_CONNECTED_MVE_0_OUT_ACTIVATION_MAX, cmsis_fully_connected_mve_0::fully_connected_mve_0_input, cmsis_fully_connected_mve_0::fully_connected_mve_0_weights, cmsis_fully_connected_mve_0::fully_connected_mve_0_biases, cmsis_fully_connected_mve_0::fully_connected_mve_0_output_ref},
@@ -344,7 +426,7 @@ inline const fc_case fc_cases[] = {
     {"fully_connected_out_activation", FULLY_CONNECTED_OUT_ACTIVATION_INPUT_BATCHES, FULLY_CONNECTED_OUT_ACTIVATION_ACCUMULATION_DEPTH, FULLY_CONNECTED_OUT_ACTIVATION_OUT_CH, FULLY_CONNECTED_OUT_ACTIVATION_INPUT_OFFSET, 0, FULLY_CONNECTED_OUT_ACTIVATION_OUTPUT_OFFSET, FULLY_CONNECTED_OUT_ACTIVATION_OUTPUT_MULTIPLIER, FULLY_CONNECTED_OUT_ACTIVATION_OUTPUT_SHIFT, nullptr, nullptr, FULLY_CONNECTED_OUT_ACTIVATION_OUT_ACTIVATION_MIN, FULLY_CONNECTED_OUT_ACTIVATION_OUT_ACTIVATION_MAX, cmsis_fully_connected_out_activation::fully_connected_out_activation_input, cmsis_fully_connected_out_activation::fully_connected_out_activation_weights, cmsis_fully_connected_out_activation::fully_connected_out_activation_biases, cmsis_fully_connected_out_activation::fully_connected_out_activation_output_ref},
     {"fully_connected_w_zp", FULLY_CONNECTED_W_ZP_INPUT_BATCHES, FULLY_CONNECTED_W_ZP_ACCUMULATION_DEPTH, FULLY_CONNECTED_W_ZP_OUT_CH, FULLY_CONNECTED_W_ZP_INPUT_OFFSET, FULLY_CONNECTED_W_ZP_FILTER_OFFSET, FULLY_CONNECTED_W_ZP_OUTPUT_OFFSET, FULLY_CONNECTED_W_ZP_OUTPUT_MULTIPLIER, FULLY_CONNECTED_W_ZP_OUTPUT_SHIFT, nullptr, nullptr, FULLY_CONNECTED_W_ZP_OUT_ACTIVATION_MIN, FULLY_CONNECTED_W_ZP_OUT_ACTIVATION_MAX, cmsis_fully_connected_w_zp::fully_connected_w_zp_input, cmsis_fully_connected_w_zp::fully_connected_w_zp_weights, cmsis_fully_connected_w_zp::fully_connected_w_zp_biases, cmsis_fully_connected_w_zp::fully_connected_w_zp_output_ref},
 };
-inline const conv_case conv_cases[] = {
+static const conv_case conv_cases[] = {
     {"conv_1_x_n_1", CONV_1_X_N_1_INPUT_BATCHES, CONV_1_X_N_1_INPUT_H, CONV_1_X_N_1_INPUT_W, CONV_1_X_N_1_IN_CH, CONV_1_X_N_1_OUT_CH, CONV_1_X_N_1_FILTER_Y, CONV_1_X_N_1_FILTER_X, CONV_1_X_N_1_STRIDE_Y, CONV_1_X_N_1_STRIDE_X, CONV_1_X_N_1_PAD_Y, CONV_1_X_N_1_PAD_X, CONV_1_X_N_1_DILATION_Y, CONV_1_X_N_1_DILATION_X, CONV_1_X_N_1_OUTPUT_H, CONV_1_X_N_1_OUTPUT_W, 1, CONV_1_X_N_1_INPUT_OFFSET, CONV_1_X_N_1_OUTPUT_OFFSET, CONV_1_X_N_1_OUT_ACTIVATION_MIN, CONV_1_X_N_1_OUT_ACTIVATION_MAX, cmsis_conv_1_x_n_1::conv_1_x_n_1_input, cmsis_conv_1_x_n_1::conv_1_x_n_1_weights, cmsis_conv_1_x_n_1::conv_1_x_n_1_biases, cmsis_conv_1_x_n_1::conv_1_x_n_1_output_mult, cmsis_conv_1_x_n_1::conv_1_x_n_1_output_shift, cmsis_conv_1_x_n_1::conv_1_x_n_1_output_ref},
     {"conv_1_x_n_2", CONV_1_X_N_2_INPUT_BATCHES, CONV_1_X_N_2_INPUT_H, CONV_1_X_N_2_INPUT_W, CONV_1_X_N_2_IN_CH, CONV_1_X_N_2_OUT_CH, CONV_1_X_N_2_FILTER_Y, CONV_1_X_N_2_FILTER_X, CONV_1_X_N_2_STRIDE_Y, CONV_1_X_N_2_STRIDE_X, CONV_1_X_N_2_PAD_Y, CONV_1_X_N_2_PAD_X, CONV_1_X_N_2_DILATION_Y, CONV_1_X_N_2_DILATION_X, CONV_1_X_N_2_OUTPUT_H, CONV_1_X_N_2_OUTPUT_W, 1, CONV_1_X_N_2_INPUT_OFFSET, CONV_1_X_N_2_OUTPUT_OFFSET, CONV_1_X_N_2_OUT_ACTIVATION_MIN, CONV_1_X_N_2_OUT_ACTIVATION_MAX, cmsis_conv_1_x_n_2::conv_1_x_n_2_input, cmsis_conv_1_x_n_2::conv_1_x_n_2_weights, cmsis_conv_1_x_n_2::conv_1_x_n_2_biases, cmsis_conv_1_x_n_2::conv_1_x_n_2_output_mult, cmsis_conv_1_x_n_2::conv_1_x_n_2_output_shift, cmsis_conv_1_x_n_2::conv_1_x_n_2_output_ref},
     {"conv_1_x_n_3", CONV_1_X_N_3_INPUT_BATCHES, CONV_1_X_N_3_INPUT_H, CONV_1_X_N_3_INPUT_W, CONV_1_X_N_3_IN_CH, CONV_1_X_N_3_OUT_CH, CONV_1_X_N_3_FILTER_Y, CONV_1_X_N_3_FILTER_X, CONV_1_X_N_3_STRIDE_Y, CONV_1_X_N_3_STRIDE_X, CONV_1_X_N_3_PAD_Y, CONV_1_X_N_3_PAD_X, CONV_1_X_N_3_DILATION_Y, CONV_1_X_N_3_DILATION_X, CONV_1_X_N_3_OUTPUT_H, CONV_1_X_N_3_OUTPUT_W, 1, CONV_1_X_N_3_INPUT_OFFSET, CONV_1_X_N_3_OUTPUT_OFFSET, CONV_1_X_N_3_OUT_ACTIVATION_MIN, CONV_1_X_N_3_OUT_ACTIVATION_MAX, cmsis_conv_1_x_n_3::conv_1_x_n_3_input, cmsis_conv_1_x_n_3::conv_1_x_n_3_weights, cmsis_conv_1_x_n_3::conv_1_x_n_3_biases, cmsis_conv_1_x_n_3::conv_1_x_n_3_output_mult, cmsis_conv_1_x_n_3::conv_1_x_n_3_output_shift, cmsis_conv_1_x_n_3::conv_1_x_n_3_output_ref},
@@ -354,7 +436,7 @@ inline const conv_case conv_cases[] = {
     {"conv_1_x_n_7", CONV_1_X_N_7_INPUT_BATCHES, CONV_1_X_N_7_INPUT_H, CONV_1_X_N_7_INPUT_W, CONV_1_X_N_7_IN_CH, CONV_1_X_N_7_OUT_CH, CONV_1_X_N_7_FILTER_Y, CONV_1_X_N_7_FILTER_X, CONV_1_X_N_7_STRIDE_Y, CONV_1_X_N_7_STRIDE_X, CONV_1_X_N_7_PAD_Y, CONV_1_X_N_7_PAD_X, CONV_1_X_N_7_DILATION_Y, CONV_1_X_N_7_DILATION_X, CONV_1_X_N_7_OUTPUT_H, CONV_1_X_N_7_OUTPUT_W, 1, CONV_1_X_N_7_INPUT_OFFSET, CONV_1_X_N_7_OUTPUT_OFFSET, CONV_1_X_N_7_OUT_ACTIVATION_MIN, CONV_1_X_N_7_OUT_ACTIVATION_MAX, cmsis_conv_1_x_n_7::conv_1_x_n_7_input, cmsis_conv_1_x_n_7::conv_1_x_n_7_weights, cmsis_conv_1_x_n_7::conv_1_x_n_7_biases, cmsis_conv_1_x_n_7::conv_1_x_n_7_output_mult, cmsis_conv_1_x_n_7::conv_1_x_n_7_output_shift, cmsis_conv_1_x_n_7::conv_1_x_n_7_output_ref},
     {"conv_1_x_n_8", CONV_1_X_N_8_INPUT_BATCHES, CONV_1_X_N_8_INPUT_H, CONV_1_X_N_8_INPUT_W, CONV_1_X_N_8_IN_CH, CONV_1_X_N_8_OUT_CH, CONV_1_X_N_8_FILTER_Y, CONV_1_X_N_8_FILTER_X, CONV_1_X_N_8_STRIDE_Y, CONV_1_X_N_8_STRIDE_X, CONV_1_X_N_8_PAD_Y, CONV_1_X_N_8_PAD_X, CONV_1_X_N_8_DILATION_Y, CONV_1_X_N_8_DILATION_X, CONV_1_X_N_8_OUTPUT_H, CONV_1_X_N_8_OUTPUT_W, 1, CONV_1_X_N_8_INPUT_OFFSET, CONV_1_X_N_8_OUTPUT_OFFSET, CONV_1_X_N_8_OUT_ACTIVATION_MIN, CONV_1_X_N_8_OUT_ACTIVATION_MAX, cmsis_conv_1_x_n_8::conv_1_x_n_8_input, cmsis_conv_1_x_n_8::conv_1_x_n_8_weights, cmsis_conv_1_x_n_8::conv_1_x_n_8_biases, cmsis_conv_1_x_n_8::conv_1_x_n_8_output_mult, cmsis_conv_1_x_n_8::conv_1_x_n_8_output_shift, cmsis_conv_1_x_n_8::conv_1_x_n_8_output_ref},
 };
-inline const conv_case depthwise_cases[] = {
+static const conv_case depthwise_cases[] = {
     {"depthwise_2", DEPTHWISE_2_INPUT_BATCHES, DEPTHWISE_2_INPUT_H, DEPTHWISE_2_INPUT_W, DEPTHWISE_2_IN_CH, DEPTHWISE_2_OUT_CH, DEPTHWISE_2_FILTER_Y, DEPTHWISE_2_FILTER_X, DEPTHWISE_2_STRIDE_Y, DEPTHWISE_2_STRIDE_X, DEPTHWISE_2_PAD_Y, DEPTHWISE_2_PAD_X, DEPTHWISE_2_DILATION_Y, DEPTHWISE_2_DILATION_X, DEPTHWISE_2_OUTPUT_H, DEPTHWISE_2_OUTPUT_W, DEPTHWISE_2_CH_MULT, DEPTHWISE_2_INPUT_OFFSET, DEPTHWISE_2_OUTPUT_OFFSET, DEPTHWISE_2_OUT_ACTIVATION_MIN, DEPTHWISE_2_OUT_ACTIVATION_MAX, cmsis_depthwise_2::depthwise_2_input, cmsis_depthwise_2::depthwise_2_weights, cmsis_depthwise_2::depthwise_2_biases, cmsis_depthwise_2::depthwise_2_output_mult, cmsis_depthwise_2::depthwise_2_output_shift, cmsis_depthwise_2::depthwise_2_output_ref},
     {"depthwise_dilation", DEPTHWISE_DILATION_INPUT_BATCHES, DEPTHWISE_DILATION_INPUT_H, DEPTHWISE_DILATION_INPUT_W, DEPTHWISE_DILATION_IN_CH, DEPTHWISE_DILATION_OUT_CH, DEPTHWISE_DILATION_FILTER_Y, DEPTHWISE_DILATION_FILTER_X, DEPTHWISE_DILATION_STRIDE_Y, DEPTHWISE_DILATION_STRIDE_X, DEPTHWISE_DILATION_PAD_Y, DEPTHWISE_DILATION_PAD_X, DEPTHWISE_DILATION_DILATION_Y, DEPTHWISE_DILATION_DILATION_X, DEPTHWISE_DILATION_OUTPUT_H, DEPTHWISE_DILATION_OUTPUT_W, DEPTHWISE_DILATION_CH_MULT, DEPTHWISE_DILATION_INPUT_OFFSET, DEPTHWISE_DILATION_OUTPUT_OFFSET, DEPTHWISE_DILATION_OUT_ACTIVATION_MIN, DEPTHWISE_DILATION_OUT_ACTIVATION_MAX, cmsis_depthwise_dilation::depthwise_dilation_input, cmsis_depthwise_dilation::depthwise_dilation_weights, cmsis_depthwise_dilation::depthwise_dilation_biases, cmsis_depthwise_dilation::depthwise_dilation_output_mult, cmsis_depthwise_dilation::depthwise_dilation_output_shift, cmsis_depthwise_dilation::depthwise_dilation_output_ref},
     {"depthwise_eq_in_out_ch", DEPTHWISE_EQ_IN_OUT_CH_INPUT_BATCHES, DEPTHWISE_EQ_IN_OUT_CH_INPUT_H, DEPTHWISE_EQ_IN_OUT_CH_INPUT_W, DEPTHWISE_EQ_IN_OUT_CH_IN_CH, DEPTHWISE_EQ_IN_OUT_CH_OUT_CH, DEPTHWISE_EQ_IN_OUT_CH_FILTER_Y, DEPTHWISE_EQ_IN_OUT_CH_FILTER_X, DEPTHWISE_EQ_IN_OUT_CH_STRIDE_Y, DEPTHWISE_EQ_IN_OUT_CH_STRIDE_X, DEPTHWISE_EQ_IN_OUT_CH_PAD_Y, DEPTHWISE_EQ_IN_OUT_CH_PAD_X, DEPTHWISE_EQ_IN_OUT_CH_DILATION_Y, DEPTHWISE_EQ_IN_OUT_CH_DILATION_X, DEPTHWISE_EQ_IN_OUT_CH_OUTPUT_H, DEPTHWISE_EQ_IN_OUT_CH_OUTPUT_W, DEPTHWISE_EQ_IN_OUT_CH_CH_MULT, DEPTHWISE_EQ_IN_OUT_CH_INPUT_OFFSET, DEPTHWISE_EQ_IN_OUT_CH_OUTPUT_OFFSET, DEPTHWISE_EQ_IN_OUT_CH_OUT_ACTIVATION_MIN, DEPTHWISE_EQ_IN_OUT_CH_OUT_ACTIVATION_MAX, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_input, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_weights, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_biases, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_output_mult, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_output_shift, cmsis_depthwise_eq_in_out_ch::depthwise_eq_in_out_ch_output_ref},
@@ -367,7 +449,7 @@ inline const conv_case depthwise_cases[] = {
     {"depthwise_sub_block", DEPTHWISE_SUB_BLOCK_INPUT_BATCHES, DEPTHWISE_SUB_BLOCK_INPUT_H, DEPTHWISE_SUB_BLOCK_INPUT_W, DEPTHWISE_SUB_BLOCK_IN_CH, DEPTHWISE_SUB_BLOCK_OUT_CH, DEPTHWISE_SUB_BLOCK_FILTER_Y, DEPTHWISE_SUB_BLOCK_FILTER_X, DEPTHWISE_SUB_BLOCK_STRIDE_Y, DEPTHWISE_SUB_BLOCK_STRIDE_X, DEPTHWISE_SUB_BLOCK_PAD_Y, DEPTHWISE_SUB_BLOCK_PAD_X, DEPTHWISE_SUB_BLOCK_DILATION_Y, DEPTHWISE_SUB_BLOCK_DILATION_X, DEPTHWISE_SUB_BLOCK_OUTPUT_H, DEPTHWISE_SUB_BLOCK_OUTPUT_W, DEPTHWISE_SUB_BLOCK_CH_MULT, DEPTHWISE_SUB_BLOCK_INPUT_OFFSET, DEPTHWISE_SUB_BLOCK_OUTPUT_OFFSET, DEPTHWISE_SUB_BLOCK_OUT_ACTIVATION_MIN, DEPTHWISE_SUB_BLOCK_OUT_ACTIVATION_MAX, cmsis_depthwise_sub_block::depthwise_sub_block_input, cmsis_depthwise_sub_block::depthwise_sub_block_weights, cmsis_depthwise_sub_block::depthwise_sub_block_biases, cmsis_depthwise_sub_block::depthwise_sub_block_output_mult, cmsis_depthwise_sub_block::depthwise_sub_block_output_shift, cmsis_depthwise_sub_block::depthwise_sub_block_output_ref},
     {"depthwise_x_stride", DEPTHWISE_X_STRIDE_INPUT_BATCHES, DEPTHWISE_X_STRIDE_INPUT_H, DEPTHWISE_X_STRIDE_INPUT_W, DEPTHWISE_X_STRIDE_IN_CH, DEPTHWISE_X_STRIDE_OUT_CH, DEPTHWISE_X_STRIDE_FILTER_Y, DEPTHWISE_X_STRIDE_FILTER_X, DEPTHWISE_X_STRIDE_STRIDE_Y, DEPTHWISE_X_STRIDE_STRIDE_X, DEPTHWISE_X_STRIDE_PAD_Y, DEPTHWISE_X_STRIDE_PAD_X, DEPTHWISE_X_STRIDE_DILATION_Y, DEPTHWISE_X_STRIDE_DILATION_X, DEPTHWISE_X_STRIDE_OUTPUT_H, DEPTHWISE_X_STRIDE_OUTPUT_W, DEPTHWISE_X_STRIDE_CH_MULT, DEPTHWISE_X_STRIDE_INPUT_OFFSET, DEPTHWISE_X_STRIDE_OUTPUT_OFFSET, DEPTHWISE_X_STRIDE_OUT_ACTIVATION_MIN, DEPTHWISE_X_STRIDE_OUT_ACTIVATION_MAX, cmsis_depthwise_x_stride::depthwise_x_stride_input, cmsis_depthwise_x_stride::depthwise_x_stride_weights, cmsis_depthwise_x_stride::depthwise_x_stride_biases, cmsis_depthwise_x_stride::depthwise_x_stride_output_mult, cmsis_depthwise_x_stride::depthwise_x_stride_output_shift, cmsis_depthwise_x_stride::depthwise_x_stride_output_ref},
 };
-inline const pool_case pool_cases[] = {
+static const pool_case pool_cases[] = {
     {"avgpooling", true, AVGPOOLING_BATCH_SIZE, AVGPOOLING_INPUT_H, AVGPOOLING_INPUT_W, AVGPOOLING_INPUT_C, AVGPOOLING_FILTER_H, AVGPOOLING_FILTER_W, AVGPOOLING_STRIDE_H, AVGPOOLING_STRIDE_W, AVGPOOLING_PADDING_H, AVGPOOLING_PADDING_W, AVGPOOLING_OUTPUT_H, AVGPOOLING_OUTPUT_W, AVGPOOLING_ACTIVATION_MIN, AVGPOOLING_ACTIVATION_MAX, cmsis_avgpooling::avgpooling_input_tensor, cmsis_avgpooling::avgpooling_output},
     {"avgpooling_1", true, AVGPOOLING_1_BATCH_SIZE, AVGPOOLING_1_INPUT_H, AVGPOOLING_1_INPUT_W, AVGPOOLING_1_INPUT_C, AVGPOOLING_1_FILTER_H, AVGPOOLING_1_FILTER_W, AVGPOOLING_1_STRIDE_H, AVGPOOLING_1_STRIDE_W, AVGPOOLING_1_PADDING_H, AVGPOOLING_1_PADDING_W, AVGPOOLING_1_OUTPUT_H, AVGPOOLING_1_OUTPUT_W, AVGPOOLING_1_ACTIVATION_MIN, AVGPOOLING_1_ACTIVATION_MAX, cmsis_avgpooling_1::avgpooling_1_input_tensor, cmsis_avgpooling_1::avgpooling_1_output},
     {"avgpooling_2", true, AVGPOOLING_2_BATCH_SIZE, AVGPOOLING_2_INPUT_H, AVGPOOLING_2_INPUT_W, AVGPOOLING_2_INPUT_C, AVGPOOLING_2_FILTER_H, AVGPOOLING_2_FILTER_W, AVGPOOLING_2_STRIDE_H, AVGPOOLING_2_STRIDE_W, AVGPOOLING_2_PADDING_H, AVGPOOLING_2_PADDING_W, AVGPOOLING_2_OUTPUT_H, AVGPOOLING_2_OUTPUT_W, AVGPOOLING_2_ACTIVATION_MIN, AVGPOOLING_2_ACTIVATION_MAX, cmsis_avgpooling_2::avgpooling_2_input_tensor, cmsis_avgpooling_2::avgpooling_2_output},
@@ -383,17 +465,17 @@ inline const pool_case pool_cases[] = {
     {"maxpooling_6", false, MAXPOOLING_6_BATCH_SIZE, MAXPOOLING_6_INPUT_H, MAXPOOLING_6_INPUT_W, MAXPOOLING_6_INPUT_C, MAXPOOLING_6_FILTER_H, MAXPOOLING_6_FILTER_W, MAXPOOLING_6_STRIDE_H, MAXPOOLING_6_STRIDE_W, MAXPOOLING_6_PADDING_H, MAXPOOLING_6_PADDING_W, MAXPOOLING_6_OUTPUT_H, MAXPOOLING_6_OUTPUT_W, MAXPOOLING_6_ACTIVATION_MIN, MAXPOOLING_6_ACTIVATION_MAX, cmsis_maxpooling_6::maxpooling_6_input_tensor, cmsis_maxpooling_6::maxpooling_6_output},
     {"maxpooling_7", false, MAXPOOLING_7_BATCH_SIZE, MAXPOOLING_7_INPUT_H, MAXPOOLING_7_INPUT_W, MAXPOOLING_7_INPUT_C, MAXPOOLING_7_FILTER_H, MAXPOOLING_7_FILTER_W, MAXPOOLING_7_STRIDE_H, MAXPOOLING_7_STRIDE_W, MAXPOOLING_7_PADDING_H, MAXPOOLING_7_PADDING_W, MAXPOOLING_7_OUTPUT_H, MAXPOOLING_7_OUTPUT_W, MAXPOOLING_7_ACTIVATION_MIN, MAXPOOLING_7_ACTIVATION_MAX, cmsis_maxpooling_7::maxpooling_7_input_tensor, cmsis_maxpooling_7::maxpooling_7_output},
 };
-inline const softmax_case softmax_cases[] = {
+static const softmax_case softmax_cases[] = {
     {"softmax", SOFTMAX_NUM_ROWS, SOFTMAX_ROW_SIZE, SOFTMAX_INPUT_MULT, SOFTMAX_INPUT_LEFT_SHIFT, SOFTMAX_DIFF_MIN, cmsis_softmax::softmax_input, cmsis_softmax::softmax_output_ref},
 };
 }  // namespace cmsis_nn
 #else
 namespace cmsis_nn {
-inline constexpr bool available = false;
-inline const fc_case fc_cases[1] = {};
-inline const conv_case conv_cases[1] = {};
-inline const conv_case depthwise_cases[1] = {};
-inline const pool_case pool_cases[1] = {};
-inline const softmax_case softmax_cases[1] = {};
+constexpr bool available = false;
+static const fc_case fc_cases[1] = {};
+static const conv_case conv_cases[1] = {};
+static const conv_case depthwise_cases[1] = {};
+static const pool_case pool_cases[1] = {};
+static const softmax_case softmax_cases[1] = {};
 }  // namespace cmsis_nn
 #endif

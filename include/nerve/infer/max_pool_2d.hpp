@@ -1,0 +1,37 @@
+// nerve/infer/max_pool_2d.hpp — int8 MAX_POOL_2D, bit-exact with TFLite's reference kernel.
+//
+// Each output is the largest input of the window inside the input (padding never wins), clamped
+// to the activation range. Input and output share scale and zero point.
+#pragma once
+
+#include <cstdint>
+
+#include "pool_common.hpp"
+
+namespace nerve::infer {
+
+inline void max_pool_2d(const pool_params& p, const pool_shape& s, const std::int8_t* input,
+                        std::int8_t* output) noexcept {
+    for (int b = 0; b < s.batches; ++b)
+        for (int oy = 0; oy < s.output_h; ++oy)
+            for (int ox = 0; ox < s.output_w; ++ox) {
+                const int iy0 = oy * p.stride_h - p.pad_h, ix0 = ox * p.stride_w - p.pad_w;
+                const int fy0 = iy0 < 0 ? -iy0 : 0, fx0 = ix0 < 0 ? -ix0 : 0;
+                const int fy1 = p.filter_h < s.input_h - iy0 ? p.filter_h : s.input_h - iy0;
+                const int fx1 = p.filter_w < s.input_w - ix0 ? p.filter_w : s.input_w - ix0;
+                std::int8_t* y = output + ((b * s.output_h + oy) * s.output_w + ox) * s.depth;
+                for (int c = 0; c < s.depth; ++c) {
+                    std::int32_t m = -128;
+                    for (int fy = fy0; fy < fy1; ++fy)
+                        for (int fx = fx0; fx < fx1; ++fx) {
+                            const std::int32_t v = input[((b * s.input_h + iy0 + fy) * s.input_w + ix0 + fx) * s.depth + c];
+                            m = v > m ? v : m;
+                        }
+                    m = m < p.activation_min ? p.activation_min : m;
+                    m = m > p.activation_max ? p.activation_max : m;
+                    y[c] = static_cast<std::int8_t>(m);
+                }
+            }
+}
+
+}  // namespace nerve::infer
