@@ -1,0 +1,128 @@
+// examples/cli/cmd_forecast.cpp — `nerve forecast`: the online seasonal forecaster
+// (include/nerve/pipelines/seasonal_forecaster.hpp) over one CSV column.
+//
+//   nerve forecast --input ETTh2.csv --column OT --horizon 24 --output out.csv
+//
+// Writes `index,forecast` for every row t: the forecast of row t + H made with rows <= t only.
+// Readings per day come from the timestamps of the first column when it holds them
+// (YYYY-MM-DD HH:MM[:SS]), else from --day (default 24, hourly).
+#include "cli.hpp"
+
+#include <fmt/os.h>
+
+#include <memory>
+
+#include "nerve/io/csv.hpp"
+#include "nerve/pipelines/seasonal_forecaster.hpp"
+
+namespace {
+
+struct options {
+    std::string input, column, output;
+    std::size_t horizon = 24;
+    std::size_t day = 0;
+    double lambda = 0.9995;
+};
+
+constexpr std::size_t capacity = 4096;
+using forecaster = nerve::pipelines::seasonal_forecaster<capacity>;
+
+/// Seconds since 1970 of "YYYY-MM-DD HH:MM[:SS]" (optionally 'T' between), or -1.
+long long parse_timestamp(std::string_view s) {
+    s = nerve::io::unquote(s);
+    auto num = [&](std::size_t pos, std::size_t len, long long& out) {
+        if (pos + len > s.size()) return false;
+        out = 0;
+        for (std::size_t i = pos; i < pos + len; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            out = out * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    long long y, mo, d, h, mi, se = 0;
+    if (s.size() < 16 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return -1;
+    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)) return -1;
+    if (s.size() >= 19 && s[16] == ':' && !num(17, 2, se)) return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
+    // Days from civil (proleptic Gregorian).
+    y -= mo <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const long long yoe = y - era * 400;
+    const long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const long long days = era * 146097 + doe - 719468;
+    return days * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/// Readings per day from the first two data rows' first cells, or 0 when they are not timestamps.
+std::size_t readings_per_day(const std::string& text) {
+    nerve::io::line_cursor lines(text);
+    std::string_view line;
+    std::array<std::string_view, 64> cells{};
+    long long t[2] = {-1, -1};
+    int got = 0;
+    while (got < 2 && lines.next(line)) {
+        auto n = nerve::io::split_csv(line, cells);
+        if (!n || n.value() == 0) continue;
+        const long long v = parse_timestamp(cells[0]);
+        if (v < 0) {
+            if (got > 0) return 0;
+            continue;  // header
+        }
+        t[got++] = v;
+    }
+    if (got < 2 || t[1] <= t[0] || 86400 % (t[1] - t[0]) != 0) return 0;
+    return static_cast<std::size_t>(86400 / (t[1] - t[0]));
+}
+
+int run(const options& o) {
+    if (o.horizon < 1 || o.horizon > 1000) return nerve::cli::fail("--horizon must be 1..1000 rows");
+    auto col = nerve::cli::read_csv_column(o.input, o.column);
+    if (!col) return nerve::cli::fail("{}", col.error);
+    std::size_t day = o.day;
+    if (day == 0) {
+        auto text = nerve::cli::read_file(o.input);
+        if (text) day = readings_per_day(text.value);
+        if (day == 0) day = 24;
+    }
+    if (day < 8) return nerve::cli::fail("{} readings per day: the daily seasonality needs at least 8", day);
+    if (8 * day + o.horizon + 1 > capacity) {
+        return nerve::cli::fail("{} readings per day with horizon {} needs more history than the forecaster keeps "
+                                "({} readings); resample to a coarser interval",
+                                day, o.horizon, capacity);
+    }
+    nerve::pipelines::seasonal_forecaster_config cfg;
+    cfg.day = day;
+    cfg.horizon = o.horizon;
+    cfg.lambda = o.lambda;
+    auto f = std::make_unique<forecaster>(cfg);
+    std::FILE* out = std::fopen(o.output.c_str(), "w");
+    if (!out) return nerve::cli::fail("cannot write '{}'", o.output);
+    fmt::print(out, "index,forecast\n");
+    const auto& v = col.value.values;
+    for (std::size_t t = 0; t < v.size(); ++t) {
+        const double y = f->update(v[t]);
+        fmt::print(out, "{},{:.6g}\n", t, y);
+    }
+    const bool ok = std::fclose(out) == 0;
+    if (!ok) return nerve::cli::fail("writing '{}' failed", o.output);
+    fmt::print(stderr, "nerve forecast: {} rows of '{}', {} readings per day, horizon {}, {} missing values filled\n",
+               v.size(), col.value.name, day, o.horizon, f->rejected());
+    return 0;
+}
+
+const bool registered = nerve::cli::add_command(
+    "forecast", "Online forecast with daily and weekly seasonality of a CSV column (row t: forecast of row t+H)",
+    [](CLI::App& app) -> nerve::cli::action {
+        auto o = std::make_shared<options>();
+        app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
+        app.add_option("--column", o->column, "column name or 0-based index (default: the last)");
+        app.add_option("--horizon", o->horizon, "forecast horizon H in rows (default 24)");
+        app.add_option("--output", o->output, "output CSV (index,forecast)")->required();
+        app.add_option("--day", o->day, "readings per day (default: from the timestamps, else 24)");
+        app.add_option("--lambda", o->lambda, "forgetting factor of the online regression (default 0.9995)")
+            ->check(CLI::Range(0.9, 1.0));
+        return [o] { return run(*o); };
+    });
+
+}  // namespace
