@@ -1,0 +1,89 @@
+#include "nerve_test.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "nerve/anomaly/robust_zscore.hpp"
+#include "nerve/core/snapshot.hpp"
+#include "synthetic.hpp"
+
+using nerve::anomaly::robust_zscore;
+using namespace nerve::test;
+
+TEST_CASE("robust_zscore median and MAD match a sort", "[robust_zscore]") {
+    for (std::size_t fill : {std::size_t{1}, std::size_t{2}, std::size_t{6}, std::size_t{7}, std::size_t{30}}) {
+        robust_zscore<double, 7> d;
+        gauss g(fill);
+        std::array<double, 7> last{};
+        for (std::size_t i = 0; i < fill; ++i) {
+            const double x = std::round(4 * g());  // ties on purpose
+            d(x);
+            last[i % 7] = x;
+        }
+        const std::size_t n = std::min<std::size_t>(fill, 7);
+        std::array<double, 7> w = last;
+        std::sort(w.begin(), w.begin() + n);
+        const double med = (n % 2) ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+        std::array<double, 7> dev{};
+        for (std::size_t i = 0; i < n; ++i) dev[i] = std::fabs(w[i] - med);
+        std::sort(dev.begin(), dev.begin() + n);
+        const double mad = (n % 2) ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
+        INFO("fill " << fill);
+        CHECK(d.median() == med);
+        CHECK(d.mad() == mad);
+    }
+}
+
+TEST_CASE("robust_zscore detects spikes, level shifts and variance changes", "[robust_zscore]") {
+    struct expect { anomaly_kind kind; std::uint32_t within; };
+    for (auto e : {expect{anomaly_kind::spike, 1}, expect{anomaly_kind::level_shift, 3},
+                   expect{anomaly_kind::variance_change, 20}}) {
+        robust_zscore<float, 101> d;
+        outcome o;
+        NERVE_REQUIRE_NO_ALLOC(o = run_stream(d, e.kind, 6000, 3000, e.within));
+        INFO("kind " << static_cast<int>(e.kind));
+        CHECK(o.finite);
+        CHECK(o.detected == o.events);
+        CHECK(o.false_alarms <= 25);  // MAD of 101 samples is a noisy scale: ~0.25 % per sample
+    }
+    robust_zscore<float, 101> d;
+    const auto o = run_stream(d, anomaly_kind::drift, 6000, 1000, 1);
+    CHECK(o.false_alarms <= 25);
+}
+
+TEST_CASE("robust_zscore: spikes do not mask each other", "[robust_zscore]") {
+    // 10 % of the window is spikes: a mean/std z-score is inflated, the median/MAD is not.
+    robust_zscore<float, 51> d;
+    gauss g(8);
+    std::uint32_t hits = 0, spikes = 0;
+    for (int i = 0; i < 2000; ++i) {
+        const bool spike = i % 10 == 5;
+        const auto v = d(spike ? 6.0f : g());
+        if (i > 100 && spike) {
+            ++spikes;
+            hits += v.score > 0.999f ? 1u : 0u;
+        }
+    }
+    CHECK(hits == spikes);
+}
+
+TEST_CASE("robust_zscore bad input and a flat window", "[robust_zscore][bad-input]") {
+    robust_zscore<float, 31> d;
+    float after = 1;
+    CHECK(bad_input_gauntlet(d, after));
+    CHECK(after < 0.7f);
+    robust_zscore<float, 31> flat;
+    for (int i = 0; i < 40; ++i) flat(3.0f);
+    CHECK(flat(3.0f).score == 0.0f);   // MAD 0, same value: normal
+    CHECK(flat(3.01f).score > 0.999f);  // MAD 0, any change: anomalous, finite
+    CHECK(flat(std::numeric_limits<float>::infinity()).score == 0.0f);
+    robust_zscore<float, 31> a, b;
+    std::array<std::byte, 512> buf{};
+    for (int i = 0; i < 20; ++i) a(static_cast<float>(i % 4));
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(a(9.0f) == b(9.0f));
+}
