@@ -17,7 +17,7 @@ Assumptions (an estimate, not a measurement; stated so the numbers can be judged
 - ALU, shifts, moves, compares, IT, SSAT/USAT, PKH*, SXT*/UXT*, BFI/UBFX, CLZ, REV: 1 cycle;
   IT is counted as 1 (the TRM allows folding it onto a preceding 16-bit instruction: 0);
 - MUL, SMULL/UMULL, SMLAL/UMLAL, all DSP MACs (SMLA*, SMLAL*, SMLAD/SMLALD, SMUAD, SMMUL, ...):
-  1 cycle; MLA/MLS: 2; SDIV/UDIV: 12 (the TRM says 2-12 with early termination: upper bound);
+  1 cycle; MLA/MLS and MRS/MSR: 2; SDIV/UDIV: 12 (the TRM says 2-12 with early termination: upper bound);
 - single loads and stores (LDR*, STR*, VLDR, VSTR): 2 cycles, 1 when the previous executed
   instruction was also a single load or store (pipelined back-to-back accesses); LDRD/STRD 3;
   LDM/STM/PUSH/POP and VLDM/VSTM/VPUSH/VPOP: 1 + N (N = words transferred);
@@ -54,7 +54,7 @@ smlsdx smlsld smlsldx smmla smmlar smmls smmlsr smmul smmulr smuad smuadx smulbb
 smulwt smusd smusdx
 vabs vadd vsub vmul vnmul vneg vcmp vcmpe vcvt vcvtr vcvtb vcvtt vmov vmrs vmsr
 """.split())
-TWO = {"mla", "mls"}
+TWO = {"mla", "mls", "mrs", "msr"}
 FMAC = {"vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms"}
 LONG_FP = {"vdiv": 14, "vsqrt": 14}
 DIV = {"sdiv", "udiv"}

@@ -91,6 +91,13 @@
 #define NERVE_IIR_ARM_M4F 0
 #endif
 
+// Q15 block path on ARMv7E-M / ARMv8-M Mainline with the DSP extension (Thumb-2, GCC/clang).
+#if NERVE_IIR_Q15_DSP && defined(__thumb2__) && defined(__GNUC__) && !defined(NERVE_NO_ARM_ASM)
+#define NERVE_IIR_ARM_Q15 1
+#else
+#define NERVE_IIR_ARM_Q15 0
+#endif
+
 namespace nerve::filter {
 
 namespace iir_detail {
@@ -339,6 +346,83 @@ inline void copy16_m4f(const float* src, float* dst, std::size_t n) noexcept {
 }
 #endif
 
+#if NERVE_IIR_ARM_Q15
+/// Arguments of q15_section_arm: the section's coefficient pairs as 32-bit words (low half
+/// first), the rounding constant 2^(d-1), the shift d = 15 - post_shift, and the state
+/// (x1 x2 y1 y2 as int16, read and written as two words).
+struct q15_section_args {
+    std::int32_t b01, b12, a12, round, down;
+    std::int16_t* st;
+};
+
+/// One Q15 DF1 section over 4 * quads samples, src -> dst (src == dst is fine), two samples
+/// per word. 32-bit sums: per output y = ssat((R + b0 x0 + b1 x1 + b2 x2 + na1 y1 + na2 y2)
+/// >> d, 16) with SMLABB/SMLADX/SMLATT/SMLAD (the DSP MACs add exactly and set the sticky Q
+/// flag if a sum leaves int32) and ASR + SSAT (Q also set when it saturates). Without Q the
+/// integers equal the exact int64 path's bit for bit; the caller clears Q before and
+/// redoes the run exactly when Q is set. 32 instructions per 4 samples (8 per section and
+/// sample). Registers: r0 src, r1 dst, r2 count, r4 b0|b1, r5 b1|b2, r6 na1|na2, r7 R, r8 d,
+/// r9/r11 the current and the previous input pair, r10 y1|y2, r12 and lr the two sums.
+[[gnu::naked, gnu::noinline]] inline void q15_section_arm(const std::int16_t*, std::int16_t*, std::size_t,
+                                                         const q15_section_args*) noexcept {
+    __asm__(
+        "push {r3-r11, lr}\n\t"
+        "ldm r3, {r4-r8}\n\t"
+        "ldr r12, [r3, #20]\n\t"
+        "ldr r9, [r12]\n\t"              // x1 | x2 -> previous pair x[n-2] | x[n-1]
+        "ror r9, r9, #16\n\t"
+        "ldr r10, [r12, #4]\n\t"         // y1 | y2
+        "1:\n\t"
+        // pair 1: current r11, previous r9
+        "ldr r11, [r0], #4\n\t"
+        "smlabb r12, r4, r11, r7\n\t"     // R + b0 x0
+        "smladx r12, r5, r9, r12\n\t"     // + b1 x[n-1] + b2 x[n-2]
+        "smlad r12, r6, r10, r12\n\t"     // + na1 y1 + na2 y2
+        "asr r12, r12, r8\n\t"
+        "ssat r12, #16, r12\n\t"          // y0
+        "smladx lr, r4, r11, r7\n\t"      // R + b0 x1 + b1 x0
+        "smlatt lr, r5, r9, lr\n\t"       // + b2 x[n-1]
+        "pkhbt r3, r12, r10, lsl #16\n\t" // y0 | y1
+        "smlad lr, r6, r3, lr\n\t"        // + na1 y0 + na2 y1
+        "asr lr, lr, r8\n\t"
+        "ssat lr, #16, lr\n\t"            // y1 (new)
+        "pkhbt r10, lr, r12, lsl #16\n\t" // state y1 | y2
+        "pkhbt r3, r12, lr, lsl #16\n\t"  // output pair
+        "str r3, [r1], #4\n\t"
+        // pair 2: current r9, previous r11
+        "ldr r9, [r0], #4\n\t"
+        "smlabb r12, r4, r9, r7\n\t"
+        "smladx r12, r5, r11, r12\n\t"
+        "smlad r12, r6, r10, r12\n\t"
+        "asr r12, r12, r8\n\t"
+        "ssat r12, #16, r12\n\t"
+        "smladx lr, r4, r9, r7\n\t"
+        "smlatt lr, r5, r11, lr\n\t"
+        "pkhbt r3, r12, r10, lsl #16\n\t"
+        "smlad lr, r6, r3, lr\n\t"
+        "asr lr, lr, r8\n\t"
+        "ssat lr, #16, lr\n\t"
+        "pkhbt r10, lr, r12, lsl #16\n\t"
+        "pkhbt r3, r12, lr, lsl #16\n\t"
+        "str r3, [r1], #4\n\t"
+        "subs r2, r2, #1\n\t"
+        "bne 1b\n\t"
+        "ldr r3, [sp]\n\t"
+        "ldr r12, [r3, #20]\n\t"
+        "ror r9, r9, #16\n\t"             // x1 | x2
+        "str r9, [r12]\n\t"
+        "str r10, [r12, #4]\n\t"
+        "pop {r3-r11, pc}");
+}
+
+NERVE_ALWAYS_INLINE void clear_q_flag() noexcept { __asm__ volatile("msr APSR_nzcvq, %0" : : "r"(0) : "cc", "memory"); }
+NERVE_ALWAYS_INLINE bool q_flag() noexcept {
+    std::uint32_t apsr;
+    __asm__ volatile("mrs %0, APSR" : "=r"(apsr) : : "memory");
+    return (apsr >> 27) & 1u;
+}
+#endif
+
 template <class X>
 struct fixed_raw { using type = int; };
 template <class I, class Wd, int F>
@@ -436,6 +520,11 @@ public:
             if (!std::is_constant_evaluated()) i = process_m4f(src, dst, n);
         }
 #endif
+#if NERVE_IIR_ARM_Q15
+        if constexpr (std::is_same_v<T, q15>) {
+            if (!std::is_constant_evaluated()) i = process_arm_q15(src, dst, n);
+        }
+#endif
         for (; i < n; ++i) dst[i] = (*this)(src[i]);
     }
 
@@ -526,6 +615,52 @@ private:
             } else {
                 st_ = saved;
                 for (std::size_t j = 0; j < m; ++j) dst[i + j] = step_float(in[j]);
+            }
+            i += m;
+        }
+        return i;
+    }
+#endif
+
+#if NERVE_IIR_ARM_Q15
+    // Q15 block path (ARMv7E-M DSP): section by section over runs of 4k samples with
+    // 32-bit sums (iir_detail::q15_section_arm). Exact when the sticky Q flag stays clear: no
+    // sum left int32 and no output saturated; then every integer equals step_fixed's. If Q
+    // is set, the state is put back and the run is redone by step_fixed (int64 sums). In
+    // place, runs of 64 samples are copied to the stack first so the redo has its input.
+    std::size_t process_arm_q15(const T* src, T* dst, std::size_t n) noexcept {
+        static_assert(sizeof(T) == 2 && sizeof(raw) == 2);
+        constexpr std::size_t chunk = 64;
+        alignas(4) T saved_in[chunk];
+        const bool in_place = src == dst;
+        std::array<iir_detail::q15_section_args, S> args;
+        for (std::size_t k = 0; k < S; ++k) {
+            const auto& c = c_[k];
+            auto pair = [](raw lo, raw hi) {
+                return static_cast<std::int32_t>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(hi)) << 16) |
+                                                 static_cast<std::uint16_t>(lo));
+            };
+            const int d = frac - shift_[k];
+            args[k] = {pair(c.b0, c.b1), pair(c.b1, c.b2), pair(c.na1, c.na2), std::int32_t{1} << (d - 1), d,
+                       &st_[4 * k]};
+        }
+        std::size_t i = 0;
+        while (n - i >= 4) {
+            std::size_t m = (n - i) / 4 * 4;
+            if (in_place && m > chunk) m = chunk;
+            const T* in = src + i;
+            if (in_place) {
+                std::memcpy(saved_in, in, m * sizeof(T));
+                in = saved_in;
+            }
+            const auto saved = st_;
+            auto* out = reinterpret_cast<std::int16_t*>(dst + i);
+            iir_detail::clear_q_flag();
+            iir_detail::q15_section_arm(reinterpret_cast<const std::int16_t*>(src + i), out, m / 4, &args[0]);
+            for (std::size_t k = 1; k < S; ++k) iir_detail::q15_section_arm(out, out, m / 4, &args[k]);
+            if (NERVE_UNLIKELY(iir_detail::q_flag())) {
+                st_ = saved;
+                for (std::size_t j = 0; j < m; ++j) dst[i + j] = step_fixed(in[j]);
             }
             i += m;
         }
