@@ -1,0 +1,108 @@
+#include "nerve_test.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "golden/tflite_models.hpp"
+#include "nerve/infer/tflite_executor.hpp"
+
+namespace gold = nerve::golden::tflite;
+namespace tfl = nerve::io::tflite;
+
+namespace {
+template <std::size_t N>
+std::span<const std::byte> as_bytes(const unsigned char (&a)[N]) {
+    return {reinterpret_cast<const std::byte*>(a), N};
+}
+// One executor per test case, static: its tables are a few kB (too much for some MCU stacks).
+nerve::infer::tflite_executor<64, 32>& executor() {
+    static nerve::infer::tflite_executor<64, 32> ex;
+    return ex;
+}
+alignas(16) std::byte arena[8192];
+}  // namespace
+
+TEST_CASE("tflite executor: hello_world matches TFLite's reference outputs 256/256", "[tflite_executor]") {
+    auto& ex = executor();
+    REQUIRE(ex.load(as_bytes(gold::hello_world_model)).ok());
+    // Four activations (1, 16, 16, 1 bytes); two 16-byte layers are live together at step 1.
+    CHECK(ex.activation_lower_bound() == 32u);
+    CHECK(ex.activation_bytes() == 32u);
+    CHECK(ex.persistent_bytes() == 0u);
+    CHECK(ex.arena_bytes() == 32u);
+    REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+    REQUIRE(ex.input().size() == 1u);
+    REQUIRE(ex.output().size() == 1u);
+    int match = 0;
+    for (int q = -128; q <= 127; ++q) {
+        ex.input()[0] = static_cast<std::int8_t>(q);
+        NERVE_REQUIRE_NO_ALLOC(REQUIRE(ex.invoke().ok()));
+        match += ex.output()[0] == gold::hello_world_outputs[q + 128];
+    }
+    CHECK(match == 256);
+}
+
+TEST_CASE("tflite executor: arena checks and call order", "[tflite_executor]") {
+    auto& ex = executor();
+    ex.reset();
+    CHECK(ex.bind(arena).code() == nerve::errc::invalid_state);
+    CHECK(ex.invoke().code() == nerve::errc::invalid_state);
+    REQUIRE(ex.load(as_bytes(gold::hello_world_model)).ok());
+    CHECK(ex.invoke().code() == nerve::errc::invalid_state);
+    CHECK(ex.input().empty());
+    CHECK(ex.bind({arena, ex.arena_bytes() - 1}).code() == nerve::errc::buffer_too_small);
+    CHECK(ex.bind({arena + 1, ex.arena_bytes()}).code() == nerve::errc::invalid_argument);
+    CHECK(ex.bind({arena, ex.arena_bytes()}).ok());
+}
+
+TEST_CASE("tflite executor: an op nerve does not implement is refused at load", "[tflite_executor]") {
+    auto& ex = executor();
+    auto r = ex.load(as_bytes(gold::unsupported_exp_model));
+    CHECK(r.code() == nerve::errc::unsupported);
+    CHECK(ex.failed_op() == 0);
+    CHECK(ex.bind(arena).code() == nerve::errc::invalid_state);
+}
+
+TEST_CASE("tflite executor: capacity limits are errors", "[tflite_executor]") {
+    static nerve::infer::tflite_executor<4, 4> tiny;
+    CHECK(tiny.load(as_bytes(gold::hello_world_model)).code() == nerve::errc::out_of_range);
+}
+
+TEST_CASE("tflite executor: a misaligned model is refused, not read unaligned", "[tflite_executor]") {
+    std::vector<unsigned char> shifted(sizeof(gold::hello_world_model) + 1);
+    std::memcpy(shifted.data() + 1, gold::hello_world_model, sizeof(gold::hello_world_model));
+    auto r = executor().load({reinterpret_cast<const std::byte*>(shifted.data() + 1), sizeof(gold::hello_world_model)});
+    if (reinterpret_cast<std::uintptr_t>(shifted.data() + 1) % 4 != 0) CHECK(r.code() == nerve::errc::invalid_argument);
+}
+
+TEST_CASE("tflite executor: corrupted models load, bind and run without a crash or an error left unreported",
+          "[tflite_executor]") {
+    std::mt19937 rng(99u);
+#if defined(__arm__) && !defined(__aarch64__)
+    const int rounds = 300;
+#else
+    const int rounds = 3000;
+#endif
+    auto& ex = executor();
+    int loaded = 0;
+    alignas(16) static unsigned char bytes[sizeof(gold::hello_world_model)];
+    for (int i = 0; i < rounds; ++i) {
+        std::memcpy(bytes, gold::hello_world_model, sizeof(bytes));
+        const int flips = 1 + static_cast<int>(rng() % 6);
+        for (int k = 0; k < flips; ++k) bytes[rng() % sizeof(bytes)] ^= static_cast<unsigned char>(1u << (rng() % 8));
+        auto r = ex.load({reinterpret_cast<const std::byte*>(bytes), sizeof(bytes)});
+        if (!r) {
+            CHECK(r.message()[0] != '\0');
+            continue;
+        }
+        ++loaded;
+        if (ex.arena_bytes() > sizeof(arena)) continue;
+        REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+        for (auto& b : ex.input_bytes()) b = static_cast<std::byte>(rng());
+        CHECK(ex.invoke().ok());
+    }
+    CHECK(loaded > 0);
+}
