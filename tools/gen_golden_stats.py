@@ -97,6 +97,12 @@ cov_smp = np.cov(feat, rowvar=False, ddof=1)
 feat_mean = feat.mean(axis=0)
 
 
+# Chi-square CDF (the score of a squared Mahalanobis distance): k = 1..8 over a grid of x.
+from scipy.stats import chi2 as chi2_dist
+chi2_x = np.array([0.01, 0.1, 0.5, 1.0, 2.0, 3.5, 5.0, 8.0, 12.0, 20.0, 30.0, 45.0])
+chi2_cdf = np.array([[chi2_dist.cdf(xv, k) for xv in chi2_x] for k in range(1, 9)])
+
+
 def arr(name, v, ctype="double"):
     v = np.asarray(v, dtype=np.float64).ravel()
     body = ",\n".join("    " + ", ".join(f"{a:.17g}" for a in v[i:i + 6]) for i in range(0, len(v), 6))
@@ -117,6 +123,7 @@ for i, o in enumerate(p2_out):
     text += arr(f"p2_{i}", o)
 text += (arr("win_mean", w_mean) + arr("win_var", w_var) + arr("win_min", w_min) + arr("win_max", w_max)
          + arr("cov_input", feat) + arr("cov_mean", feat_mean) + arr("cov_pop", cov_pop) + arr("cov_sample", cov_smp)
+         + arr("chi2_x", chi2_x) + arr("chi2_cdf", chi2_cdf)
          + "}  // namespace golden::stats_streaming\n")
 out.write_text(text)
 print("wrote", out)

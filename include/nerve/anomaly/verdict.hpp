@@ -55,4 +55,37 @@ inline float ratio_to_score(float r) noexcept {
     return clamp_score(r / (1.0f + r));
 }
 
+/// Chi-square score: P(chi2_k < x), the CDF with k degrees of freedom (the distribution of a
+/// squared Mahalanobis distance of a k-dimensional Gaussian), in float. Closed forms for
+/// integer k: the upper tail is e^(-x/2) sum_j (x/2)^j / j! for even k, and
+/// erfc(sqrt(x/2)) + e^(-x/2) sum_j (x/2)^(j+1/2) / Gamma(j+3/2) for odd k.
+inline float chi2_to_score(float x, unsigned k) noexcept {
+    if (!(x == x) || x <= 0.0f || k == 0) return 0.0f;
+    const float h = 0.5f * x;
+    if (h > 80.0f + static_cast<float>(k)) return 1.0f;  // tail below float resolution (also Inf)
+    const float e = std::exp(-h);
+    float tail, term;
+    unsigned j0;
+    if (k % 2 == 0) {
+        term = 1.0f;  // (x/2)^0 / 0!
+        tail = term;
+        j0 = 1;
+        for (unsigned j = j0; j < k / 2; ++j) {
+            term *= h / static_cast<float>(j);
+            tail += term;
+        }
+        tail *= e;
+    } else {
+        const float r = std::sqrt(h);
+        term = r * 1.1283791671f;  // (x/2)^(1/2) / Gamma(3/2) = 2 sqrt(x/2) / sqrt(pi)
+        float sum = 0.0f;
+        for (unsigned j = 0; j < k / 2; ++j) {
+            sum += term;
+            term *= h / (static_cast<float>(j) + 1.5f);
+        }
+        tail = std::erfc(r) + e * sum;
+    }
+    return clamp_score(1.0f - tail);
+}
+
 }  // namespace nerve::anomaly

@@ -6,7 +6,8 @@
 // fills, the ordinary Welford step is used. Rounding residue of the sliding step would grow
 // over a long stream, so mean and M2 are recomputed exactly (two passes) from the window once
 // every N samples: O(1) amortised, at most 2N operations in one call.
-// Min and max: nerve::filter::moving_minmax (monotone deques), O(1) amortised.
+// Min and max: nerve::filter::moving_minmax (monotone deques), O(1) amortised; MinMax = false
+// drops them (and their 16 bytes per sample of deque storage) when only mean/var are needed.
 //
 // variance is the population variance of the window (numpy.var, ddof = 0); until N samples
 // have arrived everything covers the samples seen so far.
@@ -20,6 +21,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../config.hpp"
 #include "../core/numeric.hpp"
@@ -34,7 +36,7 @@ struct window_summary {
     std::uint32_t count = 0;
 };
 
-template <std::floating_point T, std::size_t N>
+template <std::floating_point T, std::size_t N, bool MinMax = true>
 class windowed_stats {
     static_assert(N >= 1, "window must hold at least one sample");
 
@@ -66,7 +68,7 @@ public:
             m2_ += d * (x - mean_);
         }
         ring_.push(x);
-        mm_last_ = mm_(x);
+        if constexpr (MinMax) mm_last_ = mm_(x);
         if (++since_exact_ == N) {
             since_exact_ = 0;
             recompute();
@@ -91,7 +93,7 @@ public:
 
     void reset() noexcept {
         ring_.clear();
-        mm_.reset();
+        if constexpr (MinMax) mm_.reset();
         mm_last_ = {};
         mean_ = m2_ = T(0);
         since_exact_ = 0;
@@ -99,7 +101,18 @@ public:
     }
 
     template <class V>
-    void visit_state(V& v) { v(ring_); v(mm_); v(mm_last_.min); v(mm_last_.max); v(mean_); v(m2_); v(since_exact_); v(rejected_); }
+    void visit_state(V& v) {
+        v(ring_);
+        if constexpr (MinMax) {
+            v(mm_);
+            v(mm_last_.min);
+            v(mm_last_.max);
+        }
+        v(mean_);
+        v(m2_);
+        v(since_exact_);
+        v(rejected_);
+    }
     bool state_is_valid() const noexcept { return since_exact_ < N && m2_ >= T(0); }
 
 private:
@@ -121,7 +134,8 @@ private:
     }
 
     ring_buffer<T, N> ring_{};
-    filter::moving_minmax<T, N> mm_{};
+    struct no_minmax {};
+    [[no_unique_address]] std::conditional_t<MinMax, filter::moving_minmax<T, N>, no_minmax> mm_{};
     filter::minmax<T> mm_last_{};
     T mean_{}, m2_{};
     std::uint32_t since_exact_ = 0;
