@@ -1,0 +1,150 @@
+// examples/cli/cmd_run_patient.cpp — `nerve run patient`: the patient-monitor reference
+// pipeline (include/nerve/pipelines/patient_monitor.hpp) on one WFDB ECG record.
+//
+//   nerve run patient --record ../shared/data/mitdb/100 [--lead 0] [--quiet]
+//
+// Reads NNN.hea and the signal file it names (formats 212 and 16), pushes the chosen lead in
+// mV through the monitor and prints JSON lines: one {"type":"beat","sample":N,...} per beat,
+// {"type":"alarm",...} when an alarm starts or ends, and a last {"type":"summary",...}.
+#include "cli.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nerve/io/wfdb.hpp"
+#include "nerve/pipelines/patient_monitor.hpp"
+
+namespace {
+
+namespace np = nerve::pipelines;
+namespace wfdb = nerve::io::wfdb;
+
+struct options {
+    std::string record;
+    int lead = 0;
+    bool quiet = false;
+};
+
+std::string json_escape(std::string_view s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        o += c;
+    }
+    return o;
+}
+
+int run(const options& o) {
+    std::string base = o.record;
+    for (const char* ext : {".hea", ".dat", ".atr"})
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ext) == 0) base.resize(base.size() - 4);
+    const std::string dir = base.find('/') == std::string::npos ? std::string{} : base.substr(0, base.rfind('/') + 1);
+
+    auto head_text = nerve::cli::read_file(base + ".hea");
+    if (!head_text) return nerve::cli::fail("{}", head_text.error);
+    const auto parsed = wfdb::parse_header(head_text.value);
+    if (!parsed) return nerve::cli::fail("{}.hea: {}", base, parsed.message());
+    const wfdb::header& h = parsed.value();
+    if (h.signal_count == 0) return nerve::cli::fail("{}.hea: the record has no signals", base);
+    if (o.lead < 0 || static_cast<std::size_t>(o.lead) >= h.signal_count)
+        return nerve::cli::fail("--lead {} is out of range: the record has {} signal(s)", o.lead, h.signal_count);
+    if (h.fs < 100.0 || h.fs > 1000.0)
+        return nerve::cli::fail("{}.hea: sampling rate {} Hz is outside the monitor's 100-1000 Hz", base, h.fs);
+    const wfdb::signal_info& sig = h.signals[static_cast<std::size_t>(o.lead)];
+    if (sig.format != 212 && sig.format != 16)
+        return nerve::cli::fail("{}.hea: signal format {} is not supported (212 and 16 are)", base, sig.format);
+
+    // Signals stored in the same file are interleaved; find ours among them.
+    std::size_t in_file = 0, column = 0;
+    for (std::size_t s = 0; s < h.signal_count; ++s) {
+        if (h.signals[s].file_name != sig.file_name) continue;
+        if (h.signals[s].format != sig.format)
+            return nerve::cli::fail("{}.hea: signals sharing '{}' have different formats", base, sig.file_name);
+        if (s == static_cast<std::size_t>(o.lead)) column = in_file;
+        ++in_file;
+    }
+    const std::string dat_path = dir + std::string(sig.file_name);
+    auto dat = nerve::cli::read_file(dat_path);
+    if (!dat) return nerve::cli::fail("{}", dat.error);
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(dat.value.data()), dat.value.size());
+    if (auto ok = wfdb::check_size(h, sig.format, in_file, bytes.size()); !ok)
+        return nerve::cli::fail("{}: {} (header: {} samples x {} signal(s), file: {} bytes)", dat_path, ok.message(),
+                                h.samples_per_signal, in_file, bytes.size());
+    const std::uint64_t frames =
+        h.samples_per_signal ? h.samples_per_signal : wfdb::samples_in(sig.format, bytes.size()) / in_file;
+    if (frames == 0) return nerve::cli::fail("{}: no samples", dat_path);
+    std::vector<std::int16_t> raw(static_cast<std::size_t>(frames * in_file));
+    if (auto d = wfdb::decode(sig.format, bytes, 0, raw); !d) return nerve::cli::fail("{}: {}", dat_path, d.message());
+
+    // The header's checksum catches a corrupt file that still has the right length.
+    if (sig.has_checksum && h.samples_per_signal) {
+        wfdb::checksum16 sum;
+        for (std::uint64_t i = 0; i < frames; ++i) sum.add(raw[static_cast<std::size_t>(i * in_file + column)]);
+        if (!sum.matches(sig.checksum))
+            return nerve::cli::fail("{}: checksum of signal {} is {}, the header says {} (corrupt file?)", dat_path,
+                                    o.lead, static_cast<std::int16_t>(sum.sum), sig.checksum);
+    }
+
+    auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs});
+    const double fs = h.fs;
+    std::uint64_t alarm_lines = 0;
+    auto emit = [&](const np::monitor_event& e) {
+        switch (e.kind) {
+            case np::event_kind::beat:
+                if (o.quiet) break;
+                fmt::print("{{\"type\":\"beat\",\"sample\":{},\"time_s\":{:.3f},\"rr_s\":{:.3f},\"hr_bpm\":{:.1f},"
+                           "\"ectopic\":{},\"irregular\":{},\"search_back\":{}}}\n",
+                           e.sample, static_cast<double>(e.sample) / fs, e.beat.rr_s, e.rr.heart_rate_bpm,
+                           e.rr.ectopic, e.rr.irregular, e.beat.search_back);
+                break;
+            case np::event_kind::alarm_on:
+            case np::event_kind::alarm_off:
+                ++alarm_lines;
+                fmt::print("{{\"type\":\"alarm\",\"alarm\":\"{}\",\"state\":\"{}\",\"sample\":{},\"time_s\":{:.3f},"
+                           "\"value\":{:.3f}}}\n",
+                           np::to_string(e.alarm), e.kind == np::event_kind::alarm_on ? "on" : "off", e.sample,
+                           static_cast<double>(e.sample) / fs, e.value);
+                break;
+        }
+    };
+    for (std::uint64_t i = 0; i < frames; ++i) {
+        const int adu = raw[static_cast<std::size_t>(i * in_file + column)];
+        mon->push(static_cast<float>(sig.to_physical(adu)), emit);
+    }
+    mon->flush(emit);
+
+    const double duration = static_cast<double>(frames) / fs;
+    const auto& last = mon->last_rr();
+    std::string alarms;
+    for (std::size_t a = 0; a < np::alarm_kinds; ++a) {
+        const auto k = static_cast<np::alarm_kind>(a);
+        alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon->alarms(k));
+    }
+    fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
+               "\"beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
+               "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
+               "\"alarms\":{{{}}}}}\n",
+               json_escape(h.record_name), json_escape(sig.description), fs, frames, duration, mon->beats(),
+               duration > 0 ? 60.0 * mon->beats() / duration : 0.0, mon->ectopic_beats(), mon->vf_waves(),
+               mon->rejected(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
+    (void)alarm_lines;
+    return 0;
+}
+
+const bool registered = nerve::cli::add_command(
+    "run patient",
+    "Patient monitoring: QRS detection, heart rate, HRV, rhythm flags and alarms on a WFDB ECG record",
+    [](CLI::App& app) -> nerve::cli::action {
+        auto o = std::make_shared<options>();
+        app.add_option("--record", o->record, "WFDB record path without extension (reads PATH.hea and its signal file)")
+            ->required();
+        app.add_option("--lead", o->lead, "0-based signal index to analyse (default 0)");
+        app.add_flag("--quiet", o->quiet, "print alarms and the summary, no beat lines");
+        return [o] { return run(*o); };
+    });
+
+}  // namespace

@@ -1,0 +1,481 @@
+// nerve/pipelines/qrs_detector.hpp — real-time QRS (heart-beat) detector for one ECG lead.
+//
+// Pan-Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), every time constant
+// given in seconds so that one configuration works from 125 Hz to MaxRateHz:
+//
+//   x -> band-pass 5-15 Hz (4th-order Butterworth: keeps the QRS energy, removes baseline
+//        wander, most of the P/T energy, mains hum and muscle noise above 15 Hz)
+//     -> 5-point derivative (slope) -> square (energy, always positive, stresses steep slopes)
+//     -> moving-window integral over 150 ms (about one QRS width: one lump per complex)
+//     -> peaks of the integral (a peak is confirmed when the integral falls to half of it or
+//        `peak_hold` passes; the next peak is looked for after the integral rises again)
+//     -> classification of each peak:
+//          * two peaks closer than the refractory period (200 ms) cannot both be beats: the
+//            smaller one is dropped (a candidate is held for that long before it is decided);
+//          * baseline-shift check: a QRS has a steep slope of both signs within 150 ms; a
+//            peak whose derivative is (almost) one-signed is a step or a wander, not a beat;
+//          * adaptive threshold  th = noise + k (qrs - noise), qrs and noise the medians of the
+//            last 8 beat and non-beat peaks (median: one PVC or artefact does not move it);
+//          * T-wave discrimination: a peak above th within 360 ms of the last beat whose
+//            maximal slope is below half of that beat's slope is a T wave;
+//          * search-back: when no beat has come for 1.5 mean RR, the largest non-beat peak
+//            since the last beat that reached half the threshold (and is no T wave) is a beat.
+//     -> fiducial point: the largest |band-passed| sample in the integration window, moved
+//        back by the band-pass group delay (so beats are reported at the R or S peak).
+//
+// The first `learning` seconds only collect peaks; the levels are then initialised from
+// them and the collected peaks are classified with the normal rules, so the first beats of a
+// recording are reported too (late, with their true sample index).
+//
+// Output: one qrs_beat per detected beat, in time order, at most about
+// refractory + peak_hold + 0.1 s after the beat (search-back beats up to 1.5 RR + 0.2 s).
+//
+// Bad input: NaN/Inf samples (lead off, gaps) are replaced by the last finite sample and
+// counted in rejected(); the held flat line produces no beats, so a long gap shows up
+// downstream as asystole, which is what a monitor should say about a lead-off. Samples are
+// clamped to +-1e9 so the squared slope stays finite; a lone wild sample rings through the
+// band-pass for about a second (a few false or lost beats there), then the levels recover.
+//
+// Memory: fixed, sizeof(qrs_detector<MaxRateHz>) (about 3.5 kB at 360 Hz); per sample a
+// 4-biquad band-pass plus a handful of float operations.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "../config.hpp"
+#include "../core/numeric.hpp"
+#include "../core/units.hpp"
+#include "../filter/biquad.hpp"
+#include "../filter/butterworth.hpp"
+
+namespace nerve::pipelines {
+
+/// Detector settings, all times in seconds. The defaults are the published Pan-Tompkins /
+/// Hamilton-Tompkins values (physiology: a QRS lasts 60-120 ms, the ventricles are refractory
+/// for ~200 ms, a T wave ends within ~360 ms of its QRS at normal rates).
+struct qrs_params {
+    double band_lo_hz = 5.0;            // band-pass edges: the QRS energy band
+    double band_hi_hz = 15.0;
+    double integration_s = 0.150;       // moving-window integral (one QRS width)
+    double refractory_s = 0.250;        // no two beats closer than this
+    double peak_hold_s = 0.095;         // an integral peak is confirmed at the latest this late
+    double t_wave_window_s = 0.360;     // T-wave check applies to peaks this close to a beat
+    double t_wave_slope_ratio = 0.5;    // ... whose max slope is below this x the beat's
+    double threshold_fraction = 0.25;   // th = noise + k (qrs - noise)  (Pan-Tompkins, energy domain)
+    double search_back_rr = 1.5;        // search back after this many mean RR without a beat
+    double search_back_level = 0.5;     // ... for a peak above this x th
+    double search_back_floor = 0.125;   // ... decaying to this x th while no beat comes
+    double learning_s = 2.0;            // initial level estimation
+    double baseline_slope_ratio = 0.125;  // both slope signs must reach this x the other
+};
+
+/// One detected beat.
+struct qrs_beat {
+    std::uint64_t sample = 0;   // fiducial sample index (input samples since construction/reset)
+    float rr_s = 0.0f;          // seconds since the previous beat (0 for the first)
+    float energy = 0.0f;        // the integral peak (input units^2 / s^2): relative size
+    float slope = 0.0f;         // max |slope| of the band-passed QRS (input units / s)
+    bool search_back = false;   // found by search-back (a low-amplitude beat)
+};
+
+template <std::size_t MaxRateHz = 1000>
+class qrs_detector {
+    static_assert(MaxRateHz >= 100, "an ECG needs at least 100 Hz");
+    // Band-passed history: must reach back over the integral window, its extra search margin
+    // and the peak confirmation delay (0.15 + 0.05 + 0.1 s) with room to spare.
+    static constexpr std::size_t hist_n = (MaxRateHz * 2) / 5 + 8;   // 0.4 s
+    static constexpr std::size_t win_n = MaxRateHz / 5 + 2;           // integral up to 0.2 s
+    static constexpr std::size_t levels = 8;                          // medians of 8 peaks
+    static constexpr std::size_t learn_n = 24;                        // peaks kept while learning
+    using bandpass_t = filter::biquad_cascade<float, 2>;
+
+    struct peak {
+        std::uint64_t at = 0;      // fiducial sample (band-pass time; delay removed on output)
+        float value = 0.0f;        // integral peak
+        float slope = 0.0f;        // max |derivative| around it
+        bool baseline_shift = false;
+    };
+
+public:
+    using input_type = float;
+    using output_type = qrs_beat;
+
+    explicit qrs_detector(sample_rate fs = sample_rate{360.0}, const qrs_params& p = {}) noexcept
+        : fs_(static_cast<float>(fs.value)), p_(p) {
+        NERVE_ASSERT(fs.value >= 100.0 && fs.value <= double(MaxRateHz));
+        NERVE_ASSERT(p.band_lo_hz > 0.0 && p.band_hi_hz > p.band_lo_hz && p.band_hi_hz < fs.value / 2);
+        bp_ = bandpass_t{filter::butterworth_bandpass<2>(hertz{p.band_lo_hz}, hertz{p.band_hi_hz}, fs)};
+        auto samples = [&](double s) { return static_cast<std::uint32_t>(s * fs.value + 0.5); };
+        win_ = samples(p.integration_s);
+        if (win_ < 2) win_ = 2;
+        if (win_ > win_n) win_ = win_n;
+        refractory_ = samples(p.refractory_s);
+        hold_ = samples(p.peak_hold_s);
+        twave_ = samples(p.t_wave_window_s);
+        learn_ = samples(p.learning_s);
+        margin_ = samples(0.05);
+        if (win_ + margin_ + hold_ + 6 > hist_n) hold_ = static_cast<std::uint32_t>(hist_n - win_ - margin_ - 6);
+        delay_ = static_cast<std::uint32_t>(group_delay_samples(fs.value) + 0.5);
+        slope_scale_ = fs_ / 8.0f;
+        reset();
+    }
+
+    /// Pushes one ECG sample (any unit: mV or ADC counts; the detector is scale-free).
+    template <class Emit>
+    void push(float x, Emit&& emit) noexcept {
+        if (!is_finite(x)) {
+            ++rejected_;
+            x = last_good_;
+        } else {
+            if (x > 1e9f) x = 1e9f;
+            if (x < -1e9f) x = -1e9f;
+            last_good_ = x;
+        }
+        // The first sample is taken as the baseline, so a DC offset does not make the
+        // band-pass ring (and fire) at switch-on.
+        if (n_ == 0) offset_ = x;
+        x -= offset_;
+        const std::uint64_t n = n_++;
+        const float b = bp_(x);
+        hist_[n % hist_n] = b;
+        // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
+        const float d = n >= 4 ? (2.0f * b + at(n - 1) - at(n - 3) - 2.0f * at(n - 4)) * slope_scale_ : 0.0f;
+        const float e = d * d;
+        // Moving sum without drift: `fresh_` restarts each time the ring wraps and then holds
+        // exactly the ring's contents.
+        sum_ += e - win_buf_[wpos_];
+        fresh_ += e;
+        win_buf_[wpos_] = e;
+        if (++wpos_ == win_) {
+            wpos_ = 0;
+            sum_ = fresh_;
+            fresh_ = 0.0f;
+        }
+        const float m = sum_ > 0.0f ? sum_ / static_cast<float>(win_) : 0.0f;
+
+        // Integral peaks.
+        if (!armed_) {
+            if (m > prev_m_) armed_ = true;
+        }
+        if (armed_) {
+            if (m > cur_max_) {
+                cur_max_ = m;
+                cur_max_at_ = n;
+            } else if (cur_max_ > 0.0f && (m < 0.5f * cur_max_ || n - cur_max_at_ > hold_)) {
+                on_peak(make_peak(cur_max_at_, cur_max_, n), n, emit);
+                cur_max_ = 0.0f;
+                armed_ = false;
+            }
+        }
+        prev_m_ = m;
+
+        // A held candidate is decided once no larger peak can arrive within the refractory time.
+        if (has_pending_ && n >= pending_.at + refractory_ + hold_ + win_) {
+            has_pending_ = false;
+            decide(pending_, emit);
+        }
+        // Search-back.
+        if (learned_ && has_beat_ && has_candidate_) {
+            const float late = static_cast<float>(n - last_beat_) - search_back_after();
+            if (late > 0.0f && candidate_.value > search_back_threshold(late)) {
+                has_candidate_ = false;
+                accept(candidate_, true, emit);
+            }
+        }
+    }
+
+    /// End of the recording: decides the peaks still held (the last beat would be lost).
+    template <class Emit>
+    void flush(Emit&& emit) noexcept {
+        if (n_ == 0) return;
+        const std::uint64_t now = n_ - 1;
+        if (armed_ && cur_max_ > 0.0f) {
+            on_peak(make_peak(cur_max_at_, cur_max_, now), now, emit);
+            cur_max_ = 0.0f;
+            armed_ = false;
+        }
+        if (!learned_) finish_learning(emit);
+        if (has_pending_) {
+            has_pending_ = false;
+            decide(pending_, emit);
+        }
+    }
+
+    void reset() noexcept {
+        offset_ = 0.0f;
+        bp_.reset();
+        hist_ = {};
+        win_buf_ = {};
+        wpos_ = 0;
+        sum_ = fresh_ = 0.0f;
+        n_ = 0;
+        prev_m_ = cur_max_ = 0.0f;
+        cur_max_at_ = 0;
+        armed_ = false;
+        has_pending_ = has_candidate_ = false;
+        pending_ = candidate_ = peak{};
+        qrs_lv_ = {};
+        noise_lv_ = {};
+        rr_ = {};
+        qi_ = ni_ = ri_ = 0;
+        learned_ = false;
+        n_learn_ = 0;
+        has_beat_ = false;
+        last_beat_ = 0;
+        last_slope_ = 0.0f;
+        last_good_ = 0.0f;
+        rejected_ = 0;
+        beats_ = 0;
+    }
+
+    /// Current detection threshold on the integral (input units^2 / s^2).
+    float threshold() const noexcept {
+        const float q = median(qrs_lv_), z = median(noise_lv_);
+        return z + static_cast<float>(p_.threshold_fraction) * (q - z);
+    }
+    float qrs_level() const noexcept { return median(qrs_lv_); }
+    float noise_level() const noexcept { return median(noise_lv_); }
+    /// Median of the last 8 RR intervals, seconds.
+    float mean_rr_s() const noexcept { return mean_rr() / fs_; }
+    /// Non-finite input samples replaced by the last finite one.
+    std::uint32_t rejected() const noexcept { return rejected_; }
+    /// Beats emitted since construction/reset.
+    std::uint32_t beats() const noexcept { return beats_; }
+    /// Band-pass group delay removed from the fiducial point, samples.
+    std::uint32_t delay() const noexcept { return delay_; }
+    float rate() const noexcept { return fs_; }
+
+    template <class V>
+    void visit_state(V& v) {
+        bp_.visit_state(v);
+        v(hist_); v(win_buf_); v(wpos_); v(sum_); v(fresh_); v(n_);
+        v(prev_m_); v(cur_max_); v(cur_max_at_); v(armed_);
+        v(has_pending_); v(has_candidate_);
+        visit_peak(v, pending_); visit_peak(v, candidate_);
+        for (auto& pk : learn_buf_) visit_peak(v, pk);
+        v(qrs_lv_); v(noise_lv_); v(rr_); v(qi_); v(ni_); v(ri_);
+        v(learned_); v(n_learn_); v(has_beat_); v(last_beat_); v(last_slope_);
+        v(last_good_); v(offset_); v(rejected_); v(beats_);
+    }
+
+private:
+    template <class V>
+    static void visit_peak(V& v, peak& pk) { v(pk.at); v(pk.value); v(pk.slope); v(pk.baseline_shift); }
+
+    float at(std::uint64_t i) const noexcept { return hist_[i % hist_n]; }
+
+    // Group delay of the band-pass at the geometric centre of its band, from the phase of
+    // H(e^jw) at w +- dw (double, construction only).
+    double group_delay_samples(double fs) const noexcept {
+        const double fc = std::sqrt(p_.band_lo_hz * p_.band_hi_hz);
+        auto phase = [&](double f) {
+            const double w = 2.0 * 3.141592653589793 * f / fs;
+            double ph = 0.0;
+            for (std::size_t k = 0; k < bandpass_t::sections; ++k) {
+                const auto& c = bp_.coefficients(k);
+                // H = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2)
+                const double nr = c.b0 + c.b1 * std::cos(w) + c.b2 * std::cos(2 * w);
+                const double ni = -c.b1 * std::sin(w) - c.b2 * std::sin(2 * w);
+                const double dr = 1.0 - c.na1 * std::cos(w) - c.na2 * std::cos(2 * w);
+                const double di = c.na1 * std::sin(w) + c.na2 * std::sin(2 * w);
+                ph += std::atan2(ni, nr) - std::atan2(di, dr);
+            }
+            return ph;
+        };
+        const double df = 0.01 * fc;
+        double dph = phase(fc + df) - phase(fc - df);
+        while (dph > 3.141592653589793) dph -= 2 * 3.141592653589793;
+        while (dph < -3.141592653589793) dph += 2 * 3.141592653589793;
+        const double gd = -dph / (2.0 * 3.141592653589793 * 2.0 * df / fs);
+        return gd > 0.0 ? gd : 0.0;
+    }
+
+    // Fiducial and slopes of an integral peak at `top`, searched in the band-passed history
+    // over the integral window ending at `top` (plus a small margin for the filter delay).
+    peak make_peak(std::uint64_t top, float value, std::uint64_t now) const noexcept {
+        peak pk;
+        pk.value = value;
+        const std::uint64_t span = win_ + margin_;
+        std::uint64_t lo = top > span ? top - span : 0;
+        if (lo + hist_n <= now + 1) lo = now + 1 - hist_n + 1;
+        float best = -1.0f, dmax = 0.0f, dmin = 0.0f;
+        std::uint64_t best_at = top, dmax_at = top, dmin_at = top;
+        for (std::uint64_t i = lo; i <= top; ++i) {
+            const float a = std::fabs(at(i));
+            if (a > best) { best = a; best_at = i; }
+            if (i > lo) {
+                const float d = at(i) - at(i - 1);
+                if (d > dmax) { dmax = d; dmax_at = i; }
+                if (d < dmin) { dmin = d; dmin_at = i; }
+            }
+        }
+        pk.at = best_at;
+        pk.slope = (dmax > -dmin ? dmax : -dmin) * fs_;
+        // Baseline shift: one slope sign dominates, or the two are far apart (Hamilton's test).
+        const float amax = dmax, amin = -dmin;
+        const float r = static_cast<float>(p_.baseline_slope_ratio);
+        const std::uint64_t gap = dmax_at > dmin_at ? dmax_at - dmin_at : dmin_at - dmax_at;
+        pk.baseline_shift = !(amax > r * amin && amin > r * amax && gap < win_);
+        return pk;
+    }
+
+    template <class Emit>
+    void on_peak(const peak& pk, std::uint64_t now, Emit& emit) noexcept {
+        if (!learned_) {
+            if (n_learn_ < learn_n) learn_buf_[n_learn_++] = pk;
+            if (now >= learn_) finish_learning(emit);
+            return;
+        }
+        if (has_pending_) {
+            if (pk.at < pending_.at + refractory_) {
+                if (pk.value > pending_.value) pending_ = pk;  // keep the larger of the two
+                return;
+            }
+            has_pending_ = false;
+            decide(pending_, emit);
+        }
+        pending_ = pk;
+        has_pending_ = true;
+    }
+
+    template <class Emit>
+    void finish_learning(Emit& emit) noexcept {
+        learned_ = true;
+        float top = 0.0f;
+        for (std::size_t i = 0; i < n_learn_; ++i)
+            if (learn_buf_[i].value > top) top = learn_buf_[i].value;
+        // Beats in the first seconds are at least a fraction of the largest one; the noise
+        // level starts at zero and is learnt from the peaks rejected from now on.
+        qrs_lv_.fill(0.5f * top);
+        noise_lv_.fill(0.0f);
+        rr_.fill(fs_);  // 60 bpm until 8 RR intervals have been seen
+        const std::size_t k = n_learn_;
+        n_learn_ = 0;
+        for (std::size_t i = 0; i < k; ++i) {
+            const peak pk = learn_buf_[i];
+            if (has_pending_ && pk.at < pending_.at + refractory_) {
+                if (pk.value > pending_.value) pending_ = pk;
+                continue;
+            }
+            if (has_pending_) decide(pending_, emit);
+            pending_ = pk;
+            has_pending_ = true;
+        }
+    }
+
+    template <class Emit>
+    void decide(const peak& pk, Emit& emit) noexcept {
+        if (has_beat_ && pk.at < last_beat_ + refractory_) return;  // same complex as the last beat
+        const float th = threshold();
+        bool beat = pk.value > th && !pk.baseline_shift;
+        if (beat && has_beat_ && pk.at < last_beat_ + twave_ &&
+            pk.slope < static_cast<float>(p_.t_wave_slope_ratio) * last_slope_)
+            beat = false;  // T wave
+        if (beat) {
+            accept(pk, false, emit);
+            return;
+        }
+        noise_lv_[ni_] = pk.value;
+        ni_ = (ni_ + 1) % levels;
+        // Search-back candidate: the largest non-beat peak since the last beat that is no T wave.
+        if (!pk.baseline_shift && (!has_candidate_ || pk.value > candidate_.value) &&
+            (!has_beat_ || pk.at >= last_beat_ + twave_ ||
+             pk.slope >= static_cast<float>(p_.t_wave_slope_ratio) * last_slope_)) {
+            candidate_ = pk;
+            has_candidate_ = true;
+        }
+    }
+
+    template <class Emit>
+    void accept(const peak& pk, bool from_search_back, Emit& emit) noexcept {
+        qrs_beat out;
+        out.sample = pk.at > delay_ ? pk.at - delay_ : 0;
+        out.energy = pk.value;
+        out.slope = pk.slope;
+        out.search_back = from_search_back;
+        if (has_beat_) {
+            const std::uint64_t rr = pk.at - last_beat_;
+            out.rr_s = static_cast<float>(rr) / fs_;
+            rr_[ri_] = static_cast<float>(rr);
+            ri_ = (ri_ + 1) % levels;
+        }
+        qrs_lv_[qi_] = pk.value;
+        qi_ = (qi_ + 1) % levels;
+        if (from_search_back) {
+            // A beat only search-back found says the threshold is too high: it weighs double
+            // (Pan-Tompkins likewise adapts faster after a search-back).
+            qrs_lv_[qi_] = pk.value;
+            qi_ = (qi_ + 1) % levels;
+        }
+        has_beat_ = true;
+        last_beat_ = pk.at;
+        last_slope_ = pk.slope;
+        if (has_candidate_ && candidate_.at <= pk.at) has_candidate_ = false;
+        if (has_pending_ && pending_.at < pk.at + refractory_ && pending_.value <= pk.value) has_pending_ = false;
+        ++beats_;
+        emit(out);
+    }
+
+    // The median, not the mean: an RR doubled by a missed beat must not lengthen the wait
+    // before the next search-back (which would miss more beats, and so on).
+    float mean_rr() const noexcept { return median(rr_); }
+    float search_back_after() const noexcept {
+        return static_cast<float>(p_.search_back_rr) * mean_rr() + static_cast<float>(hold_ + win_);
+    }
+
+    // Search-back level `late` samples after search-back started: half the threshold, halved
+    // again for every further mean RR without a beat (a QRS that shrinks suddenly - lead or
+    // axis change - is found within a few beats), never below `search_back_floor` x th.
+    float search_back_threshold(float late) const noexcept {
+        float level = static_cast<float>(p_.search_back_level) * threshold();
+        const float floor = static_cast<float>(p_.search_back_floor) * threshold();
+        const float rr = mean_rr();
+        for (float t = late; t > rr && level > floor; t -= rr) level *= 0.5f;
+        return level > floor ? level : floor;
+    }
+
+    static float median(const std::array<float, levels>& a) noexcept {
+        std::array<float, levels> s = a;
+        for (std::size_t i = 1; i < levels; ++i) {  // insertion sort of 8 values
+            const float v = s[i];
+            std::size_t j = i;
+            while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; --j; }
+            s[j] = v;
+        }
+        return 0.5f * (s[levels / 2 - 1] + s[levels / 2]);
+    }
+
+    float fs_;
+    qrs_params p_;
+    bandpass_t bp_{};
+    std::uint32_t win_ = 0, refractory_ = 0, hold_ = 0, twave_ = 0, learn_ = 0, margin_ = 0, delay_ = 0;
+    float slope_scale_ = 1.0f;
+
+    std::array<float, hist_n> hist_{};
+    std::array<float, win_n> win_buf_{};
+    std::uint32_t wpos_ = 0;
+    float sum_ = 0.0f, fresh_ = 0.0f;
+    std::uint64_t n_ = 0;
+    float prev_m_ = 0.0f, cur_max_ = 0.0f;
+    std::uint64_t cur_max_at_ = 0;
+    bool armed_ = false;
+    bool has_pending_ = false, has_candidate_ = false;
+    peak pending_{}, candidate_{};
+    std::array<peak, learn_n> learn_buf_{};
+    std::array<float, levels> qrs_lv_{}, noise_lv_{}, rr_{};
+    std::uint32_t qi_ = 0, ni_ = 0, ri_ = 0;
+    bool learned_ = false;
+    std::uint32_t n_learn_ = 0;
+    bool has_beat_ = false;
+    std::uint64_t last_beat_ = 0;
+    float last_slope_ = 0.0f;
+    float last_good_ = 0.0f;
+    float offset_ = 0.0f;
+    std::uint32_t rejected_ = 0;
+    std::uint32_t beats_ = 0;
+};
+
+}  // namespace nerve::pipelines

@@ -1,0 +1,137 @@
+#include "nerve_test.hpp"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "ecg_test_util.hpp"
+#include "nerve/core/snapshot.hpp"
+#include "nerve/pipelines/patient_monitor.hpp"
+#include "nerve/pipelines/synthetic_ecg.hpp"
+
+namespace np = nerve::pipelines;
+
+namespace {
+
+struct event_log {
+    std::vector<std::uint64_t> beats;
+    std::vector<np::monitor_event> alarms;
+    int on(np::alarm_kind a) const {
+        int n = 0;
+        for (const auto& e : alarms) n += e.alarm == a && e.kind == np::event_kind::alarm_on;
+        return n;
+    }
+    int off(np::alarm_kind a) const {
+        int n = 0;
+        for (const auto& e : alarms) n += e.alarm == a && e.kind == np::event_kind::alarm_off;
+        return n;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("patient_monitor: sinus rhythm, asystole, AF, tachycardia and bradycardia episodes", "[monitor]") {
+    constexpr double fs = 360.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 17);
+    gen.set_rate(70.0f);
+    gen.set_noise(0.02f);
+    gen.set_wander(0.3f);
+    auto mon = np::patient_monitor<360>(nerve::sample_rate{fs});
+    event_log lg;
+    lg.beats.reserve(2048);
+    lg.alarms.reserve(64);
+    std::vector<std::uint64_t> ref;
+    ref.reserve(2048);
+    auto emit = [&](const np::monitor_event& e) {
+        if (e.kind == np::event_kind::beat) lg.beats.push_back(e.sample);
+        else lg.alarms.push_back(e);
+    };
+    // 0-60 s sinus 70, 60 s: 6 s pause, 70-190 s AF, 190-250 s sinus 160, 250-330 s sinus 35, 330-360 s sinus 70
+    for (std::size_t i = 0; i < static_cast<std::size_t>(360 * fs); ++i) {
+        const double t = i / fs;
+        if (i == static_cast<std::size_t>(60 * fs)) gen.insert_pause(6.0f);
+        if (i == static_cast<std::size_t>(70 * fs)) { gen.set_irregular(true); gen.set_rate(95.0f); }
+        if (i == static_cast<std::size_t>(190 * fs)) { gen.set_irregular(false); gen.set_rate(160.0f); }
+        if (i == static_cast<std::size_t>(250 * fs)) gen.set_rate(35.0f);
+        if (i == static_cast<std::size_t>(330 * fs)) gen.set_rate(70.0f);
+        const auto x = gen.next();
+        if (x.r_peak) ref.push_back(i);
+        mon.push(x.mv, emit);
+        (void)t;
+    }
+    mon.flush(emit);
+    const auto s = ecg_test::match(ref, lg.beats, 18);
+    CHECK(s.missed() <= 2);
+    CHECK(s.extra() <= 2);
+    CHECK(lg.on(np::alarm_kind::asystole) == 1);
+    CHECK(lg.off(np::alarm_kind::asystole) == 1);
+    CHECK(lg.on(np::alarm_kind::ventricular_fibrillation) == 0);
+    CHECK(lg.on(np::alarm_kind::irregular_rhythm) == 1);
+    CHECK(lg.on(np::alarm_kind::tachycardia) == 1);
+    CHECK(lg.on(np::alarm_kind::bradycardia) == 1);
+    for (const auto& e : lg.alarms) {
+        const double t = static_cast<double>(e.sample) / fs;
+        INFO(np::to_string(e.alarm) << " at " << t << " s, on=" << (e.kind == np::event_kind::alarm_on));
+        if (e.kind != np::event_kind::alarm_on) continue;
+        switch (e.alarm) {
+            case np::alarm_kind::asystole: CHECK((t > 63.0 && t < 67.0)); CHECK(e.value >= 4.0f); break;
+            case np::alarm_kind::irregular_rhythm: CHECK((t > 70.0 && t < 130.0)); break;
+            case np::alarm_kind::tachycardia: CHECK((t > 190.0 && t < 200.0)); break;
+            case np::alarm_kind::bradycardia: CHECK((t > 250.0 && t < 270.0)); break;
+            default: break;
+        }
+    }
+    CHECK(mon.beats() == lg.beats.size());
+    CHECK(mon.alarm_active(np::alarm_kind::bradycardia) == false);
+}
+
+TEST_CASE("patient_monitor: flutter waves raise the VF alarm and are not reported as beats", "[monitor]") {
+    constexpr double fs = 250.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 5);
+    gen.set_rate(75.0f);
+    np::patient_monitor<250> mon(nerve::sample_rate{fs});
+    std::vector<std::uint64_t> beats;
+    beats.reserve(512);
+    int vf_on = 0, vf_off = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < static_cast<int>(80 * fs); ++i) {
+        const double t = i / fs;
+        float x = gen.next().mv;
+        if (t >= 30.0 && t < 50.0) x = static_cast<float>(0.9 * std::sin(2 * 3.14159265 * 4.2 * t));  // flutter 250/min
+        mon.push(x, [&](const np::monitor_event& e) {
+            if (e.kind == np::event_kind::beat) beats.push_back(e.sample);
+            else if (e.alarm == np::alarm_kind::ventricular_fibrillation) (e.kind == np::event_kind::alarm_on ? vf_on : vf_off)++;
+        });
+    });
+    CHECK(vf_on == 1);
+    CHECK(vf_off == 1);
+    int inside = 0;
+    for (auto b : beats) inside += b > 33 * fs && b < 47 * fs;
+    CHECK(inside == 0);
+    CHECK(mon.vf_waves() > 40);
+}
+
+TEST_CASE("patient_monitor: a lead-off (NaN) stretch gives asystole, then recovers; snapshot", "[monitor][bad-input]") {
+    constexpr double fs = 500.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 6);
+    np::patient_monitor<500> mon(nerve::sample_rate{fs});
+    int asys = 0, beats_after = 0;
+    for (int i = 0; i < static_cast<int>(40 * fs); ++i) {
+        float x = gen.next().mv;
+        if (i >= 15 * fs && i < 22 * fs) x = std::numeric_limits<float>::quiet_NaN();
+        mon.push(x, [&](const np::monitor_event& e) {
+            if (e.kind == np::event_kind::alarm_on && e.alarm == np::alarm_kind::asystole) ++asys;
+            if (e.kind == np::event_kind::beat && e.sample > 25 * fs) ++beats_after;
+        });
+    }
+    CHECK(asys == 1);
+    CHECK(beats_after >= 15);
+    CHECK(mon.rejected() == static_cast<std::uint32_t>(7 * fs));
+    CHECK_FALSE(mon.alarm_active(np::alarm_kind::asystole));
+
+    static std::byte buf[32768];
+    auto n = nerve::snapshot(mon, buf);
+    REQUIRE(n.ok());
+    np::patient_monitor<500> copy(nerve::sample_rate{fs});
+    REQUIRE(nerve::restore(copy, std::span<const std::byte>(buf, n.value())).ok());
+    CHECK(copy.beats() == mon.beats());
+}
