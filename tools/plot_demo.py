@@ -51,11 +51,18 @@ def main():
         ax = axes[0][0]
         for i in main_cols:
             ax.plot(x, col(i), lw=0.8, label=head[i])
-        for i in flags:
-            ys = col(main_cols[0]) if main_cols else [0.0] * len(x)
-            pts = [(a, b) for a, b, f in zip(x, ys, col(i)) if f == f and f > 0]
+        styles = [("red", "o", 10), ("black", "v", 40), ("purple", "s", 14)]
+        ys = col(main_cols[0]) if main_cols else [0.0] * len(x)
+        for k, i in enumerate(flags):
+            pts = [(a, b) for a, b, f in zip(x, ys, col(i)) if f == f and f > 0 and b == b]
             if pts:
-                ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=10, color="red", zorder=3, label=head[i][:-5])
+                c, m, sz = styles[k % len(styles)]
+                ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=sz, color=c, marker=m, zorder=3,
+                           label=head[i][:-5])
+        finite = sorted(v for v in ys if v == v)
+        if finite:
+            top = finite[min(len(finite) - 1, int(0.995 * len(finite)))]
+            ax.set_ylim(min(0.0, finite[0]), 1.3 * top if top > 0 else None)  # a spike would flatten the rest
         ax.legend(loc="upper right", fontsize=8)
         for k, i in enumerate(rest):
             axes[k + 1][0].plot(x, col(i), lw=0.8)
