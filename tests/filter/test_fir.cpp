@@ -231,3 +231,68 @@ TEST_CASE("fir: snapshot and restore continue the stream exactly", "[fir][state]
         REQUIRE(a(x) == b(x));
     }
 }
+
+TEMPLATE_TEST_CASE("fir: fixed-point process() equals operator() bit for bit (even tap counts, overflow)", "[fir][fixed]",
+                   nerve::q15, nerve::q31) {
+    // Block kernels for even tap counts (Cortex-M4 q15: 32-bit SMLAD sums, redone exactly
+    // when the Q flag reports an int32 overflow or a saturation) must give operator()'s integers.
+    using T = TestType;
+    auto run = [](auto taps_tag, auto make_tap, auto make_x) {
+        constexpr std::size_t N = decltype(taps_tag)::value;
+        std::array<T, N> h{};
+        for (std::size_t k = 0; k < N; ++k) h[k] = make_tap(k);
+        fir<T, N> a(h), b(h);
+        static std::array<T, 700> in, out_blk, out_ref;
+        for (std::size_t i = 0; i < in.size(); ++i) in[i] = make_x(i);
+        for (std::size_t i = 0; i < in.size(); ++i) out_ref[i] = b(in[i]);
+        std::size_t i = 0;
+        for (std::size_t len : {3u, 70u, 257u, 1u, 64u, 305u}) {
+            NERVE_REQUIRE_NO_ALLOC(a.process(std::span<const T>(in.data() + i, len), std::span<T>(out_blk.data() + i, len)));
+            i += len;
+        }
+        REQUIRE(i == in.size());
+        for (std::size_t k = 0; k < in.size(); ++k) {
+            INFO("N " << N << " sample " << k);
+            REQUIRE(out_blk[k].raw == out_ref[k].raw);
+        }
+    };
+    auto noise = [](std::size_t i) {
+        std::uint32_t s = static_cast<std::uint32_t>(i) * 2654435761u + 12345u;
+        s ^= s >> 13;
+        s *= 1664525u;
+        return T::from_float(static_cast<double>(static_cast<std::int32_t>(s)) / 2147483648.0 * 0.9);
+    };
+    const auto lp64 = nerve::filter::firwin_lowpass<64>(0.2);
+    run(std::integral_constant<std::size_t, 64>{}, [&](std::size_t k) { return nerve::from_double<T>(lp64[k]); }, noise);
+    const auto lp32 = nerve::filter::firwin_lowpass<32>(0.3);
+    run(std::integral_constant<std::size_t, 32>{}, [&](std::size_t k) { return nerve::from_double<T>(lp32[k]); }, noise);
+    // Taps at full scale and full-scale bursts: partial sums far beyond int32 (q15: 64 * 2^30)
+    // and saturated outputs in some blocks, plain ones in others.
+    run(std::integral_constant<std::size_t, 64>{}, [](std::size_t k) { return (k % 3) ? T::max() : T::from_float(-0.5); },
+        [&](std::size_t i) { return (i >= 300 && i < 420) ? ((i / 5) % 2 ? T::max() : T::min()) : noise(i); });
+}
+
+TEST_CASE("fir: block kernels with bad input and in place (32 taps)", "[fir][bad-input]") {
+    // 32 taps take the Cortex-M4F 8-output kernel in process(); a NaN inside a long block
+    // sends the block through the per-sample path (held input, counted).
+    std::array<float, 32> h{};
+    for (std::size_t k = 0; k < 32; ++k) h[k] = static_cast<float>(std::cos(0.2 * static_cast<double>(k))) / 16;
+    fir<float, 32> a(h), b(h), ref(h);
+    static std::array<float, 600> in, held, out, inplace;
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = held[i] = static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
+    in[450] = std::numeric_limits<float>::quiet_NaN();
+    held[450] = held[449];
+    double sum_abs_h = 0;
+    for (float v : h) sum_abs_h += std::fabs(v);
+    inplace = in;
+    NERVE_REQUIRE_NO_ALLOC(a.process(std::span<const float>(in.data(), 300), std::span<float>(out.data(), 300)));
+    NERVE_REQUIRE_NO_ALLOC(a.process(std::span<const float>(in.data() + 300, 300), std::span<float>(out.data() + 300, 300)));
+    b.process(std::span<const float>(inplace), std::span<float>(inplace));
+    REQUIRE(a.rejected() == 1u);
+    REQUIRE(b.rejected() == 1u);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const float r = ref(held[i]);
+        REQUIRE(std::fabs(out[i] - r) <= 32 * 6e-8 * sum_abs_h);
+        REQUIRE(std::fabs(inplace[i] - r) <= 32 * 6e-8 * sum_abs_h);
+    }
+}

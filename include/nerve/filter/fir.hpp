@@ -45,6 +45,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <type_traits>
@@ -59,6 +60,7 @@
 #endif
 #if defined(__ARM_FEATURE_SIMD32) && defined(__GNUC__) && !defined(__aarch64__)
 #define NERVE_FIR_ARM_SMLALD 1
+#include <arm_acle.h>
 #else
 #define NERVE_FIR_ARM_SMLALD 0
 #endif
@@ -424,6 +426,58 @@ inline std::size_t fir_block_m4f(const float* hr, const float* src, float* out, 
 }
 #endif
 
+#if NERVE_FIR_ARM_SMLALD
+NERVE_ALWAYS_INLINE std::int32_t load_pair(const q15* p) noexcept {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);  // one LDR (unaligned word loads are allowed on ARMv7E-M)
+    return v;
+}
+
+/// ARMv7E-M q15 block kernel: 4 consecutive outputs at a time, 2 taps per SMLAD, each tap
+/// pair and each sample pair loaded once per 4 outputs (7 instructions per 2 taps x 4 outputs,
+/// against 3 per 2 taps x 1 output for the per-sample SMLALD dot product). The sums are
+/// 32-bit, started at the rounding constant 2^14, and the outputs SSAT(sum >> 15): when no
+/// sum leaves int32 this is exactly the int64 path's result. SMLAD and SSAT set the sticky Q
+/// flag on an int32 overflow or a saturation; then the kernel reports 0 outputs done and the
+/// caller computes the whole range again with the exact per-sample path. Reads src[0 .. count
+/// + N - 1) (the last group reads up to sample 4g + N + 2).
+template <std::size_t N>
+inline std::size_t fir_block_arm_q15(const q15* NERVE_RESTRICT hr, const q15* NERVE_RESTRICT src,
+                                     q15* NERVE_RESTRICT out, std::size_t count) noexcept {
+    static_assert(N % 2 == 0 && N >= 4);
+    const std::size_t groups = count / 4;
+    if (groups == 0) return 0;
+    __asm__ volatile("msr APSR_nzcvq, %0" : : "r"(0) : "cc", "memory");
+    for (std::size_t g = 0; g < groups; ++g) {
+        const q15* w = src + 4 * g;
+        std::int32_t a0 = 1 << 14, a1 = a0, a2 = a0, a3 = a0;
+        std::int32_t p0 = load_pair(w), p1 = load_pair(w + 1), p2 = load_pair(w + 2), p3 = load_pair(w + 3);
+        static_for<N / 2>([&](auto s) {
+            constexpr std::size_t j = 2 * s;
+            const std::int32_t h2 = load_pair(hr + j);
+            a0 = __smlad(h2, p0, a0);
+            a1 = __smlad(h2, p1, a1);
+            a2 = __smlad(h2, p2, a2);
+            a3 = __smlad(h2, p3, a3);
+            if constexpr (s + 1 < N / 2) {
+                p0 = p2;
+                p1 = p3;
+                p2 = load_pair(w + j + 4);
+                p3 = load_pair(w + j + 5);
+            }
+        });
+        q15* y = out + 4 * g;
+        y[0] = q15::from_raw(static_cast<std::int16_t>(__ssat(a0 >> 15, 16)));
+        y[1] = q15::from_raw(static_cast<std::int16_t>(__ssat(a1 >> 15, 16)));
+        y[2] = q15::from_raw(static_cast<std::int16_t>(__ssat(a2 >> 15, 16)));
+        y[3] = q15::from_raw(static_cast<std::int16_t>(__ssat(a3 >> 15, 16)));
+    }
+    std::uint32_t apsr;
+    __asm__ volatile("mrs %0, APSR" : "=r"(apsr) : : "memory");
+    return (apsr >> 27) & 1u ? 0 : groups * 4;
+}
+#endif
+
 /// Block kernel: out[i] = sum_j hr[j] * src[i + j] for i in [0, count).
 /// Reads src[0 .. count + N - 1).
 /// `hr` holds padded_taps<T, N> reversed taps (zeros after the first N).
@@ -458,6 +512,9 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
 #endif
 #if NERVE_FIR_ARM_VLDM
     if constexpr (std::is_same_v<T, float> && N % 16 == 0) i = fir_block_m4f<N>(hr, src, out, count);
+#endif
+#if NERVE_FIR_ARM_SMLALD
+    if constexpr (is_q15_v<T> && N % 2 == 0 && N >= 4) i = fir_block_arm_q15<N>(hr, src, out, count);
 #endif
     for (; i < count; ++i) out[i] = fir_dot<T, N>(hr, src + i, symmetric);
 }
