@@ -163,7 +163,7 @@ public:
     conformal_ensemble() noexcept : conformal_ensemble(config{}) {}
     explicit conformal_ensemble(const config& c) noexcept
         : cfg_(c), fast_(c.fast_alpha), slow_(c.slow_alpha), gate_(c.gate, c.gate, c.refractory) {
-        NERVE_ASSERT(c.forget > 0.0f && c.forget < 1.0f);
+        NERVE_ASSERT(c.forget > 0.0f && c.forget * static_cast<float>(Block) < 1.0f);
     }
 
     verdict operator()(float x) noexcept {
@@ -189,7 +189,9 @@ public:
         if (fresh) p_context_ = h_context_.p_value(a_context_, cfg_.tail_gamma);
         h_pred_.add(a_pred, cfg_.forget);
         h_level_.add(a_level, cfg_.forget);
-        if (fresh) h_context_.add(a_context_, cfg_.forget);
+        // the context measure arrives once per Block samples: forget per arrival so that all
+        // three histograms remember the same span of time
+        if (fresh) h_context_.add(a_context_, cfg_.forget * static_cast<float>(Block));
 
         // weighted geometric mean of the p-values, as -log10 / 10
         constexpr float inv_ln10 = 0.43429448f;

@@ -1,0 +1,47 @@
+// bench/mcu/nab_default.cpp — Cortex-M4 cost of the `nerve nab` default anomaly detector
+// (nerve::anomaly::nab_default = conformal_ensemble<8, 6, 256, 6, 64>), score + learn.
+//
+// Kernels (count their instructions with tools/mcu_icount.py <elf> <symbol> --runs K):
+//   nerve_nab_default_sample  one sample through operator(); the nearest-context search runs
+//                             on one sample in 6 (Block), so the median call is the cheap kind
+//                             and the per-sample average is (5 cheap + 1 search) / 6
+//   nerve_nab_default_block   kBlock consecutive samples (divide by kBlock: the average)
+// The detector lives in .bss so arm-none-eabi-size shows its RAM; sizeof is printed.
+#include <cstdint>
+#include <cstdio>
+
+#include "nerve/anomaly/conformal_ensemble.hpp"
+
+namespace {
+constexpr unsigned kBlock = 60;  // a multiple of the block length 6
+nerve::anomaly::nab_default g_d;
+float g_in[kBlock];
+
+float series(unsigned i, std::uint32_t& s) {
+    s = s * 1664525u + 1013904223u;
+    const float noise = static_cast<float>(s >> 8) * (1.0f / 16777216.0f) - 0.5f;
+    const float ph = static_cast<float>(i % 288) * (1.0f / 288.0f);
+    return 40.0f + 10.0f * (ph < 0.5f ? ph : 1.0f - ph) + 3.0f * noise;
+}
+}  // namespace
+
+extern "C" __attribute__((noinline)) float nerve_nab_default_sample(float x) { return g_d(x).score; }
+
+extern "C" __attribute__((noinline)) float nerve_nab_default_block(const float* in, unsigned n) {
+    float acc = 0.0f;
+    for (unsigned i = 0; i < n; ++i) acc += g_d(in[i]).score;
+    return acc;
+}
+
+int main() {
+    std::uint32_t s = 1;
+    // warm-up past probation with a full context memory (256 contexts x 6 samples)
+    float acc = 0.0f;
+    for (unsigned i = 0; i < 1800; ++i) acc += g_d(series(i, s)).score;
+    for (unsigned i = 0; i < 12; ++i) acc += nerve_nab_default_sample(series(1800 + i, s));
+    for (unsigned i = 0; i < kBlock; ++i) g_in[i] = series(1812 + i, s);
+    acc += nerve_nab_default_block(g_in, kBlock);
+    std::printf("nab_default: sizeof(conformal_ensemble<8,6,256,6,64>) = %u bytes, checksum = %d\n",
+                static_cast<unsigned>(sizeof(g_d)), static_cast<int>(acc * 1000));
+    return 0;
+}
