@@ -187,12 +187,19 @@ def quantize_tensor(real, scale, zp):
     return np.clip(q, -128, 127).reshape(np.shape(real))
 
 
-def symmetric_per_channel(w, axis=0):
-    """int8 weights with zero point 0 and one scale per slice of `axis` (TFLite spec: [-127, 127])."""
+def symmetric_per_channel(w, axis=0, bias=None, input_scale=None):
+    """int8 weights with zero point 0 and one scale per slice of `axis` (TFLite spec: [-127, 127]).
+
+    With `bias` and `input_scale`, a channel's scale is raised where needed so that its int32
+    bias (bias / (input_scale * scale)) stays within +-2^30 (a near-dead unit with tiny weights
+    and a large bias would otherwise overflow int32)."""
     w = np.asarray(w, np.float64)
     red = tuple(i for i in range(w.ndim) if i != axis)
     amax = np.max(np.abs(w), axis=red)
-    scales = np.where(amax > 0, amax / 127.0, 1.0).astype(np.float32)
+    scales = np.where(amax > 0, amax / 127.0, 1.0)
+    if bias is not None:
+        scales = np.maximum(scales, np.abs(np.asarray(bias, np.float64)) / (float(np.float32(input_scale)) * 2.0 ** 30))
+    scales = np.maximum(scales, 1e-12).astype(np.float32)
     shape = [1] * w.ndim
     shape[axis] = -1
     q = np.clip(np.round(w / scales.astype(np.float64).reshape(shape)), -127, 127).astype(np.int8)

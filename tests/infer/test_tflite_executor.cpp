@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "golden/tflite_models.hpp"
+#include "golden/tflite_trained.hpp"
 #include "nerve/infer/tflite_executor.hpp"
 
 namespace gold = nerve::golden::tflite;
@@ -43,6 +44,47 @@ TEST_CASE("tflite executor: hello_world matches TFLite's reference outputs 256/2
         match += ex.output()[0] == gold::hello_world_outputs[q + 128];
     }
     CHECK(match == 256);
+}
+
+TEST_CASE("tflite executor: 1-D CNN (conv, depthwise, pools, reshape, dense) matches the int8 reference", "[tflite_executor]") {
+    auto& ex = executor();
+    REQUIRE(ex.load(as_bytes(gold::sensor_cnn_model)).ok());
+    // activations 32+64+48+24+20+20+3 bytes; conv out (64) and depthwise out (48) are live together
+    CHECK(ex.activation_lower_bound() == 112u);
+    CHECK(ex.activation_bytes() >= ex.activation_lower_bound());
+    CHECK(ex.persistent_bytes() == 64u);  // 4 + 4 channels x (multiplier + shift)
+    REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+    REQUIRE(ex.input().size() == static_cast<std::size_t>(gold::sensor_cnn_input_size));
+    REQUIRE(ex.output().size() == static_cast<std::size_t>(gold::sensor_cnn_output_size));
+    for (int c = 0; c < gold::sensor_cnn_cases; ++c) {
+        std::memcpy(ex.input().data(), gold::sensor_cnn_inputs + c * gold::sensor_cnn_input_size, ex.input().size());
+        NERVE_REQUIRE_NO_ALLOC(REQUIRE(ex.invoke().ok()));
+        for (int k = 0; k < gold::sensor_cnn_output_size; ++k) {
+            INFO("case " << c << " output " << k);
+            CHECK(ex.output()[k] == gold::sensor_cnn_outputs[c * gold::sensor_cnn_output_size + k]);
+        }
+    }
+}
+
+TEST_CASE("tflite executor: the MLP trained and quantized by tools/train_int8_model.py", "[tflite_executor]") {
+    auto& ex = executor();
+    REQUIRE(ex.load(as_bytes(gold::trained_mlp_model)).ok());
+    REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+    int exact = 0, right = 0;
+    for (int c = 0; c < gold::trained_mlp_cases; ++c) {
+        std::memcpy(ex.input().data(), gold::trained_mlp_inputs + c * 16, 16);
+        REQUIRE(ex.invoke().ok());
+        int best = 0;
+        bool same = true;
+        for (int k = 0; k < 4; ++k) {
+            same = same && ex.output()[k] == gold::trained_mlp_outputs[c * 4 + k];
+            if (ex.output()[k] > ex.output()[best]) best = k;
+        }
+        exact += same;
+        right += best == gold::trained_mlp_labels[c];
+    }
+    CHECK(exact == gold::trained_mlp_cases);  // per-channel FULLY_CONNECTED, bit-exact
+    CHECK(right >= gold::trained_mlp_cases * 85 / 100);
 }
 
 TEST_CASE("tflite executor: arena checks and call order", "[tflite_executor]") {
@@ -88,12 +130,16 @@ TEST_CASE("tflite executor: corrupted models load, bind and run without a crash 
 #endif
     auto& ex = executor();
     int loaded = 0;
-    alignas(16) static unsigned char bytes[sizeof(gold::hello_world_model)];
+    alignas(16) static unsigned char bytes[sizeof(gold::trained_mlp_model) + sizeof(gold::sensor_cnn_model)];
     for (int i = 0; i < rounds; ++i) {
-        std::memcpy(bytes, gold::hello_world_model, sizeof(bytes));
+        const unsigned char* src = i % 3 == 0 ? gold::hello_world_model : i % 3 == 1 ? gold::sensor_cnn_model : gold::trained_mlp_model;
+        const std::size_t size = i % 3 == 0 ? sizeof(gold::hello_world_model)
+                                 : i % 3 == 1 ? sizeof(gold::sensor_cnn_model)
+                                              : sizeof(gold::trained_mlp_model);
+        std::memcpy(bytes, src, size);
         const int flips = 1 + static_cast<int>(rng() % 6);
-        for (int k = 0; k < flips; ++k) bytes[rng() % sizeof(bytes)] ^= static_cast<unsigned char>(1u << (rng() % 8));
-        auto r = ex.load({reinterpret_cast<const std::byte*>(bytes), sizeof(bytes)});
+        for (int k = 0; k < flips; ++k) bytes[rng() % size] ^= static_cast<unsigned char>(1u << (rng() % 8));
+        auto r = ex.load({reinterpret_cast<const std::byte*>(bytes), size});
         if (!r) {
             CHECK(r.message()[0] != '\0');
             continue;

@@ -32,9 +32,23 @@
 
 #include "../core/result.hpp"
 #include "../io/tflite.hpp"
+#include "add.hpp"
+#include "average_pool_2d.hpp"
+#include "broadcast.hpp"
+#include "conv_2d.hpp"
+#include "depthwise_conv_2d.hpp"
 #include "fully_connected.hpp"
+#include "logistic.hpp"
+#include "max_pool_2d.hpp"
+#include "mean.hpp"
 #include "memory_planner.hpp"
+#include "mul.hpp"
+#include "padding.hpp"
 #include "quantization.hpp"
+#include "quantize.hpp"
+#include "relu.hpp"
+#include "softmax.hpp"
+#include "tanh.hpp"
 
 namespace nerve::infer {
 
@@ -57,21 +71,38 @@ struct tensor_info {
     constexpr bool is_activation() const noexcept { return constant == nullptr && first >= 0; }
 };
 
-/// One op, with everything its kernel needs that does not depend on where the arena is.
+/// One op, with everything its kernel needs that does not depend on where the arena is
+/// (per-channel multiplier tables are filled in the arena by bind()).
 struct op_info {
     std::int32_t code = 0;  ///< BuiltinOperator
     std::int16_t in[3] = {-1, -1, -1};
     std::int16_t out = -1;
     tfl::activation fused = tfl::activation::none;
-    // quantization
-    std::int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
-    std::int32_t multiplier = 0;
-    int shift = 0;
     std::int32_t act_min = -128, act_max = 127;
-    std::uint32_t per_channel = 0;        ///< channels with their own multiplier (0: per tensor)
-    std::uint32_t persistent_offset = 0;  ///< where its multipliers (then shifts) live in the arena
-    // geometry (FULLY_CONNECTED: batches, depth, units)
+    // FULLY_CONNECTED
+    fully_connected_params fc{};
     std::int32_t batches = 0, in_depth = 0, out_depth = 0;
+    // CONV_2D, DEPTHWISE_CONV_2D (multiplier/shift pointers set at bind)
+    conv_params conv{};
+    conv_shape cshape{};
+    int depth_multiplier = 1;
+    std::uint32_t per_channel = 0;        ///< channels with their own multiplier (0: none)
+    std::uint32_t persistent_offset = 0;  ///< where those multipliers (then shifts) live in the arena
+    // pooling
+    pool_params pool{};
+    pool_shape pshape{};
+    // MEAN, SOFTMAX, LOGISTIC/TANH, ADD/MUL, QUANTIZE, RELU
+    mean_params mean{};
+    softmax_params softmax{};
+    sigmoid_params sigmoid{};
+    add_params add{};
+    mul_params mul{};
+    shape4 shape_a{}, shape_b{};
+    requantize_params requant{};
+    relu_params relu{};
+    float scale = 0.0f;
+    std::int32_t zero_point = 0;
+    std::int32_t rows = 0, row_size = 0, size = 0;
 };
 
 /// The executor. MaxTensors / MaxOps bound the model it can hold; sizeof is its RAM besides the arena.
@@ -176,14 +207,23 @@ public:
             op_info& op = ops_[o];
             if (op.per_channel == 0) continue;
             const tfl::tensor_view w = g.tensor(static_cast<std::uint32_t>(op.in[1]));
+            const auto scales = w.quantization().scale();
             const float in_scale = tensors_[op.in[0]].scale, out_scale = tensors_[op.out].scale;
             std::int32_t* mult = reinterpret_cast<std::int32_t*>(arena_ + op.persistent_offset);
             std::int32_t* shift = mult + op.per_channel;
             for (std::uint32_t c = 0; c < op.per_channel; ++c) {
-                const quantized_multiplier q =
-                    quantize_multiplier(conv_real_multiplier(in_scale, w.quantization().scale()[c], out_scale));
+                // One scale: the per-tensor case, which TFLite's conv kernels also expand per channel.
+                const float ws = scales.size() == 1 ? scales[0] : scales[c];
+                const quantized_multiplier q = quantize_multiplier(conv_real_multiplier(in_scale, ws, out_scale));
                 mult[c] = q.multiplier;
                 shift[c] = q.shift;
+            }
+            if (op.code == static_cast<std::int32_t>(tfl::builtin_op::fully_connected)) {
+                op.fc.per_channel_multiplier = mult;
+                op.fc.per_channel_shift = shift;
+            } else {
+                op.conv.output_multiplier = mult;
+                op.conv.output_shift = shift;
             }
         }
         return {};
@@ -294,7 +334,7 @@ private:
         return {};
     }
 
-    result<void> bind_constant(const tfl::tensor_view& v, tensor_info& t, bool required) noexcept {
+    result<void> bind_constant(const tfl::tensor_view& v, tensor_info& t, bool required = false) noexcept {
         const auto data = model_.buffer_data(v.buffer());
         if (data.empty()) {
             if (required) return {errc::unsupported, "tflite executor: weights or bias are not constant"};
@@ -345,65 +385,46 @@ private:
         if (ins.size() > 3 || outs.size() != 1) return {errc::unsupported, "tflite executor: op with more than 3 inputs or not 1 output"};
         for (std::uint32_t k = 0; k < ins.size(); ++k) op.in[k] = static_cast<std::int16_t>(ins[k]);
         op.out = static_cast<std::int16_t>(outs[0]);
-        tensor_info& out = tensors_[op.out];
-        if (out.constant) return {errc::unsupported, "tflite executor: an op writes a constant tensor"};
+        if (tensors_[op.out].constant) return {errc::unsupported, "tflite executor: an op writes a constant tensor"};
         if (op.in[0] < 0) return {errc::unsupported, "tflite executor: an op without its first input"};
-        const tfl::subgraph_view g = model_.subgraph(0);
+        // Constant operands (weights, biases, shapes, a constant ADD/MUL operand) are read in place.
+        for (std::uint32_t k = 0; k < ins.size(); ++k)
+            if (op.in[k] >= 0)
+                if (auto r = bind_constant(model_.subgraph(0).tensor(static_cast<std::uint32_t>(op.in[k])), tensors_[op.in[k]]); !r)
+                    return r;
+        const tfl::table_view options = v.builtin_options();
 
         switch (static_cast<tfl::builtin_op>(op.code)) {
-            case tfl::builtin_op::fully_connected: {
-                if (ins.size() < 2 || op.in[1] < 0) return {errc::unsupported, "FULLY_CONNECTED: missing weights"};
-                if (auto r = check_int8(op.in[0], "FULLY_CONNECTED: input is not int8"); !r) return r;
-                if (auto r = check_int8(op.out, "FULLY_CONNECTED: output is not int8"); !r) return r;
-                tensor_info& w = tensors_[op.in[1]];
-                if (auto r = bind_constant(g.tensor(static_cast<std::uint32_t>(op.in[1])), w, true); !r) return r;
-                if (w.type != tfl::tensor_type::int8 || w.rank != 2) return {errc::unsupported, "FULLY_CONNECTED: weights not int8 [units, depth]"};
-                op.out_depth = w.dims[0];
-                op.in_depth = w.dims[1];
-                if (op.in_depth <= 0 || op.out_depth <= 0) return {errc::unsupported, "FULLY_CONNECTED: empty weights"};
-                const tensor_info& in = tensors_[op.in[0]];
-                if (in.elements % static_cast<std::uint32_t>(op.in_depth) != 0)
-                    return {errc::parse_error, "FULLY_CONNECTED: input size is not a multiple of the weights' depth"};
-                op.batches = static_cast<std::int32_t>(in.elements / static_cast<std::uint32_t>(op.in_depth));
-                if (out.elements != static_cast<std::uint64_t>(op.batches) * static_cast<std::uint32_t>(op.out_depth))
-                    return {errc::parse_error, "FULLY_CONNECTED: output size is not batches x units"};
-                if (ins.size() > 2 && op.in[2] >= 0) {
-                    tensor_info& b = tensors_[op.in[2]];
-                    if (auto r = bind_constant(g.tensor(static_cast<std::uint32_t>(op.in[2])), b, true); !r) return r;
-                    if (b.type != tfl::tensor_type::int32 || b.elements != static_cast<std::uint32_t>(op.out_depth))
-                        return {errc::unsupported, "FULLY_CONNECTED: bias not int32 [units]"};
-                }
-                if (auto r = weights_quantization(op, w, static_cast<std::uint32_t>(op.out_depth), 0, true); !r) return r;
-                const auto o = tfl::read_fully_connected_options(v.builtin_options());
-                if (o.weights_format != 0) return {errc::unsupported, "FULLY_CONNECTED: shuffled weights format"};
-                return fused(op, o.fused);
-            }
+            case tfl::builtin_op::fully_connected: return read_fully_connected(op, tfl::read_fully_connected_options(options));
+            case tfl::builtin_op::conv_2d: return read_conv(op, options, false);
+            case tfl::builtin_op::depthwise_conv_2d: return read_conv(op, options, true);
+            case tfl::builtin_op::average_pool_2d:
+            case tfl::builtin_op::max_pool_2d: return read_pool(op, tfl::read_pool_2d_options(options));
+            case tfl::builtin_op::mean: return read_mean(op);
+            case tfl::builtin_op::softmax: return read_softmax(op, tfl::read_softmax_options(options));
+            case tfl::builtin_op::logistic:
+            case tfl::builtin_op::tanh: return read_sigmoid(op);
+            case tfl::builtin_op::add:
+            case tfl::builtin_op::mul:
+                return read_binary(op, static_cast<tfl::activation>(options.scalar<std::int8_t>(0, 0)));
+            case tfl::builtin_op::quantize:
+            case tfl::builtin_op::dequantize: return read_quantize(op);
+            case tfl::builtin_op::relu:
+            case tfl::builtin_op::relu6: return read_relu(op);
             case tfl::builtin_op::reshape:
             case tfl::builtin_op::squeeze:
             case tfl::builtin_op::expand_dims: {
-                // Same bytes, new shape: a copy (the shape input, when present, is not read; the
-                // output tensor's static shape is the truth and must hold as many elements).
+                // Same bytes, new shape: a copy. The shape operand is not read at run time; the
+                // output tensor's static shape is the truth and must hold as many elements.
                 const tensor_info& in = tensors_[op.in[0]];
+                const tensor_info& out = tensors_[op.out];
                 if (in.constant) return {errc::unsupported, "RESHAPE: constant input"};
                 if (in.type != out.type || in.bytes != out.bytes)
                     return {errc::parse_error, "RESHAPE: input and output differ in type or size"};
-                if (in.type == tfl::tensor_type::int8 && (in.scale != out.scale || in.zero_point != out.zero_point))
+                if (in.scale != out.scale || in.zero_point != out.zero_point)
                     return {errc::unsupported, "RESHAPE: input and output quantization differ"};
-                op.in[1] = op.in[2] = -1;  // the shape operand is not needed at run time
+                op.in[1] = op.in[2] = -1;
                 return {};
-            }
-            case tfl::builtin_op::relu:
-            case tfl::builtin_op::relu6:
-            case tfl::builtin_op::relu_n1_to_1: {
-                if (auto r = check_int8(op.in[0], "RELU: input is not int8"); !r) return r;
-                if (auto r = check_int8(op.out, "RELU: output is not int8"); !r) return r;
-                const tensor_info& in = tensors_[op.in[0]];
-                if (in.scale != out.scale || in.zero_point != out.zero_point || in.elements != out.elements)
-                    return {errc::unsupported, "RELU: rescaling RELU (input and output quantization differ)"};
-                const auto a = op.code == static_cast<std::int32_t>(tfl::builtin_op::relu)    ? tfl::activation::relu
-                               : op.code == static_cast<std::int32_t>(tfl::builtin_op::relu6) ? tfl::activation::relu6
-                                                                                             : tfl::activation::relu_n1_to_1;
-                return fused(op, a);
             }
             default: break;
         }
@@ -412,25 +433,339 @@ private:
         return {errc::unsupported, "tflite executor: operator not implemented"};
     }
 
-    /// Multipliers of a conv-like op: per tensor (one scale) or per channel along `channel_dim`.
-    result<void> weights_quantization(op_info& op, const tensor_info& w, std::uint32_t channels, std::int32_t channel_dim,
-                                      bool fully_connected) noexcept {
+    /// int8 NHWC activation of rank 4 (or rank < 4, read as leading ones), returned as N, H, W, C.
+    result<void> nhwc(std::int32_t idx, int (&d)[4], const char* what) const noexcept {
+        const tensor_info& t = tensors_[idx];
+        if (t.rank == 0 || t.rank > 4) return {errc::unsupported, what};
+        for (int k = 0; k < 4; ++k) d[k] = 1;
+        for (int k = 0; k < t.rank; ++k) d[4 - t.rank + k] = t.dims[k];
+        return {};
+    }
+
+    /// |bias| + depth * 255 * 255 must fit int32, so that no accumulator can overflow (a hostile
+    /// model would otherwise make the kernels' int32 sums undefined behaviour).
+    result<void> check_accumulator(std::int32_t bias_idx, std::int64_t depth) const noexcept {
+        std::int64_t max_bias = 0;
+        if (bias_idx >= 0) {
+            const tensor_info& b = tensors_[bias_idx];
+            for (std::uint32_t i = 0; i < b.elements; ++i) {
+                std::int32_t v;
+                std::memcpy(&v, b.constant + 4 * i, 4);
+                const std::int64_t a = v < 0 ? -std::int64_t(v) : std::int64_t(v);
+                max_bias = a > max_bias ? a : max_bias;
+            }
+        }
+        if (max_bias + depth * 255 * 255 > 2147483647)
+            return {errc::out_of_range, "tflite executor: bias and depth could overflow the int32 accumulator"};
+        return {};
+    }
+
+    result<void> check_bias(const op_info& op, std::uint32_t channels, const char* what) const noexcept {
+        if (op.in[2] < 0) return {};
+        const tensor_info& b = tensors_[op.in[2]];
+        if (!b.constant || b.type != tfl::tensor_type::int32 || b.elements != channels) return {errc::unsupported, what};
+        return {};
+    }
+
+    result<void> read_fully_connected(op_info& op, const tfl::fully_connected_options& o) noexcept {
+        if (op.in[1] < 0) return {errc::unsupported, "FULLY_CONNECTED: missing weights"};
+        if (auto r = check_int8(op.in[0], "FULLY_CONNECTED: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "FULLY_CONNECTED: output is not int8"); !r) return r;
+        const tensor_info& w = tensors_[op.in[1]];
         const tensor_info& in = tensors_[op.in[0]];
         const tensor_info& out = tensors_[op.out];
-        const tfl::tensor_view wv = model_.subgraph(0).tensor(static_cast<std::uint32_t>(op.in[1]));
-        const auto q = wv.quantization();
-        op.input_offset = -in.zero_point;
-        op.output_offset = out.zero_point;
+        if (!w.constant || w.type != tfl::tensor_type::int8 || w.rank != 2)
+            return {errc::unsupported, "FULLY_CONNECTED: weights are not constant int8 [units, depth]"};
+        if (o.weights_format != 0) return {errc::unsupported, "FULLY_CONNECTED: shuffled weights format"};
+        op.out_depth = w.dims[0];
+        op.in_depth = w.dims[1];
+        if (op.in_depth <= 0 || op.out_depth <= 0) return {errc::unsupported, "FULLY_CONNECTED: empty weights"};
+        if (in.elements % static_cast<std::uint32_t>(op.in_depth) != 0)
+            return {errc::parse_error, "FULLY_CONNECTED: input size is not a multiple of the weights' depth"};
+        op.batches = static_cast<std::int32_t>(in.elements / static_cast<std::uint32_t>(op.in_depth));
+        if (out.elements != static_cast<std::uint64_t>(op.batches) * static_cast<std::uint32_t>(op.out_depth))
+            return {errc::parse_error, "FULLY_CONNECTED: output size is not batches x units"};
+        if (auto r = check_bias(op, static_cast<std::uint32_t>(op.out_depth), "FULLY_CONNECTED: bias is not constant int32 [units]"); !r)
+            return r;
+        if (auto r = check_accumulator(op.in[2], op.in_depth); !r) return r;
+        if (auto r = weights_quantization(op, w, static_cast<std::uint32_t>(op.out_depth), 0); !r) return r;
+        op.fc.input_offset = -in.zero_point;
+        op.fc.output_offset = out.zero_point;
+        if (op.per_channel == 0) {
+            // TFLite's per-tensor FULLY_CONNECTED multiplies the two scales in float first.
+            auto m = multiplier_of(fully_connected_real_multiplier(in.scale, w.scale, out.scale));
+            if (!m) return m.err();
+            op.fc.output_multiplier = m.value().multiplier;
+            op.fc.output_shift = m.value().shift;
+            op.fc.filter_offset = -w.zero_point;
+        }
+        if (auto r = fused(op, o.fused); !r) return r;
+        op.fc.activation_min = op.act_min;
+        op.fc.activation_max = op.act_max;
+        return {};
+    }
+
+    result<void> read_conv(op_info& op, const tfl::table_view& options, bool depthwise) noexcept {
+        const char* name = depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D";
+        if (op.in[1] < 0) return {errc::unsupported, "CONV_2D: missing filter"};
+        if (auto r = check_int8(op.in[0], "CONV_2D: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "CONV_2D: output is not int8"); !r) return r;
+        const tensor_info& w = tensors_[op.in[1]];
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (!w.constant || w.type != tfl::tensor_type::int8 || w.rank != 4)
+            return {errc::unsupported, "CONV_2D: filter is not constant int8 of rank 4"};
+        int di[4], dout[4];
+        if (!nhwc(op.in[0], di, name) || !nhwc(op.out, dout, name) || in.rank != 4 || out.rank != 4)
+            return {errc::unsupported, "CONV_2D: input or output is not NHWC of rank 4"};
+        tfl::padding pad;
+        int stride_w, stride_h, dil_w, dil_h;
+        tfl::activation act;
+        conv_shape& s = op.cshape;
+        s.batches = di[0];
+        s.input_h = di[1];
+        s.input_w = di[2];
+        s.input_depth = di[3];
+        s.filter_h = w.dims[1];
+        s.filter_w = w.dims[2];
+        std::uint32_t channels;
+        std::int64_t depth;
+        if (depthwise) {
+            const auto o = tfl::read_depthwise_conv_2d_options(options);
+            pad = o.pad; stride_w = o.stride_w; stride_h = o.stride_h; dil_w = o.dilation_w; dil_h = o.dilation_h; act = o.fused;
+            if (w.dims[0] != 1 || s.input_depth <= 0 || w.dims[3] % s.input_depth != 0)
+                return {errc::unsupported, "DEPTHWISE_CONV_2D: filter is not [1, h, w, channels x multiplier]"};
+            op.depth_multiplier = w.dims[3] / s.input_depth;
+            if (o.depth_multiplier != 0 && o.depth_multiplier != op.depth_multiplier)
+                return {errc::parse_error, "DEPTHWISE_CONV_2D: depth_multiplier disagrees with the filter shape"};
+            s.output_depth = w.dims[3];
+            channels = static_cast<std::uint32_t>(w.dims[3]);
+            depth = std::int64_t(s.filter_h) * s.filter_w;
+        } else {
+            const auto o = tfl::read_conv_2d_options(options);
+            pad = o.pad; stride_w = o.stride_w; stride_h = o.stride_h; dil_w = o.dilation_w; dil_h = o.dilation_h; act = o.fused;
+            if (w.dims[3] != s.input_depth) return {errc::unsupported, "CONV_2D: grouped convolution (filter depth != input depth)"};
+            s.output_depth = w.dims[0];
+            channels = static_cast<std::uint32_t>(w.dims[0]);
+            depth = std::int64_t(s.filter_h) * s.filter_w * s.input_depth;
+        }
+        if (stride_w <= 0 || stride_h <= 0 || dil_w <= 0 || dil_h <= 0 || stride_w > 1024 || stride_h > 1024 ||
+            dil_w > 1024 || dil_h > 1024)
+            return {errc::unsupported, "CONV_2D: stride or dilation out of range"};
+        if (pad != tfl::padding::same && pad != tfl::padding::valid) return {errc::parse_error, "CONV_2D: unknown padding"};
+        const padding p = pad == tfl::padding::same ? padding::same : padding::valid;
+        s.output_h = conv_output_size(p, s.input_h, s.filter_h, stride_h, dil_h);
+        s.output_w = conv_output_size(p, s.input_w, s.filter_w, stride_w, dil_w);
+        if (s.output_h <= 0 || s.output_w <= 0 || dout[0] != s.batches || dout[1] != s.output_h || dout[2] != s.output_w ||
+            dout[3] != s.output_depth)
+            return {errc::parse_error, "CONV_2D: output shape does not follow from the input, filter, stride and padding"};
+        if (auto r = check_bias(op, channels, "CONV_2D: bias is not constant int32 [channels]"); !r) return r;
+        if (auto r = check_accumulator(op.in[2], depth); !r) return r;
+        if (auto r = weights_quantization(op, w, channels, depthwise ? 3 : 0); !r) return r;
+        op.per_channel = channels;  // conv kernels take per-channel tables even for one scale
+        conv_params& c = op.conv;
+        c.input_offset = -in.zero_point;
+        c.output_offset = out.zero_point;
+        c.stride_h = stride_h;
+        c.stride_w = stride_w;
+        c.dilation_h = dil_h;
+        c.dilation_w = dil_w;
+        c.pad_h = conv_padding(s.input_h, s.filter_h, stride_h, dil_h, s.output_h);
+        c.pad_w = conv_padding(s.input_w, s.filter_w, stride_w, dil_w, s.output_w);
+        if (auto r = fused(op, act); !r) return r;
+        c.activation_min = op.act_min;
+        c.activation_max = op.act_max;
+        return {};
+    }
+
+    result<void> read_pool(op_info& op, const tfl::pool_2d_options& o) noexcept {
+        if (auto r = check_int8(op.in[0], "POOL_2D: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "POOL_2D: output is not int8"); !r) return r;
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (in.scale != out.scale || in.zero_point != out.zero_point)
+            return {errc::unsupported, "POOL_2D: input and output quantization differ"};
+        int di[4], dout[4];
+        if (!nhwc(op.in[0], di, "") || !nhwc(op.out, dout, "") || in.rank != 4 || out.rank != 4)
+            return {errc::unsupported, "POOL_2D: input or output is not NHWC of rank 4"};
+        if (o.stride_w <= 0 || o.stride_h <= 0 || o.filter_w <= 0 || o.filter_h <= 0 || o.stride_w > 1024 ||
+            o.stride_h > 1024 || o.filter_w > 4096 || o.filter_h > 4096)
+            return {errc::unsupported, "POOL_2D: stride or filter out of range"};
+        if (o.pad != tfl::padding::same && o.pad != tfl::padding::valid) return {errc::parse_error, "POOL_2D: unknown padding"};
+        const padding p = o.pad == tfl::padding::same ? padding::same : padding::valid;
+        pool_shape& s = op.pshape;
+        s.batches = di[0];
+        s.input_h = di[1];
+        s.input_w = di[2];
+        s.depth = di[3];
+        s.output_h = conv_output_size(p, s.input_h, o.filter_h, o.stride_h);
+        s.output_w = conv_output_size(p, s.input_w, o.filter_w, o.stride_w);
+        if (s.output_h <= 0 || s.output_w <= 0 || dout[0] != s.batches || dout[1] != s.output_h || dout[2] != s.output_w ||
+            dout[3] != s.depth)
+            return {errc::parse_error, "POOL_2D: output shape does not follow from the input, filter, stride and padding"};
+        if (std::int64_t(o.filter_h) * o.filter_w * 255 > 2147483647) return {errc::unsupported, "POOL_2D: window too large"};
+        pool_params& q = op.pool;
+        q.stride_h = o.stride_h;
+        q.stride_w = o.stride_w;
+        q.filter_h = o.filter_h;
+        q.filter_w = o.filter_w;
+        q.pad_h = conv_padding(s.input_h, o.filter_h, o.stride_h, 1, s.output_h);
+        q.pad_w = conv_padding(s.input_w, o.filter_w, o.stride_w, 1, s.output_w);
+        if (auto r = fused(op, o.fused); !r) return r;
+        q.activation_min = op.act_min;
+        q.activation_max = op.act_max;
+        return {};
+    }
+
+    result<void> read_mean(op_info& op) noexcept {
+        if (auto r = check_int8(op.in[0], "MEAN: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "MEAN: output is not int8"); !r) return r;
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (in.rank != 4 || op.in[1] < 0) return {errc::unsupported, "MEAN: only over H and W of a rank-4 input"};
+        const tensor_info& axis = tensors_[op.in[1]];
+        if (!axis.constant || axis.type != tfl::tensor_type::int32 || axis.elements != 2)
+            return {errc::unsupported, "MEAN: only over H and W (axis = [1, 2])"};
+        std::int32_t a[2];
+        std::memcpy(a, axis.constant, 8);
+        if (!((a[0] == 1 && a[1] == 2) || (a[0] == 2 && a[1] == 1)))
+            return {errc::unsupported, "MEAN: only over H and W (axis = [1, 2])"};
+        if (out.elements != static_cast<std::uint32_t>(in.dims[0]) * static_cast<std::uint32_t>(in.dims[3]))
+            return {errc::parse_error, "MEAN: output size is not batches x channels"};
+        if (!multiplier_of(static_cast<double>(in.scale) / static_cast<double>(out.scale)))
+            return {errc::out_of_range, "MEAN: input / output scale out of range"};
+        if (std::int64_t(in.dims[1]) * in.dims[2] * 255 > (std::int64_t{1} << 30)) return {errc::unsupported, "MEAN: window too large"};
+        op.mean = make_mean_params(in.scale, in.zero_point, out.scale, out.zero_point);
+        op.cshape.batches = in.dims[0];
+        op.cshape.input_h = in.dims[1];
+        op.cshape.input_w = in.dims[2];
+        op.cshape.input_depth = in.dims[3];
+        op.in[1] = -1;
+        return {};
+    }
+
+    result<void> read_softmax(op_info& op, const tfl::softmax_options& o) noexcept {
+        if (auto r = check_int8(op.in[0], "SOFTMAX: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "SOFTMAX: output is not int8"); !r) return r;
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (out.scale != 1.0f / 256 || out.zero_point != -128)
+            return {errc::unsupported, "SOFTMAX: int8 output must have scale 1/256 and zero point -128 (TFLite's rule)"};
+        if (in.rank == 0 || in.elements != out.elements || in.dims[in.rank - 1] <= 0) return {errc::parse_error, "SOFTMAX: shapes differ"};
+        const double bs = static_cast<double>(o.beta) * static_cast<double>(in.scale);
+        if (!std::isfinite(o.beta) || !(bs * 67108864.0 > 1.0) || !(bs < 1e6))
+            return {errc::unsupported, "SOFTMAX: beta x input scale out of range"};
+        op.softmax = make_softmax_params(o.beta, in.scale);
+        op.row_size = in.dims[in.rank - 1];
+        op.rows = static_cast<std::int32_t>(in.elements / static_cast<std::uint32_t>(op.row_size));
+        return {};
+    }
+
+    result<void> read_sigmoid(op_info& op) noexcept {
+        const bool logistic = op.code == static_cast<std::int32_t>(tfl::builtin_op::logistic);
+        if (auto r = check_int8(op.in[0], "LOGISTIC/TANH: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "LOGISTIC/TANH: output is not int8"); !r) return r;
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (logistic ? (out.scale != 1.0f / 256 || out.zero_point != -128) : (out.scale != 1.0f / 128 || out.zero_point != 0))
+            return {errc::unsupported, "LOGISTIC/TANH: int8 output must have TFLite's fixed scale and zero point"};
+        if (in.elements != out.elements) return {errc::parse_error, "LOGISTIC/TANH: shapes differ"};
+        if (!(in.scale < 8.0f) || !(in.scale > 1e-9f)) return {errc::unsupported, "LOGISTIC/TANH: input scale out of range"};
+        op.sigmoid = make_sigmoid_params(in.scale, in.zero_point);
+        op.size = static_cast<std::int32_t>(in.elements);
+        return {};
+    }
+
+    result<void> read_binary(op_info& op, tfl::activation act) noexcept {
+        const bool is_add = op.code == static_cast<std::int32_t>(tfl::builtin_op::add);
+        if (op.in[1] < 0) return {errc::unsupported, "ADD/MUL: missing second input"};
+        if (auto r = check_int8(op.in[0], "ADD/MUL: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.in[1], "ADD/MUL: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "ADD/MUL: output is not int8"); !r) return r;
+        const tensor_info& a = tensors_[op.in[0]];
+        const tensor_info& b = tensors_[op.in[1]];
+        const tensor_info& out = tensors_[op.out];
+        if (!nhwc(op.in[0], op.shape_a.d, "ADD/MUL: rank above 4") || !nhwc(op.in[1], op.shape_b.d, "ADD/MUL: rank above 4"))
+            return {errc::unsupported, "ADD/MUL: input rank above 4"};
+        const shape4 o = broadcast_shape(op.shape_a, op.shape_b);
+        bool ok = true;
+        for (int k = 0; k < 4; ++k)
+            ok = ok && (op.shape_a.d[k] == op.shape_b.d[k] || op.shape_a.d[k] == 1 || op.shape_b.d[k] == 1);
+        if (!ok || static_cast<std::uint32_t>(o.size()) != out.elements)
+            return {errc::parse_error, "ADD/MUL: shapes do not broadcast to the output"};
+        if (auto r = fused(op, act); !r) return r;
+        const activation_range range{op.act_min, op.act_max};
+        const double sa = a.scale, sb = b.scale, so = out.scale;
+        if (is_add) {
+            const double twice = 2.0 * (sa > sb ? sa : sb);
+            if (!multiplier_of(twice / (1048576.0 * so))) return {errc::out_of_range, "ADD: scales out of range"};
+            op.add = make_add_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, range);
+        } else {
+            if (!multiplier_of(sa * sb / so)) return {errc::out_of_range, "MUL: scales out of range"};
+            op.mul = make_mul_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, range);
+        }
+        return {};
+    }
+
+    result<void> read_quantize(op_info& op) noexcept {
+        const bool quantize = op.code == static_cast<std::int32_t>(tfl::builtin_op::quantize);
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (in.elements != out.elements) return {errc::parse_error, "QUANTIZE/DEQUANTIZE: shapes differ"};
+        op.size = static_cast<std::int32_t>(in.elements);
+        if (!quantize) {
+            if (auto r = check_int8(op.in[0], "DEQUANTIZE: input is not int8"); !r) return r;
+            if (out.type != tfl::tensor_type::float32) return {errc::unsupported, "DEQUANTIZE: output is not float32"};
+            op.scale = in.scale;
+            op.zero_point = in.zero_point;
+            return {};
+        }
+        if (auto r = check_int8(op.out, "QUANTIZE: output is not int8"); !r) return r;
+        if (in.type == tfl::tensor_type::float32) {
+            op.scale = out.scale;
+            op.zero_point = out.zero_point;
+            return {};
+        }
+        if (auto r = check_int8(op.in[0], "QUANTIZE: input is neither float32 nor int8"); !r) return r;
+        if (!multiplier_of(static_cast<double>(in.scale) / static_cast<double>(out.scale)))
+            return {errc::out_of_range, "QUANTIZE: scale ratio out of range"};
+        op.requant = make_requantize_params(in.scale, in.zero_point, out.scale, out.zero_point);
+        return {};
+    }
+
+    result<void> read_relu(op_info& op) noexcept {
+        if (auto r = check_int8(op.in[0], "RELU: input is not int8"); !r) return r;
+        if (auto r = check_int8(op.out, "RELU: output is not int8"); !r) return r;
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        if (in.elements != out.elements) return {errc::parse_error, "RELU: shapes differ"};
+        op.size = static_cast<std::int32_t>(in.elements);
+        if (op.code == static_cast<std::int32_t>(tfl::builtin_op::relu6)) {
+            if (in.scale != out.scale || in.zero_point != out.zero_point)
+                return {errc::unsupported, "RELU6: input and output quantization differ"};
+            op.scale = out.scale;
+            op.zero_point = out.zero_point;
+            return {};
+        }
+        if (!multiplier_of(static_cast<double>(in.scale) / static_cast<double>(out.scale)))
+            return {errc::out_of_range, "RELU: scale ratio out of range"};
+        op.relu = make_relu_params(in.scale, in.zero_point, out.scale, out.zero_point);
+        return {};
+    }
+
+    /// Per-tensor (one scale, handled by the caller) or per channel along `channel_dim`: checks
+    /// every channel's scale and multiplier; bind() computes the tables.
+    result<void> weights_quantization(op_info& op, const tensor_info& w, std::uint32_t channels, std::int32_t channel_dim) noexcept {
+        const tensor_info& in = tensors_[op.in[0]];
+        const tensor_info& out = tensors_[op.out];
+        const auto q = model_.subgraph(0).tensor(static_cast<std::uint32_t>(op.in[1])).quantization();
         if (w.channel_scales == 1) {
             if (!good_scale(w.scale)) return {errc::unsupported, "weights: invalid scale"};
             if (w.zero_point < -127 || w.zero_point > 127) return {errc::unsupported, "weights: zero point out of range"};
-            op.filter_offset = -w.zero_point;
-            const double m = fully_connected ? fully_connected_real_multiplier(in.scale, w.scale, out.scale)
-                                             : conv_real_multiplier(in.scale, w.scale, out.scale);
-            auto qm = multiplier_of(m);
-            if (!qm) return qm.err();
-            op.multiplier = qm.value().multiplier;
-            op.shift = qm.value().shift;
+            if (!multiplier_of(conv_real_multiplier(in.scale, w.scale, out.scale)))
+                return {errc::out_of_range, "weights: multiplier out of range"};
+            if (w.zero_point != 0 && op.code != static_cast<std::int32_t>(tfl::builtin_op::fully_connected))
+                return {errc::unsupported, "weights: convolution weights with a non-zero zero point"};
             return {};
         }
         if (w.channel_scales != channels || q.quantized_dimension() != channel_dim)
@@ -442,40 +777,52 @@ private:
             if (!multiplier_of(conv_real_multiplier(in.scale, q.scale()[c], out.scale)))
                 return {errc::out_of_range, "weights: per-channel multiplier out of range"};
         }
-        op.filter_offset = 0;
         op.per_channel = channels;
         return {};
     }
 
     void run(const op_info& op) noexcept {
+        const std::int8_t* in = cptr<std::int8_t>(op.in[0]);
         switch (static_cast<tfl::builtin_op>(op.code)) {
-            case tfl::builtin_op::fully_connected: {
-                fully_connected_params p;
-                p.input_offset = op.input_offset;
-                p.filter_offset = op.filter_offset;
-                p.output_offset = op.output_offset;
-                p.output_multiplier = op.multiplier;
-                p.output_shift = op.shift;
-                if (op.per_channel) {
-                    p.per_channel_multiplier = reinterpret_cast<const std::int32_t*>(arena_ + op.persistent_offset);
-                    p.per_channel_shift = p.per_channel_multiplier + op.per_channel;
-                }
-                p.activation_min = op.act_min;
-                p.activation_max = op.act_max;
-                fully_connected(p, cptr<std::int8_t>(op.in[0]), op.batches, op.in_depth, cptr<std::int8_t>(op.in[1]),
-                                cptr<std::int32_t>(op.in[2]), op.out_depth, mptr<std::int8_t>(op.out));
+            case tfl::builtin_op::fully_connected:
+                fully_connected(op.fc, in, op.batches, op.in_depth, cptr<std::int8_t>(op.in[1]), cptr<std::int32_t>(op.in[2]),
+                                op.out_depth, mptr<std::int8_t>(op.out));
                 return;
-            }
+            case tfl::builtin_op::conv_2d:
+                conv_2d(op.conv, op.cshape, in, cptr<std::int8_t>(op.in[1]), cptr<std::int32_t>(op.in[2]), mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::depthwise_conv_2d:
+                depthwise_conv_2d(op.conv, op.cshape, op.depth_multiplier, in, cptr<std::int8_t>(op.in[1]),
+                                  cptr<std::int32_t>(op.in[2]), mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::average_pool_2d: average_pool_2d(op.pool, op.pshape, in, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::max_pool_2d: max_pool_2d(op.pool, op.pshape, in, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::mean:
+                mean_hw(op.mean, in, op.cshape.batches, op.cshape.input_h, op.cshape.input_w, op.cshape.input_depth,
+                        mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::softmax: softmax(op.softmax, in, op.rows, op.row_size, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::logistic: logistic(op.sigmoid, in, op.size, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::tanh: nerve::infer::tanh(op.sigmoid, in, op.size, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::add:
+                (void)add(op.add, in, op.shape_a, cptr<std::int8_t>(op.in[1]), op.shape_b, mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::mul:
+                (void)mul(op.mul, in, op.shape_a, cptr<std::int8_t>(op.in[1]), op.shape_b, mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::quantize:
+                if (tensors_[op.in[0]].type == tfl::tensor_type::float32)
+                    quantize(cptr<float>(op.in[0]), op.size, op.scale, op.zero_point, mptr<std::int8_t>(op.out));
+                else
+                    requantize_int8(op.requant, in, op.size, mptr<std::int8_t>(op.out));
+                return;
+            case tfl::builtin_op::dequantize: dequantize(in, op.size, op.scale, op.zero_point, mptr<float>(op.out)); return;
+            case tfl::builtin_op::relu: relu(op.relu, in, op.size, mptr<std::int8_t>(op.out)); return;
+            case tfl::builtin_op::relu6: relu6(in, op.size, op.scale, op.zero_point, mptr<std::int8_t>(op.out)); return;
             case tfl::builtin_op::reshape:
             case tfl::builtin_op::squeeze:
             case tfl::builtin_op::expand_dims:
                 std::memmove(arena_ + tensors_[op.out].offset, arena_ + tensors_[op.in[0]].offset, tensors_[op.out].bytes);
-                return;
-            case tfl::builtin_op::relu:
-            case tfl::builtin_op::relu6:
-            case tfl::builtin_op::relu_n1_to_1:
-                clamp_int8(cptr<std::int8_t>(op.in[0]), mptr<std::int8_t>(op.out), static_cast<int>(tensors_[op.out].elements),
-                           activation_range{op.act_min, op.act_max});
                 return;
             default: return;  // load() accepted only the ops above
         }
