@@ -17,7 +17,16 @@
 #include <cstdint>
 #include <memory>
 
+#include "nerve/anomaly/anomaly_likelihood.hpp"
+#include "nerve/anomaly/cusum.hpp"
+#include "nerve/anomaly/ewma_chart.hpp"
+#include "nerve/anomaly/forecast_residual.hpp"
 #include "nerve/anomaly/half_space_trees.hpp"
+#include "nerve/anomaly/kmeans_distance.hpp"
+#include "nerve/anomaly/mahalanobis.hpp"
+#include "nerve/anomaly/robust_zscore.hpp"
+#include "nerve/anomaly/score_quantile.hpp"
+#include "nerve/anomaly/zscore.hpp"
 
 namespace {
 constexpr std::size_t block = 4096;
@@ -76,5 +85,75 @@ void bm_hst_d4(benchmark::State& state) {
     run(state, *h, vector_block<4>());
 }
 BENCHMARK(bm_hst_d4)->Name("hst_d4/nerve");
+
+void bm_hst_small(benchmark::State& state) {
+    // The size measured on the Cortex-M4 (bench/mcu/hst.cpp).
+    using H = nerve::anomaly::half_space_trees<1, 25, 8, 250>;
+    static auto h = std::make_unique<H>();
+    h->reset();
+    run(state, *h, input_block());
+}
+BENCHMARK(bm_hst_small)->Name("hst_h8/nerve");
+
+void bm_mahalanobis8(benchmark::State& state) {
+    static nerve::anomaly::mahalanobis<8> m;
+    m.reset();
+    run(state, m, vector_block<8>());
+}
+BENCHMARK(bm_mahalanobis8)->Name("mahalanobis8/nerve");
+
+void bm_zscore(benchmark::State& state) {
+    nerve::anomaly::zscore<float> d;
+    run(state, d, input_block());
+}
+BENCHMARK(bm_zscore)->Name("zscore/nerve");
+
+void bm_robust_zscore(benchmark::State& state) {
+    nerve::anomaly::robust_zscore<float, 31> d;
+    run(state, d, input_block());
+}
+BENCHMARK(bm_robust_zscore)->Name("robust_zscore31/nerve");
+
+void bm_ewma_chart(benchmark::State& state) {
+    nerve::anomaly::ewma_chart<float> d;
+    run(state, d, input_block());
+}
+BENCHMARK(bm_ewma_chart)->Name("ewma_chart/nerve");
+
+void bm_cusum(benchmark::State& state) {
+    nerve::anomaly::cusum<float> d;
+    run(state, d, input_block());
+}
+BENCHMARK(bm_cusum)->Name("cusum/nerve");
+
+void bm_forecast_residual(benchmark::State& state) {
+    nerve::anomaly::forecast_residual<> d;
+    run(state, d, input_block());
+}
+BENCHMARK(bm_forecast_residual)->Name("forecast_residual/nerve");
+
+void bm_likelihood(benchmark::State& state) {
+    static nerve::anomaly::anomaly_likelihood<2048, 10> d;
+    d.reset();
+    run(state, d, input_block());
+}
+BENCHMARK(bm_likelihood)->Name("likelihood/nerve");
+
+void bm_kmeans(benchmark::State& state) {
+    nerve::anomaly::kmeans_distance<8, 4> d;
+    run(state, d, vector_block<8>());
+}
+BENCHMARK(bm_kmeans)->Name("kmeans8x4/nerve");
+
+void bm_score_quantile(benchmark::State& state) {
+    nerve::anomaly::score_quantile q;
+    for (auto _ : state) {
+        bool any = false;
+        for (float x : input_block()) any |= q(x).alarm;
+        benchmark::DoNotOptimize(any);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(block));
+}
+BENCHMARK(bm_score_quantile)->Name("score_quantile/nerve");
 
 }  // namespace

@@ -299,10 +299,16 @@ private:
     // ---- construction -----------------------------------------------------------------------
     // The split of a node inside the box [a, b) (limit units) along its feature: a uniform
     // point of the middle 70 %, as River's padding 0.15.
+    // Explicit fused multiply-adds: the trees must not depend on whether a compiler contracts
+    // a * b + c (GCC does by default on aarch64 and with -mfma, not on baseline x86-64), or
+    // a snapshot taken on one target would describe other trees on another.
     float split_at(std::size_t t, std::size_t node, float a, float b) const noexcept {
-        return (a + 0.15f * (b - a)) + detail::hst_uniform(cfg_.seed, t, node, 0) * (0.7f * (b - a));
+        const float w = b - a;
+        return std::fma(detail::hst_uniform(cfg_.seed, t, node, 0), 0.7f * w, std::fma(0.15f, w, a));
     }
-    float to_input_units(std::size_t f, float at) const noexcept { return cfg_.lo[f] + at * (cfg_.hi[f] - cfg_.lo[f]); }
+    float to_input_units(std::size_t f, float at) const noexcept {
+        return std::fma(at, cfg_.hi[f] - cfg_.lo[f], cfg_.lo[f]);
+    }
 
     void build() noexcept {
         seed_check_ = cfg_.seed;
@@ -436,27 +442,35 @@ private:
         bool first = true;
     };
 
+    // A constant piece of one tree's score function, value `acc`, right of the last step.
+    NERVE_ALWAYS_INLINE void emit_piece(std::uint64_t acc, step_builder& sb) noexcept {
+        if (sb.first) {
+            base_ += acc;
+            sb.first = false;
+        } else {
+            runs_[pending_ - 1].delta = static_cast<delta_t>(static_cast<std::int64_t>(acc) - static_cast<std::int64_t>(sb.prev));
+        }
+        sb.prev = acc;
+    }
+
+    // In-order walk over the nodes a scoring walk can reach. `node` (at `depth`, box [a, b) in
+    // limit units, window samples sorted_[lc, rc)) has mass rc - lc >= size_limit and
+    // depth < Height, and `acc` already includes it. Children that end a scoring walk
+    // (mass < size_limit, or leaves) are emitted here without a call.
     void walk_1d(std::size_t t, std::size_t node, std::size_t depth, float a, float b, std::uint32_t lc,
                  std::uint32_t rc, std::uint64_t acc, step_builder& sb) noexcept {
-        const std::uint32_t m = rc - lc;
-        acc += static_cast<std::uint64_t>(m) << depth;
-        if (m < size_limit || depth == Height) {
-            // A constant piece of this tree's score function.
-            if (sb.first) {
-                base_ += acc;
-                sb.first = false;
-            } else {
-                runs_[pending_ - 1].delta = static_cast<delta_t>(static_cast<std::int64_t>(acc) - static_cast<std::int64_t>(sb.prev));
-            }
-            sb.prev = acc;
-            return;
-        }
         const float at = split_at(t, node, a, b);
         const float thr = to_input_units(0, at);
         const std::uint32_t c = below(thr);
-        walk_1d(t, 2 * node + 1, depth + 1, a, at, lc, c, acc, sb);
+        const std::size_t cd = depth + 1;
+        const std::uint32_t ml = c - lc, mr = rc - c;
+        const std::uint64_t accl = acc + (static_cast<std::uint64_t>(ml) << cd);
+        if (ml < size_limit || cd == Height) emit_piece(accl, sb);
+        else walk_1d(t, 2 * node + 1, cd, a, at, lc, c, accl, sb);
         runs_[pending_++] = {thr, 0};  // the step at thr; its size is set by the next piece
-        walk_1d(t, 2 * node + 2, depth + 1, at, b, c, rc, acc, sb);
+        const std::uint64_t accr = acc + (static_cast<std::uint64_t>(mr) << cd);
+        if (mr < size_limit || cd == Height) emit_piece(accr, sb);
+        else walk_1d(t, 2 * node + 2, cd, at, b, c, rc, accr, sb);
     }
 
     void rebuild_1d() noexcept {
@@ -465,7 +479,8 @@ private:
         pending_ = 0;
         for (std::size_t t = 0; t < Trees; ++t) {
             step_builder sb;
-            walk_1d(t, 0, 0, 0.0f, 1.0f, 0, static_cast<std::uint32_t>(Window), 0, sb);
+            // The root holds the whole window (Window >= size_limit always).
+            walk_1d(t, 0, 0, 0.0f, 1.0f, 0, static_cast<std::uint32_t>(Window), static_cast<std::uint64_t>(Window), sb);
         }
         // Order the steps of all trees by position without a comparison sort: a counting sort
         // into a uniform grid over [min key, max key] (linear), then each cell (about one
