@@ -53,11 +53,10 @@
 // indicators (kurtosis / kurtosis_alarm, (crest - 3) / (crest_alarm - 3), evidence / threshold).
 //
 // Anomaly score and drift: the health index and log RMS are tracked against a baseline learned
-// over the first `baseline_frames` frames (running mean and variance; the anomaly score is the
-// larger |z|, squashed to [0, 1)); a one-sided Page-Hinkley test on the health index flags
-// drift (a slow rise of the health index is how bearing wear shows). PLUG: replace the two small
-// detectors below (baseline_tracker, ph_drift) by nerve/anomaly and nerve/drift operators once
-// those land.
+// over the first `baseline_frames` frames (stats::running_moments; the anomaly score is the
+// larger |z|, with a floor of 0.1 on the baseline's standard deviation, squashed to [0, 1) as
+// z / (z + 3)); drift::page_hinkley (upward) on the health index flags drift: a slow rise of
+// the health index is how bearing wear shows.
 //
 // Memory: sizeof(bearing_monitor<Bands, EnvN, SpecN, EnergyBands>) is its whole RAM; about
 // 4 (EnvN (Bands + 2) + SpecN * 3) + 4 EnvN Bands bytes plus the two FFT objects. The
@@ -78,11 +77,13 @@
 
 #include "../core/framer.hpp"
 #include "../core/units.hpp"
+#include "../drift/page_hinkley.hpp"
 #include "../filter/biquad.hpp"
 #include "../filter/butterworth.hpp"
 #include "../spectral/bearing.hpp"
 #include "../spectral/rfft.hpp"
 #include "../spectral/window.hpp"
+#include "../stats/running_moments.hpp"
 
 namespace nerve::pipelines {
 
@@ -187,51 +188,6 @@ struct bearing_summary {
     bearing_verdict verdict{};
 };
 
-namespace detail {
-
-/// Running mean/variance of a value over the first `n` frames, then frozen: the baseline.
-/// PLUG: nerve/stats running_moments once it is in the tree.
-struct baseline_tracker {
-    double mean = 0, m2 = 0;
-    std::uint64_t count = 0;
-    void add(double x) noexcept {
-        ++count;
-        const double d = x - mean;
-        mean += d / static_cast<double>(count);
-        m2 += d * (x - mean);
-    }
-    double z(double x, double floor_std) const noexcept {
-        const double var = count > 1 ? m2 / static_cast<double>(count - 1) : 0.0;
-        const double s = std::sqrt(var) > floor_std ? std::sqrt(var) : floor_std;
-        return (x - mean) / s;
-    }
-    void reset() noexcept { *this = baseline_tracker{}; }
-    template <class V>
-    void visit_state(V& v) { v(mean); v(m2); v(count); }
-};
-
-/// One-sided Page-Hinkley test for an increase of the mean. PLUG: nerve/drift page_hinkley.
-struct ph_drift {
-    double mean = 0, cum = 0, min_cum = 0;
-    std::uint64_t count = 0;
-    bool add(double x, double delta, double lambda) noexcept {
-        ++count;
-        mean += (x - mean) / static_cast<double>(count);
-        cum += x - mean - delta;
-        if (cum < min_cum) min_cum = cum;
-        if (cum - min_cum > lambda) {
-            // Alarm; restart so that a later, further rise is reported again.
-            mean = x; cum = 0; min_cum = 0; count = 1;
-            return true;
-        }
-        return false;
-    }
-    void reset() noexcept { *this = ph_drift{}; }
-    template <class V>
-    void visit_state(V& v) { v(mean); v(cum); v(min_cum); v(count); }
-};
-
-}  // namespace detail
 
 /// The decision rule of the file comment, usable on its own (e.g. on evidence computed elsewhere).
 inline bearing_verdict diagnose(const bearing_evidence& e, double kurtosis, double crest, double anomaly_score,
@@ -303,7 +259,8 @@ public:
           env_fft_(window::hann, sample_rate{c.fs_hz / static_cast<double>(decimation(c))}, spectral::scaling::spectrum,
                    spectral::detrend::constant),
           spec_fft_(window::hann, sample_rate{c.fs_hz}, spectral::scaling::spectrum, spectral::detrend::constant),
-          defects_(c.geometry, hertz{c.shaft_hz}, c.line_tolerance) {
+          defects_(c.geometry, hertz{c.shaft_hz}, c.line_tolerance),
+          drift_(drift_options(c)) {
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
         const double lo = c.band_lo_hz < hi ? c.band_lo_hz : 0.05 * hi;
@@ -415,6 +372,20 @@ public:
     }
 
 private:
+    static drift::page_hinkley_options drift_options(const bearing_monitor_config& c) noexcept {
+        drift::page_hinkley_options o;
+        o.min_instances = static_cast<std::uint32_t>(c.baseline_frames > 0 ? c.baseline_frames : 1);
+        o.delta = c.drift_delta;
+        o.threshold = c.drift_lambda;
+        o.alpha = 1.0;
+        o.direction = drift::ph_direction::up;
+        return o;
+    }
+    static double baseline_z(const stats::running_moments<double>& m, double x) noexcept {
+        const double sd = std::sqrt(m.count() > 1 ? m.sample_variance() : 0.0);
+        return (x - m.mean()) / (sd > 0.1 ? sd : 0.1);  // 0.1: at least ~10 % RMS change per sigma
+    }
+
     static std::size_t decimation(const bearing_monitor_config& c) noexcept {
         const double d = c.fs_hz / (c.envelope_rate_hz > 0 ? c.envelope_rate_hz : 1.0);
         const std::size_t r = static_cast<std::size_t>(d + 0.5);
@@ -554,16 +525,16 @@ private:
         const double log_rms = std::log(f.rms > 1e-12 ? f.rms : 1e-12);
         bearing_verdict pre = diagnose(f.evidence, f.kurtosis, f.crest_factor, 0.0, cfg_);
         if (f.valid) {
-            if (base_rms_.count < cfg_.baseline_frames) {
-                base_rms_.add(log_rms);
-                base_hi_.add(pre.health_index);
+            if (base_rms_.count() < cfg_.baseline_frames) {
+                base_rms_.update(log_rms);
+                base_hi_.update(pre.health_index);
             } else {
-                const double z1 = std::fabs(base_rms_.z(log_rms, 0.1));      // 0.1 = ~10 % RMS change per sigma, at least
-                const double z2 = std::fabs(base_hi_.z(pre.health_index, 0.1));
+                const double z1 = std::fabs(baseline_z(base_rms_, log_rms));
+                const double z2 = std::fabs(baseline_z(base_hi_, pre.health_index));
                 const double z = z1 > z2 ? z1 : z2;
                 f.anomaly_score = z / (z + 3.0);   // 0.5 at 3 sigma, 0.9 at 27 sigma
             }
-            f.drift = drift_.add(pre.health_index, cfg_.drift_delta, cfg_.drift_lambda);
+            f.drift = drift_.update(pre.health_index) == drift::drift_signal::drift;
         }
         if (f.anomaly_score > max_anomaly_) max_anomaly_ = f.anomaly_score;
         drift_frames_ += f.drift ? 1u : 0u;
@@ -606,8 +577,8 @@ private:
     std::uint64_t run_n_ = 0;
     float last_good_ = 0;
     std::uint64_t rejected_ = 0, samples_ = 0, frames_ = 0;
-    detail::baseline_tracker base_rms_{}, base_hi_{};
-    detail::ph_drift drift_{};
+    stats::running_moments<double> base_rms_{}, base_hi_{};
+    drift::page_hinkley<double> drift_;
     double max_anomaly_ = 0;
     std::uint64_t drift_frames_ = 0;
 };
