@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "../config.hpp"
+#include "detail/int8_block_x86.hpp"
 #include "detail/int8_dot.hpp"
 #include "quantization.hpp"
 
@@ -117,6 +118,29 @@ inline void conv_2d(const conv_params& p, const conv_shape& s, const std::int8_t
                 detail::valid_taps(ix0, p.dilation_w, s.filter_w, s.input_w, fx0, fx1);
                 std::int8_t* y = output + ((static_cast<std::ptrdiff_t>(b) * s.output_h + oy) * s.output_w + ox) * s.output_depth;
                 int oc = 0;
+#if defined(__AVX2__)
+                for (; oc + 8 <= s.output_depth; oc += 8) {
+                    __m256i acc = bias ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + oc)) : _mm256_setzero_si256();
+                    const std::ptrdiff_t w_stride = static_cast<std::ptrdiff_t>(s.filter_h) * s.filter_w * s.input_depth;
+                    for (int fy = fy0; fy < fy1; ++fy) {
+                        const int iy = iy0 + p.dilation_h * fy;
+                        const std::int8_t* w_row = filter + (static_cast<std::ptrdiff_t>(oc) * s.filter_h + fy) * s.filter_w * s.input_depth;
+                        const std::int8_t* x_row = in_b + static_cast<std::ptrdiff_t>(iy) * s.input_w * s.input_depth;
+                        if (p.dilation_w == 1) {
+                            if (fx1 > fx0)
+                                acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + fx0) * s.input_depth, w_row + fx0 * s.input_depth,
+                                                                         w_stride, (fx1 - fx0) * s.input_depth, p.input_offset, 0));
+                        } else {
+                            for (int fx = fx0; fx < fx1; ++fx)
+                                acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + p.dilation_w * fx) * s.input_depth,
+                                                                         w_row + fx * s.input_depth, w_stride, s.input_depth,
+                                                                         p.input_offset, 0));
+                        }
+                    }
+                    detail::store_requantized8<R>(acc, p.output_multiplier + oc, p.output_shift + oc, 0, 0, p.output_offset,
+                                                  p.activation_min, p.activation_max, y + oc);
+                }
+#endif
                 for (; oc + 4 <= s.output_depth; oc += 4) {
                     std::int32_t acc[4];
                     for (int k = 0; k < 4; ++k) acc[k] = bias ? bias[oc + k] : 0;

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "../config.hpp"
+#include "detail/int8_block_x86.hpp"
 #include "detail/int8_dot.hpp"
 #include "quantization.hpp"
 
@@ -73,6 +74,16 @@ inline void fully_connected(const fully_connected_params& p, const std::int8_t* 
         const std::int8_t* x = input + b * input_depth;
         std::int8_t* y = output + b * output_depth;
         int o = 0;
+#if defined(__AVX2__)
+        for (; o + 8 <= output_depth; o += 8) {
+            __m256i acc = detail::dot8(x, weights + o * input_depth, input_depth, input_depth, p.input_offset,
+                                       p.filter_offset);
+            if (bias) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + o)));
+            detail::store_requantized8<R>(acc, p.per_channel_multiplier ? p.per_channel_multiplier + o : nullptr,
+                                          p.per_channel_shift ? p.per_channel_shift + o : nullptr, p.output_multiplier,
+                                          p.output_shift, p.output_offset, p.activation_min, p.activation_max, y + o);
+        }
+#endif
         for (; o + 4 <= output_depth; o += 4) {
             std::int32_t acc[4];
             for (int k = 0; k < 4; ++k) acc[k] = bias ? bias[o + k] : 0;

@@ -61,6 +61,66 @@ NERVE_ALWAYS_INLINE std::int32_t hsum_epi32(__m256i v) noexcept {
 }
 #endif
 
+#if defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
+// Cortex-M4/M7 DSP extension. A word of four int8 [b3 b2 b1 b0] splits into the halfword pairs
+// SXTB16(v) = (b0, b2) and SXTB16(v ror 8) = (b1, b3); SXTAB16 does the same and adds the input
+// offset to both halves in the same instruction. Both operands are split the same way, so two
+// SMLADs cover the word's four products exactly once. Written with explicit variables (arrays of
+// accumulators end up on the stack) and two words per iteration.
+NERVE_ALWAYS_INLINE std::uint32_t load_u32(const std::int8_t* p) noexcept {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);  // one LDR: the M4 handles unaligned word loads
+    return v;
+}
+NERVE_ALWAYS_INLINE std::int32_t ror8(std::uint32_t v) noexcept { return static_cast<std::int32_t>((v >> 8) | (v << 24)); }
+
+/// acc[0..3] += dot over n (a multiple of 4) of x + x_offset with four weight rows, w_offset 0.
+inline void dsp_dot4(const std::int8_t* x, const std::int8_t* w, std::ptrdiff_t w_stride, int n, std::int32_t x_offset,
+                     std::int32_t* acc) noexcept {
+    const std::int32_t xo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
+    const std::int8_t* w0 = w;
+    const std::int8_t* w1 = w + w_stride;
+    const std::int8_t* w2 = w + 2 * w_stride;
+    const std::int8_t* w3 = w + 3 * w_stride;
+    std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const std::int8_t* const end = x + n;
+    while (x != end) {
+        const std::uint32_t xv = load_u32(x);
+        x += 4;
+        const std::int32_t x02 = __sxtab16(xo2, static_cast<std::int32_t>(xv));
+        const std::int32_t x13 = __sxtab16(xo2, ror8(xv));
+        std::uint32_t v = load_u32(w0); w0 += 4;
+        a0 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a0);
+        a0 = __smlad(x13, __sxtb16(ror8(v)), a0);
+        v = load_u32(w1); w1 += 4;
+        a1 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a1);
+        a1 = __smlad(x13, __sxtb16(ror8(v)), a1);
+        v = load_u32(w2); w2 += 4;
+        a2 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a2);
+        a2 = __smlad(x13, __sxtb16(ror8(v)), a2);
+        v = load_u32(w3); w3 += 4;
+        a3 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a3);
+        a3 = __smlad(x13, __sxtb16(ror8(v)), a3);
+    }
+    acc[0] += a0; acc[1] += a1; acc[2] += a2; acc[3] += a3;
+}
+
+inline void dsp_dot1(const std::int8_t* x, const std::int8_t* w, int n, std::int32_t x_offset, std::int32_t* acc) noexcept {
+    const std::int32_t xo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
+    std::int32_t a = 0;
+    const std::int8_t* const end = x + n;
+    while (x != end) {
+        const std::uint32_t xv = load_u32(x);
+        const std::uint32_t v = load_u32(w);
+        x += 4;
+        w += 4;
+        a = __smlad(__sxtab16(xo2, static_cast<std::int32_t>(xv)), __sxtb16(static_cast<std::int32_t>(v)), a);
+        a = __smlad(__sxtab16(xo2, ror8(xv)), __sxtb16(ror8(v)), a);
+    }
+    acc[0] += a;
+}
+#endif
+
 /// The fastest path this target compiles. `w_offset` is 0 for TFLite int8 weights (symmetric),
 /// which every SIMD path special-cases (one add fewer per weight vector).
 template <int K>
@@ -88,7 +148,10 @@ NERVE_ALWAYS_INLINE void dot_int8(const std::int8_t* NERVE_RESTRICT x, const std
 #endif
             }
         }
-        for (int k = 0; k < K; ++k) acc[k] += _mm512_reduce_add_epi32(s[k]);
+        // halves added with the zero-masking extract (the plain one's 'undefined' source trips GCC 12's
+        // -Wmaybe-uninitialized), then the AVX2 horizontal sum
+        for (int k = 0; k < K; ++k)
+            acc[k] += hsum_epi32(_mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xFF, s[k], 0), _mm512_maskz_extracti64x4_epi64(0xFF, s[k], 1)));
     }
 #endif
 #if defined(__AVX2__)
@@ -157,37 +220,14 @@ NERVE_ALWAYS_INLINE void dot_int8(const std::int8_t* NERVE_RESTRICT x, const std
         for (int k = 0; k < K; ++k) acc[k] += vaddvq_s32(s[k]);
     }
 #elif defined(__ARM_FEATURE_DSP)
-    if (i + 4 <= n) {
-        // Halfword pairs: SXTAB16(o, v) = (o.lo + sext(v.b0), o.hi + sext(v.b2)); with v rotated by
-        // 8 it takes bytes 1 and 3. Both operands are split the same way, so the two SMLADs of a
-        // word cover its four products exactly once.
-        const std::int32_t xo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
-        const std::int32_t wo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(w_offset) & 0xFFFFu) * 0x10001u);
-        std::int32_t s[K];
-        for (int k = 0; k < K; ++k) s[k] = 0;
-        const std::int8_t* wk[K];
-        for (int k = 0; k < K; ++k) wk[k] = w + k * w_stride;
-        for (; i + 4 <= n; i += 4) {
-            std::uint32_t xw;
-            std::memcpy(&xw, x + i, 4);
-            const std::int32_t x02 = __sxtab16(xo2, static_cast<std::int32_t>(xw));
-            const std::int32_t x13 = __sxtab16(xo2, static_cast<std::int32_t>((xw >> 8) | (xw << 24)));
-            for (int k = 0; k < K; ++k) {
-                std::uint32_t ww;
-                std::memcpy(&ww, wk[k] + i, 4);
-                std::int32_t w02, w13;
-                if (w_offset != 0) {
-                    w02 = __sxtab16(wo2, static_cast<std::int32_t>(ww));
-                    w13 = __sxtab16(wo2, static_cast<std::int32_t>((ww >> 8) | (ww << 24)));
-                } else {
-                    w02 = __sxtb16(static_cast<std::int32_t>(ww));
-                    w13 = __sxtb16(static_cast<std::int32_t>((ww >> 8) | (ww << 24)));
-                }
-                s[k] = __smlad(x02, w02, s[k]);
-                s[k] = __smlad(x13, w13, s[k]);
-            }
+    if (w_offset == 0 && i + 4 <= n) {
+        if constexpr (K == 4) {
+            dsp_dot4(x, w, w_stride, n & ~3, x_offset, acc);
+            i = n & ~3;
+        } else if constexpr (K == 1) {
+            dsp_dot1(x, w, n & ~3, x_offset, acc);
+            i = n & ~3;
         }
-        for (int k = 0; k < K; ++k) acc[k] += s[k];
     }
 #endif
     if (i < n) dot_int8_scalar<K>(x + i, w + i, w_stride, n - i, x_offset, w_offset, acc);
