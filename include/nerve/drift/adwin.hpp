@@ -37,10 +37,13 @@ struct adwin_options {
 ///    boundary, each bucket on its own side.
 ///  - duplicate detections: River (before 0.19) dropped only old buckets until no cut held and
 ///    fired again on the leftover old data 32, 64, 96 samples later; River since resets the
-///    whole window, throwing the new concept's samples away. nerve cuts once at the most
-///    significant boundary (largest |difference| / epsilon), drops W0 and the bucket just after
-///    the cut (the one that may straddle the change), keeps the rest of W1 as the new concept,
-///    and reports at most one drift per test.
+///    whole window, throwing the new concept's samples away. Once a cut is significant, nerve
+///    estimates where the change began — the boundary with the largest standardised difference
+///    of means |dm| sqrt(n0 n1 / n), over every boundary, even those the test may not use —
+///    drops W0 there and the bucket just after it (which may straddle the change), keeps the
+///    rest of W1 as the new concept,
+///    and reports at most one drift per test; a later cut that falls inside what the window
+///    held at the previous drift is that change's leftover and is dropped without a report.
 ///  - the clock is a parameter (River hard-coded 32 until 0.15), and change_point() reports
 ///    where the change began: the first sample of W1 at the chosen cut.
 /// On River's documented example both modes fire at 1023 (tests/drift/test_adwin.cpp).
@@ -250,16 +253,39 @@ private:
         return change ? fire(n_ - width_) : set(drift_signal::none);
     }
 
-    // nerve's scan: every boundary; cut at the most significant one.
-    drift_signal check() noexcept {
+    // nerve's scan: is any boundary a significant cut? (stops at the first one)
+    bool any_significant() const noexcept {
         T n0 = 0, n1 = static_cast<T>(width_), u0 = 0, u1 = total_;
         const T dp = delta_prime();
         const T var_w = variance_ / static_cast<T>(width_);
         const T l = static_cast<T>(min_len_) - T(1);
         const T minl = static_cast<T>(min_len_);
-        T best = T(1);
-        std::uint64_t best_n0 = 0;
-        std::uint64_t k0 = 0;
+        for (std::size_t r = used_rows_; r-- > 0;) {
+            const row& b = rows_[r];
+            const T sz = static_cast<T>(std::uint64_t{1} << r);
+            for (unsigned k = 0; k < b.count; ++k) {
+                const T t = b.total[b.slot(k)];
+                n0 += sz; n1 -= sz; u0 += t; u1 -= t;
+                if (n1 < minl) return false;  // the remaining cuts leave W1 too short
+                if (n0 < minl) continue;
+                const T dm = std::fabs(u0 / n0 - u1 / n1);
+                const T m = T(1) / (n0 - l) + T(1) / (n1 - l);
+                const T c = T(2) / T(3) * dp * m;
+                if (dm <= c) continue;
+                // |dm| > sqrt(2 m var d') + c  <=>  (|dm| - c)^2 > 2 m var d', no square root
+                if ((dm - c) * (dm - c) > T(2) * m * var_w * dp) return true;
+            }
+        }
+        return false;
+    }
+
+    // Where the change began: the boundary (any, W1 may be shorter than min_window_length
+    // here, since this is estimation, not the test) with the largest standardised difference
+    // of means |dm| sqrt(n0 n1 / (n0 + n1)). Returns the length of W0 there.
+    std::uint64_t best_cut() const noexcept {
+        T n0 = 0, n1 = static_cast<T>(width_), u0 = 0, u1 = total_;
+        T best = T(-1);
+        std::uint64_t k0 = 0, best_n0 = 0;
         for (std::size_t r = used_rows_; r-- > 0;) {
             const row& b = rows_[r];
             const T sz = static_cast<T>(std::uint64_t{1} << r);
@@ -267,25 +293,27 @@ private:
                 const T t = b.total[b.slot(k)];
                 n0 += sz; n1 -= sz; u0 += t; u1 -= t;
                 k0 += std::uint64_t{1} << r;
-                if (n1 < minl) break;  // the rest of the cuts leave W1 too short
-                if (n0 < minl) continue;
-                const T dm = std::fabs(u0 / n0 - u1 / n1);
-                const T m = T(1) / (n0 - l) + T(1) / (n1 - l);
-                const T c = T(2) / T(3) * dp * m;
-                if (dm <= c) continue;
-                const T e2 = T(2) * m * var_w * dp;
-                if ((dm - c) * (dm - c) <= e2) continue;  // not significant (the common case)
-                const T ratio = dm / (std::sqrt(e2) + c);
-                if (ratio > best) { best = ratio; best_n0 = k0; }
+                if (n1 <= T(0)) break;
+                const T dm = u0 / n0 - u1 / n1;
+                const T score = dm * dm * (n0 * n1 / (n0 + n1));
+                if (score > best) { best = score; best_n0 = k0; }
             }
         }
-        if (best_n0 == 0) return set(drift_signal::none);
-        // Drop W0, then the bucket right after the cut, which may hold the change itself, as
-        // long as W1 keeps min_window_length samples.
+        return best_n0;
+    }
+
+    drift_signal check() noexcept {
+        if (!any_significant()) return set(drift_signal::none);
+        // Drop W0 at the estimated change point, then the bucket right after it (it may
+        // straddle the change) when W1 keeps min_window_length samples without it.
+        const std::uint64_t cut = best_cut();
         std::uint64_t dropped = 0;
-        while (dropped < best_n0 && width_ > 0) dropped += drop_oldest();
+        while (dropped < cut && width_ > 0) dropped += drop_oldest();
         const std::uint64_t begin = n_ - width_;
         if (used_rows_ > 0 && width_ - (std::uint64_t{1} << (used_rows_ - 1)) >= min_len_) drop_oldest();
+        // A cut inside what the window already held at the last drift is leftover of that same
+        // change (old samples that shared a bucket with new ones): clean it up silently.
+        if (detections_ > 0 && begin <= detection_index_) return set(drift_signal::none);
         return fire(begin);
     }
 
