@@ -473,6 +473,22 @@ private:
         else walk_1d(t, 2 * node + 2, cd, at, b, c, rc, accr, sb);
     }
 
+    // One gapped insertion pass over keys_[b, e), carrying sums_[i + 1] with keys_[i].
+    void sort_pairs(std::uint32_t b, std::uint32_t e, std::uint32_t gap) noexcept {
+        for (std::uint32_t j = b + gap; j < e; ++j) {
+            const float key = keys_[j];
+            const sum_t d = sums_[j + 1];
+            std::uint32_t k = j;
+            while (k >= b + gap && key < keys_[k - gap]) {
+                keys_[k] = keys_[k - gap];
+                sums_[k + 1] = sums_[k - gap + 1];
+                k -= gap;
+            }
+            keys_[k] = key;
+            sums_[k + 1] = d;
+        }
+    }
+
     void rebuild_1d() noexcept {
         sort_window();
         base_ = 0;
@@ -513,36 +529,30 @@ private:
         }
         for (std::uint32_t c = 0; c < used; ++c) cell_start_[c + 1] = static_cast<std::uint16_t>(cell_start_[c + 1] + cell_start_[c]);
         for (std::uint32_t c = 0; c < used; ++c) fill_[c] = cell_start_[c];
-        for (std::uint32_t i = 0; i < n; ++i) scratch_[fill_[cell_of_[i]]++] = runs_[i];
-        // Sort within cells: walk the cells that hold more than one step.
-        for (std::uint32_t i = 0; i < n;) {
-            float v0 = (scratch_[i].key - grid_lo_) * grid_scale_;
-            v0 = v0 >= 0.0f ? v0 : 0.0f;
-            const auto c = static_cast<std::uint32_t>(v0 <= top ? v0 : top);
-            const std::uint32_t end = cell_start_[c + 1];
-            if (end - i > 16) {
-                std::sort(scratch_.begin() + i, scratch_.begin() + end, [](const step& a, const step& b) { return a.key < b.key; });
+        // Scatter straight into the score table: keys_ gets the key, sums_[pos + 1] the step
+        // size as an unsigned value (two's complement); the prefix sum below wraps back to the
+        // exact totals, which always fit sum_t.
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint32_t pos = fill_[cell_of_[i]]++;
+            keys_[pos] = runs_[i].key;
+            sums_[pos + 1] = static_cast<sum_t>(static_cast<std::int64_t>(runs_[i].delta));
+        }
+        // Sort within cells, moving key and step together: about one step per cell, so this
+        // is an insertion sort in practice; Shell gaps bound the cost of a crowded cell.
+        for (std::uint32_t c = 0; c < used; ++c) {
+            const std::uint32_t b = cell_start_[c], e = cell_start_[c + 1];
+            if (e - b < 2) continue;
+            if (e - b <= 16) {
+                sort_pairs(b, e, 1);
             } else {
-                for (std::uint32_t j = i + 1; j < end; ++j) {
-                    const step s = scratch_[j];
-                    std::uint32_t k = j;
-                    while (k > i && s.key < scratch_[k - 1].key) {
-                        scratch_[k] = scratch_[k - 1];
-                        --k;
-                    }
-                    scratch_[k] = s;
-                }
+                static constexpr std::uint32_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+                for (std::uint32_t gap : gaps)
+                    if (gap < e - b) sort_pairs(b, e, gap);
             }
-            i = end;
         }
         // Prefix sums: sums_[i] is S for x between breakpoints i-1 and i.
-        std::int64_t acc = static_cast<std::int64_t>(base_);
-        sums_[0] = static_cast<sum_t>(acc);
-        for (std::uint32_t i = 0; i < n; ++i) {
-            acc += scratch_[i].delta;
-            keys_[i] = scratch_[i].key;
-            sums_[i + 1] = static_cast<sum_t>(acc);
-        }
+        sums_[0] = static_cast<sum_t>(base_);
+        for (std::uint32_t i = 0; i < n; ++i) sums_[i + 1] = static_cast<sum_t>(sums_[i] + sums_[i + 1]);
         steps_ = pending_;
     }
 
@@ -605,7 +615,6 @@ private:
     float wgrid_lo_ = 0.0f;
     float wgrid_scale_ = 0.0f;
     [[no_unique_address]] std::conditional_t<D == 1, std::array<step, max_steps>, empty> runs_{};
-    [[no_unique_address]] std::conditional_t<D == 1, std::array<step, max_steps>, empty> scratch_{};
     [[no_unique_address]] std::conditional_t<D == 1, std::array<std::uint16_t, max_steps>, empty> cell_of_{};
     [[no_unique_address]] std::conditional_t<D == 1, std::array<std::uint16_t, cells>, empty> fill_{};
     // Lookup grid over [grid_lo_, grid_lo_ + cells / grid_scale_): breakpoints of cell c are
