@@ -36,14 +36,15 @@ struct quantized_multiplier {
 
 // --- the fixed-point primitives (gemmlowp semantics) -----------------------------------------
 
-/// round(a * b / 2^31), ties away from zero; the one overflowing case (INT32_MIN * INT32_MIN)
+/// round(a * b / 2^31), ties toward +infinity; the one overflowing case (INT32_MIN * INT32_MIN)
 /// saturates to INT32_MAX. gemmlowp's SaturatingRoundingDoublingHighMul.
 constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
     if (a == b && a == std::numeric_limits<std::int32_t>::min()) return std::numeric_limits<std::int32_t>::max();
+    // TFLite writes (ab + nudge) / 2^31 with nudge = 2^30 or 1 - 2^30 by the sign of ab and a
+    // division truncating toward zero; that equals floor((ab + 2^30) / 2^31) (ties toward
+    // +infinity), here bits 31..62 of ab + 2^30: one SMULL, an add and two shifts on a Cortex-M4.
     const std::int64_t ab = static_cast<std::int64_t>(a) * b;
-    const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
-    // C++ division truncates toward zero, which with the nudge above rounds half away from zero.
-    return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::uint64_t>(ab + (std::int64_t{1} << 30)) >> 31));
 }
 
 /// round(x / 2^exponent), ties away from zero, exponent in [0, 31]. gemmlowp's RoundingDivideByPOT.
