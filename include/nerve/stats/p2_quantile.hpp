@@ -25,6 +25,22 @@
 #include "../core/numeric.hpp"
 
 namespace nerve::stats {
+namespace detail {
+
+/// Returns x rounded to T as written: the value passes through memory, so a compiler cannot
+/// fuse the multiplication that produced it into a following addition (GCC contracts a * b + c
+/// into an FMA by default on aarch64 and Cortex-M4F, not on baseline x86-64). P² compares
+/// positions against integers and picks branches on them, so one rounding of difference
+/// changes the marker path; this keeps it identical on every target.
+template <class T>
+NERVE_ALWAYS_INLINE T rounded(T x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+m"(x));
+#endif
+    return x;
+}
+
+}  // namespace detail
 
 template <std::floating_point T = float>
 class p2_quantile {
@@ -39,12 +55,12 @@ public:
         df_ = {T(0), p_ / T(2), p_, (T(1) + p_) / T(2), T(1)};
     }
 
-    constexpr output_type operator()(T x) noexcept {
+    output_type operator()(T x) noexcept {
         update(x);
         return value();
     }
 
-    constexpr void update(T x) noexcept {
+    void update(T x) noexcept {
         if (NERVE_UNLIKELY(!is_finite(x))) {
             ++rejected_;
             return;
@@ -79,7 +95,7 @@ public:
         // Desired positions from the count (not accumulated: no float drift on long runs).
         const T last = static_cast<T>(count_ - 1);
         for (int i = 1; i <= 3; ++i) {
-            const T desired = last * df_[i];
+            const T desired = detail::rounded(last * df_[i]);
             const T d = desired - static_cast<T>(n_[i]);
             const std::int64_t right = static_cast<std::int64_t>(n_[i + 1]) - n_[i];
             const std::int64_t left = static_cast<std::int64_t>(n_[i - 1]) - n_[i];
@@ -132,12 +148,12 @@ public:
     }
 
 private:
-    constexpr T parabolic(int i, int s) const noexcept {
+    T parabolic(int i, int s) const noexcept {
         const T ni = static_cast<T>(n_[i]), nm = static_cast<T>(n_[i - 1]), np = static_cast<T>(n_[i + 1]);
         const T d = static_cast<T>(s);
-        return q_[i] + d / (np - nm) *
-                           ((ni - nm + d) * (q_[i + 1] - q_[i]) / (np - ni) +
-                            (np - ni - d) * (q_[i] - q_[i - 1]) / (ni - nm));
+        const T a = detail::rounded((ni - nm + d) * (q_[i + 1] - q_[i])) / (np - ni);
+        const T b = detail::rounded((np - ni - d) * (q_[i] - q_[i - 1])) / (ni - nm);
+        return q_[i] + detail::rounded(d / (np - nm) * (a + b));
     }
 
     T p_;
