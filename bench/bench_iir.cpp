@@ -8,6 +8,10 @@
 //  biquad4/nerve_per_sample biquad_cascade<float, 4>::operator() sample by sample
 //  biquad4x16/nerve         nerve::multi<biquad_cascade<float, 4>, 16>::process, 1024 frames
 //                           of 16 channels (items = channel samples)
+//  biquad4x32/nerve, biquad4x64/nerve  the same with 32 and 64 channels
+//                           GFLOP/s counts 10 flops per section and channel-sample (5 multiplies,
+//                           5 adds: b0 x, b1 x, b2 x, -a1 y, -a2 y and their sums); compare with
+//                           fma_peak/xsimd (bench_fir.cpp) in the same run
 //  biquad4_q15/nerve        biquad_cascade<q15, 4> sample by sample
 // All use the same 8th-order Butterworth low-pass (4 sections) designed at compile time.
 #include <benchmark/benchmark.h>
@@ -105,8 +109,8 @@ void biquad4_stage_outer(benchmark::State& state) {
 }
 BENCHMARK(biquad4_stage_outer)->Name("biquad4/stage_outer");
 
-void biquad4x16_nerve(benchmark::State& state) {
-    constexpr std::size_t C = 16;
+template <std::size_t C>
+void biquad4xC_nerve(benchmark::State& state) {
     using bank = nerve::multi<nerve::filter::biquad_cascade<float, 4>, C>;
     static bank f{nerve::filter::biquad_cascade<float, 4>{sos8}};
     static std::array<std::array<float, C>, block> in{}, out{};
@@ -118,9 +122,13 @@ void biquad4x16_nerve(benchmark::State& state) {
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block * C));
+    const double channel_samples = static_cast<double>(state.iterations()) * block * C;
+    state.SetItemsProcessed(static_cast<std::int64_t>(channel_samples));
+    state.counters["GFLOP/s"] = benchmark::Counter(channel_samples * 4 * 10 * 1e-9, benchmark::Counter::kIsRate);
 }
-BENCHMARK(biquad4x16_nerve)->Name("biquad4x16/nerve");
+BENCHMARK(biquad4xC_nerve<16>)->Name("biquad4x16/nerve");
+BENCHMARK(biquad4xC_nerve<32>)->Name("biquad4x32/nerve");
+BENCHMARK(biquad4xC_nerve<64>)->Name("biquad4x64/nerve");
 
 void biquad4_q15_nerve(benchmark::State& state) {
     nerve::filter::biquad_cascade<nerve::q15, 4> f{sos8};

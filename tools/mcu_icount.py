@@ -54,6 +54,24 @@ def symbol_address(nm, elf, symbol):
              "(is it extern \"C\" and not removed by --gc-sections?)")
 
 
+def functions_executed(nm, elf, pcs):
+    """[(name, size)] of the functions (nm -S) containing any of the addresses, largest first."""
+    out = subprocess.run([nm, "-S", "-C", "--defined-only", elf], check=True, capture_output=True, text=True).stdout
+    ranges = []
+    for line in out.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[2] in "TtWw":
+            start = int(parts[0], 16) & ~1
+            ranges.append((start, start + int(parts[1], 16), parts[3]))
+    hit = {}
+    for pc in pcs:
+        for a, b, name in ranges:
+            if a <= pc < b:
+                hit[name] = b - a
+                break
+    return sorted(hit.items(), key=lambda kv: -kv[1])
+
+
 def run_qemu(qemu, elf, log, prog_args, timeout):
     semi = ",".join(["enable=on", "target=native", f"arg={os.path.basename(elf)}"] + [f"arg={a}" for a in prog_args])
     cmd = [qemu, "-M", "mps2-an386", "-cpu", "cortex-m4", "-nographic", "-monitor", "none", "-serial", "none",
@@ -177,6 +195,11 @@ def main(argv=None):
             print(f"  0x{pc:08x} {n:8d} {c:9d}  {text}")
     print(f"{opts.symbol}: {med(counts)} instructions per call (median of {len(counts)} calls; "
           f"min {min(counts)}, max {max(counts)}; function body {size} bytes at 0x{entry:08x})")
+    if profile:
+        funcs = functions_executed(nm, opts.elf, profile.keys())
+        total = sum(sz for _, sz in funcs)
+        print(f"{opts.symbol}: code executed by call 1: {total} bytes in {len(funcs)} functions (" +
+              ", ".join(f"{name} {sz}" for name, sz in funcs[:6]) + (", ..." if len(funcs) > 6 else "") + ")")
     if model:
         ratio = statistics.median(cycles) / statistics.median(counts)
         print(f"{opts.symbol}: {med(cycles)} cycles per call (Cortex-M4 model: TRM issue cycles, zero wait states, "

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""The Cortex-M4 filter table: instructions and modelled cycles per sample, flash and RAM.
+
+    tools/mcu_filter_table.py [BUILD_DIR]      (default build/cortex-m4)
+
+Runs tools/mcu_icount.py (qemu -singlestep trace, cycles from tools/mcu_cycles.py) on the
+block kernels of bench/mcu/*.cpp and prints a markdown table. Per sample = per call / 256
+(the programs' block), per transform for the FFTs. Flash = bytes of the functions the call
+executed (nm -S; the kernel and its out-of-line helpers); RAM = the operator object's size
+(nm -S of its static object). CMSIS-DSP 1.17.1 instruction counts are the issue's (same
+compiler, flags, block and counting method); its cycles were not measured here.
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (label, program, symbol, divisor, RAM object symbol, CMSIS instructions)
+ROWS = [
+    ("biquad, 4 sections, f32", "biquad4_f32", "nerve_biquad4_f32_block", 256, "g_f", "29.9 (df2T)"),
+    ("biquad, 4 sections, q15", "biquad4_q15", "nerve_biquad4_q15_block", 256, "g_f", "74.7 (df1; fast 40.5)"),
+    ("biquad, 4 sections, q31", "biquad4_q31", "nerve_biquad4_q31_block", 256, "g_f", "-"),
+    ("FIR, 64 taps, f32", "fir64_f32", "nerve_fir64_f32_block", 256, "g_fir", "91.8"),
+    ("FIR, 64 taps, q15", "fir64_q15", "nerve_fir64_q15_block", 256, "g_fir", "118.0 (fast 91.5)"),
+    ("FIR, 64 taps, q31", "fir64_q31", "nerve_fir64_q31_block", 256, "g_fir", "-"),
+    ("decimator 8, 64 taps, f32 (per input)", "filter_blocks", "nerve_decimate8_fir64_block", 256, "g_dec", "-"),
+    ("moving RMS 64 (envelope), f32", "filter_blocks", "nerve_moving_rms64_block", 256, "g_rms", "-"),
+    ("moving min/max 64, f32", "filter_blocks", "nerve_moving_minmax64_block", 256, "g_minmax", "-"),
+    ("moving average 64, f32", "filter_blocks", "nerve_moving_average64_block", 256, "g_avg", "-"),
+    ("DC blocker, f32", "filter_blocks", "nerve_dc_blocker_block", 256, "g_dc", "-"),
+    ("EWMA, f32", "filter_blocks", "nerve_ewma_block", 256, "g_ewma", "-"),
+    ("real FFT 1024, f32 (per transform)", "rfft1024_f32", "nerve_rfft1024_f32", 1, "g_fft", "44,683"),
+    ("real FFT 1024, q15 (per transform)", "rfft1024_q15", "nerve_rfft1024_q15", 1, "g_fft", "44,537"),
+]
+
+
+def object_size(elf, name):
+    out = subprocess.run(["arm-none-eabi-nm", "-S", "-C", elf], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[2] in "bBdD" and re.search(r"(^|::)" + re.escape(name) + r"$", parts[3]):
+            return int(parts[1], 16)
+    return None
+
+
+def first_kernel(elf):
+    out = subprocess.run(["arm-none-eabi-nm", "--defined-only", elf], capture_output=True, text=True).stdout
+    names = [l.split()[-1] for l in out.splitlines() if re.search(r" [Tt] nerve_\w+$", l)]
+    return names[0] if names else None
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build/cortex-m4"
+    print("| job | CMSIS-DSP instr. | nerve instr. | nerve cycles (model) | flash (code run) | RAM (object) |")
+    print("|---|---|---|---|---|---|")
+    for label, prog, sym, div, obj, cmsis in ROWS:
+        elf = os.path.join(build, "bench", f"mcu_{prog}.elf")
+        if not os.path.exists(elf):
+            print(f"| {label} | {cmsis} | (no {elf}) | | | |")
+            continue
+        sym = sym or first_kernel(elf)
+        out = subprocess.run([sys.executable, os.path.join(HERE, "mcu_icount.py"), elf, sym, "--runs", "2",
+                              "--profile", "1"], capture_output=True, text=True).stdout
+        m_i = re.search(r": ([\d.]+) instructions per call", out)
+        m_c = re.search(r": ([\d.]+) cycles per call", out)
+        m_f = re.search(r"code executed by call 1: (\d+) bytes", out)
+        if not (m_i and m_c):
+            print(f"| {label} | {cmsis} | (failed: {sym}) | | | |")
+            continue
+        ins, cyc = float(m_i.group(1)) / div, float(m_c.group(1)) / div
+        ram = object_size(elf, obj) if obj else None
+        fmt = (lambda v: f"{v:,.0f}") if div == 1 else (lambda v: f"{v:.1f}")
+        print(f"| {label} | {cmsis} | {fmt(ins)} | {fmt(cyc)} | {m_f.group(1) if m_f else '?'} B | "
+              f"{str(ram) + ' B' if ram is not None else '-'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
