@@ -164,3 +164,27 @@ TEST_CASE("qrs_detector: snapshot/restore and reset reproduce the run", "[qrs][s
     CHECK(third.size() == first.size());
     CHECK(sizeof(np::qrs_detector<360>) < 4096);
 }
+
+TEST_CASE("qrs_detector with two leads: beats flat in one lead are found in the other", "[qrs]") {
+    constexpr double fs = 360.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 21);
+    gen.set_rate(75.0f);
+    np::qrs_detector<360, 2> two(nerve::sample_rate{fs});
+    np::qrs_detector<360, 1> one(nerve::sample_rate{fs});
+    std::vector<std::uint64_t> ref, got2, got1;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(60 * fs); ++i) {
+        const auto s = gen.next();
+        if (s.r_peak && i + 36 < static_cast<std::size_t>(60 * fs)) ref.push_back(i);
+        // lead 0 goes flat (electrode problem) from 20 to 40 s; lead 1 sees the beats, inverted
+        const float lead0 = (i > 20 * fs && i < 40 * fs) ? 0.0f : s.mv;
+        two.push({lead0, -0.6f * s.mv}, [&](const np::qrs_beat& b) { got2.push_back(b.sample); });
+        one.push(lead0, [&](const np::qrs_beat& b) { got1.push_back(b.sample); });
+    }
+    two.flush([&](const np::qrs_beat& b) { got2.push_back(b.sample); });
+    one.flush([&](const np::qrs_beat& b) { got1.push_back(b.sample); });
+    const auto s2 = ecg_test::match(ref, got2, 18);
+    const auto s1 = ecg_test::match(ref, got1, 18);
+    CHECK(s2.missed() == 0);
+    CHECK(s2.extra() == 0);
+    CHECK(s1.missed() >= 20);  // one lead cannot see them
+}

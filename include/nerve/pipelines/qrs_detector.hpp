@@ -23,6 +23,12 @@
 //     -> fiducial point: the largest |band-passed| sample in the integration window, moved
 //        back by the band-pass group delay (so beats are reported at the R or S peak).
 //
+// Several leads (qrs_detector<MaxRateHz, Leads>, input std::array<float, Leads> in one unit):
+// each lead is band-passed and differentiated, the squared slopes are summed (the squared
+// spatial velocity) and the fiducial comes from the lead with the largest deflection. On the 27
+// local MIT-BIH records two leads find more beats but add more false ones than they save (noisy
+// second leads), so the reference pipeline uses one.
+//
 // The first `learning` seconds only collect peaks; the levels are then initialised from
 // them and the collected peaks are classified with the normal rules, so the first beats of a
 // recording are reported too (late, with their true sample index).
@@ -44,6 +50,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../config.hpp"
 #include "../core/numeric.hpp"
@@ -81,8 +88,9 @@ struct qrs_beat {
     bool search_back = false;   // found by search-back (a low-amplitude beat)
 };
 
-template <std::size_t MaxRateHz = 1000>
+template <std::size_t MaxRateHz = 1000, std::size_t Leads = 1>
 class qrs_detector {
+    static_assert(Leads >= 1);
     static_assert(MaxRateHz >= 100, "an ECG needs at least 100 Hz");
     // Band-passed history: must reach back over the integral window, its extra search margin
     // and the peak confirmation delay (0.15 + 0.05 + 0.1 s) with room to spare.
@@ -100,14 +108,15 @@ class qrs_detector {
     };
 
 public:
-    using input_type = float;
+    /// One sample: a float for one lead, an array of simultaneous samples for several.
+    using input_type = std::conditional_t<Leads == 1, float, std::array<float, Leads>>;
     using output_type = qrs_beat;
 
     explicit qrs_detector(sample_rate fs = sample_rate{360.0}, const qrs_params& p = {}) noexcept
         : fs_(static_cast<float>(fs.value)), p_(p) {
         NERVE_ASSERT(fs.value >= 100.0 && fs.value <= double(MaxRateHz));
         NERVE_ASSERT(p.band_lo_hz > 0.0 && p.band_hi_hz > p.band_lo_hz && p.band_hi_hz < fs.value / 2);
-        bp_ = bandpass_t{filter::butterworth_bandpass<2>(hertz{p.band_lo_hz}, hertz{p.band_hi_hz}, fs)};
+        for (auto& f : bp_) f = bandpass_t{filter::butterworth_bandpass<2>(hertz{p.band_lo_hz}, hertz{p.band_hi_hz}, fs)};
         auto samples = [&](double s) { return static_cast<std::uint32_t>(s * fs.value + 0.5); };
         win_ = samples(p.integration_s);
         if (win_ < 2) win_ = 2;
@@ -123,27 +132,34 @@ public:
         reset();
     }
 
-    /// Pushes one ECG sample (any unit: mV or ADC counts; the detector is scale-free).
+    /// Pushes one ECG sample (any unit: mV or ADC counts; the detector is scale-free). With
+    /// several leads, all in the same unit, the slope energy is summed over the leads (the
+    /// squared "spatial velocity"), so a beat that is flat in one lead is seen in another.
     template <class Emit>
-    void push(float x, Emit&& emit) noexcept {
-        if (!is_finite(x)) {
-            ++rejected_;
-            x = last_good_;
-        } else {
-            if (x > 1e9f) x = 1e9f;
-            if (x < -1e9f) x = -1e9f;
-            last_good_ = x;
-        }
-        // The first sample is taken as the baseline, so a DC offset does not make the
-        // band-pass ring (and fire) at switch-on.
-        if (n_ == 0) offset_ = x;
-        x -= offset_;
+    void push(input_type in, Emit&& emit) noexcept {
         const std::uint64_t n = n_++;
-        const float b = bp_(x);
-        hist_[n % hist_n] = b;
-        // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
-        const float d = n >= 4 ? (2.0f * b + at(n - 1) - at(n - 3) - 2.0f * at(n - 4)) * slope_scale_ : 0.0f;
-        const float e = d * d;
+        float e = 0.0f;
+        for (std::size_t l = 0; l < Leads; ++l) {
+            float x;
+            if constexpr (Leads == 1) x = in;
+            else x = in[l];
+            if (!is_finite(x)) {
+                ++rejected_;
+                x = last_good_[l];
+            } else {
+                if (x > 1e9f) x = 1e9f;
+                if (x < -1e9f) x = -1e9f;
+                last_good_[l] = x;
+            }
+            // The first sample is taken as the baseline, so a DC offset does not make the
+            // band-pass ring (and fire) at switch-on.
+            if (n == 0) offset_[l] = x;
+            const float b = bp_[l](x - offset_[l]);
+            hist_[l][n % hist_n] = b;
+            // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
+            const float d = n >= 4 ? (2.0f * b + at(l, n - 1) - at(l, n - 3) - 2.0f * at(l, n - 4)) * slope_scale_ : 0.0f;
+            e += d * d;
+        }
         // Moving sum without drift: `fresh_` restarts each time the ring wraps and then holds
         // exactly the ring's contents.
         sum_ += e - win_buf_[wpos_];
@@ -205,8 +221,8 @@ public:
     }
 
     void reset() noexcept {
-        offset_ = 0.0f;
-        bp_.reset();
+        offset_ = {};
+        for (auto& f : bp_) f.reset();
         hist_ = {};
         win_buf_ = {};
         wpos_ = 0;
@@ -226,7 +242,7 @@ public:
         has_beat_ = false;
         last_beat_ = 0;
         last_slope_ = 0.0f;
-        last_good_ = 0.0f;
+        last_good_ = {};
         rejected_ = 0;
         beats_ = 0;
     }
@@ -250,7 +266,7 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        bp_.visit_state(v);
+        for (auto& f : bp_) f.visit_state(v);
         v(hist_); v(win_buf_); v(wpos_); v(sum_); v(fresh_); v(n_);
         v(prev_m_); v(cur_max_); v(cur_max_at_); v(armed_);
         v(has_pending_); v(has_candidate_);
@@ -265,7 +281,7 @@ private:
     template <class V>
     static void visit_peak(V& v, peak& pk) { v(pk.at); v(pk.value); v(pk.slope); v(pk.baseline_shift); }
 
-    float at(std::uint64_t i) const noexcept { return hist_[i % hist_n]; }
+    float at(std::size_t lead, std::uint64_t i) const noexcept { return hist_[lead][i % hist_n]; }
 
     // Group delay of the band-pass at the geometric centre of its band, from the phase of
     // H(e^jw) at w +- dw (double, construction only).
@@ -275,7 +291,7 @@ private:
             const double w = 2.0 * 3.141592653589793 * f / fs;
             double ph = 0.0;
             for (std::size_t k = 0; k < bandpass_t::sections; ++k) {
-                const auto& c = bp_.coefficients(k);
+                const auto& c = bp_[0].coefficients(k);
                 // H = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2)
                 const double nr = c.b0 + c.b1 * std::cos(w) + c.b2 * std::cos(2 * w);
                 const double ni = -c.b1 * std::sin(w) - c.b2 * std::sin(2 * w);
@@ -301,13 +317,21 @@ private:
         const std::uint64_t span = win_ + margin_;
         std::uint64_t lo = top > span ? top - span : 0;
         if (lo + hist_n <= now + 1) lo = now + 1 - hist_n + 1;
+        // The fiducial, slopes and baseline test come from the lead with the largest deflection.
+        std::size_t lead = 0;
+        if constexpr (Leads > 1) {
+            float top_amp = -1.0f;
+            for (std::size_t l = 0; l < Leads; ++l)
+                for (std::uint64_t i = lo; i <= top; ++i)
+                    if (std::fabs(at(l, i)) > top_amp) { top_amp = std::fabs(at(l, i)); lead = l; }
+        }
         float best = -1.0f, dmax = 0.0f, dmin = 0.0f;
         std::uint64_t best_at = top, dmax_at = top, dmin_at = top;
         for (std::uint64_t i = lo; i <= top; ++i) {
-            const float a = std::fabs(at(i));
+            const float a = std::fabs(at(lead, i));
             if (a > best) { best = a; best_at = i; }
             if (i > lo) {
-                const float d = at(i) - at(i - 1);
+                const float d = at(lead, i) - at(lead, i - 1);
                 if (d > dmax) { dmax = d; dmax_at = i; }
                 if (d < dmin) { dmin = d; dmin_at = i; }
             }
@@ -450,11 +474,11 @@ private:
 
     float fs_;
     qrs_params p_;
-    bandpass_t bp_{};
+    std::array<bandpass_t, Leads> bp_{};
     std::uint32_t win_ = 0, refractory_ = 0, hold_ = 0, twave_ = 0, learn_ = 0, margin_ = 0, delay_ = 0;
     float slope_scale_ = 1.0f;
 
-    std::array<float, hist_n> hist_{};
+    std::array<std::array<float, hist_n>, Leads> hist_{};
     std::array<float, win_n> win_buf_{};
     std::uint32_t wpos_ = 0;
     float sum_ = 0.0f, fresh_ = 0.0f;
@@ -472,8 +496,8 @@ private:
     bool has_beat_ = false;
     std::uint64_t last_beat_ = 0;
     float last_slope_ = 0.0f;
-    float last_good_ = 0.0f;
-    float offset_ = 0.0f;
+    std::array<float, Leads> last_good_{};
+    std::array<float, Leads> offset_{};
     std::uint32_t rejected_ = 0;
     std::uint32_t beats_ = 0;
 };
