@@ -132,6 +132,20 @@ def unsupported_model():
     return m.finish(inputs=[x], outputs=[y])
 
 
+def opcode_model():
+    """Operator codes as old and new converters write them: FULLY_CONNECTED with only the int8
+    deprecated_builtin_code (old files), and code 150 with the int8 field capped at 127
+    (PLACEHOLDER_FOR_GREATER_OP_CODES) and the real code in builtin_code."""
+    m = W.ModelBuilder("nerve test model: operator codes")
+    x = m.tensor("x", [1, 1], W.INT8, scale=0.1, zero_point=0)
+    w = m.tensor("w", [1, 1], W.INT8, data=np.array([[1]], np.int8), scale=0.1, zero_point=0)
+    y = m.tensor("y", [1, 1], W.INT8, scale=0.1, zero_point=0)
+    z = m.tensor("z", [1, 1], W.INT8, scale=0.1, zero_point=0)
+    m.op(W.FULLY_CONNECTED, [x, w, -1], [y], W.FC_OPTIONS, W.fc_options(), code_style="deprecated")
+    m.op(150, [y], [z])
+    return m.finish(inputs=[x], outputs=[z])
+
+
 def carray(name, data, ctype, per_line=16):
     vals = [str(int(v)) for v in np.ravel(data)]
     lines = [", ".join(vals[i:i + per_line]) for i in range(0, len(vals), per_line)]
@@ -168,6 +182,7 @@ def main():
     h.append(carray("sensor_cnn_inputs", ins, "std::int8_t"))
     h.append(carray("sensor_cnn_outputs", outs, "std::int8_t"))
     h.append(carray("unsupported_exp_model", np.frombuffer(unsupported_model(), np.uint8), "unsigned char"))
+    h.append(carray("opcode_model", np.frombuffer(opcode_model(), np.uint8), "unsigned char"))
     h.append(carray("hello_world_model", np.frombuffer(hw, np.uint8), "unsigned char"))
     h.append(carray("hello_world_outputs", [g[1] for g in gold], "std::int8_t"))
     h.append("}  // namespace nerve::golden::tflite")

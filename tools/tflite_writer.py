@@ -229,17 +229,25 @@ class ModelBuilder:
         self.tensors.append(t)
         return len(self.tensors) - 1
 
-    def op(self, code, inputs, outputs, options_type=NO_OPTIONS, options=None):
-        if code not in self.codes:
-            self.codes.append(code)
-        o = Table().set(0, "u32", self.codes.index(code))
+    def op(self, code, inputs, outputs, options_type=NO_OPTIONS, options=None, code_style="both"):
+        """code_style: "both" (what converters write since schema 3a: the int8 deprecated code
+        capped at 127 and the int32 code) or "deprecated" (an old file: the int8 field only)."""
+        key = (code, code_style)
+        if key not in self.codes:
+            self.codes.append(key)
+        o = Table().set(0, "u32", self.codes.index(key))
         o.set(1, "off", Vector("i32", inputs)).set(2, "off", Vector("i32", outputs))
         if options is not None:
             o.set(3, "u8", options_type).set(4, "off", options)
         self.ops.append(o)
 
     def finish(self, inputs, outputs):
-        codes = [Table().set(0, "i8", min(c, 127)).set(2, "i32", 1).set(3, "i32", c) for c in self.codes]
+        codes = []
+        for c, style in self.codes:
+            t = Table().set(0, "i8", min(c, 127)).set(2, "i32", 1)
+            if style == "both":
+                t.set(3, "i32", c)
+            codes.append(t)
         bufs = []
         for b in self.buffers:
             t = Table()

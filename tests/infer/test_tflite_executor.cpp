@@ -108,6 +108,14 @@ TEST_CASE("tflite executor: an op nerve does not implement is refused at load", 
     CHECK(ex.bind(arena).code() == nerve::errc::invalid_state);
 }
 
+TEST_CASE("tflite executor: old-style operator codes load; a code above 127 is named and refused", "[tflite_executor]") {
+    auto& ex = executor();
+    auto r = ex.load(as_bytes(gold::opcode_model));
+    CHECK(r.code() == nerve::errc::unsupported);
+    CHECK(ex.failed_op() == 1);  // op 0 (FULLY_CONNECTED from the deprecated field, no bias) was accepted
+    CHECK(ex.op(0).code == 9);
+}
+
 TEST_CASE("tflite executor: capacity limits are errors", "[tflite_executor]") {
     static nerve::infer::tflite_executor<4, 4> tiny;
     CHECK(tiny.load(as_bytes(gold::hello_world_model)).code() == nerve::errc::out_of_range);

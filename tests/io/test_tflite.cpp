@@ -178,11 +178,22 @@ TEST_CASE("tflite reader: model written by tools/tflite_writer.py (options, per-
 TEST_CASE("tflite reader: deprecated_builtin_code vs builtin_code", "[tflite]") {
     // Old files hold the code only in the int8 field, newer ones in both (the int8 one capped
     // at 127): the larger of the two is the operator.
-    std::vector<unsigned char> bytes(std::begin(gold::hello_world_model), std::end(gold::hello_world_model));
-    auto m = tfl::model_view::parse({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()}).value();
-    CHECK(m.operator_code(0).deprecated_builtin_code() == 9);
-    CHECK(m.operator_code(0).raw_builtin_code() == 9);
-    CHECK(m.operator_code(0).version() == 4);
+    auto hw = tfl::model_view::parse(as_bytes(gold::hello_world_model)).value();
+    CHECK(hw.operator_code(0).deprecated_builtin_code() == 9);
+    CHECK(hw.operator_code(0).raw_builtin_code() == 9);
+    CHECK(hw.operator_code(0).version() == 4);
+    auto r = tfl::model_view::parse(as_bytes(gold::opcode_model));
+    REQUIRE(r.ok());
+    const auto m = r.value();
+    REQUIRE(m.operator_code_count() == 2u);
+    CHECK(m.operator_code(0).deprecated_builtin_code() == 9);   // old style: int8 field only
+    CHECK(m.operator_code(0).raw_builtin_code() == 0);           // builtin_code absent (default 0)
+    CHECK(m.operator_code(0).builtin_code() == 9);
+    CHECK(m.operator_code(1).deprecated_builtin_code() == 127);  // PLACEHOLDER_FOR_GREATER_OP_CODES
+    CHECK(m.operator_code(1).builtin_code() == 150);
+    CHECK(tfl::op_name(150) == nullptr);
+    // an omitted optional input is -1
+    CHECK(m.subgraph(0).op(0).inputs()[2] == -1);
 }
 
 TEST_CASE("tflite reader: wrong identifier, version and tiny inputs are refused", "[tflite]") {
