@@ -20,6 +20,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_golden_infer as GI  # noqa: E402  (the op references of tools/gen_golden_infer.py)
 import int8_reference as R  # noqa: E402
 import tflite_writer as W  # noqa: E402
 
@@ -132,6 +133,68 @@ def unsupported_model():
     return m.finish(inputs=[x], outputs=[y])
 
 
+def ops_graph():
+    """A branching graph over the element-wise and reduction ops, float in and float out:
+    QUANTIZE(float->int8) -> {LOGISTIC, TANH -> RELU} -> ADD (fused RELU) -> MUL (constant,
+    broadcast over channels) -> MEAN over H, W -> QUANTIZE (int8->int8) -> RESHAPE -> DEQUANTIZE.
+    Expected outputs from tools/gen_golden_infer.py's NumPy references of each op."""
+    rng = np.random.default_rng(12)
+    shape = [1, 2, 4, 3]
+    s_x, z_x = 0.05, 3
+    s_sig, z_sig = 1.0 / 256, -128
+    s_tanh, z_tanh = 1.0 / 128, 0
+    s_relu, z_relu = 0.009, -100
+    s_add, z_add = 0.01, -20
+    c_vals = np.array([40, -70, 100], np.int8)
+    s_c, z_c = 0.02, 1
+    s_mul, z_mul = 0.015, 5
+    s_mean, z_mean = 0.012, -3
+    s_q, z_q = 0.02, 10
+    m = W.ModelBuilder("nerve test model: element-wise graph")
+    t_f = m.tensor("x_float", shape, W.FLOAT32)
+    t_x = m.tensor("x", shape, W.INT8, scale=s_x, zero_point=z_x)
+    t_sig = m.tensor("logistic", shape, W.INT8, scale=s_sig, zero_point=z_sig)
+    t_tanh = m.tensor("tanh", shape, W.INT8, scale=s_tanh, zero_point=z_tanh)
+    t_relu = m.tensor("relu", shape, W.INT8, scale=s_relu, zero_point=z_relu)
+    t_add = m.tensor("add", shape, W.INT8, scale=s_add, zero_point=z_add)
+    t_c = m.tensor("channel_gain", [3], W.INT8, data=c_vals, scale=s_c, zero_point=z_c)
+    t_mul = m.tensor("mul", shape, W.INT8, scale=s_mul, zero_point=z_mul)
+    t_axis = m.tensor("axis", [2], W.INT32, data=np.array([1, 2], np.int32))
+    t_mean = m.tensor("mean", [1, 1, 1, 3], W.INT8, scale=s_mean, zero_point=z_mean)
+    t_q = m.tensor("requantized", [1, 1, 1, 3], W.INT8, scale=s_q, zero_point=z_q)
+    t_r = m.tensor("reshaped", [1, 3], W.INT8, scale=s_q, zero_point=z_q)
+    t_out = m.tensor("y_float", [1, 3], W.FLOAT32)
+    m.op(W.QUANTIZE, [t_f], [t_x])
+    m.op(W.LOGISTIC, [t_x], [t_sig])
+    m.op(W.TANH, [t_x], [t_tanh])
+    m.op(19, [t_tanh], [t_relu])  # RELU
+    m.op(W.ADD, [t_sig, t_relu], [t_add], W.ADD_OPTIONS, W.act_options(W.RELU))
+    m.op(W.MUL, [t_add, t_c], [t_mul], W.MUL_OPTIONS, W.act_options(W.NONE))
+    m.op(W.MEAN, [t_mul, t_axis], [t_mean], W.REDUCER_OPTIONS, W.reducer_options(True))
+    m.op(W.QUANTIZE, [t_mean], [t_q])
+    m.op(W.RESHAPE, [t_q], [t_r], W.RESHAPE_OPTIONS, W.reshape_options([1, 3]))
+    m.op(W.DEQUANTIZE, [t_r], [t_out])
+    blob = m.finish(inputs=[t_f], outputs=[t_out])
+
+    ins, outs = [], []
+    for _ in range(8):
+        xf = rng.normal(0, 2.5, shape).astype(np.float32)
+        x = GI.quantize_ref(xf, s_x, z_x)
+        sig = GI.logistic_ref(x, s_x, z_x)
+        th = GI.tanh_ref(x, s_x, z_x)
+        rl = GI.relu_ref(th, s_tanh, z_tanh, s_relu, z_relu)
+        lo, hi = R.activation_range(W.RELU, s_add, z_add)
+        ad = GI.add_ref(sig, rl, s_sig, z_sig, s_relu, z_relu, s_add, z_add, lo, hi)
+        cb = np.broadcast_to(c_vals.astype(np.int64), shape)
+        mu = GI.mul_ref(ad, cb, s_add, z_add, s_c, z_c, s_mul, z_mul, -128, 127)
+        mn = GI.mean_ref(mu, s_mul, z_mul, s_mean, z_mean)
+        q = GI.requantize_ref(mn, s_mean, z_mean, s_q, z_q)
+        y = GI.dequantize_ref(q.reshape(1, 3), s_q, z_q)
+        ins.append(xf.ravel())
+        outs.append(y.ravel())
+    return blob, np.array(ins, np.float32), np.array(outs, np.float32)
+
+
 def opcode_model():
     """Operator codes as old and new converters write them: FULLY_CONNECTED with only the int8
     deprecated_builtin_code (old files), and code 150 with the int8 field capped at 127
@@ -182,6 +245,11 @@ def main():
     h.append(carray("sensor_cnn_inputs", ins, "std::int8_t"))
     h.append(carray("sensor_cnn_outputs", outs, "std::int8_t"))
     h.append(carray("unsupported_exp_model", np.frombuffer(unsupported_model(), np.uint8), "unsigned char"))
+    gblob, gin, gout = ops_graph()
+    h.append(carray("ops_graph_model", np.frombuffer(gblob, np.uint8), "unsigned char"))
+    h.append("inline constexpr int ops_graph_cases = %d;" % len(gin))
+    h.append("alignas(16) inline constexpr float ops_graph_inputs[%d] = {\n    %s};\n" % (gin.size, ", ".join(repr(float(v)) + "f" for v in gin.ravel())))
+    h.append("alignas(16) inline constexpr float ops_graph_outputs[%d] = {\n    %s};\n" % (gout.size, ", ".join(repr(float(v)) + "f" for v in gout.ravel())))
     h.append(carray("opcode_model", np.frombuffer(opcode_model(), np.uint8), "unsigned char"))
     h.append(carray("hello_world_model", np.frombuffer(hw, np.uint8), "unsigned char"))
     h.append(carray("hello_world_outputs", [g[1] for g in gold], "std::int8_t"))

@@ -58,7 +58,7 @@ def mbqm(x, multiplier, shift):
 
 def activation_range(act, scale, zp):
     """Fused activation bounds in the quantized domain (NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3)."""
-    q = lambda f: zp + int(np.round(np.float32(f) / np.float32(scale)))  # noqa: E731
+    q = lambda f: zp + tf_round(float(np.float32(f) / np.float32(scale)))  # noqa: E731  (std::round, float division)
     lo, hi = -128, 127
     if act == 1:
         lo = max(lo, q(0.0))

@@ -66,6 +66,30 @@ TEST_CASE("tflite executor: 1-D CNN (conv, depthwise, pools, reshape, dense) mat
     }
 }
 
+TEST_CASE("tflite executor: branching graph of QUANTIZE, LOGISTIC, TANH, RELU, ADD, MUL, MEAN, RESHAPE, DEQUANTIZE",
+          "[tflite_executor]") {
+    auto& ex = executor();
+    REQUIRE(ex.load(as_bytes(gold::ops_graph_model)).ok());
+    // The int8 input (24 B) is read by LOGISTIC and TANH, so it lives across both; the float
+    // input (96 B) and the int8 copy are live together at the first op.
+    CHECK(ex.activation_lower_bound() == 120u);
+    CHECK(ex.activation_bytes() >= ex.activation_lower_bound());
+    REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+    REQUIRE(ex.input_bytes().size() == 24 * sizeof(float));
+    REQUIRE(ex.output_bytes().size() == 3 * sizeof(float));
+    CHECK(ex.input().empty());  // not an int8 tensor
+    for (int c = 0; c < gold::ops_graph_cases; ++c) {
+        std::memcpy(ex.input_bytes().data(), gold::ops_graph_inputs + 24 * c, 24 * sizeof(float));
+        NERVE_REQUIRE_NO_ALLOC(REQUIRE(ex.invoke().ok()));
+        float y[3];
+        std::memcpy(y, ex.output_bytes().data(), sizeof(y));
+        for (int k = 0; k < 3; ++k) {
+            INFO("case " << c << " output " << k);
+            CHECK(y[k] == gold::ops_graph_outputs[3 * c + k]);
+        }
+    }
+}
+
 TEST_CASE("tflite executor: the MLP trained and quantized by tools/train_int8_model.py", "[tflite_executor]") {
     auto& ex = executor();
     REQUIRE(ex.load(as_bytes(gold::trained_mlp_model)).ok());
@@ -138,12 +162,16 @@ TEST_CASE("tflite executor: corrupted models load, bind and run without a crash 
 #endif
     auto& ex = executor();
     int loaded = 0;
-    alignas(16) static unsigned char bytes[sizeof(gold::trained_mlp_model) + sizeof(gold::sensor_cnn_model)];
+    alignas(16) static unsigned char bytes[sizeof(gold::ops_graph_model) + sizeof(gold::trained_mlp_model) + sizeof(gold::sensor_cnn_model)];
     for (int i = 0; i < rounds; ++i) {
-        const unsigned char* src = i % 3 == 0 ? gold::hello_world_model : i % 3 == 1 ? gold::sensor_cnn_model : gold::trained_mlp_model;
-        const std::size_t size = i % 3 == 0 ? sizeof(gold::hello_world_model)
-                                 : i % 3 == 1 ? sizeof(gold::sensor_cnn_model)
-                                              : sizeof(gold::trained_mlp_model);
+        const unsigned char* src = i % 4 == 0   ? gold::hello_world_model
+                                   : i % 4 == 1 ? gold::sensor_cnn_model
+                                   : i % 4 == 2 ? gold::trained_mlp_model
+                                                : gold::ops_graph_model;
+        const std::size_t size = i % 4 == 0   ? sizeof(gold::hello_world_model)
+                                 : i % 4 == 1 ? sizeof(gold::sensor_cnn_model)
+                                 : i % 4 == 2 ? sizeof(gold::trained_mlp_model)
+                                              : sizeof(gold::ops_graph_model);
         std::memcpy(bytes, src, size);
         const int flips = 1 + static_cast<int>(rng() % 6);
         for (int k = 0; k < flips; ++k) bytes[rng() % size] ^= static_cast<unsigned char>(1u << (rng() % 8));
