@@ -145,6 +145,16 @@ TEST_CASE("conformal_ensemble: a constant series scores 0", "[conformal_ensemble
     }
 }
 
+TEST_CASE("conformal_ensemble: the first change after a flat stretch alarms", "[conformal_ensemble][bad-input]") {
+    // a stuck sensor that comes back: exact zeros have their own count, so the first non-zero
+    // residual is rarer than anything in the history
+    g_a = nab_default(with_probation(100));
+    for (int i = 0; i < 3000; ++i) REQUIRE(g_a(42.0f).score == 0.0f);
+    const verdict v = g_a(42.5f);
+    CHECK(v.alarm);
+    CHECK(v.score >= g_a.settings().gate);
+}
+
 TEST_CASE("conformal_ensemble: huge steps stay finite and the detector recovers", "[conformal_ensemble][bad-input]") {
     g_a = nab_default(with_probation(200));
     noise n(7);

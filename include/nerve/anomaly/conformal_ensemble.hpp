@@ -29,7 +29,7 @@
 //
 // Design choices, measured on the local NAB subset (28 files, 3 categories) and kept simple
 // so they carry to the rest: fast alpha 0.1, slow alpha 0.03, Short 6, context 8 blocks of 6
-// samples, 256 remembered contexts (RAM ~9.7 kB for float state), forget 1/4000, weights
+// samples, 256 remembered contexts (sizeof 9220 bytes), forget 1/4000, weights
 // 0.2/0.4/0.4, gate 0.15, refractory 100 samples.
 //
 // Time: the detector is sample-indexed. Timestamp gaps and repeated timestamps are not
@@ -85,37 +85,35 @@ class log_rank {
     static_assert(Bins >= 8 && Bins % 2 == 0, "log_rank needs an even number of bins >= 8");
 
 public:
-    /// p-value of `a` (finite, >= 0) among the history, counting `a` itself.
-    float p_value(float a, float tail_gamma) const noexcept {
-        if (!(a > 0.0f) || anchor_ == 0.0f) return 1.0f;
-        const float pos = position(a);
-        const int b = clamp_bin(pos);
-        float ge = 0.0f;
-        for (int i = b; i <= top_; ++i) ge += c_[static_cast<std::size_t>(i)];
-        float p = (ge + w_) / (total_ + w_);
-        if (b > top_ && top_ >= 0) {
-            // beyond everything seen: extrapolate the tail, 2^-gamma per octave past the top bin
-            const float octaves = 0.5f * (pos - static_cast<float>(top_ + 1));
-            p *= std::exp2(-tail_gamma * (octaves < 60.0f ? octaves : 60.0f));
-        }
-        return p;
-    }
-
-    void add(float a, float forget) noexcept {
+    /// p-value of `a` (finite, >= 0) among the history, counting `a` itself; then learns `a`
+    /// (one log2 for both).
+    float observe(float a, float tail_gamma, float forget) noexcept {
+        const float w_old = w_;
         w_ *= 1.0f / (1.0f - forget);
-        total_ += w_;
+        float p = 1.0f;
         if (a > 0.0f) {
             if (anchor_ == 0.0f) anchor_ = a;
-            const int b = clamp_bin(position(a));
+            const float pos = 2.0f * std::log2(a / anchor_) + static_cast<float>(Bins / 2);
+            const int b = clamp_bin(pos);
+            float ge = 0.0f;
+            for (int i = b; i <= top_; ++i) ge += c_[static_cast<std::size_t>(i)];
+            p = (ge + w_old) / (total_ + w_old);
+            if (b > top_ && top_ >= 0) {
+                // beyond everything seen: extrapolate the tail, 2^-gamma per octave past the top bin
+                const float octaves = 0.5f * (pos - static_cast<float>(top_ + 1));
+                p *= std::exp2(-tail_gamma * (octaves < 60.0f ? octaves : 60.0f));
+            }
             c_[static_cast<std::size_t>(b)] += w_;
             top_ = b > top_ ? b : top_;
         }
+        total_ += w_;
         if (w_ > 1048576.0f) {
             const float k = 1.0f / w_;
             for (auto& v : c_) v *= k;
             total_ *= k;
             w_ = 1.0f;
         }
+        return p;
     }
 
     void reset() noexcept { *this = log_rank{}; }
@@ -127,10 +125,6 @@ public:
     }
 
 private:
-    // bin coordinate: 2 log2(a / anchor) + Bins/2, finite for finite a > 0
-    float position(float a) const noexcept {
-        return 2.0f * std::log2(a / anchor_) + static_cast<float>(Bins / 2);
-    }
     static int clamp_bin(float pos) noexcept {
         if (!(pos >= 0.0f)) return 0;  // also NaN
         if (pos >= static_cast<float>(Bins - 1)) return static_cast<int>(Bins) - 1;
@@ -184,14 +178,11 @@ public:
         // 3. context novelty, refreshed once per block
         const bool fresh = update_context(x);
 
-        const float p_pred = h_pred_.p_value(a_pred, cfg_.tail_gamma);
-        const float p_level = h_level_.p_value(a_level, cfg_.tail_gamma);
-        if (fresh) p_context_ = h_context_.p_value(a_context_, cfg_.tail_gamma);
-        h_pred_.add(a_pred, cfg_.forget);
-        h_level_.add(a_level, cfg_.forget);
+        const float p_pred = h_pred_.observe(a_pred, cfg_.tail_gamma, cfg_.forget);
+        const float p_level = h_level_.observe(a_level, cfg_.tail_gamma, cfg_.forget);
         // the context measure arrives once per Block samples: forget per arrival so that all
         // three histograms remember the same span of time
-        if (fresh) h_context_.add(a_context_, cfg_.forget * static_cast<float>(Block));
+        if (fresh) p_context_ = h_context_.observe(a_context_, cfg_.tail_gamma, cfg_.forget * static_cast<float>(Block));
 
         // weighted geometric mean of the p-values, as -log10 / 10
         constexpr float inv_ln10 = 0.43429448f;
@@ -275,10 +266,12 @@ private:
             std::size_t slot = (memory_head_ + Memory - 1 - Dims) % Memory;
             for (std::size_t k = 0; k < usable; ++k) {
                 const auto& m = memory_[slot];
+                // partial sums only grow: stop a candidate once it cannot win (exact minimum)
                 float d = 0.0f;
                 for (std::size_t i = 0; i < Dims; ++i) {
                     const float t = f[i] - m[i];
                     d += t * t;
+                    if ((i & 3) == 3 && d >= best) break;
                 }
                 best = d < best ? d : best;
                 slot = slot == 0 ? Memory - 1 : slot - 1;
