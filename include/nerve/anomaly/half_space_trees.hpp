@@ -397,8 +397,9 @@ private:
         return base;
     }
 
-    // Sorts the window into sorted_ by a counting sort over a uniform grid (linear; each cell
-    // holds about one sample and is insertion-sorted) and keeps the grid for below().
+    // Groups the window by cell of a uniform grid over [min, max] (a counting sort, linear)
+    // into sorted_, and keeps the grid for below(). Cells are in order; within a cell samples
+    // are sorted only when the cell holds more than 8 of them.
     void sort_window() noexcept {
         float lo = buffer_[0], hi = buffer_[0];
         for (std::size_t i = 1; i < Window; ++i) {
@@ -419,21 +420,11 @@ private:
             wfill_[c] = wstart_[c];
         }
         for (std::size_t i = 0; i < Window; ++i) sorted_[wfill_[wcell_of_[i]]++] = buffer_[i];
+        // below() counts small cells (<= 8 samples) by a full scan, which needs no order:
+        // only crowded cells are sorted (it halves within them).
         for (std::size_t c = 0; c < wcells; ++c) {
             const std::uint32_t b = wstart_[c], e = wstart_[c + 1];
-            if (e - b > 16) {
-                std::sort(sorted_.begin() + b, sorted_.begin() + e);
-            } else {
-                for (std::uint32_t j = b + 1; j < e; ++j) {
-                    const float x = sorted_[j];
-                    std::uint32_t k = j;
-                    while (k > b && x < sorted_[k - 1]) {
-                        sorted_[k] = sorted_[k - 1];
-                        --k;
-                    }
-                    sorted_[k] = x;
-                }
-            }
+            if (e - b > 8) std::sort(sorted_.begin() + b, sorted_.begin() + e);
         }
     }
 
@@ -454,7 +445,7 @@ private:
     }
 
     // In-order walk over the nodes a scoring walk can reach. `node` (at `depth`, box [a, b) in
-    // limit units, window samples sorted_[lc, rc)) has mass rc - lc >= size_limit and
+    // limit units; lc and rc window samples below its two ends) has mass rc - lc >= size_limit and
     // depth < Height, and `acc` already includes it. Children that end a scoring walk
     // (mass < size_limit, or leaves) are emitted here without a call.
     void walk_1d(std::size_t t, std::size_t node, std::size_t depth, float a, float b, std::uint32_t lc,
@@ -537,14 +528,17 @@ private:
             keys_[pos] = runs_[i].key;
             sums_[pos + 1] = static_cast<sum_t>(static_cast<std::int64_t>(runs_[i].delta));
         }
-        // Sort within cells, moving key and step together: about one step per cell, so this
-        // is an insertion sort in practice; Shell gaps bound the cost of a crowded cell.
-        for (std::uint32_t c = 0; c < used; ++c) {
-            const std::uint32_t b = cell_start_[c], e = cell_start_[c + 1];
-            if (e - b < 2) continue;
-            if (e - b <= 16) {
-                sort_pairs(b, e, 1);
-            } else {
+        // Sort within cells, moving key and step together. Cells are in order, so when no cell
+        // is crowded one insertion pass over the whole table costs only the few in-cell moves;
+        // a crowded cell (clustered data) gets Shell passes of its own, bounding the cost.
+        std::uint32_t crowded = 0;
+        for (std::uint32_t c = 0; c < used; ++c) crowded += (cell_start_[c + 1] - cell_start_[c] > 16) ? 1u : 0u;
+        if (crowded == 0) {
+            sort_pairs(0, n, 1);
+        } else {
+            for (std::uint32_t c = 0; c < used; ++c) {
+                const std::uint32_t b = cell_start_[c], e = cell_start_[c + 1];
+                if (e - b < 2) continue;
                 static constexpr std::uint32_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
                 for (std::uint32_t gap : gaps)
                     if (gap < e - b) sort_pairs(b, e, gap);
