@@ -129,6 +129,14 @@ public:
         if (win_ + margin_ + hold_ + 6 > hist_n) hold_ = static_cast<std::uint32_t>(hist_n - win_ - margin_ - 6);
         delay_ = static_cast<std::uint32_t>(group_delay_samples(fs.value) + 0.5);
         slope_scale_ = fs_ / 8.0f;
+        inv_win_ = 1.0f / static_cast<float>(win_);
+        // Float copies of the ratios: no double arithmetic per sample (soft-float on a Cortex-M4).
+        th_frac_ = static_cast<float>(p.threshold_fraction);
+        tw_ratio_ = static_cast<float>(p.t_wave_slope_ratio);
+        bs_ratio_ = static_cast<float>(p.baseline_slope_ratio);
+        sb_rr_ = static_cast<float>(p.search_back_rr);
+        sb_level_ = static_cast<float>(p.search_back_level);
+        sb_floor_ = static_cast<float>(p.search_back_floor);
         reset();
     }
 
@@ -138,6 +146,7 @@ public:
     template <class Emit>
     void push(input_type in, Emit&& emit) noexcept {
         const std::uint64_t n = n_++;
+        hpos_ = hpos_ + 1 == hist_n ? 0 : hpos_ + 1;  // where sample n goes
         float e = 0.0f;
         for (std::size_t l = 0; l < Leads; ++l) {
             float x;
@@ -155,7 +164,7 @@ public:
             // band-pass ring (and fire) at switch-on.
             if (n == 0) offset_[l] = x;
             const float b = bp_[l](x - offset_[l]);
-            hist_[l][n % hist_n] = b;
+            hist_[l][hpos_] = b;
             // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
             const float d = n >= 4 ? (2.0f * b + at(l, n - 1) - at(l, n - 3) - 2.0f * at(l, n - 4)) * slope_scale_ : 0.0f;
             e += d * d;
@@ -170,7 +179,7 @@ public:
             sum_ = fresh_;
             fresh_ = 0.0f;
         }
-        const float m = sum_ > 0.0f ? sum_ / static_cast<float>(win_) : 0.0f;
+        const float m = sum_ > 0.0f ? sum_ * inv_win_ : 0.0f;
 
         // Integral peaks.
         if (!armed_) {
@@ -195,7 +204,8 @@ public:
         }
         // Search-back.
         if (learned_ && has_beat_ && has_candidate_) {
-            const float late = static_cast<float>(n - last_beat_) - search_back_after();
+            // 32-bit difference: a 64-bit integer to float conversion is a library call on M4.
+            const float late = static_cast<float>(static_cast<std::uint32_t>(n - last_beat_)) - sb_after_;
             if (late > 0.0f && candidate_.value > search_back_threshold(late)) {
                 has_candidate_ = false;
                 accept(candidate_, true, emit);
@@ -236,6 +246,8 @@ public:
         qrs_lv_ = {};
         noise_lv_ = {};
         rr_ = {};
+        hpos_ = static_cast<std::uint32_t>(hist_n - 1);
+        th_cache_ = rr_cache_ = sb_after_ = 0.0f;
         qi_ = ni_ = ri_ = 0;
         learned_ = false;
         n_learn_ = 0;
@@ -248,10 +260,7 @@ public:
     }
 
     /// Current detection threshold on the integral (input units^2 / s^2).
-    float threshold() const noexcept {
-        const float q = median(qrs_lv_), z = median(noise_lv_);
-        return z + static_cast<float>(p_.threshold_fraction) * (q - z);
-    }
+    float threshold() const noexcept { return th_cache_; }
     float qrs_level() const noexcept { return median(qrs_lv_); }
     float noise_level() const noexcept { return median(noise_lv_); }
     /// Median of the last 8 RR intervals, seconds.
@@ -267,7 +276,7 @@ public:
     template <class V>
     void visit_state(V& v) {
         for (auto& f : bp_) f.visit_state(v);
-        v(hist_); v(win_buf_); v(wpos_); v(sum_); v(fresh_); v(n_);
+        v(hist_); v(hpos_); v(th_cache_); v(rr_cache_); v(sb_after_); v(win_buf_); v(wpos_); v(sum_); v(fresh_); v(n_);
         v(prev_m_); v(cur_max_); v(cur_max_at_); v(armed_);
         v(has_pending_); v(has_candidate_);
         visit_peak(v, pending_); visit_peak(v, candidate_);
@@ -281,7 +290,13 @@ private:
     template <class V>
     static void visit_peak(V& v, peak& pk) { v(pk.at); v(pk.value); v(pk.slope); v(pk.baseline_shift); }
 
-    float at(std::size_t lead, std::uint64_t i) const noexcept { return hist_[lead][i % hist_n]; }
+    // Band-passed sample i (absolute index, at most hist_n - 1 samples old). 32-bit index
+    // arithmetic: a 64-bit modulo is a library call on 32-bit cores.
+    float at(std::size_t lead, std::uint64_t i) const noexcept {
+        const auto age = static_cast<std::uint32_t>(n_ - 1 - i);
+        const std::uint32_t k = hpos_ >= age ? hpos_ - age : hpos_ + static_cast<std::uint32_t>(hist_n) - age;
+        return hist_[lead][k];
+    }
 
     // Group delay of the band-pass at the geometric centre of its band, from the phase of
     // H(e^jw) at w +- dw (double, construction only).
@@ -340,7 +355,7 @@ private:
         pk.slope = (dmax > -dmin ? dmax : -dmin) * fs_;
         // Baseline shift: one slope sign dominates, or the two are far apart (Hamilton's test).
         const float amax = dmax, amin = -dmin;
-        const float r = static_cast<float>(p_.baseline_slope_ratio);
+        const float r = bs_ratio_;
         const std::uint64_t gap = dmax_at > dmin_at ? dmax_at - dmin_at : dmin_at - dmax_at;
         pk.baseline_shift = !(amax > r * amin && amin > r * amax && gap < win_);
         return pk;
@@ -376,6 +391,7 @@ private:
         qrs_lv_.fill(0.5f * top);
         noise_lv_.fill(0.0f);
         rr_.fill(fs_);  // 60 bpm until 8 RR intervals have been seen
+        update_levels();
         const std::size_t k = n_learn_;
         n_learn_ = 0;
         for (std::size_t i = 0; i < k; ++i) {
@@ -396,7 +412,7 @@ private:
         const float th = threshold();
         bool beat = pk.value > th && !pk.baseline_shift;
         if (beat && has_beat_ && pk.at < last_beat_ + twave_ &&
-            pk.slope < static_cast<float>(p_.t_wave_slope_ratio) * last_slope_)
+            pk.slope < tw_ratio_ * last_slope_)
             beat = false;  // T wave
         if (beat) {
             accept(pk, false, emit);
@@ -404,10 +420,11 @@ private:
         }
         noise_lv_[ni_] = pk.value;
         ni_ = (ni_ + 1) % levels;
+        update_levels();
         // Search-back candidate: the largest non-beat peak since the last beat that is no T wave.
         if (!pk.baseline_shift && (!has_candidate_ || pk.value > candidate_.value) &&
             (!has_beat_ || pk.at >= last_beat_ + twave_ ||
-             pk.slope >= static_cast<float>(p_.t_wave_slope_ratio) * last_slope_)) {
+             pk.slope >= tw_ratio_ * last_slope_)) {
             candidate_ = pk;
             has_candidate_ = true;
         }
@@ -434,6 +451,7 @@ private:
             qrs_lv_[qi_] = pk.value;
             qi_ = (qi_ + 1) % levels;
         }
+        update_levels();
         has_beat_ = true;
         last_beat_ = pk.at;
         last_slope_ = pk.slope;
@@ -445,17 +463,25 @@ private:
 
     // The median, not the mean: an RR doubled by a missed beat must not lengthen the wait
     // before the next search-back (which would miss more beats, and so on).
-    float mean_rr() const noexcept { return median(rr_); }
+    float mean_rr() const noexcept { return rr_cache_; }
+
+    // The medians change only when a peak is classified; per sample they are read from here.
+    void update_levels() noexcept {
+        const float q = median(qrs_lv_), z = median(noise_lv_);
+        th_cache_ = z + th_frac_ * (q - z);
+        rr_cache_ = median(rr_);
+        sb_after_ = search_back_after();
+    }
     float search_back_after() const noexcept {
-        return static_cast<float>(p_.search_back_rr) * mean_rr() + static_cast<float>(hold_ + win_);
+        return sb_rr_ * mean_rr() + static_cast<float>(hold_ + win_);
     }
 
     // Search-back level `late` samples after search-back started: half the threshold, halved
     // again for every further mean RR without a beat (a QRS that shrinks suddenly - lead or
     // axis change - is found within a few beats), never below `search_back_floor` x th.
     float search_back_threshold(float late) const noexcept {
-        float level = static_cast<float>(p_.search_back_level) * threshold();
-        const float floor = static_cast<float>(p_.search_back_floor) * threshold();
+        float level = sb_level_ * threshold();
+        const float floor = sb_floor_ * threshold();
         const float rr = mean_rr();
         for (float t = late; t > rr && level > floor; t -= rr) level *= 0.5f;
         return level > floor ? level : floor;
@@ -477,6 +503,11 @@ private:
     std::array<bandpass_t, Leads> bp_{};
     std::uint32_t win_ = 0, refractory_ = 0, hold_ = 0, twave_ = 0, learn_ = 0, margin_ = 0, delay_ = 0;
     float slope_scale_ = 1.0f;
+    float inv_win_ = 1.0f;
+    float sb_after_ = 0.0f;
+    float th_frac_ = 0.25f, tw_ratio_ = 0.5f, bs_ratio_ = 0.125f, sb_rr_ = 1.5f, sb_level_ = 0.5f, sb_floor_ = 0.125f;
+    std::uint32_t hpos_ = 0;
+    float th_cache_ = 0.0f, rr_cache_ = 0.0f;
 
     std::array<std::array<float, hist_n>, Leads> hist_{};
     std::array<float, win_n> win_buf_{};
