@@ -5,8 +5,10 @@
 //                        benchmark runs HalfSpaceTrees at ~85,000 observations/s (goal: 100x).
 //  hst_d4/nerve          half_space_trees<4, 25, 15, 250>: the general (tree-walking) path, 4-D
 //  mahalanobis8/nerve    online Mahalanobis distance over 8 features (Eigen fixed-size)
-//  zscore/nerve, robust_zscore31/nerve, cusum/nerve, ewma_chart/nerve, likelihood/nerve,
-//  kmeans8x4/nerve, forecast_residual/nerve, score_quantile/nerve: the other detectors
+//  hst_h8/nerve          25 trees of height 8 (the Cortex-M4 size)
+//  anomaly_<detector>/nerve   the other detectors: zscore, robust_zscore31, ewma_chart, cusum,
+//                        forecast_residual, likelihood, kmeans8x4 (8 features, 4 centroids),
+//                        score_quantile (prefixed: drift/ has its own cusum and ewma_chart)
 //
 // Input: uniform noise in [0, 1) with a slow sine and a spike every 97 samples, 4096 samples
 // a block (feature vectors: the same stream, lagged). Items = observations (samples or vectors).
@@ -106,44 +108,44 @@ void bm_zscore(benchmark::State& state) {
     nerve::anomaly::zscore<float> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_zscore)->Name("zscore/nerve");
+BENCHMARK(bm_zscore)->Name("anomaly_zscore/nerve");
 
 void bm_robust_zscore(benchmark::State& state) {
     nerve::anomaly::robust_zscore<float, 31> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_robust_zscore)->Name("robust_zscore31/nerve");
+BENCHMARK(bm_robust_zscore)->Name("anomaly_robust_zscore31/nerve");
 
 void bm_ewma_chart(benchmark::State& state) {
     nerve::anomaly::ewma_chart<float> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_ewma_chart)->Name("ewma_chart/nerve");
+BENCHMARK(bm_ewma_chart)->Name("anomaly_ewma_chart/nerve");
 
 void bm_cusum(benchmark::State& state) {
     nerve::anomaly::cusum<float> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_cusum)->Name("cusum/nerve");
+BENCHMARK(bm_cusum)->Name("anomaly_cusum/nerve");
 
 void bm_forecast_residual(benchmark::State& state) {
     nerve::anomaly::forecast_residual<> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_forecast_residual)->Name("forecast_residual/nerve");
+BENCHMARK(bm_forecast_residual)->Name("anomaly_forecast_residual/nerve");
 
 void bm_likelihood(benchmark::State& state) {
     static nerve::anomaly::anomaly_likelihood<2048, 10> d;
     d.reset();
     run(state, d, input_block());
 }
-BENCHMARK(bm_likelihood)->Name("likelihood/nerve");
+BENCHMARK(bm_likelihood)->Name("anomaly_likelihood/nerve");
 
 void bm_kmeans(benchmark::State& state) {
     nerve::anomaly::kmeans_distance<8, 4> d;
     run(state, d, vector_block<8>());
 }
-BENCHMARK(bm_kmeans)->Name("kmeans8x4/nerve");
+BENCHMARK(bm_kmeans)->Name("anomaly_kmeans8x4/nerve");
 
 void bm_score_quantile(benchmark::State& state) {
     nerve::anomaly::score_quantile q;
@@ -154,6 +156,6 @@ void bm_score_quantile(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(block));
 }
-BENCHMARK(bm_score_quantile)->Name("score_quantile/nerve");
+BENCHMARK(bm_score_quantile)->Name("anomaly_score_quantile/nerve");
 
 }  // namespace
