@@ -203,3 +203,29 @@ TEST_CASE("activation ranges follow TFLite's CalculateActivationRangeQuantized",
     CHECK(v[0] == -3);
     CHECK(v[3] == 100);
 }
+
+TEST_CASE("the kernels' precomputed requantization equals multiply_by_quantized_multiplier everywhere",
+          "[quantization]") {
+    std::int32_t xs[300];
+    const int nx = edge_values(xs);
+    const std::int32_t ms[] = {0, 1, 2, (1 << 30) - 1, 1 << 30, (1 << 30) + 1, kMax, kMax - 1, 1518500250, 1342580370,
+                               -1, -(1 << 30), kMin, kMin + 1};
+    long failed = 0;
+    for (int ix = 0; ix < nx; ++ix)
+        for (std::int32_t m : ms)
+            for (int shift = -31; shift <= 31; ++shift) {
+                const detail::requant_channel rc(m, shift);
+                const std::int32_t want = multiply_by_quantized_multiplier(xs[ix], m, shift);
+                if (rc.apply(xs[ix]) != want || rc.apply_fast(xs[ix]) != want) ++failed;
+            }
+    std::uint32_t s = 31337;
+    for (int i = 0; i < kRandom; ++i) {
+        const std::int32_t x = static_cast<std::int32_t>(lcg(s)) >> (lcg(s) % 32);
+        const std::int32_t m = static_cast<std::int32_t>(lcg(s));
+        const int shift = static_cast<int>(lcg(s) % 63) - 31;
+        const detail::requant_channel rc(m, shift);
+        if (rc.apply_fast(x) != multiply_by_quantized_multiplier(x, m, shift)) ++failed;
+    }
+    CHECK(failed == 0);
+    CHECK(requantize_fast(1000, 1 << 30, -3, 5, -128, 127) == requantize(1000, 1 << 30, -3, 5, -128, 127));
+}

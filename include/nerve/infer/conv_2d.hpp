@@ -146,13 +146,13 @@ inline void conv_2d(const conv_params& p, const conv_shape& s, const std::int8_t
                     for (int k = 0; k < 4; ++k) acc[k] = bias ? bias[oc + k] : 0;
                     detail::conv_pixel<4>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, acc);
                     for (int k = 0; k < 4; ++k)
-                        y[oc + k] = requantize<R>(acc[k], p.output_multiplier[oc + k], p.output_shift[oc + k],
+                        y[oc + k] = requantize_fast<R>(acc[k], p.output_multiplier[oc + k], p.output_shift[oc + k],
                                                   p.output_offset, p.activation_min, p.activation_max);
                 }
                 for (; oc < s.output_depth; ++oc) {
                     std::int32_t acc = bias ? bias[oc] : 0;
                     detail::conv_pixel<1>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, &acc);
-                    y[oc] = requantize<R>(acc, p.output_multiplier[oc], p.output_shift[oc], p.output_offset,
+                    y[oc] = requantize_fast<R>(acc, p.output_multiplier[oc], p.output_shift[oc], p.output_offset,
                                           p.activation_min, p.activation_max);
                 }
             }

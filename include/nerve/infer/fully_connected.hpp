@@ -90,14 +90,14 @@ inline void fully_connected(const fully_connected_params& p, const std::int8_t* 
             detail::dot_int8<4>(x, weights + o * input_depth, input_depth, input_depth, p.input_offset,
                                 p.filter_offset, acc);
             for (int k = 0; k < 4; ++k)
-                y[o + k] = requantize<R>(acc[k], p.multiplier(o + k), p.shift(o + k), p.output_offset,
+                y[o + k] = requantize_fast<R>(acc[k], p.multiplier(o + k), p.shift(o + k), p.output_offset,
                                          p.activation_min, p.activation_max);
         }
         for (; o < output_depth; ++o) {
             std::int32_t acc = bias ? bias[o] : 0;
             detail::dot_int8<1>(x, weights + o * input_depth, input_depth, input_depth, p.input_offset,
                                 p.filter_offset, &acc);
-            y[o] = requantize<R>(acc, p.multiplier(o), p.shift(o), p.output_offset, p.activation_min,
+            y[o] = requantize_fast<R>(acc, p.multiplier(o), p.shift(o), p.output_offset, p.activation_min,
                                  p.activation_max);
         }
     }

@@ -137,43 +137,6 @@ inline void packed_dot4_outline(const std::int16_t* xs, const std::int16_t* w, i
     packed_dot4(xs, w, n, acc);
 }
 
-/// One output channel's requantization with its shifts split and masks precomputed, so that the
-/// per-output work is a shift, a SMULL/SMLAL, a rounding shift and the clamp. Same results as
-/// requantize<double_rounding> (the same formulas; TFLite's double rounding only).
-struct requant_channel {
-    std::int32_t multiplier;
-    int left, right;
-    std::int32_t mask;
-    std::int32_t half;  ///< 2^(right - 1) (0 when right == 0)
-    bool fast;          ///< apply_fast's short form applies (no left shift, right >= 1, multiplier >= 0)
-    constexpr requant_channel() noexcept : multiplier(0), left(0), right(0), mask(0), half(0), fast(false) {}
-    constexpr requant_channel(std::int32_t m, int shift) noexcept
-        : multiplier(m), left(shift > 0 ? shift : 0), right(shift > 0 ? 0 : -shift),
-          mask(static_cast<std::int32_t>((std::int64_t{1} << (shift > 0 ? 0 : -shift)) - 1)),
-          half(shift < 0 ? static_cast<std::int32_t>(std::int64_t{1} << (-shift - 1)) : 0),
-          fast(shift < 0 && m >= 0) {}
-    NERVE_ALWAYS_INLINE constexpr std::int32_t apply(std::int32_t acc) const noexcept {
-        const std::int32_t h = saturating_rounding_doubling_high_mul(wrapping_left_shift(acc, left), multiplier);
-        const std::int32_t threshold = (mask >> 1) + (h < 0 ? 1 : 0);
-        return (h >> right) + ((h & mask) > threshold ? 1 : 0);
-    }
-    /// Same value as apply(). When `fast` and |acc| < 2^30, TFLite's two roundings reduce to
-    ///   h = floor((2 acc m + 2^31) / 2^32)       (exactly the doubling high multiply: 2 acc fits)
-    ///   r = (h + 2^(right-1) - [h < 0]) >> right  (ties away from zero; |h| < 2^30: no overflow)
-    /// which on a Cortex-M4 is LSL, SMMULR, two adds and an ASR.
-    NERVE_ALWAYS_INLINE std::int32_t apply_fast(std::int32_t acc) const noexcept {
-        if (fast && static_cast<std::uint32_t>(acc) + 0x40000000u < 0x80000000u) {
-            std::int32_t h;
-#if defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
-            __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(acc * 2), "r"(multiplier));
-#else
-            h = static_cast<std::int32_t>((static_cast<std::int64_t>(acc) * 2 * multiplier + (std::int64_t{1} << 31)) >> 32);
-#endif
-            return (h + half + (h >> 31)) >> right;
-        }
-        return apply(acc);
-    }
-};
 }  // namespace detail
 
 /// FULLY_CONNECTED, batch 1, on packed weights (pack_dense_weights). `in` has In int8, `out`

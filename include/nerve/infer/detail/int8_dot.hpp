@@ -74,35 +74,52 @@ NERVE_ALWAYS_INLINE std::uint32_t load_u32(const std::int8_t* p) noexcept {
 }
 NERVE_ALWAYS_INLINE std::int32_t ror8(std::uint32_t v) noexcept { return static_cast<std::int32_t>((v >> 8) | (v << 24)); }
 
-/// acc[0..3] += dot over n (a multiple of 4) of x + x_offset with four weight rows, w_offset 0.
+/// acc[0..3] += dot over n (a multiple of 4, > 0) of x + x_offset with four weight rows, w_offset 0.
+/// Out of line: the loop needs 14 registers (4 accumulators, 6 pointers/constants, 4 temporaries),
+/// which only a function of its own can give it. Per 4 inputs: LDR + 2 SXTAB16 for the input,
+/// then per row LDR + 2 SXTB16 (one with the rotation folded in) + 2 SMLAD.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 inline void dsp_dot4(const std::int8_t* x, const std::int8_t* w, std::ptrdiff_t w_stride, int n, std::int32_t x_offset,
                      std::int32_t* acc) noexcept {
     const std::int32_t xo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
-    const std::int8_t* w0 = w;
-    const std::int8_t* w1 = w + w_stride;
     const std::int8_t* w2 = w + 2 * w_stride;
-    const std::int8_t* w3 = w + 3 * w_stride;
-    std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     const std::int8_t* const end = x + n;
-    while (x != end) {
-        const std::uint32_t xv = load_u32(x);
-        x += 4;
-        const std::int32_t x02 = __sxtab16(xo2, static_cast<std::int32_t>(xv));
-        const std::int32_t x13 = __sxtab16(xo2, ror8(xv));
-        std::uint32_t v = load_u32(w0); w0 += 4;
-        a0 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a0);
-        a0 = __smlad(x13, __sxtb16(ror8(v)), a0);
-        v = load_u32(w1); w1 += 4;
-        a1 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a1);
-        a1 = __smlad(x13, __sxtb16(ror8(v)), a1);
-        v = load_u32(w2); w2 += 4;
-        a2 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a2);
-        a2 = __smlad(x13, __sxtb16(ror8(v)), a2);
-        v = load_u32(w3); w3 += 4;
-        a3 = __smlad(x02, __sxtb16(static_cast<std::int32_t>(v)), a3);
-        a3 = __smlad(x13, __sxtb16(ror8(v)), a3);
-    }
-    acc[0] += a0; acc[1] += a1; acc[2] += a2; acc[3] += a3;
+    std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    std::uint32_t t, x13, v, u;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr     %[t], [%[x]], #4\n\t"
+        "sxtab16 %[x13], %[xo2], %[t], ror #8\n\t"
+        "sxtab16 %[t], %[xo2], %[t]\n\t"
+        "ldr     %[v], [%[w], %[s]]\n\t"
+        "sxtb16  %[u], %[v]\n\t"
+        "smlad   %[a1], %[t], %[u], %[a1]\n\t"
+        "sxtb16  %[v], %[v], ror #8\n\t"
+        "smlad   %[a1], %[x13], %[v], %[a1]\n\t"
+        "ldr     %[v], [%[w2], %[s]]\n\t"
+        "sxtb16  %[u], %[v]\n\t"
+        "smlad   %[a3], %[t], %[u], %[a3]\n\t"
+        "sxtb16  %[v], %[v], ror #8\n\t"
+        "smlad   %[a3], %[x13], %[v], %[a3]\n\t"
+        "ldr     %[v], [%[w2]], #4\n\t"
+        "sxtb16  %[u], %[v]\n\t"
+        "smlad   %[a2], %[t], %[u], %[a2]\n\t"
+        "sxtb16  %[v], %[v], ror #8\n\t"
+        "smlad   %[a2], %[x13], %[v], %[a2]\n\t"
+        "ldr     %[v], [%[w]], #4\n\t"
+        "sxtb16  %[u], %[v]\n\t"
+        "smlad   %[a0], %[t], %[u], %[a0]\n\t"
+        "sxtb16  %[v], %[v], ror #8\n\t"
+        "smlad   %[a0], %[x13], %[v], %[a0]\n\t"
+        "cmp     %[x], %[end]\n\t"
+        "bne     1b\n\t"
+        : [x] "+r"(x), [w] "+r"(w), [w2] "+r"(w2), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+          [t] "=&r"(t), [x13] "=&r"(x13), [v] "=&r"(v), [u] "=&r"(u)
+        : [end] "r"(end), [xo2] "r"(xo2), [s] "r"(w_stride)
+        : "cc", "memory");
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
 inline void dsp_dot1(const std::int8_t* x, const std::int8_t* w, int n, std::int32_t x_offset, std::int32_t* acc) noexcept {
