@@ -266,14 +266,23 @@ private:
             std::size_t slot = (memory_head_ + Memory - 1 - Dims) % Memory;
             for (std::size_t k = 0; k < usable; ++k) {
                 const auto& m = memory_[slot];
-                // partial sums only grow: stop a candidate once it cannot win (exact minimum)
+                // partial sums only grow: stop a candidate once it cannot win (exact minimum);
+                // checked every 4 dimensions, each group of 4 unrolled
                 float d = 0.0f;
-                for (std::size_t i = 0; i < Dims; ++i) {
-                    const float t = f[i] - m[i];
-                    d += t * t;
-                    if ((i & 3) == 3 && d >= best) break;
+                std::size_t i = 0;
+                for (; i + 4 <= Dims; i += 4) {
+                    const float t0 = f[i] - m[i], t1 = f[i + 1] - m[i + 1];
+                    const float t2 = f[i + 2] - m[i + 2], t3 = f[i + 3] - m[i + 3];
+                    d += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3);
+                    if (d >= best) break;
                 }
-                best = d < best ? d : best;
+                if (d < best) {
+                    for (; i < Dims; ++i) {
+                        const float t = f[i] - m[i];
+                        d += t * t;
+                    }
+                    best = d < best ? d : best;
+                }
                 slot = slot == 0 ? Memory - 1 : slot - 1;
             }
             a_context_ = std::sqrt(best * (1.0f / static_cast<float>(Dims)));
