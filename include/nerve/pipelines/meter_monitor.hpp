@@ -55,7 +55,7 @@ struct meter_monitor_config {
     std::size_t stuck_run = 0;       ///< equal readings in a row that mean a stuck meter (0: day / 4)
     double anomaly_z = 4.0;          ///< anomaly alarm level, robust sigmas
     double drift_slack = 0.5;        ///< CUSUM k, in residual sigmas
-    double drift_threshold = 12.0;   ///< CUSUM h, in residual sigmas
+    double drift_threshold = 18.0;   ///< CUSUM h, in residual sigmas
     double lambda = 0.9995;          ///< forecaster forgetting factor
 };
 
@@ -245,7 +245,7 @@ private:
     }
     static drift::cusum_options drift_options(const meter_monitor_config& c) noexcept {
         drift::cusum_options o;
-        o.min_instances = static_cast<std::uint32_t>(2 * (c.day < 8 ? 8 : c.day));
+        o.min_instances = static_cast<std::uint32_t>(7 * (c.day < 8 ? 8 : c.day));  // a week: the reference sigma of z
         o.slack = c.drift_slack;
         o.threshold = c.drift_threshold;
         return o;

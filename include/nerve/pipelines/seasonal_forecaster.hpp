@@ -6,12 +6,14 @@
 //   for (double y : readings) { double next_day = f(y); }                       // forecast of y[t + 24]
 //
 // After reading y[t] the forecaster returns its forecast of y[t + H] made from y[0..t] only. The
-// model is linear in 12 features of the history (d = readings per day, w = 7 d, k = ceil(H / d),
+// model is linear in 13 features of the history (d = readings per day, w = 7 d, k = ceil(H / d),
 // L = mean of the last week, the level every feature is taken relative to):
 //   1 (intercept), y[t], mean of the last day, y[t + H - k d] (daily seasonal naive),
 //   y[t + H - w] (weekly seasonal naive), y[t + H - k d - d], the mean of y[t + H - k d - j d] over
 //   j = 0..6 (a one-week daily profile at the target's time of day), the mean of the last week,
-//   and the short lags y[t - 1], y[t - d/8], y[t - d/4], y[t - d/2].
+//   the short lags y[t - 1], y[t - d/8], y[t - d/4], y[t - d/2], and the mean of y[t + H - j w]
+//   over j = 1..J (J = 4 weeks, or fewer when Capacity cannot hold them: a weekly profile averaged
+//   over weeks, the smoothed seasonal component of Holt-Winters).
 // Learning: when y[t] arrives, the features as they were at t - H are paired with it and the
 // weights take one recursive-least-squares step with forgetting factor lambda (memory about
 // 1 / (1 - lambda) readings; the default 0.9995 is ~12 weeks of hourly data), weighted Huber-style:
@@ -26,8 +28,9 @@
 // trend and seasonal components are fixed linear functions of these lags; here the combination is
 // learned (and keeps being re-learned) per series.
 //
-// Memory: the last Capacity readings (Capacity >= 8 d + H; asserted) plus a 12 x 12 matrix in T.
-// Per reading: O(w) for the means (recomputed, so there is no running-sum drift) and O(144) for
+// Memory: the last Capacity readings (Capacity >= 8 d + H, asserted; 28 d + H for the full four-week
+// profile) plus a 13 x 13 matrix in T.
+// Per reading: O(w) for the means (recomputed, so there is no running-sum drift) and O(169) for
 // the update. T = double by default (RLS with forgetting in float loses the positive definiteness
 // of P over long runs); meter rates make the cost irrelevant even on a Cortex-M4 (soft double).
 //
@@ -57,7 +60,7 @@ struct seasonal_forecaster_config {
 template <std::size_t Capacity = 2048, class T = double>
 class seasonal_forecaster {
 public:
-    static constexpr std::size_t features = 12;
+    static constexpr std::size_t features = 13;
     using input_type = double;
     using output_type = double;
 
@@ -66,6 +69,8 @@ public:
         if (cfg_.horizon < 1) cfg_.horizon = 1;
         NERVE_ASSERT(8 * cfg_.day + cfg_.horizon + 1 <= Capacity);
         k_ = (cfg_.horizon + cfg_.day - 1) / cfg_.day;
+        const std::size_t fit = (Capacity - cfg_.horizon - 1) / (7 * cfg_.day);
+        weeks_ = fit < 1 ? 1 : (fit > 4 ? 4 : fit);
         reset();
     }
 
@@ -161,6 +166,9 @@ private:
         f[9] = rel(at(back + d / 8));
         f[10] = rel(at(back + d / 4));
         f[11] = rel(at(back + d / 2));
+        double wk = 0.0;
+        for (std::size_t j = 1; j <= weeks_; ++j) wk += seasonal(j * w);
+        f[12] = rel(wk / static_cast<double>(weeks_));
     }
 
     double predict() const noexcept {
@@ -238,6 +246,7 @@ private:
 
     seasonal_forecaster_config cfg_;
     std::size_t k_ = 1;
+    std::size_t weeks_ = 1;
     std::array<double, Capacity> hist_{};
     std::size_t head_ = 0;
     std::uint64_t n_ = 0, rejected_ = 0;

@@ -1,0 +1,118 @@
+#include "nerve_test.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "nerve/pipelines/meter_monitor.hpp"
+
+namespace np = nerve::pipelines;
+
+namespace {
+
+struct lcg {
+    std::uint64_t s = 777;
+    double uniform() {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return (static_cast<double>(s >> 11) + 0.5) / 9007199254740992.0;
+    }
+    double gauss() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
+};
+
+/// Hourly household load (kWh): base, morning and evening peaks, busier weekends, 10 % noise.
+double household(std::size_t t, lcg& r) {
+    const std::size_t hr = t % 24, d = t / 24;
+    const bool weekend = d % 7 >= 5;
+    double kw = 0.3;
+    if (hr >= 6 && hr <= 8) kw += weekend ? 0.2 : 0.7;
+    if (hr >= 9 && hr <= 16) kw += weekend ? 0.6 : 0.15;
+    if (hr >= 17 && hr <= 22) kw += 1.2;
+    return kw * (1.0 + 0.1 * r.gauss());
+}
+
+using meter = np::meter_monitor<1024>;
+
+}  // namespace
+
+TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]") {
+    np::meter_monitor_config c;
+    c.day = 24;
+    static meter m{c};
+    m = meter{c};
+    lcg r;
+    constexpr std::size_t days = 70, theft_from = 56 * 24 + 17;
+    std::size_t gaps = 0, stuck = 0, spike_at = 0, drift_down_at = 0, drifts_before = 0, days_seen = 0;
+    double shortfall_after = 0;
+    std::size_t short_days = 0;
+    double stuck_value = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t t = 0; t < days * 24; ++t) {
+        double y = household(t, r);
+        if (t >= theft_from && t % 24 >= 17) y *= 0.4;                     // evening bypass
+        if (t >= 20 * 24 + 3 && t < 20 * 24 + 9) y = std::numeric_limits<double>::quiet_NaN();  // 6 h gap
+        if (t == 30 * 24 + 8) stuck_value = y;
+        if (t >= 30 * 24 + 8 && t < 30 * 24 + 20) y = stuck_value;         // 12 h stuck
+        if (t == 40 * 24 + 2) y = 30.0;                                    // spike
+        m.push(
+            y,
+            [&](const np::meter_reading& rd) {
+                gaps += (rd.flags & np::meter_gap) ? 1u : 0u;
+                stuck += (rd.flags & np::meter_stuck) ? 1u : 0u;
+                if (rd.flags & np::meter_spike) spike_at = rd.index;
+                if ((rd.flags & (np::meter_drift_down | np::meter_drift_up)) && rd.index < theft_from) ++drifts_before;
+                if ((rd.flags & np::meter_drift_down) && rd.index >= theft_from && drift_down_at == 0) drift_down_at = rd.index;
+                REQUIRE(std::isfinite(rd.cleaned));
+                REQUIRE(std::isfinite(rd.forecast));
+            },
+            [&](const np::daily_profile& d) {
+                ++days_seen;
+                if (d.day * 24 > theft_from) { shortfall_after += d.shortfall; ++short_days; }
+                REQUIRE(d.load_factor > 0.0);
+                REQUIRE(d.load_factor <= 1.0);
+                REQUIRE(d.base_load <= d.mean);
+            });
+    });
+    CHECK(gaps == 6);
+    CHECK(stuck == 12 - 6 + 1);  // flagged from the 6th equal reading on (stuck_run = day / 4)
+    CHECK(spike_at == 40 * 24 + 2);
+    CHECK(days_seen == days);
+    CHECK(drift_down_at >= theft_from);
+    CHECK(drift_down_at < theft_from + 24);  // within the first evening
+    CHECK(drifts_before <= 1);
+    REQUIRE(short_days > 0);
+    CHECK(shortfall_after / static_cast<double>(short_days) > 0.15);
+    const auto& tot = m.totals();
+    CHECK(tot.gaps == 6);
+    CHECK(tot.readings == days * 24);
+}
+
+TEST_CASE("meter_monitor daily profile of a known day", "[meter_monitor]") {
+    np::meter_monitor_config c;
+    c.day = 24;
+    meter m{c};
+    np::daily_profile last{};
+    for (std::size_t t = 0; t < 24 * 3; ++t) {
+        // 1 kWh per hour, 3 kWh from 18 to 20 h; one hour of 0.5 at 3 h.
+        const std::size_t h = t % 24;
+        const double y = (h >= 18 && h <= 20) ? 3.0 : (h == 3 ? 0.5 : 1.0) + 1e-3 * static_cast<double>(t % 5);
+        m.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { last = d; });
+    }
+    CHECK(last.day == 2);
+    CHECK(last.peak == 3.0);
+    CHECK(std::fabs(last.base_load - 0.5) < 0.01);
+    CHECK(std::fabs(last.load_factor - last.mean / 3.0) < 1e-12);
+    CHECK(std::fabs(last.energy - 24.0 * last.mean) < 1e-9);
+}
+
+TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][bad-input]") {
+    meter m{};
+    std::size_t n = 0;
+    for (int t = 0; t < 100; ++t) {
+        m.push(std::numeric_limits<double>::quiet_NaN(), [&](const np::meter_reading& r) {
+            ++n;
+            CHECK(r.flags == np::meter_gap);
+            CHECK(std::isfinite(r.cleaned));
+        }, [](const np::daily_profile&) {});
+    }
+    CHECK(n == 100);
+    CHECK(m.totals().gaps == 100);
+}

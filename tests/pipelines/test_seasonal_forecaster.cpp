@@ -1,0 +1,150 @@
+#include "nerve_test.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "nerve/core/snapshot.hpp"
+#include "nerve/pipelines/seasonal_forecaster.hpp"
+
+namespace np = nerve::pipelines;
+
+namespace {
+
+struct lcg {
+    std::uint64_t s = 12345;
+    double uniform() {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return (static_cast<double>(s >> 11) + 0.5) / 9007199254740992.0;
+    }
+    double gauss() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
+};
+
+/// Hourly series with a daily shape, weekends different from weekdays, a slow level wander and noise.
+double series(std::size_t t, lcg& r, double& level) {
+    const double pi2 = 6.283185307179586;
+    const std::size_t hour = t % 24, dow = (t / 24) % 7;
+    level += 0.005 * r.gauss();
+    const double daily = 3.0 * std::sin(pi2 * static_cast<double>(hour) / 24.0) + std::cos(2 * pi2 * static_cast<double>(hour) / 24.0);
+    const double weekly = dow >= 5 ? 2.5 : 0.0;
+    return 20.0 + level + daily + weekly + r.gauss();
+}
+
+using forecaster = np::seasonal_forecaster<1024>;
+
+}  // namespace
+
+TEST_CASE("seasonal_forecaster learns a daily and weekly pattern and beats the seasonal naive", "[seasonal_forecaster]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    static forecaster f{c};
+    f = forecaster{c};
+    lcg r;
+    double level = 0;
+    constexpr std::size_t n = 24 * 7 * 20, H = 24;
+    static std::array<double, n> y{}, fc{};
+    for (std::size_t t = 0; t < n; ++t) y[t] = series(t, r, level);
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t t = 0; t < n; ++t) fc[t] = f(y[t]););
+    double e_model = 0, e_daily = 0, e_weekly = 0;
+    for (std::size_t t = 24 * 28; t + H < n; ++t) {
+        e_model += std::fabs(fc[t] - y[t + H]);
+        e_daily += std::fabs(y[t] - y[t + H]);
+        e_weekly += std::fabs(y[t + H - 168] - y[t + H]);
+    }
+    const double best = e_daily < e_weekly ? e_daily : e_weekly;
+    // Noisy readings: averaging the weekly profile over weeks pays; both naive forecasts carry the
+    // noise of one reading. The learned model must beat the better of them by at least 8 %.
+    CHECK(e_model < 0.92 * best);
+    CHECK(f.rejected() == 0);
+    CHECK(f.samples() == n);
+}
+
+TEST_CASE("seasonal_forecaster starts as the daily seasonal naive", "[seasonal_forecaster]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    forecaster f{c};
+    // Before the scale is fixed (first day) no learning happens: the forecast of y[t + 24] is y[t].
+    for (int t = 0; t < 23; ++t) CHECK(f(static_cast<double>(t * t)) == static_cast<double>(t * t));
+}
+
+TEST_CASE("seasonal_forecaster forecasts use only the past", "[seasonal_forecaster]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 6;
+    static forecaster a{c}, b{c};
+    a = forecaster{c};
+    b = forecaster{c};
+    lcg r1, r2;
+    double l1 = 0, l2 = 0;
+    for (std::size_t t = 0; t < 2000; ++t) {
+        const double y1 = series(t, r1, l1);
+        double y2 = series(t, r2, l2);
+        if (t >= 1500) y2 += 100.0;  // the futures differ from t = 1500 on
+        const double fa = a(y1), fb = b(y2);
+        if (t < 1500) REQUIRE(fa == fb);
+    }
+}
+
+TEST_CASE("seasonal_forecaster fills NaN/Inf with the seasonal value and stays finite", "[seasonal_forecaster][bad-input]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    static forecaster f{c};
+    f = forecaster{c};
+    lcg r;
+    double level = 0;
+    bool finite = true;
+    for (std::size_t t = 0; t < 3000; ++t) {
+        double y = series(t, r, level);
+        if (t % 97 == 5) y = std::numeric_limits<double>::quiet_NaN();
+        if (t % 211 == 9) y = -std::numeric_limits<double>::infinity();
+        finite = finite && std::isfinite(f(y));
+    }
+    CHECK(finite);
+    CHECK(f.rejected() == 31 + 15);
+    // Huge values do not break it either.
+    for (int t = 0; t < 200; ++t) finite = finite && std::isfinite(f(t % 2 ? 1e300 : -1e300));
+    for (std::size_t t = 0; t < 500; ++t) finite = finite && std::isfinite(f(series(t, r, level)));
+    CHECK(finite);
+}
+
+TEST_CASE("seasonal_forecaster adapts to a level shift", "[seasonal_forecaster]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 1;
+    static forecaster f{c};
+    f = forecaster{c};
+    lcg r;
+    double level = 0, err_before = 0, err_after = 0;
+    for (std::size_t t = 0; t < 24 * 7 * 12; ++t) {
+        const double y = series(t, r, level) + (t >= 24 * 7 * 8 ? 10.0 : 0.0);
+        const double prev = f.forecast();
+        f(y);
+        if (t >= 24 * 7 * 6 && t < 24 * 7 * 8) err_before += std::fabs(prev - y);
+        if (t >= 24 * 7 * 10) err_after += std::fabs(prev - y);
+    }
+    // Two weeks after a shift of 10 noise sigmas the one-step error is back to its old level.
+    CHECK(err_after < 1.2 * err_before);
+}
+
+TEST_CASE("seasonal_forecaster snapshot round trip", "[seasonal_forecaster][snapshot]") {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 12;
+    static forecaster a{c}, b{c};
+    a = forecaster{c};
+    b = forecaster{c};
+    lcg r;
+    double level = 0;
+    for (std::size_t t = 0; t < 1000; ++t) a(series(t, r, level));
+    static std::array<std::byte, 16 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (std::size_t t = 1000; t < 1200; ++t) {
+        const double y = series(t, r, level);
+        REQUIRE(a(y) == b(y));
+    }
+}
