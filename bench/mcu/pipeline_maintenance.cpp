@@ -1,0 +1,52 @@
+// bench/mcu/pipeline_maintenance.cpp — Cortex-M4 cost of the bearing-monitor reference pipeline
+// (nerve::pipelines::bearing_monitor<2, 512, 128>, 25.6 kHz, the mcu_maintenance configuration).
+//
+// Kernel (count with tools/mcu_icount.py <elf> nerve_maintenance_run):
+//   nerve_maintenance_run   process() over kChunk samples. main() calls it kCalls times over
+//                           kCalls * kChunk = 47 872 samples, which include 10 envelope spectra
+//                           per band, 46 raw spectra and two analysis frame ends (diagnosis;
+//                           4 segments per frame), so the sum over the calls / 47 872 is the
+//                           amortised cost per input sample.
+// The monitor lives in .bss (arm-none-eabi-size shows its RAM); sizeof is printed.
+#include <cstdint>
+#include <cstdio>
+#include <span>
+
+#include "nerve/pipelines/bearing_monitor.hpp"
+
+namespace {
+namespace np = nerve::pipelines;
+using monitor_t = np::bearing_monitor<2, 512, 128>;
+constexpr unsigned kChunk = 2176, kCalls = 22;
+
+np::bearing_monitor_config config() {
+    np::bearing_monitor_config c;
+    c.fs_hz = 25600.0;
+    c.shaft_hz = 25.0;
+    c.segments_per_frame = 4;  // frame ends inside the measured stretch
+    return c;
+}
+monitor_t g_m{config()};
+float g_x[kChunk];
+unsigned g_frames = 0;
+}  // namespace
+
+extern "C" __attribute__((noinline)) void nerve_maintenance_run(const float* x, unsigned n) {
+    g_m.process(std::span<const float>(x, n), [](const monitor_t::output_type&) { ++g_frames; });
+}
+
+int main() {
+    std::uint32_t s = 1;
+    float acc = 0;
+    for (unsigned call = 0; call < kCalls; ++call) {
+        for (auto& v : g_x) {
+            s = s * 1664525u + 1013904223u;
+            v = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
+        }
+        nerve_maintenance_run(g_x, kChunk);
+        acc += g_x[0];
+    }
+    std::printf("pipeline_maintenance: sizeof(bearing_monitor<2,512,128>) = %u bytes, %u samples, %u frames (%d)\n",
+                static_cast<unsigned>(sizeof(g_m)), kChunk * kCalls, g_frames, static_cast<int>(acc));
+    return g_frames == 2 ? 0 : 1;
+}
