@@ -25,18 +25,20 @@
 //    in-order pass per tree counts node masses by binary search in the sorted window and
 //    emits that tree's steps; the steps of all trees are merged into one sorted table of
 //    breakpoints and prefix sums. Scoring is one binary search in that table, whatever the
-//    number of trees and the height. Nothing is stored per node: the random numbers of a node
-//    are a hash of (seed, tree, node) and its box is known on the way down, so its split is
-//    recomputed when the walk reaches it (memory does not grow with the height).
+//    number of trees and the height. Almost nothing is stored per node: the random numbers
+//    of a node are a hash of (seed, tree, node) and its box is known on the way down, so its
+//    split is recomputed when the walk reaches it; only the top 7 levels' splits (127 per
+//    tree, where most reachable nodes are) are cached. Memory does not grow with the height.
 //  - D > 1: masses per node (16-bit), recounted level by level for the window's samples that
 //    are still in reachable nodes; scoring walks each tree as River does.
 // Both give River's scores for the same trees exactly (integer masses, same stop rule;
 // tested against a direct transcription of River's algorithm).
 //
-// Memory (sizeof, all inline; put big ones in static storage): D == 1: the window (2 copies)
-// and the step table, ~8-20 B * Trees * Height * (Window / size_limit): about 100 kB for 25
-// trees of height 15 and window 250, independent of the 2^Height nodes. D > 1: ~7 B per node
-// (thresholds, features, masses), 25 trees of height 15 ~11 MB.
+// Memory (sizeof, all inline; put big ones in static storage): D == 1: the window (2 copies),
+// the cached top splits (Trees * 127 * 4 B) and the step table, sized for the worst case of
+// Trees * Height * (Window / size_limit) steps at ~22 B each, independent of the 2^Height
+// nodes: 25 trees, window 250: 100,240 B at height 15, 60,544 B at height 8 (Cortex-M4
+// build). D > 1: ~7 B per node (thresholds, features, masses): ~11 MB for 25 x height 15.
 //
 // Bad input: an input with a NaN or Inf component is neither scored nor learned: the
 // verdict has score 0 and the gate sees 0; counted in rejected(). Values outside the limits
