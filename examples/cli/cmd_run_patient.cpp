@@ -80,13 +80,21 @@ int run(const options& o) {
     std::vector<std::int16_t> raw(static_cast<std::size_t>(frames * in_file));
     if (auto d = wfdb::decode(sig.format, bytes, 0, raw); !d) return nerve::cli::fail("{}: {}", dat_path, d.message());
 
-    // The header's checksum catches a corrupt file that still has the right length.
-    if (sig.has_checksum && h.samples_per_signal) {
-        wfdb::checksum16 sum;
-        for (std::uint64_t i = 0; i < frames; ++i) sum.add(raw[static_cast<std::size_t>(i * in_file + column)]);
-        if (!sum.matches(sig.checksum))
-            return nerve::cli::fail("{}: checksum of signal {} is {}, the header says {} (corrupt file?)", dat_path,
-                                    o.lead, static_cast<std::int16_t>(sum.sum), sig.checksum);
+    // The header's checksums catch a corrupt file that still has the right length (every
+    // signal stored in the file is checked, not only the analysed one).
+    if (h.samples_per_signal) {
+        std::size_t c = 0;
+        for (std::size_t s = 0; s < h.signal_count; ++s) {
+            const auto& si = h.signals[s];
+            if (si.file_name != sig.file_name) continue;
+            const std::size_t col = c++;
+            if (!si.has_checksum) continue;
+            wfdb::checksum16 sum;
+            for (std::uint64_t i = 0; i < frames; ++i) sum.add(raw[static_cast<std::size_t>(i * in_file + col)]);
+            if (!sum.matches(si.checksum))
+                return nerve::cli::fail("{}: checksum of signal {} is {}, the header says {} (corrupt file?)", dat_path,
+                                        s, static_cast<std::int16_t>(sum.sum), si.checksum);
+        }
     }
 
     auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs});
