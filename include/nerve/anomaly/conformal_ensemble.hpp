@@ -29,8 +29,9 @@
 //
 // Design choices, measured on the local NAB subset (28 files, 3 categories) and kept simple
 // so they carry to the rest: fast alpha 0.1, slow alpha 0.03, Short 6, context 8 blocks of 6
-// samples, 256 remembered contexts (sizeof 9220 bytes), forget 1/4000, weights
-// 0.2/0.4/0.4, gate 0.15, refractory 100 samples.
+// samples, 256 remembered contexts (sizeof 9220 bytes on Cortex-M4), forget 1/4000, weights
+// 0.2/0.4/0.4, gate 0.15, refractory 100 samples. Local NAB subset (nab_score.py): standard
+// 70.79, low-FP 68.74, low-FN 73.12; the full corpus (58 files) is the real test.
 //
 // Time: the detector is sample-indexed. Timestamp gaps and repeated timestamps are not
 // interpolated or dropped: each row is one step (as NAB scores rows). A caller with gaps can
@@ -38,12 +39,15 @@
 //
 // Bad input: NaN and +-Inf are rejected and counted (rejected()); they return {0, false} and
 // change no state (not even the sample count). Finite inputs are saturated to +-1e15 so that
-// squared context distances cannot overflow float. A constant series gives score 0 throughout;
-// after a huge step the score is finite and in [0, 1] and the detector re-learns (histograms
+// squared context distances cannot overflow float. A constant series gives score 0 throughout
+// (exact-zero measures have p-value 1); the first change after it is rarer than anything in
+// the history and alarms (a stuck sensor coming back). After a huge step the score is finite and in [0, 1] and the detector re-learns (histograms
 // forget at rate `forget`, the EWMAs converge, old contexts roll out of memory).
 //
 // Per sample: float only (no double), O(Bins) for the three p-values and, every Block samples,
-// O(Memory * Dims) for the nearest context. No heap; sizeof is the RAM.
+// O(Memory * Dims) for the nearest context (Cortex-M4, bench/mcu/nab_default.cpp: ~700
+// instructions on 5 samples of 6, ~8.7k on the search sample, ~2.0k on average). No heap;
+// sizeof is the RAM.
 #pragma once
 
 #include <array>
