@@ -173,11 +173,12 @@ public:
         if (!plan) return plan.err();
         for (std::uint32_t i = 0; i < tensor_count_; ++i) tensors_[i].offset = offsets[i];
         plan_ = plan.value();
-        std::uint64_t at = detail::align_up(plan_.arena_bytes, arena_alignment);
+        std::uint64_t at = plan_.arena_bytes;
         for (std::uint32_t o = 0; o < op_count_; ++o) {
             if (ops_[o].per_channel == 0) continue;
+            at = detail::align_up(at, arena_alignment);
             ops_[o].persistent_offset = static_cast<std::uint32_t>(at);
-            at += detail::align_up(std::uint64_t(ops_[o].per_channel) * 8, arena_alignment);
+            at += std::uint64_t(ops_[o].per_channel) * 8;
         }
         if (at > 0xffffffffull) return {errc::out_of_range, "tflite executor: arena above 4 GiB"};
         arena_bytes_ = static_cast<std::size_t>(at);
@@ -190,9 +191,8 @@ public:
     /// The planned activation bytes and the lower bound of any plan (max live bytes at one step).
     std::size_t activation_bytes() const noexcept { return plan_.arena_bytes; }
     std::size_t activation_lower_bound() const noexcept { return plan_.lower_bound; }
-    std::size_t persistent_bytes() const noexcept {
-        return arena_bytes_ - static_cast<std::size_t>(detail::align_up(plan_.arena_bytes, arena_alignment));
-    }
+    /// The rest of the arena: per-channel multiplier and shift tables (with their alignment padding).
+    std::size_t persistent_bytes() const noexcept { return arena_bytes_ - plan_.arena_bytes; }
 
     /// Uses `arena` (>= arena_bytes(), 16-byte aligned) from now on; computes the per-channel
     /// multipliers into it. Errors: invalid_state (no model loaded), buffer_too_small, invalid_argument.
