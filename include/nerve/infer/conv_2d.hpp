@@ -103,57 +103,73 @@ constexpr void valid_taps(int origin, int dilation, int taps, int size, int& lo,
 }  // namespace detail
 
 /// Same contract and results as conv_2d_reference, with the SIMD/DSP dot product.
+/// Output channels are taken in blocks of 64 whose requantization constants are computed once
+/// per call (not per pixel); within a block, four (x86: eight) channels share each input pass.
 template <rounding R = rounding::double_rounding>
 inline void conv_2d(const conv_params& p, const conv_shape& s, const std::int8_t* input, const std::int8_t* filter,
                     const std::int32_t* bias, std::int8_t* output) noexcept {
-    for (int b = 0; b < s.batches; ++b) {
-        const std::int8_t* in_b = input + static_cast<std::ptrdiff_t>(b) * s.input_h * s.input_w * s.input_depth;
-        for (int oy = 0; oy < s.output_h; ++oy) {
-            const int iy0 = oy * p.stride_h - p.pad_h;
-            int fy0, fy1;
-            detail::valid_taps(iy0, p.dilation_h, s.filter_h, s.input_h, fy0, fy1);
-            for (int ox = 0; ox < s.output_w; ++ox) {
-                const int ix0 = ox * p.stride_w - p.pad_w;
-                int fx0, fx1;
-                detail::valid_taps(ix0, p.dilation_w, s.filter_w, s.input_w, fx0, fx1);
-                std::int8_t* y = output + ((static_cast<std::ptrdiff_t>(b) * s.output_h + oy) * s.output_w + ox) * s.output_depth;
-                int oc = 0;
+    constexpr int kBlock = 64;
+    detail::requant_channel rq[kBlock];
+    const std::int32_t out_off = p.output_offset, lo = p.activation_min, hi = p.activation_max;
+    for (int c0 = 0; c0 < s.output_depth; c0 += kBlock) {
+        const int c1 = s.output_depth - c0 < kBlock ? s.output_depth : c0 + kBlock;
+        for (int oc = c0; oc < c1; ++oc)
+            rq[oc - c0] = detail::requant_channel(p.output_multiplier[oc], static_cast<int>(p.output_shift[oc]));
+        auto store = [&](std::int8_t* y, int oc, std::int32_t acc) {
+            std::int32_t v;
+            if constexpr (R == rounding::double_rounding)
+                v = rq[oc - c0].apply_fast(acc);
+            else
+                v = multiply_by_quantized_multiplier<R>(acc, p.output_multiplier[oc], static_cast<int>(p.output_shift[oc]));
+            v += out_off;
+            v = v < lo ? lo : (v > hi ? hi : v);
+            y[oc] = static_cast<std::int8_t>(v);
+        };
+        for (int b = 0; b < s.batches; ++b) {
+            const std::int8_t* in_b = input + static_cast<std::ptrdiff_t>(b) * s.input_h * s.input_w * s.input_depth;
+            for (int oy = 0; oy < s.output_h; ++oy) {
+                const int iy0 = oy * p.stride_h - p.pad_h;
+                int fy0, fy1;
+                detail::valid_taps(iy0, p.dilation_h, s.filter_h, s.input_h, fy0, fy1);
+                for (int ox = 0; ox < s.output_w; ++ox) {
+                    const int ix0 = ox * p.stride_w - p.pad_w;
+                    int fx0, fx1;
+                    detail::valid_taps(ix0, p.dilation_w, s.filter_w, s.input_w, fx0, fx1);
+                    std::int8_t* y = output + ((static_cast<std::ptrdiff_t>(b) * s.output_h + oy) * s.output_w + ox) * s.output_depth;
+                    int oc = c0;
 #if defined(__AVX2__)
-                for (; oc + 8 <= s.output_depth; oc += 8) {
-                    __m256i acc = bias ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + oc)) : _mm256_setzero_si256();
-                    const std::ptrdiff_t w_stride = static_cast<std::ptrdiff_t>(s.filter_h) * s.filter_w * s.input_depth;
-                    for (int fy = fy0; fy < fy1; ++fy) {
-                        const int iy = iy0 + p.dilation_h * fy;
-                        const std::int8_t* w_row = filter + (static_cast<std::ptrdiff_t>(oc) * s.filter_h + fy) * s.filter_w * s.input_depth;
-                        const std::int8_t* x_row = in_b + static_cast<std::ptrdiff_t>(iy) * s.input_w * s.input_depth;
-                        if (p.dilation_w == 1) {
-                            if (fx1 > fx0)
-                                acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + fx0) * s.input_depth, w_row + fx0 * s.input_depth,
-                                                                         w_stride, (fx1 - fx0) * s.input_depth, p.input_offset, 0));
-                        } else {
-                            for (int fx = fx0; fx < fx1; ++fx)
-                                acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + p.dilation_w * fx) * s.input_depth,
-                                                                         w_row + fx * s.input_depth, w_stride, s.input_depth,
-                                                                         p.input_offset, 0));
+                    for (; oc + 8 <= c1; oc += 8) {
+                        __m256i acc = bias ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + oc)) : _mm256_setzero_si256();
+                        const std::ptrdiff_t w_stride = static_cast<std::ptrdiff_t>(s.filter_h) * s.filter_w * s.input_depth;
+                        for (int fy = fy0; fy < fy1; ++fy) {
+                            const int iy = iy0 + p.dilation_h * fy;
+                            const std::int8_t* w_row = filter + (static_cast<std::ptrdiff_t>(oc) * s.filter_h + fy) * s.filter_w * s.input_depth;
+                            const std::int8_t* x_row = in_b + static_cast<std::ptrdiff_t>(iy) * s.input_w * s.input_depth;
+                            if (p.dilation_w == 1) {
+                                if (fx1 > fx0)
+                                    acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + fx0) * s.input_depth, w_row + fx0 * s.input_depth,
+                                                                             w_stride, (fx1 - fx0) * s.input_depth, p.input_offset, 0));
+                            } else {
+                                for (int fx = fx0; fx < fx1; ++fx)
+                                    acc = _mm256_add_epi32(acc, detail::dot8(x_row + (ix0 + p.dilation_w * fx) * s.input_depth,
+                                                                             w_row + fx * s.input_depth, w_stride, s.input_depth,
+                                                                             p.input_offset, 0));
+                            }
                         }
+                        detail::store_requantized8<R>(acc, p.output_multiplier + oc, p.output_shift + oc, 0, 0, out_off, lo, hi, y + oc);
                     }
-                    detail::store_requantized8<R>(acc, p.output_multiplier + oc, p.output_shift + oc, 0, 0, p.output_offset,
-                                                  p.activation_min, p.activation_max, y + oc);
-                }
 #endif
-                for (; oc + 4 <= s.output_depth; oc += 4) {
-                    std::int32_t acc[4];
-                    for (int k = 0; k < 4; ++k) acc[k] = bias ? bias[oc + k] : 0;
-                    detail::conv_pixel<4>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, acc);
-                    for (int k = 0; k < 4; ++k)
-                        y[oc + k] = requantize_fast<R>(acc[k], p.output_multiplier[oc + k], p.output_shift[oc + k],
-                                                  p.output_offset, p.activation_min, p.activation_max);
-                }
-                for (; oc < s.output_depth; ++oc) {
-                    std::int32_t acc = bias ? bias[oc] : 0;
-                    detail::conv_pixel<1>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, &acc);
-                    y[oc] = requantize_fast<R>(acc, p.output_multiplier[oc], p.output_shift[oc], p.output_offset,
-                                          p.activation_min, p.activation_max);
+                    for (; oc + 4 <= c1; oc += 4) {
+                        std::int32_t acc[4];
+                        for (int k = 0; k < 4; ++k) acc[k] = bias ? bias[oc + k] : 0;
+                        detail::conv_pixel<4>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, acc);
+                        for (int k = 0; k < 4; ++k) store(y, oc + k, acc[k]);
+                    }
+                    for (; oc < c1; ++oc) {
+                        std::int32_t acc = bias ? bias[oc] : 0;
+                        detail::conv_pixel<1>(p, s, in_b, filter, oc, iy0, ix0, fy0, fy1, fx0, fx1, &acc);
+                        store(y, oc, acc);
+                    }
                 }
             }
         }

@@ -198,8 +198,9 @@ struct requant_channel {
     constexpr requant_channel() noexcept : multiplier(0), left(0), right(0), mask(0), half(0), fast(false) {}
     constexpr requant_channel(std::int32_t m, int shift) noexcept
         : multiplier(m), left(shift > 0 ? shift : 0), right(shift > 0 ? 0 : -shift),
-          mask(static_cast<std::int32_t>((std::int64_t{1} << (shift > 0 ? 0 : -shift)) - 1)),
-          half(shift < 0 ? static_cast<std::int32_t>(std::int64_t{1} << (-shift - 1)) : 0),
+          // 32-bit shifts only (a 64-bit variable shift is a dozen instructions on a Cortex-M4)
+          mask(shift < 0 ? static_cast<std::int32_t>(0xFFFFFFFFu >> (32 + shift)) : 0),
+          half(shift < 0 ? static_cast<std::int32_t>(std::uint32_t{1} << (-shift - 1)) : 0),
           fast(shift < 0 && m >= 0) {}
     NERVE_ALWAYS_INLINE constexpr std::int32_t apply(std::int32_t acc) const noexcept {
         const std::int32_t h = saturating_rounding_doubling_high_mul(wrapping_left_shift(acc, left), multiplier);
