@@ -67,7 +67,7 @@ public:
 
     adwin() noexcept : adwin(adwin_options{}) {}
     explicit adwin(const adwin_options& o) noexcept
-        : delta_(o.delta),
+        : delta_(static_cast<T>(o.delta)),
           clock_(o.clock ? o.clock : 1),
           min_len_(o.min_window_length ? o.min_window_length : 1),
           grace_(o.grace_period),
@@ -95,13 +95,13 @@ public:
     }
 
     /// Mean of the current window (0 when empty).
-    T estimate() const noexcept { return width_ ? total_ / static_cast<T>(width_) : T(0); }
+    T estimate() const noexcept { return width_ ? total_ / real(width_) : T(0); }
     std::uint64_t window_length() const noexcept { return width_; }
     /// Sum of the window's samples and the sum of squared deviations from its mean.
     T total() const noexcept { return total_; }
     T variance_sum() const noexcept { return variance_; }
     /// Sample variance of the window (population form, as River's variance / width).
-    T variance() const noexcept { return width_ ? variance_ / static_cast<T>(width_) : T(0); }
+    T variance() const noexcept { return width_ ? variance_ / real(width_) : T(0); }
     /// Buckets in use (at most Rows * (MaxBuckets + 1)).
     std::size_t buckets() const noexcept {
         std::size_t b = 0;
@@ -150,6 +150,8 @@ private:
         void visit_state(V& v) { v(total); v(var); v(head); v(count); }
     };
 
+    static T real(std::uint64_t v) noexcept { return to_real<T>(v); }
+
     void clear_window() noexcept {
         for (auto& r : rows_) r = row{};
         used_rows_ = 0;
@@ -163,22 +165,24 @@ private:
         rows_[0].push(x, T(0));
         ++width_;
         if (width_ > 1) {
-            const T w = static_cast<T>(width_);
+            const T w = real(width_);
             const T d = x - total_ / (w - T(1));
             variance_ += (w - T(1)) * d * d / w;
         }
         total_ += x;
         // Merge the two oldest buckets of a full row into one bucket of the next row.
-        for (std::size_t r = 0; r < used_rows_ && rows_[r].count == slots; ++r) {
+        T n = T(1), inv_n = T(1);  // 2^r and 2^-r, exact
+        for (std::size_t r = 0; r < used_rows_ && rows_[r].count == slots; ++r, n += n, inv_n *= T(0.5)) {
             row& a = rows_[r];
             if (r + 1 == Rows) {  // the histogram is full: slide, dropping the oldest bucket
                 drop_oldest();
                 break;
             }
             const std::uint8_t s0 = a.slot(0), s1 = a.slot(1);
-            const T n = static_cast<T>(std::uint64_t{1} << r);
-            const T d = a.total[s0] / n - a.total[s1] / n;  // mu1 - mu2, in River's order
-            const T v = a.var[s0] + a.var[s1] + n * n * d * d / (n + n);
+            // River's merge, n1 n2 / (n1 + n2) (mu1 - mu2)^2 with n1 = n2 = n; scaling by powers
+            // of two is exact, so multiplying by 2^-r gives River's quotients bit for bit.
+            const T d = a.total[s0] * inv_n - a.total[s1] * inv_n;
+            const T v = a.var[s0] + a.var[s1] + n * T(0.5) * d * d;
             const T t = a.total[s0] + a.total[s1];
             a.pop();
             a.pop();
@@ -193,7 +197,7 @@ private:
         row& b = rows_[r];
         const std::uint8_t s = b.slot(0);
         const std::uint64_t n = std::uint64_t{1} << r;
-        const T nn = static_cast<T>(n);
+        const T nn = real(n);
         const T u = b.total[s];
         const T v = b.var[s];
         width_ -= n;
@@ -201,7 +205,7 @@ private:
         if (width_ == 0) {
             total_ = variance_ = T(0);
         } else {
-            const T w = static_cast<T>(width_);
+            const T w = real(width_);
             const T d = u / nn - total_ / w;
             variance_ -= v + nn * w * d * d / (nn + w);
             if (variance_ < T(0)) variance_ = T(0);  // rounding after many deletions
@@ -213,7 +217,7 @@ private:
 
     // d' = ln(2 ln(W) / delta), fixed during one scan of cuts (W changes only after a drop).
     T delta_prime() const noexcept {
-        return static_cast<T>(std::log(2.0 * std::log(static_cast<double>(width_)) / delta_));
+        return std::log(T(2) * std::log(real(width_)) / delta_);
     }
 
     // |dm| > sqrt(2 m var d') + 2/3 d' m, written without the square root in the common case.
@@ -230,12 +234,13 @@ private:
         bool change = false;
         for (bool again = true; again;) {
             again = false;
-            T n0 = 0, n1 = static_cast<T>(width_), u0 = 0, u1 = total_;
+            T n0 = 0, n1 = real(width_), u0 = 0, u1 = total_;
             const T dp = delta_prime();
-            const T var_w = variance_ / static_cast<T>(width_);
+            const T var_w = variance_ / real(width_);
+            T sz = real(std::uint64_t{1} << (used_rows_ ? used_rows_ - 1 : 0)) * T(2);
             for (std::size_t r = used_rows_; r-- > 0 && !again;) {
                 const row& b = rows_[r];
-                const T sz = static_cast<T>(std::uint64_t{1} << r);
+                sz *= T(0.5);
                 for (unsigned k = 0; k < b.count; ++k) {
                     const T t = b.total[b.slot(k)];
                     n0 += sz; n1 -= sz; u0 += t; u1 -= t;
@@ -255,14 +260,15 @@ private:
 
     // nerve's scan: is any boundary a significant cut? (stops at the first one)
     bool any_significant() const noexcept {
-        T n0 = 0, n1 = static_cast<T>(width_), u0 = 0, u1 = total_;
+        T n0 = 0, n1 = real(width_), u0 = 0, u1 = total_;
         const T dp = delta_prime();
-        const T var_w = variance_ / static_cast<T>(width_);
+        const T var_w = variance_ / real(width_);
         const T l = static_cast<T>(min_len_) - T(1);
         const T minl = static_cast<T>(min_len_);
+        T sz = real(std::uint64_t{1} << (used_rows_ ? used_rows_ - 1 : 0)) * T(2);
         for (std::size_t r = used_rows_; r-- > 0;) {
             const row& b = rows_[r];
-            const T sz = static_cast<T>(std::uint64_t{1} << r);
+            sz *= T(0.5);
             for (unsigned k = 0; k < b.count; ++k) {
                 const T t = b.total[b.slot(k)];
                 n0 += sz; n1 -= sz; u0 += t; u1 -= t;
@@ -283,12 +289,13 @@ private:
     // here, since this is estimation, not the test) with the largest standardised difference
     // of means |dm| sqrt(n0 n1 / (n0 + n1)). Returns the length of W0 there.
     std::uint64_t best_cut() const noexcept {
-        T n0 = 0, n1 = static_cast<T>(width_), u0 = 0, u1 = total_;
+        T n0 = 0, n1 = real(width_), u0 = 0, u1 = total_;
         T best = T(-1);
         std::uint64_t k0 = 0, best_n0 = 0;
+        T sz = real(std::uint64_t{1} << (used_rows_ ? used_rows_ - 1 : 0)) * T(2);
         for (std::size_t r = used_rows_; r-- > 0;) {
             const row& b = rows_[r];
-            const T sz = static_cast<T>(std::uint64_t{1} << r);
+            sz *= T(0.5);
             for (unsigned k = 0; k < b.count; ++k) {
                 const T t = b.total[b.slot(k)];
                 n0 += sz; n1 -= sz; u0 += t; u1 -= t;
@@ -317,7 +324,7 @@ private:
         return fire(begin);
     }
 
-    double delta_;
+    T delta_;
     std::uint32_t clock_, min_len_, grace_;
     bool river_;
 

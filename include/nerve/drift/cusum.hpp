@@ -51,11 +51,11 @@ public:
         ++count_;
         if (!frozen_) {
             const T old = mean_;
-            mean_ += (T(1) / static_cast<T>(count_)) * (x - old);
+            mean_ += (T(1) / to_real<T>(count_)) * (x - old);
             m2_ += (x - old) * (x - mean_);
             if (count_ < min_) return set(drift_signal::none);
             frozen_ = true;
-            const T var = count_ > 1 ? m2_ / static_cast<T>(count_ - 1) : T(0);
+            const T var = count_ > 1 ? m2_ / to_real<T>(count_ - 1) : T(0);
             sigma_ = std::sqrt(var > T(0) ? var : T(0));
             up_zero_at_ = down_zero_at_ = n_ - 1;
         }

@@ -44,8 +44,8 @@ public:
         if (drift_detected()) restart();
         ++n_;
         ++count_;
-        p_ += (T(1) / static_cast<T>(count_)) * (x - p_);
-        const T s = std::sqrt(p_ * (T(1) - p_) / static_cast<T>(count_));
+        p_ += (T(1) / to_real<T>(count_)) * (x - p_);
+        const T s = std::sqrt(p_ * (T(1) - p_) / to_real<T>(count_));
         if (count_ <= warm_) return set(drift_signal::none);
         if (p_ + s <= ps_min_) {
             p_min_ = p_;

@@ -47,6 +47,13 @@ constexpr const char* to_string(drift_signal s) noexcept {
     return "?";
 }
 
+/// A sample count as a floating-point number: a plain 32-bit conversion (one instruction on a
+/// Cortex-M4F) while the count fits, instead of the soft-float 64-bit library call.
+template <class T>
+constexpr T to_real(std::uint64_t v) noexcept {
+    return (v >> 32) ? static_cast<T>(v) : static_cast<T>(static_cast<std::uint32_t>(v));
+}
+
 /// One detection, as the general-shape adapter `drift_events` emits it.
 struct drift_event {
     drift_signal signal = drift_signal::none;

@@ -47,13 +47,13 @@ public:
         if (x == T(1)) {
             ++errors_;
             // Welford update of the distance since the previous error.
-            const T d = static_cast<T>(count_ - last_error_);
+            const T d = to_real<T>(count_ - last_error_);
             const T old = mean_;
-            mean_ += (T(1) / static_cast<T>(errors_)) * (d - old);
+            mean_ += (T(1) / to_real<T>(errors_)) * (d - old);
             m2_ += (d - old) * (d - mean_);
             last_error_ = count_;
             if (count_ > warm_) {
-                const T var = errors_ > 1 ? m2_ / static_cast<T>(errors_ - 1) : T(0);
+                const T var = errors_ > 1 ? m2_ / to_real<T>(errors_ - 1) : T(0);
                 const T p2s = mean_ + T(2) * std::sqrt(var);
                 if (p2s > p2s_max_) {
                     p2s_max_ = p2s;

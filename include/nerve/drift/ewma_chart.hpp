@@ -59,7 +59,7 @@ public:
             ew_mean_ = alpha_ * x + (T(1) - alpha_) * ew_mean_;
             ew_sq_ = alpha_ * (x * x) + (T(1) - alpha_) * ew_sq_;
         }
-        mean_ += (T(1) / static_cast<T>(count_)) * (x - mean_);
+        mean_ += (T(1) / to_real<T>(count_)) * (x - mean_);
         pow2n_ *= decay2_;
         const T dev = z_ - mean_;
         const bool sign = dev > T(0);

@@ -82,7 +82,7 @@ public:
         restart();
     }
 
-    T estimate() const noexcept { return count_ ? static_cast<T>(ones_) / static_cast<T>(count_) : T(0); }
+    T estimate() const noexcept { return count_ ? static_cast<T>(ones_) / to_real<T>(count_) : T(0); }
     constexpr std::uint64_t window_length() const noexcept { return count_; }
 
     template <class V>

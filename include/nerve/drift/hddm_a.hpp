@@ -90,24 +90,24 @@ private:
         T mean = 0;
         constexpr void add(T x) noexcept {
             ++n;
-            mean += (T(1) / static_cast<T>(n)) * (x - mean);
+            mean += (T(1) / to_real<T>(n)) * (x - mean);
         }
         template <class V>
         constexpr void visit_state(V& v) { v(n); v(mean); }
     };
 
     T bound(std::uint64_t n) const noexcept {
-        return std::sqrt(T(1) / (T(2) * static_cast<T>(n)) * log_inv_drift_);
+        return std::sqrt(T(1) / (T(2) * to_real<T>(n)) * log_inv_drift_);
     }
     // m = (n_z - n_x) / n_x / n_z: the harmonic weight of the two sub-samples.
     bool incr(T log2c) const noexcept {
         if (min_.n == z_.n) return false;
-        const T m = static_cast<T>(z_.n - min_.n) / static_cast<T>(min_.n) * (T(1) / static_cast<T>(z_.n));
+        const T m = to_real<T>(z_.n - min_.n) / to_real<T>(min_.n) * (T(1) / to_real<T>(z_.n));
         return z_.mean - min_.mean >= std::sqrt(m / T(2) * log2c);
     }
     bool decr(T log2c) const noexcept {
         if (max_.n == z_.n) return false;
-        const T m = static_cast<T>(z_.n - max_.n) / static_cast<T>(max_.n) * (T(1) / static_cast<T>(z_.n));
+        const T m = to_real<T>(z_.n - max_.n) / to_real<T>(max_.n) * (T(1) / to_real<T>(z_.n));
         return max_.mean - z_.mean >= std::sqrt(m / T(2) * log2c);
     }
     void restart() noexcept { z_ = min_ = max_ = mean_t{}; }

@@ -60,7 +60,7 @@ public:
         if (drift_detected()) restart();
         ++n_;
         ++count_;
-        mean_ += (T(1) / static_cast<T>(count_)) * (x - mean_);
+        mean_ += (T(1) / to_real<T>(count_)) * (x - mean_);
         const T dev = x - mean_;
         up_ = alpha_ * up_ + dev - delta_;
         down_ = alpha_ * down_ + dev + delta_;
