@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -59,26 +60,15 @@ public:
     static constexpr std::size_t window = N;
 
     T operator()(T x) noexcept {
-        x = guard_(x);
-        const square_type sq = square(x);
-        const square_type old = buf_[pos_];
-        buf_[pos_] = sq;
-        pos_ = (pos_ + 1 == N) ? 0 : pos_ + 1;
-        if (count_ < N) ++count_;
         if constexpr (std::is_floating_point_v<T>) {
-            if (pos_ == 0) {
-                // Exact re-summation once per window (O(1) amortised).
-                T s = 0;
-                for (const T v : buf_) s += v;
-                sum_ = s;
-                comp_ = 0;
-            } else {
-                kahan_add(sq);
-                kahan_add(-old);
-            }
-            const T mean = (sum_ > T(0) ? sum_ : T(0)) / static_cast<T>(count_);
-            return std::sqrt(mean);
+            return step_float(x, guard_, pos_, count_, sum_, comp_);
         } else {
+            x = guard_(x);
+            const square_type sq = square(x);
+            const square_type old = buf_[pos_];
+            buf_[pos_] = sq;
+            pos_ = (pos_ + 1 == N) ? 0 : pos_ + 1;
+            if (count_ < N) ++count_;
             sum_ += sq;
             sum_ -= old;
             const std::uint64_t mean = sum_ / count_;
@@ -89,6 +79,28 @@ public:
                 const std::uint64_t r = detail::isqrt64(mean) << (q31_shift / 2);
                 return q31::from_raw(static_cast<std::int32_t>(r > 0x7fffffffu ? 0x7fffffffu : r));
             }
+        }
+    }
+
+    /// Block path (out.size() >= in.size(); in place is fine): operator()'s operations per
+    /// sample, with the running state (index, count, sum, compensation, last good sample) in
+    /// registers for the whole block instead of reloaded and stored every sample (Cortex-M4F
+    /// float: fewer than half the instructions per sample; same outputs bit for bit).
+    void process(std::span<const T> in, std::span<T> out) noexcept {
+        NERVE_ASSERT(out.size() >= in.size());
+        const std::size_t n = in.size();
+        if constexpr (std::is_floating_point_v<T>) {
+            auto guard = guard_;
+            std::uint32_t pos = pos_, count = count_;
+            T sum = sum_, comp = comp_;
+            for (std::size_t i = 0; i < n; ++i) out[i] = step_float(in[i], guard, pos, count, sum, comp);
+            guard_ = guard;
+            pos_ = pos;
+            count_ = count;
+            sum_ = sum;
+            comp_ = comp;
+        } else {
+            for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(in[i]);
         }
     }
 
@@ -147,11 +159,34 @@ private:
         }
     }
 
-    void kahan_add(T v) noexcept {
-        const T y = v - comp_;
-        const T t = sum_ + y;
-        comp_ = (t - sum_) - y;
-        sum_ = t;
+    static NERVE_ALWAYS_INLINE void kahan_add(T v, T& sum, T& comp) noexcept {
+        const T y = v - comp;
+        const T t = sum + y;
+        comp = (t - sum) - y;
+        sum = t;
+    }
+
+    // One floating-point step on the given state (members for operator(), locals for process()).
+    NERVE_ALWAYS_INLINE T step_float(T x, hold_last_good<T>& guard, std::uint32_t& pos, std::uint32_t& count, T& sum,
+                                     T& comp) noexcept {
+        x = guard(x);
+        const T sq = x * x;
+        const T old = buf_[pos];
+        buf_[pos] = sq;
+        pos = (pos + 1 == N) ? 0 : pos + 1;
+        if (count < N) ++count;
+        if (pos == 0) {
+            // Exact re-summation once per window (O(1) amortised).
+            T s = 0;
+            for (const T v : buf_) s += v;
+            sum = s;
+            comp = 0;
+        } else {
+            kahan_add(sq, sum, comp);
+            kahan_add(-old, sum, comp);
+        }
+        const T mean = (sum > T(0) ? sum : T(0)) / static_cast<T>(count);
+        return std::sqrt(mean);
     }
 
     std::array<square_type, N> buf_{};  // squares of the window
