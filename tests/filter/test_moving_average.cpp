@@ -1,9 +1,12 @@
 #include "nerve_test.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <span>
 
 #include "golden/core_filters.hpp"
+#include "nerve/core/operator.hpp"
 #include "nerve/filter/moving_average.hpp"
 
 namespace g = golden::core_filters;
@@ -52,4 +55,47 @@ TEST_CASE("moving_average rejects non-finite samples", "[moving_average][bad-inp
     CHECK(f(-std::numeric_limits<float>::infinity()) == 2.0f);
     CHECK(f.rejected() == 2);
     CHECK(f(5.0f) == 4.0f);
+}
+
+TEST_CASE("moving_average process() equals operator() bit for bit, in place and with bad input", "[moving_average]") {
+    auto run = [](auto tag) {
+        using T = decltype(tag);
+        nerve::filter::moving_average<T, 16> a, b, r;
+        static T x[300], y_blk[300], y_in[300];
+        for (int i = 0; i < 300; ++i) x[i] = T::from_float(std::sin(0.07 * i) * 0.8);
+        for (int i = 0; i < 300; ++i) y_in[i] = x[i];
+        std::size_t i = 0;
+        for (std::size_t len : {7u, 100u, 1u, 192u}) {
+            NERVE_REQUIRE_NO_ALLOC(nerve::process(a, std::span<const T>(x + i, len), std::span<T>(y_blk + i, len)));
+            NERVE_REQUIRE_NO_ALLOC(nerve::process(b, std::span<const T>(y_in + i, len), std::span<T>(y_in + i, len)));
+            i += len;
+        }
+        for (int k = 0; k < 300; ++k) {
+            const T ref = r(x[k]);
+            REQUIRE(ref.raw == y_blk[k].raw);
+            REQUIRE(ref.raw == y_in[k].raw);
+        }
+        REQUIRE(a(x[5]).raw == r(x[5]).raw);
+    };
+    run(nerve::q15{});
+    run(nerve::q31{});
+    nerve::filter::moving_average<float, 16> a, b, r;
+    static float x[300], y_blk[300], y_in[300];
+    for (int i = 0; i < 300; ++i) x[i] = static_cast<float>(std::sin(0.07 * i)) * (i > 150 ? 1000.0f : 1.0f);
+    x[40] = std::numeric_limits<float>::quiet_NaN();
+    x[41] = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < 300; ++i) y_in[i] = x[i];
+    std::size_t i = 0;
+    for (std::size_t len : {7u, 100u, 1u, 192u}) {
+        NERVE_REQUIRE_NO_ALLOC(nerve::process(a, std::span<const float>(x + i, len), std::span<float>(y_blk + i, len)));
+        NERVE_REQUIRE_NO_ALLOC(nerve::process(b, std::span<const float>(y_in + i, len), std::span<float>(y_in + i, len)));
+        i += len;
+    }
+    for (int k = 0; k < 300; ++k) {
+        const float ref = r(x[k]);
+        REQUIRE(std::memcmp(&ref, &y_blk[k], sizeof ref) == 0);
+        REQUIRE(std::memcmp(&ref, &y_in[k], sizeof ref) == 0);
+    }
+    REQUIRE(a.rejected() == 2u);
+    REQUIRE(b.rejected() == 2u);
 }
