@@ -28,6 +28,11 @@
 // register-blocked kernel is at ~85% of the FMA peak already (see bench/bench_fir.cpp).
 // On ARMv7E-M (Cortex-M4/M7) q15 uses SMLALD (two taps per instruction) and float uses
 // VLDM blocks of 8 taps + 8 samples with VFMA, both unfolded (fewer instructions than folding).
+// Their block paths compute several outputs per pass over the taps: float 8 outputs in s0-s7
+// (fir_block_m4f, 66 instructions per 8 taps x 8 outputs), q15 4 outputs with 32-bit SMLAD
+// sums whose int32 overflow or saturation the Q flag reports (then the exact per-sample path
+// redoes the block): fir64 on a Cortex-M4, per sample, f32 96.7 -> 71.0 and q15 126 -> 66.6
+// instructions (CMSIS-DSP 1.17.1: 91.8 and 118.0), bench/mcu and tools/mcu_filter_table.py.
 //
 // Arithmetic (detail/fir_common.hpp): float/double accumulate in the sample type; q15 sums
 // exact Q30 products in int64; q31 sums Q62 products pre-shifted by a few guard bits in
