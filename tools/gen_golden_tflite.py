@@ -42,7 +42,7 @@ def float_conv(x, w, b, stride, dil, padding, depthwise=False):
                     for j in range(kw):
                         iy, ix = y * stride[0] - ph + i * dil[0], xx * stride[1] - pw + j * dil[1]
                         if 0 <= iy < H and 0 <= ix < Wd:
-                            acc += x[0, iy, ix, c] * w[0, i, j, c] if depthwise else np.dot(x[0, iy, ix], w[c, i, j])
+                            acc += x[0, iy, ix, c // (co // C)] * w[0, i, j, c] if depthwise else np.dot(x[0, iy, ix], w[c, i, j])
                 out[0, y, xx, c] = acc
     return out
 
@@ -119,6 +119,66 @@ def sensor_cnn():
         a3 = R.pool_2d(a2, "max", (1, 2), (1, 2), W.VALID, W.NONE, s2, z2)
         a4 = R.pool_2d(a3, "avg", (1, 2), (1, 1), W.VALID, W.NONE, s2, z2)
         y = R.fully_connected(a4.reshape(1, 20), z2, s2, q3, [sc3], qb3, s6, z6, W.NONE)
+        ins.append(qx.ravel())
+        outs.append(y.ravel())
+    return blob, np.array(ins), np.array(outs)
+
+
+def strided_cnn():
+    """SAME padding with stride 2 on an odd width, a depth multiplier of 2, SAME average pooling
+    (padding excluded from the count), RELU6, and a FULLY_CONNECTED on a rank-4 input."""
+    rng = np.random.default_rng(21)
+    xs = rng.normal(0, 1.0, (5, 1, 1, 15, 3))
+    w1 = rng.normal(0, 0.5, (4, 1, 3, 3))
+    b1 = rng.normal(0, 0.3, 4)
+    w2 = rng.normal(0, 0.6, (1, 1, 3, 8))
+    b2 = rng.normal(0, 0.2, 8)
+    w3 = rng.normal(0, 0.3, (5, 32))
+    b3 = rng.normal(0, 0.1, 5)
+
+    def fwd(x):
+        a1 = np.clip(float_conv(x, w1, b1, (1, 2), (1, 1), W.SAME), 0, 6)
+        a2 = float_conv(a1, w2, b2, (1, 1), (1, 1), W.SAME, depthwise=True)
+        a3 = np.stack([a2[:, :, max(0, 2 * k - 1):2 * k + 2].mean(axis=2) for k in range(4)], axis=2)
+        return a1, a2, a3, a3.reshape(1, 32) @ w3.T + b3
+
+    acts = [fwd(x) for x in xs]
+    lo_hi = lambda k: (min(a[k].min() for a in acts), max(a[k].max() for a in acts))  # noqa: E731
+    s_in, z_in = R.asymmetric_params(xs.min(), xs.max())
+    s1, z1 = R.asymmetric_params(*lo_hi(0))
+    s2, z2 = R.asymmetric_params(*lo_hi(1))
+    s4, z4 = R.asymmetric_params(*lo_hi(3))
+    q1, sc1 = R.symmetric_per_channel(w1, axis=0)
+    qb1 = R.bias_int32(b1, s_in, sc1)
+    q2, sc2 = R.symmetric_per_channel(w2, axis=3)
+    qb2 = R.bias_int32(b2, s1, sc2)
+    q3, sc3 = R.symmetric_per_channel(w3, axis=0)
+    qb3 = R.bias_int32(b3, s2, sc3)
+    m = W.ModelBuilder("nerve test model: strided CNN")
+    I8, I32 = W.INT8, W.INT32
+    t_in = m.tensor("input", [1, 1, 15, 3], I8, scale=s_in, zero_point=z_in)
+    t_w1 = m.tensor("conv/w", [4, 1, 3, 3], I8, data=q1, scale=sc1, zero_point=[0] * 4, quantized_dimension=0)
+    t_b1 = m.tensor("conv/b", [4], I32, data=qb1, scale=np.float32(s_in) * sc1, zero_point=[0] * 4)
+    t_a1 = m.tensor("conv/out", [1, 1, 8, 4], I8, scale=s1, zero_point=z1)
+    t_w2 = m.tensor("dw/w", [1, 1, 3, 8], I8, data=q2, scale=sc2, zero_point=[0] * 8, quantized_dimension=3)
+    t_b2 = m.tensor("dw/b", [8], I32, data=qb2, scale=np.float32(s1) * sc2, zero_point=[0] * 8)
+    t_a2 = m.tensor("dw/out", [1, 1, 8, 8], I8, scale=s2, zero_point=z2)
+    t_a3 = m.tensor("avgpool/out", [1, 1, 4, 8], I8, scale=s2, zero_point=z2)
+    t_w3 = m.tensor("fc/w", [5, 32], I8, data=q3, scale=sc3, zero_point=[0] * 5, quantized_dimension=0)
+    t_b3 = m.tensor("fc/b", [5], I32, data=qb3, scale=np.float32(s2) * sc3, zero_point=[0] * 5)
+    t_out = m.tensor("output", [1, 5], I8, scale=s4, zero_point=z4)
+    m.op(W.CONV_2D, [t_in, t_w1, t_b1], [t_a1], W.CONV_OPTIONS, W.conv_options(W.SAME, 2, 1, W.RELU6))
+    m.op(W.DEPTHWISE_CONV_2D, [t_a1, t_w2, t_b2], [t_a2], W.DW_OPTIONS, W.dw_options(W.SAME, 1, 1, 2, W.NONE))
+    m.op(W.AVERAGE_POOL_2D, [t_a2], [t_a3], W.POOL_OPTIONS, W.pool_options(W.SAME, 2, 1, 3, 1))
+    m.op(W.FULLY_CONNECTED, [t_a3, t_w3, t_b3], [t_out], W.FC_OPTIONS, W.fc_options(W.NONE))
+    blob = m.finish(inputs=[t_in], outputs=[t_out])
+    ins, outs = [], []
+    for x in xs:
+        qx = R.quantize_tensor(x, s_in, z_in)
+        a1 = R.conv_2d(qx, z_in, s_in, q1, sc1, qb1, s1, z1, W.RELU6, stride=(1, 2), padding=W.SAME)
+        a2 = R.depthwise_conv_2d(a1, z1, s1, q2, sc2, qb2, s2, z2, W.NONE, 2, (1, 1), (1, 1), W.SAME)
+        a3 = R.pool_2d(a2, "avg", (1, 3), (1, 2), W.SAME, W.NONE, s2, z2)
+        y = R.fully_connected(a3.reshape(1, 32), z2, s2, q3, sc3, qb3, s4, z4, W.NONE)
         ins.append(qx.ravel())
         outs.append(y.ravel())
     return blob, np.array(ins), np.array(outs)
@@ -244,6 +304,13 @@ def main():
     h.append("inline constexpr int sensor_cnn_output_size = %d;" % outs.shape[1])
     h.append(carray("sensor_cnn_inputs", ins, "std::int8_t"))
     h.append(carray("sensor_cnn_outputs", outs, "std::int8_t"))
+    sblob, sins, souts = strided_cnn()
+    if a.write_model:
+        open(a.write_model.replace(".tflite", "_strided.tflite"), "wb").write(sblob)
+    h.append(carray("strided_cnn_model", np.frombuffer(sblob, np.uint8), "unsigned char"))
+    h.append("inline constexpr int strided_cnn_cases = %d;" % len(sins))
+    h.append(carray("strided_cnn_inputs", sins, "std::int8_t"))
+    h.append(carray("strided_cnn_outputs", souts, "std::int8_t"))
     h.append(carray("unsupported_exp_model", np.frombuffer(unsupported_model(), np.uint8), "unsigned char"))
     gblob, gin, gout = ops_graph()
     h.append(carray("ops_graph_model", np.frombuffer(gblob, np.uint8), "unsigned char"))

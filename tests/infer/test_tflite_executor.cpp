@@ -66,6 +66,20 @@ TEST_CASE("tflite executor: 1-D CNN (conv, depthwise, pools, reshape, dense) mat
     }
 }
 
+TEST_CASE("tflite executor: SAME padding with stride 2, depth multiplier 2, SAME average pool, RELU6", "[tflite_executor]") {
+    auto& ex = executor();
+    REQUIRE(ex.load(as_bytes(gold::strided_cnn_model)).ok());
+    REQUIRE(ex.bind({arena, ex.arena_bytes()}).ok());
+    for (int c = 0; c < gold::strided_cnn_cases; ++c) {
+        std::memcpy(ex.input().data(), gold::strided_cnn_inputs + c * 45, 45);
+        REQUIRE(ex.invoke().ok());
+        for (int k = 0; k < 5; ++k) {
+            INFO("case " << c << " output " << k);
+            CHECK(ex.output()[k] == gold::strided_cnn_outputs[c * 5 + k]);
+        }
+    }
+}
+
 TEST_CASE("tflite executor: branching graph of QUANTIZE, LOGISTIC, TANH, RELU, ADD, MUL, MEAN, RESHAPE, DEQUANTIZE",
           "[tflite_executor]") {
     auto& ex = executor();

@@ -10,6 +10,7 @@
 #include "golden/tflite_hello_world_static.hpp"
 #include "golden/tflite_models.hpp"
 #include "golden/tflite_sensor_cnn_static.hpp"
+#include "golden/tflite_strided_cnn_static.hpp"
 #include "golden/tflite_trained.hpp"
 #include "golden/tflite_trained_mlp_static.hpp"
 
@@ -39,6 +40,21 @@ TEST_CASE("static model from the 1-D CNN .tflite matches the int8 reference", "[
         for (int k = 0; k < net_t::output_size; ++k) {
             INFO("case " << c << " output " << k);
             CHECK(y[k] == gold::sensor_cnn_outputs[c * net_t::output_size + k]);
+        }
+    }
+}
+
+TEST_CASE("static model with SAME/stride-2 conv, depth multiplier 2 and SAME average pooling", "[tflite_static]") {
+    static nerve_models::strided_cnn::model_t net = nerve_models::strided_cnn::make();
+    using net_t = nerve_models::strided_cnn::model_t;
+    static_assert(net_t::input_size == 45 && net_t::output_size == 5);
+    for (int c = 0; c < gold::strided_cnn_cases; ++c) {
+        net_t::input_type x;
+        std::memcpy(x.data(), gold::strided_cnn_inputs + c * 45, 45);
+        const auto y = net(x);
+        for (int k = 0; k < 5; ++k) {
+            INFO("case " << c << " output " << k);
+            CHECK(y[k] == gold::strided_cnn_outputs[c * 5 + k]);
         }
     }
 }
