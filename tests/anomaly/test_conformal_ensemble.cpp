@@ -65,6 +65,30 @@ TEST_CASE("conformal_ensemble: a spike in noise raises an alarm at once", "[conf
     CHECK(alarms_before <= 4);
 }
 
+TEST_CASE("conformal_ensemble: a much stronger anomaly breaks through the refractory period",
+          "[conformal_ensemble]") {
+    g_a = nab_default(with_probation(500));
+    noise n(12);
+    for (int i = 0; i < 3000; ++i) g_a(100.0f + n());
+    const verdict weak = g_a(100.0f + 8.0f);
+    REQUIRE(weak.alarm);
+    for (int i = 0; i < 10; ++i) REQUIRE(g_a(100.0f + n()).score == 0.0f);
+    const verdict strong = g_a(100.0f + 5000.0f);  // far beyond anything seen: the tail decays
+    CHECK(strong.alarm);
+    CHECK(strong.score > weak.score * g_a.settings().breakthrough);
+    // ... and that restarts the refractory period
+    for (int i = 0; i < 50; ++i) REQUIRE(!g_a(100.0f + n()).alarm);
+
+    conformal_ensemble_config off = with_probation(500);
+    off.breakthrough = 0.0f;
+    g_b = nab_default(off);
+    noise m(12);
+    for (int i = 0; i < 3000; ++i) g_b(100.0f + m());
+    REQUIRE(g_b(100.0f + 8.0f).alarm);
+    for (int i = 0; i < 10; ++i) g_b(100.0f + m());
+    CHECK(g_b(100.0f + 5000.0f) == verdict{0.0f, false});
+}
+
 TEST_CASE("conformal_ensemble: a level shift is detected within a few samples", "[conformal_ensemble]") {
     g_a = nab_default(with_probation(500));
     noise n(3);
