@@ -92,3 +92,19 @@ TEST_CASE("multivariate state survives a snapshot", "[multivariate][snapshot]") 
         REQUIRE(a(x) == b(x));
     }
 }
+
+TEST_CASE("multivariate checks its features' states after a restore", "[multivariate][snapshot]") {
+    multivariate<adwin<float, 5, 8>, 2> a, b;
+    lcg r;
+    for (int i = 0; i < 300; ++i) a({r(), r()});
+    std::array<std::byte, 4096> buf{};
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(b.state_is_valid());
+    CHECK(b.feature(0).window_length() == a.feature(0).window_length());
+    for (int i = 0; i < 300; ++i) {
+        const std::array<float, 2> x{r(), r() + 2.0f};
+        REQUIRE(a(x) == b(x));
+    }
+}

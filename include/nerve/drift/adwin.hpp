@@ -28,7 +28,8 @@ struct adwin_options {
 ///     m = 1/(n0 - L + 1) + 1/(n1 - L + 1),  d' = ln(2 ln(W) / delta),  L = min_window_length,
 /// which is River's (and MOA's) test. Memory is fixed at compile time: Rows rows, so the window
 /// holds at most MaxBuckets (2^Rows - 1) samples; past that the oldest bucket is dropped (a
-/// sliding window). sizeof(adwin<float, 5, 24>) is about 1.2 kB; no allocation.
+/// sliding window). sizeof(adwin<float, 5, 24>) is 1344 bytes on x86-64 (adwin<float, 5, 16>: 920 bytes on a
+/// Cortex-M4); no allocation.
 ///
 /// What nerve does differently from River, by default (river_compatible = false), and why:
 ///  - off-by-one in the cut scan: River up to 0.21 (and scikit-multiflow) stopped one bucket

@@ -24,7 +24,7 @@ struct ddm_options {
 /// change_point(): the first sample of the warning run that preceded the drift (DDM's own
 /// definition of where the new concept starts), or the detection sample if it fired without
 /// warning. estimate(): the error rate p; window_length(): samples since the last drift.
-/// NaN/Inf rejected and counted. sizeof(ddm<float>) is about 80 bytes.
+/// NaN/Inf rejected and counted. sizeof(ddm<float>) is 96 bytes.
 template <sample_type T = float>
 class ddm : public detector_base {
     static_assert(std::is_floating_point_v<T>, "ddm works on float or double samples");

@@ -109,6 +109,16 @@ protected:
     std::uint32_t rejected_ = 0;
 };
 
+/// A wrapper's snapshot check: the wrapped detector's own state_is_valid() when it has one.
+template <class D>
+constexpr bool inner_state_is_valid(const D& d) noexcept {
+    if constexpr (requires { { d.state_is_valid() } -> std::convertible_to<bool>; }) {
+        return d.state_is_valid();
+    } else {
+        return true;
+    }
+}
+
 /// What every drift detector offers (see the top of this file).
 template <class D>
 concept drift_detector = simple_operator<D> && requires(D& d, const D& cd, const typename D::input_type& x) {
@@ -149,6 +159,7 @@ public:
 
     template <class V>
     constexpr void visit_state(V& v) { v(d_); }
+    constexpr bool state_is_valid() const noexcept { return inner_state_is_valid(d_); }
 
 private:
     D d_{};

@@ -83,6 +83,7 @@ public:
 
     template <class V>
     constexpr void visit_state(V& v) { v(d_); }
+    constexpr bool state_is_valid() const noexcept { return inner_state_is_valid(d_); }
 
 private:
     error_kind kind_ = error_kind::binary;

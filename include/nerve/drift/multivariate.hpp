@@ -104,6 +104,16 @@ public:
         for (auto& d : det_) v(d);
         v(voted_at_); v(cp_); v(mask_);
     }
+    /// A restored snapshot must leave every feature's detector in a state it can be in.
+    constexpr bool state_is_valid() const noexcept {
+        for (const auto& d : det_) {
+            if (!inner_state_is_valid(d)) return false;
+        }
+        for (auto t : voted_at_) {
+            if (t > n_) return false;
+        }
+        return true;
+    }
 
 private:
     multivariate_options opt_{};

@@ -34,7 +34,7 @@ struct page_hinkley_options {
 /// Departure from River: the running maximum of `down` starts at -infinity (River starts it at
 /// -1, which hides a decrease while `down` stays below -1); River's documented example does not
 /// depend on it. Bad input: NaN/Inf rejected and counted (detector_base).
-/// RAM: sizeof(page_hinkley<float>) is about 64 bytes; no allocation.
+/// RAM: sizeof(page_hinkley<float>) is 120 bytes; no allocation.
 template <sample_type T = float>
 class page_hinkley : public detector_base {
     static_assert(std::is_floating_point_v<T>, "page_hinkley works on float or double samples");
