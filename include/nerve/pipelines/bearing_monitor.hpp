@@ -252,6 +252,14 @@ public:
     static constexpr std::size_t env_bins = EnvN / 2 + 1;
     static constexpr std::size_t spec_bins = SpecN / 2 + 1;
     static constexpr std::size_t block = 32;   ///< internal block length of process()
+#if NERVE_HAS_XSIMD
+    // The band-pass bank runs whole SIMD batches only when its channel count is a multiple of
+    // the batch width: pad the bands with idle lanes (free inside a batch).
+    static constexpr std::size_t simd_lanes = xsimd::batch<float>::size;
+#else
+    static constexpr std::size_t simd_lanes = 1;
+#endif
+    static constexpr std::size_t bank_lanes = (Bands + simd_lanes - 1) / simd_lanes * simd_lanes;
 
     explicit bearing_monitor(const bearing_monitor_config& c = {}) noexcept
         : cfg_(c),
@@ -264,14 +272,14 @@ public:
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
         const double lo = c.band_lo_hz < hi ? c.band_lo_hz : 0.05 * hi;
-        std::array<filter::biquad_cascade<float, 2>, Bands> bp{};
+        std::array<filter::biquad_cascade<float, 2>, bank_lanes> bp{};  // lanes past Bands: pass-through, unused
         for (std::size_t b = 0; b < Bands; ++b) {
             edges_[b] = lo + (hi - lo) * static_cast<double>(b) / static_cast<double>(Bands);
             edges_[b + 1] = lo + (hi - lo) * static_cast<double>(b + 1) / static_cast<double>(Bands);
             bp[b] = filter::biquad_cascade<float, 2>{
                 filter::butterworth_bandpass<2>(hertz{edges_[b]}, hertz{edges_[b + 1]}, sample_rate{c.fs_hz})};
         }
-        bank_ = filter::biquad_bank<float, 2, Bands>{bp};
+        bank_ = filter::biquad_bank<float, 2, bank_lanes>{bp};
         spec_hop_ = c.spectrum_hop > 0 ? c.spectrum_hop : 8 * SpecN;
         if (spec_hop_ < SpecN) spec_hop_ = SpecN;
         reset();
@@ -404,24 +412,45 @@ private:
             y[i] = v;
         }
         hp_.process(std::span<const float>{y.data(), n}, std::span<float>{y.data(), n});
-        // Time features: raw sums in 4 float lanes per block, then into double per block.
-        float s2[4] = {0, 0, 0, 0}, s4[4] = {0, 0, 0, 0}, pk = frame_peak_;
-        for (std::size_t i = 0; i < n; ++i) {
-            const float v = y[i], v2 = v * v;
-            s2[i & 3] += v2;
-            s4[i & 3] += v2 * v2;
-            const float a = std::fabs(v);
-            pk = a > pk ? a : pk;
+        // Time features: raw sums in 8 float lanes per block (fixed lane per index, so the result
+        // does not depend on the target), then into double per block.
+        float s2[8] = {}, s4[8] = {}, pk8[8] = {};
+        std::size_t i8 = 0;
+        for (; i8 + 8 <= n; i8 += 8) {
+            for (std::size_t j = 0; j < 8; ++j) {
+                const float v = y[i8 + j], v2 = v * v, a = std::fabs(v);
+                s2[j] += v2;
+                s4[j] += v2 * v2;
+                pk8[j] = a > pk8[j] ? a : pk8[j];
+            }
         }
-        frame_s2_ += static_cast<double>((s2[0] + s2[1]) + (s2[2] + s2[3]));
-        frame_s4_ += static_cast<double>((s4[0] + s4[1]) + (s4[2] + s4[3]));
+        for (std::size_t j = 0; i8 + j < n; ++j) {
+            const float v = y[i8 + j], v2 = v * v, a = std::fabs(v);
+            s2[j] += v2;
+            s4[j] += v2 * v2;
+            pk8[j] = a > pk8[j] ? a : pk8[j];
+        }
+        float pk = frame_peak_;
+        for (std::size_t j = 0; j < 8; ++j) pk = pk8[j] > pk ? pk8[j] : pk;
+        s2[0] = ((s2[0] + s2[1]) + (s2[2] + s2[3])) + ((s2[4] + s2[5]) + (s2[6] + s2[7]));
+        s4[0] = ((s4[0] + s4[1]) + (s4[2] + s4[3])) + ((s4[4] + s4[5]) + (s4[6] + s4[7]));
+        frame_s2_ += static_cast<double>(s2[0]);
+        frame_s4_ += static_cast<double>(s4[0]);
         frame_peak_ = pk;
         frame_n_ += n;
         samples_ += n;
         // Raw spectrum for the band energies (one SpecN frame every spec_hop_ samples).
-        for (std::size_t i = 0; i < n; ++i) {
-            if (spec_skip_ > 0) { --spec_skip_; continue; }
-            spec_frame_[spec_fill_++] = y[i];
+        for (std::size_t i = 0; i < n;) {
+            if (spec_skip_ > 0) {
+                const std::size_t k = spec_skip_ < n - i ? spec_skip_ : n - i;
+                spec_skip_ -= k;
+                i += k;
+                continue;
+            }
+            const std::size_t k = SpecN - spec_fill_ < n - i ? SpecN - spec_fill_ : n - i;
+            for (std::size_t j = 0; j < k; ++j) spec_frame_[spec_fill_ + j] = y[i + j];
+            spec_fill_ += k;
+            i += k;
             if (spec_fill_ == SpecN) {
                 spec_fill_ = 0;
                 spec_skip_ = spec_hop_ - SpecN;
@@ -433,26 +462,35 @@ private:
             }
         }
         // Demodulation bands: band-pass bank, square, boxcar decimation.
-        std::array<std::array<float, Bands>, block> z;
+        std::array<std::array<float, bank_lanes>, block> z;
         for (std::size_t i = 0; i < n; ++i) z[i].fill(y[i]);
-        bank_.process(std::span<const std::array<float, Bands>>{z.data(), n},
-                      std::span<std::array<float, Bands>>{z.data(), n});
+        bank_.process(std::span<const std::array<float, bank_lanes>>{z.data(), n},
+                      std::span<std::array<float, bank_lanes>>{z.data(), n});
         const float inv_d = 1.0f / static_cast<float>(decim_);
-        for (std::size_t i = 0; i < n; ++i) {
-            for (std::size_t b = 0; b < Bands; ++b) sq_[b] += z[i][b] * z[i][b];
-            if (++decim_count_ == decim_) {
+        // Squared envelope, boxcar-decimated: run to the next decimation boundary with the sums in
+        // locals (all bank lanes at once: one vector multiply-add per sample), then emit.
+        std::array<float, bank_lanes> acc;
+        for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] = b < Bands ? sq_[b] : 0.0f;
+        for (std::size_t i = 0; i < n;) {
+            const std::size_t take = decim_ - decim_count_ < n - i ? decim_ - decim_count_ : n - i;
+            for (std::size_t j = i; j < i + take; ++j)
+                for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] += z[j][b] * z[j][b];
+            i += take;
+            decim_count_ += take;
+            if (decim_count_ == decim_) {
                 decim_count_ = 0;
                 bool segment = false;
                 for (std::size_t b = 0; b < Bands; ++b) {
-                    env_frames_[b].push(sq_[b] * inv_d, [&](std::span<const float, EnvN> f) {
+                    env_frames_[b].push(acc[b] * inv_d, [&](std::span<const float, EnvN> f) {
                         add_segment(b, f);
                         segment = true;
                     });
-                    sq_[b] = 0.0f;
+                    acc[b] = 0.0f;
                 }
                 if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
             }
         }
+        for (std::size_t b = 0; b < Bands; ++b) sq_[b] = acc[b];
     }
 
     void add_segment(std::size_t b, std::span<const float, EnvN> f) noexcept {
@@ -555,7 +593,7 @@ private:
     std::size_t spec_hop_ = 8 * SpecN;
     std::array<double, Bands + 1> edges_{};
     filter::biquad_cascade<float, 1> hp_{};
-    filter::biquad_bank<float, 2, Bands> bank_{};
+    filter::biquad_bank<float, 2, bank_lanes> bank_{};
     spectral::rfft<EnvN, float> env_fft_;
     spectral::rfft<SpecN, float> spec_fft_;
     spectral::bearing_defects<3, float> defects_;

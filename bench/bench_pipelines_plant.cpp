@@ -1,0 +1,100 @@
+// Benchmarks of the maintenance and metering reference pipelines (include/nerve/pipelines/).
+//
+//  pipeline/maintenance/<bands>   bearing_monitor<bands, 1024, 256> at 25.6 kHz (the CLI/server
+//                                 configuration for 4 bands), blocks of 4096 samples of synthetic
+//                                 vibration; amortised over whole envelope segments, raw spectra and
+//                                 frame ends (the input is long enough for several of each). Items =
+//                                 input samples; the counter channels_25k6 = items per second / 25 600
+//                                 is the number of 25.6 kHz vibration channels one core sustains.
+//  pipeline/maintenance_mcu       bearing_monitor<2, 512, 128> (the Cortex-M4 configuration) on x86.
+//  pipeline/metering              meter_monitor<2048>, hourly readings (the forecaster's 13 x 13 RLS
+//                                 step and O(week) means per reading). Items = readings.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "nerve/pipelines/bearing_monitor.hpp"
+#include "nerve/pipelines/meter_monitor.hpp"
+
+namespace {
+
+namespace np = nerve::pipelines;
+constexpr double fs = 25600.0;
+
+/// 16 s of vibration with an outer-race fault (so the frame ends do their full work).
+const std::vector<float>& vibration() {
+    static const auto data = [] {
+        std::vector<float> x(static_cast<std::size_t>(16 * fs));
+        std::uint32_t s = 12345;
+        const auto f = nerve::spectral::defect_frequencies_of(np::bearings::skf6205, nerve::hertz{25.0});
+        const double period = fs / f.bpfo;
+        double next = 0, r1 = 0, r2 = 0;
+        const double rho = std::exp(-1.0 / (0.0006 * fs)), c = 2.0 * rho * std::cos(6.283185307179586 * 3200.0 / fs);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            s = s * 1664525u + 1013904223u;
+            const double noise = static_cast<double>(s >> 8) * (1.0 / 16777216.0) - 0.5;
+            double kick = 0;
+            if (static_cast<double>(i) >= next) { kick = 0.4; next += period; }
+            const double ring = c * r1 - rho * rho * r2 + kick;
+            r2 = r1;
+            r1 = ring;
+            x[i] = static_cast<float>(0.08 * std::sin(6.283185307179586 * 25.0 * static_cast<double>(i) / fs) + 0.2 * noise + ring);
+        }
+        return x;
+    }();
+    return data;
+}
+
+template <class Monitor>
+void run_monitor(benchmark::State& state) {
+    np::bearing_monitor_config c;
+    c.fs_hz = fs;
+    c.shaft_hz = 25.0;
+    auto m = std::make_unique<Monitor>(c);
+    const auto& x = vibration();
+    constexpr std::size_t chunk = 4096;
+    std::size_t pos = 0, frames = 0;
+    for (auto _ : state) {
+        m->process(std::span<const float>(x.data() + pos, chunk), [&](const typename Monitor::output_type& f) {
+            frames += f.verdict.diagnosis == np::bearing_diagnosis::outer_race;
+        });
+        pos += chunk;
+        if (pos + chunk > x.size()) pos = 0;
+    }
+    benchmark::DoNotOptimize(frames);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * chunk));
+    state.counters["channels_25k6"] = benchmark::Counter(static_cast<double>(state.iterations() * chunk) / fs,
+                                                         benchmark::Counter::kIsRate);
+    state.counters["ram_bytes"] = static_cast<double>(sizeof(Monitor));
+}
+
+void pipeline_maintenance_4(benchmark::State& s) { run_monitor<np::bearing_monitor<4, 1024, 256>>(s); }
+void pipeline_maintenance_2(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 1024, 256>>(s); }
+void pipeline_maintenance_mcu(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 512, 128>>(s); }
+
+void pipeline_metering(benchmark::State& state) {
+    auto m = std::make_unique<np::meter_monitor<2048>>(np::meter_monitor_config{});
+    std::uint32_t s = 3;
+    std::size_t t = 0, flags = 0;
+    for (auto _ : state) {
+        s = s * 1664525u + 1013904223u;
+        const double hr = static_cast<double>(t % 24);
+        const double y = 0.3 + (hr > 16 ? 1.2 : 0.1) + 0.05 * static_cast<double>(static_cast<std::int32_t>(s)) / 2147483648.0;
+        m->push(y, [&](const np::meter_reading& r) { flags += r.flags; }, [](const np::daily_profile&) {});
+        ++t;
+    }
+    benchmark::DoNotOptimize(flags);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+}  // namespace
+
+BENCHMARK(pipeline_maintenance_4)->Name("pipeline/maintenance/4")->MinTime(0.5);
+BENCHMARK(pipeline_maintenance_2)->Name("pipeline/maintenance/2")->MinTime(0.5);
+BENCHMARK(pipeline_maintenance_mcu)->Name("pipeline/maintenance_mcu")->MinTime(0.5);
+BENCHMARK(pipeline_metering)->Name("pipeline/metering")->MinTime(0.5);
