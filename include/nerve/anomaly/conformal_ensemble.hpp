@@ -32,7 +32,7 @@
 //
 // Design choices, measured on the local NAB subset (28 files, 3 categories) and kept simple
 // so they carry to the rest: fast alpha 0.1, slow alpha 0.03, Short 6, context 8 blocks of 6
-// samples, 256 remembered contexts (sizeof 9220 bytes on Cortex-M4), forget 1/4000, weights
+// samples, 256 remembered contexts (sizeof 9228 bytes on Cortex-M4), forget 1/4000, weights
 // 0.2/0.4/0.4, gate 0.15, refractory 100 samples, breakthrough 1.3. Local NAB subset
 // (nab_score.py): standard 70.64, low-FP 68.43, low-FN 73.02; the full corpus (58 files) is
 // the real test.
