@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "golden/tflite_hello_world_packed_static.hpp"
 #include "golden/tflite_hello_world_static.hpp"
 #include "golden/tflite_models.hpp"
 #include "golden/tflite_sensor_cnn_static.hpp"
@@ -26,6 +27,14 @@ TEST_CASE("static model from hello_world_int8.tflite matches TFLite 256/256", "[
         NERVE_REQUIRE_NO_ALLOC(y = net(std::array<std::int8_t, 1>{static_cast<std::int8_t>(q)}));
         match += y[0] == gold::hello_world_outputs[q + 128];
     }
+    CHECK(match == 256);
+}
+
+TEST_CASE("static model from hello_world_int8.tflite with packed (int16, SMLAD-ordered) dense weights", "[tflite_static]") {
+    static nerve_models::hello_world_packed::model_t net = nerve_models::hello_world_packed::make();
+    int match = 0;
+    for (int q = -128; q <= 127; ++q)
+        match += net(std::array<std::int8_t, 1>{static_cast<std::int8_t>(q)})[0] == gold::hello_world_outputs[q + 128];
     CHECK(match == 256);
 }
 
