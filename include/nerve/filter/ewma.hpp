@@ -51,7 +51,7 @@ public:
             // d spans 33 bits and alpha 31, so the product fits in int64 (< 2^63).
             const std::int64_t d = static_cast<std::int64_t>(xs.raw) - y_.raw;
             const std::int64_t step = (d * alpha_.raw + (std::int64_t{1} << 30)) >> 31;
-            y_ = state_t::from_raw(detail::saturate<std::int32_t>(y_.raw + step));
+            y_ = state_t::from_raw(nerve::detail::saturate<std::int32_t>(y_.raw + step));
         } else {
             y_ += alpha_ * (xs - y_);
         }
