@@ -52,7 +52,7 @@ public:
         if constexpr (is_fixed_point_v<state_t>) {
             const std::int64_t diff = static_cast<std::int64_t>(xs.raw) - x1_.raw;
             const std::int64_t fb = (static_cast<std::int64_t>(r_.raw) * y1_.raw + (std::int64_t{1} << 30)) >> 31;
-            y1_ = state_t::from_raw(detail::saturate<std::int32_t>(diff + fb));
+            y1_ = state_t::from_raw(nerve::detail::saturate<std::int32_t>(diff + fb));
         } else {
             y1_ = xs - x1_ + r_ * y1_;
         }
