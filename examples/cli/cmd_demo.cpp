@@ -369,7 +369,7 @@ int demo_metering(const demo_context& ctx) {
             m->push(v, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { lf += d.load_factor; ++days; });
         const auto& tt = m->totals();
         fmt::print("  ETTh2 HUFL load as a meter: {} days, {} anomalous readings ({:.2f} %), {} baseline drifts "
-                   "(up {}, down {}), stuck runs {}\n",
+                   "(up {}, down {}), {} readings flagged stuck (repeated values)\n",
                    days, tt.anomalies, 100.0 * static_cast<double>(tt.anomalies) / static_cast<double>(tt.readings),
                    tt.drifts_up + tt.drifts_down, tt.drifts_up, tt.drifts_down, tt.stuck);
     }
