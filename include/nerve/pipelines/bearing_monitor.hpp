@@ -280,6 +280,8 @@ public:
                 filter::butterworth_bandpass<2>(hertz{edges_[b]}, hertz{edges_[b + 1]}, sample_rate{c.fs_hz})};
         }
         bank_ = filter::biquad_bank<float, 2, bank_lanes>{bp};
+        if constexpr (simd_lanes == 1)
+            for (std::size_t b = 0; b < Bands; ++b) bands_[b] = bp[b];
         spec_hop_ = c.spectrum_hop > 0 ? c.spectrum_hop : 8 * SpecN;
         if (spec_hop_ < SpecN) spec_hop_ = SpecN;
         reset();
@@ -341,6 +343,7 @@ public:
     void reset() noexcept {
         hp_.reset();
         bank_.reset();
+        for (auto& f : bands_) f.reset();
         env_fft_.reset();
         spec_fft_.reset();
         for (auto& f : env_frames_) f.reset();
@@ -372,7 +375,7 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        v(hp_); v(bank_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);
+        v(hp_); v(bank_); v(bands_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);
         v(acc_); v(run_); v(spec_acc_); v(spec_count_); v(seg_count_); v(run_segments_);
         v(frame_s2_); v(frame_s4_); v(frame_peak_); v(frame_n_);
         v(run_s2_); v(run_s4_); v(run_peak_); v(run_n_); v(last_good_); v(rejected_);
@@ -463,9 +466,19 @@ private:
         }
         // Demodulation bands: band-pass bank, square, boxcar decimation.
         std::array<std::array<float, bank_lanes>, block> z;
-        for (std::size_t i = 0; i < n; ++i) z[i].fill(y[i]);
-        bank_.process(std::span<const std::array<float, bank_lanes>>{z.data(), n},
-                      std::span<std::array<float, bank_lanes>>{z.data(), n});
+        if constexpr (simd_lanes > 1) {
+            for (std::size_t i = 0; i < n; ++i) z[i].fill(y[i]);
+            bank_.process(std::span<const std::array<float, bank_lanes>>{z.data(), n},
+                          std::span<std::array<float, bank_lanes>>{z.data(), n});
+        } else {
+            // No SIMD (Cortex-M): one cascade per band through its block kernel (on the M4F the
+            // register-resident VFMA kernel, ~3x fewer instructions than the bank's lane loop).
+            std::array<float, block> zb;
+            for (std::size_t b = 0; b < bands_.size(); ++b) {
+                bands_[b].process(std::span<const float>{y.data(), n}, std::span<float>{zb.data(), n});
+                for (std::size_t i = 0; i < n; ++i) z[i][b] = zb[i];
+            }
+        }
         const float inv_d = 1.0f / static_cast<float>(decim_);
         // Squared envelope, boxcar-decimated: run to the next decimation boundary with the sums in
         // locals (all bank lanes at once: one vector multiply-add per sample), then emit.
@@ -593,7 +606,8 @@ private:
     std::size_t spec_hop_ = 8 * SpecN;
     std::array<double, Bands + 1> edges_{};
     filter::biquad_cascade<float, 1> hp_{};
-    filter::biquad_bank<float, 2, bank_lanes> bank_{};
+    filter::biquad_bank<float, 2, bank_lanes> bank_{};                   // SIMD targets
+    std::array<filter::biquad_cascade<float, 2>, simd_lanes == 1 ? Bands : 0> bands_{};  // scalar targets
     spectral::rfft<EnvN, float> env_fft_;
     spectral::rfft<SpecN, float> spec_fft_;
     spectral::bearing_defects<3, float> defects_;
