@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# The main job: builds the host examples and runs the reference pipelines on their
-# built-in sample data (and on ../shared/data or $NERVE_DATA_DIR when present).
+# The main job: builds the `nerve` tool and runs `nerve demo` — the three reference pipelines
+# (bearing maintenance, energy metering, patient monitoring) on built-in synthetic data, and on
+# ../shared/data (or $NERVE_DATA_DIR) when it is there — then the quickstart example.
+# Plots go to build/demo/*.png (python3-matplotlib); extra arguments go to `nerve demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-demos=(quickstart bearing_envelope)
 cmake --preset host >/dev/null
-targets=()
-for d in "${demos[@]}"; do targets+=(--target "nerve_$d"); done
-cmake --build --preset host "${targets[@]}"
-for d in "${demos[@]}"; do
-    echo
-    echo "=== $d ==="
-    "build/host/examples/nerve_$d"
-done
+cmake --build --preset host --target nerve_cli --target nerve_quickstart
+echo
+echo "=== nerve demo ==="
+build/host/examples/cli/nerve demo --out build/demo "$@"
+echo
+echo "=== quickstart ==="
+build/host/examples/nerve_quickstart
