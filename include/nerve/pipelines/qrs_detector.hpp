@@ -166,7 +166,14 @@ public:
             const float b = bp_[l](x - offset_[l]);
             hist_[l][hpos_] = b;
             // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
-            const float d = n >= 4 ? (2.0f * b + at(l, n - 1) - at(l, n - 3) - 2.0f * at(l, n - 4)) * slope_scale_ : 0.0f;
+            // The last four band-passed samples are kept in registers-to-be (dl_), not read back
+            // from the ring: the same values, without an index computation per tap.
+            auto& dl = dl_[l];
+            const float d = n >= 4 ? (2.0f * b + dl[0] - dl[2] - 2.0f * dl[3]) * slope_scale_ : 0.0f;
+            dl[3] = dl[2];
+            dl[2] = dl[1];
+            dl[1] = dl[0];
+            dl[0] = b;
             e += d * d;
         }
         // Moving sum without drift: `fresh_` restarts each time the ring wraps and then holds
@@ -234,6 +241,7 @@ public:
         offset_ = {};
         for (auto& f : bp_) f.reset();
         hist_ = {};
+        dl_ = {};
         win_buf_ = {};
         wpos_ = 0;
         sum_ = fresh_ = 0.0f;
@@ -283,7 +291,7 @@ public:
         for (auto& pk : learn_buf_) visit_peak(v, pk);
         v(qrs_lv_); v(noise_lv_); v(rr_); v(qi_); v(ni_); v(ri_);
         v(learned_); v(n_learn_); v(has_beat_); v(last_beat_); v(last_slope_);
-        v(last_good_); v(offset_); v(rejected_); v(beats_);
+        v(last_good_); v(offset_); v(rejected_); v(beats_); v(dl_);
     }
 
 private:
@@ -342,15 +350,29 @@ private:
         }
         float best = -1.0f, dmax = 0.0f, dmin = 0.0f;
         std::uint64_t best_at = top, dmax_at = top, dmin_at = top;
-        for (std::uint64_t i = lo; i <= top; ++i) {
-            const float a = std::fabs(at(lead, i));
-            if (a > best) { best = a; best_at = i; }
-            if (i > lo) {
-                const float d = at(lead, i) - at(lead, i - 1);
-                if (d > dmax) { dmax = d; dmax_at = i; }
-                if (d < dmin) { dmin = d; dmin_at = i; }
+        // Walk the ring with a 32-bit index that wraps (no 64-bit index arithmetic per sample).
+        const float* const h = hist_[lead].data();
+        const auto age = static_cast<std::uint32_t>(n_ - 1 - lo);
+        std::uint32_t k = hpos_ >= age ? hpos_ - age : hpos_ + static_cast<std::uint32_t>(hist_n) - age;
+        const auto count = static_cast<std::uint32_t>(top - lo + 1);
+        std::uint32_t j_best = 0, j_max = 0, j_min = 0;
+        bool any_max = false, any_min = false, any_best = false;
+        float prev = 0.0f;
+        for (std::uint32_t j = 0; j < count; ++j) {
+            const float v = h[k];
+            const float a = std::fabs(v);
+            if (a > best) { best = a; j_best = j; any_best = true; }
+            if (j > 0) {
+                const float d = v - prev;
+                if (d > dmax) { dmax = d; j_max = j; any_max = true; }
+                if (d < dmin) { dmin = d; j_min = j; any_min = true; }
             }
+            prev = v;
+            if (++k == hist_n) k = 0;
         }
+        if (any_best) best_at = lo + j_best;
+        if (any_max) dmax_at = lo + j_max;
+        if (any_min) dmin_at = lo + j_min;
         pk.at = best_at;
         pk.slope = (dmax > -dmin ? dmax : -dmin) * fs_;
         // Baseline shift: one slope sign dominates, or the two are far apart (Hamilton's test).
@@ -510,6 +532,7 @@ private:
     float th_cache_ = 0.0f, rr_cache_ = 0.0f;
 
     std::array<std::array<float, hist_n>, Leads> hist_{};
+    std::array<std::array<float, 4>, Leads> dl_{};   // band-passed samples n-1 .. n-4
     std::array<float, win_n> win_buf_{};
     std::uint32_t wpos_ = 0;
     float sum_ = 0.0f, fresh_ = 0.0f;

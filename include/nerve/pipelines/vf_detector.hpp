@@ -134,18 +134,26 @@ public:
     }
 
 private:
-    float at(std::uint32_t i) const noexcept {  // i-th sample of the window, 0 = oldest
-        std::uint32_t k = pos_ + static_cast<std::uint32_t>(cap) - len_ + i;  // < 2 cap: no division
+    // Pointer to the i-th sample of the window, 0 = oldest (i < len_ <= cap - 2: no division).
+    const float* ptr(std::uint32_t i) const noexcept {
+        std::uint32_t k = pos_ + static_cast<std::uint32_t>(cap) - len_ + i;
         if (k >= cap) k -= static_cast<std::uint32_t>(cap);
-        return buf_[k];
+        return buf_.data() + k;
     }
 
+    // The window is walked with pointers that wrap at the ring's end (one compare per step
+    // instead of an index computation per access); the sums run in the same order as a plain
+    // loop over the window, so the result is the same to the bit.
     float leakage(float min_mean_abs) const noexcept {
+        const float* const first = buf_.data();
+        const float* const end = first + cap;
+        const float* p = ptr(0);
         float sa = 0.0f, sd = 0.0f;
-        float prev = at(0);
+        float prev = *p;
         sa += std::fabs(prev);
         for (std::uint32_t i = 1; i < len_; ++i) {
-            const float v = at(i);
+            if (++p == end) p = first;
+            const float v = *p;
             sa += std::fabs(v);
             sd += std::fabs(v - prev);
             prev = v;
@@ -157,10 +165,14 @@ private:
         if (shift < 1) shift = 1;
         if (shift >= len_ / 2) return 1.0f;  // slower than 2 cycles per window: not VF
         float num = 0.0f, den = 0.0f;
+        const float* pa = ptr(shift);
+        const float* pb = ptr(0);
         for (std::uint32_t i = shift; i < len_; ++i) {
-            const float a = at(i), b = at(i - shift);
+            const float a = *pa, b = *pb;
             num += std::fabs(a + b);
             den += std::fabs(a) + std::fabs(b);
+            if (++pa == end) pa = first;
+            if (++pb == end) pb = first;
         }
         return den > 0.0f ? num / den : 1.0f;
     }
