@@ -9,7 +9,9 @@
 // `std::size_t process(std::span<const T> in, std::span<T> out)` writes the outputs of a
 // whole block (at most in.size() / M + 1 of them) and returns how many; with xsimd it
 // computes W kept outputs at a time with the tap vectors held in registers and one
-// transpose-add per group (fir.hpp, detail::fir_block_strided and detail::reduce_rows).
+// transpose-add per group (fir.hpp, detail::fir_block_strided and detail::reduce_rows);
+// float with M = 8 on AVX-512 has its own kernel (detail::fir_block_dec8_avx512: two outputs
+// per 16-lane vector straight from one load, 32 outputs per group, 3-level permute-add).
 //
 // Default taps (default constructor): firwin_lowpass<Taps>(1/M), Hamming window (scipy
 // firwin's default; cutoff at the new Nyquist frequency).
@@ -29,7 +31,116 @@
 #include "fir.hpp"
 #include "fir_design.hpp"
 
+
 namespace nerve::filter {
+
+namespace detail {
+
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+/// AVX-512 decimate-by-8 kernel (16 float lanes = two outputs of 8 phases each): the load
+/// x[8k .. 8k+16) holds output k's samples of phase 0..7 in lanes 0-7 and output k+1's in
+/// lanes 8-15 for the same tap block, so with the tap block q duplicated into both halves
+/// (hq[q]) one FMA does 8 taps of two outputs, no shuffle needed on the way in. A load at
+/// 8m feeds every pair accumulator that uses it (pairs k = m - q, q = 0..NQ-1): P pairs
+/// take 2P + NQ - 2 loads for P * NQ FMAs. The 8 partial sums per output are then reduced
+/// with 3 levels of permute-add (7 permute pairs + 7 adds per 16 outputs) instead of the
+/// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
+/// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
+/// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
+/// most the last one). Reads src[0 .. 8 count + N - 8).
+/// Non-finite scan with 8 independent sums: detail::any_non_finite's one vector chain is
+/// bound by the add latency (~4 cycles per 16 samples), which for a decimator costs as much
+/// as the filtering itself. Same test: x * 0 is 0 for finite x, NaN otherwise.
+inline bool any_non_finite_dec(const float* p, std::size_t n) noexcept {
+    std::size_t i = 0;
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 acc[8];
+    for (auto& a : acc) a = zero;
+    for (; i + 128 <= n; i += 128)
+        for (std::size_t u = 0; u < 8; ++u) acc[u] = _mm512_fmadd_ps(_mm512_loadu_ps(p + i + 16 * u), zero, acc[u]);
+    for (std::size_t u = 1; u < 8; ++u) acc[0] = _mm512_add_ps(acc[0], acc[u]);
+    return _mm512_cmp_ps_mask(acc[0], acc[0], _CMP_UNORD_Q) != 0 || any_non_finite(p + i, n - i);
+}
+
+template <std::size_t N>
+inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
+                                         float* NERVE_RESTRICT out, std::size_t count) noexcept {
+    static_assert(N % 8 == 0);
+    constexpr std::size_t NQ = N / 8;  // tap blocks of 8
+    constexpr std::size_t P = 16;      // pair accumulators: 32 outputs per group (8 measured the same)
+    if constexpr (NQ > 12) {
+        return 0;  // the taps would not stay in registers; the generic kernel does it
+    } else {
+        __m512 hq[NQ];
+        static_for<NQ>([&](auto q) {
+            const __m256 h8 = _mm256_loadu_ps(hr + 8 * q);
+            hq[q] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(h8)));  // AVX512F only
+        });
+        // permute indices for one level of the reduction (group size s -> s/2): lane c of the
+        // result takes group c / (s/2) of A (first 16/s groups) or of B (the rest).
+        auto make_idx = [](std::size_t s, std::size_t half) {
+            alignas(64) std::int32_t v[16];
+            const std::size_t hs = s / 2, ng = 16 / s;
+            for (std::size_t c = 0; c < 16; ++c) {
+                const std::size_t g = c / hs, w = c % hs;
+                v[c] = static_cast<std::int32_t>(g < ng ? g * s + w + half : 16 + (g - ng) * s + w + half);
+            }
+            return _mm512_load_si512(v);
+        };
+        const __m512i i8a = make_idx(8, 0), i8b = make_idx(8, 4);
+        const __m512i i4a = make_idx(4, 0), i4b = make_idx(4, 2);
+        const __m512i i2a = make_idx(2, 0), i2b = make_idx(2, 1);
+        auto comb = [](__m512 a, __m512 b, __m512i ia, __m512i ib) {
+            return _mm512_add_ps(_mm512_permutex2var_ps(a, ia, b), _mm512_permutex2var_ps(a, ib, b));
+        };
+        // 8 pair rows (16 outputs) -> one vector, lane n = output n; stores the lanes in `mask`.
+        auto reduce8 = [&](const __m512* r, float* o, __mmask16 mask) {
+            const __m512 c0 = comb(r[0], r[1], i8a, i8b), c1 = comb(r[2], r[3], i8a, i8b);
+            const __m512 c2 = comb(r[4], r[5], i8a, i8b), c3 = comb(r[6], r[7], i8a, i8b);
+            const __m512 d0 = comb(c0, c1, i4a, i4b), d1 = comb(c2, c3, i4a, i4b);
+            _mm512_mask_storeu_ps(o, mask, comb(d0, d1, i2a, i2b));
+        };
+        std::size_t k = 0;
+        for (; k + 2 * P <= count; k += 2 * P) {
+            __m512 acc[P];
+            static_for<P>([&](auto p) { acc[p] = _mm512_setzero_ps(); });
+            const float* s = src + 8 * k;
+            // load m (offset 8m) serves pair p (outputs 2p, 2p+1) with tap block q = m - 2p
+            static_for<2 * P + NQ - 2>([&](auto m) {
+                __m512 L = _mm512_loadu_ps(s + 8 * m);
+                __asm__("" : "+v"(L));  // one load, reused (see fir.hpp keep_in_register)
+                constexpr std::size_t p0 = m + 2 > NQ ? (m + 2 - NQ) / 2 : 0;
+                constexpr std::size_t p1 = m / 2 < P - 1 ? m / 2 : P - 1;
+                static_for<p1 + 1 - p0>([&](auto dp) {
+                    constexpr std::size_t p = p0 + dp;
+                    constexpr std::size_t q = m - 2 * p;
+                    if constexpr (q < NQ) acc[p] = _mm512_fmadd_ps(hq[q], L, acc[p]);
+                });
+            });
+            static_for<P / 8>([&](auto h) { reduce8(acc + 8 * h, out + k + 16 * h, 0xFFFF); });
+        }
+        // The rest, up to 8 pairs at a time without load reuse (a block's last < 32 outputs
+        // and the prologue, which would otherwise take the scalar path).
+        while (k + 2 <= count) {
+            const std::size_t R = std::min<std::size_t>(8, (count - k) / 2);
+            __m512 acc[8];
+            for (std::size_t p = 0; p < 8; ++p) {
+                __m512 a = _mm512_setzero_ps();
+                if (p < R) {
+                    const float* s = src + 8 * (k + 2 * p);
+                    static_for<NQ>([&](auto q) { a = _mm512_fmadd_ps(hq[q], _mm512_loadu_ps(s + 8 * q), a); });
+                }
+                acc[p] = a;
+            }
+            reduce8(acc, out + k, static_cast<__mmask16>((1u << (2 * R)) - 1u));
+            k += 2 * R;
+        }
+        return k;  // at most one output left (its pair's load would read past the input)
+    }
+}
+#endif
+
+}  // namespace detail
 
 template <sample_type T, std::size_t Taps, std::size_t M>
 class fir_decimator {
@@ -85,7 +196,7 @@ public:
         const std::size_t kept = first < n ? (n - first + M - 1) / M : 0;
         NERVE_ASSERT(out.size() >= kept);
         if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), kept) ||
-            detail::any_non_finite(in.data(), n)) {
+            non_finite_(in.data(), n)) {
             std::size_t w = 0;
             for (const T& x : in) push(x, [&](const T& y) { out[w++] = y; });
             return w;
@@ -96,10 +207,22 @@ public:
         std::copy(in.begin(), in.begin() + H, delay_.begin() + H);
         // Kept inputs with block index i < H read delay_[i .. i + Taps); the others in[i - H ..].
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
-        detail::fir_block_strided<T, Taps, M>(hr_.data(), delay_.data() + first, out.data(), pro, symmetric_);
+        std::size_t done = 0;
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+        if constexpr (std::is_same_v<T, float> && M == 8 && Taps % 8 == 0)
+            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), delay_.data() + first, out.data(), pro);
+#endif
+        detail::fir_block_strided<T, Taps, M>(hr_.data(), delay_.data() + first + done * M, out.data() + done,
+                                              pro - done, symmetric_);
         const std::size_t i1 = first + pro * M;  // first kept index >= H
-        detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (i1 - H), out.data() + pro, kept - pro,
-                                              symmetric_);
+        done = 0;
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+        if constexpr (std::is_same_v<T, float> && M == 8 && Taps % 8 == 0)
+            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), in.data() + (i1 - H), out.data() + pro,
+                                                        kept - pro);
+#endif
+        detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (i1 - H) + done * M, out.data() + pro + done,
+                                              kept - pro - done, symmetric_);
         std::copy(in.end() - Taps, in.end(), delay_.begin());
         std::copy(in.end() - Taps, in.end(), delay_.begin() + Taps);
         pos_ = Taps - 1;
@@ -129,6 +252,13 @@ public:
     bool state_is_valid() const noexcept { return pos_ < Taps && phase_ < M; }
 
 private:
+    static bool non_finite_(const T* p, std::size_t n) noexcept {
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+        if constexpr (std::is_same_v<T, float>) return detail::any_non_finite_dec(p, n);
+#endif
+        return detail::any_non_finite(p, n);
+    }
+
     static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);
 
     alignas(simd_align) std::array<T, Taps> hr_{};
