@@ -256,6 +256,7 @@ public:
         rr_ = {};
         hpos_ = static_cast<std::uint32_t>(hist_n - 1);
         th_cache_ = rr_cache_ = sb_after_ = 0.0f;
+        q_med_ = z_med_ = 0.0f;
         qi_ = ni_ = ri_ = 0;
         learned_ = false;
         n_learn_ = 0;
@@ -291,7 +292,7 @@ public:
         for (auto& pk : learn_buf_) visit_peak(v, pk);
         v(qrs_lv_); v(noise_lv_); v(rr_); v(qi_); v(ni_); v(ri_);
         v(learned_); v(n_learn_); v(has_beat_); v(last_beat_); v(last_slope_);
-        v(last_good_); v(offset_); v(rejected_); v(beats_); v(dl_);
+        v(last_good_); v(offset_); v(rejected_); v(beats_); v(dl_); v(q_med_); v(z_med_);
     }
 
 private:
@@ -442,7 +443,7 @@ private:
         }
         noise_lv_[ni_] = pk.value;
         ni_ = (ni_ + 1) % levels;
-        update_levels();
+        update_levels(false, true, false);  // only the noise level moved
         // Search-back candidate: the largest non-beat peak since the last beat that is no T wave.
         if (!pk.baseline_shift && (!has_candidate_ || pk.value > candidate_.value) &&
             (!has_beat_ || pk.at >= last_beat_ + twave_ ||
@@ -473,7 +474,7 @@ private:
             qrs_lv_[qi_] = pk.value;
             qi_ = (qi_ + 1) % levels;
         }
-        update_levels();
+        update_levels(true, false, has_beat_);  // the noise level did not move
         has_beat_ = true;
         last_beat_ = pk.at;
         last_slope_ = pk.slope;
@@ -488,11 +489,17 @@ private:
     float mean_rr() const noexcept { return rr_cache_; }
 
     // The medians change only when a peak is classified; per sample they are read from here.
-    void update_levels() noexcept {
-        const float q = median(qrs_lv_), z = median(noise_lv_);
+    // Only the medians whose ring changed are recomputed (a noise peak - most peaks, the
+    // ripples between beats - sorts one ring of 8 instead of three).
+    void update_levels(bool q_changed = true, bool z_changed = true, bool rr_changed = true) noexcept {
+        if (q_changed) q_med_ = median(qrs_lv_);
+        if (z_changed) z_med_ = median(noise_lv_);
+        const float q = q_med_, z = z_med_;
         th_cache_ = z + th_frac_ * (q - z);
-        rr_cache_ = median(rr_);
-        sb_after_ = search_back_after();
+        if (rr_changed) {
+            rr_cache_ = median(rr_);
+            sb_after_ = search_back_after();
+        }
     }
     float search_back_after() const noexcept {
         return sb_rr_ * mean_rr() + static_cast<float>(hold_ + win_);
@@ -529,7 +536,7 @@ private:
     float sb_after_ = 0.0f;
     float th_frac_ = 0.25f, tw_ratio_ = 0.5f, bs_ratio_ = 0.125f, sb_rr_ = 1.5f, sb_level_ = 0.5f, sb_floor_ = 0.125f;
     std::uint32_t hpos_ = 0;
-    float th_cache_ = 0.0f, rr_cache_ = 0.0f;
+    float th_cache_ = 0.0f, rr_cache_ = 0.0f, q_med_ = 0.0f, z_med_ = 0.0f;
 
     std::array<std::array<float, hist_n>, Leads> hist_{};
     std::array<std::array<float, 4>, Leads> dl_{};   // band-passed samples n-1 .. n-4
