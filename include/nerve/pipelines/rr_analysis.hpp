@@ -69,6 +69,7 @@ public:
         ect_[wpos_] = f.ectopic;
         wpos_ = (wpos_ + 1) % Window;
         if (wcount_ < Window) ++wcount_;
+        sorted_replace(af_[apos_], rr);
         af_[apos_] = rr;
         apos_ = (apos_ + 1) % AfWindow;
         if (acount_ < AfWindow) ++acount_;
@@ -86,6 +87,7 @@ public:
         win_ = {};
         ect_ = {};
         af_ = {};
+        af_sorted_ = {};
         last8_ = {};
         wpos_ = wcount_ = apos_ = acount_ = rpos_ = recent_ = 0;
         prev_ectopic_ = false;
@@ -96,7 +98,7 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        v(win_); v(ect_); v(af_); v(last8_); v(wpos_); v(wcount_); v(apos_); v(acount_); v(rpos_);
+        v(win_); v(ect_); v(af_); v(af_sorted_); v(last8_); v(wpos_); v(wcount_); v(apos_); v(acount_); v(rpos_);
         v(recent_); v(prev_ectopic_); v(rejected_);
     }
 
@@ -131,15 +133,21 @@ private:
         f.irregular = acount_ == AfWindow && af_irregular();
     }
 
+    // af_sorted_ loses one copy of `old` (the RR leaving the AF window) and gains `rr` in
+    // order: the same multiset as af_, so the same sorted values as sorting af_ each time.
+    void sorted_replace(float old, float rr) noexcept {
+        std::size_t i = 0;
+        while (i + 1 < AfWindow && af_sorted_[i] != old) ++i;
+        // Close the gap at i, then open one where rr belongs.
+        for (; i + 1 < AfWindow; ++i) af_sorted_[i] = af_sorted_[i + 1];
+        std::size_t j = AfWindow - 1;
+        while (j > 0 && af_sorted_[j - 1] > rr) { af_sorted_[j] = af_sorted_[j - 1]; --j; }
+        af_sorted_[j] = rr;
+    }
+
     bool af_irregular() const noexcept {
         // Time order is needed for RMSSD; a sorted copy for the trimming bounds.
-        std::array<float, AfWindow> s = af_;
-        for (std::size_t i = 1; i < AfWindow; ++i) {
-            const float v = s[i];
-            std::size_t j = i;
-            while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; --j; }
-            s[j] = v;
-        }
+        const std::array<float, AfWindow>& s = af_sorted_;
         const float lo = s[AfTrim], hi = s[AfWindow - 1 - AfTrim];
         float mean = 0.0f, ss = 0.0f;
         std::uint32_t n = 0, pairs = 0;
@@ -195,6 +203,8 @@ private:
     std::array<float, Window> win_{};
     std::array<bool, Window> ect_{};
     std::array<float, AfWindow> af_{};
+    std::array<float, AfWindow> af_sorted_{};  // af_ kept sorted (one O(AfWindow) step per RR
+                                               // instead of a full insertion sort per beat)
     std::array<float, 8> last8_{};
     std::uint32_t wpos_ = 0, wcount_ = 0, apos_ = 0, acount_ = 0, rpos_ = 0, recent_ = 0;
     bool prev_ectopic_ = false;
