@@ -43,7 +43,7 @@ namespace detail {
 /// (hq[q]) one FMA does 8 taps of two outputs, no shuffle needed on the way in. A load at
 /// 8m feeds every pair accumulator that uses it (pairs k = m - q, q = 0..NQ-1): P pairs
 /// take 2P + NQ - 2 loads for P * NQ FMAs. The 8 partial sums per output are then reduced
-/// with 3 levels of permute-add (7 permute pairs + 7 adds per 16 outputs) instead of the
+/// with 3 levels of shuffle-add (7 shuffle pairs, 7 adds, 1 permute per 16 outputs) instead of the
 /// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
 /// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
 /// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
@@ -74,31 +74,30 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
         __m512 hq[NQ];
         static_for<NQ>([&](auto q) {
             const __m256 h8 = _mm256_loadu_ps(hr + 8 * q);
-            hq[q] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(h8)));  // AVX512F only
+            hq[q] = _mm512_castpd_ps(_mm512_maskz_broadcast_f64x4(0xFF, _mm256_castps_pd(h8)));  // AVX512F only
         });
-        // permute indices for one level of the reduction (group size s -> s/2): lane c of the
-        // result takes group c / (s/2) of A (first 16/s groups) or of B (the rest).
-        auto make_idx = [](std::size_t s, std::size_t half) {
-            alignas(64) std::int32_t v[16];
-            const std::size_t hs = s / 2, ng = 16 / s;
-            for (std::size_t c = 0; c < 16; ++c) {
-                const std::size_t g = c / hs, w = c % hs;
-                v[c] = static_cast<std::int32_t>(g < ng ? g * s + w + half : 16 + (g - ng) * s + w + half);
-            }
-            return _mm512_load_si512(v);
-        };
-        const __m512i i8a = make_idx(8, 0), i8b = make_idx(8, 4);
-        const __m512i i4a = make_idx(4, 0), i4b = make_idx(4, 2);
-        const __m512i i2a = make_idx(2, 0), i2b = make_idx(2, 1);
-        auto comb = [](__m512 a, __m512 b, __m512i ia, __m512i ib) {
-            return _mm512_add_ps(_mm512_permutex2var_ps(a, ia, b), _mm512_permutex2var_ps(a, ib, b));
-        };
         // 8 pair rows (16 outputs) -> one vector, lane n = output n; stores the lanes in `mask`.
+        // Immediate shuffles only (non-destructive, so no register copies): 128-bit blocks,
+        // then lanes inside blocks, and one final lane permutation.
+        alignas(64) std::int32_t order[16];
+        for (std::size_t n = 0; n < 16; ++n) order[n] = static_cast<std::int32_t>(4 * (n % 4) + n / 4);
+        const __m512i fix = _mm512_load_si512(order);
         auto reduce8 = [&](const __m512* r, float* o, __mmask16 mask) {
-            const __m512 c0 = comb(r[0], r[1], i8a, i8b), c1 = comb(r[2], r[3], i8a, i8b);
-            const __m512 c2 = comb(r[4], r[5], i8a, i8b), c3 = comb(r[6], r[7], i8a, i8b);
-            const __m512 d0 = comb(c0, c1, i4a, i4b), d1 = comb(c2, c3, i4a, i4b);
-            _mm512_mask_storeu_ps(o, mask, comb(d0, d1, i2a, i2b));
+            // row p: blocks 0-1 output 2p, blocks 2-3 output 2p+1 -> c[i] block j = output 4i+j
+            __m512 c[4];
+            static_for<4>([&](auto i) {
+                c[i] = _mm512_add_ps(_mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                     _mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+            });
+            // d0 block k = outputs k, 4+k (2 partials each); d1 block k = outputs 8+k, 12+k
+            const __m512 d0 = _mm512_add_ps(_mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                            _mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(3, 2, 3, 2)));
+            const __m512 d1 = _mm512_add_ps(_mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                            _mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(3, 2, 3, 2)));
+            // e lane 4k + j = output 4j + k
+            const __m512 e = _mm512_add_ps(_mm512_shuffle_ps(d0, d1, _MM_SHUFFLE(2, 0, 2, 0)),
+                                           _mm512_shuffle_ps(d0, d1, _MM_SHUFFLE(3, 1, 3, 1)));
+            _mm512_mask_storeu_ps(o, mask, _mm512_maskz_permutexvar_ps(0xFFFF, fix, e));
         };
         std::size_t k = 0;
         for (; k + 2 * P <= count; k += 2 * P) {
