@@ -133,12 +133,11 @@ constexpr std::int64_t round_half_away(double v) noexcept {
 /// shift + 1). A shift below -31 (|M| < ~2^-32) flushes to {0, 0}, as TFLite does. With
 /// `single_rounding`, a shift above 30 saturates to {2^31 - 1, 30}, as TFLite does in that mode.
 /// M = 0, NaN, or an infinite M give {0, 0} (TFLite would CHECK-fail on the last two; we refuse
-/// them the quiet way, and NERVE_ASSERT catches them in debug builds).
+/// them the quiet way, in every build: a model reader checks its scales before it gets here).
 constexpr quantized_multiplier quantize_multiplier(double real_multiplier,
                                                    rounding r = rounding::double_rounding) noexcept {
     if (real_multiplier == 0.0) return {0, 0};
     const bool finite = real_multiplier == real_multiplier && real_multiplier < 1e300 && real_multiplier > -1e300;
-    NERVE_ASSERT(finite);
     if (!finite) return {0, 0};
     int shift = 0;
     const double q = detail::frexp_constexpr(real_multiplier, shift);
