@@ -37,31 +37,11 @@ TEST_CASE("ddm change point is the start of the warning before the drift", "[ddm
 }
 
 TEST_CASE("ddm rejects NaN and Inf and resets", "[ddm][bad-input]") {
-    ddm<float> d;
-    d(0.0f);
-    CHECK(d(std::numeric_limits<float>::quiet_NaN()) == drift_signal::none);
-    CHECK(d(std::numeric_limits<float>::infinity()) == drift_signal::none);
-    CHECK(d.rejected() == 2);
-    CHECK(d.samples_seen() == 1);
-    d.reset();
-    CHECK(d.rejected() == 0);
-    CHECK(d.samples_seen() == 0);
-    CHECK(d.window_length() == 0);
+    drift_test::check_rejects_non_finite<ddm<float>>();
 }
 
 TEST_CASE("ddm state survives a snapshot", "[ddm][snapshot]") {
-    ddm<float> a, b;
-    const auto& s = g::stream_b;
-    const std::size_t half = std::size(s) / 2 - 17;
-    for (std::size_t i = 0; i < half; ++i) a(static_cast<float>(s[i]));
-    std::array<std::byte, 1024> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = half; i < std::size(s); ++i) {
-        const float x = static_cast<float>(s[i]);
-        REQUIRE(a(x) == b(x));
-    }
+    drift_test::check_snapshot_round_trip<ddm<float>>(g::stream_b, std::size(g::stream_b) / 2 - 17);
     INFO("sizeof(ddm<float>) = " << sizeof(ddm<float>));
     CHECK(sizeof(ddm<float>) <= 256);
 }

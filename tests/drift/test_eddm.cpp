@@ -30,31 +30,11 @@ TEST_CASE("eddm reproduces River's documented example exactly", "[eddm][golden]"
 }
 
 TEST_CASE("eddm rejects NaN and Inf and resets", "[eddm][bad-input]") {
-    eddm<float> d;
-    d(0.0f);
-    CHECK(d(std::numeric_limits<float>::quiet_NaN()) == drift_signal::none);
-    CHECK(d(std::numeric_limits<float>::infinity()) == drift_signal::none);
-    CHECK(d.rejected() == 2);
-    CHECK(d.samples_seen() == 1);
-    d.reset();
-    CHECK(d.rejected() == 0);
-    CHECK(d.samples_seen() == 0);
-    CHECK(d.window_length() == 0);
+    drift_test::check_rejects_non_finite<eddm<float>>();
 }
 
 TEST_CASE("eddm state survives a snapshot", "[eddm][snapshot]") {
-    eddm<float> a, b;
-    const auto& s = g::stream_b;
-    const std::size_t half = std::size(s) / 2 - 17;
-    for (std::size_t i = 0; i < half; ++i) a(static_cast<float>(s[i]));
-    std::array<std::byte, 1024> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = half; i < std::size(s); ++i) {
-        const float x = static_cast<float>(s[i]);
-        REQUIRE(a(x) == b(x));
-    }
+    drift_test::check_snapshot_round_trip<eddm<float>>(g::stream_b, std::size(g::stream_b) / 2 - 17);
     INFO("sizeof(eddm<float>) = " << sizeof(eddm<float>));
     CHECK(sizeof(eddm<float>) <= 256);
 }

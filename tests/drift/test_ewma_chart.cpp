@@ -45,18 +45,7 @@ TEST_CASE("ewma_chart rejects NaN and Inf and resets", "[ewma_chart][bad-input]"
 }
 
 TEST_CASE("ewma_chart state survives a snapshot", "[ewma_chart][snapshot]") {
-    ewma_chart<float> a, b;
-    const auto& s = g::stream_e;
-    const std::size_t half = std::size(s) / 2 - 17;
-    for (std::size_t i = 0; i < half; ++i) a(static_cast<float>(s[i]));
-    std::array<std::byte, 1024> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = half; i < std::size(s); ++i) {
-        const float x = static_cast<float>(s[i]);
-        REQUIRE(a(x) == b(x));
-    }
+    drift_test::check_snapshot_round_trip<ewma_chart<float>>(g::stream_e, std::size(g::stream_e) / 2 - 17);
     INFO("sizeof(ewma_chart<float>) = " << sizeof(ewma_chart<float>));
     CHECK(sizeof(ewma_chart<float>) <= 256);
 }

@@ -34,31 +34,11 @@ TEST_CASE("fhddm reproduces River's documented example exactly", "[fhddm][golden
 }
 
 TEST_CASE("fhddm rejects NaN and Inf and resets", "[fhddm][bad-input]") {
-    fhddm<float> d;
-    d(0.0f);
-    CHECK(d(std::numeric_limits<float>::quiet_NaN()) == drift_signal::none);
-    CHECK(d(std::numeric_limits<float>::infinity()) == drift_signal::none);
-    CHECK(d.rejected() == 2);
-    CHECK(d.samples_seen() == 1);
-    d.reset();
-    CHECK(d.rejected() == 0);
-    CHECK(d.samples_seen() == 0);
-    CHECK(d.window_length() == 0);
+    drift_test::check_rejects_non_finite<fhddm<float>>();
 }
 
 TEST_CASE("fhddm state survives a snapshot", "[fhddm][snapshot]") {
-    fhddm<float> a, b;
-    const auto& s = g::stream_c;
-    const std::size_t half = std::size(s) / 2 - 17;
-    for (std::size_t i = 0; i < half; ++i) a(static_cast<float>(s[i]));
-    std::array<std::byte, 1024> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = half; i < std::size(s); ++i) {
-        const float x = static_cast<float>(s[i]);
-        REQUIRE(a(x) == b(x));
-    }
+    drift_test::check_snapshot_round_trip<fhddm<float>>(g::stream_c, std::size(g::stream_c) / 2 - 17);
     INFO("sizeof(fhddm<float>) = " << sizeof(fhddm<float>));
     CHECK(sizeof(fhddm<float>) <= 256);
 }

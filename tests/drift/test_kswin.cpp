@@ -70,16 +70,7 @@ TEST_CASE("kswin rejects NaN and Inf", "[kswin][bad-input]") {
 }
 
 TEST_CASE("kswin state survives a snapshot", "[kswin][snapshot]") {
-    kswin<float> a, b;
-    for (std::size_t i = 0; i < 990; ++i) a(static_cast<float>(g::stream_a[i]));
-    std::array<std::byte, 2048> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = 990; i < 2000; ++i) {
-        const float x = static_cast<float>(g::stream_a[i]);
-        REQUIRE(a(x) == b(x));
-    }
-    INFO("sizeof(kswin<float,100,30>) = " << sizeof(kswin<float>));
+    drift_test::check_snapshot_round_trip<kswin<float>, 2048>(g::stream_a, 990);
+    INFO("sizeof(kswin<float>) = " << sizeof(kswin<float>));
     CHECK(sizeof(kswin<float>) <= 1024);
 }

@@ -82,15 +82,7 @@ TEST_CASE("page_hinkley rejects NaN and Inf and restarts after a drift", "[page_
 }
 
 TEST_CASE("page_hinkley state survives a snapshot", "[page_hinkley][snapshot]") {
-    page_hinkley<float> a, b;
-    for (std::size_t i = 0; i < 990; ++i) a(static_cast<float>(g::stream_a[i]));
-    std::array<std::byte, 256> buf{};
-    auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    for (std::size_t i = 990; i < 2000; ++i) {
-        const float x = static_cast<float>(g::stream_a[i]);
-        REQUIRE(a(x) == b(x));
-    }
+    drift_test::check_snapshot_round_trip<page_hinkley<float>, 256>(g::stream_a, 990);
+    INFO("sizeof(page_hinkley<float>) = " << sizeof(page_hinkley<float>));
     CHECK(sizeof(page_hinkley<float>) <= 128);
 }
