@@ -1,6 +1,7 @@
 // mcu_metering.cpp — the energy-metering reference pipeline as Cortex-M4 firmware: one static
-// nerve::pipelines::meter_monitor<512> fed hourly readings of a synthetic household (8 weeks),
-// with an evening meter bypass from day 42. Exits 0 (semihosting) when the consumption-baseline
+// nerve::pipelines::meter_monitor<512, float> (float runs on the M4F's FPU; double would be
+// emulated in software) fed hourly readings of a synthetic household (8 weeks), with an evening
+// meter bypass from day 42. Exits 0 (semihosting) when the consumption-baseline
 // drift (down) fires within a day of the bypass and no drift fires before it, so the cortex-m4
 // preset runs it as a test; arm-none-eabi-size of it is the flash/RAM figure.
 #include <cstdint>
@@ -11,7 +12,7 @@
 namespace {
 
 namespace np = nerve::pipelines;
-using meter_t = np::meter_monitor<512>;
+using meter_t = np::meter_monitor<512, float>;
 
 np::meter_monitor_config config() {
     np::meter_monitor_config c;
@@ -58,7 +59,7 @@ int main() {
             });
     }
     const std::int64_t delay = detected < 0 ? -1 : detected - static_cast<std::int64_t>(theft_from);
-    std::printf("mcu_metering: sizeof(meter_monitor<512>) = %u bytes, %d daily profiles (mean peak %d Wh), "
+    std::printf("mcu_metering: sizeof(meter_monitor<512, float>) = %u bytes, %d daily profiles (mean peak %d Wh), "
                 "%d drift alarms before the bypass, drift down %d h after it\n",
                 static_cast<unsigned>(sizeof(meter)), profiles, static_cast<int>(1000.0 * peak_sum / profiles),
                 drift_before, static_cast<int>(delay));

@@ -31,14 +31,15 @@ double household(std::size_t t, lcg& r) {
 }
 
 using meter = np::meter_monitor<1024>;
+using meter_f32 = np::meter_monitor<1024, float>;  // the MCU arithmetic
 
 }  // namespace
 
-TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]") {
+TEMPLATE_TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]", meter, meter_f32) {
     np::meter_monitor_config c;
     c.day = 24;
-    static meter m{c};
-    m = meter{c};
+    static TestType m{c};
+    m = TestType{c};
     lcg r;
     constexpr std::size_t days = 70, theft_from = 56 * 24 + 17;
     std::size_t gaps = 0, stuck = 0, spike_at = 0, drift_down_at = 0, drifts_before = 0, days_seen = 0;
@@ -103,8 +104,9 @@ TEST_CASE("meter_monitor daily profile of a known day", "[meter_monitor]") {
     CHECK(std::fabs(last.energy - 24.0 * last.mean) < 1e-9);
 }
 
-TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][bad-input]") {
-    meter m{};
+TEMPLATE_TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][bad-input]", meter, meter_f32) {
+    static TestType m{};
+    m = TestType{};
     std::size_t n = 0;
     for (int t = 0; t < 100; ++t) {
         m.push(std::numeric_limits<double>::quiet_NaN(), [&](const np::meter_reading& r) {
@@ -115,4 +117,36 @@ TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][ba
     }
     CHECK(n == 100);
     CHECK(m.totals().gaps == 100);
+}
+
+TEST_CASE("meter_monitor in float follows the double pipeline", "[meter_monitor][float]") {
+    // The Cortex-M4 runs meter_monitor<.., float>: same flags and forecasts within float precision.
+    np::meter_monitor_config c;
+    c.day = 24;
+    static meter md{c};
+    static meter_f32 mf{c};
+    md = meter{c};
+    mf = meter_f32{c};
+    lcg r;
+    std::size_t flag_diff = 0, n = 0;
+    double max_rel = 0, fsum = 0;
+    for (std::size_t t = 0; t < 24 * 7 * 10; ++t) {
+        const double y = household(t, r);
+        np::meter_reading a{}, b{};
+        md.push(y, [&](const np::meter_reading& x) { a = x; }, [](const np::daily_profile&) {});
+        mf.push(y, [&](const np::meter_reading& x) { b = x; }, [](const np::daily_profile&) {});
+        flag_diff += a.flags != b.flags ? 1u : 0u;
+        const double rel = std::fabs(a.forecast - b.forecast) / (std::fabs(a.forecast) + 0.1);
+        max_rel = rel > max_rel ? rel : max_rel;
+        fsum += b.forecast;
+        ++n;
+    }
+    CHECK(flag_diff == 0);
+    CHECK(max_rel < 1e-3);
+    CHECK(std::isfinite(fsum));
+    // A value beyond float's range is a gap in float (defined, counted), not an overflow.
+    std::uint8_t flags = 0;
+    mf.push(1e300, [&](const np::meter_reading& x) { flags = x.flags; }, [](const np::daily_profile&) {});
+    CHECK(flags == np::meter_gap);
+    CHECK(std::isfinite(mf.next_forecast()));
 }

@@ -29,8 +29,14 @@
 //     serve as the reference for a slow theft) and the shortfall 1 - energy / expected, plus the
 //     counts of flagged readings of the day.
 //
-// Memory: the forecaster's Capacity readings (double) + ~200 bytes. Time per reading: O(7 day)
-// (the forecaster's means) + a 12 x 12 update.
+// Memory: the forecaster's Capacity readings (in T) + ~1 kB (its 13 x 13 matrix) + ~200 bytes.
+// Time per reading: O(7 day) (the forecaster's means) + a 13 x 13 update.
+// T is the arithmetic of the whole per-reading path: double (default) on hosts, float on an MCU
+// with a single-precision FPU (Cortex-M4F: meter_monitor<512, float> costs ~1/10 of the
+// instructions of double, which it emulates in software). Readings and reports stay double at
+// the interface (meter_reading, daily_profile); the conversion is a few instructions per reading.
+// Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
+// register, and the cleaned values and daily sums are exact to that relative precision.
 //
 // Bad input: see step 1; nothing poisons the state, every flag is counted in `totals()`.
 #pragma once
@@ -95,7 +101,7 @@ struct meter_totals {
     void visit_state(V& v) { v(readings); v(gaps); v(stuck); v(spikes); v(anomalies); v(drifts_up); v(drifts_down); }
 };
 
-template <std::size_t Capacity = 2048>
+template <std::size_t Capacity = 2048, class T = double>
 class meter_monitor {
 public:
     using input_type = double;
@@ -105,6 +111,8 @@ public:
         : cfg_(c), fc_(forecaster_config(c)), cusum_(drift_options(c)) {
         if (cfg_.day < 8) cfg_.day = 8;
         stuck_run_ = cfg_.stuck_run > 0 ? cfg_.stuck_run : cfg_.day / 4;
+        spike_z_ = static_cast<T>(cfg_.spike_z);
+        anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
         if (stuck_run_ < 2) stuck_run_ = 2;
         reset();
     }
@@ -114,41 +122,42 @@ public:
         meter_reading r;
         r.index = t_;
         r.value = y;
-        r.forecast = next_;
+        const T yt = static_cast<T>(y);  // +-Inf for |y| beyond float: a gap, like NaN
+        const T forecast = next_;
+        T residual = T(0), z = T(0), az = T(0), cleaned;
         const bool warm = t_ >= cfg_.warmup_days * cfg_.day;
         bool missing = false;
-        if (!nerve::is_finite(y)) {
+        if (!nerve::is_finite(yt)) {
             r.flags |= meter_gap;
             missing = true;
         } else {
             // Stuck meter: the same value again and again.
-            run_ = (t_ > 0 && y == last_raw_) ? run_ + 1 : 1;
-            last_raw_ = y;
+            run_ = (t_ > 0 && yt == last_raw_) ? run_ + 1 : 1;
+            last_raw_ = yt;
             if (run_ >= stuck_run_) {
                 r.flags |= meter_stuck;
                 missing = true;
             } else {
-                r.residual = y - next_;
-                r.z = scale_ > 0 ? r.residual / scale_ : 0.0;
-                const double az = std::fabs(r.z);
-                if (warm && az > cfg_.spike_z && spike_count_ < cfg_.spike_run) {
+                residual = yt - next_;
+                z = scale_ > T(0) ? residual / scale_ : T(0);
+                az = std::fabs(z);
+                if (warm && az > spike_z_ && spike_count_ < cfg_.spike_run) {
                     ++spike_count_;
                     r.flags |= meter_spike;
                     missing = true;
                 } else {
-                    spike_count_ = az > cfg_.spike_z ? spike_count_ : 0;
+                    spike_count_ = az > spike_z_ ? spike_count_ : 0;
                 }
-                r.anomaly_score = az / (az + cfg_.anomaly_z);
-                if (warm && az >= cfg_.anomaly_z) r.flags |= meter_anomaly;
+                if (warm && az >= anomaly_z_) r.flags |= meter_anomaly;
                 // Residual scale: learned from accepted readings only.
                 if (!(r.flags & meter_spike)) {
-                    const double a = std::fabs(r.residual) * 1.25;
-                    scale_ = scale_n_ < 50 ? (scale_ * static_cast<double>(scale_n_) + a) / static_cast<double>(scale_n_ + 1)
-                                           : 0.99 * scale_ + 0.01 * a;
+                    const T a = std::fabs(residual) * T(1.25);
+                    scale_ = scale_n_ < 50 ? (scale_ * static_cast<T>(scale_n_) + a) / static_cast<T>(scale_n_ + 1)
+                                           : T(0.99) * scale_ + T(0.01) * a;
                     if (scale_n_ < 50) ++scale_n_;
                 }
                 if (warm) {
-                    const double zc = r.z > cfg_.spike_z ? cfg_.spike_z : (r.z < -cfg_.spike_z ? -cfg_.spike_z : r.z);
+                    const T zc = z > spike_z_ ? spike_z_ : (z < -spike_z_ ? -spike_z_ : z);
                     if (cusum_.update(zc) == drift::drift_signal::drift) {
                         if (cusum_.sum_down() > cusum_.sum_up()) r.flags |= meter_drift_down;
                         else r.flags |= meter_drift_up;
@@ -157,15 +166,18 @@ public:
             }
         }
         if (missing) {
-            r.residual = 0;
-            r.cleaned = next_;
-            next_ = fc_.update(std::numeric_limits<double>::quiet_NaN());
-            if (t_ == 0) r.cleaned = 0;
+            residual = T(0);
+            cleaned = t_ == 0 ? T(0) : next_;
+            next_ = fc_.update(std::numeric_limits<T>::quiet_NaN());
         } else {
-            r.cleaned = y;
-            next_ = fc_.update(y);
+            cleaned = yt;
+            next_ = fc_.update(yt);
         }
-        if (t_ == 0) r.forecast = r.cleaned;
+        r.forecast = static_cast<double>(t_ == 0 ? cleaned : forecast);
+        r.cleaned = static_cast<double>(cleaned);
+        r.residual = static_cast<double>(residual);
+        r.z = static_cast<double>(z);
+        r.anomaly_score = static_cast<double>(az / (az + anomaly_z_));
         // Totals and the day.
         ++totals_.readings;
         totals_.gaps += (r.flags & meter_gap) ? 1u : 0u;
@@ -174,11 +186,11 @@ public:
         totals_.anomalies += (r.flags & meter_anomaly) ? 1u : 0u;
         totals_.drifts_up += (r.flags & meter_drift_up) ? 1u : 0u;
         totals_.drifts_down += (r.flags & meter_drift_down) ? 1u : 0u;
-        const double v = r.cleaned;
-        if (day_n_ == 0) { day_.peak = v; day_.base_load = v; }
-        day_.energy += v;
-        day_.peak = v > day_.peak ? v : day_.peak;
-        day_.base_load = v < day_.base_load ? v : day_.base_load;
+        const T v = cleaned;
+        if (day_n_ == 0) { day_peak_ = v; day_base_ = v; day_energy_ = T(0); }
+        day_energy_ += v;
+        day_peak_ = v > day_peak_ ? v : day_peak_;
+        day_base_ = v < day_base_ ? v : day_base_;
         day_.gaps += (r.flags & meter_gap) ? 1u : 0u;
         day_.stuck += (r.flags & meter_stuck) ? 1u : 0u;
         day_.spikes += (r.flags & meter_spike) ? 1u : 0u;
@@ -188,16 +200,19 @@ public:
         ++t_;
         on_reading(static_cast<const meter_reading&>(r));
         if (++day_n_ == cfg_.day) {
+            day_.energy = static_cast<double>(day_energy_);
+            day_.peak = static_cast<double>(day_peak_);
+            day_.base_load = static_cast<double>(day_base_);
             day_.mean = day_.energy / static_cast<double>(cfg_.day);
             day_.load_factor = day_.peak > 0 ? day_.mean / day_.peak : 0.0;
             const std::size_t known = day_index_ < history_days ? static_cast<std::size_t>(day_index_) : history_days;
             if (known >= 7) {
-                double s = 0;
+                T s = T(0);
                 for (std::size_t i = 0; i < known; ++i) s += energy_hist_[i];
-                day_.expected = s / static_cast<double>(known);
+                day_.expected = static_cast<double>(s / static_cast<T>(known));
                 day_.shortfall = day_.expected != 0 ? 1.0 - day_.energy / day_.expected : 0.0;
             }
-            energy_hist_[static_cast<std::size_t>(day_index_ % history_days)] = day_.energy;
+            energy_hist_[static_cast<std::size_t>(day_index_ % history_days)] = day_energy_;
             on_day(static_cast<const daily_profile&>(day_));
             day_ = daily_profile{};
             day_.day = ++day_index_;
@@ -206,33 +221,34 @@ public:
     }
 
     /// The one-step forecast of the next reading.
-    double next_forecast() const noexcept { return next_; }
-    double residual_scale() const noexcept { return scale_; }
+    double next_forecast() const noexcept { return static_cast<double>(next_); }
+    double residual_scale() const noexcept { return static_cast<double>(scale_); }
     const meter_totals& totals() const noexcept { return totals_; }
     const meter_monitor_config& config() const noexcept { return cfg_; }
-    const seasonal_forecaster<Capacity>& forecaster() const noexcept { return fc_; }
+    const seasonal_forecaster<Capacity, T>& forecaster() const noexcept { return fc_; }
 
     void reset() noexcept {
         fc_.reset();
         cusum_.reset();
         t_ = 0;
-        next_ = 0;
-        last_raw_ = 0;
+        next_ = T(0);
+        last_raw_ = T(0);
+        day_energy_ = day_peak_ = day_base_ = T(0);
         run_ = 0;
         spike_count_ = 0;
-        scale_ = 0;
+        scale_ = T(0);
         scale_n_ = 0;
         day_ = daily_profile{};
         day_n_ = 0;
         day_index_ = 0;
-        energy_hist_.fill(0.0);
+        energy_hist_.fill(T(0));
         totals_ = meter_totals{};
     }
 
     template <class V>
     void visit_state(V& v) {
         v(fc_); v(cusum_); v(t_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_);
-        v(day_); v(day_n_); v(day_index_); v(energy_hist_); v(totals_);
+        v(day_); v(day_n_); v(day_index_); v(energy_hist_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
     }
 
 private:
@@ -252,19 +268,21 @@ private:
     }
 
     meter_monitor_config cfg_;
-    seasonal_forecaster<Capacity> fc_;
-    drift::cusum<double> cusum_;
+    seasonal_forecaster<Capacity, T> fc_;
+    drift::cusum<T> cusum_;
+    T spike_z_ = T(8), anomaly_z_ = T(4);  // the config's thresholds in T
     std::size_t stuck_run_ = 6;
     std::uint64_t t_ = 0;
-    double next_ = 0, last_raw_ = 0;
+    T next_ = T(0), last_raw_ = T(0);
     std::size_t run_ = 0, spike_count_ = 0;
-    double scale_ = 0;
+    T scale_ = T(0);
+    T day_energy_ = T(0), day_peak_ = T(0), day_base_ = T(0);
     std::size_t scale_n_ = 0;
     daily_profile day_{};
     std::size_t day_n_ = 0;
     std::uint64_t day_index_ = 0;
     static constexpr std::size_t history_days = 28;
-    std::array<double, history_days> energy_hist_{};
+    std::array<T, history_days> energy_hist_{};
     meter_totals totals_{};
 };
 

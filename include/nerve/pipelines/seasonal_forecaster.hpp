@@ -29,10 +29,14 @@
 // learned (and keeps being re-learned) per series.
 //
 // Memory: the last Capacity readings (Capacity >= 8 d + H, asserted; 28 d + H for the full four-week
-// profile) plus a 13 x 13 matrix in T.
-// Per reading: O(w) for the means (recomputed, so there is no running-sum drift) and O(169) for
-// the update. T = double by default (RLS with forgetting in float loses the positive definiteness
-// of P over long runs); meter rates make the cost irrelevant even on a Cortex-M4 (soft double).
+// profile) plus a 13 x 13 matrix, all in T.
+// Per reading: O(w) for the means (recomputed, so there is no running-sum drift; a plain walk over
+// the ring once it is full) and O(169) for the update; with H = 1 the learning step reuses the
+// features of the previous forecast (they are the same lags), which halves the work.
+// T = double by default; T = float is for MCUs with a single-precision FPU (a Cortex-M4F emulates
+// double in software, ~15x the instructions): the history and every computation are then float.
+// P is kept symmetric and bounded after every step, and a non-finite step restarts the weights,
+// so float stays usable; tests/pipelines check float against double on the same streams.
 //
 // Bad input: a NaN/Inf reading is treated as missing — it is replaced in the history by the
 // forecaster's own one-step estimate (the daily seasonal value), no learning step is taken for
@@ -43,6 +47,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../config.hpp"
 #include "../core/numeric.hpp"
@@ -60,9 +65,10 @@ struct seasonal_forecaster_config {
 template <std::size_t Capacity = 2048, class T = double>
 class seasonal_forecaster {
 public:
+    static_assert(std::is_floating_point_v<T>, "seasonal_forecaster works in float or double");
     static constexpr std::size_t features = 13;
-    using input_type = double;
-    using output_type = double;
+    using input_type = T;
+    using output_type = T;
 
     constexpr explicit seasonal_forecaster(const seasonal_forecaster_config& c = {}) noexcept : cfg_(c) {
         if (cfg_.day < 8) cfg_.day = 8;
@@ -75,12 +81,12 @@ public:
     }
 
     /// Feeds y[t]; returns the forecast of y[t + H].
-    output_type operator()(double y) noexcept { return update(y); }
+    output_type operator()(T y) noexcept { return update(y); }
 
-    double update(double y) noexcept {
+    T update(T y) noexcept {
         if (!nerve::is_finite(y)) {
             ++rejected_;
-            y = n_ > 0 ? seasonal_fill() : 0.0;
+            y = n_ > 0 ? seasonal_fill() : T(0);
         } else if (n_ >= cfg_.horizon && scaled_) {
             learn(y);
         }
@@ -91,25 +97,28 @@ public:
     }
 
     /// The last forecast (of y[t + H]).
-    double forecast() const noexcept { return forecast_; }
+    T forecast() const noexcept { return forecast_; }
     /// Robust scale of the H-step errors (EWMA of |error| x 1.25, in units of y).
-    double error_scale() const noexcept { return static_cast<double>(err_scale_) * scale_; }
+    T error_scale() const noexcept { return err_scale_ * scale_; }
     const std::array<T, features>& weights() const noexcept { return w_; }
     std::uint64_t samples() const noexcept { return n_; }
     std::uint64_t rejected() const noexcept { return rejected_; }
     const seasonal_forecaster_config& config() const noexcept { return cfg_; }
     /// y[t - lag] from the history (lag < min(samples, Capacity)).
-    double lag(std::size_t lag) const noexcept { return at(lag); }
+    T lag(std::size_t lag) const noexcept { return at(lag); }
 
     void reset() noexcept {
-        hist_.fill(0.0f);
+        hist_.fill(T(0));
         head_ = 0;
         n_ = 0;
         rejected_ = 0;
         scaled_ = false;
-        scale_ = 1.0;
+        scale_ = T(1);
         err_scale_ = T(1);
-        forecast_ = 0.0;
+        forecast_ = T(0);
+        last_f_.fill(T(0));
+        last_level_ = T(0);
+        last_valid_ = false;
         w_.fill(T(0));
         w_[3] = T(1);  // daily seasonal naive
         for (std::size_t i = 0; i < features; ++i)
@@ -119,36 +128,48 @@ public:
     template <class V>
     void visit_state(V& v) {
         v(hist_); v(head_); v(n_); v(rejected_); v(scaled_); v(scale_); v(err_scale_); v(forecast_); v(w_); v(p_);
+        v(last_f_); v(last_level_); v(last_valid_);
     }
 
 private:
-    // History: hist_[head_ - 1] is the newest; stored as float would lose meter precision, so double.
-    void push(double y) noexcept {
+    // History: hist_[head_ - 1] is the newest.
+    void push(T y) noexcept {
         hist_[head_] = y;
         head_ = head_ + 1 == Capacity ? 0 : head_ + 1;
         ++n_;
     }
     /// y[t - lag] relative to the newest reading; older than the start: the oldest reading.
-    double at(std::size_t lag) const noexcept {
-        if (n_ == 0) return 0.0;
+    T at(std::size_t lag) const noexcept {
+        if (n_ == 0) return T(0);
         if (lag >= n_) lag = static_cast<std::size_t>(n_ - 1);
         if (lag >= Capacity) lag = Capacity - 1;
         const std::size_t i = (head_ + Capacity - 1 - lag) % Capacity;
         return hist_[i];
     }
-    double mean_of(std::size_t from_lag, std::size_t count) const noexcept {
-        double s = 0.0;
-        for (std::size_t j = 0; j < count; ++j) s += at(from_lag + j);
-        return s / static_cast<double>(count);
+    T mean_of(std::size_t from_lag, std::size_t count) const noexcept {
+        T s = T(0);
+        const std::size_t stored = n_ < Capacity ? static_cast<std::size_t>(n_) : Capacity;
+        if (from_lag + count <= stored) {
+            // Every lag exists: walk the ring from y[t - from_lag] backwards (same order, same sum
+            // as the clamped path, without its per-element checks).
+            std::size_t i = (head_ + 2 * Capacity - 1 - from_lag) % Capacity;
+            for (std::size_t j = 0; j < count; ++j) {
+                s += hist_[i];
+                i = i == 0 ? Capacity - 1 : i - 1;
+            }
+        } else {
+            for (std::size_t j = 0; j < count; ++j) s += at(from_lag + j);
+        }
+        return s / static_cast<T>(count);
     }
     /// Seasonal value for the next reading: y[t + 1 - d].
-    double seasonal_fill() const noexcept { return at(cfg_.day - 1); }
+    T seasonal_fill() const noexcept { return at(cfg_.day - 1); }
 
     /// Features (scaled, level removed) as of `back` readings ago, for the target y[now - back + H].
-    void features_at(std::size_t back, std::array<T, features>& f, double& level) const noexcept {
+    void features_at(std::size_t back, std::array<T, features>& f, T& level) const noexcept {
         const std::size_t d = cfg_.day, w = 7 * d, H = cfg_.horizon, kd = k_ * d;
         level = mean_of(back, w);
-        auto rel = [&](double v) { return static_cast<T>((v - level) / scale_); };
+        auto rel = [&](T v) { return (v - level) / scale_; };
         // Seasonal lag y[s + H - m] for m >= H, as a lag back from now.
         auto seasonal = [&](std::size_t m) { return at(back + (m - H)); };
         f[0] = T(1);
@@ -157,38 +178,45 @@ private:
         f[3] = rel(seasonal(kd));
         f[4] = rel(seasonal(w));
         f[5] = rel(seasonal(kd + d));
-        double prof = 0.0;
+        T prof = T(0);
         for (std::size_t j = 0; j < 7; ++j) prof += seasonal(kd + j * d);
-        f[6] = rel(prof / 7.0);
+        f[6] = rel(prof / T(7));
         f[7] = T(0);  // the weekly mean is the level itself: relative value 0 (kept for layout)
         f[7] = rel(mean_of(back, d / 2 > 0 ? d / 2 : 1));
         f[8] = rel(at(back + 1));
         f[9] = rel(at(back + d / 8));
         f[10] = rel(at(back + d / 4));
         f[11] = rel(at(back + d / 2));
-        double wk = 0.0;
+        T wk = T(0);
         for (std::size_t j = 1; j <= weeks_; ++j) wk += seasonal(j * w);
-        f[12] = rel(wk / static_cast<double>(weeks_));
+        f[12] = rel(wk / static_cast<T>(weeks_));
     }
 
-    double predict() const noexcept {
-        std::array<T, features> f{};
-        double level = 0.0;
+    T predict() noexcept {
+        last_valid_ = false;
         if (n_ < 2) return at(0);
+        std::array<T, features>& f = last_f_;
+        T& level = last_level_;
         features_at(0, f, level);
+        last_valid_ = true;
         T yhat = 0;
         for (std::size_t i = 0; i < features; ++i) yhat += w_[i] * f[i];
-        const double out = level + static_cast<double>(yhat) * scale_;
+        const T out = level + yhat * scale_;
         return nerve::is_finite(out) ? out : at(0);
     }
 
-    void learn(double y) noexcept {
+    void learn(T y) noexcept {
         // y arrives as y[t]; its features were those at t - H, i.e. H - 1 readings back from the
-        // newest stored reading y[t - 1].
+        // newest stored reading y[t - 1]. For H = 1 those are the features of the last forecast.
         std::array<T, features> f{};
-        double level = 0.0;
-        features_at(cfg_.horizon - 1, f, level);
-        const T target = static_cast<T>((y - level) / scale_);
+        T level = T(0);
+        if (cfg_.horizon == 1 && last_valid_) {
+            f = last_f_;
+            level = last_level_;
+        } else {
+            features_at(cfg_.horizon - 1, f, level);
+        }
+        const T target = (y - level) / scale_;
         T yhat = 0;
         for (std::size_t i = 0; i < features; ++i) yhat += w_[i] * f[i];
         const T err = target - yhat;
@@ -235,27 +263,30 @@ private:
 
     void fix_scale() noexcept {
         const std::size_t d = cfg_.day;
-        const double m = mean_of(0, d);
-        double s = 0.0;
+        const T m = mean_of(0, d);
+        T s = T(0);
         for (std::size_t j = 0; j < d; ++j) s += (at(j) - m) * (at(j) - m);
-        s = std::sqrt(s / static_cast<double>(d));
-        const double mag = std::fabs(m) * 1e-3;
-        scale_ = s > mag ? s : (mag > 1e-9 ? mag : 1.0);
+        s = std::sqrt(s / static_cast<T>(d));
+        const T mag = std::fabs(m) * T(1e-3);
+        scale_ = s > mag ? s : (mag > T(1e-9) ? mag : T(1));
         scaled_ = true;
     }
 
     seasonal_forecaster_config cfg_;
     std::size_t k_ = 1;
     std::size_t weeks_ = 1;
-    std::array<double, Capacity> hist_{};
+    std::array<T, Capacity> hist_{};
     std::size_t head_ = 0;
     std::uint64_t n_ = 0, rejected_ = 0;
     bool scaled_ = false;
-    double scale_ = 1.0;
+    T scale_ = T(1);
     T err_scale_ = T(1);
-    double forecast_ = 0.0;
+    T forecast_ = T(0);
     std::array<T, features> w_{};
     std::array<std::array<T, features>, features> p_{};
+    std::array<T, features> last_f_{};  // features of the last forecast (reused by learn when H = 1)
+    T last_level_ = T(0);
+    bool last_valid_ = false;
 };
 
 }  // namespace nerve::pipelines
