@@ -145,7 +145,38 @@ TEST_CASE("diagnose applies the rules in order", "[bearing_monitor]") {
     CHECK(imp.rule == np::bearing_rule::impulsive);
     CHECK(imp.severity >= 1);
     CHECK(np::diagnose(e, 0.0, 3.5, 0.95, c).diagnosis == np::bearing_diagnosis::anomaly);
+    // Race lines only outside the selected band: a fault, type unclear (after the impulsive rule).
+    e = {}; e.inner = 0.5; e.outer = 0.4; e.race_any = 2.5;
+    const auto off = np::diagnose(e, 0.0, 3.5, 0.0, c);
+    CHECK(off.diagnosis == np::bearing_diagnosis::anomaly);
+    CHECK(off.rule == np::bearing_rule::off_band_lines);
+    CHECK(np::diagnose(e, 6.0, 9.0, 0.0, c).rule == np::bearing_rule::impulsive);
+    CHECK(std::string(np::name(np::bearing_rule::off_band_lines)) == "race_lines_off_band");
     CHECK(std::string(np::name(np::bearing_diagnosis::outer_race)) == "outer_race");
+}
+
+TEST_CASE("bearing_monitor reads the lines in the most impulsive band, not the loudest", "[bearing_monitor]") {
+    // Outer-race impacts ring the 3 kHz resonance (band 1 of [500, 2950, 5400] Hz); a tone at
+    // 900 Hz, louder than everything else, fills band 0 with energy but is not impulsive.
+    static small_monitor m{config()};
+    m = small_monitor{config()};
+    bearing_signal sig(fault::outer, 0.3);
+    std::array<float, 256> block{};
+    std::size_t i = 0;
+    for (std::size_t done = 0; done < static_cast<std::size_t>(12.0 * fs); done += block.size()) {
+        for (auto& v : block) {
+            const double t = static_cast<double>(i++) / fs;
+            v = sig() + static_cast<float>(1.0 * std::sin(6.283185307179586 * 900.0 * t));
+        }
+        m.process(block, [](const small_monitor::output_type& f) { CHECK(f.evidence.band == 1); });
+    }
+    const auto s = m.summary();
+    CHECK(s.evidence.band == 1);
+    CHECK(s.evidence.impulsiveness > 1.0);
+    CHECK(s.evidence.race_any >= s.evidence.outer);
+    CHECK(s.verdict.diagnosis == np::bearing_diagnosis::outer_race);
+    // A healthy bearing: band-limited noise after the boxcar stays below 1.
+    CHECK(run(fault::none, 0.0, 12.0).evidence.impulsiveness < 1.0);
 }
 
 TEST_CASE("bearing_monitor holds NaN/Inf samples, counts them, and does not allocate", "[bearing_monitor][bad-input]") {

@@ -22,19 +22,26 @@
 //        -> bearing_defects<3>: line prominence at FTF, BSF, 2xBSF, BPFO, BPFI and 2 harmonics.
 // An analysis frame ends after `segments_per_frame` envelope spectra; it then emits a
 // bearing_frame. The envelope spectra are also kept as a cumulative mean per band (switching to
-// an exponential mean with memory `summary_memory` segments on long runs), from which summary()
+// an exponential mean with memory `summary_memory` segments on long runs; the band moments are a
+// plain cumulative sum), from which summary()
 // diagnoses the whole run with the same rule: averaging more segments lowers the noise floor, so
 // the summary is the more reliable verdict.
 //
-// Why several bands: the demodulation band should sit on a structural resonance the impacts
-// excite, which depends on the machine, not on the bearing; scanning Bands equal bands between
-// band_lo_hz and band_hi_hz and keeping, per defect, the best band makes the defaults work
-// without tuning to one machine (a cheap stand-in for a kurtogram).
+// Why several bands, and which one: the demodulation band should sit on a structural resonance
+// the impacts excite, which depends on the machine, not on the bearing. Of the Bands equal bands
+// between band_lo_hz and band_hi_hz the pipeline reads the lines of the most impulsive one, as a
+// kurtogram would choose it (Antoni; Smith & Randall's CWRU benchmark): impulsiveness = var / mean^2
+// of the band's decimated squared envelope (= kurtosis - 1 of the band signal at the envelope's time
+// scale; band-limited Gaussian noise reads below 1 after the boxcar, repetitive impacts raise it).
+// The moments cost two multiply-adds per band at the envelope rate. All classes are read in the
+// same band: taking each class's best band instead (the previous rule) lets noise win a maximum
+// over bands and made race lines appear in ball-fault recordings.
 //
 // Evidence and diagnosis (thresholds set once, in bearing_monitor_config; see diagnose()):
-//   evidence(outer) = max over bands of the BPFO score, evidence(inner) = the BPFI score,
+//   in the selected band, evidence(outer) = the BPFO score, evidence(inner) = the BPFI score,
 //   evidence(ball) = max(2xBSF score, BSF score); a score is the sum over 3 harmonics of
-//   log10(line / local floor) ("decades above the floor", spectral/bearing.hpp).
+//   log10(line / local floor) ("decades above the floor", spectral/bearing.hpp);
+//   race_any = the largest race score in any band.
 //   1. a race line stands out: the larger of outer/inner >= race_threshold and exceeds the other
 //      race by race_margin  -> outer_race / inner_race;
 //   2. a ball line stands out: evidence(ball) >= ball_threshold and above both races -> ball;
@@ -47,8 +54,10 @@
 //      enter and leave the load zone, so a ball defect's impacts are not periodic at a race
 //      frequency and often show no clean line (Smith & Randall found many CWRU ball faults
 //      undiagnosable by lines); this verdict is the least certain one and says so (confidence);
-//   6. the anomaly score (deviation of the RMS from the learned baseline) is high -> anomaly;
-//   7. otherwise normal.
+//   6. a race line >= race_threshold shows in another band only (race_any) -> anomaly: a fault
+//      whose type the most impulsive band does not confirm;
+//   7. the anomaly score (deviation of the RMS from the learned baseline) is high -> anomaly;
+//   8. otherwise normal.
 // Severity (0 none .. 3 severe) grows with the health index, the largest of the normalised
 // indicators (kurtosis / kurtosis_alarm, (crest - 3) / (crest_alarm - 3), evidence / threshold).
 //
@@ -66,7 +75,8 @@
 // Bad input: a NaN or Inf sample is replaced by the last finite one and counted
 // (`rejected_samples()`) — the band-pass filters hold, so one bad sample cannot poison the
 // envelope; a frame whose time features come out non-finite anyway (values so large their
-// 4th powers overflow float) is reported with `valid = false` and not used for the baseline.
+// 4th powers overflow float) is reported with `valid = false` and not used for the baseline; a band
+// whose envelope moments overflow is never the selected band (its impulsiveness reads -1).
 #pragma once
 
 #include <array>
@@ -108,7 +118,9 @@ constexpr const char* name(bearing_diagnosis d) noexcept {
 }
 
 /// Which rule of the file comment produced a diagnosis (how much to trust it).
-enum class bearing_rule : std::uint8_t { none = 0, race_line, ball_line, weak_line, ambiguous_lines, impulsive, anomaly_score };
+enum class bearing_rule : std::uint8_t {
+    none = 0, race_line, ball_line, weak_line, ambiguous_lines, impulsive, anomaly_score, off_band_lines
+};
 
 constexpr const char* name(bearing_rule r) noexcept {
     switch (r) {
@@ -118,6 +130,7 @@ constexpr const char* name(bearing_rule r) noexcept {
         case bearing_rule::ambiguous_lines: return "ambiguous_race_lines";
         case bearing_rule::impulsive: return "impulsive_no_race_line";
         case bearing_rule::anomaly_score: return "anomaly_score";
+        case bearing_rule::off_band_lines: return "race_lines_off_band";
         default: return "none";
     }
 }
@@ -150,8 +163,11 @@ struct bearing_monitor_config {
 
 /// Per-class evidence, in decades above the local floor (see the file comment).
 struct bearing_evidence {
-    double outer = 0, inner = 0, ball = 0, cage = 0;
-    std::uint8_t outer_band = 0, inner_band = 0, ball_band = 0;
+    double outer = 0, inner = 0, ball = 0, cage = 0;   ///< in the selected (most impulsive) band
+    std::uint8_t outer_band = 0, inner_band = 0, ball_band = 0;   ///< all = band (kept for reports)
+    std::uint8_t band = 0;          ///< the selected demodulation band
+    double impulsiveness = 0;       ///< var / mean^2 of that band's squared envelope (see the file comment)
+    double race_any = 0;            ///< largest race (BPFO or BPFI) score over all bands
 };
 
 /// What diagnose() decided.
@@ -229,6 +245,9 @@ inline bearing_verdict diagnose(const bearing_evidence& e, double kurtosis, doub
     } else if (kurtosis >= c.kurtosis_alarm || crest >= c.crest_alarm) {
         v.diagnosis = bearing_diagnosis::ball;
         v.rule = bearing_rule::impulsive;
+    } else if (e.race_any >= c.race_threshold) {
+        v.diagnosis = bearing_diagnosis::anomaly;
+        v.rule = bearing_rule::off_band_lines;
     } else if (anomaly_score >= c.anomaly_alarm) {
         v.diagnosis = bearing_diagnosis::anomaly;
         v.rule = bearing_rule::anomaly_score;
@@ -318,7 +337,7 @@ public:
             s.kurtosis = m2 > 0 ? (run_s4_ / n) / (m2 * m2) - 3.0 : 0.0;
             s.crest_factor = s.rms > 0 ? run_peak_ / s.rms : 0.0;
         }
-        if (run_segments_ > 0) s.evidence = evidence_of(run_, run_segments_);
+        if (run_segments_ > 0) s.evidence = evidence_of(run_, run_segments_, run_m1_, run_m2_, run_mn_);
         s.max_anomaly_score = max_anomaly_;
         s.drift_frames = drift_frames_;
         s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
@@ -353,6 +372,15 @@ public:
         decim_count_ = 0;
         for (auto& a : acc_) a.fill(0.0f);
         for (auto& a : run_) a.fill(0.0f);
+        env_m1_.fill(0.0f);
+        env_m2_.fill(0.0f);
+        env_mn_ = 0;
+        frame_m1_.fill(0.0);
+        frame_m2_.fill(0.0);
+        frame_mn_ = 0;
+        run_m1_.fill(0.0);
+        run_m2_.fill(0.0);
+        run_mn_ = 0;
         spec_acc_.fill(0.0f);
         spec_count_ = 0;
         seg_count_ = 0;
@@ -376,7 +404,8 @@ public:
     template <class V>
     void visit_state(V& v) {
         v(hp_); v(bank_); v(bands_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);
-        v(acc_); v(run_); v(spec_acc_); v(spec_count_); v(seg_count_); v(run_segments_);
+        v(acc_); v(run_); v(env_m1_); v(env_m2_); v(env_mn_); v(frame_m1_); v(frame_m2_); v(frame_mn_);
+        v(run_m1_); v(run_m2_); v(run_mn_); v(spec_acc_); v(spec_count_); v(seg_count_); v(run_segments_);
         v(frame_s2_); v(frame_s4_); v(frame_peak_); v(frame_n_);
         v(run_s2_); v(run_s4_); v(run_peak_); v(run_n_); v(last_good_); v(rejected_);
         v(samples_); v(frames_); v(base_rms_); v(base_hi_); v(drift_); v(max_anomaly_); v(drift_frames_);
@@ -494,12 +523,17 @@ private:
                 decim_count_ = 0;
                 bool segment = false;
                 for (std::size_t b = 0; b < Bands; ++b) {
-                    env_frames_[b].push(acc[b] * inv_d, [&](std::span<const float, EnvN> f) {
+                    const float e = acc[b] * inv_d;
+                    env_m1_[b] += e;       // envelope moments for the band selection (decimated rate)
+                    env_m2_[b] += e * e;
+                    env_frames_[b].push(e, [&](std::span<const float, EnvN> f) {
                         add_segment(b, f);
                         segment = true;
                     });
                     acc[b] = 0.0f;
                 }
+                ++env_mn_;
+                if (segment) fold_moments();
                 if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
             }
         }
@@ -519,8 +553,37 @@ private:
         if (b + 1 == Bands) ++run_segments_;
     }
 
-    bearing_evidence evidence_of(const std::array<std::array<float, env_bins>, Bands>& spectra, std::uint64_t index) noexcept {
+    // Float partial sums of the envelope moments go into double once per envelope segment (at most
+    // EnvN / 2 values per partial sum: float keeps ~1e-4 relative accuracy; no per-sample double).
+    void fold_moments() noexcept {
+        const double n = static_cast<double>(env_mn_);
+        for (std::size_t b = 0; b < Bands; ++b) {
+            frame_m1_[b] += static_cast<double>(env_m1_[b]);
+            frame_m2_[b] += static_cast<double>(env_m2_[b]);
+            run_m1_[b] += static_cast<double>(env_m1_[b]);
+            run_m2_[b] += static_cast<double>(env_m2_[b]);
+        }
+        frame_mn_ += n;
+        run_mn_ += n;
+        env_m1_.fill(0.0f);
+        env_m2_.fill(0.0f);
+        env_mn_ = 0;
+    }
+
+    // Impulsiveness of a band: var / mean^2 of its decimated squared envelope (a spectral-kurtosis
+    // estimate at the envelope's time scale; for a band-limited Gaussian signal it is below 1 after
+    // the boxcar, repetitive impacts raise it). Non-finite (overflowed) moments read -1.
+    static double impulsiveness(double m1, double m2, double n) noexcept {
+        if (!(n > 0) || !(m1 > 0)) return -1.0;
+        const double mean = m1 / n, r = (m2 / n) / (mean * mean) - 1.0;
+        return std::isfinite(r) ? r : -1.0;
+    }
+
+    bearing_evidence evidence_of(const std::array<std::array<float, env_bins>, Bands>& spectra, std::uint64_t index,
+                                 const std::array<double, Bands>& m1, const std::array<double, Bands>& m2,
+                                 double mn) noexcept {
         bearing_evidence e;
+        e.impulsiveness = -2.0;
         for (std::size_t b = 0; b < Bands; ++b) {
             auto v = env_fft_.view();
             v.values = std::span<const float>{spectra[b]};
@@ -532,11 +595,21 @@ private:
             const double o = s[static_cast<std::size_t>(d::bpfo)], in = s[static_cast<std::size_t>(d::bpfi)];
             const double b2 = s[static_cast<std::size_t>(d::ball)], b1 = s[static_cast<std::size_t>(d::bsf)];
             const double ball = b2 > b1 ? b2 : b1, cage = s[static_cast<std::size_t>(d::ftf)];
-            if (o > e.outer) { e.outer = o; e.outer_band = static_cast<std::uint8_t>(b); }
-            if (in > e.inner) { e.inner = in; e.inner_band = static_cast<std::uint8_t>(b); }
-            if (ball > e.ball) { e.ball = ball; e.ball_band = static_cast<std::uint8_t>(b); }
-            if (cage > e.cage) e.cage = cage;
+            const double race = o > in ? o : in;
+            if (race > e.race_any) e.race_any = race;
+            // The line scores of the most impulsive band decide (one band for all classes, so no
+            // class gains from a maximum over bands: a kurtogram's choice, not a per-line search).
+            const double r = impulsiveness(m1[b], m2[b], mn);
+            if (r > e.impulsiveness) {
+                e.impulsiveness = r;
+                e.outer = o;
+                e.inner = in;
+                e.ball = ball;
+                e.cage = cage;
+                e.band = e.outer_band = e.inner_band = e.ball_band = static_cast<std::uint8_t>(b);
+            }
         }
+        if (e.impulsiveness < 0) e.impulsiveness = 0;
         return e;
     }
 
@@ -570,7 +643,7 @@ private:
                 f.band_energy[e] = static_cast<float>(sum * scale);
             }
         }
-        f.evidence = evidence_of(acc_, seg_count_);
+        f.evidence = evidence_of(acc_, seg_count_, frame_m1_, frame_m2_, frame_mn_);
         f.frequencies = defects_.result().frequencies;
         // Anomaly score against the baseline of the first frames, drift on the health index.
         const double log_rms = std::log(f.rms > 1e-12 ? f.rms : 1e-12);
@@ -593,6 +666,9 @@ private:
         emit(static_cast<const output_type&>(f));
         // Restart the frame accumulators.
         for (auto& a : acc_) a.fill(0.0f);
+        frame_m1_.fill(0.0);
+        frame_m2_.fill(0.0);
+        frame_mn_ = 0;
         spec_acc_.fill(0.0f);
         spec_count_ = 0;
         seg_count_ = 0;
@@ -618,6 +694,12 @@ private:
     std::size_t decim_count_ = 0;
     std::array<std::array<float, env_bins>, Bands> acc_{};
     std::array<std::array<float, env_bins>, Bands> run_{};
+    std::array<float, Bands> env_m1_{}, env_m2_{};       // envelope moments, current segment (float)
+    std::uint32_t env_mn_ = 0;
+    std::array<double, Bands> frame_m1_{}, frame_m2_{};  // ... of the frame, and of the run (double)
+    double frame_mn_ = 0;
+    std::array<double, Bands> run_m1_{}, run_m2_{};
+    double run_mn_ = 0;
     std::array<float, spec_bins> spec_acc_{};
     std::size_t spec_count_ = 0;
     std::size_t seg_count_ = 0;
