@@ -6,6 +6,7 @@
 #include <span>
 
 #include "golden/fir_filters.hpp"
+#include "golden/interp_fixed.hpp"
 #include "nerve/core/operator.hpp"
 #include "nerve/filter/fir_interpolator.hpp"
 
@@ -43,13 +44,16 @@ TEMPLATE_TEST_CASE("fir_interpolator: golden upfirdn(h, x, 4, 1)", "[fir_interpo
     for (std::size_t k = 0; k < n_out; ++k) REQUIRE(std::fabs(out[k] - g::upfirdn_up4[k]) <= tol);
 }
 
-TEMPLATE_TEST_CASE("fir_interpolator: fixed point within 1 LSB of exact; default design has unity DC gain",
+TEMPLATE_TEST_CASE("fir_interpolator: fixed point is the exactly rounded sum of taps given in the format",
                    "[fir_interpolator][fixed]", nerve::q15, nerve::q31) {
+    // Taps given as q15/q31 are used exactly (no halving): the output is the exact sum rounded
+    // once (q31: plus the guard-bit truncation, far below 1/2 LSB).
     using T = TestType;
     const double lsb = std::is_same_v<T, nerve::q15> ? 1.0 / 32768 : 1.0 / 2147483648.0;
+    const double bound = std::is_same_v<T, nerve::q15> ? 0.5 * lsb : 0.5 * lsb + 1e-3 * lsb;
     const auto hd = taps48();
     std::array<T, 48> hq{};
-    for (std::size_t i = 0; i < 48; ++i) hq[i] = nerve::from_double<T>(hd[i]);
+    for (std::size_t i = 0; i < 48; ++i) hq[i] = nerve::from_double<T>(0.5 * hd[i]);
     fir_interpolator<T, 48, 4> f(hq);
     static std::array<T, 300> in;
     static std::array<T, 1200> out;
@@ -57,18 +61,59 @@ TEMPLATE_TEST_CASE("fir_interpolator: fixed point within 1 LSB of exact; default
     REQUIRE(f.process(std::span<const T>(in), std::span<T>(out)) == 1200u);
     for (std::size_t m = 0; m < out.size(); ++m) {
         double exact = 0;
-        // The fixed-point engine stores taps halved (headroom for taps >= 1): the effective tap
-        // is twice the halved, rounded one.
-        for (std::size_t j = m % 4; j < 48 && j <= m; j += 4) {
-            const double eff = 2.0 * nerve::to_double(nerve::from_double<T>(nerve::to_double(hq[j]) / 2));
-            exact += eff * nerve::to_double(in[(m - j) / 4]);
-        }
-        REQUIRE(std::fabs(nerve::to_double(out[m]) - exact) <= lsb);
+        for (std::size_t j = m % 4; j < 48 && j <= m; j += 4) exact += nerve::to_double(hq[j]) * nerve::to_double(in[(m - j) / 4]);
+        REQUIRE(std::fabs(nerve::to_double(out[m]) - exact) <= bound);
     }
     fir_interpolator<T, 48, 4> d;
     T y{};
     for (int i = 0; i < 40; ++i) d.push(nerve::from_double<T>(0.5), [&](const T& v) { y = v; });
     REQUIRE(nerve::to_double(y) == Approx(0.5).margin(1e-3));
+}
+
+TEST_CASE("fir_interpolator: q15/q31 taps of a gain-L design within 1/2 LSB; golden integer upfirdn",
+          "[fir_interpolator][fixed][golden]") {
+    // firwin(48, 1/4) * 4 has taps up to 0.976; the engine keeps them to the format's LSB with one
+    // integer bit of headroom (no halving). Golden: tools/gen_golden_interp.py, exact integer
+    // polyphase sums of the same rounded taps, rounded and saturated (the first half of the input
+    // is a full-scale square wave, so 70 outputs saturate).
+    namespace gi = golden::interp_fixed;
+    std::array<double, 48> h{};
+    for (std::size_t i = 0; i < 48; ++i) h[i] = gi::interp4_taps[i];
+    nerve::filter::detail::polyphase_fir<nerve::q15, 48, 4, 1> p15(h);
+    nerve::filter::detail::polyphase_fir<nerve::q31, 48, 4, 1> p31(h);
+    for (std::size_t k = 0; k < 48; ++k) {
+        REQUIRE(p15.tap(k % 4, k / 4) == gi::interp4_taps_q15[k]);
+        REQUIRE(p31.tap(k % 4, k / 4) == gi::interp4_taps_q31[k]);
+        REQUIRE(std::fabs(double(p15.tap(k % 4, k / 4)) / 32768.0 - h[k]) <= 0.5 / 32768.0);
+        REQUIRE(std::fabs(double(p31.tap(k % 4, k / 4)) / 2147483648.0 - h[k]) <= 0.5 / 2147483648.0);
+    }
+    static std::array<nerve::q15, gi::n> in15;
+    static std::array<nerve::q31, gi::n> in31;
+    static std::array<nerve::q15, 4 * gi::n> out15;
+    static std::array<nerve::q31, 4 * gi::n> out31;
+    for (std::size_t i = 0; i < gi::n; ++i) {
+        in15[i] = nerve::q15::from_raw(gi::input_q15[i]);
+        in31[i] = nerve::q31::from_raw(gi::input_q31[i]);
+        REQUIRE(in15[i] == nerve::from_double<nerve::q15>(gi::input[i]));
+        REQUIRE(in31[i] == nerve::from_double<nerve::q31>(gi::input[i]));
+    }
+    fir_interpolator<nerve::q15, 48, 4> f15(h);
+    fir_interpolator<nerve::q31, 48, 4> f31(h);
+    std::size_t w15 = 0, w31 = 0;
+    NERVE_REQUIRE_NO_ALLOC(w15 = f15.process(std::span<const nerve::q15>(in15.data(), 250), std::span<nerve::q15>(out15)));
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 250; i < gi::n; ++i) f15.push(in15[i], [&](nerve::q15 y) { out15[w15++] = y; }));
+    NERVE_REQUIRE_NO_ALLOC(w31 = f31.process(std::span<const nerve::q31>(in31), std::span<nerve::q31>(out31)));
+    REQUIRE(w15 == 4u * gi::n);
+    REQUIRE(w31 == 4u * gi::n);
+    std::size_t exact31 = 0;
+    for (std::size_t k = 0; k < w15; ++k) {
+        INFO("output " << k);
+        REQUIRE(out15[k].raw == gi::interp4_q15[k]);  // bit-exact: one rounding of the exact sum
+        const std::int64_t d = std::int64_t{out31[k].raw} - gi::interp4_q31[k];
+        REQUIRE((d >= -1 && d <= 1));  // guard-bit truncation can move a tie by one LSB
+        exact31 += d == 0;
+    }
+    REQUIRE(exact31 >= w31 * 99 / 100);
 }
 
 TEST_CASE("fir_interpolator: NaN input is replaced by the last good sample", "[fir_interpolator][bad-input]") {

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "golden/fir_filters.hpp"
+#include "golden/interp_fixed.hpp"
 #include "nerve/core/operator.hpp"
 #include "nerve/filter/resampler.hpp"
 
@@ -81,12 +82,52 @@ TEST_CASE("resampler: q15 and q31 follow the double result", "[resampler][fixed]
     REQUIRE(nd == 600u);
     REQUIRE(n15 == nd);
     REQUIRE(n31 == nd);
-    // Output rounding plus coefficient rounding: 61 taps stored halved (off by <= 1 LSB after
-    // doubling), inputs <= 0.5.
+    // Output rounding (1/2 LSB, q31 plus a negligible guard-bit truncation) plus tap rounding:
+    // each of the K = 21 taps of a phase within 1/2 LSB, inputs <= 0.5.
+    constexpr double K = resampler<double, 3, 2>::taps / 3.0 + 1;
     for (std::size_t k = 0; k < nd; ++k) {
-        REQUIRE(std::fabs(nerve::to_double(y15[k]) - yd[k]) <= (1 + 61 * 0.5 * 0.5 * 2) / 32768.0);
-        REQUIRE(std::fabs(nerve::to_double(y31[k]) - yd31[k]) <= (1 + 61 * 0.5 * 0.5 * 2) / 2147483648.0);
+        REQUIRE(std::fabs(nerve::to_double(y15[k]) - yd[k]) <= (0.5 + K * 0.5 * 0.5) / 32768.0);
+        REQUIRE(std::fabs(nerve::to_double(y31[k]) - yd31[k]) <= (0.51 + K * 0.5 * 0.5) / 2147483648.0);
     }
+}
+
+TEST_CASE("resampler: q15/q31 golden (integer upfirdn of the rounded taps), saturating", "[resampler][fixed][golden]") {
+    namespace gi = golden::interp_fixed;
+    std::array<double, 61> h{};
+    for (std::size_t i = 0; i < 61; ++i) h[i] = gi::rs32_prototype[i];
+    static resampler<nerve::q15, 3, 2> r15(h);
+    static resampler<nerve::q31, 3, 2> r31(h);
+    static std::array<nerve::q15, gi::n> in15;
+    static std::array<nerve::q31, gi::n> in31;
+    static std::array<nerve::q15, 3 * gi::n / 2 + 1> out15;
+    static std::array<nerve::q31, 3 * gi::n / 2 + 1> out31;
+    for (std::size_t i = 0; i < gi::n; ++i) {
+        in15[i] = nerve::q15::from_raw(gi::input_q15[i]);
+        in31[i] = nerve::q31::from_raw(gi::input_q31[i]);
+    }
+    std::size_t w15 = 0, w31 = 0;
+    // Mixed block lengths, including blocks shorter than a sub-filter.
+    std::size_t i = 0;
+    for (std::size_t len : {1u, 5u, 200u, 2u, 392u}) {
+        NERVE_REQUIRE_NO_ALLOC(w15 += r15.process(std::span<const nerve::q15>(in15.data() + i, len),
+                                                  std::span<nerve::q15>(out15.data() + w15, out15.size() - w15)));
+        i += len;
+    }
+    REQUIRE(i == gi::n);
+    NERVE_REQUIRE_NO_ALLOC(for (const auto& x : in31) r31.push(x, [&](nerve::q31 y) { out31[w31++] = y; }));
+    REQUIRE(w15 == 900u);
+    REQUIRE(w31 == 900u);
+    std::size_t exact31 = 0, saturated = 0;
+    for (std::size_t k = 0; k < w15; ++k) {
+        INFO("output " << k);
+        REQUIRE(out15[k].raw == gi::rs32_q15[k]);
+        const std::int64_t d = std::int64_t{out31[k].raw} - gi::rs32_q31[k];
+        REQUIRE((d >= -1 && d <= 1));
+        exact31 += d == 0;
+        saturated += out15[k] == nerve::q15::max() || out15[k] == nerve::q15::min();
+    }
+    REQUIRE(exact31 >= w31 * 99 / 100);
+    REQUIRE(saturated > 10u);
 }
 
 TEST_CASE("resampler: NaN is replaced by the last good sample and counted", "[resampler][bad-input]") {
@@ -98,4 +139,56 @@ TEST_CASE("resampler: NaN is replaced by the last good sample and counted", "[re
     }
     REQUIRE(finite);
     REQUIRE(r.rejected() == 4u);
+}
+
+TEST_CASE("resampler: block process() agrees with push() over mixed block sizes, NaN, ratios", "[resampler]") {
+    // With SIMD the block path vectorises across outputs of one sub-filter (a single FMA chain
+    // per output, taps in order); push() sums in another order. Bound: a few float ulp of
+    // sum |h| max |x| (sum |h| ~ L * 1.1 here, |x| <= 1.3). Blocks shorter than a sub-filter and
+    // blocks holding a NaN go through push().
+    auto run = [](auto op, auto ref) {
+        using R = decltype(op);
+        static std::array<float, 3000> in;
+        static std::array<float, 3000 * 3 + 8> out, expect;
+        for (std::size_t i = 0; i < in.size(); ++i)
+            in[i] = static_cast<float>(std::sin(0.013 * double(i)) + 0.3 * std::cos(0.41 * double(i)));
+        in[1900] = std::numeric_limits<float>::quiet_NaN();
+        std::size_t w = 0;
+        for (float x : in) ref.push(x, [&](float y) { expect[w++] = y; });
+        std::size_t i = 0, o = 0;
+        for (std::size_t len : {3u, 200u, 1u, 7u, 389u, 1400u, 1000u}) {
+            NERVE_REQUIRE_NO_ALLOC(o += op.process(std::span<const float>(in.data() + i, len),
+                                                   std::span<float>(out.data() + o, out.size() - o)));
+            i += len;
+        }
+        REQUIRE(i == in.size());
+        REQUIRE(o == w);
+        REQUIRE(o == (in.size() * R::up + R::down - 1) / R::down);
+        REQUIRE(op.rejected() == 1u);
+        const double tol = 64 * 1.2e-7 * 1.3 * 1.2 * R::up;
+        for (std::size_t k = 0; k < w; ++k) {
+            INFO("output " << k);
+            REQUIRE(std::fabs(out[k] - expect[k]) <= tol);
+        }
+    };
+    run(resampler<float, 3, 2>{}, resampler<float, 3, 2>{});
+    run(resampler<float, 2, 3>{}, resampler<float, 2, 3>{});
+    run(resampler<float, 5, 7>{}, resampler<float, 5, 7>{});
+    run(resampler<float, 1, 4>{}, resampler<float, 1, 4>{});
+    run(resampler<float, 3, 1, 31>{}, resampler<float, 3, 1, 31>{});
+}
+
+TEST_CASE("resampler: double block path matches resample_poly 160/147-sized ratio via push", "[resampler]") {
+    // A long prototype with few outputs per sub-filter and chunk: the block path's vector and
+    // scalar tails; double agrees with push() to ~1e-15.
+    static resampler<double, 160, 147> a, b;
+    static std::array<double, 5000> in;
+    static std::array<double, 5000 * 160 / 147 + 2> out, expect;
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = std::sin(0.002 * double(i)) + 0.2 * std::sin(0.9 * double(i));
+    std::size_t w = 0;
+    for (double x : in) b.push(x, [&](double y) { expect[w++] = y; });
+    std::size_t o = a.process(std::span<const double>(in.data(), 3100), std::span<double>(out));
+    o += a.process(std::span<const double>(in.data() + 3100, 1900), std::span<double>(out.data() + o, out.size() - o));
+    REQUIRE(o == w);
+    for (std::size_t k = 0; k < w; ++k) REQUIRE(std::fabs(out[k] - expect[k]) <= 1e-13);
 }

@@ -24,8 +24,12 @@
 // Symmetric (linear-phase) taps — detected at construction, or forced with fir_symmetry —
 // fold the two halves, h[k] * (x[n-k] + x[n-N+1+k]), halving the multiplies in the scalar
 // float and fixed-point paths (Cortex-M float: 2.5 instead of 3 instructions per tap). The
-// SIMD paths keep the unfolded form: folding needs a lane reversal per vector and the
-// register-blocked kernel is at ~85% of the FMA peak already (see bench/bench_fir.cpp).
+// SIMD block path keeps the unfolded form: there (vectors of consecutive outputs) both samples
+// of a pair are forward loads, no lane reversal, but the fold trades an FMA for an add, which
+// uses the same ports on x86, and loses the register-blocked kernel's load reuse: measured on
+// a loaded AVX-512 Xeon, one run, 64 symmetric taps: unfolded 160 GFLOP/s (0.92 of fma_peak),
+// folded (detail/fir_symmetric.hpp) 77 nominal GFLOP/s, 0.48x; 63 and 128 taps alike. The
+// fold is compiled in only with -DNERVE_FIR_SIMD_FOLD=1 (bench/bench_resample.cpp fir_fold/*).
 // On ARMv7E-M (Cortex-M4/M7) q15 uses SMLALD (two taps per instruction) and float uses
 // VLDM blocks of 8 taps + 8 samples with VFMA, both unfolded (fewer instructions than folding).
 // Their block paths compute several outputs per pass over the taps: float 8 outputs in s0-s7
@@ -60,6 +64,7 @@
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
 #include "detail/fir_common.hpp"
+#include "detail/fir_symmetric.hpp"
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
@@ -503,7 +508,8 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     if constexpr (std::is_floating_point_v<T>) {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = batch::size;
-        i = fir_block_regblocked<T, N, padded_taps<T, N>>(hr, src, out, count);
+        i = NERVE_FIR_SIMD_FOLD && symmetric ? fir_block_symmetric<T, N>(hr, src, out, count)
+                                             : fir_block_regblocked<T, N, padded_taps<T, N>>(hr, src, out, count);
         constexpr std::size_t U = 8;  // independent accumulators: hide the FMA latency
         for (; i + U * W <= count; i += U * W) {
             batch acc[U];

@@ -7,10 +7,18 @@
 // designs firwin_lowpass<Taps>(1/L) (Hamming) scaled by L.
 //
 // General operator: push(x, emit) calls emit L times. `process(in, out)` writes L * in.size()
-// outputs; with SIMD (float/double) it filters the zero-stuffed block with the register-blocked
-// FIR kernel (fir<float,64,4>: ~20 -> ~225 M input samples/s on an AVX-512 Xeon), equal to
-// push() up to float summation order. Arithmetic and bad input as nerve::filter::fir (NaN/Inf replaced by the last finite
-// input and counted; fixed point accumulates in int64 and saturates).
+// outputs; with SIMD (float/double) it runs the polyphase block kernel shared with the resampler
+// (detail::polyphase_fir::block_simd: W outputs of one sub-filter per vector, a broadcast tap
+// per FMA, K = Taps/L FMAs per output), equal to push() up to float summation order.
+// fir_interpolator<float, 64, 4> on a loaded AVX-512 Xeon, one run: push() 20 M input
+// samples/s; the earlier block path (zero-stuffed input through fir.hpp's register-blocked
+// kernel, Taps FMAs per output) 222 M/s; the polyphase block kernel 288 M/s. Arithmetic and bad input as nerve::filter::fir (NaN/Inf
+// replaced by the last finite input and counted; fixed point accumulates in int64 and
+// saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
+// int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
+// are each within 1/2 LSB of the design value; q15 outputs are the exactly rounded, saturated
+// sums, q31 within one LSB of them (checked against numpy integer arithmetic,
+// tools/gen_golden_interp.py).
 //
 // detail::polyphase_fir<T, Len, L, M> is the engine shared with nerve::filter::resampler:
 // integer-ratio L/M polyphase filtering of a Len-tap prototype.
@@ -28,21 +36,78 @@
 namespace nerve::filter {
 namespace detail {
 
+/// Polyphase tap type: float/double taps for float/double samples. Fixed point keeps the
+/// format's fraction bits but one integer bit more than the sample (taps in (-2, 2): an
+/// interpolation prototype scaled by L has taps around 1, e.g. resample_poly's centre tap
+/// 1.0006), in a wider integer: q15 taps are int32 Q15, q31 taps int64 Q31. So every tap is
+/// the design value rounded to the nearest LSB of the format (error <= 1/2 LSB), and only
+/// taps outside (-2, 2) saturate.
+template <class T>
+struct poly_tap {
+    using type = T;
+};
+template <>
+struct poly_tap<q15> {
+    using type = std::int32_t;
+    static constexpr int frac = 15;
+};
+template <>
+struct poly_tap<q31> {
+    using type = std::int64_t;
+    static constexpr int frac = 31;
+};
+
+/// Rounds a design tap to the polyphase tap of T: to nearest (half away from zero, like
+/// nerve::from_double), saturated to +-(2^(frac+1) - 1) for fixed point; NaN -> 0.
+template <class T>
+constexpr typename poly_tap<T>::type quantize_poly_tap(double h) noexcept {
+    if constexpr (std::is_floating_point_v<T>) {
+        return static_cast<T>(h);
+    } else {
+        constexpr double lim = static_cast<double>((std::int64_t{1} << (poly_tap<T>::frac + 1)) - 1);
+        if (!(h == h)) return 0;
+        double s = h * static_cast<double>(std::int64_t{1} << poly_tap<T>::frac);
+        s = s < 0 ? s - 0.5 : s + 0.5;
+        s = s > lim ? lim : (s < -lim ? -lim : s);
+        return static_cast<typename poly_tap<T>::type>(static_cast<std::int64_t>(s));
+    }
+}
+
+/// Dot product of K polyphase taps g (reversed) with the window w (oldest first), rounded and
+/// saturated to T. q15: exact int64 sum of int32 x int16 products, one rounding. q31: each
+/// product (|tap| < 2^32, |x| <= 2^31, so < 2^63) shifted right by bit_width(K) + 1 guard bits
+/// before the int64 sum (cannot overflow; the dropped bits are < K 2^(guard-31) output LSB).
+template <class T, std::size_t K>
+NERVE_ALWAYS_INLINE T poly_dot(const typename poly_tap<T>::type* NERVE_RESTRICT g, const T* NERVE_RESTRICT w) noexcept {
+    if constexpr (std::is_floating_point_v<T>) {
+        return fir_dot<T, K>(g, w, false);
+    } else if constexpr (is_q15_v<T>) {
+        std::int64_t acc = 0;
+        NERVE_FIR_UNROLL(8)
+        for (std::size_t j = 0; j < K; ++j) acc += static_cast<std::int64_t>(g[j]) * static_cast<std::int32_t>(w[j].raw);
+        return q15::from_raw(nerve::detail::saturate<std::int16_t>((acc + (std::int64_t{1} << 14)) >> 15));
+    } else {
+        constexpr int guard = static_cast<int>(std::bit_width(K)) + 1;
+        constexpr int sh = 31 - guard;
+        static_assert(sh >= 1, "q31 polyphase dot product too long");
+        std::int64_t acc = 0;
+        NERVE_FIR_UNROLL(8)
+        for (std::size_t j = 0; j < K; ++j) acc += (g[j] * static_cast<std::int64_t>(w[j].raw)) >> guard;
+        return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << (sh - 1))) >> sh));
+    }
+}
+
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
-/// the phase of the next output.
-///
-/// Fixed point: interpolation taps are around 1 (a resample_poly design for L >= M has a
-/// centre tap of 1.0006), which q15/q31 cannot hold, so the fixed-point engine stores the
-/// taps halved (one bit of headroom: taps in [-2, 2)) and doubles the sum on output.
+/// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
 template <sample_type T, std::size_t Len, std::size_t L, std::size_t M>
 class polyphase_fir {
 public:
     static constexpr std::size_t K = (Len + L - 1) / L;  // taps per phase
-    static constexpr int coeff_shift = is_fixed_point_v<T> ? 1 : 0;
+    using tap_type = typename poly_tap<T>::type;
 
     polyphase_fir() noexcept = default;
-    /// Taps in double (fixed point: halved before rounding, see above).
+    /// Taps in double (fixed point: rounded to the nearest LSB, saturated to (-2, 2)).
     explicit polyphase_fir(const std::array<double, Len>& h) noexcept { set_taps(h); }
 
     void set_taps(const std::array<double, Len>& h) noexcept {
@@ -50,9 +115,11 @@ public:
             for (std::size_t j = 0; j < K; ++j) {
                 const std::size_t i = K - 1 - j;  // reversed: window is oldest first
                 const std::size_t idx = p + i * L;
-                gr_[p][j] = idx < Len ? nerve::from_double<T>(h[idx] / double(1 << coeff_shift)) : T{};
+                gr_[p][j] = idx < Len ? quantize_poly_tap<T>(h[idx]) : tap_type{};
             }
     }
+    /// Tap i of phase p (multiplies x[n - i]), as stored.
+    tap_type tap(std::size_t p, std::size_t i) const noexcept { return gr_[p][K - 1 - i]; }
 
     template <class Emit>
     NERVE_ALWAYS_INLINE void push(const T& x_in, Emit&& emit) {
@@ -63,14 +130,27 @@ public:
         delay_[pos_ + K] = x;
         const T* w = delay_.data() + pos_ + 1;
         while (phase_ < L) {
-            if constexpr (is_fixed_point_v<T>) {
-                emit(mac<T, K>::template finish_scaled<coeff_shift>(dot_scalar<T, K>(gr_[phase_].data(), w)));
-            } else {
-                emit(fir_dot<T, K>(gr_[phase_].data(), w, false));
-            }
+            emit(poly_dot<T, K>(gr_[phase_].data(), w));
             phase_ += M;
         }
         phase_ -= L;
+    }
+
+    /// Block of n inputs; writes ceil((n L - phase()) / M) outputs to out and returns that
+    /// count. Same results as push() on each input (float: up to summation order). With SIMD
+    /// (float/double) and blocks long enough, see block_simd.
+    std::size_t process(const T* in, std::size_t n, T* out) noexcept {
+#if NERVE_HAS_XSIMD
+        if constexpr (std::is_floating_point_v<T>) {
+            // Worth it once every sub-filter gets at least two vectors of outputs: with fewer
+            // (large M: 160/147 with 4096-sample blocks gives 28 outputs per sub-filter) the
+            // stream split and scalar tails cost more than they save (measured 113 -> 98 M/s).
+            if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
+        }
+#endif
+        std::size_t w = 0;
+        for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        return w;
     }
 
     void reset() noexcept {
@@ -102,7 +182,90 @@ public:
     bool state_is_valid() const noexcept { return pos_ < K && phase_ < M; }
 
 private:
-    std::array<std::array<T, K>, L> gr_{};  // per-phase sub-filters, reversed (configuration)
+#if NERVE_HAS_XSIMD
+    // SIMD block kernel (float/double), vectorised across outputs of the same phase. Output j
+    // of a block (phase φ0 = phase() at its start) is emitted after input t_j = (φ0 + jM) / L
+    // with sub-filter p_j = (φ0 + jM) mod L; outputs j, j + L, j + 2L, ... share the
+    // sub-filter and their inputs advance by M. So the input (with K-1 history samples in
+    // front) is split into M streams s_r[a] = x[aM + r]; then tap i of the outputs j + qL,
+    // q = q0 .. q0 + W-1, meets s_r[a + q0 .. a + q0 + W) — one contiguous vector load and a
+    // broadcast tap per FMA, W outputs per vector, no horizontal sums, no multiplies of
+    // stuffed zeros (the polyphase count: K per output). Vectors of outputs are scattered to
+    // their places (stride L). Per output a single FMA chain over the taps in order i = 0..K-1
+    // (push() sums in another order: float results agree to rounding).
+    static constexpr std::size_t simd_w = xsimd::batch<T>::size;
+    static constexpr std::size_t simd_u = 4;  // output vectors per pass (independent FMA chains)
+    // Inputs per chunk: enough for simd_u vectors of outputs in every phase group.
+    static constexpr std::size_t chunk = (M * simd_w * simd_u > 2048 ? M * simd_w * simd_u : 2048);
+    static constexpr std::size_t stream_len = (K - 1 + chunk + M - 1) / M;
+
+    std::size_t block_simd(const T* in, std::size_t n, T* out) noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w, U = simd_u, H = K - 1;
+        alignas(64) T st[M * stream_len];
+        alignas(64) T vbuf[W];
+        const T* hist = window();  // x[-K .. -1]
+        std::size_t written = 0;
+        std::size_t phi = phase_;
+        for (std::size_t n0 = 0; n0 < n; n0 += chunk) {
+            const std::size_t c = n - n0 < chunk ? n - n0 : chunk;
+            // ext[e] = x[n0 - H + e], e in [0, H + c), into the M streams.
+            for (std::size_t e = 0; e < H + c; ++e) {
+                const std::ptrdiff_t gi = static_cast<std::ptrdiff_t>(n0 + e) - static_cast<std::ptrdiff_t>(H);
+                st[(e % M) * stream_len + e / M] = gi >= 0 ? in[gi] : hist[static_cast<std::ptrdiff_t>(K) + gi];
+            }
+            // Outputs of this chunk: phi + jM < cL.
+            const std::size_t cnt = (c * L - phi + M - 1) / M;
+            T* o = out + written;
+            for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
+                const std::size_t v = phi + j0 * M;
+                const std::size_t t0 = v / L, p = v % L;
+                const tap_type* g = gr_[p].data();  // g[K-1-i] multiplies x[t - i]
+                const std::size_t nq = (cnt - j0 + L - 1) / L;  // outputs j0 + qL < cnt
+                // Tap i, output q reads ext[t0 + H - i + qM] = s_r[a + q] with b = t0 + H - i =
+                // aM + r: offs[i] = r * stream_len + a.
+                std::size_t offs[K];
+                for (std::size_t i = 0; i < K; ++i) offs[i] = ((t0 + H - i) % M) * stream_len + (t0 + H - i) / M;
+                std::size_t q = 0;
+                for (; q + U * W <= nq; q += U * W) {
+                    batch acc[U];
+                    for (std::size_t u = 0; u < U; ++u) acc[u] = batch(T(0));
+                    for (std::size_t i = 0; i < K; ++i) {
+                        const T* s = st + offs[i] + q;
+                        const batch h(g[K - 1 - i]);
+                        for (std::size_t u = 0; u < U; ++u) acc[u] = xsimd::fma(h, batch::load_unaligned(s + u * W), acc[u]);
+                    }
+                    for (std::size_t u = 0; u < U; ++u) {
+                        acc[u].store_aligned(vbuf);
+                        for (std::size_t l = 0; l < W; ++l) o[j0 + (q + u * W + l) * L] = vbuf[l];
+                    }
+                }
+                for (; q + W <= nq; q += W) {
+                    batch acc(T(0));
+                    for (std::size_t i = 0; i < K; ++i) {
+                        acc = xsimd::fma(batch(g[K - 1 - i]), batch::load_unaligned(st + offs[i] + q), acc);
+                    }
+                    acc.store_aligned(vbuf);
+                    for (std::size_t l = 0; l < W; ++l) o[j0 + (q + l) * L] = vbuf[l];
+                }
+                for (; q < nq; ++q) {
+                    T a = 0;
+                    for (std::size_t i = 0; i < K; ++i) {
+                        a += g[K - 1 - i] * st[offs[i] + q];
+                    }
+                    o[j0 + q * L] = a;
+                }
+            }
+            written += cnt;
+            phi = phi + cnt * M - c * L;
+        }
+        phase_ = static_cast<std::uint32_t>(phi);
+        load_window(in + n - K);
+        return written;
+    }
+#endif
+
+    std::array<std::array<tap_type, K>, L> gr_{};  // per-phase sub-filters, reversed (configuration)
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
@@ -125,18 +288,11 @@ public:
     fir_interpolator() noexcept
         : fir_interpolator(firwin_lowpass<Taps>(1.0 / static_cast<double>(L), fir_window::hamming(),
                                                 static_cast<double>(L))) {}
-    /// Taps as given (upfirdn does not scale them). Fixed-point taps may lie in [-2, 2)
-    /// when given as double/float.
+    /// Taps as given (upfirdn does not scale them). Fixed point: taps given as double/float may
+    /// lie in (-2, 2) and are rounded to the nearest LSB of the format (see detail::poly_tap).
     template <class U>
         requires(std::is_floating_point_v<U> || is_fixed_point_v<U>)
-    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(to_double_array(h)) {
-#if NERVE_HAS_XSIMD
-        if constexpr (std::is_floating_point_v<T>) {
-            const auto d = to_double_array(h);
-            for (std::size_t j = 0; j < Taps; ++j) hr_[j] = nerve::from_double<T>(d[Taps - 1 - j]);
-        }
-#endif
-    }
+    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(to_double_array(h)) {}
 
     /// Pushes one input; emits L outputs.
     template <class Emit>
@@ -147,19 +303,13 @@ public:
     /// Interpolates a block: writes L * in.size() outputs and returns that count.
     std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size() * L);
-#if NERVE_HAS_XSIMD
-        if constexpr (std::is_floating_point_v<T>) {
-            const std::size_t n = in.size();
-            if (n >= K && !detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), n * L) &&
-                !detail::any_non_finite(in.data(), n)) {
-                process_stuffed(in.data(), n, out.data());
-                return n * L;
-            }
+        const std::size_t n = in.size();
+        if (detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), n * L)) {
+            std::size_t w = 0;
+            for (const T& x : in) pf_.push(x, [&](const T& y) { out[w++] = y; });
+            return w;
         }
-#endif
-        std::size_t w = 0;
-        for (const T& x : in) pf_.push(x, [&](const T& y) { out[w++] = y; });
-        return w;
+        return pf_.process(in.data(), n, out.data());
     }
 
     void reset() noexcept { pf_.reset(); }
@@ -172,36 +322,6 @@ public:
     bool state_is_valid() const noexcept { return pf_.state_is_valid(); }
 
 private:
-    static constexpr std::size_t K = detail::polyphase_fir<T, Taps, L, 1>::K;
-
-#if NERVE_HAS_XSIMD
-    // SIMD block path (float/double): the zero-stuffed input filtered by the prototype with
-    // the register-blocked FIR kernel (detail::fir_block), chunk by chunk. It multiplies the
-    // stuffed zeros too (L times the polyphase multiplies) but runs at the vector FMA rate,
-    // where the per-sample polyphase dot products of K = Taps / L taps are too short to
-    // vectorise. Same outputs up to float summation order (the zeros add exactly).
-    void process_stuffed(const T* in, std::size_t n, T* out) noexcept {
-        constexpr std::size_t chunk = 128;  // inputs per pass: stuffed buffer of Taps-1 + L*chunk
-        constexpr std::size_t H = Taps - 1;
-        alignas(64) T sb[H + L * chunk];
-        const T* hist = pf_.window();  // x[-K .. -1]
-        for (std::size_t n0 = 0; n0 < n; n0 += chunk) {
-            const std::size_t c = n - n0 < chunk ? n - n0 : chunk;
-            for (std::size_t r = 0; r < H + L * c; ++r) sb[r] = T(0);
-            // Input ni sits at stuffed position r = (ni - n0) L + H; earliest ni: n0 - H / L.
-            const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(n0) - static_cast<std::ptrdiff_t>(H / L);
-            for (std::ptrdiff_t ni = first; ni < static_cast<std::ptrdiff_t>(n0 + c); ++ni) {
-                const std::size_t r = static_cast<std::size_t>((ni - static_cast<std::ptrdiff_t>(n0)) *
-                                                                   static_cast<std::ptrdiff_t>(L) +
-                                                               static_cast<std::ptrdiff_t>(H));
-                sb[r] = ni >= 0 ? in[ni] : hist[static_cast<std::ptrdiff_t>(K) + ni];
-            }
-            detail::fir_block<T, Taps>(hr_.data(), sb, out + n0 * L, L * c, false);
-        }
-        pf_.load_window(in + n - K);
-    }
-#endif
-
     template <class U>
     static std::array<double, Taps> to_double_array(const std::array<U, Taps>& h) noexcept {
         std::array<double, Taps> d{};
@@ -210,10 +330,6 @@ private:
     }
 
     detail::polyphase_fir<T, Taps, L, 1> pf_;
-#if NERVE_HAS_XSIMD
-    // Prototype taps reversed and zero-padded to whole vectors (configuration, hosts only).
-    alignas(64) std::array<T, std::is_floating_point_v<T> ? detail::padded_taps<T, Taps> : 1> hr_{};
-#endif
 };
 
 }  // namespace nerve::filter

@@ -12,8 +12,15 @@
 // General operator: push(x, emit) emits 0..ceil(L/M) outputs; in total ceil(n L / M) outputs
 // after n inputs. L and M must be coprime (reduce the ratio). Arithmetic and bad input as
 // nerve::filter::fir (NaN/Inf replaced by the last finite input and counted; fixed point
-// accumulates in int64 and saturates on output; its taps are stored halved, Q14/Q30, so the
-// scaled centre tap of 1.0006 fits).
+// accumulates in int64 and saturates on output). Fixed-point taps keep the format's full
+// precision with one more integer bit (q15: int32 Q15, q31: int64 Q31, range (-2, 2), so the
+// scaled centre tap of 1.0006 fits): each tap within 1/2 LSB of the design, and q15 outputs
+// are the exactly rounded sums (tests/golden/interp_fixed.hpp, from numpy integer arithmetic).
+//
+// Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of
+// the same sub-filter (detail::polyphase_fir::block_simd: the input split into M streams, a
+// broadcast tap times a contiguous vector per FMA, only the K = ceil(Taps/L) real taps per
+// output); float results agree with push() to rounding (a different summation order).
 #pragma once
 
 #include <array>
@@ -65,14 +72,16 @@ public:
     }
 
     /// Resamples a block; out must hold in.size() * L / M + 1 samples. Returns the count written.
+    /// Same outputs as push() on each input (float: up to summation order, see the file comment).
     std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
-        std::size_t w = 0;
-        for (const T& x : in)
-            pf_.push(x, [&](const T& y) {
-                NERVE_ASSERT(w < out.size());
-                out[w++] = y;
-            });
-        return w;
+        const std::size_t n = in.size();
+        NERVE_ASSERT(out.size() >= (n * L - pf_.phase() + M - 1) / M);
+        if (detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), out.size())) {
+            std::size_t w = 0;
+            for (const T& x : in) pf_.push(x, [&](const T& y) { out[w++] = y; });
+            return w;
+        }
+        return pf_.process(in.data(), n, out.data());
     }
 
     void reset() noexcept { pf_.reset(); }
