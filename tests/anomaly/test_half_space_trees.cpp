@@ -139,8 +139,9 @@ TEST_CASE("half_space_trees flags spikes and level shifts, few false alarms", "[
     c.lo = {-5.0f};
     c.hi = {5.0f};
     // River's normalisation by the full-tree maximum squashes scores of height-15 trees
-    // towards 1 (here normal <= ~0.99990, spikes >= ~0.99996), so the gate sits there.
-    c.gate = {0.99993f, 0.9999f, 50};
+    // towards 1 (here River's normal <= ~0.99990, spikes >= ~0.99996), so the gate sits at
+    // River's 0.99993 / 0.9999, i.e. S / S_max = 7e-5 / 1e-4: 1 - sqrt(S / S_max) in our score.
+    c.gate = {1.0f - std::sqrt(7e-5f), 1.0f - std::sqrt(1e-4f), 50};
     h = std::make_unique<H>(c);
     lcg rng{3};
     float max_normal = 0, min_spike = 1;
@@ -177,8 +178,8 @@ TEST_CASE("half_space_trees bad input: NaN/Inf ignored, constant signal and reco
         CHECK(std::isfinite(v.score));
     }
     CHECK(h->score(0.4f) == 0.0f);  // all mass on its path: perfectly normal
-    CHECK(h->score(0.9f) > 0.99f);  // anything else is anomalous
-    CHECK(h->score(1e30f) > 0.99f);  // out of limits: finite, in range
+    CHECK(h->score(0.9f) > 0.9f);  // anything else is anomalous: S / S_max < 0.01
+    CHECK(h->score(1e30f) > 0.9f);  // out of limits: finite, in range
     CHECK(h->score(nan) == 0.0f);
     for (int i = 0; i < 100; ++i) (*h)(0.9f);  // a level shift becomes the new normal
     CHECK(h->score(0.9f) == 0.0f);

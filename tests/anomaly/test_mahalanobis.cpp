@@ -19,9 +19,11 @@ using nerve::test::gauss;
 TEST_CASE("chi2_to_score matches scipy.stats.chi2.cdf", "[mahalanobis]") {
     const std::size_t nx = std::size(g::chi2_x);
     double err = 0;
+    // Up to the knee (CDF 0.999) the score is the CDF; past it, the compressed tail of the log
+    // survival function (tested against mpmath in test_verdict.cpp).
     for (unsigned k = 1; k <= 8; ++k)
         for (std::size_t i = 0; i < nx; ++i)
-            err = std::max(err, std::abs(nerve::anomaly::chi2_to_score(static_cast<float>(g::chi2_x[i]), k) -
+            if (g::chi2_cdf[(k - 1) * nx + i] <= 0.999) err = std::max(err, std::abs(nerve::anomaly::chi2_to_score(static_cast<float>(g::chi2_x[i]), k) -
                                          g::chi2_cdf[(k - 1) * nx + i]));
     CHECK(err < 2e-6);  // float
     CHECK(nerve::anomaly::chi2_to_score(std::numeric_limits<float>::infinity(), 3) == 1.0f);

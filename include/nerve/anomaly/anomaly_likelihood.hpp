@@ -11,15 +11,20 @@
 //  - likelihood = 1 - Q(|m - mean| / sd), Q the Gaussian upper tail: 0.5 at the mean,
 //    -> 1 when the recent errors are far from their usual level (NAB reflects values below
 //    the mean, so an unusually *quiet* stretch is surprising too).
-// m is scored against the window *before* it enters. The score is the likelihood; NAB
-// thresholds it near 1 - 1e-5, which float resolves (log_score() gives NAB's log scale).
+// m is scored against the window *before* it enters. The score is the likelihood while
+// Q >= 1e-3 (score <= 0.999) and past that the log-log compressed tail of verdict.hpp
+// (z_to_score_one_sided), so it keeps growing with the distance and never rounds to 1 for a
+// finite one (1 - Q itself rounds to 1 in float from Q < 6e-8, z > 5.3). NAB's threshold,
+// likelihood 1 - 1e-5, is score 0.9996328 here: the default gate's alarm level.
+// log_score() gives NAB's log scale of a likelihood; applied to a score above 0.999 it is a
+// strictly increasing map of the compressed value, not NAB's number.
 // Until `warmup` samples (default Long / 4) have entered, the score is 0.
 //
 // Memory: Long floats (plus Short): sizeof ~ 4 (Long + Short) bytes.
 //
 // Bad input: NaN/Inf errors are not learned, counted in rejected(), score 0. A constant error
 // stream has zero variance: min_var keeps the score finite; a later change stands out.
-// Huge errors score 1 and enter the window (they raise the variance for Long samples; values
+// Huge errors score close to 1 and enter the window (they raise the variance for Long samples; values
 // whose square overflows float are rejected by the window statistics).
 #pragma once
 
@@ -47,7 +52,7 @@ public:
     struct config {
         std::uint32_t warmup = Long / 4;  ///< averaged errors in the long window before scoring
         float min_var = 0.0003f;          ///< variance floor of the averaged errors (NAB's)
-        alarm_gate::config gate{0.99999f, 0.999f, 0};
+        alarm_gate::config gate{0.9996328f, 0.999f, 0};  ///< on = tail_score(ln 1e-5): NAB's 1 - 1e-5
     };
 
     anomaly_likelihood() noexcept : anomaly_likelihood(config{}) {}

@@ -7,9 +7,12 @@
 // max(S+, S-) exceeds h (default 5: for Gaussian noise an in-control average run length of
 // ~930 samples per side, ~465 for the pair; a 1-sigma shift is found in ~10 samples). The score maps the fraction of the
 // decision interval used, q = max(S+, S-) / h, to
-//   score = 1 - 1000^(-q)
-// so that the decision limit q = 1 is score 0.999, the default gate's alarm threshold (0.5 h
-// gives 0.97). After the statistic crosses h it restarts from 0 (reset_on_signal), the usual
+//   score = tail_score(ln 1000^(-q))   (verdict.hpp)
+// i.e. 1 - 1000^(-q) up to the decision limit q = 1, score 0.999, the default gate's alarm
+// threshold (0.5 h gives 0.97), and past it the log-log compressed tail, 1 - 1e-3 / (1 +
+// ln(1 + 6.91 (q - 1))): q = 2 -> 0.99950, 10 -> 0.99976, 1e5 -> 0.99991. The old 1 - 1000^(-q)
+// rounded to 1 in float from q = 2.5 on, so every clear shift tied; this map is strictly
+// increasing in q and below 1 for every finite q, so larger excursions rank higher. After the statistic crosses h it restarts from 0 (reset_on_signal), the usual
 // practice, so a persisting shift signals again only if it persists after the restart.
 //
 // The baseline learns (weight alpha) only while the chart is in control, max(S+, S-) <
@@ -69,7 +72,7 @@ public:
             hi_ = std::fmax(T(0), hi_ + r - cfg_.k);
             lo_ = std::fmax(T(0), lo_ - r - cfg_.k);
             const T q = std::fmax(hi_, lo_) / cfg_.h;
-            s = q > T(10) ? 1.0f : clamp_score(1.0f - std::exp(-6.9077553f * static_cast<float>(q)));
+            s = tail_score(-6.9077553f * static_cast<float>(q));
             if (cfg_.reset_on_signal && q >= T(1)) hi_ = lo_ = T(0);
         }
         if (std::fmax(hi_, lo_) < cfg_.freeze * cfg_.h) base_.update(x);

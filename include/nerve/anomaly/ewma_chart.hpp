@@ -4,8 +4,10 @@
 // The chart statistic is an EWMA of the samples, c = lambda x + (1 - lambda) c. Against an
 // in-control mean mu and standard deviation sigma, its asymptotic standard deviation is
 // sigma sqrt(lambda / (2 - lambda)), so
-//   u = (c - mu) / (sigma sqrt(lambda / (2 - lambda))),   score = erf(|u| / sqrt 2)
-// and the classic L = 3 control limit is score 0.9973 (the default gate: alarm at 0.999,
+//   u = (c - mu) / (sigma sqrt(lambda / (2 - lambda))),   score = z_to_score(u)
+// (erf(|u| / sqrt 2) up to |u| = 3.29, then the compressed Gaussian tail of verdict.hpp, so
+// the score keeps growing with |u| and never rounds to 1 for a finite u), and the classic
+// L = 3 control limit is score 0.9973 (the default gate: alarm at 0.999,
 // i.e. L = 3.3, release below 0.99). Averaging makes the chart see shifts of ~1 sigma that a
 // z-score misses, at the price of a delay of a few 1/lambda samples.
 //
@@ -15,7 +17,7 @@
 // samples (recovery); set alpha tiny for a fixed reference.
 //
 // Bad input: NaN/Inf are not learned, counted in rejected(), score 0. Constant signals:
-// sigma is floored at min_std + 1e-6 |mu|. Huge steps saturate the score at 1 and are learned
+// sigma is floored at min_std + 1e-6 |mu|. Huge steps score close to 1 (ranked by size) and are learned
 // (the chart recovers as the EWMA memories pass).
 #pragma once
 

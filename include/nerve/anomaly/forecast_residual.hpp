@@ -2,7 +2,9 @@
 //
 // A predictor forecasts the next sample; the residual e = x - forecast is standardised by an
 // exponentially weighted mean and deviation of past residuals (weight alpha):
-//   z = (e - mean_e) / sd_e,   score = erf(|z| / sqrt 2)
+//   z = (e - mean_e) / sd_e,   score = z_to_score(z)
+// (erf(|z| / sqrt 2) up to 3.29, then the compressed Gaussian tail of verdict.hpp: strictly
+// increasing in |z|, below 1 for every finite z; a residual that overflows scores 1).
 // Because the predictor follows level and trend, a smooth drift or a slow oscillation
 // produces small residuals (no alarms) while a spike, a jump or a change in the noise does
 // not. x is scored against the forecast made before it, then the predictor and the residual
@@ -16,7 +18,7 @@
 //
 // Bad input: NaN/Inf are neither scored nor learned (counted in rejected(), score 0): the
 // predictor keeps its forecast through a dropout. A constant signal has residuals 0: sd_e is
-// floored at min_std + 1e-6 |forecast|. Huge steps score 1 and are learned by the predictor
+// floored at min_std + 1e-6 |forecast|. Huge steps score close to 1 and are learned by the predictor
 // (it follows a permanent jump after a few 1/a samples); residual statistics skip values whose
 // square overflows.
 #pragma once

@@ -10,10 +10,16 @@
 //    (padding 0.15). x goes left when x[feature] < threshold.
 //  - Masses are counted over tumbling windows of `Window` samples: the reference mass r of a
 //    node is how many samples of the last complete window fell into it.
-//  - score(x) = 1 - S / S_max with S = sum over trees of the walk from the root, adding
-//    r(node) * 2^depth and stopping after a node with r < 0.1 * Window (River's size_limit)
-//    or at a leaf; S_max = Trees * Window * (2^(Height+1) - 1). 0 until the first window is
-//    complete. High = anomalous. operator() scores x, then learns it (River's score_one
+//  - S = sum over trees of the walk from the root, adding r(node) * 2^depth and stopping
+//    after a node with r < 0.1 * Window (River's size_limit) or at a leaf; S_max = Trees *
+//    Window * (2^(Height+1) - 1). River's score is 1 - S / S_max; here
+//        score(x) = 1 - sqrt(S / S_max)
+//    the same ranking (strictly decreasing in S), but resolvable in float: for deep trees
+//    S / S_max of every sample is tiny (1.5e-5 .. 1e-3 at height 15), so River's score sits
+//    in 0.999 .. 0.99998 where a float step is ~24 units of S and near-equal masses tie; the
+//    square root spreads them over 0.97 .. 0.996, one float step per unit of S up to S =
+//    25 S_min. River's r <-> ours: 1 - (1 - r)^(1/2) (River 0.9999 is 0.99 here).
+//    0 until the first window is complete. High = anomalous. operator() scores x, then learns it (River's score_one
 //    followed by learn_one).
 //
 // How it is fast: reference masses only change at window boundaries, so during a window the
@@ -238,7 +244,7 @@ public:
     /// Converts a mass sum to River's score.
     static float to_score(std::uint64_t s) noexcept {
         constexpr std::uint64_t max = static_cast<std::uint64_t>(Trees) * Window * nodes;
-        return clamp_score(static_cast<float>(max - (s < max ? s : max)) / static_cast<float>(max));
+        return clamp_score(1.0f - std::sqrt(static_cast<float>(s < max ? s : max) / static_cast<float>(max)));
     }
 
     void reset() noexcept {

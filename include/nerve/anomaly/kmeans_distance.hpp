@@ -7,7 +7,8 @@
 // duplicates seed the centroids.
 // Score: d2 = squared Euclidean distance to the nearest centroid, relative to an
 // exponentially weighted mean of recent d2 (weight alpha):
-//   score = P(chi2_F < F d2 / mean_d2)
+//   score = chi2_to_score(F d2 / mean_d2, F)   (= P(chi2_F < F d2 / mean_d2) up to 0.999,
+//   then the log-log compressed tail of verdict.hpp: strictly increasing, below 1 when finite)
 // exact for isotropic Gaussian clusters (then F d2 / E[d2] is chi-square with F degrees of
 // freedom), so the default 0.999 alarm is a 0.1 % false-alarm rate there; a plain z-score of
 // the distance would not be (distances are skewed). x is scored before it is learned;
@@ -15,7 +16,7 @@
 //
 // Bad input: a vector with a NaN/Inf component is not learned, counted in rejected(), score 0.
 // All-identical input (stuck sensor): distances are 0 and mean_d2 is floored at min_std^2,
-// so the first different vector scores high. Huge vectors score 1 and are not learned if the
+// so the first different vector scores high. Huge vectors score ~1 (1 if the distance overflows) and are not learned if the
 // distance overflows (counted in rejected()).
 #pragma once
 

@@ -1,9 +1,11 @@
 // nerve/anomaly/mahalanobis.hpp — online Mahalanobis distance of a fixed-size feature vector
 // from its exponentially weighted mean and covariance.
 //
-//   d2 = (x - mu)^T (Sigma + r I)^-1 (x - mu),   score = P(chi2_F < d2)
+//   d2 = (x - mu)^T (Sigma + r I)^-1 (x - mu),   score = chi2_to_score(d2, F)
 // For Gaussian features d2 follows a chi-square law with F degrees of freedom, so the score
-// is a calibrated probability (0.999 is the default alarm, as for the univariate z-score),
+// is a calibrated probability P(chi2_F < d2) up to 0.999 (the default alarm, as for the
+// univariate z-score) and past it the log-log compressed tail of verdict.hpp, computed from
+// the log survival function, so it keeps growing with d2 and never rounds to 1 for a finite d2,
 // and correlated features are handled: a point that is normal on every axis but breaks their
 // correlation scores high.
 //
@@ -20,7 +22,7 @@
 //
 // Bad input: a vector with a NaN/Inf component is not learned, counted in rejected(), score
 // 0. Constant features: handled by the ridge (a later move of a stuck feature scores high).
-// Huge values: d2 saturates the score at 1; the update is skipped if it would make Sigma
+// Huge values: d2 overflows to +Inf, score 1; the update is skipped if it would make Sigma
 // non-finite (counted in rejected()). Should the factorisation fail anyway (it cannot for a
 // finite positive semi-definite Sigma plus the ridge), that sample scores 0.
 #pragma once
@@ -29,6 +31,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -95,7 +98,7 @@ public:
         if (llt.info() != Eigen::Success) return -1.0f;
         const vec y = llt.matrixL().solve(d);
         const float d2 = y.squaredNorm();
-        return is_finite(d2) ? d2 : 3.0e38f;
+        return is_finite(d2) ? d2 : std::numeric_limits<float>::infinity();
     }
 
     void learn(const vector_type& x) noexcept {

@@ -1,12 +1,15 @@
 // nerve/anomaly/robust_zscore.hpp — robust z-score: distance from the median of the last N
 // samples in units of their MAD (median absolute deviation).
 //
-//   z = (x - median) / (1.4826 MAD),   score = erf(|z| / sqrt 2)
+//   z = (x - median) / (1.4826 MAD),   score = z_to_score(z)
+// (erf(|z| / sqrt 2) up to 3.29, then the compressed Gaussian tail of verdict.hpp: strictly
+// increasing in |z| and below 1 for every finite z; the default gate alarms at 0.999 = 3.29).
 // 1.4826 MAD estimates a Gaussian sigma, but unlike the standard deviation a few outliers
 // in the window hardly move median or MAD (breakdown point 50 %), so spikes do not mask each
 // other and a level shift is flagged until half the window has moved. x is scored against
-// the window *before* it, then enters it. Scoring starts when the window holds `warmup`
-// samples (default N / 2).
+// the window *before* it, then enters it. Scoring starts after `warmup` good samples have
+// been learned (default N / 2; a warm-up longer than the window just learns longer: before, a
+// warm-up above N meant the window count never reached it and nothing was ever scored).
 //
 // Cost: the window is kept sorted (nerve::filter's sorted_window, O(N) insertion per sample);
 // the MAD is read from the sorted window by merging the deviations on the two sides of the
@@ -15,7 +18,8 @@
 // Bad input: NaN/Inf are not learned, counted in rejected(), score 0. A window of identical
 // values (stuck sensor, quantised quiet signal) has MAD 0: the scale falls back to min_scale
 // plus 1e-6 |median|, so any deviation from a flat window scores high and the same value
-// scores 0. Huge steps score 1; after N/2 samples at the new level it is the new median.
+// scores 0; a flat window's deviations rank by their size over the floor. Huge steps score
+// close to 1; after N/2 samples at the new level it is the new median.
 #pragma once
 
 #include <cmath>
@@ -41,7 +45,7 @@ public:
     static constexpr std::size_t window = N;
 
     struct config {
-        std::uint32_t warmup = N / 2;  ///< samples in the window before scoring starts
+        std::uint32_t warmup = N / 2;  ///< good samples learned before scoring starts
         T min_scale = T(1e-6);          ///< floor of 1.4826 MAD (absolute)
         alarm_gate::config gate{0.999f, 0.99f, 0};
     };
@@ -55,8 +59,9 @@ public:
             return gate_(0.0f);
         }
         float s = 0.0f;
-        if (w_.count >= cfg_.warmup && w_.count > 0) s = z_to_score(static_cast<float>(z(x)));
+        if (seen_ >= cfg_.warmup && w_.count > 0) s = z_to_score(static_cast<float>(z(x)));
         w_.push(x);
+        if (seen_ < UINT32_MAX) ++seen_;
         return gate_(s);
     }
 
@@ -90,12 +95,12 @@ public:
     void reset() noexcept {
         w_.reset();
         gate_.reset();
-        rejected_ = 0;
+        rejected_ = seen_ = 0;
     }
     std::uint32_t rejected() const noexcept { return rejected_; }
 
     template <class V>
-    void visit_state(V& v) { v(w_); v(gate_); v(rejected_); }
+    void visit_state(V& v) { v(w_); v(gate_); v(rejected_); v(seen_); }
     bool state_is_valid() const noexcept { return w_.valid() && gate_.state_is_valid(); }
 
 private:
@@ -103,6 +108,7 @@ private:
     filter::detail::sorted_window<T, N> w_{};
     alarm_gate gate_;
     std::uint32_t rejected_ = 0;
+    std::uint32_t seen_ = 0;  // good samples learned (saturates)
 };
 
 }  // namespace nerve::anomaly

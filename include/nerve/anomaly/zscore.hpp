@@ -1,10 +1,13 @@
 // nerve/anomaly/zscore.hpp — z-score detector: how many standard deviations a sample lies
 // from an exponentially weighted baseline, plus an optional stuck-sensor check.
 //
-//   z = (x - mean) / max(std, min_std + 1e-6 |mean|),   score = erf(|z| / sqrt 2)
+//   z = (x - mean) / max(std, min_std + 1e-6 |mean|),   score = z_to_score(z)
 // with mean and std from nerve::stats::ewma_stats (weight `alpha`) of the samples *before*
-// x (x is scored, then learned). score 0.9973 is 3 sigma; the default gate raises an alarm at
-// 0.999 (3.3 sigma) and releases below 0.99 (2.6 sigma). The first `warmup` samples are
+// x (x is scored, then learned). The score is 1 - P(|N(0,1)| >= |z|) = erf(|z| / sqrt 2) up
+// to 3.29 sigma and then the log-log compressed tail of verdict.hpp (5 sigma 0.999681, 10
+// sigma 0.999793, 1e8 sigma 0.999973), strictly increasing in |z| and below 1 for every
+// finite z, so stronger deviations always rank higher. score 0.9973 is 3 sigma; the default
+// gate raises an alarm at 0.999 (3.29 sigma) and releases below 0.99 (2.58 sigma). The first `warmup` samples are
 // learned and scored 0. The baseline keeps learning, so a level shift alarms once and then
 // becomes the new normal after ~1/alpha samples (that is how it recovers).
 //
@@ -14,7 +17,8 @@
 // Bad input: NaN/Inf are not learned, counted in rejected(), and score 0 (a dropout is not
 // evidence; the gate sees 0 so it can release). A constant signal has std 0: min_std (plus a
 // relative 1e-6) keeps z finite, so the first real deviation after a flat stretch scores high.
-// Huge steps score 1 and are learned: the variance grows and the detector is less sensitive
+// Huge steps score close to 1 (ranked by size) and are learned: the variance grows and the
+// detector is less sensitive
 // until the step leaves the EWMA memory (~3/alpha samples).
 #pragma once
 
