@@ -1,11 +1,15 @@
 // IIR benchmarks (issue 3): biquad cascades.
 //
 //  biquad4/nerve            biquad_cascade<float, 4>::process on a 1024-sample block
-//                           (state-space block path with xsimd)
+//                           (state-space block path with xsimd); GFLOP/s counts the same
+//                           10 flops per section and sample as the banks (the useful work of
+//                           the recurrence, not the block path's larger operation count)
 //  biquad4/stage_outer      the CMSIS-DSP loop order written out here as the baseline:
 //                           one DF2T section over the whole block, then the next section,
 //                           with explicit fused multiply-adds (as fast as that order gets)
 //  biquad4/nerve_per_sample biquad_cascade<float, 4>::operator() sample by sample
+//  biquad4x8/nerve          nerve::multi<biquad_cascade<float, 4>, 8>::process (8 channels:
+//                           half an AVX-512 vector per section, see biquad_bank)
 //  biquad4x16/nerve         nerve::multi<biquad_cascade<float, 4>, 16>::process, 1024 frames
 //                           of 16 channels (items = channel samples)
 //  biquad4x32/nerve, biquad4x64/nerve  the same with 32 and 64 channels
@@ -46,7 +50,9 @@ void biquad4_nerve(benchmark::State& state) {
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block));
+    const double samples = static_cast<double>(state.iterations()) * block;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.counters["GFLOP/s"] = benchmark::Counter(samples * 4 * 10 * 1e-9, benchmark::Counter::kIsRate);
 }
 BENCHMARK(biquad4_nerve)->Name("biquad4/nerve");
 
@@ -126,6 +132,7 @@ void biquad4xC_nerve(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(channel_samples));
     state.counters["GFLOP/s"] = benchmark::Counter(channel_samples * 4 * 10 * 1e-9, benchmark::Counter::kIsRate);
 }
+BENCHMARK(biquad4xC_nerve<8>)->Name("biquad4x8/nerve");
 BENCHMARK(biquad4xC_nerve<16>)->Name("biquad4x16/nerve");
 BENCHMARK(biquad4xC_nerve<32>)->Name("biquad4x32/nerve");
 BENCHMARK(biquad4xC_nerve<64>)->Name("biquad4x64/nerve");

@@ -70,6 +70,7 @@
 #include "../core/multi.hpp"
 #include "../core/numeric.hpp"
 #include "../core/operator.hpp"
+#include "detail/biquad_block.hpp"
 #include "sos.hpp"
 
 #if NERVE_HAS_XSIMD
@@ -836,6 +837,8 @@ private:
 /// outputs are bit-identical to C independent single-channel filters (including the
 /// bad-input handling: held inputs, rejected/resets counts per channel).
 /// Without xsimd the same per-lane code runs as scalar loops.
+/// Exception: float, C = 8, S even on AVX-512, process() of 32 frames or more runs the DF1
+/// wavefront kernel of detail/biquad_block.hpp (equal to rounding, not to the bit).
 template <class T, std::size_t S, std::size_t C>
 class biquad_bank {
     static_assert(std::is_floating_point_v<T>, "biquad_bank is the floating-point multi-channel path");
@@ -977,6 +980,22 @@ public:
                 last.store_aligned(&last_[v]);
             }
             return;
+        }
+#endif
+#if NERVE_IIR_BANK8_AVX512
+        // 8 float channels on AVX-512: the two-half DF1 wavefront of detail/biquad_block.hpp
+        // (full vectors, one-FMA recurrence). Not bit-identical to the single-channel DF2T
+        // filters: equal to rounding, within the bound tests/filter/test_biquad_block.cpp
+        // derives. Bad input or a short block: the per-frame path below.
+        if constexpr (std::is_same_v<T, float> && C == 8 && S % 2 == 0 && W == 16) {
+            const std::size_t n = in.size();
+            static_assert(sizeof(input_type) == 8 * sizeof(float));
+            if (n >= iir_detail::bank8_min_frames && !detail_overlaps(in.data(), n, out.data(), n) &&
+                iir_detail::bank8_df1_avx512<S, CP>(&cf_[0][0][0], &s1_[0][0], &s2_[0][0], in.data()->data(),
+                                                    out.data()->data(), n)) {
+                for (std::size_t ch = 0; ch < C; ++ch) last_[ch] = in[n - 1][ch];
+                return;
+            }
         }
 #endif
         for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);

@@ -1,0 +1,198 @@
+// nerve/filter/detail/biquad_block.hpp — wide-vector kernels behind biquad.hpp's block paths
+// (an implementation detail of nerve::multi<biquad_cascade<float, S>, C>; no public API).
+//
+// bank8_df1_avx512: 8 float channels of an S-section cascade (S even) on 16-lane AVX-512.
+//
+// Why: 8 channels fill half a vector. Running them at half width caps the bank at half the
+// machine's FMA rate, and the DF2T recurrence (y = b0 x + s1, s1' = -a1 y + ...: two FMA
+// latencies from s1 to s1') caps it further: 8 channels x S sections are only 8S
+// independent chains, each 2 x 4 cycles per sample on an AVX-512 Xeon, so at most 0.625 of
+// the FMA peak whatever the lane layout. Two changes lift both limits:
+// - lanes 0-7 run sections 0 .. S/2-1 on frame i while lanes 8-15 run sections S/2 .. S-1
+//   on frame i - B (a wavefront with a lag of B = 16 frames: the lower half's output of
+//   frame i waits in a 16-frame ring until the upper half takes it as input). One
+//   128-bit-lane insert per frame assembles [x_i | ring], every section is then one full
+//   vector; the lag keeps the ring's store-load out of the critical loop.
+// - direct form I inside the kernel: y = na1 y1 + (na2 y2 + (b0 x + (b1 x1 + b2 x2)))
+//   evaluated as fma(na1, y1, fma(na2, y2, fma(b0, x, fma(b1, x1, b2 * x2)))): the
+//   recurrence from y[n-1] to y[n] is one FMA (4 cycles), from y[n-2] two (over two
+//   frames), the same 5 operations (10 flops) per section and sample as DF2T.
+// The filter's state stays the DF2T pair (s1, s2) per section: the kernel starts every
+// section from a zero DF1 history and adds the DF2T state where it enters the DF2T
+// equations (s1 into y[0], s2 into y[1]: exactly the missing history terms), and at the end
+// rebuilds (s1, s2) from the last two inputs and outputs of each section with the DF2T
+// state equations. The result therefore differs from the per-sample DF2T filter by
+// rounding only (the bound is derived and tested in tests/filter/test_biquad_block.cpp).
+//
+// Bad input: the kernel leaves the state untouched and returns false if any section's
+// history ends non-finite (a NaN/Inf input or an overflow makes y non-finite for good:
+// y[n] contains na1 * y[n-1], and 0 * Inf and 0 * NaN are NaN); the caller then redoes
+// the block with the exact per-sample bad-input handling.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../../config.hpp"
+
+// Every loop over sections is unrolled: the histories must stay in registers (an array
+// indexed in a rolled loop would live in memory, one store per register per frame).
+#if defined(__GNUC__) && !defined(__clang__)
+#define NERVE_BQB_INLINE __attribute__((always_inline))
+#define NERVE_BQB_UNROLL _Pragma("GCC unroll 16")
+#elif defined(__clang__)
+#define NERVE_BQB_INLINE __attribute__((always_inline))
+#define NERVE_BQB_UNROLL _Pragma("unroll")
+#else
+#define NERVE_BQB_INLINE
+#define NERVE_BQB_UNROLL
+#endif
+
+#if NERVE_HAS_XSIMD && defined(__AVX512F__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+#define NERVE_IIR_BANK8_AVX512 1
+#else
+#define NERVE_IIR_BANK8_AVX512 0
+#endif
+
+namespace nerve::filter::iir_detail {
+
+#if NERVE_IIR_BANK8_AVX512
+/// Lag (frames) between the two halves, a power of two. The ring's store-to-load round
+/// trip plus the sections' latency must fit into B frames of issue time.
+inline constexpr std::size_t bank8_lag = 16;
+
+/// Frames needed for the kernel (shorter blocks take the per-sample path).
+inline constexpr std::size_t bank8_min_frames = 2 * bank8_lag;
+
+/// cf: [S][5][CP] coefficients (b0 b1 b2 na1 na2, channel-minor, CP >= 16 floats per row);
+/// s1, s2: [S][CP] DF2T state, updated only when the result is finite (returns true).
+/// in, out: n frames of 8 floats each (stride 8), n >= bank8_min_frames, not overlapping.
+template <std::size_t S, std::size_t CP>
+bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, float* NERVE_RESTRICT s2,
+                      const float* NERVE_RESTRICT in, float* NERVE_RESTRICT out, std::size_t n) noexcept {
+    static_assert(S % 2 == 0 && S >= 2, "two halves of S/2 sections");
+    constexpr std::size_t H = S / 2;
+    constexpr std::size_t B = bank8_lag;
+    auto pair = [](const float* lo, const float* hi) NERVE_BQB_INLINE {
+        return _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(lo)), _mm256_loadu_ps(hi), 1);
+    };
+    // Vector section h: lanes 0-7 = section h, lanes 8-15 = section H + h.
+    __m512 b0[H], b1[H], b2[H], na1[H], na2[H];
+    NERVE_BQB_UNROLL
+    for (std::size_t h = 0; h < H; ++h) {
+        const float* lo = cf + h * 5 * CP;
+        const float* hi = cf + (H + h) * 5 * CP;
+        b0[h] = pair(lo, hi);
+        b1[h] = pair(lo + CP, hi + CP);
+        b2[h] = pair(lo + 2 * CP, hi + 2 * CP);
+        na1[h] = pair(lo + 3 * CP, hi + 3 * CP);
+        na2[h] = pair(lo + 4 * CP, hi + 4 * CP);
+    }
+    // DF1 histories: w1[h], w2[h] = last and second-last value of the signal entering vector
+    // section h (h = 0: the input, h >= 1: the output of section h - 1), w1[H], w2[H] = the
+    // output of the last one. All zero: the DF2T state enters through `corr` below.
+    __m512 w1[H + 1], w2[H + 1];
+    NERVE_BQB_UNROLL
+    for (std::size_t h = 0; h <= H; ++h) w1[h] = w2[h] = _mm512_setzero_ps();
+    alignas(64) float ring[B * 8] = {};
+
+    auto sections = [&](__m512 x, const __m512* corr) NERVE_BQB_INLINE {
+        NERVE_BQB_UNROLL
+        for (std::size_t h = 0; h < H; ++h) {
+            __m512 f = _mm512_mul_ps(b2[h], w2[h]);
+            if (corr != nullptr) f = _mm512_add_ps(f, corr[h]);
+            f = _mm512_fmadd_ps(b1[h], w1[h], f);
+            f = _mm512_fmadd_ps(b0[h], x, f);
+            f = _mm512_fmadd_ps(na2[h], w2[h + 1], f);
+            const __m512 y = _mm512_fmadd_ps(na1[h], w1[h + 1], f);
+            w2[h] = w1[h];
+            w1[h] = x;
+            x = y;
+        }
+        w2[H] = w1[H];
+        w1[H] = x;
+        return x;
+    };
+    // Frame i: lower half takes in[i] (zero past the end), upper half ring slot i % B (the
+    // lower half's output of frame i - B; zero for i < B, so the upper half stays exactly
+    // zero until its first frame). The lower half's output goes back into the slot.
+    auto frame = [&](std::size_t i, bool have_x, const __m512* corr) NERVE_BQB_INLINE {
+        float* slot = ring + (i % B) * 8;
+        const __m256 xl = have_x ? _mm256_loadu_ps(in + 8 * i) : _mm256_setzero_ps();
+        const __m512 y = sections(_mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_load_ps(slot), 1), corr);
+        _mm256_store_ps(slot, _mm512_castps512_ps256(y));
+        return y;
+    };
+    // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
+    // the frame (no shuffle; the masked-off lanes are not accessed).
+    auto store_hi = [&](std::size_t i, __m512 y) NERVE_BQB_INLINE {
+        const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + 8 * (i - B)) - 8 * sizeof(float);
+        _mm512_mask_storeu_ps(reinterpret_cast<void*>(at), 0xFF00, y);
+    };
+    // The DF2T state as the missing history terms: s1 into a section's first output, s2 into
+    // its second (lower half at frames 0, 1; upper half at frames B, B + 1).
+    __m512 corr[H];
+    auto set_corr = [&](const float* st, bool upper) {
+        NERVE_BQB_UNROLL
+        for (std::size_t h = 0; h < H; ++h) {
+            const __m256 v = _mm256_loadu_ps(st + (upper ? H + h : h) * CP);
+            corr[h] = upper ? _mm512_insertf32x8(_mm512_setzero_ps(), v, 1)
+                            : _mm512_insertf32x8(_mm512_castps256_ps512(v), _mm256_setzero_ps(), 1);
+        }
+    };
+    set_corr(s1, false);
+    frame(0, true, corr);
+    set_corr(s2, false);
+    frame(1, true, corr);
+    for (std::size_t i = 2; i < B; ++i) frame(i, true, nullptr);
+    set_corr(s1, true);
+    store_hi(B, frame(B, true, corr));
+    set_corr(s2, true);
+    store_hi(B + 1, frame(B + 1, true, corr));
+    std::size_t i = B + 2;
+    for (; i + 2 <= n; i += 2) {
+        store_hi(i, frame(i, true, nullptr));
+        store_hi(i + 1, frame(i + 1, true, nullptr));
+    }
+    for (; i < n; ++i) store_hi(i, frame(i, true, nullptr));
+    // Lower half's final history (frames n-1, n-2), before the epilogue feeds it zeros.
+    __m512 l1[H + 1], l2[H + 1];
+    NERVE_BQB_UNROLL
+    for (std::size_t h = 0; h <= H; ++h) {
+        l1[h] = w1[h];
+        l2[h] = w2[h];
+    }
+    for (; i < n + B; ++i) store_hi(i, frame(i, false, nullptr));
+    // Rebuild the DF2T state of every section from x[n-1], x[n-2] (its input) and y[n-1],
+    // y[n-2] (its output): s2 = na2 y1 + b2 x1, s1 = na1 y1 + (b1 x1 + (na2 y2 + b2 x2)),
+    // the DF2T equations with the madd order of df2t_step.
+    constexpr __mmask16 lo = 0x00FF;
+    __m512 ns1[H], ns2[H];
+    __m512 check = _mm512_setzero_ps();
+    NERVE_BQB_UNROLL
+    for (std::size_t h = 0; h < H; ++h) {
+        const __m512 x1 = _mm512_mask_blend_ps(lo, w1[h], l1[h]), x2 = _mm512_mask_blend_ps(lo, w2[h], l2[h]);
+        const __m512 y1 = _mm512_mask_blend_ps(lo, w1[h + 1], l1[h + 1]);
+        const __m512 y2 = _mm512_mask_blend_ps(lo, w2[h + 1], l2[h + 1]);
+        ns2[h] = _mm512_fmadd_ps(na2[h], y1, _mm512_mul_ps(b2[h], x1));
+        const __m512 p2 = _mm512_fmadd_ps(na2[h], y2, _mm512_mul_ps(b2[h], x2));
+        ns1[h] = _mm512_fmadd_ps(na1[h], y1, _mm512_fmadd_ps(b1[h], x1, p2));
+        // x * 0 is 0 for finite x and NaN otherwise: one NaN test for everything.
+        const __m512 z = _mm512_setzero_ps();
+        check = _mm512_fmadd_ps(ns1[h], z, _mm512_fmadd_ps(ns2[h], z, check));
+        check = _mm512_fmadd_ps(y1, z, _mm512_fmadd_ps(y2, z, check));
+    }
+    if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(check, check, _CMP_UNORD_Q) != 0)) return false;
+    NERVE_BQB_UNROLL
+    for (std::size_t h = 0; h < H; ++h) {
+        _mm256_storeu_ps(s1 + h * CP, _mm512_castps512_ps256(ns1[h]));
+        _mm256_storeu_ps(s1 + (H + h) * CP, _mm512_extractf32x8_ps(ns1[h], 1));
+        _mm256_storeu_ps(s2 + h * CP, _mm512_castps512_ps256(ns2[h]));
+        _mm256_storeu_ps(s2 + (H + h) * CP, _mm512_extractf32x8_ps(ns2[h], 1));
+    }
+    return true;
+}
+#endif
+
+}  // namespace nerve::filter::iir_detail
