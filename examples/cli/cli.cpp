@@ -177,6 +177,21 @@ int main(int argc, char** argv) {
     for (auto& [key, node] : nodes)
         if (!node->get_subcommands({}).empty()) node->require_subcommand(1);
 
+    // CLI11 would answer an unknown subcommand with "A subcommand is required"; name it instead.
+    {
+        std::string key;
+        for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+            const std::string next = key + (key.empty() ? "" : " ") + argv[i];
+            if (nodes.find(next) != nodes.end()) {
+                key = next;
+                continue;
+            }
+            const bool group = key.empty() || !nodes.at(key)->get_subcommands({}).empty();
+            if (group)
+                return nerve::cli::fail("unknown subcommand '{}' (see nerve {}--help)", next, key.empty() ? "" : key + " ");
+            break;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,69 @@
+#!/bin/sh
+# tests/cli/check_cli_errors.sh NERVE WORKDIR
+#
+# The `nerve` tool's contract for bad invocations: every subcommand answers --help with exit 0;
+# an unknown option, a missing file, a malformed CSV row, a truncated or hostile input file each
+# give a message on stderr and an exit code of 1-127 (a signal, i.e. a crash, is >= 128 in sh).
+set -u
+nerve=$1
+work=$2
+mkdir -p "$work"
+failures=0
+
+# expect CODE REGEX -- ARGS...: CODE is "ok" (exit 0) or "error" (1..127 with REGEX on stderr).
+expect() {
+    want=$1; pattern=$2; shift 3
+    "$nerve" "$@" >"$work/out.txt" 2>"$work/err.txt"
+    code=$?
+    if [ "$want" = ok ]; then
+        if [ $code -ne 0 ]; then echo "FAIL (exit $code, wanted 0): nerve $*"; failures=$((failures + 1)); fi
+        return
+    fi
+    if [ $code -eq 0 ] || [ $code -ge 128 ]; then
+        echo "FAIL (exit $code, wanted an error exit): nerve $*"; cat "$work/err.txt"; failures=$((failures + 1))
+    elif ! grep -Eq -- "$pattern" "$work/err.txt"; then
+        echo "FAIL (stderr lacks /$pattern/): nerve $*"; cat "$work/err.txt"; failures=$((failures + 1))
+    fi
+}
+
+for sub in nab drift forecast infer "run maintenance" "run patient" demo; do
+    # shellcheck disable=SC2086
+    expect ok "" -- $sub --help
+done
+printf 'time,value\n1,2.5\n2,3\n' >"$work/good.csv"
+unknown="--bogus"
+expect error "$unknown" -- nab --data "$work" --out "$work/nab" $unknown
+expect error "$unknown" -- drift --input "$work/good.csv" $unknown
+expect error "$unknown" -- forecast --input "$work/good.csv" --output "$work/f.csv" $unknown
+expect error "$unknown" -- infer --model "$work/good.csv" --info $unknown
+expect error "$unknown" -- run maintenance --input "$work/good.csv" --fs 1 --rpm 1 $unknown
+expect error "$unknown" -- run patient --record "$work/x" $unknown
+expect error "$unknown" -- demo $unknown
+expect error "required" -- drift
+expect error "frobnicate" -- frobnicate
+expect error "run frobnicate" -- run frobnicate
+
+missing="$work/does-not-exist.csv"
+expect error "does-not-exist" -- drift --input "$missing"
+expect error "does-not-exist" -- forecast --input "$missing" --output "$work/f.csv"
+expect error "does-not-exist" -- run maintenance --input "$missing" --fs 12000 --rpm 1797
+expect error "does-not-exist" -- run patient --record "$work/does-not-exist"
+expect error "does-not-exist" -- infer --model "$work/does-not-exist.tflite" --info
+expect error "does-not-exist|data" -- nab --data "$work/does-not-exist" --out "$work/nab"
+
+printf 'time,value\n1,2.5\n2,x\n3,4\n' >"$work/malformed.csv"
+expect error "malformed.csv:3" -- drift --input "$work/malformed.csv" --column value
+expect error "malformed.csv:3" -- forecast --input "$work/malformed.csv" --column value --output "$work/f.csv"
+expect error "column" -- drift --input "$work/malformed.csv" --column no_such_column
+
+# Hostile bytes: random data as a model, a header that names a signal file that is cut short.
+head -c 4096 /dev/urandom >"$work/random.tflite" 2>/dev/null || printf 'TFL3garbage' >"$work/random.tflite"
+expect error "tflite|model|invalid|not" -- infer --model "$work/random.tflite" --info
+printf '100 1 360 1000\ntrunc.dat 212 200 11 1024 995 -22131 0 MLII\n' >"$work/trunc.hea"
+printf '\001\002\003' >"$work/trunc.dat"
+expect error "trunc" -- run patient --record "$work/trunc"
+printf 'not a header at all\n' >"$work/bad.hea"
+expect error "bad" -- run patient --record "$work/bad"
+
+if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "all cli checks passed"
