@@ -1,10 +1,11 @@
 // bench/mcu/nab_default.cpp — Cortex-M4 cost of the `nerve nab` default anomaly detector
-// (nerve::anomaly::nab_default = conformal_ensemble<8, 6, 256, 6, 64>), score + learn.
+// (nerve::anomaly::nab_default = conformal_ensemble<8, 6, 256, 6, 64, 36, 64>), score + learn.
 //
 // Kernels (count their instructions with tools/mcu_icount.py <elf> <symbol> --runs K):
 //   nerve_nab_default_sample  one sample through operator(); the nearest-context search runs
 //                             on one sample in 6 (Block), so the median call is the cheap kind
-//                             and the per-sample average is (5 cheap + 1 search) / 6
+//                             and the per-sample average is (5 cheap + 1 search) / 6; the
+//                             day-scale search (56 contexts) adds one sample in 36
 //   nerve_nab_default_block   kBlock consecutive samples (divide by kBlock: the average)
 // The detector lives in .bss so arm-none-eabi-size shows its RAM; sizeof is printed.
 #include <cstdint>
@@ -13,7 +14,7 @@
 #include "nerve/anomaly/conformal_ensemble.hpp"
 
 namespace {
-constexpr unsigned kBlock = 60;  // a multiple of the block length 6
+constexpr unsigned kBlock = 72;  // a multiple of both block lengths, 6 and 36
 nerve::anomaly::nab_default g_d;
 float g_in[kBlock];
 
@@ -35,13 +36,13 @@ extern "C" __attribute__((noinline)) float nerve_nab_default_block(const float* 
 
 int main() {
     std::uint32_t s = 1;
-    // warm-up past probation with a full context memory (256 contexts x 6 samples)
+    // warm-up past probation with full context memories (256 contexts x 6 samples, 64 x 36)
     float acc = 0.0f;
-    for (unsigned i = 0; i < 1800; ++i) acc += g_d(series(i, s)).score;
-    for (unsigned i = 0; i < 12; ++i) acc += nerve_nab_default_sample(series(1800 + i, s));
-    for (unsigned i = 0; i < kBlock; ++i) g_in[i] = series(1812 + i, s);
+    for (unsigned i = 0; i < 2700; ++i) acc += g_d(series(i, s)).score;
+    for (unsigned i = 0; i < 12; ++i) acc += nerve_nab_default_sample(series(2700 + i, s));
+    for (unsigned i = 0; i < kBlock; ++i) g_in[i] = series(2712 + i, s);
     acc += nerve_nab_default_block(g_in, kBlock);
-    std::printf("nab_default: sizeof(conformal_ensemble<8,6,256,6,64>) = %u bytes, checksum = %d\n",
+    std::printf("nab_default: sizeof(conformal_ensemble<8,6,256,6,64,36,64>) = %u bytes, checksum = %d\n",
                 static_cast<unsigned>(sizeof(g_d)), static_cast<int>(acc * 1000));
     return 0;
 }
