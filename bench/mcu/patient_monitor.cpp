@@ -5,13 +5,15 @@
 //   nerve_patient_second  pushes one second (360 samples) of ECG; divide by 360 for the
 //                         cost per input sample (beats, peak decisions and the once-a-second
 //                         VF window are all inside, so this is the average, not the best case)
-//   nerve_qrs_second      the same second through qrs_detector<360> alone
-//   nerve_vf_second       the same second through vf_detector<360> alone
+//   nerve_qrs_second      the same second through qrs_detector<360>::process() alone
+//   nerve_vf_second       the same second through vf_detector<360>::process() alone
+//   nerve_qrs_second_push the same second through qrs_detector<360>::push(), sample by sample
 // The input is 4 s of synthetic ECG (5 beats at 75 bpm, periodic) computed once; it is
 // replayed, so the monitor is past its learning phase after the first calls.
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <span>
 
 #include "nerve/pipelines/patient_monitor.hpp"
 #include "nerve/pipelines/synthetic_ecg.hpp"
@@ -21,6 +23,7 @@ namespace np = nerve::pipelines;
 constexpr unsigned kRate = 360, kSeconds = 4;
 np::patient_monitor<360> g_mon{nerve::sample_rate{360.0}};
 np::qrs_detector<360> g_qrs{nerve::sample_rate{360.0}};
+np::qrs_detector<360> g_qrs_push{nerve::sample_rate{360.0}};
 np::vf_detector<360> g_vf{nerve::sample_rate{360.0}};
 unsigned g_events = 0;
 std::array<float, kRate * kSeconds> g_ecg;
@@ -32,12 +35,19 @@ extern "C" __attribute__((noinline)) void nerve_patient_second(const float* x) {
         g_mon.push(x[i], [](const np::monitor_event& e) { g_beats += e.kind == np::event_kind::beat; });
 }
 
+// The stages alone through process() on the whole second (runs of 16 inside, and one of 8:
+// 360 = 22 x 16 + 8, so slightly dearer than inside the monitor, whose runs span calls).
 extern "C" __attribute__((noinline)) void nerve_qrs_second(const float* x) {
-    for (unsigned i = 0; i < kRate; ++i) g_qrs.push(x[i], [](const np::qrs_beat&) { ++g_events; });
+    g_qrs.process(std::span<const float>(x, kRate), [](const np::qrs_beat&) { ++g_events; });
 }
 
 extern "C" __attribute__((noinline)) void nerve_vf_second(const float* x) {
-    for (unsigned i = 0; i < kRate; ++i) g_vf.push(x[i], [](const np::vf_status&) { ++g_events; });
+    g_vf.process(std::span<const float>(x, kRate), [](const np::vf_status&) { ++g_events; });
+}
+
+// qrs_detector::push, one sample at a time (no block path: every stage per sample).
+extern "C" __attribute__((noinline)) void nerve_qrs_second_push(const float* x) {
+    for (unsigned i = 0; i < kRate; ++i) g_qrs_push.push(x[i], [](const np::qrs_beat&) { ++g_events; });
 }
 
 int main() {
@@ -49,6 +59,7 @@ int main() {
         nerve_patient_second(x);
         nerve_qrs_second(x);
         nerve_vf_second(x);
+        nerve_qrs_second_push(x);
     }
     std::printf("patient_monitor: sizeof(patient_monitor<360>) = %u bytes, beats = %u\n",
                 static_cast<unsigned>(sizeof(g_mon)), g_beats);

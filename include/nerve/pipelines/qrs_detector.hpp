@@ -50,6 +50,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -94,7 +95,9 @@ class qrs_detector {
     static_assert(MaxRateHz >= 100, "an ECG needs at least 100 Hz");
     // Band-passed history: must reach back over the integral window, its extra search margin
     // and the peak confirmation delay (0.15 + 0.05 + 0.1 s) with room to spare.
-    static constexpr std::size_t hist_n = (MaxRateHz * 2) / 5 + 8;   // 0.4 s
+    static constexpr std::size_t hist_keep = (MaxRateHz * 2) / 5 + 8;  // 0.4 s
+    static constexpr std::size_t block_n = 16;                           // samples per run
+    static constexpr std::size_t hist_n = hist_keep + block_n;  // + the run written ahead
     static constexpr std::size_t win_n = MaxRateHz / 5 + 2;           // integral up to 0.2 s
     static constexpr std::size_t levels = 8;                          // medians of 8 peaks
     static constexpr std::size_t learn_n = 24;                        // peaks kept while learning
@@ -126,7 +129,7 @@ public:
         twave_ = samples(p.t_wave_window_s);
         learn_ = samples(p.learning_s);
         margin_ = samples(0.05);
-        if (win_ + margin_ + hold_ + 6 > hist_n) hold_ = static_cast<std::uint32_t>(hist_n - win_ - margin_ - 6);
+        if (win_ + margin_ + hold_ + 6 > hist_keep) hold_ = static_cast<std::uint32_t>(hist_keep - win_ - margin_ - 6);
         delay_ = static_cast<std::uint32_t>(group_delay_samples(fs.value) + 0.5);
         slope_scale_ = fs_ / 8.0f;
         inv_win_ = 1.0f / static_cast<float>(win_);
@@ -145,78 +148,21 @@ public:
     /// squared "spatial velocity"), so a beat that is flat in one lead is seen in another.
     template <class Emit>
     void push(input_type in, Emit&& emit) noexcept {
-        const std::uint64_t n = n_++;
-        hpos_ = hpos_ + 1 == hist_n ? 0 : hpos_ + 1;  // where sample n goes
-        float e = 0.0f;
-        for (std::size_t l = 0; l < Leads; ++l) {
-            float x;
-            if constexpr (Leads == 1) x = in;
-            else x = in[l];
-            if (!is_finite(x)) {
-                ++rejected_;
-                x = last_good_[l];
-            } else {
-                if (x > 1e9f) x = 1e9f;
-                if (x < -1e9f) x = -1e9f;
-                last_good_[l] = x;
-            }
-            // The first sample is taken as the baseline, so a DC offset does not make the
-            // band-pass ring (and fire) at switch-on.
-            if (n == 0) offset_[l] = x;
-            const float b = bp_[l](x - offset_[l]);
-            hist_[l][hpos_] = b;
-            // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
-            // The last four band-passed samples are kept in registers-to-be (dl_), not read back
-            // from the ring: the same values, without an index computation per tap.
-            auto& dl = dl_[l];
-            const float d = n >= 4 ? (2.0f * b + dl[0] - dl[2] - 2.0f * dl[3]) * slope_scale_ : 0.0f;
-            dl[3] = dl[2];
-            dl[2] = dl[1];
-            dl[1] = dl[0];
-            dl[0] = b;
-            e += d * d;
-        }
-        // Moving sum without drift: `fresh_` restarts each time the ring wraps and then holds
-        // exactly the ring's contents.
-        sum_ += e - win_buf_[wpos_];
-        fresh_ += e;
-        win_buf_[wpos_] = e;
-        if (++wpos_ == win_) {
-            wpos_ = 0;
-            sum_ = fresh_;
-            fresh_ = 0.0f;
-        }
-        const float m = sum_ > 0.0f ? sum_ * inv_win_ : 0.0f;
+        run<1>(&in, 1, emit);  // specialised for one sample: straight-line code
+    }
 
-        // Integral peaks.
-        if (!armed_) {
-            if (m > prev_m_) armed_ = true;
-        }
-        if (armed_) {
-            if (m > cur_max_) {
-                cur_max_ = m;
-                cur_max_at_ = n;
-            } else if (cur_max_ > 0.0f && (m < 0.5f * cur_max_ || n - cur_max_at_ > hold_)) {
-                on_peak(make_peak(cur_max_at_, cur_max_, n), n, emit);
-                cur_max_ = 0.0f;
-                armed_ = false;
-            }
-        }
-        prev_m_ = m;
-
-        // A held candidate is decided once no larger peak can arrive within the refractory time.
-        if (has_pending_ && n >= pending_.at + refractory_ + hold_ + win_) {
-            has_pending_ = false;
-            decide(pending_, emit);
-        }
-        // Search-back.
-        if (learned_ && has_beat_ && has_candidate_) {
-            // 32-bit difference: a 64-bit integer to float conversion is a library call on M4.
-            const float late = static_cast<float>(static_cast<std::uint32_t>(n - last_beat_)) - sb_after_;
-            if (late > 0.0f && candidate_.value > search_back_threshold(late)) {
-                has_candidate_ = false;
-                accept(candidate_, true, emit);
-            }
+    /// Pushes a block of samples: the same beats as push() on each sample in turn. Runs of
+    /// `block_n` samples go through the band-pass's block path (on the Cortex-M4 the same
+    /// operations as per sample, so the same bits; on hosts with xsimd its state-space form,
+    /// which rounds differently by about 1e-6 relative) and the rest of the chain keeps its
+    /// state in registers for the run: the cheap way to feed the detector from a DMA buffer.
+    template <class Emit>
+    void process(std::span<const input_type> in, Emit&& emit) noexcept {
+        std::size_t i = 0;
+        while (i < in.size()) {
+            const std::size_t c = in.size() - i < block_n ? in.size() - i : block_n;
+            run<block_n>(in.data() + i, c, emit);
+            i += c;
         }
     }
 
@@ -235,6 +181,7 @@ public:
             has_pending_ = false;
             decide(pending_, emit);
         }
+        refresh_checks();
     }
 
     void reset() noexcept {
@@ -266,6 +213,7 @@ public:
         last_good_ = {};
         rejected_ = 0;
         beats_ = 0;
+        next_check_ = ~std::uint64_t{0};
     }
 
     /// Current detection threshold on the integral (input units^2 / s^2).
@@ -292,10 +240,173 @@ public:
         for (auto& pk : learn_buf_) visit_peak(v, pk);
         v(qrs_lv_); v(noise_lv_); v(rr_); v(qi_); v(ni_); v(ri_);
         v(learned_); v(n_learn_); v(has_beat_); v(last_beat_); v(last_slope_);
-        v(last_good_); v(offset_); v(rejected_); v(beats_); v(dl_); v(q_med_); v(z_med_);
+        v(last_good_); v(offset_); v(rejected_); v(beats_); v(dl_); v(q_med_); v(z_med_); v(next_check_);
     }
 
 private:
+    // Input cleaning (see "Bad input" above): NaN/Inf -> the last finite sample (counted),
+    // finite values clamped to +-1e9. One compare per sample on the common path.
+    static NERVE_ALWAYS_INLINE float clean(float x, float& last_good, std::uint32_t& rejected) noexcept {
+        if (NERVE_LIKELY(std::fabs(x) <= 1e9f)) {
+            last_good = x;
+            return x;
+        }
+        if (!is_finite(x)) {
+            ++rejected;
+            return last_good;
+        }
+        x = x > 0.0f ? 1e9f : -1e9f;
+        last_good = x;
+        return x;
+    }
+
+    static NERVE_ALWAYS_INLINE float lead_of(const input_type& in, std::size_t l) noexcept {
+        if constexpr (Leads == 1) {
+            (void)l;
+            return in;
+        } else {
+            return in[l];
+        }
+    }
+
+    // `c` <= block_n samples: every stage runs over the whole run before the next one (the
+    // band-pass as a block, derivative and energy with the last four samples in registers),
+    // then the integral and the peak logic run per sample with their state in locals; the
+    // rare events (a peak to classify, a held peak due, search-back time) leave the loop
+    // through one 64-bit compare against next_check_. The band-passed history is written for
+    // the whole run first: the ring is block_n samples longer than the peak logic looks back
+    // (hist_keep), so nothing it reads is overwritten.
+    template <std::size_t MaxRun, class Emit>
+    void run(const input_type* in, std::size_t c, Emit& emit) noexcept {
+        const std::uint64_t n0 = n_;
+        std::uint32_t hp = hpos_;
+        if constexpr (MaxRun == 1) c = 1;
+        alignas(8) std::array<float, MaxRun> e;
+        alignas(8) std::array<float, MaxRun> t;
+        for (std::size_t l = 0; l < Leads; ++l) {
+            float lg = last_good_[l];
+            std::uint32_t rej = 0;
+            // The first sample is taken as the baseline, so a DC offset does not make the
+            // band-pass ring (and fire) at switch-on.
+            if (n0 == 0) {
+                float lg0 = lg;
+                std::uint32_t r0 = 0;
+                offset_[l] = clean(lead_of(in[0], l), lg0, r0);
+            }
+            const float off = offset_[l];
+            for (std::size_t j = 0; j < c; ++j) t[j] = clean(lead_of(in[j], l), lg, rej) - off;
+            last_good_[l] = lg;
+            rejected_ += rej;
+            if constexpr (MaxRun == 1) t[0] = bp_[l](t[0]);
+            else bp_[l].process(std::span<const float>(t.data(), c), std::span<float>(t.data(), c));
+            // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
+            auto& dl = dl_[l];
+            float d0 = dl[0], d1 = dl[1], d2 = dl[2], d3 = dl[3];
+            float* const h = hist_[l].data();
+            const float scale = slope_scale_;
+            hp = hpos_;
+            for (std::size_t j = 0; j < c; ++j) {
+                const float b = t[j];
+                hp = hp + 1 == hist_n ? 0 : hp + 1;
+                h[hp] = b;
+                const float d = (2.0f * b + d0 - d2 - 2.0f * d3) * scale;
+                d3 = d2;
+                d2 = d1;
+                d1 = d0;
+                d0 = b;
+                if (l == 0) e[j] = d * d;
+                else e[j] += d * d;
+            }
+            dl = {d0, d1, d2, d3};
+        }
+        // No slope before 5 samples exist.
+        if (NERVE_UNLIKELY(n0 < 4))
+            for (std::size_t j = 0; j < c && n0 + j < 4; ++j) e[j] = 0.0f;
+        hpos_ = hp;
+        n_ = n0 + c;  // the history's write head (make_peak indexes from it)
+
+        // Moving sum without drift: `fresh` restarts each time the ring wraps and then holds
+        // exactly the ring's contents.
+        float* const wb = win_buf_.data();
+        const std::uint32_t win = win_, hold = hold_;
+        const float inv_win = inv_win_;
+        std::uint32_t wpos = wpos_;
+        float sum = sum_, fresh = fresh_, prev_m = prev_m_, cur_max = cur_max_;
+        std::uint64_t cur_at = cur_max_at_;
+        bool armed = armed_;
+        for (std::size_t j = 0; j < c; ++j) {
+            const std::uint64_t n = n0 + j;
+            const float en = e[j];
+            sum += en - wb[wpos];
+            fresh += en;
+            wb[wpos] = en;
+            if (++wpos == win) {
+                wpos = 0;
+                sum = fresh;
+                fresh = 0.0f;
+            }
+            const float m = sum > 0.0f ? sum * inv_win : 0.0f;
+            // Integral peaks.
+            if (!armed) {
+                if (m > prev_m) armed = true;
+            }
+            if (armed) {
+                if (m > cur_max) {
+                    cur_max = m;
+                    cur_at = n;
+                } else if (cur_max > 0.0f && (m < 0.5f * cur_max || n - cur_at > hold)) {
+                    on_peak(make_peak(cur_at, cur_max, n), n, emit);
+                    refresh_checks();
+                    cur_max = 0.0f;
+                    armed = false;
+                }
+            }
+            prev_m = m;
+            if (NERVE_UNLIKELY(n >= next_check_)) checks(n, emit);
+        }
+        wpos_ = wpos;
+        sum_ = sum;
+        fresh_ = fresh;
+        prev_m_ = prev_m;
+        cur_max_ = cur_max;
+        cur_max_at_ = cur_at;
+        armed_ = armed;
+    }
+
+    // The held candidate and search-back, at sample n (only from the sample next_check_ says).
+    template <class Emit>
+    void checks(std::uint64_t n, Emit& emit) noexcept {
+        // A held candidate is decided once no larger peak can arrive within the refractory time.
+        if (has_pending_ && n >= pending_.at + refractory_ + hold_ + win_) {
+            has_pending_ = false;
+            decide(pending_, emit);
+        }
+        // Search-back.
+        if (learned_ && has_beat_ && has_candidate_) {
+            // 32-bit difference: a 64-bit integer to float conversion is a library call on M4.
+            const float late = static_cast<float>(static_cast<std::uint32_t>(n - last_beat_)) - sb_after_;
+            if (late > 0.0f && candidate_.value > search_back_threshold(late)) {
+                has_candidate_ = false;
+                accept(candidate_, true, emit);
+            }
+        }
+        refresh_checks();
+    }
+
+    // The first sample at which checks() can do anything: when the held peak is due, or no
+    // later than search-back can start (floor of its float start: checks() then decides
+    // exactly as a test on every sample would).
+    void refresh_checks() noexcept {
+        std::uint64_t t = ~std::uint64_t{0};
+        if (has_pending_) t = pending_.at + refractory_ + hold_ + win_;
+        if (learned_ && has_beat_ && has_candidate_) {
+            const float a = sb_after_ > 0.0f ? sb_after_ : 0.0f;
+            const std::uint64_t s = last_beat_ + static_cast<std::uint32_t>(a < 4.0e9f ? a : 4.0e9f);
+            if (s < t) t = s;
+        }
+        next_check_ = t;
+    }
+
     template <class V>
     static void visit_peak(V& v, peak& pk) { v(pk.at); v(pk.value); v(pk.slope); v(pk.baseline_shift); }
 
@@ -340,7 +451,7 @@ private:
         pk.value = value;
         const std::uint64_t span = win_ + margin_;
         std::uint64_t lo = top > span ? top - span : 0;
-        if (lo + hist_n <= now + 1) lo = now + 1 - hist_n + 1;
+        if (lo + hist_keep <= now + 1) lo = now + 1 - hist_keep + 1;
         // The fiducial, slopes and baseline test come from the lead with the largest deflection.
         std::size_t lead = 0;
         if constexpr (Leads > 1) {
@@ -561,6 +672,7 @@ private:
     std::array<float, Leads> offset_{};
     std::uint32_t rejected_ = 0;
     std::uint32_t beats_ = 0;
+    std::uint64_t next_check_ = ~std::uint64_t{0};  // see refresh_checks()
 };
 
 }  // namespace nerve::pipelines
