@@ -8,7 +8,14 @@ block kernels of bench/mcu/*.cpp and prints a markdown table. Per sample = per c
 (the programs' block), per transform for the FFTs. Flash = bytes of the functions the call
 executed (nm -S; the kernel and its out-of-line helpers); RAM = the operator object's size
 (nm -S of its static object). CMSIS-DSP 1.17.1 instruction counts are the issue's (same
-compiler, flags, block and counting method); its cycles were not measured here.
+compiler, flags, block and counting method); its cycles were not measured here. The q31 rows'
+CMSIS figures are estimates, not measurements (CMSIS-DSP could not be built here): read from
+arm_biquad_cascade_df1_q31.c / arm_fir_q31.c (ARM_MATH_LOOPUNROLL, Cortex-M4 path) and counted
+by hand. Biquad: per section and sample LDR, SMULL + 4 SMLAL, LSR/LSL/ORR by register, STR and
+two register moves per 4 samples, 11 instructions (44 for 4 sections) when nothing spills;
+the loop holds 17 live values in 14 registers, so GCC reloads some: 44-52. FIR: 3 outputs
+per pass, per tap 2 LDR + 3 SMLAL (1.67 per tap and output, 107 for 64 taps) plus the 64-bit
+shift, store and state copy per output: ~110.
 """
 import os
 import re
@@ -21,10 +28,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROWS = [
     ("biquad, 4 sections, f32", "biquad4_f32", "nerve_biquad4_f32_block", 256, "g_f", "29.9 (df2T)"),
     ("biquad, 4 sections, q15", "biquad4_q15", "nerve_biquad4_q15_block", 256, "g_f", "74.7 (df1; fast 40.5)"),
-    ("biquad, 4 sections, q31", "biquad4_q31", "nerve_biquad4_q31_block", 256, "g_f", "-"),
-    ("FIR, 64 taps, f32", "fir64_f32", "nerve_fir64_f32_block", 256, "g_fir", "91.8"),
+    ("biquad, 4 sections, q31", "biquad4_q31", "nerve_biquad4_q31_block", 256, "g_f", "~44-52 (df1, est.)"),
+    ("FIR, 64 taps, f32 (symmetric taps: folded)", "fir64_f32", "nerve_fir64_f32_block", 256, "g_fir", "91.8"),
+    ("FIR, 64 taps, f32, fold off (fir_symmetry::none)", "fir64_f32_unfolded", "nerve_fir64_f32_unfolded_block", 256,
+     "g_fir", "91.8"),
     ("FIR, 64 taps, q15", "fir64_q15", "nerve_fir64_q15_block", 256, "g_fir", "118.0 (fast 91.5)"),
-    ("FIR, 64 taps, q31", "fir64_q31", "nerve_fir64_q31_block", 256, "g_fir", "-"),
+    ("FIR, 64 taps, q31", "fir64_q31", "nerve_fir64_q31_block", 256, "g_fir", "~110 (est.)"),
     ("decimator 8, 64 taps, f32 (per input)", "filter_blocks", "nerve_decimate8_fir64_block", 256, "g_dec", "-"),
     ("moving RMS 64 (envelope), f32", "filter_blocks", "nerve_moving_rms64_block", 256, "g_rms", "-"),
     ("moving min/max 64, f32", "filter_blocks", "nerve_moving_minmax64_block", 256, "g_minmax", "-"),

@@ -18,10 +18,12 @@
 //   the sample's raw format scaled by 2^-post_shift (post_shift chosen per section at
 //   construction so that |coefficient| < 2^post_shift fits, like CMSIS-DSP's postShift;
 //   numerators rescaled for fixed point, see scale_for_fixed), products
-//   summed in an int64 accumulator (q31: each 62-bit product is shifted right by 2
-//   first so that five of them cannot overflow), rounded, shifted back by post_shift
-//   and saturated once per section. On Arm cores with the DSP extension the Q15 sum
-//   uses SMLALD dual MACs and SSAT (same integers as the portable expression).
+//   summed exactly in an int64 accumulator, rounded, shifted back by post_shift and
+//   saturated once per section (q31: post_shift is also large enough that the section's
+//   sum |coefficient| <= 2^32 - 1 raw, so five exact 62-bit products plus the rounding
+//   constant cannot overflow int64 for any state: the guard bits are in the coefficient
+//   scaling, not shifted out of every product). On Arm cores with the DSP extension the Q15
+//   sum uses SMLALD dual MACs and SSAT (same integers as the portable expression).
 //
 // Block path (float/double with xsimd, S <= 8): process() runs blocks of M = 16 samples
 // through the exact state-space form of the whole cascade,
@@ -45,7 +47,10 @@
 //   df2T 29.9);
 // - DSP extension (q15): section by section, 32-bit DSP sums checked by the Q flag, exact
 //   int64 redo when it reports an overflow or a saturation; the same integers as operator()
-//   (biquad4 q15: 113 -> 33.2; CMSIS-DSP df1 74.7, its fast variant 40.5).
+//   (biquad4 q15: 113 -> 33.2; CMSIS-DSP df1 74.7, its fast variant 40.5);
+// - ARMv7E-M (q31): section by section, 5 SMLAL per sample with coefficients and state in
+//   registers, outputs SSAT-checked (Q flag: exact per-sample redo), detail/biquad_m4.hpp;
+//   the same integers as operator() (biquad4 q31: 307 -> 47.7 instructions per sample).
 // Bad input on these paths: a run whose final state is non-finite is redone per sample.
 // The state-space block path costs RAM (see NERVE_IIR_BLOCK_PATH below).
 //
@@ -72,6 +77,7 @@
 #include "../core/operator.hpp"
 #include "detail/biquad_block.hpp"
 #include "sos.hpp"
+#include "detail/biquad_m4.hpp"
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
@@ -544,6 +550,13 @@ public:
             if (!std::is_constant_evaluated()) i = process_arm_q15(src, dst, n);
         }
 #endif
+#if NERVE_IIR_ARM_Q31
+        if constexpr (std::is_same_v<T, q31>) {
+            if (!std::is_constant_evaluated())
+                i = iir_detail::process_q31_m4<S>(c_.data(), st_.data(), shift_.data(), src, dst, n,
+                                                  [this](T x) { return step_fixed(x); });
+        }
+#endif
         for (; i < n; ++i) dst[i] = (*this)(src[i]);
     }
 
@@ -690,8 +703,8 @@ private:
     // --- fixed point -------------------------------------------------------------------
     using raw = typename iir_detail::fixed_raw<T>::type;
     static constexpr int frac = is_fixed ? T::frac_bits : 0;
-    // q31: products are pre-shifted by 2 so that five of them fit in int64.
-    static constexpr int guard = (is_fixed && sizeof(raw) == 4) ? 2 : 0;
+    // No product is pre-shifted: q31's headroom is in post_shift (see set_fixed).
+    static constexpr int guard = 0;
 
     constexpr void set_fixed(const std::array<sos_section<double>, S>& d) noexcept {
         if constexpr (is_fixed) {
@@ -707,10 +720,24 @@ private:
                 // [-1, 1 - 2^-frac]; capped so that frac - shift - guard >= 1.
                 int shift = 0;
                 while (shift < 8 && m / static_cast<double>(1 << shift) > top) ++shift;  // q15_round needs <= 8
+                for (;;) {
+                    const double scale = static_cast<double>(std::int64_t{1} << frac) / static_cast<double>(1 << shift);
+                    auto q = [&](double v) { return ::nerve::detail::float_to_fixed<raw, 0>(v * scale); };
+                    c_[k] = {q(n[k].b0), q(n[k].b1), q(n[k].b2), q(n[k].na1), q(n[k].na2)};
+                    if constexpr (sizeof(raw) == 4) {
+                        // q31: sum |c| <= 2^32 - 1 keeps the exact int64 sum from overflowing.
+                        std::int64_t l1 = 0;
+                        for (std::int64_t v : {std::int64_t(c_[k].b0), std::int64_t(c_[k].b1), std::int64_t(c_[k].b2),
+                                               std::int64_t(c_[k].na1), std::int64_t(c_[k].na2)})
+                            l1 += v < 0 ? -v : v;
+                        if (l1 > 0xFFFFFFFFll && shift < 30) {  // D = 31 - shift >= 1
+                            ++shift;
+                            continue;
+                        }
+                    }
+                    break;
+                }
                 shift_[k] = shift;
-                const double scale = static_cast<double>(std::int64_t{1} << frac) / static_cast<double>(1 << shift);
-                auto q = [&](double v) { return ::nerve::detail::float_to_fixed<raw, 0>(v * scale); };
-                c_[k] = {q(n[k].b0), q(n[k].b1), q(n[k].b2), q(n[k].na1), q(n[k].na2)};
             }
         }
     }

@@ -31,7 +31,11 @@
 // folded (detail/fir_symmetric.hpp) 77 nominal GFLOP/s, 0.48x; 63 and 128 taps alike. The
 // fold is compiled in only with -DNERVE_FIR_SIMD_FOLD=1 (bench/bench_resample.cpp fir_fold/*).
 // On ARMv7E-M (Cortex-M4/M7) q15 uses SMLALD (two taps per instruction) and float uses
-// VLDM blocks of 8 taps + 8 samples with VFMA, both unfolded (fewer instructions than folding).
+// VLDM blocks of 8 taps + 8 samples with VFMA, both unfolded (fewer instructions than folding),
+// except float process() with symmetric taps (N % 16 == 0): detail/fir_m4.hpp's folded 8-output
+// kernel, a 1-cycle VADD instead of a 3-cycle VFMA per tap pair (fir64: 71 -> 82 instructions
+// but 228 -> 174 modelled cycles per sample). q15/q31 stay unfolded: the pair sum needs 17/33
+// bits, which SMLAD/SMLAL cannot take, and one MAC per tap is already one 1-cycle instruction.
 // Their block paths compute several outputs per pass over the taps: float 8 outputs in s0-s7
 // (fir_block_m4f, 66 instructions per 8 taps x 8 outputs), q15 4 outputs with 32-bit SMLAD
 // sums whose int32 overflow or saturation the Q flag reports (then the exact per-sample path
@@ -39,8 +43,11 @@
 // instructions (CMSIS-DSP 1.17.1: 91.8 and 118.0), bench/mcu and tools/mcu_filter_table.py.
 //
 // Arithmetic (detail/fir_common.hpp): float/double accumulate in the sample type; q15 sums
-// exact Q30 products in int64; q31 sums Q62 products pre-shifted by a few guard bits in
-// int64; fixed-point outputs are rounded and saturate.
+// exact Q30 products in int64; q31 sums exact Q62 products in int64 when the taps' L1 norm
+// allows it (sum |h| <= 2^32 - 1 raw, about < 2: every unit-gain design; detail/fir_m4.hpp,
+// Cortex-M4 block kernel 524 -> 94 instructions per sample for 64 taps, CMSIS-DSP's
+// arm_fir_q31 ~110 by our reading), otherwise Q62 products pre-shifted by a few guard bits;
+// fixed-point outputs are rounded and saturate.
 //
 // Bad input: a NaN or +-Inf sample is replaced by the last finite input (0 before the first)
 // and counted in rejected(); the delay line never holds a non-finite value, so the output
@@ -65,6 +72,7 @@
 #include "../core/fixed_point.hpp"
 #include "detail/fir_common.hpp"
 #include "detail/fir_symmetric.hpp"
+#include "detail/fir_m4.hpp"
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
@@ -531,7 +539,8 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     }
 #endif
 #if NERVE_FIR_ARM_VLDM
-    if constexpr (std::is_same_v<T, float> && N % 16 == 0) i = fir_block_m4f<N>(hr, src, out, count);
+    if constexpr (std::is_same_v<T, float> && N % 16 == 0)
+        i = symmetric ? fir_block_m4f_fold<N>(hr, src, out, count) : fir_block_m4f<N>(hr, src, out, count);
 #endif
 #if NERVE_FIR_ARM_SMLALD
     if constexpr (is_q15_v<T> && N % 2 == 0 && N >= 4) i = fir_block_arm_q15<N>(hr, src, out, count);
@@ -669,6 +678,7 @@ public:
         } else {
             symmetric_ = sym == fir_symmetry::symmetric;
         }
+        if constexpr (std::is_same_v<T, q31>) exact_ = detail::q31_taps_exact<Taps>(hr_.data());
     }
 
     /// The taps in the usual order.
@@ -705,6 +715,9 @@ public:
             return xsimd::hadd(a0 + a1) + hr_[Taps - 1] * x;
         }
 #endif
+        if constexpr (std::is_same_v<T, q31>) {
+            if (exact_) return detail::q31_dot_exact<Taps>(hr_.data(), delay_.data() + pos_ + 1);
+        }
         return detail::fir_dot<T, Taps>(hr_.data(), delay_.data() + pos_ + 1, symmetric_);
     }
 
@@ -723,8 +736,8 @@ public:
         // first H inputs after them. Source starts at pos_+2 >= 2 > 0, so a forward copy is safe.
         detail::copy_forward(delay_.data() + pos_ + 2, H, delay_.data());
         detail::copy_forward(in.data(), H, delay_.data() + H);
-        detail::fir_block<T, Taps>(hr_.data(), delay_.data(), out.data(), H, symmetric_);
-        detail::fir_block<T, Taps>(hr_.data(), in.data(), out.data() + H, n - H, symmetric_);
+        block(delay_.data(), out.data(), H);
+        block(in.data(), out.data() + H, n - H);
         // New delay line: the last Taps inputs, newest at index Taps-1 (and 2*Taps-1).
         detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());
         detail::copy_forward(in.data() + n - Taps, Taps, delay_.data() + Taps);
@@ -751,6 +764,13 @@ public:
     bool state_is_valid() const noexcept { return pos_ < Taps; }
 
 private:
+    void block(const T* src, T* dst, std::size_t count) noexcept {
+        if constexpr (std::is_same_v<T, q31>) {
+            if (exact_) return detail::fir_block_q31_exact<Taps>(hr_.data(), src, dst, count);
+        }
+        detail::fir_block<T, Taps>(hr_.data(), src, dst, count, symmetric_);
+    }
+
     // Cache-line alignment only where SIMD loads benefit; on Cortex-M it would waste RAM.
     static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);
     static constexpr std::size_t simd_width = [] {
@@ -768,6 +788,7 @@ private:
     std::uint32_t pos_ = 0;                        // index of the newest sample, [0, Taps)
     hold_last_good<T> guard_;  // bad input: hold the last good sample
     bool symmetric_ = false;
+    bool exact_ = false;  // q31: exact int64 sum (detail/fir_m4.hpp), else guard bits
 };
 
 }  // namespace nerve::filter

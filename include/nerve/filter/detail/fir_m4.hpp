@@ -1,0 +1,247 @@
+// nerve/filter/detail/fir_m4.hpp — q31 FIR with exact 64-bit sums, and its ARMv7E-M
+// (Cortex-M4/M7) block kernel. Used by fir<q31, N> only (fir.hpp); the decimator, the
+// interpolator and the other users of detail::mac keep the guard-bit q31 sum.
+//
+// Why an exact sum: the guard-bit q31 sum (fir_common.hpp) shifts every 62-bit product right
+// by log2(N)+1 bits before adding it. That cannot be done with SMLAL (one 32x32+64 instruction
+// per tap on the M4) and costs 3 extra shift instructions per tap there. When the taps' L1
+// norm is small enough, no shift is needed at all:
+//     sum_k |h_k| <= 2^32 - 1 (raw)   =>   |sum_k h_k x_k| <= (2^32 - 1) 2^31 = 2^63 - 2^31,
+// so the exact sum and the rounding constant 2^30 fit in int64 whatever the input. That holds
+// for every unit-gain low-pass/band-pass design (sum |h| is about 1 to 2 in real units, i.e.
+// < 2 is the condition). fir<q31> checks it when the taps are set ("exact" taps) and then,
+// on every target, computes y = sat((2^30 + sum_k h_k x_k) >> 31): the exactly rounded,
+// saturated result (at least as accurate as the guard-bit sum, which drops 7-8 bits per
+// product). Taps with a larger L1 norm keep the guard-bit sum.
+//
+// Cortex-M4 block kernel (fir_block_q31_m4): 3 consecutive outputs per pass over the taps,
+// the 3 accumulators in 6 registers, taps and samples loaded two at a time with LDRD into a
+// 4-register sample window that rotates by unrolling: 8 instructions (2 LDRD + 6 SMLAL) per
+// 2 taps x 3 outputs, 1.33 per tap and output (CMSIS-DSP's arm_fir_q31 does 3 outputs with
+// single loads: 5 instructions per tap x 3 outputs, 1.67). The rounding constant is added as
+// one more product (2^15 x 2^15) and y = QDADD(lo >> 31, hi) = sat(2 hi + lo bit 31), exact
+// unless it saturates; QDADD sets the sticky Q flag then, and the caller redoes the block
+// with the portable exact path (the same integers, saturated correctly).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "../../config.hpp"
+#include "../../core/fixed_point.hpp"
+#include "fir_common.hpp"
+
+// Register-hungry inline asm (14 general registers): GCC on ARMv7E-M Thumb-2 only.
+#if defined(__ARM_ARCH_7EM__) && defined(__thumb2__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(NERVE_NO_ARM_ASM) && !defined(__ARM_BIG_ENDIAN)
+#define NERVE_FIR_ARM_Q31 1
+#else
+#define NERVE_FIR_ARM_Q31 0
+#endif
+
+namespace nerve::filter::detail {
+
+/// True when the exact int64 sum cannot overflow for any input: sum |h_k| <= 2^32 - 1 (raw).
+template <std::size_t N>
+constexpr bool q31_taps_exact(const q31* h) noexcept {
+    std::uint64_t s = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        const std::int64_t v = h[k].raw;
+        s += static_cast<std::uint64_t>(v < 0 ? -v : v);
+    }
+    return s <= 0xFFFFFFFFull;
+}
+
+/// Exact dot product of reversed taps hr[0..N) with the window w[0..N), rounded to nearest
+/// (half up) and saturated. Requires q31_taps_exact (no int64 overflow).
+template <std::size_t N>
+NERVE_ALWAYS_INLINE q31 q31_dot_exact(const q31* NERVE_RESTRICT hr, const q31* NERVE_RESTRICT w) noexcept {
+    std::int64_t acc = std::int64_t{1} << 30;
+    NERVE_FIR_UNROLL(8)
+    for (std::size_t j = 0; j < N; ++j) acc += static_cast<std::int64_t>(hr[j].raw) * w[j].raw;
+    return q31::from_raw(nerve::detail::saturate<std::int32_t>(acc >> 31));
+}
+
+#if NERVE_FIR_ARM_Q31
+// One step: taps j, j+1 in h0 h1; window C0 C1 = x[j], x[j+1]; loads N0 N1 = x[j+2], x[j+3].
+#define NERVE_FIR_Q31_STEP(OP, C0, C1, N0, N1)                   \
+    "ldrd %[h0], %[h1], [%[hp]], #8\n\t"                         \
+    "ldrd %[" #N0 "], %[" #N1 "], [%[wp]], #8\n\t"               \
+    OP " %[l0], %[g0], %[h0], %[" #C0 "]\n\t"                    \
+    "smlal %[l0], %[g0], %[h1], %[" #C1 "]\n\t"                  \
+    OP " %[l1], %[g1], %[h0], %[" #C1 "]\n\t"                    \
+    "smlal %[l1], %[g1], %[h1], %[" #N0 "]\n\t"                  \
+    OP " %[l2], %[g2], %[h0], %[" #N0 "]\n\t"                    \
+    "smlal %[l2], %[g2], %[h1], %[" #N1 "]\n\t"
+
+/// ARMv7E-M q31 block kernel (see the file comment): out[i] = exact rounded saturated
+/// sum_j hr[j] src[i + j] for i in [0, count / 3 * 3); reads src[0 .. count + N - 1).
+/// Returns the number of outputs done, or 0 if an output saturated (Q flag): then nothing
+/// it wrote is to be trusted and the caller recomputes the range.
+template <std::size_t N>
+[[gnu::noinline]] std::size_t fir_block_q31_m4(const q31* NERVE_RESTRICT hr, const q31* NERVE_RESTRICT src,
+                                              q31* NERVE_RESTRICT out, std::size_t count) noexcept {
+    static_assert(N % 4 == 0 && N >= 4 && N <= 1024);  // pointer steps fit SUBW's imm12
+    const std::size_t groups = count / 3;
+    if (groups == 0) return 0;
+    // The loop runs inside the asm: all 14 allocatable registers hold the sums, taps and
+    // window, so the output pointer and the end of the input live in memory (sp-relative
+    // operands) and are touched once per group of 3 outputs.
+    struct {
+        q31* y;
+        const q31* end;
+    } m{out, src + 3 * groups};
+    const q31* hp = hr;
+    const q31* wp = src;
+    std::int32_t l0, g0, l1, g1, l2, g2, h0, h1, a0, a1, b0, b1;
+    __asm__ volatile(
+        "mov %[h0], #0\n\t"
+        "msr APSR_nzcvq, %[h0]\n\t"  // clear the sticky Q flag
+        "1:\n\t"
+        "ldrd %[a0], %[a1], [%[wp]], #8\n\t"
+        NERVE_FIR_Q31_STEP("smull", a0, a1, b0, b1)
+        NERVE_FIR_Q31_STEP("smlal", b0, b1, a0, a1)
+        ".rept %c[reps]\n\t"
+        NERVE_FIR_Q31_STEP("smlal", a0, a1, b0, b1)
+        NERVE_FIR_Q31_STEP("smlal", b0, b1, a0, a1)
+        ".endr\n\t"
+        "mov %[h0], #32768\n\t"  // rounding: + 2^15 * 2^15 = 2^30
+        "smlal %[l0], %[g0], %[h0], %[h0]\n\t"
+        "smlal %[l1], %[g1], %[h0], %[h0]\n\t"
+        "smlal %[l2], %[g2], %[h0], %[h0]\n\t"
+        "lsr %[a0], %[l0], #31\n\t"
+        "qdadd %[a0], %[a0], %[g0]\n\t"
+        "lsr %[a1], %[l1], #31\n\t"
+        "qdadd %[a1], %[a1], %[g1]\n\t"
+        "lsr %[b0], %[l2], #31\n\t"
+        "qdadd %[b0], %[b0], %[g2]\n\t"
+        "ldr %[h1], %[my]\n\t"
+        "strd %[a0], %[a1], [%[h1]], #8\n\t"
+        "str %[b0], [%[h1]], #4\n\t"
+        "str %[h1], %[my]\n\t"
+        "sub %[hp], %[hp], %[tb]\n\t"
+        "sub %[wp], %[wp], %[wb]\n\t"
+        "ldr %[h1], %[mend]\n\t"
+        "cmp %[wp], %[h1]\n\t"
+        "bne 1b"
+        : [hp] "+r"(hp), [wp] "+r"(wp), [l0] "=&r"(l0), [g0] "=&r"(g0), [l1] "=&r"(l1), [g1] "=&r"(g1),
+          [l2] "=&r"(l2), [g2] "=&r"(g2), [h0] "=&r"(h0), [h1] "=&r"(h1), [a0] "=&r"(a0), [a1] "=&r"(a1),
+          [b0] "=&r"(b0), [b1] "=&r"(b1), [my] "+m"(m.y)
+        : [reps] "i"(N / 4 - 1), [tb] "i"(4 * N), [wb] "i"(4 * (N - 1)), [mend] "m"(m.end)
+        : "memory", "cc");
+    std::uint32_t apsr;
+    __asm__ volatile("mrs %0, APSR" : "=r"(apsr) : : "memory");
+    return (apsr >> 27) & 1u ? 0 : groups * 3;
+}
+#undef NERVE_FIR_Q31_STEP
+#endif
+
+#if defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__)
+/// Cortex-M4F block kernel for symmetric (linear-phase) float taps, 8 outputs per pass:
+/// y_j = sum_{k < N/2} h_k (x[j + k] + x[j + N-1-k]). The 8 sums, an 8-sample window from the
+/// front and one from the back stay in FPU registers (24 of 32); per tap pair one tap and two
+/// samples are loaded (VLDR) and each output takes a VADD and a VFMA. 19 instructions per tap
+/// pair x 8 outputs (1.19 per tap and output, against 1.03 for the unfolded VLDM kernel), but
+/// 8 VADDs (1 cycle) replace 8 VFMAs (3 cycles): 2.25 modelled cycles per tap and output
+/// against 3.28. The two windows rotate through their registers (period 8), so the loop body
+/// is 8 tap pairs. Float results differ from the unfolded sum by rounding (x + x' rounded
+/// once). N a multiple of 16; reads src[0 .. count + N - 1); returns the outputs done.
+inline constexpr float m4f_fold_zeros[8] = {};
+
+template <std::size_t N>
+[[gnu::noinline]] std::size_t fir_block_m4f_fold(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
+                                                float* NERVE_RESTRICT out, std::size_t count) noexcept {
+    static_assert(N % 16 == 0 && N >= 16);
+    // Registers: s0-s7 sums; s8-s15 front ring f (f[(k + j) % 8] = x[k + j] at tap pair k);
+    // s16-s23 back ring b (b[(7 - k + j) % 8] = x[N-1-k+j]); s24 the tap; s25, s26 the two
+    // pair sums in flight (each VFMA reads a VADD issued two instructions before).
+    const std::size_t groups = count / 8;
+    for (std::size_t g = 0; g < groups; ++g) {
+        const float* w = src + 8 * g;
+        const float* hp = hr;
+        const float* fp = w + 8;
+        const float* bp = w + N - 1;
+        const float* bi = w + N;
+        float* op = out + 8 * g;
+        std::size_t k;
+        __asm__ volatile(
+        "vldmia %[zero], {s0-s7}\n\t"
+        "vldmia %[w], {s8-s15}\n\t"
+        "vldmia %[bi], {s16-s22}\n\t"
+        "vldr s23, [%[bp]]\n\t"
+        "mov %[k], %[iters]\n\t"
+        "1:\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 0 */
+        "vadd.f32 s25, s8, s23\n\tvadd.f32 s26, s9, s16\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s10, s17\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s11, s18\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s12, s19\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s13, s20\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s14, s21\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s15, s22\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s8}\n\tvldmdb %[bp]!, {s22}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 1 */
+        "vadd.f32 s25, s9, s22\n\tvadd.f32 s26, s10, s23\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s11, s16\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s12, s17\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s13, s18\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s14, s19\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s15, s20\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s8, s21\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s9}\n\tvldmdb %[bp]!, {s21}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 2 */
+        "vadd.f32 s25, s10, s21\n\tvadd.f32 s26, s11, s22\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s12, s23\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s13, s16\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s14, s17\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s15, s18\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s8, s19\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s9, s20\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s10}\n\tvldmdb %[bp]!, {s20}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 3 */
+        "vadd.f32 s25, s11, s20\n\tvadd.f32 s26, s12, s21\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s13, s22\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s14, s23\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s15, s16\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s8, s17\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s9, s18\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s10, s19\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s11}\n\tvldmdb %[bp]!, {s19}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 4 */
+        "vadd.f32 s25, s12, s19\n\tvadd.f32 s26, s13, s20\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s14, s21\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s15, s22\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s8, s23\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s9, s16\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s10, s17\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s11, s18\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s12}\n\tvldmdb %[bp]!, {s18}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 5 */
+        "vadd.f32 s25, s13, s18\n\tvadd.f32 s26, s14, s19\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s15, s20\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s8, s21\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s9, s22\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s10, s23\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s11, s16\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s12, s17\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s13}\n\tvldmdb %[bp]!, {s17}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 6 */
+        "vadd.f32 s25, s14, s17\n\tvadd.f32 s26, s15, s18\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s8, s19\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s9, s20\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s10, s21\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s11, s22\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s12, s23\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s13, s16\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s14}\n\tvldmdb %[bp]!, {s16}\n\t"
+        "vldmia %[hp]!, {s24}\n\t"  /* tap pair 7 */
+        "vadd.f32 s25, s15, s16\n\tvadd.f32 s26, s8, s17\n\tvfma.f32 s0, s24, s25\n\tvadd.f32 s25, s9, s18\n\t"
+        "vfma.f32 s1, s24, s26\n\tvadd.f32 s26, s10, s19\n\tvfma.f32 s2, s24, s25\n\tvadd.f32 s25, s11, s20\n\t"
+        "vfma.f32 s3, s24, s26\n\tvadd.f32 s26, s12, s21\n\tvfma.f32 s4, s24, s25\n\tvadd.f32 s25, s13, s22\n\t"
+        "vfma.f32 s5, s24, s26\n\tvadd.f32 s26, s14, s23\n\tvfma.f32 s6, s24, s25\n\tvfma.f32 s7, s24, s26\n\t"
+        "vldmia %[fp]!, {s15}\n\tvldmdb %[bp]!, {s23}\n\t"
+        "subs %[k], %[k], #1\n\t"
+        "bne 1b\n\t"
+        "vstmia %[op], {s0-s7}"
+            : [hp] "+r"(hp), [fp] "+r"(fp), [bp] "+r"(bp), [k] "=&r"(k)
+            : [zero] "r"(m4f_fold_zeros), [w] "r"(w), [bi] "r"(bi), [op] "r"(op), [iters] "i"(N / 16)
+            : "memory", "cc", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12",
+              "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26");
+    }
+    return groups * 8;
+}
+#endif
+
+/// Block form of q31_dot_exact: out[i] for i in [0, count), reading src[0 .. count + N - 1).
+template <std::size_t N>
+[[gnu::noinline]] void fir_block_q31_exact(const q31* NERVE_RESTRICT hr, const q31* NERVE_RESTRICT src,
+                                q31* NERVE_RESTRICT out, std::size_t count) noexcept {
+    std::size_t i = 0;
+#if NERVE_FIR_ARM_Q31
+    if constexpr (N % 4 == 0 && N >= 4) i = fir_block_q31_m4<N>(hr, src, out, count);
+#endif
+    for (; i < count; ++i) out[i] = q31_dot_exact<N>(hr, src + i);
+}
+
+}  // namespace nerve::filter::detail
