@@ -4,7 +4,9 @@
 //                        1-D input, River's score_one + learn_one per sample. River's own
 //                        benchmark runs HalfSpaceTrees at ~85,000 observations/s (goal: 100x).
 //  hst_d4/nerve          half_space_trees<4, 25, 15, 250>: the general (tree-walking) path, 4-D
-//  mahalanobis8/nerve    online Mahalanobis distance over 8 features (Eigen fixed-size)
+//  mahalanobis8/nerve    online Mahalanobis distance over 8 features: O(F^2) rank-one update of
+//                        the Cholesky factor, a fresh Eigen LLT every 64 samples
+//  mahalanobis8_llt_per_sample/nerve   the previous algorithm (a fresh LLT per sample), side by side
 //  hst_h8/nerve          25 trees of height 8 (the Cortex-M4 size)
 //  anomaly_<detector>/nerve   the other detectors: zscore, robust_zscore31, ewma_chart, cusum,
 //                        forecast_residual, likelihood, kmeans8x4 (8 features, 4 centroids),
@@ -18,6 +20,9 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
 
 #include "nerve/anomaly/anomaly_likelihood.hpp"
 #include "nerve/anomaly/cusum.hpp"
@@ -103,6 +108,49 @@ void bm_mahalanobis8(benchmark::State& state) {
     run(state, m, vector_block<8>());
 }
 BENCHMARK(bm_mahalanobis8)->Name("mahalanobis8/nerve");
+
+// The previous mahalanobis (up to commit 9654a21), kept here as the side-by-side baseline: the
+// same mean/covariance recurrence, but a fresh Eigen LLT of Sigma + r I for every sample,
+// O(F^3 / 6), instead of the O(F^2) rank-one update of the factor.
+template <std::size_t F>
+struct mahalanobis_llt_per_sample {
+    using mat = Eigen::Matrix<float, static_cast<int>(F), static_cast<int>(F)>;
+    using vec = Eigen::Matrix<float, static_cast<int>(F), 1>;
+    vec mu = vec::Zero();
+    mat sig = mat::Zero();
+    std::uint64_t n = 0;
+    nerve::anomaly::alarm_gate gate{0.999f, 0.99f, 0};
+    nerve::anomaly::verdict operator()(const std::array<float, F>& x) {
+        const vec xv = Eigen::Map<const vec>(x.data());
+        float s = 0.0f;
+        if (n >= 20 * F) {
+            const vec d = xv - mu;
+            mat a = sig;
+            a.diagonal().array() += 1e-4f * (sig.trace() / static_cast<float>(F)) + 1e-10f;
+            const Eigen::LLT<mat> llt(a);
+            if (llt.info() == Eigen::Success) {
+                const float d2 = llt.matrixL().solve(d).squaredNorm();
+                s = nerve::anomaly::chi2_to_score(d2, static_cast<unsigned>(F));
+            }
+        }
+        const vec d = xv - mu;
+        const float w = n + 1 < 100 ? 1.0f / static_cast<float>(n + 1) : 0.01f;
+        const mat next = (1.0f - w) * (sig + w * d * d.transpose());
+        if (next.allFinite()) {
+            mu += w * d;
+            sig = next;
+            ++n;
+        }
+        return gate(s);
+    }
+};
+
+void bm_mahalanobis8_llt(benchmark::State& state) {
+    static mahalanobis_llt_per_sample<8> m;
+    m = {};
+    run(state, m, vector_block<8>());
+}
+BENCHMARK(bm_mahalanobis8_llt)->Name("mahalanobis8_llt_per_sample/nerve");
 
 void bm_zscore(benchmark::State& state) {
     nerve::anomaly::zscore<float> d;

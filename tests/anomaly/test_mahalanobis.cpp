@@ -85,6 +85,47 @@ TEST_CASE("mahalanobis 8 features runs without the heap", "[mahalanobis]") {
     CHECK(m.count() == 2000);
 }
 
+namespace {
+// The per-sample O(F^3) definition the O(F^2) detector must reproduce: a fresh Cholesky of
+// Sigma + r I (the full ridge) in double.
+template <std::size_t F>
+double reference_d2(const mahalanobis<F>& m, const std::array<float, F>& x) {
+    using md = Eigen::Matrix<double, static_cast<int>(F), static_cast<int>(F)>;
+    using vd = Eigen::Matrix<double, static_cast<int>(F), 1>;
+    md a = Eigen::Map<const Eigen::Matrix<float, static_cast<int>(F), static_cast<int>(F)>>(m.covariance().data())
+               .template cast<double>();
+    a.diagonal().array() += 1e-4 * a.trace() / static_cast<double>(F) + 1e-10;
+    vd d;
+    for (std::size_t i = 0; i < F; ++i) d[static_cast<int>(i)] = static_cast<double>(x[i]) - m.mean()[i];
+    const Eigen::LLT<md> llt(a);
+    return llt.matrixL().solve(d).squaredNorm();
+}
+}  // namespace
+
+TEST_CASE("mahalanobis: the rank-one-updated factor tracks a fresh factorisation", "[mahalanobis]") {
+    // Between refreshes (every 64 vectors) the factor is only updated; its distances must stay
+    // within float rounding and the decayed ridge (B = Sigma + s r I, s >= 0.99^64) of the
+    // fresh per-sample factorisation, including right before a refresh.
+    static mahalanobis<8> m;
+    gauss g(11);
+    double worst = 0;
+    std::uint32_t checked = 0;
+    for (int i = 0; i < 6000; ++i) {
+        std::array<float, 8> x{};
+        for (std::size_t k = 0; k < 8; ++k) x[k] = g() + (k > 0 ? 0.5f * x[k - 1] : 0.0f);
+        if (i == 3000) x[3] += 6.0f;  // one outlier: a large rank-one step
+        if (m.count() >= 160 + 1) {
+            const double ref = reference_d2(m, x);
+            worst = std::max(worst, std::abs(static_cast<double>(m.distance2(x)) - ref) / ref);
+            ++checked;
+        }
+        m(x);
+    }
+    WARN("mahalanobis<8>: worst relative d2 error of the updated factor vs a fresh LLT: " << worst);
+    CHECK(checked > 5000);
+    CHECK(worst < 1e-3);
+}
+
 TEST_CASE("mahalanobis bad input: NaN/Inf, stuck feature, huge values, recovery", "[mahalanobis][bad-input]") {
     mahalanobis<3> m;
     const float nan = std::numeric_limits<float>::quiet_NaN();
