@@ -123,7 +123,8 @@ scorer make_hst(std::uint32_t) {
 }
 
 const std::array<detector_entry, 8> detectors{{
-    {"conformal_ensemble", "forecast residual + level + context novelty as conformal p-values (default)",
+    {"conformal_ensemble",
+     "forecast residual + level + context novelty (hours and day scale) as conformal p-values (default)",
      make_default},
     {"zscore", "EWMA z-score", simple<na::zscore<float>>},
     {"robust_zscore", "median/MAD z-score over the last 128 samples", simple<na::robust_zscore<float, 128>>},
