@@ -1,0 +1,44 @@
+// Benchmarks of the metering reference pipeline in the arithmetic it runs in on an MCU
+// (include/nerve/pipelines/meter_monitor.hpp). pipeline/metering (double, the host default) is in
+// bench_pipelines_plant.cpp; this file adds the float variant with the same readings, so the two
+// can be compared side by side in one run.
+//
+//  pipeline/metering_f32          meter_monitor<2048, float>, hourly readings (the Cortex-M4F
+//                                 configuration's arithmetic on x86). Items = readings.
+//  pipeline/metering_mcu_f32      meter_monitor<512, float>: the exact firmware configuration
+//                                 (examples/mcu_metering.cpp, bench/mcu/pipeline_metering.cpp).
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "nerve/pipelines/meter_monitor.hpp"
+
+namespace {
+
+namespace np = nerve::pipelines;
+
+template <class Meter>
+void run_meter(benchmark::State& state) {
+    auto m = std::make_unique<Meter>(np::meter_monitor_config{});
+    std::uint32_t s = 3;
+    std::size_t t = 0, flags = 0;
+    for (auto _ : state) {
+        s = s * 1664525u + 1013904223u;
+        const double hr = static_cast<double>(t % 24);
+        const double y = 0.3 + (hr > 16 ? 1.2 : 0.1) + 0.05 * static_cast<double>(static_cast<std::int32_t>(s)) / 2147483648.0;
+        m->push(y, [&](const np::meter_reading& r) { flags += r.flags; }, [](const np::daily_profile&) {});
+        ++t;
+    }
+    benchmark::DoNotOptimize(flags);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    state.counters["ram_bytes"] = static_cast<double>(sizeof(Meter));
+}
+
+void pipeline_metering_f32(benchmark::State& s) { run_meter<np::meter_monitor<2048, float>>(s); }
+void pipeline_metering_mcu_f32(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s); }
+
+}  // namespace
+
+BENCHMARK(pipeline_metering_f32)->Name("pipeline/metering_f32")->MinTime(0.5);
+BENCHMARK(pipeline_metering_mcu_f32)->Name("pipeline/metering_mcu_f32")->MinTime(0.5);
