@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "ecg_test_util.hpp"
@@ -134,4 +135,56 @@ TEST_CASE("patient_monitor: a lead-off (NaN) stretch gives asystole, then recove
     np::patient_monitor<500> copy(nerve::sample_rate{fs});
     REQUIRE(nerve::restore(copy, std::span<const std::byte>(buf, n.value())).ok());
     CHECK(copy.beats() == mon.beats());
+}
+
+TEST_CASE("patient_monitor: samples are run in blocks; snapshot mid-block, flush of a part block, asystole stamp", "[monitor][block]") {
+    constexpr double fs = 360.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 21);
+    gen.set_rate(80.0f);
+    const std::size_t n = static_cast<std::size_t>(40 * fs) + 7;  // ends 7 samples into a block
+    std::vector<float> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i == static_cast<std::size_t>(20 * fs)) gen.insert_pause(6.0f);
+        x[i] = gen.next().mv;
+    }
+    auto a = np::patient_monitor<360>(nerve::sample_rate{fs});
+    std::vector<np::monitor_event> ea, eb;
+    ea.reserve(256);
+    eb.reserve(256);
+    auto on_a = [&](const np::monitor_event& e) { ea.push_back(e); };
+    auto on_b = [&](const np::monitor_event& e) { eb.push_back(e); };
+    const std::size_t cut = static_cast<std::size_t>(10 * fs) + 5;  // mid-block
+    for (std::size_t i = 0; i < cut; ++i) a.push(x[i], on_a);
+    static std::byte buf[32768];
+    auto s = nerve::snapshot(a, buf);
+    REQUIRE(s.ok());
+    auto b = np::patient_monitor<360>(nerve::sample_rate{fs});
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf, s.value())).ok());
+    eb = ea;
+    a.process(std::span<const float>(x.data() + cut, n - cut), on_a);
+    for (std::size_t i = cut; i < n; ++i) b.push(x[i], on_b);
+    a.flush(on_a);
+    b.flush(on_b);
+    REQUIRE(ea.size() == eb.size());
+    int beats = 0, asys = 0;
+    std::uint64_t last_beat_before_pause = 0, asys_at = 0;
+    for (std::size_t j = 0; j < ea.size(); ++j) {
+        CHECK(ea[j].kind == eb[j].kind);
+        CHECK(ea[j].sample == eb[j].sample);
+        if (ea[j].kind == np::event_kind::beat) {
+            ++beats;
+            if (ea[j].sample < 21 * fs) last_beat_before_pause = ea[j].sample;
+        }
+        if (ea[j].kind == np::event_kind::alarm_on && ea[j].alarm == np::alarm_kind::asystole) {
+            ++asys;
+            asys_at = ea[j].sample;
+        }
+    }
+    CHECK(beats >= 44);  // ~53 beats at 80 bpm in 40 s, less the 6 s pause
+    // The beat in the last part-block (flush runs it) is reported.
+    CHECK(ea.back().kind == np::event_kind::beat);
+    CHECK(ea.back().sample + static_cast<std::uint64_t>(1.0 * fs) > n);
+    // The asystole alarm carries the first sample past the 4 s limit, whatever the block.
+    REQUIRE(asys == 1);
+    CHECK(asys_at == last_beat_before_pause + static_cast<std::uint64_t>(4.0 * fs + 0.5) + 1);
 }

@@ -77,7 +77,11 @@ public:
         const double rate = fs.value / decim_;
         // Boxcar average of `decim_` samples, then the band-pass at the decimated rate: one add
         // per input sample instead of a band-pass at the full rate.
-        bp_ = bandpass_t{filter::butterworth_bandpass<2>(hertz{1.0}, hertz{30.0}, sample_rate{rate})};
+        const bandpass_t bp{filter::butterworth_bandpass<2>(hertz{1.0}, hertz{30.0}, sample_rate{rate})};
+        c_ = {bp.coefficients(0), bp.coefficients(1)};
+        min_mean_abs_ = static_cast<float>(p.min_mean_abs);
+        threshold_ = static_cast<float>(p.leakage_threshold);
+        release_ = static_cast<float>(p.leakage_release);
         inv_decim_ = 1.0f / static_cast<float>(decim_);
         len_ = static_cast<std::uint32_t>(p.window_s * rate + 0.5);
         if (len_ > cap - 2) len_ = cap - 2;
@@ -100,7 +104,8 @@ public:
     }
 
     void reset() noexcept {
-        bp_.reset();
+        st_ = {};
+        bp_last_ = 0.0f;
         buf_ = {};
         pos_ = filled_ = since_ = phase_ = 0;
         n_ = 0;
@@ -113,19 +118,28 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        bp_.visit_state(v);
+        v(st_); v(bp_last_);
         v(buf_); v(pos_); v(filled_); v(since_); v(phase_); v(n_); v(last_good_); v(offset_); v(acc_); v(rejected_); v(in_vf_);
     }
 
 private:
+    // Input stage, decimation, band-pass and ring with their state in locals for the run; the
+    // band-pass is biquad_cascade's DF2T step (iir_detail::df2t_step, the same operations, so
+    // the same bits) with its bad-input rules: a non-finite block mean (finite samples whose
+    // sum overflowed) is replaced by the last finite one, a state gone non-finite is cleared
+    // and that output is 0.
     template <class Emit>
     void run(const float* in, std::size_t c, Emit& emit) noexcept {
         if (c == 0) return;
         if (n_ == 0) offset_ = is_finite(in[0]) ? in[0] : last_good_;
         float lg = last_good_, acc = acc_;
-        const float off = offset_;
+        const float off = offset_, inv = inv_decim_;
         std::uint32_t phase = phase_, rej = 0;
-        const std::uint32_t decim = decim_;
+        const std::uint32_t decim = decim_, hop = hop_, len = len_;
+        const filter::iir_detail::df_coeffs<float> c0 = c_[0], c1 = c_[1];
+        float s0 = st_[0], s1 = st_[1], s2 = st_[2], s3 = st_[3], bl = bp_last_;
+        std::uint32_t pos = pos_, filled = filled_, since = since_;
+        float* const buf = buf_.data();
         for (std::size_t i = 0; i < c; ++i) {
             float x = in[i];
             if (NERVE_LIKELY(is_finite(x))) {
@@ -137,34 +151,47 @@ private:
             acc += x - off;
             if (NERVE_LIKELY(++phase < decim)) continue;
             phase = 0;
-            decimated(acc * inv_decim_, n_ + i + 1, emit);
+            float u = acc * inv;
             acc = 0.0f;
+            if (NERVE_LIKELY(is_finite(u))) bl = u;
+            else u = bl;
+            float y = filter::iir_detail::df2t_step(c0, u, s0, s1);
+            y = filter::iir_detail::df2t_step(c1, y, s2, s3);
+            if (NERVE_UNLIKELY(!is_finite(y))) {
+                s0 = s1 = s2 = s3 = 0.0f;
+                y = 0.0f;
+            }
+            // Written twice, `cap` apart: the last len_ samples are always contiguous at
+            // buf_[pos_ + cap - len_ ...], so the window sums run without wrap tests.
+            buf[pos] = y;
+            buf[pos + cap] = y;
+            pos = pos + 1 == cap ? 0 : pos + 1;
+            if (filled < cap) ++filled;
+            if (NERVE_LIKELY(++since < hop || filled < len)) continue;
+            since = 0;
+            pos_ = pos;
+            decide(n_ + i + 1, emit);
         }
         n_ += c;
         last_good_ = lg;
         acc_ = acc;
         phase_ = phase;
         rejected_ += rej;
+        st_ = {s0, s1, s2, s3};
+        bp_last_ = bl;
+        pos_ = pos;
+        filled_ = filled;
+        since_ = since;
     }
 
-    // One decimated sample; `end` is the input sample count after it (the window's end).
+    // One window decision; `end` is the input sample count after the window.
     template <class Emit>
-    void decimated(float mean, std::uint64_t end, Emit& emit) noexcept {
-        const float y = bp_(mean);
-        // Written twice, `cap` apart: the last len_ samples are always contiguous at
-        // buf_[pos_ + cap - len_ ...], so the window sums run without wrap tests.
-        buf_[pos_] = y;
-        buf_[pos_ + cap] = y;
-        pos_ = pos_ + 1 == cap ? 0 : pos_ + 1;
-        if (filled_ < cap) ++filled_;
-        if (++since_ < hop_ || filled_ < len_) return;
-        since_ = 0;
+    void decide(std::uint64_t end, Emit& emit) noexcept {
         vf_status s;
         s.end_sample = end;
         s.window = static_cast<std::uint64_t>(len_) * decim_;
-        s.leakage = leakage(static_cast<float>(p_.min_mean_abs));
-        in_vf_ = in_vf_ ? s.leakage < static_cast<float>(p_.leakage_release)
-                        : s.leakage < static_cast<float>(p_.leakage_threshold);
+        s.leakage = leakage(min_mean_abs_);
+        in_vf_ = in_vf_ ? s.leakage < release_ : s.leakage < threshold_;
         s.vf = in_vf_;
         emit(s);
     }
@@ -200,7 +227,10 @@ private:
     }
 
     vf_params p_;
-    bandpass_t bp_{};
+    std::array<filter::iir_detail::df_coeffs<float>, 2> c_{};  // band-pass 1-30 Hz, 2 DF2T sections
+    std::array<float, 4> st_{};                                // their state (s1, s2 per section)
+    float bp_last_ = 0.0f;                                     // last finite band-pass input
+    float min_mean_abs_ = 0.05f, threshold_ = 0.406f, release_ = 0.6f;
     std::uint32_t decim_ = 1, len_ = 8, hop_ = 1;
     std::array<float, 2 * cap> buf_{};  // the ring, twice (see decimated())
     std::uint32_t pos_ = 0, filled_ = 0, since_ = 0, phase_ = 0;
