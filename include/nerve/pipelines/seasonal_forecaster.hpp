@@ -27,6 +27,10 @@
 // This is "multi-seasonal Holt-Winters or better" in the sense of the issue: Holt-Winters' level,
 // trend and seasonal components are fixed linear functions of these lags; here the combination is
 // learned (and keeps being re-learned) per series.
+// Measured (ETTh2, H = 24, `nerve forecast` + ett_eval.py): MAE 0.964 x persistence on OT, 0.92-1.04
+// on the loads. A linear model of the own past plus the six loads fitted by least absolute
+// deviations on the scored rows themselves reaches only 0.944 on OT (tools/ett_forecast_bounds.py):
+// the rest of a 24-h error is the next day's level (weather), which the past does not hold.
 //
 // Memory: the last Capacity readings (Capacity >= 8 d + H, asserted; 28 d + H for the full four-week
 // profile) plus a 13 x 13 matrix, all in T.
