@@ -4,6 +4,7 @@
 //  resample/push/<L>_<M>      resampler<float, L, M>, push() per sample (the scalar polyphase
 //                             path: what process() did before the SIMD block kernel)
 //  resample/block/<L>_<M>     resampler<float, L, M>::process (SIMD block kernel with xsimd)
+//  resample/{push,block}/160_147_16k  the same on 16384-sample blocks
 //  resample_q15/push/3_2      resampler<q15, 3, 2> (full-precision int32 taps, scalar)
 //  interp/push/4x64           fir_interpolator<float, 64, 4>, push() per sample
 //  interp/block/4x64          fir_interpolator<float, 64, 4>::process: the resampler's polyphase
@@ -91,6 +92,27 @@ void resample_block(benchmark::State& state) {
         benchmark::ClobberMemory();
     }
     items(state);
+}
+
+// Long blocks (16384 inputs) for a large M: every sub-filter gets several vectors per block.
+template <bool Block>
+void resample_160_147_long(benchmark::State& state) {
+    constexpr std::size_t n = 4 * block;
+    static nf::resampler<float, 160, 147> op;
+    static std::array<float, n> in{};
+    static std::array<float, n * 160 / 147 + 2> out{};
+    for (std::size_t i = 0; i < n; ++i) in[i] = input_as<float>()[i % block];
+    for (auto _ : state) {
+        if constexpr (Block) {
+            benchmark::DoNotOptimize(op.process(std::span<const float>(in), std::span<float>(out)));
+        } else {
+            std::size_t w = 0;
+            for (float x : in) op.push(x, [&](float y) { out[w++] = y; });
+            benchmark::DoNotOptimize(out.data());
+        }
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
 void resample_q15_push(benchmark::State& state) {
@@ -203,6 +225,8 @@ BENCHMARK(resample_push<2, 3>)->Name("resample/push/2_3");
 BENCHMARK(resample_block<2, 3>)->Name("resample/block/2_3");
 BENCHMARK(resample_push<160, 147>)->Name("resample/push/160_147");
 BENCHMARK(resample_block<160, 147>)->Name("resample/block/160_147");
+BENCHMARK(resample_160_147_long<false>)->Name("resample/push/160_147_16k");
+BENCHMARK(resample_160_147_long<true>)->Name("resample/block/160_147_16k");
 BENCHMARK(resample_q15_push)->Name("resample_q15/push/3_2");
 BENCHMARK(interp_push)->Name("interp/push/4x64");
 BENCHMARK(interp_block)->Name("interp/block/4x64");
