@@ -4,8 +4,8 @@
 //                        1-D input, River's score_one + learn_one per sample. River's own
 //                        benchmark runs HalfSpaceTrees at ~85,000 observations/s (goal: 100x).
 //  hst_d4/nerve          half_space_trees<4, 25, 15, 250>: the general (tree-walking) path, 4-D
-//  mahalanobis8/nerve    online Mahalanobis distance over 8 features: O(F^2) rank-one update of
-//                        the Cholesky factor, a fresh Eigen LLT every 64 samples
+//  mahalanobis8/nerve    online Mahalanobis distance over 8 features: O(F^2) Sherman-Morrison
+//                        update of the inverse, a fresh Eigen LLT every 64 samples
 //  mahalanobis8_llt_per_sample/nerve   the previous algorithm (a fresh LLT per sample), side by side
 //  hst_h8/nerve          25 trees of height 8 (the Cortex-M4 size)
 //  anomaly_<detector>/nerve   the other detectors: zscore, robust_zscore31, ewma_chart, cusum,
@@ -109,7 +109,7 @@ void bm_mahalanobis8(benchmark::State& state) {
 }
 BENCHMARK(bm_mahalanobis8)->Name("mahalanobis8/nerve");
 
-// The previous mahalanobis (up to commit 9654a21), kept here as the side-by-side baseline: the
+// The previous mahalanobis (up to commit 9654a21, before the O(F^2) update), kept here as the side-by-side baseline: the
 // same mean/covariance recurrence, but a fresh Eigen LLT of Sigma + r I for every sample,
 // O(F^3 / 6), instead of the O(F^2) rank-one update of the factor.
 template <std::size_t F>

@@ -14,22 +14,24 @@
 // with a = max(alpha, 1/n) so the first samples build an ordinary average quickly. x is
 // scored against the state before it, then learned.
 //
-// Cost O(F^2) per sample: the detector keeps a Cholesky factor of B = Sigma + ridge as
-// B = s L L^T (L lower triangular, s a scalar). Scoring is one forward substitution,
-// d2 = |L^-1 d|^2 / s. Learning follows the recurrence on the factor itself: Sigma + a d d^T =
-// s (L L^T + (a / s) d d^T) is a rank-one Cholesky update of L with sqrt(a / s) d (a sequence
-// of Givens-like rotations, F^2 multiply-adds, always stable since it only adds), and the
-// (1 - a) forgetting multiplies s. Every `refresh` samples (default 64) L is recomputed from
-// Sigma (kept too, F^2 per sample) by a fresh Eigen LLT of Sigma + r I, O(F^3 / 6) amortised
-// over the period: that bounds the drift of the updated factor (float rounding) and restores
-// the ridge, which between refreshes decays with the forgetting factor (B = Sigma + s r I:
-// s >= (1 - alpha)^64 = 0.53 with the defaults). Until the warm-up ends only mean and Sigma
-// are learned; the first factorisation happens when scoring starts.
-// (Before: one LLT of the F x F matrix per sample, O(F^3 / 6); mahalanobis8/nerve 3.2 M
-// obs/s -> see the README for the side-by-side ratio.)
+// Cost O(F^2) per sample, no square root or division chain: the detector keeps the inverse
+// of B = Sigma + ridge as B^-1 = Q / s (Q symmetric, s a scalar). Scoring is one matrix-vector
+// product, u = Q d, d2 = d.u / s. Learning updates the inverse with the recurrence itself
+// (Sherman-Morrison): Sigma + a d d^T = s (M + (a / s) d d^T) with M^-1 = Q gives
+//   Q <- Q - beta u u^T,   beta = (a / s) / (1 + a d2)
+// reusing u and d2 from scoring, and the (1 - a) forgetting multiplies s. Every `refresh`
+// samples (default 64) Q is recomputed from Sigma (kept too, F^2 per sample) by a fresh Eigen
+// LLT of Sigma + r I and F triangular solves, O(F^3) amortised over the period: that bounds
+// the drift of the updated inverse (float rounding, which grows with the condition number)
+// and restores the ridge, which between refreshes decays with the forgetting factor (B =
+// Sigma + s r I: s >= (1 - alpha)^64 = 0.53 with the defaults). Until the warm-up ends only
+// mean and Sigma are learned; the first factorisation happens when scoring starts.
+// (Before: one LLT of Sigma + r I per sample, O(F^3 / 6), ~310 ns for F = 8 on this
+// machine; a rank-one update of the Cholesky factor, also O(F^2), was no faster at F = 8:
+// its F square roots and divisions form one dependent chain.)
 // Linear algebra is Eigen with fixed-size matrices (nerve::eigen, no heap: the tests build
-// with EIGEN_NO_MALLOC) for the refresh, plain loops for the O(F^2) steps. The state is
-// plain std::arrays (mean, Sigma, L column-major), so snapshots see ordinary fields.
+// with EIGEN_NO_MALLOC). The state is plain std::arrays (mean, Sigma, Q, column-major)
+// mapped by Eigen::Map, so snapshots see ordinary fields.
 //
 // The ridge r = ridge * (trace(Sigma) / F) + min_var keeps the factorisation defined when
 // features are collinear or constant (a stuck feature makes Sigma singular).
@@ -39,7 +41,7 @@
 // Huge values: d2 overflows to +Inf, score 1; the update is skipped if it would make Sigma
 // non-finite (counted in rejected()). Should the factorisation fail anyway (it cannot for a
 // finite positive semi-definite Sigma plus the ridge), that sample scores 0; an update that
-// leaves L non-finite or singular triggers an immediate refresh.
+// leaves Q non-finite (or 1 + a d2 not positive) triggers an immediate refresh.
 #pragma once
 
 #include <array>
@@ -96,12 +98,22 @@ public:
             }
         }
         float s = 0.0f;
+        const vec d = cvec_map(x.data()) - cvec_map(mean_.data());
+        vec u;
+        float du = -1.0f;  // d.u = s d2 once factored
         if (n_ >= cfg_.warmup) {
             if (NERVE_UNLIKELY(!factored_)) refactor();
-            const float d2 = distance2(x);
+            float d2;
+            if (factored_) {
+                u.noalias() = cmat_map(inv_.data()) * d;
+                du = d.dot(u);
+                d2 = finish(du / scale_);
+            } else {
+                d2 = distance2(x);
+            }
             s = d2 < 0.0f ? 0.0f : chi2_to_score(d2, static_cast<unsigned>(F));
         }
-        learn(x);
+        learn(d, du >= 0.0f ? &u : nullptr, du);
         return gate_(s);
     }
 
@@ -109,20 +121,88 @@ public:
     /// failed; +Inf if it overflows). O(F^2) once factored; before that (warm-up) a fresh
     /// factorisation, O(F^3).
     float distance2(const vector_type& x) const noexcept {
-        std::array<float, F> d;
-        for (std::size_t i = 0; i < F; ++i) d[i] = x[i] - mean_[i];
-        if (!factored_) {
-            std::array<float, F * F> l;
-            if (!factorise(l)) return -1.0f;
-            return finish(forward_norm2(l, d));
-        }
-        return finish(forward_norm2(chol_, d) / scale_);
+        const vec d = cvec_map(x.data()) - cvec_map(mean_.data());
+        if (factored_) return finish(d.dot(cmat_map(inv_.data()) * d) / scale_);
+        mat a;
+        if (!ridged(a)) return -1.0f;
+        const Eigen::LLT<mat> llt(a);
+        if (llt.info() != Eigen::Success) return -1.0f;
+        return finish(llt.matrixL().solve(d).squaredNorm());
     }
 
     void learn(const vector_type& x) noexcept {
+        const vec d = cvec_map(x.data()) - cvec_map(mean_.data());
+        if (!factored_) {
+            learn(d, nullptr, -1.0f);
+            return;
+        }
+        const vec u = cmat_map(inv_.data()) * d;
+        learn(d, &u, d.dot(u));
+    }
+
+    const vector_type& mean() const noexcept { return mean_; }
+    /// Covariance estimate, column-major F x F.
+    const std::array<float, F * F>& covariance() const noexcept { return cov_; }
+    std::uint64_t count() const noexcept { return n_; }
+    std::uint32_t rejected() const noexcept { return rejected_; }
+
+    void reset() noexcept {
+        mean_ = {};
+        cov_ = {};
+        inv_ = {};
+        scale_ = 1.0f;
+        since_refresh_ = 0;
+        factored_ = false;
+        n_ = 0;
+        rejected_ = 0;
+        gate_.reset();
+    }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(mean_); v(cov_); v(inv_); v(scale_); v(since_refresh_); v(factored_); v(n_); v(rejected_); v(gate_);
+    }
+    bool state_is_valid() const noexcept {
+        for (std::size_t i = 0; i < F; ++i) {
+            if (cov_[i * F + i] < 0.0f) return false;
+            if (factored_ && !(inv_[i * F + i] > 0.0f)) return false;
+        }
+        return (!factored_ || scale_ > 0.0f) && gate_.state_is_valid();
+    }
+
+private:
+    /// Sigma + r I into a; false if not finite.
+    bool ridged(mat& a) const noexcept {
+        const cmat_map sig(cov_.data());
+        a = sig;
+        const float r = cfg_.ridge * (sig.trace() / static_cast<float>(F)) + cfg_.min_var;
+        a.diagonal().array() += r;
+        return a.allFinite();
+    }
+
+    /// Q = (Sigma + r I)^-1 by a fresh LLT; factored_ false if it fails.
+    void refactor() noexcept {
+        scale_ = 1.0f;
+        since_refresh_ = 0;
+        factored_ = false;
+        mat a;
+        if (!ridged(a)) return;
+        const Eigen::LLT<mat> llt(a);
+        if (llt.info() != Eigen::Success) return;
+        mat_map q(inv_.data());
+        q.setIdentity();
+        llt.solveInPlace(q);
+        factored_ = q.allFinite();
+    }
+
+    static float finish(float d2) noexcept {
+        return is_finite(d2) ? d2 : std::numeric_limits<float>::infinity();
+    }
+
+    /// Learns d = x - mean; u = Q d and du = d.u when the inverse is current (u == nullptr otherwise).
+    void learn(const vec& d, const vec* u, float du) noexcept {
         vec_map mu(mean_.data());
         mat_map sig(cov_.data());
-        const vec d = cvec_map(x.data()) - mu;
         const float a = (n_ + 1 < static_cast<std::uint64_t>(1.0 / cfg_.alpha))
                             ? 1.0f / static_cast<float>(n_ + 1)
                             : static_cast<float>(cfg_.alpha);
@@ -135,109 +215,24 @@ public:
         sig = next;
         ++n_;
         if (!factored_) return;  // factorised when scoring starts
-        if (++since_refresh_ >= cfg_.refresh || a >= 1.0f) {
+        const float den = 1.0f + a * du / scale_;  // 1 + a d2
+        if (++since_refresh_ >= cfg_.refresh || a >= 1.0f || u == nullptr || !(den > 0.0f) || !is_finite(den)) {
             refactor();
             return;
         }
-        // B + a d d^T = s (L L^T + (a / s) d d^T), then B *= (1 - a)
-        std::array<float, F> v;
-        const float g = std::sqrt(a / scale_);
-        for (std::size_t i = 0; i < F; ++i) v[i] = g * d[static_cast<int>(i)];
-        if (NERVE_UNLIKELY(!rank_one_update(v))) {
-            refactor();
-            return;
-        }
+        // (M + (a / s) d d^T)^-1 = Q - (a / s) u u^T / (1 + a d2), then B *= (1 - a)
+        mat_map q(inv_.data());
+        q.noalias() -= ((a / scale_) / den) * (*u) * u->transpose();
         scale_ *= 1.0f - a;
-    }
-
-    const vector_type& mean() const noexcept { return mean_; }
-    /// Covariance estimate, column-major F x F.
-    const std::array<float, F * F>& covariance() const noexcept { return cov_; }
-    std::uint64_t count() const noexcept { return n_; }
-    std::uint32_t rejected() const noexcept { return rejected_; }
-
-    void reset() noexcept {
-        mean_ = {};
-        cov_ = {};
-        chol_ = {};
-        scale_ = 1.0f;
-        since_refresh_ = 0;
-        factored_ = false;
-        n_ = 0;
-        rejected_ = 0;
-        gate_.reset();
-    }
-
-    template <class V>
-    void visit_state(V& v) {
-        v(mean_); v(cov_); v(chol_); v(scale_); v(since_refresh_); v(factored_); v(n_); v(rejected_); v(gate_);
-    }
-    bool state_is_valid() const noexcept {
-        for (std::size_t i = 0; i < F; ++i) {
-            if (cov_[i * F + i] < 0.0f) return false;
-            if (factored_ && !(chol_[i * F + i] > 0.0f)) return false;
-        }
-        return (!factored_ || scale_ > 0.0f) && gate_.state_is_valid();
-    }
-
-private:
-    /// L of Sigma + r I into l (column-major, lower); false if LLT fails.
-    bool factorise(std::array<float, F * F>& l) const noexcept {
-        const cmat_map sig(cov_.data());
-        mat a = sig;
-        const float r = cfg_.ridge * (sig.trace() / static_cast<float>(F)) + cfg_.min_var;
-        a.diagonal().array() += r;
-        const Eigen::LLT<mat> llt(a);
-        if (llt.info() != Eigen::Success) return false;
-        mat_map(l.data()) = llt.matrixL();
-        return true;
-    }
-
-    void refactor() noexcept {
-        factored_ = factorise(chol_);
-        scale_ = 1.0f;
-        since_refresh_ = 0;
-    }
-
-    /// |L^-1 d|^2 by forward substitution (L column-major lower triangular).
-    static float forward_norm2(const std::array<float, F * F>& l, std::array<float, F>& d) noexcept {
-        float n2 = 0.0f;
-        for (std::size_t j = 0; j < F; ++j) {  // column-oriented: y_j, then remove it from the rest
-            const float y = d[j] / l[j * F + j];
-            n2 += y * y;
-            for (std::size_t i = j + 1; i < F; ++i) d[i] -= l[j * F + i] * y;
-        }
-        return n2;
-    }
-
-    static float finish(float d2) noexcept {
-        return is_finite(d2) ? d2 : std::numeric_limits<float>::infinity();
-    }
-
-    /// L L^T += v v^T in place (v is consumed); false if the result is not finite and positive.
-    bool rank_one_update(std::array<float, F>& v) noexcept {
-        for (std::size_t k = 0; k < F; ++k) {
-            float* col = chol_.data() + k * F;
-            const float lkk = col[k], vk = v[k];
-            const float r = std::sqrt(lkk * lkk + vk * vk);
-            if (!(r > 0.0f) || !is_finite(r)) return false;
-            const float c = r / lkk, sn = vk / lkk, inv_c = lkk / r;
-            col[k] = r;
-            for (std::size_t i = k + 1; i < F; ++i) {
-                const float li = (col[i] + sn * v[i]) * inv_c;
-                v[i] = c * v[i] - sn * li;
-                col[i] = li;
-            }
-        }
-        return true;
+        if (NERVE_UNLIKELY(!is_finite(q(0, 0)) || !(scale_ > 0.0f))) refactor();
     }
 
     config cfg_;
     alarm_gate gate_;
     vector_type mean_{};
     std::array<float, F * F> cov_{};
-    std::array<float, F * F> chol_{};  // L, column-major lower triangle (upper part unused)
-    float scale_ = 1.0f;               // B = scale_ L L^T
+    std::array<float, F * F> inv_{};  // Q, column-major: (Sigma + ridge)^-1 = Q / scale_
+    float scale_ = 1.0f;
     std::uint32_t since_refresh_ = 0;
     bool factored_ = false;
     std::uint64_t n_ = 0;
