@@ -206,6 +206,10 @@ TEST_CASE("bearing_monitor holds NaN/Inf samples, counts them, and does not allo
     for (int i = 0; i < 60000; ++i) m.push(sig(), [](const small_monitor::output_type&) {});
     const auto s = m.summary();
     CHECK(std::isfinite(s.evidence.outer));
+    // The overflowed stretch is left out of the band selection: its moments stay finite.
+    CHECK(std::isfinite(s.evidence.impulsiveness));
+    CHECK(s.evidence.impulsiveness >= 0.0);
+    CHECK(s.evidence.band < small_monitor::bands);
 }
 
 TEST_CASE("bearing_monitor per-sample push gives the same frames as blocks", "[bearing_monitor]") {

@@ -75,8 +75,9 @@
 // Bad input: a NaN or Inf sample is replaced by the last finite one and counted
 // (`rejected_samples()`) — the band-pass filters hold, so one bad sample cannot poison the
 // envelope; a frame whose time features come out non-finite anyway (values so large their
-// 4th powers overflow float) is reported with `valid = false` and not used for the baseline; a band
-// whose envelope moments overflow is never the selected band (its impulsiveness reads -1).
+// 4th powers overflow float) is reported with `valid = false` and not used for the baseline; an
+// envelope stretch whose moments overflow float is left out of the band selection, as its
+// envelope spectra are left out of the averages.
 #pragma once
 
 #include <array>
@@ -555,16 +556,21 @@ private:
 
     // Float partial sums of the envelope moments go into double once per envelope segment (at most
     // EnvN / 2 values per partial sum: float keeps ~1e-4 relative accuracy; no per-sample double).
+    // A stretch whose sums overflowed (huge input) is left out, as its envelope spectra are.
     void fold_moments() noexcept {
         const double n = static_cast<double>(env_mn_);
-        for (std::size_t b = 0; b < Bands; ++b) {
-            frame_m1_[b] += static_cast<double>(env_m1_[b]);
-            frame_m2_[b] += static_cast<double>(env_m2_[b]);
-            run_m1_[b] += static_cast<double>(env_m1_[b]);
-            run_m2_[b] += static_cast<double>(env_m2_[b]);
+        float check = 0.0f;
+        for (std::size_t b = 0; b < Bands; ++b) check += env_m1_[b] + env_m2_[b];
+        if (is_finite(check)) {
+            for (std::size_t b = 0; b < Bands; ++b) {
+                frame_m1_[b] += static_cast<double>(env_m1_[b]);
+                frame_m2_[b] += static_cast<double>(env_m2_[b]);
+                run_m1_[b] += static_cast<double>(env_m1_[b]);
+                run_m2_[b] += static_cast<double>(env_m2_[b]);
+            }
+            frame_mn_ += n;
+            run_mn_ += n;
         }
-        frame_mn_ += n;
-        run_mn_ += n;
         env_m1_.fill(0.0f);
         env_m2_.fill(0.0f);
         env_mn_ = 0;
