@@ -93,14 +93,14 @@ public:
 
     template <class Emit>
     void push(float x, Emit&& emit) noexcept {
-        run(&x, 1, emit);
+        run<true>(&x, 1, emit);  // specialised for one sample
     }
 
     /// A block of samples: the same statuses as push() on each in turn, with the input
     /// stage's state in registers for the whole block.
     template <class Emit>
     void process(std::span<const float> in, Emit&& emit) noexcept {
-        run(in.data(), in.size(), emit);
+        run<false>(in.data(), in.size(), emit);
     }
 
     void reset() noexcept {
@@ -128,8 +128,26 @@ private:
     // the same bits) with its bad-input rules: a non-finite block mean (finite samples whose
     // sum overflowed) is replaced by the last finite one, a state gone non-finite is cleared
     // and that output is 0.
-    template <class Emit>
+    template <bool One, class Emit>
     void run(const float* in, std::size_t c, Emit& emit) noexcept {
+        if constexpr (One) {
+            c = 1;
+            // A sample that does not complete a block mean only adds to it: no other state
+            // is touched (the general path below would load and store all of it).
+            if (n_ != 0 && phase_ + 1 < decim_) {
+                float x = in[0];
+                if (NERVE_LIKELY(is_finite(x))) {
+                    last_good_ = x;
+                } else {
+                    ++rejected_;
+                    x = last_good_;
+                }
+                ++n_;
+                acc_ += x - offset_;
+                ++phase_;
+                return;
+            }
+        }
         if (c == 0) return;
         if (n_ == 0) offset_ = is_finite(in[0]) ? in[0] : last_good_;
         float lg = last_good_, acc = acc_;
