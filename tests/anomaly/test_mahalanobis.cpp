@@ -102,8 +102,8 @@ double reference_d2(const mahalanobis<F>& m, const std::array<float, F>& x) {
 }
 }  // namespace
 
-TEST_CASE("mahalanobis: the rank-one-updated factor tracks a fresh factorisation", "[mahalanobis]") {
-    // Between refreshes (every 64 vectors) the factor is only updated; its distances must stay
+TEST_CASE("mahalanobis: the rank-one-updated inverse tracks a fresh factorisation", "[mahalanobis]") {
+    // Between refreshes (every 64 vectors) the inverse is only updated; its distances must stay
     // within float rounding and the decayed ridge (B = Sigma + s r I, s >= 0.99^64) of the
     // fresh per-sample factorisation, including right before a refresh.
     static mahalanobis<8> m;
@@ -121,7 +121,7 @@ TEST_CASE("mahalanobis: the rank-one-updated factor tracks a fresh factorisation
         }
         m(x);
     }
-    WARN("mahalanobis<8>: worst relative d2 error of the updated factor vs a fresh LLT: " << worst);
+    WARN("mahalanobis<8>: worst relative d2 error of the updated inverse vs a fresh LLT: " << worst);
     CHECK(checked > 5000);
     CHECK(worst < 1e-3);
 }
