@@ -23,8 +23,9 @@
 // centroid, its mean), (n - 0.5, max) at rank q (n - 1) + 0.5, which is numpy.quantile's
 // default ("linear") as long as every centroid is a single sample (then it is exact).
 // cdf(x) is the inverse of the same piecewise-linear map. Both merge the buffer first, hence
-// non-const. Memory: sizeof ~ (3 (Compression + 2) + max(Compression + 2, Buffer)) * 2
-// sizeof(T) + Buffer sizeof(T): 3.3 kB for float, Compression 100, Buffer 100. No heap.
+// non-const. Memory: centroids and the merge workspace, (2 (Compression + 2) + max(Compression
+// + 2, Buffer)) * 2 sizeof(T), plus Buffer * sizeof(T): sizeof 2,888 B for float, Compression
+// 100, Buffer 100 on x86-64 (1,416 B for Compression 50, Buffer 32). No heap.
 //
 // Weights are T: a float digest counts exactly to 2^24 samples per centroid and stays usable
 // beyond (a centroid's weight then rounds to float's 24 bits); count() is a 64-bit integer.
