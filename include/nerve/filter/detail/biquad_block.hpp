@@ -24,6 +24,10 @@
 // state equations. The result therefore differs from the per-sample DF2T filter by
 // rounding only (the bound is derived and tested in tests/filter/test_biquad_block.cpp).
 //
+// Measured (AVX-512 Xeon, 4 sections, 1024 frames, one nerve_bench run on a loaded machine):
+// biquad4x8/nerve 0.09 of fma_peak/xsimd with the per-frame path it replaces -> 0.82, the
+// same as 16 channels (0.83).
+//
 // Bad input: the kernel leaves the state untouched and returns false if any section's
 // history ends non-finite (a NaN/Inf input or an overflow makes y non-finite for good:
 // y[n] contains na1 * y[n-1], and 0 * Inf and 0 * NaN are NaN); the caller then redoes
