@@ -98,6 +98,20 @@ NERVE_ALWAYS_INLINE T poly_dot(const typename poly_tap<T>::type* NERVE_RESTRICT 
     }
 }
 
+/// q31 sub-filter whose taps all fit int32 (|h| < 1) and whose L1 norm is below 2 (sum |raw|
+/// <= 2^32 - 1): then every product fits 62 bits and the int64 sum of K of them cannot overflow
+/// (|sum| <= (2^32 - 1) 2^31 < 2^63), so it is summed exactly (one SMLAL per tap on a
+/// Cortex-M4) and rounded once, like q15. The choice depends only on the taps, so every
+/// target takes the same path.
+template <std::size_t K>
+NERVE_ALWAYS_INLINE q31 poly_dot_q31_exact(const std::int64_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w) noexcept {
+    std::int64_t acc = 0;
+    NERVE_FIR_UNROLL(8)
+    for (std::size_t j = 0; j < K; ++j)
+        acc += static_cast<std::int64_t>(static_cast<std::int32_t>(g[j])) * static_cast<std::int64_t>(w[j].raw);
+    return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
+}
+
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
 /// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
@@ -118,6 +132,18 @@ public:
                 const std::size_t idx = p + i * L;
                 gr_[p][j] = idx < Len ? quantize_poly_tap<T>(h[idx]) : tap_type{};
             }
+        if constexpr (is_q31_v<T>) {
+            exact_ = true;
+            for (std::size_t p = 0; p < L; ++p) {
+                std::int64_t l1 = 0;
+                for (std::size_t j = 0; j < K; ++j) {
+                    const std::int64_t a = gr_[p][j] < 0 ? -gr_[p][j] : gr_[p][j];
+                    if (a > 0x7fffffff) exact_ = false;
+                    l1 += a;
+                }
+                if (l1 > 0xffffffffLL) exact_ = false;
+            }
+        }
     }
     /// Tap i of phase p (multiplies x[n - i]), as stored.
     tap_type tap(std::size_t p, std::size_t i) const noexcept { return gr_[p][K - 1 - i]; }
@@ -131,7 +157,11 @@ public:
         delay_[pos_ + K] = x;
         const T* w = delay_.data() + pos_ + 1;
         while (phase_ < L) {
-            emit(poly_dot<T, K>(gr_[phase_].data(), w));
+            if constexpr (is_q31_v<T>) {
+                emit(exact_ ? poly_dot_q31_exact<K>(gr_[phase_].data(), w) : poly_dot<T, K>(gr_[phase_].data(), w));
+            } else {
+                emit(poly_dot<T, K>(gr_[phase_].data(), w));
+            }
             phase_ += M;
         }
         phase_ -= L;
@@ -273,6 +303,7 @@ private:
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
     hold_last_good<T> guard_;  // bad input: hold the last good sample
+    bool exact_ = false;       // q31: taps allow the exact sum (poly_dot_q31_exact; configuration)
 };
 
 }  // namespace detail

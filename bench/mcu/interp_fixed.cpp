@@ -1,0 +1,55 @@
+// bench/mcu/interp_fixed.cpp — Cortex-M4 cost of the fixed-point polyphase filters with
+// full-precision taps (q15 taps int32 Q15, q31 taps int64 Q31; detail::poly_tap).
+//
+// Kernels (count their instructions with tools/mcu_icount.py <elf> <symbol>), one input each:
+//   nerve_interp_q15_48_4 / nerve_interp_q31_48_4   fir_interpolator<T, 48, 4>::push (4 outputs,
+//                                                   12 taps each)
+//   nerve_resample_q15_3_2 / nerve_resample_q31_3_2 resampler<T, 3, 2>::push (1.5 outputs of 21 taps)
+#include <cstdint>
+#include <cstdio>
+
+#include "nerve/filter/fir_interpolator.hpp"
+#include "nerve/filter/resampler.hpp"
+
+namespace nf = nerve::filter;
+
+namespace {
+nf::fir_interpolator<nerve::q15, 48, 4> g_i15;
+nf::fir_interpolator<nerve::q31, 48, 4> g_i31;
+nf::resampler<nerve::q15, 3, 2> g_r15;
+nf::resampler<nerve::q31, 3, 2> g_r31;
+std::int32_t g_sink;
+}  // namespace
+
+extern "C" __attribute__((noinline)) void nerve_interp_q15_48_4(nerve::q15 x) {
+    g_i15.push(x, [](nerve::q15 y) { g_sink += y.raw; });
+}
+extern "C" __attribute__((noinline)) void nerve_interp_q31_48_4(nerve::q31 x) {
+    g_i31.push(x, [](nerve::q31 y) { g_sink += y.raw; });
+}
+extern "C" __attribute__((noinline)) void nerve_resample_q15_3_2(nerve::q15 x) {
+    g_r15.push(x, [](nerve::q15 y) { g_sink += y.raw; });
+}
+extern "C" __attribute__((noinline)) void nerve_resample_q31_3_2(nerve::q31 x) {
+    g_r31.push(x, [](nerve::q31 y) { g_sink += y.raw; });
+}
+
+int main() {
+    g_i15 = nf::fir_interpolator<nerve::q15, 48, 4>();
+    g_i31 = nf::fir_interpolator<nerve::q31, 48, 4>();
+    g_r15 = nf::resampler<nerve::q15, 3, 2>();
+    g_r31 = nf::resampler<nerve::q31, 3, 2>();
+    std::uint32_t s = 1;
+    for (int i = 0; i < 64; ++i) {
+        s = s * 1664525u + 1013904223u;
+        const std::int32_t r = static_cast<std::int32_t>(s) >> 1;  // half scale
+        nerve_interp_q15_48_4(nerve::q15::from_raw(static_cast<std::int16_t>(r >> 16)));
+        nerve_interp_q31_48_4(nerve::q31::from_raw(r));
+        nerve_resample_q15_3_2(nerve::q15::from_raw(static_cast<std::int16_t>(r >> 16)));
+        nerve_resample_q31_3_2(nerve::q31::from_raw(r));
+    }
+    std::printf("interp_fixed: sizeof interp q15 %u q31 %u, resampler q15 %u q31 %u; checksum %ld\n",
+                unsigned(sizeof g_i15), unsigned(sizeof g_i31), unsigned(sizeof g_r15), unsigned(sizeof g_r31),
+                static_cast<long>(g_sink));
+    return 0;
+}
