@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <span>
 #include <vector>
@@ -173,7 +174,9 @@ TEST_CASE("qrs_detector with two leads: beats flat in one lead are found in the 
     gen.set_rate(75.0f);
     np::qrs_detector<360, 2> two(nerve::sample_rate{fs});
     np::qrs_detector<360, 1> one(nerve::sample_rate{fs});
-    std::vector<std::uint64_t> ref, got2, got1;
+    np::qrs_detector<360, 2> two_block(nerve::sample_rate{fs});
+    std::vector<std::uint64_t> ref, got2, got1, got2b;
+    std::vector<std::array<float, 2>> both;
     for (std::size_t i = 0; i < static_cast<std::size_t>(60 * fs); ++i) {
         const auto s = gen.next();
         if (s.r_peak && i + 36 < static_cast<std::size_t>(60 * fs)) ref.push_back(i);
@@ -181,13 +184,20 @@ TEST_CASE("qrs_detector with two leads: beats flat in one lead are found in the 
         const float lead0 = (i > 20 * fs && i < 40 * fs) ? 0.0f : s.mv;
         two.push({lead0, -0.6f * s.mv}, [&](const np::qrs_beat& b) { got2.push_back(b.sample); });
         one.push(lead0, [&](const np::qrs_beat& b) { got1.push_back(b.sample); });
+        both.push_back({lead0, -0.6f * s.mv});
     }
     two.flush([&](const np::qrs_beat& b) { got2.push_back(b.sample); });
     one.flush([&](const np::qrs_beat& b) { got1.push_back(b.sample); });
+    // The block path with two leads: the same beats (within a sample, see the block test).
+    two_block.process(std::span<const std::array<float, 2>>(both), [&](const np::qrs_beat& b) { got2b.push_back(b.sample); });
+    two_block.flush([&](const np::qrs_beat& b) { got2b.push_back(b.sample); });
     const auto s2 = ecg_test::match(ref, got2, 18);
     const auto s1 = ecg_test::match(ref, got1, 18);
     CHECK(s2.missed() == 0);
     CHECK(s2.extra() == 0);
+    const auto sb = ecg_test::match(got2, got2b, 1);
+    CHECK(sb.missed() == 0);
+    CHECK(sb.extra() == 0);
     CHECK(s1.missed() >= 20);  // one lead cannot see them
 }
 
