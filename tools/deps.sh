@@ -12,7 +12,7 @@ packages=(
     g++-aarch64-linux-gnu qemu-user
     libfftw3-dev libkissfft-dev
     libcli11-dev libfmt-dev
-    python3-numpy python3-scipy python3-sklearn python3-matplotlib
+    python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-mpmath
 )
 
 missing=()

@@ -60,6 +60,7 @@
 #include "stats/ewma_stats.hpp"
 #include "stats/p2_quantile.hpp"
 #include "stats/running_moments.hpp"
+#include "stats/t_digest.hpp"
 #include "stats/time_features.hpp"
 #include "stats/windowed_stats.hpp"
 
