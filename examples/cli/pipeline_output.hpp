@@ -96,13 +96,15 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
     return fmt::format(
         "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
         "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"
-        "\"ball_band_hz\":{},\"unit\":\"decades above local floor, summed over 3 harmonics\"}},"
+        "\"ball_band_hz\":{},\"band_hz\":{},\"impulsiveness\":{},\"race_any\":{},"
+        "\"unit\":\"decades above local floor, summed over 3 harmonics\"}},"
         "\"defect_hz\":{{\"bpfo\":{},\"bpfi\":{},\"bsf\":{},\"two_bsf\":{},\"ftf\":{}}},"
         "\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},\"max_anomaly_score\":{},\"drift_frames\":{},"
         "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{}}}",
         pipelines::name(s.verdict.diagnosis), pipelines::name(s.verdict.rule), s.verdict.severity,
         jnum(s.verdict.health_index, 3), jnum(s.evidence.outer, 3), jnum(s.evidence.inner, 3), jnum(s.evidence.ball, 3),
         jnum(s.evidence.cage, 3), band(s.evidence.outer_band), band(s.evidence.inner_band), band(s.evidence.ball_band),
+        band(s.evidence.band), jnum(s.evidence.impulsiveness, 3), jnum(s.evidence.race_any, 3),
         jnum(s.frequencies.bpfo), jnum(s.frequencies.bpfi), jnum(s.frequencies.bsf), jnum(s.frequencies.two_bsf()),
         jnum(s.frequencies.ftf), jnum(s.rms), jnum(s.kurtosis), jnum(s.crest_factor), jnum(s.max_anomaly_score, 3),
         s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()));
