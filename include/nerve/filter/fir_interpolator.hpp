@@ -18,12 +18,12 @@
 // saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
 // int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
 // are each within 1/2 LSB of the design value; q15 outputs are the exactly rounded, saturated
-// sums; q31 too when every tap is below 1 and each sub-filter's L1 norm below 2 (exact int64
-// sum, one SMLAL per tap on a Cortex-M4), otherwise within one LSB of them (guard bits; e.g.
-// resample_poly's 3/2 centre tap 1.0006). Checked against numpy integer arithmetic
+// sums; q31 too from every sub-filter whose taps are below 1 and whose L1 norm is below 2
+// (exact int64 sum, one SMLAL per tap on a Cortex-M4), otherwise within one LSB of them (guard
+// bits; e.g. the sub-filter of resample_poly's 3/2 centre tap 1.0006). Checked against numpy integer arithmetic
 // (tools/gen_golden_interp.py, tests/golden/interp_fixed.hpp). Cortex-M4 instructions per
 // input (bench/mcu/interp_fixed.cpp), before -> after the full-precision taps: interpolator
-// 48x4 q15 277 -> 268, q31 478 -> 274; resampler 3/2 q15 188 -> 171, q31 299 -> 462.
+// 48x4 q15 277 -> 268, q31 478 -> 275; resampler 3/2 q15 188 -> 171, q31 299 -> 466.
 //
 // detail::polyphase_fir<T, Len, L, M> is the engine shared with nerve::filter::resampler:
 // integer-ratio L/M polyphase filtering of a Len-tap prototype.
@@ -102,7 +102,7 @@ NERVE_ALWAYS_INLINE T poly_dot(const typename poly_tap<T>::type* NERVE_RESTRICT 
     }
 }
 
-/// q31 sub-filter whose taps all fit int32 (|h| < 1) and whose L1 norm is below 2 (sum |raw|
+/// q31 sub-filter (phase) whose taps all fit int32 (|h| < 1) and whose L1 norm is below 2 (sum |raw|
 /// <= 2^32 - 1): then every product fits 62 bits and the int64 sum of K of them cannot overflow
 /// (|sum| <= (2^32 - 1) 2^31 < 2^63), so it is summed exactly (one SMLAL per tap on a
 /// Cortex-M4) and rounded once, like q15. The choice depends only on the taps, so every
@@ -137,15 +137,17 @@ public:
                 gr_[p][j] = idx < Len ? quantize_poly_tap<T>(h[idx]) : tap_type{};
             }
         if constexpr (is_q31_v<T>) {
-            exact_ = true;
+            // Per sub-filter: a phase holding a tap >= 1 (resample_poly's centre tap) takes the
+            // guard-bit path, the others the exact one.
             for (std::size_t p = 0; p < L; ++p) {
+                bool ok = true;
                 std::int64_t l1 = 0;
                 for (std::size_t j = 0; j < K; ++j) {
                     const std::int64_t a = gr_[p][j] < 0 ? -gr_[p][j] : gr_[p][j];
-                    if (a > 0x7fffffff) exact_ = false;
+                    if (a > 0x7fffffff) ok = false;
                     l1 += a;
                 }
-                if (l1 > 0xffffffffLL) exact_ = false;
+                exact_[p] = ok && l1 <= 0xffffffffLL;
             }
         }
     }
@@ -162,7 +164,7 @@ public:
         const T* w = delay_.data() + pos_ + 1;
         while (phase_ < L) {
             if constexpr (is_q31_v<T>) {
-                emit(exact_ ? poly_dot_q31_exact<K>(gr_[phase_].data(), w) : poly_dot<T, K>(gr_[phase_].data(), w));
+                emit(exact_[phase_] ? poly_dot_q31_exact<K>(gr_[phase_].data(), w) : poly_dot<T, K>(gr_[phase_].data(), w));
             } else {
                 emit(poly_dot<T, K>(gr_[phase_].data(), w));
             }
@@ -307,7 +309,8 @@ private:
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
     hold_last_good<T> guard_;  // bad input: hold the last good sample
-    bool exact_ = false;       // q31: taps allow the exact sum (poly_dot_q31_exact; configuration)
+    // q31: per sub-filter, whether its taps allow the exact sum (poly_dot_q31_exact; configuration)
+    std::array<bool, is_q31_v<T> ? L : 0> exact_{};
 };
 
 }  // namespace detail

@@ -17,7 +17,8 @@
 // scaled centre tap of 1.0006 fits): each tap within 1/2 LSB of the design; q15 outputs are
 // the exactly rounded sums, q31 within one LSB (tests/golden/interp_fixed.hpp, from numpy
 // integer arithmetic). The 33-bit q31 taps cost 64-bit multiplies on a Cortex-M4: 3/2 q31
-// 299 -> 462 instructions per input (q15 188 -> 171), bench/mcu/interp_fixed.cpp.
+// 299 -> 466 instructions per input (q15 188 -> 171), bench/mcu/interp_fixed.cpp: its sub-filters
+// have a tap >= 1 or an L1 norm of 2.09 > 2, so none qualifies for the exact SMLAL sum.
 //
 // Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of
 // the same sub-filter (detail::polyphase_fir::block_simd: the input split into M streams, a
