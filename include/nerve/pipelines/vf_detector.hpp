@@ -150,56 +150,72 @@ private:
         }
         if (c == 0) return;
         if (n_ == 0) offset_ = is_finite(in[0]) ? in[0] : last_good_;
-        float lg = last_good_, acc = acc_;
-        const float off = offset_, inv = inv_decim_;
-        std::uint32_t phase = phase_, rej = 0;
-        const std::uint32_t decim = decim_, hop = hop_, len = len_;
-        const filter::iir_detail::df_coeffs<float> c0 = c_[0], c1 = c_[1];
-        float s0 = st_[0], s1 = st_[1], s2 = st_[2], s3 = st_[3], bl = bp_last_;
-        std::uint32_t pos = pos_, filled = filled_, since = since_;
-        float* const buf = buf_.data();
-        for (std::size_t i = 0; i < c; ++i) {
-            float x = in[i];
-            if (NERVE_LIKELY(is_finite(x))) {
-                lg = x;
-            } else {
-                ++rej;
-                x = lg;
+        // Runs of up to `chunk` inputs: first the block means (input loop, few live values),
+        // then the band-pass and the ring over the means (coefficients stay in registers).
+        constexpr std::size_t chunk = One ? 1 : 64;
+        for (std::size_t i0 = 0; i0 < c; i0 += chunk) {
+            const std::size_t m = c - i0 < chunk ? c - i0 : chunk;
+            alignas(8) std::array<float, chunk> u;
+            std::array<std::uint16_t, chunk> at;  // input index (in the run) ending each mean
+            std::size_t k = 0;
+            {
+                float lg = last_good_, acc = acc_;
+                const float off = offset_, inv = inv_decim_;
+                std::uint32_t phase = phase_, rej = 0;
+                const std::uint32_t decim = decim_;
+                for (std::size_t i = 0; i < m; ++i) {
+                    float x = in[i0 + i];
+                    if (NERVE_LIKELY(is_finite(x))) {
+                        lg = x;
+                    } else {
+                        ++rej;
+                        x = lg;
+                    }
+                    acc += x - off;
+                    if (NERVE_LIKELY(++phase < decim)) continue;
+                    phase = 0;
+                    u[k] = acc * inv;
+                    at[k++] = static_cast<std::uint16_t>(i);
+                    acc = 0.0f;
+                }
+                last_good_ = lg;
+                acc_ = acc;
+                phase_ = phase;
+                rejected_ += rej;
             }
-            acc += x - off;
-            if (NERVE_LIKELY(++phase < decim)) continue;
-            phase = 0;
-            float u = acc * inv;
-            acc = 0.0f;
-            if (NERVE_LIKELY(is_finite(u))) bl = u;
-            else u = bl;
-            float y = filter::iir_detail::df2t_step(c0, u, s0, s1);
-            y = filter::iir_detail::df2t_step(c1, y, s2, s3);
-            if (NERVE_UNLIKELY(!is_finite(y))) {
-                s0 = s1 = s2 = s3 = 0.0f;
-                y = 0.0f;
+            const filter::iir_detail::df_coeffs<float> c0 = c_[0], c1 = c_[1];
+            float s0 = st_[0], s1 = st_[1], s2 = st_[2], s3 = st_[3], bl = bp_last_;
+            std::uint32_t pos = pos_, filled = filled_, since = since_;
+            const std::uint32_t hop = hop_, len = len_;
+            float* const buf = buf_.data();
+            for (std::size_t j = 0; j < k; ++j) {
+                float v = u[j];
+                if (NERVE_LIKELY(is_finite(v))) bl = v;
+                else v = bl;
+                float y = filter::iir_detail::df2t_step(c0, v, s0, s1);
+                y = filter::iir_detail::df2t_step(c1, y, s2, s3);
+                if (NERVE_UNLIKELY(!is_finite(y))) {
+                    s0 = s1 = s2 = s3 = 0.0f;
+                    y = 0.0f;
+                }
+                // Written twice, `cap` apart: the last len_ samples are always contiguous at
+                // buf_[pos_ + cap - len_ ...], so the window sums run without wrap tests.
+                buf[pos] = y;
+                buf[pos + cap] = y;
+                pos = pos + 1 == cap ? 0 : pos + 1;
+                if (filled < cap) ++filled;
+                if (NERVE_LIKELY(++since < hop || filled < len)) continue;
+                since = 0;
+                pos_ = pos;
+                decide(n_ + at[j] + 1, emit);
             }
-            // Written twice, `cap` apart: the last len_ samples are always contiguous at
-            // buf_[pos_ + cap - len_ ...], so the window sums run without wrap tests.
-            buf[pos] = y;
-            buf[pos + cap] = y;
-            pos = pos + 1 == cap ? 0 : pos + 1;
-            if (filled < cap) ++filled;
-            if (NERVE_LIKELY(++since < hop || filled < len)) continue;
-            since = 0;
+            st_ = {s0, s1, s2, s3};
+            bp_last_ = bl;
             pos_ = pos;
-            decide(n_ + i + 1, emit);
+            filled_ = filled;
+            since_ = since;
+            n_ += m;
         }
-        n_ += c;
-        last_good_ = lg;
-        acc_ = acc;
-        phase_ = phase;
-        rejected_ += rej;
-        st_ = {s0, s1, s2, s3};
-        bp_last_ = bl;
-        pos_ = pos;
-        filled_ = filled;
-        since_ = since;
     }
 
     // One window decision; `end` is the input sample count after the window.
