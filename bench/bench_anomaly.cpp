@@ -16,6 +16,8 @@
 // a block (feature vectors: the same stream, lagged). Items = observations (samples or vectors).
 #include <benchmark/benchmark.h>
 
+#include "bench_streams.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -36,22 +38,9 @@
 #include "nerve/anomaly/zscore.hpp"
 
 namespace {
-constexpr std::size_t block = 4096;
+constexpr std::size_t block = nerve_bench::anomaly_block;
 
-const std::array<float, block>& input_block() {
-    static const auto data = [] {
-        std::array<float, block> a{};
-        std::uint32_t seed = 12345;
-        for (std::size_t i = 0; i < block; ++i) {
-            seed = seed * 1664525u + 1013904223u;
-            const float noise = static_cast<float>(seed >> 8) * (1.0f / 16777216.0f);
-            a[i] = 0.25f + 0.5f * noise * (0.8f + 0.2f * std::sin(0.01f * static_cast<float>(i)));
-            if (i % 97 == 0) a[i] = 0.95f;
-        }
-        return a;
-    }();
-    return data;
-}
+const std::array<float, block>& input_block() { return nerve_bench::anomaly_stream(); }
 
 template <std::size_t D>
 const std::array<std::array<float, D>, block>& vector_block() {

@@ -1,8 +1,9 @@
-// Benchmarks of the metering reference pipeline in the arithmetic it runs in on an MCU
-// (include/nerve/pipelines/meter_monitor.hpp). pipeline/metering (double, the host default) is in
-// bench_pipelines_plant.cpp; this file adds the float variant with the same readings, so the two
-// can be compared side by side in one run.
+// Benchmarks of the metering reference pipeline (include/nerve/pipelines/meter_monitor.hpp) in
+// double (the host default) and in float (what it runs in on an MCU), on the same readings, so
+// they compare side by side in one run.
 //
+//  pipeline/metering              meter_monitor<2048>, hourly readings (the forecaster's 13 x 13 RLS
+//                                 step and O(week) means per reading). Items = readings.
 //  pipeline/metering_f32          meter_monitor<2048, float>, hourly readings (the Cortex-M4F
 //                                 configuration's arithmetic on x86). Items = readings.
 //  pipeline/metering_mcu_f32      meter_monitor<512, float>: the exact firmware configuration
@@ -35,10 +36,12 @@ void run_meter(benchmark::State& state) {
     state.counters["ram_bytes"] = static_cast<double>(sizeof(Meter));
 }
 
+void pipeline_metering(benchmark::State& s) { run_meter<np::meter_monitor<2048>>(s); }
 void pipeline_metering_f32(benchmark::State& s) { run_meter<np::meter_monitor<2048, float>>(s); }
 void pipeline_metering_mcu_f32(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s); }
 
 }  // namespace
 
+BENCHMARK(pipeline_metering)->Name("pipeline/metering")->MinTime(0.5);
 BENCHMARK(pipeline_metering_f32)->Name("pipeline/metering_f32")->MinTime(0.5);
 BENCHMARK(pipeline_metering_mcu_f32)->Name("pipeline/metering_mcu_f32")->MinTime(0.5);

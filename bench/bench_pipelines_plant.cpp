@@ -1,4 +1,5 @@
-// Benchmarks of the maintenance and metering reference pipelines (include/nerve/pipelines/).
+// Benchmarks of the maintenance reference pipeline (include/nerve/pipelines/); the metering
+// pipeline's are in bench_pipelines_metering.cpp.
 //
 //  pipeline/maintenance/<bands>   bearing_monitor<bands, 1024, 256> at 25.6 kHz (the CLI/server
 //                                 configuration for 4 bands), blocks of 4096 samples of synthetic
@@ -7,8 +8,6 @@
 //                                 input samples; the counter channels_25k6 = items per second / 25 600
 //                                 is the number of 25.6 kHz vibration channels one core sustains.
 //  pipeline/maintenance_mcu       bearing_monitor<2, 512, 128> (the Cortex-M4 configuration) on x86.
-//  pipeline/metering              meter_monitor<2048>, hourly readings (the forecaster's 13 x 13 RLS
-//                                 step and O(week) means per reading). Items = readings.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -19,7 +18,6 @@
 #include <vector>
 
 #include "nerve/pipelines/bearing_monitor.hpp"
-#include "nerve/pipelines/meter_monitor.hpp"
 
 namespace {
 
@@ -77,24 +75,8 @@ void pipeline_maintenance_4(benchmark::State& s) { run_monitor<np::bearing_monit
 void pipeline_maintenance_2(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 1024, 256>>(s); }
 void pipeline_maintenance_mcu(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 512, 128>>(s); }
 
-void pipeline_metering(benchmark::State& state) {
-    auto m = std::make_unique<np::meter_monitor<2048>>(np::meter_monitor_config{});
-    std::uint32_t s = 3;
-    std::size_t t = 0, flags = 0;
-    for (auto _ : state) {
-        s = s * 1664525u + 1013904223u;
-        const double hr = static_cast<double>(t % 24);
-        const double y = 0.3 + (hr > 16 ? 1.2 : 0.1) + 0.05 * static_cast<double>(static_cast<std::int32_t>(s)) / 2147483648.0;
-        m->push(y, [&](const np::meter_reading& r) { flags += r.flags; }, [](const np::daily_profile&) {});
-        ++t;
-    }
-    benchmark::DoNotOptimize(flags);
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
-
 }  // namespace
 
 BENCHMARK(pipeline_maintenance_4)->Name("pipeline/maintenance/4")->MinTime(0.5);
 BENCHMARK(pipeline_maintenance_2)->Name("pipeline/maintenance/2")->MinTime(0.5);
 BENCHMARK(pipeline_maintenance_mcu)->Name("pipeline/maintenance_mcu")->MinTime(0.5);
-BENCHMARK(pipeline_metering)->Name("pipeline/metering")->MinTime(0.5);

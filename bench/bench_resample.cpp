@@ -22,6 +22,8 @@
 // with fma_peak/xsimd (bench_fir.cpp) in the same run.
 #include <benchmark/benchmark.h>
 
+#include "bench_streams.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -39,20 +41,7 @@ namespace {
 namespace nf = nerve::filter;
 constexpr std::size_t block = 4096;
 
-const std::array<float, block + 256>& input_block() {
-    static const auto data = [] {
-        std::array<float, block + 256> a{};
-        std::uint32_t seed = 777;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            seed = seed * 1664525u + 1013904223u;
-            const float noise = static_cast<float>(seed >> 8) * (1.0f / 16777216.0f) - 0.5f;
-            a[i] = 0.4f * std::sin(0.02f * static_cast<float>(i)) + 0.3f * std::sin(0.7f * static_cast<float>(i)) +
-                   0.2f * noise;
-        }
-        return a;
-    }();
-    return data;
-}
+const std::array<float, block + 256>& input_block() { return nerve_bench::tones_and_noise<block + 256>(); }
 
 template <class T>
 const std::array<T, block>& input_as() {

@@ -124,30 +124,18 @@ public:
         if (q >= 1.0) return max_;
         const double n = static_cast<double>(count_);
         const double r = q * (n - 1.0) + 0.5;  // rank position of the answer
-        // knots: (0.5, min), (centre rank, mean) per centroid, (n - 0.5, max)
-        double p0 = 0.5, cum = 0.0;
-        T v0 = min_;
-        for (std::size_t i = 0; i <= nc_; ++i) {
-            double p1;
-            T v1;
-            if (i < nc_) {
-                const double w = static_cast<double>(c_[i].weight);
-                p1 = cum + 0.5 * w;
-                v1 = c_[i].mean;
-                cum += w;
+        T out = max_;
+        walk_knots([&](double p0, T v0, double p1, T v1) {
+            if (r > p1) return false;
+            if (p1 <= p0) {
+                out = v1;
             } else {
-                p1 = n - 0.5;
-                v1 = max_;
-            }
-            if (r <= p1) {
-                if (p1 <= p0) return v1;
                 const double t = (r - p0) / (p1 - p0);
-                return static_cast<T>(static_cast<double>(v0) + t * (static_cast<double>(v1) - static_cast<double>(v0)));
+                out = static_cast<T>(static_cast<double>(v0) + t * (static_cast<double>(v1) - static_cast<double>(v0)));
             }
-            p0 = p1;
-            v0 = v1;
-        }
-        return max_;
+            return true;
+        });
+        return out;
     }
 
     /// Estimate of the fraction of samples <= x, in [0, 1]; NaN when empty or x is NaN.
@@ -157,30 +145,17 @@ public:
         if (x >= max_) return 1.0;
         flush();
         const double n = static_cast<double>(count_);
-        double p0 = 0.5, cum = 0.0;
-        T v0 = min_;
-        for (std::size_t i = 0; i <= nc_; ++i) {
-            double p1;
-            T v1;
-            if (i < nc_) {
-                const double w = static_cast<double>(c_[i].weight);
-                p1 = cum + 0.5 * w;
-                v1 = c_[i].mean;
-                cum += w;
-            } else {
-                p1 = n - 0.5;
-                v1 = max_;
-            }
-            if (v1 > x) {  // x in [v0, v1): interpolate its rank position
-                const double t = (static_cast<double>(x) - static_cast<double>(v0)) /
-                                 (static_cast<double>(v1) - static_cast<double>(v0));
-                const double r = p0 + t * (p1 - p0);
-                return n > 1.0 ? std::clamp((r - 0.5) / (n - 1.0), 0.0, 1.0) : 1.0;
-            }
-            p0 = p1;
-            v0 = v1;
-        }
-        return 1.0;
+        double out = 1.0;
+        walk_knots([&](double p0, T v0, double p1, T v1) {
+            if (!(v1 > x)) return false;
+            // x in [v0, v1): interpolate its rank position
+            const double t = (static_cast<double>(x) - static_cast<double>(v0)) /
+                             (static_cast<double>(v1) - static_cast<double>(v0));
+            const double r = p0 + t * (p1 - p0);
+            out = n > 1.0 ? std::clamp((r - 0.5) / (n - 1.0), 0.0, 1.0) : 1.0;
+            return true;
+        });
+        return out;
     }
 
     std::uint64_t count() const noexcept { return count_; }
@@ -210,6 +185,31 @@ public:
     }
 
 private:
+
+    /// Walks the piecewise-linear rank/value curve of the digest, segment by segment: knots at
+    /// (0.5, min), (centre rank, mean) of each centroid in order, and (n - 0.5, max). `stop(p0, v0,
+    /// p1, v1)` sees each segment and returns true to end the walk there.
+    template <class Stop>
+    void walk_knots(Stop&& stop) const noexcept {
+        double p0 = 0.5, cum = 0.0;
+        T v0 = min_;
+        for (std::size_t i = 0; i <= nc_; ++i) {
+            double p1;
+            T v1;
+            if (i < nc_) {
+                const double w = static_cast<double>(c_[i].weight);
+                p1 = cum + 0.5 * w;
+                v1 = c_[i].mean;
+                cum += w;
+            } else {
+                p1 = static_cast<double>(count_) - 0.5;
+                v1 = max_;
+            }
+            if (stop(p0, v0, p1, v1)) return;
+            p0 = p1;
+            v0 = v1;
+        }
+    }
     /// Greedy merge pass over scratch_[0, k) (sorted by mean) into c_: a centroid absorbs the
     /// next item while its mass stays within one unit of k1 from where it started.
     void compress(std::size_t k) noexcept {
