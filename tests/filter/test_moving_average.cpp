@@ -5,6 +5,7 @@
 #include <limits>
 #include <span>
 
+#include "block_test_util.hpp"
 #include "golden/core_filters.hpp"
 #include "nerve/core/operator.hpp"
 #include "nerve/filter/moving_average.hpp"
@@ -61,41 +62,19 @@ TEST_CASE("moving_average process() equals operator() bit for bit, in place and 
     auto run = [](auto tag) {
         using T = decltype(tag);
         nerve::filter::moving_average<T, 16> a, b, r;
-        static T x[300], y_blk[300], y_in[300];
+        static T x[300];
         for (int i = 0; i < 300; ++i) x[i] = T::from_float(std::sin(0.07 * i) * 0.8);
-        for (int i = 0; i < 300; ++i) y_in[i] = x[i];
-        std::size_t i = 0;
-        for (std::size_t len : {7u, 100u, 1u, 192u}) {
-            NERVE_REQUIRE_NO_ALLOC(nerve::process(a, std::span<const T>(x + i, len), std::span<T>(y_blk + i, len)));
-            NERVE_REQUIRE_NO_ALLOC(nerve::process(b, std::span<const T>(y_in + i, len), std::span<T>(y_in + i, len)));
-            i += len;
-        }
-        for (int k = 0; k < 300; ++k) {
-            const T ref = r(x[k]);
-            REQUIRE(ref.raw == y_blk[k].raw);
-            REQUIRE(ref.raw == y_in[k].raw);
-        }
+        filter_test::check_process_equals_operator(a, b, r, x);
         REQUIRE(a(x[5]).raw == r(x[5]).raw);
     };
     run(nerve::q15{});
     run(nerve::q31{});
     nerve::filter::moving_average<float, 16> a, b, r;
-    static float x[300], y_blk[300], y_in[300];
+    static float x[300];
     for (int i = 0; i < 300; ++i) x[i] = static_cast<float>(std::sin(0.07 * i)) * (i > 150 ? 1000.0f : 1.0f);
     x[40] = std::numeric_limits<float>::quiet_NaN();
     x[41] = -std::numeric_limits<float>::infinity();
-    for (int i = 0; i < 300; ++i) y_in[i] = x[i];
-    std::size_t i = 0;
-    for (std::size_t len : {7u, 100u, 1u, 192u}) {
-        NERVE_REQUIRE_NO_ALLOC(nerve::process(a, std::span<const float>(x + i, len), std::span<float>(y_blk + i, len)));
-        NERVE_REQUIRE_NO_ALLOC(nerve::process(b, std::span<const float>(y_in + i, len), std::span<float>(y_in + i, len)));
-        i += len;
-    }
-    for (int k = 0; k < 300; ++k) {
-        const float ref = r(x[k]);
-        REQUIRE(std::memcmp(&ref, &y_blk[k], sizeof ref) == 0);
-        REQUIRE(std::memcmp(&ref, &y_in[k], sizeof ref) == 0);
-    }
+    filter_test::check_process_equals_operator(a, b, r, x);
     REQUIRE(a.rejected() == 2u);
     REQUIRE(b.rejected() == 2u);
 }
