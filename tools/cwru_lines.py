@@ -58,7 +58,14 @@ def main():
         hi = min(5500.0, 0.45 * fs)
         bands = [tuple(a.band)] if a.band else [(e0, e1) for e0, e1 in zip(np.linspace(500, hi, 5)[:-1], np.linspace(500, hi, 5)[1:])]
         k4 = ((x - x.mean()) ** 4).mean() / x.var() ** 2 - 3
-        print("== %s  fault %s  fr %.3f Hz  excess kurtosis %.2f" % (row["file"], row["fault"], fr, k4))
+        # Speed check: the shaft line (1x and 2x) of the raw spectrum, 2^16-point Welch, within +-2 % of nominal.
+        fw, pw = ss.welch(x, fs, nperseg=min(2 ** 16, len(x)), scaling="spectrum")
+        meas = []
+        for h in (1, 2):
+            m = (fw > 0.98 * h * fr) & (fw < 1.02 * h * fr)
+            meas.append(fw[m][np.argmax(pw[m])] / h * 60)
+        print("== %s  fault %s  fr %.3f Hz  excess kurtosis %.2f  raw-spectrum speed 1x %.1f rpm, 2x %.1f rpm (nominal %s)"
+              % (row["file"], row["fault"], fr, k4, meas[0], meas[1], row["rpm"]))
         for lo, hb in bands:
             y = ss.sosfilt(ss.butter(2, [lo, hb], "bandpass", fs=fs, output="sos"), x) ** 2
             dec = int(round(fs / 1500))
