@@ -6,17 +6,15 @@
 
 #include "nerve/pipelines/meter_monitor.hpp"
 
+#include "gauss_lcg.hpp"
+
 namespace np = nerve::pipelines;
 
 namespace {
 
-struct lcg {
-    std::uint64_t s = 777;
-    double uniform() {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return (static_cast<double>(s >> 11) + 0.5) / 9007199254740992.0;
-    }
-    double gauss() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
+/// The noise of these tests (seed 777).
+struct lcg : pipelines_test::gauss_lcg {
+    lcg() : gauss_lcg(777) {}
 };
 
 /// Hourly household load (kWh): base, morning and evening peaks, busier weekends, 10 % noise.

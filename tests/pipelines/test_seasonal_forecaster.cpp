@@ -7,17 +7,15 @@
 #include "nerve/core/snapshot.hpp"
 #include "nerve/pipelines/seasonal_forecaster.hpp"
 
+#include "gauss_lcg.hpp"
+
 namespace np = nerve::pipelines;
 
 namespace {
 
-struct lcg {
-    std::uint64_t s = 12345;
-    double uniform() {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return (static_cast<double>(s >> 11) + 0.5) / 9007199254740992.0;
-    }
-    double gauss() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
+/// The noise of these tests (seed 12345).
+struct lcg : pipelines_test::gauss_lcg {
+    lcg() : gauss_lcg(12345) {}
 };
 
 /// Hourly series with a daily shape, weekends different from weekdays, a slow level wander and noise.

@@ -33,14 +33,19 @@
 // the rest of a 24-h error is the next day's level (weather), which the past does not hold.
 //
 // Memory: the last Capacity readings (Capacity >= 8 d + H, asserted; 28 d + H for the full four-week
-// profile) plus a 13 x 13 matrix, all in T.
-// Per reading: O(w) for the means (recomputed, so there is no running-sum drift; a plain walk over
-// the ring once it is full) and O(169) for the update; with H = 1 the learning step reuses the
-// features of the previous forecast (they are the same lags), which halves the work.
+// profile) plus the upper triangle of a 13 x 13 matrix (91 numbers), all in T.
+// Per reading: O(1). The week, day and half-day means are running sums (each replaced by a fresh
+// sum once per window, so rounding does not accumulate), the lags are ring reads, and the RLS step
+// works on the packed triangle of P = s Q (the forgetting factor goes into the scalar s), so it
+// reads and writes 91 numbers instead of rescaling, and re-symmetrising, 169. With H = 1 the
+// learning step reuses the features and the w . f of the previous forecast (the same lags).
+// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) the whole step is ~1,650
+// instructions, ~880 of them the RLS step (bench/mcu/pipeline_metering.cpp).
 // T = double by default; T = float is for MCUs with a single-precision FPU (a Cortex-M4F emulates
 // double in software, ~15x the instructions): the history and every computation are then float.
-// P is kept symmetric and bounded after every step, and a non-finite step restarts the weights,
-// so float stays usable; tests/pipelines check float against double on the same streams.
+// P is symmetric by construction and kept bounded (one diagonal element checked per step, in
+// turn), and a non-finite step restarts the weights, so float stays usable; tests/pipelines check
+// float against double on the same streams.
 //
 // Bad input: a NaN/Inf reading is treated as missing — it is replaced in the history by the
 // forecaster's own one-step estimate (the daily seasonal value), no learning step is taken for
@@ -55,6 +60,16 @@
 
 #include "../config.hpp"
 #include "../core/numeric.hpp"
+
+// Full unrolling of the fixed-size (13-feature) loops of the RLS step: GCC at -O2 keeps them
+// rolled, which on a Cortex-M4 costs a compare and branch (and lost register reuse) per multiply.
+#if defined(__clang__)
+#define NERVE_SF_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define NERVE_SF_UNROLL _Pragma("GCC unroll 13")
+#else
+#define NERVE_SF_UNROLL
+#endif
 
 namespace nerve::pipelines {
 
@@ -81,6 +96,20 @@ public:
         k_ = (cfg_.horizon + cfg_.day - 1) / cfg_.day;
         const std::size_t fit = (Capacity - cfg_.horizon - 1) / (7 * cfg_.day);
         weeks_ = fit < 1 ? 1 : (fit > 4 ? 4 : fit);
+        const std::size_t d = cfg_.day, H = cfg_.horizon;
+        count_[0] = 7 * d;
+        count_[1] = d;
+        count_[2] = d / 2 > 0 ? d / 2 : 1;
+        for (std::size_t i = 0; i < windows; ++i) inv_count_[i] = T(1) / static_cast<T>(count_[i]);
+        inv_weeks_ = T(1) / static_cast<T>(weeks_);
+        // The oldest lag features_at(back) reads, relative to `back`.
+        const std::size_t prof = k_ * d + 6 * d, wk = weeks_ * 7 * d;
+        far_ = (prof > wk ? prof : wk) - H;
+        if (far_ < count_[0]) far_ = count_[0];
+        lambda_ = static_cast<T>(cfg_.lambda);
+        inv_lambda_ = T(1) / lambda_;
+        huber_c_ = static_cast<T>(cfg_.huber_c);
+        prior_ = static_cast<T>(cfg_.prior);
         reset();
     }
 
@@ -95,6 +124,8 @@ public:
             learn(y);
         }
         push(y);
+        slide(0, win_[0]);
+        if (cfg_.horizon > 1) slide(cfg_.horizon - 1, win_[1]);
         if (!scaled_ && n_ >= cfg_.day) fix_scale();
         forecast_ = predict();
         return forecast_;
@@ -118,45 +149,67 @@ public:
         rejected_ = 0;
         scaled_ = false;
         scale_ = T(1);
+        inv_scale_ = T(1);
         err_scale_ = T(1);
         forecast_ = T(0);
         last_f_.fill(T(0));
         last_level_ = T(0);
+        last_yhat_ = T(0);
         last_valid_ = false;
+        bound_next_ = 0;
+        for (auto& side : win_)
+            for (auto& s : side) s = window{};
         w_.fill(T(0));
         w_[3] = T(1);  // daily seasonal naive
-        for (std::size_t i = 0; i < features; ++i)
-            for (std::size_t j = 0; j < features; ++j) p_[i][j] = i == j ? static_cast<T>(cfg_.prior) : T(0);
+        restart_p();
     }
 
     template <class V>
     void visit_state(V& v) {
-        v(hist_); v(head_); v(n_); v(rejected_); v(scaled_); v(scale_); v(err_scale_); v(forecast_); v(w_); v(p_);
-        v(last_f_); v(last_level_); v(last_valid_);
+        v(hist_); v(head_); v(n_); v(rejected_); v(scaled_); v(scale_); v(inv_scale_); v(err_scale_); v(forecast_);
+        v(w_); v(qp_); v(p_scale_); v(last_f_); v(last_level_); v(last_yhat_); v(last_valid_); v(bound_next_);
+        for (auto& side : win_)
+            for (auto& s : side) { v(s.sum); v(s.fresh); v(s.k); v(s.valid); }
     }
 
 private:
+    // The three windowed means the features use (the last week, day, half day), each ending `back`
+    // readings ago, kept as running sums: O(1) per reading instead of O(week). To keep rounding
+    // from accumulating (add one reading, subtract another, forever), a second sum starts from zero
+    // and, after `count` readings, holds exactly the current window: it then replaces the running
+    // sum. So every sum is at most one window old; a non-finite sum is recomputed at once.
+    static constexpr std::size_t windows = 3;
+    struct window {
+        T sum = T(0), fresh = T(0);
+        std::uint32_t k = 0;
+        bool valid = false;
+    };
+
     // History: hist_[head_ - 1] is the newest.
     void push(T y) noexcept {
         hist_[head_] = y;
         head_ = head_ + 1 == Capacity ? 0 : head_ + 1;
         ++n_;
     }
+    std::size_t stored() const noexcept { return n_ < Capacity ? static_cast<std::size_t>(n_) : Capacity; }
+    /// y[t - lag] for lag < stored(): no clamping.
+    T ring(std::size_t lag) const noexcept {
+        std::size_t i = head_ + (Capacity - 1) - lag;
+        if (i >= Capacity) i -= Capacity;
+        return hist_[i];
+    }
     /// y[t - lag] relative to the newest reading; older than the start: the oldest reading.
     T at(std::size_t lag) const noexcept {
         if (n_ == 0) return T(0);
         if (lag >= n_) lag = static_cast<std::size_t>(n_ - 1);
         if (lag >= Capacity) lag = Capacity - 1;
-        const std::size_t i = (head_ + Capacity - 1 - lag) % Capacity;
-        return hist_[i];
+        return ring(lag);
     }
-    T mean_of(std::size_t from_lag, std::size_t count) const noexcept {
+    T sum_of(std::size_t from_lag, std::size_t count) const noexcept {
         T s = T(0);
-        const std::size_t stored = n_ < Capacity ? static_cast<std::size_t>(n_) : Capacity;
-        if (from_lag + count <= stored) {
-            // Every lag exists: walk the ring from y[t - from_lag] backwards (same order, same sum
-            // as the clamped path, without its per-element checks).
-            std::size_t i = (head_ + 2 * Capacity - 1 - from_lag) % Capacity;
+        if (from_lag + count <= stored()) {
+            std::size_t i = head_ + (2 * Capacity - 1) - from_lag;
+            i %= Capacity;
             for (std::size_t j = 0; j < count; ++j) {
                 s += hist_[i];
                 i = i == 0 ? Capacity - 1 : i - 1;
@@ -164,36 +217,78 @@ private:
         } else {
             for (std::size_t j = 0; j < count; ++j) s += at(from_lag + j);
         }
-        return s / static_cast<T>(count);
+        return s;
+    }
+    /// Moves the windows ending `back` readings ago on by the reading just pushed.
+    void slide(std::size_t back, std::array<window, windows>& ws) noexcept {
+        const std::size_t have = stored();
+        if (back >= have) return;
+        const T in = ring(back);
+        for (std::size_t i = 0; i < windows; ++i) {
+            window& s = ws[i];
+            const std::size_t c = count_[i];
+            if (back + c > have) {  // warm-up: the mean is taken over clamped lags (sum_of)
+                s.valid = false;
+                continue;
+            }
+            if (s.valid) {
+                s.sum += in - ring(back + c);
+                s.fresh += in;
+                if (++s.k == c) {
+                    s.sum = s.fresh;
+                    s.fresh = T(0);
+                    s.k = 0;
+                }
+                if (nerve::is_finite(s.sum)) continue;
+            }
+            s.sum = sum_of(back, c);
+            s.fresh = T(0);
+            s.k = 0;
+            s.valid = true;
+        }
+    }
+    /// Mean of window i ending `back` readings ago (side 0: back = 0, side 1: back = H - 1).
+    T mean(std::size_t side, std::size_t i, std::size_t back) const noexcept {
+        const window& s = win_[side][i];
+        return (s.valid ? s.sum : sum_of(back, count_[i])) * inv_count_[i];
     }
     /// Seasonal value for the next reading: y[t + 1 - d].
     T seasonal_fill() const noexcept { return at(cfg_.day - 1); }
 
     /// Features (scaled, level removed) as of `back` readings ago, for the target y[now - back + H].
     void features_at(std::size_t back, std::array<T, features>& f, T& level) const noexcept {
+        if (back + far_ < stored()) {
+            features_from(back, f, level, [this](std::size_t l) { return ring(l); });
+        } else {
+            features_from(back, f, level, [this](std::size_t l) { return at(l); });
+        }
+    }
+    template <class Get>
+    void features_from(std::size_t back, std::array<T, features>& f, T& level, Get get) const noexcept {
         const std::size_t d = cfg_.day, w = 7 * d, H = cfg_.horizon, kd = k_ * d;
-        level = mean_of(back, w);
-        auto rel = [&](T v) { return (v - level) / scale_; };
+        const std::size_t side = back == 0 ? 0 : 1;
+        level = mean(side, 0, back);
+        const T lvl = level, inv = inv_scale_;
+        auto rel = [lvl, inv](T v) { return (v - lvl) * inv; };
         // Seasonal lag y[s + H - m] for m >= H, as a lag back from now.
-        auto seasonal = [&](std::size_t m) { return at(back + (m - H)); };
+        const std::size_t sb = back - H;  // wraps; every m below is >= H, so sb + m is the lag
         f[0] = T(1);
-        f[1] = rel(at(back));
-        f[2] = rel(mean_of(back, d));
-        f[3] = rel(seasonal(kd));
-        f[4] = rel(seasonal(w));
-        f[5] = rel(seasonal(kd + d));
+        f[1] = rel(get(back));
+        f[2] = rel(mean(side, 1, back));
+        f[3] = rel(get(sb + kd));
+        f[4] = rel(get(sb + w));
+        f[5] = rel(get(sb + kd + d));
         T prof = T(0);
-        for (std::size_t j = 0; j < 7; ++j) prof += seasonal(kd + j * d);
-        f[6] = rel(prof / T(7));
-        f[7] = T(0);  // the weekly mean is the level itself: relative value 0 (kept for layout)
-        f[7] = rel(mean_of(back, d / 2 > 0 ? d / 2 : 1));
-        f[8] = rel(at(back + 1));
-        f[9] = rel(at(back + d / 8));
-        f[10] = rel(at(back + d / 4));
-        f[11] = rel(at(back + d / 2));
+        for (std::size_t j = 0; j < 7; ++j) prof += get(sb + kd + j * d);
+        f[6] = rel(prof * T(1.0 / 7.0));
+        f[7] = rel(mean(side, 2, back));  // the last half day (the weekly mean is the level itself)
+        f[8] = rel(get(back + 1));
+        f[9] = rel(get(back + d / 8));
+        f[10] = rel(get(back + d / 4));
+        f[11] = rel(get(back + d / 2));
         T wk = T(0);
-        for (std::size_t j = 1; j <= weeks_; ++j) wk += seasonal(j * w);
-        f[12] = rel(wk / static_cast<T>(weeks_));
+        for (std::size_t j = 1; j <= weeks_; ++j) wk += get(sb + j * w);
+        f[12] = rel(wk * inv_weeks_);
     }
 
     T predict() noexcept {
@@ -204,93 +299,154 @@ private:
         features_at(0, f, level);
         last_valid_ = true;
         T yhat = 0;
+        NERVE_SF_UNROLL
         for (std::size_t i = 0; i < features; ++i) yhat += w_[i] * f[i];
+        last_yhat_ = yhat;
         const T out = level + yhat * scale_;
         return nerve::is_finite(out) ? out : at(0);
+    }
+
+    /// Index of Q[i][j] in the packed upper triangle (row-major, rows i = 0..12 hold j = i..12).
+    static constexpr std::size_t tri(std::size_t i, std::size_t j) noexcept {
+        if (i > j) { const std::size_t t = i; i = j; j = t; }
+        return i * (2 * features - i - 1) / 2 + j;
+    }
+    static constexpr std::size_t diag(std::size_t i) noexcept { return tri(i, i); }
+    static constexpr std::size_t packed = features * (features + 1) / 2;
+
+    void restart_p() noexcept {
+        qp_.fill(T(0));
+        for (std::size_t i = 0; i < features; ++i) qp_[diag(i)] = prior_;
+        p_scale_ = T(1);
     }
 
     void learn(T y) noexcept {
         // y arrives as y[t]; its features were those at t - H, i.e. H - 1 readings back from the
         // newest stored reading y[t - 1]. For H = 1 those are the features of the last forecast.
-        std::array<T, features> f{};
-        T level = T(0);
-        if (cfg_.horizon == 1 && last_valid_) {
-            f = last_f_;
-            level = last_level_;
-        } else {
-            features_at(cfg_.horizon - 1, f, level);
+        // (The weights have not changed since that forecast, so neither has its w . f.)
+        std::array<T, features> fb;
+        const std::array<T, features>* fp = &last_f_;
+        T level = last_level_, yhat = last_yhat_;
+        if (cfg_.horizon != 1 || !last_valid_) {
+            features_at(cfg_.horizon - 1, fb, level);
+            fp = &fb;
+            yhat = T(0);
+            NERVE_SF_UNROLL
+            for (std::size_t i = 0; i < features; ++i) yhat += w_[i] * fb[i];
         }
-        const T target = (y - level) / scale_;
-        T yhat = 0;
-        for (std::size_t i = 0; i < features; ++i) yhat += w_[i] * f[i];
+        const std::array<T, features>& f = *fp;
+        const T target = (y - level) * inv_scale_;
         const T err = target - yhat;
         const T aerr = err < T(0) ? -err : err;
-        const T c = static_cast<T>(cfg_.huber_c) * err_scale_;
+        const T c = huber_c_ * err_scale_;
         const T weight = aerr > c && aerr > T(0) ? c / aerr : T(1);
         err_scale_ = T(0.99) * err_scale_ + T(0.01) * T(1.25) * aerr;
         if (!(err_scale_ > T(1e-9))) err_scale_ = T(1e-9);
-        // RLS step with forgetting lambda and observation weight `weight`.
-        std::array<T, features> pf{};
-        for (std::size_t i = 0; i < features; ++i) {
-            T s = 0;
-            for (std::size_t j = 0; j < features; ++j) s += p_[i][j] * f[j];
-            pf[i] = s;
+        // RLS step with forgetting lambda and observation weight `weight`, on P = p_scale_ * Q:
+        // with q = Q f the step P' = (P - g (P f)^T) / lambda, g = weight P f / (lambda + weight
+        // f^T P f), is Q' = Q - a q q^T with a = weight p_scale_ / denom and p_scale_' = p_scale_
+        // / lambda. The forgetting costs one multiply per step instead of one per element, and Q
+        // is symmetric by construction: only its upper triangle is stored (91 of 169 numbers), so
+        // q = Q f reads each stored number once and the update writes each once.
+        std::array<T, features> q{};
+        {
+            std::size_t k = 0;
+            NERVE_SF_UNROLL
+            for (std::size_t i = 0; i < features; ++i) {
+                const T fi = f[i];
+                T s = q[i] + qp_[k++] * fi;
+                NERVE_SF_UNROLL
+                for (std::size_t j = i + 1; j < features; ++j) {
+                    const T v = qp_[k++];
+                    s += v * f[j];
+                    q[j] += v * fi;
+                }
+                q[i] = s;
+            }
         }
-        T denom = static_cast<T>(cfg_.lambda);
-        for (std::size_t i = 0; i < features; ++i) denom += weight * f[i] * pf[i];
+        T fq = T(0);
+        NERVE_SF_UNROLL
+        for (std::size_t i = 0; i < features; ++i) fq += f[i] * q[i];
+        const T ws = weight * p_scale_;
+        const T denom = lambda_ + ws * fq;
         if (!(denom > T(0)) || !nerve::is_finite(denom)) return;
-        const T inv_l = T(1) / static_cast<T>(cfg_.lambda);
-        std::array<T, features> gain{};
-        for (std::size_t i = 0; i < features; ++i) gain[i] = weight * pf[i] / denom;
-        for (std::size_t i = 0; i < features; ++i) w_[i] += gain[i] * err;
-        for (std::size_t i = 0; i < features; ++i)
-            for (std::size_t j = 0; j < features; ++j) p_[i][j] = (p_[i][j] - gain[i] * pf[j]) * inv_l;
-        // Keep P symmetric and bounded (forgetting with unexciting data inflates it).
+        const T a = ws / denom;
+        const T ae = a * err;
+        T wsum = T(0);  // finite iff every weight is (or the weights are beyond any sane size)
+        NERVE_SF_UNROLL
         for (std::size_t i = 0; i < features; ++i) {
-            for (std::size_t j = i + 1; j < features; ++j) {
-                const T m = (p_[i][j] + p_[j][i]) * T(0.5);
-                p_[i][j] = p_[j][i] = m;
-            }
-            if (p_[i][i] > T(1e6)) {
-                for (std::size_t j = 0; j < features; ++j) { p_[i][j] *= T(1e-3); p_[j][i] *= T(1e-3); }
+            w_[i] += ae * q[i];
+            wsum += w_[i];
+        }
+        {
+            std::size_t k = 0;
+            NERVE_SF_UNROLL
+            for (std::size_t i = 0; i < features; ++i) {
+                const T aq = a * q[i];
+                NERVE_SF_UNROLL
+                for (std::size_t j = i; j < features; ++j) {
+                    qp_[k] -= aq * q[j];
+                    ++k;
+                }
             }
         }
-        bool ok = true;
-        for (std::size_t i = 0; i < features; ++i) ok = ok && nerve::is_finite(w_[i]);
-        if (!ok) {  // numerical breakdown: back to the seasonal naive, keep going
+        p_scale_ *= inv_lambda_;
+        if (p_scale_ > T(1024)) {  // fold the scale back into Q (every ~14 000 steps at the default lambda)
+            for (T& v : qp_) v *= p_scale_;
+            p_scale_ = T(1);
+        }
+        // Keep P bounded (forgetting with unexciting data inflates it): a diagonal element beyond
+        // 1e6 scales its row and column by 1e-3 (so itself by 1e-6). One diagonal element is
+        // checked per step, in turn: P grows by at most 1 / lambda per step, so in the 13 steps
+        // between two checks of the same element by a factor 1.007 at the default lambda.
+        const std::size_t i = bound_next_;
+        bound_next_ = i + 1 == features ? 0 : i + 1;
+        if (qp_[diag(i)] * p_scale_ > T(1e6)) {
+            for (std::size_t j = 0; j < features; ++j) qp_[tri(i, j)] *= T(1e-3);
+            qp_[diag(i)] *= T(1e-3);
+        }
+        if (!nerve::is_finite(wsum)) {  // numerical breakdown: back to the seasonal naive, keep going
             w_.fill(T(0));
             w_[3] = T(1);
-            for (std::size_t i = 0; i < features; ++i)
-                for (std::size_t j = 0; j < features; ++j) p_[i][j] = i == j ? static_cast<T>(cfg_.prior) : T(0);
+            restart_p();
         }
     }
 
     void fix_scale() noexcept {
         const std::size_t d = cfg_.day;
-        const T m = mean_of(0, d);
+        const T m = sum_of(0, d) / static_cast<T>(d);
         T s = T(0);
         for (std::size_t j = 0; j < d; ++j) s += (at(j) - m) * (at(j) - m);
         s = std::sqrt(s / static_cast<T>(d));
         const T mag = std::fabs(m) * T(1e-3);
         scale_ = s > mag ? s : (mag > T(1e-9) ? mag : T(1));
+        inv_scale_ = T(1) / scale_;
         scaled_ = true;
     }
 
     seasonal_forecaster_config cfg_;
     std::size_t k_ = 1;
     std::size_t weeks_ = 1;
+    std::size_t far_ = 0;
+    std::array<std::size_t, windows> count_{};
+    std::array<T, windows> inv_count_{};
+    T inv_weeks_ = T(1);
+    T lambda_ = T(1), inv_lambda_ = T(1), huber_c_ = T(1), prior_ = T(1);  // the config in T
     std::array<T, Capacity> hist_{};
     std::size_t head_ = 0;
     std::uint64_t n_ = 0, rejected_ = 0;
     bool scaled_ = false;
-    T scale_ = T(1);
+    T scale_ = T(1), inv_scale_ = T(1);
     T err_scale_ = T(1);
     T forecast_ = T(0);
+    std::array<std::array<window, windows>, 2> win_{};  // [0]: ending now, [1]: ending H - 1 ago
     std::array<T, features> w_{};
-    std::array<std::array<T, features>, features> p_{};
+    std::array<T, packed> qp_{};  // P / p_scale_: its upper triangle, packed (see tri)
+    T p_scale_ = T(1);
     std::array<T, features> last_f_{};  // features of the last forecast (reused by learn when H = 1)
-    T last_level_ = T(0);
+    T last_level_ = T(0), last_yhat_ = T(0);  // its level and w . f
     bool last_valid_ = false;
+    std::size_t bound_next_ = 0;  // the diagonal element of P the next step checks
 };
 
 }  // namespace nerve::pipelines
