@@ -7,7 +7,11 @@ Runs every file of the manifest (scored as /work/shared/tools/scoreboard.sh scor
 type must match, the normal baseline must read `normal`) in four conditions:
   base       the files as they are (12 kHz faults, 48 kHz normal baseline), nominal rpm;
   48k        every 12 kHz file resampled to 48 kHz (scipy.signal.resample_poly 4/1), nominal rpm;
-  rpm-1%     base files, rpm told 1 % low;   rpm+1%  ... 1 % high (a tachometer/slip error).
+  rpm-1%     base files, rpm told 1 % low;   rpm+1%  ... 1 % high (a tachometer/slip error);
+  rpm-2%, rpm+2% (not in the default list) ... 2 % off.
+--fixed-rpm passes --fixed-rpm to the CLI (the told rpm as given, no 1x-line speed refinement), for
+before/after tables. With refinement on, each condition also prints the rpm the CLI used against the
+manifest rpm (median and max relative error).
 Then, from the summary evidence of the base run, it re-applies diagnose() of
 include/nerve/pipelines/bearing_monitor.hpp (same rule order, same defaults) and reports, for each
 decision threshold, the interval of values over which no base-run verdict changes: the margin of
@@ -30,9 +34,9 @@ DEFAULTS = dict(race_threshold=2.0, race_margin=0.5, ball_threshold=1.5, weak_th
                 weak_margin=0.6, kurtosis_alarm=3.0, crest_alarm=8.0, anomaly_alarm=0.9)
 
 
-def run_cli(cli, path, fs, rpm):
+def run_cli(cli, path, fs, rpm, fixed=False):
     out = subprocess.run([cli, "run", "maintenance", "--input", path, "--format", "f32", "--fs", str(fs),
-                          "--rpm", repr(rpm), "--bearing", "6205", "--quiet"],
+                          "--rpm", repr(rpm), "--bearing", "6205", "--quiet"] + (["--fixed-rpm"] if fixed else []),
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -90,13 +94,14 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--data", default=os.environ.get("NERVE_DATA_DIR", "../shared/data") + "/cwru")
     ap.add_argument("--conditions", default="base,48k,rpm-1%,rpm+1%")
+    ap.add_argument("--fixed-rpm", action="store_true", help="no speed refinement (CLI --fixed-rpm)")
     a = ap.parse_args()
     rows = list(csv.DictReader(open(os.path.join(a.data, "manifest.csv"))))
     conds = a.conditions.split(",")
     results, base_summaries = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for cond in conds:
-            right, wrong = 0, []
+            right, wrong, errs = 0, [], []
             for r in rows:
                 path, fs, rpm = os.path.join(a.data, r["file"]), float(r["fs_hz"]), float(r["rpm"])
                 if cond == "48k" and fs != 48000:
@@ -107,12 +112,17 @@ def main():
                     fs = 48000.0
                 if cond == "rpm-1%": rpm *= 0.99
                 if cond == "rpm+1%": rpm *= 1.01
-                s = run_cli(a.cli, path, int(fs), rpm)
+                if cond == "rpm-2%": rpm *= 0.98
+                if cond == "rpm+2%": rpm *= 1.02
+                s = run_cli(a.cli, path, int(fs), rpm, a.fixed_rpm)
+                if "rpm_used" in s: errs.append(abs(s["rpm_used"] / float(r["rpm"]) - 1))
                 if cond == "base": base_summaries[r["file"]] = s
                 if s["diagnosis"] == WANT[r["fault"]]: right += 1
                 else: wrong.append("%s:%s" % (r["file"].replace("_DE12.f32", "").replace(".f32", ""), s["diagnosis"]))
             results[cond] = (right, len(rows), wrong)
-            print("%-7s %d/%d right%s" % (cond, right, len(rows), ("; wrong: " + " ".join(wrong)) if wrong else ""))
+            used = " (rpm used vs manifest: median |err| %.2f %%, max %.2f %%)" % (
+                100 * np.median(errs), 100 * max(errs)) if errs else ""
+            print("%-7s %d/%d right%s%s" % (cond, right, len(rows), used, ("; wrong: " + " ".join(wrong)) if wrong else ""))
             sys.stdout.flush()
     if "base" in results:
         print("\nper-file evidence (base; selected band, decades above floor):")
