@@ -40,6 +40,10 @@
 // max |block - per-sample| <= 1e-5 max |y| and the block path to be no less accurate
 // than the per-sample one against double. A block whose outputs or state come out
 // non-finite is recomputed sample by sample, so bad input behaves exactly as below.
+// float on AVX-512 with S <= 7: blocks of M = 32 - 2S samples whose next state shares a
+// vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.36 of
+// fma_peak/xsimd; the ceiling of exact block methods, ~0.46, is derived there), tails of
+// 16 - 2S samples likewise; same pinned order rule, same bound, same bad-input redo.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -84,10 +88,20 @@
 #endif
 
 // The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
-// precomputed coefficients: about 2.5 KB for S = 2..4 with AVX-512 (float). Define
+// precomputed coefficients: about 2.5 KB for S = 2..4 with AVX2 (float); float with
+// AVX-512 and S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4. Host only: the
+// Cortex-M builds have no xsimd and none of it. Define
 // NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
 #ifndef NERVE_IIR_BLOCK_PATH
 #define NERVE_IIR_BLOCK_PATH 1
+#endif
+
+// float cascades of up to 7 sections on AVX-512 take the packed engine (iir_detail::packed_engine).
+#if NERVE_HAS_XSIMD && defined(__AVX512F__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+#define NERVE_IIR_PACKED 1
+#else
+#define NERVE_IIR_PACKED 0
 #endif
 
 // Q15 on Arm cores with the DSP extension (Cortex-M4/M7/M33): dual 16-bit MACs.
@@ -307,6 +321,162 @@ struct block_engine {
         return true;
     }
 };
+#if NERVE_IIR_PACKED
+/// Packed state-space engine: float, 16-lane AVX-512, S <= 7 sections (D = 2S <= 14 state
+/// words). Blocks of M = 32 - D samples, two vectors per block:
+///   V1 = [y_0 .. y_15]                      = P1 [x_0..x_15; s]        16 + D columns
+///   V2 = [y_16 .. y_(M-1) | s' (D words)]   = P2 [x_0..x_(M-1); s]     32 columns
+/// (S = 4: 56 FMAs per 24 samples, against 48 per 16 when the next state is a vector of its
+/// own as in block_engine: the state fills the lanes the second output vector leaves free).
+/// A tail of m = 16 - D samples uses Vs = [y_0..y_(m-1) | state after m] = Ps [x_0..x_(m-1); s].
+/// Summation order (pinned, the generic engine's): four accumulators per vector, term t (x_t
+/// in increasing t, then s_k as t = 16 + k for V1, M + k for V2) into a_(t % 4), then
+/// ((a0 + a1) + (a2 + a3)). So the x chains never wait for s and the loop-carried chain
+/// s -> s' is one broadcast load, two FMAs (D = 8) and two adds. s' goes through a 64-byte
+/// stack slot and comes back as D broadcast loads (load-port work; a register broadcast
+/// would be one port-5 shuffle per word). The 16 x columns of P1 stay in registers.
+///
+/// Ceiling of exact block methods on this port layout (AVX-512 Xeon: 512-bit FMAs and
+/// shuffles on ports 0/5, about two loads per cycle; S = 4, nominal 10 flops per section and
+/// sample = 20 16-lane FMAs per 16 samples at fma_peak). With broadcast-column FMAs a
+/// 16-row output vector costs one FMA per input that reaches it plus D for the state, and
+/// the next state needs every input of the block plus D:
+/// - M = 16, state in a vector of its own (block_engine): 48 FMAs / 16 samples <= 0.42;
+/// - M = 24 packed (this engine): 56 / 24 samples <= 0.54; with the 6 adds of the
+///   accumulators and 3 operations of the non-finite test, 65 port-0/5 operations per
+///   block: <= 0.46; its ~72 loads (24 + 8 broadcasts, 40 columns) at ~2 per cycle add up
+///   to about the same time, so both limits bind: measured 0.36 (0.25 with block_engine);
+/// - M = 8 ([y_0..y_7 | s'], 16 FMAs per 8 samples) would be 0.625 by count, but the chain
+///   s -> s' (broadcast, FMA, add tree: ~20 cycles per 8 samples) caps it near 0.27;
+///   larger M costs more FMAs per sample (the triangular part of P grows).
+/// So a single channel stays below 0.5 with exact block methods; only splitting long
+/// signals into 16 time segments (one per lane, the channel-bank recurrence at ~0.84, then
+/// an exact zero-input correction per segment start and two 16x16 transposes) could pass
+/// that, and it needs blocks of thousands of samples (not done; see the README).
+template <std::size_t S>
+struct packed_engine {
+    static constexpr std::size_t D = 2 * S;
+    static constexpr std::size_t M = 32 - D;  // samples per block
+    static constexpr std::size_t m = 16 - D;  // samples per tail block
+    static_assert(S >= 1 && S <= 7);
+
+    alignas(64) std::array<std::array<float, 16>, 16 + D> p1{};
+    alignas(64) std::array<std::array<float, 16>, 32> p2{};
+    alignas(64) std::array<std::array<float, 16>, 16> ps{};
+
+    constexpr void build(const std::array<sos_section<double>, S>& sosd) noexcept {
+        std::array<df_coeffs<double>, S> c{};
+        for (std::size_t k = 0; k < S; ++k) c[k] = to_df_coeffs<double>(sosd[k]);
+        for (std::size_t t = 0; t < M + D; ++t) {  // column t: unit x_t (t < M) or unit s_(t-M)
+            std::array<double, D> st{}, st_m{};
+            std::array<double, M> y{};
+            if (t >= M) st[t - M] = 1.0;
+            for (std::size_t n = 0; n < M; ++n) {
+                if (n == m) st_m = st;
+                double x = (t < M && n == t) ? 1.0 : 0.0;
+                for (std::size_t k = 0; k < S; ++k) {
+                    const double yk = c[k].b0 * x + st[2 * k];
+                    st[2 * k] = c[k].na1 * yk + (c[k].b1 * x + st[2 * k + 1]);
+                    st[2 * k + 1] = c[k].na2 * yk + c[k].b2 * x;
+                    x = yk;
+                }
+                y[n] = x;
+            }
+            if (t < 16 || t >= M) {
+                auto& col = p1[t < 16 ? t : 16 + (t - M)];
+                for (std::size_t r = 0; r < 16; ++r) col[r] = static_cast<float>(y[r]);
+            }
+            for (std::size_t r = 0; r < m; ++r) p2[t][r] = static_cast<float>(y[16 + r]);
+            for (std::size_t i = 0; i < D; ++i) p2[t][m + i] = static_cast<float>(st[i]);
+            if (t < m || t >= M) {
+                auto& col = ps[t < m ? t : m + (t - M)];
+                for (std::size_t r = 0; r < m; ++r) col[r] = static_cast<float>(y[r]);
+                for (std::size_t i = 0; i < D; ++i) col[m + i] = static_cast<float>(st_m[i]);
+            }
+        }
+    }
+
+    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
+    static NERVE_ALWAYS_INLINE __m512 fma(const std::array<float, 16>& c, float v, __m512 a) noexcept {
+        return _mm512_fmadd_ps(col(c), _mm512_set1_ps(v), a);
+    }
+    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept {
+        // NaN or Inf in either (Inf + finite = Inf, Inf - Inf = NaN): one class test.
+        return _mm512_fpclass_ps_mask(_mm512_add_ps(a, b), 0x99) != 0;
+    }
+
+    /// Runs n / M blocks (then tail blocks of m while at least m remain): reads x, writes y
+    /// (may alias x exactly) and st (DF2T state, D words). Stops before the first block whose
+    /// outputs or state come out non-finite, leaving that block's y and the state as they
+    /// were before it. Returns the samples done.
+    std::size_t run(const float* x, float* y, float* st, std::size_t n, float& last) const noexcept {
+        alignas(64) float sb[16];  // s in lanes m .. 15 (the layout of V2 and Vs)
+        for (std::size_t i = 0; i < D; ++i) sb[m + i] = st[i];
+        const float* s = sb + m;
+        std::size_t i = 0;
+        // The 16 x columns of P1 stay in registers: a block is ~90 loads (x and s broadcasts,
+        // columns) for ~65 vector operations, and this machine retires about two loads per
+        // cycle, so loads bound the loop as much as the FMA ports (measured: -12% time).
+        __m512 rc[16];
+        NERVE_IIR_UNROLL
+        for (std::size_t t = 0; t < 16; ++t) rc[t] = col(p1[t]);
+        auto c1 = [&](std::size_t t) NERVE_IIR_LAMBDA_INLINE { return t < 16 ? rc[t] : col(p1[t]); };
+        auto c2 = [&](std::size_t t) NERVE_IIR_LAMBDA_INLINE { return col(p2[t]); };
+        for (; i + M <= n; i += M) {
+            const float* xb = x + i;
+            // Four accumulators per vector, term t (x_t, then s_k as t = M + k) into a_(t % 4):
+            // short x chains that do not wait for s, and only two FMAs per chain after s.
+            __m512 a[4], e[4];
+            NERVE_IIR_UNROLL
+            for (std::size_t q = 0; q < 4; ++q) {
+                const __m512 xq = _mm512_set1_ps(xb[q]);
+                a[q] = _mm512_mul_ps(c1(q), xq);
+                e[q] = _mm512_mul_ps(c2(q), xq);
+            }
+            NERVE_IIR_UNROLL
+            for (std::size_t t = 4; t < 16; ++t) {
+                const __m512 xt = _mm512_set1_ps(xb[t]);
+                a[t % 4] = _mm512_fmadd_ps(c1(t), xt, a[t % 4]);
+                e[t % 4] = _mm512_fmadd_ps(c2(t), xt, e[t % 4]);
+            }
+            NERVE_IIR_UNROLL
+            for (std::size_t t = 16; t < M; ++t)
+                e[t % 4] = _mm512_fmadd_ps(c2(t), _mm512_set1_ps(xb[t]), e[t % 4]);
+            // The state part: the loop-carried chain s -> s' is one broadcast load, two FMAs
+            // (D = 8) and two adds.
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < D; ++k) {
+                const __m512 sk = _mm512_set1_ps(s[k]);
+                a[(16 + k) % 4] = _mm512_fmadd_ps(c1(16 + k), sk, a[(16 + k) % 4]);
+                e[(M + k) % 4] = _mm512_fmadd_ps(c2(M + k), sk, e[(M + k) % 4]);
+            }
+            const __m512 v1 = _mm512_add_ps(_mm512_add_ps(a[0], a[1]), _mm512_add_ps(a[2], a[3]));
+            const __m512 v2 = _mm512_add_ps(_mm512_add_ps(e[0], e[1]), _mm512_add_ps(e[2], e[3]));
+            if (NERVE_UNLIKELY(bad(v1, v2))) break;
+            last = xb[M - 1];  // before the stores (y may alias x)
+            _mm512_storeu_ps(y + i, v1);
+            _mm512_mask_storeu_ps(y + i + 16, static_cast<__mmask16>((1u << m) - 1u), v2);
+            _mm512_store_ps(sb, v2);
+            // Keep s' in memory: the next block reads it back as broadcast loads.
+            __asm__ volatile("" : "+m"(sb));
+        }
+        for (; i + m <= n && i + M > n; i += m) {  // tail blocks (none after a bad block)
+            __m512 a = _mm512_setzero_ps();
+            NERVE_IIR_UNROLL
+            for (std::size_t t = 0; t < m; ++t) a = fma(ps[t], x[i + t], a);
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < D; ++k) a = fma(ps[m + k], s[k], a);
+            if (NERVE_UNLIKELY(bad(a, a))) break;
+            last = x[i + m - 1];
+            _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);
+            _mm512_store_ps(sb, a);
+            __asm__ volatile("" : "+m"(sb));
+        }
+        for (std::size_t k = 0; k < D; ++k) st[k] = s[k];
+        return i;
+    }
+};
+#endif
 #endif
 
 #if NERVE_IIR_ARM_M4F
@@ -522,6 +692,23 @@ public:
         const T* src = in.data();
         T* dst = out.data();
         std::size_t i = 0;
+#if NERVE_IIR_PACKED
+        if constexpr (use_packed) {
+            if (!std::is_constant_evaluated()) {
+                // The engine stops before a block that comes out non-finite; that block is
+                // redone sample by sample (exact bad-input handling), then the engine resumes.
+                constexpr std::size_t M = engine::M, m = engine::m;
+                for (;;) {
+                    i += block_.run(src + i, dst + i, st_.data(), n - i, last_);
+                    const std::size_t left = n - i;
+                    const std::size_t redo = left >= M ? M : left >= m ? m : 0;
+                    if (redo == 0) break;
+                    for (std::size_t j = 0; j < redo; ++j) dst[i + j] = step_float(src[i + j]);
+                    i += redo;
+                }
+            }
+        } else
+#endif
 #if NERVE_HAS_XSIMD
         if constexpr (use_block) {
             if (!std::is_constant_evaluated()) {
@@ -595,6 +782,12 @@ private:
 
 #if NERVE_HAS_XSIMD
     static constexpr bool use_block = NERVE_IIR_BLOCK_PATH && !is_fixed && S <= 8;
+    static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S <= 7;
+#endif
+#if NERVE_IIR_PACKED
+    using engine = std::conditional_t<use_packed, iir_detail::packed_engine<S < 8 ? S : 7>, iir_detail::block_engine<T, S>>;
+#elif NERVE_HAS_XSIMD
+    using engine = iir_detail::block_engine<T, S>;
 #endif
 
     NERVE_ALWAYS_INLINE constexpr T step_float(T x) noexcept {
@@ -854,7 +1047,7 @@ private:
     std::array<std::int8_t, is_fixed ? S : 1> shift_{};
 #if NERVE_HAS_XSIMD
     struct no_engine {};
-    [[no_unique_address]] std::conditional_t<use_block, iir_detail::block_engine<T, S>, no_engine> block_{};
+    [[no_unique_address]] std::conditional_t<use_block, engine, no_engine> block_{};
 #endif
 };
 

@@ -43,7 +43,8 @@ namespace detail {
 /// (hq[q]) one FMA does 8 taps of two outputs, no shuffle needed on the way in. A load at
 /// 8m feeds every pair accumulator that uses it (pairs k = m - q, q = 0..NQ-1): P pairs
 /// take 2P + NQ - 2 loads for P * NQ FMAs. The 8 partial sums per output are then reduced
-/// with 3 levels of shuffle-add (7 shuffle pairs, 7 adds, 1 permute per 16 outputs) instead of the
+/// with 3 levels of shuffle-add (7 shuffle pairs, 7 adds per 16 outputs; the last pair are
+/// two-source permutes that also order the lanes) instead of the
 /// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
 /// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
 /// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
@@ -77,11 +78,20 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
             hq[q] = _mm512_castpd_ps(_mm512_maskz_broadcast_f64x4(0xFF, _mm256_castps_pd(h8)));  // AVX512F only
         });
         // 8 pair rows (16 outputs) -> one vector, lane n = output n; stores the lanes in `mask`.
-        // Immediate shuffles only (non-destructive, so no register copies): 128-bit blocks,
-        // then lanes inside blocks, and one final lane permutation.
-        alignas(64) std::int32_t order[16];
-        for (std::size_t n = 0; n < 16; ++n) order[n] = static_cast<std::int32_t>(4 * (n % 4) + n / 4);
-        const __m512i fix = _mm512_load_si512(order);
+        // Immediate shuffles (non-destructive, so no register copies) for 128-bit blocks, then
+        // lanes inside blocks; the last level's two permutes also put the lanes in order.
+        // The last level picks its operands with two-source permutes whose indices already
+        // contain the final lane order (lane n = output n), so no separate permute follows:
+        // output n sits at position p = 4 (n % 4) + n / 4 of the shuffle_ps pair it replaces,
+        // whose lanes 4j + {0, 1, 2, 3} read d0[4j + 2r'], d1[4j + 2r'] (+1 for the odd half).
+        alignas(64) std::int32_t ord_a[16], ord_b[16];
+        for (std::size_t n = 0; n < 16; ++n) {
+            const std::size_t p = 4 * (n % 4) + n / 4, j = p / 4, r = p % 4;
+            const std::size_t src = (r < 2 ? 0 : 16) + 4 * j + 2 * (r % 2);  // d1 is lanes 16..31
+            ord_a[n] = static_cast<std::int32_t>(src);
+            ord_b[n] = static_cast<std::int32_t>(src + 1);
+        }
+        const __m512i idx_a = _mm512_load_si512(ord_a), idx_b = _mm512_load_si512(ord_b);
         auto reduce8 = [&](const __m512* r, float* o, __mmask16 mask) {
             // row p: blocks 0-1 output 2p, blocks 2-3 output 2p+1 -> c[i] block j = output 4i+j
             __m512 c[4];
@@ -94,10 +104,9 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
                                             _mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(3, 2, 3, 2)));
             const __m512 d1 = _mm512_add_ps(_mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(1, 0, 1, 0)),
                                             _mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(3, 2, 3, 2)));
-            // e lane 4k + j = output 4j + k
-            const __m512 e = _mm512_add_ps(_mm512_shuffle_ps(d0, d1, _MM_SHUFFLE(2, 0, 2, 0)),
-                                           _mm512_shuffle_ps(d0, d1, _MM_SHUFFLE(3, 1, 3, 1)));
-            _mm512_mask_storeu_ps(o, mask, _mm512_maskz_permutexvar_ps(0xFFFF, fix, e));
+            // lane n = output n
+            const __m512 e = _mm512_add_ps(_mm512_permutex2var_ps(d0, idx_a, d1), _mm512_permutex2var_ps(d0, idx_b, d1));
+            _mm512_mask_storeu_ps(o, mask, e);
         };
         std::size_t k = 0;
         for (; k + 2 * P <= count; k += 2 * P) {
