@@ -26,6 +26,7 @@ struct options {
     double rpm = 0;
     std::string bearing = "6205";
     bool quiet = false;
+    bool fixed_rpm = false;
 };
 
 using monitor = np::bearing_monitor<4, 1024, 256>;
@@ -42,6 +43,7 @@ int run(const options& o) {
     cfg.fs_hz = o.fs;
     cfg.shaft_hz = o.rpm / 60.0;
     cfg.geometry = geometry.value;
+    if (o.fixed_rpm) cfg.speed_search = 0.0;
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);
     if (samples.value.size() < need) {
@@ -51,7 +53,14 @@ int run(const options& o) {
     m->process(samples.value, [&](const monitor::output_type& f) {
         if (!o.quiet) fmt::print("{}\n", nerve::cli::frame_json(f, o.fs));
     });
-    fmt::print("{}\n", nerve::cli::summary_json(m->summary(), *m));
+    // The shaft speed the defect frequencies used (told, or measured from the 1x line; see
+    // bearing_monitor.hpp "Shaft speed"), appended to the shared summary object.
+    const auto sum = m->summary();
+    std::string js = nerve::cli::summary_json(sum, *m);
+    js.pop_back();
+    js += fmt::format(",\"rpm_told\":{},\"rpm_used\":{},\"shaft_line\":{}}}", nerve::cli::jnum(o.rpm),
+                      nerve::cli::jnum(60.0 * sum.shaft_hz, 6), nerve::cli::jnum(sum.shaft_line, 3));
+    fmt::print("{}\n", js);
     return 0;
 }
 
@@ -70,6 +79,8 @@ const bool registered = nerve::cli::add_command(
         app.add_option("--bearing", o->bearing,
                        "6205, 6203, or custom geometry 'balls,ball_diameter,pitch_diameter[,contact_angle_deg]'");
         app.add_flag("--quiet", o->quiet, "print only the summary line");
+        app.add_flag("--fixed-rpm", o->fixed_rpm,
+                     "use --rpm as given (default: refine it from the 1x shaft line within +-3 %)");
         return [o] { return run(*o); };
     });
 
