@@ -8,6 +8,8 @@
 //                                 configuration's arithmetic on x86). Items = readings.
 //  pipeline/metering_mcu_f32      meter_monitor<512, float>: the exact firmware configuration
 //                                 (examples/mcu_metering.cpp, bench/mcu/pipeline_metering.cpp).
+//  pipeline/metering_mcu_f32_light the same with learn_every = 5 (the forecaster's RLS step on
+//                                 every fifth reading: the lighter firmware setting).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -20,8 +22,10 @@ namespace {
 namespace np = nerve::pipelines;
 
 template <class Meter>
-void run_meter(benchmark::State& state) {
-    auto m = std::make_unique<Meter>(np::meter_monitor_config{});
+void run_meter(benchmark::State& state, std::size_t learn_every = 1) {
+    np::meter_monitor_config c;
+    c.learn_every = learn_every;
+    auto m = std::make_unique<Meter>(c);
     std::uint32_t s = 3;
     std::size_t t = 0, flags = 0;
     for (auto _ : state) {
@@ -39,9 +43,11 @@ void run_meter(benchmark::State& state) {
 void pipeline_metering(benchmark::State& s) { run_meter<np::meter_monitor<2048>>(s); }
 void pipeline_metering_f32(benchmark::State& s) { run_meter<np::meter_monitor<2048, float>>(s); }
 void pipeline_metering_mcu_f32(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s); }
+void pipeline_metering_mcu_f32_light(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s, 5); }
 
 }  // namespace
 
 BENCHMARK(pipeline_metering)->Name("pipeline/metering")->MinTime(0.5);
 BENCHMARK(pipeline_metering_f32)->Name("pipeline/metering_f32")->MinTime(0.5);
 BENCHMARK(pipeline_metering_mcu_f32)->Name("pipeline/metering_mcu_f32")->MinTime(0.5);
+BENCHMARK(pipeline_metering_mcu_f32_light)->Name("pipeline/metering_mcu_f32_light")->MinTime(0.5);

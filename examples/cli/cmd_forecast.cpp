@@ -22,6 +22,7 @@ struct options {
     std::size_t horizon = 24;
     std::size_t day = 0;
     double lambda = 0.9995;
+    std::size_t learn_every = 1;
 };
 
 constexpr std::size_t capacity = 4096;
@@ -95,6 +96,7 @@ int run(const options& o) {
     cfg.day = day;
     cfg.horizon = o.horizon;
     cfg.lambda = o.lambda;
+    cfg.learn_every = o.learn_every;
     auto f = std::make_unique<forecaster>(cfg);
     std::FILE* out = std::fopen(o.output.c_str(), "w");
     if (!out) return nerve::cli::fail("cannot write '{}'", o.output);
@@ -122,6 +124,9 @@ const bool registered = nerve::cli::add_command(
         app.add_option("--day", o->day, "readings per day (default: from the timestamps, else 24)");
         app.add_option("--lambda", o->lambda, "forgetting factor of the online regression (default 0.9995)")
             ->check(CLI::Range(0.9, 1.0));
+        app.add_option("--learn-every", o->learn_every,
+                       "take the regression's learning step on every N-th row only (default 1; the lighter MCU setting)")
+            ->check(CLI::Range(1, 1000));
         return [o] { return run(*o); };
     });
 

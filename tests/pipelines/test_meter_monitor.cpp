@@ -36,6 +36,8 @@ using meter_f32 = np::meter_monitor<1024, float>;  // the MCU arithmetic
 TEMPLATE_TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]", meter, meter_f32) {
     np::meter_monitor_config c;
     c.day = 24;
+    // Also in the lighter MCU setting (the forecaster learns from every fifth reading).
+    c.learn_every = GENERATE(as<std::size_t>{}, 1, 5);
     static TestType m{c};
     m = TestType{c};
     lcg r;

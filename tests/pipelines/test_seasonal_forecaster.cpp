@@ -60,6 +60,33 @@ TEMPLATE_TEST_CASE("seasonal_forecaster learns a daily and weekly pattern and be
     CHECK(f.samples() == n);
 }
 
+TEMPLATE_TEST_CASE("seasonal_forecaster with learn_every = 5 still beats the seasonal naive", "[seasonal_forecaster][light]",
+                   forecaster, forecaster_f32) {
+    // The lighter MCU setting: the RLS step on every fifth reading only (5 is coprime with the 24
+    // readings of a day, so every hour of the day is learned from in turn).
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    c.learn_every = 5;
+    static TestType f{c};
+    f = TestType{c};
+    lcg r;
+    double level = 0;
+    constexpr std::size_t n = 24 * 7 * 20, H = 24;
+    static std::array<double, n> y{}, fc{};
+    for (std::size_t t = 0; t < n; ++t) y[t] = series(t, r, level);
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t t = 0; t < n; ++t) fc[t] = static_cast<double>(f(static_cast<typename TestType::input_type>(y[t]))););
+    double e_model = 0, e_daily = 0, e_weekly = 0;
+    for (std::size_t t = 24 * 28; t + H < n; ++t) {
+        e_model += std::fabs(fc[t] - y[t + H]);
+        e_daily += std::fabs(y[t] - y[t + H]);
+        e_weekly += std::fabs(y[t + H - 168] - y[t + H]);
+    }
+    const double best = e_daily < e_weekly ? e_daily : e_weekly;
+    CHECK(e_model < 0.92 * best);
+    CHECK(f.config().learn_every == 5);
+}
+
 TEST_CASE("seasonal_forecaster starts as the daily seasonal naive", "[seasonal_forecaster]") {
     np::seasonal_forecaster_config c;
     c.day = 24;

@@ -29,12 +29,17 @@
 //     serve as the reference for a slow theft) and the shortfall 1 - energy / expected, plus the
 //     counts of flagged readings of the day.
 //
-// Memory: the forecaster's Capacity readings (in T) + ~1 kB (its 13 x 13 matrix) + ~200 bytes.
-// Time per reading: O(7 day) (the forecaster's means) + a 13 x 13 update.
-// T is the arithmetic of the whole per-reading path: double (default) on hosts, float on an MCU
-// with a single-precision FPU (Cortex-M4F: meter_monitor<512, float> costs ~1/10 of the
-// instructions of double, which it emulates in software). Readings and reports stay double at
-// the interface (meter_reading, daily_profile); the conversion is a few instructions per reading.
+// Memory: the forecaster's Capacity readings (in T) + the packed triangle of its 13 x 13 matrix
+// (91 T) + ~300 bytes: meter_monitor<512, float> is 3.3 kB.
+// Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
+// hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
+// software). Readings and reports stay double at the interface (meter_reading, daily_profile).
+// Measured on the Cortex-M4 (meter_monitor<512, float>, hourly, steady state; bench/mcu/
+// pipeline_metering.cpp, tools/mcu_icount.py): ~1,690 instructions (~2,900 modelled cycles) per
+// reading, ~880 of them the forecaster's RLS step; with learn_every = 5 ~950 on average (max
+// ~1,810). The lighter setting costs one-step accuracy: on ETTh2 (H = 1) MAE +1.7 % on OT and
+// +1-10 % on the loads; at H = 24 it loses nothing. The 200 instructions per reading are
+// out of reach for this forecaster: the features and the pipeline's own bookkeeping are ~750.
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
 //
@@ -63,6 +68,9 @@ struct meter_monitor_config {
     double drift_slack = 0.5;        ///< CUSUM k, in residual sigmas
     double drift_threshold = 18.0;   ///< CUSUM h, in residual sigmas
     double lambda = 0.9995;          ///< forecaster forgetting factor
+    /// The forecaster's learning step on every learn_every-th reading only (1: every reading).
+    /// The lighter setting for a small MCU; "Cost" above says what it saves and what it costs.
+    std::size_t learn_every = 1;
 };
 
 /// Bit flags of a reading.
@@ -114,6 +122,7 @@ public:
         spike_z_ = static_cast<T>(cfg_.spike_z);
         anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
         if (stuck_run_ < 2) stuck_run_ = 2;
+        warm_at_ = static_cast<std::uint64_t>(cfg_.warmup_days) * cfg_.day;
         reset();
     }
 
@@ -125,7 +134,7 @@ public:
         const T yt = static_cast<T>(y);  // +-Inf for |y| beyond float: a gap, like NaN
         const T forecast = next_;
         T residual = T(0), z = T(0), az = T(0), cleaned;
-        const bool warm = t_ >= cfg_.warmup_days * cfg_.day;
+        const bool warm = t_ >= warm_at_;
         bool missing = false;
         if (!nerve::is_finite(yt)) {
             r.flags |= meter_gap;
@@ -178,25 +187,14 @@ public:
         r.residual = static_cast<double>(residual);
         r.z = static_cast<double>(z);
         r.anomaly_score = static_cast<double>(az / (az + anomaly_z_));
-        // Totals and the day.
+        // Totals and the day (most readings carry no flag: one test skips the counting).
         ++totals_.readings;
-        totals_.gaps += (r.flags & meter_gap) ? 1u : 0u;
-        totals_.stuck += (r.flags & meter_stuck) ? 1u : 0u;
-        totals_.spikes += (r.flags & meter_spike) ? 1u : 0u;
-        totals_.anomalies += (r.flags & meter_anomaly) ? 1u : 0u;
-        totals_.drifts_up += (r.flags & meter_drift_up) ? 1u : 0u;
-        totals_.drifts_down += (r.flags & meter_drift_down) ? 1u : 0u;
+        if (r.flags != 0) count_flags(r.flags);
         const T v = cleaned;
         if (day_n_ == 0) { day_peak_ = v; day_base_ = v; day_energy_ = T(0); }
         day_energy_ += v;
         day_peak_ = v > day_peak_ ? v : day_peak_;
         day_base_ = v < day_base_ ? v : day_base_;
-        day_.gaps += (r.flags & meter_gap) ? 1u : 0u;
-        day_.stuck += (r.flags & meter_stuck) ? 1u : 0u;
-        day_.spikes += (r.flags & meter_spike) ? 1u : 0u;
-        day_.anomalies += (r.flags & meter_anomaly) ? 1u : 0u;
-        day_.drift_up = day_.drift_up || (r.flags & meter_drift_up);
-        day_.drift_down = day_.drift_down || (r.flags & meter_drift_down);
         ++t_;
         on_reading(static_cast<const meter_reading&>(r));
         if (++day_n_ == cfg_.day) {
@@ -252,11 +250,27 @@ public:
     }
 
 private:
+    void count_flags(std::uint8_t f) noexcept {
+        totals_.gaps += (f & meter_gap) ? 1u : 0u;
+        totals_.stuck += (f & meter_stuck) ? 1u : 0u;
+        totals_.spikes += (f & meter_spike) ? 1u : 0u;
+        totals_.anomalies += (f & meter_anomaly) ? 1u : 0u;
+        totals_.drifts_up += (f & meter_drift_up) ? 1u : 0u;
+        totals_.drifts_down += (f & meter_drift_down) ? 1u : 0u;
+        day_.gaps += (f & meter_gap) ? 1u : 0u;
+        day_.stuck += (f & meter_stuck) ? 1u : 0u;
+        day_.spikes += (f & meter_spike) ? 1u : 0u;
+        day_.anomalies += (f & meter_anomaly) ? 1u : 0u;
+        day_.drift_up = day_.drift_up || (f & meter_drift_up);
+        day_.drift_down = day_.drift_down || (f & meter_drift_down);
+    }
+
     static seasonal_forecaster_config forecaster_config(const meter_monitor_config& c) noexcept {
         seasonal_forecaster_config f;
         f.day = c.day < 8 ? 8 : c.day;
         f.horizon = 1;
         f.lambda = c.lambda;
+        f.learn_every = c.learn_every;
         return f;
     }
     static drift::cusum_options drift_options(const meter_monitor_config& c) noexcept {
@@ -272,6 +286,7 @@ private:
     drift::cusum<T> cusum_;
     T spike_z_ = T(8), anomaly_z_ = T(4);  // the config's thresholds in T
     std::size_t stuck_run_ = 6;
+    std::uint64_t warm_at_ = 0;  // warmup_days * day
     std::uint64_t t_ = 0;
     T next_ = T(0), last_raw_ = T(0);
     std::size_t run_ = 0, spike_count_ = 0;
