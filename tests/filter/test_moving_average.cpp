@@ -78,3 +78,31 @@ TEST_CASE("moving_average process() equals operator() bit for bit, in place and 
     REQUIRE(a.rejected() == 2u);
     REQUIRE(b.rejected() == 2u);
 }
+
+TEST_CASE("moving_average chunked block path: full windows, wraps, re-summation and bad input mid-chunk", "[moving_average]") {
+    // The block path runs a full window in chunks ending at the ring wrap / re-summation; NaN and
+    // Inf after the window filled, window sizes that do and do not divide the chunk lengths, and a
+    // power-of-two N (whose mean the compiler turns into a multiply) must all equal operator().
+    auto run = [](auto f) {
+        decltype(f) a, b, r;
+        static float x[300];
+        for (int i = 0; i < 300; ++i) x[i] = static_cast<float>(std::sin(0.13 * i)) * (i > 200 ? 1e6f : 1.0f) + 0.3f;
+        for (int i : {70, 71, 150, 199, 299}) x[i] = std::numeric_limits<float>::quiet_NaN();
+        x[120] = std::numeric_limits<float>::infinity();
+        filter_test::check_process_equals_operator(a, b, r, x);
+        REQUIRE(a.rejected() == r.rejected());
+        REQUIRE(a.count() == r.count());
+    };
+    run(nerve::filter::moving_average<float, 5>{});
+    run(nerve::filter::moving_average<float, 64>{});
+    run(nerve::filter::moving_average<float, 1>{});
+    auto runq = [](auto f) {
+        decltype(f) a, b, r;
+        using T = typename decltype(f)::input_type;
+        static T x[300];
+        for (int i = 0; i < 300; ++i) x[i] = T::from_float(std::sin(0.11 * i) * 0.9);
+        filter_test::check_process_equals_operator(a, b, r, x);
+    };
+    runq(nerve::filter::moving_average<nerve::q15, 24>{});
+    runq(nerve::filter::moving_average<nerve::q31, 64>{});
+}

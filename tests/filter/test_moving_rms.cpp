@@ -90,3 +90,21 @@ TEST_CASE("moving_rms: process() equals operator() bit for bit, in place and wit
     REQUIRE(b.rejected() == 2u);
     REQUIRE(a(0.5f) == r(0.5f));  // the state written back continues the stream exactly
 }
+
+TEST_CASE("moving_rms: chunked block path with full windows, wraps and bad input mid-chunk", "[filter][moving_rms]") {
+    // Full-window chunks end at the ring wrap, where the exact re-summation falls; NaN/Inf after
+    // the window filled, N that does or does not divide the chunk lengths, power-of-two N.
+    auto run = [](auto f) {
+        decltype(f) a, b, r;
+        static float x[300];
+        for (int i = 0; i < 300; ++i) x[i] = static_cast<float>(std::sin(0.13 * i)) * (i > 200 ? 1e4f : 1.0f);
+        for (int i : {70, 71, 150, 199, 299}) x[i] = std::numeric_limits<float>::quiet_NaN();
+        x[120] = -std::numeric_limits<float>::infinity();
+        filter_test::check_process_equals_operator(a, b, r, x);
+        REQUIRE(a.rejected() == r.rejected());
+        REQUIRE(a(0.25f) == r(0.25f));
+    };
+    run(nerve::filter::moving_rms<float, 5>{});
+    run(nerve::filter::moving_rms<float, 64>{});
+    run(nerve::filter::moving_rms<float, 1>{});
+}
