@@ -18,12 +18,18 @@
 // saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
 // int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
 // are each within 1/2 LSB of the design value; q15 outputs are the exactly rounded, saturated
-// sums; q31 too from every sub-filter whose taps are below 1 and whose L1 norm is below 2
-// (exact int64 sum, one SMLAL per tap on a Cortex-M4), otherwise within one LSB of them (guard
-// bits; e.g. the sub-filter of resample_poly's 3/2 centre tap 1.0006). Checked against numpy integer arithmetic
-// (tools/gen_golden_interp.py, tests/golden/interp_fixed.hpp). Cortex-M4 instructions per
-// input (bench/mcu/interp_fixed.cpp), before -> after the full-precision taps: interpolator
-// 48x4 q15 277 -> 268, q31 478 -> 275; resampler 3/2 q15 188 -> 171, q31 299 -> 466.
+// sums, and so are q31's: a sub-filter whose taps are below 1 with an L1 norm below 2 sums
+// int32 taps exactly in int64 (one SMLAL per tap on a Cortex-M4); the others (e.g. the
+// sub-filters of resample_poly's 3/2 design: centre tap 1.0006, L1 norms about 2.1) store each
+// 33-bit tap as 2 hi + lo (hi = g >> 1 in int32, lo = g & 1) and form 2 sum(hi x) + sum(lo x)
+// from two exact int64 sums, rounded without overflow (the bound is proved at
+// poly_dot_q31_split); only a sub-filter with sum |hi| > 2^32 - K - 2 (taps' L1 norm near 4)
+// falls back to guard bits, within one LSB. Checked against numpy integer arithmetic
+// (tools/gen_golden_interp.py, tests/golden/interp_fixed.hpp: q15 and q31 bit-exact). Cortex-M4
+// instructions per input (bench/mcu/interp_fixed.cpp, tools/mcu_icount.py, median of 30
+// pushes), int32 taps -> full-precision guard-bit taps -> split/unrolled SMLAL kernels
+// (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 273
+// (369 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 220 (604 -> 355 cycles).
 //
 // detail::polyphase_fir<T, Len, L, M> is the engine shared with nerve::filter::resampler:
 // integer-ratio L/M polyphase filtering of a Len-tap prototype.
@@ -116,6 +122,33 @@ NERVE_ALWAYS_INLINE q31 poly_dot_q31_exact(const std::int64_t* NERVE_RESTRICT g,
     return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
 }
 
+/// q31 sub-filter with a tap >= 1 or an L1 norm >= 2 (resample_poly's gain-L prototypes): each
+/// 33-bit tap g is stored split, g = 2 hi + lo with hi = g >> 1 (int32, arithmetic shift) and
+/// lo = g & 1, interleaved {hi, lo} per tap (one LDRD on a Cortex-M4). Two int64 sums, both with
+/// one SMLAL per tap: A = sum hi x, B = sum lo x; then sum g x = 2A + B and the rounded output
+///   floor((2A + B + 2^30) / 2^31) = floor((A + floor((B + 2^30) / 2)) / 2^30)
+/// (with B + 2^30 = 2q + b, b in {0, 1}: (2A + 2q + b) / 2^31 = (A + q + b/2) / 2^30, and adding
+/// b/2 < 1 to the integer A + q cannot reach the next multiple of 2^30). So the result is the
+/// exactly rounded sum, the same as poly_dot_q31_exact would give without overflow. Bounds, with
+/// |x| <= 2^31: |hi| <= 2^31 (|g| < 2^32) so each product fits int64; |B| <= K 2^31; |A| <=
+/// sum|hi| 2^31; set_taps takes this path only when sum|hi| <= 2^32 - K - 2, so |A + q| <=
+/// (2^32 - K - 2) 2^31 + (K + 1) 2^30 < 2^63: no intermediate overflows (else the guard path).
+template <std::size_t K>
+NERVE_ALWAYS_INLINE q31 poly_dot_q31_split(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w) noexcept {
+    std::int64_t a, b;
+    q31_pair_sums<K, true>(g, w, a, b);  // detail/fir_m4.hpp (an ARMv7E-M loop, else plain C++)
+    return q31::from_raw(nerve::detail::saturate<std::int32_t>((a + ((b + (std::int64_t{1} << 30)) >> 1)) >> 30));
+}
+
+/// The same sum for a phase stored {g, 0} per tap (taps below 1, L1 norm below 2: see
+/// poly_dot_q31_exact for the bound): one SMLAL per tap.
+template <std::size_t K>
+NERVE_ALWAYS_INLINE q31 poly_dot_q31_pairs_exact(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w) noexcept {
+    std::int64_t acc, unused;
+    q31_pair_sums<K, false>(g, w, acc, unused);
+    return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
+}
+
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
 /// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
@@ -130,29 +163,50 @@ public:
     explicit polyphase_fir(const std::array<double, Len>& h) noexcept { set_taps(h); }
 
     void set_taps(const std::array<double, Len>& h) noexcept {
-        for (std::size_t p = 0; p < L; ++p)
+        for (std::size_t p = 0; p < L; ++p) {
+            std::array<tap_type, K> g{};
             for (std::size_t j = 0; j < K; ++j) {
                 const std::size_t i = K - 1 - j;  // reversed: window is oldest first
                 const std::size_t idx = p + i * L;
-                gr_[p][j] = idx < Len ? quantize_poly_tap<T>(h[idx]) : tap_type{};
+                g[j] = idx < Len ? quantize_poly_tap<T>(h[idx]) : tap_type{};
             }
-        if constexpr (is_q31_v<T>) {
-            // Per sub-filter: a phase holding a tap >= 1 (resample_poly's centre tap) takes the
-            // guard-bit path, the others the exact one.
-            for (std::size_t p = 0; p < L; ++p) {
-                bool ok = true;
-                std::int64_t l1 = 0;
+            if constexpr (is_q31_v<T>) {
+                // Per sub-filter: taps below 1 with an L1 norm below 2 take the exact one-SMLAL
+                // sum, stored {g, 0}; otherwise (resample_poly's centre tap 1.0006, L1 norms
+                // around 2.1) the split exact sum, stored {g >> 1, g & 1}, while its bound holds
+                // (poly_dot_q31_split); only beyond it the guard-bit sum.
+                bool fits = true;
+                std::int64_t l1 = 0, l1_hi = 0;
                 for (std::size_t j = 0; j < K; ++j) {
-                    const std::int64_t a = gr_[p][j] < 0 ? -gr_[p][j] : gr_[p][j];
-                    if (a > 0x7fffffff) ok = false;
+                    const std::int64_t a = g[j] < 0 ? -g[j] : g[j];
+                    const std::int64_t hi = g[j] >> 1;
+                    if (a > 0x7fffffff) fits = false;
                     l1 += a;
+                    l1_hi += hi < 0 ? -hi : hi;
                 }
-                exact_[p] = ok && l1 <= 0xffffffffLL;
+                mode_[p] = fits && l1 <= 0xffffffffLL                                      ? q31_mode::exact
+                           : l1_hi <= (std::int64_t{1} << 32) - static_cast<std::int64_t>(K) - 2 ? q31_mode::split
+                                                                                                 : q31_mode::guard;
+                for (std::size_t j = 0; j < K; ++j) {
+                    const bool whole = mode_[p] == q31_mode::exact;
+                    gr_[p][2 * j] = static_cast<std::int32_t>(whole ? g[j] : g[j] >> 1);
+                    gr_[p][2 * j + 1] = static_cast<std::int32_t>(whole ? 0 : g[j] & 1);
+                }
+            } else {
+                gr_[p] = g;
             }
         }
     }
     /// Tap i of phase p (multiplies x[n - i]), as stored.
-    tap_type tap(std::size_t p, std::size_t i) const noexcept { return gr_[p][K - 1 - i]; }
+    tap_type tap(std::size_t p, std::size_t i) const noexcept {
+        if constexpr (is_q31_v<T>) {
+            const std::size_t j = K - 1 - i;
+            const std::int64_t a = gr_[p][2 * j], b = gr_[p][2 * j + 1];
+            return mode_[p] == q31_mode::exact ? a : 2 * a + b;
+        } else {
+            return gr_[p][K - 1 - i];
+        }
+    }
 
     template <class Emit>
     NERVE_ALWAYS_INLINE void push(const T& x_in, Emit&& emit) {
@@ -164,7 +218,7 @@ public:
         const T* w = delay_.data() + pos_ + 1;
         while (phase_ < L) {
             if constexpr (is_q31_v<T>) {
-                emit(exact_[phase_] ? poly_dot_q31_exact<K>(gr_[phase_].data(), w) : poly_dot<T, K>(gr_[phase_].data(), w));
+                emit(dot_q31(phase_, w));
             } else {
                 emit(poly_dot<T, K>(gr_[phase_].data(), w));
             }
@@ -304,13 +358,27 @@ private:
     }
 #endif
 
-    std::array<std::array<tap_type, K>, L> gr_{};  // per-phase sub-filters, reversed (configuration)
+    // q31 (see set_taps): how each phase sums; the guard path rebuilds the int64 taps.
+    enum class q31_mode : std::uint8_t { exact, split, guard };
+    NERVE_ALWAYS_INLINE q31 dot_q31(std::uint32_t p, const T* w) const noexcept {
+        const std::int32_t* g = gr_[p].data();
+        if (mode_[p] == q31_mode::exact) return poly_dot_q31_pairs_exact<K>(g, w);
+        if (NERVE_LIKELY(mode_[p] == q31_mode::split)) return poly_dot_q31_split<K>(g, w);
+        std::array<std::int64_t, K> g64{};
+        for (std::size_t j = 0; j < K; ++j) g64[j] = 2 * std::int64_t{g[2 * j]} + g[2 * j + 1];
+        return poly_dot<q31, K>(g64.data(), w);
+    }
+
+    // Per-phase sub-filters, reversed (configuration). q31: two int32 per tap (set_taps), the
+    // same bytes as one int64 tap.
+    using phase_taps = std::conditional_t<is_q31_v<T>, std::array<std::int32_t, 2 * K>, std::array<tap_type, K>>;
+    std::array<phase_taps, L> gr_{};
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
     hold_last_good<T> guard_;  // bad input: hold the last good sample
-    // q31: per sub-filter, whether its taps allow the exact sum (poly_dot_q31_exact; configuration)
-    std::array<bool, is_q31_v<T> ? L : 0> exact_{};
+    // q31: per sub-filter, which sum its taps allow (configuration)
+    std::array<q31_mode, is_q31_v<T> ? L : 0> mode_{};
 };
 
 }  // namespace detail

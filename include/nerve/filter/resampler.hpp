@@ -13,12 +13,15 @@
 // after n inputs. L and M must be coprime (reduce the ratio). Arithmetic and bad input as
 // nerve::filter::fir (NaN/Inf replaced by the last finite input and counted; fixed point
 // accumulates in int64 and saturates on output). Fixed-point taps keep the format's full
-// precision with one more integer bit (q15: int32 Q15, q31: int64 Q31, range (-2, 2), so the
-// scaled centre tap of 1.0006 fits): each tap within 1/2 LSB of the design; q15 outputs are
-// the exactly rounded sums, q31 within one LSB (tests/golden/interp_fixed.hpp, from numpy
-// integer arithmetic). The 33-bit q31 taps cost 64-bit multiplies on a Cortex-M4: 3/2 q31
-// 299 -> 466 instructions per input (q15 188 -> 171), bench/mcu/interp_fixed.cpp: its sub-filters
-// have a tap >= 1 or an L1 norm of 2.09 > 2, so none qualifies for the exact SMLAL sum.
+// precision with one more integer bit (q15: int32 Q15, q31: 33-bit Q31, range (-2, 2), so the
+// scaled centre tap of 1.0006 fits): each tap within 1/2 LSB of the design; q15 and q31 outputs
+// are the exactly rounded sums (tests/golden/interp_fixed.hpp, from numpy integer arithmetic).
+// resample_poly's 3/2 sub-filters have a tap >= 1 or an L1 norm of 2.09 > 2, so q31 stores
+// each tap split as 2 hi + lo and sums both parts exactly with SMLAL (detail::
+// poly_dot_q31_split, bound proved there). Cortex-M4 instructions per input, 3/2 with 61 taps
+// (21 per phase), bench/mcu/interp_fixed.cpp: q31 299 (int32 taps) -> 466 (33-bit taps, 64-bit
+// products, guard bits) -> 220 (split taps, unrolled SMLAL kernel; 604 -> 355 modelled cycles);
+// q15 188 -> 171.
 //
 // Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of
 // the same sub-filter (detail::polyphase_fir::block_simd: the input split into M streams, a

@@ -244,4 +244,58 @@ template <std::size_t N>
     for (; i < count; ++i) out[i] = q31_dot_exact<N>(hr, src + i);
 }
 
+/// Polyphase q31 sums on interleaved int32 tap pairs g[2j], g[2j+1] (fir_interpolator.hpp's
+/// split layout) with the window w[0..K): a = sum g[2j] w[j] and, when Split, b = sum g[2j+1] w[j],
+/// both exact in int64 (the caller's tap bounds rule out overflow). On ARMv7E-M, per tap LDRD
+/// (both halves) or LDR, LDR (sample), one SMLAL per sum, fully unrolled with immediate
+/// offsets (4 instructions per tap split, 3 whole); GCC's own code for the two-accumulator loop indexes with shifted registers
+/// and spills (7-8 per tap). Elsewhere the plain loops.
+template <std::size_t K, bool Split>
+NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w, std::int64_t& a,
+                                       std::int64_t& b) noexcept {
+#if NERVE_FIR_ARM_Q31
+    std::uint32_t al = 0, bl = 0;
+    std::int32_t ah = 0, bh = 0;
+    // One asm statement per tap with immediate offsets (no pointer updates, so nothing for the
+    // compiler to move between statements); the accumulators stay in registers throughout.
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+        (
+            [&] {
+                std::int32_t h, l, x;
+                if constexpr (Split) {
+                    __asm__ volatile(
+                        "ldrd %[h], %[l], [%[g], %[og]]\n\t"
+                        "ldr %[x], [%[w], %[ow]]\n\t"
+                        "smlal %[al], %[ah], %[h], %[x]\n\t"
+                        "smlal %[bl], %[bh], %[l], %[x]\n\t"
+                        : [al] "+r"(al), [ah] "+r"(ah), [bl] "+r"(bl), [bh] "+r"(bh), [h] "=&r"(h), [l] "=&r"(l),
+                          [x] "=&r"(x)
+                        : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+                } else {
+                    (void)l;
+                    __asm__ volatile(
+                        "ldr %[h], [%[g], %[og]]\n\t"
+                        "ldr %[x], [%[w], %[ow]]\n\t"
+                        "smlal %[al], %[ah], %[h], %[x]\n\t"
+                        : [al] "+r"(al), [ah] "+r"(ah), [h] "=&r"(h), [x] "=&r"(x)
+                        : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+                }
+            }(),
+            ...);
+    }(std::make_index_sequence<K>{});
+    a = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(ah)) << 32) | al);
+    b = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bh)) << 32) | bl);
+#else
+    std::int64_t sa = 0, sb = 0;
+    for (std::size_t j = 0; j < K; ++j) {
+        sa += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j].raw);
+        if constexpr (Split) sb += static_cast<std::int64_t>(g[2 * j + 1]) * static_cast<std::int64_t>(w[j].raw);
+    }
+    a = sa;
+    b = sb;
+#endif
+}
+
 }  // namespace nerve::filter::detail
