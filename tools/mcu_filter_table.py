@@ -5,17 +5,13 @@
 
 Runs tools/mcu_icount.py (qemu -singlestep trace, cycles from tools/mcu_cycles.py) on the
 block kernels of bench/mcu/*.cpp and prints a markdown table. Per sample = per call / 256
-(the programs' block), per transform for the FFTs. Flash = bytes of the functions the call
-executed (nm -S; the kernel and its out-of-line helpers); RAM = the operator object's size
-(nm -S of its static object). CMSIS-DSP 1.17.1 instruction counts are the issue's (same
-compiler, flags, block and counting method); its cycles were not measured here. The q31 rows'
-CMSIS figures are estimates, not measurements (CMSIS-DSP could not be built here): read from
-arm_biquad_cascade_df1_q31.c / arm_fir_q31.c (ARM_MATH_LOOPUNROLL, Cortex-M4 path) and counted
-by hand. Biquad: per section and sample LDR, SMULL + 4 SMLAL, LSR/LSL/ORR by register, STR and
-two register moves per 4 samples, 11 instructions (44 for 4 sections) when nothing spills;
-the loop holds 17 live values in 14 registers, so GCC reloads some: 44-52. FIR: 3 outputs
-per pass, per tap 2 LDR + 3 SMLAL (1.67 per tap and output, 107 for 64 taps) plus the 64-bit
-shift, store and state copy per output: ~110.
+(the programs' block), per transform for the FFTs, per input for the polyphase pushes. Flash =
+bytes of the functions the call executed (nm -S; the kernel and its out-of-line helpers); RAM =
+the operator object's size (nm -S of its static object). CMSIS-DSP 1.17.1 columns: f32/q15
+figures are the issue's (same compiler, flags, block and counting method); the q31 ones were
+counted here with tools/mcu_cmsis_table.py on CMSIS-DSP sources (its f32 df2T biquad count
+reproduces the issue's 29.9 exactly); run that script on a CMSIS-DSP checkout for the CMSIS rows
+with modelled cycles, flash and RAM.
 """
 import os
 import re
@@ -28,18 +24,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROWS = [
     ("biquad, 4 sections, f32", "biquad4_f32", "nerve_biquad4_f32_block", 256, "g_f", "29.9 (df2T)"),
     ("biquad, 4 sections, q15", "biquad4_q15", "nerve_biquad4_q15_block", 256, "g_f", "74.7 (df1; fast 40.5)"),
-    ("biquad, 4 sections, q31", "biquad4_q31", "nerve_biquad4_q31_block", 256, "g_f", "~44-52 (df1, est.)"),
+    ("biquad, 4 sections, q31", "biquad4_q31", "nerve_biquad4_q31_block", 256, "g_f", "54.8 (df1; fast 110.8)"),
     ("FIR, 64 taps, f32 (symmetric taps: folded)", "fir64_f32", "nerve_fir64_f32_block", 256, "g_fir", "91.8"),
     ("FIR, 64 taps, f32, fold off (fir_symmetry::none)", "fir64_f32_unfolded", "nerve_fir64_f32_unfolded_block", 256,
      "g_fir", "91.8"),
     ("FIR, 64 taps, q15", "fir64_q15", "nerve_fir64_q15_block", 256, "g_fir", "118.0 (fast 91.5)"),
-    ("FIR, 64 taps, q31", "fir64_q31", "nerve_fir64_q31_block", 256, "g_fir", "~110 (est.)"),
+    ("FIR, 64 taps, q31", "fir64_q31", "nerve_fir64_q31_block", 256, "g_fir", "156.7 (fast 322.8)"),
     ("decimator 8, 64 taps, f32 (per input)", "filter_blocks", "nerve_decimate8_fir64_block", 256, "g_dec", "-"),
     ("moving RMS 64 (envelope), f32", "filter_blocks", "nerve_moving_rms64_block", 256, "g_rms", "-"),
     ("moving min/max 64, f32", "filter_blocks", "nerve_moving_minmax64_block", 256, "g_minmax", "-"),
     ("moving average 64, f32", "filter_blocks", "nerve_moving_average64_block", 256, "g_avg", "-"),
     ("DC blocker, f32", "filter_blocks", "nerve_dc_blocker_block", 256, "g_dc", "-"),
     ("EWMA, f32", "filter_blocks", "nerve_ewma_block", 256, "g_ewma", "-"),
+    ("interpolator x4, 48 taps, q15 (per input, push)", "interp_fixed", "nerve_interp_q15_48_4", 1, "g_i15", "-"),
+    ("interpolator x4, 48 taps, q31 (per input, push)", "interp_fixed", "nerve_interp_q31_48_4", 1, "g_i31", "-"),
+    ("resampler 3/2, 61 taps, q15 (per input, push)", "interp_fixed", "nerve_resample_q15_3_2", 1, "g_r15", "-"),
+    ("resampler 3/2, 61 taps, q31 (per input, push)", "interp_fixed", "nerve_resample_q31_3_2", 1, "g_r31", "-"),
+    ("envelope spectrum 1024 (Hilbert + rfft stage), f32, per sample", "envelope_1024", "nerve_envelope_1024", 1024,
+     "g_env", "-"),
     ("real FFT 1024, f32 (per transform)", "rfft1024_f32", "nerve_rfft1024_f32", 1, "g_fft", "44,683"),
     ("real FFT 1024, q15 (per transform)", "rfft1024_q15", "nerve_rfft1024_q15", 1, "g_fft", "44,537"),
 ]
@@ -80,7 +82,7 @@ def main():
             continue
         ins, cyc = float(m_i.group(1)) / div, float(m_c.group(1)) / div
         ram = object_size(elf, obj) if obj else None
-        fmt = (lambda v: f"{v:,.0f}") if div == 1 else (lambda v: f"{v:.1f}")
+        fmt = (lambda v: f"{v:,.0f}") if div == 1 and ins > 1000 else (lambda v: f"{v:.1f}")
         print(f"| {label} | {cmsis} | {fmt(ins)} | {fmt(cyc)} | {m_f.group(1) if m_f else '?'} B | "
               f"{str(ram) + ' B' if ram is not None else '-'} |")
     return 0
