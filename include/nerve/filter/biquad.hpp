@@ -461,11 +461,13 @@ struct packed_engine {
             __asm__ volatile("" : "+m"(sb));
         }
         for (; i + m <= n && i + M > n; i += m) {  // tail blocks (none after a bad block)
-            __m512 a = _mm512_setzero_ps();
+            // Same pinned order: term t (x_t, then s_k as t = m + k) into a_(t % 4).
+            __m512 a4[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
             NERVE_IIR_UNROLL
-            for (std::size_t t = 0; t < m; ++t) a = fma(ps[t], x[i + t], a);
+            for (std::size_t t = 0; t < m; ++t) a4[t % 4] = fma(ps[t], x[i + t], a4[t % 4]);
             NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < D; ++k) a = fma(ps[m + k], s[k], a);
+            for (std::size_t k = 0; k < D; ++k) a4[(m + k) % 4] = fma(ps[m + k], s[k], a4[(m + k) % 4]);
+            const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
             if (NERVE_UNLIKELY(bad(a, a))) break;
             last = x[i + m - 1];
             _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);

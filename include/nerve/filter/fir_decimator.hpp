@@ -48,7 +48,8 @@ namespace detail {
 /// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
 /// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
 /// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
-/// most the last one). Reads src[0 .. 8 count + N - 8).
+/// most the last one). Reads src[0 .. 8 count + N - 8). chk becomes non-finite if any output
+/// written is (one FMA per 16 outputs, no second pass over the outputs).
 /// Non-finite scan with 8 independent sums: detail::any_non_finite's one vector chain is
 /// bound by the add latency (~4 cycles per 16 samples), which for a decimator costs as much
 /// as the filtering itself. Same test: x * 0 is 0 for finite x, NaN otherwise.
@@ -65,7 +66,7 @@ inline bool any_non_finite_dec(const float* p, std::size_t n) noexcept {
 
 template <std::size_t N>
 inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
-                                         float* NERVE_RESTRICT out, std::size_t count) noexcept {
+                                         float* NERVE_RESTRICT out, std::size_t count, __m512& chk) noexcept {
     static_assert(N % 8 == 0);
     constexpr std::size_t NQ = N / 8;  // tap blocks of 8
     constexpr std::size_t P = 16;      // pair accumulators: 32 outputs per group (8 measured the same)
@@ -107,6 +108,9 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
             // lane n = output n
             const __m512 e = _mm512_add_ps(_mm512_permutex2var_ps(d0, idx_a, d1), _mm512_permutex2var_ps(d0, idx_b, d1));
             _mm512_mask_storeu_ps(o, mask, e);
+            // Non-finite test of the outputs while they are in a register (lanes outside
+            // `mask` are 0): x * 0 + chk stays finite unless x is not.
+            chk = _mm512_fmadd_ps(e, _mm512_setzero_ps(), chk);
         };
         std::size_t k = 0;
         for (; k + 2 * P <= count; k += 2 * P) {
@@ -219,9 +223,11 @@ public:
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
         std::size_t done = 0;
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
+        __m512 chk = _mm512_setzero_ps();  // the dec-8 kernel's test of its outputs
         if constexpr (std::is_same_v<T, float> && M == 8 && Taps % 8 == 0)
-            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), delay_.data() + first, out.data(), pro);
+            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), delay_.data() + first, out.data(), pro, chk);
 #endif
+        const std::size_t done_pro = done;
         detail::fir_block_strided<T, Taps, M>(hr_.data(), delay_.data() + first + done * M, out.data() + done,
                                               pro - done, symmetric_);
         const std::size_t i1 = first + pro * M;  // first kept index >= H
@@ -229,16 +235,22 @@ public:
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
         if constexpr (std::is_same_v<T, float> && M == 8 && Taps % 8 == 0)
             done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), in.data() + (i1 - H), out.data() + pro,
-                                                        kept - pro);
+                                                        kept - pro, chk);
 #endif
         detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (i1 - H) + done * M, out.data() + pro + done,
                                               kept - pro - done, symmetric_);
         if constexpr (check_after) {
             // Every input up to the last kept one is in some output's window (M <= Taps) and
             // enters it through a multiplication (0 * Inf is NaN too), so a non-finite input
-            // shows in the outputs; the inputs after the last kept one are scanned here.
+            // shows in the outputs; the inputs after the last kept one are scanned here. The
+            // kernel tested its own outputs (chk); the few the generic kernel wrote are scanned.
             const std::size_t tail = kept > 0 ? first + (kept - 1) * M + 1 : 0;
-            if (NERVE_UNLIKELY(non_finite_(out.data(), kept) || detail::any_non_finite(in.data() + tail, n - tail))) {
+            bool bad_out = detail::any_non_finite(out.data() + done_pro, pro - done_pro) ||
+                           detail::any_non_finite(out.data() + pro + done, kept - pro - done);
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+            bad_out = bad_out || _mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0;
+#endif
+            if (NERVE_UNLIKELY(bad_out || detail::any_non_finite(in.data() + tail, n - tail))) {
                 // Back to the state before the block (delay_[0, H) still holds the last H
                 // inputs, oldest first; the oldest ring slot is never read again) and redo it
                 // sample by sample with the bad-input handling.
