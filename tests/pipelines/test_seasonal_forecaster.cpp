@@ -137,6 +137,22 @@ TEST_CASE("seasonal_forecaster fills NaN/Inf with the seasonal value and stays f
     CHECK(finite);
 }
 
+TEST_CASE("seasonal_forecaster with a horizon beyond a week stays defined", "[seasonal_forecaster][bad-input]") {
+    // H = 70 > w = 56 (day = 8): the weekly lags of the forecast would be future readings; they are
+    // clamped to the oldest reading, and the forecasts stay finite.
+    np::seasonal_forecaster_config c;
+    c.day = 8;
+    c.horizon = 70;
+    static forecaster f{c};
+    f = forecaster{c};
+    lcg r;
+    double level = 0;
+    bool finite = true;
+    for (std::size_t t = 0; t < 3000; ++t) finite = finite && std::isfinite(f(series(3 * t, r, level)));
+    CHECK(finite);
+    CHECK(f.samples() == 3000);
+}
+
 TEST_CASE("seasonal_forecaster adapts to a level shift", "[seasonal_forecaster]") {
     np::seasonal_forecaster_config c;
     c.day = 24;

@@ -115,6 +115,9 @@ public:
         const std::size_t prof = k_ * d + 6 * d, wk = weeks_ * 7 * d;
         far_ = (prof > wk ? prof : wk) - H;
         if (far_ < count_[0]) far_ = count_[0];
+        // With H > w the weekly lags y[t + H - j w] of the forecast lie in the future: those reads
+        // are clamped (to the oldest reading, as ever), so the unclamped ring path is not used.
+        unclamped_ = 7 * d >= H;
         lambda_ = static_cast<T>(cfg_.lambda);
         inv_lambda_ = T(1) / lambda_;
         huber_c_ = static_cast<T>(cfg_.huber_c);
@@ -268,7 +271,7 @@ private:
 
     /// Features (scaled, level removed) as of `back` readings ago, for the target y[now - back + H].
     void features_at(std::size_t back, std::array<T, features>& f, T& level) const noexcept {
-        if (back + far_ < stored()) {
+        if (unclamped_ && back + far_ < stored()) {
             features_from(back, f, level, [this](std::size_t l) { return ring(l); });
         } else {
             features_from(back, f, level, [this](std::size_t l) { return at(l); });
@@ -439,6 +442,7 @@ private:
     std::size_t k_ = 1;
     std::size_t weeks_ = 1;
     std::size_t far_ = 0;
+    bool unclamped_ = true;  // every seasonal lag m >= H (see the constructor)
     std::array<std::size_t, windows> count_{};
     std::array<T, windows> inv_count_{};
     T inv_weeks_ = T(1);
