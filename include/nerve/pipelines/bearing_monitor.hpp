@@ -568,15 +568,13 @@ private:
         const float inv_d = 1.0f / static_cast<float>(decim_);
         // Squared envelope, boxcar-decimated: run to the next decimation boundary with the sums in
         // locals (all bank lanes at once: one vector multiply-add per sample), then emit.
+        const std::size_t phase0 = decim_count_;   // for the shaft-speed pass below
         std::array<float, bank_lanes> acc;
         for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] = b < Bands ? sq_[b] : 0.0f;
-        float ysum = shaft_sum_;   // the signal itself, boxcar-averaged alike (shaft-speed stream)
         for (std::size_t i = 0; i < n;) {
             const std::size_t take = decim_ - decim_count_ < n - i ? decim_ - decim_count_ : n - i;
-            for (std::size_t j = i; j < i + take; ++j) {
+            for (std::size_t j = i; j < i + take; ++j)
                 for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] += z[j][b] * z[j][b];
-                ysum += y[j];
-            }
             i += take;
             decim_count_ += take;
             if (decim_count_ == decim_) {
@@ -593,19 +591,35 @@ private:
                     acc[b] = 0.0f;
                 }
                 ++env_mn_;
-                shaft_sample(ysum * inv_d);
-                ysum = 0.0f;
                 if (segment) fold_moments();
                 if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
             }
         }
         for (std::size_t b = 0; b < Bands; ++b) sq_[b] = acc[b];
-        shaft_sum_ = ysum;
+        // Shaft-speed stream: the signal itself, boxcar-averaged over the same D samples in the same
+        // phase, in its own pass (inside the loop above it costs that loop its vector form).
+        if (cfg_.speed_search > 0) {
+            float ys = shaft_sum_;
+            std::size_t c = phase0;
+            for (std::size_t i = 0; i < n;) {
+                const std::size_t take = decim_ - c < n - i ? decim_ - c : n - i;
+                float t = 0.0f;
+                for (std::size_t j = i; j < i + take; ++j) t += y[j];
+                ys += t;
+                i += take;
+                c += take;
+                if (c == decim_) {
+                    c = 0;
+                    shaft_sample(ys * inv_d);
+                    ys = 0.0f;
+                }
+            }
+            shaft_sum_ = ys;
+        }
     }
 
     // One sample of the shaft-speed stream at the envelope rate: low-pass, decimate, frame, spectrum.
     void shaft_sample(float v) noexcept {
-        if (!(cfg_.speed_search > 0)) return;
         const float w = shaft_lp_(v);
         if (++shaft_count_ < shaft_decim_) return;
         shaft_count_ = 0;
