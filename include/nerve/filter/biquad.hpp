@@ -41,7 +41,7 @@
 // than the per-sample one against double. A block whose outputs or state come out
 // non-finite is recomputed sample by sample, so bad input behaves exactly as below.
 // float on AVX-512 with S <= 7: blocks of M = 32 - 2S samples whose next state shares a
-// vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.36 of
+// vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.37 of
 // fma_peak/xsimd; the ceiling of exact block methods, ~0.46, is derived there), tails of
 // 16 - 2S samples likewise; same pinned order rule, same bound, same bad-input redo.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
@@ -345,7 +345,9 @@ struct block_engine {
 /// - M = 24 packed (this engine): 56 / 24 samples <= 0.54; with the 6 adds of the
 ///   accumulators and 3 operations of the non-finite test, 65 port-0/5 operations per
 ///   block: <= 0.46; its ~72 loads (24 + 8 broadcasts, 40 columns) at ~2 per cycle add up
-///   to about the same time, so both limits bind: measured 0.36 (0.25 with block_engine);
+///   to about the same time, so both limits bind: measured 0.37 (0.25 with block_engine;
+///   a timing-only variant without the column loads and without the s -> s' dependency
+///   ran 1.4 x faster, i.e. at the port bound);
 /// - M = 8 ([y_0..y_7 | s'], 16 FMAs per 8 samples) would be 0.625 by count, but the chain
 ///   s -> s' (broadcast, FMA, add tree: ~20 cycles per 8 samples) caps it near 0.27;
 ///   larger M costs more FMAs per sample (the triangular part of P grows).
