@@ -299,6 +299,18 @@ TEST_CASE("bearing_monitor measures the shaft speed from the 1x line and falls b
     CHECK(std::fabs(s.shaft_hz - truth) < 0.003 * truth);   // within 0.3 % (0.1 Hz; a bin is 0.49 Hz)
     CHECK(std::fabs(s.frequencies.bpfo - 3.5848 * s.shaft_hz) < 0.01);
     CHECK(std::fabs(s.frequencies.bpfo - 3.5848 * truth) < 0.003 * 3.5848 * truth);
+    {   // A restored snapshot forms the same frequencies (the speed is part of the state).
+        static small_monitor r{c};
+        r = small_monitor{c};
+        static std::array<std::byte, 64 * 1024> buf{};
+        const auto n = nerve::snapshot(m, buf);
+        REQUIRE(n.ok());
+        REQUIRE(nerve::restore(r, std::span<const std::byte>(buf.data(), n.value())).ok());
+        const auto rs = r.summary();
+        CHECK(rs.shaft_hz == s.shaft_hz);
+        CHECK(rs.frequencies.bpfo == s.frequencies.bpfo);
+        CHECK(rs.verdict.diagnosis == s.verdict.diagnosis);
+    }
     // The told speed 1.5 % off without refinement reads the line less well (the same verdict here:
     // +-2 % windows still hold 1.5 %, as on CWRU at +-1 %; at 2 % they do not).
     auto fixed = c;

@@ -667,7 +667,7 @@ private:
                 }
             }
         }
-        if (used != shaft_used_) defects_.set_shaft(cfg_.geometry, hertz{used});
+        defects_.set_shaft(cfg_.geometry, hertz{used});   // always: a restored snapshot holds shaft_used_ only
         shaft_used_ = used;
         shaft_line_ = line;
     }
