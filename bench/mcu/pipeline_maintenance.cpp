@@ -9,8 +9,8 @@
 //                           amortised cost per input sample. It includes the shaft-speed stream
 //                           (boxcar, low-pass, decimation to 215 Hz, speed search at frame ends) but
 //                           no shaft spectrum: one 512-point transform every 30 464 samples
-//                           (2.4 s at 25.6 kHz; ~33 k instructions each as the envelope transforms here), ~1 more
-//                           instruction per sample amortised.
+//                           (2.4 s at 25.6 kHz; ~33 k instructions each, like the envelope
+//                           transforms here), ~1 more instruction per sample amortised.
 //                           136.5 -> 147.7 instructions per sample with the speed refinement.
 // The monitor lives in .bss (arm-none-eabi-size shows its RAM); sizeof is printed.
 #include <cstdint>
