@@ -157,3 +157,34 @@ TEST_CASE("fir_interpolator: block process() agrees with push() over mixed block
     run(fir_interpolator<float, 48, 4>{}, fir_interpolator<float, 48, 4>{});
     run(fir_interpolator<float, 15, 2>{}, fir_interpolator<float, 15, 2>{});
 }
+
+TEST_CASE("polyphase q31: long sub-filters (K > 32, the plain-loop path) are the exactly rounded sums",
+          "[fir_interpolator][fixed]") {
+    // K = 100 taps per phase: past the unrolled Cortex-M4 kernel (detail::q31_pair_sums), so the
+    // plain loops run on every target. Taps of a gain-2 design (centre tap ~1: split storage).
+    constexpr std::size_t len = 200, up = 2, K = len / up;
+    const auto h = nerve::filter::firwin_lowpass<len>(0.5, nerve::filter::fir_window::hamming(), 2.0);
+    nerve::filter::detail::polyphase_fir<nerve::q31, len, up, 1> p(h);
+    static std::array<nerve::q31, 300> x;
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = nerve::q31::from_raw(static_cast<std::int32_t>((i * 2654435761u) ^ 0x5bd1e995u));
+    static std::array<nerve::q31, 600> y;
+    std::size_t n = 0;
+    for (const auto& v : x) p.push(v, [&](nerve::q31 o) { y[n++] = o; });
+    REQUIRE(n == 600u);
+    for (std::size_t m = 0; m < n; ++m) {
+        // y[m] = sum_i tap(m % up, i) x[m / up - i], exact: sum(p >> 32) 2^32 + sum(p mod 2^32)
+        std::int64_t high = 0;
+        std::uint64_t low = std::uint64_t{1} << 30;
+        for (std::size_t i = 0; i < K && i <= m / up; ++i) {
+            const std::int64_t prod = p.tap(m % up, i) * std::int64_t{x[m / up - i].raw};
+            high += prod >> 32;
+            low += static_cast<std::uint64_t>(prod) & 0xffffffffu;
+        }
+        high += static_cast<std::int64_t>(low >> 32);
+        const std::int64_t acc = 2 * high + static_cast<std::int64_t>((low & 0xffffffffu) >> 31);
+        const std::int64_t sat = acc > 0x7fffffff ? 0x7fffffff : (acc < -0x80000000LL ? -0x80000000LL : acc);
+        INFO("output " << m);
+        REQUIRE(y[m].raw == sat);
+    }
+}

@@ -254,40 +254,45 @@ template <std::size_t K, bool Split>
 NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w, std::int64_t& a,
                                        std::int64_t& b) noexcept {
 #if NERVE_FIR_ARM_Q31
-    std::uint32_t al = 0, bl = 0;
-    std::int32_t ah = 0, bh = 0;
-    // One asm statement per tap with immediate offsets (no pointer updates, so nothing for the
-    // compiler to move between statements); the accumulators stay in registers throughout.
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-        (
-            [&] {
-                std::int32_t h, l, x;
-                if constexpr (Split) {
-                    __asm__ volatile(
-                        "ldrd %[h], %[l], [%[g], %[og]]\n\t"
-                        "ldr %[x], [%[w], %[ow]]\n\t"
-                        "smlal %[al], %[ah], %[h], %[x]\n\t"
-                        "smlal %[bl], %[bh], %[l], %[x]\n\t"
-                        : [al] "+r"(al), [ah] "+r"(ah), [bl] "+r"(bl), [bh] "+r"(bh), [h] "=&r"(h), [l] "=&r"(l),
-                          [x] "=&r"(x)
-                        : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
-                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
-                } else {
-                    (void)l;
-                    __asm__ volatile(
-                        "ldr %[h], [%[g], %[og]]\n\t"
-                        "ldr %[x], [%[w], %[ow]]\n\t"
-                        "smlal %[al], %[ah], %[h], %[x]\n\t"
-                        : [al] "+r"(al), [ah] "+r"(ah), [h] "=&r"(h), [x] "=&r"(x)
-                        : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
-                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
-                }
-            }(),
-            ...);
-    }(std::make_index_sequence<K>{});
-    a = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(ah)) << 32) | al);
-    b = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bh)) << 32) | bl);
-#else
+    // Fully unrolled with immediate offsets: only for short sub-filters (LDRD reaches 1020 bytes;
+    // longer ones would also bloat the code), the rest takes the plain loops below.
+    if constexpr (K <= 32) {
+        std::uint32_t al = 0, bl = 0;
+        std::int32_t ah = 0, bh = 0;
+        // One asm statement per tap with immediate offsets (no pointer updates, so nothing for the
+        // compiler to move between statements); the accumulators stay in registers throughout.
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            (
+                [&] {
+                    std::int32_t h, l, x;
+                    if constexpr (Split) {
+                        __asm__ volatile(
+                            "ldrd %[h], %[l], [%[g], %[og]]\n\t"
+                            "ldr %[x], [%[w], %[ow]]\n\t"
+                            "smlal %[al], %[ah], %[h], %[x]\n\t"
+                            "smlal %[bl], %[bh], %[l], %[x]\n\t"
+                            : [al] "+r"(al), [ah] "+r"(ah), [bl] "+r"(bl), [bh] "+r"(bh), [h] "=&r"(h), [l] "=&r"(l),
+                              [x] "=&r"(x)
+                            : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                              "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+                    } else {
+                        (void)l;
+                        __asm__ volatile(
+                            "ldr %[h], [%[g], %[og]]\n\t"
+                            "ldr %[x], [%[w], %[ow]]\n\t"
+                            "smlal %[al], %[ah], %[h], %[x]\n\t"
+                            : [al] "+r"(al), [ah] "+r"(ah), [h] "=&r"(h), [x] "=&r"(x)
+                            : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                              "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+                    }
+                }(),
+                ...);
+        }(std::make_index_sequence<K>{});
+        a = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(ah)) << 32) | al);
+        b = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bh)) << 32) | bl);
+        return;
+    }
+#endif
     std::int64_t sa = 0, sb = 0;
     for (std::size_t j = 0; j < K; ++j) {
         sa += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j].raw);
@@ -295,7 +300,6 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
     }
     a = sa;
     b = sb;
-#endif
 }
 
 }  // namespace nerve::filter::detail
