@@ -35,11 +35,12 @@
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
 // software). Readings and reports stay double at the interface (meter_reading, daily_profile).
 // Measured on the Cortex-M4 (meter_monitor<512, float>, hourly, steady state; bench/mcu/
-// pipeline_metering.cpp, tools/mcu_icount.py): ~1,690 instructions (~2,900 modelled cycles) per
-// reading, ~880 of them the forecaster's RLS step; with learn_every = 5 ~950 on average (max
-// ~1,810). The lighter setting costs one-step accuracy: on ETTh2 (H = 1) MAE +1.7 % on OT and
-// +1-10 % on the loads; at H = 24 it loses nothing. The 200 instructions per reading are
-// out of reach for this forecaster: the features and the pipeline's own bookkeeping are ~750.
+// pipeline_metering.cpp, tools/mcu_icount.py): ~1,720 instructions (~2,950 modelled cycles) per
+// reading, ~880 of them the forecaster's RLS step (the first three weeks, while the history
+// fills, ~1,400-2,000); with learn_every = 5 ~980 on average (max ~1,830). The lighter setting
+// costs one-step accuracy: on ETTh2 (H = 1) MAE +1.7 % on OT and +1-10 % on the loads; at H = 24
+// it loses nothing. The 200 instructions per reading are out of reach for this
+// forecaster: its features and the pipeline's own bookkeeping alone are ~790.
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
 //

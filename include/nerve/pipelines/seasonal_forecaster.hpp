@@ -34,15 +34,17 @@
 //
 // Memory: the last Capacity readings (Capacity >= 8 d + H, asserted; 28 d + H for the full four-week
 // profile) plus the upper triangle of a 13 x 13 matrix (91 numbers), all in T.
-// Per reading: O(1). The week, day and half-day means are running sums (each replaced by a fresh
-// sum once per window, so rounding does not accumulate), the lags are ring reads, and the RLS step
-// works on the packed triangle of P = s Q (the forgetting factor goes into the scalar s), so it
-// reads and writes 91 numbers instead of rescaling, and re-symmetrising, 169. With H = 1 the
+// Per reading: O(1), from the first reading on. The week, day and half-day means are running sums
+// (each replaced by a fresh sum once per window, so rounding does not accumulate; while the
+// history is shorter than a window, the missing readings count as the oldest one, as the clamped
+// lags do), the lags are ring reads, and the RLS step works on the packed triangle of P = s Q
+// (the forgetting factor goes into the scalar s), so it reads and writes 91 numbers instead of
+// rescaling, and re-symmetrising, 169. With H = 1 the
 // learning step reuses the features and the w . f of the previous forecast (the same lags).
-// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,690 instructions
+// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,720 instructions
 // with the monitor, ~880 of them the RLS step (bench/mcu/pipeline_metering.cpp).
 // learn_every = k takes the RLS step on every k-th reading only (take k coprime with d, so that
-// every time of day is learned from): ~950 instructions per reading on average with k = 5. On
+// every time of day is learned from): ~980 instructions per reading on average with k = 5. On
 // ETTh2 it loses nothing at H = 24 (OT 0.962 x persistence, loads 0.91-1.04: the errors of
 // neighbouring H-step targets overlap, so every fifth one carries most of the information) but
 // does lose at H = 1 (MAE +1.7 % on OT, +1-10 % on the loads).
@@ -158,6 +160,7 @@ public:
     void reset() noexcept {
         hist_.fill(T(0));
         head_ = 0;
+        stored_ = 0;
         n_ = 0;
         rejected_ = 0;
         scaled_ = false;
@@ -180,7 +183,7 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        v(hist_); v(head_); v(n_); v(rejected_); v(scaled_); v(scale_); v(inv_scale_); v(err_scale_); v(forecast_);
+        v(hist_); v(head_); v(stored_); v(n_); v(rejected_); v(scaled_); v(scale_); v(inv_scale_); v(err_scale_); v(forecast_);
         v(w_); v(qp_); v(p_scale_); v(last_f_); v(last_level_); v(last_yhat_); v(last_valid_); v(bound_next_); v(learn_phase_);
         for (auto& side : win_)
             for (auto& s : side) { v(s.sum); v(s.fresh); v(s.k); v(s.valid); }
@@ -204,8 +207,10 @@ private:
         hist_[head_] = y;
         head_ = head_ + 1 == Capacity ? 0 : head_ + 1;
         ++n_;
+        if (stored_ < Capacity) ++stored_;
     }
-    std::size_t stored() const noexcept { return n_ < Capacity ? static_cast<std::size_t>(n_) : Capacity; }
+    /// Readings in the history: min(n, Capacity).
+    std::size_t stored() const noexcept { return stored_; }
     /// y[t - lag] for lag < stored(): no clamping.
     T ring(std::size_t lag) const noexcept {
         std::size_t i = head_ + (Capacity - 1) - lag;
@@ -233,7 +238,9 @@ private:
         }
         return s;
     }
-    /// Moves the windows ending `back` readings ago on by the reading just pushed.
+    /// Moves the windows ending `back` readings ago on by the reading just pushed. While the
+    /// history is shorter than a window, its sum covers the readings there are (nothing leaves);
+    /// mean() adds the missing ones as copies of the oldest reading, as the clamped lags are.
     void slide(std::size_t back, std::array<window, windows>& ws) noexcept {
         const std::size_t have = stored();
         if (back >= have) return;
@@ -241,12 +248,8 @@ private:
         for (std::size_t i = 0; i < windows; ++i) {
             window& s = ws[i];
             const std::size_t c = count_[i];
-            if (back + c > have) {  // warm-up: the mean is taken over clamped lags (sum_of)
-                s.valid = false;
-                continue;
-            }
             if (s.valid) {
-                s.sum += in - ring(back + c);
+                s.sum += back + c < have ? in - ring(back + c) : in;
                 s.fresh += in;
                 if (++s.k == c) {
                     s.sum = s.fresh;
@@ -255,7 +258,7 @@ private:
                 }
                 if (nerve::is_finite(s.sum)) continue;
             }
-            s.sum = sum_of(back, c);
+            s.sum = sum_of(back, have - back < c ? have - back : c);
             s.fresh = T(0);
             s.k = 0;
             s.valid = true;
@@ -264,7 +267,10 @@ private:
     /// Mean of window i ending `back` readings ago (side 0: back = 0, side 1: back = H - 1).
     T mean(std::size_t side, std::size_t i, std::size_t back) const noexcept {
         const window& s = win_[side][i];
-        return (s.valid ? s.sum : sum_of(back, count_[i])) * inv_count_[i];
+        const std::size_t c = count_[i], have = stored();
+        if (!s.valid || back >= have) return sum_of(back, c) * inv_count_[i];
+        if (back + c <= have) return s.sum * inv_count_[i];
+        return (s.sum + static_cast<T>(back + c - have) * ring(have - 1)) * inv_count_[i];
     }
     /// Seasonal value for the next reading: y[t + 1 - d].
     T seasonal_fill() const noexcept { return at(cfg_.day - 1); }
@@ -448,7 +454,7 @@ private:
     T inv_weeks_ = T(1);
     T lambda_ = T(1), inv_lambda_ = T(1), huber_c_ = T(1), prior_ = T(1);  // the config in T
     std::array<T, Capacity> hist_{};
-    std::size_t head_ = 0;
+    std::size_t head_ = 0, stored_ = 0;
     std::uint64_t n_ = 0, rejected_ = 0;
     bool scaled_ = false;
     T scale_ = T(1), inv_scale_ = T(1);
