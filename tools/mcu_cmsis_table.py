@@ -15,7 +15,8 @@ double reference of the same quantised job; printed), then counts each kernel wi
 tools/mcu_icount.py (qemu -singlestep, cycles from tools/mcu_cycles.py) and prints a markdown
 table: instructions and modelled cycles per sample (per call / 256), the bytes of code the call
 executed (flash) and the kernel's RAM (instance structure + state + coefficients).
-The jobs are those of bench/mcu/{biquad4_*,fir64_*}.cpp: block 256, 4 biquad sections, 64 taps.
+The jobs are those of bench/mcu/{biquad4_*,fir64_*,filter_blocks}.cpp: block 256, 4 biquad
+sections, 64 taps, decimation by 8 (per input sample).
 """
 import argparse
 import glob
@@ -42,6 +43,8 @@ KERNELS = [
     ("arm_fir_f32", "FIR_F32", "FIR 64 taps, f32", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
     ("arm_fir_q15", "FIR_Q15", "FIR 64 taps, q15", 12 + 2 * (64 + BLOCK - 1) + 2 * 64),
     ("arm_fir_fast_q15", "FIR_FAST_Q15", "FIR 64 taps, q15 (fast)", 12 + 2 * (64 + BLOCK - 1) + 2 * 64),
+    ("arm_fir_decimate_f32", "FIR_DECIMATE_F32", "decimator /8, 64 taps, f32 (per input)",
+     12 + 4 * (64 + BLOCK - 1) + 4 * 64),
     ("arm_fir_q31", "FIR_Q31", "FIR 64 taps, q31", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
     ("arm_fir_fast_q31", "FIR_FAST_Q31", "FIR 64 taps, q31 (fast)", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
 ]

@@ -98,10 +98,10 @@ void biquad_reference(const double (*c)[5], const double* x) {
 }
 
 template <class T>
-void report(const char* name, const T* out, double lsb) {
+void report(const char* name, const T* out, double lsb, unsigned count = kBlock) {
     if (!g_check) return;
     double worst = 0;
-    for (unsigned n = 0; n < kBlock; ++n) worst = std::fmax(worst, std::fabs(static_cast<double>(out[n]) * lsb - g_ref[n]));
+    for (unsigned n = 0; n < count; ++n) worst = std::fmax(worst, std::fabs(static_cast<double>(out[n]) * lsb - g_ref[n]));
     const double in_lsb = worst / lsb;
     // A working build is within a few hundred LSB (the fast q31 kernels drop the low product
     // halves); a wrong struct layout or a miscompiled intrinsic is off by a large fraction.
@@ -220,6 +220,33 @@ int main(int argc, char** argv) {
         arm_fir_f32(&f, in, out, kBlock);
         arm_fir_f32(&f, in, out, kBlock);
         report("arm_fir_f32", out, 1.0);
+    }
+#endif
+
+#if NERVE_CMSIS_HAS_FIR_DECIMATE_F32
+    {
+        // Decimate by 8 with the same 64 taps (bench/mcu/filter_blocks.cpp's fir_decimator<float,
+        // 64, 8>): 32 outputs per block; output n is the full-rate FIR output at n M.
+        constexpr unsigned kM = 8;
+        static float32_t coeffs[kTaps], state[kTaps + kBlock - 1], in[kBlock], out[kBlock / kM];
+        static double hq[kTaps], xq[kBlock];
+        for (unsigned k = 0; k < kTaps; ++k) {
+            coeffs[k] = static_cast<float>(g_h[kTaps - 1 - k]);
+            hq[kTaps - 1 - k] = coeffs[k];
+        }
+        for (unsigned n = 0; n < kBlock; ++n) xq[n] = in[n] = static_cast<float>(g_x[n]);
+        if (g_check) {
+            fir_reference(hq, xq);
+            for (unsigned n = 0; n < kBlock / kM; ++n) g_ref[n] = g_ref[n * kM];
+        }
+        arm_fir_decimate_instance_f32 f{};
+        f.M = kM;
+        f.numTaps = kTaps;
+        f.pCoeffs = coeffs;
+        f.pState = state;
+        arm_fir_decimate_f32(&f, in, out, kBlock);
+        arm_fir_decimate_f32(&f, in, out, kBlock);
+        report("arm_fir_decimate_f32", out, 1.0, kBlock / kM);
     }
 #endif
 
