@@ -16,7 +16,7 @@ tools/mcu_icount.py (qemu -singlestep, cycles from tools/mcu_cycles.py) and prin
 table: instructions and modelled cycles per sample (per call / 256), the bytes of code the call
 executed (flash) and the kernel's RAM (instance structure + state + coefficients).
 The jobs are those of bench/mcu/{biquad4_*,fir64_*,filter_blocks}.cpp: block 256, 4 biquad
-sections, 64 taps, decimation by 8 (per input sample).
+sections, 64 taps, decimation by 8 and interpolation by 4 with 48 taps (per input sample).
 """
 import argparse
 import glob
@@ -45,6 +45,8 @@ KERNELS = [
     ("arm_fir_fast_q15", "FIR_FAST_Q15", "FIR 64 taps, q15 (fast)", 12 + 2 * (64 + BLOCK - 1) + 2 * 64),
     ("arm_fir_decimate_f32", "FIR_DECIMATE_F32", "decimator /8, 64 taps, f32 (per input)",
      12 + 4 * (64 + BLOCK - 1) + 4 * 64),
+    ("arm_fir_interpolate_q31", "FIR_INTERPOLATE_Q31", "interpolator x4, 48 taps, q31 (per input, 4 outputs)",
+     12 + 4 * (12 + BLOCK - 1) + 4 * 48),
     ("arm_fir_q31", "FIR_Q31", "FIR 64 taps, q31", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
     ("arm_fir_fast_q31", "FIR_FAST_Q31", "FIR 64 taps, q31 (fast)", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
 ]

@@ -250,6 +250,50 @@ int main(int argc, char** argv) {
     }
 #endif
 
+#if NERVE_CMSIS_HAS_FIR_INTERPOLATE_Q31
+    {
+        // Interpolate by 4 with 48 taps (12 per phase; bench/mcu/interp_fixed.cpp's
+        // fir_interpolator<q31, 48, 4> job; unit-gain taps here, Q31 holds no tap >= 1): 1024
+        // outputs per block of 256 inputs, y[nL + p] = sum_i h[p + iL] x[n - i].
+        constexpr unsigned kL = 4, kLen = 48, kPhase = kLen / kL;
+        static q31_t coeffs[kLen], state[kPhase + kBlock - 1], in[kBlock], out[kBlock * kL];
+        static double hq[kLen], xq[kBlock];
+        const auto h = nerve::filter::firwin_lowpass<kLen>(1.0 / kL);
+        for (unsigned k = 0; k < kLen; ++k) {
+            coeffs[k] = to_q31(h[kLen - 1 - k]);  // time-reversed, as for the FIR
+            hq[kLen - 1 - k] = coeffs[k] / 2147483648.0;
+        }
+        for (unsigned n = 0; n < kBlock; ++n) {
+            in[n] = to_q31(g_x[n] / 2);
+            xq[n] = in[n] / 2147483648.0;
+        }
+        static double ref[kBlock * kL];
+        if (g_check) {
+            for (unsigned m = 0; m < kBlock * kL; ++m) {
+                double acc = 0;  // second of two identical blocks: x[n - i] wraps into the first
+                for (unsigned i = 0; i < kPhase; ++i) acc += hq[m % kL + i * kL] * xq[(m / kL + kBlock - i) % kBlock];
+                ref[m] = acc;
+            }
+        }
+        arm_fir_interpolate_instance_q31 f{};
+        f.L = kL;
+        f.phaseLength = kPhase;
+        f.pCoeffs = coeffs;
+        f.pState = state;
+        arm_fir_interpolate_q31(&f, in, out, kBlock);
+        arm_fir_interpolate_q31(&f, in, out, kBlock);
+        if (g_check) {
+            double worst = 0;
+            for (unsigned m = 0; m < kBlock * kL; ++m) worst = std::fmax(worst, std::fabs(out[m] / 2147483648.0 - ref[m]));
+            const double in_lsb = worst * 2147483648.0;
+            const bool bad = worst > 1e-2;
+            g_failed += bad ? 1 : 0;
+            std::printf("check arm_fir_interpolate_q31: max |error| %ld.%02ld LSB%s\n", static_cast<long>(in_lsb),
+                        static_cast<long>(std::fmod(in_lsb, 1.0) * 100), bad ? "  FAILED" : "");
+        }
+    }
+#endif
+
 #if NERVE_CMSIS_HAS_BIQUAD_DF1_Q31 || NERVE_CMSIS_HAS_BIQUAD_DF1_FAST_Q31
     {
         static q31_t coeffs[5 * kStages], state[4 * kStages], in[kBlock], out[kBlock];
