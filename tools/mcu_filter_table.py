@@ -43,6 +43,8 @@ ROWS = [
     ("interpolator x4, 48 taps, q15 (per input, push)", "interp_fixed", "nerve_interp_q15_48_4", 1, "g_i15", "-"),
     ("interpolator x4, 48 taps, q31 (per input, push)", "interp_fixed", "nerve_interp_q31_48_4", 1, "g_i31",
      "204.7 (block; taps < 1 only, truncated)", "267.7"),
+    ("interpolator x4, 48 taps, q31 (per input, process() of 256)", "interp_fixed", "nerve_interp_q31_48_4_block",
+     256, "g_i31b", "204.7 (block; taps < 1 only, truncated)", "267.7"),
     ("resampler 3/2, 61 taps, q15 (per input, push)", "interp_fixed", "nerve_resample_q15_3_2", 1, "g_r15", "-"),
     ("resampler 3/2, 61 taps, q31 (per input, push)", "interp_fixed", "nerve_resample_q31_3_2", 1, "g_r31", "-"),
     ("envelope spectrum 1024 (Hilbert + rfft stage), f32, per sample", "envelope_1024", "nerve_envelope_1024", 1024,

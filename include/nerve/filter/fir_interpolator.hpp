@@ -30,6 +30,10 @@
 // pushes), int32 taps -> full-precision guard-bit taps -> split/unrolled SMLAL kernels
 // (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 273
 // (369 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 220 (604 -> 355 cycles).
+// q31 interpolator process() (block_q31_interp: three inputs per pass sharing each tap load,
+// detail::q31_triple_outputs): 205.1 instructions, 257 modelled cycles per input over 256-input
+// blocks, where CMSIS-DSP's arm_fir_interpolate_q31 takes 204.7 / 267.7 (tools/mcu_cmsis_table.py;
+// it truncates instead of rounding, does not saturate, and needs taps below 1).
 //
 // detail::polyphase_fir<T, Len, L, M> is the engine shared with nerve::filter::resampler:
 // integer-ratio L/M polyphase filtering of a Len-tap prototype.
@@ -239,6 +243,9 @@ public:
             if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
         }
 #endif
+        if constexpr (is_q31_v<T> && M == 1) {
+            if (n >= K + 1) return block_q31_interp(in, n, out);
+        }
         std::size_t w = 0;
         for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
         return w;
@@ -357,6 +364,42 @@ private:
         return written;
     }
 #endif
+
+    // q31 interpolation (M = 1) over a block: the first K - 1 inputs through push() (their
+    // windows reach into the delay line), then every later input's window lies in `in` itself,
+    // so three consecutive inputs are done per pass and phase: an exact phase shares each tap
+    // load among the three outputs (detail::q31_triple_outputs; Cortex-M4, interpolator 48x4:
+    // see the file comment), the others take dot_q31 three times. The same integers as push(), so
+    // the same outputs bit for bit (fixed point has no non-finite input to hold).
+    std::size_t block_q31_interp(const T* in, std::size_t n, T* out) noexcept {
+        std::size_t w = 0;
+        for (std::size_t i = 0; i + 1 < K; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        std::size_t i = K - 1;
+        for (; i + 2 < n; i += 3) {
+            const T* win = in + i - (K - 1);
+            T* o = out + i * L;
+            for (std::uint32_t p = 0; p < L; ++p) {
+                if (mode_[p] == q31_mode::exact) {
+                    std::int64_t a0, a1, a2;
+                    q31_triple_outputs<K>(gr_[p].data(), win, a0, a1, a2);
+                    o[p] = round_q31(a0);
+                    o[p + L] = round_q31(a1);
+                    o[p + 2 * L] = round_q31(a2);
+                } else {
+                    o[p] = dot_q31(p, win);
+                    o[p + L] = dot_q31(p, win + 1);
+                    o[p + 2 * L] = dot_q31(p, win + 2);
+                }
+            }
+        }
+        for (; i < n; ++i)
+            for (std::uint32_t p = 0; p < L; ++p) out[i * L + p] = dot_q31(p, in + i - (K - 1));
+        load_window(in + n - K);
+        return n * L;
+    }
+    static NERVE_ALWAYS_INLINE q31 round_q31(std::int64_t acc) noexcept {
+        return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
+    }
 
     // q31 (see set_taps): how each phase sums; the guard path rebuilds the int64 taps.
     enum class q31_mode : std::uint8_t { exact, split, guard };
