@@ -27,6 +27,7 @@ struct options {
     std::string bearing = "6205";
     bool quiet = false;
     bool fixed_rpm = false;
+    double mains = -1;   // < 0: both 50 and 60 Hz
 };
 
 using monitor = np::bearing_monitor<4, 1024, 256>;
@@ -44,6 +45,7 @@ int run(const options& o) {
     cfg.shaft_hz = o.rpm / 60.0;
     cfg.geometry = geometry.value;
     if (o.fixed_rpm) cfg.speed_search = 0.0;
+    if (o.mains >= 0) cfg.mains_hz = {o.mains, 0.0};
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);
     if (samples.value.size() < need) {
@@ -81,6 +83,9 @@ const bool registered = nerve::cli::add_command(
         app.add_flag("--quiet", o->quiet, "print only the summary line");
         app.add_flag("--fixed-rpm", o->fixed_rpm,
                      "use --rpm as given (default: refine it from the 1x shaft line within +-3 %)");
+        app.add_option("--mains", o->mains,
+                       "grid frequency in Hz whose harmonics are never taken as the shaft line (default: both 50 and 60; 0: none)")
+            ->check(CLI::Range(0.0, 1000.0));
         return [o] { return run(*o); };
     });
 

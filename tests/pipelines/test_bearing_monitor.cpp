@@ -336,4 +336,14 @@ TEST_CASE("bearing_monitor measures the shaft speed from the 1x line and falls b
     // A 1x line outside the +-3 % search (5 % off): not taken; the told speed.
     const auto n4 = run_at(c, shaft * 1.05, 0.05, 12.0);
     CHECK(n4.shaft_hz == shaft);
+    // A peak on a mains harmonic is never the 1x line: with the grid declared at the true line's
+    // frequency the only peak in the search is skipped and the told speed stays; the same run with
+    // the default grids (50/60 Hz, far from 30 Hz) takes it.
+    auto grid = c;
+    grid.mains_hz = {truth, 0.0};
+    const auto n5 = run_at(grid, truth, 0.05, 12.0);
+    CHECK(n5.shaft_hz == shaft);
+    CHECK(n5.shaft_line == 0.0);
+    grid.mains_hz = {truth / 2.0, 0.0};   // its 2nd harmonic sits on the line
+    CHECK(run_at(grid, truth, 0.05, 12.0).shaft_hz == shaft);
 }

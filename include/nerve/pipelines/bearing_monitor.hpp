@@ -79,7 +79,9 @@
 // differs from the told speed by more than speed_keep (0.5 %, a quarter of the line window: the
 // told speed is kept where the data confirm it, so estimator noise does not move the windows).
 // Otherwise the told speed is used (fallback). Only the 1x line is used: 2x can sit on the mains
-// line (60 Hz at 1800 rpm), and no fault line is read, so no class is favoured. The speed used is in
+// line (60 Hz at 1800 rpm), and no fault line is read, so no class is favoured. A peak within one
+// bin of a harmonic of mains_hz (50 and 60 Hz by default) is never taken: on a 2-pole motor the
+// grid line sits inside the +-3 % search, and it is often stronger than the 1x line. The speed used is in
 // the frame and summary (`shaft_hz`), with the line's prominence (`shaft_line`, decades; 0: none).
 // Limit: a 2-pole machine's 1x sits next to the mains frequency itself (50/60 Hz, slip 1-3 %).
 //
@@ -173,6 +175,7 @@ struct bearing_monitor_config {
     double speed_search = 0.03;                                  ///< 1x shaft-line search +- this (0: use shaft_hz as told)
     double speed_min_prominence = 0.75;                          ///< decades above the floor for a 1x line to count
     double speed_keep = 0.005;                                   ///< keep shaft_hz if the 1x line confirms it within this
+    std::array<double, 2> mains_hz{50.0, 60.0};                  ///< grid frequencies whose harmonics are never a 1x line (0: none)
     // Diagnosis thresholds (decades above floor for evidences; see the file comment).
     double race_threshold = 2.0;
     double race_margin = 0.5;
@@ -645,8 +648,20 @@ private:
             const std::size_t hi = fhi < static_cast<double>(env_bins - 2) ? static_cast<std::size_t>(fhi) : env_bins - 2;
             const auto& p = shaft_;
             std::size_t best = 0;
+            // A peak within one bin of a mains harmonic is the grid, not the shaft (a 2-pole motor's 1x
+            // line lies 1-3 % below 50/60 Hz, inside the search): skip it rather than take it.
+            auto near_mains = [&](double f) {
+                for (const double m : cfg_.mains_hz) {
+                    if (!(m > 0)) continue;
+                    const double h = std::round(f / m);
+                    if (h >= 1 && std::fabs(f - h * m) <= bw) return true;
+                }
+                return false;
+            };
             for (std::size_t k = lo; k <= hi && hi < env_bins - 1; ++k)
-                if (p[k - 1] < p[k] && p[k] >= p[k + 1] && (best == 0 || p[k] > p[best])) best = k;
+                if (p[k - 1] < p[k] && p[k] >= p[k + 1] && (best == 0 || p[k] > p[best]) &&
+                    !near_mains(static_cast<double>(k) * bw))
+                    best = k;
             if (best > 0 && p[best - 1] > 0 && p[best + 1] > 0) {
                 // Floor: mean log10 of up to 20 bins each side of the window (bins >= 1).
                 double fl = 0;
