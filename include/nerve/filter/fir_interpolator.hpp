@@ -28,10 +28,10 @@
 // (tools/gen_golden_interp.py, tests/golden/interp_fixed.hpp: q15 and q31 bit-exact). Cortex-M4
 // instructions per input (bench/mcu/interp_fixed.cpp, tools/mcu_icount.py, median of 30
 // pushes), int32 taps -> full-precision guard-bit taps -> split/unrolled SMLAL kernels
-// (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 273
-// (369 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 220 (604 -> 355 cycles).
+// (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 272
+// (366 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 219 (604 -> 352 cycles).
 // q31 interpolator process() (block_q31_interp: three inputs per pass sharing each tap load,
-// detail::q31_triple_outputs): 205.1 instructions, 257 modelled cycles per input over 256-input
+// detail::q31_triple_outputs): 190.4 instructions, 234 modelled cycles per input over 256-input
 // blocks, where CMSIS-DSP's arm_fir_interpolate_q31 takes 204.7 / 267.7 (tools/mcu_cmsis_table.py;
 // it truncates instead of rounding, does not saturate, and needs taps below 1).
 //

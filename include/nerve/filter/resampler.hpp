@@ -20,7 +20,7 @@
 // each tap split as 2 hi + lo and sums both parts exactly with SMLAL (detail::
 // poly_dot_q31_split, bound proved there). Cortex-M4 instructions per input, 3/2 with 61 taps
 // (21 per phase), bench/mcu/interp_fixed.cpp: q31 299 (int32 taps) -> 466 (33-bit taps, 64-bit
-// products, guard bits) -> 220 (split taps, unrolled SMLAL kernel; 604 -> 355 modelled cycles);
+// products, guard bits) -> 219 (split taps, unrolled SMLAL kernel; 604 -> 352 modelled cycles);
 // q15 188 -> 171.
 //
 // Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of

@@ -261,9 +261,9 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
         std::int32_t ah = 0, bh = 0;
         // One asm statement per tap with immediate offsets (no pointer updates, so nothing for the
         // compiler to move between statements); the accumulators stay in registers throughout.
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
+        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
             (
-                [&] {
+                [&]() __attribute__((always_inline)) {
                     std::int32_t h, l, x;
                     if constexpr (Split) {
                         __asm__ volatile(
@@ -315,9 +315,9 @@ NERVE_ALWAYS_INLINE void q31_pair_outputs(const std::int32_t* NERVE_RESTRICT g, 
         std::uint32_t l0 = 0, l1 = 0;
         std::int32_t h0 = 0, h1 = 0;
         std::int32_t xp = w[0].raw;
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
+        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
             (
-                [&] {
+                [&]() __attribute__((always_inline)) {
                     std::int32_t t, xn;
                     __asm__ volatile(
                         "ldr %[t], [%[g], %[og]]\n\t"
@@ -356,9 +356,9 @@ NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g
         std::uint32_t l0 = 0, l1 = 0, l2 = 0;
         std::int32_t h0 = 0, h1 = 0, h2 = 0;
         std::int32_t xa = w[0].raw, xb = w[1].raw;
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
+        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
             (
-                [&] {
+                [&]() __attribute__((always_inline)) {
                     std::int32_t t, xn;
                     __asm__ volatile(
                         "ldr %[t], [%[g], %[og]]\n\t"
