@@ -28,6 +28,7 @@
 
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
+#include "../core/numeric.hpp"
 #include "detail/fir_common.hpp"
 
 namespace nerve::filter {
@@ -125,7 +126,7 @@ public:
                     slot[k] = sq;
                     kahan_add(sq, sum, comp);
                     kahan_add(-old, sum, comp);
-                    dst[k] = sqrt_nonneg((sum > T(0) ? sum : T(0)) / static_cast<T>(N));
+                    dst[k] = nerve::sqrt_nonneg((sum > T(0) ? sum : T(0)) / static_cast<T>(N));
                 }
                 if (k > 0) guard.mark_good(last);
                 pos += static_cast<std::uint32_t>(k);
@@ -200,20 +201,6 @@ private:
         }
     }
 
-    /// std::sqrt of a value known to be >= +0 (the clamped mean). On the Cortex-M4F the bare
-    /// VSQRT: the same correctly rounded result, without the errno test and library call GCC
-    /// emits for a possibly negative argument (3 instructions per sample).
-    static NERVE_ALWAYS_INLINE T sqrt_nonneg(T v) noexcept {
-#if defined(__arm__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__) && !defined(__clang__)
-        if constexpr (std::is_same_v<T, float>) {
-            float r;
-            __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(v));
-            return r;
-        }
-#endif
-        return std::sqrt(v);
-    }
-
     static NERVE_ALWAYS_INLINE void kahan_add(T v, T& sum, T& comp) noexcept {
         const T y = v - comp;
         const T t = sum + y;
@@ -248,7 +235,7 @@ private:
             kahan_add(-old, sum, comp);
         }
         const T mean = (sum > T(0) ? sum : T(0)) / static_cast<T>(count);
-        return sqrt_nonneg(mean);
+        return nerve::sqrt_nonneg(mean);
     }
 
     std::array<square_type, N> buf_{};  // squares of the window

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <span>
 
+#include "../core/numeric.hpp"
 #include "../core/units.hpp"
 #include "fft.hpp"
 #include "real_fft.hpp"
@@ -88,7 +89,7 @@ public:
             full_[k] = half_[k] * h;
         }
         inverse_.inverse(std::span<const std::complex<value_type>, N>{full_}, std::span<std::complex<value_type>, N>{analytic_});
-        for (std::size_t n = 0; n < N; ++n) real_[n] = std::abs(analytic_[n]);
+        for (std::size_t n = 0; n < N; ++n) real_[n] = magnitude(analytic_[n]);
         spectrum_.transform(std::span<const value_type, N>{real_});
         return true;
     }
