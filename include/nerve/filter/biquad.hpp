@@ -40,10 +40,13 @@
 // max |block - per-sample| <= 1e-5 max |y| and the block path to be no less accurate
 // than the per-sample one against double. A block whose outputs or state come out
 // non-finite is recomputed sample by sample, so bad input behaves exactly as below.
-// float on AVX-512 with S <= 7: blocks of M = 32 - 2S samples whose next state shares a
+// float on AVX-512 with 3 <= S <= 7: blocks of M = 32 - 2S samples whose next state shares a
 // vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.37 of
 // fma_peak/xsimd; the ceiling of exact block methods, ~0.46, is derived there), tails of
 // 16 - 2S samples likewise; same pinned order rule, same bound, same bad-input redo.
+// Two sections keep block_engine: its 16-sample blocks fit the 16-sample calls of the patient
+// monitor's band-passes exactly, where the packed engine's 28/12-sample blocks left 4 samples
+// per call to the per-sample path (pipeline/patient 54 -> 50 M samples/s).
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -89,14 +92,14 @@
 
 // The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
 // precomputed coefficients: about 2.5 KB for S = 2..4 with AVX2 (float); float with
-// AVX-512 and S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4. Host only: the
+// AVX-512 and 3 <= S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4. Host only: the
 // Cortex-M builds have no xsimd and none of it. Define
 // NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
 #ifndef NERVE_IIR_BLOCK_PATH
 #define NERVE_IIR_BLOCK_PATH 1
 #endif
 
-// float cascades of up to 7 sections on AVX-512 take the packed engine (iir_detail::packed_engine).
+// float cascades of 3 to 7 sections on AVX-512 take the packed engine (iir_detail::packed_engine).
 #if NERVE_HAS_XSIMD && defined(__AVX512F__) && defined(__AVX512DQ__)
 #include <immintrin.h>
 #define NERVE_IIR_PACKED 1
@@ -786,7 +789,7 @@ private:
 
 #if NERVE_HAS_XSIMD
     static constexpr bool use_block = NERVE_IIR_BLOCK_PATH && !is_fixed && S <= 8;
-    static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S <= 7;
+    static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S >= 3 && S <= 7;
 #endif
 #if NERVE_IIR_PACKED
     using engine = std::conditional_t<use_packed, iir_detail::packed_engine<S < 8 ? S : 7>, iir_detail::block_engine<T, S>>;
