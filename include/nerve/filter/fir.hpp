@@ -268,7 +268,7 @@ NERVE_ALWAYS_INLINE T fir_dot(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
                     :
                     : "memory");
         }
-        std::int64_t acc = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi)) << 32) | lo);
+        std::int64_t acc = join_int64(hi, lo);
         if constexpr (N % 2 == 1) acc = M::step(acc, hr[N - 1], w[N - 1]);
         return M::finish(acc);
     }

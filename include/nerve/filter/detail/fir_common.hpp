@@ -35,6 +35,11 @@ namespace nerve::filter::detail {
 
 using nerve::is_finite;  // core/numeric.hpp
 
+/// The int64 an ARM long multiply-accumulate (SMLAL/SMLALD) leaves in a register pair.
+NERVE_ALWAYS_INLINE constexpr std::int64_t join_int64(std::int32_t hi, std::uint32_t lo) noexcept {
+    return static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi)) << 32) | lo);
+}
+
 template <class T>
 inline constexpr bool is_q15_v = std::is_same_v<T, q15>;
 template <class T>

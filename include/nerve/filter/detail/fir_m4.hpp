@@ -33,13 +33,7 @@
 #include "../../core/fixed_point.hpp"
 #include "fir_common.hpp"
 
-// Register-hungry inline asm (14 general registers): GCC on ARMv7E-M Thumb-2 only.
-#if defined(__ARM_ARCH_7EM__) && defined(__thumb2__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(NERVE_NO_ARM_ASM) && !defined(__ARM_BIG_ENDIAN)
-#define NERVE_FIR_ARM_Q31 1
-#else
-#define NERVE_FIR_ARM_Q31 0
-#endif
+#define NERVE_FIR_ARM_Q31 NERVE_ARM_V7EM_ASM   // config.hpp
 
 namespace nerve::filter::detail {
 
@@ -288,8 +282,8 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
                 }(),
                 ...);
         }(std::make_index_sequence<K>{});
-        a = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(ah)) << 32) | al);
-        b = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bh)) << 32) | bl);
+        a = join_int64(ah, al);
+        b = join_int64(bh, bl);
         return;
     }
 #endif
@@ -302,52 +296,11 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
     b = sb;
 }
 
-/// Two consecutive outputs of one polyphase phase stored {g, 0} per tap (taps below 1, L1 norm
-/// below 2: the exact sum cannot overflow): r0 = sum g[2j] w[j], r1 = sum g[2j] w[j + 1], w[0..K]
-/// (the windows of two consecutive inputs). On ARMv7E-M one tap load serves both outputs: per
-/// tap LDR (tap), LDR (the newer sample), two SMLAL, 2 instructions per tap and output instead
-/// of 3; the older sample is the previous tap's newer one, kept in a register.
-template <std::size_t K>
-NERVE_ALWAYS_INLINE void q31_pair_outputs(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w,
-                                          std::int64_t& r0, std::int64_t& r1) noexcept {
-#if NERVE_FIR_ARM_Q31
-    if constexpr (K <= 32) {
-        std::uint32_t l0 = 0, l1 = 0;
-        std::int32_t h0 = 0, h1 = 0;
-        std::int32_t xp = w[0].raw;
-        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
-            (
-                [&]() __attribute__((always_inline)) {
-                    std::int32_t t, xn;
-                    __asm__ volatile(
-                        "ldr %[t], [%[g], %[og]]\n\t"
-                        "ldr %[xn], [%[w], %[ow]]\n\t"
-                        "smlal %[l0], %[h0], %[t], %[xp]\n\t"
-                        "smlal %[l1], %[h1], %[t], %[xn]\n\t"
-                        : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [t] "=&r"(t), [xn] "=&r"(xn)
-                        : [g] "r"(g), [w] "r"(w), [xp] "r"(xp), [og] "n"(8 * J), [ow] "n"(4 * (J + 1)),
-                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K + 1])w));
-                    xp = xn;
-                }(),
-                ...);
-        }(std::make_index_sequence<K>{});
-        r0 = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(h0)) << 32) | l0);
-        r1 = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(h1)) << 32) | l1);
-        return;
-    }
-#endif
-    std::int64_t s0 = 0, s1 = 0;
-    for (std::size_t j = 0; j < K; ++j) {
-        s0 += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j].raw);
-        s1 += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j + 1].raw);
-    }
-    r0 = s0;
-    r1 = s1;
-}
-
-/// Three consecutive outputs of one exact phase (as q31_pair_outputs; w[0..K+1]): per tap one
-/// tap load, one sample load and three SMLAL, 1.67 instructions per tap and output; the two
-/// older samples rotate through registers.
+/// Three consecutive outputs of one polyphase phase stored {g, 0} per tap (taps below 1, L1 norm
+/// below 2: the exact sums cannot overflow): r_i = sum g[2j] w[j + i], w[0..K+1] (the windows of
+/// three consecutive inputs). On ARMv7E-M one tap load serves all three outputs: per tap one tap
+/// load, one sample load and three SMLAL, 1.67 instructions per tap and output; the two older
+/// samples rotate through registers.
 template <std::size_t K>
 NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w,
                                             std::int64_t& r0, std::int64_t& r1, std::int64_t& r2) noexcept {
@@ -375,9 +328,9 @@ NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g
                 }(),
                 ...);
         }(std::make_index_sequence<K>{});
-        r0 = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(h0)) << 32) | l0);
-        r1 = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(h1)) << 32) | l1);
-        r2 = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(h2)) << 32) | l2);
+        r0 = join_int64(h0, l0);
+        r1 = join_int64(h1, l1);
+        r2 = join_int64(h2, l2);
         return;
     }
 #endif
