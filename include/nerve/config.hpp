@@ -40,6 +40,17 @@ extern "C" void nerve_assert_failed(const char* expr, const char* file, int line
 #define NERVE_HAS_EXCEPTIONS 0
 #endif
 
+// --- Arm inline assembly ------------------------------------------------------------
+// The hand-scheduled ARMv7E-M (Cortex-M4/M7) integer kernels: Thumb-2 inline asm that needs up
+// to 14 general registers, which GCC allocates and clang does not; little-endian only (they load
+// int16 pairs and int64 halves by word). NERVE_NO_ARM_ASM turns them off.
+#if defined(__ARM_ARCH_7EM__) && defined(__thumb2__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(NERVE_NO_ARM_ASM) && !defined(__ARM_BIG_ENDIAN)
+#define NERVE_ARM_V7EM_ASM 1
+#else
+#define NERVE_ARM_V7EM_ASM 0
+#endif
+
 // --- SIMD ---------------------------------------------------------------------------
 // xsimd is used only when it is on the include path, the target has a vector unit it
 // knows (SSE2/AVX/AVX-512 on x86, NEON on aarch64/armv7-a), and the user has not

@@ -27,12 +27,7 @@
 #include "../../config.hpp"
 #include "../../core/fixed_point.hpp"
 
-#if defined(__ARM_ARCH_7EM__) && defined(__thumb2__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(NERVE_NO_ARM_ASM) && !defined(__ARM_BIG_ENDIAN)
-#define NERVE_IIR_ARM_Q31 1
-#else
-#define NERVE_IIR_ARM_Q31 0
-#endif
+#define NERVE_IIR_ARM_Q31 NERVE_ARM_V7EM_ASM   // config.hpp
 
 namespace nerve::filter::iir_detail {
 
