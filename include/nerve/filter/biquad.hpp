@@ -201,6 +201,20 @@ NERVE_ALWAYS_INLINE constexpr T df2t_step(const df_coeffs<T>& c, T x, T& s1, T& 
     return y;
 }
 
+/// One sample through the whole cascade in double, as the block engines' build() runs it to
+/// tabulate their matrices (their columns are responses to a unit input or a unit state).
+/// Plain a * b + c, not madd: the tables must not depend on the target's FMA.
+template <std::size_t S, std::size_t D>
+constexpr double cascade_step_double(const std::array<df_coeffs<double>, S>& c, std::array<double, D>& st, double x) noexcept {
+    for (std::size_t k = 0; k < S; ++k) {
+        const double y = c[k].b0 * x + st[2 * k];
+        st[2 * k] = c[k].na1 * y + (c[k].b1 * x + st[2 * k + 1]);
+        st[2 * k + 1] = c[k].na2 * y + c[k].b2 * x;
+        x = y;
+    }
+    return x;
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #define NERVE_IIR_UNROLL3 _Pragma("GCC unroll 3")
 #define NERVE_IIR_LAMBDA_INLINE __attribute__((always_inline))
@@ -255,14 +269,7 @@ struct block_engine {
             std::array<double, D> st{};
             if (t >= M) st[t - M] = 1.0;
             for (std::size_t n = 0; n < M; ++n) {
-                double x = (t < M && n == t) ? 1.0 : 0.0;
-                for (std::size_t k = 0; k < S; ++k) {
-                    const double y = c[k].b0 * x + st[2 * k];
-                    st[2 * k] = c[k].na1 * y + (c[k].b1 * x + st[2 * k + 1]);
-                    st[2 * k + 1] = c[k].na2 * y + c[k].b2 * x;
-                    x = y;
-                }
-                ycol[t][n] = static_cast<T>(x);
+                ycol[t][n] = static_cast<T>(cascade_step_double(c, st, (t < M && n == t) ? 1.0 : 0.0));
             }
             for (std::size_t i = 0; i < D; ++i) scol[t][i] = static_cast<T>(st[i]);
         }
@@ -378,14 +385,7 @@ struct packed_engine {
             if (t >= M) st[t - M] = 1.0;
             for (std::size_t n = 0; n < M; ++n) {
                 if (n == m) st_m = st;
-                double x = (t < M && n == t) ? 1.0 : 0.0;
-                for (std::size_t k = 0; k < S; ++k) {
-                    const double yk = c[k].b0 * x + st[2 * k];
-                    st[2 * k] = c[k].na1 * yk + (c[k].b1 * x + st[2 * k + 1]);
-                    st[2 * k + 1] = c[k].na2 * yk + c[k].b2 * x;
-                    x = yk;
-                }
-                y[n] = x;
+                y[n] = cascade_step_double(c, st, (t < M && n == t) ? 1.0 : 0.0);
             }
             if (t < 16 || t >= M) {
                 auto& col = p1[t < 16 ? t : 16 + (t - M)];
