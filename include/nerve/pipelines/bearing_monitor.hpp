@@ -14,7 +14,7 @@
 //     -> every spectrum_hop samples a SpecN-point Hann spectrum (Welch, mean over the frame)
 //        -> EnergyBands equal-width band energies from 0 to fs/2
 //     -> Bands parallel demodulation bands (2nd-order Butterworth band-pass each, one
-//        biquad_bank: the bands run in SIMD lanes where there are any), each squared
+//        biquad_cascade per band through its block path), each squared
 //        (squared envelope) and block-averaged over D = round(fs / envelope_rate_hz) samples
 //        (decimation to ~envelope_rate_hz; a boxcar is enough because the defect lines sit far
 //        below the new Nyquist frequency)
@@ -105,9 +105,11 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "../core/framer.hpp"
@@ -304,14 +306,7 @@ public:
     static constexpr std::size_t env_bins = EnvN / 2 + 1;
     static constexpr std::size_t spec_bins = SpecN / 2 + 1;
     static constexpr std::size_t block = 32;   ///< internal block length of process()
-#if NERVE_HAS_XSIMD
-    // The band-pass bank runs whole SIMD batches only when its channel count is a multiple of
-    // the batch width: pad the bands with idle lanes (free inside a batch).
-    static constexpr std::size_t simd_lanes = xsimd::batch<float>::size;
-#else
-    static constexpr std::size_t simd_lanes = 1;
-#endif
-    static constexpr std::size_t bank_lanes = (Bands + simd_lanes - 1) / simd_lanes * simd_lanes;
+    static_assert(block % 16 == 0, "whole 16-sample blocks of the cascades' block path, whole 8-lane groups");
 
     explicit bearing_monitor(const bearing_monitor_config& c = {}) noexcept
         : cfg_(c),
@@ -324,16 +319,12 @@ public:
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
         const double lo = c.band_lo_hz < hi ? c.band_lo_hz : 0.05 * hi;
-        std::array<filter::biquad_cascade<float, 2>, bank_lanes> bp{};  // lanes past Bands: pass-through, unused
         for (std::size_t b = 0; b < Bands; ++b) {
             edges_[b] = lo + (hi - lo) * static_cast<double>(b) / static_cast<double>(Bands);
             edges_[b + 1] = lo + (hi - lo) * static_cast<double>(b + 1) / static_cast<double>(Bands);
-            bp[b] = filter::biquad_cascade<float, 2>{
+            bands_[b] = filter::biquad_cascade<float, 2>{
                 filter::butterworth_bandpass<2>(hertz{edges_[b]}, hertz{edges_[b + 1]}, sample_rate{c.fs_hz})};
         }
-        bank_ = filter::biquad_bank<float, 2, bank_lanes>{bp};
-        if constexpr (simd_lanes == 1)
-            for (std::size_t b = 0; b < Bands; ++b) bands_[b] = bp[b];
         // Shaft-speed stream: second decimation to ~8 fr (see the file comment).
         const double r1 = c.fs_hz / static_cast<double>(decim_);
         const double d2 = c.shaft_hz > 0 ? r1 / (8.0 * c.shaft_hz) : 1.0;
@@ -410,7 +401,6 @@ public:
 
     void reset() noexcept {
         hp_.reset();
-        bank_.reset();
         for (auto& f : bands_) f.reset();
         env_fft_.reset();
         spec_fft_.reset();
@@ -461,7 +451,7 @@ public:
 
     template <class V>
     void visit_state(V& v) {
-        v(hp_); v(bank_); v(bands_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);
+        v(hp_); v(bands_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);
         v(acc_); v(run_); v(env_m1_); v(env_m2_); v(env_mn_); v(frame_m1_); v(frame_m2_); v(frame_mn_);
         v(run_m1_); v(run_m2_); v(run_mn_); v(spec_acc_); v(spec_count_); v(seg_count_); v(run_segments_);
         v(frame_s2_); v(frame_s4_); v(frame_peak_); v(frame_n_);
@@ -492,23 +482,78 @@ private:
         return r < 1 ? 1 : r;
     }
 
-    template <class Emit>
-    void run_block(std::span<const float> in, Emit&& emit) {
-        const std::size_t n = in.size();
-        std::array<float, block> y;
-        // Bad input: hold the last finite sample (counted), before any filter sees it.
-        for (std::size_t i = 0; i < n; ++i) {
-            float v = in[i];
-            if (NERVE_UNLIKELY(!is_finite(v))) { ++rejected_; v = last_good_; }
-            else last_good_ = v;
-            y[i] = v;
+    // Sum of p[0..m) (Sq: of the squares) in four partial sums, p[j] into partial j % 4, then
+    // ((a0 + a1) + (a2 + a3)): a short dependency chain (a single running sum is one add latency
+    // per sample), and the same order on every target.
+    template <bool Sq>
+    static NERVE_ALWAYS_INLINE float window_sum(const float* p, std::size_t m) noexcept {
+        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        std::size_t j = 0;
+        for (; j + 4 <= m; j += 4) {
+            if constexpr (Sq) {
+                a0 += p[j] * p[j];
+                a1 += p[j + 1] * p[j + 1];
+                a2 += p[j + 2] * p[j + 2];
+                a3 += p[j + 3] * p[j + 3];
+            } else {
+                a0 += p[j];
+                a1 += p[j + 1];
+                a2 += p[j + 2];
+                a3 += p[j + 3];
+            }
         }
-        hp_.process(std::span<const float>{y.data(), n}, std::span<float>{y.data(), n});
-        // Time features: raw sums in 8 float lanes per block (fixed lane per index, so the result
-        // does not depend on the target), then into double per block.
-        float s2[8] = {}, s4[8] = {}, pk8[8] = {};
-        std::size_t i8 = 0;
-        for (; i8 + 8 <= n; i8 += 8) {
+        if (j < m) a0 += Sq ? p[j] * p[j] : p[j];
+        if (j + 1 < m) a1 += Sq ? p[j + 1] * p[j + 1] : p[j + 1];
+        if (j + 2 < m) a2 += Sq ? p[j + 2] * p[j + 2] : p[j + 2];
+        return (a0 + a1) + (a2 + a3);
+    }
+
+    // Boxcar over the decimation windows of this block (phase: samples already in the open
+    // window, carry: its sum so far): writes the closed windows' means to out (in place is
+    // fine: window k closes at or after sample k) and returns how many; carry keeps the open sum.
+    template <bool Sq>
+    std::size_t boxcar(const float* p, std::size_t n, std::size_t phase, float& carry, float* out) const noexcept {
+        const float inv_d = 1.0f / static_cast<float>(decim_);
+        float acc = carry;
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < n;) {
+            const std::size_t take = decim_ - phase < n - i ? decim_ - phase : n - i;
+            acc += window_sum<Sq>(p + i, take);
+            i += take;
+            phase += take;
+            if (phase == decim_) {
+                phase = 0;
+                out[k++] = acc * inv_d;
+                acc = 0.0f;
+            }
+        }
+        carry = acc;
+        return k;
+    }
+
+    // Per lane j < 8 over the block: s2 += y^2, s4 += y^4, pk = max(pk, |y|), y[i] in lane i % 8.
+    // SIMD hosts spell the 8 lanes as one vector (GCC/clang vector extension; the loop form
+    // below is unrolled and then scalarised by GCC's SLP pass); the same operations per lane.
+    static void lane_sums(const float* y, float* s2, float* s4, float* pk8) noexcept {
+#if NERVE_HAS_XSIMD && defined(__GNUC__)
+        using v8 = float __attribute__((vector_size(32)));
+        using v8i = std::int32_t __attribute__((vector_size(32)));
+        v8 a2{}, a4{}, ap{};
+        for (std::size_t i8 = 0; i8 < block; i8 += 8) {
+            v8 v;
+            std::memcpy(&v, y + i8, sizeof v);
+            const v8 v2 = v * v;
+            a2 += v2;
+            a4 += v2 * v2;
+            const v8 a = (v8)((v8i)v & 0x7fffffff);   // |v|
+            const v8i gt = a > ap;
+            ap = (v8)(((v8i)a & gt) | ((v8i)ap & ~gt));
+        }
+        std::memcpy(s2, &a2, sizeof a2);
+        std::memcpy(s4, &a4, sizeof a4);
+        std::memcpy(pk8, &ap, sizeof ap);
+#else
+        for (std::size_t i8 = 0; i8 < block; i8 += 8) {
             for (std::size_t j = 0; j < 8; ++j) {
                 const float v = y[i8 + j], v2 = v * v, a = std::fabs(v);
                 s2[j] += v2;
@@ -516,12 +561,47 @@ private:
                 pk8[j] = a > pk8[j] ? a : pk8[j];
             }
         }
-        for (std::size_t j = 0; i8 + j < n; ++j) {
-            const float v = y[i8 + j], v2 = v * v, a = std::fabs(v);
-            s2[j] += v2;
-            s4[j] += v2 * v2;
-            pk8[j] = a > pk8[j] ? a : pk8[j];
+#endif
+    }
+
+    template <class Emit>
+    void run_block(std::span<const float> in, Emit&& emit) {
+        const std::size_t n = in.size();
+        alignas(64) std::array<float, block> y;
+        // Bad input: hold the last finite sample (counted), before any filter sees it. The check
+        // is one branch-free pass (exponent all ones: Inf or NaN); only a block with a bad sample
+        // takes the per-sample loop.
+        std::uint32_t bad = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const float v = in[i];
+            y[i] = v;
+            bad |= static_cast<std::uint32_t>((std::bit_cast<std::uint32_t>(v) & 0x7f800000u) == 0x7f800000u);
         }
+        if (NERVE_UNLIKELY(bad != 0)) {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!is_finite(y[i])) {
+                    ++rejected_;
+                    y[i] = last_good_;
+                } else {
+                    last_good_ = y[i];
+                }
+            }
+        } else if (n > 0) {
+            last_good_ = y[n - 1];
+        }
+        hp_.process(std::span<const float>{y.data(), n}, std::span<float>{y.data(), n});
+        // Demodulation bands: one cascade per band through its block path (SIMD hosts: the
+        // state-space engine, 16 samples of independent vector FMAs, no per-sample chain;
+        // Cortex-M4F: the register-resident section kernel), band-major.
+        alignas(64) std::array<std::array<float, block>, Bands> z;
+        for (std::size_t b = 0; b < Bands; ++b)
+            bands_[b].process(std::span<const float>{y.data(), n}, std::span<float>{z[b].data(), n});
+        // Time features: raw sums in 8 float lanes per block (lane = index % 8, so the result
+        // does not depend on the target), then into double per block. A short block is padded
+        // with zeros (they add nothing to the sums or the peak): fixed trip count, no tail.
+        for (std::size_t i = n; i < block; ++i) y[i] = 0.0f;
+        float s2[8] = {}, s4[8] = {}, pk8[8] = {};
+        lane_sums(y.data(), s2, s4, pk8);
         float pk = frame_peak_;
         for (std::size_t j = 0; j < 8; ++j) pk = pk8[j] > pk ? pk8[j] : pk;
         s2[0] = ((s2[0] + s2[1]) + (s2[2] + s2[3])) + ((s2[4] + s2[5]) + (s2[6] + s2[7]));
@@ -553,72 +633,34 @@ private:
                 }
             }
         }
-        // Demodulation bands: band-pass bank, square, boxcar decimation.
-        std::array<std::array<float, bank_lanes>, block> z;
-        if constexpr (simd_lanes > 1) {
-            for (std::size_t i = 0; i < n; ++i) z[i].fill(y[i]);
-            bank_.process(std::span<const std::array<float, bank_lanes>>{z.data(), n},
-                          std::span<std::array<float, bank_lanes>>{z.data(), n});
-        } else {
-            // No SIMD (Cortex-M): one cascade per band through its block kernel (on the M4F the
-            // register-resident VFMA kernel, ~3x fewer instructions than the bank's lane loop).
-            std::array<float, block> zb;
-            for (std::size_t b = 0; b < bands_.size(); ++b) {
-                bands_[b].process(std::span<const float>{y.data(), n}, std::span<float>{zb.data(), n});
-                for (std::size_t i = 0; i < n; ++i) z[i][b] = zb[i];
+        // Squared envelope, boxcar-decimated per band (in place: z[b][k] becomes the k-th
+        // envelope sample of band b closed in this block); the shaft-speed stream is the signal
+        // itself, boxcar-averaged over the same windows.
+        const std::size_t phase0 = decim_count_;
+        std::size_t nout = 0;
+        for (std::size_t b = 0; b < Bands; ++b) nout = boxcar<true>(z[b].data(), n, phase0, sq_[b], z[b].data());
+        alignas(64) std::array<float, block> ys;
+        std::size_t nshaft = 0;
+        if (cfg_.speed_search > 0) nshaft = boxcar<false>(y.data(), n, phase0, shaft_sum_, ys.data());
+        decim_count_ = (phase0 + n) % decim_;
+        for (std::size_t k = 0; k < nout; ++k) {
+            bool segment = false;
+            for (std::size_t b = 0; b < Bands; ++b) {
+                const float e = z[b][k];
+                env_m1_[b] += e;       // envelope moments for the band selection (decimated rate)
+                env_m2_[b] += e * e;
+                env_frames_[b].push(e, [&](std::span<const float, EnvN> f) {
+                    add_segment(b, f);
+                    segment = true;
+                });
             }
+            ++env_mn_;
+            if (segment) fold_moments();
+            if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
         }
-        const float inv_d = 1.0f / static_cast<float>(decim_);
-        // Squared envelope, boxcar-decimated: run to the next decimation boundary with the sums in
-        // locals (all bank lanes at once: one vector multiply-add per sample), then emit.
-        const std::size_t phase0 = decim_count_;   // for the shaft-speed pass below
-        std::array<float, bank_lanes> acc;
-        for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] = b < Bands ? sq_[b] : 0.0f;
-        for (std::size_t i = 0; i < n;) {
-            const std::size_t take = decim_ - decim_count_ < n - i ? decim_ - decim_count_ : n - i;
-            for (std::size_t j = i; j < i + take; ++j)
-                for (std::size_t b = 0; b < bank_lanes; ++b) acc[b] += z[j][b] * z[j][b];
-            i += take;
-            decim_count_ += take;
-            if (decim_count_ == decim_) {
-                decim_count_ = 0;
-                bool segment = false;
-                for (std::size_t b = 0; b < Bands; ++b) {
-                    const float e = acc[b] * inv_d;
-                    env_m1_[b] += e;       // envelope moments for the band selection (decimated rate)
-                    env_m2_[b] += e * e;
-                    env_frames_[b].push(e, [&](std::span<const float, EnvN> f) {
-                        add_segment(b, f);
-                        segment = true;
-                    });
-                    acc[b] = 0.0f;
-                }
-                ++env_mn_;
-                if (segment) fold_moments();
-                if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
-            }
-        }
-        for (std::size_t b = 0; b < Bands; ++b) sq_[b] = acc[b];
-        // Shaft-speed stream: the signal itself, boxcar-averaged over the same D samples in the same
-        // phase, in its own pass (inside the loop above it costs that loop its vector form).
-        if (cfg_.speed_search > 0) {
-            float ys = shaft_sum_;
-            std::size_t c = phase0;
-            for (std::size_t i = 0; i < n;) {
-                const std::size_t take = decim_ - c < n - i ? decim_ - c : n - i;
-                float t = 0.0f;
-                for (std::size_t j = i; j < i + take; ++j) t += y[j];
-                ys += t;
-                i += take;
-                c += take;
-                if (c == decim_) {
-                    c = 0;
-                    shaft_sample(ys * inv_d);
-                    ys = 0.0f;
-                }
-            }
-            shaft_sum_ = ys;
-        }
+        // After the envelope (as before: a frame ending in this block reads the shaft spectra
+        // without this block's shaft samples).
+        for (std::size_t k = 0; k < nshaft; ++k) shaft_sample(ys[k]);
     }
 
     // One sample of the shaft-speed stream at the envelope rate: low-pass, decimate, frame, spectrum.
@@ -837,8 +879,7 @@ private:
     std::size_t spec_hop_ = 8 * SpecN;
     std::array<double, Bands + 1> edges_{};
     filter::biquad_cascade<float, 1> hp_{};
-    filter::biquad_bank<float, 2, bank_lanes> bank_{};                   // SIMD targets
-    std::array<filter::biquad_cascade<float, 2>, simd_lanes == 1 ? Bands : 0> bands_{};  // scalar targets
+    std::array<filter::biquad_cascade<float, 2>, Bands> bands_{};
     spectral::rfft<EnvN, float> env_fft_;
     spectral::rfft<SpecN, float> spec_fft_;
     spectral::bearing_defects<3, float> defects_;
