@@ -208,3 +208,50 @@ TEST_CASE("seasonal_forecaster in float tracks double one step ahead", "[seasona
     CHECK(std::fabs(eb - ea) < 1e-3 * ea);
     CHECK(b.rejected() == 0);
 }
+
+TEMPLATE_TEST_CASE("seasonal_forecaster spread_learning gives the same forecasts to the bit", "[seasonal_forecaster][light]",
+                   forecaster, forecaster_f32) {
+    // spread_learning only moves the rank-one update of P to the readings between two learning
+    // steps; nothing reads P in between, so the forecasts must not change at all. Gaps included
+    // (no learning step on a NaN, the spread update still advances), and a snapshot taken while an
+    // update is pending must carry it.
+    using T = typename TestType::input_type;
+    for (std::size_t every : {2u, 5u, 7u}) {
+        for (std::size_t H : {1u, 24u}) {
+            np::seasonal_forecaster_config c;
+            c.day = 24;
+            c.horizon = H;
+            c.learn_every = every;
+            static TestType a{c}, b{c}, r{c};
+            a = TestType{c};
+            r = TestType{c};
+            c.spread_learning = false;
+            b = TestType{c};
+            lcg g;
+            double level = 0;
+            bool same = true;
+            std::size_t t = 0;
+            NERVE_REQUIRE_NO_ALLOC(for (; t < 24 * 7 * 6; ++t) {
+                T y = static_cast<T>(series(t, g, level));
+                if (t % 53 == 11) y = std::numeric_limits<T>::quiet_NaN();
+                same = same && a(y) == b(y);
+            });
+            CHECK(same);
+            // Snapshots at `every` successive phases of the learning cycle (31 readings apart, 31
+            // coprime with every): some are taken while an update of P is pending.
+            static std::array<std::byte, 16 * 1024> buf{};
+            for (std::size_t k = 0; k < every; ++k) {
+                const auto n = nerve::snapshot(a, buf);
+                REQUIRE(n.ok());
+                REQUIRE(nerve::restore(r, std::span<const std::byte>(buf.data(), n.value())).ok());
+                for (std::size_t e = t + 31; t < e; ++t) {
+                    const T y = static_cast<T>(series(t, g, level));
+                    const T fa = a(y), fb = b(y), fr = r(y);
+                    same = same && fa == fb && fr == fa;
+                }
+            }
+            CHECK(same);
+            CHECK(a.weights() == b.weights());
+        }
+    }
+}
