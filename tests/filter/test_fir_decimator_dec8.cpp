@@ -97,3 +97,55 @@ TEST_CASE("fir_decimator<float,64,8> block path: bad input anywhere in a block, 
     in[2780] = std::numeric_limits<float>::infinity();
     run(in, lengths, bad);
 }
+
+namespace {
+// process() against push() for one decimator shape: block lengths around the taps, the
+// 2 gamma_Taps bound of the file comment. Symmetric or not, a multiple of 16 taps or of 8
+// only: on the Cortex-M4F these take detail::fir_block_m4f_strided's folded and unfolded
+// forms and fir_dot for the outputs left over (groups of 4).
+template <std::size_t Taps, std::size_t M>
+void block_vs_push(nerve::filter::fir_symmetry sym, bool skew) {
+    auto hd = nerve::filter::firwin_lowpass<Taps>(1.0 / static_cast<double>(M));
+    std::array<float, Taps> h{};
+    for (std::size_t i = 0; i < Taps; ++i) h[i] = static_cast<float>(hd[i] * (skew ? 1.0 + 0.01 * double(i) : 1.0));
+    static fir_decimator<float, Taps, M> d, ref;
+    d = fir_decimator<float, Taps, M>(h, sym);
+    ref = d;
+    REQUIRE(d.symmetric() == (sym == nerve::filter::fir_symmetry::symmetric ||
+                              (sym == nerve::filter::fir_symmetry::detect && !skew)));
+    static std::array<float, 3000> in{};
+    static std::array<float, 3000 / M + 8> a{}, b{};
+    for (std::size_t i = 0; i < in.size(); ++i)
+        in[i] = static_cast<float>(std::sin(0.031 * static_cast<double>(i)) + 0.5 * std::cos(2.3 * static_cast<double>(i)));
+    double l1 = 0.0;
+    for (float v : h) l1 += std::fabs(static_cast<double>(v));
+    const double u = std::ldexp(1.0, -24), gamma = Taps * u / (1 - Taps * u);
+    std::size_t na = 0, nb = 0, at = 0;
+    const std::size_t lengths[] = {Taps - 1, Taps, Taps + 1, 4 * M * 4 + 3, 1000, 257, 3000};
+    for (std::size_t len : lengths) {
+        len = std::min(len, in.size() - at);
+        NERVE_REQUIRE_NO_ALLOC(na += d.process(std::span<const float>(in.data() + at, len),
+                                               std::span<float>(a.data() + na, a.size() - na)));
+        for (std::size_t i = at; i < at + len; ++i) ref.push(in[i], [&](float y) { b[nb++] = y; });
+        at += len;
+    }
+    REQUIRE(at == in.size());
+    REQUIRE(na == nb);
+    for (std::size_t k = 0; k < na; ++k) {
+        INFO("output " << k);
+        REQUIRE(std::fabs(static_cast<double>(a[k]) - static_cast<double>(b[k])) <= 2 * gamma * l1 * 1.5);
+    }
+}
+}  // namespace
+
+TEST_CASE("fir_decimator<float> block path: folded, unfolded and leftover outputs against push()",
+          "[fir_decimator]") {
+    using nerve::filter::fir_symmetry;
+    block_vs_push<64, 8>(fir_symmetry::detect, false);     // folded
+    block_vs_push<64, 8>(fir_symmetry::none, false);       // unfolded, same taps
+    block_vs_push<64, 8>(fir_symmetry::detect, true);      // not symmetric
+    block_vs_push<24, 3>(fir_symmetry::detect, false);     // symmetric, 24 % 16 != 0: unfolded
+    block_vs_push<32, 5>(fir_symmetry::detect, false);     // folded, odd stride
+    block_vs_push<16, 16>(fir_symmetry::detect, true);     // M == Taps
+    block_vs_push<48, 2>(fir_symmetry::symmetric, false);  // folded, overlapping windows
+}

@@ -227,6 +227,123 @@ template <std::size_t N>
 }
 #endif
 
+#if defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__)
+// Cortex-M4F decimating (strided) block kernel, fir_decimator's process(): out[i] = sum_j
+// hr[j] src[S i + j]. Outputs S samples apart share no window run a register ring could
+// rotate, so the saving is in the arithmetic: per block of 8 taps (8 tap pairs when Fold,
+// symmetric taps, y = sum_k h_k (x_k + x'_k)) and output, one VLDM of 8 samples (two when
+// Fold), 8 VADDs for the pairs (Fold), 8 VMULs and an 8-term add tree into the output's sum.
+// A VMUL and a VADD issue in 1 cycle each where a VFMA takes 3 (TRM table 7-1), so the
+// unfused multiply-add costs 2 cycles per tap against 3, and the fold takes a pair of taps
+// for 3 (VADD, VMUL, VADD) against the per-sample path's 2 VFMAs (6). 4 outputs per pass
+// share each 8-tap VLDM (s16-s23); their sums sit in s24-s27; s0-s7 the front samples and
+// products, s8-s15 the back samples (descending VLDMDB). 64 symmetric taps: 26 instructions
+// and 42 modelled cycles per 8 tap pairs and output (+ 1 tap VLDM per 4 outputs), ~180 cycles
+// per output against ~420 for the VFMA dot product; unfolded 25 cycles per 8 taps.
+// Rounding: each product is rounded, then summed in a tree (8 at a time) and the block sums
+// added in order, a different order from the per-sample fir_dot: within gamma_{N/2+3} (Fold)
+// or gamma_{N+2} of sum_j |h_j x_j| of the exact sum, inside the tests' 2 gamma_N bound on
+// the distance between the two paths. A NaN/Inf sample in any window makes that output
+// non-finite (0 * Inf and Inf - Inf are NaN): `chk` += output * 0 for every output written,
+// so the caller tests one float instead of scanning the inputs first.
+// Reads src[0 .. S (count' - 1) + N) for the count' = count / 4 * 4 outputs it does
+// (returned); N % 16 == 0 when Fold, N % 8 == 0 otherwise.
+#define NERVE_M4D_TREE                                                                       \
+    "vadd.f32 s0, s0, s1\n\tvadd.f32 s2, s2, s3\n\tvadd.f32 s4, s4, s5\n\tvadd.f32 s6, s6, s7\n\t" \
+    "vadd.f32 s0, s0, s2\n\tvadd.f32 s4, s4, s6\n\t"
+#define NERVE_M4D_MUL                                                                        \
+    "vmul.f32 s0, s0, s16\n\tvmul.f32 s1, s1, s17\n\tvmul.f32 s2, s2, s18\n\tvmul.f32 s3, s3, s19\n\t" \
+    "vmul.f32 s4, s4, s20\n\tvmul.f32 s5, s5, s21\n\tvmul.f32 s6, s6, s22\n\tvmul.f32 s7, s7, s23\n\t"
+// front x[k] in s(k), back x'[k] = x[N-1-k] in s(15-k) (VLDMDB of the 8 below the pointer)
+#define NERVE_M4D_FOLD_LOAD(F, B)                                                            \
+    "vldmia %[" #F "]!, {s0-s7}\n\t"                                                         \
+    "vldmdb %[" #B "]!, {s8-s15}\n\t"                                                        \
+    "vadd.f32 s0, s0, s15\n\tvadd.f32 s1, s1, s14\n\tvadd.f32 s2, s2, s13\n\tvadd.f32 s3, s3, s12\n\t" \
+    "vadd.f32 s4, s4, s11\n\tvadd.f32 s5, s5, s10\n\tvadd.f32 s6, s6, s9\n\tvadd.f32 s7, s7, s8\n\t"
+#define NERVE_M4D_LOAD(F) "vldmia %[" #F "]!, {s0-s7}\n\t"
+#define NERVE_M4D_NEXT(ACC) NERVE_M4D_MUL NERVE_M4D_TREE "vadd.f32 s0, s0, s4\n\tvadd.f32 " ACC ", " ACC ", s0\n\t"
+#define NERVE_M4D_CHECK                                                                      \
+    "vmul.f32 s0, s24, %[zero]\n\tvmul.f32 s1, s25, %[zero]\n\t"                             \
+    "vmul.f32 s2, s26, %[zero]\n\tvmul.f32 s3, s27, %[zero]\n\t"                             \
+    "vadd.f32 s0, s0, s1\n\tvadd.f32 s2, s2, s3\n\tvadd.f32 s0, s0, s2\n\t"                  \
+    "vadd.f32 %[chk], %[chk], s0\n\t"
+
+template <std::size_t N, std::size_t S, bool Fold>
+[[gnu::noinline]] std::size_t fir_block_m4f_strided(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
+                                                   float* NERVE_RESTRICT out, std::size_t count, float& chk) noexcept {
+    static_assert(Fold ? N % 16 == 0 : N % 8 == 0);
+    static_assert(N >= 16);
+    const std::size_t groups = count / 4;
+    float c = chk;
+    float zero;  // from a core register: a literal-pool VLDR could end up out of range of the
+                 // asm below (GCC sizes an asm by its lines)
+    __asm__("vmov %[z], %[r]" : [z] "=t"(zero) : [r] "r"(0));
+    float* op = out;
+    // The blocks of 8 taps run as a loop, not unrolled: 4 outputs' worth of code (~420 bytes)
+    // instead of N/8 times that, for 4 cycles per block and 4 outputs (subs, taken bne).
+    for (std::size_t g = 0; g < groups; ++g) {
+        const float* f0 = src + 4 * S * g;
+        const float* f1 = f0 + S;
+        const float* f2 = f0 + 2 * S;
+        const float* f3 = f0 + 3 * S;
+        const float* hp = hr;
+        std::size_t k;
+        if constexpr (Fold) {
+            const float* b0 = f0 + N;
+            const float* b1 = f1 + N;
+            const float* b2 = f2 + N;
+            const float* b3 = f3 + N;
+            __asm__ volatile(
+                "vmov.f32 s24, %[zero]\n\tvmov.f32 s25, %[zero]\n\tvmov.f32 s26, %[zero]\n\tvmov.f32 s27, %[zero]\n\t"
+                "mov %[k], %[iters]\n\t"
+                "1:\n\t"
+                "vldmia %[hp]!, {s16-s23}\n\t"
+                NERVE_M4D_FOLD_LOAD(f0, b0) NERVE_M4D_NEXT("s24")
+                NERVE_M4D_FOLD_LOAD(f1, b1) NERVE_M4D_NEXT("s25")
+                NERVE_M4D_FOLD_LOAD(f2, b2) NERVE_M4D_NEXT("s26")
+                NERVE_M4D_FOLD_LOAD(f3, b3) NERVE_M4D_NEXT("s27")
+                "subs %[k], %[k], #1\n\t"
+                "bne 1b\n\t"
+                "vstmia %[op]!, {s24-s27}\n\t"
+                NERVE_M4D_CHECK
+                : [hp] "+r"(hp), [f0] "+r"(f0), [f1] "+r"(f1), [f2] "+r"(f2), [f3] "+r"(f3), [b0] "+r"(b0),
+                  [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [op] "+r"(op), [chk] "+t"(c), [k] "=&r"(k)
+                : [iters] "i"(N / 16), [zero] "t"(zero)
+                : "memory", "cc", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12",
+                  "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26",
+                  "s27");
+        } else {
+            __asm__ volatile(
+                "vmov.f32 s24, %[zero]\n\tvmov.f32 s25, %[zero]\n\tvmov.f32 s26, %[zero]\n\tvmov.f32 s27, %[zero]\n\t"
+                "mov %[k], %[iters]\n\t"
+                "1:\n\t"
+                "vldmia %[hp]!, {s16-s23}\n\t"
+                NERVE_M4D_LOAD(f0) NERVE_M4D_NEXT("s24")
+                NERVE_M4D_LOAD(f1) NERVE_M4D_NEXT("s25")
+                NERVE_M4D_LOAD(f2) NERVE_M4D_NEXT("s26")
+                NERVE_M4D_LOAD(f3) NERVE_M4D_NEXT("s27")
+                "subs %[k], %[k], #1\n\t"
+                "bne 1b\n\t"
+                "vstmia %[op]!, {s24-s27}\n\t"
+                NERVE_M4D_CHECK
+                : [hp] "+r"(hp), [f0] "+r"(f0), [f1] "+r"(f1), [f2] "+r"(f2), [f3] "+r"(f3), [op] "+r"(op),
+                  [chk] "+t"(c), [k] "=&r"(k)
+                : [iters] "i"(N / 8), [zero] "t"(zero)
+                : "memory", "cc", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s16", "s17", "s18", "s19",
+                  "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27");
+        }
+    }
+    chk = c;
+    return groups * 4;
+}
+#undef NERVE_M4D_TREE
+#undef NERVE_M4D_MUL
+#undef NERVE_M4D_FOLD_LOAD
+#undef NERVE_M4D_LOAD
+#undef NERVE_M4D_NEXT
+#undef NERVE_M4D_CHECK
+#endif
+
 /// Block form of q31_dot_exact: out[i] for i in [0, count), reading src[0 .. count + N - 1).
 template <std::size_t N>
 [[gnu::noinline]] void fir_block_q31_exact(const q31* NERVE_RESTRICT hr, const q31* NERVE_RESTRICT src,
