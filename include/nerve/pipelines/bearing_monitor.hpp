@@ -482,53 +482,22 @@ private:
         return r < 1 ? 1 : r;
     }
 
-    // Sum of p[0..m) (Sq: of the squares) in four partial sums, p[j] into partial j % 4, then
-    // ((a0 + a1) + (a2 + a3)): a short dependency chain (a single running sum is one add latency
-    // per sample), and the same order on every target.
-    template <bool Sq>
+    // Sum of p[0..m) in four partial sums, p[j] into partial j % 4, then ((a0 + a1) + (a2 + a3)):
+    // a short dependency chain (a single running sum is one add latency per sample), and the
+    // same order on every target.
     static NERVE_ALWAYS_INLINE float window_sum(const float* p, std::size_t m) noexcept {
         float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
         std::size_t j = 0;
         for (; j + 4 <= m; j += 4) {
-            if constexpr (Sq) {
-                a0 += p[j] * p[j];
-                a1 += p[j + 1] * p[j + 1];
-                a2 += p[j + 2] * p[j + 2];
-                a3 += p[j + 3] * p[j + 3];
-            } else {
-                a0 += p[j];
-                a1 += p[j + 1];
-                a2 += p[j + 2];
-                a3 += p[j + 3];
-            }
+            a0 += p[j];
+            a1 += p[j + 1];
+            a2 += p[j + 2];
+            a3 += p[j + 3];
         }
-        if (j < m) a0 += Sq ? p[j] * p[j] : p[j];
-        if (j + 1 < m) a1 += Sq ? p[j + 1] * p[j + 1] : p[j + 1];
-        if (j + 2 < m) a2 += Sq ? p[j + 2] * p[j + 2] : p[j + 2];
+        if (j < m) a0 += p[j];
+        if (j + 1 < m) a1 += p[j + 1];
+        if (j + 2 < m) a2 += p[j + 2];
         return (a0 + a1) + (a2 + a3);
-    }
-
-    // Boxcar over the decimation windows of this block (phase: samples already in the open
-    // window, carry: its sum so far): writes the closed windows' means to out (in place is
-    // fine: window k closes at or after sample k) and returns how many; carry keeps the open sum.
-    template <bool Sq>
-    std::size_t boxcar(const float* p, std::size_t n, std::size_t phase, float& carry, float* out) const noexcept {
-        const float inv_d = 1.0f / static_cast<float>(decim_);
-        float acc = carry;
-        std::size_t k = 0;
-        for (std::size_t i = 0; i < n;) {
-            const std::size_t take = decim_ - phase < n - i ? decim_ - phase : n - i;
-            acc += window_sum<Sq>(p + i, take);
-            i += take;
-            phase += take;
-            if (phase == decim_) {
-                phase = 0;
-                out[k++] = acc * inv_d;
-                acc = 0.0f;
-            }
-        }
-        carry = acc;
-        return k;
     }
 
     // Per lane j < 8 over the block: s2 += y^2, s4 += y^4, pk = max(pk, |y|), y[i] in lane i % 8.
@@ -633,16 +602,38 @@ private:
                 }
             }
         }
-        // Squared envelope, boxcar-decimated per band (in place: z[b][k] becomes the k-th
-        // envelope sample of band b closed in this block); the shaft-speed stream is the signal
-        // itself, boxcar-averaged over the same windows.
-        const std::size_t phase0 = decim_count_;
-        std::size_t nout = 0;
-        for (std::size_t b = 0; b < Bands; ++b) nout = boxcar<true>(z[b].data(), n, phase0, sq_[b], z[b].data());
+        // Squared envelope, boxcar-decimated per band: squares in one pass, then window by window
+        // (the same windows for every band) the sums, in place: z[b][k] becomes the k-th envelope
+        // sample of band b closed in this block (window k closes at or after sample k). The
+        // shaft-speed stream is the signal itself, boxcar-averaged over the same windows.
+        for (std::size_t b = 0; b < Bands; ++b)
+            for (std::size_t i = 0; i < n; ++i) z[b][i] *= z[b][i];
+        const bool shaft = cfg_.speed_search > 0;
+        const float inv_d = 1.0f / static_cast<float>(decim_);
         alignas(64) std::array<float, block> ys;
-        std::size_t nshaft = 0;
-        if (cfg_.speed_search > 0) nshaft = boxcar<false>(y.data(), n, phase0, shaft_sum_, ys.data());
-        decim_count_ = (phase0 + n) % decim_;
+        std::array<float, Bands> acc = sq_;
+        float acc_s = shaft_sum_;
+        std::size_t nout = 0, phase = decim_count_;
+        for (std::size_t i = 0; i < n;) {
+            const std::size_t take = decim_ - phase < n - i ? decim_ - phase : n - i;
+            for (std::size_t b = 0; b < Bands; ++b) acc[b] += window_sum(z[b].data() + i, take);
+            if (shaft) acc_s += window_sum(y.data() + i, take);
+            i += take;
+            phase += take;
+            if (phase == decim_) {
+                phase = 0;
+                for (std::size_t b = 0; b < Bands; ++b) {
+                    z[b][nout] = acc[b] * inv_d;
+                    acc[b] = 0.0f;
+                }
+                ys[nout++] = acc_s * inv_d;
+                acc_s = 0.0f;
+            }
+        }
+        sq_ = acc;
+        if (shaft) shaft_sum_ = acc_s;
+        decim_count_ = phase;
+        const std::size_t nshaft = shaft ? nout : 0;
         for (std::size_t k = 0; k < nout; ++k) {
             bool segment = false;
             for (std::size_t b = 0; b < Bands; ++b) {
