@@ -4,7 +4,7 @@
 // driver together with a CMSIS-DSP checkout the user supplies (--cmsis-dir) and counts the
 // kernels' instructions and modelled cycles with tools/mcu_icount.py.
 //
-// The jobs are the ones bench/mcu/{biquad4_*,fir64_*}.cpp give nerve: block of kBlock = 256,
+// The jobs are the ones bench/mcu/{biquad4_*,fir64_*,filter_blocks,interp_fixed}.cpp give nerve: block of kBlock = 256,
 // 4 biquad sections of butterworth<8> low-pass 0.1, a 64-tap firwin_lowpass(1/8); q15/q31
 // inputs at half scale, f32 inputs in [-1, 1). Each kernel is called directly from main twice
 // (the second call runs on warm state), so `tools/mcu_icount.py <elf> arm_fir_q31` counts the
@@ -247,6 +247,107 @@ int main(int argc, char** argv) {
         arm_fir_decimate_f32(&f, in, out, kBlock);
         arm_fir_decimate_f32(&f, in, out, kBlock);
         report("arm_fir_decimate_f32", out, 1.0, kBlock / kM);
+    }
+#endif
+
+#if NERVE_CMSIS_HAS_FIR_DECIMATE_Q15 || NERVE_CMSIS_HAS_FIR_DECIMATE_Q31
+    {
+        // The same decimate-by-8 job in fixed point (filter_blocks.cpp's fir_decimator<q15/q31,
+        // 64, 8>): taps quantised, inputs at half scale.
+        constexpr unsigned kM = 8;
+        static double hq[kTaps], xq[kBlock];
+#if NERVE_CMSIS_HAS_FIR_DECIMATE_Q15
+        {
+            static q15_t coeffs[kTaps], state[kTaps + kBlock - 1], in[kBlock], out[kBlock / kM];
+            for (unsigned k = 0; k < kTaps; ++k) {
+                coeffs[k] = to_q15(g_h[kTaps - 1 - k]);
+                hq[kTaps - 1 - k] = coeffs[k] / 32768.0;
+            }
+            for (unsigned n = 0; n < kBlock; ++n) {
+                in[n] = to_q15(g_x[n] / 2);
+                xq[n] = in[n] / 32768.0;
+            }
+            if (g_check) {
+                fir_reference(hq, xq);
+                for (unsigned n = 0; n < kBlock / kM; ++n) g_ref[n] = g_ref[n * kM];
+            }
+            arm_fir_decimate_instance_q15 f{};
+            f.M = kM;
+            f.numTaps = kTaps;
+            f.pCoeffs = coeffs;
+            f.pState = state;
+            arm_fir_decimate_q15(&f, in, out, kBlock);
+            arm_fir_decimate_q15(&f, in, out, kBlock);
+            report("arm_fir_decimate_q15", out, 1.0 / 32768.0, kBlock / kM);
+        }
+#endif
+#if NERVE_CMSIS_HAS_FIR_DECIMATE_Q31
+        {
+            static q31_t coeffs[kTaps], state[kTaps + kBlock - 1], in[kBlock], out[kBlock / kM];
+            for (unsigned k = 0; k < kTaps; ++k) {
+                coeffs[k] = to_q31(g_h[kTaps - 1 - k]);
+                hq[kTaps - 1 - k] = coeffs[k] / 2147483648.0;
+            }
+            for (unsigned n = 0; n < kBlock; ++n) {
+                in[n] = to_q31(g_x[n] / 2);
+                xq[n] = in[n] / 2147483648.0;
+            }
+            if (g_check) {
+                fir_reference(hq, xq);
+                for (unsigned n = 0; n < kBlock / kM; ++n) g_ref[n] = g_ref[n * kM];
+            }
+            arm_fir_decimate_instance_q31 f{};
+            f.M = kM;
+            f.numTaps = kTaps;
+            f.pCoeffs = coeffs;
+            f.pState = state;
+            arm_fir_decimate_q31(&f, in, out, kBlock);
+            arm_fir_decimate_q31(&f, in, out, kBlock);
+            report("arm_fir_decimate_q31", out, 1.0 / 2147483648.0, kBlock / kM);
+        }
+#endif
+    }
+#endif
+
+#if NERVE_CMSIS_HAS_FIR_INTERPOLATE_Q15
+    {
+        // arm_fir_interpolate_q31's job below in q15 (interp_fixed.cpp's fir_interpolator<q15, 48, 4>).
+        constexpr unsigned kL = 4, kLen = 48, kPhase = kLen / kL;
+        static q15_t coeffs[kLen], state[kPhase + kBlock - 1], in[kBlock], out[kBlock * kL];
+        static double hq[kLen], xq[kBlock];
+        const auto h = nerve::filter::firwin_lowpass<kLen>(1.0 / kL);
+        for (unsigned k = 0; k < kLen; ++k) {
+            coeffs[k] = to_q15(h[kLen - 1 - k]);
+            hq[kLen - 1 - k] = coeffs[k] / 32768.0;
+        }
+        for (unsigned n = 0; n < kBlock; ++n) {
+            in[n] = to_q15(g_x[n] / 2);
+            xq[n] = in[n] / 32768.0;
+        }
+        static double ref[kBlock * kL];
+        if (g_check) {
+            for (unsigned m = 0; m < kBlock * kL; ++m) {
+                double acc = 0;
+                for (unsigned i = 0; i < kPhase; ++i) acc += hq[m % kL + i * kL] * xq[(m / kL + kBlock - i) % kBlock];
+                ref[m] = acc;
+            }
+        }
+        arm_fir_interpolate_instance_q15 f{};
+        f.L = kL;
+        f.phaseLength = kPhase;
+        f.pCoeffs = coeffs;
+        f.pState = state;
+        arm_fir_interpolate_q15(&f, in, out, kBlock);
+        arm_fir_interpolate_q15(&f, in, out, kBlock);
+        if (g_check) {
+            double worst = 0;
+            for (unsigned m = 0; m < kBlock * kL; ++m) worst = std::fmax(worst, std::fabs(out[m] / 32768.0 - ref[m]));
+            const double in_lsb = worst * 32768.0;
+            const bool bad = worst > 1e-2;
+            g_failed += bad ? 1 : 0;
+            std::printf("check arm_fir_interpolate_q15: max |error| %ld.%02ld LSB%s\n", static_cast<long>(in_lsb),
+                        static_cast<long>(std::fmod(in_lsb, 1.0) * 100), bad ? "  FAILED" : "");
+        }
     }
 #endif
 

@@ -23,7 +23,10 @@
 //
 // Arithmetic and bad input: as nerve::filter::fir — a NaN/Inf input is replaced by the last
 // finite input and counted in rejected(); fixed point (q15/q31) accumulates in int64 and
-// saturates on output.
+// saturates on output. q31 taps with sum |h| < 2 (every unit-gain design) take fir<q31>'s
+// exact sum rounded once (detail::q31_dot_exact), in push() and process() alike; others the
+// guard-bit sum. Cortex-M4, /8 with 64 taps, q31: 69.7 -> 36.9 instructions, 81.7 -> 49.0
+// modelled cycles per input (CMSIS-DSP arm_fir_decimate_q31: 43.7 / 57.9).
 #pragma once
 
 #include <algorithm>
@@ -192,6 +195,7 @@ public:
 
     void set_taps(const std::array<T, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
         for (std::size_t j = 0; j < Taps; ++j) hr_[j] = h[Taps - 1 - j];
+        if constexpr (detail::is_q31_v<T>) exact_ = detail::q31_taps_exact<Taps>(hr_.data());
         symmetric_ = sym == fir_symmetry::symmetric;
         if (sym == fir_symmetry::detect) {
             symmetric_ = true;
@@ -207,7 +211,7 @@ public:
         pos_ = (pos_ + 1 == Taps) ? 0 : pos_ + 1;
         delay_[pos_] = x;
         delay_[pos_ + Taps] = x;
-        if (phase_ == 0) emit(detail::fir_dot<T, Taps>(hr_.data(), delay_.data() + pos_ + 1, symmetric_));
+        if (phase_ == 0) emit(dot_(delay_.data() + pos_ + 1));
         phase_ = (phase_ + 1 == M) ? 0 : phase_ + 1;
     }
 
@@ -241,6 +245,12 @@ public:
             done = pro;  // constant: the generic kernel and its scan below compile to nothing
         }
 #endif
+        if constexpr (detail::is_q31_v<T>) {
+            if (exact_) {
+                exact_range_(delay_.data() + first, out.data(), pro);
+                done = pro;
+            }
+        }
         const std::size_t done_pro = done;
         detail::fir_block_strided<T, Taps, M>(hr_.data(), delay_.data() + first + done * M, out.data() + done,
                                               pro - done, symmetric_);
@@ -257,6 +267,12 @@ public:
             done = kept - pro;
         }
 #endif
+        if constexpr (detail::is_q31_v<T>) {
+            if (exact_) {
+                exact_range_(in.data() + (i1 - H), out.data() + pro, kept - pro);
+                done = kept - pro;
+            }
+        }
         detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (i1 - H) + done * M, out.data() + pro + done,
                                               kept - pro - done, symmetric_);
         if constexpr (check_after) {
@@ -344,6 +360,22 @@ private:
     static constexpr bool check_after = false;
 #endif
 
+    /// One output from its window w[0 .. Taps), oldest first. q31 with taps whose L1 norm
+    /// allows it (detail/fir_m4.hpp, q31_taps_exact; every unit-gain design): the exact int64
+    /// sum, rounded once, as fir<q31> does; SMLAL per tap on the M4 where the guard-bit sum
+    /// needs shifts (decimate /8, 64 taps: 69.7 -> 36.9 instructions per input).
+    T dot_(const T* w) const noexcept {
+        if constexpr (detail::is_q31_v<T>) {
+            if (exact_) return detail::q31_dot_exact<Taps>(hr_.data(), w);
+        }
+        return detail::fir_dot<T, Taps>(hr_.data(), w, symmetric_);
+    }
+    /// q31 exact taps: out[k] = dot_(src + k M), k < count (one copy for both ranges).
+    [[gnu::noinline]] void exact_range_(const T* src, T* out, std::size_t count) const noexcept {
+        if constexpr (detail::is_q31_v<T>)
+            for (std::size_t k = 0; k < count; ++k) out[k] = detail::q31_dot_exact<Taps>(hr_.data(), src + k * M);
+    }
+
     /// process() one sample at a time (short or overlapping blocks, bad input). Out of line:
     /// process() takes it from two places, each would hold a copy of push() and its fir_dot.
     [[gnu::noinline]] std::size_t per_sample_(std::span<const T> in, std::span<T> out) noexcept {
@@ -367,6 +399,7 @@ private:
     std::uint32_t phase_ = 0;  // inputs since the last kept one, mod M; 0 = keep the next
     hold_last_good<T> guard_;  // bad input: hold the last good sample
     bool symmetric_ = false;
+    bool exact_ = false;  // q31: exact int64 sum (q31_taps_exact), else the guard-bit sum
 };
 
 }  // namespace nerve::filter
