@@ -482,21 +482,23 @@ private:
         return r < 1 ? 1 : r;
     }
 
-    // Sum of p[0..m) in four partial sums, p[j] into partial j % 4, then ((a0 + a1) + (a2 + a3)):
-    // a short dependency chain (a single running sum is one add latency per sample), and the
-    // same order on every target.
+    // Sum of p[0..m) (Sq: of the squares) in four partial sums, p[j] into partial j % 4, then
+    // ((a0 + a1) + (a2 + a3)): a short dependency chain (a single running sum is one add latency
+    // per sample), and the same order on every target.
+    template <bool Sq>
     static NERVE_ALWAYS_INLINE float window_sum(const float* p, std::size_t m) noexcept {
+        auto f = [](float v) { return Sq ? v * v : v; };
         float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
         std::size_t j = 0;
         for (; j + 4 <= m; j += 4) {
-            a0 += p[j];
-            a1 += p[j + 1];
-            a2 += p[j + 2];
-            a3 += p[j + 3];
+            a0 += f(p[j]);
+            a1 += f(p[j + 1]);
+            a2 += f(p[j + 2]);
+            a3 += f(p[j + 3]);
         }
-        if (j < m) a0 += p[j];
-        if (j + 1 < m) a1 += p[j + 1];
-        if (j + 2 < m) a2 += p[j + 2];
+        if (j < m) a0 += f(p[j]);
+        if (j + 1 < m) a1 += f(p[j + 1]);
+        if (j + 2 < m) a2 += f(p[j + 2]);
         return (a0 + a1) + (a2 + a3);
     }
 
@@ -538,27 +540,26 @@ private:
         const std::size_t n = in.size();
         alignas(64) std::array<float, block> y;
         // Bad input: hold the last finite sample (counted), before any filter sees it. The check
-        // is one branch-free pass (exponent all ones: Inf or NaN); only a block with a bad sample
-        // takes the per-sample loop.
+        // is one branch-free pass: an all-ones exponent (Inf, NaN) plus 2^23 carries into bit 31,
+        // any other does not. A clean block goes to the high-pass as it is; only a block with a
+        // bad sample is copied with the replacements.
         std::uint32_t bad = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            const float v = in[i];
-            y[i] = v;
-            bad |= static_cast<std::uint32_t>((std::bit_cast<std::uint32_t>(v) & 0x7f800000u) == 0x7f800000u);
-        }
-        if (NERVE_UNLIKELY(bad != 0)) {
+        for (std::size_t i = 0; i < n; ++i) bad |= (std::bit_cast<std::uint32_t>(in[i]) & 0x7f800000u) + 0x00800000u;
+        const float* x = in.data();
+        if (NERVE_UNLIKELY((bad & 0x80000000u) != 0)) {
             for (std::size_t i = 0; i < n; ++i) {
-                if (!is_finite(y[i])) {
+                if (!is_finite(in[i])) {
                     ++rejected_;
                     y[i] = last_good_;
                 } else {
-                    last_good_ = y[i];
+                    y[i] = last_good_ = in[i];
                 }
             }
+            x = y.data();
         } else if (n > 0) {
-            last_good_ = y[n - 1];
+            last_good_ = in[n - 1];
         }
-        hp_.process(std::span<const float>{y.data(), n}, std::span<float>{y.data(), n});
+        hp_.process(std::span<const float>{x, n}, std::span<float>{y.data(), n});
         // Demodulation bands: one cascade per band through its block path (SIMD hosts: the
         // state-space engine, 16 samples of independent vector FMAs, no per-sample chain;
         // Cortex-M4F: the register-resident section kernel), band-major.
@@ -602,12 +603,16 @@ private:
                 }
             }
         }
-        // Squared envelope, boxcar-decimated per band: squares in one pass, then window by window
-        // (the same windows for every band) the sums, in place: z[b][k] becomes the k-th envelope
-        // sample of band b closed in this block (window k closes at or after sample k). The
-        // shaft-speed stream is the signal itself, boxcar-averaged over the same windows.
-        for (std::size_t b = 0; b < Bands; ++b)
-            for (std::size_t i = 0; i < n; ++i) z[b][i] *= z[b][i];
+        // Squared envelope, boxcar-decimated per band, window by window (the same windows for
+        // every band), in place: z[b][k] becomes the k-th envelope sample of band b closed in this
+        // block (window k closes at or after sample k). SIMD hosts square in a vector pass first;
+        // scalar targets square inside the sums (a separate pass costs Cortex-M4 a load and a
+        // store per sample and band). The shaft-speed stream is the signal itself,
+        // boxcar-averaged over the same windows.
+        constexpr bool squared_first = NERVE_HAS_XSIMD != 0;
+        if constexpr (squared_first)
+            for (std::size_t b = 0; b < Bands; ++b)
+                for (std::size_t i = 0; i < n; ++i) z[b][i] *= z[b][i];
         const bool shaft = cfg_.speed_search > 0;
         const float inv_d = 1.0f / static_cast<float>(decim_);
         alignas(64) std::array<float, block> ys;
@@ -616,8 +621,8 @@ private:
         std::size_t nout = 0, phase = decim_count_;
         for (std::size_t i = 0; i < n;) {
             const std::size_t take = decim_ - phase < n - i ? decim_ - phase : n - i;
-            for (std::size_t b = 0; b < Bands; ++b) acc[b] += window_sum(z[b].data() + i, take);
-            if (shaft) acc_s += window_sum(y.data() + i, take);
+            for (std::size_t b = 0; b < Bands; ++b) acc[b] += window_sum<!squared_first>(z[b].data() + i, take);
+            if (shaft) acc_s += window_sum<false>(y.data() + i, take);
             i += take;
             phase += take;
             if (phase == decim_) {
