@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 #include "nerve/core/snapshot.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
@@ -234,6 +235,102 @@ TEST_CASE("bearing_monitor per-sample push gives the same frames as blocks", "[b
     CHECK(fa == fb);
     CHECK(fa > 0);
     CHECK(std::fabs(ea - eb) < 1e-2 * (1.0 + std::fabs(ea)));  // block filters differ by rounding only
+}
+
+TEST_CASE("bearing_monitor gives the same frames whatever the call lengths", "[bearing_monitor]") {
+    // The internal blocks (up to 32 samples), the cascades' 16-sample block path, the zero-padded
+    // time sums and the boxcar windows (12 kHz / 1.5 kHz: 8 samples) fall differently for each call
+    // length. The envelope path is sample-exact: the same segments, so the same frames, whose
+    // evidence may differ by float rounding only. A frame's time features cover the samples up to
+    // the end of the internal block in which its last segment completed (up to 31 more), so they
+    // are compared exactly between call lengths that make the same internal blocks.
+    constexpr std::size_t total = 120000;
+    static std::array<float, total> x{};
+    bearing_signal sig(fault::outer, 0.3);
+    for (auto& v : x) v = sig();
+    struct frame_values { double rms, kurtosis, crest, outer, impulsiveness; std::uint64_t end; };
+    static std::array<std::array<frame_values, 64>, 6> got{};
+    std::array<std::size_t, 6> count{};
+    const std::array<std::size_t, 6> lengths{1, 7, 32, 33, 100, 4096};
+    static small_monitor m{config()};
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+        m = small_monitor{config()};
+        for (std::size_t i = 0; i < total; i += lengths[r]) {
+            const std::size_t n = total - i < lengths[r] ? total - i : lengths[r];
+            m.process(std::span<const float>(x.data() + i, n), [&](const small_monitor::output_type& f) {
+                if (count[r] < 64)
+                    got[r][count[r]] = {f.rms, f.kurtosis, f.crest_factor, f.evidence.outer, f.evidence.impulsiveness,
+                                        f.end_sample};
+                ++count[r];
+            });
+        }
+    }
+    REQUIRE(count[0] >= 2);
+    REQUIRE(count[0] <= 64);
+    for (std::size_t r = 1; r < lengths.size(); ++r) {
+        INFO("call length " << lengths[r]);
+        REQUIRE(count[r] == count[0]);
+        for (std::size_t k = 0; k < count[0]; ++k) {
+            const auto &a = got[0][k], &b = got[r][k];
+            CHECK(b.end >= a.end);
+            CHECK(b.end < a.end + small_monitor::block);
+            CHECK(std::fabs(b.outer - a.outer) <= 1e-2 * (1.0 + std::fabs(a.outer)));
+            CHECK(std::fabs(b.impulsiveness - a.impulsiveness) <= 1e-3 * (1.0 + std::fabs(a.impulsiveness)));
+        }
+    }
+    // Calls of 32 and 4096 samples: the same internal blocks, so the same frames bit for bit.
+    for (std::size_t k = 0; k < count[0]; ++k) {
+        const auto &a = got[2][k], &b = got[5][k];
+        CHECK(b.end == a.end);
+        CHECK(b.rms == a.rms);
+        CHECK(b.kurtosis == a.kurtosis);
+        CHECK(b.crest == a.crest);
+        CHECK(b.outer == a.outer);
+        CHECK(b.impulsiveness == a.impulsiveness);
+    }
+}
+
+TEST_CASE("bearing_monitor treats a bad sample anywhere in a call exactly as the last finite one", "[bearing_monitor][bad-input]") {
+    // Bad samples at the first sample of the stream (held value 0), at call and internal-block
+    // starts and ends, and in runs: the monitor must give the very frames of the same stream
+    // with each bad sample replaced by the last finite one by hand.
+    constexpr std::size_t total = 60000;
+    static std::array<float, total> bad{}, held{};
+    bearing_signal sig(fault::inner, 0.3);
+    for (auto& v : bad) v = sig();
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    std::size_t planted = 0;
+    for (std::size_t i = 0; i < total; ++i) {
+        const std::size_t p = i % 3001;
+        if (i == 0 || p == 31 || p == 32 || p == 99 || p == 100 || (p >= 500 && p < 540) || p == 777) {
+            bad[i] = (p % 2) ? nan : (p == 500 ? -inf : inf);
+            ++planted;
+        }
+    }
+    float last = 0.0f;
+    for (std::size_t i = 0; i < total; ++i) held[i] = last = std::isfinite(bad[i]) ? bad[i] : last;
+    static small_monitor a{config()}, b{config()};
+    a = small_monitor{config()};
+    b = small_monitor{config()};
+    double sa = 0, sb = 0;
+    std::size_t fa = 0, fb = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < total; i += 100) {
+        a.process(std::span<const float>(bad.data() + i, 100), [&](const small_monitor::output_type& f) {
+            ++fa;
+            sa += f.rms + f.kurtosis + f.evidence.inner + f.evidence.impulsiveness;
+        });
+        b.process(std::span<const float>(held.data() + i, 100), [&](const small_monitor::output_type& f) {
+            ++fb;
+            sb += f.rms + f.kurtosis + f.evidence.inner + f.evidence.impulsiveness;
+        });
+    });
+    CHECK(a.rejected_samples() == planted);
+    CHECK(b.rejected_samples() == 0);
+    REQUIRE(fa > 0);
+    CHECK(fa == fb);
+    CHECK(sa == sb);
+    CHECK(std::isfinite(sa));
+    CHECK(a.summary().evidence.inner == b.summary().evidence.inner);
 }
 
 TEST_CASE("bearing_monitor snapshot and restore continue identically", "[bearing_monitor][snapshot]") {
