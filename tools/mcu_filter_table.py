@@ -52,6 +52,8 @@ ROWS = [
     ("EWMA, f32", "filter_blocks", "nerve_ewma_block", 256, "g_ewma", "-"),
     ("interpolator x4, 48 taps, q15 (per input, push)", "interp_fixed", "nerve_interp_q15_48_4", 1, "g_i15",
      "199.7 (block)", "278.7"),
+    ("interpolator x4, 48 taps, q15 (per input, process() of 256)", "interp_fixed", "nerve_interp_q15_48_4_block",
+     256, "g_i15b", "199.7 (block)", "278.7"),
     ("interpolator x4, 48 taps, q31 (per input, push)", "interp_fixed", "nerve_interp_q31_48_4", 1, "g_i31",
      "204.7 (block; taps < 1 only, truncated)", "267.7"),
     ("interpolator x4, 48 taps, q31 (per input, process() of 256)", "interp_fixed", "nerve_interp_q31_48_4_block",

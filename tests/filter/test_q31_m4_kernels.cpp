@@ -2,7 +2,8 @@
 // detail/fir_m4.hpp and detail/biquad_m4.hpp on that target, the portable path elsewhere)
 // equals operator() and an integer reference written out from the documented format, bit
 // for bit, including saturation of both signs, taps at the exactness bound and coefficients
-// near +-1. Also the folded Cortex-M4F kernel for symmetric float taps against double.
+// near +-1. Also the folded Cortex-M4F kernel for symmetric float taps against double, the q31
+// decimator's exact sums and the q15 interpolator's block path (detail::q15_triple_outputs).
 #include "nerve_test.hpp"
 
 #include <array>
@@ -14,7 +15,9 @@
 #include "nerve/filter/biquad.hpp"
 #include "nerve/filter/butterworth.hpp"
 #include "nerve/filter/fir.hpp"
+#include "nerve/filter/fir_decimator.hpp"
 #include "nerve/filter/fir_design.hpp"
+#include "nerve/filter/fir_interpolator.hpp"
 #include "nerve/filter/rbj.hpp"
 
 using namespace nerve::filter;
@@ -230,4 +233,77 @@ TEST_CASE("fir: symmetric float taps, folded block kernel within the rounding bo
         REQUIRE(std::fabs(out_f[n] - exact) <= bound);
         REQUIRE(std::fabs(out_f[n] - out_p[n]) <= 2 * bound);
     }
+}
+
+TEST_CASE("q31 decimator: exact sums, process() equals push() and the integer reference", "[fir_decimator][fixed][q31]") {
+    // Unit-gain taps (exact sum) and taps scaled to an L1 norm above 2 (guard-bit sum): push()
+    // and process() agree bit for bit over mixed block lengths; the exact ones also equal
+    // sat((2^30 + sum h x) >> 31), with full-scale inputs that saturate.
+    const auto hd = firwin_lowpass<64>(1.0 / 8);
+    for (double scale : {1.0, 2.5}) {
+        std::array<q31, 64> h{};
+        for (std::size_t k = 0; k < 64; ++k) h[k] = nerve::from_double<q31>(hd[k] * scale);
+        std::uint64_t l1 = 0;
+        for (const q31& v : h) l1 += static_cast<std::uint64_t>(v.raw < 0 ? -std::int64_t{v.raw} : v.raw);
+        const bool exact = l1 <= 0xFFFFFFFFull;
+        static fir_decimator<q31, 64, 8> d, ref;
+        d = fir_decimator<q31, 64, 8>(h);
+        ref = d;
+        static std::array<q31, 3000> in;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            const std::uint32_t r = hash(i);
+            in[i] = q31::from_raw(i % 500 < 100 ? (r & 1 ? kMax : kMin) : static_cast<std::int32_t>(r));
+        }
+        static std::array<q31, 3000 / 8 + 8> a, b;
+        std::size_t na = 0, nb = 0, at = 0;
+        for (std::size_t len : {63u, 64u, 65u, 7u, 1000u, 300u, 1501u}) {
+            NERVE_REQUIRE_NO_ALLOC(na += d.process(std::span<const q31>(in.data() + at, len),
+                                                   std::span<q31>(a.data() + na, a.size() - na)));
+            for (std::size_t i = at; i < at + len; ++i) ref.push(in[i], [&](q31 y) { b[nb++] = y; });
+            at += len;
+        }
+        REQUIRE(at == in.size());
+        REQUIRE(na == nb);
+        for (std::size_t k = 0; k < na; ++k) {
+            INFO("scale " << scale << " output " << k);
+            REQUIRE(a[k].raw == b[k].raw);
+            if (exact) {
+                std::int64_t acc = std::int64_t{1} << 30;
+                for (std::size_t j = 0; j < 64 && j <= 8 * k; ++j) acc += std::int64_t{h[j].raw} * in[8 * k - j].raw;
+                REQUIRE(a[k].raw == sat32(acc >> 31));
+            }
+        }
+        REQUIRE(exact == (scale == 1.0));
+    }
+}
+
+TEST_CASE("q15 interpolator: block process() equals push() bit for bit", "[fir_interpolator][fixed]") {
+    // Gain-L taps (around 1) and full-scale inputs: outputs saturate; block lengths below,
+    // at and above K + 1 = 13 and not multiples of the 3-input pass.
+    using nerve::q15;
+    static fir_interpolator<q15, 48, 4> f, ref;
+    f = fir_interpolator<q15, 48, 4>();
+    ref = f;
+    static std::array<q15, 2000> in;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::uint32_t r = hash(i);
+        in[i] = q15::from_raw(static_cast<std::int16_t>(i % 400 < 60 ? (r & 1 ? 32767 : -32768) : static_cast<std::int32_t>(r) >> 16));
+    }
+    static std::array<q15, 4 * 2000> a, b;
+    std::size_t na = 0, nb = 0, at = 0;
+    for (std::size_t len : {12u, 13u, 14u, 15u, 1u, 100u, 301u, 1544u}) {
+        NERVE_REQUIRE_NO_ALLOC(na += f.process(std::span<const q15>(in.data() + at, len),
+                                               std::span<q15>(a.data() + na, a.size() - na)));
+        for (std::size_t i = at; i < at + len; ++i) ref.push(in[i], [&](q15 y) { b[nb++] = y; });
+        at += len;
+    }
+    REQUIRE(at == in.size());
+    REQUIRE(na == nb);
+    bool saturated = false;
+    for (std::size_t k = 0; k < na; ++k) {
+        INFO("output " << k);
+        REQUIRE(a[k].raw == b[k].raw);
+        saturated = saturated || a[k].raw == 32767 || a[k].raw == -32768;
+    }
+    REQUIRE(saturated);
 }

