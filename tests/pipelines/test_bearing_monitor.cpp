@@ -238,11 +238,11 @@ TEST_CASE("bearing_monitor per-sample push gives the same frames as blocks", "[b
 }
 
 TEST_CASE("bearing_monitor gives the same frames whatever the call lengths", "[bearing_monitor]") {
-    // The internal blocks (up to 32 samples), the cascades' 16-sample block path, the zero-padded
+    // The internal blocks (up to small_monitor::block samples), the cascades' 16-sample block path, the zero-padded
     // time sums and the boxcar windows (12 kHz / 1.5 kHz: 8 samples) fall differently for each call
     // length. The envelope path is sample-exact: the same segments, so the same frames, whose
     // evidence may differ by float rounding only. A frame's time features cover the samples up to
-    // the end of the internal block in which its last segment completed (up to 31 more), so they
+    // the end of the internal block in which its last segment completed (up to block - 1 more), so they
     // are compared exactly between call lengths that make the same internal blocks.
     constexpr std::size_t total = 120000;
     static std::array<float, total> x{};
@@ -251,7 +251,9 @@ TEST_CASE("bearing_monitor gives the same frames whatever the call lengths", "[b
     struct frame_values { double rms, kurtosis, crest, outer, impulsiveness; std::uint64_t end; };
     static std::array<std::array<frame_values, 64>, 6> got{};
     std::array<std::size_t, 6> count{};
-    const std::array<std::size_t, 6> lengths{1, 7, 32, 33, 100, 4096};
+    constexpr std::size_t bl = small_monitor::block;
+    const std::array<std::size_t, 6> lengths{1, 7, bl, bl + 1, 100, 4096};
+    static_assert(4096 % bl == 0);
     static small_monitor m{config()};
     for (std::size_t r = 0; r < lengths.size(); ++r) {
         m = small_monitor{config()};
@@ -278,7 +280,7 @@ TEST_CASE("bearing_monitor gives the same frames whatever the call lengths", "[b
             CHECK(std::fabs(b.impulsiveness - a.impulsiveness) <= 1e-3 * (1.0 + std::fabs(a.impulsiveness)));
         }
     }
-    // Calls of 32 and 4096 samples: the same internal blocks, so the same frames bit for bit.
+    // Calls of block and 4096 samples: the same internal blocks, so the same frames bit for bit.
     for (std::size_t k = 0; k < count[0]; ++k) {
         const auto &a = got[2][k], &b = got[5][k];
         CHECK(b.end == a.end);
