@@ -3,7 +3,7 @@
 // they compare side by side in one run.
 //
 //  pipeline/metering              meter_monitor<2048>, hourly readings (the forecaster's 13 x 13 RLS
-//                                 step and O(week) means per reading). Items = readings.
+//                                 step and O(1) running means per reading). Items = readings.
 //  pipeline/metering_f32          meter_monitor<2048, float>, hourly readings (the Cortex-M4F
 //                                 configuration's arithmetic on x86). Items = readings.
 //  pipeline/metering_mcu_f32      meter_monitor<512, float>: the exact firmware configuration

@@ -255,3 +255,18 @@ TEMPLATE_TEST_CASE("seasonal_forecaster spread_learning gives the same forecasts
         }
     }
 }
+
+TEST_CASE("seasonal_forecaster forgets per reading whatever learn_every", "[seasonal_forecaster][light]") {
+    // lambda is the forgetting per reading: a step every k readings forgets lambda^k, so the
+    // memory stays ~1 / (1 - lambda) readings (measured better at H = 1 than lambda per step).
+    np::seasonal_forecaster_config c;
+    c.lambda = 0.999;
+    for (std::size_t k : {1u, 2u, 5u, 11u, 24u}) {
+        c.learn_every = k;
+        static forecaster f{c};
+        f = forecaster{c};
+        CHECK(f.step_forgetting() == Approx(std::pow(0.999, static_cast<double>(k))).epsilon(1e-12));
+    }
+    c.learn_every = 0;  // taken as 1
+    CHECK(forecaster{c}.step_forgetting() == 0.999);
+}

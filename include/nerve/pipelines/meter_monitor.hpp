@@ -30,17 +30,23 @@
 //     counts of flagged readings of the day.
 //
 // Memory: the forecaster's Capacity readings (in T) + the packed triangle of its 13 x 13 matrix
-// (91 T) + ~300 bytes: meter_monitor<512, float> is 3.3 kB.
+// (91 T) + ~360 bytes: meter_monitor<512, float> is 3,360 bytes.
 // Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
 // software). Readings and reports stay double at the interface (meter_reading, daily_profile).
 // Measured on the Cortex-M4 (meter_monitor<512, float>, hourly, steady state; bench/mcu/
-// pipeline_metering.cpp, tools/mcu_icount.py): ~1,720 instructions (~2,950 modelled cycles) per
-// reading, ~880 of them the forecaster's RLS step (the first three weeks, while the history
-// fills, ~1,400-2,000); with learn_every = 5 ~980 on average (max ~1,830). The lighter setting
-// costs one-step accuracy: on ETTh2 (H = 1) MAE +1.7 % on OT and +1-10 % on the loads; at H = 24
-// it loses nothing. The 200 instructions per reading are out of reach for this
-// forecaster: its features and the pipeline's own bookkeeping alone are ~790.
+// pipeline_metering.cpp, tools/mcu_icount.py; mean / max instructions per reading):
+//   learn_every = 1 (default)  1,561 / 1,671  (~2,790 modelled cycles)
+//   learn_every = 5              938 / 1,395  (~1,530)
+//   learn_every = 11             819 / 1,395  (~1,310)
+// Where a default reading goes: the forecaster's RLS step ~870, its 13 features ~230, its history,
+// running means and w . f ~230, this monitor ~145, the CUSUM 74, double -> float of the reading 14.
+// No division or double on the way (the one VDIV is z = r / s). learn_every costs one-step
+// accuracy (ETTh2, H = 1, MAE vs the default: k = 5 +0.8 % on OT, +0.7-4.4 % on the loads; k = 11
+// +4.5 % and up to +6 %; seasonal_forecaster.hpp has the table). The 200 instructions per
+// reading are out of reach for this design: without any learning a reading costs ~680 (features,
+// means, w . f and the monitor), so even the lightest setting is ~4x the goal; it would take a
+// different forecaster (a fixed seasonal one, no learned weights), which forecasts worse.
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
 //
@@ -69,7 +75,8 @@ struct meter_monitor_config {
     double drift_slack = 0.5;        ///< CUSUM k, in residual sigmas
     double drift_threshold = 18.0;   ///< CUSUM h, in residual sigmas
     double lambda = 0.9995;          ///< forecaster forgetting factor
-    /// The forecaster's learning step on every learn_every-th reading only (1: every reading).
+    /// The forecaster's learning step on every learn_every-th reading only (1: every reading), its
+    /// forgetting lambda^learn_every per step and its update of P spread over the readings between.
     /// The lighter setting for a small MCU; "Cost" above says what it saves and what it costs.
     std::size_t learn_every = 1;
 };

@@ -41,13 +41,24 @@
 // (the forgetting factor goes into the scalar s), so it reads and writes 91 numbers instead of
 // rescaling, and re-symmetrising, 169. With H = 1 the
 // learning step reuses the features and the w . f of the previous forecast (the same lags).
-// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,720 instructions
-// with the monitor, ~880 of them the RLS step (bench/mcu/pipeline_metering.cpp).
+// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,550 instructions
+// with the monitor, ~870 of them the RLS step (bench/mcu/pipeline_metering.cpp): q = Q f and the
+// rank-one update each read 91 numbers, about three instructions per number, near the floor for a
+// scalar FPU; the rest (13 features ~230, history, running means and w . f ~230) has no division
+// and no double.
 // learn_every = k takes the RLS step on every k-th reading only (take k coprime with d, so that
-// every time of day is learned from): ~980 instructions per reading on average with k = 5. On
-// ETTh2 it loses nothing at H = 24 (OT 0.962 x persistence, loads 0.91-1.04: the errors of
-// neighbouring H-step targets overlap, so every fifth one carries most of the information) but
-// does lose at H = 1 (MAE +1.7 % on OT, +1-10 % on the loads).
+// every time of day is learned from), with forgetting lambda^k per step (the memory stays ~1 / (1 -
+// lambda) readings), and spread_learning (default) moves the rank-one update of P to the k - 1
+// readings before the next step, so the worst reading carries q = Q f only. M4, mean / max
+// instructions per reading: k = 1 1,561 / 1,671; k = 5 938 / 1,395; k = 11 819 / 1,395.
+// ETTh2 MAE ratios (best naive = 1; OT, HUFL, HULL, MUFL, MULL, LUFL, LULL):
+//   H = 24, k = 1:  0.964 0.953 0.956 0.956 0.922 0.927 1.035
+//   H = 24, k = 5:  0.964 0.944 0.953 0.951 0.919 0.916 1.030   (no worse on any column)
+//   H = 1,  k = 1:  0.528 0.921 0.943 0.915 0.873 0.973 1.155
+//   H = 1,  k = 5:  0.532 0.930 0.952 0.925 0.884 0.980 1.206   (+0.8 % on OT, +0.7-4.4 % loads)
+//   H = 1,  k = 11: 0.552 0.934 0.967 0.925 0.885 0.997 1.225   (lambda^k; k = 11 at H = 24: OT 0.973)
+// (at H = 24 the errors of neighbouring targets overlap, so every fifth one carries most of the
+// information; at H = 1 they do not.)
 // T = double by default; T = float is for MCUs with a single-precision FPU (a Cortex-M4F emulates
 // double in software, ~15x the instructions): the history and every computation are then float.
 // P is symmetric by construction and kept bounded (one diagonal element checked per step, in
@@ -84,7 +95,7 @@ namespace nerve::pipelines {
 struct seasonal_forecaster_config {
     std::size_t day = 24;          ///< readings per day (24 for hourly, 96 for 15 min)
     std::size_t horizon = 24;      ///< H: forecast of y[t + H]
-    double lambda = 0.9995;        ///< RLS forgetting factor
+    double lambda = 0.9995;        ///< RLS forgetting factor per reading (learn_every > 1: lambda^learn_every per step)
     double huber_c = 1.0;          ///< Huber threshold, in robust standard deviations
     double prior = 1.0;            ///< initial P = prior * I (in scaled units)
     /// Take the learning (RLS) step on every learn_every-th reading only (1: every reading). The
@@ -126,7 +137,14 @@ public:
         // With H > w the weekly lags y[t + H - j w] of the forecast lie in the future: those reads
         // are clamped (to the oldest reading, as ever), so the unclamped ring path is not used.
         unclamped_ = 7 * d >= H;
-        lambda_ = static_cast<T>(cfg_.lambda);
+        // Forgetting per step = lambda^learn_every, so that the memory stays ~1 / (1 - lambda)
+        // readings whatever the schedule (on ETTh2 at H = 1 this is better than lambda per step on
+        // all seven columns: with learn_every = 5, OT 0.532 instead of 0.537 x persistence, LULL
+        // 1.206 instead of 1.271).
+        double step_lambda = 1.0, base = cfg_.lambda;
+        for (std::size_t e = cfg_.learn_every; e > 0; e >>= 1, base *= base)  // by squaring
+            if (e & 1) step_lambda *= base;
+        lambda_ = static_cast<T>(step_lambda);
         inv_lambda_ = T(1) / lambda_;
         huber_c_ = static_cast<T>(cfg_.huber_c);
         prior_ = static_cast<T>(cfg_.prior);
@@ -161,6 +179,8 @@ public:
     std::uint64_t samples() const noexcept { return n_; }
     std::uint64_t rejected() const noexcept { return rejected_; }
     const seasonal_forecaster_config& config() const noexcept { return cfg_; }
+    /// The forgetting factor of one learning step: lambda^learn_every (in T).
+    T step_forgetting() const noexcept { return lambda_; }
     /// y[t - lag] from the history (lag < min(samples, Capacity)).
     T lag(std::size_t lag) const noexcept { return at(lag); }
 
@@ -325,7 +345,7 @@ private:
         }
     }
     template <class Get>
-    void features_from(std::size_t back, std::array<T, features>& f, T& level, Get get) const noexcept {
+    NERVE_ALWAYS_INLINE void features_from(std::size_t back, std::array<T, features>& f, T& level, Get get) const noexcept {
         const std::size_t d = cfg_.day, w = 7 * d, H = cfg_.horizon, kd = k_ * d;
         const std::size_t side = back == 0 ? 0 : 1;
         level = mean(side, 0, back);
