@@ -93,7 +93,7 @@
 //
 // Memory: sizeof(bearing_monitor<Bands, EnvN, SpecN, EnergyBands>) is its whole RAM; about
 // 4 (EnvN (Bands + 2) + SpecN * 3) + 4 EnvN Bands bytes plus the two FFT objects, plus on SIMD
-// hosts the filters' block-path tables (biquad.hpp: ~2.5 KB per band-pass, ~1.2 KB for the
+// hosts the filters' block-path tables (biquad.hpp: ~2.5 KB per band-pass, ~2.3 KB for the
 // high-pass; bearing_monitor<4> 86.9 KB with AVX-512), and ~4 (Bands + 2) block bytes of stack in
 // process(). The Cortex-M4 example uses bearing_monitor<2, 512, 128> (25.5 KB); the default
 // (4 bands, 1024-point envelope spectra: 1 Hz resolution at 1.5 kHz envelope rate) is meant for
