@@ -4,6 +4,12 @@
 //                           (state-space block path with xsimd); GFLOP/s counts the same
 //                           10 flops per section and sample as the banks (the useful work of
 //                           the recurrence, not the block path's larger operation count)
+//  biquadS/nerve, S = 1, 2, 8   biquad_cascade<float, S>::process, 1024 samples (Butterworth
+//                           low-pass of order 2S at 0.1; on AVX-512 the time-segment engine,
+//                           see biquad.hpp), GFLOP/s = 10 flops per section and sample
+//  biquad2/nerve_call16     the same S = 2 filter in 16-sample calls (the patient
+//                           monitor's band-passes: the segment engine must not slow it)
+//  biquad4/nerve_65536      biquad4/nerve on a 64 Ki-sample block
 //  biquad4/stage_outer      the CMSIS-DSP loop order written out here as the baseline:
 //                           one DF2T section over the whole block, then the next section,
 //                           with explicit fused multiply-adds (as fast as that order gets)
@@ -22,6 +28,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "nerve/filter/biquad.hpp"
@@ -55,6 +63,34 @@ void biquad4_nerve(benchmark::State& state) {
     state.counters["GFLOP/s"] = benchmark::Counter(samples * 4 * 10 * 1e-9, benchmark::Counter::kIsRate);
 }
 BENCHMARK(biquad4_nerve)->Name("biquad4/nerve");
+
+// biquad_cascade<float, S>::process over Block samples in calls of Call samples.
+template <std::size_t S, std::size_t Block, std::size_t Call>
+void biquadS_nerve(benchmark::State& state) {
+    constexpr auto sos = nerve::filter::butterworth<2 * S, nerve::filter::band_type::lowpass>(0.1);
+    nerve::filter::biquad_cascade<float, S> f{sos};
+    struct alignas(4096) buffers {
+        std::array<float, Block> in;
+        std::array<std::byte, 4096 + 1024> gap;
+        std::array<float, Block> out;
+    };
+    static buffers buf{};
+    for (std::size_t i = 0; i < Block; ++i) buf.in[i] = input_block()[i % block];
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < Block; i += Call)
+            f.process(std::span<const float>(buf.in.data() + i, Call), std::span<float>(buf.out.data() + i, Call));
+        benchmark::DoNotOptimize(buf.out.data());
+        benchmark::ClobberMemory();
+    }
+    const double samples = static_cast<double>(state.iterations()) * Block;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.counters["GFLOP/s"] = benchmark::Counter(samples * S * 10 * 1e-9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(biquadS_nerve<1, block, block>)->Name("biquad1/nerve");
+BENCHMARK(biquadS_nerve<2, block, block>)->Name("biquad2/nerve");
+BENCHMARK(biquadS_nerve<8, block, block>)->Name("biquad8/nerve");
+BENCHMARK(biquadS_nerve<2, block, 16>)->Name("biquad2/nerve_call16");
+BENCHMARK(biquadS_nerve<4, 65536, 65536>)->Name("biquad4/nerve_65536");
 
 void biquad4_nerve_per_sample(benchmark::State& state) {
     nerve::filter::biquad_cascade<float, 4> f{sos8};
