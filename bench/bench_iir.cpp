@@ -49,20 +49,7 @@ const std::array<float, block>& input_block() {
     return data;
 }
 
-void biquad4_nerve(benchmark::State& state) {
-    nerve::filter::biquad_cascade<float, 4> f{sos8};
-    const auto& in = input_block();
-    static std::array<float, block> out{};
-    for (auto _ : state) {
-        f.process(std::span<const float>(in), std::span<float>(out));
-        benchmark::DoNotOptimize(out.data());
-        benchmark::ClobberMemory();
-    }
-    const double samples = static_cast<double>(state.iterations()) * block;
-    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
-    state.counters["GFLOP/s"] = benchmark::Counter(samples * 4 * 10 * 1e-9, benchmark::Counter::kIsRate);
-}
-BENCHMARK(biquad4_nerve)->Name("biquad4/nerve");
+
 
 // biquad_cascade<float, S>::process over Block samples in calls of Call samples.
 template <std::size_t S, std::size_t Block, std::size_t Call>
@@ -86,6 +73,9 @@ void biquadS_nerve(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(samples));
     state.counters["GFLOP/s"] = benchmark::Counter(samples * S * 10 * 1e-9, benchmark::Counter::kIsRate);
 }
+// biquad4/nerve runs here too: with its buffers wherever the linker put two function-local
+// statics it measured 0.31 or 0.40 of the peak from one build to the next (same engine code).
+BENCHMARK(biquadS_nerve<4, block, block>)->Name("biquad4/nerve");
 BENCHMARK(biquadS_nerve<1, block, block>)->Name("biquad1/nerve");
 BENCHMARK(biquadS_nerve<2, block, block>)->Name("biquad2/nerve");
 BENCHMARK(biquadS_nerve<8, block, block>)->Name("biquad8/nerve");
