@@ -14,10 +14,10 @@
 // readings; nerve_metering_lighter_push: learn_every = 11. Their cost per reading is the MEAN over
 // the counted calls (the per-call lines of mcu_icount.py), not the median; the max is the worst
 // case (a reading that takes a step). Measured (168 calls, GCC 12 -O2; mean / max instructions):
-//   default 1,561 / 1,671 (2,781 modelled cycles median); learn_every = 5: 938 / 1,395;
-//   learn_every = 11: 819 / 1,395 (682 on a reading with no learning work at all). A callback
+//   default 1,563 / 1,673 (2,787 modelled cycles median); learn_every = 5: 940 / 1,397;
+//   learn_every = 11: 821 / 1,397 (682 on a reading with no learning work at all). A callback
 //   that reads the five double fields of meter_reading adds ~77 (float -> double conversions,
-//   emulated). Of the default's 1,561: the RLS step ~870,
+//   emulated). Of the default's 1,563: the RLS step ~870,
 //   the 13 features ~230, the forecaster's bookkeeping (history, three running means, w . f) ~230,
 //   the monitor (stuck/spike/gap, residual scale, anomaly, day profile) ~145, the CUSUM 74, the
 //   double -> float conversion of the reading 14.

@@ -36,9 +36,9 @@
 // software). Readings and reports stay double at the interface (meter_reading, daily_profile).
 // Measured on the Cortex-M4 (meter_monitor<512, float>, hourly, steady state; bench/mcu/
 // pipeline_metering.cpp, tools/mcu_icount.py; mean / max instructions per reading):
-//   learn_every = 1 (default)  1,561 / 1,671  (~2,790 modelled cycles)
-//   learn_every = 5              938 / 1,395  (~1,530)
-//   learn_every = 11             819 / 1,395  (~1,310)
+//   learn_every = 1 (default)  1,563 / 1,673  (~2,800 modelled cycles)
+//   learn_every = 5              940 / 1,397  (~1,530)
+//   learn_every = 11             821 / 1,397  (~1,315)
 // Where a default reading goes: the forecaster's RLS step ~870, its 13 features ~230, its history,
 // running means and w . f ~230, this monitor ~145, the CUSUM 74, double -> float of the reading 14.
 // No division or double on the way (the one VDIV is z = r / s). learn_every costs one-step

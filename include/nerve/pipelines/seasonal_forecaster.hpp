@@ -50,7 +50,7 @@
 // every time of day is learned from), with forgetting lambda^k per step (the memory stays ~1 / (1 -
 // lambda) readings), and spread_learning (default) moves the rank-one update of P to the k - 1
 // readings before the next step, so the worst reading carries q = Q f only. M4, mean / max
-// instructions per reading: k = 1 1,561 / 1,671; k = 5 938 / 1,395; k = 11 819 / 1,395.
+// instructions per reading: k = 1 1,563 / 1,673; k = 5 940 / 1,397; k = 11 821 / 1,397.
 // ETTh2 MAE ratios (best naive = 1; OT, HUFL, HULL, MUFL, MULL, LUFL, LULL):
 //   H = 24, k = 1:  0.964 0.953 0.956 0.956 0.922 0.927 1.035
 //   H = 24, k = 5:  0.964 0.944 0.953 0.951 0.919 0.916 1.030   (no worse on any column)
@@ -286,17 +286,7 @@ private:
         const T in = ring(back);
         if (ws[0].valid & ws[1].valid & ws[2].valid) {
             NERVE_SF_UNROLL
-            for (std::size_t i = 0; i < windows; ++i) {
-                window& s = ws[i];
-                const std::size_t c = count_[i];
-                s.sum += back + c < have ? in - ring(back + c) : in;
-                s.fresh += in;
-                if (++s.k == c) {
-                    s.sum = s.fresh;
-                    s.fresh = T(0);
-                    s.k = 0;
-                }
-            }
+            for (std::size_t i = 0; i < windows; ++i) advance(ws[i], count_[i], back, have, in);
             if (nerve::is_finite(ws[0].sum + ws[1].sum + ws[2].sum)) return;
             for (std::size_t i = 0; i < windows; ++i)
                 if (!nerve::is_finite(ws[i].sum)) restart_window(back, have, i, ws[i]);
@@ -304,18 +294,23 @@ private:
         }
         for (std::size_t i = 0; i < windows; ++i) {
             window& s = ws[i];
-            const std::size_t c = count_[i];
             if (s.valid) {
-                s.sum += back + c < have ? in - ring(back + c) : in;
-                s.fresh += in;
-                if (++s.k == c) {
-                    s.sum = s.fresh;
-                    s.fresh = T(0);
-                    s.k = 0;
-                }
+                advance(s, count_[i], back, have, in);
                 if (nerve::is_finite(s.sum)) continue;
             }
             restart_window(back, have, i, s);
+        }
+    }
+    /// A valid window of c readings takes the reading `in` (= ring(back)): the one c further back
+    /// leaves the sum when it is stored; every c readings the sum is replaced by the plain sum of
+    /// the last c (`fresh`), so the rounding of the adds and subtracts never piles up.
+    NERVE_ALWAYS_INLINE void advance(window& s, std::size_t c, std::size_t back, std::size_t have, T in) const noexcept {
+        s.sum += back + c < have ? in - ring(back + c) : in;
+        s.fresh += in;
+        if (++s.k == c) {
+            s.sum = s.fresh;
+            s.fresh = T(0);
+            s.k = 0;
         }
     }
     void restart_window(std::size_t back, std::size_t have, std::size_t i, window& s) noexcept {
