@@ -6,8 +6,9 @@
 // walk over both arrays.
 //
 // Block path `process(in, out)`: the first Taps-1 outputs read a linear copy of the history
-// followed by the first Taps-1 inputs (built in place in the delay line); every later output
-// reads its window straight from `in`. With xsimd (x86 SSE2/AVX/AVX-512, NEON) the kernel
+// followed by the first inputs (with SIMD: a stack copy long enough for Taps-1 rounded up to
+// whole vectors of outputs, so they too run in the register-blocked kernel; without: built
+// in place in the delay line); every later output reads its window straight from `in`. With xsimd (x86 SSE2/AVX/AVX-512, NEON) the kernel
 // computes 8 vectors of consecutive outputs at once (a broadcast tap times an unaligned
 // input vector, fused multiply-add), so there is no horizontal reduction and 8 independent
 // FMA chains hide the FMA latency; it is register-blocked: for each offset j inside a vector,
@@ -15,8 +16,10 @@
 // feeds all the accumulators it belongs to, ~0.5 loads per FMA instead of ~1.1 (taps are
 // zero-padded to whole vectors). An empty asm pins each loaded vector in a register, since
 // GCC would otherwise fold the load into every FMA. 12 output vectors with 32 vector
-// registers (AVX-512, NEON), 8 with 16. 64 taps with AVX-512 (16 lanes) on a Xeon: 0.81 of
-// the measured FMA peak (fma_peak/xsimd in the same run). The per-sample operator() uses a vector dot
+// registers (AVX-512, NEON), 8 with 16. 64 taps with AVX-512 (16 lanes) on a Xeon, quiet
+// machine: fir64/nerve 0.90 of the measured FMA peak (fma_peak/xsimd in the same run; 0.79
+// before the head outputs and the non-finite scan stopped being single FMA chains). Per
+// input-vector offset the kernel issues 48 FMAs, 15 vector loads and 4 broadcasts: FMA-bound. The per-sample operator() uses a vector dot
 // product over the Taps-1 older samples plus the newest from a register (a vector load over
 // the sample just stored would stall on store forwarding). The scalar path is always
 // compiled (Cortex-M, NERVE_NO_SIMD).
@@ -121,6 +124,16 @@ inline void copy_forward(const T* src, std::size_t n, T* dst) noexcept {
     for (std::size_t k = 0; k < n; ++k) dst[k] = src[k];
 }
 
+template <class F, std::size_t... I>
+NERVE_ALWAYS_INLINE void static_for_impl(F& f, std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+}
+/// Calls f(integral_constant<0>) ... f(integral_constant<N-1>), fully unrolled.
+template <std::size_t N, class F>
+NERVE_ALWAYS_INLINE void static_for(F&& f) {
+    static_for_impl(f, std::make_index_sequence<N>{});
+}
+
 /// True if any sample in [p, p+n) is NaN or Inf.
 template <class T>
 inline bool any_non_finite(const T* p, std::size_t n) noexcept {
@@ -153,12 +166,18 @@ inline bool any_non_finite(const T* p, std::size_t n) noexcept {
         }
 #endif
 #if NERVE_HAS_XSIMD
+        // 8 independent sums: one chain would be FMA-latency bound (4 cycles per vector; on
+        // an AVX-512 Xeon it cost fir64/nerve's 4096-sample block ~10 % of its time).
         using batch = xsimd::batch<T>;
-        constexpr std::size_t W = batch::size;
-        batch acc(T(0));
+        constexpr std::size_t W = batch::size, K = 8;
         const batch zero(T(0));
-        for (; i + W <= n; i += W) acc += batch::load_unaligned(p + i) * zero;
-        s = xsimd::hadd(acc);
+        batch acc[K];
+        for (auto& a : acc) a = zero;
+        for (; i + K * W <= n; i += K * W)
+            static_for<K>([&](auto k) { acc[k] = xsimd::fma(batch::load_unaligned(p + i + k * W), zero, acc[k]); });
+        for (; i + W <= n; i += W) acc[0] = xsimd::fma(batch::load_unaligned(p + i), zero, acc[0]);
+        static_for<K - 1>([&](auto k) { acc[0] += acc[k + 1]; });
+        s = xsimd::hadd(acc[0]);
 #endif
         const T* tail = p + i;
         for (std::size_t k = 0, rest = n - i; k < rest; ++k) s += tail[k] * T(0);
@@ -292,16 +311,6 @@ inline constexpr std::size_t padded_taps = [] {
     return N;
 }();
 
-template <class F, std::size_t... I>
-NERVE_ALWAYS_INLINE void static_for_impl(F& f, std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, I>{}), ...);
-}
-/// Calls f(integral_constant<0>) ... f(integral_constant<N-1>), fully unrolled.
-template <std::size_t N, class F>
-NERVE_ALWAYS_INLINE void static_for(F&& f) {
-    static_for_impl(f, std::make_index_sequence<N>{});
-}
-
 #if NERVE_HAS_XSIMD
 /// Pins a loaded vector in a register: without it GCC folds the load into every FMA that
 /// uses it (a memory operand per FMA), which undoes the load reuse below and, with 64-byte
@@ -344,24 +353,16 @@ NERVE_ALWAYS_INLINE void fir_chunk(xsimd::batch<T> (&acc)[U], const T* NERVE_RES
 
 /// Register-blocked block kernel over NP (padded) reversed taps; handles the outputs whose
 /// reads stay inside src[0 .. count + N - 1) and returns how many it did.
-template <class T, std::size_t N, std::size_t NP>
+/// U output vectors per pass, starting at output `i`. Every output lane sums its products in
+/// the same order whatever U is, so the passes of different U give bit-identical outputs.
+template <class T, std::size_t N, std::size_t NP, std::size_t U>
 inline std::size_t fir_block_regblocked(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src,
-                                        T* NERVE_RESTRICT out, std::size_t count) noexcept {
+                                        T* NERVE_RESTRICT out, std::size_t count, std::size_t i = 0) noexcept {
     using batch = xsimd::batch<T>;
     constexpr std::size_t W = batch::size;
     constexpr std::size_t NT = NP / W;  // tap vectors
-    // Output vectors (independent FMA chains): 12 where the register file has 32 vectors
-    // (AVX-512, AArch64 NEON: 12 sums + 4 broadcast taps + 1 input), 8 with 16 (SSE, AVX2).
-    // Measured on an AVX-512 Xeon (loaded machine), fir64 against fma_peak/xsimd in one run:
-    // U = 8: 0.70, 10: 0.77, 12: 0.81, 14: 0.79, 16: 0.77 of the peak.
-#if defined(__AVX512F__) || defined(__aarch64__)
-    constexpr std::size_t U = 12;
-#else
-    constexpr std::size_t U = 8;
-#endif
     constexpr std::size_t C = 4;        // tap vectors held as broadcasts
     constexpr std::size_t full = NT / C, rest = NT % C;
-    std::size_t i = 0;
     for (; i + U * W + (NP - N) <= count; i += U * W) {
         batch acc[U];
         for (auto& a : acc) a = batch(T(0));
@@ -516,8 +517,24 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
     if constexpr (std::is_floating_point_v<T>) {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = batch::size;
-        i = NERVE_FIR_SIMD_FOLD && symmetric ? fir_block_symmetric<T, N>(hr, src, out, count)
-                                             : fir_block_regblocked<T, N, padded_taps<T, N>>(hr, src, out, count);
+        constexpr std::size_t NP = padded_taps<T, N>;
+        // Output vectors per pass (independent FMA chains): 12 where the register file has 32
+        // vectors (AVX-512, AArch64 NEON: 12 sums + 4 broadcast taps + 1 input), 8 with 16
+        // (SSE, AVX2). Measured on an AVX-512 Xeon (loaded machine), fir64 against
+        // fma_peak/xsimd in one run: U = 8: 0.70, 10: 0.77, 12: 0.81, 14: 0.79, 16: 0.77.
+        // The rest in passes of 4 and 1 vectors (same per-lane order, so the same results).
+#if defined(__AVX512F__) || defined(__aarch64__)
+        constexpr std::size_t UB = 12;
+#else
+        constexpr std::size_t UB = 8;
+#endif
+        if (NERVE_FIR_SIMD_FOLD && symmetric) {
+            i = fir_block_symmetric<T, N>(hr, src, out, count);
+        } else {
+            i = fir_block_regblocked<T, N, NP, UB>(hr, src, out, count);
+            i = fir_block_regblocked<T, N, NP, 4>(hr, src, out, count, i);
+            i = fir_block_regblocked<T, N, NP, 1>(hr, src, out, count, i);
+        }
         constexpr std::size_t U = 8;  // independent accumulators: hide the FMA latency
         for (; i + U * W <= count; i += U * W) {
             batch acc[U];
@@ -732,17 +749,32 @@ public:
             return;
         }
         constexpr std::size_t H = Taps - 1;
+#if NERVE_HAS_XSIMD
+        if constexpr (std::is_floating_point_v<T> && simd_width > 1 && Taps > 1 && Taps <= 512) {
+            // The first R = H rounded up to whole vectors outputs from a stack copy of the
+            // history and the first inputs (the kernel's padded-tap reads included), so they
+            // too run in the register-blocked passes instead of one FMA chain per vector
+            // (fir64, AVX-512: the 63 head outputs cost ~10 % of a 4096-sample block).
+            constexpr std::size_t W = simd_width, R = (H + W - 1) / W * W;
+            constexpr std::size_t NP = detail::padded_taps<T, Taps>, need = R + NP - Taps;  // inputs read
+            if (n >= need) {
+                alignas(simd_align) T buf[H + need];
+                detail::copy_forward(delay_.data() + pos_ + 2, H, buf);
+                detail::copy_forward(in.data(), need, buf + H);
+                block(buf, out.data(), R);
+                block(in.data() + (R - H), out.data() + R, n - R);
+                finish_block(in);
+                return;
+            }
+        }
+#endif
         // Linear history: the last Taps-1 samples, oldest first, at delay_[0..H), then the
         // first H inputs after them. Source starts at pos_+2 >= 2 > 0, so a forward copy is safe.
         detail::copy_forward(delay_.data() + pos_ + 2, H, delay_.data());
         detail::copy_forward(in.data(), H, delay_.data() + H);
         block(delay_.data(), out.data(), H);
         block(in.data(), out.data() + H, n - H);
-        // New delay line: the last Taps inputs, newest at index Taps-1 (and 2*Taps-1).
-        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());
-        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data() + Taps);
-        pos_ = Taps - 1;
-        guard_.mark_good(in[n - 1]);
+        finish_block(in);
     }
 
     void reset() noexcept {
@@ -764,6 +796,15 @@ public:
     bool state_is_valid() const noexcept { return pos_ < Taps; }
 
 private:
+    void finish_block(std::span<const T> in) noexcept {
+        const std::size_t n = in.size();
+        // New delay line: the last Taps inputs, newest at index Taps-1 (and 2*Taps-1).
+        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());
+        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data() + Taps);
+        pos_ = Taps - 1;
+        guard_.mark_good(in[n - 1]);
+    }
+
     void block(const T* src, T* dst, std::size_t count) noexcept {
         if constexpr (std::is_same_v<T, q31>) {
             if (exact_) return detail::fir_block_q31_exact<Taps>(hr_.data(), src, dst, count);
