@@ -77,6 +77,19 @@ extern "C" void nerve_assert_failed(const char* expr, const char* file, int line
 #define NERVE_LIKELY(x) (x)
 #define NERVE_UNLIKELY(x) (x)
 #endif
+// GCC 12 warns inside its own AVX-512 intrinsics wherever they are inlined (the
+// _mm512_undefined_* helpers initialise a vector with itself, GCC bug 105593): hundreds of
+// -Wuninitialized lines at -O3 -march=native -Wall that say nothing about the caller. Headers
+// whose SIMD kernels inline them bracket those kernels with these two.
+#if defined(__GNUC__) && !defined(__clang__)
+#define NERVE_GCC_INTRINSICS_BEGIN                                                          \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
+        _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define NERVE_GCC_INTRINSICS_END _Pragma("GCC diagnostic pop")
+#else
+#define NERVE_GCC_INTRINSICS_BEGIN
+#define NERVE_GCC_INTRINSICS_END
+#endif
 
 namespace nerve {
 /// Library version, kept in step with the CMake project version.

@@ -338,6 +338,7 @@ struct block_engine {
     }
 };
 #if NERVE_IIR_PACKED
+NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// Packed state-space engine: float, 16-lane AVX-512, S <= 7 sections (D = 2S <= 14 state
 /// words). Blocks of M = 32 - D samples, two vectors per block:
 ///   V1 = [y_0 .. y_15]                      = P1 [x_0..x_15; s]        16 + D columns
@@ -711,6 +712,7 @@ struct segment_engine {
             for (std::size_t n = 0; n < L; ++n) y[j * L + n] = redo(xt[n][j]);
     }
 };
+NERVE_GCC_INTRINSICS_END
 #endif
 #endif
 

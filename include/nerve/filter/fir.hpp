@@ -93,6 +93,7 @@
 #endif
 
 namespace nerve::filter {
+NERVE_GCC_INTRINSICS_BEGIN  // the SIMD kernels below inline AVX-512 intrinsics; see config.hpp
 
 /// Whether FIR taps are symmetric (h[k] == h[N-1-k]); `detect` checks at construction.
 enum class fir_symmetry : std::uint8_t { detect, none, symmetric };
@@ -832,4 +833,5 @@ private:
     bool exact_ = false;  // q31: exact int64 sum (detail/fir_m4.hpp), else guard bits
 };
 
+NERVE_GCC_INTRINSICS_END
 }  // namespace nerve::filter

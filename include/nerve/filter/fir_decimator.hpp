@@ -47,6 +47,7 @@
 #endif
 
 namespace nerve::filter {
+NERVE_GCC_INTRINSICS_BEGIN  // the SIMD kernels below inline AVX-512 intrinsics; see config.hpp
 
 namespace detail {
 
@@ -427,4 +428,5 @@ private:
     bool exact_ = false;  // q31: exact int64 sum (q31_taps_exact), else the guard-bit sum
 };
 
+NERVE_GCC_INTRINSICS_END
 }  // namespace nerve::filter

@@ -62,6 +62,7 @@
 namespace nerve::filter::iir_detail {
 
 #if NERVE_IIR_BANK8_AVX512
+NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// Lag (frames) between the two halves, a power of two. The ring's store-to-load round
 /// trip plus the sections' latency must fit into B frames of issue time.
 inline constexpr std::size_t bank8_lag = 16;
@@ -197,6 +198,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     }
     return true;
 }
+NERVE_GCC_INTRINSICS_END
 #endif
 
 }  // namespace nerve::filter::iir_detail
