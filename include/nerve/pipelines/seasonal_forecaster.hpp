@@ -284,7 +284,9 @@ private:
         const std::size_t have = stored();
         if (back >= have) return;
         const T in = ring(back);
-        if (ws[0].valid & ws[1].valid & ws[2].valid) {
+        // One test for all three (as integers: clang warns of & on bools, && would branch thrice).
+        const unsigned all_valid = unsigned{ws[0].valid} & unsigned{ws[1].valid} & unsigned{ws[2].valid};
+        if (all_valid != 0u) {
             NERVE_SF_UNROLL
             for (std::size_t i = 0; i < windows; ++i) advance(ws[i], count_[i], back, have, in);
             if (nerve::is_finite(ws[0].sum + ws[1].sum + ws[2].sum)) return;
