@@ -23,8 +23,13 @@
 #include <cstdint>
 #include <memory>
 
+#include "nerve/config.hpp"
+
+// Eigen's AVX-512 kernels trip GCC 12's intrinsics warning (see NERVE_GCC_INTRINSICS_BEGIN).
+NERVE_GCC_INTRINSICS_BEGIN
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+NERVE_GCC_INTRINSICS_END
 
 #include "nerve/anomaly/anomaly_likelihood.hpp"
 #include "nerve/anomaly/cusum.hpp"
