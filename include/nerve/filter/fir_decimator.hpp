@@ -229,8 +229,8 @@ public:
             return per_sample();
         constexpr std::size_t H = Taps - 1;
         // Linear history (last H samples, oldest first) followed by the first H inputs.
-        copy_(delay_.data() + pos_ + 2, H, delay_.data());
-        copy_(in.data(), H, delay_.data() + H);
+        detail::copy_forward(delay_.data() + pos_ + 2, H, delay_.data());
+        detail::copy_forward(in.data(), H, delay_.data() + H);
         // Kept inputs with block index i < H read delay_[i .. i + Taps); the others in[i - H ..].
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
         std::size_t done = 0;
@@ -301,8 +301,8 @@ public:
                 return per_sample();
             }
         }
-        copy_(in.data() + n - Taps, Taps, delay_.data());
-        copy_(in.data() + n - Taps, Taps, delay_.data() + Taps);
+        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());
+        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data() + Taps);
         pos_ = Taps - 1;
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
         guard_.mark_good(in[n - 1]);
@@ -375,31 +375,6 @@ private:
     [[gnu::noinline]] void exact_range_(const T* src, T* out, std::size_t count) const noexcept {
         if constexpr (detail::is_q31_v<T>)
             for (std::size_t k = 0; k < count; ++k) out[k] = detail::q31_dot_exact<Taps>(hr_.data(), src + k * M);
-    }
-
-    /// Forward copy (dst <= src may overlap). Cortex-M4F float and q31: detail::copy_forward's 8-word
-    /// VLDM/VSTM runs, ~2.8 modelled cycles per word against ~4.6 through newlib's memmove
-    /// (the block's four copies were ~1,170 of ~7,800 cycles per 256 inputs).
-    static void copy_(const T* src, std::size_t n, T* dst) noexcept {
-#if NERVE_DEC_M4F
-        if constexpr (sizeof(T) == 4) return detail::copy_forward(src, n, dst);  // float, q31
-#endif
-#if NERVE_ARM_V7EM_ASM
-        if constexpr (sizeof(T) == 2) {
-            // q15: the history run starts at an odd halfword after a block (pos_ + 2 = Taps + 1),
-            // which sends newlib's memmove down its byte path (~3 of ~29 modelled cycles per
-            // input at /8); halfword pairs instead, no library call.
-            std::size_t k = 0;
-            for (; k + 2 <= n; k += 2) {
-                const T a = src[k], b = src[k + 1];
-                dst[k] = a;
-                dst[k + 1] = b;
-            }
-            if (k < n) dst[k] = src[k];
-            return;
-        }
-#endif
-        std::copy(src, src + n, dst);
     }
 
     /// process() one sample at a time (short or overlapping blocks, bad input). Out of line:
