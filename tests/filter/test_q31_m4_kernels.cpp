@@ -3,7 +3,7 @@
 // equals operator() and an integer reference written out from the documented format, bit
 // for bit, including saturation of both signs, taps at the exactness bound and coefficients
 // near +-1. Also the folded Cortex-M4F kernel for symmetric float taps against double, the q31
-// decimator's exact sums and the q15 interpolator's block path (detail::q15_triple_outputs).
+// decimator's exact sums and the q15 interpolator's block path (detail::triple_outputs).
 #include "nerve_test.hpp"
 
 #include <array>

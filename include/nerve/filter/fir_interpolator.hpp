@@ -31,7 +31,7 @@
 // (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 272
 // (366 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 219 (604 -> 352 cycles).
 // q31 interpolator process() (block_q31_interp: three inputs per pass sharing each tap load,
-// detail::q31_triple_outputs): 190.4 instructions, 234 modelled cycles per input over 256-input
+// detail::triple_outputs): 190.4 instructions, 234 modelled cycles per input over 256-input
 // blocks, where CMSIS-DSP's arm_fir_interpolate_q31 takes 204.7 / 267.7 (tools/mcu_cmsis_table.py;
 // it truncates instead of rounding, does not saturate, and needs taps below 1).
 //
@@ -371,7 +371,7 @@ private:
     // q31 interpolation (M = 1) over a block: the first K - 1 inputs through push() (their
     // windows reach into the delay line), then every later input's window lies in `in` itself,
     // so three consecutive inputs are done per pass and phase: an exact phase shares each tap
-    // load among the three outputs (detail::q31_triple_outputs; Cortex-M4, interpolator 48x4:
+    // load among the three outputs (detail::triple_outputs; Cortex-M4, interpolator 48x4:
     // see the file comment), the others take dot_q31 three times. The same integers as push(), so
     // the same outputs bit for bit (fixed point has no non-finite input to hold).
     std::size_t block_q31_interp(const T* in, std::size_t n, T* out) noexcept {
@@ -384,7 +384,7 @@ private:
             for (std::uint32_t p = 0; p < L; ++p) {
                 if (mode_[p] == q31_mode::exact) {
                     std::int64_t a0, a1, a2;
-                    q31_triple_outputs<K>(gr_[p].data(), win, a0, a1, a2);
+                    triple_outputs<K, 2>(gr_[p].data(), win, a0, a1, a2);
                     o[p] = round_q31(a0);
                     o[p + L] = round_q31(a1);
                     o[p + 2 * L] = round_q31(a2);
@@ -401,7 +401,7 @@ private:
         return n * L;
     }
     // q15 interpolation (M = 1), the same walk as block_q31_interp: three inputs per pass and
-    // phase share each tap load (detail::q15_triple_outputs); the exact int64 sums and the one
+    // phase share each tap load (detail::triple_outputs); the exact int64 sums and the one
     // rounding of poly_dot<q15>, so bit for bit what push() gives. Cortex-M4, 48 taps x 4:
     // push() 268 -> 169 instructions, 361 -> 203 modelled cycles per input over 256 inputs
     // (CMSIS-DSP arm_fir_interpolate_q15: 199.7 / 278.7).
@@ -417,7 +417,7 @@ private:
             T* o = out + i * L;
             for (std::uint32_t p = 0; p < L; ++p) {
                 std::int64_t a0, a1, a2;
-                q15_triple_outputs<K>(gr_[p].data(), win, a0, a1, a2);
+                triple_outputs<K, 1>(gr_[p].data(), win, a0, a1, a2);
                 o[p] = round_q15(a0);
                 o[p + L] = round_q15(a1);
                 o[p + 2 * L] = round_q15(a2);

@@ -413,14 +413,17 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
     b = sb;
 }
 
-/// Three consecutive outputs of one polyphase phase stored {g, 0} per tap (taps below 1, L1 norm
-/// below 2: the exact sums cannot overflow): r_i = sum g[2j] w[j + i], w[0..K+1] (the windows of
-/// three consecutive inputs). On ARMv7E-M one tap load serves all three outputs: per tap one tap
-/// load, one sample load and three SMLAL, 1.67 instructions per tap and output; the two older
-/// samples rotate through registers.
-template <std::size_t K>
-NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g, const q31* NERVE_RESTRICT w,
-                                            std::int64_t& r0, std::int64_t& r1, std::int64_t& r2) noexcept {
+/// Three consecutive outputs of one polyphase phase: r_i = sum_j g[Stride j] w[j + i] exactly in
+/// int64, w[0..K+1] (the windows of three consecutive inputs). fir_interpolator's block paths:
+/// q31 with taps stored {g, 0} (Stride 2; taps below 1, L1 norm below 2, so the exact sums cannot
+/// overflow) and q15 with int32 Q15 taps (Stride 1, |g| < 2^16, detail::poly_tap<q15>). On
+/// ARMv7E-M one tap load serves all three outputs: per tap one LDR (tap), one LDR or LDRSH (the
+/// newest sample) and three SMLAL, 1.67 instructions per tap and output against 3 for one output
+/// at a time; the two older samples rotate through registers.
+template <std::size_t K, std::size_t Stride, class S>
+NERVE_ALWAYS_INLINE void triple_outputs(const std::int32_t* NERVE_RESTRICT g, const S* NERVE_RESTRICT w,
+                                        std::int64_t& r0, std::int64_t& r1, std::int64_t& r2) noexcept {
+    static_assert(sizeof(S) == 4 || sizeof(S) == 2, "q31 or q15 samples");
 #if NERVE_FIR_ARM_Q31
     if constexpr (K <= 32) {
         std::uint32_t l0 = 0, l1 = 0, l2 = 0;
@@ -430,16 +433,22 @@ NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g
             (
                 [&]() __attribute__((always_inline)) {
                     std::int32_t t, xn;
-                    __asm__ volatile(
-                        "ldr %[t], [%[g], %[og]]\n\t"
-                        "ldr %[xn], [%[w], %[ow]]\n\t"
-                        "smlal %[l0], %[h0], %[t], %[xa]\n\t"
-                        "smlal %[l1], %[h1], %[t], %[xb]\n\t"
-                        "smlal %[l2], %[h2], %[t], %[xn]\n\t"
-                        : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [l2] "+r"(l2), [h2] "+r"(h2),
-                          [t] "=&r"(t), [xn] "=&r"(xn)
-                        : [g] "r"(g), [w] "r"(w), [xa] "r"(xa), [xb] "r"(xb), [og] "n"(8 * J), [ow] "n"(4 * (J + 2)),
-                          "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K + 2])w));
+// One tap step; LOAD is the sample load for the sample width (asm text must be a literal).
+#define NERVE_TRIPLE_STEP(LOAD)                                                                                      \
+    __asm__ volatile("ldr %[t], [%[g], %[og]]\n\t" LOAD " %[xn], [%[w], %[ow]]\n\t"                              \
+                     "smlal %[l0], %[h0], %[t], %[xa]\n\t"                                                           \
+                     "smlal %[l1], %[h1], %[t], %[xb]\n\t"                                                           \
+                     "smlal %[l2], %[h2], %[t], %[xn]\n\t"                                                           \
+                     : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [l2] "+r"(l2), [h2] "+r"(h2),      \
+                       [t] "=&r"(t), [xn] "=&r"(xn)                                                                  \
+                     : [g] "r"(g), [w] "r"(w), [xa] "r"(xa), [xb] "r"(xb), [og] "n"(4 * Stride * J),                 \
+                       [ow] "n"(sizeof(S) * (J + 2)), "m"(*(const std::int32_t(*)[Stride * K])g),                    \
+                       "m"(*(const S(*)[K + 2])w))
+                    if constexpr (sizeof(S) == 4)
+                        NERVE_TRIPLE_STEP("ldr");
+                    else
+                        NERVE_TRIPLE_STEP("ldrsh");
+#undef NERVE_TRIPLE_STEP
                     xa = xb;
                     xb = xn;
                 }(),
@@ -453,58 +462,10 @@ NERVE_ALWAYS_INLINE void q31_triple_outputs(const std::int32_t* NERVE_RESTRICT g
 #endif
     std::int64_t s0 = 0, s1 = 0, s2 = 0;
     for (std::size_t j = 0; j < K; ++j) {
-        s0 += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j].raw);
-        s1 += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j + 1].raw);
-        s2 += static_cast<std::int64_t>(g[2 * j]) * static_cast<std::int64_t>(w[j + 2].raw);
-    }
-    r0 = s0;
-    r1 = s1;
-    r2 = s2;
-}
-
-/// q15 form of q31_triple_outputs for fir_interpolator<q15>'s block path: int32 Q15 taps g[j]
-/// (|g| < 2^16, detail::poly_tap<q15>), r_i = sum_j g[j] w[j + i] exactly in int64, w[0..K+1].
-/// ARMv7E-M: per tap one LDR (tap), one LDRSH (the newest sample) and three SMLAL, the two older
-/// samples rotating through registers: 1.67 instructions per tap and output against 3 (LDR,
-/// LDRSH, SMLAL) for one output at a time.
-template <std::size_t K>
-NERVE_ALWAYS_INLINE void q15_triple_outputs(const std::int32_t* NERVE_RESTRICT g, const q15* NERVE_RESTRICT w,
-                                            std::int64_t& r0, std::int64_t& r1, std::int64_t& r2) noexcept {
-#if NERVE_FIR_ARM_Q31
-    if constexpr (K <= 32) {
-        std::uint32_t l0 = 0, l1 = 0, l2 = 0;
-        std::int32_t h0 = 0, h1 = 0, h2 = 0;
-        std::int32_t xa = w[0].raw, xb = w[1].raw;
-        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
-            (
-                [&]() __attribute__((always_inline)) {
-                    std::int32_t t, xn;
-                    __asm__ volatile(
-                        "ldr %[t], [%[g], %[og]]\n\t"
-                        "ldrsh %[xn], [%[w], %[ow]]\n\t"
-                        "smlal %[l0], %[h0], %[t], %[xa]\n\t"
-                        "smlal %[l1], %[h1], %[t], %[xb]\n\t"
-                        "smlal %[l2], %[h2], %[t], %[xn]\n\t"
-                        : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [l2] "+r"(l2), [h2] "+r"(h2),
-                          [t] "=&r"(t), [xn] "=&r"(xn)
-                        : [g] "r"(g), [w] "r"(w), [xa] "r"(xa), [xb] "r"(xb), [og] "n"(4 * J), [ow] "n"(2 * (J + 2)),
-                          "m"(*(const std::int32_t(*)[K])g), "m"(*(const q15(*)[K + 2])w));
-                    xa = xb;
-                    xb = xn;
-                }(),
-                ...);
-        }(std::make_index_sequence<K>{});
-        r0 = join_int64(h0, l0);
-        r1 = join_int64(h1, l1);
-        r2 = join_int64(h2, l2);
-        return;
-    }
-#endif
-    std::int64_t s0 = 0, s1 = 0, s2 = 0;
-    for (std::size_t j = 0; j < K; ++j) {
-        s0 += static_cast<std::int64_t>(g[j]) * w[j].raw;
-        s1 += static_cast<std::int64_t>(g[j]) * w[j + 1].raw;
-        s2 += static_cast<std::int64_t>(g[j]) * w[j + 2].raw;
+        const std::int64_t tap = g[Stride * j];
+        s0 += tap * w[j].raw;
+        s1 += tap * w[j + 1].raw;
+        s2 += tap * w[j + 2].raw;
     }
     r0 = s0;
     r1 = s1;
