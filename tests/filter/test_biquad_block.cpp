@@ -110,9 +110,10 @@ void check_bank(const std::array<std::array<sos_section<double>, S>, kC>& design
     static std::array<float, kC> in[kFrames], out[kFrames];
     for (std::size_t i = 0; i < kFrames; ++i)
         for (std::size_t c = 0; c < kC; ++c) in[i][c] = sig(i, c);
-    // Blocks of several lengths (below, at and above the kernel's minimum of 32 frames),
-    // so state crosses block boundaries and both paths.
-    const std::size_t lengths[] = {31, 32, 33, 1000, 64, 7, 1233};
+    // Blocks of several lengths (below, at and above the kernel's minimum of 32 frames, and
+    // every remainder of the 8-channel kernel's 8-frame unrolled run, 34..41), so state
+    // crosses block boundaries and both paths.
+    const std::size_t lengths[] = {31, 32, 33, 1000, 64, 7, 34, 35, 36, 37, 38, 39, 40, 41, 933};
     std::size_t at = 0;
     for (std::size_t len : lengths) {
         NERVE_REQUIRE_NO_ALLOC(m.process(std::span<const std::array<float, kC>>(in + at, len),

@@ -10,9 +10,10 @@
 // the FMA peak whatever the lane layout. Two changes lift both limits:
 // - lanes 0-7 run sections 0 .. S/2-1 on frame i while lanes 8-15 run sections S/2 .. S-1
 //   on frame i - B (a wavefront with a lag of B = 16 frames: the lower half's output of
-//   frame i waits in a 16-frame ring until the upper half takes it as input). One
-//   128-bit-lane insert per frame assembles [x_i | ring], every section is then one full
-//   vector; the lag keeps the ring's store-load out of the critical loop.
+//   frame i waits in out[i] until the upper half takes it as input and overwrites it with
+//   that frame's final output). One 256-bit insert per frame assembles [x_i | y_lo(i - B)],
+//   every section is then one full vector; the lag keeps the store-load out of the critical
+//   loop.
 // - direct form I inside the kernel: y = na1 y1 + (na2 y2 + (b0 x + (b1 x1 + b2 x2)))
 //   evaluated as fma(na1, y1, fma(na2, y2, fma(b0, x, fma(b1, x1, b2 * x2)))): the
 //   recurrence from y[n-1] to y[n] is one FMA (4 cycles), from y[n-2] two (over two
@@ -27,6 +28,21 @@
 // Measured (AVX-512 Xeon, 4 sections, 1024 frames, one nerve_bench run on a loaded machine):
 // biquad4x8/nerve 0.09 of fma_peak/xsimd with the per-frame path it replaces -> 0.82, the
 // same as 16 channels (0.83).
+//
+// Where the rest goes (Emerald Rapids class Xeon, 512-bit FMAs on ports 0 and 5, shuffles on
+// 5): per frame 10 FMAs + 1 insert on ports 0/5 = 5.5 cycles (0.91 of the peak; 0.89 with the
+// 16 wavefront frames a 1024-frame call adds). The steady loop now issues 14 fused uops
+// per frame (2 loads, 11 FMA-port ops, 2 stores, no copies; 1.4 scalar per 8 frames) and
+// llvm-mca (icelake-server model) puts it at 5.1 cycles, but it measures ~6.2 (0.81). A
+// timing-only run with the insert replaced by a plain 16-float load measured 0.89 (5.5
+// cycles against 5.0): the ports run at ~0.9 of their bound with or without the insert (as
+// the 16-channel bank's pure-FMA loop: 0.85-0.87), so the insert costs what it adds (one
+// op in 11). The loop-carried chains are not it: one FMA (4 cycles) per section and frame,
+// and the lower-to-upper path (store, load, insert, 6 FMAs: ~33 cycles) has B = 16 frames.
+// Assembling x with no port-0/5 op needs one 16-float load over two 8-float stores: a
+// staging ring [in(i) | y_lo(i - B)] (2 stores, 2 loads per frame) measured 0.69 (the
+// failed store forwarding); a merge-masked load in place of the insert ran 7x slower (not
+// investigated further).
 //
 // Bad input: the kernel leaves the state untouched and returns false if any section's
 // history ends non-finite (a NaN/Inf input or an overflow makes y non-finite for good:
@@ -63,9 +79,9 @@ namespace nerve::filter::iir_detail {
 
 #if NERVE_IIR_BANK8_AVX512
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
-/// Lag (frames) between the two halves, a power of two. The ring's store-to-load round
-/// trip plus the sections' latency must fit into B frames of issue time.
-inline constexpr std::size_t bank8_lag = 16;
+/// Lag (frames) between the two halves. The store-to-load round trip through out plus the
+/// sections' latency must fit into B frames of issue time.
+inline constexpr std::size_t bank8_lag = 8;
 
 /// Frames needed for the kernel (shorter blocks take the per-sample path).
 inline constexpr std::size_t bank8_min_frames = 2 * bank8_lag;
@@ -100,7 +116,6 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     __m512 w1[H + 1], w2[H + 1];
     NERVE_BQB_UNROLL
     for (std::size_t h = 0; h <= H; ++h) w1[h] = w2[h] = _mm512_setzero_ps();
-    alignas(64) float ring[B * 8] = {};
 
     auto sections = [&](__m512 x, const __m512* corr) NERVE_BQB_INLINE {
         NERVE_BQB_UNROLL
@@ -119,21 +134,24 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
         w1[H] = x;
         return x;
     };
-    // Frame i: lower half takes in[i] (zero past the end), upper half ring slot i % B (the
-    // lower half's output of frame i - B; zero for i < B, so the upper half stays exactly
-    // zero until its first frame). The lower half's output goes back into the slot.
+    // Frame i: the lower half takes in[i] (zero past the end); the upper half takes the lower
+    // half's output of frame i - B (zero for i < B, so the upper half stays exactly zero until
+    // its first frame), parked in out[i - B] (8 floats the upper half overwrites with the
+    // final output of that frame in this same step, after reading them). out is the ring: no
+    // slot index, no second buffer, and the compiler cannot carry 16 slots in registers (it
+    // did with a local ring, at the cost of copies) — one load-form insert per frame.
     auto frame = [&](std::size_t i, bool have_x, const __m512* corr) NERVE_BQB_INLINE {
-        float* slot = ring + (i % B) * 8;
         const __m256 xl = have_x ? _mm256_loadu_ps(in + 8 * i) : _mm256_setzero_ps();
-        const __m512 y = sections(_mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_load_ps(slot), 1), corr);
-        _mm256_store_ps(slot, _mm512_castps512_ps256(y));
-        return y;
-    };
-    // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
-    // the frame (no shuffle; the masked-off lanes are not accessed).
-    auto store_hi = [&](std::size_t i, __m512 y) NERVE_BQB_INLINE {
-        const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + 8 * (i - B)) - 8 * sizeof(float);
-        _mm512_mask_storeu_ps(reinterpret_cast<void*>(at), 0xFF00, y);
+        const __m512 x = i >= B ? _mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_loadu_ps(out + 8 * (i - B)), 1)
+                                : _mm512_zextps256_ps512(xl);
+        const __m512 y = sections(x, corr);
+        if (have_x) _mm256_storeu_ps(out + 8 * i, _mm512_castps512_ps256(y));
+        // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
+        // out[i - B] (no shuffle; the masked-off lanes are not accessed).
+        if (i >= B) {
+            const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + 8 * (i - B)) - 8 * sizeof(float);
+            _mm512_mask_storeu_ps(reinterpret_cast<void*>(at), 0xFF00, y);
+        }
     };
     // The DF2T state as the missing history terms: s1 into a section's first output, s2 into
     // its second (lower half at frames 0, 1; upper half at frames B, B + 1).
@@ -152,15 +170,20 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     frame(1, true, corr);
     for (std::size_t i = 2; i < B; ++i) frame(i, true, nullptr);
     set_corr(s1, true);
-    store_hi(B, frame(B, true, corr));
+    frame(B, true, corr);
     set_corr(s2, true);
-    store_hi(B + 1, frame(B + 1, true, corr));
+    frame(B + 1, true, corr);
+    // Steady state unrolled by 8: the histories' rotation (w2 <- w1 <- x, period 2) resolves
+    // into register names and the pointers advance once per 8 frames. A loop of two frames
+    // had spent ~6 scalar uops (ring slot index, address shifts) and ~4 register copies per
+    // frame on top of the 14 the frame needs (measured 6.3 cycles per frame against 5.5 for
+    // the FMA ports).
     std::size_t i = B + 2;
-    for (; i + 2 <= n; i += 2) {
-        store_hi(i, frame(i, true, nullptr));
-        store_hi(i + 1, frame(i + 1, true, nullptr));
+    for (; i + 8 <= n; i += 8) {
+        NERVE_BQB_UNROLL
+        for (std::size_t k = 0; k < 8; ++k) frame(i + k, true, nullptr);
     }
-    for (; i < n; ++i) store_hi(i, frame(i, true, nullptr));
+    for (; i < n; ++i) frame(i, true, nullptr);
     // Lower half's final history (frames n-1, n-2), before the epilogue feeds it zeros.
     __m512 l1[H + 1], l2[H + 1];
     NERVE_BQB_UNROLL
@@ -168,7 +191,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
         l1[h] = w1[h];
         l2[h] = w2[h];
     }
-    for (; i < n + B; ++i) store_hi(i, frame(i, false, nullptr));
+    for (; i < n + B; ++i) frame(i, false, nullptr);
     // Rebuild the DF2T state of every section from x[n-1], x[n-2] (its input) and y[n-1],
     // y[n-2] (its output): s2 = na2 y1 + b2 x1, s1 = na1 y1 + (b1 x1 + (na2 y2 + b2 x2)),
     // the DF2T equations with the madd order of df2t_step.
