@@ -40,7 +40,11 @@ meter_t g_lighter{[] {
     c.learn_every = 11;
     return c;
 }()};
-unsigned g_days = 0;
+// The lean configuration: the same pipeline with the double seasonal Holt-Winters forecaster
+// (holt_winters_forecaster.hpp) instead of the regression; its 8 days of indices need 192 readings.
+using lean_t = np::meter_monitor<192, float, np::holt_winters_forecaster<192, float>>;
+lean_t g_lean{np::meter_monitor_config{}};
+unsigned g_days = 0, g_lean_days = 0;
 std::uint32_t g_seed = 3;
 unsigned g_t = 0;
 
@@ -69,16 +73,29 @@ extern "C" __attribute__((noinline)) void nerve_metering_lighter_push(double y) 
     g_lighter.push(y, [](const np::meter_reading&) {}, [](const np::daily_profile&) {});
 }
 
+extern "C" __attribute__((noinline)) void nerve_metering_lean_warmup(double y) {
+    g_lean.push(y, [](const np::meter_reading&) {}, [](const np::daily_profile&) { ++g_lean_days; });
+}
+
+extern "C" __attribute__((noinline)) void nerve_metering_lean_push(double y) {
+    g_lean.push(y, [](const np::meter_reading&) {}, [](const np::daily_profile&) { ++g_lean_days; });
+}
+
 int main() {
     constexpr unsigned warm_days = 28, days = 35;
-    for (unsigned t = 0; t < 24 * warm_days; ++t) nerve_metering_warmup(next_reading());
+    for (unsigned t = 0; t < 24 * warm_days; ++t) {
+        const double y = next_reading();
+        nerve_metering_warmup(y);
+        nerve_metering_lean_warmup(y);
+    }
     for (unsigned t = 24 * warm_days; t < 24 * days; ++t) {
         const double y = next_reading();
         nerve_metering_push(y);
         nerve_metering_light_push(y);
         nerve_metering_lighter_push(y);
+        nerve_metering_lean_push(y);
     }
-    std::printf("pipeline_metering: sizeof(meter_monitor<512, float>) = %u bytes, %u days\n", static_cast<unsigned>(sizeof(g_m)),
-                g_days);
-    return g_days == days ? 0 : 1;
+    std::printf("pipeline_metering: sizeof(meter_monitor<512, float>) = %u bytes, %u days; lean (Holt-Winters) %u bytes, %u days\n",
+                static_cast<unsigned>(sizeof(g_m)), g_days, static_cast<unsigned>(sizeof(g_lean)), g_lean_days);
+    return g_days == days && g_lean_days == days ? 0 : 1;
 }

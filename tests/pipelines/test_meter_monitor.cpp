@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "nerve/core/snapshot.hpp"
 #include "nerve/pipelines/meter_monitor.hpp"
 
 #include "gauss_lcg.hpp"
@@ -30,10 +31,14 @@ double household(std::size_t t, lcg& r) {
 
 using meter = np::meter_monitor<1024>;
 using meter_f32 = np::meter_monitor<1024, float>;  // the MCU arithmetic
+// The lean configuration: the double seasonal Holt-Winters forecaster (8 days of indices).
+using meter_lean = np::meter_monitor<192, double, np::holt_winters_forecaster<192, double>>;
+using meter_lean_f32 = np::meter_monitor<192, float, np::holt_winters_forecaster<192, float>>;
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]", meter, meter_f32) {
+TEMPLATE_TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a theft", "[meter_monitor]", meter, meter_f32,
+                   meter_lean, meter_lean_f32) {
     np::meter_monitor_config c;
     c.day = 24;
     // Also in the lighter MCU setting (the forecaster learns from every fifth reading).
@@ -58,7 +63,9 @@ TEMPLATE_TEST_CASE("meter_monitor flags gaps, a stuck register, a spike and a th
             [&](const np::meter_reading& rd) {
                 gaps += (rd.flags & np::meter_gap) ? 1u : 0u;
                 stuck += (rd.flags & np::meter_stuck) ? 1u : 0u;
-                if (rd.flags & np::meter_spike) spike_at = rd.index;
+                // (The theft's first evening readings may be flagged as spikes too: the rule keeps
+                // a longer excursion after spike_run readings.)
+                if ((rd.flags & np::meter_spike) && rd.index < theft_from) spike_at = rd.index;
                 if ((rd.flags & (np::meter_drift_down | np::meter_drift_up)) && rd.index < theft_from) ++drifts_before;
                 if ((rd.flags & np::meter_drift_down) && rd.index >= theft_from && drift_down_at == 0) drift_down_at = rd.index;
                 REQUIRE(std::isfinite(rd.cleaned));
@@ -104,7 +111,8 @@ TEST_CASE("meter_monitor daily profile of a known day", "[meter_monitor]") {
     CHECK(std::fabs(last.energy - 24.0 * last.mean) < 1e-9);
 }
 
-TEMPLATE_TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][bad-input]", meter, meter_f32) {
+TEMPLATE_TEST_CASE("meter_monitor with only NaN input stays defined", "[meter_monitor][bad-input]", meter, meter_f32, meter_lean,
+                   meter_lean_f32) {
     static TestType m{};
     m = TestType{};
     std::size_t n = 0;
@@ -149,4 +157,64 @@ TEST_CASE("meter_monitor in float follows the double pipeline", "[meter_monitor]
     mf.push(1e300, [&](const np::meter_reading& x) { flags = x.flags; }, [](const np::daily_profile&) {});
     CHECK(flags == np::meter_gap);
     CHECK(std::isfinite(mf.next_forecast()));
+}
+
+TEMPLATE_TEST_CASE("meter_monitor snapshot round trip", "[meter_monitor][snapshot]", meter_f32, meter_lean_f32) {
+    // Restart without re-learning: a restored monitor continues exactly as the original.
+    np::meter_monitor_config c;
+    c.day = 24;
+    static TestType a{c}, b{c};
+    a = TestType{c};
+    b = TestType{c};
+    lcg r;
+    auto feed = [&](TestType& m, double y, np::meter_reading& out) {
+        m.push(y, [&](const np::meter_reading& x) { out = x; }, [](const np::daily_profile&) {});
+    };
+    np::meter_reading ra{}, rb{};
+    for (std::size_t t = 0; t < 24 * 30; ++t) feed(a, household(t, r), ra);
+    static std::array<std::byte, 16 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (std::size_t t = 24 * 30; t < 24 * 40; ++t) {
+        double y = household(t, r);
+        if (t % 97 == 0) y = std::numeric_limits<double>::quiet_NaN();
+        if (t % 131 == 0) y = 40.0;
+        feed(a, y, ra);
+        feed(b, y, rb);
+        REQUIRE(ra.flags == rb.flags);
+        REQUIRE(ra.forecast == rb.forecast);
+        REQUIRE(ra.z == rb.z);
+    }
+    CHECK(a.totals().spikes == b.totals().spikes);
+    CHECK(a.totals().gaps > 0);
+}
+
+TEST_CASE("meter_monitor lean: the Holt-Winters forecaster's one-step forecasts are close to the regression's",
+          "[meter_monitor][lean]") {
+    // Same household stream: after the warm-up the lean pipeline's MAE of the one-step forecasts is
+    // within 15 % of the default pipeline's (both learn daily and weekly shapes), and its residual
+    // scale is of the noise's size (10 % of the load).
+    np::meter_monitor_config c;
+    c.day = 24;
+    static meter_f32 d{c};
+    static meter_lean_f32 l{c};
+    d = meter_f32{c};
+    l = meter_lean_f32{c};
+    lcg r;
+    double ed = 0, el = 0;
+    for (std::size_t t = 0; t < 24 * 7 * 10; ++t) {
+        const double y = household(t, r);
+        np::meter_reading a{}, b{};
+        d.push(y, [&](const np::meter_reading& x) { a = x; }, [](const np::daily_profile&) {});
+        l.push(y, [&](const np::meter_reading& x) { b = x; }, [](const np::daily_profile&) {});
+        if (t >= 24 * 7 * 4) {
+            ed += std::fabs(a.residual);
+            el += std::fabs(b.residual);
+        }
+    }
+    CHECK(el < 1.15 * ed);
+    CHECK(l.residual_scale() > 0.02);
+    CHECK(l.residual_scale() < 0.2);
+    CHECK(l.forecaster().warm());
 }

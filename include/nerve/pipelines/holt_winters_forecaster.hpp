@@ -1,0 +1,252 @@
+// nerve/pipelines/holt_winters_forecaster.hpp — double seasonal Holt-Winters (Taylor 2003, additive,
+// no trend) with a first-order autoregressive correction of its errors: an online H-step-ahead
+// forecaster with daily and weekly seasonality in fixed memory, the lean alternative to
+// seasonal_forecaster for a small MCU (a few dozen instructions per reading instead of ~1,400).
+//
+//   nerve::pipelines::holt_winters_forecaster<256, float> f{{.day = 24, .horizon = 1}};
+//   for (float y : readings) { float next = f(y); }   // forecast of y[t + H] from y[0..t]
+//
+// State: a level l, d daily indices D (one per reading of a day) and 7 d weekly indices W, in one
+// array of Capacity >= 8 d numbers (asserted). With the one-step error
+//     e = y[t] - (l + D[t mod d] + W[t mod 7d])
+// clipped to +-huber_k robust sigmas (Gelper, Fried & Croux 2010: a spike moves the model by at
+// most a bounded step), the components take it in turn, each the part the previous ones left:
+//     l += alpha e,   D[t] += delta (1 - alpha) e,   W[t] += omega (1 - delta)(1 - alpha) e
+// (Taylor's updates in error-correction form). The forecast of y[t + H] is
+//     l + D[(t + H) mod d] + W[(t + H) mod 7d] + phi^H e
+// where phi, the lag-1 autocorrelation of the clipped errors, is estimated online (ratios of two
+// EWMAs with a week's memory, recomputed once a day, so the per-reading path has no division).
+//
+// Smoothing constants by one principle, not fitted to a data set: each component's gain is 1 / (its
+// memory in its own updates), with memories set in time, so they do not depend on the interval:
+// the level remembers a day (alpha = 1/d: it follows the day-to-day level, which a 24-h forecast
+// needs, while averaging over a whole daily cycle), each daily index a week of days (delta = 1/7,
+// it is updated once a day), each weekly index four weeks (omega = 1/4, updated once a week), and
+// the robust scale (EWMA of 1.25 |e|) a day. Until a component has had that many updates its gain
+// is 1 / (updates + 1) (a running mean: the usual start of an EWMA), so the first day sets the
+// level and the daily profile and the first week the weekly indices, with no separate
+// initialisation pass; clipping starts once the scale has seen a day.
+//
+// Memory: Capacity T + ~60 bytes (holt_winters_forecaster<192, float>: 832 bytes for hourly data).
+// Per reading: O(1), no division, no loop (on a Cortex-M4F in float ~60 instructions; bench/mcu/
+// pipeline_metering.cpp counts it inside meter_monitor).
+//
+// Bad input: a NaN/Inf reading, or one whose error is not finite (|y| near the float range), is a
+// missing reading: no component learns from it, time moves on (the indices advance) and the AR
+// term decays by phi; it is counted (`rejected()`). A forecast that is no longer finite (a stream
+// of finite but enormous readings) restarts the model (counted in `restarts()`), so no state stays
+// NaN or Inf.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "../config.hpp"
+#include "../core/numeric.hpp"
+
+// The rare paths (warm-up, missing readings, the end of a day) out of line, so that the common
+// reading's code stays short and its registers free.
+#if defined(__GNUC__) || defined(__clang__)
+#define NERVE_HW_RARE __attribute__((noinline))
+#else
+#define NERVE_HW_RARE
+#endif
+
+namespace nerve::pipelines {
+
+struct holt_winters_config {
+    std::size_t day = 24;       ///< readings per day (24 for hourly, 96 for 15 min)
+    std::size_t horizon = 1;    ///< H: forecast of y[t + H]
+    double level_days = 1.0;    ///< memory of the level, in days (alpha = 1 / (level_days * day))
+    double daily_days = 7.0;    ///< memory of each daily index, in its updates (days): delta = 1 / 7
+    double weekly_weeks = 4.0;  ///< memory of each weekly index, in its updates (weeks): omega = 1 / 4
+    /// Once warm, a one-step error beyond this (units of y) is a corrupt reading, not a change: it is
+    /// treated as missing. Also what keeps the state bounded (see "Bad input").
+    double max_error = 1e12;
+    bool autoregressive = true;  ///< the phi^H e correction (Taylor 2003)
+};
+
+template <std::size_t Capacity = 256, class T = double>
+class holt_winters_forecaster {
+public:
+    static_assert(std::is_floating_point_v<T>, "holt_winters_forecaster works in float or double");
+    using input_type = T;
+    using output_type = T;
+    using config_type = holt_winters_config;
+
+    constexpr explicit holt_winters_forecaster(const holt_winters_config& c = {}) noexcept : cfg_(c) {
+        if (cfg_.day < 2) cfg_.day = 2;
+        if (cfg_.horizon < 1) cfg_.horizon = 1;
+        if (!(cfg_.max_error > 0.0)) cfg_.max_error = 1e12;
+        NERVE_ASSERT(8 * cfg_.day <= Capacity);
+        const double d = static_cast<double>(cfg_.day);
+        auto gain = [](double memory) { return memory > 1.0 ? 1.0 / memory : 1.0; };
+        alpha_ = static_cast<T>(gain(cfg_.level_days * d));
+        delta_ = static_cast<T>(gain(cfg_.daily_days));
+        omega_ = static_cast<T>(gain(cfg_.weekly_weeks));
+        // The AR sums are folded in once a day from the day's sums, with a week's memory (gain 1/7).
+        phi_day_gain_ = static_cast<T>(1.0 / 7.0);
+        level_warm_ = static_cast<std::uint32_t>(cfg_.level_days * d);
+        daily_warm_ = static_cast<std::uint32_t>(cfg_.daily_days);
+        weekly_warm_ = static_cast<std::uint32_t>(cfg_.weekly_weeks);
+        max_error_ = static_cast<T>(cfg_.max_error);
+        day_ = static_cast<std::uint32_t>(cfg_.day);
+        const std::size_t w = 7 * cfg_.day;
+        end_w_ = static_cast<std::uint32_t>(cfg_.day + w);
+        off_d_ = static_cast<std::uint32_t>((cfg_.horizon - 1) % cfg_.day);
+        off_w_ = static_cast<std::uint32_t>((cfg_.horizon - 1) % w);
+        reset();
+    }
+
+    /// Feeds y[t]; returns the forecast of y[t + H].
+    output_type operator()(T y) noexcept { return update(y); }
+
+    NERVE_ALWAYS_INLINE T update(T y) noexcept {
+        T* const s = seas_.data();
+        const T e = y - (level_ + s[pd_] + s[pw_]);
+        // One compare gates the common case: warm and the error finite and below max_error
+        // (fast_lim_ is -1 while warming up; a NaN error compares false).
+        if (NERVE_LIKELY(std::fabs(e) <= fast_lim_)) learn(s, e);
+        else update_rare(e);
+        // Time moves on.
+        if (++pw_ == end_w_) pw_ = day_;
+        if (++pd_ == day_) new_day();
+        std::uint32_t hd = pd_, hw = pw_;  // the slots of y[t + H]
+        if (NERVE_UNLIKELY(off_d_ + off_w_ != 0u)) {
+            hd += off_d_;
+            if (hd >= day_) hd -= day_;
+            hw += off_w_;
+            if (hw >= end_w_) hw -= end_w_ - day_;
+        }
+        forecast_ = level_ + s[hd] + s[hw] + phi_h_ * e_;
+        return forecast_;
+    }
+
+    T forecast() const noexcept { return forecast_; }
+    T level() const noexcept { return level_; }
+    /// Daily index of reading i of the day (i < day) and weekly index of reading i of the week (i < 7 day).
+    T daily(std::size_t i) const noexcept { return seas_[i]; }
+    T weekly(std::size_t i) const noexcept { return seas_[cfg_.day + i]; }
+    /// The AR(1) coefficient in use.
+    T phi() const noexcept { return phi_; }
+    /// The gains once warm: alpha, delta, omega.
+    T alpha() const noexcept { return alpha_; }
+    T delta() const noexcept { return delta_; }
+    T omega() const noexcept { return omega_; }
+    bool warm() const noexcept { return warm_; }
+    std::uint64_t samples() const noexcept { return days_total_ * cfg_.day + pd_; }
+    std::uint64_t rejected() const noexcept { return rejected_; }
+    std::uint64_t restarts() const noexcept { return restarts_; }
+    const holt_winters_config& config() const noexcept { return cfg_; }
+
+    void reset() noexcept {
+        pd_ = 0;
+        pw_ = day_;
+        days_total_ = rejected_ = 0;
+        restart();
+        restarts_ = 0;
+    }
+
+    template <class V>
+    void visit_state(V& v) {
+        v(seas_); v(level_); v(fast_lim_); v(e_); v(c01_); v(c00_); v(phi_); v(phi_h_); v(gl_); v(gd_); v(gw_);
+        v(day_01_); v(day_00_); v(forecast_); v(pd_); v(pw_); v(accepted_); v(days_); v(weeks_); v(warm_);
+        v(days_total_); v(rejected_); v(restarts_);
+    }
+
+private:
+    /// The components in turn, each taking the share of the error the previous ones left (gw_
+    /// holds omega (1 - delta)); the day's sums for the AR coefficient.
+    NERVE_ALWAYS_INLINE void learn(T* s, T e) noexcept {
+        level_ += gl_ * e;
+        const T r1 = e - gl_ * e;
+        s[pd_] += gd_ * r1;
+        s[pw_] += gw_ * r1;
+        day_01_ += e * e_;
+        day_00_ += e_ * e_;
+        e_ = e;
+    }
+    /// The uncommon case: a missing or corrupt reading, or the warm-up gains.
+    NERVE_HW_RARE void update_rare(T e) noexcept {
+        const T ae = std::fabs(e);
+        if (!(ae <= max_error_) && (warm_ || !nerve::is_finite(ae))) {  // NaN, Inf or, once warm, beyond max_error
+            ++rejected_;
+            e_ *= phi_;  // unknown error: its expectation
+            return;
+        }
+        if (!warm_) warm_up();
+        learn(seas_.data(), e);
+    }
+
+    /// Fresh components; the position in the day and week is kept (it is the clock, not the model).
+    void restart() noexcept {
+        ++restarts_;
+        seas_.fill(T(0));
+        level_ = T(0);
+        fast_lim_ = T(-1);
+        e_ = c01_ = c00_ = phi_ = phi_h_ = T(0);
+        gl_ = gd_ = gw_ = T(1);
+        day_01_ = day_00_ = T(0);
+        forecast_ = T(0);
+        accepted_ = days_ = weeks_ = 0;
+        warm_ = false;
+    }
+
+    /// The gains while a component has had fewer updates than its memory: 1 / (updates + 1), a
+    /// running mean (the usual start of an EWMA); then the constants for good.
+    void warm_up() noexcept {
+        ++accepted_;
+        auto at_least = [](T g, T floor) { return g > floor ? g : floor; };
+        gl_ = at_least(T(1) / static_cast<T>(accepted_), alpha_);
+        gd_ = at_least(T(1) / static_cast<T>(days_ + 1), delta_);
+        gw_ = at_least(T(1) / static_cast<T>(weeks_ + 1), omega_) * (T(1) - gd_);
+        // Every gain at its constant (1 / (updates + 1) <= the constant): from now on the fast path.
+        if (accepted_ >= level_warm_ && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_) {
+            warm_ = true;
+            fast_lim_ = max_error_;
+        }
+    }
+
+    NERVE_HW_RARE void new_day() noexcept {
+        pd_ = 0;
+        ++days_total_;
+        ++days_;
+        if (pw_ == day_) ++weeks_;
+        c01_ += phi_day_gain_ * (day_01_ - c01_);
+        c00_ += phi_day_gain_ * (day_00_ - c00_);
+        day_01_ = day_00_ = T(0);
+        if (cfg_.autoregressive && c00_ > T(0)) {
+            T p = c01_ / c00_;
+            p = p > T(0.99) ? T(0.99) : (p < T(-0.99) ? T(-0.99) : p);
+            phi_ = p;
+            T ph = T(1), b = p;  // p^H by squaring
+            for (std::size_t k = cfg_.horizon; k > 0; k >>= 1, b *= b)
+                if (k & 1) ph *= b;
+            phi_h_ = ph;
+        }
+        // Errors are bounded by max_error, so no component can leave the float range in any
+        // realistic time (at most max_error per step: ~1e26 readings); checked here once a day.
+        if (NERVE_UNLIKELY(!nerve::is_finite(level_ + forecast_ + c01_ + c00_))) restart();
+    }
+
+    holt_winters_config cfg_;
+    T alpha_ = T(0), delta_ = T(0), omega_ = T(0), phi_day_gain_ = T(0), max_error_ = T(1e12);
+    std::uint32_t level_warm_ = 0, daily_warm_ = 0, weekly_warm_ = 0;
+    std::uint32_t day_ = 24, end_w_ = 0, off_d_ = 0, off_w_ = 0;
+    T level_ = T(0), fast_lim_ = T(-1);
+    T e_ = T(0), c01_ = T(0), c00_ = T(0), phi_ = T(0), phi_h_ = T(0);
+    T gl_ = T(1), gd_ = T(1), gw_ = T(1);  // gains in use (alpha, delta, omega (1 - delta) once warm)
+    T day_01_ = T(0), day_00_ = T(0);      // the day's sums of e[t] e[t-1] and e[t-1]^2
+    T forecast_ = T(0);
+    std::uint32_t pd_ = 0, pw_ = 0;  // slots of the next reading: daily [0, d), weekly [d, 8 d)
+    std::uint32_t accepted_ = 0, days_ = 0, weeks_ = 0;
+    bool warm_ = false;
+    std::uint64_t days_total_ = 0, rejected_ = 0, restarts_ = 0;
+    std::array<T, Capacity> seas_{};  // [0, d): daily indices, [d, 8 d): weekly indices (last: see meter_monitor)
+};
+
+}  // namespace nerve::pipelines
