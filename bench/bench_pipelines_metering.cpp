@@ -10,6 +10,10 @@
 //                                 (examples/mcu_metering.cpp, bench/mcu/pipeline_metering.cpp).
 //  pipeline/metering_mcu_f32_light the same with learn_every = 5 (the forecaster's RLS step on
 //                                 every fifth reading: the lighter firmware setting).
+//  pipeline/metering_lean         meter_monitor<192, double, holt_winters_forecaster<192>>: the
+//                                 lean pipeline (double seasonal Holt-Winters) in double.
+//  pipeline/metering_lean_f32     the lean firmware configuration, meter_monitor<192, float,
+//                                 holt_winters_forecaster<192, float>> (bench/mcu/pipeline_metering.cpp).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -44,6 +48,10 @@ void pipeline_metering(benchmark::State& s) { run_meter<np::meter_monitor<2048>>
 void pipeline_metering_f32(benchmark::State& s) { run_meter<np::meter_monitor<2048, float>>(s); }
 void pipeline_metering_mcu_f32(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s); }
 void pipeline_metering_mcu_f32_light(benchmark::State& s) { run_meter<np::meter_monitor<512, float>>(s, 5); }
+void pipeline_metering_lean(benchmark::State& s) { run_meter<np::meter_monitor<192, double, np::holt_winters_forecaster<192>>>(s); }
+void pipeline_metering_lean_f32(benchmark::State& s) {
+    run_meter<np::meter_monitor<192, float, np::holt_winters_forecaster<192, float>>>(s);
+}
 
 }  // namespace
 
@@ -51,3 +59,5 @@ BENCHMARK(pipeline_metering)->Name("pipeline/metering")->MinTime(0.5);
 BENCHMARK(pipeline_metering_f32)->Name("pipeline/metering_f32")->MinTime(0.5);
 BENCHMARK(pipeline_metering_mcu_f32)->Name("pipeline/metering_mcu_f32")->MinTime(0.5);
 BENCHMARK(pipeline_metering_mcu_f32_light)->Name("pipeline/metering_mcu_f32_light")->MinTime(0.5);
+BENCHMARK(pipeline_metering_lean)->Name("pipeline/metering_lean")->MinTime(0.5);
+BENCHMARK(pipeline_metering_lean_f32)->Name("pipeline/metering_lean_f32")->MinTime(0.5);

@@ -1,7 +1,9 @@
-// examples/cli/cmd_forecast.cpp — `nerve forecast`: the online seasonal forecaster
-// (include/nerve/pipelines/seasonal_forecaster.hpp) over one CSV column.
+// examples/cli/cmd_forecast.cpp — `nerve forecast`: an online seasonal forecaster over one CSV
+// column: `--model rls` (default) the robust regression on seasonal lags
+// (include/nerve/pipelines/seasonal_forecaster.hpp), `--model holt-winters` the double seasonal
+// Holt-Winters of the lean metering pipeline (holt_winters_forecaster.hpp).
 //
-//   nerve forecast --input ETTh2.csv --column OT --horizon 24 --output out.csv
+//   nerve forecast --input ETTh2.csv --column OT --horizon 24 --output out.csv [--model holt-winters]
 //
 // Writes `index,forecast` for every row t: the forecast of row t + H made with rows <= t only.
 // Readings per day come from the timestamps of the first column when it holds them
@@ -13,6 +15,7 @@
 #include <memory>
 
 #include "nerve/io/csv.hpp"
+#include "nerve/pipelines/holt_winters_forecaster.hpp"
 #include "nerve/pipelines/seasonal_forecaster.hpp"
 
 namespace {
@@ -23,10 +26,12 @@ struct options {
     std::size_t day = 0;
     double lambda = 0.9995;
     std::size_t learn_every = 1;
+    std::string model = "rls";
 };
 
 constexpr std::size_t capacity = 4096;
 using forecaster = nerve::pipelines::seasonal_forecaster<capacity>;
+using hw_forecaster = nerve::pipelines::holt_winters_forecaster<capacity>;  // 8 days of indices: day <= 512
 
 /// Seconds since 1970 of "YYYY-MM-DD HH:MM[:SS]" (optionally 'T' between), or -1.
 long long parse_timestamp(std::string_view s) {
@@ -92,24 +97,32 @@ int run(const options& o) {
                                 "({} readings); resample to a coarser interval",
                                 day, o.horizon, capacity);
     }
-    nerve::pipelines::seasonal_forecaster_config cfg;
-    cfg.day = day;
-    cfg.horizon = o.horizon;
-    cfg.lambda = o.lambda;
-    cfg.learn_every = o.learn_every;
-    auto f = std::make_unique<forecaster>(cfg);
     std::FILE* out = std::fopen(o.output.c_str(), "w");
     if (!out) return nerve::cli::fail("cannot write '{}'", o.output);
     fmt::print(out, "index,forecast\n");
     const auto& v = col.value.values;
-    for (std::size_t t = 0; t < v.size(); ++t) {
-        const double y = f->update(v[t]);
-        fmt::print(out, "{},{:.6g}\n", t, y);
+    std::uint64_t filled = 0;
+    if (o.model == "holt-winters") {
+        nerve::pipelines::holt_winters_config cfg;
+        cfg.day = day;
+        cfg.horizon = o.horizon;
+        auto f = std::make_unique<hw_forecaster>(cfg);
+        for (std::size_t t = 0; t < v.size(); ++t) fmt::print(out, "{},{:.6g}\n", t, f->update(v[t]));
+        filled = f->rejected();
+    } else {
+        nerve::pipelines::seasonal_forecaster_config cfg;
+        cfg.day = day;
+        cfg.horizon = o.horizon;
+        cfg.lambda = o.lambda;
+        cfg.learn_every = o.learn_every;
+        auto f = std::make_unique<forecaster>(cfg);
+        for (std::size_t t = 0; t < v.size(); ++t) fmt::print(out, "{},{:.6g}\n", t, f->update(v[t]));
+        filled = f->rejected();
     }
     const bool ok = std::fclose(out) == 0;
     if (!ok) return nerve::cli::fail("writing '{}' failed", o.output);
-    fmt::print(stderr, "nerve forecast: {} rows of '{}', {} readings per day, horizon {}, {} missing values filled\n",
-               v.size(), col.value.name, day, o.horizon, f->rejected());
+    fmt::print(stderr, "nerve forecast: {} rows of '{}', {} readings per day, horizon {}, model {}, {} missing values filled\n",
+               v.size(), col.value.name, day, o.horizon, o.model, filled);
     return 0;
 }
 
@@ -127,6 +140,10 @@ const bool registered = nerve::cli::add_command(
         app.add_option("--learn-every", o->learn_every,
                        "take the regression's learning step on every N-th row only (default 1; the lighter MCU setting)")
             ->check(CLI::Range(1, 1000));
+        app.add_option("--model", o->model,
+                       "rls: robust regression on seasonal lags (default); holt-winters: double seasonal Holt-Winters "
+                       "with an AR(1) error correction (the lean MCU pipeline's forecaster)")
+            ->check(CLI::IsMember({"rls", "holt-winters"}));
         return [o] { return run(*o); };
     });
 
