@@ -4,6 +4,9 @@
 // meter bypass from day 42. Exits 0 (semihosting) when the consumption-baseline
 // drift (down) fires within a day of the bypass and no drift fires before it, so the cortex-m4
 // preset runs it as a test; arm-none-eabi-size of it is the flash/RAM figure.
+// With NERVE_METERING_LEAN defined (examples/mcu_metering_lean.cpp) the same program runs the lean
+// configuration: meter_monitor<192, float, holt_winters_forecaster<192, float>> (the double seasonal
+// Holt-Winters forecaster instead of the regression; ~190 M4 instructions per reading).
 #include <cstdint>
 #include <cstdio>
 
@@ -12,7 +15,13 @@
 namespace {
 
 namespace np = nerve::pipelines;
+#if defined(NERVE_METERING_LEAN)
+using meter_t = np::meter_monitor<192, float, np::holt_winters_forecaster<192, float>>;
+constexpr const char* name = "mcu_metering_lean: sizeof(meter_monitor<192, float, holt_winters_forecaster>)";
+#else
 using meter_t = np::meter_monitor<512, float>;
+constexpr const char* name = "mcu_metering: sizeof(meter_monitor<512, float>)";
+#endif
 
 np::meter_monitor_config config() {
     np::meter_monitor_config c;
@@ -59,9 +68,9 @@ int main() {
             });
     }
     const std::int64_t delay = detected < 0 ? -1 : detected - static_cast<std::int64_t>(theft_from);
-    std::printf("mcu_metering: sizeof(meter_monitor<512, float>) = %u bytes, %d daily profiles (mean peak %d Wh), "
+    std::printf("%s = %u bytes, %d daily profiles (mean peak %d Wh), "
                 "%d drift alarms before the bypass, drift down %d h after it\n",
-                static_cast<unsigned>(sizeof(meter)), profiles, static_cast<int>(1000.0 * peak_sum / profiles),
+                name, static_cast<unsigned>(sizeof(meter)), profiles, static_cast<int>(1000.0 * peak_sum / profiles),
                 drift_before, static_cast<int>(delay));
     return (drift_before == 0 && delay >= 0 && delay < 24) ? 0 : 1;
 }

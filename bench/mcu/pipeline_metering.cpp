@@ -13,14 +13,17 @@
 // step on every fifth reading, its update of P spread over the four readings between) on the same
 // readings; nerve_metering_lighter_push: learn_every = 11. Their cost per reading is the MEAN over
 // the counted calls (the per-call lines of mcu_icount.py), not the median; the max is the worst
-// case (a reading that takes a step). Measured (168 calls, GCC 12 -O2; mean / max instructions):
-//   default 1,563 / 1,673 (2,787 modelled cycles median); learn_every = 5: 940 / 1,397;
-//   learn_every = 11: 821 / 1,397 (682 on a reading with no learning work at all). A callback
-//   that reads the five double fields of meter_reading adds ~77 (float -> double conversions,
-//   emulated). Of the default's 1,563: the RLS step ~870,
-//   the 13 features ~230, the forecaster's bookkeeping (history, three running means, w . f) ~230,
-//   the monitor (stuck/spike/gap, residual scale, anomaly, day profile) ~145, the CUSUM 74, the
-//   double -> float conversion of the reading 14.
+// case (a reading that takes a step).
+// nerve_metering_lean_push: the lean configuration, meter_monitor<192, float,
+// holt_winters_forecaster<192, float>> (double seasonal Holt-Winters instead of the regression).
+// Measured (168 calls, GCC 12 -O2; median / mean / max instructions, modelled cycles median):
+//   lean            181 /   190 /   402    275   (a day's end ~400: the profile's double fields, phi)
+//   default       1,438 / 1,446 / 1,589  2,590
+// A callback that reads the five double fields of meter_reading adds ~77 (float -> double
+// conversions, emulated). Where a lean reading goes: the double -> float conversion of the reading
+// 14, the monitor's checks, scale and anomaly flag ~45, the CUSUM ~30, the forecaster ~60, the day
+// profile and counters ~25, call overhead ~10. Of the default's: the RLS step ~870, the 13
+// features ~230, the forecaster's bookkeeping ~230, the monitor ~100.
 #include <cstdint>
 #include <cstdio>
 

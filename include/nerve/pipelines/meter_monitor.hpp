@@ -14,39 +14,50 @@
 //     - spike: |y - f| > spike_z robust standard deviations on at most `spike_run` consecutive
 //       readings -> flag `spike`, treated as missing so that it does not teach the model (a
 //       longer excursion is a real change and is kept);
-//  2. seasonal_forecaster (daily + weekly seasonality, horizon 1) learns from the cleaned
-//     stream; residual r = y - f, robust scale s = EWMA of |r| x 1.25 (after the warm-up);
+//  2. the forecaster (daily + weekly seasonality, horizon 1) learns from the cleaned stream;
+//     residual r = y - f, robust scale s = EWMA of |r| x 1.25 (after the warm-up);
 //  3. anomaly: z = r / s; anomaly score = |z| / (|z| + anomaly_z) in [0, 1) (0.5 at the alarm
 //     level), `anomaly` flag when |z| >= anomaly_z after `warmup_days`;
-//  4. baseline drift: CUSUM (nerve/drift/cusum.hpp) on z clipped to +-spike_z: a sustained
-//     shortfall against the forecast (theft by bypass, a failing CT, a stuck register) fires
-//     `drift_down`; a sustained excess (a new load, a fault drawing current) fires `drift_up`.
-//     The forecaster re-learns the new baseline within days (its seasonal lags see the new
-//     level), so the CUSUM must and does react within hours;
+//  4. baseline drift: a tabular CUSUM on z clipped to +-spike_z, its reference (mean, sigma of z)
+//     estimated over a week and frozen, restarted after each alarm (drift::cusum's semantics and
+//     arithmetic, kept inline: see baseline_cusum): a sustained shortfall against the forecast
+//     (theft by bypass, a failing CT, a stuck register) fires `drift_down`; a sustained excess (a
+//     new load, a fault drawing current) fires `drift_up`. The forecaster re-learns the new
+//     baseline within days, so the CUSUM must and does react within hours;
 //  5. daily load profile, every `day` readings: energy (sum), peak, base load (minimum), mean,
 //     load factor = mean / peak, expected energy (the mean daily energy of the previous 28 days,
 //     once 7 are known: the one-step forecasts re-learn a new level within hours, so they cannot
 //     serve as the reference for a slow theft) and the shortfall 1 - energy / expected, plus the
 //     counts of flagged readings of the day.
 //
-// Memory: the forecaster's Capacity readings (in T) + the packed triangle of its 13 x 13 matrix
-// (91 T) + ~360 bytes: meter_monitor<512, float> is 3,360 bytes.
+// The forecaster is a template parameter:
+//   meter_monitor<Capacity, T>  (default: seasonal_forecaster<Capacity, T>, the robust RLS on 13
+//       seasonal-lag features; the better forecasts, ~1,440 M4 instructions per reading);
+//   meter_monitor<192, float, holt_winters_forecaster<192, float>>  (the lean configuration: double
+//       seasonal Holt-Winters with an AR(1) error correction, holt_winters_forecaster.hpp; within
+//       the 200 M4 instructions per reading, 1.4 kB of state).
+// Any forecaster with update(T) -> forecast of the next reading (NaN = missing), reset(),
+// visit_state and either a seasonal_forecaster_config constructor or a config_type with `day`
+// and `horizon` fits.
+//
+// Memory: meter_monitor<512, float> (regression) 3,304 bytes; the lean meter_monitor<192, float,
+// holt_winters_forecaster<192, float>> 1,424 bytes (192 seasonal indices + ~650 bytes).
 // Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
 // software). Readings and reports stay double at the interface (meter_reading, daily_profile).
-// Measured on the Cortex-M4 (meter_monitor<512, float>, hourly, steady state; bench/mcu/
-// pipeline_metering.cpp, tools/mcu_icount.py; mean / max instructions per reading):
-//   learn_every = 1 (default)  1,563 / 1,673  (~2,800 modelled cycles)
-//   learn_every = 5              940 / 1,397  (~1,530)
-//   learn_every = 11             821 / 1,397  (~1,315)
-// Where a default reading goes: the forecaster's RLS step ~870, its 13 features ~230, its history,
-// running means and w . f ~230, this monitor ~145, the CUSUM 74, double -> float of the reading 14.
-// No division or double on the way (the one VDIV is z = r / s). learn_every costs one-step
-// accuracy (ETTh2, H = 1, MAE vs the default: k = 5 +0.8 % on OT, +0.7-4.4 % on the loads; k = 11
-// +4.5 % and up to +6 %; seasonal_forecaster.hpp has the table). The 200 instructions per
-// reading are out of reach for this design: without any learning a reading costs ~680 (features,
-// means, w . f and the monitor), so even the lightest setting is ~4x the goal; it would take a
-// different forecaster (a fixed seasonal one, no learned weights), which forecasts worse.
+// A steady reading (warm, the residual scale and the CUSUM reference settled; finite, not stuck,
+// within spike_z) takes a short path with the same arithmetic as the general one, without its
+// branches; gaps, stuck runs, spikes, the warm-up and an alarm's restart take general().
+// Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
+// tools/mcu_icount.py, 168 calls; median / mean / max instructions per reading, modelled cycles
+// median / mean):
+//   lean (Holt-Winters)         181 /   190 /   402   (275 / 292 cycles)
+//   regression, learn_every = 1 1,438 / 1,446 / 1,589 (2,590 / 2,608)
+// Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
+// scale and anomaly ~45, the CUSUM ~30, the forecaster ~60, the day profile and counters ~25, call
+// and register saves ~10; a day's end (the profile's seven double fields, the forecaster's AR
+// coefficient) ~220 once a day, ~9 per reading on average. learn_every = k (regression only) takes
+// its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
 //
