@@ -77,8 +77,8 @@ TEMPLATE_TEST_CASE("holt_winters_forecaster learns a daily and weekly pattern an
     CHECK(h7 < 0.86);
     // The gains are the documented ones: 1 / (memory in updates).
     CHECK(f.alpha() == Approx(1.0 / 24.0));
-    CHECK(f.delta() == Approx(1.0 / 7.0));
-    CHECK(f.omega() == Approx(0.25));
+    CHECK(f.delta() == Approx(1.0 / 84.0));
+    CHECK(f.omega() == Approx(1.0 / 12.0));
 }
 
 TEST_CASE("holt_winters_forecaster starts as a running mean and then the daily profile", "[holt_winters_forecaster]") {
@@ -93,7 +93,10 @@ TEST_CASE("holt_winters_forecaster starts as a running mean and then the daily p
         sum += y;
         CHECK(f(y) == Approx(sum / static_cast<double>(t + 1)).epsilon(1e-12));
     }
-    // A noiseless daily pattern is then learnt exactly: the one-step error goes to zero.
+    // A noiseless daily pattern is then learnt exactly: the one-step error goes to zero (shorter
+    // seasonal memories than the default's 12 weeks, so that it does within the test).
+    c.daily_days = 7;
+    c.weekly_weeks = 4;
     hw g{c};
     double last_err = 1e9;
     for (std::size_t t = 0; t < 8 * 7 * 12; ++t) {
@@ -113,6 +116,8 @@ TEST_CASE("holt_winters_forecaster forecasts H steps ahead from the right slots"
         np::holt_winters_config c;
         c.day = 24;
         c.horizon = H;
+        c.daily_days = 7;  // (shorter memories than the default, to converge within the test)
+        c.weekly_weeks = 4;
         static hw f;
         f = hw{c};
         auto y = [](std::size_t t) {

@@ -21,21 +21,26 @@
 // Smoothing constants by one principle, not fitted to a data set: each component's gain is 1 / (its
 // memory in its own updates), with memories set in time, so that they do not depend on the
 // reading interval: the level remembers a day (alpha = 1/d: it follows the day-to-day level while
-// averaging over a whole daily cycle), each daily index a week of days (delta = 1/7; it is updated
-// once a day), each weekly index four weeks (omega = 1/4; updated once a week). Until a component
-// has had that many updates its gain is 1 / (updates + 1) (a running mean: the usual start of an
-// EWMA), so the first day sets the level and the daily profile and the first weeks the weekly
-// indices, with no separate initialisation pass.
+// averaging over a whole daily cycle), and every seasonal index the span the regression of
+// seasonal_forecaster remembers (lambda = 0.9995: ~2,000 hourly readings, 12 weeks): each daily
+// index 84 of its daily updates (delta = 1/84), each weekly index 12 of its weekly updates (omega
+// = 1/12). (A first choice, a week of days and four weeks, measured 2-13 % worse on every ETTh2
+// column at H = 24 and 1-10 % at H = 1: the weekly indices, each updated once a week, were too
+// noisy; both are reported, the data were not searched further.) Until a component has had that
+// many updates its gain is 1 / (updates + 1) (a running mean: the usual start of an EWMA), so the
+// first day sets the level and the daily profile and the first weeks the weekly indices, with no
+// separate initialisation pass.
 // No robust clipping: meter_monitor removes spikes before they reach the forecaster (a clipped
 // error with a slowly adapting scale also stalls the learning of a pattern seen once a week, e.g.
 // a different Sunday, for weeks). Feed it cleaned readings, or accept that a spike is learnt.
 //
 // Measured (ETTh2, `nerve forecast --model holt-winters`, tools/ett_models.sh, MAE over the best
 // naive baseline; OT, HUFL, HULL, MUFL, MULL, LUFL, LULL):
-//   H = 24: 1.065 1.084 1.052 1.079 0.966 1.021 1.372   (the regression: 0.964 ... 1.035)
-//   H = 1:  0.715 0.933 1.033 0.913 0.895 1.089 1.499   (the regression: 0.528 ... 1.155)
-// so it forecasts worse than seasonal_forecaster, most on OT and LULL, and is the choice when
-// ~1,300 instructions per reading do not fit.
+//   H = 24: 1.034 1.032 1.021 1.057 0.943 0.977 1.246   (the regression: 0.964 0.953 0.956 0.956 0.922 0.927 1.035)
+//   H = 1:  0.696 0.876 0.963 0.873 0.844 1.016 1.354   (the regression: 0.528 0.921 0.943 0.915 0.873 0.973 1.155)
+// so at a day ahead it forecasts 3-20 % worse than seasonal_forecaster and about as well as the
+// naive baselines; one step ahead it is better on three loads and worse on OT, LUFL and LULL. It
+// is the choice when ~1,300 instructions per reading do not fit.
 // Memory: Capacity T + ~150 bytes (config, components, counters); hourly data needs Capacity 192.
 // Per reading: O(1), no division, no loop; on a Cortex-M4F in float ~60 instructions inside
 // meter_monitor (bench/mcu/pipeline_metering.cpp), plus ~90 once a day.
@@ -71,8 +76,8 @@ struct holt_winters_config {
     std::size_t day = 24;       ///< readings per day (24 for hourly, 96 for 15 min)
     std::size_t horizon = 1;    ///< H: forecast of y[t + H]
     double level_days = 1.0;    ///< memory of the level, in days (alpha = 1 / (level_days * day))
-    double daily_days = 7.0;    ///< memory of each daily index, in its updates (days): delta = 1 / 7
-    double weekly_weeks = 4.0;  ///< memory of each weekly index, in its updates (weeks): omega = 1 / 4
+    double daily_days = 84.0;   ///< memory of each daily index, in its updates (days): delta = 1 / 84 (12 weeks)
+    double weekly_weeks = 12.0; ///< memory of each weekly index, in its updates (weeks): omega = 1 / 12
     /// Once warm, a one-step error beyond this (units of y) is a corrupt reading, not a change: it is
     /// treated as missing. Also what keeps the state bounded (see "Bad input").
     double max_error = 1e12;
@@ -182,12 +187,12 @@ private:
     /// The uncommon case: a missing or corrupt reading, or the warm-up gains.
     NERVE_HW_RARE void update_rare(T e) noexcept {
         const T ae = std::fabs(e);
-        if (!(ae <= max_error_) && (warm_ || !nerve::is_finite(ae))) {  // NaN, Inf or, once warm, beyond max_error
+        if (!(ae <= max_error_) && (fast_lim_ > T(0) || !nerve::is_finite(ae))) {  // NaN, Inf or, after the first day, beyond max_error
             ++rejected_;
             e_ *= phi_;  // unknown error: its expectation
             return;
         }
-        if (!warm_) warm_up();
+        if (fast_lim_ < T(0)) warm_up();
         learn(seas_.data(), e);
     }
 
@@ -203,21 +208,24 @@ private:
         forecast_ = T(0);
         accepted_ = days_ = weeks_ = 0;
         warm_ = false;
+        seasonal_gains();  // the first day's: delta 1, omega's share 0
     }
 
     /// The gains while a component has had fewer updates than its memory: 1 / (updates + 1), a
-    /// running mean (the usual start of an EWMA); then the constants for good.
+    /// running mean (the usual start of an EWMA); then the constants for good. The level's gain
+    /// changes per reading (here, for its first level_days); the seasonal gains change once a day
+    /// (new_day), so the fast path runs from the second day on.
     void warm_up() noexcept {
         ++accepted_;
+        const T g = T(1) / static_cast<T>(accepted_);
+        gl_ = g > alpha_ ? g : alpha_;
+        if (accepted_ >= level_warm_) fast_lim_ = max_error_;  // the level's gain is alpha from now on
+    }
+    void seasonal_gains() noexcept {
         auto at_least = [](T g, T floor) { return g > floor ? g : floor; };
-        gl_ = at_least(T(1) / static_cast<T>(accepted_), alpha_);
         gd_ = at_least(T(1) / static_cast<T>(days_ + 1), delta_);
         gw_ = at_least(T(1) / static_cast<T>(weeks_ + 1), omega_) * (T(1) - gd_);
-        // Every gain at its constant (1 / (updates + 1) <= the constant): from now on the fast path.
-        if (accepted_ >= level_warm_ && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_) {
-            warm_ = true;
-            fast_lim_ = max_error_;
-        }
+        warm_ = fast_lim_ > T(0) && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_;
     }
 
     NERVE_HW_RARE void new_day() noexcept {
@@ -225,6 +233,7 @@ private:
         ++days_total_;
         ++days_;
         if (pw_ == day_) ++weeks_;
+        if (!warm_) seasonal_gains();
         c01_ += phi_day_gain_ * (day_01_ - c01_);
         c00_ += phi_day_gain_ * (day_00_ - c00_);
         day_01_ = day_00_ = T(0);

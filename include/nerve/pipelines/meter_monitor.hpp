@@ -51,7 +51,7 @@
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
 // tools/mcu_icount.py, 168 calls; median / mean / max instructions per reading, modelled cycles
 // median / mean):
-//   lean (Holt-Winters)         181 /   190 /   402   (275 / 292 cycles)
+//   lean (Holt-Winters)         181 /   190 /   405   (275 / 292 cycles)
 //   regression, learn_every = 1 1,438 / 1,446 / 1,589 (2,590 / 2,608)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~45, the CUSUM ~30, the forecaster ~60, the day profile and counters ~25, call
