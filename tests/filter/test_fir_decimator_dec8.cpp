@@ -149,3 +149,71 @@ TEST_CASE("fir_decimator<float> block path: folded, unfolded and leftover output
     block_vs_push<16, 16>(fir_symmetry::detect, true);     // M == Taps
     block_vs_push<48, 2>(fir_symmetry::symmetric, false);  // folded, overlapping windows
 }
+
+namespace {
+// process() against push() over call lengths around the AVX-512 kernel's sizes (Taps, the
+// first outputs whose windows start in the history, groups of 32 outputs with the last one
+// overlapping the one before, the <= 1 output left to the generic kernel), after 0..7 push()
+// calls (every phase, the ring at every alignment), with NaN/Inf in the first inputs and in
+// the last ones of some blocks (those blocks are redone by push() from the untouched state:
+// the same bits). Bound as in the file comment.
+template <std::size_t Taps>
+void lengths_vs_push() {
+    auto hd = nerve::filter::firwin_lowpass<Taps>(1.0 / 8);
+    std::array<float, Taps> h{};
+    for (std::size_t i = 0; i < Taps; ++i) h[i] = static_cast<float>(hd[i]);
+    static fir_decimator<float, Taps, 8> d, ref;
+    d = fir_decimator<float, Taps, 8>(h);
+    ref = d;
+    double l1 = 0.0;
+    for (float v : h) l1 += std::fabs(static_cast<double>(v));
+    const double u = std::ldexp(1.0, -24), gamma = Taps * u / (1 - Taps * u);
+    const std::size_t lengths[] = {Taps,     Taps + 1, Taps + 7, 255, 256, 257, 8 * 32 + Taps - 1,
+                                   8 * 33,   8 * 64 - 1, 8 * 64, 8 * 64 + 1, 8 * 65 + 3, 1500};
+    static std::array<float, 1600> in{};
+    static std::array<float, 1600 / 8 + 8> a{}, b{};
+    std::size_t t = 0, blocks = 0, bad = 0;
+    for (std::size_t pre = 0; pre < 8; ++pre) {
+        for (std::size_t len : lengths) {
+            for (std::size_t i = 0; i < pre + len; ++i, ++t)
+                in[i] = static_cast<float>(std::sin(0.043 * static_cast<double>(t)) +
+                                           0.4 * std::cos(2.9 * static_cast<double>(t)));
+            const bool poison = ++blocks % 5 == 0;
+            if (poison) {  // the first input of the block and its last one (after the last kept input or on it)
+                in[pre] = std::numeric_limits<float>::quiet_NaN();
+                in[pre + len - 1] = -std::numeric_limits<float>::infinity();
+                bad += 2;
+            }
+            std::size_t na = 0, nb = 0;
+            for (std::size_t i = 0; i < pre; ++i) {
+                d.push(in[i], [&](float y) { a[na++] = y; });
+                ref.push(in[i], [&](float y) { b[nb++] = y; });
+            }
+            NERVE_REQUIRE_NO_ALLOC(na += d.process(std::span<const float>(in.data() + pre, len),
+                                                   std::span<float>(a.data() + na, a.size() - na)));
+            for (std::size_t i = pre; i < pre + len; ++i) ref.push(in[i], [&](float y) { b[nb++] = y; });
+            REQUIRE(na == nb);
+            for (std::size_t k = 0; k < na; ++k) {
+                INFO("taps " << Taps << " pre " << pre << " length " << len << " output " << k);
+                REQUIRE(std::isfinite(a[k]));
+                if (poison)
+                    REQUIRE(std::memcmp(&a[k], &b[k], sizeof(float)) == 0);
+                else
+                    REQUIRE(std::fabs(static_cast<double>(a[k]) - static_cast<double>(b[k])) <= 2 * gamma * l1 * 1.4);
+            }
+        }
+    }
+    REQUIRE(d.rejected() == bad);
+    REQUIRE(ref.rejected() == bad);
+}
+}  // namespace
+
+TEST_CASE("fir_decimator<float, Taps, 8> block path: call lengths around the kernel sizes, every phase, bad input",
+          "[fir_decimator][bad-input]") {
+    lengths_vs_push<64>();
+    lengths_vs_push<48>();
+    lengths_vs_push<32>();
+    lengths_vs_push<16>();
+    lengths_vs_push<56>();  // Taps % 16 != 0: the history copy and the kernel's prologue
+    lengths_vs_push<72>();  // more than 64 taps: the same
+}

@@ -11,7 +11,11 @@
 // computes W kept outputs at a time with the tap vectors held in registers and one
 // transpose-add per group (fir.hpp, detail::fir_block_strided and detail::reduce_rows);
 // float with M = 8 on AVX-512 has its own kernel (detail::fir_block_dec8_avx512: two outputs
-// per 16-lane vector straight from one load, 32 outputs per group, 3-level permute-add).
+// per 16-lane vector straight from one load, 32 outputs per group, 3-level permute-add; the
+// last group of a call overlaps the one before instead of a slower rest path) and, for Taps a
+// multiple of 16 up to 64, its first outputs (windows in the history) from registers
+// (detail::fir_dec8_head_avx512) with no history copy, the state untouched until the block
+// passed its NaN/Inf test: 4096 inputs 0.63 -> 0.66 of the FMA peak, 512 inputs 1.45x.
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -52,19 +56,6 @@ NERVE_GCC_INTRINSICS_BEGIN  // the SIMD kernels below inline AVX-512 intrinsics;
 namespace detail {
 
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
-/// AVX-512 decimate-by-8 kernel (16 float lanes = two outputs of 8 phases each): the load
-/// x[8k .. 8k+16) holds output k's samples of phase 0..7 in lanes 0-7 and output k+1's in
-/// lanes 8-15 for the same tap block, so with the tap block q duplicated into both halves
-/// (hq[q]) one FMA does 8 taps of two outputs, no shuffle needed on the way in. A load at
-/// 8m feeds every pair accumulator that uses it (pairs k = m - q, q = 0..NQ-1): P pairs
-/// take 2P + NQ - 2 loads for P * NQ FMAs. The 8 partial sums per output are then reduced
-/// with 3 levels of shuffle-add (7 shuffle pairs, 7 adds per 16 outputs; the last pair are
-/// two-source permutes that also order the lanes) instead of the
-/// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
-/// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
-/// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
-/// most the last one). Reads src[0 .. 8 count + N - 8). chk becomes non-finite if any output
-/// written is (one FMA per 16 outputs, no second pass over the outputs).
 /// Non-finite scan with 8 independent sums: detail::any_non_finite's one vector chain is
 /// bound by the add latency (~4 cycles per 16 samples), which for a decimator costs as much
 /// as the filtering itself. Same test: x * 0 is 0 for finite x, NaN otherwise.
@@ -79,6 +70,81 @@ inline bool any_non_finite_dec(const float* p, std::size_t n) noexcept {
     return _mm512_cmp_ps_mask(acc[0], acc[0], _CMP_UNORD_Q) != 0 || any_non_finite(p + i, n - i);
 }
 
+/// Tap block q (taps 8q .. 8q+7) in both 256-bit halves, q < NQ.
+template <std::size_t NQ>
+NERVE_ALWAYS_INLINE void dec8_taps(const float* hr, __m512 (&hq)[NQ]) noexcept {
+    static_for<NQ>([&](auto q) {
+        const __m256 h8 = _mm256_loadu_ps(hr + 8 * q);
+        hq[q] = _mm512_castpd_ps(_mm512_maskz_broadcast_f64x4(0xFF, _mm256_castps_pd(h8)));  // AVX512F only
+    });
+}
+
+/// Reduction of 8 pair rows (16 outputs) to one vector, lane n = output n.
+/// Immediate shuffles (non-destructive, so no register copies) for 128-bit blocks, then
+/// lanes inside blocks; the last level picks its operands with two-source permutes whose
+/// indices already contain the final lane order (lane n = output n), so no separate permute
+/// follows: output n sits at position p = 4 (n % 4) + n / 4 of the shuffle_ps pair it
+/// replaces, whose lanes 4j + {0, 1, 2, 3} read d0[4j + 2r'], d1[4j + 2r'] (+1 for the odd half).
+struct dec8_reducer {
+    __m512i idx_a, idx_b;
+    dec8_reducer() noexcept {
+        alignas(64) std::int32_t ord_a[16], ord_b[16];
+        for (std::size_t n = 0; n < 16; ++n) {
+            const std::size_t p = 4 * (n % 4) + n / 4, j = p / 4, r = p % 4;
+            const std::size_t src = (r < 2 ? 0 : 16) + 4 * j + 2 * (r % 2);  // d1 is lanes 16..31
+            ord_a[n] = static_cast<std::int32_t>(src);
+            ord_b[n] = static_cast<std::int32_t>(src + 1);
+        }
+        idx_a = _mm512_load_si512(ord_a);
+        idx_b = _mm512_load_si512(ord_b);
+    }
+    /// Stores the lanes in `mask` to o and tests them for NaN/Inf while they are in a
+    /// register: x * 0 + chk stays finite unless x is not (no second pass over the outputs).
+    NERVE_ALWAYS_INLINE void operator()(const __m512* r, float* o, __mmask16 mask, __m512& chk) const noexcept {
+        // row p: blocks 0-1 output 2p, blocks 2-3 output 2p+1 -> c[i] block j = output 4i+j
+        __m512 c[4];
+        static_for<4>([&](auto i) {
+            c[i] = _mm512_add_ps(_mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+        });
+        // d0 block k = outputs k, 4+k (2 partials each); d1 block k = outputs 8+k, 12+k
+        const __m512 d0 = _mm512_add_ps(_mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                        _mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(3, 2, 3, 2)));
+        const __m512 d1 = _mm512_add_ps(_mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                        _mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(3, 2, 3, 2)));
+        // lane n = output n
+        const __m512 e = _mm512_add_ps(_mm512_permutex2var_ps(d0, idx_a, d1), _mm512_permutex2var_ps(d0, idx_b, d1));
+        _mm512_mask_storeu_ps(o, mask, e);
+        chk = _mm512_mask3_fmadd_ps(e, _mm512_setzero_ps(), chk, mask);
+    }
+};
+
+/// AVX-512 decimate-by-8 kernel (16 float lanes = two outputs of 8 phases each): the load
+/// x[8k .. 8k+16) holds output k's samples of phase 0..7 in lanes 0-7 and output k+1's in
+/// lanes 8-15 for the same tap block, so with the tap block q duplicated into both halves
+/// (hq[q]) one FMA does 8 taps of two outputs, no shuffle needed on the way in. A load at
+/// 8m feeds every pair accumulator that uses it (pairs k = m - q, q = 0..NQ-1): P pairs
+/// take 2P + NQ - 2 loads for P * NQ FMAs. The 8 partial sums per output are then reduced
+/// with 3 levels of shuffle-add (7 shuffle pairs, 7 adds per 16 outputs; the last pair are
+/// two-source permutes that also order the lanes) instead of the
+/// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
+/// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
+/// Per 16 outputs: 64 FMAs, 14 shuffles, 7 adds and 1 FMA for the NaN/Inf test, all on the
+/// two FMA ports of this Xeon (512-bit shuffles on port 5 only): 64/86 = 0.744 of the FMA
+/// peak at best; the group loop runs at ~0.95 of that (measured slope 0.13 ns per input).
+/// Measured and rejected (issue 11): lanes = 4 outputs x 4 phases (4-partial reduction, 6
+/// shuffles + 3 adds per 16 outputs) with the input rearranged into two phase-group buffers
+/// by 128-bit stores, interleaved with the FMAs of the superblock before. On this machine
+/// vector stores are not free beside 512-bit FMAs (12 xmm stores per 48 independent FMAs
+/// took the FMA rate from 5.48 to 4.43 G/s, 48 to 3.42; GPR stores cost nothing): the ~43
+/// stores per 16 outputs cost more than the 12 shuffles and adds they save (whole calls
+/// 0.59 of the peak against 0.63; as bare asm loops 0.67-0.69 of the FMA rate with the
+/// stores, 0.78 without). Natural loads at offsets 8m and 8m + 4 give 4-lane
+/// partials without stores, but each accumulator then needs 19 FMAs per 16 of work: 0.744
+/// again. Masked loads and merge-masked broadcasts cost a port-0/5 uop each (measured).
+/// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
+/// most the last one). Reads src[0 .. 8 count + N - 8). chk becomes non-finite if any output
+/// written is (one FMA per 16 outputs, no second pass over the outputs).
 template <std::size_t N>
 inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
                                          float* NERVE_RESTRICT out, std::size_t count, __m512& chk) noexcept {
@@ -89,46 +155,15 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
         return 0;  // the taps would not stay in registers; the generic kernel does it
     } else {
         __m512 hq[NQ];
-        static_for<NQ>([&](auto q) {
-            const __m256 h8 = _mm256_loadu_ps(hr + 8 * q);
-            hq[q] = _mm512_castpd_ps(_mm512_maskz_broadcast_f64x4(0xFF, _mm256_castps_pd(h8)));  // AVX512F only
-        });
-        // 8 pair rows (16 outputs) -> one vector, lane n = output n; stores the lanes in `mask`.
-        // Immediate shuffles (non-destructive, so no register copies) for 128-bit blocks, then
-        // lanes inside blocks; the last level's two permutes also put the lanes in order.
-        // The last level picks its operands with two-source permutes whose indices already
-        // contain the final lane order (lane n = output n), so no separate permute follows:
-        // output n sits at position p = 4 (n % 4) + n / 4 of the shuffle_ps pair it replaces,
-        // whose lanes 4j + {0, 1, 2, 3} read d0[4j + 2r'], d1[4j + 2r'] (+1 for the odd half).
-        alignas(64) std::int32_t ord_a[16], ord_b[16];
-        for (std::size_t n = 0; n < 16; ++n) {
-            const std::size_t p = 4 * (n % 4) + n / 4, j = p / 4, r = p % 4;
-            const std::size_t src = (r < 2 ? 0 : 16) + 4 * j + 2 * (r % 2);  // d1 is lanes 16..31
-            ord_a[n] = static_cast<std::int32_t>(src);
-            ord_b[n] = static_cast<std::int32_t>(src + 1);
-        }
-        const __m512i idx_a = _mm512_load_si512(ord_a), idx_b = _mm512_load_si512(ord_b);
-        auto reduce8 = [&](const __m512* r, float* o, __mmask16 mask) {
-            // row p: blocks 0-1 output 2p, blocks 2-3 output 2p+1 -> c[i] block j = output 4i+j
-            __m512 c[4];
-            static_for<4>([&](auto i) {
-                c[i] = _mm512_add_ps(_mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                     _mm512_maskz_shuffle_f32x4(0xFFFF, r[2 * i], r[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-            });
-            // d0 block k = outputs k, 4+k (2 partials each); d1 block k = outputs 8+k, 12+k
-            const __m512 d0 = _mm512_add_ps(_mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(1, 0, 1, 0)),
-                                            _mm512_shuffle_ps(c[0], c[1], _MM_SHUFFLE(3, 2, 3, 2)));
-            const __m512 d1 = _mm512_add_ps(_mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(1, 0, 1, 0)),
-                                            _mm512_shuffle_ps(c[2], c[3], _MM_SHUFFLE(3, 2, 3, 2)));
-            // lane n = output n
-            const __m512 e = _mm512_add_ps(_mm512_permutex2var_ps(d0, idx_a, d1), _mm512_permutex2var_ps(d0, idx_b, d1));
-            _mm512_mask_storeu_ps(o, mask, e);
-            // Non-finite test of the outputs while they are in a register (lanes outside
-            // `mask` are 0): x * 0 + chk stays finite unless x is not.
-            chk = _mm512_fmadd_ps(e, _mm512_setzero_ps(), chk);
-        };
+        dec8_taps(hr, hq);
+        const dec8_reducer reduce8;
         std::size_t k = 0;
-        for (; k + 2 * P <= count; k += 2 * P) {
+        // Groups of 2P outputs; the last one ends at `count`, recomputing up to 2P - 1 outputs
+        // of the one before (the same values: an output's sum order does not depend on its
+        // place in a group) instead of taking the rest path below.
+        for (std::size_t next = 0; count >= 2 * P && next < count;) {
+            k = next + 2 * P <= count ? next : count - 2 * P;
+            next = k + 2 * P;
             __m512 acc[P];
             static_for<P>([&](auto p) { acc[p] = _mm512_setzero_ps(); });
             const float* s = src + 8 * k;
@@ -144,10 +179,11 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
                     if constexpr (q < NQ) acc[p] = _mm512_fmadd_ps(hq[q], L, acc[p]);
                 });
             });
-            static_for<P / 8>([&](auto h) { reduce8(acc + 8 * h, out + k + 16 * h, 0xFFFF); });
+            static_for<P / 8>([&](auto h) { reduce8(acc + 8 * h, out + k + 16 * h, 0xFFFF, chk); });
+            k = next;
         }
-        // The rest, up to 8 pairs at a time without load reuse (a block's last < 32 outputs
-        // and the prologue, which would otherwise take the scalar path).
+        // The rest of a call with fewer than 2P outputs, up to 8 pairs at a time without load
+        // reuse.
         while (k + 2 <= count) {
             const std::size_t R = std::min<std::size_t>(8, (count - k) / 2);
             __m512 acc[8];
@@ -159,11 +195,46 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
                 }
                 acc[p] = a;
             }
-            reduce8(acc, out + k, static_cast<__mmask16>((1u << (2 * R)) - 1u));
+            reduce8(acc, out + k, static_cast<__mmask16>((1u << (2 * R)) - 1u), chk);
             k += 2 * R;
         }
         return k;  // at most one output left (its pair's load would read past the input)
     }
+}
+
+/// The first outputs of a block, whose windows start in the history (N % 16 == 0, N <= 64):
+/// with the window stream C = [w[0 .. N) (the last N inputs, oldest first), in[0 .. N)],
+/// output k (k < pro <= N / 8) is sum_j hr[j] C[o + 8k + j], o = first + 1 in 1..8. C sits
+/// in N / 8 registers, loaded straight from the delay line and the input, and each pair
+/// vector C[o + 8j .. o + 8j + 16) is one two-source permute: the copy of the history and of
+/// the first inputs into the delay line that the prologue used to read cost ~25 ns per call,
+/// as its unaligned loads waited for those stores (no store forwarding across stores).
+/// Same sums, in the same order, as fir_block_dec8_avx512. Reads w[0 .. N), in[0 .. N).
+template <std::size_t N>
+inline void fir_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w, const float* in, std::size_t o,
+                                 std::size_t pro, float* NERVE_RESTRICT out, __m512& chk) noexcept {
+    static_assert(N % 16 == 0 && N <= 64);
+    constexpr std::size_t NQ = N / 8, NC = N / 8, R = NQ / 2;  // R pairs (NQ outputs, pro of them kept)
+    __m512 c[NC];
+    static_for<N / 16>([&](auto i) {
+        c[i] = _mm512_loadu_ps(w + 16 * i);
+        c[N / 16 + i] = _mm512_loadu_ps(in + 16 * i);
+    });
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i idx0 = _mm512_add_epi32(iota, _mm512_set1_epi32(static_cast<int>(o)));
+    const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32(8));
+    __m512 hq[NQ];
+    dec8_taps(hr, hq);
+    __m512 acc[8];
+    static_for<8>([&](auto p) { acc[p] = _mm512_setzero_ps(); });
+    // vector j = C[o + 8j ..) serves pair p with tap block q = j - 2p (j <= 2 NQ - 3: c[j / 2 + 1] exists)
+    static_for<2 * R + NQ - 2>([&](auto j) {
+        const __m512 v = _mm512_permutex2var_ps(c[j / 2], j % 2 ? idx1 : idx0, c[j / 2 + 1]);
+        static_for<R>([&](auto p) {
+            if constexpr (j >= 2 * p && j - 2 * p < NQ) acc[p] = _mm512_fmadd_ps(hq[j - 2 * p], v, acc[p]);
+        });
+    });
+    dec8_reducer{}(acc, out, static_cast<__mmask16>((1u << pro) - 1u), chk);
 }
 #endif
 
@@ -227,6 +298,9 @@ public:
         if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), kept) ||
             (!check_after && non_finite_(in.data(), n)))
             return per_sample();
+#if NERVE_HAS_XSIMD && defined(__AVX512F__)
+        if constexpr (dec8_head) return process_dec8_(in, out, first, kept);
+#endif
         constexpr std::size_t H = Taps - 1;
         // Linear history (last H samples, oldest first) followed by the first H inputs.
         detail::copy_forward(delay_.data() + pos_ + 2, H, delay_.data());
@@ -336,6 +410,45 @@ private:
     // a block that fails it is recomputed sample by sample, overwriting them.
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
     static constexpr bool check_after = std::is_same_v<T, float> && M == 8 && Taps % 8 == 0 && Taps / 8 <= 12;
+    // Taps a multiple of 16 up to 64: process_dec8_, which leaves the state untouched until
+    // the block has passed its NaN/Inf test (no history copy; see fir_dec8_head_avx512).
+    static constexpr bool dec8_head = check_after && Taps % 16 == 0 && Taps <= 64;
+
+    /// process() for dec8_head: the first outputs from registers (detail::fir_dec8_head_avx512),
+    /// the rest straight from `in`, then the test of outputs and trailing inputs; a block that
+    /// fails it is redone sample by sample from the untouched state. n >= Taps.
+    std::size_t process_dec8_(std::span<const T> in, std::span<T> out, std::size_t first,
+                              std::size_t kept) noexcept {
+        constexpr std::size_t H = Taps - 1;
+        const std::size_t n = in.size();
+        const std::size_t pro = (H - first + M - 1) / M;  // outputs whose window starts in the history
+        __m512 chk = _mm512_setzero_ps();
+        detail::fir_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(), first + 1, pro,
+                                           out.data(), chk);
+        const T* src = in.data() + (first + pro * M - H);  // window of output pro
+        const std::size_t done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), src, out.data() + pro, kept - pro, chk);
+        detail::fir_block_strided<T, Taps, M>(hr_.data(), src + done * M, out.data() + pro + done,
+                                              kept - pro - done, symmetric_);
+        // Every input up to the last kept one reaches an output through a multiplication, so
+        // a non-finite one shows in chk; the generic kernel's outputs (at most one) and the
+        // inputs after the last kept one are scanned.
+        const std::size_t tail = first + (kept - 1) * M + 1;
+        if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0 ||
+                           detail::any_non_finite(out.data() + pro + done, kept - pro - done) ||
+                           detail::any_non_finite(in.data() + tail, n - tail)))
+            return per_sample_(in, out);
+        // The ring: the last Taps inputs twice, with aligned stores that the next call's
+        // loads of delay_ + Taps (pos_ = Taps - 1) forward from.
+        detail::static_for<Taps / 16>([&](auto i) {
+            const __m512 v = _mm512_loadu_ps(in.data() + n - Taps + 16 * i);
+            _mm512_store_ps(delay_.data() + 16 * i, v);
+            _mm512_store_ps(delay_.data() + Taps + 16 * i, v);
+        });
+        pos_ = Taps - 1;
+        phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
+        guard_.mark_good(in[n - 1]);
+        return kept;
+    }
 #elif NERVE_DEC_M4F
     // Cortex-M4F: detail::fir_block_m4f_strided (detail/fir_m4.hpp) for float taps in blocks
     // of 8; it tests its outputs as it writes them (chk), the scan of every input before the
