@@ -29,20 +29,22 @@
 // biquad4x8/nerve 0.09 of fma_peak/xsimd with the per-frame path it replaces -> 0.82, the
 // same as 16 channels (0.83).
 //
-// Where the rest goes (Emerald Rapids class Xeon, 512-bit FMAs on ports 0 and 5, shuffles on
-// 5): per frame 10 FMAs + 1 insert on ports 0/5 = 5.5 cycles (0.91 of the peak; 0.89 with the
-// 16 wavefront frames a 1024-frame call adds). The steady loop now issues 14 fused uops
-// per frame (2 loads, 11 FMA-port ops, 2 stores, no copies; 1.4 scalar per 8 frames) and
-// llvm-mca (icelake-server model) puts it at 5.1 cycles, but it measures ~6.2 (0.81). A
-// timing-only run with the insert replaced by a plain 16-float load measured 0.89 (5.5
-// cycles against 5.0): the ports run at ~0.9 of their bound with or without the insert (as
-// the 16-channel bank's pure-FMA loop: 0.85-0.87), so the insert costs what it adds (one
-// op in 11). The loop-carried chains are not it: one FMA (4 cycles) per section and frame,
-// and the lower-to-upper path (store, load, insert, 6 FMAs: ~33 cycles) has B = 16 frames.
-// Assembling x with no port-0/5 op needs one 16-float load over two 8-float stores: a
-// staging ring [in(i) | y_lo(i - B)] (2 stores, 2 loads per frame) measured 0.69 (the
-// failed store forwarding); a merge-masked load in place of the insert ran 7x slower (not
-// investigated further).
+// Where the cycles went (Emerald Rapids class Xeon: 512-bit FMAs on ports 0 and 5, shuffles
+// on 5 only). Bound: per frame 10 FMAs + 1 insert on ports 0/5 = 5.5 cycles, 0.91 of the
+// peak (0.89 with the 16 wavefront frames a 1024-frame call adds). The earlier loop of two
+// frames measured ~6.3 cycles (0.77-0.81): per frame it also ran ~6 scalar uops (ring slot
+// i % B, address shifts) and ~4 register copies of the rotating histories; GCC kept the
+// ring in memory only there. The steady loop is now unrolled by 8 frames with out[] as the
+// ring: 14 fused uops per frame (2 loads, 10 FMAs, the load-form insert, 2 stores), no
+// copies, 1.4 scalar uops per 8 frames: 0.84-0.86 of the peak side by side (~5.8 cycles).
+// The lag matters: B = 8 measured 0.81 with the same loop (the upper half's work of a
+// frame waits ~30 cycles for the lower half's output, store, load and insert included, and
+// with a short lag it waits in the scheduler), B = 32 0.85. A timing-only run with the
+// insert replaced by a plain 16-float load measured 0.84-0.89, so the remaining gap to the
+// bound is the ports running at ~0.95 of it (the 16-channel bank's pure-FMA loop: 0.85-0.87
+// of its own 1.0 bound). Assembling x without the port-5 op needs one 16-float load over two
+// 8-float stores: a staging ring [in(i) | y_lo(i - B)] measured 0.69 (failed store
+// forwarding); a merge-masked load in place of the insert ran 7x slower (not investigated).
 //
 // Bad input: the kernel leaves the state untouched and returns false if any section's
 // history ends non-finite (a NaN/Inf input or an overflow makes y non-finite for good:
@@ -81,14 +83,15 @@ namespace nerve::filter::iir_detail {
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// Lag (frames) between the two halves. The store-to-load round trip through out plus the
 /// sections' latency must fit into B frames of issue time.
-inline constexpr std::size_t bank8_lag = 8;
+inline constexpr std::size_t bank8_lag = 16;
 
 /// Frames needed for the kernel (shorter blocks take the per-sample path).
 inline constexpr std::size_t bank8_min_frames = 2 * bank8_lag;
 
 /// cf: [S][5][CP] coefficients (b0 b1 b2 na1 na2, channel-minor, CP >= 16 floats per row);
 /// s1, s2: [S][CP] DF2T state, updated only when the result is finite (returns true).
-/// in, out: n frames of 8 floats each (stride 8), n >= bank8_min_frames, not overlapping.
+/// in, out: n frames of 8 floats each (stride 8), n >= bank8_min_frames, not overlapping;
+/// out also parks the lower half's outputs for B frames (overwritten with the final ones).
 template <std::size_t S, std::size_t CP>
 bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, float* NERVE_RESTRICT s2,
                       const float* NERVE_RESTRICT in, float* NERVE_RESTRICT out, std::size_t n) noexcept {
@@ -174,10 +177,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     set_corr(s2, true);
     frame(B + 1, true, corr);
     // Steady state unrolled by 8: the histories' rotation (w2 <- w1 <- x, period 2) resolves
-    // into register names and the pointers advance once per 8 frames. A loop of two frames
-    // had spent ~6 scalar uops (ring slot index, address shifts) and ~4 register copies per
-    // frame on top of the 14 the frame needs (measured 6.3 cycles per frame against 5.5 for
-    // the FMA ports).
+    // into register names and the pointers advance once per 8 frames (see the top comment).
     std::size_t i = B + 2;
     for (; i + 8 <= n; i += 8) {
         NERVE_BQB_UNROLL
