@@ -431,12 +431,14 @@ private:
                                               kept - pro - done, symmetric_);
         // Every input up to the last kept one reaches an output through a multiplication, so
         // a non-finite one shows in chk; the generic kernel's outputs (at most one) and the
-        // inputs after the last kept one are scanned.
+        // inputs after the last kept one (at most M - 1) join it with one masked load each (a
+        // scalar scan of them was a chain of dependent FMAs at the end of every call).
         const std::size_t tail = first + (kept - 1) * M + 1;
-        if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0 ||
-                           detail::any_non_finite(out.data() + pro + done, kept - pro - done) ||
-                           detail::any_non_finite(in.data() + tail, n - tail)))
-            return per_sample_(in, out);
+        const __m512 zero = _mm512_setzero_ps();
+        const auto low = [](std::size_t k) { return static_cast<__mmask16>((1u << k) - 1u); };
+        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(kept - pro - done), out.data() + pro + done), zero, chk);
+        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(n - tail), in.data() + tail), zero, chk);
+        if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0)) return per_sample_(in, out);
         // The ring: the last Taps inputs twice, with aligned stores that the next call's
         // loads of delay_ + Taps (pos_ = Taps - 1) forward from.
         detail::static_for<Taps / 16>([&](auto i) {
