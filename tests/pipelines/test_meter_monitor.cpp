@@ -218,3 +218,39 @@ TEST_CASE("meter_monitor lean: the Holt-Winters forecaster's one-step forecasts 
     CHECK(l.residual_scale() < 0.2);
     CHECK(l.forecaster().samples() == 24 * 7 * 10);
 }
+
+TEST_CASE("meter_monitor lean at 15-minute readings", "[meter_monitor][lean]") {
+    // Readings at another interval: day = 96 (Capacity >= 8 day = 768 for the Holt-Winters indices).
+    using lean96 = np::meter_monitor<768, float, np::holt_winters_forecaster<768, float>>;
+    np::meter_monitor_config c;
+    c.day = 96;
+    static lean96 m{c};
+    m = lean96{c};
+    lcg r;
+    std::size_t days_seen = 0, flagged_before = 0;
+    double err = 0, base = 0;
+    constexpr std::size_t n = 96 * 7 * 6;
+    for (std::size_t t = 0; t < n; ++t) {
+        double y = household(t / 4, r) / 4.0;  // the hourly profile, a quarter of the energy per reading
+        if (t % 500 == 7) y = std::numeric_limits<double>::quiet_NaN();
+        m.push(
+            y,
+            [&](const np::meter_reading& x) {
+                REQUIRE(std::isfinite(x.forecast));
+                if (t >= 96 * 28 && std::isfinite(y)) {
+                    err += std::fabs(x.residual);
+                    base += std::fabs(y);
+                }
+                if (x.flags & (np::meter_drift_up | np::meter_drift_down | np::meter_spike)) ++flagged_before;
+            },
+            [&](const np::daily_profile& d) {
+                ++days_seen;
+                REQUIRE(d.load_factor > 0.0);
+                REQUIRE(d.load_factor <= 1.0);
+            });
+    }
+    CHECK(days_seen == 42);
+    CHECK(m.totals().gaps == (n + 492) / 500);
+    CHECK(flagged_before == 0);    // a clean stream: no drift, no spike
+    CHECK(err < 0.12 * base);      // one-step errors of the order of the 10 % noise
+}
