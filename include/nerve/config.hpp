@@ -68,11 +68,13 @@ extern "C" void nerve_assert_failed(const char* expr, const char* file, int line
 // --- Small compiler helpers ------------------------------------------------------------
 #if defined(__GNUC__) || defined(__clang__)
 #define NERVE_ALWAYS_INLINE inline __attribute__((always_inline))
+#define NERVE_NOINLINE __attribute__((noinline))
 #define NERVE_RESTRICT __restrict__
 #define NERVE_LIKELY(x) __builtin_expect(!!(x), 1)
 #define NERVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define NERVE_ALWAYS_INLINE inline
+#define NERVE_NOINLINE
 #define NERVE_RESTRICT
 #define NERVE_LIKELY(x) (x)
 #define NERVE_UNLIKELY(x) (x)

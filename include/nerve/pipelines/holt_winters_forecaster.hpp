@@ -62,14 +62,6 @@
 #include "../config.hpp"
 #include "../core/numeric.hpp"
 
-// The rare paths (warm-up, missing readings, the end of a day) out of line, so that the common
-// reading's code stays short and its registers free.
-#if defined(__GNUC__) || defined(__clang__)
-#define NERVE_HW_RARE __attribute__((noinline))
-#else
-#define NERVE_HW_RARE
-#endif
-
 namespace nerve::pipelines {
 
 struct holt_winters_config {
@@ -185,7 +177,8 @@ private:
         e_ = e;
     }
     /// The uncommon case: a missing or corrupt reading, or the warm-up gains.
-    NERVE_HW_RARE void update_rare(T e) noexcept {
+    // Out of line like new_day(): the common reading's code stays short and its registers free.
+    NERVE_NOINLINE void update_rare(T e) noexcept {
         const T ae = std::fabs(e);
         if (!(ae <= max_error_) && (fast_lim_ > T(0) || !nerve::is_finite(ae))) {  // NaN, Inf or, after the first day, beyond max_error
             ++rejected_;
@@ -228,7 +221,7 @@ private:
         warm_ = fast_lim_ > T(0) && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_;
     }
 
-    NERVE_HW_RARE void new_day() noexcept {
+    NERVE_NOINLINE void new_day() noexcept {
         pd_ = 0;
         ++days_total_;
         ++days_;

@@ -76,14 +76,6 @@
 #include "holt_winters_forecaster.hpp"
 #include "seasonal_forecaster.hpp"
 
-// general() and end_day() out of line: the common reading's path stays short (on a Cortex-M4
-// inlining them costs the fast path ~10 instructions of address set-up and register saves).
-#if defined(__GNUC__) || defined(__clang__)
-#define NERVE_MM_RARE __attribute__((noinline))
-#else
-#define NERVE_MM_RARE
-#endif
-
 namespace nerve::pipelines {
 
 struct meter_monitor_config {
@@ -273,9 +265,10 @@ private:
     }
 
     /// Every other reading: gaps, stuck runs, spikes, the warm-up. `counted`: the stuck-run count
-    /// already took this (finite) reading.
+    /// already took this (finite) reading. Out of line, like end_day(): inlined, they cost the
+    /// common reading's path ~10 M4 instructions of address set-up and register saves.
     template <class OnReading, class OnDay>
-    NERVE_MM_RARE void general(double y, T yt, bool counted, OnReading& on_reading, OnDay& on_day) {
+    NERVE_NOINLINE void general(double y, T yt, bool counted, OnReading& on_reading, OnDay& on_day) {
         std::uint8_t flags = 0;
         const bool warm = totals_.readings >= warm_at_;
         const T forecast = next_;
@@ -352,7 +345,7 @@ private:
     }
 
     template <class OnDay>
-    NERVE_MM_RARE void end_day(OnDay& on_day) {
+    NERVE_NOINLINE void end_day(OnDay& on_day) {
         // In T (a float M4 would emulate the double divisions: ~250 instructions a day).
         const T mean = day_energy_ / static_cast<T>(cfg_.day);
         day_.energy = static_cast<double>(day_energy_);
