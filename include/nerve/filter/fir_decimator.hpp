@@ -57,20 +57,6 @@ NERVE_GCC_INTRINSICS_BEGIN  // the SIMD kernels below inline AVX-512 intrinsics;
 namespace detail {
 
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
-/// Non-finite scan with 8 independent sums: detail::any_non_finite's one vector chain is
-/// bound by the add latency (~4 cycles per 16 samples), which for a decimator costs as much
-/// as the filtering itself. Same test: x * 0 is 0 for finite x, NaN otherwise.
-inline bool any_non_finite_dec(const float* p, std::size_t n) noexcept {
-    std::size_t i = 0;
-    const __m512 zero = _mm512_setzero_ps();
-    __m512 acc[8];
-    for (auto& a : acc) a = zero;
-    for (; i + 128 <= n; i += 128)
-        for (std::size_t u = 0; u < 8; ++u) acc[u] = _mm512_fmadd_ps(_mm512_loadu_ps(p + i + 16 * u), zero, acc[u]);
-    for (std::size_t u = 1; u < 8; ++u) acc[0] = _mm512_add_ps(acc[0], acc[u]);
-    return _mm512_cmp_ps_mask(acc[0], acc[0], _CMP_UNORD_Q) != 0 || any_non_finite(p + i, n - i);
-}
-
 /// Tap block q (taps 8q .. 8q+7) in both 256-bit halves, q < NQ.
 template <std::size_t NQ>
 NERVE_ALWAYS_INLINE void dec8_taps(const float* hr, __m512 (&hq)[NQ]) noexcept {
@@ -297,7 +283,7 @@ public:
         NERVE_ASSERT(out.size() >= kept);
         auto per_sample = [&] { return per_sample_(in, out); };
         if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), kept) ||
-            (!check_after && non_finite_(in.data(), n)))
+            (!check_after && detail::any_non_finite(in.data(), n)))
             return per_sample();
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
         if constexpr (dec8_head) return process_dec8_(in, out, first, kept);
@@ -499,13 +485,6 @@ private:
         std::size_t w = 0;
         for (const T& x : in) push(x, [&](const T& y) { out[w++] = y; });
         return w;
-    }
-
-    static bool non_finite_(const T* p, std::size_t n) noexcept {
-#if NERVE_HAS_XSIMD && defined(__AVX512F__)
-        if constexpr (std::is_same_v<T, float>) return detail::any_non_finite_dec(p, n);
-#endif
-        return detail::any_non_finite(p, n);
     }
 
     static constexpr std::size_t simd_align = NERVE_HAS_XSIMD ? 64 : alignof(T);
