@@ -101,23 +101,24 @@ int run(const options& o) {
     if (!out) return nerve::cli::fail("cannot write '{}'", o.output);
     fmt::print(out, "index,forecast\n");
     const auto& v = col.value.values;
+    // Every row's forecast; returns how many values the model filled as missing.
+    const auto write_all = [&](auto& f) {
+        for (std::size_t t = 0; t < v.size(); ++t) fmt::print(out, "{},{:.6g}\n", t, f.update(v[t]));
+        return static_cast<std::uint64_t>(f.rejected());
+    };
     std::uint64_t filled = 0;
     if (o.model == "holt-winters") {
         nerve::pipelines::holt_winters_config cfg;
         cfg.day = day;
         cfg.horizon = o.horizon;
-        auto f = std::make_unique<hw_forecaster>(cfg);
-        for (std::size_t t = 0; t < v.size(); ++t) fmt::print(out, "{},{:.6g}\n", t, f->update(v[t]));
-        filled = f->rejected();
+        filled = write_all(*std::make_unique<hw_forecaster>(cfg));
     } else {
         nerve::pipelines::seasonal_forecaster_config cfg;
         cfg.day = day;
         cfg.horizon = o.horizon;
         cfg.lambda = o.lambda;
         cfg.learn_every = o.learn_every;
-        auto f = std::make_unique<forecaster>(cfg);
-        for (std::size_t t = 0; t < v.size(); ++t) fmt::print(out, "{},{:.6g}\n", t, f->update(v[t]));
-        filled = f->rejected();
+        filled = write_all(*std::make_unique<forecaster>(cfg));
     }
     const bool ok = std::fclose(out) == 0;
     if (!ok) return nerve::cli::fail("writing '{}' failed", o.output);
