@@ -254,3 +254,68 @@ TEST_CASE("meter_monitor lean at 15-minute readings", "[meter_monitor][lean]") {
     CHECK(flagged_before == 0);    // a clean stream: no drift, no spike
     CHECK(err < 0.12 * base);      // one-step errors of the order of the 10 % noise
 }
+
+TEMPLATE_TEST_CASE("meter_monitor's baseline drift is drift::cusum on z clipped to +-spike_z", "[meter_monitor][drift]",
+                   meter_f32, meter_lean, meter_lean_f32) {
+    // The same chart fed outside the monitor with the z of every warm reading that is neither a
+    // gap nor stuck (spikes included, clipped): the same alarms on the same readings, the same sums.
+    using T = typename TestType::drift_chart::input_type;
+    np::meter_monitor_config c;
+    c.day = 24;
+    c.drift_threshold = 6.0;  // low, so that the chart fires and restarts several times
+    static TestType m{c};
+    m = TestType{c};
+    nerve::drift::cusum_options o;
+    o.min_instances = 7 * 24;
+    o.slack = c.drift_slack;
+    o.threshold = c.drift_threshold;
+    nerve::drift::cusum<T, false> ref{o};
+    const T lim = static_cast<T>(c.spike_z);
+    lcg r;
+    std::size_t alarms = 0;
+    for (std::size_t t = 0; t < 24 * 120; ++t) {
+        double y = household(t, r);
+        if ((t / 24) % 20 >= 15) y *= (t / 24) % 40 >= 20 ? 0.6 : 1.5;  // level shifts
+        if (t % 151 == 7) y = std::numeric_limits<double>::quiet_NaN();
+        if (t % 373 == 11) y = 25.0;
+        np::meter_reading rd{};
+        m.push(y, [&](const np::meter_reading& x) { rd = x; }, [](const np::daily_profile&) {});
+        std::uint8_t want = 0;
+        if (rd.index >= c.warmup_days * 24 && !(rd.flags & (np::meter_gap | np::meter_stuck))) {
+            const T z = static_cast<T>(rd.z);
+            if (ref.update(z > lim ? lim : (z < -lim ? -lim : z)) == nerve::drift::drift_signal::drift)
+                want = ref.sum_down() > ref.sum_up() ? np::meter_drift_down : np::meter_drift_up;
+        }
+        REQUIRE((rd.flags & (np::meter_drift_up | np::meter_drift_down)) == want);
+        REQUIRE(m.drift_sum_up() == static_cast<double>(ref.sum_up()));
+        REQUIRE(m.drift_sum_down() == static_cast<double>(ref.sum_down()));
+        alarms += want != 0 ? 1u : 0u;
+    }
+    CHECK(alarms >= 3);
+    CHECK(m.drift_cusum().detections() == alarms);
+    CHECK(m.drift_cusum().samples_seen() == ref.samples_seen());
+}
+
+TEST_CASE("meter_monitor snapshot into a monitor with another day length is refused", "[meter_monitor][snapshot]") {
+    // Same layout, but the day's countdown (19 readings left) and the forecaster's slots are out of
+    // range for a day of 8 readings: refused and reset, never half restored (no index leaves its array).
+    np::meter_monitor_config c;
+    c.day = 24;
+    static meter_lean_f32 a{c}, b{c};
+    a = meter_lean_f32{c};
+    lcg r;
+    for (std::size_t t = 0; t < 24 * 3 + 5; ++t)
+        a.push(household(t, r), [](const np::meter_reading&) {}, [](const np::daily_profile&) {});
+    static std::array<std::byte, 4096> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    np::meter_monitor_config c8 = c;
+    c8.day = 8;
+    static meter_lean_f32 small{c8};
+    small = meter_lean_f32{c8};
+    CHECK_FALSE(nerve::restore(small, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(small.totals().readings == 0);
+    b = meter_lean_f32{c};
+    CHECK(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(b.totals().readings == a.totals().readings);
+}

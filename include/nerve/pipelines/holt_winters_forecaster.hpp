@@ -118,8 +118,9 @@ public:
         // (fast_lim_ is -1 while warming up; a NaN error compares false).
         if (NERVE_LIKELY(std::fabs(e) <= fast_lim_)) learn(s, e);
         else update_rare(e);
-        // Time moves on.
-        if (++pw_ == end_w_) pw_ = day_;
+        // Time moves on. The week ends with a day (the slots move in step from reset()), so
+        // new_day() wraps the weekly slot too.
+        ++pw_;
         if (++pd_ == day_) new_day();
         std::uint32_t hd = pd_, hw = pw_;  // the slots of y[t + H]
         if (NERVE_UNLIKELY(off_d_ + off_w_ != 0u)) {
@@ -155,6 +156,12 @@ public:
         days_total_ = rejected_ = 0;
         restart();
         restarts_ = 0;
+    }
+
+    /// A restored state: the slots in range and in step (the weekly slot a whole number of days
+    /// after the daily one), so that no index leaves the array.
+    bool state_is_valid() const noexcept {
+        return pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_;
     }
 
     template <class V>
@@ -223,6 +230,7 @@ private:
 
     NERVE_NOINLINE void new_day() noexcept {
         pd_ = 0;
+        if (pw_ == end_w_) pw_ = day_;
         ++days_total_;
         ++days_;
         if (pw_ == day_) ++weeks_;

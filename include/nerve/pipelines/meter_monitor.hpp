@@ -18,9 +18,9 @@
 //     residual r = y - f, robust scale s = EWMA of |r| x 1.25 (after the warm-up);
 //  3. anomaly: z = r / s; anomaly score = |z| / (|z| + anomaly_z) in [0, 1) (0.5 at the alarm
 //     level), `anomaly` flag when |z| >= anomaly_z after `warmup_days`;
-//  4. baseline drift: a tabular CUSUM on z clipped to +-spike_z, its reference (mean, sigma of z)
-//     estimated over a week and frozen, restarted after each alarm (drift::cusum's semantics and
-//     arithmetic, kept inline: see baseline_cusum): a sustained shortfall against the forecast
+//  4. baseline drift: a tabular CUSUM on z clipped to +-spike_z (drift::cusum, River's semantics,
+//     without its change-point bookkeeping), its reference (mean, sigma of z) estimated over a week
+//     and frozen, restarted after each alarm: a sustained shortfall against the forecast
 //     (theft by bypass, a failing CT, a stuck register) fires `drift_down`; a sustained excess (a
 //     new load, a fault drawing current) fires `drift_up`. The forecaster re-learns the new
 //     baseline within days, so the CUSUM must and does react within hours;
@@ -73,6 +73,7 @@
 
 #include "../core/numeric.hpp"
 #include "../config.hpp"
+#include "../drift/cusum.hpp"
 #include "holt_winters_forecaster.hpp"
 #include "seasonal_forecaster.hpp"
 
@@ -136,18 +137,16 @@ public:
     using input_type = double;
     using output_type = meter_reading;
     using forecaster_type = Forecaster;
+    using drift_chart = drift::cusum<T, false>;
 
-    explicit meter_monitor(const meter_monitor_config& c = {}) noexcept : cfg_(c), fc_(forecaster_config(c)) {
+    explicit meter_monitor(const meter_monitor_config& c = {}) noexcept
+        : cfg_(c), cu_(chart_options(c)), fc_(forecaster_config(c)) {
         if (cfg_.day < 8) cfg_.day = 8;
         stuck_run_ = cfg_.stuck_run > 0 ? cfg_.stuck_run : cfg_.day / 4;
         spike_z_ = static_cast<T>(cfg_.spike_z);
         anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
         if (stuck_run_ < 2) stuck_run_ = 2;
         warm_at_ = static_cast<std::uint64_t>(cfg_.warmup_days) * cfg_.day;
-        // The CUSUM's reference (mean and sigma of z) is estimated over its first week.
-        cusum_min_ = static_cast<std::uint32_t>(7 * cfg_.day);
-        slack_ = static_cast<T>(cfg_.drift_slack);
-        threshold_ = static_cast<T>(cfg_.drift_threshold);
         reset();
     }
 
@@ -158,19 +157,22 @@ public:
         // The steady state (warm, residual scale and CUSUM reference settled) and an ordinary
         // reading (finite, not stuck, not a spike candidate) take this path: the same arithmetic
         // as general(), without its branches. A NaN or Inf reading fails az <= spike_z.
-        if (NERVE_LIKELY(steady_)) {
+        // fast_z_ is spike_z in the steady state and -1 otherwise, so one compare tests both (a
+        // zero scale_ before the steady state gives a NaN or Inf z, which fails it too).
+        {
             const T forecast = next_;
             const T residual = yt - forecast;
-            const T z = residual / scale_;  // scale_ > 0 (else z is NaN and general() takes it)
+            const T z = residual / scale_;
             const T az = std::fabs(z);
-            if (NERVE_LIKELY(az <= spike_z_)) {
+            if (NERVE_LIKELY(az <= fast_z_)) {
                 const std::size_t run = yt == last_raw_ ? run_ + 1 : 1;
                 run_ = run;
                 last_raw_ = yt;
-                if (NERVE_LIKELY(run < stuck_run_)) {
-                    spike_count_ = 0;
+                if (NERVE_LIKELY(run < stuck_run_)) {  // (spike_count_ is 0: see fast_z_)
                     scale_ = T(0.99) * scale_ + T(0.0125) * std::fabs(residual);  // EWMA of 1.25 |r|
-                    std::uint8_t flags = cusum_step(z);  // |z| <= spike_z: no clipping needed
+                    // |z| <= spike_z: no clipping needed; steady implies cu_.steady().
+                    unsigned flags = 0;  // (not uint8_t: no narrowing after each bit)
+                    if (NERVE_UNLIKELY(cu_.step(z) != drift::drift_signal::none)) flags = drift_fired();
                     if (NERVE_UNLIKELY(az >= anomaly_z_)) flags |= meter_anomaly;
                     next_ = fc_.update(yt);
                     finish(y, flags, yt, forecast, residual, z, az, on_reading, on_day);
@@ -188,14 +190,15 @@ public:
     const meter_totals& totals() const noexcept { return totals_; }
     const meter_monitor_config& config() const noexcept { return cfg_; }
     const Forecaster& forecaster() const noexcept { return fc_; }
-    /// The baseline CUSUM's sums (in sigmas of z times the reference sigma) and whether its
-    /// reference is set.
-    double drift_sum_up() const noexcept { return static_cast<double>(cu_.up); }
-    double drift_sum_down() const noexcept { return static_cast<double>(cu_.down); }
+    /// The baseline CUSUM's sums (in units of z) and the chart itself (its reference, clock and
+    /// detections).
+    double drift_sum_up() const noexcept { return static_cast<double>(cu_.sum_up()); }
+    double drift_sum_down() const noexcept { return static_cast<double>(cu_.sum_down()); }
+    const drift_chart& drift_cusum() const noexcept { return cu_; }
 
     void reset() noexcept {
         fc_.reset();
-        cu_ = baseline_cusum{};
+        cu_.reset();
         next_ = T(0);
         last_raw_ = T(0);
         day_energy_ = T(0);
@@ -205,9 +208,9 @@ public:
         spike_count_ = 0;
         scale_ = T(0);
         scale_n_ = 0;
-        steady_ = false;
+        fast_z_ = T(-1);
         day_ = daily_profile{};
-        day_n_ = 0;
+        day_left_ = cfg_.day;
         day_index_ = 0;
         energy_hist_.fill(T(0));
         hist_slot_ = 0;
@@ -215,53 +218,26 @@ public:
         totals_ = meter_totals{};
     }
 
+    /// A restored state: the day's countdown and the history's slot in range.
+    bool state_is_valid() const noexcept {
+        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days &&
+               (fast_z_ == spike_z_ || fast_z_ == T(-1));
+    }
+
     template <class V>
     void visit_state(V& v) {
-        v(fc_); v(cu_.mean); v(cu_.m2); v(cu_.k); v(cu_.limit); v(cu_.up); v(cu_.down); v(cu_.count); v(cu_.frozen);
-        v(cu_.fired); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(steady_); v(day_);
-        v(day_n_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
+        v(fc_); v(cu_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(fast_z_); v(day_);
+        v(day_left_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
     }
 
 private:
-    /// Baseline drift: a tabular CUSUM (Page 1954) on z with its reference mean and sigma estimated
-    /// over its first cusum_min_ values (Welford) and then frozen, restarted after each alarm: the
-    /// semantics and the arithmetic of drift::cusum (River's CUSUM), kept here with k and h
-    /// precomputed and without the change-point bookkeeping, which this monitor does not report
-    /// (74 -> ~25 M4 instructions per reading).
-    struct baseline_cusum {
-        T mean = T(0), m2 = T(0), k = T(0), limit = T(0), up = T(0), down = T(0);
-        std::uint32_t count = 0;
-        bool frozen = false, fired = false;
-    };
-    /// One step of the frozen CUSUM; the drift flag when it fires.
-    NERVE_ALWAYS_INLINE std::uint8_t cusum_step(T x) noexcept {
-        const T dev = x - cu_.mean;
-        T up = cu_.up + dev - cu_.k;
-        T down = cu_.down - dev - cu_.k;
-        up = up <= T(0) ? T(0) : up;
-        down = down <= T(0) ? T(0) : down;
-        cu_.up = up;
-        cu_.down = down;
-        if (NERVE_LIKELY(!(up > cu_.limit) && !(down > cu_.limit))) return 0;
-        cu_.fired = true;
-        steady_ = false;
-        return down > up ? meter_drift_down : meter_drift_up;
+    /// The CUSUM fired (in push()'s short path): the direction of the larger sum.
+    NERVE_NOINLINE std::uint8_t drift_fired() noexcept {
+        fast_z_ = T(-1);
+        return drift_flag();
     }
-    std::uint8_t cusum_update(T x) noexcept {
-        if (cu_.fired) cu_ = baseline_cusum{};  // a new reference after an alarm
-        ++cu_.count;
-        if (!cu_.frozen) {
-            const T old = cu_.mean;
-            cu_.mean += (T(1) / static_cast<T>(cu_.count)) * (x - old);
-            cu_.m2 += (x - old) * (x - cu_.mean);
-            if (cu_.count < cusum_min_) return 0;
-            cu_.frozen = true;
-            const T var = cu_.count > 1 ? cu_.m2 / static_cast<T>(cu_.count - 1) : T(0);
-            const T sigma = std::sqrt(var > T(0) ? var : T(0));
-            cu_.k = slack_ * sigma;
-            cu_.limit = threshold_ * sigma;
-        }
-        return cusum_step(x);
+    std::uint8_t drift_flag() const noexcept {
+        return cu_.sum_down() > cu_.sum_up() ? meter_drift_down : meter_drift_up;
     }
 
     /// Every other reading: gaps, stuck runs, spikes, the warm-up. `counted`: the stuck-run count
@@ -305,7 +281,9 @@ private:
                                            : T(0.99) * scale_ + T(0.0125) * std::fabs(residual);
                     if (scale_n_ < 50) ++scale_n_;
                 }
-                if (warm) flags |= cusum_update(z > spike_z_ ? spike_z_ : (z < -spike_z_ ? -spike_z_ : z));
+                if (warm && cu_.update(z > spike_z_ ? spike_z_ : (z < -spike_z_ ? -spike_z_ : z)) ==
+                                drift::drift_signal::drift)
+                    flags |= drift_flag();
             }
         }
         if (missing) {
@@ -316,7 +294,10 @@ private:
             cleaned = yt;
             next_ = fc_.update(yt);
         }
-        steady_ = warm && scale_n_ >= 50 && cu_.frozen && !cu_.fired;
+        // (A spike leaves the next reading to general(), which resets spike_count_: push()'s short
+        // path need not write it.)
+        const bool steady = warm && scale_n_ >= 50 && cu_.steady() && spike_count_ == 0;
+        fast_z_ = steady ? spike_z_ : T(-1);
         finish(y, flags, cleaned, totals_.readings == 0 ? cleaned : forecast, residual, z, az, on_reading, on_day);
     }
 
@@ -324,24 +305,24 @@ private:
     /// the counting). The day's peak and base start at the lowest / highest finite T, so its first
     /// reading sets them (no test of the day's first reading).
     template <class OnReading, class OnDay>
-    NERVE_ALWAYS_INLINE void finish(double y, std::uint8_t flags, T cleaned, T forecast, T residual, T z, T az,
+    NERVE_ALWAYS_INLINE void finish(double y, unsigned flags, T cleaned, T forecast, T residual, T z, T az,
                                     OnReading& on_reading, OnDay& on_day) {
         meter_reading r;
         r.index = totals_.readings;
         r.value = y;
-        r.flags = flags;
+        r.flags = static_cast<std::uint8_t>(flags);
         r.forecast = static_cast<double>(forecast);
         r.cleaned = static_cast<double>(cleaned);
         r.residual = static_cast<double>(residual);
         r.z = static_cast<double>(z);
         r.anomaly_score = static_cast<double>(az / (az + anomaly_z_));
         ++totals_.readings;
-        if (flags != 0) count_flags(flags);
+        if (flags != 0) count_flags(static_cast<std::uint8_t>(flags));
         day_energy_ += cleaned;
         day_peak_ = cleaned > day_peak_ ? cleaned : day_peak_;
         day_base_ = cleaned < day_base_ ? cleaned : day_base_;
         on_reading(static_cast<const meter_reading&>(r));
-        if (++day_n_ == cfg_.day) end_day(on_day);
+        if (--day_left_ == 0) end_day(on_day);
     }
 
     template <class OnDay>
@@ -378,7 +359,7 @@ private:
         day_.day = ++day_index_;
         day_.gaps = day_.stuck = day_.spikes = day_.anomalies = 0;
         day_.drift_up = day_.drift_down = false;
-        day_n_ = 0;
+        day_left_ = cfg_.day;
         day_energy_ = T(0);
         day_peak_ = std::numeric_limits<T>::lowest();  // finite: snapshots refuse Inf
         day_base_ = std::numeric_limits<T>::max();
@@ -397,6 +378,16 @@ private:
         day_.anomalies += (f & meter_anomaly) ? 1u : 0u;
         day_.drift_up = day_.drift_up || (f & meter_drift_up);
         day_.drift_down = day_.drift_down || (f & meter_drift_down);
+    }
+
+    /// The CUSUM's reference (mean and sigma of z) is estimated over its first week.
+    static drift::cusum_options chart_options(const meter_monitor_config& c) noexcept {
+        drift::cusum_options o;
+        o.min_instances = static_cast<std::uint32_t>(7 * (c.day < 8 ? 8 : c.day));
+        o.slack = c.drift_slack;
+        o.threshold = c.drift_threshold;
+        o.direction = drift::ph_direction::both;
+        return o;
     }
 
     static auto forecaster_config(const meter_monitor_config& c) noexcept {
@@ -419,17 +410,18 @@ private:
     // VLDR/VSTR reach 1020 bytes from the object's address, so this order saves an address
     // computation per field access.
     meter_monitor_config cfg_;
-    bool steady_ = false;  // warm, scale settled, CUSUM reference frozen and not just fired
+    // push()'s short path takes |z| <= fast_z_: spike_z_ in the steady state (warm, scale settled,
+    // CUSUM reference frozen and not just fired, no spike run open), -1 otherwise.
+    T fast_z_ = T(-1);
     T next_ = T(0), last_raw_ = T(0);
     T scale_ = T(0);
-    T spike_z_ = T(8), anomaly_z_ = T(4), slack_ = T(0.5), threshold_ = T(18);  // the config in T
+    T spike_z_ = T(8), anomaly_z_ = T(4);  // the config in T
     std::size_t run_ = 0, spike_count_ = 0;
     std::size_t stuck_run_ = 6;
-    baseline_cusum cu_{};
+    drift_chart cu_;  // baseline drift: change points not tracked (not reported)
     T day_energy_ = T(0), day_peak_ = T(0), day_base_ = T(0);
-    std::size_t day_n_ = 0;
+    std::size_t day_left_ = 24;  // readings until the day's end (1..day)
     meter_totals totals_{};  // totals_.readings is the reading index
-    std::uint32_t cusum_min_ = 168;
     std::uint64_t warm_at_ = 0;  // warmup_days * day
     std::size_t scale_n_ = 0;
     daily_profile day_{};
