@@ -27,7 +27,11 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "nerve/drift/cusum.hpp"
 #include "nerve/pipelines/meter_monitor.hpp"
+#ifdef NERVE_OLD_CUSUM
+#include NERVE_OLD_CUSUM
+#endif
 
 namespace {
 namespace np = nerve::pipelines;
@@ -47,6 +51,16 @@ meter_t g_lighter{[] {
 // (holt_winters_forecaster.hpp) instead of the regression; its 8 days of indices need 192 readings.
 using lean_t = np::meter_monitor<192, float, np::holt_winters_forecaster<192, float>>;
 lean_t g_lean{np::meter_monitor_config{}};
+// The monitor's drift chart on its own (River's defaults: 30 warm-up samples, k 0.5, h 5), with and
+// without the change-point bookkeeping, on unit noise.
+#ifdef NERVE_OLD_CUSUM
+nerve::drift_old::cusum<float> g_cusum;
+nerve::drift_old::cusum<float> g_cusum_lean;
+#else
+nerve::drift::cusum<float> g_cusum;
+nerve::drift::cusum<float, false> g_cusum_lean;
+#endif
+unsigned g_fired = 0;
 unsigned g_days = 0, g_lean_days = 0;
 std::uint32_t g_seed = 3;
 unsigned g_t = 0;
@@ -84,6 +98,14 @@ extern "C" __attribute__((noinline)) void nerve_metering_lean_push(double y) {
     g_lean.push(y, [](const np::meter_reading&) {}, [](const np::daily_profile&) { ++g_lean_days; });
 }
 
+extern "C" __attribute__((noinline)) void nerve_cusum_sample(float x) {
+    g_fired += g_cusum(x) == nerve::drift::drift_signal::drift;
+}
+
+extern "C" __attribute__((noinline)) void nerve_cusum_lean_sample(float x) {
+    g_fired += g_cusum_lean(x) == nerve::drift::drift_signal::drift;
+}
+
 int main() {
     constexpr unsigned warm_days = 28, days = 35;
     // The lean forecaster's seasonal gains reach their constants after 12 weeks (until then they are
@@ -99,6 +121,19 @@ int main() {
         }
         g_lean_days = 0;
     }
+    {
+        std::uint32_t seed = 5;
+        for (unsigned t = 0; t < 30 + 168; ++t) {
+            float u = 0;
+            for (int k = 0; k < 4; ++k) {
+                seed = seed * 1664525u + 1013904223u;
+                u += static_cast<float>(seed >> 8) * (1.0f / 16777216.0f);
+            }
+            const float x = (u - 2.0f) * 1.7320508f;
+            nerve_cusum_sample(x);
+            nerve_cusum_lean_sample(x);
+        }
+    }
     for (unsigned t = 0; t < 24 * warm_days; ++t) {
         const double y = next_reading();
         nerve_metering_warmup(y);
@@ -111,7 +146,9 @@ int main() {
         nerve_metering_lighter_push(y);
         nerve_metering_lean_push(y);
     }
-    std::printf("pipeline_metering: sizeof(meter_monitor<512, float>) = %u bytes, %u days; lean (Holt-Winters) %u bytes, %u days\n",
-                static_cast<unsigned>(sizeof(g_m)), g_days, static_cast<unsigned>(sizeof(g_lean)), g_lean_days);
+    std::printf("pipeline_metering: sizeof(meter_monitor<512, float>) = %u bytes, %u days; lean (Holt-Winters) %u bytes, %u days; "
+                "cusum %u / %u bytes, %u drifts\n",
+                static_cast<unsigned>(sizeof(g_m)), g_days, static_cast<unsigned>(sizeof(g_lean)), g_lean_days,
+                static_cast<unsigned>(sizeof(g_cusum)), static_cast<unsigned>(sizeof(g_cusum_lean)), g_fired);
     return g_days == days && g_lean_days == days ? 0 : 1;
 }

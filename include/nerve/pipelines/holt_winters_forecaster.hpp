@@ -121,7 +121,7 @@ public:
         // Time moves on. The week ends with a day (the slots move in step from reset()), so
         // new_day() wraps the weekly slot too.
         ++pw_;
-        if (++pd_ == day_) new_day();
+        if (NERVE_UNLIKELY(++pd_ == event_at_)) day_event();
         std::uint32_t hd = pd_, hw = pw_;  // the slots of y[t + H]
         if (NERVE_UNLIKELY(off_d_ + off_w_ != 0u)) {
             hd += off_d_;
@@ -153,6 +153,7 @@ public:
     void reset() noexcept {
         pd_ = 0;
         pw_ = day_;
+        event_at_ = day_;
         days_total_ = rejected_ = 0;
         restart();
         restarts_ = 0;
@@ -161,13 +162,14 @@ public:
     /// A restored state: the slots in range and in step (the weekly slot a whole number of days
     /// after the daily one), so that no index leaves the array.
     bool state_is_valid() const noexcept {
-        return pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_;
+        return pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_ &&
+               (event_at_ == day_ || event_at_ == 1u);
     }
 
     template <class V>
     void visit_state(V& v) {
         v(seas_); v(level_); v(fast_lim_); v(e_); v(c01_); v(c00_); v(phi_); v(phi_h_); v(gl_); v(gd_); v(gw_);
-        v(day_01_); v(day_00_); v(forecast_); v(pd_); v(pw_); v(accepted_); v(days_); v(weeks_); v(warm_);
+        v(day_01_); v(day_00_); v(forecast_); v(pd_); v(pw_); v(event_at_); v(accepted_); v(days_); v(weeks_); v(warm_);
         v(days_total_); v(rejected_); v(restarts_);
     }
 
@@ -228,13 +230,27 @@ private:
         warm_ = fast_lim_ > T(0) && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_;
     }
 
-    NERVE_NOINLINE void new_day() noexcept {
+    /// pd_ reached event_at_: the day's end (event_at_ == day_) or the first reading after it
+    /// (event_at_ == 1, once warm: the state's finiteness check, left to that reading so that the
+    /// day's last reading, which also carries meter_monitor's day report, stays short).
+    NERVE_NOINLINE void day_event() noexcept {
+        if (pd_ == 1u) {
+            event_at_ = day_;
+            check_finite();
+            return;
+        }
+        new_day();
+    }
+
+    void new_day() noexcept {
         pd_ = 0;
         if (pw_ == end_w_) pw_ = day_;
         ++days_total_;
-        ++days_;
-        if (pw_ == day_) ++weeks_;
-        if (!warm_) seasonal_gains();
+        if (NERVE_UNLIKELY(!warm_)) {  // the day and week counts only matter for the warm-up gains
+            ++days_;
+            if (pw_ == day_) ++weeks_;
+            seasonal_gains();
+        }
         c01_ += phi_day_gain_ * (day_01_ - c01_);
         c00_ += phi_day_gain_ * (day_00_ - c00_);
         day_01_ = day_00_ = T(0);
@@ -242,13 +258,22 @@ private:
             T p = c01_ / c00_;
             p = p > T(0.99) ? T(0.99) : (p < T(-0.99) ? T(-0.99) : p);
             phi_ = p;
-            T ph = T(1), b = p;  // p^H by squaring
-            for (std::size_t k = cfg_.horizon; k > 0; k >>= 1, b *= b)
-                if (k & 1) ph *= b;
-            phi_h_ = ph;
+            if (cfg_.horizon == 1) {
+                phi_h_ = p;
+            } else {
+                T ph = T(1), b = p;  // p^H by squaring
+                for (std::size_t k = cfg_.horizon; k > 0; k >>= 1, b *= b)
+                    if (k & 1) ph *= b;
+                phi_h_ = ph;
+            }
         }
-        // Errors are bounded by max_error, so no component can leave the float range in any
-        // realistic time (at most max_error per step: ~1e26 readings); checked here once a day.
+        if (warm_) event_at_ = 1;  // the check on the next reading
+        else check_finite();
+    }
+
+    // Errors are bounded by max_error, so no component can leave the float range in any realistic
+    // time (at most max_error per step: ~1e26 readings); checked once a day.
+    void check_finite() noexcept {
         if (NERVE_UNLIKELY(!nerve::is_finite(level_ + forecast_ + c01_ + c00_))) restart();
     }
 
@@ -262,6 +287,7 @@ private:
     T day_01_ = T(0), day_00_ = T(0);      // the day's sums of e[t] e[t-1] and e[t-1]^2
     T forecast_ = T(0);
     std::uint32_t pd_ = 0, pw_ = 0;  // slots of the next reading: daily [0, d), weekly [d, 8 d)
+    std::uint32_t event_at_ = 24;    // day_event() when pd_ reaches it: day_, or 1 after a warm day's end
     std::uint32_t accepted_ = 0, days_ = 0, weeks_ = 0;
     bool warm_ = false;
     std::uint64_t days_total_ = 0, rejected_ = 0, restarts_ = 0;

@@ -112,10 +112,15 @@ struct meter_reading {
     bool anomaly() const noexcept { return (flags & meter_anomaly) != 0; }
 };
 
-struct daily_profile {
+/// A day's load profile in the monitor's arithmetic T. daily_profile (double) is what a callback
+/// taking `const daily_profile&` gets; a callback that takes the monitor's own
+/// basic_daily_profile<T> (or `const auto&`) gets it without conversion (on a Cortex-M4F with T =
+/// float, no software double: ~12 instructions per field read).
+template <class T>
+struct basic_daily_profile {
     std::uint64_t day = 0;
-    double energy = 0, expected = 0, shortfall = 0;
-    double peak = 0, base_load = 0, mean = 0, load_factor = 0;
+    T energy = 0, expected = 0, shortfall = 0;
+    T peak = 0, base_load = 0, mean = 0, load_factor = 0;
     std::uint32_t gaps = 0, stuck = 0, spikes = 0, anomalies = 0;
     bool drift_up = false, drift_down = false;
     template <class V>
@@ -123,7 +128,24 @@ struct daily_profile {
         v(day); v(energy); v(expected); v(shortfall); v(peak); v(base_load); v(mean); v(load_factor);
         v(gaps); v(stuck); v(spikes); v(anomalies); v(drift_up); v(drift_down);
     }
+    /// The same profile in another arithmetic (double for reports).
+    template <class U>
+    basic_daily_profile<U> as() const noexcept {
+        basic_daily_profile<U> p;
+        p.day = day;
+        p.energy = static_cast<U>(energy);
+        p.expected = static_cast<U>(expected);
+        p.shortfall = static_cast<U>(shortfall);
+        p.peak = static_cast<U>(peak);
+        p.base_load = static_cast<U>(base_load);
+        p.mean = static_cast<U>(mean);
+        p.load_factor = static_cast<U>(load_factor);
+        p.gaps = gaps; p.stuck = stuck; p.spikes = spikes; p.anomalies = anomalies;
+        p.drift_up = drift_up; p.drift_down = drift_down;
+        return p;
+    }
 };
+using daily_profile = basic_daily_profile<double>;
 
 struct meter_totals {
     std::uint64_t readings = 0, gaps = 0, stuck = 0, spikes = 0, anomalies = 0, drifts_up = 0, drifts_down = 0;
@@ -138,6 +160,7 @@ public:
     using output_type = meter_reading;
     using forecaster_type = Forecaster;
     using drift_chart = drift::cusum<T, false>;
+    using profile_type = basic_daily_profile<T>;
 
     explicit meter_monitor(const meter_monitor_config& c = {}) noexcept
         : cfg_(c), cu_(chart_options(c)), fc_(forecaster_config(c)) {
@@ -209,25 +232,29 @@ public:
         scale_ = T(0);
         scale_n_ = 0;
         fast_z_ = T(-1);
-        day_ = daily_profile{};
+        day_ = profile_type{};
         day_left_ = cfg_.day;
+        day_phase_ = 0;
         day_index_ = 0;
         energy_hist_.fill(T(0));
         hist_slot_ = 0;
         hist_sum_ = T(0);
+        resum_ = T(0);
+        expected_ = T(0);
         totals_ = meter_totals{};
     }
 
     /// A restored state: the day's countdown and the history's slot in range.
     bool state_is_valid() const noexcept {
-        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days &&
+        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days && day_phase_ <= last_phase &&
+               (day_phase_ == 0 || day_left_ == 1) &&
                (fast_z_ == spike_z_ || fast_z_ == T(-1));
     }
 
     template <class V>
     void visit_state(V& v) {
         v(fc_); v(cu_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(fast_z_); v(day_);
-        v(day_left_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
+        v(day_left_); v(day_phase_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(resum_); v(expected_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
     }
 
 private:
@@ -322,44 +349,77 @@ private:
         day_peak_ = cleaned > day_peak_ ? cleaned : day_peak_;
         day_base_ = cleaned < day_base_ ? cleaned : day_base_;
         on_reading(static_cast<const meter_reading&>(r));
-        if (--day_left_ == 0) end_day(on_day);
+        if (--day_left_ == 0) day_event(on_day);
     }
 
+    /// The day's end and the day's history work after it, spread over the next day's first readings
+    /// (day_phase_; each reading then does at most one ~30-instruction step, so that no reading pays
+    /// for the whole day's bookkeeping): phase 0 is the day's end (the report), 1 puts the day's
+    /// energy into the 28-day ring; every 28 days phases 2-5 sum the ring afresh, 7 days each (so
+    /// that rounding does not pile up in the running sum); the last phase sets the expected energy
+    /// of the coming day. The reports are those of doing it all at the day's end: the ring and the
+    /// expected energy are next needed at the next day's end, and day >= 8 readings leave room.
     template <class OnDay>
-    NERVE_NOINLINE void end_day(OnDay& on_day) {
-        // In T (a float M4 would emulate the double divisions: ~250 instructions a day).
-        const T mean = day_energy_ / static_cast<T>(cfg_.day);
-        day_.energy = static_cast<double>(day_energy_);
-        day_.peak = static_cast<double>(day_peak_);
-        day_.base_load = static_cast<double>(day_base_);
-        day_.mean = static_cast<double>(mean);
-        day_.load_factor = day_peak_ > T(0) ? static_cast<double>(mean / day_peak_) : 0.0;
-        const std::size_t known = day_index_ < history_days ? static_cast<std::size_t>(day_index_) : history_days;
-        if (known >= 7) {
-            const T expected = hist_sum_ / static_cast<T>(known);
-            day_.expected = static_cast<double>(expected);
-            day_.shortfall = expected != T(0) ? static_cast<double>(T(1) - day_energy_ / expected) : 0.0;
-        } else {
-            day_.expected = day_.shortfall = 0.0;
+    NERVE_NOINLINE void day_event(OnDay& on_day) {
+        if (NERVE_LIKELY(day_phase_ == 0)) {
+            end_day(on_day);
+            return;
         }
-        // The history's sum is kept running (the oldest day out, the new one in) and summed afresh
-        // each time the ring comes round, so rounding does not pile up (and no 64-bit modulo).
-        const T leaving = energy_hist_[hist_slot_];  // 0 while the ring fills
-        energy_hist_[hist_slot_] = day_energy_;
-        if (++hist_slot_ == history_days) {
-            hist_slot_ = 0;
-            T sum = T(0);
-            for (std::size_t i = 0; i < history_days; ++i) sum += energy_hist_[i];
+        if (day_phase_ == 1) {
+            const T leaving = energy_hist_[hist_slot_];  // 0 while the ring fills
+            energy_hist_[hist_slot_] = last_energy_;
+            if (++hist_slot_ == history_days) {
+                hist_slot_ = 0;
+                resum_ = T(0);
+                day_phase_ = 2;
+                day_left_ = 1;
+                return;
+            }
+            hist_sum_ += last_energy_ - leaving;
+        } else {
+            constexpr std::size_t chunk = history_days / resum_chunks;
+            const std::size_t from = (day_phase_ - 2) * chunk;
+            T sum = resum_;
+            for (std::size_t i = from; i < from + chunk; ++i) sum += energy_hist_[i];
+            resum_ = sum;
+            if (++day_phase_ <= last_phase) {
+                day_left_ = 1;
+                return;
+            }
             hist_sum_ = sum;
-        } else {
-            hist_sum_ += day_energy_ - leaving;
         }
-        on_day(static_cast<const daily_profile&>(day_));
+        // The coming day's expected energy: the mean of the known days (of the last 28), once 7 are.
+        const std::size_t known = day_index_ < history_days ? static_cast<std::size_t>(day_index_) : history_days;
+        expected_ = known >= 7 ? hist_sum_ / static_cast<T>(known) : T(0);
+        const std::size_t used = day_phase_ == 1 ? 1 : resum_chunks + 1;  // readings of this day so far
+        day_phase_ = 0;
+        day_left_ = cfg_.day - used;
+    }
+
+    /// The report: the day's sums in T; its history work is left to day_event's next phases.
+    template <class OnDay>
+    void end_day(OnDay& on_day) {
+        const T mean = day_energy_ / static_cast<T>(cfg_.day);
+        day_.energy = day_energy_;
+        day_.peak = day_peak_;
+        day_.base_load = day_base_;
+        day_.mean = mean;
+        day_.load_factor = day_peak_ > T(0) ? mean / day_peak_ : T(0);
+        day_.expected = expected_;
+        day_.shortfall = expected_ != T(0) ? T(1) - day_energy_ / expected_ : T(0);
+        if constexpr (std::is_invocable_v<OnDay&, const profile_type&>) {
+            on_day(static_cast<const profile_type&>(day_));
+        } else {
+            const daily_profile d = day_.template as<double>();
+            on_day(d);
+        }
+        last_energy_ = day_energy_;
         // The next day's counts start from zero (every other field is written at its end).
         day_.day = ++day_index_;
         day_.gaps = day_.stuck = day_.spikes = day_.anomalies = 0;
         day_.drift_up = day_.drift_down = false;
-        day_left_ = cfg_.day;
+        day_phase_ = 1;
+        day_left_ = 1;
         day_energy_ = T(0);
         day_peak_ = std::numeric_limits<T>::lowest();  // finite: snapshots refuse Inf
         day_base_ = std::numeric_limits<T>::max();
@@ -424,8 +484,13 @@ private:
     meter_totals totals_{};  // totals_.readings is the reading index
     std::uint64_t warm_at_ = 0;  // warmup_days * day
     std::size_t scale_n_ = 0;
-    daily_profile day_{};
+    profile_type day_{};
     std::uint64_t day_index_ = 0;
+    std::size_t day_phase_ = 0;  // day_event's next step: 0 the day's end, 1.. the history's (see there)
+    static constexpr std::size_t resum_chunks = 4, last_phase = 1 + resum_chunks;
+    T last_energy_ = T(0);       // the last day's energy, for the ring (phase 1)
+    T resum_ = T(0);             // the ring's sum in the making (phases 2-5)
+    T expected_ = T(0);          // the coming day's expected energy (0 until 7 days are known)
     static constexpr std::size_t history_days = 28;
     std::array<T, history_days> energy_hist_{};
     std::size_t hist_slot_ = 0;  // where the next day's energy goes
