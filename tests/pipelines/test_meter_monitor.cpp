@@ -319,3 +319,89 @@ TEST_CASE("meter_monitor snapshot into a monitor with another day length is refu
     CHECK(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
     CHECK(b.totals().readings == a.totals().readings);
 }
+
+TEMPLATE_TEST_CASE("meter_monitor: the history work spread over the next day's readings gives the immediate profile",
+                   "[meter_monitor][profile]", meter_f32, meter_lean_f32, meter_lean) {
+    // The expected energy of day d is the mean of the (up to) 28 days before it: recomputed here the
+    // immediate way (the running sum, summed afresh whenever the ring comes round, all at the day's
+    // end) from the reported energies, it must be the reported one bit for bit, across three ring
+    // turns; and the profile in T (a callback taking the monitor's own profile type) must be the one
+    // in double (a callback taking daily_profile) field by field.
+    using T = typename TestType::drift_chart::input_type;
+    using P = typename TestType::profile_type;
+    np::meter_monitor_config c;
+    c.day = 24;
+    static TestType m{c}, m2{c};
+    m = TestType{c};
+    m2 = TestType{c};
+    lcg r;
+    std::array<T, 28> ring{};
+    std::size_t slot = 0, days = 0, checked = 0;
+    T sum = T(0);
+    np::daily_profile as_double{};
+    for (std::size_t t = 0; t < 24 * 100; ++t) {
+        double y = household(t, r);
+        if (t % 173 == 9) y = std::numeric_limits<double>::quiet_NaN();
+        bool reported = false;
+        P p{};
+        NERVE_REQUIRE_NO_ALLOC(m.push(y, [](const np::meter_reading&) {}, [&](const P& d) { p = d; reported = true; }));
+        m2.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { as_double = d; });
+        REQUIRE(reported == (t % 24 == 23));
+        if (!reported) continue;
+        REQUIRE(p.day == days);
+        const std::size_t known = days < 28 ? days : 28;
+        const T expected = known >= 7 ? sum / static_cast<T>(known) : T(0);
+        REQUIRE(p.expected == expected);
+        REQUIRE(p.shortfall == (expected != T(0) ? T(1) - p.energy / expected : T(0)));
+        checked += known >= 7 ? 1u : 0u;
+        // The ring, the immediate way.
+        const T leaving = ring[slot];
+        ring[slot] = p.energy;
+        if (++slot == 28) {
+            slot = 0;
+            sum = T(0);
+            for (T e : ring) sum += e;
+        } else {
+            sum += p.energy - leaving;
+        }
+        ++days;
+        const np::daily_profile w = p.template as<double>();
+        CHECK(w.energy == as_double.energy);
+        CHECK(w.expected == as_double.expected);
+        CHECK(w.shortfall == as_double.shortfall);
+        CHECK(w.peak == as_double.peak);
+        CHECK(w.base_load == as_double.base_load);
+        CHECK(w.mean == as_double.mean);
+        CHECK(w.load_factor == as_double.load_factor);
+        CHECK(w.gaps == as_double.gaps);
+    }
+    CHECK(days == 100);
+    CHECK(checked == 93);
+}
+
+TEST_CASE("meter_monitor snapshot in the middle of the history's fresh sum", "[meter_monitor][snapshot]") {
+    // The ring comes round at day 28's end; its fresh sum runs on the next readings: a snapshot taken
+    // then restores to the same later profiles.
+    np::meter_monitor_config c;
+    c.day = 24;
+    static meter_lean_f32 a{c}, b{c};
+    a = meter_lean_f32{c};
+    b = meter_lean_f32{c};
+    lcg r;
+    for (std::size_t t = 0; t < 24 * 28 + 2; ++t)
+        a.push(household(t, r), [](const np::meter_reading&) {}, [](const np::daily_profile&) {});
+    static std::array<std::byte, 4096> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    std::size_t days = 0;
+    for (std::size_t t = 24 * 28 + 2; t < 24 * 40; ++t) {
+        const double y = household(t, r);
+        np::daily_profile pa{}, pb{};
+        a.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { pa = d; });
+        b.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { pb = d; ++days; });
+        REQUIRE(pa.expected == pb.expected);
+        REQUIRE(pa.energy == pb.energy);
+    }
+    CHECK(days == 12);
+}
