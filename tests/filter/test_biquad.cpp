@@ -510,3 +510,80 @@ TEST_CASE("fixed-point process() is bit-identical to operator(), in place too", 
         REQUIRE(y_in[i].raw == y_ref[i].raw);
     }
 }
+
+namespace {
+// Call pattern around the AVX-512 packed engines' sizes for S sections (blocks of M = 32 - 2S,
+// tail blocks of m = 16 - 2S): lengths M - 1 .. M + 1, m - 1 .. m + 1, single samples through
+// operator() in between, two blocks and a tail, then the rest. Elsewhere the same calls run
+// whatever block path the target has, under the same requirements.
+template <std::size_t S>
+void packed_calls(biquad_cascade<float, S>& f, const float* x, float* y, std::size_t n, bool in_place) {
+    constexpr std::size_t M = 32 - 2 * S, m = 16 - 2 * S;
+    std::size_t i = 0;
+    auto call = [&](std::size_t len) {
+        if (in_place) {
+            for (std::size_t k = 0; k < len; ++k) y[i + k] = x[i + k];
+            NERVE_REQUIRE_NO_ALLOC(f.process(std::span<const float>(y + i, len), std::span<float>(y + i, len)));
+        } else {
+            NERVE_REQUIRE_NO_ALLOC(f.process(std::span<const float>(x + i, len), std::span<float>(y + i, len)));
+        }
+        i += len;
+    };
+    for (std::size_t len : {M - 1, M, M + 1, m - 1, m, m + 1, std::size_t{0}, 2 * M + m, M + m - 1}) {
+        if (len == 0) {
+            for (int k = 0; k < 3; ++k, ++i) y[i] = f(x[i]);
+        } else {
+            call(len);
+        }
+    }
+    call(n - i);
+}
+
+template <std::size_t S>
+void check_packed(const std::array<sos_section<double>, S>& sos) {
+    constexpr std::size_t n = 400, M = 32 - 2 * S;
+    static float x[n], y1[n], y2[n], y3[n];
+    static double yd[n];
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    // Clean input, then a NaN at every position of the second call's first block and its
+    // neighbours (block offsets 0 .. M, the tail blocks of the third call), then an Inf pair.
+    for (std::size_t bad = 0; bad <= M + 2 * 16; ++bad) {
+        for (std::size_t i = 0; i < n; ++i) x[i] = test_signal(static_cast<int>(i));
+        const bool clean = bad == 0;
+        if (!clean) x[M - 2 + bad] = nan;
+        if (bad == M + 2 * 16) x[300] = std::numeric_limits<float>::infinity(), x[301] = -x[300];
+        biquad_cascade<float, S> ref{sos}, f{sos}, g{sos};
+        biquad_cascade<double, S> d{sos};
+        for (std::size_t i = 0; i < n; ++i) y1[i] = ref(x[i]);
+        packed_calls(f, x, y2, n, false);
+        packed_calls(g, x, y3, n, true);
+        static const float zero[n] = {};
+        const double ymax = max_abs_diff(y1, zero, n);
+        INFO("S = " << S << ", bad input at " << (clean ? 0 : M - 2 + bad));
+        REQUIRE(max_abs_diff(y1, y2, n) <= 1e-5 * ymax);
+        REQUIRE(std::memcmp(y2, y3, sizeof y2) == 0);  // in place: the same operations
+        REQUIRE(f.rejected() == ref.rejected());
+        REQUIRE(g.rejected() == ref.rejected());
+        REQUIRE(f.resets() == 0);
+        if (clean) {
+            for (std::size_t i = 0; i < n; ++i) yd[i] = d(static_cast<double>(x[i]));
+            const double e1 = max_abs_diff(y1, yd, n), e2 = max_abs_diff(y2, yd, n);
+            INFO("vs double: per-sample " << e1 << ", process " << e2);
+            REQUIRE(e2 <= 2 * e1 + 1e-7 * ymax);
+            REQUIRE(ref.rejected() == 0);
+        }
+        // The state carries on into operator().
+        REQUIRE(std::fabs(f(0.25f) - ref(0.25f)) <= 1e-5 * ymax);
+    }
+}
+}  // namespace
+
+TEST_CASE("packed engines (S = 3..7): block and tail boundaries, NaN at every block position, in place",
+          "[filter][biquad][block][packed]") {
+    check_packed(butterworth<6, band_type::lowpass>(0.15));
+    check_packed(butterworth<8, band_type::lowpass>(0.1));
+    check_packed(chebyshev1<8, band_type::highpass>(0.5, 0.3));
+    check_packed(butterworth<10, band_type::lowpass>(0.2));
+    check_packed(butterworth<6, band_type::bandpass>(0.1, 0.3));  // S = 6
+    check_packed(butterworth<14, band_type::lowpass>(0.25));
+}

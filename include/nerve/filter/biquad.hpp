@@ -299,9 +299,10 @@ struct block_engine {
         if (t + 2 < e) a2 = vmadd(batch::load_aligned(&col[t + 2][lane]), batch(src[t + 2 - b]), a2);
     }
 
-    /// One block: reads x[0..M) and st[0..D), writes y[0..M) and st. Returns false (and
-    /// leaves y and st untouched) if any output or state word came out non-finite.
-    bool run(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, T* NERVE_RESTRICT st) const noexcept {
+    /// One block: reads x[0..M) and st[0..D), writes y[0..M) and st (y may alias x exactly:
+    /// every read comes before the first store). Returns false (and leaves y and st
+    /// untouched) if any output or state word came out non-finite.
+    bool run(const T* x, T* y, T* NERVE_RESTRICT st) const noexcept {
         static_assert(M % 4 == 0);
         constexpr std::size_t NY = MP / W, NS = DP / W;
         batch yv[NY];
@@ -965,8 +966,9 @@ public:
                 for (std::size_t b = 0; b < blocks; ++b) {
                     const T* xb = src + i + b * M;
                     T* yb = dst + i + b * M;
+                    const T xlast = xb[M - 1];  // before run() stores y (in place, yb == xb)
                     if (NERVE_LIKELY(block_.run(xb, yb, st_.data()))) {
-                        last_ = xb[M - 1];
+                        last_ = xlast;
                     } else {
                         for (std::size_t j = 0; j < M; ++j) yb[j] = step_float(xb[j]);
                     }
