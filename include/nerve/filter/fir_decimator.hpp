@@ -129,64 +129,154 @@ struct dec8_reducer {
 /// stores, 0.78 without). Natural loads at offsets 8m and 8m + 4 give 4-lane
 /// partials without stores, but each accumulator then needs 19 FMAs per 16 of work: 0.744
 /// again. Masked loads and merge-masked broadcasts cost a port-0/5 uop each (measured).
-/// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did (all but at
-/// most the last one). Reads src[0 .. 8 count + N - 8). chk becomes non-finite if any output
-/// written is (one FMA per 16 outputs, no second pass over the outputs).
+///
+/// One group: P pairs (2P outputs, P = 4 fills half a reduction) from the vectors vec(m),
+/// m < 2P + NQ - 2, vector m = the window stream [8m, 8m + 16) from the group's first output.
+/// Stores the outputs; chk becomes non-finite if any of them is (one FMA per 16 outputs, no
+/// second pass over the outputs).
+template <std::size_t NQ, std::size_t P, class V>
+NERVE_ALWAYS_INLINE void dec8_group(const __m512 (&hq)[NQ], V&& vec, const dec8_reducer& reduce8, float* out,
+                                    __m512& chk) noexcept {
+    static_assert(P == 4 || P % 8 == 0);
+    __m512 acc[P < 8 ? 8 : P];
+    static_for<P < 8 ? 8 : P>([&](auto p) __attribute__((always_inline)) { acc[p] = _mm512_setzero_ps(); });
+    // vector m (offset 8m) serves pair p (outputs 2p, 2p+1) with tap block q = m - 2p
+    static_for<2 * P + NQ - 2>([&](auto m) __attribute__((always_inline)) {
+        const __m512 L = vec(m);
+        constexpr std::size_t p0 = m + 2 > NQ ? (m + 2 - NQ) / 2 : 0;
+        constexpr std::size_t p1 = m / 2 < P - 1 ? m / 2 : P - 1;
+        static_for<p1 + 1 - p0>([&](auto dp) __attribute__((always_inline)) {
+            constexpr std::size_t p = p0 + dp;
+            constexpr std::size_t q = m - 2 * p;
+            if constexpr (q < NQ) acc[p] = _mm512_fmadd_ps(hq[q], L, acc[p]);
+        });
+    });
+    if constexpr (P < 8)
+        reduce8(acc, out, 0x00FF, chk);
+    else
+        static_for<P / 8>([&](auto h) __attribute__((always_inline)) { reduce8(acc + 8 * h, out + 16 * h, 0xFFFF, chk); });
+}
+
+/// dec8_group's vectors straight from memory: vector m = src[8m .. 8m + 16).
+struct dec8_loads {
+    const float* s;
+    template <class Mc>
+    NERVE_ALWAYS_INLINE __m512 operator()(Mc m) const noexcept {
+        __m512 L = _mm512_loadu_ps(s + 8 * m);
+        __asm__("" : "+v"(L));  // one load, reused (see fir.hpp keep_in_register)
+        return L;
+    }
+};
+
+/// out[k] = sum_j hr[j] src[8k + j] for k in [0, count) in groups of 32, 16 and 8 outputs,
+/// then pairs; returns how many it did. An odd count leaves the last output unless
+/// `odd_last`: then it is the first half of a pair whose last load keeps only its own 8 lanes
+/// (the rest would read past the input). Reads src[0 .. 8 count + 8 NQ - 8).
+template <std::size_t NQ>
+NERVE_ALWAYS_INLINE std::size_t dec8_groups(const __m512 (&hq)[NQ], const dec8_reducer& reduce8,
+                                            const float* NERVE_RESTRICT src, float* NERVE_RESTRICT out,
+                                            std::size_t count, bool odd_last, __m512& chk) noexcept {
+    std::size_t k = 0;
+    for (; k + 32 <= count; k += 32) dec8_group<NQ, 16>(hq, dec8_loads{src + 8 * k}, reduce8, out + k, chk);
+    if (k + 16 <= count) {
+        dec8_group<NQ, 8>(hq, dec8_loads{src + 8 * k}, reduce8, out + k, chk);
+        k += 16;
+    }
+    if (k + 8 <= count) {
+        dec8_group<NQ, 4>(hq, dec8_loads{src + 8 * k}, reduce8, out + k, chk);
+        k += 8;
+    }
+    // The <= 7 outputs left: <= 4 pairs without load reuse (the last one maybe half).
+    const std::size_t left = odd_last ? count - k : (count - k) & ~std::size_t{1};
+    if (left > 0) {
+        const std::size_t R = (left + 1) / 2;
+        const __mmask16 last = left % 2 ? 0x00FF : 0xFFFF;
+        __m512 acc[8];
+        for (std::size_t p = 0; p < 8; ++p) {
+            __m512 a = _mm512_setzero_ps();
+            if (p < 4 && p < R) {
+                const float* s = src + 8 * (k + 2 * p);
+                static_for<NQ - 1>([&](auto q) __attribute__((always_inline)) {
+                    a = _mm512_fmadd_ps(hq[q], _mm512_loadu_ps(s + 8 * q), a);
+                });
+                const __m512 L = _mm512_maskz_loadu_ps(p + 1 == R ? last : __mmask16{0xFFFF}, s + 8 * (NQ - 1));
+                a = _mm512_fmadd_ps(hq[NQ - 1], L, a);
+            }
+            acc[p] = a;
+        }
+        reduce8(acc, out + k, static_cast<__mmask16>((1u << left) - 1u), chk);
+        k += left;
+    }
+    return k;
+}
+
+/// out[k] = sum_j hr[j] src[8k + j], k in [0, count); returns how many it did: all, or all
+/// but the last when fewer than 32 and odd (that one is fir_dot's, as it always was). Reads
+/// src[0 .. 8 count + N - 8). chk becomes non-finite if any output written is. Groups of 32
+/// outputs (16 pair accumulators; 8 measured the same), then one of 16 and one of 8, then
+/// pairs: an output's sum order does not depend on its place in a group. (The last group of
+/// 32 used to end at `count`, overlapping the one before: up to 31 outputs computed twice,
+/// 8 of them in every call of 512 inputs, ~9 ns.)
 template <std::size_t N>
 inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
                                          float* NERVE_RESTRICT out, std::size_t count, __m512& chk) noexcept {
     static_assert(N % 8 == 0);
     constexpr std::size_t NQ = N / 8;  // tap blocks of 8
-    constexpr std::size_t P = 16;      // pair accumulators: 32 outputs per group (8 measured the same)
     if constexpr (NQ > 12) {
         return 0;  // the taps would not stay in registers; the generic kernel does it
     } else {
         __m512 hq[NQ];
         dec8_taps(hr, hq);
-        const dec8_reducer reduce8;
-        std::size_t k = 0;
-        // Groups of 2P outputs; the last one ends at `count`, recomputing up to 2P - 1 outputs
-        // of the one before (the same values: an output's sum order does not depend on its
-        // place in a group) instead of taking the rest path below.
-        for (std::size_t next = 0; count >= 2 * P && next < count;) {
-            k = next + 2 * P <= count ? next : count - 2 * P;
-            next = k + 2 * P;
-            __m512 acc[P];
-            static_for<P>([&](auto p) { acc[p] = _mm512_setzero_ps(); });
-            const float* s = src + 8 * k;
-            // load m (offset 8m) serves pair p (outputs 2p, 2p+1) with tap block q = m - 2p
-            static_for<2 * P + NQ - 2>([&](auto m) {
-                __m512 L = _mm512_loadu_ps(s + 8 * m);
-                __asm__("" : "+v"(L));  // one load, reused (see fir.hpp keep_in_register)
-                constexpr std::size_t p0 = m + 2 > NQ ? (m + 2 - NQ) / 2 : 0;
-                constexpr std::size_t p1 = m / 2 < P - 1 ? m / 2 : P - 1;
-                static_for<p1 + 1 - p0>([&](auto dp) {
-                    constexpr std::size_t p = p0 + dp;
-                    constexpr std::size_t q = m - 2 * p;
-                    if constexpr (q < NQ) acc[p] = _mm512_fmadd_ps(hq[q], L, acc[p]);
-                });
-            });
-            static_for<P / 8>([&](auto h) { reduce8(acc + 8 * h, out + k + 16 * h, 0xFFFF, chk); });
-            k = next;
-        }
-        // The rest of a call with fewer than 2P outputs, up to 8 pairs at a time without load
-        // reuse.
-        while (k + 2 <= count) {
-            const std::size_t R = std::min<std::size_t>(8, (count - k) / 2);
-            __m512 acc[8];
-            for (std::size_t p = 0; p < 8; ++p) {
-                __m512 a = _mm512_setzero_ps();
-                if (p < R) {
-                    const float* s = src + 8 * (k + 2 * p);
-                    static_for<NQ>([&](auto q) { a = _mm512_fmadd_ps(hq[q], _mm512_loadu_ps(s + 8 * q), a); });
-                }
-                acc[p] = a;
-            }
-            reduce8(acc, out + k, static_cast<__mmask16>((1u << (2 * R)) - 1u), chk);
-            k += 2 * R;
-        }
-        return k;  // at most one output left (its pair's load would read past the input)
+        return dec8_groups(hq, dec8_reducer{}, src, out, count, count >= 32, chk);
     }
+}
+
+/// A whole block for N % 16 == 0, N <= 64 when it keeps at least 8 outputs: with the window
+/// stream C = [w[0 .. N) (the last N inputs, oldest first), in[0 ..)], output k is
+/// sum_j hr[j] C[o + 8k + j], o = first + 1 in 1..8. The first group (32, 16 or 8 outputs,
+/// all the outputs whose windows start in the history among them) takes its vectors
+/// C[o + 8m .. o + 8m + 16) for m < N / 8 from registers (w and in[0 .. 16), one two-source
+/// permute each), the others straight from `in`; then dec8_groups from `in`. A separate head
+/// (8 outputs, 14 permutes, a half-empty reduction, 4 FMA chains of 8 whose latency nothing
+/// hid: ~15 ns) and a last group overlapping the one before (~9 ns) were the fixed cost of a
+/// call. Same sums, in the same order, as fir_block_dec8_avx512. Reads w[0 .. N), in[0 .. n).
+template <std::size_t N>
+inline std::size_t fir_block_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
+                                              const float* in, std::size_t o, std::size_t count,
+                                              float* NERVE_RESTRICT out, __m512& chk) noexcept {
+    static_assert(N % 16 == 0 && N <= 64);
+    constexpr std::size_t NQ = N / 8, NC = N / 16 + 1;
+    __m512 c[NC];
+    static_for<N / 16>([&](auto i) __attribute__((always_inline)) { c[i] = _mm512_loadu_ps(w + 16 * i); });
+    c[N / 16] = _mm512_loadu_ps(in);
+    const __m512i idx0 = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                          _mm512_set1_epi32(static_cast<int>(o)));
+    const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32(8));
+    const float* s = in + o;  // C[o + 8m] = s[8m - N] for 8m >= N
+    auto head = [&](auto m) __attribute__((always_inline)) {
+        if constexpr (m < NQ) {
+            return _mm512_permutex2var_ps(c[m / 2], m % 2 ? idx1 : idx0, c[m / 2 + 1]);
+        } else {
+            __m512 L = _mm512_loadu_ps(s + (8 * m - N));
+            __asm__("" : "+v"(L));
+            return L;
+        }
+    };
+    __m512 hq[NQ];
+    dec8_taps(hr, hq);
+    const dec8_reducer reduce8;
+    std::size_t k;
+    if (count >= 32) {
+        dec8_group<NQ, 16>(hq, head, reduce8, out, chk);
+        k = 32;
+    } else if (count >= 16) {
+        dec8_group<NQ, 8>(hq, head, reduce8, out, chk);
+        k = 16;
+    } else {
+        dec8_group<NQ, 4>(hq, head, reduce8, out, chk);
+        k = 8;
+    }
+    return k + dec8_groups(hq, reduce8, s + (8 * k - N), out + k, count - k, true, chk);
 }
 
 /// The first outputs of a block, whose windows start in the history (N % 16 == 0, N <= 64):
@@ -197,6 +287,8 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
 /// the first inputs into the delay line that the prologue used to read cost ~25 ns per call,
 /// as its unaligned loads waited for those stores (no store forwarding across stores).
 /// Same sums, in the same order, as fir_block_dec8_avx512. Reads w[0 .. N), in[0 .. N).
+/// Now only for calls keeping fewer than 8 outputs (Taps < 64; fir_block_dec8_head_avx512
+/// does the others).
 template <std::size_t N>
 inline void fir_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w, const float* in, std::size_t o,
                                  std::size_t pro, float* NERVE_RESTRICT out, __m512& chk) noexcept {
@@ -401,21 +493,35 @@ private:
     // the block has passed its NaN/Inf test (no history copy; see fir_dec8_head_avx512).
     static constexpr bool dec8_head = check_after && Taps % 16 == 0 && Taps <= 64;
 
-    /// process() for dec8_head: the first outputs from registers (detail::fir_dec8_head_avx512),
-    /// the rest straight from `in`, then the test of outputs and trailing inputs; a block that
-    /// fails it is redone sample by sample from the untouched state. n >= Taps.
+    /// process() for dec8_head: the first group from registers and `in`, the rest straight
+    /// from `in` (detail::fir_block_dec8_head_avx512; calls keeping fewer than 8 outputs, only
+    /// with Taps < 64: detail::fir_dec8_head_avx512, then fir_block_dec8_avx512), then the test
+    /// of outputs and trailing inputs; a block that fails it is redone sample by sample from
+    /// the untouched state. n >= Taps.
     std::size_t process_dec8_(std::span<const T> in, std::span<T> out, std::size_t first,
                               std::size_t kept) noexcept {
         constexpr std::size_t H = Taps - 1;
         const std::size_t n = in.size();
-        const std::size_t pro = (H - first + M - 1) / M;  // outputs whose window starts in the history
         __m512 chk = _mm512_setzero_ps();
-        detail::fir_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(), first + 1, pro,
-                                           out.data(), chk);
-        const T* src = in.data() + (first + pro * M - H);  // window of output pro
-        const std::size_t done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), src, out.data() + pro, kept - pro, chk);
-        detail::fir_block_strided<T, Taps, M>(hr_.data(), src + done * M, out.data() + pro + done,
-                                              kept - pro - done, symmetric_);
+        std::size_t done;  // outputs the dec-8 kernels wrote, out[0 .. done)
+        if (kept >= 8) {  // the first group from registers and `in`, the rest from `in`
+            done = detail::fir_block_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(),
+                                                            first + 1, kept, out.data(), chk);
+            // Where the kernel before this one left the last output to fir_dot (the outputs
+            // after its separate head, if fewer than 32, an odd number), it still does: the
+            // same bits as before. Always even in calls of 256 or 512 inputs and phase 0.
+            const std::size_t rest = kept - (H - first + M - 1) / M;
+            done -= rest < 32 && rest % 2 == 1 ? 1 : 0;
+        } else {  // Taps < 64: the outputs whose windows start in the history, then the rest
+            const std::size_t pro = (H - first + M - 1) / M;
+            detail::fir_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(), first + 1, pro,
+                                               out.data(), chk);
+            done = pro + detail::fir_block_dec8_avx512<Taps>(hr_.data(), in.data() + (first + pro * M - H),
+                                                             out.data() + pro, kept - pro, chk);
+        }
+        // the <= 1 output left (its window starts in `in`: done >= 8 or >= pro)
+        detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (first + done * M - H), out.data() + done,
+                                              kept - done, symmetric_);
         // Every input up to the last kept one reaches an output through a multiplication, so
         // a non-finite one shows in chk; the generic kernel's outputs (at most one) and the
         // inputs after the last kept one (at most M - 1) join it with one masked load each (a
@@ -423,7 +529,7 @@ private:
         const std::size_t tail = first + (kept - 1) * M + 1;
         const __m512 zero = _mm512_setzero_ps();
         const auto low = [](std::size_t k) { return static_cast<__mmask16>((1u << k) - 1u); };
-        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(kept - pro - done), out.data() + pro + done), zero, chk);
+        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(kept - done), out.data() + done), zero, chk);
         chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(n - tail), in.data() + tail), zero, chk);
         if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0)) return per_sample_(in, out);
         // The ring: the last Taps inputs twice, with aligned stores that the next call's
