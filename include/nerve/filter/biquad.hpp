@@ -43,7 +43,9 @@
 // float on AVX-512 with 3 <= S <= 7: blocks of M = 32 - 2S samples whose next state shares a
 // vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.37 of
 // fma_peak/xsimd; the ceiling of exact block methods, ~0.46, is derived there), tails of
-// 16 - 2S samples likewise; same pinned order rule, same bound, same bad-input redo.
+// 16 - 2S samples likewise; same bound, same bad-input redo. For 3 <= S <= 6 the inputs are
+// broadcast in pairs (iir_detail::pair_engine: same blocks, 44 loads per block instead of ~72,
+// 4 fewer FMAs; biquad4 0.33-0.37 -> 0.42, 64 Ki samples 0.375 -> 0.44 of fma_peak/xsimd).
 // Two sections keep block_engine: its 16-sample blocks fit the 16-sample calls of the patient
 // monitor's band-passes exactly, where the packed engine's 28/12-sample blocks left 4 samples
 // per call to the per-sample path (pipeline/patient 54 -> 50 M samples/s).
@@ -366,6 +368,14 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 ///   to about the same time, so both limits bind: measured 0.37 (0.25 with block_engine;
 ///   a timing-only variant without the column loads and without the s -> s' dependency
 ///   ran 1.4 x faster, i.e. at the port bound);
+/// - pair broadcasts (pair_engine, 3 <= S <= 6): an FMA is 16 lane-products either way, so
+///   pairs save FMAs only where a whole 8-row x 2-input block is zero (4 per block at S = 4)
+///   and the fold of the lane pairs (6 operations) costs about that back: 63 port-0/5
+///   operations, <= 0.47 (with 8-row groups, M = 8..32 all need 2.0-2.4 FMAs per sample plus
+///   the folds). What pairs remove is load-port work, and with it a spread between builds:
+///   this engine measured 0.33 to 0.44 of the peak in different binaries of the same source
+///   (code placement; nerve_bench 0.33-0.37), the pair engine 0.42-0.43 in all of them and
+///   0.44 in a timing-only variant without the s -> s' dependency: ~0.9 of its port bound;
 /// - M = 8 ([y_0..y_7 | s'], 16 FMAs per 8 samples) would be 0.625 by count, but the chain
 ///   s -> s' (broadcast, FMA, add tree: ~20 cycles per 8 samples) caps it near 0.27;
 ///   larger M costs more FMAs per sample (the triangular part of P grows).
@@ -480,6 +490,151 @@ struct packed_engine {
             for (std::size_t t = 0; t < m; ++t) a4[t % 4] = fma(ps[t], x[i + t], a4[t % 4]);
             NERVE_IIR_UNROLL
             for (std::size_t k = 0; k < D; ++k) a4[(m + k) % 4] = fma(ps[m + k], s[k], a4[(m + k) % 4]);
+            const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
+            if (NERVE_UNLIKELY(bad(a, a))) break;
+            last = x[i + m - 1];
+            _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);
+            _mm512_store_ps(sb, a);
+            __asm__ volatile("" : "+m"(sb));
+        }
+        for (std::size_t k = 0; k < D; ++k) st[k] = s[k];
+        return i;
+    }
+};
+
+/// Pair-broadcast packed engine: float, 16-lane AVX-512, 3 <= S <= 6 (S = 7 keeps
+/// packed_engine: with 14 state words the 4 x columns it saves are outweighed by the state
+/// columns it cannot keep in registers, measured 0.95x). The same blocks and the same packed
+/// result as packed_engine: M = 32 - D samples, V1 = [y_0..y_15], V2 = [y_16..y_(M-1) | s'],
+/// the same tail blocks of m = 16 - D samples (table ps, single broadcasts).
+/// The difference is how the FMAs are fed. The 32 rows [y_0..y_(M-1) | s'_0..s'_(D-1)] form 4
+/// groups of 8 rows; the inputs u = [x_0..x_(M-1) | s_0..s_(D-1)] are taken in pairs
+/// (u_2p, u_2p+1), broadcast with one vbroadcastsd (a pure load: no port-0/5 work); column
+/// (g, p) holds in lane 2r + e the coefficient of u_(2p+e) in row 8g + r. One FMA thus serves
+/// 8 rows x 2 inputs, and a group skips the pairs that cannot reach it (rows y_0..y_7 see
+/// x_0..x_7 only: 4 pairs, rows y_8..y_15: 8). At the end the two lanes of each row are added
+/// (two vpermt2ps and one add per 16 rows). S = 4 per 24-sample block: 52 FMAs (56 in
+/// packed_engine), 6 fold operations, 2 accumulator adds, 3 for the non-finite test: 63
+/// port-0/5 operations (65), and 44 loads instead of ~72 (16 pair broadcasts, the 28 columns
+/// not held in registers: the x columns of groups 0 and 1 and their state columns stay in
+/// registers). Both limits now sit below the port bound, which the loop reaches at ~0.9.
+/// Measured side by side on a loaded AVX-512 Xeon (2 cores), medians of 5, ratio over an
+/// fma_peak of the same run, both engines behind the same non-inlined call, in 4 builds with
+/// different code alignment: S = 3: 0.34 -> 0.37; S = 4: 0.41-0.44 -> 0.42-0.43; S = 5:
+/// 0.43-0.44 -> 0.46-0.47; S = 6: 0.45-0.47 -> 0.46-0.47. In nerve_bench (process() inlined
+/// into the benchmark) biquad4/nerve 0.33-0.37 -> 0.42, biquad4/nerve_65536 0.375 -> 0.44.
+/// Summation order (pinned): group g sums its pairs p in increasing order (x pairs, then the
+/// state pairs) into accumulator p % A_g (A = 1 for groups 0 and 1, 2 for groups 2 and 3, whose
+/// rows include s' and so carry the loop: two FMAs after the state arrives, not four), then
+/// acc_0 + acc_1, then row value = lane 2r + lane 2r + 1 (the even input's terms plus the odd
+/// input's). Accuracy as packed_engine (tests: the same bound against the per-sample path).
+template <std::size_t S>
+struct pair_engine {
+    static constexpr std::size_t D = 2 * S;
+    static constexpr std::size_t M = 32 - D;  // samples per block
+    static constexpr std::size_t m = 16 - D;  // samples per tail block
+    static constexpr std::size_t XP = M / 2;  // x pairs
+    static constexpr std::size_t SP = D / 2;  // state pairs
+    static_assert(S >= 3 && S <= 6);
+    // x pairs that reach group g (rows 8g..8g+7; a group holding state rows needs them all).
+    static constexpr std::size_t xpairs(std::size_t g) noexcept { return 8 * g + 8 > M ? XP : 4 * g + 4; }
+
+    alignas(64) std::array<std::array<std::array<float, 16>, 16>, 4> pc{};  // [group][pair][lane]
+    alignas(64) std::array<std::array<float, 16>, 16> ps{};                 // tail, as packed_engine
+
+    constexpr void build(const std::array<sos_section<double>, S>& sosd) noexcept {
+        std::array<df_coeffs<double>, S> c{};
+        for (std::size_t k = 0; k < S; ++k) c[k] = to_df_coeffs<double>(sosd[k]);
+        for (std::size_t t = 0; t < M + D; ++t) {  // unit u_t: x_t (t < M) or s_(t-M)
+            std::array<double, D> st{}, st_m{};
+            std::array<double, 32> rows{};
+            if (t >= M) st[t - M] = 1.0;
+            for (std::size_t n = 0; n < M; ++n) {
+                if (n == m) st_m = st;
+                rows[n] = cascade_step_double(c, st, (t < M && n == t) ? 1.0 : 0.0);
+            }
+            for (std::size_t i = 0; i < D; ++i) rows[M + i] = st[i];
+            for (std::size_t g = 0; g < 4; ++g)
+                for (std::size_t r = 0; r < 8; ++r) pc[g][t / 2][2 * r + t % 2] = static_cast<float>(rows[8 * g + r]);
+            if (t < m || t >= M) {
+                auto& col = ps[t < m ? t : m + (t - M)];
+                for (std::size_t r = 0; r < m; ++r) col[r] = static_cast<float>(rows[r]);
+                for (std::size_t i = 0; i < D; ++i) col[m + i] = static_cast<float>(st_m[i]);
+            }
+        }
+    }
+
+    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
+    // [u_0, u_1] in every lane pair: one vbroadcastsd from memory.
+    static NERVE_ALWAYS_INLINE __m512 pair(const float* u) noexcept {
+        double d;
+        std::memcpy(&d, u, sizeof d);
+        return _mm512_castpd_ps(_mm512_set1_pd(d));
+    }
+    // Row r of the 16: lanes 2r and 2r + 1 of a (rows 0..7) or b (rows 8..15), added.
+    static NERVE_ALWAYS_INLINE __m512 fold(__m512 a, __m512 b) noexcept {
+        const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        return _mm512_add_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+    }
+    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept {
+        return _mm512_fpclass_ps_mask(_mm512_add_ps(a, b), 0x99) != 0;  // see packed_engine
+    }
+
+    /// As packed_engine::run.
+    std::size_t run(const float* x, float* y, float* st, std::size_t n, float& last) const noexcept {
+        alignas(64) float sb[16];  // s in lanes m .. 15 (the layout of V2 and the tail's vector)
+        for (std::size_t i = 0; i < D; ++i) sb[m + i] = st[i];
+        const float* s = sb + m;
+        std::size_t i = 0;
+        constexpr std::size_t X0 = xpairs(0), X1 = xpairs(1), X2 = xpairs(2), X3 = xpairs(3);
+        // Held in registers: groups 0 and 1, x and state columns (S = 4: 20 of 32 registers).
+        __m512 r0[X0 + SP], r1[X1 + SP];
+        NERVE_IIR_UNROLL
+        for (std::size_t p = 0; p < X0; ++p) r0[p] = col(pc[0][p]);
+        NERVE_IIR_UNROLL
+        for (std::size_t p = 0; p < X1; ++p) r1[p] = col(pc[1][p]);
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < SP; ++k) r0[X0 + k] = col(pc[0][XP + k]), r1[X1 + k] = col(pc[1][XP + k]);
+        for (; i + M <= n; i += M) {
+            const float* xb = x + i;
+            __m512 a0, a1, a2[2], a3[2];
+            NERVE_IIR_UNROLL
+            for (std::size_t p = 0; p < XP; ++p) {
+                const __m512 u = pair(xb + 2 * p);
+                if (p < X0) a0 = p == 0 ? _mm512_mul_ps(r0[p], u) : _mm512_fmadd_ps(r0[p], u, a0);
+                if (p < X1) a1 = p == 0 ? _mm512_mul_ps(r1[p], u) : _mm512_fmadd_ps(r1[p], u, a1);
+                if (p < X2) a2[p % 2] = p < 2 ? _mm512_mul_ps(col(pc[2][p]), u) : _mm512_fmadd_ps(col(pc[2][p]), u, a2[p % 2]);
+                if (p < X3) a3[p % 2] = p < 2 ? _mm512_mul_ps(col(pc[3][p]), u) : _mm512_fmadd_ps(col(pc[3][p]), u, a3[p % 2]);
+            }
+            // The state part: the loop-carried chain s -> s' is a pair broadcast, two FMAs per
+            // accumulator of groups 2 and 3 (S = 4), one add and the fold.
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < SP; ++k) {
+                const __m512 u = pair(s + 2 * k);
+                const std::size_t p = XP + k;
+                a0 = _mm512_fmadd_ps(r0[X0 + k], u, a0);
+                a1 = _mm512_fmadd_ps(r1[X1 + k], u, a1);
+                a2[p % 2] = _mm512_fmadd_ps(col(pc[2][p]), u, a2[p % 2]);
+                a3[p % 2] = _mm512_fmadd_ps(col(pc[3][p]), u, a3[p % 2]);
+            }
+            const __m512 v1 = fold(a0, a1);
+            const __m512 v2 = fold(_mm512_add_ps(a2[0], a2[1]), _mm512_add_ps(a3[0], a3[1]));
+            if (NERVE_UNLIKELY(bad(v1, v2))) break;
+            last = xb[M - 1];  // before the stores (y may alias x)
+            _mm512_storeu_ps(y + i, v1);
+            _mm512_mask_storeu_ps(y + i + 16, static_cast<__mmask16>((1u << m) - 1u), v2);
+            _mm512_store_ps(sb, v2);
+            __asm__ volatile("" : "+m"(sb));  // s' back through memory: pair broadcasts next block
+        }
+        for (; i + m <= n && i + M > n; i += m) {  // tail blocks, as packed_engine's
+            __m512 a4[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+            NERVE_IIR_UNROLL
+            for (std::size_t t = 0; t < m; ++t)
+                a4[t % 4] = _mm512_fmadd_ps(col(ps[t]), _mm512_set1_ps(x[i + t]), a4[t % 4]);
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < D; ++k)
+                a4[(m + k) % 4] = _mm512_fmadd_ps(col(ps[m + k]), _mm512_set1_ps(s[k]), a4[(m + k) % 4]);
             const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
             if (NERVE_UNLIKELY(bad(a, a))) break;
             last = x[i + m - 1];
@@ -1041,7 +1196,11 @@ private:
     // so those keep the packed engine and its smaller tables.
     static constexpr bool use_segments = use_block && std::is_same_v<T, float> && !use_packed;
     using seg_engine = iir_detail::segment_engine<S, 64>;
-    using engine = std::conditional_t<use_packed, iir_detail::packed_engine<S < 8 ? S : 7>, iir_detail::block_engine<T, S>>;
+    // 3 <= S <= 6: the pair-broadcast form of the packed engine (measured 1.04-1.1x); S = 7 the
+    // packed engine (the pair form measured 0.95x there).
+    using packed = std::conditional_t<(S >= 3 && S <= 6), iir_detail::pair_engine<(S >= 3 && S <= 6) ? S : 3>,
+                                      iir_detail::packed_engine<S < 8 ? S : 7>>;
+    using engine = std::conditional_t<use_packed, packed, iir_detail::block_engine<T, S>>;
 #elif NERVE_HAS_XSIMD
     using engine = iir_detail::block_engine<T, S>;
 #endif
