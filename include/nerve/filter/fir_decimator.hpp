@@ -523,21 +523,21 @@ private:
         detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (first + done * M - H), out.data() + done,
                                               kept - done, symmetric_);
         // Every input up to the last kept one reaches an output through a multiplication, so
-        // a non-finite one shows in chk; the generic kernel's outputs (at most one) and the
-        // inputs after the last kept one (at most M - 1) join it with one masked load each (a
-        // scalar scan of them was a chain of dependent FMAs at the end of every call).
-        const std::size_t tail = first + (kept - 1) * M + 1;
+        // a non-finite one shows in chk; the inputs after the last kept one (at most M - 1)
+        // join it with the last vector the ring takes below, the generic kernel's output (if
+        // any) with one masked load (a scalar scan of them was a chain of dependent FMAs at
+        // the end of every call).
+        __m512 ring[Taps / 16];
+        detail::static_for<Taps / 16>([&](auto i) { ring[i] = _mm512_loadu_ps(in.data() + n - Taps + 16 * i); });
         const __m512 zero = _mm512_setzero_ps();
-        const auto low = [](std::size_t k) { return static_cast<__mmask16>((1u << k) - 1u); };
-        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(kept - done), out.data() + done), zero, chk);
-        chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(low(n - tail), in.data() + tail), zero, chk);
+        chk = _mm512_fmadd_ps(ring[Taps / 16 - 1], zero, chk);
+        if (done < kept) chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(__mmask16{1}, out.data() + done), zero, chk);
         if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0)) return per_sample_(in, out);
         // The ring: the last Taps inputs twice, with aligned stores that the next call's
         // loads of delay_ + Taps (pos_ = Taps - 1) forward from.
         detail::static_for<Taps / 16>([&](auto i) {
-            const __m512 v = _mm512_loadu_ps(in.data() + n - Taps + 16 * i);
-            _mm512_store_ps(delay_.data() + 16 * i, v);
-            _mm512_store_ps(delay_.data() + Taps + 16 * i, v);
+            _mm512_store_ps(delay_.data() + 16 * i, ring[i]);
+            _mm512_store_ps(delay_.data() + Taps + 16 * i, ring[i]);
         });
         pos_ = Taps - 1;
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
