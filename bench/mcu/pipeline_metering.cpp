@@ -17,8 +17,13 @@
 // nerve_metering_lean_push: the lean configuration, meter_monitor<192, float,
 // holt_winters_forecaster<192, float>> (double seasonal Holt-Winters instead of the regression).
 // Measured (168 calls, GCC 12 -O2; median / mean / max instructions, modelled cycles median):
-//   lean            181 /   190 /   405    275   (a day's end ~400: the profile's double fields, phi)
-//   default       1,438 / 1,446 / 1,589  2,590
+//   lean            170 /   178 /   294    260   (a day's end 294: the report, phi; the next reading 234)
+//   default       1,436 / 1,444 / 1,512  2,593
+// (before drift::cusum replaced the monitor's inline copy and the day's history work moved to the
+// next readings: lean 181 / 190 / 405, default 1,438 / 1,446 / 1,589.)
+// nerve_cusum_sample / nerve_cusum_lean_sample: drift::cusum<float> (River's defaults) and
+// cusum<float, false> alone, one sample per call on unit noise: 51 / 48 median (the cusum before
+// this one, k sigma and h sigma recomputed per sample, change points stored per sample: 80).
 // A callback that reads the five double fields of meter_reading adds ~77 (float -> double
 // conversions, emulated). Where a lean reading goes: the double -> float conversion of the reading
 // 14, the monitor's checks, scale and anomaly flag ~45, the CUSUM ~30, the forecaster ~60, the day

@@ -42,8 +42,9 @@
 // naive baselines; one step ahead it is better on three loads and worse on OT, LUFL and LULL. It
 // is the choice when ~1,300 instructions per reading do not fit.
 // Memory: Capacity T + ~150 bytes (config, components, counters); hourly data needs Capacity 192.
-// Per reading: O(1), no division, no loop; on a Cortex-M4F in float ~60 instructions inside
-// meter_monitor (bench/mcu/pipeline_metering.cpp), plus ~90 once a day.
+// Per reading: O(1), no division, no loop; on a Cortex-M4F in float ~55 instructions inside
+// meter_monitor (bench/mcu/pipeline_metering.cpp), plus ~60 at a day's end (the AR coefficient,
+// one division) and ~25 on the reading after it (the finiteness check).
 //
 // Bad input: a NaN/Inf reading, or once warm one whose error exceeds max_error (default 1e12, a
 // corrupt value rather than a change), is a missing reading: no component learns from it, time

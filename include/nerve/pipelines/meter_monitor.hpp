@@ -24,39 +24,45 @@
 //     (theft by bypass, a failing CT, a stuck register) fires `drift_down`; a sustained excess (a
 //     new load, a fault drawing current) fires `drift_up`. The forecaster re-learns the new
 //     baseline within days, so the CUSUM must and does react within hours;
-//  5. daily load profile, every `day` readings: energy (sum), peak, base load (minimum), mean,
+//  5. daily load profile at every `day`-th reading: energy (sum), peak, base load (minimum), mean,
 //     load factor = mean / peak, expected energy (the mean daily energy of the previous 28 days,
 //     once 7 are known: the one-step forecasts re-learn a new level within hours, so they cannot
 //     serve as the reference for a slow theft) and the shortfall 1 - energy / expected, plus the
-//     counts of flagged readings of the day.
+//     counts of flagged readings of the day. Reported in T (basic_daily_profile<T>) to a callback
+//     that takes it (or `const auto&`), in double (daily_profile) to one that takes that. The
+//     day's history work (the 28-day ring, the expected energy of the coming day) runs on the next
+//     day's first readings (day_event), so that the day's last reading does not carry it too.
 //
 // The forecaster is a template parameter:
 //   meter_monitor<Capacity, T>  (default: seasonal_forecaster<Capacity, T>, the robust RLS on 13
 //       seasonal-lag features; the better forecasts, ~1,440 M4 instructions per reading);
 //   meter_monitor<192, float, holt_winters_forecaster<192, float>>  (the lean configuration: double
 //       seasonal Holt-Winters with an AR(1) error correction, holt_winters_forecaster.hpp; within
-//       the 200 M4 instructions per reading, 1.4 kB of state).
+//       the 200 M4 instructions per reading in median and mean, 1.5 kB of state).
 // Any forecaster with update(T) -> forecast of the next reading (NaN = missing), reset(),
 // visit_state and either a seasonal_forecaster_config constructor or a config_type with `day`
 // and `horizon` fits.
 //
-// Memory: meter_monitor<512, float> (regression) 3,304 bytes; the lean meter_monitor<192, float,
-// holt_winters_forecaster<192, float>> 1,424 bytes (192 seasonal indices + ~650 bytes).
+// Memory: meter_monitor<512, float> (regression) 3,336 bytes; the lean meter_monitor<192, float,
+// holt_winters_forecaster<192, float>> 1,456 bytes (192 seasonal indices + ~690 bytes).
 // Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
-// software). Readings and reports stay double at the interface (meter_reading, daily_profile).
+// software). Readings and meter_reading stay double at the interface (a callback that reads no
+// double field pays no conversion), the daily profile is T or double, as the callback takes it.
 // A steady reading (warm, the residual scale and the CUSUM reference settled; finite, not stuck,
 // within spike_z) takes a short path with the same arithmetic as the general one, without its
 // branches; gaps, stuck runs, spikes, the warm-up and an alarm's restart take general().
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
 // tools/mcu_icount.py, 168 calls; median / mean / max instructions per reading, modelled cycles
 // median / mean):
-//   lean (Holt-Winters)         181 /   190 /   405   (275 / 292 cycles)
-//   regression, learn_every = 1 1,438 / 1,446 / 1,589 (2,590 / 2,608)
+//   lean (Holt-Winters)         170 /   178 /   294   (260 / 275 cycles)
+//   regression, learn_every = 1 1,436 / 1,444 / 1,512 (2,593 / 2,610)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
-// scale and anomaly ~45, the CUSUM ~30, the forecaster ~60, the day profile and counters ~25, call
-// and register saves ~10; a day's end (the profile's seven double fields, the forecaster's AR
-// coefficient) ~220 once a day, ~9 per reading on average. learn_every = k (regression only) takes
+// scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
+// and counters ~20, call and register saves ~10. The day's last reading: +60 the report (profile in
+// T, counts reset), +60 the forecaster's day (AR coefficient: the next reading's forecast needs
+// it), 294 in all; the next reading +64 (the ring, the forecaster's finiteness check), 234; every
+// 28 days four readings of ~200 (the ring's fresh sum, 7 days each). learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
@@ -268,7 +274,7 @@ private:
     }
 
     /// Every other reading: gaps, stuck runs, spikes, the warm-up. `counted`: the stuck-run count
-    /// already took this (finite) reading. Out of line, like end_day(): inlined, they cost the
+    /// already took this (finite) reading. Out of line, like day_event(): inlined, they cost the
     /// common reading's path ~10 M4 instructions of address set-up and register saves.
     template <class OnReading, class OnDay>
     NERVE_NOINLINE void general(double y, T yt, bool counted, OnReading& on_reading, OnDay& on_day) {
