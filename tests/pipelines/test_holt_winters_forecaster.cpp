@@ -228,3 +228,30 @@ TEST_CASE("holt_winters_forecaster in float tracks double", "[holt_winters_forec
     }
     CHECK(max_diff < 1e-3 * 20.0);
 }
+
+TEST_CASE("holt_winters_forecaster snapshot with slots out of range for the restoring config is refused",
+          "[holt_winters_forecaster][snapshot]") {
+    // The weekly slot runs in step with the daily one (the week wraps at a day's end): a state whose
+    // slots do not fit the restoring forecaster's day is refused and reset, so no index leaves seas_.
+    np::holt_winters_config c;
+    c.day = 24;
+    static hw_f32 a{c}, b{c};
+    a = hw_f32{c};
+    lcg r;
+    double level = 0;
+    for (std::size_t t = 0; t < 24 * 9 + 13; ++t) a(static_cast<float>(series(t, r, level)));
+    static std::array<std::byte, 2048> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    np::holt_winters_config c12 = c;
+    c12.day = 12;  // same layout; daily slot 13 and weekly slot 24 + 13 + 2 * 24 are out of its range
+    b = hw_f32{c12};
+    CHECK_FALSE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(b.samples() == 0);
+    b = hw_f32{c};
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    for (std::size_t t = 24 * 9 + 13; t < 24 * 12; ++t) {
+        const float y = static_cast<float>(series(t, r, level));
+        REQUIRE(a(y) == b(y));
+    }
+}

@@ -62,7 +62,8 @@
 // and counters ~20, call and register saves ~10. The day's last reading: +60 the report (profile in
 // T, counts reset), +60 the forecaster's day (AR coefficient: the next reading's forecast needs
 // it), 294 in all; the next reading +64 (the ring, the forecaster's finiteness check), 234; every
-// 28 days four readings of ~200 (the ring's fresh sum, 7 days each). learn_every = k (regression only) takes
+// 28 days the next four readings 232-246 (the ring's fresh sum, 7 days each: one loop would put
+// ~90 more on a single reading). learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
