@@ -6,6 +6,7 @@
 //   fir64/nerve_persample nerve's per-sample operator() (what a pipeline pushing one sample pays)
 //   decimate8_fir64/nerve nerve::filter::fir_decimator<float, 64, 8>, items = input samples
 //   decimate8_fir64/nerve_call512  the same 4096 inputs in calls of 512
+//   decimate8_fir64/nerve_call256  ... in calls of 256 (DMA half-buffers of 512 and 256 samples)
 //   fma_peak/xsimd        the machine's FMA limit at the compiled vector width, measured: 12
 //                         independent FMA chains on registers, no memory traffic. The FIR's
 //                         distance to the FLOP limit is fir64/nerve GFLOP/s over this one's.
@@ -143,6 +144,25 @@ void decimate8_fir64_nerve_call512(benchmark::State& state) {
         static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
 }
 BENCHMARK(decimate8_fir64_nerve_call512)->Name("decimate8_fir64/nerve_call512");
+
+// In calls of 256 (32 outputs each: on AVX-512 one group, its first outputs' windows in the
+// history).
+void decimate8_fir64_nerve_call256(benchmark::State& state) {
+    auto& d = data();
+    static nerve::filter::fir_decimator<float, kTaps, 8> f(taps());
+    for (auto _ : state) {
+        std::size_t n = 0;
+        for (std::size_t at = 0; at < kBlock; at += 256)
+            n += f.process(std::span<const float>(d.in.data() + at, 256), std::span<float>(d.out.data() + n, 33));
+        benchmark::DoNotOptimize(n);
+        benchmark::DoNotOptimize(d.out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(decimate8_fir64_nerve_call256)->Name("decimate8_fir64/nerve_call256");
 
 #if NERVE_HAS_XSIMD
 void fma_peak_xsimd(benchmark::State& state) {
