@@ -11,12 +11,13 @@
 // computes W kept outputs at a time with the tap vectors held in registers and one
 // transpose-add per group (fir.hpp, detail::fir_block_strided and detail::reduce_rows);
 // float with M = 8 on AVX-512 has its own kernel (detail::fir_block_dec8_avx512: two outputs
-// per 16-lane vector straight from one load, 32 outputs per group, 3-level permute-add; the
-// last group of a call overlaps the one before instead of a slower rest path) and, for Taps a
-// multiple of 16 up to 64, its first outputs (windows in the history) from registers
-// (detail::fir_dec8_head_avx512) with no history copy, the state untouched until the block
-// passed its NaN/Inf test (nerve_bench side by side, loaded machine: 4096 inputs 0.63 ->
-// 0.67 of fma_peak/xsimd, 1.06x; calls of 512 inputs 0.34 -> 0.53, 1.53x).
+// per 16-lane vector straight from one load, groups of 32, 16 and 8 outputs, 3-level
+// permute-add) and, for Taps a multiple of 16 up to 64, a whole-block form whose first group
+// takes the windows that start in the history from registers (detail::fir_block_dec8_head_avx512):
+// no history copy, no separate head, no group computed twice, the state untouched until the
+// block passed its NaN/Inf test. Side by side with the kernel before (one binary, loaded
+// 2-core machine, medians of 5, ratio to fma_peak/xsimd): 4096 inputs 0.674 -> 0.705, calls
+// of 512 inputs 0.535 -> 0.648, calls of 256 0.397 -> 0.604; output bits unchanged.
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -154,7 +155,9 @@ NERVE_ALWAYS_INLINE void dec8_group(const __m512 (&hq)[NQ], V&& vec, const dec8_
     if constexpr (P < 8)
         reduce8(acc, out, 0x00FF, chk);
     else
-        static_for<P / 8>([&](auto h) __attribute__((always_inline)) { reduce8(acc + 8 * h, out + 16 * h, 0xFFFF, chk); });
+        static_for<P / 8>([&](auto h) __attribute__((always_inline)) {
+            reduce8(acc + 8 * h, out + 16 * h, 0xFFFF, chk);
+        });
 }
 
 /// dec8_group's vectors straight from memory: vector m = src[8m .. 8m + 16).
@@ -490,7 +493,7 @@ private:
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
     static constexpr bool check_after = std::is_same_v<T, float> && M == 8 && Taps % 8 == 0 && Taps / 8 <= 12;
     // Taps a multiple of 16 up to 64: process_dec8_, which leaves the state untouched until
-    // the block has passed its NaN/Inf test (no history copy; see fir_dec8_head_avx512).
+    // the block has passed its NaN/Inf test (no history copy; see fir_block_dec8_head_avx512).
     static constexpr bool dec8_head = check_after && Taps % 16 == 0 && Taps <= 64;
 
     /// process() for dec8_head: the first group from registers and `in`, the rest straight
