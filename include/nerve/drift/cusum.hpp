@@ -88,10 +88,12 @@ public:
         v(start_); v(mean_); v(m2_); v(sigma_); v(k_); v(limit_); v(frozen_); v(up_); v(down_);
         if constexpr (ChangePoint) { v(zero_at_.up); v(zero_at_.down); }
     }
-    /// A restored state: the restart no later than the clock, k sigma and h sigma those of this
-    /// chart's options (a snapshot restores into a cusum with the same options).
+    /// A restored state: the restart no later than the clock, a warm-up shorter than min_
+    /// samples, k sigma and h sigma those of this chart's options (a snapshot restores into a
+    /// cusum with the same options).
     constexpr bool state_is_valid() const noexcept {
-        return start_ <= n_ && k_ == slack_ * sigma_ && limit_ == threshold_ * sigma_;
+        return start_ <= n_ && (frozen_ || n_ - start_ < min_) && k_ == slack_ * sigma_ &&
+               limit_ == threshold_ * sigma_;
     }
 
 private:
@@ -130,13 +132,15 @@ private:
         set(drift_signal::none);
         ++n_;
         if (!frozen_) {
-            const std::uint64_t count = n_ - start_;
+            // The warm-up's count is at most min_ (32 bits; state_is_valid), so a plain 32-bit
+            // conversion (one instruction on a Cortex-M4F, no 64-bit library call).
+            const auto count = static_cast<std::uint32_t>(n_ - start_);
             const T old = mean_;
-            mean_ += (T(1) / to_real<T>(count)) * (x - old);
+            mean_ += (T(1) / static_cast<T>(count)) * (x - old);
             m2_ += (x - old) * (x - mean_);
             if (count < min_) return drift_signal::none;
             frozen_ = true;
-            const T var = count > 1 ? m2_ / to_real<T>(count - 1) : T(0);
+            const T var = count > 1 ? m2_ / static_cast<T>(count - 1) : T(0);
             sigma_ = std::sqrt(var > T(0) ? var : T(0));
             k_ = slack_ * sigma_;
             limit_ = threshold_ * sigma_;

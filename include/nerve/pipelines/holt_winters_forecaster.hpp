@@ -200,7 +200,8 @@ private:
     }
 
     /// Fresh components; the position in the day and week is kept (it is the clock, not the model).
-    void restart() noexcept {
+    /// Out of line: reset() and the two finiteness checks share one copy (~300 bytes of M4 code).
+    NERVE_NOINLINE void restart() noexcept {
         ++restarts_;
         seas_.fill(T(0));
         level_ = T(0);
