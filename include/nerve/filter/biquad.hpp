@@ -53,7 +53,8 @@
 // engine (iir_detail::segment_engine): 16 segments of 64 samples run in the 16 lanes as a
 // channel bank from start states computed by a prefix over the lanes; 1024 samples, S = 1 /
 // 2 / 8: 2.0x / 1.85x / 1.3x the block engine (0.19 / 0.31 / 0.45 of fma_peak/xsimd).
-// Outputs come from the DF2T recurrence itself; same bound, same bad-input redo.
+// Outputs come from the DF2T recurrence itself (S = 1, 2: regrouped so that its loop-carried
+// path is one FMA, not two: 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -72,7 +73,11 @@
 // input (0 before any) and counted in rejected(). If the state overflows to Inf/NaN
 // anyway (finite but huge input into a resonant filter), the state is cleared, the
 // output for that sample is 0 and resets() is incremented; the filter never stays
-// non-finite. Fixed point cannot be non-finite; overflow saturates (never wraps).
+// non-finite. Whether a huge input overflows depends on the operations: the block paths redo
+// a block per sample when their sums overflow, but their sums may also stay finite where the
+// per-sample step overflows (the 16-sample block engine; the regrouped S = 1, 2 recurrence of
+// the segment engine, which then gives the filter's true response, tested against double).
+// Fixed point cannot be non-finite; overflow saturates (never wraps).
 #pragma once
 
 #include <array>
@@ -684,6 +689,9 @@ struct segment_engine {
     static_assert(S >= 1 && S <= 8);
 
     alignas(64) std::array<std::array<float, D>, L> bz{};           // B_n
+    // S <= 2, the regrouped recurrence of step 3: c1 = b1 + na1 b0, c2 = b2 + na2 b0 per section.
+    static constexpr bool regrouped = S <= 2;
+    std::array<std::array<float, 2>, S> cc{};
     std::array<std::array<std::array<float, D>, D>, 4> pw{};        // A^(2^l L), [row][column]
 
     // Table entries below 2^-60 become 0: A^(8L) of a filter with fast poles has entries far
@@ -697,6 +705,8 @@ struct segment_engine {
     constexpr void build(const std::array<df_coeffs<float>, S>& cf) noexcept {
         std::array<df_coeffs<double>, S> c{};
         for (std::size_t k = 0; k < S; ++k) c[k] = {cf[k].b0, cf[k].b1, cf[k].b2, cf[k].na1, cf[k].na2};
+        for (std::size_t k = 0; k < S; ++k)
+            cc[k] = {static_cast<float>(c[k].b1 + c[k].na1 * c[k].b0), static_cast<float>(c[k].b2 + c[k].na2 * c[k].b0)};
         // B_(L-1) = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
         std::array<double, D> st{};
         cascade_step_double(c, st, 1.0);
@@ -820,10 +830,21 @@ struct segment_engine {
         // 3. the recurrence in 16 lanes into yt (the coefficients and the state stay in
         //    registers: keeping 16 outputs live for the transpose as well spilled them, S = 4
         //    2x slower), then transposed back 16 x 16 at a time.
+        //    S <= 2 run DF2T regrouped: a DF2T step's loop-carried path s1 -> y -> s1' is two
+        //    FMA latencies (8 cycles per 16 samples), more than the 5S FMAs and 4 transpose
+        //    shuffles of a step take on two ports, so S = 1, 2 waited on it. Substituting y and
+        //    s2 = na2 y_prev + b2 x_prev:
+        //      s1' = na1 s1 + (na2 s1_prev + (c1 x + c2 x_prev)),  c1 = b1 + na1 b0, c2 = b2 + na2 b0
+        //    (y = b0 x + s1 as before) is one FMA from s1 to s1' and one from s1_prev, so 4 cycles
+        //    a step; the same 5 operations (c2 x_prev is kept from the step before; the first
+        //    step adds s2 instead); s2 is rebuilt at the end as na2 s1_prev + c2 x_prev.
+        //    Measured (loaded machine, engine behind one call): S = 1 0.19 -> 0.22, S = 2 0.31 ->
+        //    0.33 of an fma_peak of the same run, S = 8 0.45 -> 0.43 (port-bound: kept DF2T).
+        //    Rounding: against the double filter as accurate as DF2T (tests below).
         alignas(64) float yt[L][16];
-        __m512 s1[S], s2[S];
+        __m512 s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
         NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1];
+        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = _mm512_setzero_ps();
         __m512 check = _mm512_setzero_ps();
         const __m512 zero = _mm512_setzero_ps();
         for (std::size_t g = 0; g < L; g += 16) {
@@ -834,8 +855,16 @@ struct segment_engine {
             for (std::size_t k = 0; k < S; ++k) {
                 const df_coeffs<float>& c = cf[k];
                 const __m512 yv = _mm512_fmadd_ps(_mm512_set1_ps(c.b0), v, s1[k]);
-                s1[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na1), yv, _mm512_fmadd_ps(_mm512_set1_ps(c.b1), v, s2[k]));
-                s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), yv, _mm512_mul_ps(_mm512_set1_ps(c.b2), v));
+                if constexpr (regrouped) {
+                    const __m512 w = _mm512_fmadd_ps(_mm512_set1_ps(cc[k][0]), v, s2[k]);
+                    const __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), s1p[k], w);
+                    s1p[k] = s1[k];
+                    s1[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na1), s1[k], q);
+                    s2[k] = _mm512_mul_ps(_mm512_set1_ps(cc[k][1]), v);
+                } else {
+                    s1[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na1), yv, _mm512_fmadd_ps(_mm512_set1_ps(c.b1), v, s2[k]));
+                    s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), yv, _mm512_mul_ps(_mm512_set1_ps(c.b2), v));
+                }
                 v = yv;
             }
             _mm512_store_ps(yt[n], v);
@@ -849,6 +878,10 @@ struct segment_engine {
           transpose(r);
           NERVE_IIR_UNROLL
           for (std::size_t j = 0; j < 16; ++j) _mm512_storeu_ps(y + j * L + g, r[j]);
+        }
+        if constexpr (regrouped) {
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < S; ++k) s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(cf[k].na2), s1p[k], s2[k]);
         }
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k) check = _mm512_add_ps(check, _mm512_add_ps(_mm512_mul_ps(s1[k], zero), _mm512_mul_ps(s2[k], zero)));
