@@ -17,7 +17,7 @@
 // nerve_metering_lean_push: the lean configuration, meter_monitor<192, float,
 // holt_winters_forecaster<192, float>> (double seasonal Holt-Winters instead of the regression).
 // Measured (168 calls, GCC 12 -O2; median / mean / max instructions, modelled cycles median):
-//   lean            170 /   178 /   294    260   (a day's end 294: the report, phi; the next reading 234)
+//   lean            170 /   178 /   293    260   (a day's end 293: the report, phi; the next reading 233)
 //   default       1,436 / 1,444 / 1,512  2,593
 // (before drift::cusum replaced the monitor's inline copy and the day's history work moved to the
 // next readings: lean 181 / 190 / 405, default 1,438 / 1,446 / 1,589.)

@@ -55,13 +55,13 @@
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
 // tools/mcu_icount.py, 168 calls; median / mean / max instructions per reading, modelled cycles
 // median / mean):
-//   lean (Holt-Winters)         170 /   178 /   294   (260 / 275 cycles)
+//   lean (Holt-Winters)         170 /   178 /   293   (260 / 275 cycles)
 //   regression, learn_every = 1 1,436 / 1,444 / 1,512 (2,593 / 2,610)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
 // and counters ~20, call and register saves ~10. The day's last reading: +60 the report (profile in
 // T, counts reset), +60 the forecaster's day (AR coefficient: the next reading's forecast needs
-// it), 294 in all; the next reading +64 (the ring, the forecaster's finiteness check), 234; every
+// it), 293 in all; the next reading +64 (the ring, the forecaster's finiteness check), 233; every
 // 28 days the next four readings 232-246 (the ring's fresh sum, 7 days each: one loop would put
 // ~90 more on a single reading). learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
