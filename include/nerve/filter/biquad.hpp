@@ -384,10 +384,13 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// - M = 8 ([y_0..y_7 | s'], 16 FMAs per 8 samples) would be 0.625 by count, but the chain
 ///   s -> s' (broadcast, FMA, add tree: ~20 cycles per 8 samples) caps it near 0.27;
 ///   larger M costs more FMAs per sample (the triangular part of P grows).
-/// So a single channel stays below 0.5 with exact block methods; only splitting long
-/// signals into 16 time segments (one per lane, the channel-bank recurrence at ~0.84, then
-/// an exact zero-input correction per segment start and two 16x16 transposes) could pass
-/// that, and it needs blocks of thousands of samples (not done; see the README).
+/// So a single channel stays below 0.5 with exact block methods. Splitting long signals into
+/// 16 time segments (segment_engine below: the channel-bank recurrence in the lanes, start
+/// states from a prefix over the lanes) does not pass it either: its z sums (2S) and two
+/// 16x16 transposes (8) per 16 samples add ~50 % to the 5S recurrence FMAs at S = 4 (<= ~0.5,
+/// measured 0.98-1.12x this engine); at S = 1, 2 it is ahead of every block method (<= 0.3 /
+/// 0.4 by count, measured 0.22 / 0.34) and was, before its regrouped recurrence, waiting on
+/// the two-FMA latency of a DF2T step rather than on its ports.
 template <std::size_t S>
 struct packed_engine {
     static constexpr std::size_t D = 2 * S;
