@@ -386,9 +386,10 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 ///   larger M costs more FMAs per sample (the triangular part of P grows).
 /// So a single channel stays below 0.5 with exact block methods. Splitting long signals into
 /// 16 time segments (segment_engine below: the channel-bank recurrence in the lanes, start
-/// states from a prefix over the lanes) does not pass it either: its z sums (2S) and two
-/// 16x16 transposes (8) per 16 samples add ~50 % to the 5S recurrence FMAs at S = 4 (<= ~0.5,
-/// measured 0.98-1.12x this engine); at S = 1, 2 it is ahead of every block method (<= 0.3 /
+/// states from a prefix over the lanes) does not pass it either: its z sums (2S), two 16x16
+/// transposes (8), the check and the prefix, ~20 operations per 16 samples at S = 4, double
+/// the 5S = 20 recurrence FMAs (<= ~0.5, measured 0.98-1.12x this engine); at S = 1, 2 it is
+/// ahead of every block method (<= 0.3 /
 /// 0.4 by count, measured 0.22 / 0.34) and was, before its regrouped recurrence, waiting on
 /// the two-FMA latency of a DF2T step rather than on its ports.
 template <std::size_t S>
