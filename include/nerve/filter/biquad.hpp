@@ -389,9 +389,8 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// states from a prefix over the lanes) does not pass it either: its z sums (2S), two 16x16
 /// transposes (8), the check and the prefix, ~20 operations per 16 samples at S = 4, double
 /// the 5S = 20 recurrence FMAs (<= ~0.5, measured 0.98-1.12x this engine); at S = 1, 2 it is
-/// ahead of every block method (<= 0.3 /
-/// 0.4 by count, measured 0.22 / 0.34) and was, before its regrouped recurrence, waiting on
-/// the two-FMA latency of a DF2T step rather than on its ports.
+/// ahead of every block method (<= 0.3 / 0.4 by count, measured 0.22 / 0.34) and was, before
+/// its regrouped recurrence, waiting on the two-FMA latency of a DF2T step, not on its ports.
 template <std::size_t S>
 struct packed_engine {
     static constexpr std::size_t D = 2 * S;
