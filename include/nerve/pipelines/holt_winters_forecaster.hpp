@@ -43,8 +43,9 @@
 // is the choice when ~1,300 instructions per reading do not fit.
 // Memory: Capacity T + ~150 bytes (config, components, counters); hourly data needs Capacity 192.
 // Per reading: O(1), no division, no loop; on a Cortex-M4F in float ~55 instructions inside
-// meter_monitor (bench/mcu/pipeline_metering.cpp), plus ~60 at a day's end (the AR coefficient,
-// one division) and ~25 on the reading after it (the finiteness check).
+// meter_monitor (bench/mcu/pipeline_metering.cpp), plus ~52 at a day's end (the AR coefficient,
+// one division) and ~27 at the day's middle (the day count and the finiteness check, on a reading
+// of their own: not the day's last, nor meter_monitor's history readings after it).
 //
 // Bad input: a NaN/Inf reading, or once warm one whose error exceeds max_error (default 1e12, a
 // corrupt value rather than a change), is a missing reading: no component learns from it, time
@@ -104,6 +105,7 @@ public:
         day_ = static_cast<std::uint32_t>(cfg_.day);
         const std::size_t w = 7 * cfg_.day;
         end_w_ = static_cast<std::uint32_t>(cfg_.day + w);
+        check_at_ = static_cast<std::uint32_t>(cfg_.day / 2);
         off_d_ = static_cast<std::uint32_t>((cfg_.horizon - 1) % cfg_.day);
         off_w_ = static_cast<std::uint32_t>((cfg_.horizon - 1) % w);
         reset();
@@ -146,7 +148,10 @@ public:
     T delta() const noexcept { return delta_; }
     T omega() const noexcept { return omega_; }
     bool warm() const noexcept { return warm_; }
-    std::uint64_t samples() const noexcept { return days_total_ * cfg_.day + pd_; }
+    std::uint64_t samples() const noexcept {
+        // (days_total_ counts a warm day at its mid-day check: event_at_ is check_at_ until then.)
+        return (days_total_ + (event_at_ != day_ ? 1u : 0u)) * cfg_.day + pd_;
+    }
     std::uint64_t rejected() const noexcept { return rejected_; }
     std::uint64_t restarts() const noexcept { return restarts_; }
     const holt_winters_config& config() const noexcept { return cfg_; }
@@ -164,7 +169,7 @@ public:
     /// after the daily one), so that no index leaves the array.
     bool state_is_valid() const noexcept {
         return pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_ &&
-               (event_at_ == day_ || event_at_ == 1u);
+               (event_at_ == day_ || (event_at_ == check_at_ && pd_ < check_at_));
     }
 
     template <class V>
@@ -232,12 +237,14 @@ private:
         warm_ = fast_lim_ > T(0) && days_ + 1 >= daily_warm_ && weeks_ + 1 >= weekly_warm_;
     }
 
-    /// pd_ reached event_at_: the day's end (event_at_ == day_) or the first reading after it
-    /// (event_at_ == 1, once warm: the state's finiteness check, left to that reading so that the
-    /// day's last reading, which also carries meter_monitor's day report, stays short).
+    /// pd_ reached event_at_: the day's end (event_at_ == day_) or, once warm, the day's middle
+    /// (event_at_ == check_at_: the day count and the state's finiteness check, left to a reading
+    /// of their own so that neither the day's last reading, which also carries meter_monitor's day
+    /// report, nor the next ones, which carry its history work, pay for them).
     NERVE_NOINLINE void day_event() noexcept {
-        if (pd_ == 1u) {
+        if (pd_ != day_) {
             event_at_ = day_;
+            ++days_total_;
             check_finite();
             return;
         }
@@ -247,30 +254,31 @@ private:
     void new_day() noexcept {
         pd_ = 0;
         if (pw_ == end_w_) pw_ = day_;
-        ++days_total_;
-        if (NERVE_UNLIKELY(!warm_)) {  // the day and week counts only matter for the warm-up gains
-            ++days_;
-            if (pw_ == day_) ++weeks_;
-            seasonal_gains();
-        }
         c01_ += phi_day_gain_ * (day_01_ - c01_);
         c00_ += phi_day_gain_ * (day_00_ - c00_);
         day_01_ = day_00_ = T(0);
         if (cfg_.autoregressive && c00_ > T(0)) {
             T p = c01_ / c00_;
-            p = p > T(0.99) ? T(0.99) : (p < T(-0.99) ? T(-0.99) : p);
+            if (NERVE_UNLIKELY(!(std::fabs(p) <= T(0.99))))  // (one test in the common case)
+                p = p > T(0.99) ? T(0.99) : (p < T(-0.99) ? T(-0.99) : p);
             phi_ = p;
-            if (cfg_.horizon == 1) {
-                phi_h_ = p;
-            } else {
+            phi_h_ = p;
+            if (cfg_.horizon != 1) {
                 T ph = T(1), b = p;  // p^H by squaring
                 for (std::size_t k = cfg_.horizon; k > 0; k >>= 1, b *= b)
                     if (k & 1) ph *= b;
                 phi_h_ = ph;
             }
         }
-        if (warm_) event_at_ = 1;  // the check on the next reading
-        else check_finite();
+        if (NERVE_LIKELY(warm_)) {
+            event_at_ = check_at_;  // the day count and the check at the day's middle
+        } else {  // the day and week counts only matter for the warm-up gains
+            ++days_total_;
+            ++days_;
+            if (pw_ == day_) ++weeks_;
+            seasonal_gains();
+            check_finite();
+        }
     }
 
     // Errors are bounded by max_error, so no component can leave the float range in any realistic
@@ -282,14 +290,14 @@ private:
     holt_winters_config cfg_;
     T alpha_ = T(0), delta_ = T(0), omega_ = T(0), phi_day_gain_ = T(0), max_error_ = T(1e12);
     std::uint32_t level_warm_ = 0, daily_warm_ = 0, weekly_warm_ = 0;
-    std::uint32_t day_ = 24, end_w_ = 0, off_d_ = 0, off_w_ = 0;
+    std::uint32_t day_ = 24, end_w_ = 0, off_d_ = 0, off_w_ = 0, check_at_ = 12;
     T level_ = T(0), fast_lim_ = T(-1);
     T e_ = T(0), c01_ = T(0), c00_ = T(0), phi_ = T(0), phi_h_ = T(0);
     T gl_ = T(1), gd_ = T(1), gw_ = T(1);  // gains in use (alpha, delta, omega (1 - delta) once warm)
     T day_01_ = T(0), day_00_ = T(0);      // the day's sums of e[t] e[t-1] and e[t-1]^2
     T forecast_ = T(0);
     std::uint32_t pd_ = 0, pw_ = 0;  // slots of the next reading: daily [0, d), weekly [d, 8 d)
-    std::uint32_t event_at_ = 24;    // day_event() when pd_ reaches it: day_, or 1 after a warm day's end
+    std::uint32_t event_at_ = 24;    // day_event() when pd_ reaches it: day_, or check_at_ (day / 2) after a warm day's end
     std::uint32_t accepted_ = 0, days_ = 0, weeks_ = 0;
     bool warm_ = false;
     std::uint64_t days_total_ = 0, rejected_ = 0, restarts_ = 0;

@@ -53,17 +53,18 @@
 // within spike_z) takes a short path with the same arithmetic as the general one, without its
 // branches; gaps, stuck runs, spikes, the warm-up and an alarm's restart take general().
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
-// tools/mcu_icount.py, 168 calls; median / mean / max instructions per reading, modelled cycles
-// median / mean):
-//   lean (Holt-Winters)         170 /   178 /   293   (260 / 275 cycles)
-//   regression, learn_every = 1 1,436 / 1,444 / 1,512 (2,593 / 2,610)
+// tools/mcu_icount.py; median / mean / max instructions per reading, modelled cycles median /
+// mean / max; lean over 840 calls = 35 days, across the day its ring comes round):
+//   lean (Holt-Winters)         170 / 176.6 /   252   (260 / 272 / 406 cycles)
+//   regression, learn_every = 1 1,436 / 1,441 / 1,483 (2,593 / 2,605 / 2,663; 168 calls)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
-// and counters ~20, call and register saves ~10. The day's last reading: +60 the report (profile in
-// T, counts reset), +60 the forecaster's day (AR coefficient: the next reading's forecast needs
-// it), 293 in all; the next reading +64 (the ring, the forecaster's finiteness check), 233; every
-// 28 days the next four readings 232-246 (the ring's fresh sum, 7 days each: one loop would put
-// ~90 more on a single reading). learn_every = k (regression only) takes
+// and counters ~20, call and register saves ~10. The day's last reading: +~30 the report (counts
+// and sums reset; the profile's fields cost only where the callback reads them) and +~52 the
+// forecaster's day (its AR coefficient: the forecast made on this reading needs it), 252 in all;
+// the next reading +27 (the ring and its running sums), the one after +23 (expected energy), the
+// day's middle +27 (the forecaster's finiteness check); no other reading costs more than 170.
+// learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
 // register, and the cleaned values and daily sums are exact to that relative precision.
@@ -177,6 +178,7 @@ public:
         anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
         if (stuck_run_ < 2) stuck_run_ = 2;
         warm_at_ = static_cast<std::uint64_t>(cfg_.warmup_days) * cfg_.day;
+        rest_after_history_ = cfg_.day - 2;
         reset();
     }
 
@@ -239,29 +241,29 @@ public:
         scale_ = T(0);
         scale_n_ = 0;
         fast_z_ = T(-1);
-        day_ = profile_type{};
+        counts_ = day_counts{};
         day_left_ = cfg_.day;
         day_phase_ = 0;
         day_index_ = 0;
         energy_hist_.fill(T(0));
         hist_slot_ = 0;
         hist_sum_ = T(0);
-        resum_ = T(0);
+        fresh_sum_ = T(0);
         expected_ = T(0);
         totals_ = meter_totals{};
     }
 
     /// A restored state: the day's countdown and the history's slot in range.
     bool state_is_valid() const noexcept {
-        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days && day_phase_ <= last_phase &&
+        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days && day_phase_ <= expected_phase &&
                (day_phase_ == 0 || day_left_ == 1) &&
                (fast_z_ == spike_z_ || fast_z_ == T(-1));
     }
 
     template <class V>
     void visit_state(V& v) {
-        v(fc_); v(cu_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(fast_z_); v(day_);
-        v(day_left_); v(day_phase_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(resum_); v(expected_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
+        v(fc_); v(cu_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(fast_z_); v(counts_);
+        v(day_left_); v(day_phase_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(fresh_sum_); v(expected_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
     }
 
 private:
@@ -359,72 +361,78 @@ private:
         if (--day_left_ == 0) day_event(on_day);
     }
 
-    /// The day's end and the day's history work after it, spread over the next day's first readings
-    /// (day_phase_; each reading then does at most one ~30-instruction step, so that no reading pays
-    /// for the whole day's bookkeeping): phase 0 is the day's end (the report), 1 puts the day's
-    /// energy into the 28-day ring; every 28 days phases 2-5 sum the ring afresh, 7 days each (so
-    /// that rounding does not pile up in the running sum); the last phase sets the expected energy
-    /// of the coming day. The reports are those of doing it all at the day's end: the ring and the
-    /// expected energy are next needed at the next day's end, and day >= 8 readings leave room.
+    /// The day's end and the day's history work after it, on the next day's first readings
+    /// (day_phase_; each reading then does at most one short step, so that no reading pays for the
+    /// whole day's bookkeeping): phase 0 is the day's end (the report), 1 puts the day's energy into
+    /// the 28-day ring, 2 sets the expected energy of the coming day. The reports are those of doing
+    /// it all at the day's end: the ring and the expected energy are next needed at the next day's
+    /// end, and day >= 8 readings leave room.
+    /// The ring's sum runs along (one add and one subtract a day) and is replaced by a fresh sum
+    /// whenever the ring comes round, so that rounding does not pile up in it. The ring fills its
+    /// slots in order, so the fresh sum is the sum of the days put in since the last time round, in
+    /// the same order (0 + h[0] + ... + h[27]) as summing the ring then: one add a day, no loop.
     template <class OnDay>
     NERVE_NOINLINE void day_event(OnDay& on_day) {
-        if (NERVE_LIKELY(day_phase_ == 0)) {
+        const std::size_t phase = day_phase_;
+        if (NERVE_LIKELY(phase == 0)) {
             end_day(on_day);
             return;
         }
-        if (day_phase_ == 1) {
+        if (phase == 1) {
+            const T e = last_energy_;
             const T leaving = energy_hist_[hist_slot_];  // 0 while the ring fills
-            energy_hist_[hist_slot_] = last_energy_;
-            if (++hist_slot_ == history_days) {
+            energy_hist_[hist_slot_] = e;
+            const T fresh = fresh_sum_ + e;
+            if (NERVE_UNLIKELY(++hist_slot_ == history_days)) {
                 hist_slot_ = 0;
-                resum_ = T(0);
-                day_phase_ = 2;
-                day_left_ = 1;
-                return;
+                hist_sum_ = fresh;
+                fresh_sum_ = T(0);
+            } else {
+                hist_sum_ += e - leaving;
+                fresh_sum_ = fresh;
             }
-            hist_sum_ += last_energy_ - leaving;
-        } else {
-            constexpr std::size_t chunk = history_days / resum_chunks;
-            const std::size_t from = (day_phase_ - 2) * chunk;
-            T sum = resum_;
-            for (std::size_t i = from; i < from + chunk; ++i) sum += energy_hist_[i];
-            resum_ = sum;
-            if (++day_phase_ <= last_phase) {
-                day_left_ = 1;
-                return;
-            }
-            hist_sum_ = sum;
+            day_phase_ = 2;
+            day_left_ = 1;
+            return;
         }
         // The coming day's expected energy: the mean of the known days (of the last 28), once 7 are.
-        const std::size_t known = day_index_ < history_days ? static_cast<std::size_t>(day_index_) : history_days;
+        const std::size_t known = day_index_ < history_days ? day_index_ : history_days;
         expected_ = known >= 7 ? hist_sum_ / static_cast<T>(known) : T(0);
-        const std::size_t used = day_phase_ == 1 ? 1 : resum_chunks + 1;  // readings of this day so far
         day_phase_ = 0;
-        day_left_ = cfg_.day - used;
+        day_left_ = rest_after_history_;  // the ring's reading and this one used
     }
 
-    /// The report: the day's sums in T; its history work is left to day_event's next phases.
+    /// The report: the day's profile, built where it is handed over (a callback that reads a field
+    /// pays for that field only), and the next day's sums and counts from zero; the history work is
+    /// left to day_event's next phases.
     template <class OnDay>
     void end_day(OnDay& on_day) {
-        const T mean = day_energy_ / static_cast<T>(cfg_.day);
-        day_.energy = day_energy_;
-        day_.peak = day_peak_;
-        day_.base_load = day_base_;
-        day_.mean = mean;
-        day_.load_factor = day_peak_ > T(0) ? mean / day_peak_ : T(0);
-        day_.expected = expected_;
-        day_.shortfall = expected_ != T(0) ? T(1) - day_energy_ / expected_ : T(0);
+        const T energy = day_energy_, peak = day_peak_;
+        profile_type p;
+        p.day = day_index_;
+        p.energy = energy;
+        p.peak = peak;
+        p.base_load = day_base_;
+        const T mean = energy / static_cast<T>(cfg_.day);
+        p.mean = mean;
+        p.load_factor = peak > T(0) ? mean / peak : T(0);
+        p.expected = expected_;
+        p.shortfall = expected_ != T(0) ? T(1) - energy / expected_ : T(0);
+        p.gaps = counts_.gaps;
+        p.stuck = counts_.stuck;
+        p.spikes = counts_.spikes;
+        p.anomalies = counts_.anomalies;
+        p.drift_up = counts_.drift_up;
+        p.drift_down = counts_.drift_down;
         if constexpr (std::is_invocable_v<OnDay&, const profile_type&>) {
-            on_day(static_cast<const profile_type&>(day_));
+            on_day(static_cast<const profile_type&>(p));
         } else {
-            const daily_profile d = day_.template as<double>();
+            const daily_profile d = p.template as<double>();
             on_day(d);
         }
-        last_energy_ = day_energy_;
-        // The next day's counts start from zero (every other field is written at its end).
-        day_.day = ++day_index_;
-        day_.gaps = day_.stuck = day_.spikes = day_.anomalies = 0;
-        day_.drift_up = day_.drift_down = false;
+        last_energy_ = energy;
+        ++day_index_;
+        counts_ = day_counts{};
         day_phase_ = 1;
         day_left_ = 1;
         day_energy_ = T(0);
@@ -439,12 +447,12 @@ private:
         totals_.anomalies += (f & meter_anomaly) ? 1u : 0u;
         totals_.drifts_up += (f & meter_drift_up) ? 1u : 0u;
         totals_.drifts_down += (f & meter_drift_down) ? 1u : 0u;
-        day_.gaps += (f & meter_gap) ? 1u : 0u;
-        day_.stuck += (f & meter_stuck) ? 1u : 0u;
-        day_.spikes += (f & meter_spike) ? 1u : 0u;
-        day_.anomalies += (f & meter_anomaly) ? 1u : 0u;
-        day_.drift_up = day_.drift_up || (f & meter_drift_up);
-        day_.drift_down = day_.drift_down || (f & meter_drift_down);
+        counts_.gaps += (f & meter_gap) ? 1u : 0u;
+        counts_.stuck += (f & meter_stuck) ? 1u : 0u;
+        counts_.spikes += (f & meter_spike) ? 1u : 0u;
+        counts_.anomalies += (f & meter_anomaly) ? 1u : 0u;
+        counts_.drift_up = counts_.drift_up || (f & meter_drift_up);
+        counts_.drift_down = counts_.drift_down || (f & meter_drift_down);
     }
 
     /// The CUSUM's reference (mean and sigma of z) is estimated over its first week.
@@ -491,12 +499,20 @@ private:
     meter_totals totals_{};  // totals_.readings is the reading index
     std::uint64_t warm_at_ = 0;  // warmup_days * day
     std::size_t scale_n_ = 0;
-    profile_type day_{};
-    std::uint64_t day_index_ = 0;
+    /// The day's flag counts so far (the report's counts).
+    struct day_counts {
+        std::uint32_t gaps = 0, stuck = 0, spikes = 0, anomalies = 0;
+        bool drift_up = false, drift_down = false;
+        template <class V>
+        void visit_state(V& v) { v(gaps); v(stuck); v(spikes); v(anomalies); v(drift_up); v(drift_down); }
+    };
+    day_counts counts_{};
+    std::uint32_t day_index_ = 0;  // the day in progress (its report's `day`; 32 bits: 11 million years of days)
     std::size_t day_phase_ = 0;  // day_event's next step: 0 the day's end, 1.. the history's (see there)
-    static constexpr std::size_t resum_chunks = 4, last_phase = 1 + resum_chunks;
+    static constexpr std::size_t expected_phase = 2;
+    std::size_t rest_after_history_ = 22;  // the day's readings after its history work
     T last_energy_ = T(0);       // the last day's energy, for the ring (phase 1)
-    T resum_ = T(0);             // the ring's sum in the making (phases 2-5)
+    T fresh_sum_ = T(0);         // the days put into the ring since it last came round, summed
     T expected_ = T(0);          // the coming day's expected energy (0 until 7 days are known)
     static constexpr std::size_t history_days = 28;
     std::array<T, history_days> energy_hist_{};
