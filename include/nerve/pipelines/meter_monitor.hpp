@@ -55,15 +55,16 @@
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
 // tools/mcu_icount.py; median / mean / max instructions per reading, modelled cycles median /
 // mean / max; lean over 840 calls = 35 days, across the day its ring comes round):
-//   lean (Holt-Winters)         170 / 176.6 /   252   (260 / 272 / 406 cycles)
+//   lean (Holt-Winters)         169 / 175.7 /   251   (261 / 273 / 405 cycles)
 //   regression, learn_every = 1 1,436 / 1,441 / 1,483 (2,593 / 2,605 / 2,663; 168 calls)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
-// and counters ~20, call and register saves ~10. The day's last reading: +~30 the report (counts
-// and sums reset; the profile's fields cost only where the callback reads them) and +~52 the
-// forecaster's day (its AR coefficient: the forecast made on this reading needs it), 252 in all;
-// the next reading +27 (the ring and its running sums), the one after +23 (expected energy), the
-// day's middle +27 (the forecaster's finiteness check); no other reading costs more than 170.
+// and counters ~20, call and register saves ~10. The day's last reading: +27 the report (counts
+// and sums reset; the profile's fields cost only where the callback reads them: one that reads
+// all of them in float, +79 more) and +54 the forecaster's day (its AR coefficient: the forecast
+// made on this reading needs it), 251 in all; the next reading +27 (the ring and its running
+// sums; +29 when the ring comes round), the one after +24 (expected energy), the day's middle +27
+// (the forecaster's finiteness check): at most 198; no other reading costs more than 169.
 // learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
@@ -371,14 +372,17 @@ private:
     /// whenever the ring comes round, so that rounding does not pile up in it. The ring fills its
     /// slots in order, so the fresh sum is the sum of the days put in since the last time round, in
     /// the same order (0 + h[0] + ... + h[27]) as summing the ring then: one add a day, no loop.
+    /// (Three functions, not one: the report's registers saved on the history readings too cost them
+    /// ~10 instructions when the callback reads the profile; history_step() is one copy for every
+    /// callback type.)
     template <class OnDay>
-    NERVE_NOINLINE void day_event(OnDay& on_day) {
-        const std::size_t phase = day_phase_;
-        if (NERVE_LIKELY(phase == 0)) {
-            end_day(on_day);
-            return;
-        }
-        if (phase == 1) {
+    NERVE_ALWAYS_INLINE void day_event(OnDay& on_day) {
+        if (NERVE_LIKELY(day_phase_ == 0)) end_day(on_day);
+        else history_step();
+    }
+
+    NERVE_NOINLINE void history_step() noexcept {
+        if (day_phase_ == 1) {
             const T e = last_energy_;
             const T leaving = energy_hist_[hist_slot_];  // 0 while the ring fills
             energy_hist_[hist_slot_] = e;
@@ -406,7 +410,7 @@ private:
     /// pays for that field only), and the next day's sums and counts from zero; the history work is
     /// left to day_event's next phases.
     template <class OnDay>
-    void end_day(OnDay& on_day) {
+    NERVE_NOINLINE void end_day(OnDay& on_day) {
         const T energy = day_energy_, peak = day_peak_;
         profile_type p;
         p.day = day_index_;
