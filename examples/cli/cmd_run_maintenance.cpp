@@ -5,14 +5,23 @@
 //
 // Prints one JSON object per analysis frame ({"type":"frame",...}) and, last, the whole-run
 // verdict ({"type":"summary","diagnosis":...,"evidence":{...},...}).
+//
+// --axes 2 or 3: one bearing seen by a multi-axis accelerometer
+// (include/nerve/pipelines/multi_axis_bearing_monitor.hpp): f32 input interleaved (x y z x y z ...),
+// CSV input one column per axis (--column x,y,z; default the last N columns). Frames and summary
+// carry the bearing's fused verdict, the deciding axis and each axis's own diagnosis.
 #include "cli.hpp"
 
 #include <cstring>
 #include <memory>
+#include <span>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "pipeline_output.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
+#include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
 
 namespace {
 
@@ -28,16 +37,96 @@ struct options {
     bool quiet = false;
     bool fixed_rpm = false;
     double mains = -1;   // < 0: both 50 and 60 Hz
+    std::size_t axes = 1;
 };
 
 using monitor = np::bearing_monitor<4, 1024, 256>;
+
+/// The samples of every axis, interleaved (x y z x y z ...): f32 as stored, CSV one column per axis.
+nerve::cli::loaded<std::vector<float>> read_axes(const options& o) {
+    if (o.axes == 1 || o.format != "csv") {
+        auto s = nerve::cli::read_samples(o.input, o.format, o.axes == 1 ? o.column : std::string{});
+        if (s && s.value.size() % o.axes != 0)
+            s.error = fmt::format("'{}' holds {} values, not a whole number of {}-axis samples", o.input,
+                                  s.value.size(), o.axes);
+        return s;
+    }
+    nerve::cli::loaded<std::vector<float>> out;
+    std::vector<std::string> names;
+    std::stringstream ss(o.column);
+    for (std::string c; std::getline(ss, c, ',');) names.push_back(c);
+    if (o.column.empty()) {   // the last N columns
+        auto last = nerve::cli::read_csv_column(o.input);
+        if (!last) { out.error = last.error; return out; }
+        if (last.value.index + 1 < o.axes) {
+            out.error = fmt::format("'{}' has {} column(s); --axes {} needs as many", o.input, last.value.index + 1, o.axes);
+            return out;
+        }
+        for (std::size_t a = 0; a < o.axes; ++a) names.push_back(std::to_string(last.value.index + 1 - o.axes + a));
+    }
+    if (names.size() != o.axes) {
+        out.error = fmt::format("--column '{}': --axes {} needs {} comma-separated columns", o.column, o.axes, o.axes);
+        return out;
+    }
+    for (std::size_t a = 0; a < o.axes; ++a) {
+        auto col = nerve::cli::read_csv_column(o.input, names[a]);
+        if (!col) { out.error = col.error; return out; }
+        if (a == 0) out.value.resize(col.value.values.size() * o.axes);
+        for (std::size_t k = 0; k < col.value.values.size(); ++k)
+            out.value[k * o.axes + a] = static_cast<float>(col.value.values[k]);
+    }
+    if (out.value.empty()) out.error = fmt::format("'{}' holds no samples", o.input);
+    return out;
+}
+
+/// The summary line: the shared summary object, then the shaft speed the defect frequencies used
+/// (told, or measured from the 1x line; see bearing_monitor.hpp "Shaft speed").
+template <class Monitor>
+std::string summary_line(const np::bearing_summary& sum, const Monitor& m, const options& o, const std::string& more) {
+    std::string js = nerve::cli::summary_json(sum, m);
+    js.pop_back();
+    js += fmt::format(",\"rpm_told\":{},\"rpm_used\":{},\"shaft_line\":{}{}}}", nerve::cli::jnum(o.rpm),
+                      nerve::cli::jnum(60.0 * sum.shaft_hz, 6), nerve::cli::jnum(sum.shaft_line, 3), more);
+    return js;
+}
+
+/// N axes: the fused frames (the deciding axis's frame, fused verdict) with each axis's diagnosis.
+template <std::size_t N>
+int run_axes(const options& o, const np::bearing_monitor_config& cfg, std::span<const float> xyz) {
+    using multi = np::multi_axis_bearing_monitor<N, monitor>;
+    auto m = std::make_unique<multi>(cfg);
+    m->process_interleaved(xyz, [&](const typename multi::output_type& f) {
+        if (o.quiet) return;
+        std::string js = nerve::cli::frame_json(f.fused, o.fs);
+        js.pop_back();
+        std::string diag;
+        for (const auto& a : f.axis) diag += fmt::format("{}\"{}\"", diag.empty() ? "" : ",", np::name(a.verdict.diagnosis));
+        fmt::print("{},\"deciding_axis\":{},\"axis_diagnoses\":[{}]}}\n", js, f.deciding_axis, diag);
+    });
+    const auto sum = m->summary();
+    std::string axes;
+    for (std::size_t a = 0; a < N; ++a) {
+        const auto& s = sum.axis[a];
+        axes += fmt::format("{}{{\"diagnosis\":\"{}\",\"rule\":\"{}\",\"health_index\":{},\"impulsiveness\":{},"
+                            "\"outer\":{},\"inner\":{},\"ball\":{},\"rms\":{},\"kurtosis\":{},\"rejected_samples\":{}}}",
+                            a ? "," : "", np::name(s.verdict.diagnosis), np::name(s.verdict.rule),
+                            nerve::cli::jnum(s.verdict.health_index, 3), nerve::cli::jnum(s.evidence.impulsiveness, 3),
+                            nerve::cli::jnum(s.evidence.outer, 3), nerve::cli::jnum(s.evidence.inner, 3),
+                            nerve::cli::jnum(s.evidence.ball, 3), nerve::cli::jnum(s.rms), nerve::cli::jnum(s.kurtosis),
+                            m->monitor(a).rejected_samples());
+    }
+    fmt::print("{}\n", summary_line(sum.fused, *m, o,
+                                    fmt::format(",\"axes\":{},\"deciding_axis\":{},\"axis_summaries\":[{}]", N,
+                                                sum.deciding_axis, axes)));
+    return 0;
+}
 
 int run(const options& o) {
     if (!(o.fs > 0) || !(o.fs < 1e7)) return nerve::cli::fail("--fs must be a positive sampling rate in Hz");
     if (!(o.rpm > 0) || !(o.rpm < 1e6)) return nerve::cli::fail("--rpm must be a positive shaft speed");
     auto geometry = nerve::cli::parse_bearing(o.bearing);
     if (!geometry) return nerve::cli::fail("{}", geometry.error);
-    auto samples = nerve::cli::read_samples(o.input, o.format, o.column);
+    auto samples = read_axes(o);
     if (!samples) return nerve::cli::fail("{}", samples.error);
 
     np::bearing_monitor_config cfg;
@@ -48,21 +137,18 @@ int run(const options& o) {
     if (o.mains >= 0) cfg.mains_hz = {o.mains, 0.0};
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);
-    if (samples.value.size() < need) {
-        return nerve::cli::fail("'{}' holds {} samples; the envelope analysis needs at least {} ({:.2f} s at {} Hz)",
-                                o.input, samples.value.size(), need, static_cast<double>(need) / o.fs, o.fs);
+    const std::size_t per_axis = samples.value.size() / o.axes;
+    if (per_axis < need) {
+        return nerve::cli::fail("'{}' holds {} samples{}; the envelope analysis needs at least {} ({:.2f} s at {} Hz)",
+                                o.input, per_axis, o.axes > 1 ? " per axis" : "", need,
+                                static_cast<double>(need) / o.fs, o.fs);
     }
+    if (o.axes == 2) return run_axes<2>(o, cfg, samples.value);
+    if (o.axes == 3) return run_axes<3>(o, cfg, samples.value);
     m->process(samples.value, [&](const monitor::output_type& f) {
         if (!o.quiet) fmt::print("{}\n", nerve::cli::frame_json(f, o.fs));
     });
-    // The shaft speed the defect frequencies used (told, or measured from the 1x line; see
-    // bearing_monitor.hpp "Shaft speed"), appended to the shared summary object.
-    const auto sum = m->summary();
-    std::string js = nerve::cli::summary_json(sum, *m);
-    js.pop_back();
-    js += fmt::format(",\"rpm_told\":{},\"rpm_used\":{},\"shaft_line\":{}}}", nerve::cli::jnum(o.rpm),
-                      nerve::cli::jnum(60.0 * sum.shaft_hz, 6), nerve::cli::jnum(sum.shaft_line, 3));
-    fmt::print("{}\n", js);
+    fmt::print("{}\n", summary_line(m->summary(), *m, o, {}));
     return 0;
 }
 
@@ -75,7 +161,8 @@ const bool registered = nerve::cli::add_command(
             ->required()
             ->check(CLI::ExistingFile);
         app.add_option("--format", o->format, "f32 (raw float32) or csv")->check(CLI::IsMember({"f32", "csv"}));
-        app.add_option("--column", o->column, "CSV column (name or 0-based index; default: the last)");
+        app.add_option("--column", o->column,
+                       "CSV column (name or 0-based index; default: the last); with --axes N, N of them comma-separated");
         app.add_option("--fs", o->fs, "sampling rate in Hz")->required();
         app.add_option("--rpm", o->rpm, "shaft speed in revolutions per minute")->required();
         app.add_option("--bearing", o->bearing,
@@ -86,6 +173,10 @@ const bool registered = nerve::cli::add_command(
         app.add_option("--mains", o->mains,
                        "grid frequency in Hz whose harmonics are never taken as the shaft line (default: both 50 and 60; 0: none)")
             ->check(CLI::Range(0.0, 1000.0));
+        app.add_option("--axes", o->axes,
+                       "axes of one accelerometer on this bearing, 1..3 (f32: interleaved x y z ...; csv: --column x,y,z, "
+                       "default the last N columns); the verdict is read on the most impulsive axis")
+            ->check(CLI::Range(1, 3));
         return [o] { return run(*o); };
     });
 

@@ -124,6 +124,7 @@
 #include "io/wfdb.hpp"
 
 #include "pipelines/bearing_monitor.hpp"
+#include "pipelines/multi_axis_bearing_monitor.hpp"
 #include "pipelines/holt_winters_forecaster.hpp"
 #include "pipelines/meter_monitor.hpp"
 #include "pipelines/news2.hpp"

@@ -56,6 +56,15 @@ expect error "malformed.csv:3" -- drift --input "$work/malformed.csv" --column v
 expect error "malformed.csv:3" -- forecast --input "$work/malformed.csv" --column value --output "$work/f.csv"
 expect error "column" -- drift --input "$work/malformed.csv" --column no_such_column
 
+# Multi-axis input that does not fit: too many axes, a raw file that is not whole x y z samples,
+# a CSV with fewer columns than axes, a column list of the wrong length, too short per axis.
+expect error "axes" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 4
+printf '\000\000\000\000\000\000\000\000' >"$work/two.f32"
+expect error "3-axis" -- run maintenance --input "$work/two.f32" --fs 12000 --rpm 1797 --axes 3
+expect error "needs as many" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 3
+expect error "comma-separated" -- run maintenance --input "$work/good.csv" --format csv --column value --fs 12000 --rpm 1797 --axes 2
+expect error "per axis" -- run maintenance --input "$work/good.csv" --format csv --column time,value --fs 12000 --rpm 1797 --axes 2
+
 # Hostile bytes: random data as a model, a header that names a signal file that is cut short.
 head -c 4096 /dev/urandom >"$work/random.tflite" 2>/dev/null || printf 'TFL3garbage' >"$work/random.tflite"
 expect error "tflite|model|invalid|not" -- infer --model "$work/random.tflite" --info

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "nerve/core/snapshot.hpp"
+#include "bearing_signal.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
 
 namespace np = nerve::pipelines;
@@ -16,56 +17,9 @@ namespace {
 // Small monitor (the Cortex-M4 configuration): 2 bands, 512-point envelope spectra.
 using small_monitor = np::bearing_monitor<2, 512, 128>;
 
-constexpr double fs = 12000.0, shaft = 30.0;
-
-/// Deterministic noise: a 64-bit LCG and Box-Muller (identical on every target).
-struct noise {
-    std::uint64_t s = 0x9E3779B97F4A7C15ull;
-    double uniform() {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return (static_cast<double>(s >> 11) + 0.5) / 9007199254740992.0;
-    }
-    double gauss() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
-};
-
-enum class fault { none, outer, inner, ball };
-
-/// Vibration with impacts at the defect rate ringing a 3 kHz resonance; inner-race impacts are
-/// amplitude-modulated by the shaft (the defect rotates through the load zone), ball impacts by
-/// the cage. Impacts jitter by 0.5 % (slip). The machine runs at `fr` (default: the told `shaft`)
-/// with a 1x shaft line of amplitude `one_x`.
-struct bearing_signal {
-    fault kind;
-    double amplitude;
-    double fr = shaft, one_x = 0.05;
-    noise n{};
-    double next_impact = 0.0;
-    std::size_t i = 0;
-    double r1 = 0.0, r2 = 0.0;  // resonance state (two-pole resonator)
-    nerve::spectral::defect_frequencies f = nerve::spectral::defect_frequencies_of(np::bearings::skf6205, nerve::hertz{fr});
-    bearing_signal(fault k, double a, double speed = shaft, double shaft_line = 0.05)
-        : kind(k), amplitude(a), fr(speed), one_x(shaft_line) {
-        next_impact = 0.01;
-    }
-    float operator()() {
-        const double t = static_cast<double>(i++) / fs;
-        double rate = 0.0, mod = 1.0;
-        if (kind == fault::outer) rate = f.bpfo;
-        if (kind == fault::inner) { rate = f.bpfi; mod = 0.6 + 0.4 * std::cos(6.283185307179586 * fr * t); }
-        if (kind == fault::ball) { rate = f.two_bsf(); mod = 0.6 + 0.4 * std::cos(6.283185307179586 * f.ftf * t); }
-        double kick = 0.0;
-        if (rate > 0 && t >= next_impact) {
-            kick = amplitude * mod;
-            next_impact += (1.0 / rate) * (1.0 + 0.005 * n.gauss());
-        }
-        // Two-pole resonator at 3 kHz, decay time 0.8 ms: r[n] = 2 rho cos(theta) r[n-1] - rho^2 r[n-2] + kick.
-        const double rho = std::exp(-1.0 / (0.0008 * fs)), theta = 6.283185307179586 * 3000.0 / fs;
-        const double ring = 2.0 * rho * std::cos(theta) * r1 - rho * rho * r2 + kick;
-        r2 = r1;
-        r1 = ring;
-        return static_cast<float>(one_x * std::sin(6.283185307179586 * fr * t) + 0.05 * n.gauss() + ring);
-    }
-};
+constexpr double fs = pipelines_test::bearing_fs, shaft = pipelines_test::bearing_shaft;
+using pipelines_test::bearing_signal;
+using pipelines_test::fault;
 
 np::bearing_monitor_config config() {
     np::bearing_monitor_config c;

@@ -1,0 +1,241 @@
+// nerve/pipelines/multi_axis_bearing_monitor.hpp — one bearing seen by a triaxial (or any
+// N-axis) accelerometer: a bearing_monitor per axis and one verdict for the bearing.
+//
+//   nerve::pipelines::bearing_monitor_config c;   // one bearing, one shaft: one config
+//   c.fs_hz = 25600; c.shaft_hz = 1480.0 / 60; c.geometry = nerve::pipelines::bearings::skf6205;
+//   static nerve::pipelines::multi_axis_bearing_monitor<3> m{c};
+//   m.process_interleaved(xyz, [](const auto& f) { f.fused.verdict; f.deciding_axis; f.axis[2].rms; });
+//   const auto s = m.summary();   // s.fused.verdict: the bearing; s.axis[k]: each axis on its own
+//
+// Why fuse, and how: a defect's impacts reach each axis through a different path, so the lines
+// can be clear in the radial direction under the load zone and buried in the axial one. Each axis
+// runs its own bearing_monitor (same config, so their frames end at the same sample), and the
+// bearing's evidence is read where the impacts are clearest: on the axis whose selected
+// demodulation band is the most impulsive. That is the rule each monitor already applies to its
+// bands (a kurtogram over bands), extended over axes; impulsiveness (var / mean^2 of the squared
+// envelope) is scale-free, so axes with different sensitivities compare. Taking each class's best
+// axis instead would let noise win a maximum, as the bands' comment in bearing_monitor.hpp says.
+// What any axis alone shows still counts where it is an alarm on its own:
+//   race_any      = the largest race score over all axes and bands (rule 6: off-band lines);
+//   kurtosis, crest factor = the largest over the axes whose frame is valid (rule 5: impulsive);
+//   anomaly score = the largest over the axes (rule 7); drift = any axis drifting.
+// The fused verdict is diagnose() of those (bearing_monitor.hpp lists the rules). So a fault that
+// one axis alone reports through a race line in its selected band, but which is not the most
+// impulsive axis, is still flagged — as an anomaly, or by its type if the deciding axis agrees.
+// The fused frame/summary is the deciding axis's own, with these fields replaced.
+//
+// Cost: Axes bearing_monitors (sizeof is Axes x the single monitor's, plus one frame per axis);
+// the Cortex-M4 monitor bearing_monitor<2, 512, 128> is 25.5 KB, so three axes need ~77 KB of RAM.
+//
+// Input: process() takes one span per axis (equal lengths: the shortest is used, the rest of the
+// longer ones is ignored — a defined behaviour, not an error state); process_interleaved() takes
+// x0 y0 z0 x1 y1 z1 ..., and keeps a trailing incomplete sample (fewer than Axes values) until the
+// next call completes it. Bad samples are each monitor's business: a NaN/Inf on one axis is held
+// there (bearing_monitor: replaced by the axis's last finite sample and counted) and cannot reach
+// the others; rejected_samples() is the sum.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <utility>
+
+#include "bearing_monitor.hpp"
+
+namespace nerve::pipelines {
+
+/// One fused analysis frame: the bearing's verdict and each axis's own frame.
+template <class Frame, std::size_t Axes>
+struct multi_axis_frame {
+    Frame fused{};                   ///< the deciding axis's frame; evidence, kurtosis, crest, anomaly, drift, verdict fused
+    std::array<Frame, Axes> axis{};  ///< each axis on its own (its own verdict)
+    std::uint8_t deciding_axis = 0;  ///< the axis whose selected band is the most impulsive
+};
+
+/// The whole-run verdict for the bearing and for each axis.
+template <std::size_t Axes>
+struct multi_axis_summary {
+    bearing_summary fused{};
+    std::array<bearing_summary, Axes> axis{};
+    std::uint8_t deciding_axis = 0;
+};
+
+template <std::size_t Axes, class Monitor = bearing_monitor<>>
+class multi_axis_bearing_monitor {
+    static_assert(Axes >= 1 && Axes <= 16, "multi_axis_bearing_monitor takes 1..16 axes");
+
+public:
+    using axis_frame = typename Monitor::output_type;
+    using output_type = multi_axis_frame<axis_frame, Axes>;
+    static constexpr std::size_t axes = Axes;
+    /// Samples per axis handed to the monitors at a time: at most half an envelope segment, so a
+    /// chunk holds at most one frame end per axis (frames are whole segments of EnvN / 2 envelope
+    /// samples apart, each at least one input sample).
+    static constexpr std::size_t chunk =
+        Monitor::block < Monitor::env_bins - 1 ? Monitor::block : Monitor::env_bins - 1;
+
+    explicit multi_axis_bearing_monitor(const bearing_monitor_config& c = {}) noexcept
+        : monitors_(make_monitors(c, std::make_index_sequence<Axes>{})) {}
+
+    /// One span per axis, sample k of every span taken at the same instant.
+    template <class Emit>
+    void process(const std::array<std::span<const float>, Axes>& x, Emit&& emit) {
+        std::size_t n = x[0].size();
+        for (const auto& s : x) n = s.size() < n ? s.size() : n;
+        for (std::size_t i = 0; i < n; i += chunk) {
+            const std::size_t m = n - i < chunk ? n - i : chunk;
+            for (std::size_t a = 0; a < Axes; ++a) run_axis(a, x[a].subspan(i, m));
+            deliver(emit);
+        }
+    }
+
+    /// Interleaved samples: x[Axes k + a] is axis a at instant k.
+    template <class Emit>
+    void process_interleaved(std::span<const float> x, Emit&& emit) {
+        std::size_t i = 0;
+        if (partial_ > 0) {   // complete the sample the last call left incomplete
+            while (partial_ < Axes && i < x.size()) keep(x[i++]);
+            if (partial_ < Axes) return;
+            partial_ = 0;
+            for (std::size_t a = 0; a < Axes; ++a) {
+                const float v = carry_bad_[a] ? std::numeric_limits<float>::quiet_NaN() : carry_[a];
+                run_axis(a, std::span<const float>{&v, 1});
+            }
+            deliver(emit);
+        }
+        std::array<std::array<float, chunk>, Axes> buf;
+        while (x.size() - i >= Axes) {
+            std::size_t m = (x.size() - i) / Axes;
+            m = m < chunk ? m : chunk;
+            for (std::size_t k = 0; k < m; ++k)
+                for (std::size_t a = 0; a < Axes; ++a) buf[a][k] = x[i + k * Axes + a];
+            for (std::size_t a = 0; a < Axes; ++a) run_axis(a, std::span<const float>{buf[a].data(), m});
+            deliver(emit);
+            i += m * Axes;
+        }
+        while (i < x.size()) keep(x[i++]);
+    }
+
+    /// The bearing's verdict over everything seen so far, and each axis's.
+    multi_axis_summary<Axes> summary() noexcept {
+        multi_axis_summary<Axes> s;
+        for (std::size_t a = 0; a < Axes; ++a) s.axis[a] = monitors_[a].summary();
+        s.deciding_axis = most_impulsive([&](std::size_t a) -> const bearing_evidence& { return s.axis[a].evidence; });
+        s.fused = s.axis[s.deciding_axis];
+        double kurt = 0, crest = 0;
+        bool any = false;
+        for (const auto& a : s.axis) {
+            if (a.frames == 0) continue;   // the run's moments exist once a frame ended
+            if (!any || a.kurtosis > kurt) kurt = a.kurtosis;
+            if (!any || a.crest_factor > crest) crest = a.crest_factor;
+            any = true;
+            if (a.evidence.race_any > s.fused.evidence.race_any) s.fused.evidence.race_any = a.evidence.race_any;
+            if (a.max_anomaly_score > s.fused.max_anomaly_score) s.fused.max_anomaly_score = a.max_anomaly_score;
+            if (a.drift_frames > s.fused.drift_frames) s.fused.drift_frames = a.drift_frames;
+        }
+        if (any) {
+            s.fused.kurtosis = kurt;
+            s.fused.crest_factor = crest;
+        }
+        s.fused.verdict = diagnose(s.fused.evidence, s.fused.kurtosis, s.fused.crest_factor,
+                                   s.fused.max_anomaly_score, config());
+        return s;
+    }
+
+    const Monitor& monitor(std::size_t axis) const noexcept { return monitors_[axis]; }
+    const bearing_monitor_config& config() const noexcept { return monitors_[0].config(); }
+    /// Demodulation band edges and envelope rate: every axis's, one config.
+    const auto& band_edges() const noexcept { return monitors_[0].band_edges(); }
+    double envelope_rate_hz() const noexcept { return monitors_[0].envelope_rate_hz(); }
+    std::uint64_t rejected_samples() const noexcept {
+        std::uint64_t n = 0;
+        for (const auto& m : monitors_) n += m.rejected_samples();
+        return n;
+    }
+    /// Complete samples (instants) consumed.
+    std::uint64_t samples() const noexcept { return monitors_[0].samples(); }
+
+    void reset() noexcept {
+        for (auto& m : monitors_) m.reset();
+        ready_.fill(false);
+        partial_ = 0;
+    }
+
+    /// Between calls no frame is pending (deliver() ran), so the state is the monitors and the
+    /// incomplete sample.
+    template <class V>
+    void visit_state(V& v) {
+        v(monitors_); v(carry_); v(carry_bad_); v(partial_);
+    }
+    bool state_is_valid() const noexcept { return partial_ < Axes; }
+
+private:
+    template <std::size_t... A>
+    static std::array<Monitor, Axes> make_monitors(const bearing_monitor_config& c, std::index_sequence<A...>) noexcept {
+        return {{(static_cast<void>(A), Monitor{c})...}};
+    }
+
+    /// One value of an incomplete sample. A NaN/Inf is kept as a flag (a snapshot holds finite
+    /// floats only) and handed on as a NaN, which the monitor treats as it treats any bad sample.
+    void keep(float v) noexcept {
+        const bool bad = !std::isfinite(v);
+        carry_bad_[partial_] = bad;
+        carry_[partial_] = bad ? 0.0f : v;
+        ++partial_;
+    }
+
+    void run_axis(std::size_t a, std::span<const float> x) {
+        monitors_[a].process(x, [&](const axis_frame& f) {
+            pending_[a] = f;
+            ready_[a] = true;
+        });
+    }
+
+    /// After every axis took the same chunk: one fused frame when the frames ended (they end
+    /// together, the monitors sharing one config).
+    template <class Emit>
+    void deliver(Emit& emit) {
+        for (bool r : ready_)
+            if (!r) return;
+        ready_.fill(false);
+        out_.axis = pending_;
+        out_.deciding_axis = most_impulsive([&](std::size_t a) -> const bearing_evidence& { return pending_[a].evidence; });
+        axis_frame& f = out_.fused;
+        f = pending_[out_.deciding_axis];
+        bool any = false;
+        for (const auto& p : pending_) {
+            if (p.valid) {
+                if (!any || p.kurtosis > f.kurtosis) f.kurtosis = p.kurtosis;
+                if (!any || p.crest_factor > f.crest_factor) f.crest_factor = p.crest_factor;
+                any = true;
+            }
+            if (p.evidence.race_any > f.evidence.race_any) f.evidence.race_any = p.evidence.race_any;
+            if (p.anomaly_score > f.anomaly_score) f.anomaly_score = p.anomaly_score;
+            f.drift = f.drift || p.drift;
+        }
+        f.verdict = diagnose(f.evidence, f.kurtosis, f.crest_factor, f.anomaly_score, config());
+        emit(static_cast<const output_type&>(out_));
+    }
+
+    /// The axis whose selected band is the most impulsive (the first on a tie).
+    template <class Get>
+    static std::uint8_t most_impulsive(Get&& evidence) noexcept {
+        std::uint8_t best = 0;
+        for (std::size_t a = 1; a < Axes; ++a)
+            if (evidence(a).impulsiveness > evidence(best).impulsiveness) best = static_cast<std::uint8_t>(a);
+        return best;
+    }
+
+    std::array<Monitor, Axes> monitors_;
+    std::array<axis_frame, Axes> pending_{};
+    std::array<bool, Axes> ready_{};
+    std::array<float, Axes> carry_{};
+    std::array<bool, Axes> carry_bad_{};
+    std::size_t partial_ = 0;
+    output_type out_{};
+};
+
+}  // namespace nerve::pipelines

@@ -1,0 +1,264 @@
+#include "nerve_test.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+
+#include "bearing_signal.hpp"
+#include "nerve/core/snapshot.hpp"
+#include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
+
+namespace np = nerve::pipelines;
+using pipelines_test::bearing_signal;
+using pipelines_test::fault;
+
+namespace {
+
+// The Cortex-M4 configuration of each axis: 2 bands, 512-point envelope spectra.
+using axis_monitor = np::bearing_monitor<2, 512, 128>;
+using triaxial = np::multi_axis_bearing_monitor<3, axis_monitor>;
+
+np::bearing_monitor_config config() {
+    np::bearing_monitor_config c;
+    c.fs_hz = pipelines_test::bearing_fs;
+    c.shaft_hz = pipelines_test::bearing_shaft;
+    c.geometry = np::bearings::skf6205;
+    return c;
+}
+
+/// Three axes, each its own signal: `kinds[a]` at `amps[a]`, independent noise per axis.
+struct triaxial_signal {
+    std::array<bearing_signal, 3> axis;
+    triaxial_signal(std::array<fault, 3> kinds, std::array<double, 3> amps)
+        : axis{bearing_signal(kinds[0], amps[0], pipelines_test::bearing_shaft, 0.05, 11),
+               bearing_signal(kinds[1], amps[1], pipelines_test::bearing_shaft, 0.03, 22),
+               bearing_signal(kinds[2], amps[2], pipelines_test::bearing_shaft, 0.02, 33)} {}
+    /// The next n instants, interleaved x y z.
+    void fill(std::span<float> xyz) {
+        for (std::size_t k = 0; k + 3 <= xyz.size(); k += 3)
+            for (std::size_t a = 0; a < 3; ++a) xyz[k + a] = axis[a]();
+    }
+};
+
+np::multi_axis_summary<3> run(std::array<fault, 3> kinds, std::array<double, 3> amps, double seconds,
+                              std::size_t* frames = nullptr) {
+    static triaxial m{config()};
+    m = triaxial{config()};
+    triaxial_signal sig(kinds, amps);
+    std::array<float, 3 * 256> block{};
+    const auto total = static_cast<std::size_t>(seconds * pipelines_test::bearing_fs);
+    std::size_t count = 0;
+    for (std::size_t done = 0; done < total; done += 256) {
+        sig.fill(block);
+        m.process_interleaved(block, [&](const triaxial::output_type& f) {
+            ++count;
+            CHECK(std::isfinite(f.fused.verdict.health_index));
+            CHECK(f.deciding_axis < 3);
+            for (const auto& a : f.axis) CHECK(a.index == f.fused.index);
+        });
+    }
+    if (frames) *frames = count;
+    return m.summary();
+}
+
+}  // namespace
+
+TEST_CASE("multi_axis_bearing_monitor finds a fault that one axis of three carries", "[multi_axis_bearing_monitor]") {
+    for (std::size_t on = 0; on < 3; on += 2) {
+        std::array<fault, 3> kinds{fault::none, fault::none, fault::none};
+        std::array<double, 3> amps{0, 0, 0};
+        kinds[on] = fault::outer;
+        amps[on] = 0.3;
+        std::size_t frames = 0;
+        const auto s = run(kinds, amps, 8.0, &frames);
+        CHECK(frames >= 2);
+        CHECK(s.fused.verdict.diagnosis == np::bearing_diagnosis::outer_race);
+        CHECK(s.deciding_axis == on);
+        CHECK(s.axis[on].verdict.diagnosis == np::bearing_diagnosis::outer_race);
+        for (std::size_t a = 0; a < 3; ++a)
+            if (a != on) CHECK(s.axis[a].verdict.diagnosis == np::bearing_diagnosis::normal);
+    }
+}
+
+TEST_CASE("multi_axis_bearing_monitor reads the most impulsive axis and leaves a healthy bearing alone",
+          "[multi_axis_bearing_monitor]") {
+    const auto healthy = run({fault::none, fault::none, fault::none}, {0, 0, 0}, 8.0);
+    CHECK(healthy.fused.verdict.diagnosis == np::bearing_diagnosis::normal);
+    CHECK(healthy.fused.verdict.severity == 0);
+    for (const auto& a : healthy.axis) CHECK(a.verdict.diagnosis == np::bearing_diagnosis::normal);
+
+    // The inner-race impacts reach axis 1 strongly and axis 2 weakly: the bearing's evidence is
+    // axis 1's (the clearer impacts), and the verdict its type.
+    const auto inner = run({fault::none, fault::inner, fault::inner}, {0, 0.4, 0.08}, 8.0);
+    CHECK(inner.deciding_axis == 1);
+    CHECK(inner.fused.verdict.diagnosis == np::bearing_diagnosis::inner_race);
+    CHECK(inner.fused.evidence.inner == inner.axis[1].evidence.inner);
+    CHECK(inner.fused.kurtosis >= inner.axis[2].kurtosis);
+    CHECK(inner.fused.evidence.race_any >= inner.axis[2].evidence.race_any);
+}
+
+TEST_CASE("multi_axis_bearing_monitor<1> is the single-axis monitor", "[multi_axis_bearing_monitor]") {
+    static axis_monitor single{config()};
+    static np::multi_axis_bearing_monitor<1, axis_monitor> wrapped{config()};
+    single = axis_monitor{config()};
+    wrapped = np::multi_axis_bearing_monitor<1, axis_monitor>{config()};
+    bearing_signal s1(fault::ball, 0.3), s2(fault::ball, 0.3);
+    std::array<float, 300> a{}, b{};
+    std::size_t fa = 0, fb = 0;
+    bool same = true;
+    std::array<double, 4> last_a{}, last_b{};
+    for (int k = 0; k < 300; ++k) {
+        for (auto& v : a) v = s1();
+        for (auto& v : b) v = s2();
+        single.process(a, [&](const axis_monitor::output_type& f) {
+            ++fa;
+            last_a = {f.rms, f.evidence.ball, f.verdict.health_index, static_cast<double>(f.verdict.diagnosis)};
+        });
+        wrapped.process({std::span<const float>(b)}, [&](const auto& f) {
+            ++fb;
+            last_b = {f.fused.rms, f.fused.evidence.ball, f.fused.verdict.health_index,
+                      static_cast<double>(f.fused.verdict.diagnosis)};
+            same = same && f.fused.verdict.health_index == f.axis[0].verdict.health_index;
+        });
+        same = same && last_a == last_b;
+    }
+    CHECK(fa == fb);
+    CHECK(fa > 0);
+    CHECK(same);
+    CHECK(single.summary().verdict.diagnosis == wrapped.summary().fused.verdict.diagnosis);
+}
+
+TEST_CASE("multi_axis_bearing_monitor: interleaved calls equal per-axis spans, no allocation",
+          "[multi_axis_bearing_monitor]") {
+    // Every axis gets the same chunks, so the axes' frames end together whatever the calls. As for
+    // one bearing_monitor, the call lengths move the internal blocks: calls of whole chunks give
+    // the per-axis result bit for bit, other lengths the same frames within float rounding, ending
+    // within one internal block of the same sample.
+    constexpr std::size_t n = 63 * triaxial::chunk, rounds = 12;
+    static std::array<float, 3 * n> xyz{};
+    static std::array<std::array<float, n>, 3> per_axis{};
+    struct frame_values { double health, outer, rms1; std::uint64_t end; std::uint8_t axis; };
+    static std::array<std::array<frame_values, 32>, 3> got{};
+    std::array<std::size_t, 3> count{};
+    static triaxial m{config()};
+    // r = 0: per-axis spans of n; r = 1: interleaved calls of 3 chunks; r = 2: interleaved calls of
+    // 1, 3, 7, ... 1023 values, most of them splitting an instant.
+    for (std::size_t r = 0; r < 3; ++r) {
+        m = triaxial{config()};
+        triaxial_signal sig({fault::outer, fault::none, fault::inner}, {0.3, 0, 0.1});
+        const auto emit = [&, r](const triaxial::output_type& f) {
+            if (count[r] < 32)
+                got[r][count[r]] = {f.fused.verdict.health_index, f.fused.evidence.outer, f.axis[1].rms,
+                                    f.fused.end_sample, f.deciding_axis};
+            ++count[r];
+            for (const auto& a : f.axis) CHECK(a.end_sample == f.fused.end_sample);
+        };
+        std::size_t call = 1;
+        NERVE_REQUIRE_NO_ALLOC(for (std::size_t round = 0; round < rounds; ++round) {
+            sig.fill(xyz);
+            if (r == 0) {
+                for (std::size_t k = 0; k < n; ++k)
+                    for (std::size_t ax = 0; ax < 3; ++ax) per_axis[ax][k] = xyz[3 * k + ax];
+                m.process({std::span<const float>(per_axis[0]), std::span<const float>(per_axis[1]),
+                           std::span<const float>(per_axis[2])},
+                          emit);
+                continue;
+            }
+            for (std::size_t at = 0; at < xyz.size();) {
+                std::size_t len = r == 1 ? 3 * triaxial::chunk : call;
+                len = xyz.size() - at < len ? xyz.size() - at : len;
+                m.process_interleaved(std::span<const float>(xyz.data() + at, len), emit);
+                at += len;
+                call = call >= 1023 ? 1 : 2 * call + 1;
+            }
+        });
+        CHECK(m.samples() == rounds * n);
+    }
+    REQUIRE(count[0] >= 2);
+    REQUIRE(count[0] <= 32);
+    for (std::size_t r = 1; r < 3; ++r) {
+        INFO("run " << r);
+        REQUIRE(count[r] == count[0]);
+        for (std::size_t k = 0; k < count[0]; ++k) {
+            const auto &a = got[0][k], &b = got[r][k];
+            CHECK(b.axis == a.axis);
+            CHECK(b.end >= a.end);
+            CHECK(b.end < a.end + axis_monitor::block);
+            CHECK(std::fabs(b.outer - a.outer) <= 1e-2 * (1.0 + std::fabs(a.outer)));
+        }
+    }
+    // Whole-chunk calls and per-axis spans of whole chunks: the same chunks, the same frames bit for bit.
+    for (std::size_t k = 0; k < count[0]; ++k) {
+        CHECK(got[1][k].end == got[0][k].end);
+        CHECK(got[1][k].health == got[0][k].health);
+        CHECK(got[1][k].outer == got[0][k].outer);
+        CHECK(got[1][k].rms1 == got[0][k].rms1);
+    }
+}
+
+TEST_CASE("multi_axis_bearing_monitor holds a bad sample on its own axis", "[multi_axis_bearing_monitor][bad-input]") {
+    static triaxial m{config()};
+    m = triaxial{config()};
+    triaxial_signal sig({fault::none, fault::outer, fault::none}, {0, 0.3, 0});
+    std::array<float, 3 * 256> block{};
+    std::size_t frames = 0;
+    bool finite = true;
+    for (int k = 0; k < 400; ++k) {
+        sig.fill(block);
+        if (k % 40 == 3) {
+            block[3 * 10 + 0] = std::numeric_limits<float>::quiet_NaN();    // axis 0
+            block[3 * 255 + 0] = -std::numeric_limits<float>::infinity();  // axis 0, held over the call's end
+            block[3 * 100 + 2] = std::numeric_limits<float>::infinity();   // axis 2
+        }
+        // Split the block so that the last instant's first value (the -Inf) waits for the next call.
+        const std::size_t cut = block.size() - 2;
+        const auto emit = [&](const triaxial::output_type& f) {
+            ++frames;
+            finite = finite && std::isfinite(f.fused.verdict.health_index) && std::isfinite(f.fused.kurtosis);
+        };
+        m.process_interleaved(std::span<const float>(block.data(), cut), emit);
+        m.process_interleaved(std::span<const float>(block.data() + cut, block.size() - cut), emit);
+    }
+    CHECK(finite);
+    CHECK(frames > 0);
+    CHECK(m.monitor(0).rejected_samples() == 20);
+    CHECK(m.monitor(1).rejected_samples() == 0);
+    CHECK(m.monitor(2).rejected_samples() == 10);
+    CHECK(m.rejected_samples() == 30);
+    const auto s = m.summary();
+    CHECK(s.fused.verdict.diagnosis == np::bearing_diagnosis::outer_race);
+    CHECK(s.deciding_axis == 1);
+}
+
+TEST_CASE("multi_axis_bearing_monitor snapshot keeps an incomplete instant", "[multi_axis_bearing_monitor][snapshot]") {
+    static triaxial a{config()}, b{config()};
+    a = triaxial{config()};
+    b = triaxial{config()};
+    triaxial_signal sig({fault::outer, fault::none, fault::none}, {0.3, 0, 0});
+    std::array<float, 3 * 256> block{};
+    for (int k = 0; k < 150; ++k) {
+        sig.fill(block);
+        a.process_interleaved(block, [](const triaxial::output_type&) {});
+    }
+    // Leave 2 of an instant's 3 values pending, one of them bad.
+    const std::array<float, 2> part{0.25f, std::numeric_limits<float>::quiet_NaN()};
+    a.process_interleaved(part, [](const triaxial::output_type&) {});
+    static std::array<std::byte, 200 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    double ra = 0, rb = 0;
+    for (int k = 0; k < 150; ++k) {
+        sig.fill(block);
+        block[0] = 0.5f;   // the pending instant's third value, then the stream shifted by one
+        a.process_interleaved(block, [&](const triaxial::output_type& f) { ra += f.fused.evidence.outer + f.axis[2].rms; });
+        b.process_interleaved(block, [&](const triaxial::output_type& f) { rb += f.fused.evidence.outer + f.axis[2].rms; });
+    }
+    CHECK(ra == rb);
+    CHECK(ra > 0);
+    CHECK(a.monitor(1).rejected_samples() == 1);
+    CHECK(b.monitor(1).rejected_samples() == 1);
+    CHECK(a.summary().fused.verdict.diagnosis == b.summary().fused.verdict.diagnosis);
+}
