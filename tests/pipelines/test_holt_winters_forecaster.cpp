@@ -255,3 +255,45 @@ TEST_CASE("holt_winters_forecaster snapshot with slots out of range for the rest
         REQUIRE(a(y) == b(y));
     }
 }
+
+TEST_CASE("holt_winters_forecaster: the day count and finiteness check at a warm day's middle", "[holt_winters_forecaster][snapshot]") {
+    // Once warm, the day's end sets the AR coefficient only and leaves the day count and the
+    // finiteness check to the day's middle (check_at = day / 2): samples() counts every reading in
+    // between all the same, and a snapshot taken at any reading of the day (before, at and after
+    // either event) restores to the same forecasts, bit for bit.
+    np::holt_winters_config c;
+    c.day = 24;
+    static hw_f32 a{c}, b{c};
+    a = hw_f32{c};
+    lcg r;
+    double level = 0;
+    std::size_t t = 0, miscounted = 0;
+    for (; t < 24 * 90; ++t) {
+        a(static_cast<float>(series(t, r, level)));
+        miscounted += a.samples() == t + 1 ? 0u : 1u;
+    }
+    REQUIRE(a.warm());
+    static std::array<std::byte, 2048> buf{};
+    for (std::size_t hour = 0; hour < 24; ++hour, ++t) {
+        const auto n = nerve::snapshot(a, buf);
+        REQUIRE(n.ok());
+        b = hw_f32{c};
+        REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+        CHECK(b.samples() == a.samples());
+        lcg r2 = r;
+        double level2 = level;
+        for (std::size_t k = 0; k < 30; ++k) {
+            const float y = static_cast<float>(series(t + k, r2, level2));
+            REQUIRE(a(y) == b(y));
+            REQUIRE(a.phi() == b.phi());
+            REQUIRE(a.samples() == b.samples());
+            miscounted += a.samples() == t + k + 1 ? 0u : 1u;
+        }
+        // Rewind: a takes the next hour of the same series from the snapshot again.
+        REQUIRE(nerve::restore(a, std::span<const std::byte>(buf.data(), n.value())).ok());
+        a(static_cast<float>(series(t, r, level)));
+        miscounted += a.samples() == t + 1 ? 0u : 1u;
+    }
+    CHECK(miscounted == 0);
+    CHECK(a.restarts() == 0);
+}

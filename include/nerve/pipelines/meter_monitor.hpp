@@ -264,7 +264,7 @@ public:
     template <class V>
     void visit_state(V& v) {
         v(fc_); v(cu_); v(next_); v(last_raw_); v(run_); v(spike_count_); v(scale_); v(scale_n_); v(fast_z_); v(counts_);
-        v(day_left_); v(day_phase_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(fresh_sum_); v(expected_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
+        v(day_left_); v(day_phase_); v(day_index_); v(energy_hist_); v(hist_slot_); v(hist_sum_); v(fresh_sum_); v(expected_); v(last_energy_); v(totals_); v(day_energy_); v(day_peak_); v(day_base_);
     }
 
 private:
