@@ -38,13 +38,13 @@
 //       seasonal-lag features; the better forecasts, ~1,440 M4 instructions per reading);
 //   meter_monitor<192, float, holt_winters_forecaster<192, float>>  (the lean configuration: double
 //       seasonal Holt-Winters with an AR(1) error correction, holt_winters_forecaster.hpp; within
-//       the 200 M4 instructions per reading in median and mean, 1.5 kB of state).
+//       the 200 M4 instructions on every reading but a day's last (251), 1.4 kB of state).
 // Any forecaster with update(T) -> forecast of the next reading (NaN = missing), reset(),
 // visit_state and either a seasonal_forecaster_config constructor or a config_type with `day`
 // and `horizon` fits.
 //
-// Memory: meter_monitor<512, float> (regression) 3,336 bytes; the lean meter_monitor<192, float,
-// holt_winters_forecaster<192, float>> 1,456 bytes (192 seasonal indices + ~690 bytes).
+// Memory: meter_monitor<512, float> (regression) 3,296 bytes; the lean meter_monitor<192, float,
+// holt_winters_forecaster<192, float>> 1,424 bytes (192 seasonal indices + ~660 bytes).
 // Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
 // software). Readings and meter_reading stay double at the interface (a callback that reads no
@@ -65,6 +65,12 @@
 // made on this reading needs it), 251 in all; the next reading +27 (the ring and its running
 // sums; +29 when the ring comes round), the one after +24 (expected energy), the day's middle +27
 // (the forecaster's finiteness check): at most 198; no other reading costs more than 169.
+// Why the day's last reading stays above 200: the forecast it makes needs the new AR coefficient
+// (the day's error sums, two EWMAs, a division: ~40 instructions however it is arranged, since it
+// depends on this reading's error and is needed by the next reading's first compare) and the
+// report must fire on it (~25 with nothing read); with ~170 for the reading itself that is ~235
+// at the least. Firing the report one reading later would not get below 200 either (the AR
+// coefficient alone puts ~220 on this reading); only a cheaper ordinary reading would.
 // learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
