@@ -291,6 +291,59 @@ TEST_CASE("multi<biquad_cascade<float,4>,16> is bit-identical to 16 single filte
     REQUIRE(m.rejected(3) == 2);
 }
 
+// The float bank's fast pass in calls of many lengths (on AVX-512 with 3 <= S <= 7 the skewed
+// pipeline, section k on frame j - k, with S - 1 prologue and epilogue iterations, used from S
+// frames up; shorter calls frame by frame), one to three lane groups, state carried from call to
+// call, one call in place, a NaN in a late call: every output bit-identical to single filters.
+template <std::size_t S, std::size_t C>
+void check_bank_calls() {
+    std::array<biquad_cascade<float, S>, C> singles{};
+    for (std::size_t c = 0; c < C; ++c)
+        singles[c] = biquad_cascade<float, S>{
+            butterworth<2 * S, band_type::lowpass>(0.03 + 0.4 * static_cast<double>(c) / static_cast<double>(C))};
+    static nerve::multi<biquad_cascade<float, S>, C> m{singles};
+    static constexpr std::size_t calls[] = {1, S - 1, S, S + 1, 2 * S + 3, 64, S, 1, 37, S + 2, 5, 40};
+    constexpr std::size_t total = 7 * S + 153;
+    static std::array<float, C> in[total], out[total];
+    for (std::size_t i = 0; i < total; ++i)
+        for (std::size_t c = 0; c < C; ++c) in[i][c] = test_signal(static_cast<int>(i * 5 + c * 77));
+    in[total - 20][C - 1] = std::numeric_limits<float>::quiet_NaN();
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < std::size(calls); ++k) {
+        const std::size_t n = calls[k];
+        if (k == 9) {  // in place
+            for (std::size_t i = at; i < at + n; ++i) out[i] = in[i];
+            NERVE_REQUIRE_NO_ALLOC(m.process(std::span<const std::array<float, C>>(out + at, n),
+                                             std::span<std::array<float, C>>(out + at, n)));
+        } else {
+            NERVE_REQUIRE_NO_ALLOC(m.process(std::span<const std::array<float, C>>(in + at, n),
+                                             std::span<std::array<float, C>>(out + at, n)));
+        }
+        at += n;
+    }
+    REQUIRE(at == total);
+    for (std::size_t i = 0; i < total; ++i)
+        for (std::size_t c = 0; c < C; ++c) {
+            const float y = singles[c](in[i][c]);
+            INFO("S " << S << " C " << C << " frame " << i << " channel " << c);
+            REQUIRE(std::memcmp(&y, &out[i][c], sizeof y) == 0);
+        }
+    REQUIRE(m.rejected(C - 1) == 1);
+}
+
+TEST_CASE("multi<biquad_cascade<float,S>,C>::process in calls of 1 to 64 frames is bit-identical to single filters",
+          "[filter][biquad][multi]") {
+    check_bank_calls<2, 16>();
+    check_bank_calls<3, 16>();
+    check_bank_calls<4, 16>();
+    check_bank_calls<4, 32>();
+    check_bank_calls<4, 48>();
+    check_bank_calls<5, 16>();
+    check_bank_calls<6, 32>();
+    check_bank_calls<7, 16>();
+    check_bank_calls<8, 16>();
+}
+
 TEST_CASE("multi with a channel count that is not a lane multiple, double", "[filter][biquad][multi]") {
     const auto sos = chebyshev1<5, band_type::lowpass>(1.0, 0.25);
     biquad_cascade<double, 3> proto{sos};

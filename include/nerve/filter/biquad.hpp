@@ -88,6 +88,7 @@
 #include <limits>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
@@ -255,6 +256,83 @@ NERVE_ALWAYS_INLINE B vmadd(const B& a, const B& b, const B& c) noexcept {
     } else {
         return a * b + c;
     }
+}
+
+/// Calls f(integral_constant<L>), ..., f(integral_constant<H>) (nothing when L > H).
+template <std::size_t L, std::size_t H, class F>
+NERVE_ALWAYS_INLINE void static_for(F&& f) {
+    if constexpr (L <= H) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) NERVE_IIR_LAMBDA_INLINE {
+            (f(std::integral_constant<std::size_t, L + I>{}), ...);
+        }(std::make_index_sequence<H - L + 1>{});
+    }
+}
+
+// The channel bank's fast pass as a skewed software pipeline (float, AVX-512, 3 <= S <= 7):
+// iteration j runs section k on frame j - k, so the S section steps of one iteration depend
+// only on the iteration before (section k takes what section k - 1 produced there) and the
+// program order follows the dataflow. Frame by frame (section 0..S-1 of frame i, then of i + 1)
+// each section's loop-carried path s1 -> y -> s1' (two FMA latencies, 8 cycles) has 2 cycles
+// of slack per frame against the 20 FMAs of S = 4 on two ports (10 cycles); the out-of-order
+// core, which binds a uop to a port when it enters and then issues oldest first, loses more
+// than that. Same operations per lane in the same order, so the same bits. nerve_bench on the
+// 2-core AVX-512 Xeon (loaded by another build), medians of 5, ratio over fma_peak/xsimd of the
+// same run, frame by frame -> skewed, two alternated runs: biquad4x16/nerve 0.79/0.82 ->
+// 0.98/1.01, x32 0.83/0.87 -> 0.98/1.01, x64 0.84/0.86 -> 0.98/1.01 (the ratio counts 10 flops per
+// section and sample, i.e. 2 per FMA-port instruction like the peak: ~1.0 is the two FMA ports
+// full). One lane group, 1024 frames, both in one binary: S = 3 0.73 -> 0.80 (bound by the
+// 8-cycle recurrence, 7.5 cycles of FMAs), S = 5 0.92 -> 0.98, S = 6 0.91 -> 0.96, S = 7 0.90 ->
+// 0.96; clang 14 S = 4 150 -> 180 GFLOP/s. S = 8 keeps the frame order (31 + 8 carried vectors
+// spill: 0.89-0.90 skewed against 0.93-0.95), S = 1, 2 have no section chain to skew.
+#if defined(__AVX512F__)
+inline constexpr bool bank_skewed_float = true;
+#else
+inline constexpr bool bank_skewed_float = false;
+#endif
+template <class T, std::size_t S, std::size_t W>
+inline constexpr bool bank_skewed = std::is_same_v<T, float> && W == 16 && bank_skewed_float && S >= 3 && S <= 7;
+
+/// n >= S frames of one lane group through S DF2T sections (coefficients and state in
+/// arrays the caller keeps in registers), frame i at in + i * stride, out + i * stride.
+template <std::size_t S, class B, class T>
+NERVE_ALWAYS_INLINE void bank_skewed_run(const B* b0, const B* b1, const B* b2, const B* na1, const B* na2, B* s1,
+                                         B* s2, const T* in, T* out, std::size_t stride, std::size_t n) noexcept {
+    static_assert(S >= 2);
+    B c[S - 1];  // c[k]: section k's output, section k + 1's input in the next iteration
+    auto step = [&](std::size_t k, B x) NERVE_IIR_LAMBDA_INLINE {
+        const B y = vmadd(b0[k], x, s1[k]);
+        s1[k] = vmadd(na1[k], y, vmadd(b1[k], x, s2[k]));
+        s2[k] = vmadd(na2[k], y, b2[k] * x);
+        return y;
+    };
+    // Iteration j with sections L..H (all of them in the steady state, the first ones in the
+    // prologue, the last ones in the epilogue); section 0 first in program order (measured
+    // 0.96-0.98 of fma_peak for S = 4 against 0.90-0.94 with section S - 1 first).
+    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_IIR_LAMBDA_INLINE {
+        constexpr std::size_t L = decltype(lo)::value, H = decltype(hi)::value;
+        B y[S];
+        static_for<L, H>([&](auto k) NERVE_IIR_LAMBDA_INLINE {
+            if constexpr (k == 0) {
+                y[0] = step(0, B::load_unaligned(in + j * stride));
+            } else {
+                y[k] = step(k, c[k - 1]);
+            }
+        });
+        static_for<L, H>([&](auto k) NERVE_IIR_LAMBDA_INLINE {
+            if constexpr (k + 1 < S) {
+                c[k] = y[k];
+            } else {
+                y[k].store_unaligned(out + (j - k) * stride);
+            }
+        });
+    };
+    using zero = std::integral_constant<std::size_t, 0>;
+    using last = std::integral_constant<std::size_t, S - 1>;
+    static_for<0, S - 2>([&](auto p) NERVE_IIR_LAMBDA_INLINE { iteration(p, zero{}, p); });
+    for (std::size_t j = S - 1; j < n; ++j) iteration(j, zero{}, last{});
+    static_for<0, S - 2>([&](auto p) NERVE_IIR_LAMBDA_INLINE {
+        iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
+    });
 }
 
 /// State-space block engine for a floating-point cascade of S sections (see header).
@@ -1512,6 +1590,8 @@ private:
 /// outputs are bit-identical to C independent single-channel filters (including the
 /// bad-input handling: held inputs, rejected/resets counts per channel).
 /// Without xsimd the same per-lane code runs as scalar loops.
+/// On AVX-512, float, 3 <= S <= 7, blocks of S frames or more run as a skewed pipeline (section
+/// k on frame j - k, iir_detail::bank_skewed_run): same operations, same bits.
 /// Exception: float, C = 8, S even on AVX-512, process() of 32 frames or more runs the DF1
 /// wavefront kernel of detail/biquad_block.hpp (equal to rounding, not to the bit).
 template <class T, std::size_t S, std::size_t C>
@@ -1603,12 +1683,22 @@ public:
                         }
                         xv.store_unaligned(out[i].data() + v);
                     };
-                    if constexpr (CP == W) {
+                    if constexpr (iir_detail::bank_skewed<T, S, W>) {
+                        static_assert(sizeof(input_type) == C * sizeof(T) && sizeof(output_type) == C * sizeof(T));
+                        if (n >= S) {
+                            iir_detail::bank_skewed_run<S>(b0, b1, b2, na1, na2, s1, s2, in.data()->data() + v,
+                                                           out.data()->data() + v, C, n);
+                        } else {
+                            for (std::size_t i = 0; i < n; ++i) frame(i);
+                        }
+                    } else if constexpr (CP == W) {
                         // One lane group: unrolled by 3 frames, the period of the register
                         // rotation of a DF2T step (y takes s1's register, s1 s2's, s2 a new
                         // one), so the compiler needs no register moves. Measured on an
                         // AVX-512 Xeon: 16 channels 0.79 -> 0.84 of fma_peak; with several
                         // groups (32, 64 channels) unrolling measured slower (0.86 -> 0.79).
+                        // (Measured before the skewed pipeline above, which now takes AVX-512
+                        // float with 3 <= S <= 7; g++ 12 makes this a 2-frame loop with moves.)
                         NERVE_IIR_UNROLL3
                         for (std::size_t i = 0; i < n; ++i) frame(i);
                     } else {
