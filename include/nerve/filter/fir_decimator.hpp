@@ -17,7 +17,10 @@
 // no history copy, no separate head, no group computed twice, the state untouched until the
 // block passed its NaN/Inf test. Side by side with the kernel before (one binary, loaded
 // 2-core machine, medians of 5, ratio to fma_peak/xsimd): 4096 inputs 0.674 -> 0.705, calls
-// of 512 inputs 0.535 -> 0.648, calls of 256 0.397 -> 0.604; output bits unchanged.
+// of 512 inputs 0.535 -> 0.648, calls of 256 0.397 -> 0.604; output bits unchanged. That
+// block kernel and process_dec8_ inlined into process() (no call boundary, no stack frame for
+// __m512 spills, chk in a register): nerve_bench, old/new alternated twice, loaded machine,
+// calls of 256 0.58/0.53 -> 0.61/0.62, of 512 0.62/0.60 -> 0.66/0.67, 4096 0.69/0.70 -> 0.69/0.70.
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -244,9 +247,9 @@ inline std::size_t fir_block_dec8_avx512(const float* NERVE_RESTRICT hr, const f
 /// hid: ~15 ns) and a last group overlapping the one before (~9 ns) were the fixed cost of a
 /// call. Same sums, in the same order, as fir_block_dec8_avx512. Reads w[0 .. N), in[0 .. n).
 template <std::size_t N>
-inline std::size_t fir_block_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
-                                              const float* in, std::size_t o, std::size_t count,
-                                              float* NERVE_RESTRICT out, __m512& chk) noexcept {
+NERVE_ALWAYS_INLINE std::size_t fir_block_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
+                                                           const float* in, std::size_t o, std::size_t count,
+                                                           float* NERVE_RESTRICT out, __m512& chk) noexcept {
     static_assert(N % 16 == 0 && N <= 64);
     constexpr std::size_t NQ = N / 8, NC = N / 16 + 1;
     __m512 c[NC];
@@ -501,8 +504,14 @@ private:
     /// with Taps < 64: detail::fir_dec8_head_avx512, then fir_block_dec8_avx512), then the test
     /// of outputs and trailing inputs; a block that fails it is redone sample by sample from
     /// the untouched state. n >= Taps.
-    std::size_t process_dec8_(std::span<const T> in, std::span<T> out, std::size_t first,
-                              std::size_t kept) noexcept {
+    /// Inlined, with the whole-block kernel, into process(): as two out-of-line calls it paid
+    /// per call a stack frame realigned for the __m512 spills, vzeroupper twice and chk through
+    /// memory, and the generic kernel's setup (the taps copied to the stack) ran even with no
+    /// output for it. Side by side (one binary each, alternated, loaded machine, ratio to
+    /// fma_peak/xsimd): calls of 256 inputs 0.56-0.57 -> 0.61, of 512 0.59-0.63 -> 0.66, 4096
+    /// 0.68-0.69 both; output bits unchanged.
+    NERVE_ALWAYS_INLINE std::size_t process_dec8_(std::span<const T> in, std::span<T> out, std::size_t first,
+                                                  std::size_t kept) noexcept {
         constexpr std::size_t H = Taps - 1;
         const std::size_t n = in.size();
         __m512 chk = _mm512_setzero_ps();
@@ -523,8 +532,9 @@ private:
                                                              out.data() + pro, kept - pro, chk);
         }
         // the <= 1 output left (its window starts in `in`: done >= 8 or >= pro)
-        detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (first + done * M - H), out.data() + done,
-                                              kept - done, symmetric_);
+        if (done < kept)
+            detail::fir_block_strided<T, Taps, M>(hr_.data(), in.data() + (first + done * M - H), out.data() + done,
+                                                  kept - done, symmetric_);
         // Every input up to the last kept one reaches an output through a multiplication, so
         // a non-finite one shows in chk; the inputs after the last kept one (at most M - 1)
         // join it with the last vector the ring takes below, the generic kernel's output (if
