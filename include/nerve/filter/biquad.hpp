@@ -282,7 +282,9 @@ NERVE_ALWAYS_INLINE void static_for(F&& f) {
 // section and sample, i.e. 2 per FMA-port instruction like the peak: ~1.0 is the two FMA ports
 // full). One lane group, 1024 frames, both in one binary: S = 3 0.73 -> 0.80 (bound by the
 // 8-cycle recurrence, 7.5 cycles of FMAs), S = 5 0.92 -> 0.98, S = 6 0.91 -> 0.96, S = 7 0.90 ->
-// 0.96; clang 14 S = 4 150 -> 180 GFLOP/s. S = 8 keeps the frame order (31 + 8 carried vectors
+// 0.96; clang 14 S = 4 150 -> 180 GFLOP/s. Short calls pay the prologue and epilogue but still
+// gain (S = 4, 16 channels, 1024 frames in calls of 4 / 8 / 16 / 64: 0.72 / 0.76 / 0.80 / 0.84
+// -> 0.76 / 0.84 / 0.92 / 0.97). S = 8 keeps the frame order (5S + 2S + S - 1 = 63 vectors
 // spill: 0.89-0.90 skewed against 0.93-0.95), S = 1, 2 have no section chain to skew.
 #if defined(__AVX512F__)
 inline constexpr bool bank_skewed_float = true;
