@@ -47,6 +47,14 @@
 // forwarding); a merge-masked load in place of the insert ran 7x slower (not investigated).
 // The madd order above is also the fast one: taking b0 x after na2 y2 (x -> y in 2 FMAs
 // instead of 3) made y[n-2] -> y[n] three FMAs over two frames (6 cycles per frame): 0.66.
+// Skewed steady loop (as biquad_bank's 16-lane fast pass): iteration j runs vector section h
+// on frame j - h, so the S/2 sections of an iteration depend only on the iteration before
+// instead of forming a 3-FMA-per-section chain inside the frame; each section then keeps its
+// own input and output histories (i[h + 1] lags o[h] by a frame). Same operations, same bits
+// (hashes of S = 2/4/6/8 over calls of 5..1024 frames equal). Old/new in separate binaries,
+// alternated, loaded machine (load ~3), 1024 frames: S = 8 0.85 -> 0.91-0.92, S = 6 0.86-0.87
+// -> 0.88-0.89; S = 4 the same within the noise (nerve_bench biquad4x8/nerve, 5 alternations:
+// 0.83-0.88 before, 0.85-0.89 after; its bound is 0.89); S = 2 (one vector section) unchanged.
 //
 // Bad input: the kernel leaves the state untouched and returns false if any section's
 // history ends non-finite (a NaN/Inf input or an overflow makes y non-finite for good:
@@ -56,6 +64,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "../../config.hpp"
 
@@ -83,6 +93,16 @@ namespace nerve::filter::iir_detail {
 
 #if NERVE_IIR_BANK8_AVX512
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
+/// f(integral_constant<L>), ..., f(integral_constant<U>) (nothing when L > U).
+template <std::size_t L, std::size_t U, class Fn>
+NERVE_BQB_INLINE inline void bqb_for(Fn&& f) {
+    if constexpr (L <= U) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) NERVE_BQB_INLINE {
+            (f(std::integral_constant<std::size_t, L + I>{}), ...);
+        }(std::make_index_sequence<U - L + 1>{});
+    }
+}
+
 /// Lag (frames) between the two halves. The store-to-load round trip through out plus the
 /// sections' latency must fit into B frames of issue time.
 inline constexpr std::size_t bank8_lag = 16;
@@ -115,29 +135,45 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
         na1[h] = pair(lo + 3 * CP, hi + 3 * CP);
         na2[h] = pair(lo + 4 * CP, hi + 4 * CP);
     }
-    // DF1 histories: w1[h], w2[h] = last and second-last value of the signal entering vector
-    // section h (h = 0: the input, h >= 1: the output of section h - 1), w1[H], w2[H] = the
-    // output of the last one. All zero: the DF2T state enters through `corr` below.
-    __m512 w1[H + 1], w2[H + 1];
+    // DF1 histories of vector section h: input i1[h], i2[h] (last and second-last value of
+    // the signal entering it), output o1[h], o2[h]. Frame by frame o[h] equals i[h + 1]; in
+    // the skewed loop below i[h + 1] lags o[h] by a frame. All zero: the DF2T state enters
+    // through `corr` below.
+    __m512 i1[H], i2[H], o1[H], o2[H];
     NERVE_BQB_UNROLL
-    for (std::size_t h = 0; h <= H; ++h) w1[h] = w2[h] = _mm512_setzero_ps();
+    for (std::size_t h = 0; h < H; ++h) i1[h] = i2[h] = o1[h] = o2[h] = _mm512_setzero_ps();
 
+    auto section = [&](std::size_t h, __m512 x, const __m512* corr) NERVE_BQB_INLINE {
+        __m512 f = _mm512_mul_ps(b2[h], i2[h]);
+        if (corr != nullptr) f = _mm512_add_ps(f, corr[h]);
+        f = _mm512_fmadd_ps(b1[h], i1[h], f);
+        f = _mm512_fmadd_ps(b0[h], x, f);
+        f = _mm512_fmadd_ps(na2[h], o2[h], f);
+        const __m512 y = _mm512_fmadd_ps(na1[h], o1[h], f);
+        i2[h] = i1[h];
+        i1[h] = x;
+        o2[h] = o1[h];
+        o1[h] = y;
+        return y;
+    };
     auto sections = [&](__m512 x, const __m512* corr) NERVE_BQB_INLINE {
         NERVE_BQB_UNROLL
-        for (std::size_t h = 0; h < H; ++h) {
-            __m512 f = _mm512_mul_ps(b2[h], w2[h]);
-            if (corr != nullptr) f = _mm512_add_ps(f, corr[h]);
-            f = _mm512_fmadd_ps(b1[h], w1[h], f);
-            f = _mm512_fmadd_ps(b0[h], x, f);
-            f = _mm512_fmadd_ps(na2[h], w2[h + 1], f);
-            const __m512 y = _mm512_fmadd_ps(na1[h], w1[h + 1], f);
-            w2[h] = w1[h];
-            w1[h] = x;
-            x = y;
-        }
-        w2[H] = w1[H];
-        w1[H] = x;
+        for (std::size_t h = 0; h < H; ++h) x = section(h, x, corr);
         return x;
+    };
+    auto assemble = [&](std::size_t i, bool have_x) NERVE_BQB_INLINE {
+        const __m256 xl = have_x ? _mm256_loadu_ps(in + 8 * i) : _mm256_setzero_ps();
+        return i >= B ? _mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_loadu_ps(out + 8 * (i - B)), 1)
+                      : _mm512_zextps256_ps512(xl);
+    };
+    auto finish = [&](std::size_t i, bool have_x, __m512 y) NERVE_BQB_INLINE {
+        if (have_x) _mm256_storeu_ps(out + 8 * i, _mm512_castps512_ps256(y));
+        // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
+        // out[i - B] (no shuffle; the masked-off lanes are not accessed).
+        if (i >= B) {
+            const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + 8 * (i - B)) - 8 * sizeof(float);
+            _mm512_mask_storeu_ps(reinterpret_cast<void*>(at), 0xFF00, y);
+        }
     };
     // Frame i: the lower half takes in[i] (zero past the end); the upper half takes the lower
     // half's output of frame i - B (zero for i < B, so the upper half stays exactly zero until
@@ -146,17 +182,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     // slot index, no second buffer, and the compiler cannot carry 16 slots in registers (it
     // did with a local ring, at the cost of copies) — one load-form insert per frame.
     auto frame = [&](std::size_t i, bool have_x, const __m512* corr) NERVE_BQB_INLINE {
-        const __m256 xl = have_x ? _mm256_loadu_ps(in + 8 * i) : _mm256_setzero_ps();
-        const __m512 x = i >= B ? _mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_loadu_ps(out + 8 * (i - B)), 1)
-                                : _mm512_zextps256_ps512(xl);
-        const __m512 y = sections(x, corr);
-        if (have_x) _mm256_storeu_ps(out + 8 * i, _mm512_castps512_ps256(y));
-        // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
-        // out[i - B] (no shuffle; the masked-off lanes are not accessed).
-        if (i >= B) {
-            const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + 8 * (i - B)) - 8 * sizeof(float);
-            _mm512_mask_storeu_ps(reinterpret_cast<void*>(at), 0xFF00, y);
-        }
+        finish(i, have_x, sections(assemble(i, have_x), corr));
     };
     // The DF2T state as the missing history terms: s1 into a section's first output, s2 into
     // its second (lower half at frames 0, 1; upper half at frames B, B + 1).
@@ -178,20 +204,50 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     frame(B, true, corr);
     set_corr(s2, true);
     frame(B + 1, true, corr);
-    // Steady state unrolled by 8: the histories' rotation (w2 <- w1 <- x, period 2) resolves
-    // into register names and the pointers advance once per 8 frames (see the top comment).
-    std::size_t i = B + 2;
+    // Frames B + 2 .. n - 1 skewed: iteration j runs vector section h on frame j - h (the
+    // sections of one iteration depend only on the iteration before), sections whose frame
+    // is outside that range idle in the H - 1 iterations at each end.
+    constexpr std::size_t F = B + 2;
+    __m512 c[H];  // c[h]: section h's output of the last iteration, section h + 1's next input
+    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_BQB_INLINE {
+        constexpr std::size_t L = decltype(lo)::value, U = decltype(hi)::value;
+        __m512 y[H];
+        bqb_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+            if constexpr (h == 0) {
+                y[0] = section(0, assemble(j, true), nullptr);
+            } else {
+                y[h] = section(h, c[h - 1], nullptr);
+            }
+        });
+        bqb_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+            if constexpr (h + 1 < H) {
+                c[h] = y[h];
+            } else {
+                finish(j - h, true, y[h]);
+            }
+        });
+    };
+    using zero = std::integral_constant<std::size_t, 0>;
+    using last = std::integral_constant<std::size_t, H - 1>;
+    if constexpr (H > 1) bqb_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE { iteration(F + p, zero{}, p); });
+    std::size_t i = F + H - 1;
     for (; i + 8 <= n; i += 8) {
         NERVE_BQB_UNROLL
-        for (std::size_t k = 0; k < 8; ++k) frame(i + k, true, nullptr);
+        for (std::size_t k = 0; k < 8; ++k) iteration(i + k, zero{}, last{});
     }
-    for (; i < n; ++i) frame(i, true, nullptr);
+    for (; i < n; ++i) iteration(i, zero{}, last{});
+    if constexpr (H > 1) bqb_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE {
+        iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
+    });
+    i = n;
     // Lower half's final history (frames n-1, n-2), before the epilogue feeds it zeros.
-    __m512 l1[H + 1], l2[H + 1];
+    __m512 li1[H], li2[H], lo1[H], lo2[H];
     NERVE_BQB_UNROLL
-    for (std::size_t h = 0; h <= H; ++h) {
-        l1[h] = w1[h];
-        l2[h] = w2[h];
+    for (std::size_t h = 0; h < H; ++h) {
+        li1[h] = i1[h];
+        li2[h] = i2[h];
+        lo1[h] = o1[h];
+        lo2[h] = o2[h];
     }
     for (; i < n + B; ++i) frame(i, false, nullptr);
     // Rebuild the DF2T state of every section from x[n-1], x[n-2] (its input) and y[n-1],
@@ -202,9 +258,9 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     __m512 check = _mm512_setzero_ps();
     NERVE_BQB_UNROLL
     for (std::size_t h = 0; h < H; ++h) {
-        const __m512 x1 = _mm512_mask_blend_ps(lo, w1[h], l1[h]), x2 = _mm512_mask_blend_ps(lo, w2[h], l2[h]);
-        const __m512 y1 = _mm512_mask_blend_ps(lo, w1[h + 1], l1[h + 1]);
-        const __m512 y2 = _mm512_mask_blend_ps(lo, w2[h + 1], l2[h + 1]);
+        const __m512 x1 = _mm512_mask_blend_ps(lo, i1[h], li1[h]), x2 = _mm512_mask_blend_ps(lo, i2[h], li2[h]);
+        const __m512 y1 = _mm512_mask_blend_ps(lo, o1[h], lo1[h]);
+        const __m512 y2 = _mm512_mask_blend_ps(lo, o2[h], lo2[h]);
         ns2[h] = _mm512_fmadd_ps(na2[h], y1, _mm512_mul_ps(b2[h], x1));
         const __m512 p2 = _mm512_fmadd_ps(na2[h], y2, _mm512_mul_ps(b2[h], x2));
         ns1[h] = _mm512_fmadd_ps(na1[h], y1, _mm512_fmadd_ps(b1[h], x1, p2));
