@@ -42,9 +42,10 @@
 // with a short lag it waits in the scheduler), B = 32 0.85. A timing-only run with the
 // insert replaced by a plain 16-float load measured 0.84-0.89, so the remaining gap to the
 // bound is the ports running at ~0.95 of it (the 16-channel bank's pure-FMA loop: 0.85-0.87
-// of its own 1.0 bound). Assembling x without the port-5 op needs one 16-float load over two
-// 8-float stores: a staging ring [in(i) | y_lo(i - B)] measured 0.69 (failed store
-// forwarding); a merge-masked load in place of the insert ran 7x slower (not investigated).
+// of its own 1.0 bound then; 0.98-1.01 since its loop is skewed as below). Assembling x
+// without the port-5 op needs one 16-float load over two 8-float stores: a staging ring
+// [in(i) | y_lo(i - B)] measured 0.69 (failed store forwarding); a merge-masked load in
+// place of the insert ran 7x slower (not investigated).
 // The madd order above is also the fast one: taking b0 x after na2 y2 (x -> y in 2 FMAs
 // instead of 3) made y[n-2] -> y[n] three FMAs over two frames (6 cycles per frame): 0.66.
 // Skewed steady loop (as biquad_bank's 16-lane fast pass): iteration j runs vector section h
