@@ -126,15 +126,18 @@ void decimate8_fir64_nerve(benchmark::State& state) {
 }
 BENCHMARK(decimate8_fir64_nerve)->Name("decimate8_fir64/nerve");
 
-// The same 4096 inputs in calls of 512 (64 outputs each): what a call costs beyond its
-// outputs (first outputs from the history, the last group, the state update).
-void decimate8_fir64_nerve_call512(benchmark::State& state) {
+// The same 4096 inputs in calls of Call (Call / 8 outputs each): what a call costs beyond its
+// outputs (first outputs from the history, the last group, the state update). Calls of 256 are
+// one AVX-512 group of 32 outputs whose first outputs' windows start in the history.
+template <std::size_t Call>
+void decimate8_fir64_nerve_calls(benchmark::State& state) {
     auto& d = data();
     static nerve::filter::fir_decimator<float, kTaps, 8> f(taps());
     for (auto _ : state) {
         std::size_t n = 0;
-        for (std::size_t at = 0; at < kBlock; at += 512)
-            n += f.process(std::span<const float>(d.in.data() + at, 512), std::span<float>(d.out.data() + n, 65));
+        for (std::size_t at = 0; at < kBlock; at += Call)
+            n += f.process(std::span<const float>(d.in.data() + at, Call),
+                           std::span<float>(d.out.data() + n, Call / 8 + 1));
         benchmark::DoNotOptimize(n);
         benchmark::DoNotOptimize(d.out.data());
         benchmark::ClobberMemory();
@@ -143,26 +146,8 @@ void decimate8_fir64_nerve_call512(benchmark::State& state) {
     state.counters["GFLOP/s"] = benchmark::Counter(
         static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
 }
-BENCHMARK(decimate8_fir64_nerve_call512)->Name("decimate8_fir64/nerve_call512");
-
-// In calls of 256 (32 outputs each: on AVX-512 one group, its first outputs' windows in the
-// history).
-void decimate8_fir64_nerve_call256(benchmark::State& state) {
-    auto& d = data();
-    static nerve::filter::fir_decimator<float, kTaps, 8> f(taps());
-    for (auto _ : state) {
-        std::size_t n = 0;
-        for (std::size_t at = 0; at < kBlock; at += 256)
-            n += f.process(std::span<const float>(d.in.data() + at, 256), std::span<float>(d.out.data() + n, 33));
-        benchmark::DoNotOptimize(n);
-        benchmark::DoNotOptimize(d.out.data());
-        benchmark::ClobberMemory();
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
-    state.counters["GFLOP/s"] = benchmark::Counter(
-        static_cast<double>(state.iterations() * kBlock / 8) * 2.0 * kTaps * 1e-9, benchmark::Counter::kIsRate);
-}
-BENCHMARK(decimate8_fir64_nerve_call256)->Name("decimate8_fir64/nerve_call256");
+BENCHMARK(decimate8_fir64_nerve_calls<512>)->Name("decimate8_fir64/nerve_call512");
+BENCHMARK(decimate8_fir64_nerve_calls<256>)->Name("decimate8_fir64/nerve_call256");
 
 #if NERVE_HAS_XSIMD
 void fma_peak_xsimd(benchmark::State& state) {
