@@ -123,23 +123,12 @@ public:
     multi_axis_summary<Axes> summary() noexcept {
         multi_axis_summary<Axes> s;
         for (std::size_t a = 0; a < Axes; ++a) s.axis[a] = monitors_[a].summary();
-        s.deciding_axis = most_impulsive([&](std::size_t a) -> const bearing_evidence& { return s.axis[a].evidence; });
-        s.fused = s.axis[s.deciding_axis];
-        double kurt = 0, crest = 0;
-        bool any = false;
-        for (const auto& a : s.axis) {
-            if (a.frames == 0) continue;   // the run's moments exist once a frame ended
-            if (!any || a.kurtosis > kurt) kurt = a.kurtosis;
-            if (!any || a.crest_factor > crest) crest = a.crest_factor;
-            any = true;
-            if (a.evidence.race_any > s.fused.evidence.race_any) s.fused.evidence.race_any = a.evidence.race_any;
-            if (a.max_anomaly_score > s.fused.max_anomaly_score) s.fused.max_anomaly_score = a.max_anomaly_score;
-            if (a.drift_frames > s.fused.drift_frames) s.fused.drift_frames = a.drift_frames;
-        }
-        if (any) {
-            s.fused.kurtosis = kurt;
-            s.fused.crest_factor = crest;
-        }
+        // An axis counts once a frame ended (the run's moments exist from then on).
+        const auto ended = [](const bearing_summary& a) { return a.frames > 0; };
+        s.deciding_axis = fuse(s.axis, s.fused, ended, ended, [](bearing_summary& f, const bearing_summary& a) {
+            if (a.max_anomaly_score > f.max_anomaly_score) f.max_anomaly_score = a.max_anomaly_score;
+            if (a.drift_frames > f.drift_frames) f.drift_frames = a.drift_frames;
+        });
         s.fused.verdict = diagnose(s.fused.evidence, s.fused.kurtosis, s.fused.crest_factor,
                                    s.fused.max_anomaly_score, config());
         return s;
@@ -164,8 +153,8 @@ public:
         partial_ = 0;
     }
 
-    /// Between calls no frame is pending (deliver() ran), so the state is the monitors and the
-    /// incomplete sample.
+    /// Between calls no frame is pending (deliver() ran; out_ only holds the last frame handed
+    /// out), so the state is the monitors and the incomplete sample.
     template <class V>
     void visit_state(V& v) {
         v(monitors_); v(carry_); v(carry_bad_); v(partial_);
@@ -189,7 +178,7 @@ private:
 
     void run_axis(std::size_t a, std::span<const float> x) {
         monitors_[a].process(x, [&](const axis_frame& f) {
-            pending_[a] = f;
+            out_.axis[a] = f;
             ready_[a] = true;
         });
     }
@@ -201,36 +190,43 @@ private:
         for (bool r : ready_)
             if (!r) return;
         ready_.fill(false);
-        out_.axis = pending_;
-        out_.deciding_axis = most_impulsive([&](std::size_t a) -> const bearing_evidence& { return pending_[a].evidence; });
+        out_.deciding_axis = fuse(
+            out_.axis, out_.fused, [](const axis_frame&) { return true; }, [](const axis_frame& p) { return p.valid; },
+            [](axis_frame& f, const axis_frame& p) {
+                if (p.anomaly_score > f.anomaly_score) f.anomaly_score = p.anomaly_score;
+                f.drift = f.drift || p.drift;
+            });
         axis_frame& f = out_.fused;
-        f = pending_[out_.deciding_axis];
-        bool any = false;
-        for (const auto& p : pending_) {
-            if (p.valid) {
-                if (!any || p.kurtosis > f.kurtosis) f.kurtosis = p.kurtosis;
-                if (!any || p.crest_factor > f.crest_factor) f.crest_factor = p.crest_factor;
-                any = true;
-            }
-            if (p.evidence.race_any > f.evidence.race_any) f.evidence.race_any = p.evidence.race_any;
-            if (p.anomaly_score > f.anomaly_score) f.anomaly_score = p.anomaly_score;
-            f.drift = f.drift || p.drift;
-        }
         f.verdict = diagnose(f.evidence, f.kurtosis, f.crest_factor, f.anomaly_score, config());
         emit(static_cast<const output_type&>(out_));
     }
 
-    /// The axis whose selected band is the most impulsive (the first on a tie).
-    template <class Get>
-    static std::uint8_t most_impulsive(Get&& evidence) noexcept {
-        std::uint8_t best = 0;
+    /// The fusion of the file comment, for frames and summaries alike: `out` becomes the record of
+    /// the axis whose selected band is the most impulsive (the first on a tie), with the kurtosis
+    /// and crest factor the largest over the `valid` records, and race_any the largest and `fold`'s
+    /// fields (anomaly score, drift) folded over the `counted` ones. Returns the deciding axis.
+    template <class Record, class Counted, class Valid, class Fold>
+    static std::uint8_t fuse(const std::array<Record, Axes>& in, Record& out, Counted&& counted, Valid&& valid,
+                             Fold&& fold) noexcept {
+        std::uint8_t d = 0;
         for (std::size_t a = 1; a < Axes; ++a)
-            if (evidence(a).impulsiveness > evidence(best).impulsiveness) best = static_cast<std::uint8_t>(a);
-        return best;
+            if (in[a].evidence.impulsiveness > in[d].evidence.impulsiveness) d = static_cast<std::uint8_t>(a);
+        out = in[d];
+        bool any = false;
+        for (const Record& r : in) {
+            if (!counted(r)) continue;
+            if (valid(r)) {
+                if (!any || r.kurtosis > out.kurtosis) out.kurtosis = r.kurtosis;
+                if (!any || r.crest_factor > out.crest_factor) out.crest_factor = r.crest_factor;
+                any = true;
+            }
+            if (r.evidence.race_any > out.evidence.race_any) out.evidence.race_any = r.evidence.race_any;
+            fold(out, r);
+        }
+        return d;
     }
 
     std::array<Monitor, Axes> monitors_;
-    std::array<axis_frame, Axes> pending_{};
     std::array<bool, Axes> ready_{};
     std::array<float, Axes> carry_{};
     std::array<bool, Axes> carry_bad_{};
