@@ -258,6 +258,18 @@ NERVE_ALWAYS_INLINE B vmadd(const B& a, const B& b, const B& c) noexcept {
     }
 }
 
+/// One DF2T section step of a channel bank (lanes = channels; coefficients and state in arrays
+/// the caller keeps in registers): y = b0 x + s1, s1' = na1 y + (b1 x + s2), s2' = na2 y + b2 x.
+/// Every bank loop (frame by frame, skewed, careful) takes it, so they give the same bits.
+template <class B>
+NERVE_ALWAYS_INLINE B bank_section_step(std::size_t k, const B* b0, const B* b1, const B* b2, const B* na1,
+                                        const B* na2, B* s1, B* s2, B x) noexcept {
+    const B y = vmadd(b0[k], x, s1[k]);
+    s1[k] = vmadd(na1[k], y, vmadd(b1[k], x, s2[k]));
+    s2[k] = vmadd(na2[k], y, b2[k] * x);
+    return y;
+}
+
 /// Calls f(integral_constant<L>), ..., f(integral_constant<H>) (nothing when L > H).
 template <std::size_t L, std::size_t H, class F>
 NERVE_ALWAYS_INLINE void static_for(F&& f) {
@@ -302,10 +314,7 @@ NERVE_ALWAYS_INLINE void bank_skewed_run(const B* b0, const B* b1, const B* b2, 
     static_assert(S >= 2);
     B c[S - 1];  // c[k]: section k's output, section k + 1's input in the next iteration
     auto step = [&](std::size_t k, B x) NERVE_IIR_LAMBDA_INLINE {
-        const B y = vmadd(b0[k], x, s1[k]);
-        s1[k] = vmadd(na1[k], y, vmadd(b1[k], x, s2[k]));
-        s2[k] = vmadd(na2[k], y, b2[k] * x);
-        return y;
+        return bank_section_step(k, b0, b1, b2, na1, na2, s1, s2, x);
     };
     // Iteration j with sections L..H (all of them in the steady state, the first ones in the
     // prologue, the last ones in the epilogue); section 0 first in program order (measured
@@ -1677,12 +1686,8 @@ public:
                     auto frame = [&](std::size_t i) NERVE_IIR_LAMBDA_INLINE {
                         batch xv = batch::load_unaligned(in[i].data() + v);
                         NERVE_IIR_UNROLL
-                        for (std::size_t k = 0; k < S; ++k) {
-                            const batch y = iir_detail::vmadd(b0[k], xv, s1[k]);
-                            s1[k] = iir_detail::vmadd(na1[k], y, iir_detail::vmadd(b1[k], xv, s2[k]));
-                            s2[k] = iir_detail::vmadd(na2[k], y, b2[k] * xv);
-                            xv = y;
-                        }
+                        for (std::size_t k = 0; k < S; ++k)
+                            xv = iir_detail::bank_section_step(k, b0, b1, b2, na1, na2, s1, s2, xv);
                         xv.store_unaligned(out[i].data() + v);
                     };
                     if constexpr (iir_detail::bank_skewed<T, S, W>) {
@@ -1727,12 +1732,8 @@ public:
                     }
                     last = xv;
                     NERVE_IIR_UNROLL
-                    for (std::size_t k = 0; k < S; ++k) {
-                        const batch y = iir_detail::vmadd(b0[k], xv, s1[k]);
-                        s1[k] = iir_detail::vmadd(na1[k], y, iir_detail::vmadd(b1[k], xv, s2[k]));
-                        s2[k] = iir_detail::vmadd(na2[k], y, b2[k] * xv);
-                        xv = y;
-                    }
+                    for (std::size_t k = 0; k < S; ++k)
+                        xv = iir_detail::bank_section_step(k, b0, b1, b2, na1, na2, s1, s2, xv);
                     if (NERVE_UNLIKELY(!xsimd::all(xsimd::abs(xv) <= big))) {
                         alignas(alignment) std::array<T, CP> tmp{};
                         xv.store_aligned(tmp.data() + v);
