@@ -270,16 +270,6 @@ NERVE_ALWAYS_INLINE B bank_section_step(std::size_t k, const B* b0, const B* b1,
     return y;
 }
 
-/// Calls f(integral_constant<L>), ..., f(integral_constant<H>) (nothing when L > H).
-template <std::size_t L, std::size_t H, class F>
-NERVE_ALWAYS_INLINE void static_for(F&& f) {
-    if constexpr (L <= H) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) NERVE_IIR_LAMBDA_INLINE {
-            (f(std::integral_constant<std::size_t, L + I>{}), ...);
-        }(std::make_index_sequence<H - L + 1>{});
-    }
-}
-
 // The channel bank's fast pass as a skewed software pipeline (float, AVX-512, 3 <= S <= 7):
 // iteration j runs section k on frame j - k, so the S section steps of one iteration depend
 // only on the iteration before (section k takes what section k - 1 produced there) and the

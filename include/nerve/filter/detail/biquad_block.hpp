@@ -92,17 +92,19 @@
 
 namespace nerve::filter::iir_detail {
 
-#if NERVE_IIR_BANK8_AVX512
-NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
-/// f(integral_constant<L>), ..., f(integral_constant<U>) (nothing when L > U).
+/// f(integral_constant<L>), ..., f(integral_constant<U>) (nothing when L > U): the skewed bank
+/// loops' sections, here and in biquad.hpp's channel bank.
 template <std::size_t L, std::size_t U, class Fn>
-NERVE_BQB_INLINE inline void bqb_for(Fn&& f) {
+NERVE_BQB_INLINE inline void static_for(Fn&& f) {
     if constexpr (L <= U) {
         [&]<std::size_t... I>(std::index_sequence<I...>) NERVE_BQB_INLINE {
             (f(std::integral_constant<std::size_t, L + I>{}), ...);
         }(std::make_index_sequence<U - L + 1>{});
     }
 }
+
+#if NERVE_IIR_BANK8_AVX512
+NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 
 /// Lag (frames) between the two halves. The store-to-load round trip through out plus the
 /// sections' latency must fit into B frames of issue time.
@@ -213,14 +215,14 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_BQB_INLINE {
         constexpr std::size_t L = decltype(lo)::value, U = decltype(hi)::value;
         __m512 y[H];
-        bqb_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+        static_for<L, U>([&](auto h) NERVE_BQB_INLINE {
             if constexpr (h == 0) {
                 y[0] = section(0, assemble(j, true), nullptr);
             } else {
                 y[h] = section(h, c[h - 1], nullptr);
             }
         });
-        bqb_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+        static_for<L, U>([&](auto h) NERVE_BQB_INLINE {
             if constexpr (h + 1 < H) {
                 c[h] = y[h];
             } else {
@@ -230,14 +232,14 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     };
     using zero = std::integral_constant<std::size_t, 0>;
     using last = std::integral_constant<std::size_t, H - 1>;
-    if constexpr (H > 1) bqb_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE { iteration(F + p, zero{}, p); });
+    if constexpr (H > 1) static_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE { iteration(F + p, zero{}, p); });
     std::size_t i = F + H - 1;
     for (; i + 8 <= n; i += 8) {
         NERVE_BQB_UNROLL
         for (std::size_t k = 0; k < 8; ++k) iteration(i + k, zero{}, last{});
     }
     for (; i < n; ++i) iteration(i, zero{}, last{});
-    if constexpr (H > 1) bqb_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE {
+    if constexpr (H > 1) static_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE {
         iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
     });
     i = n;
