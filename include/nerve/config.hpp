@@ -68,12 +68,15 @@ extern "C" void nerve_assert_failed(const char* expr, const char* file, int line
 // --- Small compiler helpers ------------------------------------------------------------
 #if defined(__GNUC__) || defined(__clang__)
 #define NERVE_ALWAYS_INLINE inline __attribute__((always_inline))
+// A lambda's always_inline goes after its parameter list: `[&](auto i) NERVE_INLINE_LAMBDA {...}`.
+#define NERVE_INLINE_LAMBDA __attribute__((always_inline))
 #define NERVE_NOINLINE __attribute__((noinline))
 #define NERVE_RESTRICT __restrict__
 #define NERVE_LIKELY(x) __builtin_expect(!!(x), 1)
 #define NERVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define NERVE_ALWAYS_INLINE inline
+#define NERVE_INLINE_LAMBDA
 #define NERVE_NOINLINE
 #define NERVE_RESTRICT
 #define NERVE_LIKELY(x) (x)

@@ -231,13 +231,10 @@ constexpr double cascade_step_double(const std::array<df_coeffs<double>, S>& c, 
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define NERVE_IIR_UNROLL3 _Pragma("GCC unroll 3")
-#define NERVE_IIR_LAMBDA_INLINE __attribute__((always_inline))
 #elif defined(__clang__)
 #define NERVE_IIR_UNROLL3 _Pragma("unroll 3")
-#define NERVE_IIR_LAMBDA_INLINE __attribute__((always_inline))
 #else
 #define NERVE_IIR_UNROLL3
-#define NERVE_IIR_LAMBDA_INLINE
 #endif
 #if NERVE_HAS_XSIMD
 /// Vector FMA with the same rounding as madd<T>.
@@ -303,23 +300,23 @@ NERVE_ALWAYS_INLINE void bank_skewed_run(const B* b0, const B* b1, const B* b2, 
                                          B* s2, const T* in, T* out, std::size_t stride, std::size_t n) noexcept {
     static_assert(S >= 2);
     B c[S - 1];  // c[k]: section k's output, section k + 1's input in the next iteration
-    auto step = [&](std::size_t k, B x) NERVE_IIR_LAMBDA_INLINE {
+    auto step = [&](std::size_t k, B x) NERVE_INLINE_LAMBDA {
         return bank_section_step(k, b0, b1, b2, na1, na2, s1, s2, x);
     };
     // Iteration j with sections L..H (all of them in the steady state, the first ones in the
     // prologue, the last ones in the epilogue); section 0 first in program order (measured
     // 0.96-0.98 of fma_peak for S = 4 against 0.90-0.94 with section S - 1 first).
-    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_IIR_LAMBDA_INLINE {
+    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_INLINE_LAMBDA {
         constexpr std::size_t L = decltype(lo)::value, H = decltype(hi)::value;
         B y[S];
-        static_for<L, H>([&](auto k) NERVE_IIR_LAMBDA_INLINE {
+        static_for_range<L, H>([&](auto k) NERVE_INLINE_LAMBDA {
             if constexpr (k == 0) {
                 y[0] = step(0, B::load_unaligned(in + j * stride));
             } else {
                 y[k] = step(k, c[k - 1]);
             }
         });
-        static_for<L, H>([&](auto k) NERVE_IIR_LAMBDA_INLINE {
+        static_for_range<L, H>([&](auto k) NERVE_INLINE_LAMBDA {
             if constexpr (k + 1 < S) {
                 c[k] = y[k];
             } else {
@@ -329,9 +326,9 @@ NERVE_ALWAYS_INLINE void bank_skewed_run(const B* b0, const B* b1, const B* b2, 
     };
     using zero = std::integral_constant<std::size_t, 0>;
     using last = std::integral_constant<std::size_t, S - 1>;
-    static_for<0, S - 2>([&](auto p) NERVE_IIR_LAMBDA_INLINE { iteration(p, zero{}, p); });
+    static_for_range<0, S - 2>([&](auto p) NERVE_INLINE_LAMBDA { iteration(p, zero{}, p); });
     for (std::size_t j = S - 1; j < n; ++j) iteration(j, zero{}, last{});
-    static_for<0, S - 2>([&](auto p) NERVE_IIR_LAMBDA_INLINE {
+    static_for_range<0, S - 2>([&](auto p) NERVE_INLINE_LAMBDA {
         iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
     });
 }
@@ -530,8 +527,8 @@ struct packed_engine {
         __m512 rc[16];
         NERVE_IIR_UNROLL
         for (std::size_t t = 0; t < 16; ++t) rc[t] = col(p1[t]);
-        auto c1 = [&](std::size_t t) NERVE_IIR_LAMBDA_INLINE { return t < 16 ? rc[t] : col(p1[t]); };
-        auto c2 = [&](std::size_t t) NERVE_IIR_LAMBDA_INLINE { return col(p2[t]); };
+        auto c1 = [&](std::size_t t) NERVE_INLINE_LAMBDA { return t < 16 ? rc[t] : col(p1[t]); };
+        auto c2 = [&](std::size_t t) NERVE_INLINE_LAMBDA { return col(p2[t]); };
         for (; i + M <= n; i += M) {
             const float* xb = x + i;
             // Four accumulators per vector, term t (x_t, then s_k as t = M + k) into a_(t % 4):
@@ -1209,7 +1206,7 @@ public:
             if (!std::is_constant_evaluated()) {
                 for (; n - i >= seg_engine::N; i += seg_engine::N)
                     seg_.run(src + i, dst + i, st_.data(), c_.data(), last_,
-                             [this](float x) NERVE_IIR_LAMBDA_INLINE { return step_float(x); });
+                             [this](float x) NERVE_INLINE_LAMBDA { return step_float(x); });
             }
         }
         if constexpr (use_packed) {
@@ -1673,7 +1670,7 @@ public:
                     // sample needed the held-input or reset handling. Otherwise the state,
                     // still in memory as it was, is reloaded and the careful loop below
                     // redoes the block (same operations, so the same bits either way).
-                    auto frame = [&](std::size_t i) NERVE_IIR_LAMBDA_INLINE {
+                    auto frame = [&](std::size_t i) NERVE_INLINE_LAMBDA {
                         batch xv = batch::load_unaligned(in[i].data() + v);
                         NERVE_IIR_UNROLL
                         for (std::size_t k = 0; k < S; ++k)

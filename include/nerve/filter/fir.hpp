@@ -140,16 +140,6 @@ inline void copy_forward(const T* src, std::size_t n, T* dst) noexcept {
     for (std::size_t k = 0; k < n; ++k) dst[k] = src[k];
 }
 
-template <class F, std::size_t... I>
-NERVE_ALWAYS_INLINE void static_for_impl(F& f, std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, I>{}), ...);
-}
-/// Calls f(integral_constant<0>) ... f(integral_constant<N-1>), fully unrolled.
-template <std::size_t N, class F>
-NERVE_ALWAYS_INLINE void static_for(F&& f) {
-    static_for_impl(f, std::make_index_sequence<N>{});
-}
-
 /// True if any sample in [p, p+n) is NaN or Inf.
 template <class T>
 inline bool any_non_finite(const T* p, std::size_t n) noexcept {

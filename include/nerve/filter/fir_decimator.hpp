@@ -143,13 +143,13 @@ NERVE_ALWAYS_INLINE void dec8_group(const __m512 (&hq)[NQ], V&& vec, const dec8_
                                     __m512& chk) noexcept {
     static_assert(P == 4 || P % 8 == 0);
     __m512 acc[P < 8 ? 8 : P];
-    static_for<P < 8 ? 8 : P>([&](auto p) __attribute__((always_inline)) { acc[p] = _mm512_setzero_ps(); });
+    static_for<P < 8 ? 8 : P>([&](auto p) NERVE_INLINE_LAMBDA { acc[p] = _mm512_setzero_ps(); });
     // vector m (offset 8m) serves pair p (outputs 2p, 2p+1) with tap block q = m - 2p
-    static_for<2 * P + NQ - 2>([&](auto m) __attribute__((always_inline)) {
+    static_for<2 * P + NQ - 2>([&](auto m) NERVE_INLINE_LAMBDA {
         const __m512 L = vec(m);
         constexpr std::size_t p0 = m + 2 > NQ ? (m + 2 - NQ) / 2 : 0;
         constexpr std::size_t p1 = m / 2 < P - 1 ? m / 2 : P - 1;
-        static_for<p1 + 1 - p0>([&](auto dp) __attribute__((always_inline)) {
+        static_for<p1 + 1 - p0>([&](auto dp) NERVE_INLINE_LAMBDA {
             constexpr std::size_t p = p0 + dp;
             constexpr std::size_t q = m - 2 * p;
             if constexpr (q < NQ) acc[p] = _mm512_fmadd_ps(hq[q], L, acc[p]);
@@ -158,7 +158,7 @@ NERVE_ALWAYS_INLINE void dec8_group(const __m512 (&hq)[NQ], V&& vec, const dec8_
     if constexpr (P < 8)
         reduce8(acc, out, 0x00FF, chk);
     else
-        static_for<P / 8>([&](auto h) __attribute__((always_inline)) {
+        static_for<P / 8>([&](auto h) NERVE_INLINE_LAMBDA {
             reduce8(acc + 8 * h, out + 16 * h, 0xFFFF, chk);
         });
 }
@@ -202,7 +202,7 @@ NERVE_ALWAYS_INLINE std::size_t dec8_groups(const __m512 (&hq)[NQ], const dec8_r
             __m512 a = _mm512_setzero_ps();
             if (p < 4 && p < R) {
                 const float* s = src + 8 * (k + 2 * p);
-                static_for<NQ - 1>([&](auto q) __attribute__((always_inline)) {
+                static_for<NQ - 1>([&](auto q) NERVE_INLINE_LAMBDA {
                     a = _mm512_fmadd_ps(hq[q], _mm512_loadu_ps(s + 8 * q), a);
                 });
                 const __m512 L = _mm512_maskz_loadu_ps(p + 1 == R ? last : __mmask16{0xFFFF}, s + 8 * (NQ - 1));
@@ -253,13 +253,13 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec8_head_avx512(const float* NERVE_RE
     static_assert(N % 16 == 0 && N <= 64);
     constexpr std::size_t NQ = N / 8, NC = N / 16 + 1;
     __m512 c[NC];
-    static_for<N / 16>([&](auto i) __attribute__((always_inline)) { c[i] = _mm512_loadu_ps(w + 16 * i); });
+    static_for<N / 16>([&](auto i) NERVE_INLINE_LAMBDA { c[i] = _mm512_loadu_ps(w + 16 * i); });
     c[N / 16] = _mm512_loadu_ps(in);
     const __m512i idx0 = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                           _mm512_set1_epi32(static_cast<int>(o)));
     const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32(8));
     const float* s = in + o;  // C[o + 8m] = s[8m - N] for 8m >= N
-    auto head = [&](auto m) __attribute__((always_inline)) {
+    auto head = [&](auto m) NERVE_INLINE_LAMBDA {
         if constexpr (m < NQ) {
             return _mm512_permutex2var_ps(c[m / 2], m % 2 ? idx1 : idx0, c[m / 2 + 1]);
         } else {

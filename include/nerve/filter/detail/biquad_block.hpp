@@ -69,17 +69,15 @@
 #include <utility>
 
 #include "../../config.hpp"
+#include "../../core/static_for.hpp"
 
 // Every loop over sections is unrolled: the histories must stay in registers (an array
 // indexed in a rolled loop would live in memory, one store per register per frame).
 #if defined(__GNUC__) && !defined(__clang__)
-#define NERVE_BQB_INLINE __attribute__((always_inline))
 #define NERVE_BQB_UNROLL _Pragma("GCC unroll 16")
 #elif defined(__clang__)
-#define NERVE_BQB_INLINE __attribute__((always_inline))
 #define NERVE_BQB_UNROLL _Pragma("unroll")
 #else
-#define NERVE_BQB_INLINE
 #define NERVE_BQB_UNROLL
 #endif
 
@@ -92,16 +90,7 @@
 
 namespace nerve::filter::iir_detail {
 
-/// f(integral_constant<L>), ..., f(integral_constant<U>) (nothing when L > U): the skewed bank
-/// loops' sections, here and in biquad.hpp's channel bank.
-template <std::size_t L, std::size_t U, class Fn>
-NERVE_BQB_INLINE inline void static_for(Fn&& f) {
-    if constexpr (L <= U) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) NERVE_BQB_INLINE {
-            (f(std::integral_constant<std::size_t, L + I>{}), ...);
-        }(std::make_index_sequence<U - L + 1>{});
-    }
-}
+using nerve::detail::static_for_range;
 
 #if NERVE_IIR_BANK8_AVX512
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
@@ -123,7 +112,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     static_assert(S % 2 == 0 && S >= 2, "two halves of S/2 sections");
     constexpr std::size_t H = S / 2;
     constexpr std::size_t B = bank8_lag;
-    auto pair = [](const float* lo, const float* hi) NERVE_BQB_INLINE {
+    auto pair = [](const float* lo, const float* hi) NERVE_INLINE_LAMBDA {
         return _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(lo)), _mm256_loadu_ps(hi), 1);
     };
     // Vector section h: lanes 0-7 = section h, lanes 8-15 = section H + h.
@@ -146,7 +135,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     NERVE_BQB_UNROLL
     for (std::size_t h = 0; h < H; ++h) i1[h] = i2[h] = o1[h] = o2[h] = _mm512_setzero_ps();
 
-    auto section = [&](std::size_t h, __m512 x, const __m512* corr) NERVE_BQB_INLINE {
+    auto section = [&](std::size_t h, __m512 x, const __m512* corr) NERVE_INLINE_LAMBDA {
         __m512 f = _mm512_mul_ps(b2[h], i2[h]);
         if (corr != nullptr) f = _mm512_add_ps(f, corr[h]);
         f = _mm512_fmadd_ps(b1[h], i1[h], f);
@@ -159,17 +148,17 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
         o1[h] = y;
         return y;
     };
-    auto sections = [&](__m512 x, const __m512* corr) NERVE_BQB_INLINE {
+    auto sections = [&](__m512 x, const __m512* corr) NERVE_INLINE_LAMBDA {
         NERVE_BQB_UNROLL
         for (std::size_t h = 0; h < H; ++h) x = section(h, x, corr);
         return x;
     };
-    auto assemble = [&](std::size_t i, bool have_x) NERVE_BQB_INLINE {
+    auto assemble = [&](std::size_t i, bool have_x) NERVE_INLINE_LAMBDA {
         const __m256 xl = have_x ? _mm256_loadu_ps(in + 8 * i) : _mm256_setzero_ps();
         return i >= B ? _mm512_insertf32x8(_mm512_castps256_ps512(xl), _mm256_loadu_ps(out + 8 * (i - B)), 1)
                       : _mm512_zextps256_ps512(xl);
     };
-    auto finish = [&](std::size_t i, bool have_x, __m512 y) NERVE_BQB_INLINE {
+    auto finish = [&](std::size_t i, bool have_x, __m512 y) NERVE_INLINE_LAMBDA {
         if (have_x) _mm256_storeu_ps(out + 8 * i, _mm512_castps512_ps256(y));
         // Upper half's output of frame i - B: a masked store of lanes 8-15 to 8 floats before
         // out[i - B] (no shuffle; the masked-off lanes are not accessed).
@@ -184,7 +173,7 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     // final output of that frame in this same step, after reading them). out is the ring: no
     // slot index, no second buffer, and the compiler cannot carry 16 slots in registers (it
     // did with a local ring, at the cost of copies) — one load-form insert per frame.
-    auto frame = [&](std::size_t i, bool have_x, const __m512* corr) NERVE_BQB_INLINE {
+    auto frame = [&](std::size_t i, bool have_x, const __m512* corr) NERVE_INLINE_LAMBDA {
         finish(i, have_x, sections(assemble(i, have_x), corr));
     };
     // The DF2T state as the missing history terms: s1 into a section's first output, s2 into
@@ -212,17 +201,17 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     // is outside that range idle in the H - 1 iterations at each end.
     constexpr std::size_t F = B + 2;
     __m512 c[H];  // c[h]: section h's output of the last iteration, section h + 1's next input
-    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_BQB_INLINE {
+    auto iteration = [&](std::size_t j, auto lo, auto hi) NERVE_INLINE_LAMBDA {
         constexpr std::size_t L = decltype(lo)::value, U = decltype(hi)::value;
         __m512 y[H];
-        static_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+        static_for_range<L, U>([&](auto h) NERVE_INLINE_LAMBDA {
             if constexpr (h == 0) {
                 y[0] = section(0, assemble(j, true), nullptr);
             } else {
                 y[h] = section(h, c[h - 1], nullptr);
             }
         });
-        static_for<L, U>([&](auto h) NERVE_BQB_INLINE {
+        static_for_range<L, U>([&](auto h) NERVE_INLINE_LAMBDA {
             if constexpr (h + 1 < H) {
                 c[h] = y[h];
             } else {
@@ -232,14 +221,14 @@ bool bank8_df1_avx512(const float* NERVE_RESTRICT cf, float* NERVE_RESTRICT s1, 
     };
     using zero = std::integral_constant<std::size_t, 0>;
     using last = std::integral_constant<std::size_t, H - 1>;
-    if constexpr (H > 1) static_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE { iteration(F + p, zero{}, p); });
+    if constexpr (H > 1) static_for_range<0, H - 2>([&](auto p) NERVE_INLINE_LAMBDA { iteration(F + p, zero{}, p); });
     std::size_t i = F + H - 1;
     for (; i + 8 <= n; i += 8) {
         NERVE_BQB_UNROLL
         for (std::size_t k = 0; k < 8; ++k) iteration(i + k, zero{}, last{});
     }
     for (; i < n; ++i) iteration(i, zero{}, last{});
-    if constexpr (H > 1) static_for<0, H - 2>([&](auto p) NERVE_BQB_INLINE {
+    if constexpr (H > 1) static_for_range<0, H - 2>([&](auto p) NERVE_INLINE_LAMBDA {
         iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
     });
     i = n;

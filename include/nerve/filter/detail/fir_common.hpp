@@ -19,6 +19,7 @@
 #include "../../config.hpp"
 #include "../../core/fixed_point.hpp"
 #include "../../core/numeric.hpp"
+#include "../../core/static_for.hpp"
 
 // Loop unrolling hint for the short scalar dot products (Cortex-M: removes the compare and
 // branch per tap pair).
@@ -33,7 +34,8 @@
 
 namespace nerve::filter::detail {
 
-using nerve::is_finite;  // core/numeric.hpp
+using nerve::detail::static_for;  // core/static_for.hpp
+using nerve::is_finite;          // core/numeric.hpp
 
 /// The int64 an ARM long multiply-accumulate (SMLAL/SMLALD) leaves in a register pair.
 NERVE_ALWAYS_INLINE constexpr std::int64_t join_int64(std::int32_t hi, std::uint32_t lo) noexcept {

@@ -372,33 +372,30 @@ NERVE_ALWAYS_INLINE void q31_pair_sums(const std::int32_t* NERVE_RESTRICT g, con
         std::int32_t ah = 0, bh = 0;
         // One asm statement per tap with immediate offsets (no pointer updates, so nothing for the
         // compiler to move between statements); the accumulators stay in registers throughout.
-        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
-            (
-                [&]() __attribute__((always_inline)) {
-                    std::int32_t h, l, x;
-                    if constexpr (Split) {
-                        __asm__ volatile(
-                            "ldrd %[h], %[l], [%[g], %[og]]\n\t"
-                            "ldr %[x], [%[w], %[ow]]\n\t"
-                            "smlal %[al], %[ah], %[h], %[x]\n\t"
-                            "smlal %[bl], %[bh], %[l], %[x]\n\t"
-                            : [al] "+r"(al), [ah] "+r"(ah), [bl] "+r"(bl), [bh] "+r"(bh), [h] "=&r"(h), [l] "=&r"(l),
-                              [x] "=&r"(x)
-                            : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
-                              "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
-                    } else {
-                        (void)l;
-                        __asm__ volatile(
-                            "ldr %[h], [%[g], %[og]]\n\t"
-                            "ldr %[x], [%[w], %[ow]]\n\t"
-                            "smlal %[al], %[ah], %[h], %[x]\n\t"
-                            : [al] "+r"(al), [ah] "+r"(ah), [h] "=&r"(h), [x] "=&r"(x)
-                            : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
-                              "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
-                    }
-                }(),
-                ...);
-        }(std::make_index_sequence<K>{});
+        static_for<K>([&](auto j) NERVE_INLINE_LAMBDA {
+            constexpr std::size_t J = j;
+            std::int32_t h, l, x;
+            if constexpr (Split) {
+                __asm__ volatile(
+                    "ldrd %[h], %[l], [%[g], %[og]]\n\t"
+                    "ldr %[x], [%[w], %[ow]]\n\t"
+                    "smlal %[al], %[ah], %[h], %[x]\n\t"
+                    "smlal %[bl], %[bh], %[l], %[x]\n\t"
+                    : [al] "+r"(al), [ah] "+r"(ah), [bl] "+r"(bl), [bh] "+r"(bh), [h] "=&r"(h), [l] "=&r"(l),
+                      [x] "=&r"(x)
+                    : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                      "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+            } else {
+                (void)l;
+                __asm__ volatile(
+                    "ldr %[h], [%[g], %[og]]\n\t"
+                    "ldr %[x], [%[w], %[ow]]\n\t"
+                    "smlal %[al], %[ah], %[h], %[x]\n\t"
+                    : [al] "+r"(al), [ah] "+r"(ah), [h] "=&r"(h), [x] "=&r"(x)
+                    : [g] "r"(g), [w] "r"(w), [og] "n"(8 * J), [ow] "n"(4 * J),
+                      "m"(*(const std::int32_t(*)[2 * K])g), "m"(*(const q31(*)[K])w));
+            }
+        });
         a = join_int64(ah, al);
         b = join_int64(bh, bl);
         return;
@@ -429,10 +426,9 @@ NERVE_ALWAYS_INLINE void triple_outputs(const std::int32_t* NERVE_RESTRICT g, co
         std::uint32_t l0 = 0, l1 = 0, l2 = 0;
         std::int32_t h0 = 0, h1 = 0, h2 = 0;
         std::int32_t xa = w[0].raw, xb = w[1].raw;
-        [&]<std::size_t... J>(std::index_sequence<J...>) __attribute__((always_inline)) {
-            (
-                [&]() __attribute__((always_inline)) {
-                    std::int32_t t, xn;
+        static_for<K>([&](auto j) NERVE_INLINE_LAMBDA {
+            constexpr std::size_t J = j;
+            std::int32_t t, xn;
 // One tap step; LOAD is the sample load for the sample width (asm text must be a literal).
 #define NERVE_TRIPLE_STEP(LOAD)                                                                                      \
     __asm__ volatile("ldr %[t], [%[g], %[og]]\n\t" LOAD " %[xn], [%[w], %[ow]]\n\t"                              \
@@ -444,16 +440,14 @@ NERVE_ALWAYS_INLINE void triple_outputs(const std::int32_t* NERVE_RESTRICT g, co
                      : [g] "r"(g), [w] "r"(w), [xa] "r"(xa), [xb] "r"(xb), [og] "n"(4 * Stride * J),                 \
                        [ow] "n"(sizeof(S) * (J + 2)), "m"(*(const std::int32_t(*)[Stride * K])g),                    \
                        "m"(*(const S(*)[K + 2])w))
-                    if constexpr (sizeof(S) == 4)
-                        NERVE_TRIPLE_STEP("ldr");
-                    else
-                        NERVE_TRIPLE_STEP("ldrsh");
+            if constexpr (sizeof(S) == 4)
+                NERVE_TRIPLE_STEP("ldr");
+            else
+                NERVE_TRIPLE_STEP("ldrsh");
 #undef NERVE_TRIPLE_STEP
-                    xa = xb;
-                    xb = xn;
-                }(),
-                ...);
-        }(std::make_index_sequence<K>{});
+            xa = xb;
+            xb = xn;
+        });
         r0 = join_int64(h0, l0);
         r1 = join_int64(h1, l1);
         r2 = join_int64(h2, l2);

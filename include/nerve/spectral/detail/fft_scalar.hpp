@@ -22,11 +22,6 @@
 #include "../../config.hpp"
 #include "trig.hpp"
 
-#if defined(__GNUC__) || defined(__clang__)
-#define NERVE_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
-#else
-#define NERVE_ALWAYS_INLINE_LAMBDA
-#endif
 
 namespace nerve::spectral::detail {
 
@@ -186,7 +181,7 @@ void scalar_radix8_last(const T* NERVE_RESTRICT x, T* NERVE_RESTRICT y, std::siz
         T* yq = y + q;
         // E = DFT4(x0, x2, x4, x6), O = DFT4(x1, x3, x5, x7).
         T e[8], o[8];
-        auto dft4 = [](const T* b, std::size_t st, T* v) NERVE_ALWAYS_INLINE_LAMBDA {
+        auto dft4 = [](const T* b, std::size_t st, T* v) NERVE_INLINE_LAMBDA {
             const T ar = b[0], ai = b[1], br = b[st], bi = b[st + 1];
             const T cr = b[2 * st], ci = b[2 * st + 1], dr = b[3 * st], di = b[3 * st + 1];
             const T t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
