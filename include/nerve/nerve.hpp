@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "core/ring_buffer.hpp"
 #include "core/snapshot.hpp"
+#include "core/static_for.hpp"
 #include "core/tee.hpp"
 #include "core/units.hpp"
 
