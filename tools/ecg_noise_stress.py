@@ -3,7 +3,8 @@
 scored like /work/shared/tools/ecg_eval.py (gross Se and +P, 150 ms window, whole records).
 
     /usr/bin/python3 tools/ecg_noise_stress.py --cli build/host/examples/cli/nerve \
-        [--data ../shared/data/mitdb] [--records 118 119] [--snr 24 18 12 6 0]
+        [--data ../shared/data/mitdb] [--records 118 119] [--snr 24 18 12 6 0] \
+        [--kinds bw ma em] [--seed 0] [--lead 0]
 
 The protocol follows the MIT-BIH Noise Stress Test's shape (noise from minute 5 on, in alternating
 2-minute stretches, on every channel; SNR = 10 log10(S / N) with S = (median QRS peak-to-peak
@@ -12,7 +13,9 @@ recordings are not in ../shared/data, so the numbers do not compare with publish
   bw  baseline wander: a sum of 6 random sinusoids at 0.05-0.6 Hz plus a random walk, low-passed;
   ma  muscle artefact: white Gaussian noise band-passed to 20-150 Hz;
   em  electrode motion: 0.5-8 Hz band-passed noise in bursts of 0.5-3 s with a step at each start.
-Seeded (numpy default_rng(record number x SNR)): the table is reproducible.
+Seeded (numpy default_rng from the record number, the SNR, the noise kind and --seed; --seed 0
+gives the original table): reproducible, and other seeds draw other noise realisations, so a
+detector change developed on one record / seed can be checked on others (held-out numbers).
 """
 import argparse
 import os
@@ -71,6 +74,10 @@ def main():
     ap.add_argument("--data", default=os.path.join(os.environ.get("NERVE_DATA_DIR", "../shared/data"), "mitdb"))
     ap.add_argument("--records", nargs="+", default=["118", "119"])
     ap.add_argument("--snr", nargs="+", type=float, default=[24, 18, 12, 6, 0])
+    ap.add_argument("--kinds", nargs="+", choices=["bw", "ma", "em"], default=["bw", "ma", "em"])
+    ap.add_argument("--seed", type=int, default=0, help="noise realisation (0: the original table)")
+    ap.add_argument("--no-clean", action="store_true", help="skip the clean (no noise) rows")
+    ap.add_argument("--keep", help="also write the noisy records to this folder (NNN_<kind><snr>_s<seed>.hea/.dat/.atr)")
     a = ap.parse_args()
     # The scorer's own annotation reader and matcher (../shared/tools beside ../shared/data).
     sys.path.insert(0, os.path.normpath(os.path.join(a.data, "..", "..", "tools")))
@@ -78,8 +85,8 @@ def main():
 
     print("noise  SNR dB  " + "  ".join(f"{r:>17s}" for r in a.records) + "   gross Se / +P")
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in ("bw", "ma", "em"):
-            for snr in [None] + a.snr:
+        for kind in a.kinds:
+            for snr in ([] if a.no_clean else [None]) + a.snr:
                 cells, tp_all, fn_all, fp_all = [], 0, 0, 0
                 for rec in a.records:
                     nsig, fs, n, sig = read_header(os.path.join(a.data, rec + ".hea"))
@@ -88,7 +95,8 @@ def main():
                         anns = ecg_eval.read_atr(f.read())
                     ref = [t for t, c in anns if c in ecg_eval.BEAT_CODES]
                     if snr is not None:
-                        rng = np.random.default_rng(int(rec) * 1000 + int(snr * 10) + {"bw": 1, "ma": 2, "em": 3}[kind])
+                        rng = np.random.default_rng(int(rec) * 1000 + int(snr * 10) + {"bw": 1, "ma": 2, "em": 3}[kind]
+                                                + 1000003 * a.seed)
                         mask = np.zeros(n)
                         seg = int(120 * fs)
                         for start in range(int(300 * fs), n, 2 * seg):
@@ -109,6 +117,13 @@ def main():
                             check = check - 65536 if check >= 32768 else check
                             f.write(f"{rec}.dat 16 {s[2]} {s[3]} {s[4]} {int(y[0, c])} {check} 0 {' '.join(s[8:])}\n")
                     shutil.copy(os.path.join(a.data, rec + ".atr"), out + ".atr")
+                    if a.keep:
+                        os.makedirs(a.keep, exist_ok=True)
+                        name = f"{rec}_{kind}{'clean' if snr is None else f'{snr:g}'}_s{a.seed}"
+                        for ext in (".dat", ".atr"):
+                            shutil.copy(out + ext, os.path.join(a.keep, name + ext))
+                        with open(out + ".hea") as src, open(os.path.join(a.keep, name + ".hea"), "w") as dst:
+                            dst.write(src.read().replace(f"{rec}.dat", f"{name}.dat").replace(f"{rec} ", f"{name} ", 1))
                     text = subprocess.run([a.cli, "run", "patient", "--record", out], capture_output=True, text=True,
                                           check=True).stdout
                     det = ecg_eval.detected(text)

@@ -6,6 +6,9 @@
 // Reads NNN.hea and the signal file it names (formats 212 and 16), pushes the chosen lead in
 // mV through the monitor and prints JSON lines: one {"type":"beat","sample":N,...} per beat,
 // {"type":"alarm",...} when an alarm starts or ends, and a last {"type":"summary",...}.
+// Beat lines carry the detector's signal quality ("quality": sharpness against the recent
+// beats', "noisy": motion artefact was rejected within the last 4 s); an "artefact" alarm
+// marks such stretches (asystole and rate alarms are held there).
 #include "cli.hpp"
 
 #include <cstdint>
@@ -26,6 +29,7 @@ struct options {
     std::string record;
     int lead = 0;
     bool quiet = false;
+    bool artefact_check = true;
 };
 
 std::string json_escape(std::string_view s) {
@@ -97,7 +101,9 @@ int run(const options& o) {
         }
     }
 
-    auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs});
+    np::monitor_params mp;
+    mp.qrs.artefact_sharpness = o.artefact_check ? 0.35 : 0.0;  // see qrs_detector.hpp
+    auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs}, mp);
     const double fs = h.fs;
     std::uint64_t alarm_lines = 0;
     auto emit = [&](const np::monitor_event& e) {
@@ -105,9 +111,9 @@ int run(const options& o) {
             case np::event_kind::beat:
                 if (o.quiet) break;
                 fmt::print("{{\"type\":\"beat\",\"sample\":{},\"time_s\":{:.3f},\"rr_s\":{:.3f},\"hr_bpm\":{:.1f},"
-                           "\"ectopic\":{},\"irregular\":{},\"search_back\":{}}}\n",
+                           "\"ectopic\":{},\"irregular\":{},\"search_back\":{},\"quality\":{:.2f},\"noisy\":{}}}\n",
                            e.sample, static_cast<double>(e.sample) / fs, e.beat.rr_s, e.rr.heart_rate_bpm,
-                           e.rr.ectopic, e.rr.irregular, e.beat.search_back);
+                           e.rr.ectopic, e.rr.irregular, e.beat.search_back, e.beat.quality, e.beat.noisy);
                 break;
             case np::event_kind::alarm_on:
             case np::event_kind::alarm_off:
@@ -134,11 +140,12 @@ int run(const options& o) {
     }
     fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
                "\"beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
+               "\"artefact_peaks\":{},"
                "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
                "\"alarms\":{{{}}}}}\n",
                json_escape(h.record_name), json_escape(sig.description), fs, frames, duration, mon->beats(),
                duration > 0 ? 60.0 * mon->beats() / duration : 0.0, mon->ectopic_beats(), mon->vf_waves(),
-               mon->rejected(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
+               mon->rejected(), mon->artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
     (void)alarm_lines;
     return 0;
 }
@@ -152,6 +159,8 @@ const bool registered = nerve::cli::add_command(
             ->required();
         app.add_option("--lead", o->lead, "0-based signal index to analyse (default 0)");
         app.add_flag("--quiet", o->quiet, "print alarms and the summary, no beat lines");
+        app.add_flag("!--no-artefact-check", o->artefact_check,
+                     "count blunt, premature, small peaks as beats (turns the motion-artefact check off)");
         return [o] { return run(*o); };
     });
 

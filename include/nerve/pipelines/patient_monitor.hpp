@@ -9,7 +9,15 @@
 //   reported beats -> rr_analysis (HR, SDNN, RMSSD, pNN50, ectopic, AF irregularity)
 //   alarms (onset and end events): asystole (no beat for `asystole_s`), VF/flutter,
 //      bradycardia / tachycardia on the 8-beat median rate (with 5 bpm hysteresis),
-//      irregular rhythm (AF) once the rr_analysis flag has held for 8 beats (and off after 8).
+//      irregular rhythm (AF) once the rr_analysis flag has held for 8 beats (and off after 8),
+//      artefact (a technical alarm: the detector rejected a peak as motion artefact within
+//      the last `qrs.noisy_hold_s`; off once none has come for that long).
+//   Signal quality: each beat carries the detector's quality (its sharpness against the
+//   recent beats', 1 = as sharp) and `noisy` (an artefact peak came within noisy_hold_s
+//   before it). While the artefact alarm is on, asystole is not raised (a burst of artefact
+//   can hide beats: raised when the artefact ends, if no beat has come by then, with the
+//   whole pause as its value), and noisy beats do not change the brady/tachy or irregular
+//   rhythm alarms (an artefact counted as a beat, or a beat lost in it, fakes a rate).
 //
 // NEWS2 is scored from periodic vital-sign observations by nerve::pipelines::news2
 // (news2.hpp); the monitor's heart rate can feed its heart-rate parameter.
@@ -41,8 +49,10 @@
 
 namespace nerve::pipelines {
 
-enum class alarm_kind : std::uint8_t { asystole = 0, ventricular_fibrillation, bradycardia, tachycardia, irregular_rhythm };
-inline constexpr std::size_t alarm_kinds = 5;
+enum class alarm_kind : std::uint8_t {
+    asystole = 0, ventricular_fibrillation, bradycardia, tachycardia, irregular_rhythm, artefact
+};
+inline constexpr std::size_t alarm_kinds = 6;
 
 constexpr const char* to_string(alarm_kind a) noexcept {
     switch (a) {
@@ -51,6 +61,7 @@ constexpr const char* to_string(alarm_kind a) noexcept {
         case alarm_kind::bradycardia: return "bradycardia";
         case alarm_kind::tachycardia: return "tachycardia";
         case alarm_kind::irregular_rhythm: return "irregular_rhythm";
+        case alarm_kind::artefact: return "artefact";
     }
     return "unknown";
 }
@@ -73,7 +84,7 @@ struct monitor_event {
     rr_features rr{};          // kind == beat (rr.valid false for the first beat and after pauses)
     alarm_kind alarm = alarm_kind::asystole;  // alarm_on / alarm_off
     float value = 0.0f;        // alarm: heart rate (brady/tachy), pause seconds (asystole),
-                               //        leakage (VF)
+                               //        leakage (VF), artefact peaks so far (artefact)
 };
 
 template <std::size_t MaxRateHz = 1000>
@@ -150,6 +161,8 @@ public:
     bool alarm_active(alarm_kind a) const noexcept { return alarm_on_[static_cast<std::size_t>(a)]; }
     const rr_features& last_rr() const noexcept { return last_rr_; }
     std::uint32_t rejected() const noexcept { return qrs_.rejected(); }
+    /// Peaks the detector rejected as motion artefact.
+    std::uint32_t artefacts() const noexcept { return qrs_.artefacts(); }
     const qrs_detector<MaxRateHz>& detector() const noexcept { return qrs_; }
 
     template <class V>
@@ -158,7 +171,7 @@ public:
         vf_.visit_state(v);
         rr_.visit_state(v);
         v(n_); v(in_); v(in_n_);
-        for (auto& b : queue_) { v(b.sample); v(b.rr_s); v(b.energy); v(b.slope); v(b.search_back); }
+        for (auto& b : queue_) { v(b.sample); v(b.rr_s); v(b.energy); v(b.slope); v(b.search_back); v(b.quality); v(b.noisy); }
         v(qh_); v(qn_); v(vf_now_); v(any_beat_); v(any_reported_); v(last_detected_); v(last_reported_);
         v(alarm_on_); v(alarm_count_); v(beats_); v(vf_waves_); v(ectopic_); v(irregular_run_);
     }
@@ -170,9 +183,15 @@ private:
         n_ += c;
         qrs_.process(std::span<const float>(x, c), [&](const qrs_beat& b) { on_detected(b, emit); });
         vf_.process(std::span<const float>(x, c), [&](const vf_status& s) { on_vf(s, emit); });
+        // Artefact: on at the artefact peak, off noisy_hold_s after the last one.
+        const bool noisy = qrs_.noisy(n_);
+        if (noisy != alarm_on_[5]) {
+            const std::uint64_t at = noisy ? qrs_.last_artefact() : qrs_.last_artefact() + qrs_.noisy_hold();
+            raise(alarm_kind::artefact, noisy, at, static_cast<float>(qrs_.artefacts()), emit);
+        }
         // Asystole: no detected beat (VF waves count: VF has its own alarm) for asystole_s;
-        // raised at the first sample of the run past the limit.
-        if (!alarm_on_[0] && !vf_now_) {
+        // raised at the first sample of the run past the limit, not while artefact is on.
+        if (!alarm_on_[0] && !vf_now_ && !noisy) {
             const std::uint64_t from = (any_beat_ ? last_detected_ : 0) + asystole_ + 1;
             if (from < n_) {
                 const std::uint64_t at = from > n0 ? from : n0;
@@ -227,7 +246,7 @@ private:
         last_reported_ = b.sample;
         ++beats_;
         emit(e);
-        if (e.rr.valid) rate_alarms(e, emit);
+        if (e.rr.valid && !b.noisy) rate_alarms(e, emit);
     }
 
     template <class Emit>
