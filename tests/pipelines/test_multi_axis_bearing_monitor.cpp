@@ -262,3 +262,138 @@ TEST_CASE("multi_axis_bearing_monitor snapshot keeps an incomplete instant", "[m
     CHECK(b.monitor(1).rejected_samples() == 1);
     CHECK(a.summary().fused.verdict.diagnosis == b.summary().fused.verdict.diagnosis);
 }
+
+namespace {
+
+/// Every field of two frames, compared exactly (the same code on the same samples).
+bool same_frame(const axis_monitor::output_type& a, const axis_monitor::output_type& b) {
+    const auto& ea = a.evidence;
+    const auto& eb = b.evidence;
+    return a.index == b.index && a.end_sample == b.end_sample && a.valid == b.valid && a.rms == b.rms &&
+           a.kurtosis == b.kurtosis && a.crest_factor == b.crest_factor && a.peak == b.peak &&
+           a.band_energy == b.band_energy && a.band_energy_hz == b.band_energy_hz && ea.outer == eb.outer &&
+           ea.inner == eb.inner && ea.ball == eb.ball && ea.cage == eb.cage && ea.band == eb.band &&
+           ea.impulsiveness == eb.impulsiveness && ea.race_any == eb.race_any &&
+           a.frequencies.ftf == b.frequencies.ftf && a.frequencies.bsf == b.frequencies.bsf &&
+           a.frequencies.bpfo == b.frequencies.bpfo && a.frequencies.bpfi == b.frequencies.bpfi &&
+           a.shaft_hz == b.shaft_hz && a.shaft_line == b.shaft_line && a.anomaly_score == b.anomaly_score &&
+           a.drift == b.drift && a.verdict.diagnosis == b.verdict.diagnosis && a.verdict.rule == b.verdict.rule &&
+           a.verdict.severity == b.verdict.severity && a.verdict.health_index == b.verdict.health_index;
+}
+
+bool same_summary(const np::bearing_summary& a, const np::bearing_summary& b) {
+    return a.frames == b.frames && a.samples == b.samples && a.segments == b.segments && a.rms == b.rms &&
+           a.kurtosis == b.kurtosis && a.crest_factor == b.crest_factor && a.evidence.outer == b.evidence.outer &&
+           a.evidence.inner == b.evidence.inner && a.evidence.ball == b.evidence.ball &&
+           a.evidence.band == b.evidence.band && a.evidence.impulsiveness == b.evidence.impulsiveness &&
+           a.evidence.race_any == b.evidence.race_any && a.frequencies.bpfo == b.frequencies.bpfo &&
+           a.shaft_hz == b.shaft_hz && a.shaft_line == b.shaft_line && a.max_anomaly_score == b.max_anomaly_score &&
+           a.drift_frames == b.drift_frames && a.verdict.diagnosis == b.verdict.diagnosis &&
+           a.verdict.health_index == b.verdict.health_index;
+}
+
+}  // namespace
+
+TEST_CASE("multi_axis_bearing_monitor: one shared scratch, each axis the single monitor's frames bit for bit",
+          "[multi_axis_bearing_monitor][scratch]") {
+    // The axes take turns with one bearing_scratch; each axis's frames and summary must be those
+    // of a bearing_monitor (owning its scratch) fed that axis alone, in the same calls. Calls of an
+    // odd length (not whole chunks) and a shaft speed 2 % off the told one (the speed search
+    // moves the line finder's frequencies per axis: a scratch that kept them would show here).
+    static triaxial m{config()};
+    static std::array<axis_monitor, 3> single{axis_monitor{config()}, axis_monitor{config()}, axis_monitor{config()}};
+    m = triaxial{config()};
+    for (auto& s : single) s = axis_monitor{config()};
+    const double fr = pipelines_test::bearing_shaft * 1.02;
+    std::array<bearing_signal, 3> sig{bearing_signal(fault::outer, 0.3, fr, 0.08, 11),
+                                      bearing_signal(fault::none, 0.0, fr, 0.05, 22),
+                                      bearing_signal(fault::inner, 0.15, fr, 0.03, 33)};
+    constexpr std::size_t n = 1001;
+    static std::array<std::array<float, n>, 3> x{};
+    static std::array<std::array<axis_monitor::output_type, 64>, 3> want{};
+    std::array<std::size_t, 3> count{};
+    std::size_t fused = 0;
+    bool same = true, shaft_moved = false;
+    for (int round = 0; round < 120; ++round) {
+        for (std::size_t a = 0; a < 3; ++a)
+            for (auto& v : x[a]) v = sig[a]();
+        for (std::size_t a = 0; a < 3; ++a)
+            single[a].process(std::span<const float>(x[a]), [&](const axis_monitor::output_type& f) {
+                if (count[a] < want[a].size()) want[a][count[a]] = f;
+                ++count[a];
+            });
+        NERVE_REQUIRE_NO_ALLOC(m.process({std::span<const float>(x[0]), std::span<const float>(x[1]),
+                                          std::span<const float>(x[2])},
+                                         [&](const triaxial::output_type& f) {
+                                             for (std::size_t a = 0; a < 3; ++a)
+                                                 same = same && fused < want[a].size() && fused < count[a] &&
+                                                        same_frame(f.axis[a], want[a][fused]);
+                                             shaft_moved = shaft_moved || f.axis[0].shaft_hz != f.axis[1].shaft_hz;
+                                             ++fused;
+                                         }));
+    }
+    CHECK(fused >= 4);
+    CHECK(count[0] == fused);
+    CHECK(count[2] == fused);
+    CHECK(same);
+    CHECK(shaft_moved);   // the axes' frames used different speeds, one line finder
+    const auto s = m.summary();
+    for (std::size_t a = 0; a < 3; ++a) CHECK(same_summary(s.axis[a], single[a].summary()));
+    CHECK(s.axis[0].verdict.diagnosis == np::bearing_diagnosis::outer_race);
+    // The axes measured their own speeds (different lines, different noise), from one scratch.
+    INFO("axis shaft speeds " << s.axis[0].shaft_hz << " " << s.axis[1].shaft_hz << " " << s.axis[2].shaft_hz);
+    CHECK(std::fabs(s.axis[0].shaft_hz / fr - 1.0) < 0.005);
+}
+
+TEST_CASE("bearing_monitor with an external scratch: two monitors take turns with one, snapshot without it",
+          "[bearing_monitor][scratch][snapshot]") {
+    using shared = axis_monitor::with_external_scratch;
+    static_assert(sizeof(shared) + sizeof(axis_monitor::scratch_type) <= sizeof(axis_monitor) + 64);
+    static axis_monitor own_a{config()}, own_b{config()};
+    static shared a{config()}, b{config()}, restored{config()};
+    static axis_monitor::scratch_type scratch{config()};
+    own_a = axis_monitor{config()};
+    own_b = axis_monitor{config()};
+    a = shared{config()};
+    b = shared{config()};
+    bearing_signal sa(fault::ball, 0.3, pipelines_test::bearing_shaft, 0.05, 5), sb(fault::outer, 0.2);
+    std::array<float, 777> xa{}, xb{};
+    axis_monitor::output_type fa{}, fb{};
+    bool same = true;
+    std::size_t frames = 0;
+    const auto step = [&](int rounds) {
+        for (int k = 0; k < rounds; ++k) {
+            for (auto& v : xa) v = sa();
+            for (auto& v : xb) v = sb();
+            own_a.process(std::span<const float>(xa), [&](const auto& f) { fa = f; });
+            own_b.process(std::span<const float>(xb), [&](const auto& f) { fb = f; });
+            a.process(std::span<const float>(xa), scratch, [&](const auto& f) { same = same && same_frame(f, fa); ++frames; });
+            b.process(std::span<const float>(xb), scratch, [&](const auto& f) { same = same && same_frame(f, fb); });
+        }
+    };
+    step(100);
+    CHECK(frames >= 1);
+    CHECK(same);
+    CHECK(same_summary(a.summary(scratch), own_a.summary()));
+    CHECK(same_summary(b.summary(scratch), own_b.summary()));
+    // The snapshot is the state alone: a monitor restored from a's continues as a does, with any
+    // scratch built from the same config (here a fresh one; the shared one was b's last).
+    static std::array<std::byte, 64 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    const auto own_n = nerve::snapshot(own_a, buf);   // owning or not: the same state bytes
+    REQUIRE(own_n.ok());
+    CHECK(own_n.value() == n.value());
+    REQUIRE(nerve::restore(restored, std::span<const std::byte>(buf.data(), own_n.value())).ok());
+    static axis_monitor::scratch_type fresh{config()};
+    double ra = 0, rb = 0;
+    for (int k = 0; k < 60; ++k) {
+        for (auto& v : xa) v = sa();
+        a.process(std::span<const float>(xa), scratch, [&](const auto& f) { ra += f.verdict.health_index + f.rms; });
+        restored.process(std::span<const float>(xa), fresh, [&](const auto& f) { rb += f.verdict.health_index + f.rms; });
+    }
+    CHECK(ra == rb);
+    CHECK(ra > 0);
+    CHECK(same_summary(a.summary(scratch), restored.summary(fresh)));
+    CHECK(a.run_envelope_spectrum(0, scratch).values[10] == restored.run_envelope_spectrum(0, fresh).values[10]);
+}

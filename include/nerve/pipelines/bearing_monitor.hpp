@@ -95,9 +95,16 @@
 // 4 (EnvN (Bands + 2) + SpecN * 3) + 4 EnvN Bands bytes plus the two FFT objects, plus on SIMD
 // hosts the filters' block-path tables (biquad.hpp: ~2.5 KB per band-pass, ~2.3 KB for the
 // high-pass; bearing_monitor<4> 86.9 KB with AVX-512), and ~4 (Bands + 2) block bytes of stack in
-// process(). The Cortex-M4 example uses bearing_monitor<2, 512, 128> (25.5 KB); the default
+// process(). The Cortex-M4 example uses bearing_monitor<2, 512, 128> (25,464 B); the default
 // (4 bands, 1024-point envelope spectra: 1 Hz resolution at 1.5 kHz envelope rate) is meant for
-// gateways and servers.
+// gateways and servers. Of the Cortex-M4 monitor's bytes, 12,272 are the analysis scratch
+// (bearing_scratch: the envelope FFT stage 9,304 — Hann table, transform buffer, bins, power,
+// FFT work space, 2 KB each —, the raw FFT stage 2,392, the line finder 576), which holds nothing
+// between calls; the state is the envelope frames (Bands x 4 EnvN: 4,112), the frame and run
+// envelope spectra (2 x Bands x 4 (EnvN / 2 + 1): 4,112), the shaft stream (frame 2,056, run
+// spectrum 1,028), the raw-spectrum frame and mean (772), the config (232), filters, moments,
+// baseline and drift (~900). bearing_monitor<..., true> holds the state only and takes the
+// scratch per call, so several monitors can share one (multi_axis_bearing_monitor does).
 //
 // Bad input: a NaN or Inf sample is replaced by the last finite one and counted
 // (`rejected_samples()`) — the band-pass filters hold, so one bad sample cannot poison the
@@ -114,6 +121,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <type_traits>
 
 #include "../core/framer.hpp"
 #include "../core/units.hpp"
@@ -297,7 +305,41 @@ inline bearing_verdict diagnose(const bearing_evidence& e, double kurtosis, doub
     return v;
 }
 
-template <std::size_t Bands = 4, std::size_t EnvN = 1024, std::size_t SpecN = 256, std::size_t EnergyBands = 8>
+namespace bearing_detail {
+/// Input samples per envelope sample: round(fs / envelope_rate_hz), at least 1.
+inline std::size_t decimation(const bearing_monitor_config& c) noexcept {
+    const double d = c.fs_hz / (c.envelope_rate_hz > 0 ? c.envelope_rate_hz : 1.0);
+    const std::size_t r = static_cast<std::size_t>(d + 0.5);
+    return r < 1 ? 1 : r;
+}
+}  // namespace bearing_detail
+
+/// The work space of a bearing_monitor's analysis steps: the two FFT stages (window tables,
+/// transform buffers, the last spectrum) and the line finder. Every use writes it before reading
+/// it, within one call (a transform's spectrum is folded into the monitor's accumulators right
+/// away; the line finder gets the monitor's shaft speed before each search), so it holds nothing
+/// from one call to the next: it is not state (no visit_state), and monitors that run one after
+/// another, never concurrently, can share one (multi_axis_bearing_monitor: one for all axes).
+/// Build it from the same config as the monitors it serves (sample rates, geometry, tolerance).
+/// On the Cortex-M4 configuration <EnvN 512, SpecN 128> it is 12.3 KB of the monitor's 25.5 KB.
+template <std::size_t EnvN, std::size_t SpecN>
+struct bearing_scratch {
+    explicit bearing_scratch(const bearing_monitor_config& c = {}) noexcept
+        : env_fft(window::hann, sample_rate{c.fs_hz / static_cast<double>(bearing_detail::decimation(c))},
+                  spectral::scaling::spectrum, spectral::detrend::constant),
+          spec_fft(window::hann, sample_rate{c.fs_hz}, spectral::scaling::spectrum, spectral::detrend::constant),
+          defects(c.geometry, hertz{c.shaft_hz}, c.line_tolerance) {}
+
+    spectral::rfft<EnvN, float> env_fft;     ///< envelope and shaft spectra
+    spectral::rfft<SpecN, float> spec_fft;   ///< raw spectra (band energies)
+    spectral::bearing_defects<3, float> defects;
+};
+
+/// ExternalScratch = false: the monitor owns its bearing_scratch (sizeof is its whole RAM).
+/// ExternalScratch = true: it holds state only, and every call that analyses takes the scratch
+/// (process(x, scratch, emit), summary(scratch)); one scratch can serve several monitors.
+template <std::size_t Bands = 4, std::size_t EnvN = 1024, std::size_t SpecN = 256, std::size_t EnergyBands = 8,
+          bool ExternalScratch = false>
 class bearing_monitor {
     static_assert(Bands >= 1 && Bands <= 255, "bearing_monitor needs 1..255 demodulation bands");
     static_assert(EnvN >= 64 && EnvN % 2 == 0, "bearing_monitor needs an even EnvN >= 64");
@@ -314,14 +356,15 @@ public:
     /// kernels: 5 process() calls per block); 128 gains < 1 % more on x86.
     static constexpr std::size_t block = 64;
     static_assert(block % 16 == 0, "whole 16-sample blocks of the cascades' block path, whole 8-lane groups");
+    using scratch_type = bearing_scratch<EnvN, SpecN>;
+    static constexpr bool external_scratch = ExternalScratch;
+    /// The same monitor, taking its scratch from the caller.
+    using with_external_scratch = bearing_monitor<Bands, EnvN, SpecN, EnergyBands, true>;
 
     explicit bearing_monitor(const bearing_monitor_config& c = {}) noexcept
         : cfg_(c),
-          decim_(decimation(c)),
-          env_fft_(window::hann, sample_rate{c.fs_hz / static_cast<double>(decimation(c))}, spectral::scaling::spectrum,
-                   spectral::detrend::constant),
-          spec_fft_(window::hann, sample_rate{c.fs_hz}, spectral::scaling::spectrum, spectral::detrend::constant),
-          defects_(c.geometry, hertz{c.shaft_hz}, c.line_tolerance),
+          decim_(bearing_detail::decimation(c)),
+          scratch_(make_scratch(c)),
           drift_(drift_options(c)) {
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
@@ -346,52 +389,40 @@ public:
 
     /// Per-sample form (same results as process() on the same samples).
     template <class Emit>
-    void push(float x, Emit&& emit) {
+    void push(float x, Emit&& emit) requires(!ExternalScratch) {
         process(std::span<const float>{&x, 1}, emit);
+    }
+    template <class Emit>
+    void push(float x, scratch_type& s, Emit&& emit) requires(ExternalScratch) {
+        process(std::span<const float>{&x, 1}, s, emit);
     }
 
     /// Block form: the fast path (the filters run in blocks).
     template <class Emit>
-    void process(std::span<const float> x, Emit&& emit) {
-        std::size_t i = 0;
-        while (i < x.size()) {
-            const std::size_t n = x.size() - i < block ? x.size() - i : block;
-            run_block(x.subspan(i, n), emit);
-            i += n;
-        }
+    void process(std::span<const float> x, Emit&& emit) requires(!ExternalScratch) {
+        run(x, emit);
+    }
+    /// The same with the caller's scratch (ExternalScratch; see bearing_scratch).
+    template <class Emit>
+    void process(std::span<const float> x, scratch_type& s, Emit&& emit) requires(ExternalScratch) {
+        scratch_ = &s;
+        run(x, emit);
     }
 
     /// The verdict over everything seen so far (run-mean envelope spectra, whole-run moments).
-    bearing_summary summary() noexcept {
-        bearing_summary s;
-        s.frames = frames_;
-        s.samples = samples_;
-        s.segments = run_segments_;
-        refine_speed();
-        s.frequencies = defects_.result().frequencies;
-        s.shaft_hz = shaft_used_;
-        s.shaft_line = shaft_line_;
-        if (run_n_ > 0) {
-            const double n = static_cast<double>(run_n_);
-            const double m2 = run_s2_ / n;
-            s.rms = std::sqrt(m2);
-            s.kurtosis = m2 > 0 ? (run_s4_ / n) / (m2 * m2) - 3.0 : 0.0;
-            s.crest_factor = s.rms > 0 ? run_peak_ / s.rms : 0.0;
-        }
-        if (run_segments_ > 0) s.evidence = evidence_of(run_, run_segments_, run_m1_, run_m2_, run_mn_);
-        s.max_anomaly_score = max_anomaly_;
-        s.drift_frames = drift_frames_;
-        s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
-        return s;
+    bearing_summary summary() noexcept requires(!ExternalScratch) { return summarise(); }
+    bearing_summary summary(scratch_type& scratch) noexcept requires(ExternalScratch) {
+        scratch_ = &scratch;
+        return summarise();
     }
 
     /// The averaged envelope spectrum of band b over the run (power, 'spectrum' scaling).
-    spectral::spectrum_view<float> run_envelope_spectrum(std::size_t b) const noexcept {
-        auto v = env_fft_.view();
-        v.values = std::span<const float>{run_[b]};
-        v.bins = {};
-        v.index = run_segments_;
-        return v;
+    spectral::spectrum_view<float> run_envelope_spectrum(std::size_t b) const noexcept requires(!ExternalScratch) {
+        return envelope_view(b, scratch_);
+    }
+    spectral::spectrum_view<float> run_envelope_spectrum(std::size_t b, const scratch_type& s) const noexcept
+        requires(ExternalScratch) {
+        return envelope_view(b, s);
     }
     /// Band edges in Hz of the demodulation bands (Bands + 1 values).
     const std::array<double, Bands + 1>& band_edges() const noexcept { return edges_; }
@@ -409,8 +440,6 @@ public:
     void reset() noexcept {
         hp_.reset();
         for (auto& f : bands_) f.reset();
-        env_fft_.reset();
-        spec_fft_.reset();
         for (auto& f : env_frames_) f.reset();
         spec_fill_ = 0;
         spec_skip_ = 0;
@@ -453,7 +482,11 @@ public:
         shaft_segments_ = 0;
         shaft_used_ = cfg_.shaft_hz;
         shaft_line_ = 0;
-        defects_.set_shaft(cfg_.geometry, hertz{cfg_.shaft_hz});
+        if constexpr (!ExternalScratch) {   // not state (see bearing_scratch); as constructed
+            scratch_.env_fft.reset();
+            scratch_.spec_fft.reset();
+            scratch_.defects.set_shaft(cfg_.geometry, hertz{cfg_.shaft_hz});
+        }
     }
 
     template <class V>
@@ -469,6 +502,57 @@ public:
     }
 
 private:
+    static auto make_scratch(const bearing_monitor_config& c) noexcept {
+        if constexpr (ExternalScratch) return static_cast<scratch_type*>(nullptr);
+        else return scratch_type{c};
+    }
+    /// The scratch of the call in progress: the monitor's own, or the one its caller handed in.
+    scratch_type& work() noexcept {
+        if constexpr (ExternalScratch) return *scratch_;
+        else return scratch_;
+    }
+
+    spectral::spectrum_view<float> envelope_view(std::size_t b, const scratch_type& s) const noexcept {
+        auto v = s.env_fft.view();
+        v.values = std::span<const float>{run_[b]};
+        v.bins = {};
+        v.index = run_segments_;
+        return v;
+    }
+
+    template <class Emit>
+    void run(std::span<const float> x, Emit&& emit) {
+        std::size_t i = 0;
+        while (i < x.size()) {
+            const std::size_t n = x.size() - i < block ? x.size() - i : block;
+            run_block(x.subspan(i, n), emit);
+            i += n;
+        }
+    }
+
+    bearing_summary summarise() noexcept {
+        bearing_summary s;
+        s.frames = frames_;
+        s.samples = samples_;
+        s.segments = run_segments_;
+        refine_speed();
+        s.frequencies = work().defects.result().frequencies;
+        s.shaft_hz = shaft_used_;
+        s.shaft_line = shaft_line_;
+        if (run_n_ > 0) {
+            const double n = static_cast<double>(run_n_);
+            const double m2 = run_s2_ / n;
+            s.rms = std::sqrt(m2);
+            s.kurtosis = m2 > 0 ? (run_s4_ / n) / (m2 * m2) - 3.0 : 0.0;
+            s.crest_factor = s.rms > 0 ? run_peak_ / s.rms : 0.0;
+        }
+        if (run_segments_ > 0) s.evidence = evidence_of(run_, run_segments_, run_m1_, run_m2_, run_mn_);
+        s.max_anomaly_score = max_anomaly_;
+        s.drift_frames = drift_frames_;
+        s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
+        return s;
+    }
+
     static drift::page_hinkley_options drift_options(const bearing_monitor_config& c) noexcept {
         drift::page_hinkley_options o;
         o.min_instances = static_cast<std::uint32_t>(c.baseline_frames > 0 ? c.baseline_frames : 1);
@@ -481,12 +565,6 @@ private:
     static double baseline_z(const stats::running_moments<double>& m, double x) noexcept {
         const double sd = std::sqrt(m.count() > 1 ? m.sample_variance() : 0.0);
         return (x - m.mean()) / (sd > 0.1 ? sd : 0.1);  // 0.1: at least ~10 % RMS change per sigma
-    }
-
-    static std::size_t decimation(const bearing_monitor_config& c) noexcept {
-        const double d = c.fs_hz / (c.envelope_rate_hz > 0 ? c.envelope_rate_hz : 1.0);
-        const std::size_t r = static_cast<std::size_t>(d + 0.5);
-        return r < 1 ? 1 : r;
     }
 
     // Sum of p[0..m) (Sq: of the squares) in four partial sums, p[j] into partial j % 4, then
@@ -601,10 +679,11 @@ private:
             spec_fill_ += k;
             i += k;
             if (spec_fill_ == SpecN) {
+                scratch_type& s = work();
                 spec_fill_ = 0;
                 spec_skip_ = spec_hop_ - SpecN;
-                if (spec_fft_.transform(std::span<const float, SpecN>{spec_frame_})) {
-                    const auto p = spec_fft_.view().values;
+                if (s.spec_fft.transform(std::span<const float, SpecN>{spec_frame_})) {
+                    const auto p = s.spec_fft.view().values;
                     for (std::size_t k = 0; k < spec_bins; ++k) spec_acc_[k] += p[k];
                     ++spec_count_;
                 }
@@ -668,12 +747,13 @@ private:
 
     // One sample of the shaft-speed stream at the envelope rate: low-pass, decimate, frame, spectrum.
     void shaft_sample(float v) noexcept {
+        scratch_type& s = work();
         const float w = shaft_lp_(v);
         if (++shaft_count_ < shaft_decim_) return;
         shaft_count_ = 0;
         shaft_frame_.push(w, [&](std::span<const float, EnvN> f) {
-            if (!env_fft_.transform(f)) return;
-            const auto p = env_fft_.view().values;
+            if (!s.env_fft.transform(f)) return;
+            const auto p = s.env_fft.view().values;
             const std::uint64_t m = shaft_segments_ + 1 < cfg_.summary_memory ? shaft_segments_ + 1 : cfg_.summary_memory;
             const float a = 1.0f / static_cast<float>(m);
             for (std::size_t k = 0; k < env_bins; ++k) shaft_[k] += (p[k] - shaft_[k]) * a;
@@ -684,6 +764,7 @@ private:
     // The 1x shaft line near the told speed (see Shaft speed in the file comment); sets the defect
     // frequencies to the speed used. Runs once per frame end and summary (~100 bins read).
     void refine_speed() noexcept {
+        scratch_type& s = work();
         const double told = cfg_.shaft_hz, tol = cfg_.speed_search;
         double used = told, line = 0;
         if (tol > 0 && told > 0 && shaft_segments_ >= 3) {
@@ -727,14 +808,15 @@ private:
                 }
             }
         }
-        defects_.set_shaft(cfg_.geometry, hertz{used});   // always: a restored snapshot holds shaft_used_ only
+        s.defects.set_shaft(cfg_.geometry, hertz{used});   // always: a restored snapshot holds shaft_used_ only
         shaft_used_ = used;
         shaft_line_ = line;
     }
 
     void add_segment(std::size_t b, std::span<const float, EnvN> f) noexcept {
-        if (!env_fft_.transform(f)) return;  // non-finite envelope (cannot happen after the input guard)
-        const auto p = env_fft_.view().values;
+        scratch_type& s = work();
+        if (!s.env_fft.transform(f)) return;  // non-finite envelope (cannot happen after the input guard)
+        const auto p = s.env_fft.view().values;
         auto& a = acc_[b];
         for (std::size_t k = 0; k < env_bins; ++k) a[k] += p[k];
         // Run mean: cumulative up to summary_memory segments, exponential after that.
@@ -779,19 +861,20 @@ private:
     bearing_evidence evidence_of(const std::array<std::array<float, env_bins>, Bands>& spectra, std::uint64_t index,
                                  const std::array<double, Bands>& m1, const std::array<double, Bands>& m2,
                                  double mn) noexcept {
+        scratch_type& s = work();
         bearing_evidence e;
         e.impulsiveness = -2.0;
         for (std::size_t b = 0; b < Bands; ++b) {
-            auto v = env_fft_.view();
+            auto v = s.env_fft.view();
             v.values = std::span<const float>{spectra[b]};
             v.bins = {};
             v.index = index;
-            if (!defects_.compute(v)) continue;
-            const auto& s = defects_.result().score;
+            if (!s.defects.compute(v)) continue;
+            const auto& sc = s.defects.result().score;
             using d = spectral::bearing_defect;
-            const double o = s[static_cast<std::size_t>(d::bpfo)], in = s[static_cast<std::size_t>(d::bpfi)];
-            const double b2 = s[static_cast<std::size_t>(d::ball)], b1 = s[static_cast<std::size_t>(d::bsf)];
-            const double ball = b2 > b1 ? b2 : b1, cage = s[static_cast<std::size_t>(d::ftf)];
+            const double o = sc[static_cast<std::size_t>(d::bpfo)], in = sc[static_cast<std::size_t>(d::bpfi)];
+            const double b2 = sc[static_cast<std::size_t>(d::ball)], b1 = sc[static_cast<std::size_t>(d::bsf)];
+            const double ball = b2 > b1 ? b2 : b1, cage = sc[static_cast<std::size_t>(d::ftf)];
             const double race = o > in ? o : in;
             if (race > e.race_any) e.race_any = race;
             // The line scores of the most impulsive band decide (one band for all classes, so no
@@ -812,6 +895,7 @@ private:
 
     template <class Emit>
     void end_frame(Emit&& emit) {
+        scratch_type& s = work();
         output_type f;
         f.index = frames_++;
         f.end_sample = samples_;
@@ -831,7 +915,7 @@ private:
         // Band energies from the mean raw spectrum of the frame.
         f.band_energy_hz = cfg_.fs_hz / 2.0 / static_cast<double>(EnergyBands);
         if (spec_count_ > 0) {
-            const auto v = spec_fft_.view();
+            const auto v = s.spec_fft.view();
             const double scale = 1.0 / (v.enbw_bins * static_cast<double>(spec_count_));
             for (std::size_t e = 0; e < EnergyBands; ++e) {
                 const std::size_t k0 = e * (spec_bins - 1) / EnergyBands, k1 = (e + 1) * (spec_bins - 1) / EnergyBands;
@@ -842,7 +926,7 @@ private:
         }
         refine_speed();
         f.evidence = evidence_of(acc_, seg_count_, frame_m1_, frame_m2_, frame_mn_);
-        f.frequencies = defects_.result().frequencies;
+        f.frequencies = s.defects.result().frequencies;
         f.shaft_hz = shaft_used_;
         f.shaft_line = shaft_line_;
         // Anomaly score against the baseline of the first frames, drift on the health index.
@@ -883,9 +967,9 @@ private:
     std::array<double, Bands + 1> edges_{};
     filter::biquad_cascade<float, 1> hp_{};
     std::array<filter::biquad_cascade<float, 2>, Bands> bands_{};
-    spectral::rfft<EnvN, float> env_fft_;
-    spectral::rfft<SpecN, float> spec_fft_;
-    spectral::bearing_defects<3, float> defects_;
+    // Owned, or (ExternalScratch) the caller's of the call in progress: set by each call that
+    // analyses, read only within it; not state.
+    std::conditional_t<ExternalScratch, scratch_type*, scratch_type> scratch_;
     std::array<framer<EnvN, EnvN / 2, float>, Bands> env_frames_{};
     std::array<float, SpecN> spec_frame_{};
     std::size_t spec_fill_ = 0, spec_skip_ = 0;

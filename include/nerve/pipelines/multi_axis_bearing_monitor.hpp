@@ -24,8 +24,14 @@
 // impulsive axis, is still flagged — as an anomaly, or by its type if the deciding axis agrees.
 // The fused frame/summary is the deciding axis's own, with these fields replaced.
 //
-// Cost: Axes bearing_monitors (sizeof is Axes x the single monitor's, plus one frame per axis);
-// the Cortex-M4 monitor bearing_monitor<2, 512, 128> is 25.5 KB, so three axes need ~77 KB of RAM.
+// Cost: Axes monitors' state and ONE bearing_scratch (the FFT stages and the line finder: the
+// work space of one analysis step, holding nothing between calls; the axes run their chunks one
+// after another, so they take turns with it), plus Axes + 1 frames. The per-axis monitors are
+// Monitor::with_external_scratch: the same code as the single monitor, so `<1>` equals it bit
+// for bit, and so does each axis of `<N>` equal a single monitor fed that axis. Cortex-M4
+// figures: with bearing_monitor<2, 512, 128> (the one-axis firmware's) three axes are 52,808 B
+// (3 x 13,192 state + 12,272 scratch + 4 frames; 3 full monitors were ~77 KB); with
+// bearing_monitor<2, 256, 64> (examples/mcu_maintenance_3axis.cpp) 29,000 B (3 x 7,176 + 6,512 + ...).
 //
 // Input: process() takes one span per axis (equal lengths: the shortest is used, the rest of the
 // longer ones is ignored — a defined behaviour, not an error state); process_interleaved() takes
@@ -68,6 +74,9 @@ class multi_axis_bearing_monitor {
     static_assert(Axes >= 1 && Axes <= 16, "multi_axis_bearing_monitor takes 1..16 axes");
 
 public:
+    /// Each axis: Monitor's state, the analysis scratch shared (see Cost).
+    using axis_monitor = typename Monitor::with_external_scratch;
+    using scratch_type = typename Monitor::scratch_type;
     using axis_frame = typename Monitor::output_type;
     using output_type = multi_axis_frame<axis_frame, Axes>;
     static constexpr std::size_t axes = Axes;
@@ -78,7 +87,7 @@ public:
         Monitor::block < Monitor::env_bins - 1 ? Monitor::block : Monitor::env_bins - 1;
 
     explicit multi_axis_bearing_monitor(const bearing_monitor_config& c = {}) noexcept
-        : monitors_(make_monitors(c, std::make_index_sequence<Axes>{})) {}
+        : scratch_(c), monitors_(make_monitors(c, std::make_index_sequence<Axes>{})) {}
 
     /// One span per axis, sample k of every span taken at the same instant.
     template <class Emit>
@@ -122,7 +131,7 @@ public:
     /// The bearing's verdict over everything seen so far, and each axis's.
     multi_axis_summary<Axes> summary() noexcept {
         multi_axis_summary<Axes> s;
-        for (std::size_t a = 0; a < Axes; ++a) s.axis[a] = monitors_[a].summary();
+        for (std::size_t a = 0; a < Axes; ++a) s.axis[a] = monitors_[a].summary(scratch_);
         // An axis counts once a frame ended (the run's moments exist from then on).
         const auto ended = [](const bearing_summary& a) { return a.frames > 0; };
         s.deciding_axis = fuse(s.axis, s.fused, ended, ended, [](bearing_summary& f, const bearing_summary& a) {
@@ -134,7 +143,7 @@ public:
         return s;
     }
 
-    const Monitor& monitor(std::size_t axis) const noexcept { return monitors_[axis]; }
+    const axis_monitor& monitor(std::size_t axis) const noexcept { return monitors_[axis]; }
     const bearing_monitor_config& config() const noexcept { return monitors_[0].config(); }
     /// Demodulation band edges and envelope rate: every axis's, one config.
     const auto& band_edges() const noexcept { return monitors_[0].band_edges(); }
@@ -163,8 +172,8 @@ public:
 
 private:
     template <std::size_t... A>
-    static std::array<Monitor, Axes> make_monitors(const bearing_monitor_config& c, std::index_sequence<A...>) noexcept {
-        return {{(static_cast<void>(A), Monitor{c})...}};
+    static std::array<axis_monitor, Axes> make_monitors(const bearing_monitor_config& c, std::index_sequence<A...>) noexcept {
+        return {{(static_cast<void>(A), axis_monitor{c})...}};
     }
 
     /// One value of an incomplete sample. A NaN/Inf is kept as a flag (a snapshot holds finite
@@ -177,7 +186,7 @@ private:
     }
 
     void run_axis(std::size_t a, std::span<const float> x) {
-        monitors_[a].process(x, [&](const axis_frame& f) {
+        monitors_[a].process(x, scratch_, [&](const axis_frame& f) {
             out_.axis[a] = f;
             ready_[a] = true;
         });
@@ -226,7 +235,8 @@ private:
         return d;
     }
 
-    std::array<Monitor, Axes> monitors_;
+    scratch_type scratch_;   // not state: not in visit_state (see bearing_scratch)
+    std::array<axis_monitor, Axes> monitors_;
     std::array<bool, Axes> ready_{};
     std::array<float, Axes> carry_{};
     std::array<bool, Axes> carry_bad_{};
