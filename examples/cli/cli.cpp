@@ -63,8 +63,9 @@ loaded<std::string> read_file(const std::string& path) {
     return out;
 }
 
-loaded<csv_column> read_csv_column(const std::string& path, const std::string& column) {
-    loaded<csv_column> out;
+loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::span<const std::string> columns,
+                                                 std::size_t last) {
+    loaded<std::vector<csv_column>> out;
     auto file = read_file(path);
     if (!file) {
         out.error = file.error;
@@ -75,7 +76,7 @@ loaded<csv_column> read_csv_column(const std::string& path, const std::string& c
     io::line_cursor lines(file.value);
     std::string_view line;
     bool first = true;
-    csv_column& col = out.value;
+    std::vector<csv_column>& cols = out.value;
     while (lines.next(line)) {
         auto n = io::split_csv(line, cells);
         if (!n) {
@@ -88,53 +89,76 @@ loaded<csv_column> read_csv_column(const std::string& path, const std::string& c
             bool header = false;
             for (auto c : row)
                 if (!io::is_missing(c) && !io::parse_number(c)) header = true;
-            col.has_header = header;
-            // Resolve the column: a header name, a 0-based index, or the last column.
-            if (column.empty()) {
-                col.index = row.size() - 1;
-            } else {
-                bool found = false;
-                if (header) {
-                    for (std::size_t i = 0; i < row.size(); ++i)
-                        if (io::unquote(row[i]) == column) { col.index = i; found = true; break; }
-                }
-                if (!found) {
-                    auto idx = io::parse_number(column);
-                    if (idx && idx.value() >= 0 && idx.value() == std::floor(idx.value()) &&
-                        idx.value() < static_cast<double>(row.size())) {
-                        col.index = static_cast<std::size_t>(idx.value());
-                        found = true;
-                    }
-                }
-                if (!found) {
-                    out.error = fmt::format("{}: no column '{}' (the file has {} column{}{})", path, column,
-                                            row.size(), row.size() == 1 ? "" : "s",
-                                            header ? fmt::format(": {}", fmt::to_string(fmt::join(row, ","))) : "");
+            // Resolve the columns: header names, 0-based indices, or the last ones.
+            if (columns.empty()) {
+                if (row.size() < last) {
+                    out.error = fmt::format("{}: the last {} columns were asked for; the file has {}", path, last,
+                                            row.size());
                     return out;
                 }
+                cols.resize(last);
+                for (std::size_t c = 0; c < last; ++c) cols[c].index = row.size() - last + c;
+            } else {
+                cols.resize(columns.size());
+                for (std::size_t c = 0; c < columns.size(); ++c) {
+                    const std::string& column = columns[c];
+                    bool found = false;
+                    if (header) {
+                        for (std::size_t i = 0; i < row.size(); ++i)
+                            if (io::unquote(row[i]) == column) { cols[c].index = i; found = true; break; }
+                    }
+                    if (!found) {
+                        auto idx = io::parse_number(column);
+                        if (idx && idx.value() >= 0 && idx.value() == std::floor(idx.value()) &&
+                            idx.value() < static_cast<double>(row.size())) {
+                            cols[c].index = static_cast<std::size_t>(idx.value());
+                            found = true;
+                        }
+                    }
+                    if (!found) {
+                        out.error = fmt::format(
+                            "{}: no column '{}' (the file has {} column{}{})", path, column, row.size(),
+                            row.size() == 1 ? "" : "s",
+                            header ? fmt::format(": {}", fmt::to_string(fmt::join(row, ","))) : "");
+                        return out;
+                    }
+                }
             }
-            col.name = header ? std::string(io::unquote(row[col.index])) : fmt::format("column {}", col.index);
+            for (auto& col : cols) {
+                col.has_header = header;
+                col.name = header ? std::string(io::unquote(row[col.index])) : fmt::format("column {}", col.index);
+            }
             if (header) continue;
         }
-        if (row.size() <= col.index) {
-            out.error = fmt::format("{}:{}: the row has {} cell{}, column {} is missing", path, lines.line_number(),
-                                    row.size(), row.size() == 1 ? "" : "s", col.index);
-            return out;
+        for (auto& col : cols) {
+            if (row.size() <= col.index) {
+                out.error = fmt::format("{}:{}: the row has {} cell{}, column {} is missing", path,
+                                        lines.line_number(), row.size(), row.size() == 1 ? "" : "s", col.index);
+                return out;
+            }
+            const std::string_view cell = row[col.index];
+            if (io::is_missing(cell)) {
+                col.values.push_back(std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
+            auto v = io::parse_number(cell);
+            if (!v) {
+                out.error = fmt::format("{}:{}: '{}' in column '{}' is not a number ({})", path, lines.line_number(),
+                                        io::unquote(cell), col.name, v.message());
+                return out;
+            }
+            col.values.push_back(v.value());
         }
-        const std::string_view cell = row[col.index];
-        if (io::is_missing(cell)) {
-            col.values.push_back(std::numeric_limits<double>::quiet_NaN());
-            continue;
-        }
-        auto v = io::parse_number(cell);
-        if (!v) {
-            out.error = fmt::format("{}:{}: '{}' in column '{}' is not a number ({})", path, lines.line_number(),
-                                    io::unquote(cell), col.name, v.message());
-            return out;
-        }
-        col.values.push_back(v.value());
     }
     if (first) out.error = fmt::format("{}: the file is empty", path);
+    return out;
+}
+
+loaded<csv_column> read_csv_column(const std::string& path, const std::string& column) {
+    loaded<csv_column> out;
+    auto cols = column.empty() ? read_csv_columns(path, {}) : read_csv_columns(path, std::span(&column, 1));
+    out.error = std::move(cols.error);
+    if (!cols.value.empty()) out.value = std::move(cols.value.front());
     return out;
 }
 

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,12 @@ struct csv_column {
 /// lines are skipped; an empty cell is a missing value (NaN). A row with too few cells or a cell
 /// that is not a number gives an error naming the line.
 loaded<csv_column> read_csv_column(const std::string& path, const std::string& column = {});
+
+/// Several columns of a CSV file in one pass, in the order asked, with read_csv_column's rules
+/// and messages; an empty `columns` selects the last `last` columns (an error names both counts
+/// when the file has fewer).
+loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::span<const std::string> columns,
+                                                 std::size_t last = 1);
 
 /// Where the evaluation data lives: $NERVE_DATA_DIR, else ../shared/data (from the working
 /// directory, which is the project root for tools/demo.sh). Empty when that folder is absent.

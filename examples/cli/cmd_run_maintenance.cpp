@@ -55,26 +55,19 @@ nerve::cli::loaded<std::vector<float>> read_axes(const options& o) {
     std::vector<std::string> names;
     std::stringstream ss(o.column);
     for (std::string c; std::getline(ss, c, ',');) names.push_back(c);
-    if (o.column.empty()) {   // the last N columns
-        auto last = nerve::cli::read_csv_column(o.input);
-        if (!last) { out.error = last.error; return out; }
-        if (last.value.index + 1 < o.axes) {
-            out.error = fmt::format("'{}' has {} column(s); --axes {} needs as many", o.input, last.value.index + 1, o.axes);
-            return out;
-        }
-        for (std::size_t a = 0; a < o.axes; ++a) names.push_back(std::to_string(last.value.index + 1 - o.axes + a));
-    }
-    if (names.size() != o.axes) {
+    if (!o.column.empty() && names.size() != o.axes) {
         out.error = fmt::format("--column '{}': --axes {} needs {} comma-separated columns", o.column, o.axes, o.axes);
         return out;
     }
-    for (std::size_t a = 0; a < o.axes; ++a) {
-        auto col = nerve::cli::read_csv_column(o.input, names[a]);
-        if (!col) { out.error = col.error; return out; }
-        if (a == 0) out.value.resize(col.value.values.size() * o.axes);
-        for (std::size_t k = 0; k < col.value.values.size(); ++k)
-            out.value[k * o.axes + a] = static_cast<float>(col.value.values[k]);
+    auto cols = nerve::cli::read_csv_columns(o.input, names, o.axes);   // no --column: the last N
+    if (!cols) {
+        out.error = o.column.empty() ? fmt::format("--axes {} without --column: {}", o.axes, cols.error) : cols.error;
+        return out;
     }
+    const std::size_t rows = cols.value.front().values.size();
+    out.value.resize(rows * o.axes);
+    for (std::size_t a = 0; a < o.axes; ++a)
+        for (std::size_t k = 0; k < rows; ++k) out.value[k * o.axes + a] = static_cast<float>(cols.value[a].values[k]);
     if (out.value.empty()) out.error = fmt::format("'{}' holds no samples", o.input);
     return out;
 }

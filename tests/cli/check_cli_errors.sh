@@ -61,7 +61,7 @@ expect error "column" -- drift --input "$work/malformed.csv" --column no_such_co
 expect error "axes" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 4
 printf '\000\000\000\000\000\000\000\000' >"$work/two.f32"
 expect error "3-axis" -- run maintenance --input "$work/two.f32" --fs 12000 --rpm 1797 --axes 3
-expect error "needs as many" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 3
+expect error "the last 3 columns were asked for" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 3
 expect error "comma-separated" -- run maintenance --input "$work/good.csv" --format csv --column value --fs 12000 --rpm 1797 --axes 2
 expect error "per axis" -- run maintenance --input "$work/good.csv" --format csv --column time,value --fs 12000 --rpm 1797 --axes 2
 
