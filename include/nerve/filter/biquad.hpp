@@ -467,6 +467,58 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// the 5S = 20 recurrence FMAs (<= ~0.5, measured 0.98-1.12x this engine); at S = 1, 2 it is
 /// ahead of every block method (<= 0.3 / 0.4 by count, measured 0.22 / 0.34) and was, before
 /// its regrouped recurrence, waiting on the two-FMA latency of a DF2T step, not on its ports.
+/// A 16-float coefficient column, from 64-byte aligned storage.
+NERVE_ALWAYS_INLINE __m512 packed_col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
+
+/// NaN or Inf in a or b (Inf + finite = Inf, Inf - Inf = NaN): one class test.
+NERVE_ALWAYS_INLINE bool packed_bad(__m512 a, __m512 b) noexcept {
+    return _mm512_fpclass_ps_mask(_mm512_add_ps(a, b), 0x99) != 0;
+}
+
+/// The tail blocks of packed_engine and pair_engine: m = 16 - D samples, one vector
+/// Vs = [y_0..y_(m-1) | state after m] = Ps [x_0..x_(m-1); s], in the engines' pinned order
+/// (term t, x_t and then s_k as t = m + k, into accumulator t % 4).
+template <std::size_t S>
+struct packed_tail {
+    static constexpr std::size_t D = 2 * S;
+    static constexpr std::size_t M = 32 - D;  // samples per full block of the engines
+    static constexpr std::size_t m = 16 - D;  // samples per tail block
+    alignas(64) std::array<std::array<float, 16>, 16> ps{};
+
+    /// Column of unit input t (x_t for t < M, s_(t-M) after): its first m outputs y and the
+    /// state after m samples. Only x_0..x_(m-1) and the state reach a tail block.
+    constexpr void set_column(std::size_t t, const double* y, const std::array<double, D>& state_after_m) noexcept {
+        if (t >= m && t < M) return;
+        auto& col = ps[t < m ? t : m + (t - M)];
+        for (std::size_t r = 0; r < m; ++r) col[r] = static_cast<float>(y[r]);
+        for (std::size_t i = 0; i < D; ++i) col[m + i] = static_cast<float>(state_after_m[i]);
+    }
+
+    /// Tail blocks from sample i while at least m remain and no full block fits; sb holds s in
+    /// lanes m..15 (the layout of Vs, so each block's result is the next one's state). Stops
+    /// before a block that comes out non-finite. Returns the samples done.
+    NERVE_ALWAYS_INLINE std::size_t run(const float* x, float* y, float* sb, std::size_t i, std::size_t n,
+                                        float& last) const noexcept {
+        const float* s = sb + m;
+        for (; i + m <= n && i + M > n; i += m) {
+            __m512 a4[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+            NERVE_IIR_UNROLL
+            for (std::size_t t = 0; t < m; ++t)
+                a4[t % 4] = _mm512_fmadd_ps(packed_col(ps[t]), _mm512_set1_ps(x[i + t]), a4[t % 4]);
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < D; ++k)
+                a4[(m + k) % 4] = _mm512_fmadd_ps(packed_col(ps[m + k]), _mm512_set1_ps(s[k]), a4[(m + k) % 4]);
+            const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
+            if (NERVE_UNLIKELY(packed_bad(a, a))) break;
+            last = x[i + m - 1];
+            _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);
+            _mm512_store_ps(sb, a);
+            __asm__ volatile("" : "+m"(*(float(*)[16])sb));
+        }
+        return i;
+    }
+};
+
 template <std::size_t S>
 struct packed_engine {
     static constexpr std::size_t D = 2 * S;
@@ -476,7 +528,7 @@ struct packed_engine {
 
     alignas(64) std::array<std::array<float, 16>, 16 + D> p1{};
     alignas(64) std::array<std::array<float, 16>, 32> p2{};
-    alignas(64) std::array<std::array<float, 16>, 16> ps{};
+    packed_tail<S> tail{};
 
     constexpr void build(const std::array<sos_section<double>, S>& sosd) noexcept {
         std::array<df_coeffs<double>, S> c{};
@@ -495,22 +547,12 @@ struct packed_engine {
             }
             for (std::size_t r = 0; r < m; ++r) p2[t][r] = static_cast<float>(y[16 + r]);
             for (std::size_t i = 0; i < D; ++i) p2[t][m + i] = static_cast<float>(st[i]);
-            if (t < m || t >= M) {
-                auto& col = ps[t < m ? t : m + (t - M)];
-                for (std::size_t r = 0; r < m; ++r) col[r] = static_cast<float>(y[r]);
-                for (std::size_t i = 0; i < D; ++i) col[m + i] = static_cast<float>(st_m[i]);
-            }
+            tail.set_column(t, y.data(), st_m);
         }
     }
 
-    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
-    static NERVE_ALWAYS_INLINE __m512 fma(const std::array<float, 16>& c, float v, __m512 a) noexcept {
-        return _mm512_fmadd_ps(col(c), _mm512_set1_ps(v), a);
-    }
-    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept {
-        // NaN or Inf in either (Inf + finite = Inf, Inf - Inf = NaN): one class test.
-        return _mm512_fpclass_ps_mask(_mm512_add_ps(a, b), 0x99) != 0;
-    }
+    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return packed_col(c); }
+    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept { return packed_bad(a, b); }
 
     /// Runs n / M blocks (then tail blocks of m while at least m remain): reads x, writes y
     /// (may alias x exactly) and st (DF2T state, D words). Stops before the first block whose
@@ -567,20 +609,7 @@ struct packed_engine {
             // Keep s' in memory: the next block reads it back as broadcast loads.
             __asm__ volatile("" : "+m"(sb));
         }
-        for (; i + m <= n && i + M > n; i += m) {  // tail blocks (none after a bad block)
-            // Same pinned order: term t (x_t, then s_k as t = m + k) into a_(t % 4).
-            __m512 a4[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-            NERVE_IIR_UNROLL
-            for (std::size_t t = 0; t < m; ++t) a4[t % 4] = fma(ps[t], x[i + t], a4[t % 4]);
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < D; ++k) a4[(m + k) % 4] = fma(ps[m + k], s[k], a4[(m + k) % 4]);
-            const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
-            if (NERVE_UNLIKELY(bad(a, a))) break;
-            last = x[i + m - 1];
-            _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);
-            _mm512_store_ps(sb, a);
-            __asm__ volatile("" : "+m"(sb));
-        }
+        i = tail.run(x, y, sb, i, n, last);  // none after a bad block (then i + M <= n)
         for (std::size_t k = 0; k < D; ++k) st[k] = s[k];
         return i;
     }
@@ -624,7 +653,7 @@ struct pair_engine {
     static constexpr std::size_t xpairs(std::size_t g) noexcept { return 8 * g + 8 > M ? XP : 4 * g + 4; }
 
     alignas(64) std::array<std::array<std::array<float, 16>, 16>, 4> pc{};  // [group][pair][lane]
-    alignas(64) std::array<std::array<float, 16>, 16> ps{};                 // tail, as packed_engine
+    packed_tail<S> tail{};
 
     constexpr void build(const std::array<sos_section<double>, S>& sosd) noexcept {
         std::array<df_coeffs<double>, S> c{};
@@ -640,15 +669,11 @@ struct pair_engine {
             for (std::size_t i = 0; i < D; ++i) rows[M + i] = st[i];
             for (std::size_t g = 0; g < 4; ++g)
                 for (std::size_t r = 0; r < 8; ++r) pc[g][t / 2][2 * r + t % 2] = static_cast<float>(rows[8 * g + r]);
-            if (t < m || t >= M) {
-                auto& col = ps[t < m ? t : m + (t - M)];
-                for (std::size_t r = 0; r < m; ++r) col[r] = static_cast<float>(rows[r]);
-                for (std::size_t i = 0; i < D; ++i) col[m + i] = static_cast<float>(st_m[i]);
-            }
+            tail.set_column(t, rows.data(), st_m);
         }
     }
 
-    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
+    static NERVE_ALWAYS_INLINE __m512 col(const std::array<float, 16>& c) noexcept { return packed_col(c); }
     // [u_0, u_1] in every lane pair: one vbroadcastsd from memory.
     static NERVE_ALWAYS_INLINE __m512 pair(const float* u) noexcept {
         double d;
@@ -661,9 +686,7 @@ struct pair_engine {
         const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         return _mm512_add_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
     }
-    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept {
-        return _mm512_fpclass_ps_mask(_mm512_add_ps(a, b), 0x99) != 0;  // see packed_engine
-    }
+    static NERVE_ALWAYS_INLINE bool bad(__m512 a, __m512 b) noexcept { return packed_bad(a, b); }
 
     /// As packed_engine::run.
     std::size_t run(const float* x, float* y, float* st, std::size_t n, float& last) const noexcept {
@@ -711,21 +734,7 @@ struct pair_engine {
             _mm512_store_ps(sb, v2);
             __asm__ volatile("" : "+m"(sb));  // s' back through memory: pair broadcasts next block
         }
-        for (; i + m <= n && i + M > n; i += m) {  // tail blocks, as packed_engine's
-            __m512 a4[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-            NERVE_IIR_UNROLL
-            for (std::size_t t = 0; t < m; ++t)
-                a4[t % 4] = _mm512_fmadd_ps(col(ps[t]), _mm512_set1_ps(x[i + t]), a4[t % 4]);
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < D; ++k)
-                a4[(m + k) % 4] = _mm512_fmadd_ps(col(ps[m + k]), _mm512_set1_ps(s[k]), a4[(m + k) % 4]);
-            const __m512 a = _mm512_add_ps(_mm512_add_ps(a4[0], a4[1]), _mm512_add_ps(a4[2], a4[3]));
-            if (NERVE_UNLIKELY(bad(a, a))) break;
-            last = x[i + m - 1];
-            _mm512_mask_storeu_ps(y + i, static_cast<__mmask16>((1u << m) - 1u), a);
-            _mm512_store_ps(sb, a);
-            __asm__ volatile("" : "+m"(sb));
-        }
+        i = tail.run(x, y, sb, i, n, last);
         for (std::size_t k = 0; k < D; ++k) st[k] = s[k];
         return i;
     }
