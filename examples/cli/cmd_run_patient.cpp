@@ -102,7 +102,7 @@ int run(const options& o) {
     }
 
     np::monitor_params mp;
-    mp.qrs.artefact_sharpness = o.artefact_check ? 0.35 : 0.0;  // see qrs_detector.hpp
+    if (!o.artefact_check) mp.qrs.artefact_sharpness = 0.0;  // see qrs_detector.hpp
     auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs}, mp);
     const double fs = h.fs;
     std::uint64_t alarm_lines = 0;

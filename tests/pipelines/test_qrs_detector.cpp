@@ -8,9 +8,8 @@
 #include <vector>
 
 #include "ecg_test_util.hpp"
+#include "motion_artefact.hpp"
 #include "nerve/core/snapshot.hpp"
-#include "nerve/filter/biquad.hpp"
-#include "nerve/filter/butterworth.hpp"
 #include "nerve/pipelines/qrs_detector.hpp"
 #include "nerve/pipelines/synthetic_ecg.hpp"
 
@@ -68,23 +67,31 @@ TEST_CASE("qrs_detector: noise, baseline wander and PVCs", "[qrs]") {
     CHECK(s.missed() == 0);
     CHECK(s.extra() == 0);
 
-    // PVCs (wide, premature, no P) every 6th beat
-    np::synthetic_ecg gen(nerve::sample_rate{360.0}, 9);
-    np::qrs_detector<> det(nerve::sample_rate{360.0});
-    std::vector<std::uint64_t> ref, got;
-    auto on = [&](const np::qrs_beat& b) { got.push_back(b.sample); };
-    for (std::size_t i = 0; i < 360 * 90; ++i) {
-        const auto x = gen.next();
-        if (x.r_peak) {
-            ref.push_back(i);
-            if (ref.size() % 6 == 0) gen.insert_pvc();
+    // PVCs (wide, premature, no P) every 6th beat. The synthetic PVC is a smooth Gaussian with
+    // no energy above ~15 Hz, blunter and smaller in slope energy than the sinus beats: the
+    // artefact check (on by default) takes one of them for artefact (the limit below is the
+    // check-off detector's plus that one; on the 27 MIT-BIH records it rejects no peak).
+    for (const double sharp : {0.0, np::qrs_params{}.artefact_sharpness}) {
+        INFO("artefact_sharpness " << sharp);
+        np::synthetic_ecg gen(nerve::sample_rate{360.0}, 9);
+        np::qrs_params p;
+        p.artefact_sharpness = sharp;
+        np::qrs_detector<> det(nerve::sample_rate{360.0}, p);
+        std::vector<std::uint64_t> ref, got;
+        auto on = [&](const np::qrs_beat& b) { got.push_back(b.sample); };
+        for (std::size_t i = 0; i < 360 * 90; ++i) {
+            const auto x = gen.next();
+            if (x.r_peak) {
+                ref.push_back(i);
+                if (ref.size() % 6 == 0) gen.insert_pvc();
+            }
+            det.push(x.mv, on);
         }
-        det.push(x.mv, on);
+        det.flush(on);
+        s = ecg_test::match(ref, got, 18);
+        CHECK(s.missed() <= (sharp > 0.0 ? 2u : 1u));
+        CHECK(s.extra() == 0);
     }
-    det.flush(on);
-    s = ecg_test::match(ref, got, 18);
-    CHECK(s.missed() <= 1);
-    CHECK(s.extra() == 0);
 }
 
 TEST_CASE("qrs_detector: a pause, then the rhythm resumes; amplitude steps are followed", "[qrs]") {
@@ -250,57 +257,18 @@ TEST_CASE("qrs_detector: process() on blocks finds the beats push() finds", "[qr
 
 namespace {
 
-// Electrode-motion-like artefact: white noise band-passed to 0.5-8 Hz, in bursts of 0.5-3 s
-// separated by 1-6 s, each burst starting with a random step (the shape of the MIT-BIH Noise
-// Stress Test's "em" noise; the same recipe as tools/ecg_noise_stress.py, scaled here by an
-// rms in mV). Deterministic (xorshift32).
-class motion_artefact {
-public:
-    motion_artefact(double fs, float rms_mv, std::uint32_t seed)
-        : fs_(static_cast<float>(fs)), rms_(rms_mv), s_(seed),
-          bp_(nerve::filter::butterworth_bandpass<2>(nerve::hertz{0.5}, nerve::hertz{8.0}, nerve::sample_rate{fs})),
-          bp2_(bp_) {
-        // Unit rms of the band-passed noise (measured once, so the scale is exact).
-        double acc = 0.0;
-        for (int i = 0; i < 20000; ++i) { const float v = bp2_(bp_(white())); acc += double(v) * v; }
-        gain_ = static_cast<float>(1.0 / std::sqrt(acc / 20000.0));
-        next_ = static_cast<std::uint32_t>(uniform(0.0f, 2.0f) * fs_);
-    }
-    float next() {
-        const float v = bp2_(bp_(white())) * gain_;
-        if (n_ == next_) {  // a burst starts: its length, its step
-            left_ = static_cast<std::uint32_t>(uniform(0.5f, 3.0f) * fs_);
-            step_ = uniform(-1.5f, 1.5f);
-            next_ = n_ + left_ + static_cast<std::uint32_t>(uniform(1.0f, 6.0f) * fs_);
-        }
-        ++n_;
-        if (left_ == 0) return 0.0f;
-        --left_;
-        return rms_ * (v + step_);
-    }
-
-private:
-    float uniform(float a, float b) { s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; return a + (b - a) * float(s_ >> 8) / 16777216.0f; }
-    float white() { return uniform(-1.7320508f, 1.7320508f); }  // unit variance
-    float fs_, rms_;
-    std::uint32_t s_;
-    nerve::filter::biquad_cascade<float, 2> bp_, bp2_;  // twice: the tool's zero-phase filter's magnitude
-    float gain_ = 1.0f, step_ = 0.0f;
-    std::uint32_t n_ = 0, next_ = 0, left_ = 0;
-};
-
 struct noise_score {
     ecg_test::score s;
     std::uint32_t artefacts = 0, noisy_beats = 0;
 };
 
-constexpr double kArtefactSharpness = 0.35;  // what `nerve run patient` uses
+constexpr double kArtefactSharpness = np::qrs_params{}.artefact_sharpness;
 
 noise_score run_with_motion(float rms_mv, double artefact_sharpness, std::uint32_t seed, float clean_s = 20.0f) {
     constexpr double fs = 360.0;
     np::synthetic_ecg gen(nerve::sample_rate{fs}, seed);
     gen.set_rate(72.0f);
-    motion_artefact em(fs, rms_mv, seed * 7 + 1);
+    ecg_test::motion_artefact em(fs, rms_mv, seed * 7 + 1);
     np::qrs_params p;
     p.artefact_sharpness = artefact_sharpness;
     np::qrs_detector<360> det(nerve::sample_rate{fs}, p);

@@ -21,22 +21,24 @@
 //          * search-back: when no beat has come for 1.5 mean RR, the largest non-beat peak
 //            since the last beat that reached half the threshold (and is no T wave) is a beat.
 //          * artefact check (signal quality): a QRS is the sharpest deflection of the ECG
-//            (energy up to 25-40 Hz), electrode motion and other movement artefact is slow
+//            (energy up to 25-40 Hz); electrode motion and other movement artefact is slow
 //            (mostly below 10 Hz) even where it leaks through the 5-15 Hz band-pass. Each
 //            peak's sharpness - the energy of the second difference of the unfiltered signal
-//            over that of its first difference (detrended), 50 ms either side of the fiducial,
-//            about (2 pi f / fs)^2 for a component at f - is compared with the median of the
-//            last 8 beats'. A peak that is blunt (below `artefact_sharpness` x that median),
-//            premature (before `artefact_rr` x the median RR) and no larger than a typical
-//            beat is an artefact, not a beat: a PVC is premature and wide too, but larger
-//            than the beats around it; a sinus beat in noise is not premature. Artefact
-//            peaks count as noise peaks (the threshold rises in a noisy stretch, as
-//            Pan-Tompkins' noise level intends) and are never search-back candidates.
-//            Off by default (artefact_sharpness = 0): a PVC that is both smaller and blunter
-//            than the beats around it is rejected too (the synthetic PVCs of
-//            synthetic_ecg are: 16 beats lost in its PVC test with 0.35); on the 27 local
-//            MIT-BIH records 0.35 rejects no peak at all, and under synthetic electrode
-//            motion (tools/ecg_noise_stress.py) it removes about a third of the false beats.
+//            (smoothed over 1/60 s, which nulls 60 Hz hum and most muscle noise) over that of
+//            its detrended first difference, 50 ms either side of the fiducial; about
+//            (2 pi f / fs)^2 for a component at f - is compared with the median of the last 8
+//            beats'. A peak that is blunt (below `artefact_sharpness` = 0.2 x that median),
+//            premature (before 0.7 x the median RR) and small (below 0.7 x the QRS level) is
+//            an artefact, not a beat: a PVC is premature and wide too, but rarely also that
+//            much smaller than the beats; a sinus beat in noise is not premature. Within
+//            `noisy_hold_s` of an artefact peak (a stretch known to be noisy) the limits are
+//            0.3 / 0.9 / 1.0. Artefact peaks count as noise peaks (the threshold rises in a
+//            noisy stretch, as Pan-Tompkins' noise level intends) and are never search-back
+//            candidates. On the 27 local MIT-BIH records the check rejects no peak (same
+//            beats); under synthetic electrode motion (tools/ecg_noise_stress.py) it removes
+//            a third to a half of the false beats at 6 dB, a tenth at 0 dB. A synthetic PVC (a
+//            smooth Gaussian, blunter and smaller than the beats) can be taken for artefact:
+//            one more beat lost in the PVC test; artefact_sharpness = 0 turns the check off.
 //     -> fiducial point: the largest |band-passed| sample in the integration window, moved
 //        back by the band-pass group delay (so beats are reported at the R or S peak).
 //
@@ -59,7 +61,8 @@
 // clamped to +-1e9 so the squared slope stays finite; a lone wild sample rings through the
 // band-pass for about a second (a few false or lost beats there), then the levels recover.
 //
-// Memory: fixed, sizeof(qrs_detector<MaxRateHz>) (about 3.5 kB at 360 Hz); per sample a
+// Memory: fixed, sizeof(qrs_detector<MaxRateHz>) (4.4 kB at 360 Hz, 0.4 s of the band-passed
+// and of the unfiltered signal among it); per sample a
 // 2-section band-pass plus a handful of float operations.
 //
 // Cost: push() runs every stage per sample (175 instructions per sample on a Cortex-M4 at
@@ -103,12 +106,14 @@ struct qrs_params {
     double search_back_floor = 0.125;   // ... decaying to this x th while no beat comes
     double learning_s = 2.0;            // initial level estimation
     double baseline_slope_ratio = 0.125;  // both slope signs must reach this x the other
-    double artefact_sharpness = 0.0;    // artefact: sharpness below this x the beats' median
-                                        // (0: the check is off - the default, see below;
-                                        // `nerve run patient` uses 0.35)
-    double artefact_rr = 0.8;           // ... and earlier than this x the median RR
-    double artefact_energy = 1.0;       // ... and an integral peak below this x the QRS level
+    double artefact_sharpness = 0.2;    // artefact: sharpness below this x the beats' median
+                                        // (0 turns the artefact check off)
+    double artefact_rr = 0.7;           // ... and earlier than this x the median RR
+    double artefact_energy = 0.7;       // ... and an integral peak below this x the QRS level
     double noisy_hold_s = 4.0;          // noisy(): an artefact peak within this long
+    double artefact_sharpness_noisy = 0.3;  // the three limits within noisy_hold_s of an
+    double artefact_rr_noisy = 0.9;         // artefact peak
+    double artefact_energy_noisy = 1.0;
 };
 
 /// One detected beat.
@@ -178,8 +183,13 @@ public:
         art_sharp_ = static_cast<float>(p.artefact_sharpness);
         art_rr_ = static_cast<float>(p.artefact_rr);
         art_energy_ = static_cast<float>(p.artefact_energy);
+        art_sharp_n_ = p.artefact_sharpness > 0.0 ? static_cast<float>(p.artefact_sharpness_noisy) : 0.0f;
+        art_rr_n_ = static_cast<float>(p.artefact_rr_noisy);
+        art_energy_n_ = static_cast<float>(p.artefact_energy_noisy);
         sharp_half_ = samples(0.05);
         if (sharp_half_ < 2) sharp_half_ = 2;
+        box_ = samples(1.0 / 60.0);
+        if (box_ < 1) box_ = 1;
         noisy_hold_ = samples(p.noisy_hold_s);
         reset();
     }
@@ -575,17 +585,26 @@ private:
         std::uint64_t lo = c > sharp_half_ ? c - sharp_half_ : 0;
         std::uint64_t hi = c + sharp_half_;
         if (hi > now) hi = now;
-        const std::uint64_t oldest = now + 2 > hist_keep ? now + 2 - hist_keep : 0;
+        const std::uint32_t L = box_;
+        const std::uint64_t oldest = (now + 2 > hist_keep ? now + 2 - hist_keep : 0) + (L - 1);
         if (lo < oldest) lo = oldest;
         if (hi < lo + 4) return 0.0f;
         const float* const x = raw_[lead].data();
-        const auto age = static_cast<std::uint32_t>(n_ - 1 - lo);
+        const auto age = static_cast<std::uint32_t>(n_ - 1 - (lo - (L - 1)));
         std::uint32_t k = hpos_ >= age ? hpos_ - age : hpos_ + static_cast<std::uint32_t>(hist_n) - age;
-        const auto count = static_cast<std::uint32_t>(hi - lo + 1);
-        float prev = x[k], d_prev = 0.0f, s1 = 0.0f, s11 = 0.0f, s22 = 0.0f;
-        for (std::uint32_t j = 1; j < count; ++j) {
+        std::uint32_t kt = k;  // trails k by L: the running box sum's outgoing sample
+        float acc = 0.0f;
+        for (std::uint32_t i = 0; i < L; ++i) {
+            acc += x[k];
             if (++k == hist_n) k = 0;
-            const float v = x[k];
+        }
+        const auto count = static_cast<std::uint32_t>(hi - lo + 1);
+        float prev = acc, d_prev = 0.0f, s1 = 0.0f, s11 = 0.0f, s22 = 0.0f;
+        for (std::uint32_t j = 1; j < count; ++j) {
+            acc += x[k] - x[kt];
+            if (++k == hist_n) k = 0;
+            if (++kt == hist_n) kt = 0;
+            const float v = acc;
             const float d = v - prev;
             prev = v;
             s1 += d;
@@ -602,9 +621,11 @@ private:
 
     // A blunt, premature peak no larger than a typical beat (see the header comment).
     bool artefact_like(const peak& pk) const noexcept {
-        return n_sharp_ >= levels && has_beat_ && pk.sharp < art_sharp_ * sharp_med_ &&
-               pk.value < art_energy_ * q_med_ &&
-               static_cast<float>(static_cast<std::uint32_t>(pk.at - last_beat_)) < art_rr_ * mean_rr();
+        if (n_sharp_ < levels || !has_beat_) return false;
+        const bool ctx = artefacts_ > 0 && pk.at < last_artefact_ + delay_ + noisy_hold_;
+        const float sh = ctx ? art_sharp_n_ : art_sharp_, en = ctx ? art_energy_n_ : art_energy_, rr = ctx ? art_rr_n_ : art_rr_;
+        return pk.sharp < sh * sharp_med_ && pk.value < en * q_med_ &&
+               static_cast<float>(static_cast<std::uint32_t>(pk.at - last_beat_)) < rr * mean_rr();
     }
 
     template <class Emit>
@@ -772,8 +793,9 @@ private:
     float inv_win_ = 1.0f;
     float sb_after_ = 0.0f;
     float th_frac_ = 0.25f, tw_ratio_ = 0.5f, bs_ratio_ = 0.125f, sb_rr_ = 1.5f, sb_level_ = 0.5f, sb_floor_ = 0.125f;
-    float art_sharp_ = 0.0f, art_rr_ = 0.8f, art_energy_ = 1.0f;
-    std::uint32_t sharp_half_ = 2, noisy_hold_ = 0;
+    float art_sharp_ = 0.2f, art_rr_ = 0.7f, art_energy_ = 0.7f;
+    float art_sharp_n_ = 0.3f, art_rr_n_ = 0.9f, art_energy_n_ = 1.0f;
+    std::uint32_t sharp_half_ = 2, noisy_hold_ = 0, box_ = 1;
     std::uint32_t hpos_ = 0;
     float th_cache_ = 0.0f, rr_cache_ = 0.0f, q_med_ = 0.0f, z_med_ = 0.0f;
 
