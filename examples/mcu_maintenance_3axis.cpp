@@ -13,9 +13,10 @@
 // firmware, defect lines read up to 375 Hz instead of 750 (a 3rd harmonic above that is left out
 // of its score: BPFI's above a 23 Hz shaft), a 1 Hz shaft-spectrum bin instead of 0.4 Hz; 64-point
 // raw spectra for the band energies (reporting only, not read by the diagnosis). On CWRU made
-// triaxial (tools/cwru_axes_eval.py's weaker-path condition) this reads 24 / 31 files right, the
-// one-axis firmware's monitor 23 (the CLI's 4-band 1024-point monitor 27); it is sensitive to the
-// rate: 21 at 700 Hz, 22 at 800, 15 at 1.5 kHz with 256 points.
+// triaxial (examples/maintenance_mcu_eval.cpp, both of tools/cwru_axes_eval.py's conditions) this
+// reads 24 / 31 files right with the deciding axis right on 31, the one-axis firmware's monitor
+// 23 (the CLI's 4-band 1024-point monitor 27). The rate was not tuned on CWRU but it matters
+// there: with 256 points, 21 at 700 Hz, 22 at 800, 15 at 1.5 kHz (Python-made noise axes).
 //
 // The vibration is synthetic: shaft lines and independent noise on each axis, then from 4 s an
 // outer-race defect (impacts at BPFO ringing a 3.2 kHz resonance) that reaches the radial axis y
