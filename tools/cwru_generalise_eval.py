@@ -182,9 +182,9 @@ def main():
             changed = [(fl, results["base"][fl][0]["diagnosis"], s["diagnosis"]) for fl, (s, _, _) in res.items()
                        if cond != "base" and s["diagnosis"] != results["base"][fl][0]["diagnosis"]]
             errs = [abs(s["rpm_used"] / true - 1) for s, _, true in res.values() if "rpm_used" in s]
-            print("%-12s %2d/%-2d right  rpm used vs true: median %.2f %% max %.2f %%  changed vs base: %s" % (
+            print("%-12s %2d/%-2d right  rpm used vs true: median %.2f %% max %.2f %%, %2d off > 0.5 %%  changed vs base: %s" % (
                 cond, right, len(res), 100 * np.median(errs) if errs else float("nan"),
-                100 * max(errs) if errs else float("nan"),
+                100 * max(errs) if errs else float("nan"), sum(1 for e in errs if e > 0.005),
                 " ".join("%s %s->%s" % (short(fl), b, n) for fl, b, n in changed) or "-"))
             if a.verbose:
                 for fl, b, n in changed:
