@@ -98,8 +98,8 @@
 // process(). The Cortex-M4 example uses bearing_monitor<2, 512, 128> (25,464 B); the default
 // (4 bands, 1024-point envelope spectra: 1 Hz resolution at 1.5 kHz envelope rate) is meant for
 // gateways and servers. Of the Cortex-M4 monitor's bytes, 12,272 are the analysis scratch
-// (bearing_scratch: the envelope FFT stage 9,304 — Hann table, transform buffer, bins, power,
-// FFT work space, 2 KB each —, the raw FFT stage 2,392, the line finder 576), which holds nothing
+// (bearing_scratch: the envelope FFT stage 9,304 — Hann table, transform buffer, bins and FFT
+// work space ~2 KB each, power 1 KB —, the raw FFT stage 2,392, the line finder 576), which holds nothing
 // between calls; the state is the envelope frames (Bands x 4 EnvN: 4,112), the frame and run
 // envelope spectra (2 x Bands x 4 (EnvN / 2 + 1): 4,112), the shaft stream (frame 2,056, run
 // spectrum 1,028), the raw-spectrum frame and mean (772), the config (232), filters, moments,
