@@ -146,7 +146,7 @@ class qrs_detector {
         std::uint64_t at = 0;      // fiducial sample (band-pass time; delay removed on output)
         float value = 0.0f;        // integral peak
         float slope = 0.0f;        // max |derivative| around it
-        float sharp = 0.0f;        // sharpness of the unfiltered signal (see artefact check)
+        float sharp = -1.0f;       // sharpness of the unfiltered signal (see artefact check; < 0: not measured)
         bool baseline_shift = false;
     };
 
@@ -355,6 +355,7 @@ private:
         if constexpr (MaxRun == 1) c = 1;
         alignas(8) std::array<float, MaxRun> e;
         alignas(8) std::array<float, MaxRun> t;
+        alignas(8) std::array<float, MaxRun> u;  // band-passed (t keeps the unfiltered run)
         for (std::size_t l = 0; l < Leads; ++l) {
             float lg = last_good_[l];
             std::uint32_t rej = 0;
@@ -366,28 +367,23 @@ private:
                 offset_[l] = clean(lead_of(in[0], l), lg0, r0);
             }
             const float off = offset_[l];
-            float* const r = raw_[l].data();
-            std::uint32_t rp = hpos_;  // the unfiltered signal, same ring index as hist_
-            for (std::size_t j = 0; j < c; ++j) {
-                const float v = clean(lead_of(in[j], l), lg, rej) - off;
-                t[j] = v;
-                rp = rp + 1 == hist_n ? 0 : rp + 1;
-                r[rp] = v;
-            }
+            for (std::size_t j = 0; j < c; ++j) t[j] = clean(lead_of(in[j], l), lg, rej) - off;
             last_good_[l] = lg;
             rejected_ += rej;
-            if constexpr (MaxRun == 1) t[0] = bp_[l](t[0]);
-            else bp_[l].process(std::span<const float>(t.data(), c), std::span<float>(t.data(), c));
+            if constexpr (MaxRun == 1) u[0] = bp_[l](t[0]);
+            else bp_[l].process(std::span<const float>(t.data(), c), std::span<float>(u.data(), c));
             // 5-point derivative (Pan-Tompkins), centred 2 samples back, in input units / s.
             auto& dl = dl_[l];
             float d0 = dl[0], d1 = dl[1], d2 = dl[2], d3 = dl[3];
             float* const h = hist_[l].data();
+            float* const r = raw_[l].data();  // the unfiltered signal, same ring index
             const float scale = slope_scale_;
             hp = hpos_;
             for (std::size_t j = 0; j < c; ++j) {
-                const float b = t[j];
+                const float b = u[j];
                 hp = hp + 1 == hist_n ? 0 : hp + 1;
                 h[hp] = b;
+                r[hp] = t[j];
                 const float d = (2.0f * b + d0 - d2 - 2.0f * d3) * scale;
                 d3 = d2;
                 d2 = d1;
@@ -571,7 +567,9 @@ private:
         const float r = bs_ratio_;
         const std::uint64_t gap = dmax_at > dmin_at ? dmax_at - dmin_at : dmin_at - dmax_at;
         pk.baseline_shift = !(amax > r * amin && amin > r * amax && gap < win_);
-        pk.sharp = sharpness(lead, best_at, now);
+        // Only peaks that can be beats need it (the threshold moves little before they are
+        // decided); the others - T waves, ripples - skip the 50 ms loop.
+        pk.sharp = art_sharp_ > 0.0f && (!learned_ || value > 0.5f * th_cache_) ? sharpness(lead, best_at, now) : -1.0f;
         return pk;
     }
 
@@ -621,7 +619,7 @@ private:
 
     // A blunt, premature peak no larger than a typical beat (see the header comment).
     bool artefact_like(const peak& pk) const noexcept {
-        if (n_sharp_ < levels || !has_beat_) return false;
+        if (n_sharp_ < levels || !has_beat_ || pk.sharp < 0.0f) return false;
         const bool ctx = artefacts_ > 0 && pk.at < last_artefact_ + delay_ + noisy_hold_;
         const float sh = ctx ? art_sharp_n_ : art_sharp_, en = ctx ? art_energy_n_ : art_energy_, rr = ctx ? art_rr_n_ : art_rr_;
         return pk.sharp < sh * sharp_med_ && pk.value < en * q_med_ &&
@@ -711,13 +709,15 @@ private:
         out.energy = pk.value;
         out.slope = pk.slope;
         out.search_back = from_search_back;
-        if (n_sharp_ >= levels && sharp_med_ > 0.0f)
-            out.quality = pk.sharp < sharp_med_ ? pk.sharp / sharp_med_ : 1.0f;
         out.noisy = noisy(out.sample);
-        sharp_lv_[si_] = pk.sharp;
-        if (n_sharp_ < levels) ++n_sharp_;
-        si_ = (si_ + 1) % levels;
-        sharp_med_ = median(sharp_lv_);
+        if (pk.sharp >= 0.0f) {  // measured (see make_peak)
+            if (n_sharp_ >= levels && sharp_med_ > 0.0f)
+                out.quality = pk.sharp < sharp_med_ ? pk.sharp / sharp_med_ : 1.0f;
+            sharp_lv_[si_] = pk.sharp;
+            si_ = (si_ + 1) % levels;
+            if (n_sharp_ < levels) ++n_sharp_;
+            sharp_med_ = median(sharp_lv_);
+        }
         if (has_beat_) {
             const std::uint64_t rr = pk.at - last_beat_;
             out.rr_s = static_cast<float>(rr) / fs_;
