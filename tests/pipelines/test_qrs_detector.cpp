@@ -278,13 +278,12 @@ noise_score run_with_motion(float rms_mv, double artefact_sharpness, std::uint32
     noise_score r;
     auto on = [&](const np::qrs_beat& b) { got.push_back(b.sample); r.noisy_beats += b.noisy; };
     const auto n = static_cast<std::size_t>(240 * fs);
-    for (std::size_t i = 0; i < n; ++i) {
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < n; ++i) {
         const auto x = gen.next();
         if (x.r_peak && i + 36 < n) ref.push_back(i);
         const float a = static_cast<float>(i) >= clean_s * static_cast<float>(fs) ? em.next() : 0.0f;
         det.push(x.mv + a, on);
-    }
-    det.flush(on);
+    } det.flush(on););
     r.s = ecg_test::match(ref, got, 18);
     r.artefacts = det.artefacts();
     return r;
@@ -351,4 +350,41 @@ TEST_CASE("qrs_detector: the artefact check leaves clean ECG alone", "[qrs][arte
         std::sort(q.begin(), q.end());
         CHECK(q[q.size() / 2] > 0.8f);
     }
+}
+
+TEST_CASE("qrs_detector: snapshot/restore inside a noisy stretch keeps the artefact state", "[qrs][artefact][snapshot]") {
+    constexpr double fs = 360.0;
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 31);
+    gen.set_rate(75.0f);
+    ecg_test::motion_artefact em(fs, 0.35f, 13);
+    std::vector<float> x(static_cast<std::size_t>(120 * fs));
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = gen.next().mv + (i > 20 * fs ? em.next() : 0.0f);
+    struct rec { std::uint64_t sample; float quality; bool noisy; };
+    std::vector<rec> first, second;
+    first.reserve(512);
+    second.reserve(512);
+    np::qrs_detector<360> a(nerve::sample_rate{fs});
+    auto to = [](std::vector<rec>& v) { return [&v](const np::qrs_beat& b) { v.push_back({b.sample, b.quality, b.noisy}); }; };
+    const std::size_t half = x.size() / 2;
+    for (std::size_t i = 0; i < half; ++i) a.push(x[i], to(first));
+    REQUIRE(a.artefacts() > 0);  // the snapshot is taken with artefact state in play
+    static std::byte buf[16384];
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    np::qrs_detector<360> b(nerve::sample_rate{fs});
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf, n.value())).ok());
+    const std::size_t before = first.size();
+    for (std::size_t i = half; i < x.size(); ++i) {
+        a.push(x[i], to(first));
+        b.push(x[i], to(second));
+    }
+    REQUIRE(second.size() > 50);
+    REQUIRE(first.size() - before == second.size());
+    for (std::size_t k = 0; k < second.size(); ++k) {
+        CHECK(first[before + k].sample == second[k].sample);
+        CHECK(first[before + k].quality == second[k].quality);
+        CHECK(first[before + k].noisy == second[k].noisy);
+    }
+    CHECK(a.artefacts() == b.artefacts());
+    CHECK(a.sharpness_level() == b.sharpness_level());
 }

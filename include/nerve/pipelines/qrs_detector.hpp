@@ -65,13 +65,17 @@
 // and of the unfiltered signal among it); per sample a
 // 2-section band-pass plus a handful of float operations.
 //
-// Cost: push() runs every stage per sample (175 instructions per sample on a Cortex-M4 at
+// Cost: push() runs every stage per sample (180 instructions per sample on a Cortex-M4 at
 // 360 Hz, bench/mcu/patient_monitor.cpp); process() on a buffer runs runs of 16 samples
 // stage by stage (the band-pass through biquad_cascade's block path, the derivative with its
 // taps in registers, the integral and peak search with their state in locals, the rare
-// events behind one compare): about 120 instructions per sample, the same beats (bit for bit
+// events behind one compare): about 125 instructions per sample, the same beats (bit for bit
 // on the Cortex-M4; on hosts with xsimd the band-pass block rounds differently, so a
-// fiducial can move by one sample).
+// fiducial can move by one sample). The artefact check adds a ring write per sample and a
+// 50 ms loop per peak above half the threshold (about 1-2 a second): 175 -> 180 by push(),
+// 128 -> 125 by process() (the band-pass now writes out of place), 183.7 -> 181.6 for the
+// whole patient_monitor; x86 (loaded 2-core Xeon, alternated with the previous build)
+// 53.4-53.9 -> 51.8 M samples/s for patient_monitor<360>.
 #pragma once
 
 #include <array>
