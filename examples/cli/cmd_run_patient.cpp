@@ -29,7 +29,7 @@ struct options {
     std::string record;
     int lead = 0;
     bool quiet = false;
-    bool artefact_check = true;
+    bool no_artefact_check = false;
 };
 
 std::string json_escape(std::string_view s) {
@@ -102,7 +102,7 @@ int run(const options& o) {
     }
 
     np::monitor_params mp;
-    if (!o.artefact_check) mp.qrs.artefact_sharpness = 0.0;  // see qrs_detector.hpp
+    if (o.no_artefact_check) mp.qrs.artefact_sharpness = 0.0;  // see qrs_detector.hpp
     auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs}, mp);
     const double fs = h.fs;
     std::uint64_t alarm_lines = 0;
@@ -159,7 +159,7 @@ const bool registered = nerve::cli::add_command(
             ->required();
         app.add_option("--lead", o->lead, "0-based signal index to analyse (default 0)");
         app.add_flag("--quiet", o->quiet, "print alarms and the summary, no beat lines");
-        app.add_flag("!--no-artefact-check", o->artefact_check,
+        app.add_flag("--no-artefact-check", o->no_artefact_check,
                      "count blunt, premature, small peaks as beats (turns the motion-artefact check off)");
         return [o] { return run(*o); };
     });
