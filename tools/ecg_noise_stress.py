@@ -47,6 +47,20 @@ def read_212(path, nsig, n):
     return s[: n * nsig].reshape(-1, nsig)
 
 
+def write_record_16(out, x, fs, sig):
+    """Writes x (samples x channels, ADC units) as the WFDB record `out` (.hea and format-16 .dat),
+    keeping each channel's gain, resolution, baseline and description from the header lines `sig`."""
+    y = np.clip(np.round(x), -32768, 32767).astype("<i2")
+    rec = os.path.basename(out)
+    y.tofile(out + ".dat")
+    with open(out + ".hea", "w") as f:
+        f.write(f"{rec} {y.shape[1]} {fs:g} {y.shape[0]}\n")
+        for c, s in enumerate(sig):
+            check = int(np.sum(y[:, c].astype(np.int64))) & 0xFFFF
+            check = check - 65536 if check >= 32768 else check
+            f.write(f"{rec}.dat 16 {s[2]} {s[3]} {s[4]} {int(y[0, c])} {check} 0 {' '.join(s[8:])}\n")
+
+
 def noise(kind, n, fs, rng):
     t = np.arange(n) / fs
     if kind == "bw":
@@ -107,15 +121,8 @@ def main():
                             s_power = p2p * p2p / 8.0
                             nz = noise(kind, n, fs, rng) * np.sqrt(s_power / 10 ** (snr / 10.0))
                             x[:, c] += mask * nz
-                    y = np.clip(np.round(x), -32768, 32767).astype("<i2")
                     out = os.path.join(tmp, rec)
-                    y.tofile(out + ".dat")
-                    with open(out + ".hea", "w") as f:
-                        f.write(f"{rec} {nsig} {fs:g} {n}\n")
-                        for c, s in enumerate(sig):
-                            check = int(np.sum(y[:, c].astype(np.int64))) & 0xFFFF
-                            check = check - 65536 if check >= 32768 else check
-                            f.write(f"{rec}.dat 16 {s[2]} {s[3]} {s[4]} {int(y[0, c])} {check} 0 {' '.join(s[8:])}\n")
+                    write_record_16(out, x, fs, sig)
                     shutil.copy(os.path.join(a.data, rec + ".atr"), out + ".atr")
                     if a.keep:
                         os.makedirs(a.keep, exist_ok=True)
