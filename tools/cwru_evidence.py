@@ -2,6 +2,7 @@
 """Which envelope-analysis evidence (if any) tells CWRU's hard records apart? Measures only; tunes nothing.
 
     /usr/bin/python3 tools/cwru_evidence.py [--data ../shared/data/cwru] [--files PREFIX,...] [--rules] [-v]
+                                            [--part 1|2]
 
 For every record of the manifest (the 48 kHz normal decimated to 12 kHz) it forms the squared-envelope
 spectrum (SES) in several ways, each band chosen by a rule, none by hand:
@@ -76,6 +77,11 @@ What it measured on the development set (2026-12-01; numbers in decades above th
   at 10.79 x the speed used, inside the spread of real lines. mon-coherent 26/31 (it makes both OR@6_14
   inner_race); mon-neither 25/31 (IR_14 at both loads lose the inner-race margin and read ball). None
   keeps the 27 and fixes a miss.
+  Halves (--part 1 / 2, the four records and the normal): the same picture in each half - SK 0.29-0.71,
+  largest cpw score <= 0.77 (the normal's halves 0.66 / 0.90), no 1x 2BSF line (<= 0.19), OR@6_14's
+  1:2:3 series at 5.386-5.390 fr in both halves. The monitor model's verdict on B_7 changes from half to
+  half (1797: anomaly / ball, by BSF 1.65 against a 1.5 threshold; 1772: anomaly / outer_race, BPFO 1.87
+  weak line): it rests on where scores of ~1.2-1.9 decades fall against the thresholds, not on a signature.
 """
 import argparse
 import csv
@@ -97,8 +103,11 @@ def orders():
 
 
 @functools.lru_cache(None)
-def load(path, fs):
+def load(path, fs, part=0):
+    """The record at 12 kHz, high-passed at 10 Hz as the monitor does; part 1 / 2: its first / second half."""
     x = np.fromfile(path, dtype="<f4").astype(np.float64)
+    if part:
+        x = x[: len(x) // 2] if part == 1 else x[len(x) // 2:]
     if fs != FS:
         x = ss.resample_poly(x, int(FS), int(fs))
     return ss.sosfilt(ss.butter(2, 10, "highpass", fs=FS, output="sos"), x)
@@ -254,9 +263,9 @@ def shared_line_variants(p, bw, fr, e):
     return out
 
 
-def analyse(path, fs, fr):
+def analyse(path, fs, fr, part=0):
     """Evidence per method: {method: (evidence, how the band was chosen, race_any)}, kurtosis, crest, harmonics."""
-    x = load(path, fs)
+    x = load(path, fs, part)
     m2 = (x * x).mean()
     kurt, crest = (x ** 4).mean() / m2 ** 2 - 3, np.abs(x).max() / np.sqrt(m2)
     out = {}
@@ -292,6 +301,7 @@ def main():
     ap.add_argument("--files", default="", help="comma list of file-name prefixes (default: all)")
     ap.add_argument("--rules", action="store_true", help="diagnose() on each method's scores, right/total")
     ap.add_argument("-v", action="store_true", help="print every file's evidence (default: only --files)")
+    ap.add_argument("--part", type=int, default=0, choices=(0, 1, 2), help="1 / 2: only the first / second half")
     a = ap.parse_args()
     rows = list(csv.DictReader(open(os.path.join(a.data, "manifest.csv"))))
     pick = [s for s in a.files.split(",") if s]
@@ -301,7 +311,7 @@ def main():
         show = a.v or any(name.startswith(s) for s in pick)
         if pick and not a.rules and not show: continue
         fr = float(r["rpm"]) / 60
-        out, kurt, crest, harm = analyse(os.path.join(a.data, r["file"]), float(r["fs_hz"]), fr)
+        out, kurt, crest, harm = analyse(os.path.join(a.data, r["file"]), float(r["fs_hz"]), fr, a.part)
         if show:
             print("== %s (%s)  excess kurtosis %.2f crest %.2f" % (name, r["fault"], kurt, crest))
             for fam, hs in harm.items():
