@@ -17,8 +17,9 @@ spectrum (SES) in several ways, each band chosen by a rule, none by hand:
         unpredictable impacts and drops the stationary lines), then the band of largest spectral
         kurtosis (SK) over STFT window lengths 16..256 (a short-time-Fourier kurtogram; band = centre
         +- fs / Nw, 94..1500 Hz wide), SES of that band (FFT-domain band-pass of the analytic signal);
-  ark5  as ark, the band restricted to the monitor's range 500 Hz .. 0.45 fs (below 500 Hz the kurtogram
-        picks shaft harmonics; next to Nyquist two records carry an SK ~800 artefact);
+  ark5  as ark, the band restricted to the monitor's range 500 Hz .. 0.45 fs (unrestricted, the kurtogram
+        picks 10-94 or 47-141 Hz - the shaft and mains region - in five records, and a band next to
+        Nyquist with an SK of ~800 in two);
   sk, sk5  the same kurtogram choices on the raw (not pre-whitened) record;
   cep   the real cepstrum of the raw record's Welch log spectrum: rahmonics 1..3 at the quefrency 1 / f.
 Each SES is a Welch spectrum of 1.46 Hz bins (as the monitor's). Line scores follow
