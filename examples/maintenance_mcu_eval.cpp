@@ -7,8 +7,11 @@
 // DIR (default $NERVE_DATA_DIR/cwru, NERVE_DATA_DIR defaulting to ../shared/data) holds the CWRU
 // files and manifest.csv (see shared/data/README.md). Configurations (all with the recording's
 // rate and nominal rpm, SKF 6205, the rest of bearing_monitor_config at its defaults):
-//   1ax-512    bearing_monitor<2, 512, 128>, ~1.5 kHz envelope rate: the one-axis firmware
-//              (examples/mcu_maintenance.cpp; 25,464 B on the Cortex-M4)
+//   1ax-fw     bearing_monitor<2, 1024, 128, 8, false, bfloat16>, ~1.5 kHz envelope rate: the
+//              one-axis firmware (examples/mcu_maintenance.cpp)
+//   1ax-1024f  the same with float frames (what bfloat16 storage costs)
+//   1ax-512    bearing_monitor<2, 512, 128>, ~1.5 kHz envelope rate: the previous one-axis
+//              firmware (25,464 B on the Cortex-M4)
 //   3ax-512    multi_axis_bearing_monitor<3> of the same (52,808 B with the shared scratch: does
 //              not fit in 32 KB)
 //   3ax-256    multi_axis_bearing_monitor<3, bearing_monitor<2, 256, 64>>, ~750 Hz envelope rate:
@@ -38,6 +41,8 @@
 namespace {
 
 namespace np = nerve::pipelines;
+using axis_fw = np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>;
+using axis1024 = np::bearing_monitor<2, 1024, 128>;
 using axis512 = np::bearing_monitor<2, 512, 128>;
 using axis256 = np::bearing_monitor<2, 256, 64>;
 
@@ -103,8 +108,10 @@ int main(int argc, char** argv) {
         if (field[0].empty()) continue;
         rows.push_back({field[0], field[1], std::atof(field[4].c_str()), std::atof(field[5].c_str())});
     }
-    enum { one512, noise512, paths512, noise256, paths256, one256, columns };
-    const char* names[columns] = {"1ax-512", "3ax-512 noise", "3ax-512 paths", "3ax-256 noise", "3ax-256 paths", "1ax-256"};
+    enum { one_fw, one1024, one512, noise512, paths512, noise256, paths256, one256, columns };
+    const char* names[columns] = {"1ax-fw",        "1ax-1024f",     "1ax-512",       "3ax-512 noise",
+                                  "3ax-512 paths", "3ax-256 noise", "3ax-256 paths", "1ax-256"};
+    const auto one = [](int k) { return k == one_fw || k == one1024 || k == one512 || k == one256; };
     int right[columns] = {}, axis_right[columns] = {};
     std::vector<float> x, xyz;
     for (std::size_t n = 0; n < rows.size(); ++n) {
@@ -131,6 +138,8 @@ int main(int argc, char** argv) {
         const std::size_t on = n % 3;
         np::bearing_diagnosis got[columns];
         std::uint8_t deciding[columns] = {};
+        got[one_fw] = one_axis<axis_fw>(c, x);
+        got[one1024] = one_axis<axis1024>(c, x);
         got[one512] = one_axis<axis512>(c, x);
         got[one256] = one_axis<axis256>(c750, x);
         for (int cond = 0; cond < 2; ++cond) {   // 0: noise, 1: paths
@@ -158,7 +167,7 @@ int main(int argc, char** argv) {
         if (verbose) std::printf("%-24s %-10s", r.file.c_str(), np::name(want));
         for (int k = 0; k < columns; ++k) {
             right[k] += got[k] == want;
-            const bool three = k != one512 && k != one256;
+            const bool three = !one(k);
             axis_right[k] += three && deciding[k] == on;
             if (verbose) std::printf(" %-11s%s", np::name(got[k]), three && deciding[k] != on ? "*" : " ");
         }
@@ -166,8 +175,7 @@ int main(int argc, char** argv) {
     }
     std::printf("CWRU, %zu files: right (deciding axis the real one)\n", rows.size());
     for (int k = 0; k < columns; ++k) {
-        const bool three = k != one512 && k != one256;
-        if (three)
+        if (!one(k))
             std::printf("  %-14s %2d / %zu  (%d / %zu)\n", names[k], right[k], rows.size(), axis_right[k], rows.size());
         else
             std::printf("  %-14s %2d / %zu\n", names[k], right[k], rows.size());

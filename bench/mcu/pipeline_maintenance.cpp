@@ -1,16 +1,22 @@
 // bench/mcu/pipeline_maintenance.cpp — Cortex-M4 cost of the bearing-monitor reference pipeline
-// (nerve::pipelines::bearing_monitor<2, 512, 128>, 25.6 kHz, the mcu_maintenance configuration).
+// (nerve::pipelines::bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 25.6 kHz, the mcu_maintenance
+// configuration; the <2, 512, 128> float monitor before it).
 //
 // Kernel (count with tools/mcu_icount.py <elf> nerve_maintenance_run):
 //   nerve_maintenance_run   process() over kChunk samples. main() calls it kCalls times over
-//                           kCalls * kChunk = 47 872 samples, which include 10 envelope spectra
-//                           per band, 46 raw spectra and two analysis frame ends (diagnosis;
-//                           4 segments per frame), so the sum over the calls / 47 872 is the
-//                           amortised cost per input sample. It includes the shaft-speed stream
+//                           kCalls * kChunk = 95 744 samples, which include 10 envelope spectra
+//                           per band (1024 points), 93 raw spectra and two analysis frame ends
+//                           (diagnosis; 4 segments per frame), so the sum over the calls / 95 744
+//                           is the amortised cost per input sample (slightly low: the first
+//                           segment fills 1024 envelope samples, the others 512; 11 spectra per
+//                           band would be the steady state). It includes the shaft-speed stream
 //                           (boxcar, low-pass, decimation to 215 Hz, speed search at frame ends) but
-//                           no shaft spectrum: one 512-point transform every 30 464 samples
-//                           (2.4 s at 25.6 kHz; ~33 k instructions each, like the envelope
-//                           transforms here), ~1 more instruction per sample amortised.
+//                           no shaft spectrum: one 1024-point transform every 60 928 samples
+//                           (2.4 s at 25.6 kHz; like an envelope transform), ~1 more instruction
+//                           per sample amortised. 124.1 instructions (226.7 modelled cycles) per
+//                           sample; over the calls after the first spectrum 127.3 (231.3). The
+//                           <2, 512, 128> float monitor over 47 872 samples (the same spectra and
+//                           frame ends) counted 127.1 (231.5); after its first spectrum 131.3 (237.3).
 //                           136.5 -> 147.7 instructions per sample with the speed refinement; 127.1 with per-band block-path
 //                           band-passes and 64-sample internal blocks.
 // The monitor lives in .bss (arm-none-eabi-size shows its RAM); sizeof is printed.
@@ -22,8 +28,8 @@
 
 namespace {
 namespace np = nerve::pipelines;
-using monitor_t = np::bearing_monitor<2, 512, 128>;
-constexpr unsigned kChunk = 2176, kCalls = 22;
+using monitor_t = np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>;
+constexpr unsigned kChunk = 2176, kCalls = 44;
 
 np::bearing_monitor_config config() {
     np::bearing_monitor_config c;
@@ -52,7 +58,7 @@ int main() {
         nerve_maintenance_run(g_x, kChunk);
         acc += g_x[0];
     }
-    std::printf("pipeline_maintenance: sizeof(bearing_monitor<2,512,128>) = %u bytes, %u samples, %u frames (%d)\n",
+    std::printf("pipeline_maintenance: sizeof(bearing_monitor<2,1024,128,8,false,bfloat16>) = %u bytes, %u samples, %u frames (%d)\n",
                 static_cast<unsigned>(sizeof(g_m)), kChunk * kCalls, g_frames, static_cast<int>(acc));
     return g_frames == 2 ? 0 : 1;
 }

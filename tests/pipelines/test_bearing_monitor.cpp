@@ -400,3 +400,150 @@ TEST_CASE("bearing_monitor measures the shaft speed from the 1x line and falls b
     grid.mains_hz = {truth / 2.0, 0.0};   // its 2nd harmonic sits on the line
     CHECK(run_at(grid, truth, 0.05, 12.0).shaft_hz == shaft);
 }
+
+TEST_CASE("bearing_monitor's envelope transform is rfft's Hann power spectrum, bit for bit, in place", "[bearing_monitor][envelope_fft]") {
+    // The scratch's transform keeps rfft's steps (finite check, mean removal, Hann, real FFT, power)
+    // with the window in flash and the power written over the bins; the values must not move.
+    pipelines_test::gauss_lcg g{7};
+    auto same_as_rfft = [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
+        static np::bearing_detail::envelope_fft<N> lean{nerve::sample_rate{1500.0}};
+        static nerve::spectral::rfft<N, float> ref{nerve::window::hann, nerve::sample_rate{1500.0},
+                                                   nerve::spectral::scaling::spectrum, nerve::spectral::detrend::constant};
+        static std::array<float, N> frame{};
+        for (int round = 0; round < 3; ++round) {
+            for (auto& v : frame) v = static_cast<float>(2.0 + g.gauss());   // a mean to remove
+            REQUIRE(lean.transform(std::span<const float, N>{frame}));
+            REQUIRE(ref.transform(std::span<const float, N>{frame}));
+            const auto a = lean.view(), b = ref.view();
+            REQUIRE(a.size() == N / 2 + 1);
+            REQUIRE(b.size() == N / 2 + 1);
+            bool equal = true;
+            for (std::size_t k = 0; k < a.size(); ++k) equal = equal && a.values[k] == b.values[k];
+            CHECK(equal);
+            CHECK(a.bin_hz == b.bin_hz);
+            CHECK(a.enbw_bins == b.enbw_bins);
+            CHECK(a.window_sum == b.window_sum);
+            CHECK(a.index == b.index);
+        }
+        // A frame with a NaN is refused and leaves the last spectrum as it was.
+        const float before = lean.view().values[3];
+        frame[N / 3] = std::numeric_limits<float>::quiet_NaN();
+        CHECK_FALSE(lean.transform(std::span<const float, N>{frame}));
+        CHECK(lean.view().values[3] == before);
+    };
+    same_as_rfft(std::integral_constant<std::size_t, 64>{});
+    same_as_rfft(std::integral_constant<std::size_t, 384>{});   // mixed radix (N/2 = 2^6 3)
+    same_as_rfft(std::integral_constant<std::size_t, 1024>{});
+    // RAM: one N + 2 buffer and the transform's work space, against rfft's window, frame, bins,
+    // power and work space.
+    CHECK(sizeof(np::bearing_detail::envelope_fft<1024>) < sizeof(nerve::spectral::rfft<1024, float>) / 2 + 2048);
+}
+
+TEST_CASE("bfloat16 rounds to nearest even within 2^-8 and keeps NaN, Inf and float's range", "[bearing_monitor][bfloat16]") {
+    auto rt = [](float v) { return static_cast<float>(np::bfloat16{v}); };
+    // Values with 8 significant bits are exact, whatever their magnitude.
+    CHECK(rt(1.0f) == 1.0f);
+    CHECK(rt(-1.5f) == -1.5f);
+    CHECK(rt(255.0f) == 255.0f);
+    CHECK(rt(3.0e-30f) == static_cast<float>(np::bfloat16{rt(3.0e-30f)}));
+    CHECK(rt(0.0f) == 0.0f);
+    // Ties go to the even significand: 1 + 2^-8 is halfway between 1 and 1 + 2^-7.
+    CHECK(rt(1.0f + 0x1p-8f) == 1.0f);
+    CHECK(rt(1.0f + 3 * 0x1p-8f) == 1.0f + 0x1p-6f);
+    CHECK(rt(1.0f + 0x1p-8f + 0x1p-20f) == 1.0f + 0x1p-7f);   // just above the tie: up
+    // Relative error at most 2^-8 (8 significant bits) over many magnitudes (float's range, no scale to choose).
+    pipelines_test::gauss_lcg g{11};
+    double worst = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const float v = static_cast<float>(g.gauss() * std::pow(10.0, (i % 60) - 30));
+        if (v == 0.0f) continue;
+        const double e = std::fabs(static_cast<double>(rt(v)) - v) / std::fabs(static_cast<double>(v));
+        worst = e > worst ? e : worst;
+    }
+    CHECK(worst <= 0x1p-8);
+    CHECK(worst > 0x1p-10);   // and it does round
+    CHECK(std::isnan(rt(std::numeric_limits<float>::quiet_NaN())));
+    CHECK(std::isnan(rt(-std::numeric_limits<float>::signaling_NaN())));
+    CHECK(rt(std::numeric_limits<float>::infinity()) == std::numeric_limits<float>::infinity());
+    CHECK(rt(-std::numeric_limits<float>::max()) == -std::numeric_limits<float>::infinity());
+    CHECK(rt(1e38f) == static_cast<float>(np::bfloat16{1e38f}));
+    CHECK(std::isfinite(rt(1e38f)));
+}
+
+namespace {
+// The one-axis Cortex-M4 firmware's monitor (examples/mcu_maintenance.cpp): frames in bfloat16.
+using compact_monitor = np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>;
+using float_monitor = np::bearing_monitor<2, 1024, 128>;
+
+template <class M>
+np::bearing_summary run_monitor(M& m, fault k, double amplitude, double seconds, double* frame_sum = nullptr) {
+    m = M{config()};
+    bearing_signal sig(k, amplitude);
+    std::array<float, 256> block{};
+    double sum = 0;
+    for (std::size_t done = 0; done < static_cast<std::size_t>(seconds * fs); done += block.size()) {
+        for (auto& v : block) v = sig();
+        m.process(block, [&](const typename M::output_type& f) { sum += f.evidence.outer + f.evidence.inner + f.evidence.ball; });
+    }
+    if (frame_sum) *frame_sum = sum;
+    return m.summary();
+}
+}  // namespace
+
+TEST_CASE("bearing_monitor with bfloat16 frames diagnoses as with float frames, in less RAM", "[bearing_monitor][bfloat16]") {
+    static compact_monitor c{config()};
+    static float_monitor f{config()};
+    for (const fault k : {fault::none, fault::outer, fault::inner, fault::ball}) {
+        double fc = 0, ff = 0;
+        const auto sc = run_monitor(c, k, 0.25, 12.0, &fc);
+        const auto sf = run_monitor(f, k, 0.25, 12.0, &ff);
+        CHECK(sc.verdict.diagnosis == sf.verdict.diagnosis);
+        CHECK(sc.verdict.rule == sf.verdict.rule);
+        CHECK(sc.evidence.band == sf.evidence.band);
+        // Rounding each envelope sample to 8 significant bits moves line scores by hundredths of a decade.
+        CHECK(std::fabs(sc.evidence.outer - sf.evidence.outer) < 0.05);
+        CHECK(std::fabs(sc.evidence.inner - sf.evidence.inner) < 0.05);
+        CHECK(std::fabs(sc.evidence.ball - sf.evidence.ball) < 0.05);
+        CHECK(std::fabs(sc.shaft_hz - sf.shaft_hz) < 1e-3 * shaft);
+        CHECK(fc != ff);   // the storage does round
+        CHECK(std::fabs(fc - ff) < 0.05 * (ff > 1 ? ff : 1));
+    }
+    CHECK(run_monitor(c, fault::outer, 0.25, 12.0).verdict.diagnosis == np::bearing_diagnosis::outer_race);
+    CHECK(run_monitor(c, fault::inner, 0.25, 12.0).verdict.diagnosis == np::bearing_diagnosis::inner_race);
+    // The frames (2 bands + the shaft stream, 1024 samples each) take 2 bytes a sample instead of 4.
+    CHECK(sizeof(float_monitor) - sizeof(compact_monitor) >= 3 * 1024 * 2);
+#if UINTPTR_MAX == 0xffffffffu
+    // The Cortex-M4 firmware's budget: the monitor leaves newlib and a stack room in 32 KB.
+    static_assert(sizeof(compact_monitor) <= 30 * 1024);
+#endif
+}
+
+TEST_CASE("bearing_monitor with bfloat16 frames: snapshot, restore and bad input", "[bearing_monitor][bfloat16][snapshot][bad-input]") {
+    static compact_monitor a{config()}, b{config()};
+    a = compact_monitor{config()};
+    b = compact_monitor{config()};
+    bearing_signal sig(fault::inner, 0.3);
+    std::array<float, 256> block{};
+    for (int k = 0; k < 250; ++k) {
+        for (auto& v : block) v = sig();
+        a.process(block, [](const compact_monitor::output_type&) {});
+    }
+    static std::array<std::byte, 64 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    double ra = 0, rb = 0;
+    std::size_t frames = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (int k = 0; k < 250; ++k) {
+        for (auto& v : block) v = sig();
+        block[17] = std::numeric_limits<float>::infinity();   // held as the last finite sample, on both
+        a.process(block, [&](const compact_monitor::output_type& f) { ra += f.evidence.inner + f.rms; ++frames; });
+        b.process(block, [&](const compact_monitor::output_type& f) { rb += f.evidence.inner + f.rms; });
+    });
+    CHECK(frames >= 1);
+    CHECK(ra == rb);
+    CHECK(std::isfinite(ra));
+    CHECK(a.rejected_samples() == 250);
+    CHECK(a.summary().verdict.diagnosis == np::bearing_diagnosis::inner_race);
+    CHECK(b.summary().evidence.inner == a.summary().evidence.inner);
+}

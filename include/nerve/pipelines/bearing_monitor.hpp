@@ -95,16 +95,20 @@
 // 4 (EnvN (Bands + 2) + SpecN * 3) + 4 EnvN Bands bytes plus the two FFT objects, plus on SIMD
 // hosts the filters' block-path tables (biquad.hpp: ~2.5 KB per band-pass, ~2.3 KB for the
 // high-pass; bearing_monitor<4> 86.9 KB with AVX-512), and ~4 (Bands + 2) block bytes of stack in
-// process(). The Cortex-M4 example uses bearing_monitor<2, 512, 128> (25,464 B); the default
-// (4 bands, 1024-point envelope spectra: 1 Hz resolution at 1.5 kHz envelope rate) is meant for
-// gateways and servers. Of the Cortex-M4 monitor's bytes, 12,272 are the analysis scratch
-// (bearing_scratch: the envelope FFT stage 9,304 — Hann table, transform buffer, bins and FFT
-// work space ~2 KB each, power 1 KB —, the raw FFT stage 2,392, the line finder 576), which holds nothing
-// between calls; the state is the envelope frames (Bands x 4 EnvN: 4,112), the frame and run
-// envelope spectra (2 x Bands x 4 (EnvN / 2 + 1): 4,112), the shaft stream (frame 2,056, run
-// spectrum 1,028), the raw-spectrum frame and mean (772), the config (232), filters, moments,
-// baseline and drift (~900). bearing_monitor<..., true> holds the state only and takes the
-// scratch per call, so several monitors can share one (multi_axis_bearing_monitor does).
+// process(). The default (4 bands, 1024-point envelope spectra: 1.46 Hz bins at a 1.5 kHz
+// envelope rate) is meant for gateways and servers. The one-axis Cortex-M4 firmware keeps the
+// 1024-point resolution (the line scores depend on it: see examples/mcu_maintenance.cpp) with two
+// bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,496 B.
+// Of those, 11,184 are the analysis scratch (bearing_scratch: the envelope transform 8,216 —
+// real_fft work space 4 KB and one in-place buffer of EnvN + 2 floats, the Hann window in flash —,
+// the raw FFT stage 2,392, the line finder 576), which holds nothing between calls; the state is
+// the envelope frames (Bands x 2 EnvN in bfloat16, 4 EnvN in float: 4,112), the frame and run
+// envelope spectra (2 x Bands x 4 (EnvN / 2 + 1): 8,208), the shaft stream (frame 2 EnvN: 2,056,
+// run spectrum 2,052), the raw-spectrum frame and mean (772), the config (232), filters, moments,
+// baseline and drift (~900). The previous firmware's <2, 512, 128> with float frames was 25,464 B
+// (12,272 scratch with rfft's stage: window, frame, bins, power and work space). bearing_monitor<...,
+// true> holds the state only and takes the scratch per call, so several monitors can share one
+// (multi_axis_bearing_monitor does).
 //
 // Bad input: a NaN or Inf sample is replaced by the last finite one and counted
 // (`rejected_samples()`) — the band-pass filters hold, so one bad sample cannot poison the
@@ -117,6 +121,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -129,6 +134,7 @@
 #include "../filter/biquad.hpp"
 #include "../filter/butterworth.hpp"
 #include "../spectral/bearing.hpp"
+#include "../spectral/real_fft.hpp"
 #include "../spectral/rfft.hpp"
 #include "../spectral/window.hpp"
 #include "../stats/running_moments.hpp"
@@ -312,7 +318,95 @@ inline std::size_t decimation(const bearing_monitor_config& c) noexcept {
     const std::size_t r = static_cast<std::size_t>(d + 0.5);
     return r < 1 ? 1 : r;
 }
+
+/// The envelope and shaft spectra's transform: the mean-removed, Hann-windowed power spectrum
+/// ('spectrum' scaling) of an N-point frame, step for step (and bit for bit) what
+/// spectral::rfft<N, float>{window::hann, fs, scaling::spectrum, detrend::constant} computes, in
+/// less RAM: the window is a table computed at compile time (flash on an MCU), and the windowed
+/// frame, its transform and its power share one buffer of N + 2 floats (real_fft runs in place;
+/// each power value overwrites a float of the bins already read). RAM: that buffer and real_fft's
+/// work space, 2 N + 2 floats on a Cortex-M where rfft holds 4.5 N (window, frame, bins, power,
+/// work space): 8.2 KB instead of 18.5 KB for N = 1024. Frames of float or bfloat16 (converted on
+/// the way into the window, as rfft converts fixed point).
+template <std::size_t N>
+class envelope_fft {
+public:
+    static constexpr std::size_t bins = N / 2 + 1;
+
+    explicit envelope_fft(sample_rate fs) noexcept : fs_(fs.value) {}
+
+    /// false (nothing changed) for a frame holding NaN or Inf.
+    template <class S>
+    bool transform(std::span<const S, N> frame) noexcept {
+        float sum = 0;
+        if (!spectral::detail::all_finite<S>(frame, sum)) return false;
+        const float mean = sum / static_cast<float>(N);
+        for (std::size_t n = 0; n < N; ++n) buf_[n] = (static_cast<float>(frame[n]) - mean) * window_[n];
+        auto* z = reinterpret_cast<std::complex<float>*>(buf_.data());
+        fft_.forward(std::span<const float, N>{buf_.data(), N}, std::span<std::complex<float>, bins>{z, bins});
+        // In place, ascending: power k lands on float k, bin k occupies floats 2k and 2k + 1 (>= k).
+        const float s1 = scale, s2 = scale * 2.0f;
+        float* p = buf_.data();
+        p[0] = std::norm(z[0]) * s1;
+        for (std::size_t k = 1; k < N / 2; ++k) p[k] = std::norm(z[k]) * s2;
+        p[N / 2] = std::norm(z[N / 2]) * s1;
+        ++frames_;
+        return true;
+    }
+
+    /// The power spectrum of the last transformed frame (no complex bins: they were overwritten).
+    spectral::spectrum_view<float> view() const noexcept {
+        spectral::spectrum_view<float> v;
+        v.values = std::span<const float>{buf_.data(), bins};
+        v.bin_hz = fs_ / static_cast<double>(N);
+        v.enbw_bins = window_.enbw();
+        v.window_sum = window_.sum();
+        v.fft_size = N;
+        v.index = frames_ == 0 ? 0 : frames_ - 1;
+        v.kind = spectral::quantity::power;
+        return v;
+    }
+
+    void reset() noexcept {
+        frames_ = 0;
+        buf_.fill(0.0f);
+    }
+
+private:
+    static constexpr window::table<float, N> window_{window::hann};
+    static constexpr float scale = static_cast<float>(1.0 / (window_.sum() * window_.sum()));
+    spectral::real_fft<float, N> fft_{};
+    std::array<float, N + 2> buf_{};
+    double fs_ = 1.0;
+    std::uint64_t frames_ = 0;
+};
 }  // namespace bearing_detail
+
+/// 16-bit storage for a float: its sign, its 8-bit exponent and the top 7 bits of its significand
+/// (bfloat16), rounded to nearest, ties to even. The range is float's, so no scale has to be
+/// chosen for the units of the input; the relative error is at most 2^-8. bearing_monitor can keep
+/// its envelope and shaft frames in it (FrameSample; see Memory in the file comment): each sample's
+/// error is white noise ~50 dB below the envelope's own fluctuation, so line scores move by ~0.01
+/// decade (CWRU: the same verdicts as float frames). NaN stays NaN (made quiet), Inf stays Inf, a float beyond the largest bfloat16 becomes Inf.
+struct bfloat16 {
+    std::uint16_t bits = 0;
+
+    constexpr bfloat16() noexcept = default;
+    constexpr explicit bfloat16(float v) noexcept : bits(round(v)) {}
+    constexpr explicit operator float() const noexcept {
+        return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
+    }
+
+    template <class V>
+    constexpr void visit_state(V& v) { v(bits); }
+
+private:
+    static constexpr std::uint16_t round(float v) noexcept {
+        const std::uint32_t u = std::bit_cast<std::uint32_t>(v);
+        if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((u >> 16) | 0x0040u);   // NaN: keep it one
+        return static_cast<std::uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+    }
+};
 
 /// The work space of a bearing_monitor's analysis steps: the two FFT stages (window tables,
 /// transform buffers, the last spectrum) and the line finder. Every use writes it before reading
@@ -321,16 +415,15 @@ inline std::size_t decimation(const bearing_monitor_config& c) noexcept {
 /// from one call to the next: it is not state (no visit_state), and monitors that run one after
 /// another, never concurrently, can share one (multi_axis_bearing_monitor: one for all axes).
 /// Build it from the same config as the monitors it serves (sample rates, geometry, tolerance).
-/// On the Cortex-M4 configuration <EnvN 512, SpecN 128> it is 12.3 KB of the monitor's 25.5 KB.
+/// On the Cortex-M4 configuration <EnvN 1024, SpecN 128> it is 11.2 KB of the monitor's 29.5 KB.
 template <std::size_t EnvN, std::size_t SpecN>
 struct bearing_scratch {
     explicit bearing_scratch(const bearing_monitor_config& c = {}) noexcept
-        : env_fft(window::hann, sample_rate{c.fs_hz / static_cast<double>(bearing_detail::decimation(c))},
-                  spectral::scaling::spectrum, spectral::detrend::constant),
+        : env_fft(sample_rate{c.fs_hz / static_cast<double>(bearing_detail::decimation(c))}),
           spec_fft(window::hann, sample_rate{c.fs_hz}, spectral::scaling::spectrum, spectral::detrend::constant),
           defects(c.geometry, hertz{c.shaft_hz}, c.line_tolerance) {}
 
-    spectral::rfft<EnvN, float> env_fft;     ///< envelope and shaft spectra
+    bearing_detail::envelope_fft<EnvN> env_fft;   ///< envelope and shaft spectra
     spectral::rfft<SpecN, float> spec_fft;   ///< raw spectra (band energies)
     spectral::bearing_defects<3, float> defects;
 };
@@ -338,9 +431,14 @@ struct bearing_scratch {
 /// ExternalScratch = false: the monitor owns its bearing_scratch (sizeof is its whole RAM).
 /// ExternalScratch = true: it holds state only, and every call that analyses takes the scratch
 /// (process(x, scratch, emit), summary(scratch)); one scratch can serve several monitors.
+/// FrameSample: what the envelope and shaft frames (the samples awaiting their next spectrum) are
+/// kept in, float or bfloat16 (half their RAM; see Memory in the file comment). Spectra, sums and
+/// filters are float whatever it is.
 template <std::size_t Bands = 4, std::size_t EnvN = 1024, std::size_t SpecN = 256, std::size_t EnergyBands = 8,
-          bool ExternalScratch = false>
+          bool ExternalScratch = false, class FrameSample = float>
 class bearing_monitor {
+    static_assert(std::is_same_v<FrameSample, float> || std::is_same_v<FrameSample, bfloat16>,
+                  "bearing_monitor keeps its frames in float or bfloat16");
     static_assert(Bands >= 1 && Bands <= 255, "bearing_monitor needs 1..255 demodulation bands");
     static_assert(EnvN >= 64 && EnvN % 2 == 0, "bearing_monitor needs an even EnvN >= 64");
 
@@ -359,7 +457,8 @@ public:
     using scratch_type = bearing_scratch<EnvN, SpecN>;
     static constexpr bool external_scratch = ExternalScratch;
     /// The same monitor, taking its scratch from the caller.
-    using with_external_scratch = bearing_monitor<Bands, EnvN, SpecN, EnergyBands, true>;
+    using with_external_scratch = bearing_monitor<Bands, EnvN, SpecN, EnergyBands, true, FrameSample>;
+    using frame_sample = FrameSample;
 
     explicit bearing_monitor(const bearing_monitor_config& c = {}) noexcept
         : cfg_(c),
@@ -731,7 +830,7 @@ private:
                 const float e = z[b][k];
                 env_m1_[b] += e;       // envelope moments for the band selection (decimated rate)
                 env_m2_[b] += e * e;
-                env_frames_[b].push(e, [&](std::span<const float, EnvN> f) {
+                env_frames_[b].push(FrameSample(e), [&](std::span<const FrameSample, EnvN> f) {
                     add_segment(b, f);
                     segment = true;
                 });
@@ -751,7 +850,7 @@ private:
         const float w = shaft_lp_(v);
         if (++shaft_count_ < shaft_decim_) return;
         shaft_count_ = 0;
-        shaft_frame_.push(w, [&](std::span<const float, EnvN> f) {
+        shaft_frame_.push(FrameSample(w), [&](std::span<const FrameSample, EnvN> f) {
             if (!s.env_fft.transform(f)) return;
             const auto p = s.env_fft.view().values;
             const std::uint64_t m = shaft_segments_ + 1 < cfg_.summary_memory ? shaft_segments_ + 1 : cfg_.summary_memory;
@@ -813,7 +912,7 @@ private:
         shaft_line_ = line;
     }
 
-    void add_segment(std::size_t b, std::span<const float, EnvN> f) noexcept {
+    void add_segment(std::size_t b, std::span<const FrameSample, EnvN> f) noexcept {
         scratch_type& s = work();
         if (!s.env_fft.transform(f)) return;  // non-finite envelope (cannot happen after the input guard)
         const auto p = s.env_fft.view().values;
@@ -970,7 +1069,7 @@ private:
     // Owned, or (ExternalScratch) the caller's of the call in progress: set by each call that
     // analyses, read only within it; not state.
     std::conditional_t<ExternalScratch, scratch_type*, scratch_type> scratch_;
-    std::array<framer<EnvN, EnvN / 2, float>, Bands> env_frames_{};
+    std::array<framer<EnvN, EnvN / 2, FrameSample>, Bands> env_frames_{};
     std::array<float, SpecN> spec_frame_{};
     std::size_t spec_fill_ = 0, spec_skip_ = 0;
     std::array<float, Bands> sq_{};
@@ -1002,7 +1101,7 @@ private:
     std::size_t shaft_decim_ = 1;
     double shaft_rate_ = 1.0;
     filter::biquad_cascade<float, 2> shaft_lp_{};
-    framer<EnvN, EnvN / 2, float> shaft_frame_{};
+    framer<EnvN, EnvN / 2, FrameSample> shaft_frame_{};
     std::array<float, env_bins> shaft_{};
     float shaft_sum_ = 0.0f;
     std::size_t shaft_count_ = 0;

@@ -15,7 +15,10 @@
 // is its RAM: 4*N bytes for float (8*N for double) with the scalar kernel (Cortex-M),
 // 8*(N+32) bytes with the SIMD
 // one (float, N >= 2*W*W). No allocation, no throw.
-// `in` and `out` must not overlap. NaN/Inf inputs propagate into that call's outputs only.
+// `in` and `out` must not overlap, except in place: `out` starting at `in` (one buffer of N + 2
+// values; both kernels read all of `in` before they write `out`, pipelines/bearing_monitor.hpp's
+// envelope transform relies on it and its test checks it against rfft). NaN/Inf inputs propagate
+// into that call's outputs only.
 #pragma once
 
 #include <array>
