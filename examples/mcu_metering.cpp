@@ -6,8 +6,8 @@
 // preset runs it as a test; arm-none-eabi-size of it is the flash/RAM figure.
 // With NERVE_METERING_LEAN defined (examples/mcu_metering_lean.cpp) the same program runs the lean
 // configuration: meter_monitor<192, float, holt_winters_forecaster<192, float>> (the double seasonal
-// Holt-Winters forecaster instead of the regression; ~176 M4 instructions per reading on average,
-// at most 251 on a day's last reading, 198 on any other).
+// Holt-Winters forecaster instead of the regression; ~177 M4 instructions per reading on average,
+// at most 199 on any reading).
 #include <cstdint>
 #include <cstdio>
 

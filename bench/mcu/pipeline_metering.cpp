@@ -19,16 +19,20 @@
 // counted for 35 days (--runs 840: its ring comes round at the end of the 21st; --runs 168: the
 // first week).
 // Measured (GCC 12 -O2; median / mean / max instructions, modelled cycles median / max):
-//   lean (840 calls)   169 / 175.7 /   251    261 /   405   (a day's end 251: the report, the AR
-//                      coefficient; every other reading <= 198: the ring 196-198, the expected
-//                      energy 193, the forecaster's mid-day check 196)
+//   lean (840 calls)   169 / 177.2 /   199    261 /   332   (every reading <= 199: the day's end
+//                      (report) 198, the ring 196-198, the expected energy 194, the forecaster's
+//                      turn 198, AR sums 198, AR coefficient 199 and check 197, on readings of their
+//                      own; every other 169)
 //   default (168)    1,436 / 1,441 / 1,483  2,593 / 2,663
-// (the headers before this: lean 170 / 178.1 / 293 over the same 840 calls, 220-246 on the four
-// readings after the ring came round, 233 on every day's first reading; default 1,436 / 1,444 /
-// 1,512. Before drift::cusum replaced the monitor's inline copy and the day's history work moved
-// to the next readings: lean 181 / 190 / 405, default 1,438 / 1,446 / 1,589.)
+// (the headers before this: lean 169 / 175.7 / 251, 405 cycles max: the forecaster's day end, AR
+// coefficient included, on the report's reading. Before that: lean 170 / 178.1 / 293 over the same
+// 840 calls, 220-246 on the four readings after the ring came round, 233 on every day's first
+// reading; default 1,436 / 1,444 / 1,512. Before drift::cusum replaced the monitor's inline copy
+// and the day's history work moved to the next readings: lean 181 / 190 / 405, default 1,438 /
+// 1,446 / 1,589.)
 // Built with -DNERVE_METERING_READ_PROFILE (a lean day callback that reads every profile field in
-// float): 168 / 179.4 / 330 (the headers before this: 169 / 179.6 / 353).
+// float): 168 / 179.5 / 277, the day's end (report, every field read) 277, every other reading
+// <= 198 (the headers before this: 168 / 178.0 / 330; before those 169 / 179.6 / 353).
 // nerve_cusum_sample / nerve_cusum_lean_sample: drift::cusum<float> (River's defaults) and
 // cusum<float, false> alone, one sample per call on unit noise: 51 / 48 median (the cusum before
 // this one, k sigma and h sigma recomputed per sample, change points stored per sample: 80).

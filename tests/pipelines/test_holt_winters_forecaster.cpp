@@ -1,5 +1,6 @@
 #include "nerve_test.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -256,23 +257,33 @@ TEST_CASE("holt_winters_forecaster snapshot with slots out of range for the rest
     }
 }
 
-TEST_CASE("holt_winters_forecaster: the day count and finiteness check at a warm day's middle", "[holt_winters_forecaster][snapshot]") {
-    // Once warm, the day's end sets the AR coefficient only and leaves the day count and the
-    // finiteness check to the day's middle (check_at = day / 2): samples() counts every reading in
-    // between all the same, and a snapshot taken at any reading of the day (before, at and after
-    // either event) restores to the same forecasts, bit for bit.
+TEST_CASE("holt_winters_forecaster: the day's steps on readings of their own, from any first slot",
+          "[holt_winters_forecaster][snapshot]") {
+    // The day's steps (the turn, the AR sums, the AR coefficient, the finiteness check) each run on a
+    // reading of their own: the coefficient changes only on the day's second reading (slot 1), from
+    // any first slot; samples() counts every reading all the same; and a snapshot taken at any
+    // reading of a warm day (before, at and after each step) restores to the same forecasts, bit
+    // for bit.
     np::holt_winters_config c;
     c.day = 24;
+    c.first_slot = GENERATE(as<std::size_t>{}, 0, 6, 13);
     static hw_f32 a{c}, b{c};
     a = hw_f32{c};
     lcg r;
     double level = 0;
-    std::size_t t = 0, miscounted = 0;
+    std::size_t t = 0, miscounted = 0, phi_changes = 0, phi_changes_off_slot = 0;
     for (; t < 24 * 90; ++t) {
+        const float phi = a.phi();
         a(static_cast<float>(series(t, r, level)));
         miscounted += a.samples() == t + 1 ? 0u : 1u;
+        if (a.phi() != phi) {
+            ++phi_changes;
+            phi_changes_off_slot += (t + c.first_slot) % 24 == 1 ? 0u : 1u;
+        }
     }
     REQUIRE(a.warm());
+    CHECK(phi_changes > 80);
+    CHECK(phi_changes_off_slot == 0);
     static std::array<std::byte, 2048> buf{};
     for (std::size_t hour = 0; hour < 24; ++hour, ++t) {
         const auto n = nerve::snapshot(a, buf);
@@ -296,4 +307,69 @@ TEST_CASE("holt_winters_forecaster: the day count and finiteness check at a warm
     }
     CHECK(miscounted == 0);
     CHECK(a.restarts() == 0);
+}
+
+TEST_CASE("holt_winters_forecaster: first_slot places the stream's first reading in the day", "[holt_winters_forecaster]") {
+    // The test series has its daily shape at t mod 24. Fed from hour 13 on, a forecaster told
+    // first_slot = 13 learns daily(i) as hour i's shape (as one fed from hour 0 does); one told 0
+    // learns it shifted by 13 hours. The first, partial day is not counted in the warm-up: the
+    // first whole day sets every daily index (a slot first seen on it is not learnt at half gain).
+    np::holt_winters_config c;
+    c.day = 24;
+    static hw told, untold, from_zero;
+    c.first_slot = 13;
+    told = hw{c};
+    c.first_slot = 0;
+    untold = hw{c};
+    from_zero = hw{c};
+    lcg r, r0;
+    double level = 0, level0 = 0;
+    for (std::size_t t = 0; t < 24 * 7 * 6; ++t) {
+        const double y = series(t + 13, r, level, 0.1);
+        told(y);
+        untold(y);
+        from_zero(series(t, r0, level0, 0.1));
+    }
+    double off_told = 0, off_untold = 0;
+    for (std::size_t i = 0; i < 24; ++i) {
+        const double shape = from_zero.daily(i) - from_zero.daily(0);
+        off_told = std::max(off_told, std::fabs(told.daily(i) - told.daily(0) - shape));
+        off_untold = std::max(off_untold, std::fabs(untold.daily(i) - untold.daily(0) - shape));
+    }
+    CHECK(off_told < 0.1 * off_untold);
+    CHECK(off_untold > 2.0);
+    CHECK(told.samples() == 24 * 7 * 6);
+    // The first slot is state too: restored into a forecaster configured with another, the stream
+    // goes on as it was (its count and forecasts).
+    static std::array<std::byte, 4096> buf{};
+    const auto n = nerve::snapshot(told, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(untold, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK(untold.samples() == told.samples());
+    for (std::size_t t = 24 * 7 * 6; t < 24 * 7 * 7; ++t) {
+        const double y = series(t + 13, r, level, 0.1);
+        REQUIRE(untold(y) == told(y));
+    }
+    CHECK(untold.samples() == told.samples());
+    // The first whole day sets every index: noise-free, a pure daily shape, the second whole day is
+    // forecast as well from hour 13 on as from hour 0 on (had the partial first day counted, the
+    // hours before 13 would start at half their index on it).
+    c.autoregressive = false;
+    auto shape = [](std::size_t t) {
+        return 5.0 + 3.0 * std::sin(6.283185307179586 * static_cast<double>(t % 24) / 24.0);
+    };
+    auto second_day_error = [&](std::size_t first) {
+        c.first_slot = first;
+        hw clean{c};
+        double worst = 0;
+        const std::size_t whole = first == 0 ? 0 : 24 - first;  // readings before the first whole day
+        for (std::size_t t = 0; t < whole + 24 * 3; ++t) {
+            const double f = clean(shape(first + t));
+            if (t + 1 >= whole + 24 * 2) worst = std::max(worst, std::fabs(f - shape(first + t + 1)));
+        }
+        return worst;
+    };
+    const double e0 = second_day_error(0), e13 = second_day_error(13);
+    CAPTURE(e0, e13, off_told, off_untold);
+    CHECK(e13 < 1.5 * e0);
 }

@@ -219,6 +219,43 @@ TEST_CASE("meter_monitor lean: the Holt-Winters forecaster's one-step forecasts 
     CHECK(l.forecaster().samples() == 24 * 7 * 10);
 }
 
+TEMPLATE_TEST_CASE("meter_monitor lean: its forecasts are a holt_winters_forecaster's, started a quarter day in",
+                   "[meter_monitor][lean]", meter_lean, meter_lean_f32) {
+    // The monitor's one-step forecasts are those of a standalone forecaster with first_slot = day / 4
+    // (so that its day's steps miss the monitor's day end and history readings) fed the cleaned
+    // readings, gaps, stuck readings and spikes as missing: reading by reading, bit for bit.
+    using T = typename TestType::drift_chart::input_type;
+    np::meter_monitor_config c;
+    c.day = 24;
+    static TestType m{c};
+    m = TestType{c};
+    np::holt_winters_config hc;
+    hc.day = 24;
+    hc.horizon = 1;
+    hc.first_slot = 6;
+    using standalone = np::holt_winters_forecaster<192, T>;
+    static standalone f{hc};
+    f = standalone{hc};
+    lcg r;
+    T expected = T(0);
+    std::size_t missing = 0;
+    for (std::size_t t = 0; t < 24 * 60; ++t) {
+        double y = household(t, r);
+        if (t % 173 == 9) y = std::numeric_limits<double>::quiet_NaN();
+        if (t >= 24 * 30 + 8 && t < 24 * 30 + 20) y = 1.0;  // stuck
+        if (t == 24 * 40 + 2) y = 30.0;                       // spike
+        np::meter_reading rd{};
+        m.push(y, [&](const np::meter_reading& d) { rd = d; }, [](const np::daily_profile&) {});
+        if (t > 0) REQUIRE(rd.forecast == static_cast<double>(expected));
+        const bool as_missing = (rd.flags & (np::meter_gap | np::meter_stuck | np::meter_spike)) != 0;
+        missing += as_missing ? 1u : 0u;
+        expected = f(as_missing ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(rd.cleaned));
+        REQUIRE(m.next_forecast() == static_cast<double>(expected));
+    }
+    CHECK(missing >= 8 + 6 + 1);
+    CHECK(m.forecaster().samples() == f.samples());
+}
+
 TEST_CASE("meter_monitor lean at 15-minute readings", "[meter_monitor][lean]") {
     // Readings at another interval: day = 96 (Capacity >= 8 day = 768 for the Holt-Winters indices).
     using lean96 = np::meter_monitor<768, float, np::holt_winters_forecaster<768, float>>;
@@ -420,15 +457,16 @@ TEMPLATE_TEST_CASE("meter_monitor: the history work spread over the next day's r
 
 TEST_CASE("meter_monitor snapshot in the middle of the history's fresh sum", "[meter_monitor][snapshot]") {
     // The ring comes round at day 28's end; the history work runs on the next readings (the ring, then
-    // the expected energy) and the forecaster's day count and check at the day's middle: a snapshot
-    // taken before, at or after any of them restores to the same later readings and profiles, bit for
-    // bit.
+    // the expected energy) and the forecaster's day steps on readings of their own (it starts a
+    // quarter day into its day: its check on the day's reading 5, its turn, AR sums and AR coefficient
+    // on 17, 18 and 19): a snapshot taken before, at or after any of them restores to the same later
+    // readings and profiles, bit for bit.
     np::meter_monitor_config c;
     c.day = 24;
     static meter_lean_f32 a{c}, b{c};
     static std::array<std::byte, 4096> buf{};
-    for (const std::size_t at : {24 * 28 - 1, 24 * 28, 24 * 28 + 1, 24 * 28 + 2, 24 * 28 + 3, 24 * 28 + 11,
-                                 24 * 28 + 12, 24 * 28 + 13, 24 * 29 - 1}) {
+    for (const std::size_t at : {24 * 28 - 1, 24 * 28, 24 * 28 + 1, 24 * 28 + 2, 24 * 28 + 3, 24 * 28 + 5, 24 * 28 + 6,
+                                 24 * 28 + 17, 24 * 28 + 18, 24 * 28 + 19, 24 * 28 + 20, 24 * 29 - 1}) {
         a = meter_lean_f32{c};
         b = meter_lean_f32{c};
         lcg r;

@@ -38,13 +38,13 @@
 //       seasonal-lag features; the better forecasts, ~1,440 M4 instructions per reading);
 //   meter_monitor<192, float, holt_winters_forecaster<192, float>>  (the lean configuration: double
 //       seasonal Holt-Winters with an AR(1) error correction, holt_winters_forecaster.hpp; within
-//       the 200 M4 instructions on every reading but a day's last (251), 1.4 kB of state).
+//       the 200 M4 instructions on every reading (at most 199), 1.4 kB of state).
 // Any forecaster with update(T) -> forecast of the next reading (NaN = missing), reset(),
 // visit_state and either a seasonal_forecaster_config constructor or a config_type with `day`
 // and `horizon` fits.
 //
 // Memory: meter_monitor<512, float> (regression) 3,296 bytes; the lean meter_monitor<192, float,
-// holt_winters_forecaster<192, float>> 1,424 bytes (192 seasonal indices + ~660 bytes).
+// holt_winters_forecaster<192, float>> 1,432 bytes (192 seasonal indices + ~660 bytes).
 // Cost: O(1) per reading. T is the arithmetic of the whole per-reading path: double (default) on
 // hosts, float on an MCU with a single-precision FPU (Cortex-M4F, which emulates double in
 // software). Readings and meter_reading stay double at the interface (a callback that reads no
@@ -55,22 +55,21 @@
 // Measured on the Cortex-M4 (float, hourly, steady state; bench/mcu/pipeline_metering.cpp,
 // tools/mcu_icount.py; median / mean / max instructions per reading, modelled cycles median /
 // mean / max; lean over 840 calls = 35 days, across the day its ring comes round):
-//   lean (Holt-Winters)         169 / 175.7 /   251   (261 / 273 / 405 cycles)
+//   lean (Holt-Winters)         169 / 177.2 /   199   (261 / 277 / 332 cycles)
 //   regression, learn_every = 1 1,436 / 1,441 / 1,483 (2,593 / 2,605 / 2,663; 168 calls)
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
-// and counters ~20, call and register saves ~10. The day's last reading: +27 the report (counts
-// and sums reset; the profile's fields cost only where the callback reads them: one that reads
-// all of them in float, +79 more) and +54 the forecaster's day (its AR coefficient: the forecast
-// made on this reading needs it), 251 in all; the next reading +27 (the ring and its running
-// sums; +29 when the ring comes round), the one after +24 (expected energy), the day's middle +27
-// (the forecaster's finiteness check): at most 198; no other reading costs more than 169.
-// Why the day's last reading stays above 200: the forecast it makes needs the new AR coefficient
-// (the day's error sums, two EWMAs, a division: ~40 instructions however it is arranged, since it
-// depends on this reading's error and is needed by the next reading's first compare) and the
-// report must fire on it (~25 with nothing read); with ~170 for the reading itself that is ~235
-// at the least. Firing the report one reading later would not get below 200 either (the AR
-// coefficient alone puts ~220 on this reading); only a cheaper ordinary reading would.
+// and counters ~20, call and register saves ~10. Once a day each, on readings of their own: the
+// day's last reading +29 the report (counts and sums reset; the profile's fields cost only where
+// the callback reads them: one that reads all of them in float, +79 more), the next reading +27
+// (the ring and its running sums; +29 when the ring comes round), the one after +25 (expected
+// energy); the forecaster's turn, AR sums, AR coefficient and finiteness check +28-30 each, on the
+// day's readings 17, 18, 19 and 5 (hourly: it starts a quarter day into its own day, so none of
+// them meets the monitor's): 194-199, and 169 on every other reading. (Before the forecaster's
+// steps were spread, its day's end fell on the report's reading: 251 there. Its AR coefficient now
+// takes effect two readings into its day instead of at its end, and its day starts at the monitor's
+// reading 18: on ETTh2's seven columns its one-step MAE moved by -0.6 to +0.5 % (six a little
+// worse); see holt_winters_forecaster.hpp.)
 // learn_every = k (regression only) takes
 // its RLS step on every k-th reading (seasonal_forecaster.hpp has the accuracy table).
 // Float holds ~7 significant digits: feed interval readings (kWh per interval), not a cumulative
@@ -185,7 +184,6 @@ public:
         anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
         if (stuck_run_ < 2) stuck_run_ = 2;
         warm_at_ = static_cast<std::uint64_t>(cfg_.warmup_days) * cfg_.day;
-        rest_after_history_ = cfg_.day - 2;
         reset();
     }
 
@@ -409,7 +407,7 @@ private:
         const std::size_t known = day_index_ < history_days ? day_index_ : history_days;
         expected_ = known >= 7 ? hist_sum_ / static_cast<T>(known) : T(0);
         day_phase_ = 0;
-        day_left_ = rest_after_history_;  // the ring's reading and this one used
+        day_left_ = cfg_.day - 2;  // the ring's reading and this one used
     }
 
     /// The report: the day's profile, built where it is handed over (a callback that reads a field
@@ -487,6 +485,10 @@ private:
             typename Forecaster::config_type f{};
             f.day = c.day < 8 ? 8 : c.day;
             f.horizon = 1;
+            // A forecaster whose once-a-day steps fall on fixed slots of its day (holt_winters_forecaster)
+            // starts a quarter day into it: its steps then fall on readings of their own, not on this
+            // monitor's day end and the two history readings after it (see "Cost").
+            if constexpr (requires { f.first_slot; }) f.first_slot = f.day / 4;
             return f;
         }
     }
@@ -520,7 +522,6 @@ private:
     std::uint32_t day_index_ = 0;  // the day in progress (its report's `day`; 32 bits: 11 million years of days)
     std::size_t day_phase_ = 0;  // day_event's next step: 0 the day's end, 1.. the history's (see there)
     static constexpr std::size_t expected_phase = 2;
-    std::size_t rest_after_history_ = 22;  // the day's readings after its history work
     T last_energy_ = T(0);       // the last day's energy, for the ring (phase 1)
     T fresh_sum_ = T(0);         // the days put into the ring since it last came round, summed
     T expected_ = T(0);          // the coming day's expected energy (0 until 7 days are known)
