@@ -14,8 +14,11 @@
 //              firmware (25,464 B on the Cortex-M4)
 //   3ax-512    multi_axis_bearing_monitor<3> of the same (52,808 B with the shared scratch: does
 //              not fit in 32 KB)
+//   3ax-384    multi_axis_bearing_monitor<3, bearing_monitor<2, 384, 64, 8, false, bfloat16>>,
+//              ~750 Hz envelope rate: the three-axis firmware (examples/mcu_maintenance_3axis.cpp)
+//   1ax-384    one axis of the same
 //   3ax-256    multi_axis_bearing_monitor<3, bearing_monitor<2, 256, 64>>, ~750 Hz envelope rate:
-//              the three-axis firmware (examples/mcu_maintenance_3axis.cpp; 29,000 B)
+//              the previous three-axis firmware (29,000 B)
 //   1ax-256    one axis of the same
 // CWRU recorded one direction, so the three-axis runs make each record triaxial as
 // tools/cwru_axes_eval.py does, with the real record on axis (file number mod 3): `noise` puts
@@ -44,6 +47,7 @@ namespace np = nerve::pipelines;
 using axis_fw = np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>;
 using axis1024 = np::bearing_monitor<2, 1024, 128>;
 using axis512 = np::bearing_monitor<2, 512, 128>;
+using axis384 = np::bearing_monitor<2, 384, 64, 8, false, np::bfloat16>;
 using axis256 = np::bearing_monitor<2, 256, 64>;
 
 struct record {
@@ -108,10 +112,11 @@ int main(int argc, char** argv) {
         if (field[0].empty()) continue;
         rows.push_back({field[0], field[1], std::atof(field[4].c_str()), std::atof(field[5].c_str())});
     }
-    enum { one_fw, one1024, one512, noise512, paths512, noise256, paths256, one256, columns };
+    enum { one_fw, one1024, one512, noise512, paths512, noise384, paths384, one384, noise256, paths256, one256, columns };
     const char* names[columns] = {"1ax-fw",        "1ax-1024f",     "1ax-512",       "3ax-512 noise",
-                                  "3ax-512 paths", "3ax-256 noise", "3ax-256 paths", "1ax-256"};
-    const auto one = [](int k) { return k == one_fw || k == one1024 || k == one512 || k == one256; };
+                                  "3ax-512 paths", "3ax-384 noise", "3ax-384 paths", "1ax-384",
+                                  "3ax-256 noise", "3ax-256 paths", "1ax-256"};
+    const auto one = [](int k) { return k == one_fw || k == one1024 || k == one512 || k == one384 || k == one256; };
     int right[columns] = {}, axis_right[columns] = {};
     std::vector<float> x, xyz;
     for (std::size_t n = 0; n < rows.size(); ++n) {
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
         got[one_fw] = one_axis<axis_fw>(c, x);
         got[one1024] = one_axis<axis1024>(c, x);
         got[one512] = one_axis<axis512>(c, x);
+        got[one384] = one_axis<axis384>(c750, x);
         got[one256] = one_axis<axis256>(c750, x);
         for (int cond = 0; cond < 2; ++cond) {   // 0: noise, 1: paths
             xyz.assign(3 * x.size(), 0.0f);
@@ -158,9 +164,13 @@ int main(int argc, char** argv) {
                 }
             }
             const auto s512 = three_axes<axis512>(c, xyz), s256 = three_axes<axis256>(c750, xyz);
+            const auto s384 = three_axes<axis384>(c750, xyz);
             const int i512 = cond == 0 ? noise512 : paths512, i256 = cond == 0 ? noise256 : paths256;
+            const int i384 = cond == 0 ? noise384 : paths384;
             got[i512] = s512.fused.verdict.diagnosis;
             deciding[i512] = s512.deciding_axis;
+            got[i384] = s384.fused.verdict.diagnosis;
+            deciding[i384] = s384.deciding_axis;
             got[i256] = s256.fused.verdict.diagnosis;
             deciding[i256] = s256.deciding_axis;
         }

@@ -1,22 +1,27 @@
 // mcu_maintenance_3axis.cpp — one bearing seen by a triaxial accelerometer as Cortex-M4 firmware:
-// one static nerve::pipelines::multi_axis_bearing_monitor<3, bearing_monitor<2, 256, 64>> fed
-// 25.6 kHz x y z instants, interleaved as a 3-channel ADC/DMA delivers them, in DMA-sized blocks.
+// one static nerve::pipelines::multi_axis_bearing_monitor<3, bearing_monitor<2, 384, 64, 8, false,
+// bfloat16>> fed 25.6 kHz x y z instants, interleaved as a 3-channel ADC/DMA delivers them, in
+// DMA-sized blocks.
 //
 // RAM: the three axes keep their streaming state (filters, envelope frames, spectra averaged over
-// the frame and the run, shaft-speed stream, baseline and drift: 7,176 B each) and share ONE
-// analysis scratch (FFT stages and line finder, 6,512 B: see bearing_scratch), 29,000 B in all;
-// with newlib's static data and the DMA block the firmware's static RAM is 32,012 B (< 32 KB).
-// The one-axis firmware's analysis (bearing_monitor<2, 512, 128>, mcu_maintenance.cpp) would need
-// 52,808 B for three axes even with the shared scratch: its envelope frames and spectra are 11 KB
-// per axis. So each axis takes 256-point envelope spectra at half the envelope rate (~750 Hz
-// instead of ~1.5 kHz): the same 2.9 Hz bins and 1.36 s frames (8 segments) as the one-axis
-// firmware, defect lines read up to 375 Hz instead of 750 (a 3rd harmonic above that is left out
-// of its score: BPFI's above a 23 Hz shaft), a 1 Hz shaft-spectrum bin instead of 0.4 Hz; 64-point
+// the frame and the run, shaft-speed stream, baseline and drift: 7,688 B each) and share ONE
+// analysis scratch (FFT stages and line finder, 4,912 B: see bearing_scratch), 28,936 B in all;
+// with newlib's static data and the DMA block the firmware's static RAM is 31,948 B
+// (820 B below 32 KiB; stack not counted).
+// Resolution decides the line scores (see mcu_maintenance.cpp): the one-axis firmware's 1024-point
+// analysis would need ~66 KB for three axes (3 x 18,312 state + 11,184 scratch), so each axis takes
+// 384-point envelope spectra at half the envelope rate (~750 Hz): 1.95 Hz bins (the previous
+// 256-point axes: 2.9 Hz), 2.0 s frames (8 segments), defect lines read up to 375 Hz (a 3rd
+// harmonic above that is left out of its score: BPFI's above a 23 Hz shaft, so the inner-race
+// scores are short of one harmonic), a 0.65 Hz shaft-spectrum bin; the frames are kept in bfloat16
+// (half their RAM, line scores within ~0.01 decade), which is what makes 384 points fit; 64-point
 // raw spectra for the band energies (reporting only, not read by the diagnosis). On CWRU made
 // triaxial (examples/maintenance_mcu_eval.cpp, both of tools/cwru_axes_eval.py's conditions) this
-// reads 24 / 31 files right with the deciding axis right on 31, the one-axis firmware's monitor
-// 23 (the CLI's 4-band 1024-point monitor 27). The rate was not tuned on CWRU but it matters
-// there: with 256 points, 21 at 700 Hz, 22 at 800, 15 at 1.5 kHz (Python-made noise axes).
+// reads 26 / 31 files right with the deciding axis right on 31 (the 256-point axes: 24; the
+// one-axis firmware 28, the CLI's 4-band monitor 27); the misses are both 28-mil inner-race records
+// (which need 3 x BPFI) and three records the CLI's monitor misses too (the 7-mil ball faults, one
+// 14-mil outer race). The rate was not tuned on CWRU but it matters there: with 256 points, 21 at
+// 700 Hz, 22 at 800, 15 at 1.5 kHz (Python-made noise axes).
 //
 // The vibration is synthetic: shaft lines and independent noise on each axis, then from 4 s an
 // outer-race defect (impacts at BPFO ringing a 3.2 kHz resonance) that reaches the radial axis y
@@ -33,7 +38,7 @@
 namespace {
 
 namespace np = nerve::pipelines;
-using axis_t = np::bearing_monitor<2, 256, 64>;
+using axis_t = np::bearing_monitor<2, 384, 64, 8, false, np::bfloat16>;
 using monitor_t = np::multi_axis_bearing_monitor<3, axis_t>;
 
 constexpr float fs = 25600.0f, shaft = 25.0f;
@@ -44,7 +49,7 @@ np::bearing_monitor_config config() {
     c.fs_hz = fs;
     c.shaft_hz = shaft;
     c.geometry = np::bearings::skf6205;
-    c.envelope_rate_hz = 750.0;   // 256-point spectra: 2.9 Hz bins; 8 x 128 samples: 1.36 s frames
+    c.envelope_rate_hz = 750.0;   // 384-point spectra: 1.95 Hz bins; 8 x 192 samples: 2.0 s frames
     return c;
 }
 
@@ -100,7 +105,7 @@ int main() {
             }
         });
     }
-    std::printf("mcu_maintenance_3axis: sizeof(multi_axis_bearing_monitor<3, bearing_monitor<2,256,64>>) = %u bytes "
+    std::printf("mcu_maintenance_3axis: sizeof(multi_axis_bearing_monitor<3, bearing_monitor<2,384,64,8,false,bfloat16>>) = %u bytes "
                 "(%u per axis, %u shared scratch), %d frames, %d flagged before the fault, %d/%d outer_race after it "
                 "(axis y deciding on %d)\n",
                 static_cast<unsigned>(sizeof(monitor)), static_cast<unsigned>(sizeof(monitor_t::axis_monitor)),

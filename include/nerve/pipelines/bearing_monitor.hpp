@@ -387,7 +387,8 @@ private:
 /// chosen for the units of the input; the relative error is at most 2^-8. bearing_monitor can keep
 /// its envelope and shaft frames in it (FrameSample; see Memory in the file comment): each sample's
 /// error is white noise ~50 dB below the envelope's own fluctuation, so line scores move by ~0.01
-/// decade (CWRU: the same verdicts as float frames). NaN stays NaN (made quiet), Inf stays Inf, a float beyond the largest bfloat16 becomes Inf.
+/// decade (CWRU: the same verdicts as float frames). NaN stays NaN (made quiet), Inf stays Inf, a
+/// float beyond the largest bfloat16 becomes Inf.
 struct bfloat16 {
     std::uint16_t bits = 0;
 

@@ -29,9 +29,11 @@
 // after another, so they take turns with it), plus Axes + 1 frames. The per-axis monitors are
 // Monitor::with_external_scratch: the same code as the single monitor, so `<1>` equals it bit
 // for bit, and so does each axis of `<N>` equal a single monitor fed that axis. Cortex-M4
-// figures: with bearing_monitor<2, 512, 128> (the one-axis firmware's) three axes are 52,808 B
-// (3 x 13,192 state + 12,272 scratch + 4 frames; 3 full monitors were ~77 KB); with
-// bearing_monitor<2, 256, 64> (examples/mcu_maintenance_3axis.cpp) 29,000 B (3 x 7,176 + 6,512 + ...).
+// figures: with bearing_monitor<2, 512, 128> (the previous one-axis firmware's) three axes were
+// 52,808 B (3 x 13,192 state + 12,272 scratch + 4 frames; 3 full monitors were ~77 KB); with
+// bearing_monitor<2, 256, 64> 26,376 B (3 x 7,176 + 3,888 + ...; 29,000 B with rfft's envelope
+// stage); examples/mcu_maintenance_3axis.cpp takes bearing_monitor<2, 384, 64, 8, false, bfloat16>
+// (1.95 Hz bins instead of 2.9 at the same 750 Hz envelope rate): 28,936 B (3 x 7,688 + 4,912 + ...).
 //
 // Input: process() takes one span per axis (equal lengths: the shortest is used, the rest of the
 // longer ones is ignored — a defined behaviour, not an error state); process_interleaved() takes
