@@ -289,29 +289,49 @@ TEST_CASE("bearing_monitor treats a bad sample anywhere in a call exactly as the
     CHECK(a.summary().evidence.inner == b.summary().evidence.inner);
 }
 
-TEST_CASE("bearing_monitor snapshot and restore continue identically", "[bearing_monitor][snapshot]") {
-    static small_monitor a{config()}, b{config()};
-    a = small_monitor{config()};
-    b = small_monitor{config()};
-    bearing_signal sig(fault::outer, 0.3);
+namespace {
+// Runs `blocks` blocks of a fault into a monitor, restores its snapshot into another, then feeds
+// both `blocks` more (with an Inf in every block when `bad`: held and counted alike): the frames
+// and the summary must be the same. Returns the first monitor's summary.
+template <class M>
+np::bearing_summary check_snapshot_continues(fault k, int blocks, bool bad) {
+    static M a{config()}, b{config()};
+    a = M{config()};
+    b = M{config()};
+    bearing_signal sig(k, 0.3);
     std::array<float, 256> block{};
-    for (int k = 0; k < 300; ++k) {
+    for (int i = 0; i < blocks; ++i) {
         for (auto& v : block) v = sig();
-        a.process(block, [](const small_monitor::output_type&) {});
+        a.process(block, [](const typename M::output_type&) {});
     }
     static std::array<std::byte, 64 * 1024> buf{};
     const auto n = nerve::snapshot(a, buf);
     REQUIRE(n.ok());
     REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
     double ra = 0, rb = 0;
-    for (int k = 0; k < 300; ++k) {
+    std::size_t frames = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < blocks; ++i) {
         for (auto& v : block) v = sig();
-        a.process(block, [&](const small_monitor::output_type& f) { ra += f.evidence.outer + f.rms; });
-        b.process(block, [&](const small_monitor::output_type& f) { rb += f.evidence.outer + f.rms; });
-    }
+        if (bad) block[17] = std::numeric_limits<float>::infinity();
+        a.process(block, [&](const typename M::output_type& f) { ra += f.evidence.outer + f.evidence.inner + f.rms; ++frames; });
+        b.process(block, [&](const typename M::output_type& f) { rb += f.evidence.outer + f.evidence.inner + f.rms; });
+    });
+    CHECK(frames >= 1);
     CHECK(ra == rb);
     CHECK(ra > 0);
-    CHECK(a.summary().verdict.diagnosis == b.summary().verdict.diagnosis);
+    CHECK(std::isfinite(ra));
+    CHECK(a.rejected_samples() == (bad ? static_cast<std::uint64_t>(blocks) : 0u));
+    CHECK(b.rejected_samples() == a.rejected_samples());
+    const auto sa = a.summary(), sb = b.summary();
+    CHECK(sa.verdict.diagnosis == sb.verdict.diagnosis);
+    CHECK(sa.evidence.outer == sb.evidence.outer);
+    CHECK(sa.evidence.inner == sb.evidence.inner);
+    return sa;
+}
+}  // namespace
+
+TEST_CASE("bearing_monitor snapshot and restore continue identically", "[bearing_monitor][snapshot]") {
+    check_snapshot_continues<small_monitor>(fault::outer, 300, false);
 }
 
 TEST_CASE("bearing_monitor works at other sampling rates", "[bearing_monitor]") {
@@ -519,31 +539,6 @@ TEST_CASE("bearing_monitor with bfloat16 frames diagnoses as with float frames, 
 }
 
 TEST_CASE("bearing_monitor with bfloat16 frames: snapshot, restore and bad input", "[bearing_monitor][bfloat16][snapshot][bad-input]") {
-    static compact_monitor a{config()}, b{config()};
-    a = compact_monitor{config()};
-    b = compact_monitor{config()};
-    bearing_signal sig(fault::inner, 0.3);
-    std::array<float, 256> block{};
-    for (int k = 0; k < 250; ++k) {
-        for (auto& v : block) v = sig();
-        a.process(block, [](const compact_monitor::output_type&) {});
-    }
-    static std::array<std::byte, 64 * 1024> buf{};
-    const auto n = nerve::snapshot(a, buf);
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
-    double ra = 0, rb = 0;
-    std::size_t frames = 0;
-    NERVE_REQUIRE_NO_ALLOC(for (int k = 0; k < 250; ++k) {
-        for (auto& v : block) v = sig();
-        block[17] = std::numeric_limits<float>::infinity();   // held as the last finite sample, on both
-        a.process(block, [&](const compact_monitor::output_type& f) { ra += f.evidence.inner + f.rms; ++frames; });
-        b.process(block, [&](const compact_monitor::output_type& f) { rb += f.evidence.inner + f.rms; });
-    });
-    CHECK(frames >= 1);
-    CHECK(ra == rb);
-    CHECK(std::isfinite(ra));
-    CHECK(a.rejected_samples() == 250);
-    CHECK(a.summary().verdict.diagnosis == np::bearing_diagnosis::inner_race);
-    CHECK(b.summary().evidence.inner == a.summary().evidence.inner);
+    const auto s = check_snapshot_continues<compact_monitor>(fault::inner, 250, true);
+    CHECK(s.verdict.diagnosis == np::bearing_diagnosis::inner_race);
 }
