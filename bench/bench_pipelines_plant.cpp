@@ -7,7 +7,8 @@
 //                                 frame ends (the input is long enough for several of each). Items =
 //                                 input samples; the counter channels_25k6 = items per second / 25 600
 //                                 is the number of 25.6 kHz vibration channels one core sustains.
-//  pipeline/maintenance_mcu       bearing_monitor<2, 512, 128> (the Cortex-M4 configuration) on x86.
+//  pipeline/maintenance_mcu       bearing_monitor<2, 1024, 128, 8, false, bfloat16> (the one-axis
+//                                 Cortex-M4 firmware's configuration) on x86.
 //  pipeline/maintenance_3axis/4   multi_axis_bearing_monitor<3, bearing_monitor<4, 1024, 256>>: one
 //                                 triaxial sensor, interleaved x y z in calls of 4096 instants (the
 //                                 axes are the same vibration shifted and scaled). Items = samples (3
@@ -110,7 +111,9 @@ void pipeline_maintenance_3axis(benchmark::State& state) {
 
 void pipeline_maintenance_4(benchmark::State& s) { run_monitor<np::bearing_monitor<4, 1024, 256>>(s); }
 void pipeline_maintenance_2(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 1024, 256>>(s); }
-void pipeline_maintenance_mcu(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 512, 128>>(s); }
+void pipeline_maintenance_mcu(benchmark::State& s) {
+    run_monitor<np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>>(s);
+}
 
 }  // namespace
 

@@ -13,8 +13,8 @@
 //                           (boxcar, low-pass, decimation to 215 Hz, speed search at frame ends) but
 //                           no shaft spectrum: one 1024-point transform every 60 928 samples
 //                           (2.4 s at 25.6 kHz; like an envelope transform), ~1 more instruction
-//                           per sample amortised. 124.1 instructions (226.7 modelled cycles) per
-//                           sample; over the calls after the first spectrum 127.3 (231.3). The
+//                           per sample amortised. 124.3 instructions (227.0 modelled cycles) per
+//                           sample; over the calls after the first spectrum 127.6 (231.6). The
 //                           <2, 512, 128> float monitor over 47 872 samples (the same spectra and
 //                           frame ends) counted 127.1 (231.5); after its first spectrum 131.3 (237.3).
 //                           136.5 -> 147.7 instructions per sample with the speed refinement; 127.1 with per-band block-path

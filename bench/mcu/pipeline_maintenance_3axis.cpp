@@ -12,7 +12,7 @@
 //                                 axes), so the sum over the calls / 182 784 is the amortised cost
 //                                 per sample per channel. It includes the deinterleave
 //                                 (process_interleaved copies 64-instant chunks into one buffer per
-//                                 axis). 111.8 instructions (209.0 modelled cycles) per sample
+//                                 axis). 111.9 instructions (209.2 modelled cycles) per sample
 //                                 per channel; the <2, 256, 64> float axes before (47 872 instants,
 //                                 10 envelope spectra per band, one frame end) 111.8 (208.8).
 // The monitor lives in .bss; sizeof is printed (the example's static RAM is the RAM figure: this

@@ -14,7 +14,8 @@ namespace np = nerve::pipelines;
 
 namespace {
 
-// Small monitor (the Cortex-M4 configuration): 2 bands, 512-point envelope spectra.
+// Small monitor (the earlier Cortex-M4 configuration; the firmware's is compact_monitor below):
+// 2 bands, 512-point envelope spectra.
 using small_monitor = np::bearing_monitor<2, 512, 128>;
 
 constexpr double fs = pipelines_test::bearing_fs, shaft = pipelines_test::bearing_shaft;

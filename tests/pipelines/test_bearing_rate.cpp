@@ -19,7 +19,7 @@ namespace np = nerve::pipelines;
 
 namespace {
 
-using monitor = np::bearing_monitor<2, 512, 128>;   // the Cortex-M4 configuration
+using monitor = np::bearing_monitor<2, 512, 128>;   // small and quick (the earlier Cortex-M4 configuration)
 constexpr double two_pi = 6.283185307179586;
 
 enum class fault { none, outer, inner, ball };

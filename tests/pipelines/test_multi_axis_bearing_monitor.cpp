@@ -16,7 +16,8 @@ using pipelines_test::fault;
 
 namespace {
 
-// The Cortex-M4 configuration of each axis: 2 bands, 512-point envelope spectra.
+// A small configuration of each axis (the earlier one-axis Cortex-M4 firmware's): 2 bands,
+// 512-point envelope spectra.
 using axis_monitor = np::bearing_monitor<2, 512, 128>;
 using triaxial = np::multi_axis_bearing_monitor<3, axis_monitor>;
 
