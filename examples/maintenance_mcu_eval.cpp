@@ -2,7 +2,7 @@
 // configurations on the CWRU recordings, one axis and three, so the cost of fitting three axes in
 // 32 KB of RAM is a measured number.
 //
-//   build/<dir>/examples/nerve_maintenance_mcu_eval [--data DIR] [--verbose]
+//   build/<dir>/examples/nerve_maintenance_mcu_eval [--data DIR] [--verbose] [--sweep]
 //
 // DIR (default $NERVE_DATA_DIR/cwru, NERVE_DATA_DIR defaulting to ../shared/data) holds the CWRU
 // files and manifest.csv (see shared/data/README.md). Configurations (all with the recording's
@@ -28,6 +28,11 @@
 // reproducible with one standard library). A file is right when the (fused) summary verdict is
 // its fault type (normal for the baseline), as /work/shared/tools/scoreboard.sh scores it; for
 // three axes the deciding axis is counted too.
+//
+// --sweep prints instead one axis of several configurations (float frames), with the envelope
+// spectrum's bin width and Nyquist frequency at the recordings' 12 kHz: what makes the small
+// configurations lose files (the resolution: bins of ~1.5 Hz or less and a Nyquist frequency
+// above 3 x BPFI, ~490 Hz, take 1024 points; two bands or four matter less).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +78,20 @@ np::bearing_diagnosis one_axis(const np::bearing_monitor_config& c, std::span<co
     return m->summary().verdict.diagnosis;
 }
 
+/// A row of --sweep: one axis of a configuration at an envelope rate.
+struct sweep_row {
+    std::size_t bands, env_n;
+    double rate_hz;
+    np::bearing_diagnosis (*run)(const np::bearing_monitor_config&, std::span<const float>);
+    int right = 0;
+    std::string wrong{};
+};
+
+template <std::size_t Bands, std::size_t EnvN>
+sweep_row sweep_of(double rate_hz) {
+    return {Bands, EnvN, rate_hz, one_axis<np::bearing_monitor<Bands, EnvN, 64>>};
+}
+
 template <class M>
 np::multi_axis_summary<3> three_axes(const np::bearing_monitor_config& c, std::span<const float> xyz) {
     auto m = std::make_unique<np::multi_axis_bearing_monitor<3, M>>(c);
@@ -85,15 +104,17 @@ np::multi_axis_summary<3> three_axes(const np::bearing_monitor_config& c, std::s
 int main(int argc, char** argv) {
     const char* env = std::getenv("NERVE_DATA_DIR");
     std::string dir = std::string(env ? env : "../shared/data") + "/cwru";
-    bool verbose = false;
+    bool verbose = false, sweep = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--data" && i + 1 < argc) {
             dir = argv[++i];
         } else if (a == "--verbose") {
             verbose = true;
+        } else if (a == "--sweep") {
+            sweep = true;
         } else {
-            std::fprintf(stderr, "usage: %s [--data DIR] [--verbose]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--data DIR] [--verbose] [--sweep]\n", argv[0]);
             return a == "--help" ? 0 : 2;
         }
     }
@@ -112,27 +133,62 @@ int main(int argc, char** argv) {
         if (field[0].empty()) continue;
         rows.push_back({field[0], field[1], std::atof(field[4].c_str()), std::atof(field[5].c_str())});
     }
+    const auto want_of = [](const record& r) {
+        return r.fault == "inner"   ? np::bearing_diagnosis::inner_race
+               : r.fault == "outer" ? np::bearing_diagnosis::outer_race
+               : r.fault == "ball"  ? np::bearing_diagnosis::ball
+                                    : np::bearing_diagnosis::normal;
+    };
+    const auto config_of = [](const record& r) {
+        np::bearing_monitor_config c;
+        c.fs_hz = r.fs;
+        c.shaft_hz = r.rpm / 60.0;
+        c.geometry = np::bearings::skf6205;
+        return c;
+    };
+    std::vector<float> x, xyz;
+    if (sweep) {
+        sweep_row sweeps[] = {sweep_of<4, 1024>(1500), sweep_of<2, 1024>(1500), sweep_of<1, 1024>(1500),
+                              sweep_of<2, 1024>(1000), sweep_of<2, 1024>(750),  sweep_of<2, 768>(1000),
+                              sweep_of<2, 768>(1500),  sweep_of<4, 512>(1500),  sweep_of<2, 512>(1500),
+                              sweep_of<2, 512>(1000),  sweep_of<4, 512>(750),   sweep_of<2, 512>(750),
+                              sweep_of<2, 384>(750),   sweep_of<2, 256>(750)};
+        for (const auto& r : rows) {
+            if (!load(dir + "/" + r.file, x) || x.empty()) {
+                std::fprintf(stderr, "maintenance_mcu_eval: cannot read %s/%s\n", dir.c_str(), r.file.c_str());
+                return 1;
+            }
+            for (auto& w : sweeps) {
+                auto c = config_of(r);
+                c.envelope_rate_hz = w.rate_hz;
+                const auto got = w.run(c, x);
+                if (got == want_of(r)) ++w.right;
+                else w.wrong += " " + r.file.substr(0, r.file.find("_DE12")) + ":" + np::name(got);
+            }
+        }
+        std::printf("CWRU, %zu files, one axis, float frames: bands, EnvN, envelope rate / bin / Nyquist at 12 kHz, right\n",
+                    rows.size());
+        for (const auto& w : sweeps) {
+            const double rate = 12000.0 / std::round(12000.0 / w.rate_hz);
+            std::printf("  <%zu, %4zu> %6.0f Hz %5.2f Hz %4.0f Hz  %2d / %zu  wrong:%s\n", w.bands, w.env_n, rate,
+                        rate / static_cast<double>(w.env_n), rate / 2, w.right, rows.size(), w.wrong.c_str());
+        }
+        return 0;
+    }
     enum { one_fw, one1024, one512, noise512, paths512, noise384, paths384, one384, noise256, paths256, one256, columns };
     const char* names[columns] = {"1ax-fw",        "1ax-1024f",     "1ax-512",       "3ax-512 noise",
                                   "3ax-512 paths", "3ax-384 noise", "3ax-384 paths", "1ax-384",
                                   "3ax-256 noise", "3ax-256 paths", "1ax-256"};
     const auto one = [](int k) { return k == one_fw || k == one1024 || k == one512 || k == one384 || k == one256; };
     int right[columns] = {}, axis_right[columns] = {};
-    std::vector<float> x, xyz;
     for (std::size_t n = 0; n < rows.size(); ++n) {
         const auto& r = rows[n];
         if (!load(dir + "/" + r.file, x) || x.empty()) {
             std::fprintf(stderr, "maintenance_mcu_eval: cannot read %s/%s\n", dir.c_str(), r.file.c_str());
             return 1;
         }
-        const np::bearing_diagnosis want = r.fault == "inner"   ? np::bearing_diagnosis::inner_race
-                                           : r.fault == "outer" ? np::bearing_diagnosis::outer_race
-                                           : r.fault == "ball"  ? np::bearing_diagnosis::ball
-                                                                : np::bearing_diagnosis::normal;
-        np::bearing_monitor_config c;
-        c.fs_hz = r.fs;
-        c.shaft_hz = r.rpm / 60.0;
-        c.geometry = np::bearings::skf6205;
+        const np::bearing_diagnosis want = want_of(r);
+        const np::bearing_monitor_config c = config_of(r);
         np::bearing_monitor_config c750 = c;
         c750.envelope_rate_hz = 750.0;
         double ms = 0;
