@@ -29,10 +29,11 @@
 // when no frame before the fault is flagged, the last frames say outer_race for the bearing and y
 // decides; the cortex-m4 preset runs it as a test; arm-none-eabi-size of it is the flash/RAM figure.
 #include <array>
-#include <cstdint>
+#include <cstddef>
 #include <cstdio>
 #include <span>
 
+#include "mcu_bearing_vibration.hpp"
 #include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
 
 namespace {
@@ -41,13 +42,14 @@ namespace np = nerve::pipelines;
 using axis_t = np::bearing_monitor<2, 384, 64, 8, false, np::bfloat16>;
 using monitor_t = np::multi_axis_bearing_monitor<3, axis_t>;
 
-constexpr float fs = 25600.0f, shaft = 25.0f;
+using nerve_examples::bearing_vibration;
+constexpr float fs = bearing_vibration::fs;
 constexpr std::size_t dma_instants = 128;   // one DMA half-buffer: 128 x y z instants
 
 np::bearing_monitor_config config() {
     np::bearing_monitor_config c;
     c.fs_hz = fs;
-    c.shaft_hz = shaft;
+    c.shaft_hz = bearing_vibration::shaft_hz;
     c.geometry = np::bearings::skf6205;
     c.envelope_rate_hz = 750.0;   // 384-point spectra: 1.95 Hz bins; 8 x 192 samples: 2.0 s frames
     return c;
@@ -56,42 +58,20 @@ np::bearing_monitor_config config() {
 monitor_t monitor{config()};                      // .bss/.data: no heap
 std::array<float, 3 * dma_instants> dma{};        // the interleaved block the DMA filled
 
-std::uint32_t rng = 1;
-float noise() {  // uniform in [-1, 1): sum of two for a rounder shape
-    rng = rng * 1664525u + 1013904223u;
-    const float a = static_cast<float>(static_cast<std::int32_t>(rng)) * (1.0f / 2147483648.0f);
-    rng = rng * 1664525u + 1013904223u;
-    return 0.5f * (a + static_cast<float>(static_cast<std::int32_t>(rng)) * (1.0f / 2147483648.0f));
-}
-
 }  // namespace
 
 int main() {
-    const auto f = nerve::spectral::defect_frequencies_of(np::bearings::skf6205, nerve::hertz{shaft});
-    const float period = fs / static_cast<float>(f.bpfo);  // samples between impacts
-    // Shaft line by a rotation recurrence (no libm sin per sample); 3.2 kHz two-pole resonator.
-    const float c = 0.99969882f, s = 0.02454123f;  // cos, sin of 2 pi 25 / 25600
-    const float rho = 0.93693f, two_rho_cos = 2.0f * rho * 0.70710678f;  // exp(-1/(0.6 ms fs)), cos(2 pi 3200/25600)
+    bearing_vibration vib(4.0f);  // the outer-race defect starts at 4 s
     constexpr std::array<float, 3> path{0.25f, 1.0f, 0.0f};   // how strongly the impacts reach x, y, z
     constexpr std::array<float, 3> noise_amp{0.1f, 0.12f, 0.08f};
     constexpr std::array<float, 3> shaft_amp{0.6f, 1.0f, 0.3f};  // of the 1x line's 0.08
-    float re = 0.08f, im = 0.0f, r1 = 0.0f, r2 = 0.0f, next = 4.0f * fs;
     int early = 0, frames = 0, outer_late = 0, late = 0, y_decides = 0;
     const int total = static_cast<int>(10.0f * fs);
     for (int n = 0; n < total; n += static_cast<int>(dma_instants)) {
         for (std::size_t k = 0; k < dma_instants; ++k) {
-            float kick = 0.0f;
-            if (static_cast<float>(n + static_cast<int>(k)) >= next) {
-                kick = 0.5f;
-                next += period * (1.0f + 0.005f * noise());
-            }
-            const float ring = two_rho_cos * r1 - rho * rho * r2 + kick;
-            r2 = r1;
-            r1 = ring;
-            for (std::size_t a = 0; a < 3; ++a) dma[3 * k + a] = shaft_amp[a] * im + noise_amp[a] * noise() + path[a] * ring;
-            const float r = re * c - im * s;
-            im = re * s + im * c;
-            re = r;
+            const auto p = vib.next(n + static_cast<int>(k));
+            for (std::size_t a = 0; a < 3; ++a)
+                dma[3 * k + a] = shaft_amp[a] * p.shaft + noise_amp[a] * vib.noise() + path[a] * p.impacts;
         }
         monitor.process_interleaved(dma, [&](const monitor_t::output_type& fr) {
             ++frames;
