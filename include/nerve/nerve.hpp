@@ -4,6 +4,7 @@
 
 #include "config.hpp"
 
+#include "core/bfloat16.hpp"
 #include "core/constexpr_math.hpp"
 #include "core/crc32.hpp"
 #include "core/fixed_point.hpp"

@@ -128,6 +128,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/bfloat16.hpp"
 #include "../core/framer.hpp"
 #include "../core/units.hpp"
 #include "../drift/page_hinkley.hpp"
@@ -391,32 +392,11 @@ private:
 };
 }  // namespace bearing_detail
 
-/// 16-bit storage for a float: its sign, its 8-bit exponent and the top 7 bits of its significand
-/// (bfloat16), rounded to nearest, ties to even. The range is float's, so no scale has to be
-/// chosen for the units of the input; the relative error is at most 2^-8. bearing_monitor can keep
-/// its envelope and shaft frames in it (FrameSample; see Memory in the file comment): each sample's
-/// error is white noise ~50 dB below the envelope's own fluctuation, so line scores move by ~0.01
-/// decade (CWRU: the same verdicts as float frames). NaN stays NaN (made quiet), Inf stays Inf, a
-/// float beyond the largest bfloat16 becomes Inf.
-struct bfloat16 {
-    std::uint16_t bits = 0;
-
-    constexpr bfloat16() noexcept = default;
-    constexpr explicit bfloat16(float v) noexcept : bits(round(v)) {}
-    constexpr explicit operator float() const noexcept {
-        return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
-    }
-
-    template <class V>
-    constexpr void visit_state(V& v) { v(bits); }
-
-private:
-    static constexpr std::uint16_t round(float v) noexcept {
-        const std::uint32_t u = std::bit_cast<std::uint32_t>(v);
-        if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((u >> 16) | 0x0040u);   // NaN: keep it one
-        return static_cast<std::uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-    }
-};
+/// bearing_monitor can keep its envelope and shaft frames in bfloat16 (FrameSample; see Memory in
+/// the file comment): each sample's error (at most 2^-8 relative) is white noise ~50 dB below the
+/// envelope's own fluctuation, so line scores move by ~0.01 decade (CWRU: the same verdicts as
+/// float frames).
+using nerve::bfloat16;
 
 /// The work space of a bearing_monitor's analysis steps: the two FFT stages (window tables,
 /// transform buffers, the last spectrum) and the line finder. Every use writes it before reading
