@@ -1,7 +1,12 @@
 // examples/cli/cmd_run_patient.cpp — `nerve run patient`: the patient-monitor reference
 // pipeline (include/nerve/pipelines/patient_monitor.hpp) on one WFDB ECG record.
 //
-//   nerve run patient --record ../shared/data/mitdb/100 [--lead 0] [--quiet]
+//   nerve run patient --record ../shared/data/mitdb/100 [--lead 0] [--single-lead] [--quiet]
+//
+// When the record holds a second ECG signal in the same file and unit, the monitor runs with
+// two leads (patient_monitor<1000, 2>): the chosen lead is the primary, the first other such
+// signal the fallback used only while the primary is lost (beat lines say "lead":1 then);
+// --single-lead analyses the chosen lead alone.
 //
 // Reads NNN.hea and the signal file it names (formats 212 and 16), pushes the chosen lead in
 // mV through the monitor and prints JSON lines: one {"type":"beat","sample":N,...} per beat,
@@ -11,6 +16,7 @@
 // marks such stretches (asystole and rate alarms are held there).
 #include "cli.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -30,6 +36,7 @@ struct options {
     int lead = 0;
     bool quiet = false;
     bool no_artefact_check = false;
+    bool single_lead = false;
 };
 
 std::string json_escape(std::string_view s) {
@@ -63,14 +70,20 @@ int run(const options& o) {
         return nerve::cli::fail("{}.hea: signal format {} is not supported (212 and 16 are)", base, sig.format);
 
     // Signals stored in the same file are interleaved; find ours among them.
-    std::size_t in_file = 0, column = 0;
+    // The fallback lead: the first other signal in the same file with the same unit.
+    std::size_t in_file = 0, column = 0, column1 = 0, lead1 = h.signal_count;
     for (std::size_t s = 0; s < h.signal_count; ++s) {
         if (h.signals[s].file_name != sig.file_name) continue;
         if (h.signals[s].format != sig.format)
             return nerve::cli::fail("{}.hea: signals sharing '{}' have different formats", base, sig.file_name);
         if (s == static_cast<std::size_t>(o.lead)) column = in_file;
+        else if (lead1 == h.signal_count && h.signals[s].units == sig.units) {
+            lead1 = s;
+            column1 = in_file;
+        }
         ++in_file;
     }
+    const bool two_leads = !o.single_lead && lead1 < h.signal_count;
     const std::string dat_path = dir + std::string(sig.file_name);
     auto dat = nerve::cli::read_file(dat_path);
     if (!dat) return nerve::cli::fail("{}", dat.error);
@@ -103,7 +116,6 @@ int run(const options& o) {
 
     np::monitor_params mp;
     if (o.no_artefact_check) mp.qrs.artefact_sharpness = 0.0;  // see qrs_detector.hpp
-    auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs}, mp);
     const double fs = h.fs;
     std::uint64_t alarm_lines = 0;
     auto emit = [&](const np::monitor_event& e) {
@@ -111,9 +123,11 @@ int run(const options& o) {
             case np::event_kind::beat:
                 if (o.quiet) break;
                 fmt::print("{{\"type\":\"beat\",\"sample\":{},\"time_s\":{:.3f},\"rr_s\":{:.3f},\"hr_bpm\":{:.1f},"
-                           "\"ectopic\":{},\"irregular\":{},\"search_back\":{},\"quality\":{:.2f},\"noisy\":{}}}\n",
+                           "\"ectopic\":{},\"irregular\":{},\"search_back\":{},\"quality\":{:.2f},\"noisy\":{},"
+                           "\"lead\":{}}}\n",
                            e.sample, static_cast<double>(e.sample) / fs, e.beat.rr_s, e.rr.heart_rate_bpm,
-                           e.rr.ectopic, e.rr.irregular, e.beat.search_back, e.beat.quality, e.beat.noisy);
+                           e.rr.ectopic, e.rr.irregular, e.beat.search_back, e.beat.quality, e.beat.noisy,
+                           static_cast<unsigned>(e.lead));
                 break;
             case np::event_kind::alarm_on:
             case np::event_kind::alarm_off:
@@ -125,27 +139,39 @@ int run(const options& o) {
                 break;
         }
     };
-    for (std::uint64_t i = 0; i < frames; ++i) {
-        const int adu = raw[static_cast<std::size_t>(i * in_file + column)];
-        mon->push(static_cast<float>(sig.to_physical(adu)), emit);
+    const auto physical = [&](std::uint64_t i, std::size_t col, const wfdb::signal_info& si) {
+        return static_cast<float>(si.to_physical(raw[static_cast<std::size_t>(i * in_file + col)]));
+    };
+    // Both variants print the same summary; the monitor's type is what differs.
+    auto run_monitor = [&](auto& mon, auto&& feed) {
+        for (std::uint64_t i = 0; i < frames; ++i) mon.push(feed(i), emit);
+        mon.flush(emit);
+        const double duration = static_cast<double>(frames) / fs;
+        const auto& last = mon.last_rr();
+        std::string alarms;
+        for (std::size_t a = 0; a < np::alarm_kinds; ++a) {
+            const auto k = static_cast<np::alarm_kind>(a);
+            alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon.alarms(k));
+        }
+        fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
+                   "\"beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
+                   "\"artefact_peaks\":{},"
+                   "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
+                   "\"alarms\":{{{}}}}}\n",
+                   json_escape(h.record_name), json_escape(sig.description), fs, frames, duration, mon.beats(),
+                   duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.vf_waves(),
+                   mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
+    };
+    if (two_leads) {
+        auto mon = std::make_unique<np::patient_monitor<1000, 2>>(nerve::sample_rate{h.fs}, mp);
+        const wfdb::signal_info& sig1 = h.signals[lead1];
+        run_monitor(*mon, [&](std::uint64_t i) {
+            return std::array<float, 2>{physical(i, column, sig), physical(i, column1, sig1)};
+        });
+    } else {
+        auto mon = std::make_unique<np::patient_monitor<1000>>(nerve::sample_rate{h.fs}, mp);
+        run_monitor(*mon, [&](std::uint64_t i) { return physical(i, column, sig); });
     }
-    mon->flush(emit);
-
-    const double duration = static_cast<double>(frames) / fs;
-    const auto& last = mon->last_rr();
-    std::string alarms;
-    for (std::size_t a = 0; a < np::alarm_kinds; ++a) {
-        const auto k = static_cast<np::alarm_kind>(a);
-        alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon->alarms(k));
-    }
-    fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
-               "\"beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
-               "\"artefact_peaks\":{},"
-               "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
-               "\"alarms\":{{{}}}}}\n",
-               json_escape(h.record_name), json_escape(sig.description), fs, frames, duration, mon->beats(),
-               duration > 0 ? 60.0 * mon->beats() / duration : 0.0, mon->ectopic_beats(), mon->vf_waves(),
-               mon->rejected(), mon->artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
     (void)alarm_lines;
     return 0;
 }
@@ -159,6 +185,8 @@ const bool registered = nerve::cli::add_command(
             ->required();
         app.add_option("--lead", o->lead, "0-based signal index to analyse (default 0)");
         app.add_flag("--quiet", o->quiet, "print alarms and the summary, no beat lines");
+        app.add_flag("--single-lead", o->single_lead,
+                     "analyse the chosen lead alone (default: a second ECG lead in the record is the fallback)");
         app.add_flag("--no-artefact-check", o->no_artefact_check,
                      "count blunt, premature, small peaks as beats (turns the motion-artefact check off)");
         return [o] { return run(*o); };

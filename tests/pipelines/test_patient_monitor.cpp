@@ -1,5 +1,6 @@
 #include "nerve_test.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -256,4 +257,142 @@ TEST_CASE("patient_monitor: motion artefact raises the artefact alarm, flags the
         // noisy beats raise one.
         if (check) CHECK(lg.on(np::alarm_kind::tachycardia) == 0);
     }
+}
+
+namespace {
+
+// A two-lead synthetic record: lead 1 is lead 0 inverted and scaled (another projection of the
+// same heart) with its own small noise; lead 0's amplitude collapses to `lost_gain` between
+// lost_from_s and lost_to_s (an electrode losing contact), plus noise there.
+struct two_lead_record {
+    std::vector<std::array<float, 2>> x;
+    std::vector<std::uint64_t> r_peaks;
+};
+
+two_lead_record make_two_lead(double fs, double seconds, double lost_from_s, double lost_to_s, float lost_gain) {
+    np::synthetic_ecg gen(nerve::sample_rate{fs}, 31);
+    gen.set_rate(72.0f);
+    gen.set_noise(0.01f);
+    two_lead_record r;
+    const auto n = static_cast<std::size_t>(seconds * fs);
+    r.x.reserve(n);
+    std::uint32_t lcg = 12345;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto s = gen.next();
+        if (s.r_peak) r.r_peaks.push_back(i);
+        lcg = lcg * 1664525u + 1013904223u;
+        const float jitter = (static_cast<float>(lcg >> 8) / 16777216.0f - 0.5f) * 0.02f;
+        const double t = static_cast<double>(i) / fs;
+        const bool lost = t >= lost_from_s && t < lost_to_s;
+        r.x.push_back({lost ? lost_gain * s.mv + jitter : s.mv, -0.6f * s.mv + jitter});
+    }
+    return r;
+}
+
+template <class Monitor, class Input>
+std::vector<np::monitor_event> run_monitor(Monitor& mon, const std::vector<Input>& x) {
+    std::vector<np::monitor_event> ev;
+    ev.reserve(x.size() / 50 + 64);
+    auto on = [&](const np::monitor_event& e) {
+        if (e.kind == np::event_kind::beat) ev.push_back(e);
+    };
+    NERVE_REQUIRE_NO_ALLOC(for (const auto& v : x) mon.push(v, on); mon.flush(on););
+    return ev;
+}
+
+std::vector<std::uint64_t> samples_of(const std::vector<np::monitor_event>& ev) {
+    std::vector<std::uint64_t> s;
+    for (const auto& e : ev) s.push_back(e.sample);
+    return s;
+}
+
+// The record through patient_monitor<360> on lead 0 alone and patient_monitor<360, 2>.
+struct one_and_two {
+    std::vector<np::monitor_event> one, two;
+    std::uint32_t fallback_beats = 0;  // the two-lead monitor's
+};
+
+one_and_two run_one_and_two_leads(double fs, const two_lead_record& rec) {
+    std::vector<float> lead0;
+    for (const auto& v : rec.x) lead0.push_back(v[0]);
+    np::patient_monitor<360> one(nerve::sample_rate{fs});
+    np::patient_monitor<360, 2> two(nerve::sample_rate{fs});
+    one_and_two r;
+    r.one = run_monitor(one, lead0);
+    r.two = run_monitor(two, rec.x);
+    r.fallback_beats = two.fallback_beats();
+    CHECK(two.beats() == r.two.size());
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("patient_monitor<2 leads>: clean leads give exactly lead 0's beats", "[monitor][two-lead]") {
+    constexpr double fs = 360.0;
+    const auto rec = make_two_lead(fs, 60.0, 0.0, 0.0, 1.0f);
+    const auto [e1, e2, fallback] = run_one_and_two_leads(fs, rec);
+    CHECK(fallback == 0);
+    REQUIRE(e1.size() == e2.size());
+    for (std::size_t j = 0; j < e1.size(); ++j) {
+        CHECK(e1[j].sample == e2[j].sample);
+        CHECK(e2[j].lead == 0);
+    }
+    CHECK(ecg_test::match(rec.r_peaks, samples_of(e2), 54).missed() <= 1);
+}
+
+TEST_CASE("patient_monitor<2 leads>: beats lost in lead 0 are recovered from lead 1, in order, once", "[monitor][two-lead]") {
+    constexpr double fs = 360.0;
+    const auto rec = make_two_lead(fs, 60.0, 20.0, 35.0, 0.03f);
+    const auto [e1, e2, fallback] = run_one_and_two_leads(fs, rec);
+    const auto s1 = ecg_test::match(rec.r_peaks, samples_of(e1), 54);
+    const auto s2 = ecg_test::match(rec.r_peaks, samples_of(e2), 54);
+    // Lead 0 alone misses most of the 15 s (~18 beats); the fallback finds them.
+    CHECK(s1.missed() >= 12);
+    CHECK(s2.missed() <= 2);
+    CHECK(s2.extra() <= s1.extra());
+    CHECK(fallback >= 12);
+    int from_lead1 = 0;
+    for (std::size_t j = 0; j < e2.size(); ++j) {
+        if (e2[j].lead == 1) {
+            ++from_lead1;
+            CHECK(e2[j].sample > static_cast<std::uint64_t>(19.0 * fs));
+            CHECK(e2[j].sample < static_cast<std::uint64_t>(36.0 * fs));
+        }
+        // Time order, and no beat twice (nothing closer than the 250 ms refractory period).
+        if (j > 0) CHECK(e2[j].sample >= e2[j - 1].sample + static_cast<std::uint64_t>(0.25 * fs));
+    }
+    CHECK(from_lead1 == static_cast<int>(fallback));
+}
+
+TEST_CASE("patient_monitor<2 leads>: snapshot mid-dropout continues identically", "[monitor][two-lead][snapshot]") {
+    constexpr double fs = 360.0;
+    const auto rec = make_two_lead(fs, 50.0, 20.0, 35.0, 0.03f);
+    const std::size_t cut = static_cast<std::size_t>(27.0 * fs) + 3;
+    np::patient_monitor<360, 2> a(nerve::sample_rate{fs});
+    std::vector<np::monitor_event> ea, eb;
+    ea.reserve(256);
+    eb.reserve(256);
+    auto on_a = [&](const np::monitor_event& e) { ea.push_back(e); };
+    auto on_b = [&](const np::monitor_event& e) { eb.push_back(e); };
+    for (std::size_t i = 0; i < cut; ++i) a.push(rec.x[i], on_a);
+    static std::byte buf[65536];
+    auto s = nerve::snapshot(a, buf);
+    REQUIRE(s.ok());
+    np::patient_monitor<360, 2> b(nerve::sample_rate{fs});
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf, s.value())).ok());
+    eb = ea;
+    for (std::size_t i = cut; i < rec.x.size(); ++i) {
+        a.push(rec.x[i], on_a);
+        b.push(rec.x[i], on_b);
+    }
+    a.flush(on_a);
+    b.flush(on_b);
+    REQUIRE(ea.size() == eb.size());
+    for (std::size_t j = 0; j < ea.size(); ++j) {
+        CHECK(ea[j].kind == eb[j].kind);
+        CHECK(ea[j].sample == eb[j].sample);
+        CHECK(ea[j].lead == eb[j].lead);
+    }
+    CHECK(a.fallback_beats() == b.fallback_beats());
+    CHECK(a.fallback_beats() > 0);
 }
