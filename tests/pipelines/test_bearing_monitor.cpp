@@ -291,6 +291,10 @@ TEST_CASE("bearing_monitor treats a bad sample anywhere in a call exactly as the
 }
 
 namespace {
+// One snapshot buffer for every monitor type the check below runs with: the Cortex-M4 test
+// program holds all the pipelines tests' static buffers in its 4 MB of RAM.
+std::array<std::byte, 64 * 1024> snapshot_buf{};
+
 // Runs `blocks` blocks of a fault into a monitor, restores its snapshot into another, then feeds
 // both `blocks` more (with an Inf in every block when `bad`: held and counted alike): the frames
 // and the summary must be the same. Returns the first monitor's summary.
@@ -305,10 +309,9 @@ np::bearing_summary check_snapshot_continues(fault k, int blocks, bool bad) {
         for (auto& v : block) v = sig();
         a.process(block, [](const typename M::output_type&) {});
     }
-    static std::array<std::byte, 64 * 1024> buf{};
-    const auto n = nerve::snapshot(a, buf);
+    const auto n = nerve::snapshot(a, snapshot_buf);
     REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(snapshot_buf.data(), n.value())).ok());
     double ra = 0, rb = 0;
     std::size_t frames = 0;
     NERVE_REQUIRE_NO_ALLOC(for (int i = 0; i < blocks; ++i) {
