@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -160,6 +161,140 @@ loaded<csv_column> read_csv_column(const std::string& path, const std::string& c
     out.error = std::move(cols.error);
     if (!cols.value.empty()) out.value = std::move(cols.value.front());
     return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string o(s);
+    for (char& c : o)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return o;
+}
+
+std::string printable(std::string_view s) {
+    std::string o;
+    for (char c : s.substr(0, 40)) o += (c >= 0x20 && c < 0x7f) ? c : '?';
+    if (s.size() > 40) o += "...";
+    return o;
+}
+
+bool is_missing_marker(std::string_view cell) {
+    const std::string c = lower(io::unquote(cell));
+    for (const char* m : {"", "nan", "-nan", "+nan", "na", "n/a", "null", "none", "-", "inf", "-inf", "+inf",
+                          "infinity", "-infinity", "+infinity"})
+        if (c == m) return true;
+    return false;
+}
+
+std::size_t csv_table::find(std::string_view name) const {
+    const std::string want = lower(io::unquote(name));
+    for (std::size_t i = 0; i < header.size(); ++i)
+        if (lower(header[i]) == want) return i;
+    const std::size_t width = header.empty() ? (rows.empty() ? 0 : rows.front().cells.size()) : header.size();
+    auto idx = io::parse_number(name);
+    if (idx && idx.value() >= 0 && idx.value() == std::floor(idx.value()) && idx.value() < static_cast<double>(width))
+        return static_cast<std::size_t>(idx.value());
+    return std::string_view::npos;
+}
+
+std::string csv_table::describe_columns() const {
+    if (header.empty())
+        return fmt::format("the file has no header and {} columns",
+                           rows.empty() ? std::size_t{0} : rows.front().cells.size());
+    std::string names;
+    for (auto h : header) names += (names.empty() ? "" : ",") + printable(h);
+    return fmt::format("the file has {} column{}: {}", header.size(), header.size() == 1 ? "" : "s", names);
+}
+
+loaded<csv_table> read_csv_table(const std::string& path, bool header_required) {
+    loaded<csv_table> out;
+    auto file = read_file(path);
+    if (!file) {
+        out.error = file.error;
+        return out;
+    }
+    csv_table& t = out.value;
+    t.text = std::make_unique<std::string>(std::move(file.value));
+    const std::string_view text = *t.text;
+    if (text.find('\0') != std::string_view::npos) {
+        const auto at = text.find('\0');
+        out.error = fmt::format("{}:{}: a NUL byte: not a text (CSV) file", path,
+                                1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        return out;
+    }
+    t.last_line_terminated = text.empty() || text.back() == '\n';
+    constexpr std::size_t max_cells = 4096;
+    std::vector<std::string_view> cells(max_cells);
+    io::line_cursor lines(text);
+    std::string_view line;
+    bool first = true;
+    while (lines.next(line)) {
+        if (line.size() > csv_max_line) {
+            out.error = fmt::format("{}:{}: the line is {} bytes long; lines longer than {} bytes are refused", path,
+                                    lines.line_number(), line.size(), csv_max_line);
+            return out;
+        }
+        auto n = io::split_csv(line, cells);
+        if (!n) {
+            out.error = fmt::format("{}:{}: {}", path, lines.line_number(), n.message());
+            return out;
+        }
+        csv_table::row r{lines.line_number(), {cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(n.value())}};
+        if (first) {
+            first = false;
+            bool header = header_required;
+            for (auto c : r.cells)
+                if (!io::is_missing(c) && !io::parse_number(c)) header = true;
+            if (header) {
+                for (auto c : r.cells) t.header.push_back(io::unquote(c));
+                continue;
+            }
+        }
+        t.rows.push_back(std::move(r));
+    }
+    if (first) out.error = fmt::format("{}: the file is empty", path);
+    return out;
+}
+
+long long parse_timestamp(std::string_view s) {
+    s = io::unquote(s);
+    auto num = [&](std::size_t pos, std::size_t len, long long& out) {
+        if (pos + len > s.size()) return false;
+        out = 0;
+        for (std::size_t i = pos; i < pos + len; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            out = out * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    long long y, mo, d, h, mi, se = 0;
+    if (s.size() < 16 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return -1;
+    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)) return -1;
+    if (s.size() >= 19 && s[16] == ':' && !num(17, 2, se)) return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
+    // Days from civil (proleptic Gregorian).
+    y -= mo <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const long long yoe = y - era * 400;
+    const long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const long long days = era * 146097 + doe - 719468;
+    return days * 86400 + h * 3600 + mi * 60 + se;
+}
+
+std::string format_timestamp(long long seconds) {
+    // Civil from days (proleptic Gregorian), the inverse of parse_timestamp's.
+    const long long days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+    const long long sod = seconds - days * 86400;
+    const long long z = days + 719468;
+    const long long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long long doe = z - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long long mp = (5 * doy + 2) / 153;
+    const long long d = doy - (153 * mp + 2) / 5 + 1;
+    const long long m = mp < 10 ? mp + 3 : mp - 9;
+    const long long y = yoe + era * 400 + (m <= 2);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
 }
 
 std::string data_dir() {

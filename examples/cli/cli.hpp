@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +77,52 @@ loaded<csv_column> read_csv_column(const std::string& path, const std::string& c
 /// when the file has fewer).
 loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::span<const std::string> columns,
                                                  std::size_t last = 1);
+
+/// A CSV file split into rows of cells, for readers with rules of their own about what a cell
+/// may hold (a missing reading, a letter code): read_csv_table checks only the file's shape.
+struct csv_table {
+    struct row {
+        std::size_t line = 0;                    // 1-based line number in the file (blank lines count)
+        std::vector<std::string_view> cells;     // views into *text, as in the file (io::unquote them)
+    };
+    std::unique_ptr<std::string> text;           // the file (the views point into it; it does not move)
+    std::vector<std::string_view> header;        // the header's cells, unquoted; empty without a header
+    std::vector<row> rows;                       // the data rows
+    bool last_line_terminated = true;            // false: the file ends inside its last line (cut short?)
+
+    /// The column called `name` (ASCII case ignored) or, failing that, a 0-based index; npos when
+    /// neither.
+    std::size_t find(std::string_view name) const;
+    /// "the file has N columns: a,b,c" for messages about a column that is not there.
+    std::string describe_columns() const;
+};
+
+/// The longest line read_csv_table accepts, in bytes (a row of readings is far shorter; a longer
+/// line is a wrong or hostile file, refused before it is split).
+inline constexpr std::size_t csv_max_line = 1u << 20;
+
+/// Reads a CSV file into a csv_table. The first non-blank line is a header when any cell in it is
+/// neither empty nor a number (`header_required`: always). Errors, each naming the file and line:
+/// unreadable or empty file, a line longer than csv_max_line, more than 4096 cells, an
+/// unterminated quote, bytes that are not text (NUL).
+loaded<csv_table> read_csv_table(const std::string& path, bool header_required = false);
+
+/// True for the cells a data export writes for a missing value: empty, NaN, NA, N/A, null, "-",
+/// and +-Inf / infinity (ASCII case ignored).
+bool is_missing_marker(std::string_view cell);
+
+/// ASCII lower case (for column names and codes given in any case).
+std::string lower(std::string_view s);
+
+/// A cell for a message: at most 40 bytes, control and non-ASCII bytes as '?'.
+std::string printable(std::string_view s);
+
+/// Seconds since 1970 (UTC, no time zone) of "YYYY-MM-DD HH:MM[:SS]" (or with 'T' between date
+/// and time; quotes and spaces around allowed), or -1 when the cell is not such a time.
+long long parse_timestamp(std::string_view s);
+
+/// "YYYY-MM-DD HH:MM:SS" of seconds since 1970 (the inverse of parse_timestamp).
+std::string format_timestamp(long long seconds);
 
 /// Where the evaluation data lives: $NERVE_DATA_DIR, else ../shared/data (from the working
 /// directory, which is the project root for tools/demo.sh). Empty when that folder is absent.

@@ -33,33 +33,6 @@ constexpr std::size_t capacity = 4096;
 using forecaster = nerve::pipelines::seasonal_forecaster<capacity>;
 using hw_forecaster = nerve::pipelines::holt_winters_forecaster<capacity>;  // 8 days of indices: day <= 512
 
-/// Seconds since 1970 of "YYYY-MM-DD HH:MM[:SS]" (optionally 'T' between), or -1.
-long long parse_timestamp(std::string_view s) {
-    s = nerve::io::unquote(s);
-    auto num = [&](std::size_t pos, std::size_t len, long long& out) {
-        if (pos + len > s.size()) return false;
-        out = 0;
-        for (std::size_t i = pos; i < pos + len; ++i) {
-            if (s[i] < '0' || s[i] > '9') return false;
-            out = out * 10 + (s[i] - '0');
-        }
-        return true;
-    };
-    long long y, mo, d, h, mi, se = 0;
-    if (s.size() < 16 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return -1;
-    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)) return -1;
-    if (s.size() >= 19 && s[16] == ':' && !num(17, 2, se)) return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-    // Days from civil (proleptic Gregorian).
-    y -= mo <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const long long yoe = y - era * 400;
-    const long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const long long days = era * 146097 + doe - 719468;
-    return days * 86400 + h * 3600 + mi * 60 + se;
-}
-
 /// Readings per day from the first two data rows' first cells, or 0 when they are not timestamps.
 std::size_t readings_per_day(const std::string& text) {
     nerve::io::line_cursor lines(text);
@@ -70,7 +43,7 @@ std::size_t readings_per_day(const std::string& text) {
     while (got < 2 && lines.next(line)) {
         auto n = nerve::io::split_csv(line, cells);
         if (!n || n.value() == 0) continue;
-        const long long v = parse_timestamp(cells[0]);
+        const long long v = nerve::cli::parse_timestamp(cells[0]);
         if (v < 0) {
             if (got > 0) return 0;
             continue;  // header

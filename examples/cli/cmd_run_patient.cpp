@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline_output.hpp"
 #include "nerve/io/wfdb.hpp"
 #include "nerve/pipelines/patient_monitor.hpp"
 
@@ -38,16 +39,6 @@ struct options {
     bool no_artefact_check = false;
     bool single_lead = false;
 };
-
-std::string json_escape(std::string_view s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) continue;
-        o += c;
-    }
-    return o;
-}
 
 int run(const options& o) {
     std::string base = o.record;
@@ -158,7 +149,7 @@ int run(const options& o) {
                    "\"artefact_peaks\":{},"
                    "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
                    "\"alarms\":{{{}}}}}\n",
-                   json_escape(h.record_name), json_escape(sig.description), fs, frames, duration, mon.beats(),
+                   nerve::cli::json_escape(h.record_name), nerve::cli::json_escape(sig.description), fs, frames, duration, mon.beats(),
                    duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.vf_waves(),
                    mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
     };

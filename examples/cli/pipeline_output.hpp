@@ -1,6 +1,6 @@
-// examples/cli/pipeline_output.hpp — what `nerve run maintenance`, `nerve forecast` and
-// `nerve demo` share: reading a recording (raw float32 or a CSV column), parsing a bearing
-// geometry, and the JSON lines of the bearing monitor. Hosts only (std::string, fmt).
+// examples/cli/pipeline_output.hpp — what `nerve run ...`, `nerve forecast` and `nerve demo`
+// share: JSON numbers and strings, reading a recording (raw float32 or a CSV column), parsing a
+// bearing geometry, and the JSON lines of the bearing monitor. Hosts only (std::string, fmt).
 #pragma once
 
 #include "cli.hpp"
@@ -21,6 +21,17 @@ namespace nerve::cli {
 inline std::string jnum(double v, int digits = 4) {
     if (!std::isfinite(v)) return "null";
     return fmt::format("{:.{}g}", v, digits + 2);
+}
+
+/// Text for a JSON string (without the quotes): quotes and backslashes escaped, control bytes dropped.
+inline std::string json_escape(std::string_view s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        o += c;
+    }
+    return o;
 }
 
 /// "6205", "6203", or "balls,ball_diameter,pitch_diameter[,contact_angle_deg]".

@@ -1,0 +1,401 @@
+// examples/cli/cmd_run_metering.cpp — `nerve run metering`: the energy-metering reference pipeline
+// (include/nerve/pipelines/meter_monitor.hpp) on one numeric column of a CSV export.
+//
+//   nerve run metering --input ETTh2.csv --column OT            # hourly, from the date column
+//   nerve run metering --input meter.csv --column kwh --per-day 96
+//
+// Prints JSON lines: {"type":"event",...} for every reading the monitor flagged (gap, stuck,
+// spike, anomaly, drift_up, drift_down; --all: {"type":"reading",...} for every reading),
+// {"type":"day",...} for every completed day (energy, peak, base load, load factor, expected
+// energy and shortfall, the day's one-step forecast MAE, its flag counts), and a last
+// {"type":"summary",...} (counts, the drift alarms, the forecaster's MAE against persistence).
+//
+// Input rules (documented in --help, tested in tests/cli/check_run_metering_vitals.sh):
+// - a header row names the columns (matched ignoring case; a 0-based index works too);
+// - time column (--time, default: the first column when its first cell is a date-time
+//   YYYY-MM-DD HH:MM[:SS]): sets the readings per day from the most common step, and a step of
+//   k intervals inserts k - 1 missing readings (gaps), so the days stay aligned; a time that does
+//   not advance, or one that is not a date-time, is an error naming the line;
+// - a value cell that is empty, NaN, NA, N/A, null, '-' or +-Inf is a missing reading (the
+//   monitor's gap: its forecast fills it); any other text, and a row cut short before the column,
+//   is a missing reading too, counted in the summary and warned about on stderr (--strict: an
+//   error naming the line);
+// - a file that ends inside its last line (no line end, written while cut short) loses that line
+//   when it lacks cells or its time (warned about; "last_line_dropped" in the summary);
+// - errors (exit 1, "nerve: ..." on stderr, nothing on stdout): missing or empty file, no such
+//   column, no reading at all, a line over 1 MiB, a NUL byte, an unterminated quote.
+#include "cli.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline_output.hpp"
+#include "nerve/io/csv.hpp"
+#include "nerve/pipelines/meter_monitor.hpp"
+
+namespace {
+
+namespace np = nerve::pipelines;
+using nerve::cli::jnum;
+
+struct options {
+    std::string input;
+    std::string column;
+    std::string time;
+    std::size_t per_day = 0;
+    bool quiet = false;
+    bool all = false;
+    bool strict = false;
+    np::meter_monitor_config cfg;
+};
+
+// The regression forecaster keeps the last Capacity readings and needs 8 days + 1 of them (28 days
+// + 1 for its four-week profile): 8192 takes up to 1023 readings a day, the full profile up to 292
+// (5-minute readings).
+constexpr std::size_t capacity = 8192;
+constexpr std::size_t max_per_day = (capacity - 2) / 8;
+using monitor = np::meter_monitor<capacity>;
+
+/// The readings the monitor gets, one per interval: the column's values (NaN for a missing one),
+/// with the missing intervals a time column shows put in.
+struct series {
+    std::vector<double> values;
+    std::vector<long long> times;     // seconds since 1970 per reading; empty without a time column
+    std::vector<std::size_t> lines;   // the file line of each reading (0: an inserted missing interval)
+    std::string name;                 // the column's name
+    std::string time_name;            // the time column's name, empty without one
+    std::size_t per_day = 0;          // 0 when no time column said
+    std::size_t inserted = 0;         // missing intervals put in
+    std::size_t unreadable = 0;       // cells that were not numbers (read as missing)
+    std::size_t short_rows = 0;       // rows without the column (read as missing)
+    std::size_t first_unreadable_line = 0;
+    bool last_line_terminated = true;
+    bool last_line_dropped = false;   // the file ended inside a line that lacked cells or its time
+};
+
+nerve::cli::loaded<series> read_series(const options& o) {
+    nerve::cli::loaded<series> out;
+    auto table = nerve::cli::read_csv_table(o.input);
+    if (!table) { out.error = table.error; return out; }
+    const auto& t = table.value;
+    series& s = out.value;
+    s.last_line_terminated = t.last_line_terminated;
+    if (t.rows.empty()) { out.error = fmt::format("{}: no data rows after the header", o.input); return out; }
+    const std::size_t width = t.header.empty() ? t.rows.front().cells.size() : t.header.size();
+    const std::size_t col = o.column.empty() ? width - 1 : t.find(o.column);
+    if (col == std::string_view::npos || col >= width) {
+        out.error = fmt::format("{}: no column '{}' ({})", o.input, nerve::cli::printable(o.column), t.describe_columns());
+        return out;
+    }
+    s.name = t.header.empty() ? fmt::format("column {}", col) : std::string(t.header[col]);
+
+    // The time column: asked for, or the first column when it holds a date-time.
+    std::size_t tcol = std::string_view::npos;
+    if (!o.time.empty() && nerve::cli::lower(o.time) != "none") {
+        tcol = t.find(o.time);
+        if (tcol == std::string_view::npos || tcol >= width) {
+            out.error = fmt::format("{}: no time column '{}' ({})", o.input, nerve::cli::printable(o.time),
+                                    t.describe_columns());
+            return out;
+        }
+    } else if (o.time.empty() && col != 0 && !t.rows.front().cells.empty() &&
+               nerve::cli::parse_timestamp(t.rows.front().cells[0]) >= 0) {
+        tcol = 0;
+    }
+    if (tcol == col) { out.error = fmt::format("--time and --column name the same column"); return out; }
+
+    // A file cut short while it was written ends inside its last line: that line is dropped when
+    // it lacks cells or its time (a value cut short cannot be told from a whole one).
+    std::size_t rows = t.rows.size();
+    {
+        const auto& last = t.rows.back();
+        s.last_line_dropped = !t.last_line_terminated &&
+                              (last.cells.size() < width ||
+                               (tcol != std::string_view::npos && nerve::cli::parse_timestamp(last.cells[tcol]) < 0));
+        if (s.last_line_dropped && --rows == 0) {
+            out.error = fmt::format("{}: no data rows after the header (the only one is cut short)", o.input);
+            return out;
+        }
+    }
+
+    std::vector<long long> row_time;
+    if (tcol != std::string_view::npos) {
+        s.time_name = t.header.empty() ? fmt::format("column {}", tcol) : std::string(t.header[tcol]);
+        row_time.reserve(rows);
+        for (std::size_t i = 0; i < rows; ++i) {
+            const auto& r = t.rows[i];
+            const long long v = tcol < r.cells.size() ? nerve::cli::parse_timestamp(r.cells[tcol]) : -1;
+            if (v < 0) {
+                out.error = fmt::format("{}:{}: '{}' in time column '{}' is not a date-time YYYY-MM-DD HH:MM[:SS]",
+                                        o.input, r.line,
+                                        nerve::cli::printable(tcol < r.cells.size() ? nerve::io::unquote(r.cells[tcol]) : ""),
+                                        nerve::cli::printable(s.time_name));
+                return out;
+            }
+            if (!row_time.empty() && v <= row_time.back()) {
+                out.error = fmt::format("{}:{}: time {} does not come after the previous row's {} (duplicate or out of "
+                                        "order rows)",
+                                        o.input, r.line, nerve::cli::format_timestamp(v),
+                                        nerve::cli::format_timestamp(row_time.back()));
+                return out;
+            }
+            row_time.push_back(v);
+        }
+    }
+
+    // The interval: --per-day, else the most common step between rows (a missing row doubles one
+    // step, it does not change the most common one).
+    long long interval = 0;
+    if (!row_time.empty()) {
+        std::map<long long, std::size_t> steps;
+        for (std::size_t i = 1; i < row_time.size() && i <= 10000; ++i) ++steps[row_time[i] - row_time[i - 1]];
+        long long common = 0;
+        std::size_t most = 0;
+        for (auto [step, n] : steps)
+            if (n > most) { most = n; common = step; }
+        if (o.per_day > 0) {
+            if (86400 % static_cast<long long>(o.per_day) != 0) {
+                out.error = fmt::format("--per-day {} with a time column: a day is not a whole number of seconds "
+                                        "per reading", o.per_day);
+                return out;
+            }
+            interval = 86400 / static_cast<long long>(o.per_day);
+            if (common != 0 && common != interval) {
+                out.error = fmt::format("{}: the rows are {} s apart ({} readings a day), --per-day {} says {} s",
+                                        o.input, common, 86400 % common == 0 ? fmt::format("{}", 86400 / common) : "not whole",
+                                        o.per_day, interval);
+                return out;
+            }
+        } else if (common > 0) {
+            if (86400 % common != 0) {
+                out.error = fmt::format("{}: the rows are {} s apart, which does not divide a day; give --per-day", o.input,
+                                        common);
+                return out;
+            }
+            interval = common;
+            s.per_day = static_cast<std::size_t>(86400 / common);
+        }
+    }
+
+    const long long max_jump = 366LL * 86400;  // a longer hole is a wrong time column, not a gap
+    for (std::size_t i = 0; i < rows; ++i) {
+        const auto& r = t.rows[i];
+        if (interval > 0 && i > 0) {
+            const long long dt = row_time[i] - row_time[i - 1];
+            if (dt > max_jump) {
+                out.error = fmt::format("{}:{}: {} days after the previous row; a hole this long is refused", o.input,
+                                        r.line, dt / 86400);
+                return out;
+            }
+            // Steps of k intervals (rounded: clocks jitter) put k - 1 missing readings in.
+            const long long k = (dt + interval / 2) / interval;
+            for (long long j = 1; j < k; ++j) {
+                s.values.push_back(std::numeric_limits<double>::quiet_NaN());
+                s.times.push_back(row_time[i - 1] + j * interval);
+                s.lines.push_back(0);
+                ++s.inserted;
+            }
+        }
+        double v = std::numeric_limits<double>::quiet_NaN();
+        if (col >= r.cells.size()) {
+            if (o.strict) {
+                out.error = fmt::format("{}:{}: the row has {} cell{}, column '{}' is missing", o.input, r.line,
+                                        r.cells.size(), r.cells.size() == 1 ? "" : "s", nerve::cli::printable(s.name));
+                return out;
+            }
+            ++s.short_rows;
+            if (s.first_unreadable_line == 0) s.first_unreadable_line = r.line;
+        } else if (!nerve::cli::is_missing_marker(r.cells[col])) {
+            auto n = nerve::io::parse_number(r.cells[col]);
+            if (n) {
+                v = n.value();
+            } else if (n.code() == nerve::errc::out_of_range) {
+                v = std::numeric_limits<double>::infinity();  // beyond double: the monitor's gap, like Inf
+            } else {
+                if (o.strict) {
+                    out.error = fmt::format("{}:{}: '{}' in column '{}' is not a number", o.input, r.line,
+                                            nerve::cli::printable(nerve::io::unquote(r.cells[col])),
+                                            nerve::cli::printable(s.name));
+                    return out;
+                }
+                ++s.unreadable;
+                if (s.first_unreadable_line == 0) s.first_unreadable_line = r.line;
+            }
+        }
+        s.values.push_back(v);
+        if (!row_time.empty()) s.times.push_back(row_time[i]);
+        s.lines.push_back(r.line);
+    }
+    return out;
+}
+
+std::string flag_names(std::uint8_t f) {
+    static constexpr std::pair<np::meter_flag, const char*> names[] = {
+        {np::meter_gap, "gap"},         {np::meter_stuck, "stuck"},         {np::meter_spike, "spike"},
+        {np::meter_anomaly, "anomaly"}, {np::meter_drift_up, "drift_up"}, {np::meter_drift_down, "drift_down"}};
+    std::string out;
+    for (auto [bit, name] : names)
+        if (f & bit) out += fmt::format("{}\"{}\"", out.empty() ? "" : ",", name);
+    return out;
+}
+
+int run(const options& o) {
+    if (o.per_day != 0 && (o.per_day < 8 || o.per_day > max_per_day))
+        return nerve::cli::fail("--per-day {}: the monitor takes 8..{} readings a day", o.per_day, max_per_day);
+    auto read = read_series(o);
+    if (!read) return nerve::cli::fail("{}", read.error);
+    const series& s = read.value;
+    const std::size_t per_day = o.per_day ? o.per_day : s.per_day;
+    if (per_day == 0)
+        return nerve::cli::fail("{}: no time column to take the interval from; give --per-day (24: hourly, 96: 15 min)",
+                                o.input);
+    if (per_day < 8 || per_day > max_per_day)
+        return nerve::cli::fail("{}: {} readings a day; the monitor takes 8..{} (resample the export)", o.input, per_day,
+                                max_per_day);
+    std::size_t finite = 0;
+    for (double v : s.values) finite += std::isfinite(v) ? 1 : 0;
+    if (finite == 0) return nerve::cli::fail("{}: column '{}' holds no numeric reading", o.input, nerve::cli::printable(s.name));
+    if (s.last_line_dropped)
+        fmt::print(stderr, "nerve: warning: {}: the file ends inside its last line, which lacks cells or its time: "
+                   "dropped\n", o.input);
+    if (s.unreadable + s.short_rows > 0)
+        fmt::print(stderr, "nerve: warning: {}: {} cell{} of column '{}' not a number and {} row{} without it, read as "
+                   "missing readings (first at line {}; --strict refuses them)\n",
+                   o.input, s.unreadable, s.unreadable == 1 ? "" : "s", nerve::cli::printable(s.name), s.short_rows,
+                   s.short_rows == 1 ? "" : "s", s.first_unreadable_line);
+
+    np::meter_monitor_config cfg = o.cfg;
+    cfg.day = per_day;
+    auto m = std::make_unique<monitor>(cfg);
+    const std::uint64_t warm_at = static_cast<std::uint64_t>(cfg.warmup_days) * per_day;
+    const auto time_of = [&](std::uint64_t i) {
+        return s.times.empty() ? std::string{} : fmt::format(",\"time\":\"{}\"", nerve::cli::format_timestamp(s.times[i]));
+    };
+    const auto line_of = [&](std::uint64_t i) { return s.lines[i] ? fmt::format("{}", s.lines[i]) : std::string("null"); };
+
+    // The forecaster's one-step errors on the readings it was scored on: a forecast existed (not
+    // the first reading), the reading was used (not a gap, stuck or spike), after the warm-up for
+    // the summary, with the previous reading known for the persistence baseline (y[t-1]).
+    constexpr std::uint8_t unused = np::meter_gap | np::meter_stuck | np::meter_spike;
+    double day_abs = 0, sum_model = 0, sum_persist = 0;
+    std::size_t day_scored = 0, scored = 0;
+    std::string drifts;
+    std::size_t drift_alarms = 0, event_readings = 0, days = 0;
+    std::uint64_t day_first = 0;
+
+    auto on_reading = [&](const np::meter_reading& r) {
+        const bool used = r.index > 0 && !(r.flags & unused);
+        if (used) {
+            day_abs += std::fabs(r.residual);
+            ++day_scored;
+            const double prev = s.values[r.index - 1];
+            if (r.index >= warm_at && std::isfinite(prev)) {
+                sum_model += std::fabs(r.residual);
+                sum_persist += std::fabs(r.value - prev);
+                ++scored;
+            }
+        }
+        if (r.flags & (np::meter_drift_up | np::meter_drift_down)) {
+            if (drift_alarms < 1000)
+                drifts += fmt::format("{}{{\"index\":{}{},\"direction\":\"{}\"}}", drifts.empty() ? "" : ",", r.index,
+                                      time_of(r.index), r.flags & np::meter_drift_down ? "down" : "up");
+            ++drift_alarms;
+        }
+        if (r.flags) ++event_readings;
+        if (o.quiet || (!r.flags && !o.all)) return;
+        fmt::print("{{\"type\":\"{}\",\"index\":{}{},\"line\":{},\"value\":{},\"forecast\":{},\"residual\":{},\"z\":{},"
+                   "\"anomaly_score\":{},\"flags\":[{}]}}\n",
+                   o.all ? "reading" : "event", r.index, time_of(r.index), line_of(r.index), jnum(r.value, 6),
+                   jnum(r.forecast, 6), jnum(r.residual, 6), jnum(r.z, 3), jnum(r.anomaly_score, 3), flag_names(r.flags));
+    };
+    auto on_day = [&](const np::daily_profile& d) {
+        ++days;
+        if (!o.quiet) {
+            fmt::print("{{\"type\":\"day\",\"day\":{},\"first_index\":{}{},\"energy\":{},\"mean\":{},\"peak\":{},"
+                       "\"base_load\":{},\"load_factor\":{},\"expected\":{},\"shortfall\":{},\"forecast_mae\":{},"
+                       "\"forecast_readings\":{},\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},"
+                       "\"drift_up\":{},\"drift_down\":{}}}\n",
+                       d.day, day_first, time_of(day_first), jnum(d.energy, 8), jnum(d.mean, 8), jnum(d.peak, 8),
+                       jnum(d.base_load, 8), jnum(d.load_factor, 6), jnum(d.expected, 8),
+                       d.expected != 0 ? jnum(d.shortfall, 6) : std::string("null"),
+                       day_scored ? jnum(day_abs / static_cast<double>(day_scored), 6) : std::string("null"), day_scored,
+                       d.gaps, d.stuck, d.spikes, d.anomalies, d.drift_up, d.drift_down);
+        }
+        day_first += per_day;
+        day_abs = 0;
+        day_scored = 0;
+    };
+    for (double v : s.values) m->push(v, on_reading, on_day);
+
+    const auto& tot = m->totals();
+    const double mae = scored ? sum_model / static_cast<double>(scored) : std::nan("");
+    const double mae_p = scored ? sum_persist / static_cast<double>(scored) : std::nan("");
+    fmt::print("{{\"type\":\"summary\",\"input\":\"{}\",\"column\":\"{}\",\"time_column\":{},\"per_day\":{},"
+               "\"rows\":{},\"readings\":{},\"inserted_gaps\":{},\"unreadable_cells\":{},\"short_rows\":{},"
+               "\"last_line_terminated\":{},\"last_line_dropped\":{},\"days\":{},\"partial_day_readings\":{},\"warmup_readings\":{},"
+               "\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},\"drifts_up\":{},\"drifts_down\":{},"
+               "\"event_readings\":{},\"drifts\":[{}],"
+               "\"forecast\":{{\"horizon\":1,\"scored_readings\":{},\"mae\":{},\"mae_persistence\":{},\"ratio\":{}}},"
+               "\"residual_scale\":{},\"drift_sum_up\":{},\"drift_sum_down\":{}}}\n",
+               nerve::cli::json_escape(o.input), nerve::cli::json_escape(s.name),
+               s.time_name.empty() ? std::string("null") : fmt::format("\"{}\"", nerve::cli::json_escape(s.time_name)),
+               per_day, s.lines.size() - s.inserted, tot.readings, s.inserted, s.unreadable, s.short_rows,
+               s.last_line_terminated, s.last_line_dropped, days, tot.readings - days * per_day, std::min<std::uint64_t>(warm_at, tot.readings),
+               tot.gaps, tot.stuck, tot.spikes, tot.anomalies, tot.drifts_up, tot.drifts_down, event_readings, drifts,
+               scored, jnum(mae, 6), jnum(mae_p, 6), scored && mae_p > 0 ? jnum(mae / mae_p, 4) : std::string("null"),
+               jnum(m->residual_scale(), 6), jnum(m->drift_sum_up(), 4), jnum(m->drift_sum_down(), 4));
+    return 0;
+}
+
+const bool registered = nerve::cli::add_command(
+    "run metering",
+    "Energy metering: gaps, stuck meter, spikes, forecast anomalies, baseline drift (theft) and daily load "
+    "profiles of one CSV column",
+    [](CLI::App& app) -> nerve::cli::action {
+        auto o = std::make_shared<options>();
+        app.footer(
+            "Input: a CSV file with a header row; one row per interval reading (kWh per interval, not a cumulative "
+            "register). Column names are matched ignoring case. A value cell that is empty, NaN, NA, N/A, null, '-' "
+            "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
+            "readings too, counted and warned about (--strict: an error). A date-time column (YYYY-MM-DD HH:MM[:SS]) "
+            "sets the readings per day and puts missing intervals in as gaps; its times must increase. A last line cut "
+            "short (no line end, cells or time missing) is dropped with a warning. Days run from the first reading.\n"
+            "Output: JSON lines; an {\"type\":\"event\"} per flagged reading (flags gap, stuck, spike, anomaly, "
+            "drift_up, drift_down), a {\"type\":\"day\"} per completed day, a last {\"type\":\"summary\"}.\n"
+            "Errors (exit 1, message on stderr): missing or empty file, no such column, no numeric reading, a time "
+            "that is not a date-time or does not advance, a line over 1 MiB, a NUL byte.");
+        app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
+        app.add_option("--column", o->column, "the readings' column: name or 0-based index (default: the last)");
+        app.add_option("--time", o->time,
+                       "date-time column (default: the first column when it holds date-times; 'none': ignore it)");
+        app.add_option("--per-day", o->per_day,
+                       "readings per day (24 hourly, 48 half-hourly, 96 for 15 min; default: from the time column)");
+        app.add_flag("--quiet", o->quiet, "print only the summary line");
+        app.add_flag("--all", o->all, "print every reading ({\"type\":\"reading\"}), not only flagged ones");
+        app.add_flag("--strict", o->strict, "a value cell that is not a number, or a row without it, is an error");
+        app.add_option("--warmup-days", o->cfg.warmup_days, "days without anomaly or drift alarms (default 14)")
+            ->check(CLI::Range(1, 3650));
+        app.add_option("--anomaly-z", o->cfg.anomaly_z, "anomaly level in robust sigmas of the forecast residual (default 4)")
+            ->check(CLI::Range(1.0, 100.0));
+        app.add_option("--spike-z", o->cfg.spike_z,
+                       "a reading this many robust sigmas off the forecast is a spike (default 8)")
+            ->check(CLI::Range(1.0, 1000.0));
+        app.add_option("--spike-run", o->cfg.spike_run,
+                       "at most this many consecutive spike readings; a longer excursion is kept (default 2)")
+            ->check(CLI::Range(1, 1000));
+        app.add_option("--stuck-run", o->cfg.stuck_run,
+                       "equal readings in a row that mean a stuck meter (default: a quarter of a day)")
+            ->check(CLI::Range(2, 100000));
+        app.add_option("--drift-slack", o->cfg.drift_slack, "baseline CUSUM slack k in residual sigmas (default 0.5)")
+            ->check(CLI::Range(0.0, 10.0));
+        app.add_option("--drift-threshold", o->cfg.drift_threshold,
+                       "baseline CUSUM threshold h in residual sigmas (default 18)")
+            ->check(CLI::Range(1.0, 10000.0));
+        return [o] { return run(*o); };
+    });
+
+}  // namespace
