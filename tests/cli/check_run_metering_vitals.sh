@@ -1,0 +1,330 @@
+#!/bin/sh
+# tests/cli/check_run_metering_vitals.sh MODE NERVE WORKDIR [DATADIR]
+#
+# `nerve run metering` and `nerve run vitals` against numbers worked out here, not copied from
+# their output:
+#   metering  the household of `nerve demo` (cmd_demo.cpp: hourly, a 6 h gap from day 24 10 h, a
+#             10 h stuck register from day 31 8 h, a spike at day 38 3 h, an evening bypass from
+#             reading 63 * 24 + 17): the events land where they were put, the theft is reported
+#             within a day of its start and not before, each clean day's profile equals an awk
+#             recomputation from the same CSV, the expected energy is the mean of the previous
+#             (up to 28) days' once 7 are known; a time column's missing hour becomes a gap;
+#             bad input gives exit 1 and a message.
+#   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
+#             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
+#             no output.
+#   etth2     ETTh2's OT column (exit 77 without DATADIR/ett/ETTh2.csv): 24 readings a day from
+#             the date column, 725 days, clean days' profiles equal awk's, the forecaster beats
+#             persistence.
+set -u
+mode=$1
+nerve=$2
+work=$3
+data=${4:-}
+mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# field NAME: the value of "NAME": in each JSON line on stdin (numbers, true/false, null, "strings").
+field() { sed -n "s/.*\"$1\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p"; }
+
+# expect_error REGEX -- ARGS...: exit 1..127, REGEX on stderr, nothing on stdout.
+expect_error() {
+    pattern=$1; shift 2
+    "$nerve" "$@" >"$work/out.txt" 2>"$work/err.txt"
+    code=$?
+    if [ $code -eq 0 ] || [ $code -ge 128 ]; then
+        fail "exit $code, wanted an error exit: nerve $*"; cat "$work/err.txt"
+    elif ! grep -Eq -- "$pattern" "$work/err.txt"; then
+        fail "stderr lacks /$pattern/: nerve $*"; cat "$work/err.txt"
+    elif [ -s "$work/out.txt" ]; then
+        fail "output on stdout with an error: nerve $*"
+    fi
+}
+
+# check_profiles CSV COLUMN_NUMBER JSONL PER_DAY: every day line without gap, stuck or spike
+# readings (whose values the monitor replaced by its forecast) has the energy, mean, peak, base
+# load and load factor of its readings in the CSV (data rows only, 1-based column); prints the
+# number of days compared.
+check_profiles() {
+    grep '"type":"day"' "$3" | sed 's/[{}"]//g' | tr ',' ' ' >"$work/days.txt"
+    awk -F, -v col="$2" -v per="$4" -v days="$work/days.txt" '
+        NR > 1 { v[NR - 2] = $col + 0 }
+        END {
+            bad = 0; n = 0
+            while ((getline line < days) > 0) {
+                m = split(line, kv, " ")
+                for (i = 1; i <= m; i++) { split(kv[i], p, ":"); f[p[1]] = p[2] }
+                if (f["gaps"] + f["stuck"] + f["spikes"] > 0) continue
+                d = f["day"]; s = 0; pk = -1e300; lo = 1e300
+                for (k = d * per; k < (d + 1) * per; k++) { s += v[k]; if (v[k] > pk) pk = v[k]; if (v[k] < lo) lo = v[k] }
+                mean = s / per
+                split("energy mean peak base_load load_factor", names, " ")
+                want["energy"] = s; want["mean"] = mean; want["peak"] = pk; want["base_load"] = lo; want["load_factor"] = mean / pk
+                for (j = 1; j <= 5; j++) {
+                    g = f[names[j]] + 0; w = want[names[j]]
+                    tol = 1e-7 * (w < 0 ? -w : w) + 1e-12
+                    if (g - w > tol || w - g > tol) { print "day " d " " names[j] ": nerve " g ", awk " w; bad++ }
+                }
+                n++
+            }
+            print n
+            exit bad > 0
+        }' "$1"
+}
+
+case $mode in
+metering)
+    "$nerve" demo --only metering --no-data --no-plots --out "$work/demo" >"$work/demo.txt" 2>&1 ||
+        { echo "FAIL: nerve demo --only metering"; cat "$work/demo.txt"; exit 1; }
+    csv=$work/demo/metering.csv
+    "$nerve" run metering --input "$csv" --column reading --per-day 24 >"$work/hh.jsonl" 2>"$work/hh.err" ||
+        { echo "FAIL: run metering on the household"; cat "$work/hh.err"; exit 1; }
+    events=$work/hh.jsonl
+    # Indices of the events carrying FLAG, one per line.
+    at() { grep '"type":"event"' "$events" | grep "\"$1\"" | field index | tr '\n' ' ' | sed 's/ $//'; }
+
+    theft=$((63 * 24 + 17))
+    drift_before=$(grep '"type":"event"' "$events" | grep -E '"drift_(up|down)"' | field index |
+                   awk -v t=$theft '$1 < t' | wc -l)
+    [ "$drift_before" -eq 0 ] || fail "$drift_before drift alarm(s) before the theft at reading $theft"
+    first_down=$(at drift_down | tr ' ' '\n' | awk -v t=$theft '$1 >= t' | head -n 1)
+    # The CUSUM on the forecast residual must react within hours (meter_monitor.hpp step 4):
+    # within one day of the first bypassed reading.
+    if [ -z "$first_down" ] || [ "$first_down" -ge $((theft + 24)) ]; then
+        fail "theft from reading $theft: first drift_down at '${first_down:-none}', wanted within 24 readings"
+    fi
+    # The gap: readings 24 * 24 + 10 .. + 15, and no other.
+    want=$(seq $((24 * 24 + 10)) $((24 * 24 + 15)) | tr '\n' ' ' | sed 's/ $//')
+    [ "$(at gap)" = "$want" ] || fail "gap events at '$(at gap)', wanted '$want'"
+    # The stuck register: 10 equal readings from 31 * 24 + 8; the monitor flags a run from its
+    # stuck_run-th equal reading on (default a quarter day: 6), so the last 5 of them.
+    start=$((31 * 24 + 8))
+    want=$(seq $((start + 5)) $((start + 9)) | tr '\n' ' ' | sed 's/ $//')
+    [ "$(at stuck)" = "$want" ] || fail "stuck events at '$(at stuck)', wanted '$want'"
+    at spike | tr ' ' '\n' | grep -qx $((38 * 24 + 3)) || fail "the spike at reading $((38 * 24 + 3)) not flagged"
+    # The summary agrees with the event lines.
+    sum=$(tail -n 1 "$events")
+    [ "$(echo "$sum" | field type)" = '"summary"' ] || fail "last line is not the summary"
+    [ "$(echo "$sum" | field readings)" = 2016 ] || fail "summary readings $(echo "$sum" | field readings), wanted 2016"
+    [ "$(echo "$sum" | field days)" = 84 ] || fail "summary days $(echo "$sum" | field days), wanted 84"
+    [ "$(echo "$sum" | field gaps)" = 6 ] || fail "summary gaps $(echo "$sum" | field gaps), wanted 6"
+    [ "$(echo "$sum" | field stuck)" = 5 ] || fail "summary stuck $(echo "$sum" | field stuck), wanted 5"
+    n=$(grep -c '"type":"event"' "$events")
+    [ "$(echo "$sum" | field event_readings)" = "$n" ] || fail "summary event_readings vs $n event lines"
+    # Daily profiles against awk (column 2 of the demo's CSV is the reading).
+    compared=$(check_profiles "$csv" 2 "$events" 24) || { echo "$compared"; fail "daily profiles differ from awk"; }
+    compared=$(echo "$compared" | tail -n 1)
+    clean=$(grep '"type":"day"' "$events" | grep -c '"gaps":0,"stuck":0,"spikes":0,')
+    [ "$compared" -eq "$clean" ] && [ "$clean" -ge 70 ] || fail "$compared days compared, $clean clean of 84"
+    # Expected energy: the mean of the previous min(d, 28) days' energy once 7 are known; the
+    # shortfall 1 - energy / expected. The bypassed evenings make the days after day 63 short.
+    grep '"type":"day"' "$events" | sed 's/[{}"]//g' | tr ',' ' ' | awk '
+        { m = split($0, kv, " "); for (i = 1; i <= m; i++) { split(kv[i], p, ":"); f[p[1]] = p[2] }
+          d = f["day"]; e[d] = f["energy"] + 0
+          if (d >= 7) {
+              n = d < 28 ? d : 28; s = 0
+              for (k = d - n; k < d; k++) s += e[k]
+              w = s / n; g = f["expected"] + 0
+              if (g - w > 1e-7 * w || w - g > 1e-7 * w) { print "day " d " expected " g ", wanted " w; bad++ }
+              sf = 1 - e[d] / w; g = f["shortfall"] + 0
+              if (g - sf > 1e-5 || sf - g > 1e-5) { print "day " d " shortfall " g ", wanted " sf; bad++ }
+              if (d >= 64) { after += sf; na++ } else if (d >= 14) { before += sf; nb++ }
+          } else if (f["expected"] != "0") { print "day " d " expected " f["expected"] " before 7 days"; bad++ }
+        }
+        END { if (after / na < 0.1 || before / nb > 0.05 || before / nb < -0.05) {
+                  print "mean shortfall before " before / nb ", after " after / na; bad++ }
+              exit bad > 0 }' || fail "expected energy / shortfall"
+
+    # --quiet: only the summary; --all: a line per reading.
+    [ "$("$nerve" run metering --input "$csv" --column reading --per-day 24 --quiet | wc -l)" -eq 1 ] ||
+        fail "--quiet printed more than the summary"
+    [ "$("$nerve" run metering --input "$csv" --column reading --per-day 24 --all | grep -c '"type":"reading"')" -eq 2016 ] ||
+        fail "--all did not print 2016 reading lines"
+
+    # A time column: 3 days of hourly rows, 05:00 of the second day missing, one unreadable cell,
+    # a NaN, an Inf and an empty cell; all missing readings are gaps at their own times.
+    awk 'BEGIN { print "Timestamp,Load"
+                 for (d = 1; d <= 3; d++) for (h = 0; h < 24; h++) {
+                     if (d == 2 && h == 5) continue
+                     v = 1 + (h >= 17) + 0.01 * ((d * 24 + h) % 7)
+                     if (d == 2 && h == 7) v = "ERR"; if (d == 2 && h == 8) v = "NaN"
+                     if (d == 2 && h == 9) v = "-Inf"; if (d == 2 && h == 10) v = ""
+                     printf "2026-03-%02d %02d:00:00,%s\n", d, h, v } }' >"$work/timed.csv"
+    "$nerve" run metering --input "$work/timed.csv" --column load >"$work/timed.jsonl" 2>"$work/timed.err" ||
+        fail "run metering on a timed CSV"
+    grep -q "1 cell of column 'Load' not a number" "$work/timed.err" || fail "no warning for the unreadable cell"
+    sum=$(tail -n 1 "$work/timed.jsonl")
+    for kv in per_day:24 readings:72 rows:71 inserted_gaps:1 unreadable_cells:1 gaps:5 days:3; do
+        [ "$(echo "$sum" | field "${kv%%:*}")" = "${kv#*:}" ] || fail "timed CSV: ${kv%%:*} $(echo "$sum" | field "${kv%%:*}"), wanted ${kv#*:}"
+    done
+    gap_times=$(grep '"gap"' "$work/timed.jsonl" | field time | tr '\n' ' ')
+    [ "$gap_times" = '"2026-03-02 05:00:00" "2026-03-02 07:00:00" "2026-03-02 08:00:00" "2026-03-02 09:00:00" "2026-03-02 10:00:00" ' ] ||
+        fail "gap times $gap_times"
+    "$nerve" run metering --input "$work/timed.csv" --column load --strict >/dev/null 2>"$work/err.txt" &&
+        fail "--strict accepted 'ERR'"
+    grep -q 'timed.csv:32:' "$work/err.txt" || fail "--strict error does not name line 32 (05:00 of day 2 is absent): $(cat "$work/err.txt")"
+    # 15-minute rows: 96 readings a day from the time column.
+    awk 'BEGIN { print "t,kwh"
+                 for (i = 0; i < 96 * 2; i++)
+                     printf "2026-03-%02d %02d:%02d,%.3f\n", 1 + int(i / 96), int(i / 4) % 24, (i % 4) * 15, 0.2 + (i % 96) / 400 }' >"$work/q.csv"
+    [ "$("$nerve" run metering --input "$work/q.csv" --quiet | field per_day)" = 96 ] || fail "15-minute rows: per_day not 96"
+    # A file cut short inside its last line: that line is dropped, with a warning.
+    printf 'time,kwh\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 02:0' >"$work/cut.csv"
+    [ "$("$nerve" run metering --input "$work/cut.csv" --quiet 2>"$work/err.txt" | field readings)" = 2 ] ||
+        fail "cut-short last line not dropped"
+    grep -q 'last line' "$work/err.txt" || fail "no warning for the cut-short last line"
+
+    # Bad input.
+    expect_error "does-not-exist" -- run metering --input "$work/does-not-exist.csv" --per-day 24
+    expect_error "no column 'watts'.*Load" -- run metering --input "$work/timed.csv" --column watts
+    : >"$work/empty.csv"
+    expect_error "empty" -- run metering --input "$work/empty.csv" --per-day 24
+    printf 'time,kwh\n' >"$work/header_only.csv"
+    expect_error "no data rows" -- run metering --input "$work/header_only.csv" --per-day 24
+    printf 'kwh\nx\n-\n\n' >"$work/no_numbers.csv"
+    expect_error "no numeric reading" -- run metering --input "$work/no_numbers.csv" --per-day 24
+    printf 'kwh\n1\n2\n' >"$work/untimed.csv"
+    expect_error "per-day" -- run metering --input "$work/untimed.csv"
+    expect_error "8\.\.1023" -- run metering --input "$work/untimed.csv" --per-day 4
+    expect_error "15-minute|900 s apart.*--per-day 24" -- run metering --input "$work/q.csv" --per-day 24
+    printf 'time,kwh\n2026-01-01 01:00,1\n2026-01-01 00:00,2\n' >"$work/backwards.csv"
+    expect_error "backwards.csv:3: .*does not come after" -- run metering --input "$work/backwards.csv"
+    printf 'time,kwh\n2026-01-01 00:00,1\nyesterday,2\n' >"$work/badtime.csv"
+    expect_error "badtime.csv:3: 'yesterday'" -- run metering --input "$work/badtime.csv" --time time
+    printf 'kwh\n1\n2\0\n3\n' >"$work/nul.csv"
+    expect_error "nul.csv:3: a NUL byte" -- run metering --input "$work/nul.csv" --per-day 24
+    head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
+    expect_error "random.csv" -- run metering --input "$work/random.csv" --column kwh --per-day 24
+    awk 'BEGIN { print "kwh"; for (i = 0; i < 300000; i++) printf "1234"; print "" }' >"$work/huge.csv"
+    expect_error "huge.csv:2: the line is 1200000 bytes" -- run metering --input "$work/huge.csv" --per-day 24
+    printf 'kwh\n"1\n' >"$work/quote.csv"
+    expect_error "quote.csv:2: .*quote" -- run metering --input "$work/quote.csv" --per-day 24
+    ;;
+
+vitals)
+    # Boundary values of every band of the chart, cycled against each other (list lengths are
+    # coprime to spread the combinations); scale 2 and oxygen on every third / second row.
+    awk 'BEGIN {
+        split("8 9 11 12 20 21 24 25", rr, " ")
+        split("83 84 85 86 87 88 91 92 93 94 95 96 97 100", sp, " ")
+        split("90 91 100 101 110 111 219 220 150", bp, " ")
+        split("40 41 50 51 90 91 110 111 130 131 70", hr, " ")
+        split("A C V P U A A", lv, " ")
+        split("34.9 35.0 35.1 36.0 36.1 38.0 38.1 39.0 39.1 37.2 40.5 36.6 35.5", tp, " ")
+        print "Time,Respiration Rate,SPO2,on-oxygen,Systolic_BP,HR,ACVPU,Temperature,Hypercapnic"
+        for (i = 0; i < 60; i++)
+            printf "t%d,%s,%s,%s,%s,%s,%s,%s,%d\n", i, rr[i % 8 + 1], sp[i % 14 + 1], (i % 2 ? "yes" : "0"),
+                   bp[i % 9 + 1], hr[i % 11 + 1], lv[i % 7 + 1], tp[i % 13 + 1], (i % 3 == 2)
+        # Missing values: not scored, incomplete; an unknown oxygen is scored as air.
+        print "m1,,96,0,120,,A,36.5,0"
+        print "m2,16,NaN,,120,70,,37,0"
+        print "m3,16,96,1,120,70,a,-,"
+    }' >"$work/obs.csv"
+    "$nerve" run vitals --input "$work/obs.csv" >"$work/obs.jsonl" 2>"$work/obs.err" ||
+        { echo "FAIL: run vitals"; cat "$work/obs.err"; exit 1; }
+    # The RCP 2017 NEWS2 chart (Royal College of Physicians, "National Early Warning Score (NEWS) 2",
+    # chart 1), one band per line; charted values are whole numbers (temperature to 0.1 degC).
+    awk -F, '
+        function rr_s(x) { if (x <= 8) return 3; if (x <= 11) return 1; if (x <= 20) return 0; if (x <= 24) return 2; return 3 }
+        function sp1_s(x) { if (x <= 91) return 3; if (x <= 93) return 2; if (x <= 95) return 1; return 0 }
+        # Scale 2: <=83 3, 84-85 2, 86-87 1, 88-92 and >=93 on air 0, 93-94 on oxygen 1, 95-96 2, >=97 3.
+        function sp2_s(x, o2) {
+            if (x <= 83) return 3; if (x <= 85) return 2; if (x <= 87) return 1
+            if (x <= 92 || !o2) return 0; if (x <= 94) return 1; if (x <= 96) return 2; return 3 }
+        function bp_s(x) { if (x <= 90) return 3; if (x <= 100) return 2; if (x <= 110) return 1; if (x <= 219) return 0; return 3 }
+        function hr_s(x) { if (x <= 40) return 3; if (x <= 50) return 1; if (x <= 90) return 0; if (x <= 110) return 1; if (x <= 130) return 2; return 3 }
+        function t_s(x) { if (x <= 35.0) return 3; if (x <= 36.0) return 1; if (x <= 38.0) return 0; if (x <= 39.0) return 1; return 2 }
+        function miss(c) { return c == "" || c == "NaN" || c == "-" }
+        NR == 1 { next }
+        {
+            o2 = ($4 == "yes" || $4 == "1"); complete = 1; red = 0; total = 0
+            p[1] = miss($2) ? "null" : rr_s($2)
+            p[2] = miss($3) ? "null" : ($9 == 1 ? sp2_s($3, o2) : sp1_s($3))
+            p[3] = miss($4) ? "null" : (o2 ? 2 : 0)
+            p[4] = miss($5) ? "null" : bp_s($5)
+            p[5] = miss($6) ? "null" : hr_s($6)
+            p[6] = miss($7) ? "null" : (toupper($7) == "A" ? 0 : 3)
+            p[7] = miss($8) ? "null" : t_s($8 + 0.0)
+            parts = ""
+            for (k = 1; k <= 7; k++) {
+                if (p[k] == "null") complete = 0; else { total += p[k]; if (p[k] == 3) red = 1 }
+                parts = parts (k > 1 ? " " : "") p[k]
+            }
+            risk = total >= 7 ? "high" : total >= 5 ? "medium" : red ? "low-medium" : "low"
+            # Trend: against the previous score and the mean of up to four previous ones.
+            dprev = n ? total - s[n] : 0; m = 0; c = 0
+            for (k = n; k >= 1 && k > n - 4; k--) { m += s[k]; c++ }
+            rising = c && total - m / c >= 2 ? "true" : "false"
+            s[++n] = total
+            print total, "\"" risk "\"", (complete ? "true" : "false"), parts, dprev, rising
+        }' "$work/obs.csv" >"$work/want.txt"
+    grep '"type":"observation"' "$work/obs.jsonl" | while IFS= read -r line; do
+        parts=$(echo "$line" | sed 's/.*"parts":{\([^}]*\)}.*/\1/' | sed 's/"[a-z0-9_]*"://g' | tr ',' ' ')
+        echo "$(echo "$line" | field score) $(echo "$line" | field risk) $(echo "$line" | field complete) $parts" \
+             "$(echo "$line" | field delta_previous) $(echo "$line" | field rising)"
+    done >"$work/got.txt"
+    [ "$(wc -l <"$work/want.txt")" -eq 63 ] || fail "the reference scored $(wc -l <"$work/want.txt") rows, wanted 63"
+    diff "$work/want.txt" "$work/got.txt" >"$work/diff.txt" || { cat "$work/diff.txt"; fail "NEWS2 differs from the chart (< chart, > nerve)"; }
+    # Every band of every parameter occurs (the test covers the chart, not a corner of it).
+    for k in 1 2 4 5 6 7; do
+        bands=$(awk -v k=$k '{ print $(3 + k) }' "$work/want.txt" | grep -v null | sort -u | tr -d '\n')
+        case $k in 6) want=03 ;; 7) want=0123 ;; *) want=0123 ;; esac
+        [ "$bands" = "$want" ] || fail "parameter $k covers sub-scores '$bands', wanted '$want'"
+    done
+    risks=$(awk '{ print $2 }' "$work/want.txt" | sort -u | tr '\n' ' ')
+    [ "$risks" = '"high" "low" "low-medium" "medium" ' ] || fail "the test rows cover risks $risks"
+    sum=$(tail -n 1 "$work/obs.jsonl")
+    [ "$(echo "$sum" | field observations)" = 63 ] || fail "summary observations"
+    [ "$(echo "$sum" | field incomplete)" = 3 ] || fail "summary incomplete $(echo "$sum" | field incomplete), wanted 3"
+    want_max=$(awk '$1 > m { m = $1 } END { print m }' "$work/want.txt")
+    [ "$(echo "$sum" | field max_score)" = "$want_max" ] || fail "summary max_score, wanted $want_max"
+    [ "$("$nerve" run vitals --input "$work/obs.csv" --quiet | wc -l)" -eq 1 ] || fail "--quiet printed more than the summary"
+
+    # Bad input: a message naming the file (and line), exit 1, nothing on stdout.
+    expect_error "does-not-exist" -- run vitals --input "$work/does-not-exist.csv"
+    cut -d, -f1,2,4- "$work/obs.csv" >"$work/no_spo2.csv"
+    expect_error "no column for spo2" -- run vitals --input "$work/no_spo2.csv"
+    printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,0,120,70,A,37\n16,96,0,120,70,X,37\n' >"$work/bad_level.csv"
+    expect_error "bad_level.csv:3: 'X' in column 'acvpu'" -- run vitals --input "$work/bad_level.csv"
+    printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,0,120,abc,A,37\n' >"$work/bad_number.csv"
+    expect_error "bad_number.csv:2: 'abc' in column 'hr' is not a number" -- run vitals --input "$work/bad_number.csv"
+    printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,maybe,120,70,A,37\n' >"$work/bad_flag.csv"
+    expect_error "bad_flag.csv:2: 'maybe' in column 'o2'" -- run vitals --input "$work/bad_flag.csv"
+    printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,0,120,70,A,37\n16,96,0,120' >"$work/short.csv"
+    expect_error "short.csv:3: the row has 4 cells, the header 7" -- run vitals --input "$work/short.csv"
+    : >"$work/empty.csv"
+    expect_error "empty" -- run vitals --input "$work/empty.csv"
+    printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n' >"$work/header_only.csv"
+    expect_error "no observations" -- run vitals --input "$work/header_only.csv"
+    head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
+    expect_error "random.csv" -- run vitals --input "$work/random.csv"
+    awk 'BEGIN { print "rr,spo2,o2,sbp,hr,acvpu,temp"; for (i = 0; i < 300000; i++) printf "1234"; print "" }' >"$work/huge.csv"
+    expect_error "huge.csv:2: the line is 1200000 bytes" -- run vitals --input "$work/huge.csv"
+    ;;
+
+etth2)
+    csv=$data/ett/ETTh2.csv
+    if [ ! -f "$csv" ]; then echo "skipped: no $csv (set NERVE_DATA_DIR)"; exit 77; fi
+    "$nerve" run metering --input "$csv" --column OT >"$work/ot.jsonl" 2>"$work/ot.err" ||
+        { echo "FAIL: run metering on ETTh2"; cat "$work/ot.err"; exit 1; }
+    rows=$(($(grep -c . "$csv") - 1))
+    sum=$(tail -n 1 "$work/ot.jsonl")
+    for kv in per_day:24 readings:$rows days:$((rows / 24)) inserted_gaps:0 time_column:'"date"'; do
+        [ "$(echo "$sum" | field "${kv%%:*}")" = "${kv#*:}" ] || fail "ETTh2: ${kv%%:*} $(echo "$sum" | field "${kv%%:*}"), wanted ${kv#*:}"
+    done
+    # OT is the 8th column.
+    compared=$(check_profiles "$csv" 8 "$work/ot.jsonl" 24) || { echo "$compared"; fail "ETTh2 daily profiles differ from awk"; }
+    compared=$(echo "$compared" | tail -n 1)
+    [ "$compared" -ge 300 ] || fail "only $compared clean ETTh2 days compared"
+    # The one-step forecast beats persistence (seasonal_forecaster.hpp: ratio 0.53 on OT at H = 1).
+    ratio=$(echo "$sum" | field ratio)
+    awk -v r="$ratio" 'BEGIN { exit !(r > 0 && r < 1) }' || fail "ETTh2 OT forecast/persistence MAE ratio $ratio"
+    echo "ETTh2 OT: $compared clean days of $((rows / 24)) equal awk's profiles; MAE ratio $ratio"
+    ;;
+*)
+    echo "usage: $0 metering|vitals|etth2 NERVE WORKDIR [DATADIR]"; exit 2 ;;
+esac
+
+if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "all run $mode checks passed"
