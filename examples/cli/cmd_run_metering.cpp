@@ -178,6 +178,11 @@ nerve::cli::loaded<series> read_series(const options& o) {
             }
             interval = common;
             s.per_day = static_cast<std::size_t>(86400 / common);
+            if (s.per_day < 8 || s.per_day > max_per_day) {
+                out.error = fmt::format("{}: the rows are {} s apart, {} readings a day; the monitor takes 8..{} "
+                                        "(resample the export)", o.input, common, s.per_day, max_per_day);
+                return out;
+            }
         }
     }
 
@@ -191,8 +196,15 @@ nerve::cli::loaded<series> read_series(const options& o) {
                                         r.line, dt / 86400);
                 return out;
             }
-            // Steps of k intervals (rounded: clocks jitter) put k - 1 missing readings in.
+            // Steps of k intervals (rounded: clocks jitter) put k - 1 missing readings in; a file
+            // that is mostly holes (more missing intervals than a year and its rows) is refused
+            // before it takes the memory.
             const long long k = (dt + interval / 2) / interval;
+            if (s.inserted + static_cast<std::size_t>(k) > 366 * static_cast<std::size_t>(86400 / interval) + rows) {
+                out.error = fmt::format("{}:{}: the time column leaves more than {} intervals missing against {} rows; "
+                                        "refused", o.input, r.line, s.inserted + static_cast<std::size_t>(k) - 1, rows);
+                return out;
+            }
             for (long long j = 1; j < k; ++j) {
                 s.values.push_back(std::numeric_limits<double>::quiet_NaN());
                 s.times.push_back(row_time[i - 1] + j * interval);
@@ -251,8 +263,9 @@ int run(const options& o) {
     const series& s = read.value;
     const std::size_t per_day = o.per_day ? o.per_day : s.per_day;
     if (per_day == 0)
-        return nerve::cli::fail("{}: no time column to take the interval from; give --per-day (24: hourly, 96: 15 min)",
-                                o.input);
+        return nerve::cli::fail("{}: {}; give --per-day (24: hourly, 96: 15 min)", o.input,
+                                s.time_name.empty() ? "no time column to take the interval from"
+                                                    : "one row: no interval in the time column");
     if (per_day < 8 || per_day > max_per_day)
         return nerve::cli::fail("{}: {} readings a day; the monitor takes 8..{} (resample the export)", o.input, per_day,
                                 max_per_day);
@@ -358,7 +371,7 @@ const bool registered = nerve::cli::add_command(
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
         app.footer(
-            "Input: a CSV file with a header row; one row per interval reading (kWh per interval, not a cumulative "
+            "Input: a CSV file with a header row (or none: --column by 0-based index); one row per interval reading (kWh per interval, not a cumulative "
             "register). Column names are matched ignoring case. A value cell that is empty, NaN, NA, N/A, null, '-' "
             "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
             "readings too, counted and warned about (--strict: an error). A date-time column (YYYY-MM-DD HH:MM[:SS]) "

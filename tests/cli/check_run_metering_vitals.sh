@@ -192,6 +192,13 @@ metering)
     expect_error "backwards.csv:3: .*does not come after" -- run metering --input "$work/backwards.csv"
     printf 'time,kwh\n2026-01-01 00:00,1\nyesterday,2\n' >"$work/badtime.csv"
     expect_error "badtime.csv:3: 'yesterday'" -- run metering --input "$work/badtime.csv" --time time
+    printf 'time,kwh\n2026-01-01 00:00:00,1\n2026-01-01 00:00:01,2\n' >"$work/seconds.csv"
+    expect_error "1 s apart, 86400 readings a day" -- run metering --input "$work/seconds.csv"
+    # Holes: a year and the rows' worth of missing intervals at most (memory stays bounded).
+    printf 'time,kwh\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-12-01 00:00,2\n2027-11-30 00:00,2\n' >"$work/holes.csv"
+    expect_error "holes.csv:5: the time column leaves more than" -- run metering --input "$work/holes.csv"
+    printf 'time,kwh\n2026-01-01 00:00,1\n' >"$work/one_row.csv"
+    expect_error "one row.*--per-day" -- run metering --input "$work/one_row.csv"
     printf 'kwh\n1\n2\0\n3\n' >"$work/nul.csv"
     expect_error "nul.csv:3: a NUL byte" -- run metering --input "$work/nul.csv" --per-day 24
     head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
@@ -259,11 +266,10 @@ vitals)
             s[++n] = total
             print total, "\"" risk "\"", (complete ? "true" : "false"), parts, dprev, rising
         }' "$work/obs.csv" >"$work/want.txt"
-    grep '"type":"observation"' "$work/obs.jsonl" | while IFS= read -r line; do
-        parts=$(echo "$line" | sed 's/.*"parts":{\([^}]*\)}.*/\1/' | sed 's/"[a-z0-9_]*"://g' | tr ',' ' ')
-        echo "$(echo "$line" | field score) $(echo "$line" | field risk) $(echo "$line" | field complete) $parts" \
-             "$(echo "$line" | field delta_previous) $(echo "$line" | field rising)"
-    done >"$work/got.txt"
+    # nerve's lines in the same layout: score risk complete the seven parts delta_previous rising.
+    grep '"type":"observation"' "$work/obs.jsonl" |
+        sed 's/.*"score":\([^,]*\),"risk":\("[^"]*"\),"complete":\([a-z]*\),.*"parts":{\([^}]*\)},"delta_previous":\([^,]*\),.*"rising":\([a-z]*\)}$/\1 \2 \3 \4 \5 \6/' |
+        sed 's/"[a-z0-9_]*"://g' | tr ',' ' ' >"$work/got.txt"
     [ "$(wc -l <"$work/want.txt")" -eq 63 ] || fail "the reference scored $(wc -l <"$work/want.txt") rows, wanted 63"
     diff "$work/want.txt" "$work/got.txt" >"$work/diff.txt" || { cat "$work/diff.txt"; fail "NEWS2 differs from the chart (< chart, > nerve)"; }
     # Every band of every parameter occurs (the test covers the chart, not a corner of it).
