@@ -10,7 +10,8 @@
 //
 // Reads NNN.hea and the signal file it names (formats 212 and 16), pushes the chosen lead in
 // mV through the monitor and prints JSON lines: one {"type":"beat","sample":N,...} per beat,
-// {"type":"alarm",...} when an alarm starts or ends, and a last {"type":"summary",...}.
+// {"type":"alarm",...} when an alarm starts or ends, and a last {"type":"summary",...}
+// ("fallback_beats": how many of its "beats" the second lead supplied; 0 with one lead).
 // Beat lines carry the detector's signal quality ("quality": sharpness against the recent
 // beats', "noisy": motion artefact was rejected within the last 4 s); an "artefact" alarm
 // marks such stretches (asystole and rate alarms are held there).
@@ -145,12 +146,12 @@ int run(const options& o) {
             alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon.alarms(k));
         }
         fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
-                   "\"beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
+                   "\"beats\":{},\"fallback_beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
                    "\"artefact_peaks\":{},"
                    "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
                    "\"alarms\":{{{}}}}}\n",
                    nerve::cli::json_escape(h.record_name), nerve::cli::json_escape(sig.description), fs, frames, duration, mon.beats(),
-                   duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.vf_waves(),
+                   mon.fallback_beats(), duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.vf_waves(),
                    mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
     };
     if (two_leads) {
