@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/biquad.hpp"
 #include "nerve/filter/butterworth.hpp"
 
@@ -28,11 +29,8 @@ extern "C" __attribute__((noinline)) void nerve_biquad4_f32_block(const float* i
 }
 
 int main() {
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = noise.symmetric();
     float acc = 0;
     for (unsigned i = 0; i < kBlock; ++i) acc += nerve_biquad4_f32_sample(g_in[i]);
     nerve_biquad4_f32_block(g_in.data(), g_out.data(), kBlock);

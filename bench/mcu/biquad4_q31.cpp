@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/core/operator.hpp"
 #include "nerve/filter/biquad.hpp"
 #include "nerve/filter/butterworth.hpp"
@@ -30,11 +31,8 @@ extern "C" __attribute__((noinline)) void nerve_biquad4_q31_block(const nerve::q
 }
 
 int main() {
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = nerve::q31::from_raw(static_cast<std::int32_t>(s) >> 1);  // half scale
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = nerve::q31::from_raw(static_cast<std::int32_t>(noise.next()) >> 1);  // half scale
     long acc = 0;
     for (unsigned i = 0; i < kBlock; ++i) acc += nerve_biquad4_q31_sample(g_in[i].raw);
     nerve_biquad4_q31_block(g_in.data(), g_out.data(), kBlock);

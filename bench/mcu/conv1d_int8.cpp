@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/infer/conv_2d.hpp"
 #include "nerve/infer/packed_conv.hpp"
 
@@ -38,8 +39,8 @@ extern "C" __attribute__((noinline)) void nerve_conv1d_int8_packed(const std::in
 }
 
 int main() {
-    std::uint32_t s = 2;
-    auto rnd = [&s] { s = s * 1664525u + 1013904223u; return static_cast<std::int8_t>(s >> 24); };
+    nerve_mcu_bench::lcg noise{2};
+    auto rnd = [&noise] { return static_cast<std::int8_t>(noise.next() >> 24); };
     for (auto& v : g_in) v = rnd();
     for (auto& v : g_w) v = rnd();
     for (int o = 0; o < kF; ++o) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/infer/fully_connected.hpp"
 #include "nerve/infer/packed_dense.hpp"
 
@@ -35,8 +36,8 @@ extern "C" __attribute__((noinline)) void nerve_dense_int8_256x256_packed(const 
 }
 
 int main() {
-    std::uint32_t s = 1;
-    auto rnd = [&s] { s = s * 1664525u + 1013904223u; return static_cast<std::int8_t>(s >> 24); };
+    nerve_mcu_bench::lcg noise{1};
+    auto rnd = [&noise] { return static_cast<std::int8_t>(noise.next() >> 24); };
     for (auto& v : g_in) v = rnd();
     for (auto& v : g_w) v = rnd();
     for (auto& v : g_bias) v = rnd() * 50;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/drift/adwin.hpp"
 #include "nerve/drift/ddm.hpp"
 #include "nerve/drift/page_hinkley.hpp"
@@ -31,15 +32,14 @@ nd::adwin<float, 5, 16> g_adwin1{[] {
 }()};
 nd::page_hinkley<float> g_ph;
 nd::ddm<float> g_ddm;
-std::uint32_t g_seed = 12345;
+nerve_mcu_bench::lcg g_noise{12345};
 unsigned g_t = 0;
 std::uint32_t g_fired = 0;
 
 float next_sample() {
     float s = 0;
     for (int k = 0; k < 4; ++k) {
-        g_seed = g_seed * 1664525u + 1013904223u;
-        s += static_cast<float>(g_seed >> 8) * (1.0f / 16777216.0f);
+        s += g_noise.unit();
     }
     const bool high = (g_t++ / 2048) % 2 == 1;
     return (s - 2.0f) * 1.7320508f + (high ? 1.5f : 0.0f);

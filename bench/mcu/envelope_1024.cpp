@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/spectral/envelope.hpp"
 
 namespace sp = nerve::spectral;
@@ -25,12 +26,11 @@ extern "C" __attribute__((noinline)) bool nerve_envelope_1024(void) {
 
 int main() {
     // A 3.5 kHz carrier amplitude-modulated at 97 Hz (a bearing-defect-like signal) plus noise.
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg noise{1};
     for (std::size_t n = 0; n < g_x.size(); ++n) {
-        s = s * 1664525u + 1013904223u;
         const float t = static_cast<float>(n) / 12000.0f;
         g_x[n] = (1.0f + 0.5f * std::sin(6.2831853f * 97.0f * t)) * std::sin(6.2831853f * 3500.0f * t) +
-                 0.05f * static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
+                 0.05f * noise.symmetric();
     }
     bool ok = true;
     for (int r = 0; r < 2; ++r) ok = nerve_envelope_1024() && ok;

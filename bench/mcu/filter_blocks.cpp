@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/core/operator.hpp"
 #include "nerve/filter/dc_blocker.hpp"
 #include "nerve/filter/ewma.hpp"
@@ -76,11 +77,8 @@ int main() {
     g_dec31 = nf::fir_decimator<nerve::q31, 64, 8>(nf::firwin_lowpass<64>(1.0 / 8));
     g_dc = nf::dc_blocker<float>(0.995);
     g_ewma = nf::ewma<float>(0.1);
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = noise.symmetric();
     for (unsigned i = 0; i < kBlock; ++i) {
         g_in31[i] = nerve::q31::from_raw(static_cast<std::int32_t>(g_in[i] * 1073741824.0f));
         g_in15[i] = nerve::q15::from_raw(static_cast<std::int16_t>(g_in31[i].raw >> 16));

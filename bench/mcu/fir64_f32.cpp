@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/fir.hpp"
 #include "nerve/filter/fir_design.hpp"
 
@@ -26,11 +27,8 @@ extern "C" __attribute__((noinline)) void nerve_fir64_f32_block(const float* in,
 int main() {
     const auto h = nerve::filter::firwin_lowpass<64>(1.0 / 8);
     g_fir = nerve::filter::fir<float, 64>(h);
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = noise.symmetric();
     float acc = 0;
     for (unsigned i = 0; i < kBlock; ++i) acc += nerve_fir64_f32_sample(g_in[i]);
     nerve_fir64_f32_block(g_in.data(), g_out.data(), kBlock);

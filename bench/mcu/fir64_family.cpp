@@ -4,6 +4,7 @@
 // Instruction counts per sample: tools/mcu_icount.py <elf> nerve_<operator>.
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/fir_decimator.hpp"
 #include "nerve/filter/fir_interpolator.hpp"
 #include "nerve/filter/hampel.hpp"
@@ -49,11 +50,10 @@ int main() {
     g_decimator = nf::fir_decimator<float, 64, 8>();
     g_interpolator = nf::fir_interpolator<float, 48, 4>();
     g_resampler = nf::resampler<float, 3, 2>();
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg noise{1};
     float prev = 0;
     for (int i = 0; i < 256; ++i) {
-        s = s * 1664525u + 1013904223u;
-        const float x = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
+        const float x = noise.symmetric();
         nerve_fir_decimator_64_8(x);
         nerve_fir_interpolator_48_4(x);
         nerve_resampler_3_2(x);

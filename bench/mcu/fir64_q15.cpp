@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/fir.hpp"
 #include "nerve/filter/fir_design.hpp"
 
@@ -24,11 +25,8 @@ extern "C" __attribute__((noinline)) void nerve_fir64_q15_block(const nerve::q15
 int main() {
     const auto h = nerve::filter::firwin_lowpass<64>(1.0 / 8);
     g_fir = nerve::filter::fir<nerve::q15, 64>(h);
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = nerve::q15::from_raw(static_cast<std::int16_t>(s >> 16));
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = nerve::q15::from_raw(static_cast<std::int16_t>(noise.next() >> 16));
     long acc = 0;
     for (unsigned i = 0; i < kBlock; ++i) acc += nerve_fir64_q15_sample(g_in[i]).raw;
     nerve_fir64_q15_block(g_in.data(), g_out.data(), kBlock);

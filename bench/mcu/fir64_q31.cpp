@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/fir.hpp"
 #include "nerve/filter/fir_design.hpp"
 
@@ -24,11 +25,8 @@ extern "C" __attribute__((noinline)) void nerve_fir64_q31_block(const nerve::q31
 int main() {
     const auto h = nerve::filter::firwin_lowpass<64>(1.0 / 8);
     g_fir = nerve::filter::fir<nerve::q31, 64>(h);
-    std::uint32_t s = 1;
-    for (auto& v : g_in) {
-        s = s * 1664525u + 1013904223u;
-        v = nerve::q31::from_raw(static_cast<std::int32_t>(s));
-    }
+    nerve_mcu_bench::lcg noise{1};
+    for (auto& v : g_in) v = nerve::q31::from_raw(static_cast<std::int32_t>(noise.next()));
     long acc = 0;
     for (unsigned i = 0; i < kBlock; ++i) acc += nerve_fir64_q31_sample(g_in[i]).raw;
     nerve_fir64_q31_block(g_in.data(), g_out.data(), kBlock);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/anomaly/cusum.hpp"
 #include "nerve/anomaly/forecast_residual.hpp"
 #include "nerve/anomaly/half_space_trees.hpp"
@@ -47,10 +48,9 @@ extern "C" __attribute__((noinline)) float nerve_cusum_sample(float x) { return 
 extern "C" __attribute__((noinline)) float nerve_forecast_residual_sample(float x) { return g_f(x).score; }
 
 int main() {
-    std::uint32_t s = 12345;
+    nerve_mcu_bench::lcg noise{12345};
     for (std::size_t i = 0; i < g_x.size(); ++i) {
-        s = s * 1664525u + 1013904223u;
-        g_x[i] = 0.25f + 0.5f * static_cast<float>(s >> 8) * (1.0f / 16777216.0f);
+        g_x[i] = 0.25f + 0.5f * noise.unit();
         if (i % 97 == 0) g_x[i] = 0.95f;
     }
     float acc = 0;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/filter/fir_interpolator.hpp"
 #include "nerve/filter/resampler.hpp"
 
@@ -54,10 +55,9 @@ int main() {
     g_i31 = nf::fir_interpolator<nerve::q31, 48, 4>();
     g_r15 = nf::resampler<nerve::q15, 3, 2>();
     g_r31 = nf::resampler<nerve::q31, 3, 2>();
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg noise{1};
     for (int i = 0; i < 64; ++i) {
-        s = s * 1664525u + 1013904223u;
-        const std::int32_t r = static_cast<std::int32_t>(s) >> 1;  // half scale
+        const std::int32_t r = static_cast<std::int32_t>(noise.next()) >> 1;  // half scale
         nerve_interp_q15_48_4(nerve::q15::from_raw(static_cast<std::int16_t>(r >> 16)));
         nerve_interp_q31_48_4(nerve::q31::from_raw(r));
         nerve_resample_q15_3_2(nerve::q15::from_raw(static_cast<std::int16_t>(r >> 16)));
@@ -69,8 +69,7 @@ int main() {
     long mismatches = 0;
     for (int r = 0; r < 2; ++r) {
         for (auto& v : g_bin) {
-            s = s * 1664525u + 1013904223u;
-            v = nerve::q31::from_raw(static_cast<std::int32_t>(s) >> 1);
+            v = nerve::q31::from_raw(static_cast<std::int32_t>(noise.next()) >> 1);
         }
         nerve_interp_q31_48_4_block(g_bin.data(), g_bout.data(), 256);
         unsigned k = 0;
@@ -80,8 +79,7 @@ int main() {
     nf::fir_interpolator<nerve::q15, 48, 4> ref15;
     for (int r = 0; r < 2; ++r) {
         for (auto& v : g_bin15) {
-            s = s * 1664525u + 1013904223u;
-            v = nerve::q15::from_raw(static_cast<std::int16_t>(static_cast<std::int32_t>(s) >> 17));
+            v = nerve::q15::from_raw(static_cast<std::int16_t>(static_cast<std::int32_t>(noise.next()) >> 17));
         }
         nerve_interp_q15_48_4_block(g_bin15.data(), g_bout15.data(), 256);
         unsigned k = 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/anomaly/conformal_ensemble.hpp"
 
 namespace {
@@ -18,9 +19,8 @@ constexpr unsigned kBlock = 72;  // a multiple of both block lengths, 6 and 36
 nerve::anomaly::nab_default g_d;
 float g_in[kBlock];
 
-float series(unsigned i, std::uint32_t& s) {
-    s = s * 1664525u + 1013904223u;
-    const float noise = static_cast<float>(s >> 8) * (1.0f / 16777216.0f) - 0.5f;
+float series(unsigned i, nerve_mcu_bench::lcg& s) {
+    const float noise = s.unit() - 0.5f;
     const float ph = static_cast<float>(i % 288) * (1.0f / 288.0f);
     return 40.0f + 10.0f * (ph < 0.5f ? ph : 1.0f - ph) + 3.0f * noise;
 }
@@ -35,7 +35,7 @@ extern "C" __attribute__((noinline)) float nerve_nab_default_block(const float* 
 }
 
 int main() {
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg s{1};
     // warm-up past probation with full context memories (256 contexts x 6 samples, 64 x 36)
     float acc = 0.0f;
     for (unsigned i = 0; i < 2700; ++i) acc += g_d(series(i, s)).score;

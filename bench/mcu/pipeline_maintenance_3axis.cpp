@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
 
 namespace {
@@ -45,13 +46,10 @@ extern "C" __attribute__((noinline)) void nerve_maintenance_3axis_run(const floa
 }
 
 int main() {
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg noise{1};
     float acc = 0;
     for (unsigned call = 0; call < kCalls; ++call) {
-        for (auto& v : g_x) {
-            s = s * 1664525u + 1013904223u;
-            v = static_cast<float>(static_cast<std::int32_t>(s)) * (1.0f / 2147483648.0f);
-        }
+        for (auto& v : g_x) v = noise.symmetric();
         nerve_maintenance_3axis_run(g_x, kChunk);
         acc += g_x[0];
     }

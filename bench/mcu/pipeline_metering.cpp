@@ -44,6 +44,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mcu_noise.hpp"
 #include "nerve/drift/cusum.hpp"
 #include "nerve/pipelines/meter_monitor.hpp"
 #ifdef NERVE_OLD_CUSUM
@@ -79,13 +80,12 @@ nerve::drift::cusum<float, false> g_cusum_lean;
 #endif
 unsigned g_fired = 0;
 unsigned g_days = 0, g_lean_days = 0;
-std::uint32_t g_seed = 3;
+nerve_mcu_bench::lcg g_noise{3};
 unsigned g_t = 0;
 
 double next_reading() {
-    g_seed = g_seed * 1664525u + 1013904223u;
     const double hr = static_cast<double>(g_t++ % 24);
-    return 0.3 + (hr > 16 ? 1.2 : 0.1) + 0.05 * static_cast<double>(static_cast<std::int32_t>(g_seed)) / 2147483648.0;
+    return 0.3 + (hr > 16 ? 1.2 : 0.1) + 0.05 * static_cast<double>(static_cast<std::int32_t>(g_noise.next())) / 2147483648.0;
 }
 }  // namespace
 
@@ -143,23 +143,19 @@ int main() {
     // recomputed once a day): nine more weeks for it first, from a generator of its own (a whole
     // number of days, so the hours stay in phase), so that its counted week is its steady state too.
     {
-        std::uint32_t seed = 11;
+        nerve_mcu_bench::lcg noise{11};
         for (unsigned t = 0; t < 24 * 63; ++t) {
-            seed = seed * 1664525u + 1013904223u;
             const double hr = static_cast<double>(t % 24);
             nerve_metering_lean_warmup(0.3 + (hr > 16 ? 1.2 : 0.1) +
-                                       0.05 * static_cast<double>(static_cast<std::int32_t>(seed)) / 2147483648.0);
+                                       0.05 * static_cast<double>(static_cast<std::int32_t>(noise.next())) / 2147483648.0);
         }
         g_lean_days = 0;
     }
     {
-        std::uint32_t seed = 5;
+        nerve_mcu_bench::lcg noise{5};
         for (unsigned t = 0; t < 30 + 168; ++t) {
             float u = 0;
-            for (int k = 0; k < 4; ++k) {
-                seed = seed * 1664525u + 1013904223u;
-                u += static_cast<float>(seed >> 8) * (1.0f / 16777216.0f);
-            }
+            for (int k = 0; k < 4; ++k) u += noise.unit();
             const float x = (u - 2.0f) * 1.7320508f;
             nerve_cusum_sample(x);
             nerve_cusum_lean_sample(x);

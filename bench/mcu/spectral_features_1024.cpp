@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <span>
 
+#include "mcu_noise.hpp"
 #include "nerve/spectral/band_power.hpp"
 #include "nerve/spectral/peaks.hpp"
 #include "nerve/spectral/rfft.hpp"
@@ -51,10 +52,9 @@ extern "C" __attribute__((noinline)) void nerve_band_power_8(void) { g_bands.com
 extern "C" __attribute__((noinline)) void nerve_peaks_3(void) { g_peaks.compute(g_fft.view()); }
 
 int main() {
-    std::uint32_t s = 1;
+    nerve_mcu_bench::lcg noise{1};
     for (std::size_t i = 0; i < g_x.size(); ++i) {
-        s = s * 1664525u + 1013904223u;
-        g_x[i] = 0.8f * std::sin(0.3f * static_cast<float>(i)) + 0.2f * (static_cast<float>(s >> 8) / 8388608.0f - 1.0f);
+        g_x[i] = 0.8f * std::sin(0.3f * static_cast<float>(i)) + 0.2f * (2.0f * noise.unit() - 1.0f);
     }
     for (int rep = 0; rep < 3; ++rep) {
         nerve_rfft_stage_1024();
