@@ -42,6 +42,20 @@ expect_error() {
     fi
 }
 
+# expect_bad_files HEADER ARGS...: the files every reader must refuse with a message (ARGS is the
+# subcommand and its options but --input): a missing file, an empty one, random bytes, and a line
+# of 1.2 MB after HEADER.
+expect_bad_files() {
+    header=$1; shift
+    expect_error "does-not-exist" -- "$@" --input "$work/does-not-exist.csv"
+    : >"$work/empty.csv"
+    expect_error "empty" -- "$@" --input "$work/empty.csv"
+    head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
+    expect_error "random.csv" -- "$@" --input "$work/random.csv"
+    awk -v h="$header" 'BEGIN { print h; for (i = 0; i < 300000; i++) printf "1234"; print "" }' >"$work/huge.csv"
+    expect_error "huge.csv:2: the line is 1200000 bytes" -- "$@" --input "$work/huge.csv"
+}
+
 # check_profiles CSV COLUMN_NUMBER JSONL PER_DAY: every day line without gap, stuck or spike
 # readings (whose values the monitor replaced by its forecast) has the energy, mean, peak, base
 # load and load factor of its readings in the CSV (data rows only, 1-based column); prints the
@@ -176,10 +190,7 @@ metering)
     grep -q 'last line' "$work/err.txt" || fail "no warning for the cut-short last line"
 
     # Bad input.
-    expect_error "does-not-exist" -- run metering --input "$work/does-not-exist.csv" --per-day 24
     expect_error "no column 'watts'.*Load" -- run metering --input "$work/timed.csv" --column watts
-    : >"$work/empty.csv"
-    expect_error "empty" -- run metering --input "$work/empty.csv" --per-day 24
     printf 'time,kwh\n' >"$work/header_only.csv"
     expect_error "no data rows" -- run metering --input "$work/header_only.csv" --per-day 24
     printf 'kwh\nx\n-\n\n' >"$work/no_numbers.csv"
@@ -201,10 +212,7 @@ metering)
     expect_error "one row.*--per-day" -- run metering --input "$work/one_row.csv"
     printf 'kwh\n1\n2\0\n3\n' >"$work/nul.csv"
     expect_error "nul.csv:3: a NUL byte" -- run metering --input "$work/nul.csv" --per-day 24
-    head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
-    expect_error "random.csv" -- run metering --input "$work/random.csv" --column kwh --per-day 24
-    awk 'BEGIN { print "kwh"; for (i = 0; i < 300000; i++) printf "1234"; print "" }' >"$work/huge.csv"
-    expect_error "huge.csv:2: the line is 1200000 bytes" -- run metering --input "$work/huge.csv" --per-day 24
+    expect_bad_files "kwh" run metering --column kwh --per-day 24
     printf 'kwh\n"1\n' >"$work/quote.csv"
     expect_error "quote.csv:2: .*quote" -- run metering --input "$work/quote.csv" --per-day 24
     ;;
@@ -288,7 +296,6 @@ vitals)
     [ "$("$nerve" run vitals --input "$work/obs.csv" --quiet | wc -l)" -eq 1 ] || fail "--quiet printed more than the summary"
 
     # Bad input: a message naming the file (and line), exit 1, nothing on stdout.
-    expect_error "does-not-exist" -- run vitals --input "$work/does-not-exist.csv"
     cut -d, -f1,2,4- "$work/obs.csv" >"$work/no_spo2.csv"
     expect_error "no column for spo2" -- run vitals --input "$work/no_spo2.csv"
     printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,0,120,70,A,37\n16,96,0,120,70,X,37\n' >"$work/bad_level.csv"
@@ -299,14 +306,9 @@ vitals)
     expect_error "bad_flag.csv:2: 'maybe' in column 'o2'" -- run vitals --input "$work/bad_flag.csv"
     printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n16,96,0,120,70,A,37\n16,96,0,120' >"$work/short.csv"
     expect_error "short.csv:3: the row has 4 cells, the header 7" -- run vitals --input "$work/short.csv"
-    : >"$work/empty.csv"
-    expect_error "empty" -- run vitals --input "$work/empty.csv"
     printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n' >"$work/header_only.csv"
     expect_error "no observations" -- run vitals --input "$work/header_only.csv"
-    head -c 65536 /dev/urandom >"$work/random.csv" 2>/dev/null
-    expect_error "random.csv" -- run vitals --input "$work/random.csv"
-    awk 'BEGIN { print "rr,spo2,o2,sbp,hr,acvpu,temp"; for (i = 0; i < 300000; i++) printf "1234"; print "" }' >"$work/huge.csv"
-    expect_error "huge.csv:2: the line is 1200000 bytes" -- run vitals --input "$work/huge.csv"
+    expect_bad_files "rr,spo2,o2,sbp,hr,acvpu,temp" run vitals
     ;;
 
 etth2)
