@@ -120,19 +120,29 @@ struct dec8_reducer {
 /// two-source permutes that also order the lanes) instead of the
 /// 16-lane transpose-add per 16 outputs of fir_block_strided. Per output the sum runs
 /// in a different order from fir_dot: float results agree to rounding (the tests' bounds).
-/// Per 16 outputs: 64 FMAs, 14 shuffles, 7 adds and 1 FMA for the NaN/Inf test, all on the
-/// two FMA ports of this Xeon (512-bit shuffles on port 5 only): 64/86 = 0.744 of the FMA
-/// peak at best; the group loop runs at ~0.95 of that (measured slope 0.13 ns per input).
+/// Per 16 outputs: 64 FMAs, 14 shuffles, 7 adds and 1 FMA for the NaN/Inf test.
+/// The machine: the earlier notes here modelled an Intel Xeon whose shuffles, adds and FMAs
+/// all share two ports (64/86 = 0.744 of the FMA peak "at best"). The benchmark machine is an
+/// AMD EPYC, family 0x1A model 2 (Zen 5, full 512-bit datapath, lscpu), where adds have
+/// pipes of their own, and that bound does not hold: measured (helper decim, issue 11,
+/// nerve_bench, loaded machine, ratio to fma_peak/xsimd of the same run) this kernel alone
+/// reaches 0.85 / 0.82 of the peak in calls of 512 / 256 inputs and process() over 4096
+/// inputs 0.77-0.87. The shuffles still cost: the same loop with a timing-only add tree (no
+/// shuffles, wrong sums) ran at 0.955.
 /// Measured and rejected (issue 11): lanes = 4 outputs x 4 phases (4-partial reduction, 6
 /// shuffles + 3 adds per 16 outputs) with the input rearranged into two phase-group buffers
-/// by 128-bit stores, interleaved with the FMAs of the superblock before. On this machine
-/// vector stores are not free beside 512-bit FMAs (12 xmm stores per 48 independent FMAs
-/// took the FMA rate from 5.48 to 4.43 G/s, 48 to 3.42; GPR stores cost nothing): the ~43
-/// stores per 16 outputs cost more than the 12 shuffles and adds they save (whole calls
-/// 0.59 of the peak against 0.63; as bare asm loops 0.67-0.69 of the FMA rate with the
-/// stores, 0.78 without). Natural loads at offsets 8m and 8m + 4 give 4-lane
-/// partials without stores, but each accumulator then needs 19 FMAs per 16 of work: 0.744
-/// again. Masked loads and merge-masked broadcasts cost a port-0/5 uop each (measured).
+/// by 128-bit stores, interleaved with the FMAs of the superblock before: ~43 stores per 16
+/// outputs cost more than the 12 shuffles and adds they save (whole calls 0.59 of the peak
+/// against 0.63; as bare asm loops 0.67-0.69 of the FMA rate with the stores, 0.78 without;
+/// 12 xmm stores per 48 independent FMAs took the FMA rate from 5.48 to 4.43 G/s). Again
+/// 4 outputs x 4 phases, the two half-phase arrays made by vshuff32x4 instead (8 shuffles and
+/// 8 zmm stores per 16 outputs; the next chunk prepared while this one is computed) with a
+/// 6-permute reduction (helper decim): 0.65-0.72 of this kernel's speed at 4096 inputs,
+/// 0.66 in calls of 512, 0.56-0.60 in calls of 256. Its FMA groups alone (the arrays made
+/// once) ran at only 0.83-0.88 of this kernel, because 3 in 4 of their loads (at 16-byte
+/// offsets) split a cache line: the same loads aligned (wrong sums, timing only) ran at 1.05. Blends in place
+/// of the reduction's shuffles were no faster. Natural loads at offsets 8m and 8m + 4 give
+/// 4-lane partials without stores, but each accumulator then needs 19 FMAs per 16 of work.
 ///
 /// One group: P pairs (2P outputs, P = 4 fills half a reduction) from the vectors vec(m),
 /// m < 2P + NQ - 2, vector m = the window stream [8m, 8m + 16) from the group's first output.
