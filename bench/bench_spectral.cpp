@@ -2,6 +2,8 @@
 //
 // welch/nerve/1024       : framer<1024, 512> | welch<1024> (Hann, density, mean), per sample
 // rfft_stage/nerve/1024  : one frame through rfft<1024>{hann}: window + real FFT + power
+// periodogram_stage/nerve/1024 : the same frame through periodogram<1024, float, hann>: the same
+//                          values in place (no bins), its window table compile-time
 // features/nerve/1024    : one 1024 frame -> time_features (no percentiles) + rfft{hann}
 //                          + spectral_shape + band_power<8> + dominant_peaks<3>
 // time_features/nerve/1024, time_features_pct/nerve/1024 (5 percentiles: one sort),
@@ -18,6 +20,7 @@
 #include "nerve/spectral/band_power.hpp"
 #include "nerve/spectral/envelope.hpp"
 #include "nerve/spectral/peaks.hpp"
+#include "nerve/spectral/periodogram.hpp"
 #include "nerve/spectral/rfft.hpp"
 #include "nerve/spectral/spectral_shape.hpp"
 #include "nerve/spectral/stft.hpp"
@@ -68,6 +71,17 @@ void BM_rfft_stage_1024(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 1024);
 }
 BENCHMARK(BM_rfft_stage_1024)->Name("rfft_stage/nerve/1024");
+
+void BM_periodogram_stage_1024(benchmark::State& state) {
+    const auto& x = spectral_signal<1024>();
+    static sp::periodogram<1024, float, nerve::window::family::hann> op;
+    for (auto _ : state) {
+        op.transform(std::span<const float, 1024>{x});
+        benchmark::DoNotOptimize(op.view().values[7]);
+    }
+    state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_periodogram_stage_1024)->Name("periodogram_stage/nerve/1024");
 
 void BM_features_1024(benchmark::State& state) {
     const auto& x = spectral_signal<1024>();

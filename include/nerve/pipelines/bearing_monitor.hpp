@@ -100,7 +100,8 @@
 // 1024-point resolution (the line scores depend on it: see examples/mcu_maintenance.cpp) with two
 // bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,496 B.
 // Of those, 11,184 are the analysis scratch (bearing_scratch: the envelope transform 8,216 —
-// real_fft work space 4 KB and one in-place buffer of EnvN + 2 floats, the Hann window in flash —,
+// spectral::periodogram: real_fft work space 4 KB and one in-place buffer of EnvN + 2 floats, the
+// Hann window in flash —,
 // the raw FFT stage 2,392, the line finder 576), which holds nothing between calls; the state is
 // the envelope frames (Bands x 2 EnvN in bfloat16, 4 EnvN in float: 4,112), the frame and run
 // envelope spectra (2 x Bands x 4 (EnvN / 2 + 1): 8,208), the shaft stream (frame 2 EnvN: 2,056,
@@ -121,7 +122,6 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -135,7 +135,7 @@
 #include "../filter/biquad.hpp"
 #include "../filter/butterworth.hpp"
 #include "../spectral/bearing.hpp"
-#include "../spectral/real_fft.hpp"
+#include "../spectral/periodogram.hpp"
 #include "../spectral/rfft.hpp"
 #include "../spectral/window.hpp"
 #include "../stats/running_moments.hpp"
@@ -319,77 +319,6 @@ inline std::size_t decimation(const bearing_monitor_config& c) noexcept {
     const std::size_t r = static_cast<std::size_t>(d + 0.5);
     return r < 1 ? 1 : r;
 }
-
-/// The envelope and shaft spectra's transform: the mean-removed, Hann-windowed power spectrum
-/// ('spectrum' scaling) of an N-point frame, step for step (and bit for bit) what
-/// spectral::rfft<N, float>{window::hann, fs, scaling::spectrum, detrend::constant} computes, in
-/// less RAM: the window is a table computed at compile time (flash on an MCU), and the windowed
-/// frame, its transform and its power share one buffer of N + 2 floats (real_fft runs in place;
-/// each power value overwrites a float of the bins already read). RAM: that buffer and real_fft's
-/// work space, 2 N + 2 floats on a Cortex-M where rfft holds 4.5 N (window, frame, bins, power,
-/// work space): 8.2 KB instead of 18.5 KB for N = 1024. Frames of float or bfloat16 (converted on
-/// the way into the window, as rfft converts fixed point).
-template <std::size_t N>
-class envelope_fft {
-public:
-    static constexpr std::size_t bins = N / 2 + 1;
-
-    explicit envelope_fft(sample_rate fs) noexcept : fs_(fs.value) {}
-
-    /// false (nothing changed) for a frame holding NaN or Inf.
-    template <class S>
-    bool transform(std::span<const S, N> frame) noexcept {
-        float sum = 0;
-        if (!spectral::detail::all_finite<S>(frame, sum)) return false;
-        const float mean = sum / static_cast<float>(N);
-        for (std::size_t n = 0; n < N; ++n) buf_[n] = (static_cast<float>(frame[n]) - mean) * window_[n];
-        auto* z = reinterpret_cast<std::complex<float>*>(buf_.data());
-        fft_.forward(std::span<const float, N>{buf_.data(), N}, std::span<std::complex<float>, bins>{z, bins});
-        // In place, ascending, a block at a time: block [k0, k0 + B)'s bins (floats 2 k0 ..) are all
-        // read before its powers land on floats k0 .. (below 2 k0), and the block's own stack copy lets
-        // the norms vectorise (a loop writing p[k] over z[k] would not).
-        const float s1 = scale, s2 = scale * 2.0f;
-        const float first = std::norm(z[0]) * s1;
-        float* p = buf_.data();
-        constexpr std::size_t block = 64;
-        float t[block];
-        for (std::size_t k0 = 0; k0 < N / 2; k0 += block) {
-            const std::size_t m = N / 2 - k0 < block ? N / 2 - k0 : block;
-            for (std::size_t j = 0; j < m; ++j) t[j] = std::norm(z[k0 + j]) * s2;
-            std::memcpy(p + k0, t, m * sizeof(float));
-        }
-        p[0] = first;
-        p[N / 2] = std::norm(z[N / 2]) * s1;   // floats N, N + 1: not written above
-        ++frames_;
-        return true;
-    }
-
-    /// The power spectrum of the last transformed frame (no complex bins: they were overwritten).
-    spectral::spectrum_view<float> view() const noexcept {
-        spectral::spectrum_view<float> v;
-        v.values = std::span<const float>{buf_.data(), bins};
-        v.bin_hz = fs_ / static_cast<double>(N);
-        v.enbw_bins = window_.enbw();
-        v.window_sum = window_.sum();
-        v.fft_size = N;
-        v.index = frames_ == 0 ? 0 : frames_ - 1;
-        v.kind = spectral::quantity::power;
-        return v;
-    }
-
-    void reset() noexcept {
-        frames_ = 0;
-        buf_.fill(0.0f);
-    }
-
-private:
-    static constexpr window::table<float, N> window_{window::hann};
-    static constexpr float scale = static_cast<float>(1.0 / (window_.sum() * window_.sum()));
-    spectral::real_fft<float, N> fft_{};
-    std::array<float, N + 2> buf_{};
-    double fs_ = 1.0;
-    std::uint64_t frames_ = 0;
-};
 }  // namespace bearing_detail
 
 /// bearing_monitor can keep its envelope and shaft frames in bfloat16 (FrameSample; see Memory in
@@ -406,14 +335,17 @@ using nerve::bfloat16;
 /// another, never concurrently, can share one (multi_axis_bearing_monitor: one for all axes).
 /// Build it from the same config as the monitors it serves (sample rates, geometry, tolerance).
 /// On the Cortex-M4 configuration <EnvN 1024, SpecN 128> it is 11.2 KB of the monitor's 29.5 KB.
-template <std::size_t EnvN, std::size_t SpecN>
+template <std::size_t EnvN, std::size_t SpecN, class FrameSample = float>
 struct bearing_scratch {
     explicit bearing_scratch(const bearing_monitor_config& c = {}) noexcept
         : env_fft(sample_rate{c.fs_hz / static_cast<double>(bearing_detail::decimation(c))}),
           spec_fft(window::hann, sample_rate{c.fs_hz}, spectral::scaling::spectrum, spectral::detrend::constant),
           defects(c.geometry, hertz{c.shaft_hz}, c.line_tolerance) {}
 
-    bearing_detail::envelope_fft<EnvN> env_fft;   ///< envelope and shaft spectra
+    /// Envelope and shaft spectra: rfft's mean-removed Hann power spectrum, in place.
+    spectral::periodogram<EnvN, FrameSample, window::family::hann, spectral::scaling::spectrum,
+                          spectral::detrend::constant>
+        env_fft;
     spectral::rfft<SpecN, float> spec_fft;   ///< raw spectra (band energies)
     spectral::bearing_defects<3, float> defects;
 };
@@ -444,7 +376,7 @@ public:
     /// kernels: 5 process() calls per block); 128 gains < 1 % more on x86.
     static constexpr std::size_t block = 64;
     static_assert(block % 16 == 0, "whole 16-sample blocks of the cascades' block path, whole 8-lane groups");
-    using scratch_type = bearing_scratch<EnvN, SpecN>;
+    using scratch_type = bearing_scratch<EnvN, SpecN, FrameSample>;
     static constexpr bool external_scratch = ExternalScratch;
     /// The same monitor, taking its scratch from the caller.
     using with_external_scratch = bearing_monitor<Bands, EnvN, SpecN, EnergyBands, true, FrameSample>;

@@ -16,8 +16,8 @@
 // 8*(N+32) bytes with the SIMD
 // one (float, N >= 2*W*W). No allocation, no throw.
 // `in` and `out` must not overlap, except in place: `out` starting at `in` (one buffer of N + 2
-// values; both kernels read all of `in` before they write `out`, pipelines/bearing_monitor.hpp's
-// envelope transform relies on it and its test checks it against rfft). NaN/Inf inputs propagate
+// values; both kernels read all of `in` before they write `out`: spectral::periodogram relies on it
+// and its test checks it against rfft). NaN/Inf inputs propagate
 // into that call's outputs only.
 #pragma once
 

@@ -9,7 +9,8 @@
 // power spectral density (scaling::density) as documented in spectrum.hpp. The emitted
 // spectrum_view carries both the power values and the raw complex bins X[k] of the windowed
 // frame (for phase, the Hilbert transform or spectral kurtosis); a sine of amplitude A on bin k
-// has |X[k]| = A sum(w) / 2, i.e. amplitude = 2 |X[k]| / window_sum.
+// has |X[k]| = A sum(w) / 2, i.e. amplitude = 2 |X[k]| / window_sum. spectral::periodogram
+// (periodogram.hpp) computes the same power values, without the bins, in less than half the RAM.
 //
 // T may be float, double, q15 or q31; fixed-point frames are converted to float on the way
 // into the window (the transform runs in real_t<T>).
@@ -61,20 +62,12 @@ public:
     /// Transforms one frame into the internal buffers without emitting; false when the frame
     /// was rejected (non-finite). `view()` then describes the last good frame.
     bool transform(input_type frame) noexcept {
-        value_type sum = 0;
-        if (!detail::all_finite<T>(frame, sum)) {
+        if (!detail::detrend_and_window<T, N>(frame, window_.data(), detrend_ == detrend::constant, buf_.data())) {
             ++rejected_;
             return false;
         }
-        const value_type mean = detrend_ == detrend::constant ? sum / static_cast<value_type>(N) : value_type(0);
-        for (std::size_t n = 0; n < N; ++n) {
-            buf_[n] = (static_cast<value_type>(frame[n]) - mean) * window_[n];
-        }
         fft_.forward(std::span<const value_type, N>{buf_}, std::span<std::complex<value_type>, bins>{bins_});
-        const value_type s1 = scale_, s2 = scale_ * value_type(2);
-        power_[0] = std::norm(bins_[0]) * s1;
-        for (std::size_t k = 1; k < N / 2; ++k) power_[k] = std::norm(bins_[k]) * s2;
-        power_[N / 2] = std::norm(bins_[N / 2]) * s1;
+        detail::one_sided_power<N, false>(bins_.data(), power_.data(), scale_);
         ++frames_;
         return true;
     }

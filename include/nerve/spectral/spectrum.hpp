@@ -19,6 +19,7 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <type_traits>
 
@@ -127,6 +128,48 @@ constexpr bool all_finite(std::span<const T> x, real_t<T>& sum) noexcept {
     const real_t<T> s = (p[0] + p[1]) + (p[2] + p[3]);
     sum = s;
     return s - s == real_t<T>(0);  // false for NaN and +-Inf
+}
+
+/// The steps before the transform, shared by rfft and periodogram: the finiteness check
+/// (all_finite), the mean removed when remove_mean (detrend::constant), the window w applied:
+/// out[n] = (x[n] - mean) w[n], in real_t<T>. false for a non-finite frame (out untouched).
+template <class T, std::size_t N>
+constexpr bool detrend_and_window(std::span<const T, N> frame, const real_t<T>* w, bool remove_mean,
+                                  real_t<T>* out) noexcept {
+    using R = real_t<T>;
+    R sum = 0;
+    if (!all_finite<T>(frame, sum)) return false;
+    const R mean = remove_mean ? sum / static_cast<R>(N) : R(0);
+    for (std::size_t n = 0; n < N; ++n) out[n] = (static_cast<R>(frame[n]) - mean) * w[n];
+    return true;
+}
+
+/// The one-sided power of the bins X[0 .. N/2] of an N-point real transform, scaled as the file
+/// comment says: p[k] = c |X[k]|^2 scale, c = 2 for 0 < k < N/2 and 1 otherwise (scale is
+/// 1 / (sum w)^2 for power, 1 / (fs sum w^2) for density).
+/// InPlace: p is X's own storage (p == (R*)X, N + 2 values): ascending, each power lands on a
+/// value of the bins already read (p[k] below X[k]'s floats 2k, 2k + 1). It goes a 64-bin block
+/// at a time through a stack copy, which lets the norms vectorise (a loop writing p[k] over X[k]
+/// would not); same values as the plain loop.
+template <std::size_t N, bool InPlace, class R>
+void one_sided_power(const std::complex<R>* X, R* p, R scale) noexcept {
+    const R s1 = scale, s2 = scale * R(2);
+    if constexpr (InPlace) {
+        const R first = std::norm(X[0]) * s1;
+        constexpr std::size_t block = 64;
+        R t[block];
+        for (std::size_t k0 = 0; k0 < N / 2; k0 += block) {
+            const std::size_t m = N / 2 - k0 < block ? N / 2 - k0 : block;
+            for (std::size_t j = 0; j < m; ++j) t[j] = std::norm(X[k0 + j]) * s2;
+            std::memcpy(p + k0, t, m * sizeof(R));
+        }
+        p[0] = first;
+        p[N / 2] = std::norm(X[N / 2]) * s1;   // X[N/2]'s values N, N + 1: not written above
+    } else {
+        p[0] = std::norm(X[0]) * s1;
+        for (std::size_t k = 1; k < N / 2; ++k) p[k] = std::norm(X[k]) * s2;
+        p[N / 2] = std::norm(X[N / 2]) * s1;
+    }
 }
 }  // namespace detail
 
