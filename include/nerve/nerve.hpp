@@ -47,6 +47,7 @@
 #include "spectral/fft.hpp"
 #include "spectral/fft_fixed.hpp"
 #include "spectral/peaks.hpp"
+#include "spectral/periodogram.hpp"
 #include "spectral/real_fft.hpp"
 #include "spectral/rfft.hpp"
 #include "spectral/spectral_kurtosis.hpp"
