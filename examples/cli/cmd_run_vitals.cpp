@@ -189,11 +189,13 @@ int run(const options& o) {
     std::optional<std::size_t> first_medium, first_high;
     int max_score = -1;
     np::news2_result last;
-    const auto when = [&](std::size_t i) {
-        return fmt::format("{{\"index\":{},\"line\":{}{}}}", i, obs[i].line,
+    // Where observation i is: its fields inside an observation line, and as an object in the summary.
+    const auto where = [&](std::size_t i) {
+        return fmt::format("\"index\":{},\"line\":{}{}", i, obs[i].line,
                            obs[i].time.empty() ? std::string{}
                                                : fmt::format(",\"time\":\"{}\"", nerve::cli::json_escape(obs[i].time)));
     };
+    const auto when = [&](std::size_t i) { return fmt::format("{{{}}}", where(i)); };
     for (std::size_t i = 0; i < obs.size(); ++i) {
         np::news2_result r = score(obs[i].v);
         if (!obs[i].oxygen_known) {  // scored as air (0): the score is a lower bound
@@ -212,11 +214,9 @@ int run(const options& o) {
         for (std::size_t p = 0; p < part_names.size(); ++p)
             parts += fmt::format("{}\"{}\":{}", p ? "," : "", part_names[p],
                                  r.parts[p] < 0 ? std::string("null") : fmt::format("{}", r.parts[p]));
-        std::string js = when(i);
-        js.pop_back();
         fmt::print("{{\"type\":\"observation\",{},\"score\":{},\"risk\":\"{}\",\"complete\":{},\"any_red\":{},"
                    "\"parts\":{{{}}},\"delta_previous\":{},\"delta_mean4\":{},\"rising\":{}}}\n",
-                   js.substr(1), r.score, np::to_string(r.risk), r.complete, r.any_red, parts, r.delta_previous,
+                   where(i), r.score, np::to_string(r.risk), r.complete, r.any_red, parts, r.delta_previous,
                    jnum(r.delta_mean4, 3), r.rising);
     }
     fmt::print("{{\"type\":\"summary\",\"input\":\"{}\",\"observations\":{},\"complete\":{},\"incomplete\":{},"
