@@ -31,23 +31,12 @@
 #include <string_view>
 #include <vector>
 
-// conformal_ensemble.hpp first: filter/ewma.hpp (included by it) names detail::saturate from
-// inside nerve::filter, which breaks once another header has opened nerve::filter::detail
-// (moving_median.hpp via robust_zscore.hpp). Reported; ewma.hpp should say nerve::detail::.
-#include "nerve/anomaly/conformal_ensemble.hpp"
-#include "nerve/anomaly/anomaly_likelihood.hpp"
-#include "nerve/anomaly/cusum.hpp"
-#include "nerve/anomaly/ewma_chart.hpp"
-#include "nerve/anomaly/forecast_residual.hpp"
-#include "nerve/anomaly/half_space_trees.hpp"
-#include "nerve/anomaly/robust_zscore.hpp"
-#include "nerve/anomaly/zscore.hpp"
+#include "anomaly_detectors.hpp"
 #include "nerve/io/csv.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-namespace na = nerve::anomaly;
 
 struct options {
     std::string data;
@@ -55,98 +44,6 @@ struct options {
     std::string detector = "conformal_ensemble";
     bool quiet = false;
 };
-
-/// A detector for one file: maps each sample (NaN = missing) to a score in [0, 1].
-using scorer = std::function<float(float)>;
-using factory = scorer (*)(std::uint32_t probation);
-
-struct detector_entry {
-    const char* name;
-    const char* description;
-    factory make;
-};
-
-// Wraps a detector object (held by a shared_ptr so a std::function can own it; each one is
-// fixed-size and never allocates per sample) as a scorer.
-template <class D, class Map>
-scorer wrap(std::shared_ptr<D> d, Map map) {
-    return [d, map](float x) { return map(*d, x); };
-}
-
-// The univariate baselines from include/nerve/anomaly, each given NAB's probationary period
-// as its warm-up (learned, scored 0; NAB does not score it anyway).
-template <class D>
-scorer simple(std::uint32_t probation) {
-    typename D::config c;
-    c.warmup = probation;
-    return wrap(std::make_shared<D>(c), [](D& d, float x) { return d(x).score; });
-}
-
-scorer make_default(std::uint32_t probation) {
-    na::conformal_ensemble_config c;
-    c.probation = probation;
-    return wrap(std::make_shared<na::nab_default>(c), [](na::nab_default& d, float x) { return d(x).score; });
-}
-
-// Numenta's recipe on a library predictor: Holt forecast residual score -> anomaly likelihood of
-// its recent average (NAB's log scale).
-struct likelihood_chain {
-    na::forecast_residual<> residual;
-    na::anomaly_likelihood<2048, 10> likelihood;
-};
-scorer make_likelihood(std::uint32_t) {
-    auto d = std::make_shared<likelihood_chain>();
-    return wrap(d, [](likelihood_chain& c, float x) {
-        if (!(x == x) || std::isinf(x)) return 0.0f;  // missing: not evidence, nothing learned
-        return na::anomaly_likelihood<2048, 10>::log_score(c.likelihood(c.residual(x).score).score);
-    });
-}
-
-// Half-Space Trees (25 trees, height 15, window 250, River's defaults) on the sample scaled by
-// the running minimum and maximum seen so far (no look-ahead; NAB hands its detectors the
-// whole file's range instead).
-struct hst_scaled {
-    na::half_space_trees<1, 25, 15, 250> trees;
-    float lo = 0.0f, hi = 0.0f;
-    bool primed = false;
-};
-scorer make_hst(std::uint32_t) {
-    auto d = std::make_shared<hst_scaled>();
-    return wrap(d, [](hst_scaled& h, float x) {
-        if (!(x == x) || std::isinf(x)) return 0.0f;
-        if (!h.primed) h.lo = h.hi = x, h.primed = true;
-        h.lo = x < h.lo ? x : h.lo;
-        h.hi = x > h.hi ? x : h.hi;
-        const float u = h.hi > h.lo ? (x - h.lo) / (h.hi - h.lo) : 0.5f;
-        return h.trees(u).score;
-    });
-}
-
-const std::array<detector_entry, 8> detectors{{
-    {"conformal_ensemble",
-     "forecast residual + level + context novelty (hours and day scale) as conformal p-values (default)",
-     make_default},
-    {"zscore", "EWMA z-score", simple<na::zscore<float>>},
-    {"robust_zscore", "median/MAD z-score over the last 128 samples", simple<na::robust_zscore<float, 128>>},
-    {"ewma_chart", "EWMA control chart", simple<na::ewma_chart<float>>},
-    {"cusum", "two-sided CUSUM", simple<na::cusum<float>>},
-    {"forecast_residual", "Holt forecast residual z-score", simple<na::forecast_residual<>>},
-    {"likelihood", "Holt forecast residual -> Numenta anomaly likelihood", make_likelihood},
-    {"hst", "Half-Space Trees on the running-range-scaled sample", make_hst},
-}};
-
-const detector_entry* find_detector(std::string_view name) {
-    if (name == "default") name = "conformal_ensemble";
-    for (const auto& d : detectors)
-        if (name == d.name) return &d;
-    return nullptr;
-}
-
-std::string detector_names() {
-    std::string s;
-    for (const auto& d : detectors) s += (s.empty() ? "" : ", ") + std::string(d.name);
-    return s;
-}
 
 bool is_missing_value(std::string_view cell) {
     cell = nerve::io::unquote(cell);
@@ -208,8 +105,9 @@ nerve::cli::loaded<std::vector<row>> parse_series(const std::string& path, std::
 }
 
 int run(const options& o) {
-    const detector_entry* det = find_detector(o.detector);
-    if (!det) return nerve::cli::fail("unknown detector '{}' (available: {})", o.detector, detector_names());
+    const auto* det = nerve::cli::find_anomaly_detector(o.detector);
+    if (!det)
+        return nerve::cli::fail("unknown detector '{}' (available: {})", o.detector, nerve::cli::anomaly_detector_names());
     const fs::path root = fs::path(o.data) / "data";
     std::error_code ec;
     if (!fs::is_directory(root, ec))
@@ -241,14 +139,14 @@ int run(const options& o) {
         std::ofstream out(out_path, std::ios::binary);
         if (!out) return nerve::cli::fail("cannot write '{}'", out_path.string());
 
-        // NAB's probationary period: min(floor(0.15 n), 750) rows
-        const auto probation = static_cast<std::uint32_t>(std::min<std::size_t>(rows.size() * 15 / 100, 750));
-        scorer score = det->make(probation);
+        nerve::cli::detector_settings settings;
+        settings.warmup = nerve::cli::nab_probation(rows.size());
+        const nerve::cli::anomaly_scorer score = det->make(settings);
         std::string buf = "timestamp,value,anomaly_score\n";
         std::size_t missing = 0;
         for (const auto& r : rows) {
             if (!(r.x == r.x)) ++missing;
-            const float s = score(r.x);
+            const float s = score(r.x).score;
             fmt::format_to(std::back_inserter(buf), "{},{},{}\n", r.timestamp, r.value, s);
         }
         out << buf;
@@ -271,7 +169,7 @@ const bool registered = nerve::cli::add_command(
         auto o = std::make_shared<options>();
         app.add_option("--data", o->data, "NAB folder holding data/<category>/<file>.csv")->required();
         app.add_option("--out", o->out, "results folder; writes <out>/data/<category>/<file>.csv")->required();
-        app.add_option("--detector", o->detector, "detector: " + detector_names() + " (default: conformal_ensemble)");
+        app.add_option("--detector", o->detector, "detector: " + nerve::cli::anomaly_detector_names() + " (default: conformal_ensemble)");
         app.add_flag("--quiet", o->quiet, "print only the summary line");
         return [o] { return run(*o); };
     });
