@@ -34,9 +34,9 @@ namespace {
 
 /// A score or threshold (float): the shortest text that reads back as the same float.
 std::string exact(float v) { return fmt::format("{}", v); }
-/// A reading as read (12 significant digits: the CSV reader's last-bit rounding does not show);
-/// empty when missing.
-std::string reading(double v) { return std::isfinite(v) ? fmt::format("{:.12g}", v) : std::string(); }
+/// A reading as the file wrote it (the shortest text of the double the cell rounds to); empty
+/// when missing.
+std::string reading(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
 
 struct options {
     std::string input, column, scores;
