@@ -1,6 +1,7 @@
-// biquad_cascade<float, S>::process on long blocks: on AVX-512 with S = 1, 2 or 8 the
-// time-segment engine (iir_detail::segment_engine, superblocks of 16 x 64 samples) runs
-// them; elsewhere the other block paths do, and the same requirements hold:
+// biquad_cascade<float, S>::process on long blocks: on AVX-512 the time-segment engine
+// (iir_detail::segment_engine, superblocks of 16 x 64 samples) runs them for every S (the
+// packed engines the rest of a call); elsewhere the other block paths do, and the same
+// requirements hold:
 // - max |process - per-sample| <= 1e-5 max |y| (the bound biquad.hpp states for block paths);
 // - no less accurate than the per-sample path against the double filter (within 2x + 1e-7);
 // - calls of any length mixed with operator(), in place bit-identical to out of place;
@@ -108,7 +109,7 @@ void check_design(const std::array<sos_section<double>, S>& sos, const char* nam
 }
 }  // namespace
 
-TEST_CASE("long blocks agree with the per-sample path, S = 1, 2, 8 (segment engine on AVX-512)",
+TEST_CASE("long blocks agree with the per-sample path, S = 1..8 (segment engine on AVX-512)",
           "[filter][biquad][block][segment]") {
     check_design(butterworth<2, band_type::lowpass>(0.05), "butterworth 2 low-pass 0.05");
     check_design(rbj_peaking(nerve::hertz{100.0}, 4.0, 12.0, nerve::sample_rate{1000.0}), "rbj peaking Q 4");
@@ -120,8 +121,13 @@ TEST_CASE("long blocks agree with the per-sample path, S = 1, 2, 8 (segment engi
     check_design(butterworth<8, band_type::bandpass>(0.1, 0.2), "butterworth<8> band-pass 0.1-0.2");
     // Fast poles: A^(8 L) of this one underflows float; the tables flush it to zero.
     check_design(butterworth<4, band_type::lowpass>(0.8), "butterworth 4 low-pass 0.8");
-    // The packed-engine sizes through the same call pattern.
+    // S = 3..7 (the packed engines' sizes, which take what is left of a call).
+    check_design(butterworth<6, band_type::lowpass>(0.15), "butterworth 6 low-pass 0.15");
     check_design(butterworth<8, band_type::lowpass>(0.1), "butterworth 8 low-pass 0.1");
+    check_design(chebyshev1<8, band_type::highpass>(0.5, 0.3), "chebyshev1 8 high-pass");
+    check_design(butterworth<10, band_type::lowpass>(0.2), "butterworth 10 low-pass 0.2");
+    check_design(butterworth<6, band_type::bandpass>(0.1, 0.3), "butterworth<6> band-pass 0.1-0.3");
+    check_design(butterworth<14, band_type::lowpass>(0.25), "butterworth 14 low-pass 0.25");
 }
 
 TEST_CASE("long blocks: zero input gives exact zeros, an impulse its response", "[filter][biquad][segment]") {
@@ -168,10 +174,12 @@ TEST_CASE("long blocks with NaN, Inf and overflow: per-sample behaviour, counts 
     check(biquad_cascade<float, 2>{butterworth<4, band_type::lowpass>(0.2)});
     check(biquad_cascade<float, 8>{butterworth<16, band_type::lowpass>(0.3)});
     check(biquad_cascade<float, 4>{butterworth<8, band_type::lowpass>(0.1)});
+    check(biquad_cascade<float, 3>{butterworth<6, band_type::lowpass>(0.15)});
+    check(biquad_cascade<float, 7>{butterworth<14, band_type::lowpass>(0.25)});
 
     // Finite but huge input overflows a resonant section inside the first superblock (the
     // per-sample DF2T step overflows in s1 = na1 y + (b1 x + s2) and resets 16 times).
-    // - S = 8 (DF2T in the segment engine): its sums overflow too, so the superblock is redone
+    // - S = 3..8 (DF2T in the segment engine): its sums overflow too, so the superblock is redone
     //   sample by sample from the same (zero) state and resets exactly as operator(); so do the
     //   exact per-sample paths (Cortex-M4F, no SIMD).
     // - S = 1, 2 on the segment engine run DF2T regrouped (s1' = na1 s1 + (na2 s1_prev + (c1 x +
@@ -208,4 +216,5 @@ TEST_CASE("long blocks with NaN, Inf and overflow: per-sample behaviour, counts 
     };
     burst(biquad_cascade<float, 1>{peak}, same_resets, NERVE_IIR_PACKED && !same_resets);
     burst(biquad_cascade<float, 8>{peak_sections<8>(peak)}, same_resets || NERVE_IIR_PACKED, false);
+    burst(biquad_cascade<float, 4>{peak_sections<4>(peak)}, same_resets || NERVE_IIR_PACKED, false);
 }

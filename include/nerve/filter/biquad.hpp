@@ -40,21 +40,29 @@
 // max |block - per-sample| <= 1e-5 max |y| and the block path to be no less accurate
 // than the per-sample one against double. A block whose outputs or state come out
 // non-finite is recomputed sample by sample, so bad input behaves exactly as below.
+// Figures below are fractions of fma_peak/xsimd in the same nerve_bench run, on one of two
+// 2-core AVX-512 machines: an Intel Xeon (512-bit FMAs and shuffles sharing ports 0/5) or an
+// AMD EPYC Zen 5 (family 0x1A model 2: 512-bit datapath, FP adds and most shuffles on pipes of
+// their own); each figure says which.
 // float on AVX-512 with 3 <= S <= 7: blocks of M = 32 - 2S samples whose next state shares a
-// vector with the last outputs (iir_detail::packed_engine: biquad4 0.25 -> 0.37 of
-// fma_peak/xsimd; the ceiling of exact block methods, ~0.46, is derived there), tails of
-// 16 - 2S samples likewise; same bound, same bad-input redo. For 3 <= S <= 6 the inputs are
+// vector with the last outputs (iir_detail::packed_engine: Xeon biquad4 0.25 -> 0.37; the
+// ceiling of exact block methods there, ~0.46, is derived at the engine), tails of 16 - 2S
+// samples likewise; same bound, same bad-input redo. For 3 <= S <= 6 the inputs are
 // broadcast in pairs (iir_detail::pair_engine: same blocks, 44 loads per block instead of ~72,
-// 4 fewer FMAs; biquad4 0.33-0.37 -> 0.42, 64 Ki samples 0.375 -> 0.44 of fma_peak/xsimd).
+// 4 fewer FMAs; Xeon biquad4 0.33-0.37 -> 0.42, 64 Ki samples 0.375 -> 0.44). Since the time-
+// segment engine below takes calls of 1024 samples and more, these run shorter calls and what
+// is left of a long one.
 // Two sections keep block_engine: its 16-sample blocks fit the 16-sample calls of the patient
 // monitor's band-passes exactly, where the packed engine's 28/12-sample blocks left 4 samples
 // per call to the per-sample path (pipeline/patient 54 -> 50 M samples/s).
-// float on AVX-512 with S = 1, 2 or 8 and blocks of 1024 samples or more: the time-segment
-// engine (iir_detail::segment_engine): 16 segments of 64 samples run in the 16 lanes as a
-// channel bank from start states computed by a prefix over the lanes; 1024 samples, S = 1 /
-// 2 / 8: 2.0x / 1.85x / 1.3x the block engine (0.19 / 0.31 / 0.45 of fma_peak/xsimd).
+// float on AVX-512, every S, blocks of 1024 samples or more: the time-segment engine
+// (iir_detail::segment_engine): 16 segments of 64 samples run in the 16 lanes as a channel
+// bank from start states computed by a prefix over the lanes. Xeon, 1024 samples, S = 1 / 2 /
+// 8: 2.0x / 1.85x / 1.3x the block engine (0.19 / 0.31 / 0.45), S = 3..7 0.98-1.12x the
+// packed engines; Zen 5: S = 3..7 1.3x the pair/packed engines (biquad4 0.38 -> 0.51; the
+// engines side by side: bench/bench_iir_engines.cpp).
 // Outputs come from the DF2T recurrence itself (S = 1, 2: regrouped so that its loop-carried
-// path is one FMA, not two: 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
+// path is one FMA, not two: Xeon 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -105,8 +113,8 @@
 
 // The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
 // precomputed coefficients: about 2.5 KB for S = 2..4 with AVX2 (float); float with
-// AVX-512 and 3 <= S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4; with S = 1, 2
-// or 8 the segment engine adds 64 x 2S + 4 x (2S)^2 floats (0.6 / 1.3 / 8 KB). Host only: the
+// AVX-512 and 3 <= S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4; the segment
+// engine adds 64 x 2S + 4 x (2S)^2 floats (S = 1 / 2 / 4 / 8: 0.6 / 1.3 / 3 / 8 KB). Host only: the
 // Cortex-M builds have no xsimd and none of it. Define
 // NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
 #ifndef NERVE_IIR_BLOCK_PATH
@@ -1311,11 +1319,13 @@ private:
     static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S >= 3 && S <= 7;
 #endif
 #if NERVE_IIR_PACKED
-    // The time-segment engine where the packed engine does not apply (S = 1, 2, 8): there it
-    // measured 1.3-2x the block engine on long blocks; for 3 <= S <= 7 it measured 0.98-1.12x
-    // the packed engine (both near the port limit of ~40 operations per 16 samples at S = 4),
-    // so those keep the packed engine and its smaller tables.
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && !use_packed;
+    // The time-segment engine takes whole superblocks (16 x 64 samples) for every S; the packed
+    // or block engine the rest. On the AVX-512 Xeon it measured 1.3-2x the block engine for
+    // S = 1, 2, 8 and 0.98-1.12x the packed engine for 3 <= S <= 7 (both near that machine's
+    // port limit); on the AMD EPYC Zen 5 (adds and unpacks off the FMA pipes) 1.25-1.41x the
+    // pair/packed engine for 3 <= S <= 7 at 1024 samples, 1.16-1.36x at 64 Ki (see
+    // segment_engine), so it runs for all S.
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float>;
     using seg_engine = iir_detail::segment_engine<S, 64>;
     // 3 <= S <= 6: the pair-broadcast form of the packed engine (measured 1.04-1.1x); S = 7 the
     // packed engine (the pair form measured 0.95x there).
