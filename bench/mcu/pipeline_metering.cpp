@@ -20,10 +20,12 @@
 // first week).
 // Measured (GCC 12 -O2; median / mean / max instructions, modelled cycles median / max):
 //   lean (840 calls)   169 / 177.2 /   199    261 /   332   (every reading <= 199: the day's end
-//                      (report) 198, the ring 196-198, the expected energy 194, the forecaster's
+//                      (report) 199, the ring 196-198, the expected energy 193, the forecaster's
 //                      turn 198, AR sums 198, AR coefficient 199 and check 197, on readings of their
 //                      own; every other 169)
 //   default (168)    1,436 / 1,441 / 1,483  2,593 / 2,663
+// (Calendar days, meter_monitor_config::first_slot: the report's reading 198 -> 199 (its test for
+// a partial first day), the expected energy's 194 -> 193; median, mean and max unchanged.)
 // (the headers before this: lean 169 / 175.7 / 251, 405 cycles max: the forecaster's day end, AR
 // coefficient included, on the report's reading. Before that: lean 170 / 178.1 / 293 over the same
 // 840 calls, 220-246 on the four readings after the ring came round, 233 on every day's first

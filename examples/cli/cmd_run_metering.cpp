@@ -10,6 +10,14 @@
 // energy and shortfall, the day's one-step forecast MAE, its flag counts), and a last
 // {"type":"summary",...} (counts, the drift alarms, the forecaster's MAE against persistence).
 //
+// Days: with a time column, calendar days, midnight to midnight in the time as written (no time
+// zone, no daylight saving: a reading counts in the day its time names, so interval-ending stamps
+// put a day's last interval into the next day). A file that starts after midnight begins with a
+// partial day: its line says "partial":true and its "readings", its mean is over those, it has no
+// expected energy and stays out of the expected energy of the days after it (the monitor's
+// first_slot); the summary's "days" counts whole days. Every whole day's "time" is its midnight.
+// Without a time column (or --time none), days run from the first reading.
+//
 // Input rules (documented in --help, tested in tests/cli/check_run_metering_vitals.sh):
 // - a header row names the columns (matched ignoring case; a 0-based index works too);
 // - time column (--time, default: the first column when its first cell is a date-time
@@ -69,6 +77,7 @@ struct series {
     std::string name;                 // the column's name
     std::string time_name;            // the time column's name, empty without one
     std::size_t per_day = 0;          // 0 when no time column said
+    std::size_t first_slot = 0;       // the first reading's interval in its calendar day (time column)
     std::size_t inserted = 0;         // missing intervals put in
     std::size_t unreadable = 0;       // cells that were not numbers (read as missing)
     std::size_t short_rows = 0;       // rows without the column (read as missing)
@@ -186,6 +195,10 @@ nerve::cli::loaded<series> read_series(const options& o) {
         }
     }
 
+    // Calendar days: the first reading's interval since its midnight (a time off the intervals' grid
+    // counts in the interval it falls in).
+    if (interval > 0) s.first_slot = static_cast<std::size_t>((row_time.front() % 86400) / interval);
+
     const long long max_jump = 366LL * 86400;  // a longer hole is a wrong time column, not a gap
     for (std::size_t i = 0; i < rows; ++i) {
         const auto& r = t.rows[i];
@@ -281,6 +294,7 @@ int run(const options& o) {
 
     np::meter_monitor_config cfg = o.cfg;
     cfg.day = per_day;
+    cfg.first_slot = s.first_slot;
     auto m = std::make_unique<monitor>(cfg);
     const std::uint64_t warm_at = static_cast<std::uint64_t>(cfg.warmup_days) * per_day;
     const auto time_of = [&](std::uint64_t i) {
@@ -295,8 +309,8 @@ int run(const options& o) {
     double day_abs = 0, sum_model = 0, sum_persist = 0;
     std::size_t day_scored = 0, scored = 0;
     std::string drifts;
-    std::size_t drift_alarms = 0, event_readings = 0, days = 0;
-    std::uint64_t day_first = 0;
+    std::size_t drift_alarms = 0, event_readings = 0, days = 0, first_day_readings = 0;
+    std::uint64_t day_first = 0;  // the day's first reading (after the loop: the readings in day lines)
 
     auto on_reading = [&](const np::meter_reading& r) {
         const bool used = r.index > 0 && !(r.flags & unused);
@@ -324,19 +338,23 @@ int run(const options& o) {
                    jnum(r.forecast, 6), jnum(r.residual, 6), jnum(r.z, 3), jnum(r.anomaly_score, 3), flag_names(r.flags));
     };
     auto on_day = [&](const np::daily_profile& d) {
-        ++days;
+        const bool partial = d.readings < per_day;  // the first day, begun after midnight
+        if (partial) first_day_readings = d.readings;
+        else ++days;
         if (!o.quiet) {
-            fmt::print("{{\"type\":\"day\",\"day\":{},\"first_index\":{}{},\"energy\":{},\"mean\":{},\"peak\":{},"
+            fmt::print("{{\"type\":\"day\",\"day\":{},\"first_index\":{}{}{},\"energy\":{},\"mean\":{},\"peak\":{},"
                        "\"base_load\":{},\"load_factor\":{},\"expected\":{},\"shortfall\":{},\"forecast_mae\":{},"
                        "\"forecast_readings\":{},\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},"
                        "\"drift_up\":{},\"drift_down\":{}}}\n",
-                       d.day, day_first, time_of(day_first), jnum(d.energy, 8), jnum(d.mean, 8), jnum(d.peak, 8),
+                       d.day, day_first, time_of(day_first),
+                       partial ? fmt::format(",\"partial\":true,\"readings\":{}", d.readings) : std::string{},
+                       jnum(d.energy, 8), jnum(d.mean, 8), jnum(d.peak, 8),
                        jnum(d.base_load, 8), jnum(d.load_factor, 6), jnum(d.expected, 8),
                        d.expected != 0 ? jnum(d.shortfall, 6) : std::string("null"),
                        day_scored ? jnum(day_abs / static_cast<double>(day_scored), 6) : std::string("null"), day_scored,
                        d.gaps, d.stuck, d.spikes, d.anomalies, d.drift_up, d.drift_down);
         }
-        day_first += per_day;
+        day_first += d.readings;
         day_abs = 0;
         day_scored = 0;
     };
@@ -347,7 +365,7 @@ int run(const options& o) {
     const double mae_p = scored ? sum_persist / static_cast<double>(scored) : std::nan("");
     fmt::print("{{\"type\":\"summary\",\"input\":\"{}\",\"column\":\"{}\",\"time_column\":{},\"per_day\":{},"
                "\"rows\":{},\"readings\":{},\"inserted_gaps\":{},\"unreadable_cells\":{},\"short_rows\":{},"
-               "\"last_line_terminated\":{},\"last_line_dropped\":{},\"days\":{},\"partial_day_readings\":{},\"warmup_readings\":{},"
+               "\"last_line_terminated\":{},\"last_line_dropped\":{},\"days\":{}{},\"partial_day_readings\":{},\"warmup_readings\":{},"
                "\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},\"drifts_up\":{},\"drifts_down\":{},"
                "\"event_readings\":{},\"drifts\":[{}],"
                "\"forecast\":{{\"horizon\":1,\"scored_readings\":{},\"mae\":{},\"mae_persistence\":{},\"ratio\":{}}},"
@@ -355,7 +373,9 @@ int run(const options& o) {
                nerve::cli::json_escape(o.input), nerve::cli::json_escape(s.name),
                s.time_name.empty() ? std::string("null") : fmt::format("\"{}\"", nerve::cli::json_escape(s.time_name)),
                per_day, s.lines.size() - s.inserted, tot.readings, s.inserted, s.unreadable, s.short_rows,
-               s.last_line_terminated, s.last_line_dropped, days, tot.readings - days * per_day, std::min<std::uint64_t>(warm_at, tot.readings),
+               s.last_line_terminated, s.last_line_dropped, days,
+               s.first_slot ? fmt::format(",\"partial_first_day_readings\":{}", first_day_readings) : std::string{},
+               tot.readings - day_first, std::min<std::uint64_t>(warm_at, tot.readings),
                tot.gaps, tot.stuck, tot.spikes, tot.anomalies, tot.drifts_up, tot.drifts_down, event_readings, drifts,
                scored, jnum(mae, 6), jnum(mae_p, 6), scored && mae_p > 0 ? jnum(mae / mae_p, 4) : std::string("null"),
                jnum(m->residual_scale(), 6), jnum(m->drift_sum_up(), 4), jnum(m->drift_sum_down(), 4));
@@ -374,7 +394,11 @@ const bool registered = nerve::cli::add_command(
             "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
             "readings too, counted and warned about (--strict: an error). A date-time column (YYYY-MM-DD HH:MM[:SS]) "
             "sets the readings per day and puts missing intervals in as gaps; its times must increase. A last line cut "
-            "short (no line end, cells or time missing) is dropped with a warning. Days run from the first reading.\n"
+            "short (no line end, cells or time missing) is dropped with a warning.\n"
+            "Days: with a time column, calendar days (midnight to midnight as the times are written; no time zones): "
+            "a file that starts after midnight begins with a day line marked \"partial\":true with its \"readings\" "
+            "(mean over those, no expected energy, not in later days' expected energy; not counted in the summary's "
+            "\"days\"). Without a time column, days run from the first reading.\n"
             "Output: JSON lines; an {\"type\":\"event\"} per flagged reading (flags gap, stuck, spike, anomaly, "
             "drift_up, drift_down), a {\"type\":\"day\"} per completed day, a last {\"type\":\"summary\"}.\n"
             "Errors (exit 1, message on stderr): missing or empty file, no such column, no numeric reading, a time "

@@ -9,13 +9,15 @@
 #             within a day of its start and not before, each clean day's profile equals an awk
 #             recomputation from the same CSV, the expected energy is the mean of the previous
 #             (up to 28) days' once 7 are known; a time column's missing hour becomes a gap;
-#             bad input gives exit 1 and a message.
+#             with a time column days are calendar days (hourly rows from 13:00, 15-minute rows
+#             from 23:45: a partial first day, then whole days equal to awk's over each date);
+#             without one they run from the first reading; bad input gives exit 1 and a message.
 #   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
 #             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
 #             no output.
 #   etth2     ETTh2's OT column (exit 77 without DATADIR/ett/ETTh2.csv): 24 readings a day from
 #             the date column, 725 days, clean days' profiles equal awk's, the forecaster beats
-#             persistence.
+#             persistence; the file from 13:00 of its first day gives awk's calendar days.
 set -u
 mode=$1
 nerve=$2
@@ -83,6 +85,62 @@ check_profiles() {
                 n++
             }
             print n
+            exit bad > 0
+        }' "$1"
+}
+
+# check_calendar_days CSV TIME_COLUMN VALUE_COLUMN JSONL PER_DAY: with a time column the days are
+# calendar days. The day lines are the CSV's dates in order (from the date in "time"); a first day
+# that starts after midnight is "partial":true with its own "readings" and no expected energy, every
+# other day is whole (PER_DAY rows, its time its midnight); each day without gap, stuck or spike
+# readings has the energy, mean (over its readings), peak, base load and load factor of its date's
+# rows; the expected energy of a whole day is the mean of the previous (up to 28) whole days' once 7
+# are known. The CSV has a row per interval (no missing rows). Prints the number of days compared.
+check_calendar_days() {
+    grep '"type":"day"' "$4" | sed 's/"time":"\([0-9-]*\) /"time":"\1_/; s/[{}"]//g' | tr ',' ' ' >"$work/days.txt"
+    awk -F, -v tc="$2" -v col="$3" -v per="$5" -v days="$work/days.txt" '
+        NR > 1 {
+            t = $tc; gsub(/"/, "", t); d = substr(t, 1, 10); v = $col + 0
+            if (!(d in n)) { dates[++nd] = d; if (nd == 1) starts_late = substr(t, 12) !~ /^00:00(:00)?$/; pk[d] = v; lo[d] = v }
+            n[d]++; s[d] += v; if (v > pk[d]) pk[d] = v; if (v < lo[d]) lo[d] = v
+        }
+        END {
+            bad = 0; compared = 0; k = 0; w = 0
+            while ((getline line < days) > 0) {
+                split("", f)
+                m = split(line, kv, " ")
+                for (i = 1; i <= m; i++) { c = index(kv[i], ":"); f[substr(kv[i], 1, c - 1)] = substr(kv[i], c + 1) }
+                d = substr(f["time"], 1, 10); k++
+                if (d != dates[k]) { print "day line " k " is " d ", the CSV has " dates[k]; bad++; continue }
+                partial = k == 1 && starts_late
+                if (!partial && substr(f["time"], 12) != "00:00:00") { print d ": a whole day from " f["time"]; bad++ }
+                if (partial != (f["partial"] == "true")) { print d ": partial " f["partial"] ", wanted " partial; bad++ }
+                if (partial && f["readings"] != n[d]) { print d ": readings " f["readings"] ", wanted " n[d]; bad++ }
+                if (!partial && n[d] != per) { print d ": a whole day of " n[d] " rows"; bad++ }
+                if (partial) {
+                    if (f["expected"] != "0") { print d ": a partial day with expected " f["expected"]; bad++ }
+                } else {
+                    e[w] = f["energy"] + 0
+                    if (w >= 7) {
+                        c = w < 28 ? w : 28; sum = 0
+                        for (j = w - c; j < w; j++) sum += e[j]
+                        want = sum / c; g = f["expected"] + 0
+                        if (g - want > 1e-7 * want || want - g > 1e-7 * want) { print d ": expected " g ", wanted " want; bad++ }
+                    } else if (f["expected"] != "0") { print d ": expected " f["expected"] " before 7 whole days"; bad++ }
+                    w++
+                }
+                if (f["gaps"] + f["stuck"] + f["spikes"] > 0) continue
+                mean = s[d] / n[d]
+                want_of["energy"] = s[d]; want_of["mean"] = mean; want_of["peak"] = pk[d]; want_of["base_load"] = lo[d]
+                want_of["load_factor"] = mean / pk[d]
+                for (name in want_of) {
+                    g = f[name] + 0; want = want_of[name]
+                    tol = 1e-7 * (want < 0 ? -want : want) + 1e-12
+                    if (g - want > tol || want - g > tol) { print d " " name ": nerve " g ", awk " want; bad++ }
+                }
+                compared++
+            }
+            print compared
             exit bad > 0
         }' "$1"
 }
@@ -183,6 +241,39 @@ metering)
                  for (i = 0; i < 96 * 2; i++)
                      printf "2026-03-%02d %02d:%02d,%.3f\n", 1 + int(i / 96), int(i / 4) % 24, (i % 4) * 15, 0.2 + (i % 96) / 400 }' >"$work/q.csv"
     [ "$("$nerve" run metering --input "$work/q.csv" --quiet | field per_day)" = 96 ] || fail "15-minute rows: per_day not 96"
+    # Calendar days. Hourly rows from 13:00 for 11 days and 6 hours (no repeats: the pattern's
+    # small term changes every hour): a partial first day of 11 readings, 11 whole days from
+    # midnight, 6 readings of an unfinished last day.
+    awk 'BEGIN { print "time,kwh"
+                 for (i = 13; i < 13 + 24 * 11 + 11 + 6; i++) {
+                     h = i % 24
+                     printf "2026-03-%02d %02d:00:00,%.4f\n", 1 + int(i / 24), h,
+                            0.4 + (h >= 17 && h <= 22) + 0.5 * (h >= 7 && h <= 8) + 0.001 * ((i * 37) % 53) } }' >"$work/noon.csv"
+    "$nerve" run metering --input "$work/noon.csv" >"$work/noon.jsonl" 2>"$work/err.txt" ||
+        { fail "run metering on a file from 13:00"; cat "$work/err.txt"; }
+    compared=$(check_calendar_days "$work/noon.csv" 1 2 "$work/noon.jsonl" 24) ||
+        { echo "$compared"; fail "a file from 13:00: day lines differ from awk's calendar days"; }
+    [ "$(echo "$compared" | tail -n 1)" = 12 ] || fail "a file from 13:00: $(echo "$compared" | tail -n 1) days compared, wanted 12"
+    sum=$(tail -n 1 "$work/noon.jsonl")
+    for kv in days:11 partial_first_day_readings:11 partial_day_readings:6 readings:$((11 + 24 * 11 + 6)); do
+        [ "$(echo "$sum" | field "${kv%%:*}")" = "${kv#*:}" ] || fail "a file from 13:00: ${kv%%:*} $(echo "$sum" | field "${kv%%:*}"), wanted ${kv#*:}"
+    done
+    # Without the time column, days run from the first reading: 11 of 24 readings (281 // 24), none
+    # partial.
+    "$nerve" run metering --input "$work/noon.csv" --time none --per-day 24 >"$work/untimed.jsonl"
+    [ "$(grep -c '"type":"day"' "$work/untimed.jsonl")" = 11 ] && ! grep -q '"partial":true' "$work/untimed.jsonl" ||
+        fail "--time none: wanted 11 whole days from the first reading"
+    # 15-minute rows from 23:45: a partial first day of one reading, then whole days of 96.
+    awk 'BEGIN { print "t,kwh"
+                 for (i = 95; i < 95 + 1 + 96 * 9 + 40; i++)
+                     printf "2026-03-%02d %02d:%02d,%.4f\n", 1 + int(i / 96), int(i / 4) % 24, (i % 4) * 15,
+                            0.2 + (i % 96) / 400 + 0.0001 * ((i * 37) % 53) }' >"$work/q2345.csv"
+    "$nerve" run metering --input "$work/q2345.csv" >"$work/q2345.jsonl" 2>"$work/err.txt" ||
+        { fail "run metering on 15-minute rows from 23:45"; cat "$work/err.txt"; }
+    compared=$(check_calendar_days "$work/q2345.csv" 1 2 "$work/q2345.jsonl" 96) ||
+        { echo "$compared"; fail "15-minute rows from 23:45: day lines differ from awk's calendar days"; }
+    [ "$(echo "$compared" | tail -n 1)" = 10 ] || fail "15-minute rows from 23:45: $(echo "$compared" | tail -n 1) days compared, wanted 10"
+    [ "$(grep -m 1 '"type":"day"' "$work/q2345.jsonl" | field readings)" = 1 ] || fail "15-minute rows from 23:45: first day not of 1 reading"
     # A file cut short inside its last line: that line is dropped, with a warning.
     printf 'time,kwh\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 02:0' >"$work/cut.csv"
     [ "$("$nerve" run metering --input "$work/cut.csv" --quiet 2>"$work/err.txt" | field readings)" = 2 ] ||
@@ -328,7 +419,16 @@ etth2)
     # The one-step forecast beats persistence (seasonal_forecaster.hpp: ratio 0.53 on OT at H = 1).
     ratio=$(echo "$sum" | field ratio)
     awk -v r="$ratio" 'BEGIN { exit !(r > 0 && r < 1) }' || fail "ETTh2 OT forecast/persistence MAE ratio $ratio"
-    echo "ETTh2 OT: $compared clean days of $((rows / 24)) equal awk's profiles; MAE ratio $ratio"
+    # The same file from 13:00 of its first day: a partial first day of 11 readings, then calendar
+    # days equal to awk's over each date's rows.
+    { head -n 1 "$csv"; tail -n +15 "$csv"; } >"$work/ot13.csv"
+    "$nerve" run metering --input "$work/ot13.csv" --column OT >"$work/ot13.jsonl" 2>"$work/ot13.err" ||
+        { echo "FAIL: run metering on ETTh2 from 13:00"; cat "$work/ot13.err"; exit 1; }
+    late=$(check_calendar_days "$work/ot13.csv" 1 8 "$work/ot13.jsonl" 24) || { echo "$late"; fail "ETTh2 from 13:00: day lines differ from awk's calendar days"; }
+    late=$(echo "$late" | tail -n 1)
+    [ "$late" -ge 300 ] || fail "only $late clean ETTh2 days from 13:00 compared"
+    [ "$(tail -n 1 "$work/ot13.jsonl" | field partial_first_day_readings)" = 11 ] || fail "ETTh2 from 13:00: partial first day not 11 readings"
+    echo "ETTh2 OT: $compared clean days of $((rows / 24)) equal awk's profiles; MAE ratio $ratio; from 13:00: $late clean calendar days equal awk's"
     ;;
 *)
     echo "usage: $0 metering|vitals|etth2 NERVE WORKDIR [DATADIR]"; exit 2 ;;

@@ -29,6 +29,14 @@ double household(std::size_t t, lcg& r) {
     return kw * (1.0 + 0.1 * r.gauss());
 }
 
+/// Two day reports equal in every field, bit for bit.
+bool same_profile(const np::daily_profile& a, const np::daily_profile& b) {
+    return a.day == b.day && a.readings == b.readings && a.energy == b.energy && a.expected == b.expected &&
+           a.shortfall == b.shortfall && a.peak == b.peak && a.base_load == b.base_load && a.mean == b.mean &&
+           a.load_factor == b.load_factor && a.gaps == b.gaps && a.stuck == b.stuck && a.spikes == b.spikes &&
+           a.anomalies == b.anomalies && a.drift_up == b.drift_up && a.drift_down == b.drift_down;
+}
+
 using meter = np::meter_monitor<1024>;
 using meter_f32 = np::meter_monitor<1024, float>;  // the MCU arithmetic
 // The lean configuration: the double seasonal Holt-Winters forecaster (8 days of indices).
@@ -223,37 +231,82 @@ TEMPLATE_TEST_CASE("meter_monitor lean: its forecasts are a holt_winters_forecas
                    "[meter_monitor][lean]", meter_lean, meter_lean_f32) {
     // The monitor's one-step forecasts are those of a standalone forecaster with first_slot = day / 4
     // (so that its day's steps miss the monitor's day end and history readings) fed the cleaned
-    // readings, gaps, stuck readings and spikes as missing: reading by reading, bit for bit.
+    // readings, gaps, stuck readings and spikes as missing: reading by reading, bit for bit. A monitor
+    // on calendar days (first_slot 13: the stream starts at 13:00) moves the forecaster's slots with
+    // its own: first_slot 13 + 6.
     using T = typename TestType::drift_chart::input_type;
+    static TestType m;
+    using standalone = np::holt_winters_forecaster<192, T>;
+    static standalone f;
+    for (const std::size_t first : {0, 13}) {
+        CAPTURE(first);
+        np::meter_monitor_config c;
+        c.day = 24;
+        c.first_slot = first;
+        m = TestType{c};
+        np::holt_winters_config hc;
+        hc.day = 24;
+        hc.horizon = 1;
+        hc.first_slot = 6 + first;
+        f = standalone{hc};
+        lcg r;
+        T expected = T(0);
+        std::size_t missing = 0;
+        for (std::size_t t = 0; t < 24 * 60; ++t) {
+            double y = household(t, r);
+            if (t % 173 == 9) y = std::numeric_limits<double>::quiet_NaN();
+            if (t >= 24 * 30 + 8 && t < 24 * 30 + 20) y = 1.0;  // stuck
+            if (t == 24 * 40 + 2) y = 30.0;                       // spike
+            np::meter_reading rd{};
+            m.push(y, [&](const np::meter_reading& d) { rd = d; }, [](const np::daily_profile&) {});
+            if (t > 0) REQUIRE(rd.forecast == static_cast<double>(expected));
+            const bool as_missing = (rd.flags & (np::meter_gap | np::meter_stuck | np::meter_spike)) != 0;
+            missing += as_missing ? 1u : 0u;
+            expected = f(as_missing ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(rd.cleaned));
+            REQUIRE(m.next_forecast() == static_cast<double>(expected));
+        }
+        CHECK(missing >= 8 + 6 + 1);
+        CHECK(m.forecaster().samples() == f.samples());
+    }
+}
+
+TEST_CASE("meter_monitor: calendar days (first_slot) do not move the regression forecaster's readings",
+          "[meter_monitor][profile]") {
+    // The regression forecaster's features are lags of the stream, not slots of a day: a monitor whose
+    // days start at the stream's 11th reading (first_slot 13) flags, cleans and forecasts every reading
+    // as one whose days start at the first, bit for bit; only the day reports move (the partial first
+    // day: its 11 readings' energy).
     np::meter_monitor_config c;
     c.day = 24;
-    static TestType m{c};
-    m = TestType{c};
-    np::holt_winters_config hc;
-    hc.day = 24;
-    hc.horizon = 1;
-    hc.first_slot = 6;
-    using standalone = np::holt_winters_forecaster<192, T>;
-    static standalone f{hc};
-    f = standalone{hc};
+    static meter_f32 a, b;
+    a = meter_f32{c};
+    c.first_slot = 13;
+    b = meter_f32{c};
     lcg r;
-    T expected = T(0);
-    std::size_t missing = 0;
-    for (std::size_t t = 0; t < 24 * 60; ++t) {
+    float first_energy = 0;  // the monitor's sum, in its order and arithmetic
+    double partial_energy = -1;
+    std::uint32_t partial_readings = 0;
+    std::size_t flagged = 0;
+    for (std::size_t t = 0; t < 24 * 40; ++t) {
         double y = household(t, r);
         if (t % 173 == 9) y = std::numeric_limits<double>::quiet_NaN();
-        if (t >= 24 * 30 + 8 && t < 24 * 30 + 20) y = 1.0;  // stuck
-        if (t == 24 * 40 + 2) y = 30.0;                       // spike
-        np::meter_reading rd{};
-        m.push(y, [&](const np::meter_reading& d) { rd = d; }, [](const np::daily_profile&) {});
-        if (t > 0) REQUIRE(rd.forecast == static_cast<double>(expected));
-        const bool as_missing = (rd.flags & (np::meter_gap | np::meter_stuck | np::meter_spike)) != 0;
-        missing += as_missing ? 1u : 0u;
-        expected = f(as_missing ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(rd.cleaned));
-        REQUIRE(m.next_forecast() == static_cast<double>(expected));
+        if (t == 24 * 30 + 2) y = 30.0;  // a spike
+        np::meter_reading ra{}, rb{};
+        a.push(y, [&](const np::meter_reading& d) { ra = d; }, [](const np::daily_profile&) {});
+        b.push(y, [&](const np::meter_reading& d) { rb = d; }, [&](const np::daily_profile& d) {
+            if (d.day == 0) { partial_energy = d.energy; partial_readings = d.readings; }
+        });
+        REQUIRE(ra.forecast == rb.forecast);
+        REQUIRE(ra.cleaned == rb.cleaned);
+        REQUIRE(ra.z == rb.z);
+        REQUIRE(ra.flags == rb.flags);
+        flagged += ra.flags != 0 ? 1u : 0u;
+        if (t < 11) first_energy += static_cast<float>(ra.cleaned);
     }
-    CHECK(missing >= 8 + 6 + 1);
-    CHECK(m.forecaster().samples() == f.samples());
+    CHECK(flagged >= 5);
+    CHECK(partial_readings == 11);
+    CHECK(partial_energy == static_cast<double>(first_energy));
+    CHECK(a.totals().readings == b.totals().readings);
 }
 
 TEST_CASE("meter_monitor lean at 15-minute readings", "[meter_monitor][lean]") {
@@ -365,94 +418,96 @@ TEMPLATE_TEST_CASE("meter_monitor: the history work spread over the next day's r
     // ring turns (the monitor's fresh sum runs along, one add a day); every other field must be the
     // one computed at the day's end from the day's readings (its cleaned values and flags); and the
     // profile in T (a callback taking the monitor's own profile type) must be the one in double (a
-    // callback taking daily_profile) field by field.
+    // callback taking daily_profile) field by field. With first_slot (calendar days: a stream that
+    // starts at 13:00 or 23:00) the first day is partial: its own readings, its mean over them, no
+    // expected energy, and not in the history the expected energy of the whole days is taken from.
     using T = typename TestType::drift_chart::input_type;
     using P = typename TestType::profile_type;
-    np::meter_monitor_config c;
-    c.day = 24;
-    static TestType m{c}, m2{c};
-    m = TestType{c};
-    m2 = TestType{c};
-    lcg r;
-    std::array<T, 28> ring{};
-    std::size_t slot = 0, days = 0, checked = 0;
-    T sum = T(0);
-    np::daily_profile as_double{};
-    // The day so far, the immediate way.
-    T energy = T(0), peak = std::numeric_limits<T>::lowest(), base = std::numeric_limits<T>::max();
-    std::uint32_t gaps = 0, stuck = 0, spikes = 0, anomalies = 0;
-    bool up = false, down = false;
-    for (std::size_t t = 0; t < 24 * 120; ++t) {
-        double y = household(t, r);
-        // Gaps here and there, and on the first reading of every fifth day (counted in the new day,
-        // while the old day's history work runs on it).
-        if (t % 173 == 9 || t % (24 * 5) == 0) y = std::numeric_limits<double>::quiet_NaN();
-        if (t >= 24 * 100 + 17 && t % 24 >= 17) y *= 0.3;  // a bypass: drift and anomalies
-        bool reported = false;
-        P p{};
-        const auto on_reading = [&](const np::meter_reading& rd) {
-            const T cleaned = static_cast<T>(rd.cleaned);
-            energy += cleaned;
-            peak = cleaned > peak ? cleaned : peak;
-            base = cleaned < base ? cleaned : base;
-            gaps += (rd.flags & np::meter_gap) ? 1u : 0u;
-            stuck += (rd.flags & np::meter_stuck) ? 1u : 0u;
-            spikes += (rd.flags & np::meter_spike) ? 1u : 0u;
-            anomalies += (rd.flags & np::meter_anomaly) ? 1u : 0u;
-            up = up || (rd.flags & np::meter_drift_up);
-            down = down || (rd.flags & np::meter_drift_down);
-        };
-        NERVE_REQUIRE_NO_ALLOC(m.push(y, on_reading, [&](const P& d) { p = d; reported = true; }));
-        m2.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { as_double = d; });
-        REQUIRE(reported == (t % 24 == 23));
-        if (!reported) continue;
-        REQUIRE(p.day == days);
-        REQUIRE(p.energy == energy);
-        REQUIRE(p.peak == peak);
-        REQUIRE(p.base_load == base);
-        REQUIRE(p.mean == energy / T(24));
-        REQUIRE(p.load_factor == (peak > T(0) ? (energy / T(24)) / peak : T(0)));
-        REQUIRE(p.gaps == gaps);
-        REQUIRE(p.stuck == stuck);
-        REQUIRE(p.spikes == spikes);
-        REQUIRE(p.anomalies == anomalies);
-        REQUIRE(p.drift_up == up);
-        REQUIRE(p.drift_down == down);
-        energy = T(0);
-        peak = std::numeric_limits<T>::lowest();
-        base = std::numeric_limits<T>::max();
-        gaps = stuck = spikes = anomalies = 0;
-        up = down = false;
-        const std::size_t known = days < 28 ? days : 28;
-        const T expected = known >= 7 ? sum / static_cast<T>(known) : T(0);
-        REQUIRE(p.expected == expected);
-        REQUIRE(p.shortfall == (expected != T(0) ? T(1) - p.energy / expected : T(0)));
-        checked += known >= 7 ? 1u : 0u;
-        // The ring, the immediate way.
-        const T leaving = ring[slot];
-        ring[slot] = p.energy;
-        if (++slot == 28) {
-            slot = 0;
-            sum = T(0);
-            for (T e : ring) sum += e;
-        } else {
-            sum += p.energy - leaving;
+    static TestType m, m2;
+    for (const std::size_t first : {0, 13, 23}) {
+        CAPTURE(first);
+        np::meter_monitor_config c;
+        c.day = 24;
+        c.first_slot = first;
+        m = TestType{c};
+        m2 = TestType{c};
+        lcg r;
+        std::array<T, 28> ring{};
+        std::size_t slot = 0, days = 0, checked = 0;
+        T sum = T(0);
+        np::daily_profile as_double{};
+        // The day so far, the immediate way.
+        T energy = T(0), peak = std::numeric_limits<T>::lowest(), base = std::numeric_limits<T>::max();
+        std::uint32_t gaps = 0, stuck = 0, spikes = 0, anomalies = 0;
+        bool up = false, down = false;
+        for (std::size_t t = 0; t < 24 * 120; ++t) {
+            double y = household(t, r);
+            // Gaps here and there, and on the first reading of every fifth day (counted in the new day,
+            // while the old day's history work runs on it).
+            if (t % 173 == 9 || t % (24 * 5) == 0) y = std::numeric_limits<double>::quiet_NaN();
+            if (t >= 24 * 100 + 17 && t % 24 >= 17) y *= 0.3;  // a bypass: drift and anomalies
+            bool reported = false;
+            P p{};
+            const auto on_reading = [&](const np::meter_reading& rd) {
+                const T cleaned = static_cast<T>(rd.cleaned);
+                energy += cleaned;
+                peak = cleaned > peak ? cleaned : peak;
+                base = cleaned < base ? cleaned : base;
+                gaps += (rd.flags & np::meter_gap) ? 1u : 0u;
+                stuck += (rd.flags & np::meter_stuck) ? 1u : 0u;
+                spikes += (rd.flags & np::meter_spike) ? 1u : 0u;
+                anomalies += (rd.flags & np::meter_anomaly) ? 1u : 0u;
+                up = up || (rd.flags & np::meter_drift_up);
+                down = down || (rd.flags & np::meter_drift_down);
+            };
+            NERVE_REQUIRE_NO_ALLOC(m.push(y, on_reading, [&](const P& d) { p = d; reported = true; }));
+            m2.push(y, [](const np::meter_reading&) {}, [&](const np::daily_profile& d) { as_double = d; });
+            REQUIRE(reported == ((t + first) % 24 == 23));
+            if (!reported) continue;
+            const bool partial = days == 0 && first != 0;
+            const std::uint32_t n = partial ? static_cast<std::uint32_t>(24 - first) : 24u;
+            REQUIRE(p.day == days);
+            REQUIRE(p.readings == n);
+            REQUIRE(p.energy == energy);
+            REQUIRE(p.peak == peak);
+            REQUIRE(p.base_load == base);
+            REQUIRE(p.mean == energy / T(n));
+            REQUIRE(p.load_factor == (peak > T(0) ? (energy / T(n)) / peak : T(0)));
+            REQUIRE(p.gaps == gaps);
+            REQUIRE(p.stuck == stuck);
+            REQUIRE(p.spikes == spikes);
+            REQUIRE(p.anomalies == anomalies);
+            REQUIRE(p.drift_up == up);
+            REQUIRE(p.drift_down == down);
+            energy = T(0);
+            peak = std::numeric_limits<T>::lowest();
+            base = std::numeric_limits<T>::max();
+            gaps = stuck = spikes = anomalies = 0;
+            up = down = false;
+            const std::size_t whole = partial ? 0 : days - (first != 0 ? 1u : 0u), known = whole < 28 ? whole : 28;
+            const T expected = known >= 7 && !partial ? sum / static_cast<T>(known) : T(0);
+            REQUIRE(p.expected == expected);
+            REQUIRE(p.shortfall == (expected != T(0) ? T(1) - p.energy / expected : T(0)));
+            checked += known >= 7 && !partial ? 1u : 0u;
+            CHECK(same_profile(p.template as<double>(), as_double));
+            ++days;
+            if (partial) continue;  // not in the history
+            // The ring, the immediate way.
+            const T leaving = ring[slot];
+            ring[slot] = p.energy;
+            if (++slot == 28) {
+                slot = 0;
+                sum = T(0);
+                for (T e : ring) sum += e;
+            } else {
+                sum += p.energy - leaving;
+            }
         }
-        ++days;
-        const np::daily_profile w = p.template as<double>();
-        CHECK(w.energy == as_double.energy);
-        CHECK(w.expected == as_double.expected);
-        CHECK(w.shortfall == as_double.shortfall);
-        CHECK(w.peak == as_double.peak);
-        CHECK(w.base_load == as_double.base_load);
-        CHECK(w.mean == as_double.mean);
-        CHECK(w.load_factor == as_double.load_factor);
-        CHECK(w.gaps == as_double.gaps);
+        CHECK(days == 120);  // 24 * 120 readings: 120 whole days, or a partial one and 119 whole
+        CHECK(checked == (first == 0 ? 113u : 112u));
+        CHECK(m.totals().gaps >= 24);
+        CHECK(m.totals().drifts_down + m.totals().anomalies > 0);
     }
-    CHECK(days == 120);
-    CHECK(checked == 113);
-    CHECK(m.totals().gaps >= 24);
-    CHECK(m.totals().drifts_down + m.totals().anomalies > 0);
 }
 
 TEST_CASE("meter_monitor snapshot in the middle of the history's fresh sum", "[meter_monitor][snapshot]") {
@@ -485,11 +540,7 @@ TEST_CASE("meter_monitor snapshot in the middle of the history's fresh sum", "[m
             REQUIRE(ra.forecast == rb.forecast);
             REQUIRE(ra.z == rb.z);
             REQUIRE(ra.flags == rb.flags);
-            REQUIRE(pa.day == pb.day);
-            REQUIRE(pa.expected == pb.expected);
-            REQUIRE(pa.energy == pb.energy);
-            REQUIRE(pa.shortfall == pb.shortfall);
-            REQUIRE(pa.gaps == pb.gaps);
+            REQUIRE(same_profile(pa, pb));
         }
         CHECK(days == 40 - at / 24);
     }

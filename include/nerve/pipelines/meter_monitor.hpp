@@ -24,14 +24,17 @@
 //     (theft by bypass, a failing CT, a stuck register) fires `drift_down`; a sustained excess (a
 //     new load, a fault drawing current) fires `drift_up`. The forecaster re-learns the new
 //     baseline within days, so the CUSUM must and does react within hours;
-//  5. daily load profile at every `day`-th reading: energy (sum), peak, base load (minimum), mean,
-//     load factor = mean / peak, expected energy (the mean daily energy of the previous 28 days,
-//     once 7 are known: the one-step forecasts re-learn a new level within hours, so they cannot
-//     serve as the reference for a slow theft) and the shortfall 1 - energy / expected, plus the
-//     counts of flagged readings of the day. Reported in T (basic_daily_profile<T>) to a callback
-//     that takes it (or `const auto&`), in double (daily_profile) to one that takes that. The
-//     day's history work (the 28-day ring, the expected energy of the coming day) runs on the next
-//     day's first readings (day_event), so that the day's last reading does not carry it too.
+//  5. daily load profile at every `day`-th reading (days are calendar days when config.first_slot
+//     says where in its day the first reading falls: the first day is then partial, reported with
+//     its own count of readings and kept out of the expected energy): energy (sum), peak, base load
+//     (minimum), mean, load factor = mean / peak, expected energy (the mean daily energy of the
+//     previous 28 whole days, once 7 are known: the one-step forecasts re-learn a new level within
+//     hours, so they cannot serve as the reference for a slow theft) and the shortfall
+//     1 - energy / expected, plus the counts of flagged readings of the day. Reported in T
+//     (basic_daily_profile<T>) to a callback that takes it (or `const auto&`), in double
+//     (daily_profile) to one that takes that. The day's history work (the 28-day ring, the
+//     expected energy of the coming day) runs on the next day's first readings (day_event), so
+//     that the day's last reading does not carry it too.
 //
 // The forecaster is a template parameter:
 //   meter_monitor<Capacity, T>  (default: seasonal_forecaster<Capacity, T>, the robust RLS on 13
@@ -60,10 +63,10 @@
 // Where a lean reading goes: double -> float of the reading 14, the monitor's checks, residual
 // scale and anomaly ~40, the CUSUM (drift::cusum::step) ~30, the forecaster ~55, the day profile
 // and counters ~20, call and register saves ~10. Once a day each, on readings of their own: the
-// day's last reading +29 the report (counts and sums reset; the profile's fields cost only where
-// the callback reads them: one that reads all of them in float, +79 more), the next reading +27
-// (the ring and its running sums; +29 when the ring comes round), the one after +25 (expected
-// energy); the forecaster's turn, AR sums, AR coefficient and finiteness check +28-30 each, on the
+// day's last reading +30 the report (counts and sums reset, the partial first day's test; the
+// profile's fields cost only where the callback reads them: one that reads all of them in float,
+// +79 more), the next reading +27 (the ring and its running sums; +29 when the ring comes round),
+// the one after +24 (expected energy); the forecaster's turn, AR sums, AR coefficient and finiteness check +28-30 each, on the
 // day's readings 17, 18, 19 and 5 (hourly: it starts a quarter day into its own day, so none of
 // them meets the monitor's): 194-199, and 169 on every other reading. (Before the forecaster's
 // steps were spread, its day's end fell on the report's reading: 251 there. Its AR coefficient now
@@ -107,6 +110,13 @@ struct meter_monitor_config {
     /// forgetting lambda^learn_every per step and its update of P spread over the readings between.
     /// The lighter setting for a small MCU; "Cost" above says what it saves and what it costs.
     std::size_t learn_every = 1;
+    /// The first reading's place in the day (its interval since midnight: 13 for hourly readings that
+    /// start at 13:00; reduced modulo day), so that days are calendar days. The first day then ends
+    /// after day - first_slot readings and is reported as a partial day (profile.readings < day, its
+    /// mean over its own readings, no expected energy, and kept out of the expected-energy history);
+    /// every later day is a whole one. The forecasts do not depend on it (the regression forecaster's
+    /// features are lags; a forecaster with slots of its own gets its first slot moved with it).
+    std::size_t first_slot = 0;
 };
 
 /// Bit flags of a reading.
@@ -133,13 +143,16 @@ struct meter_reading {
 template <class T>
 struct basic_daily_profile {
     std::uint64_t day = 0;
+    /// The day's readings: config.day, fewer for a first day that began after its start
+    /// (config.first_slot): a partial day, whose expected energy and shortfall are 0.
+    std::uint32_t readings = 0;
     T energy = 0, expected = 0, shortfall = 0;
     T peak = 0, base_load = 0, mean = 0, load_factor = 0;
     std::uint32_t gaps = 0, stuck = 0, spikes = 0, anomalies = 0;
     bool drift_up = false, drift_down = false;
     template <class V>
     void visit_state(V& v) {
-        v(day); v(energy); v(expected); v(shortfall); v(peak); v(base_load); v(mean); v(load_factor);
+        v(day); v(readings); v(energy); v(expected); v(shortfall); v(peak); v(base_load); v(mean); v(load_factor);
         v(gaps); v(stuck); v(spikes); v(anomalies); v(drift_up); v(drift_down);
     }
     /// The same profile in another arithmetic (double for reports).
@@ -147,6 +160,7 @@ struct basic_daily_profile {
     basic_daily_profile<U> as() const noexcept {
         basic_daily_profile<U> p;
         p.day = day;
+        p.readings = readings;
         p.energy = static_cast<U>(energy);
         p.expected = static_cast<U>(expected);
         p.shortfall = static_cast<U>(shortfall);
@@ -179,6 +193,7 @@ public:
     explicit meter_monitor(const meter_monitor_config& c = {}) noexcept
         : cfg_(c), cu_(chart_options(c)), fc_(forecaster_config(c)) {
         if (cfg_.day < 8) cfg_.day = 8;
+        cfg_.first_slot %= cfg_.day;
         stuck_run_ = cfg_.stuck_run > 0 ? cfg_.stuck_run : cfg_.day / 4;
         spike_z_ = static_cast<T>(cfg_.spike_z);
         anomaly_z_ = static_cast<T>(cfg_.anomaly_z);
@@ -247,7 +262,7 @@ public:
         scale_n_ = 0;
         fast_z_ = T(-1);
         counts_ = day_counts{};
-        day_left_ = cfg_.day;
+        day_left_ = cfg_.day - cfg_.first_slot;
         day_phase_ = 0;
         day_index_ = 0;
         energy_hist_.fill(T(0));
@@ -403,8 +418,10 @@ private:
             day_left_ = 1;
             return;
         }
-        // The coming day's expected energy: the mean of the known days (of the last 28), once 7 are.
-        const std::size_t known = day_index_ < history_days ? day_index_ : history_days;
+        // The coming day's expected energy: the mean of the known days (of the last 28), once 7 are. A
+        // partial first day is not in the ring.
+        const std::size_t whole = day_index_ - (cfg_.first_slot != 0 ? 1u : 0u);
+        const std::size_t known = whole < history_days ? whole : history_days;
         expected_ = known >= 7 ? hist_sum_ / static_cast<T>(known) : T(0);
         day_phase_ = 0;
         day_left_ = cfg_.day - 2;  // the ring's reading and this one used
@@ -416,12 +433,16 @@ private:
     template <class OnDay>
     NERVE_NOINLINE void end_day(OnDay& on_day) {
         const T energy = day_energy_, peak = day_peak_;
+        // A first day that began after its start (first_slot) is partial: fewer readings, no history.
+        const bool partial = NERVE_UNLIKELY(day_index_ == 0) && cfg_.first_slot != 0;
+        const std::size_t readings = partial ? cfg_.day - cfg_.first_slot : cfg_.day;
         profile_type p;
         p.day = day_index_;
+        p.readings = static_cast<std::uint32_t>(readings);
         p.energy = energy;
         p.peak = peak;
         p.base_load = day_base_;
-        const T mean = energy / static_cast<T>(cfg_.day);
+        const T mean = energy / static_cast<T>(readings);
         p.mean = mean;
         p.load_factor = peak > T(0) ? mean / peak : T(0);
         p.expected = expected_;
@@ -443,6 +464,10 @@ private:
         counts_ = day_counts{};
         day_phase_ = 1;
         day_left_ = 1;
+        if (NERVE_UNLIKELY(partial)) {  // a partial day's energy stays out of the ring: no history work
+            day_phase_ = 0;
+            day_left_ = cfg_.day;
+        }
         day_energy_ = T(0);
         day_peak_ = std::numeric_limits<T>::lowest();  // finite: snapshots refuse Inf
         day_base_ = std::numeric_limits<T>::max();
@@ -488,7 +513,8 @@ private:
             // A forecaster whose once-a-day steps fall on fixed slots of its day (holt_winters_forecaster)
             // starts a quarter day into it: its steps then fall on readings of their own, not on this
             // monitor's day end and the two history readings after it (see "Cost").
-            if constexpr (requires { f.first_slot; }) f.first_slot = f.day / 4;
+            // Its slots follow the monitor's (first_slot: calendar days), a quarter day ahead.
+            if constexpr (requires { f.first_slot; }) f.first_slot = (f.day / 4 + c.first_slot % f.day) % f.day;
             return f;
         }
     }
