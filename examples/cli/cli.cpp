@@ -105,8 +105,13 @@ loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::s
                     const std::string& column = columns[c];
                     bool found = false;
                     if (header) {
-                        for (std::size_t i = 0; i < row.size(); ++i)
-                            if (io::unquote(row[i]) == column) { cols[c].index = i; found = true; break; }
+                        auto named = match_column(row, column);
+                        if (!named) {
+                            out.error = fmt::format("{}: {}", path, named.error);
+                            return out;
+                        }
+                        found = named.value != std::string_view::npos;
+                        if (found) cols[c].index = named.value;
                     }
                     if (!found) {
                         auto idx = io::parse_number(column);
@@ -185,15 +190,41 @@ bool is_missing_marker(std::string_view cell) {
     return false;
 }
 
-std::size_t csv_table::find(std::string_view name) const {
-    const std::string want = lower(io::unquote(name));
+loaded<std::size_t> match_column(std::span<const std::string_view> header, std::string_view name,
+                                 std::string (*key)(std::string_view)) {
+    loaded<std::size_t> out;
+    out.value = std::string_view::npos;
+    const std::string_view want = io::unquote(name);
     for (std::size_t i = 0; i < header.size(); ++i)
-        if (lower(header[i]) == want) return i;
+        if (io::unquote(header[i]) == want) {
+            out.value = i;
+            return out;
+        }
+    const std::string want_key = key(want);
+    std::string names;
+    std::size_t matches = 0;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (key(io::unquote(header[i])) != want_key) continue;
+        out.value = i;
+        names += fmt::format("{}'{}'", matches == 0 ? "" : ", ", printable(io::unquote(header[i])));
+        ++matches;
+    }
+    if (matches > 1) {
+        out.value = std::string_view::npos;
+        out.error = fmt::format("column '{}' is ambiguous: {} match it, none exactly (name one as written)",
+                                printable(want), names);
+    }
+    return out;
+}
+
+loaded<std::size_t> csv_table::find(std::string_view name) const {
+    auto named = match_column(header, name);
+    if (!named || named.value != std::string_view::npos) return named;
     const std::size_t width = header.empty() ? (rows.empty() ? 0 : rows.front().cells.size()) : header.size();
     auto idx = io::parse_number(name);
     if (idx && idx.value() >= 0 && idx.value() == std::floor(idx.value()) && idx.value() < static_cast<double>(width))
-        return static_cast<std::size_t>(idx.value());
-    return std::string_view::npos;
+        named.value = static_cast<std::size_t>(idx.value());
+    return named;
 }
 
 std::string csv_table::describe_columns() const {

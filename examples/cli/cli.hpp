@@ -66,10 +66,10 @@ struct csv_column {
     bool has_header = false;     // the first line was a header (any cell in it not a number)
 };
 
-/// Reads column `column` of a CSV file: a header name or a 0-based index; empty selects the
-/// last column (the value column of `timestamp,value` files). A header row is optional; blank
-/// lines are skipped; an empty cell is a missing value (NaN). A row with too few cells or a cell
-/// that is not a number gives an error naming the line.
+/// Reads column `column` of a CSV file: a header name (match_column's rule) or a 0-based index;
+/// empty selects the last column (the value column of `timestamp,value` files). A header row is
+/// optional; blank lines are skipped; an empty cell is a missing value (NaN). A row with too few
+/// cells or a cell that is not a number gives an error naming the line.
 loaded<csv_column> read_csv_column(const std::string& path, const std::string& column = {});
 
 /// Several columns of a CSV file in one pass, in the order asked, with read_csv_column's rules
@@ -90,9 +90,9 @@ struct csv_table {
     std::vector<row> rows;                       // the data rows
     bool last_line_terminated = true;            // false: the file ends inside its last line (cut short?)
 
-    /// The column called `name` (ASCII case ignored) or, failing that, a 0-based index; npos when
-    /// neither.
-    std::size_t find(std::string_view name) const;
+    /// The column called `name` (match_column's rule) or, failing that, a 0-based index; npos when
+    /// neither; an error when the name is ambiguous.
+    loaded<std::size_t> find(std::string_view name) const;
     /// "the file has N columns: a,b,c" for messages about a column that is not there.
     std::string describe_columns() const;
 };
@@ -113,6 +113,15 @@ bool is_missing_marker(std::string_view cell);
 
 /// ASCII lower case (for column names and codes given in any case).
 std::string lower(std::string_view s);
+
+/// The one rule for naming a column, for every command (read_csv_columns, csv_table::find): the
+/// header cell equal to `name` wins; failing that, the one cell equal to it ignoring ASCII case;
+/// several such cells and none equal is an error naming them (a command never guesses between
+/// columns). Cells and name are compared unquoted. `key` is the looser equality (lower: ASCII case;
+/// nerve run vitals passes its own, which also takes spaces and '-' for '_'). Returns the cell's
+/// index, npos when no cell matches.
+loaded<std::size_t> match_column(std::span<const std::string_view> header, std::string_view name,
+                                 std::string (*key)(std::string_view) = lower);
 
 /// A cell for a message: at most 40 bytes, control and non-ASCII bytes as '?'.
 std::string printable(std::string_view s);

@@ -19,7 +19,8 @@
 // Without a time column (or --time none), days run from the first reading.
 //
 // Input rules (documented in --help, tested in tests/cli/check_run_metering_vitals.sh):
-// - a header row names the columns (matched ignoring case; a 0-based index works too);
+// - a header row names the columns (as written, or ignoring case when that names one column only:
+//   nerve::cli::match_column; a 0-based index works too);
 // - time column (--time, default: the first column when its first cell is a date-time
 //   YYYY-MM-DD HH:MM[:SS]): sets the readings per day from the most common step, and a step of
 //   k intervals inserts k - 1 missing readings (gaps), so the days stay aligned; a time that does
@@ -95,7 +96,12 @@ nerve::cli::loaded<series> read_series(const options& o) {
     s.last_line_terminated = t.last_line_terminated;
     if (t.rows.empty()) { out.error = fmt::format("{}: no data rows after the header", o.input); return out; }
     const std::size_t width = t.header.empty() ? t.rows.front().cells.size() : t.header.size();
-    const std::size_t col = o.column.empty() ? width - 1 : t.find(o.column);
+    std::size_t col = width - 1;
+    if (!o.column.empty()) {
+        auto named = t.find(o.column);
+        if (!named) { out.error = fmt::format("{}: {}", o.input, named.error); return out; }
+        col = named.value;
+    }
     if (col == std::string_view::npos || col >= width) {
         out.error = fmt::format("{}: no column '{}' ({})", o.input, nerve::cli::printable(o.column), t.describe_columns());
         return out;
@@ -105,7 +111,9 @@ nerve::cli::loaded<series> read_series(const options& o) {
     // The time column: asked for, or the first column when it holds a date-time.
     std::size_t tcol = std::string_view::npos;
     if (!o.time.empty() && nerve::cli::lower(o.time) != "none") {
-        tcol = t.find(o.time);
+        auto named = t.find(o.time);
+        if (!named) { out.error = fmt::format("{}: time {}", o.input, named.error); return out; }
+        tcol = named.value;
         if (tcol == std::string_view::npos || tcol >= width) {
             out.error = fmt::format("{}: no time column '{}' ({})", o.input, nerve::cli::printable(o.time),
                                     t.describe_columns());
@@ -389,8 +397,9 @@ const bool registered = nerve::cli::add_command(
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
         app.footer(
-            "Input: a CSV file with a header row (or none: --column by 0-based index); one row per interval reading (kWh per interval, not a cumulative "
-            "register). Column names are matched ignoring case. A value cell that is empty, NaN, NA, N/A, null, '-' "
+            "Input: a CSV file with a header row (or none: --column by 0-based index); one row per interval reading "
+            "(kWh per interval, not a cumulative register). Column names are matched as written, else ignoring case "
+            "when that names one column only. A value cell that is empty, NaN, NA, N/A, null, '-' "
             "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
             "readings too, counted and warned about (--strict: an error). A date-time column (YYYY-MM-DD HH:MM[:SS]) "
             "sets the readings per day and puts missing intervals in as gaps; its times must increase. A last line cut "

@@ -4,7 +4,9 @@
 //   nerve run vitals --input obs.csv [--quiet]
 //
 // One row per observation; the columns are named in the header (ASCII case, spaces and '-'
-// against '_' ignored; the first name of each list is the canonical one):
+// against '_' ignored: nerve::cli::match_column with this command's key, so a header cell written
+// as the name wins and two cells that are the same name only loosely are an error; the leftmost
+// column of a field's names is taken; the first name of each list is the canonical one):
 //   respiration_rate | resp_rate | respiratory_rate | rr    breaths / min
 //   spo2                                                    %
 //   on_oxygen | oxygen | o2                                 1/0, yes/no, true/false, y/n, o2/air
@@ -124,14 +126,22 @@ nerve::cli::loaded<std::vector<observation>> read_observations(const options& o)
     auto table = nerve::cli::read_csv_table(o.input, /*header_required=*/true);
     if (!table) { out.error = table.error; return out; }
     const auto& t = table.value;
+    // Each field's column: the first (leftmost) column any of its names names, by the shared rule
+    // with this command's looser key (a name written two ways in one header is an error).
     std::array<std::size_t, field_count> at;
     at.fill(std::string_view::npos);
     for (std::size_t f = 0; f < field_count; ++f) {
-        for (std::size_t i = 0; i < t.header.size() && at[f] == std::string_view::npos; ++i) {
-            const std::string h = normalised(t.header[i]);
-            if (h == columns[f].canonical) at[f] = i;
-            for (const char* a : columns[f].aliases)
-                if (a && h == a) at[f] = i;
+        auto take = [&](const char* name) {
+            auto named = nerve::cli::match_column(t.header, name, normalised);
+            if (named && named.value < at[f]) at[f] = named.value;  // npos (no such column) never wins
+            return named.error;
+        };
+        std::string why = take(columns[f].canonical);
+        for (const char* a : columns[f].aliases)
+            if (a && why.empty()) why = take(a);
+        if (!why.empty()) {
+            out.error = fmt::format("{}: {}", o.input, why);
+            return out;
         }
     }
     std::string missing;

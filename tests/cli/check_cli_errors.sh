@@ -56,6 +56,21 @@ expect error "malformed.csv:3" -- drift --input "$work/malformed.csv" --column v
 expect error "malformed.csv:3" -- forecast --input "$work/malformed.csv" --column value --output "$work/f.csv"
 expect error "column" -- drift --input "$work/malformed.csv" --column no_such_column
 
+# One column-name rule for every command (nerve::cli::match_column): a name as written wins, else
+# the one column it names ignoring case; several it names ignoring case and none as written is an
+# error naming them.
+awk 'BEGIN { print "time,Load,LOAD,Value"
+             for (i = 0; i < 100; i++) printf "%d,%.3f,%.3f,%.3f\n", i, 1 + (i % 24 >= 17), 5 + (i % 7) / 100, 10 + (i % 5) }' >"$work/names.csv"
+expect error "column 'load' is ambiguous: 'Load', 'LOAD'" -- drift --input "$work/names.csv" --column load
+expect error "column 'load' is ambiguous: 'Load', 'LOAD'" -- forecast --input "$work/names.csv" --column load --output "$work/f.csv"
+expect error "column 'load' is ambiguous: 'Load', 'LOAD'" -- run maintenance --input "$work/names.csv" --format csv --column load --fs 12000 --rpm 1797
+expect ok "" -- drift --input "$work/names.csv" --column LOAD
+for name in value VALUE Value; do
+    "$nerve" forecast --input "$work/names.csv" --column $name --output "$work/f.csv" >"$work/out.txt" 2>&1 &&
+        grep -q "rows of 'Value'" "$work/out.txt" ||
+        { echo "FAIL: forecast --column $name did not read column 'Value'"; cat "$work/out.txt"; failures=$((failures + 1)); }
+done
+
 # Multi-axis input that does not fit: too many axes, a raw file that is not whole x y z samples,
 # a CSV with fewer columns than axes, a column list of the wrong length, too short per axis.
 expect error "axes" -- run maintenance --input "$work/good.csv" --format csv --fs 12000 --rpm 1797 --axes 4

@@ -280,6 +280,20 @@ metering)
         fail "cut-short last line not dropped"
     grep -q 'last line' "$work/err.txt" || fail "no warning for the cut-short last line"
 
+    # Column names (nerve::cli::match_column, the rule of every command): as written, else the one
+    # column a name matches ignoring case; two that match ignoring case and none as written: an error.
+    awk 'BEGIN { print "Time,Load,LOAD"
+                 for (i = 0; i < 48; i++) printf "2026-03-%02d %02d:00,%.3f,%.3f\n", 1 + int(i / 24), i % 24, 1 + i / 100, 2 + i / 100 }' >"$work/names.csv"
+    expect_error "column 'load' is ambiguous: 'Load', 'LOAD'" -- run metering --input "$work/names.csv" --column load
+    cut -d, -f1,2 "$work/names.csv" | sed '1s/.*/Time,TIME,kwh/; 2,$s/^\([^,]*\),/\1,\1,/' >"$work/times.csv"
+    expect_error "time column 'time' is ambiguous: 'Time', 'TIME'" -- run metering --input "$work/times.csv" --column kwh --time time
+    for kv in Load:Load LOAD:LOAD; do
+        [ "$("$nerve" run metering --input "$work/names.csv" --column "${kv%%:*}" --quiet | field column)" = "\"${kv#*:}\"" ] ||
+            fail "--column ${kv%%:*} did not read column ${kv#*:}"
+    done
+    [ "$("$nerve" run metering --input "$work/names.csv" --column LOAD --time time --quiet | field time_column)" = '"Time"' ] ||
+        fail "--time time did not find column Time"
+
     # Bad input.
     expect_error "no column 'watts'.*Load" -- run metering --input "$work/timed.csv" --column watts
     printf 'time,kwh\n' >"$work/header_only.csv"
@@ -400,6 +414,14 @@ vitals)
     printf 'rr,spo2,o2,sbp,hr,acvpu,temp\n' >"$work/header_only.csv"
     expect_error "no observations" -- run vitals --input "$work/header_only.csv"
     expect_bad_files "rr,spo2,o2,sbp,hr,acvpu,temp" run vitals
+    # Column names: vitals' looser rule (case, spaces, '-' for '_') on the shared lookup: a header
+    # cell written as the name wins (heart_rate 140 scores 3, Heart Rate 70 would score 0), two that
+    # are the name only loosely are an error naming them.
+    printf 'rr,spo2,o2,sbp,Heart Rate,heart_rate,acvpu,temp\n16,96,0,120,70,140,A,37\n' >"$work/exact.csv"
+    [ "$("$nerve" run vitals --input "$work/exact.csv" | grep '"type":"observation"' | field heart_rate)" = 3 ] ||
+        fail "heart_rate as written did not win over 'Heart Rate'"
+    printf 'rr,spo2,o2,sbp,Heart Rate,heart-rate,acvpu,temp\n16,96,0,120,70,140,A,37\n' >"$work/loose.csv"
+    expect_error "column 'heart_rate' is ambiguous: 'Heart Rate', 'heart-rate'" -- run vitals --input "$work/loose.csv"
     ;;
 
 etth2)
