@@ -72,7 +72,7 @@ struct engine_under_test {
             pair.run(x, y, st.data(), n, last);
         } else if constexpr (E == engine_kind::segment) {
             for (std::size_t i = 0; i + 1024 <= n; i += 1024)
-                segment.run(x + i, y + i, st.data(), cf.data(), last, [](float v) { return v; });
+                segment.run(x + i, y + i, st.data(), last, [](float v) { return v; });
         }
     }
 };

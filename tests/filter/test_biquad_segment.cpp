@@ -130,6 +130,41 @@ TEST_CASE("long blocks agree with the per-sample path, S = 1..8 (segment engine 
     check_design(butterworth<14, band_type::lowpass>(0.25), "butterworth 14 low-pass 0.25");
 }
 
+namespace {
+// S sections that carry their own gains (b0 != 1 after the first), as a user's equaliser chain
+// does: the segment engine then runs its normalised numerators with scaled states (see
+// segment_engine); Butterworth and Chebyshev designs have b0 = 1 there and scale by 1.
+template <std::size_t S>
+std::array<sos_section<double>, S> own_gain_sections() {
+    const nerve::sample_rate fs{1000.0};
+    // Moderate gains and Q: a chain of eight resonant ones (Q 8, +12 dB, 5 Hz high-pass) is
+    // ill-conditioned in float, per-sample and block paths alike (each 1.6e-5 of max |y| from
+    // double), beyond the 1e-5 agreement bound below.
+    const std::array<sos_section<double>, 1> each[] = {
+        rbj_lowpass(nerve::hertz{80.0}, 0.7, fs),          rbj_peaking(nerve::hertz{120.0}, 2.0, 6.0, fs),
+        rbj_high_shelf(nerve::hertz{200.0}, 0.7, -6.0, fs), rbj_lowpass(nerve::hertz{150.0}, 1.0, fs),
+        rbj_notch(nerve::hertz{60.0}, 2.0, fs),            rbj_low_shelf(nerve::hertz{30.0}, 0.7, 6.0, fs),
+        rbj_peaking(nerve::hertz{300.0}, 2.0, -6.0, fs),   rbj_highpass(nerve::hertz{20.0}, 0.7, fs)};
+    std::array<sos_section<double>, S> s{};
+    for (std::size_t k = 0; k < S; ++k) s[k] = each[k][0];
+    return s;
+}
+}  // namespace
+
+TEST_CASE("long blocks of sections with their own gains, and with b0 = 0 after the first",
+          "[filter][biquad][block][segment]") {
+    check_design(own_gain_sections<2>(), "rbj low-pass, peaking");
+    check_design(own_gain_sections<3>(), "rbj low-pass, peaking, high shelf");
+    check_design(own_gain_sections<4>(), "rbj chain of 4");
+    check_design(own_gain_sections<6>(), "rbj chain of 6");
+    check_design(own_gain_sections<5>(), "rbj chain of 5");
+    check_design(own_gain_sections<7>(), "rbj chain of 7");
+    // A pure delay (b = 0 1 0) cannot be normalised: the engine keeps the plain numerators.
+    auto delayed = own_gain_sections<3>();
+    delayed[1] = {0.0, 1.0, 0.0, 1.0, 0.0, 0.0};
+    check_design(delayed, "rbj low-pass, delay, high shelf");
+}
+
 TEST_CASE("long blocks: zero input gives exact zeros, an impulse its response", "[filter][biquad][segment]") {
     static float x[2048], y[2048], r[2048];
     biquad_cascade<float, 2> f{butterworth<4, band_type::lowpass>(0.1)}, ref = f;
@@ -176,6 +211,7 @@ TEST_CASE("long blocks with NaN, Inf and overflow: per-sample behaviour, counts 
     check(biquad_cascade<float, 4>{butterworth<8, band_type::lowpass>(0.1)});
     check(biquad_cascade<float, 3>{butterworth<6, band_type::lowpass>(0.15)});
     check(biquad_cascade<float, 7>{butterworth<14, band_type::lowpass>(0.25)});
+    check(biquad_cascade<float, 4>{own_gain_sections<4>()});
 
     // Finite but huge input overflows a resonant section inside the first superblock (the
     // per-sample DF2T step overflows in s1 = na1 y + (b1 x + s2) and resets 16 times).

@@ -756,20 +756,46 @@ struct pair_engine {
 ///   2. the true start states, a prefix over the lanes: x_0 = the running state,
 ///      x_(j+1) = A^L x_j + z_j, in 4 doubling levels X_j += A^(2^l L) X_(j - 2^l)
 ///      (Kogge-Stone; A is block lower triangular, so only blocks at or below the diagonal);
-///   3. the DF2T recurrence in all 16 lanes from those states (biquad_bank's step, the
-///      cascade's own float coefficients broadcast: 5S FMAs per 16 samples), 16 outputs at a
-///      time transposed back and stored; the running state becomes lane 15's end state.
+///   3. the DF2T recurrence in all 16 lanes from those states (biquad_bank's step with the
+///      cascade's float coefficients broadcast, numerators normalised as below: 4S + 1 FMAs
+///      and S - 1 adds per 16 samples), 16 outputs at a time transposed back and stored; the
+///      running state becomes lane 15's end state.
+/// Normalised numerators: sections 1..S-1 run as b / b0 (y = x + s1: an add, which Zen 5 issues
+/// on its FP-add pipes beside the FMAs), section 0 with all the gains (b P_0), so section k's
+/// signals and state are P_k = b0_(k+1) ... b0_(S-1) times the cascade's DF2T ones (scaled on
+/// the way in and out). Designs with b0 = 1 after the first section (Butterworth, Chebyshev:
+/// all the gain in section 0) have P_k = 1 and the same bits as plain DF2T; a section with
+/// b0 = 0, or factors outside [2^-60, 2^60], keeps the plain form.
 /// The outputs come from the ordinary recurrence; only the segment start states come from
-/// the tables (A^(2^l L), B_n: computed in double from the float coefficients, so they
-/// describe the filter the recurrence runs, then rounded to float). Summation order
+/// the tables (A^(2^l L), B_n: computed in double from the float coefficients the recurrence
+/// runs, so they describe that filter, then rounded to float). Summation order
 /// (pinned): z_j sums n in increasing order into P = 8 / D (at least 1) accumulators, term n
 /// into accumulator n % P, then added in index order; each doubling level adds, per state
 /// word k, the terms m (increasing) into two accumulators by m % 2, (X + even) + odd.
-/// Cost per 16 samples: 5S (recurrence) + 2S (z) + 8 (transposes, port 5 only) + 1 (check) +
-/// the prefix amortised over L = 64 (S = 4: ~3.5) operations on the FMA/shuffle ports against
-/// 5S counted by fma_peak: S = 4 at most ~0.5 of the peak, no better than the packed engine's
-/// ~0.46 (measured on an AVX-512 Xeon, loaded: 0.98-1.12x the packed engine for S = 3..7, so
-/// they keep it); S = 1, 2, 8, where the block engine ran, 2.0x, 1.85x and 1.3x faster.
+/// Cost per 16 samples (one step of the 16 lanes) against the 5S FMAs fma_peak counts:
+/// recurrence 5S FMAs (4S + 1 normalised), z sums 2S, the prefix 4 levels x 2S(S + 1) FMAs
+/// per 64 steps = S(S + 1) / 8, two transposes (2 vunpck*ps, 2 vunpck*pd, 4 vshuff32x4), 3
+/// stores (xt, yt, y), 3 + 2S loads (+ coefficient broadcasts that do not fit in registers).
+/// - Xeon (FMAs and shuffles on ports 0/5; the recurrence then plain DF2T with a per-step
+///   check FMA): 5S + 2S + 8 + 1 + prefix (S = 4: ~3.5), S = 4 at most ~0.5 of the peak,
+///   no better than the packed engine's ~0.46: measured 0.98-1.12x the packed engine for
+///   S = 3..7; for S = 1, 2, 8, where the block engine ran, 2.0x, 1.85x and 1.3x faster.
+/// - Zen 5, measured with single-instruction loops at 3.47 GHz: two 512-bit FMA pipes (FMA
+///   latency 5 cycles), 512-bit adds 2 per cycle and vunpck* (up to ~12 per 6 cycles) beside
+///   them for free, vshuff32x4 / valignd / vpermt2ps ~0.25 cycle of FMA time each, 2 loads per
+///   cycle, and a 512-bit store beside FMAs ~1 cycle each (12 FMAs + 4 stores: 10.3 cycles,
+///   not 6). FMA-pipe work alone: 5S / (6S + 1 + S(S + 1)/8) = 0.69 / 0.73 / 0.73 / 0.73 /
+///   0.69 for S = 1 / 2 / 3 / 4 / 8, so this method cannot reach 0.8 of the peak here even
+///   with free stores and shuffles (the z sums alone, 5S / (6S + 1), stay at or below 0.8 up
+///   to S = 4). With ~1 cycle per store and ~0.25 per vshuff32x4: S = 2 / 4 / 8 at most
+///   ~0.46 / 0.56 / 0.61; measured (nerve_bench, medians of 5, two interleaved runs) 0.43-0.44
+///   / 0.51-0.53 / 0.48-0.56 (0.53-0.55 / 0.55-0.57 engine alone); normalised numerators
+///   +4-17 % for S = 4..8 (S - 1 FMAs fewer; with the per-step check FMA gone from DF2T,
+///   engine alone, two quiet runs: S = 4 0.50 -> 0.52-0.53, 8 0.48 -> 0.57; S = 3 0.44 -> 0.43).
+///   S = 1 (0.24-0.29) waits on its recurrence chain, one FMA latency (5 cycles) per step
+///   against ~3.6 cycles of FMA-pipe work: without that chain (timing only) 0.33-0.35.
+///   Against the pair/packed engines 1.25-1.41x for S = 3..7 at 1024 samples, 1.16-1.36x at
+///   64 Ki, hence the dispatch in biquad_cascade.
 /// Bad input: if any output or any lane's end state comes out non-finite, the
 /// superblock is redone sample by sample from the transposed copy of its input (so in place
 /// works too) and the running state is only replaced when the superblock succeeds.
@@ -798,9 +824,42 @@ struct segment_engine {
         return (v < 0 ? -v : v) < 0x1p-60 ? 0.0f : static_cast<float>(v);
     }
 
+    // The recurrence runs with numerators normalised (see run()): section k >= 1 as b / b0_k
+    // (b0 = 1: y = x + s1, an add), section 0 with the gains of all the others, so its outputs
+    // and state are scaled by scale[k] = b0_(k+1) ... b0_(S-1) against the cascade's DF2T ones.
+    std::array<df_coeffs<float>, S> nc{};
+    std::array<float, S> scale{};
+    bool normalised = false;
+
     constexpr void build(const std::array<df_coeffs<float>, S>& cf) noexcept {
         std::array<df_coeffs<double>, S> c{};
         for (std::size_t k = 0; k < S; ++k) c[k] = {cf[k].b0, cf[k].b1, cf[k].b2, cf[k].na1, cf[k].na2};
+        // Normalised only where every factor is a normal float far from the range's ends.
+        std::array<double, S> p{};
+        double prod = 1.0;
+        normalised = S > 1;
+        for (std::size_t k = S; k-- > 0;) {
+            p[k] = prod;
+            const double m = prod < 0 ? -prod : prod;
+            normalised = normalised && m >= 0x1p-60 && m <= 0x1p60;
+            if (k > 0) {
+                const double b0 = c[k].b0 < 0 ? -c[k].b0 : c[k].b0;
+                normalised = normalised && b0 >= 0x1p-60 && b0 <= 0x1p60;
+                prod *= c[k].b0;
+            }
+        }
+        for (std::size_t k = 0; k < S; ++k) {
+            if (!normalised) {
+                scale[k] = 1.0f;
+                nc[k] = cf[k];
+                continue;
+            }
+            scale[k] = static_cast<float>(p[k]);
+            const double g = k == 0 ? p[0] : 1.0 / c[k].b0;
+            nc[k] = {k == 0 ? static_cast<float>(c[k].b0 * g) : 1.0f, static_cast<float>(c[k].b1 * g),
+                     static_cast<float>(c[k].b2 * g), cf[k].na1, cf[k].na2};
+            c[k] = {nc[k].b0, nc[k].b1, nc[k].b2, nc[k].na1, nc[k].na2};
+        }
         for (std::size_t k = 0; k < S; ++k)
             cc[k] = {static_cast<float>(c[k].b1 + c[k].na1 * c[k].b0), static_cast<float>(c[k].b2 + c[k].na2 * c[k].b0)};
         // B_(L-1) = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
@@ -887,7 +946,17 @@ struct segment_engine {
     /// last = x[N-1]. If anything comes out non-finite, redoes the superblock with `redo`
     /// (the cascade's per-sample step) instead, in time order.
     template <class Redo>
-    void run(const float* x, float* y, float* st, const df_coeffs<float>* cf, float& last, Redo&& redo) const noexcept {
+    void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
+        if (normalised) {
+            run_as<true>(x, y, st, last, redo);
+        } else {
+            run_as<false>(x, y, st, last, redo);
+        }
+    }
+
+    template <bool Normalised, class Redo>
+    void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
+        const df_coeffs<float>* cf = nc.data();
         alignas(64) float xt[L][16];
         // 1. transpose in, z on the way.
         __m512 z[P][D];
@@ -916,8 +985,8 @@ struct segment_engine {
             NERVE_IIR_UNROLL
             for (std::size_t p = 1; p < P; ++p) zk = _mm512_add_ps(zk, z[p][k]);
             // lane 0 <- st[k], lane j <- z_(j-1)
-            xs[k] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(zk),
-                                                            _mm512_castps_si512(_mm512_set1_ps(st[k])), 15));
+            xs[k] = _mm512_castsi512_ps(_mm512_alignr_epi32(
+                _mm512_castps_si512(zk), _mm512_castps_si512(_mm512_set1_ps(st[k] * scale[k / 2])), 15));
         }
         level<0>(xs);
         level<1>(xs);
@@ -934,15 +1003,14 @@ struct segment_engine {
         //    (y = b0 x + s1 as before) is one FMA from s1 to s1' and one from s1_prev, so 4 cycles
         //    a step; the same 5 operations (c2 x_prev is kept from the step before; the first
         //    step adds s2 instead); s2 is rebuilt at the end as na2 s1_prev + c2 x_prev.
-        //    Measured (loaded machine, engine behind one call): S = 1 0.19 -> 0.22, S = 2 0.31 ->
-        //    0.33 of an fma_peak of the same run, S = 8 0.45 -> 0.43 (port-bound: kept DF2T).
+        //    Measured on the Xeon (loaded, engine behind one call): S = 1 0.19 -> 0.22, S = 2 0.31
+        //    -> 0.33 of an fma_peak of the same run, S = 8 0.45 -> 0.43 (port-bound: kept DF2T).
         //    Rounding: against the double filter as accurate as DF2T (tests below).
         alignas(64) float yt[L][16];
         __m512 s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = _mm512_setzero_ps();
         __m512 check = _mm512_setzero_ps();
-        const __m512 zero = _mm512_setzero_ps();
         for (std::size_t g = 0; g < L; g += 16) {
           NERVE_IIR_UNROLL
           for (std::size_t n = g; n < g + 16; ++n) {
@@ -950,7 +1018,7 @@ struct segment_engine {
             NERVE_IIR_UNROLL
             for (std::size_t k = 0; k < S; ++k) {
                 const df_coeffs<float>& c = cf[k];
-                const __m512 yv = _mm512_fmadd_ps(_mm512_set1_ps(c.b0), v, s1[k]);
+                const __m512 yv = Normalised && k > 0 ? _mm512_add_ps(v, s1[k]) : _mm512_fmadd_ps(_mm512_set1_ps(c.b0), v, s1[k]);
                 if constexpr (regrouped) {
                     const __m512 w = _mm512_fmadd_ps(_mm512_set1_ps(cc[k][0]), v, s2[k]);
                     const __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), s1p[k], w);
@@ -964,7 +1032,11 @@ struct segment_engine {
                 v = yv;
             }
             _mm512_store_ps(yt[n], v);
-            check = _mm512_fmadd_ps(v, zero, check);  // NaN for good once an output is not finite
+            // Regrouped: NaN for good once an output is not finite (Zen 5: an FMA here measured
+            // 1.07x a sub and an add at S = 1). DF2T needs no such test: a non-finite y makes
+            // that section's s1 and s2 non-finite for the rest of the lane (na1 y and na2 y are
+            // non-finite even for na = 0), so the end states tested below show it.
+            if constexpr (regrouped) check = _mm512_fmadd_ps(v, _mm512_setzero_ps(), check);
           }
           // Transposed back right away (port-5 shuffles beside the next group's FMAs). Stored
           // before the superblock is known to be finite: a redo rewrites all of y from xt.
@@ -980,15 +1052,16 @@ struct segment_engine {
             for (std::size_t k = 0; k < S; ++k) s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(cf[k].na2), s1p[k], s2[k]);
         }
         NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < S; ++k) check = _mm512_add_ps(check, _mm512_add_ps(_mm512_mul_ps(s1[k], zero), _mm512_mul_ps(s2[k], zero)));
+        for (std::size_t k = 0; k < S; ++k)
+            check = _mm512_add_ps(check, _mm512_add_ps(_mm512_sub_ps(s1[k], s1[k]), _mm512_sub_ps(s2[k], s2[k])));
         if (NERVE_LIKELY(_mm512_fpclass_ps_mask(check, 0x99) == 0)) {
             alignas(64) float e[16];
             NERVE_IIR_UNROLL
             for (std::size_t k = 0; k < S; ++k) {
                 _mm512_store_ps(e, s1[k]);
-                st[2 * k] = e[15];
+                st[2 * k] = e[15] / scale[k];
                 _mm512_store_ps(e, s2[k]);
-                st[2 * k + 1] = e[15];
+                st[2 * k + 1] = e[15] / scale[k];
             }
             last = xt[L - 1][15];
             return;
@@ -1222,7 +1295,7 @@ public:
             // Long blocks: whole superblocks through the time-segment engine, the rest below.
             if (!std::is_constant_evaluated()) {
                 for (; n - i >= seg_engine::N; i += seg_engine::N)
-                    seg_.run(src + i, dst + i, st_.data(), c_.data(), last_,
+                    seg_.run(src + i, dst + i, st_.data(), last_,
                              [this](float x) NERVE_INLINE_LAMBDA { return step_float(x); });
             }
         }
