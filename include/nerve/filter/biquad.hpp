@@ -59,8 +59,9 @@
 // (iir_detail::segment_engine): 16 segments of 64 samples run in the 16 lanes as a channel
 // bank from start states computed by a prefix over the lanes. Xeon, 1024 samples, S = 1 / 2 /
 // 8: 2.0x / 1.85x / 1.3x the block engine (0.19 / 0.31 / 0.45), S = 3..7 0.98-1.12x the
-// packed engines; Zen 5: S = 3..7 1.3x the pair/packed engines (biquad4 0.38 -> 0.51; the
-// engines side by side: bench/bench_iir_engines.cpp).
+// packed engines; Zen 5: S = 3..7 1.25-1.41x the pair/packed engines, with the normalised
+// numerators below biquad4 0.37-0.39 -> 0.53-0.54, biquad8 0.43-0.44 -> 0.58-0.59 (the engines
+// side by side: bench/bench_iir_engines.cpp).
 // Outputs come from the DF2T recurrence itself (S = 1, 2: regrouped so that its loop-carried
 // path is one FMA, not two: Xeon 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
@@ -475,6 +476,18 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// the 5S = 20 recurrence FMAs (<= ~0.5, measured 0.98-1.12x this engine); at S = 1, 2 it is
 /// ahead of every block method (<= 0.3 / 0.4 by count, measured 0.22 / 0.34) and was, before
 /// its regrouped recurrence, waiting on the two-FMA latency of a DF2T step, not on its ports.
+/// (All of the above: the Xeon.) On the AMD EPYC Zen 5 (pipes measured as stated at
+/// segment_engine: adds off the FMA pipes, 2 loads per cycle, FMA latency 5 cycles), S = 4,
+/// 15 cycles of FMAs at the peak per 24-sample block: packed 56 FMAs = 28 cycles (<= 0.54),
+/// but ~72 loads = 36 cycles (<= 0.42), measured 0.35; pair 52 FMAs = 26 cycles (<= 0.58) and
+/// 44 loads, the 4 fold permutes ~1 cycle, so <= ~0.55; measured 0.39 (engine alone; in
+/// nerve_bench biquad4/nerve 0.37-0.39): its chain
+/// s -> s' (stored, pair-broadcast back, two FMAs, an add, the fold: ~25-30 cycles) is as
+/// long as the block's FMA time. block_engine: 48 FMAs per 16 samples, <= 0.42, measured
+/// 0.27-0.28. No exact block method reaches 0.8 here by construction: the nonzeros of its
+/// (M + D) x (M + D) matrix, M (M + 1) / 2 + 2 M D + D^2 lane-products, are 14.25 FMAs per 8
+/// samples at M = 8 (<= 0.70, before the chain) and 46.75 per 24 at M = 24 (<= 0.64). The
+/// segment engine is ahead there for every S (see its comment and biquad_cascade).
 /// A 16-float coefficient column, from 64-byte aligned storage.
 NERVE_ALWAYS_INLINE __m512 packed_col(const std::array<float, 16>& c) noexcept { return _mm512_load_ps(c.data()); }
 
@@ -572,7 +585,7 @@ struct packed_engine {
         const float* s = sb + m;
         std::size_t i = 0;
         // The 16 x columns of P1 stay in registers: a block is ~90 loads (x and s broadcasts,
-        // columns) for ~65 vector operations, and this machine retires about two loads per
+        // columns) for ~65 vector operations, and the Xeon retires about two loads per
         // cycle, so loads bound the loop as much as the FMA ports (measured: -12% time).
         __m512 rc[16];
         NERVE_IIR_UNROLL
@@ -788,11 +801,11 @@ struct pair_engine {
 ///   0.69 for S = 1 / 2 / 3 / 4 / 8, so this method cannot reach 0.8 of the peak here even
 ///   with free stores and shuffles (the z sums alone, 5S / (6S + 1), stay at or below 0.8 up
 ///   to S = 4). With ~1 cycle per store and ~0.25 per vshuff32x4: S = 2 / 4 / 8 at most
-///   ~0.46 / 0.56 / 0.61; measured (nerve_bench, medians of 5, two interleaved runs) 0.43-0.44
-///   / 0.51-0.53 / 0.48-0.56 (0.53-0.55 / 0.55-0.57 engine alone); normalised numerators
+///   ~0.46 / 0.56 / 0.61; measured (nerve_bench biquadS/nerve, medians of 5, two quiet
+///   interleaved runs) 0.42-0.43 / 0.53-0.54 / 0.58-0.59; normalised numerators
 ///   +4-17 % for S = 4..8 (S - 1 FMAs fewer; with the per-step check FMA gone from DF2T,
 ///   engine alone, two quiet runs: S = 4 0.50 -> 0.52-0.53, 8 0.48 -> 0.57; S = 3 0.44 -> 0.43).
-///   S = 1 (0.24-0.29) waits on its recurrence chain, one FMA latency (5 cycles) per step
+///   S = 1 (0.28-0.29) waits on its recurrence chain, one FMA latency (5 cycles) per step
 ///   against ~3.6 cycles of FMA-pipe work: without that chain (timing only) 0.33-0.35.
 ///   Against the pair/packed engines 1.25-1.41x for S = 3..7 at 1024 samples, 1.16-1.36x at
 ///   64 Ki, hence the dispatch in biquad_cascade.
