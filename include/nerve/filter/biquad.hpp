@@ -782,8 +782,8 @@ struct pair_engine {
 /// The outputs come from the ordinary recurrence; only the segment start states come from
 /// the tables (A^(2^l L), B_n: computed in double from the float coefficients the recurrence
 /// runs, so they describe that filter, then rounded to float). Summation order
-/// (pinned): z_j sums n in increasing order into P = 8 / D (at least 1) accumulators, term n
-/// into accumulator n % P, then added in index order; each doubling level adds, per state
+/// (pinned): z_j sums n in increasing order into P accumulators (8 / D; 1 for D >= 8; 2 for
+/// D = 6), term n into accumulator n % P, then added in index order; each doubling level adds, per state
 /// word k, the terms m (increasing) into two accumulators by m % 2, (X + even) + odd.
 /// Cost per 16 samples (one step of the 16 lanes) against the 5S FMAs fma_peak counts:
 /// recurrence 5S FMAs (4S + 1 normalised), z sums 2S, the prefix 4 levels x 2S(S + 1) FMAs
@@ -804,7 +804,10 @@ struct pair_engine {
 ///   ~0.46 / 0.56 / 0.61; measured (nerve_bench biquadS/nerve, medians of 5, two quiet
 ///   interleaved runs) 0.42-0.43 / 0.53-0.54 / 0.58-0.59; normalised numerators
 ///   +4-17 % for S = 4..8 (S - 1 FMAs fewer; with the per-step check FMA gone from DF2T,
-///   engine alone, two quiet runs: S = 4 0.50 -> 0.52-0.53, 8 0.48 -> 0.57; S = 3 0.44 -> 0.43).
+///   engine alone, two quiet runs: S = 4 0.50 -> 0.52-0.53, 8 0.48 -> 0.57; S = 3 0.44 -> 0.43,
+///   0.45 with two z accumulator sets). The z sums are the largest cost after the recurrence:
+///   a timing-only variant without their FMAs (wrong outputs) ran S = 4 / 6 / 8 at 0.67 / 0.77
+///   / 0.75 against 0.53 / 0.59 / 0.57.
 ///   S = 1 (0.28-0.29) waits on its recurrence chain, one FMA latency (5 cycles) per step
 ///   against ~3.6 cycles of FMA-pipe work: without that chain (timing only) 0.33-0.35.
 ///   Against the pair/packed engines 1.25-1.41x for S = 3..7 at 1024 samples, 1.16-1.36x at
@@ -819,7 +822,9 @@ template <std::size_t S, std::size_t L>
 struct segment_engine {
     static constexpr std::size_t D = 2 * S;
     static constexpr std::size_t N = 16 * L;                  // samples per superblock
-    static constexpr std::size_t P = D >= 8 ? 1 : 8 / D;      // accumulator sets for z
+    // Accumulator sets for z: at least 8 chains (S = 3: 2 x 6; one set of 6 chains, one FMA per
+    // step each, waited on the FMA latency: Zen 5, engine alone 0.43 -> 0.45).
+    static constexpr std::size_t P = D >= 8 ? 1 : D == 6 ? 2 : 8 / D;
     static_assert(L % 16 == 0 && L >= 16);
     static_assert(S >= 1 && S <= 8);
 
