@@ -64,6 +64,13 @@ loaded<std::string> read_file(const std::string& path) {
     return out;
 }
 
+void add_column_options(CLI::App& app, std::string& input, std::string& column) {
+    app.add_option("--input", input, "CSV file (a header row is optional; empty cells are missing)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app.add_option("--column", column, "column name or 0-based index (default: the last column)");
+}
+
 loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::span<const std::string> columns,
                                                  std::size_t last) {
     loaded<std::vector<csv_column>> out;

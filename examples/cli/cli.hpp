@@ -72,6 +72,10 @@ struct csv_column {
 /// cells or a cell that is not a number gives an error naming the line.
 loaded<csv_column> read_csv_column(const std::string& path, const std::string& column = {});
 
+/// The --input (an existing CSV file) and --column (read_csv_column's name or index) options of a
+/// command that reads one numeric column.
+void add_column_options(CLI::App& app, std::string& input, std::string& column);
+
 /// Several columns of a CSV file in one pass, in the order asked, with read_csv_column's rules
 /// and messages; an empty `columns` selects the last `last` columns (an error names both counts
 /// when the file has fewer).

@@ -98,10 +98,7 @@ const bool registered = nerve::cli::add_command(
     "anomaly", "Stream one numeric CSV column through an anomaly detector: a JSON line per alarm, a summary",
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
-        app.add_option("--input", o->input, "CSV file (a header row is optional; empty cells are missing)")
-            ->required()
-            ->check(CLI::ExistingFile);
-        app.add_option("--column", o->column, "column name or 0-based index (default: the last column)");
+        nerve::cli::add_column_options(app, o->input, o->column);
         app.add_option("--detector", o->detector,
                        "detector: " + nerve::cli::anomaly_detector_names() + " (default: conformal_ensemble)");
         app.add_option("--warmup", o->warmup,

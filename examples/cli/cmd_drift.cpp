@@ -91,10 +91,7 @@ const bool registered = nerve::cli::add_command(
     "drift", "Detect change points in a numeric CSV column (prints 'drift <row>' where each change began)",
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
-        app.add_option("--input", o->input, "CSV file (a header row is optional; empty cells are missing)")
-            ->required()
-            ->check(CLI::ExistingFile);
-        app.add_option("--column", o->column, "column name or 0-based index (default: the last column)");
+        nerve::cli::add_column_options(app, o->input, o->column);
         app.add_option("--detector", o->detector,
                        "adwin (default), page_hinkley, kswin, cusum, ewma_chart; on 0/1 error streams: "
                        "ddm, eddm, hddm_a, hddm_w, fhddm")

@@ -104,8 +104,7 @@ const bool registered = nerve::cli::add_command(
     "forecast", "Online forecast with daily and weekly seasonality of a CSV column (row t: forecast of row t+H)",
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
-        app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
-        app.add_option("--column", o->column, "column name or 0-based index (default: the last)");
+        nerve::cli::add_column_options(app, o->input, o->column);
         app.add_option("--horizon", o->horizon, "forecast horizon H in rows (default 24)");
         app.add_option("--output", o->output, "output CSV (index,forecast)")->required();
         app.add_option("--day", o->day, "readings per day (default: from the timestamps, else 24)");
