@@ -73,10 +73,20 @@ void run_calls(biquad_cascade<float, S>& f, const float* x, float* y, bool in_pl
     call(kN - i);
 }
 
+// One set of buffers for every S: a static set per instance of check_design costs 144 kB each,
+// and the Cortex-M4 test program holds every filter test in its 4 MB of RAM.
+struct design_buffers {
+    float x[kN], y1[kN], y2[kN], y3[kN];
+    double yd[kN];
+};
+design_buffers& shared_buffers() {
+    static design_buffers b;
+    return b;
+}
+
 template <std::size_t S>
 void check_design(const std::array<sos_section<double>, S>& sos, const char* name) {
-    static float x[kN], y1[kN], y2[kN], y3[kN];
-    static double yd[kN];
+    auto& [x, y1, y2, y3, yd] = shared_buffers();
     for (std::size_t i = 0; i < kN; ++i) x[i] = seg_signal(i);
     biquad_cascade<float, S> ref{sos}, f{sos}, g{sos};
     biquad_cascade<double, S> d{sos};
