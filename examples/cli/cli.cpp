@@ -65,7 +65,7 @@ loaded<std::string> read_file(const std::string& path) {
 }
 
 void add_column_options(CLI::App& app, std::string& input, std::string& column) {
-    app.add_option("--input", input, "CSV file (a header row is optional; empty cells are missing)")
+    app.add_option("--input", input, "CSV file (a header row is optional; empty, NaN, NA, N/A, null, - and Inf cells are missing)")
         ->required()
         ->check(CLI::ExistingFile);
     app.add_option("--column", column, "column name or 0-based index (default: the last column)");
@@ -96,7 +96,7 @@ loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::s
             first = false;
             bool header = false;
             for (auto c : row)
-                if (!io::is_missing(c) && !io::parse_number(c)) header = true;
+                if (!is_missing_marker(c) && !io::parse_number(c)) header = true;
             // Resolve the columns: header names, 0-based indices, or the last ones.
             if (columns.empty()) {
                 if (row.size() < last) {
@@ -150,7 +150,7 @@ loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::s
                 return out;
             }
             const std::string_view cell = row[col.index];
-            if (io::is_missing(cell)) {
+            if (is_missing_marker(cell)) {
                 col.values.push_back(std::numeric_limits<double>::quiet_NaN());
                 continue;
             }
@@ -281,7 +281,7 @@ loaded<csv_table> read_csv_table(const std::string& path, bool header_required) 
             first = false;
             bool header = header_required;
             for (auto c : r.cells)
-                if (!io::is_missing(c) && !io::parse_number(c)) header = true;
+                if (!is_missing_marker(c) && !io::parse_number(c)) header = true;
             if (header) {
                 for (auto c : r.cells) t.header.push_back(io::unquote(c));
                 continue;

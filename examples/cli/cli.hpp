@@ -62,13 +62,14 @@ loaded<std::string> read_file(const std::string& path);
 struct csv_column {
     std::string name;            // the header cell, or "column <i>" when the file has no header
     std::size_t index = 0;       // 0-based column position
-    std::vector<double> values;  // one per data row; a missing (empty) cell is NaN
+    std::vector<double> values;  // one per data row; a missing cell (is_missing_marker) is NaN
     bool has_header = false;     // the first line was a header (any cell in it not a number)
 };
 
 /// Reads column `column` of a CSV file: a header name (match_column's rule) or a 0-based index;
 /// empty selects the last column (the value column of `timestamp,value` files). A header row is
-/// optional; blank lines are skipped; an empty cell is a missing value (NaN). A row with too few
+/// optional; blank lines are skipped; a missing-value marker (is_missing_marker: empty, NaN, NA,
+/// N/A, null, "-", Inf) is a missing value (NaN). A row with too few
 /// cells or a cell that is not a number gives an error naming the line.
 loaded<csv_column> read_csv_column(const std::string& path, const std::string& column = {});
 
@@ -106,13 +107,13 @@ struct csv_table {
 inline constexpr std::size_t csv_max_line = 1u << 20;
 
 /// Reads a CSV file into a csv_table. The first non-blank line is a header when any cell in it is
-/// neither empty nor a number (`header_required`: always). Errors, each naming the file and line:
+/// neither a missing-value marker (is_missing_marker) nor a number (`header_required`: always). Errors, each naming the file and line:
 /// unreadable or empty file, a line longer than csv_max_line, more than 4096 cells, an
 /// unterminated quote, bytes that are not text (NUL).
 loaded<csv_table> read_csv_table(const std::string& path, bool header_required = false);
 
-/// True for the cells a data export writes for a missing value: empty, NaN, NA, N/A, null, "-",
-/// and +-Inf / infinity (ASCII case ignored).
+/// True for the cells a data export writes for a missing value: empty, NaN, NA, N/A, null, none,
+/// "-", and +-Inf / infinity (ASCII case ignored). The one rule of every command's CSV reader.
 bool is_missing_marker(std::string_view cell);
 
 /// ASCII lower case (for column names and codes given in any case).

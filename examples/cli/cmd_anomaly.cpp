@@ -15,10 +15,10 @@
 // the score reaches T instead (scores are calibrated false-alarm levels for every detector but
 // hst: 0.999 is about one sample in a thousand of normal data).
 //
-// Bad input: an empty cell (or NaN/Inf after parsing) is a missing reading: the detector is
-// told NaN, does not learn it, scores it 0, and the row is counted in "missing". A cell that is
-// not a number, a row with too few cells or an unreadable file is an error naming the line,
-// exit code 1, nothing printed.
+// Bad input: an empty cell or a missing-value marker (NaN, NA, N/A, null, none, "-", Inf) is a
+// missing reading: the detector is told NaN, does not learn it, scores it 0, and the row is
+// counted in "missing". A cell that is not a number, a row with too few cells or an unreadable
+// file is an error naming the line, exit code 1, nothing printed.
 #include "cli.hpp"
 
 #include <cmath>

@@ -5,8 +5,9 @@
 // Pushes the column, row by row, through a streaming drift detector (include/nerve/drift/) and
 // prints `drift <row>` as soon as the detector fires, where <row> is the 0-based data row at
 // which the detector estimates the change BEGAN (its change_point()), not the row where it
-// fired. Missing values (empty cells) are skipped: the detector never sees them, and row
-// numbers still count them. --warnings also prints `warning <row>` where a warning zone starts.
+// fired. Missing values (empty, NaN, NA, null, Inf, ... cells: nerve::cli::is_missing_marker)
+// are skipped: the detector never sees them, and row numbers still count them. --warnings also
+// prints `warning <row>` where a warning zone starts.
 #include "cli.hpp"
 
 #include <memory>

@@ -11,7 +11,8 @@
 // detector is told the probationary period, min(floor(0.15 rows), 750), which is all it learns
 // about the file before its samples.
 //
-// Bad input: an empty value cell or `nan`/`NaN`/`null` is a missing reading: it is passed to
+// Bad input: a missing-value cell (nerve::cli::is_missing_marker: empty, NaN, NA, N/A, null, none,
+// "-", Inf; the rule every command's reader uses) is a missing reading: it is passed to
 // the detector as NaN (detectors reject it; its score is 0) and its row is still written. Any
 // other cell that is not a number, a row with too few cells, a missing or empty folder, or an
 // unknown detector is an error naming the file and line, with exit code 1.
@@ -22,7 +23,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <functional>
 #include <iterator>
 #include <limits>
 #include <fstream>
@@ -44,11 +44,6 @@ struct options {
     std::string detector = "conformal_ensemble";
     bool quiet = false;
 };
-
-bool is_missing_value(std::string_view cell) {
-    cell = nerve::io::unquote(cell);
-    return cell.empty() || cell == "nan" || cell == "NaN" || cell == "NAN" || cell == "null" || cell == "NULL";
-}
 
 struct row {
     std::string_view timestamp, value;
@@ -74,7 +69,7 @@ nerve::cli::loaded<std::vector<row>> parse_series(const std::string& path, std::
             // a header when the value cell (the second) is neither a number nor a missing value;
             // a data row's first cell (the timestamp) is not a number either
             const std::string_view probe = cells[n.value() >= 2 ? 1 : 0];
-            const bool header = !nerve::io::parse_number(probe) && !is_missing_value(probe);
+            const bool header = !nerve::io::parse_number(probe) && !nerve::cli::is_missing_marker(probe);
             if (header) {
                 for (std::size_t i = 0; i < n.value(); ++i) {
                     const auto name = nerve::io::unquote(cells[i]);
@@ -90,7 +85,7 @@ nerve::cli::loaded<std::vector<row>> parse_series(const std::string& path, std::
             return out;
         }
         row r{cells[t_col], cells[v_col], std::numeric_limits<float>::quiet_NaN()};
-        if (!is_missing_value(r.value)) {
+        if (!nerve::cli::is_missing_marker(r.value)) {
             const auto v = nerve::io::parse_number(r.value);
             if (!v) {
                 out.error = fmt::format("{}:{}: value '{}' is not a number ({})", path, lines.line_number(),

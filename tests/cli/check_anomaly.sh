@@ -12,6 +12,8 @@
 #     summary's counts and highest score equal the file's;
 #   - for every detector, the scores equal `nerve nab`'s for the same series (same warm-up rule)
 #     and are 0 through the warm-up;
+#   - the same three cells written as NaN, N/A and "-Inf" score as the empty ones, in `nerve
+#     anomaly` and in `nerve nab` (one missing-value rule for every reader);
 #   - --threshold T on zscore: gate at T with release at min(0.99, T), so with T = 0.9 an alarm
 #     starts exactly where a score >= 0.9 follows one below 0.9: recomputed by awk from the scores;
 #   - bad input: a text cell (error naming its line), --threshold 0, an unknown detector or
@@ -91,6 +93,29 @@ for det in conformal_ensemble zscore robust_zscore ewma_chart cusum forecast_res
     awk -F, 'NR > 1 && NR - 2 < 450 && ($3 != 0 || $4 != 0) { print "warm-up row " NR - 2 ": " $0; bad = 1; exit } END { exit bad }' \
         "$work/scores_$det.csv" || fail "$det scores during its warm-up"
 done
+
+# --- missing-value markers: one rule in every reader ---------------------------------------------
+# The three empty cells written as NaN, N/A and "-Inf" (quoted) instead: the same scores from
+# `nerve anomaly` and from `nerve nab` (before the shared rule, anomaly refused all three and nab
+# took NaN only).
+awk 'NR == 1002 { sub(/,$/, ",NaN") } NR == 1003 { sub(/,$/, ",N/A") } NR == 1004 { sub(/,$/, ",\"-Inf\"") } { print }' \
+    "$series" > "$work/markers.csv"
+[ "$(grep -c -e ',NaN$' -e ',N/A$' -e ',"-Inf"$' "$work/markers.csv")" -eq 3 ] || fail "markers file not written as meant"
+"$nerve" anomaly --input "$work/markers.csv" --scores "$work/markers_scores.csv" --quiet > "$work/markers.json" ||
+    fail "anomaly with missing-value markers failed: $(cat "$work/markers.json")"
+grep -q '"missing":3,' "$work/markers.json" || fail "markers summary: $(cat "$work/markers.json")"
+if ! awk -F, 'NR == FNR { s[FNR] = $1 "," $3 "," $4; next } s[FNR] != $1 "," $3 "," $4 { print "line " FNR ": " s[FNR] " vs " $1 "," $3 "," $4; bad = 1; exit } END { exit bad }' \
+    "$work/scores.csv" "$work/markers_scores.csv"; then
+    fail "markers scored differently from empty cells"
+fi
+mkdir -p "$work/nab_markers/data/test"
+cp "$work/markers.csv" "$work/nab_markers/data/test/series.csv"
+"$nerve" nab --data "$work/nab_markers" --out "$work/nab_markers_out" > "$work/nab_markers.txt" || fail "nab with markers failed"
+grep -q '(3 missing values scored 0)' "$work/nab_markers.txt" || fail "nab markers: $(cat "$work/nab_markers.txt")"
+if ! awk -F, 'NR == FNR { s[FNR] = $3; next } s[FNR] != $3 { print "line " FNR ": " s[FNR] " vs " $3; bad = 1; exit } END { exit bad }' \
+    "$work/nab_out_conformal_ensemble/data/test/series.csv" "$work/nab_markers_out/data/test/series.csv"; then
+    fail "nab scored markers differently from empty cells"
+fi
 
 # --- --threshold on zscore, recomputed from its scores ------------------------------------------
 "$nerve" anomaly --input "$series" --detector zscore --threshold 0.9 --scores "$work/z09.csv" --quiet > "$work/z09.json" || fail "zscore 0.9"

@@ -26,7 +26,7 @@ expect() {
     fi
 }
 
-for sub in nab drift forecast infer "run maintenance" "run patient" "run metering" "run vitals" demo; do
+for sub in nab anomaly drift forecast infer "run maintenance" "run patient" "run metering" "run vitals" demo; do
     # shellcheck disable=SC2086
     expect ok "" -- $sub --help
 done
