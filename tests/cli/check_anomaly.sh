@@ -117,6 +117,11 @@ if ! awk -F, 'NR == FNR { s[FNR] = $3; next } s[FNR] != $3 { print "line " FNR "
     fail "nab scored markers differently from empty cells"
 fi
 
+# A headerless file whose first cell is a marker: that row is data (missing), not a header.
+printf 'NaN\n1\n2\n3\n' > "$work/nan_first.csv"
+"$nerve" anomaly --input "$work/nan_first.csv" --warmup 1 > "$work/nan_first.json" || fail "headerless NaN-first file failed"
+grep -q '"column":"column 0","rows":4,"missing":1,' "$work/nan_first.json" || fail "NaN-first file: $(cat "$work/nan_first.json")"
+
 # --- --threshold on zscore, recomputed from its scores ------------------------------------------
 "$nerve" anomaly --input "$series" --detector zscore --threshold 0.9 --scores "$work/z09.csv" --quiet > "$work/z09.json" || fail "zscore 0.9"
 if ! awk -F, 'NR > 1 { want = ($3 >= 0.9 && !prev) ? 1 : 0; if ($4 != want) { print "row " $1 ": alarm " $4 ", score " $3 ", want " want; bad = 1 }; prev = ($3 >= 0.9); n += want }
