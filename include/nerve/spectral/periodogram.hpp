@@ -77,15 +77,8 @@ public:
 
     /// The spectrum of the last transformed frame (values only: the bins were overwritten).
     output_type view() const noexcept {
-        output_type v;
-        v.values = std::span<const value_type>{buf_.data(), bins};
-        v.bin_hz = fs_ / static_cast<double>(N);
-        v.enbw_bins = window_.enbw();
-        v.window_sum = window_.sum();
-        v.fft_size = N;
-        v.index = frames_ == 0 ? 0 : frames_ - 1;
-        v.kind = Scaling == scaling::spectrum ? quantity::power : quantity::density;
-        return v;
+        return detail::frame_view<N>(std::span<const value_type>{buf_.data(), bins}, window_, fs_, frames_,
+                                     Scaling == scaling::spectrum ? quantity::power : quantity::density);
     }
 
     static constexpr const window::table<value_type, N>& window_table() noexcept { return window_; }

@@ -74,15 +74,9 @@ public:
 
     /// The spectrum of the last transformed frame.
     output_type view() const noexcept {
-        output_type v;
-        v.values = std::span<const value_type>{power_};
+        output_type v = detail::frame_view<N>(std::span<const value_type>{power_}, window_, fs_, frames_,
+                                              scaling_ == scaling::spectrum ? quantity::power : quantity::density);
         v.bins = std::span<const std::complex<value_type>>{bins_};
-        v.bin_hz = fs_ / static_cast<double>(N);
-        v.enbw_bins = window_.enbw();
-        v.window_sum = window_.sum();
-        v.fft_size = N;
-        v.index = frames_ == 0 ? 0 : frames_ - 1;
-        v.kind = scaling_ == scaling::spectrum ? quantity::power : quantity::density;
         return v;
     }
 

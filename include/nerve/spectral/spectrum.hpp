@@ -144,6 +144,23 @@ constexpr bool detrend_and_window(std::span<const T, N> frame, const real_t<T>* 
     return true;
 }
 
+/// The view of one frame's spectrum from an N-point transform (rfft, periodogram): its values,
+/// bin spacing fs / N, the window's ENBW and sum, and the frame's number (`frames` transformed so
+/// far, the last one's index).
+template <std::size_t N, class R, class Window>
+constexpr spectrum_view<R> frame_view(std::span<const R> values, const Window& w, double fs, std::uint64_t frames,
+                                      quantity kind) noexcept {
+    spectrum_view<R> v;
+    v.values = values;
+    v.bin_hz = fs / static_cast<double>(N);
+    v.enbw_bins = w.enbw();
+    v.window_sum = w.sum();
+    v.fft_size = N;
+    v.index = frames == 0 ? 0 : frames - 1;
+    v.kind = kind;
+    return v;
+}
+
 /// The one-sided power of the bins X[0 .. N/2] of an N-point real transform, scaled as the file
 /// comment says: p[k] = c |X[k]|^2 scale, c = 2 for 0 < k < N/2 and 1 otherwise (scale is
 /// 1 / (sum w)^2 for power, 1 / (fs sum w^2) for density).
