@@ -215,3 +215,27 @@ TEST_CASE("fir_interpolator q31: the block path (three inputs per pass) equals p
         REQUIRE(y[m].raw == yr[m].raw);
     }
 }
+
+TEMPLATE_TEST_CASE("fir_interpolator: an output block overlapping the input is refused, state unchanged",
+                   "[fir_interpolator][bad-input]", float, nerve::q15, nerve::q31) {
+    // An interpolator writes L outputs per input, ahead of the inputs not yet read: in place it
+    // would filter its own outputs (before the refusal: a max error of 35 on a +-3 ramp).
+    using T = TestType;
+    static std::array<T, 4 * 64> buf, out, expect;
+    fir_interpolator<T, 48, 4> f(taps48()), ref(taps48());
+    auto sample = [](std::size_t i) { return nerve::from_double<T>(0.25 * std::sin(0.3 * double(i))); };
+    for (std::size_t i = 0; i < 64; ++i) buf[i] = sample(i);
+    const auto before = buf;
+    std::size_t w = 1;
+    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf)));
+    REQUIRE(w == 0u);
+    REQUIRE(buf == before);
+    // out past in, still overlapping: refused too.
+    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf.data() + 1, 4 * 63)));
+    REQUIRE(w == 0u);
+    REQUIRE(buf == before);
+    // The state did not move: the next blocks equal a fresh filter's.
+    REQUIRE(f.process(std::span<const T>(buf.data(), 64), std::span<T>(out)) == 4 * 64u);
+    REQUIRE(ref.process(std::span<const T>(buf.data(), 64), std::span<T>(expect)) == 4 * 64u);
+    REQUIRE(out == expect);
+}

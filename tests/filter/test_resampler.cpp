@@ -243,3 +243,54 @@ TEST_CASE("resampler: double block path matches resample_poly 160/147-sized rati
     REQUIRE(o == w);
     for (std::size_t k = 0; k < w; ++k) REQUIRE(std::fabs(out[k] - expect[k]) <= 1e-13);
 }
+
+TEMPLATE_TEST_CASE("resampler: in place when it shrinks (L <= M), refused when it grows", "[resampler][bad-input]", float,
+                   nerve::q15, nerve::q31) {
+    // In place (out == in) with L <= M runs input by input: each output lands at or below the
+    // input just read, so the outputs are push()'s bit for bit. A growing ratio would overwrite
+    // inputs before reading them: refused (0, nothing written, state unchanged).
+    using T = TestType;
+    static std::array<T, 600> buf, expect, out;
+    auto fill = [&] {
+        for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = nerve::from_double<T>(0.5 * std::sin(0.07 * double(i)));
+    };
+    auto check_shrinks = [&](auto r, auto ref) {
+        fill();
+        std::size_t w = 0;
+        for (const T& x : buf) ref.push(x, [&](const T& y) { expect[w++] = y; });
+        std::size_t got = 0, i = 0;
+        for (std::size_t len : {7u, 250u, 343u}) {  // blocks in place, one after the other
+            std::size_t n = 0;
+            NERVE_REQUIRE_NO_ALLOC(n = r.process(std::span<const T>(buf.data() + i, len), std::span<T>(buf.data() + i, len)));
+            for (std::size_t k = 0; k < n; ++k) out[got + k] = buf[i + k];
+            got += n;
+            i += len;
+        }
+        REQUIRE(got == w);
+        for (std::size_t k = 0; k < w; ++k) {
+            INFO("output " << k);
+            REQUIRE(out[k] == expect[k]);
+        }
+    };
+    check_shrinks(resampler<T, 2, 3>{}, resampler<T, 2, 3>{});
+    check_shrinks(resampler<T, 1, 4>{}, resampler<T, 1, 4>{});
+
+    fill();
+    const auto before = buf;
+    resampler<T, 3, 2> grow, fresh;
+    std::size_t n = 1;
+    NERVE_REQUIRE_NO_ALLOC(n = grow.process(std::span<const T>(buf.data(), 300), std::span<T>(buf)));
+    REQUIRE(n == 0u);
+    REQUIRE(buf == before);
+    // A shrinking ratio with out past in overlaps ahead of its input too: refused.
+    resampler<T, 2, 3> shrink;
+    REQUIRE(shrink.process(std::span<const T>(buf.data(), 300), std::span<T>(buf.data() + 1, 299)) == 0u);
+    REQUIRE(buf == before);
+    // State unchanged: the next block equals a fresh resampler's.
+    static std::array<T, 600> o1, o2;
+    const std::size_t n1 = grow.process(std::span<const T>(buf.data(), 300), std::span<T>(o1));
+    const std::size_t n2 = fresh.process(std::span<const T>(buf.data(), 300), std::span<T>(o2));
+    REQUIRE(n1 == 450u);
+    REQUIRE(n1 == n2);
+    REQUIRE(o1 == o2);
+}

@@ -42,6 +42,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <type_traits>
 
@@ -153,6 +154,14 @@ NERVE_ALWAYS_INLINE q31 poly_dot_q31_pairs_exact(const std::int32_t* NERVE_RESTR
     return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
 }
 
+/// Taps of any sample type as double (polyphase_fir quantizes them itself).
+template <class U, std::size_t Taps>
+constexpr std::array<double, Taps> taps_as_double(const std::array<U, Taps>& h) noexcept {
+    std::array<double, Taps> d{};
+    for (std::size_t i = 0; i < Taps; ++i) d[i] = nerve::to_double(h[i]);
+    return d;
+}
+
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
 /// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
@@ -249,6 +258,25 @@ public:
         if constexpr (is_q15_v<T> && M == 1) {
             if (n >= K + 1) return block_q15_interp(in, n, out);
         }
+        std::size_t w = 0;
+        for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        return w;
+    }
+
+    /// Outputs n inputs make from the current phase: ceil((n L - phase()) / M).
+    std::size_t outputs(std::size_t n) const noexcept {
+        const std::size_t reach = n * L;
+        return reach > phase_ ? (reach - phase_ + M - 1) / M : 0;
+    }
+
+    /// process() for a caller's block whose output may overlap its input. With out == in (or out
+    /// before in) and L <= M it runs input by input: each output lands at or below the input just
+    /// read. Any other overlap would overwrite inputs before they are read (an expanding ratio
+    /// writes ahead of its input, and no fixed buffer can hold what it overtakes): refused, 0
+    /// returned, nothing written, state unchanged.
+    std::size_t process_block(const T* in, std::size_t n, T* out) noexcept {
+        if (!overlaps(in, n, static_cast<const T*>(out), outputs(n))) return process(in, n, out);
+        if (L > M || std::less<const T*>{}(in, out)) return 0;
         std::size_t w = 0;
         for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
         return w;
@@ -475,7 +503,7 @@ public:
     /// lie in (-2, 2) and are rounded to the nearest LSB of the format (see detail::poly_tap).
     template <class U>
         requires(std::is_floating_point_v<U> || is_fixed_point_v<U>)
-    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(to_double_array(h)) {}
+    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(detail::taps_as_double(h)) {}
 
     /// Pushes one input; emits L outputs.
     template <class Emit>
@@ -483,16 +511,12 @@ public:
         pf_.push(x, emit);
     }
 
-    /// Interpolates a block: writes L * in.size() outputs and returns that count.
+    /// Interpolates a block: writes L * in.size() outputs and returns that count. `out` must not
+    /// overlap `in`: an interpolator writes ahead of its input, so an overlapping block is refused
+    /// (0 returned, nothing written, state unchanged; see polyphase_fir::process_block).
     std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size() * L);
-        const std::size_t n = in.size();
-        if (detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), n * L)) {
-            std::size_t w = 0;
-            for (const T& x : in) pf_.push(x, [&](const T& y) { out[w++] = y; });
-            return w;
-        }
-        return pf_.process(in.data(), n, out.data());
+        return pf_.process_block(in.data(), in.size(), out.data());
     }
 
     void reset() noexcept { pf_.reset(); }
@@ -505,12 +529,6 @@ public:
     bool state_is_valid() const noexcept { return pf_.state_is_valid(); }
 
 private:
-    template <class U>
-    static std::array<double, Taps> to_double_array(const std::array<U, Taps>& h) noexcept {
-        std::array<double, Taps> d{};
-        for (std::size_t i = 0; i < Taps; ++i) d[i] = nerve::to_double(h[i]);
-        return d;
-    }
 
     detail::polyphase_fir<T, Taps, L, 1> pf_;
 };

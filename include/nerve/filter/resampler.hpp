@@ -74,7 +74,7 @@ public:
     explicit resampler(const std::array<double, Taps>& h) noexcept : pf_(padded(h)) {}
     template <class U>
         requires(!std::is_same_v<U, double> && (std::is_floating_point_v<U> || is_fixed_point_v<U>))
-    explicit resampler(const std::array<U, Taps>& h) noexcept : pf_(padded(as_double(h))) {}
+    explicit resampler(const std::array<U, Taps>& h) noexcept : pf_(padded(detail::taps_as_double(h))) {}
 
     template <class Emit>
     void push(const T& x, Emit&& emit) {
@@ -83,15 +83,11 @@ public:
 
     /// Resamples a block; out must hold in.size() * L / M + 1 samples. Returns the count written.
     /// Same outputs as push() on each input (float: up to summation order, see the file comment).
+    /// In place (out.data() == in.data()) works when L <= M; any other overlap is refused (0
+    /// returned, nothing written, state unchanged; see polyphase_fir::process_block).
     std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
-        const std::size_t n = in.size();
-        NERVE_ASSERT(out.size() >= (n * L - pf_.phase() + M - 1) / M);
-        if (detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), out.size())) {
-            std::size_t w = 0;
-            for (const T& x : in) pf_.push(x, [&](const T& y) { out[w++] = y; });
-            return w;
-        }
-        return pf_.process(in.data(), n, out.data());
+        NERVE_ASSERT(out.size() >= pf_.outputs(in.size()));
+        return pf_.process_block(in.data(), in.size(), out.data());
     }
 
     void reset() noexcept { pf_.reset(); }
@@ -106,12 +102,6 @@ public:
 private:
     static constexpr std::size_t padded_len = pre_pad + Taps;
 
-    template <class U>
-    static std::array<double, Taps> as_double(const std::array<U, Taps>& h) noexcept {
-        std::array<double, Taps> d{};
-        for (std::size_t i = 0; i < Taps; ++i) d[i] = nerve::to_double(h[i]);
-        return d;
-    }
     static std::array<double, padded_len> padded(const std::array<double, Taps>& h) noexcept {
         std::array<double, padded_len> p{};
         for (std::size_t i = 0; i < Taps; ++i) p[pre_pad + i] = h[i] * static_cast<double>(L);
