@@ -293,48 +293,6 @@ loaded<csv_table> read_csv_table(const std::string& path, bool header_required) 
     return out;
 }
 
-long long parse_timestamp(std::string_view s) {
-    s = io::unquote(s);
-    auto num = [&](std::size_t pos, std::size_t len, long long& out) {
-        if (pos + len > s.size()) return false;
-        out = 0;
-        for (std::size_t i = pos; i < pos + len; ++i) {
-            if (s[i] < '0' || s[i] > '9') return false;
-            out = out * 10 + (s[i] - '0');
-        }
-        return true;
-    };
-    long long y, mo, d, h, mi, se = 0;
-    if (s.size() < 16 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return -1;
-    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)) return -1;
-    if (s.size() >= 19 && s[16] == ':' && !num(17, 2, se)) return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-    // Days from civil (proleptic Gregorian).
-    y -= mo <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const long long yoe = y - era * 400;
-    const long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const long long days = era * 146097 + doe - 719468;
-    return days * 86400 + h * 3600 + mi * 60 + se;
-}
-
-std::string format_timestamp(long long seconds) {
-    // Civil from days (proleptic Gregorian), the inverse of parse_timestamp's.
-    const long long days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
-    const long long sod = seconds - days * 86400;
-    const long long z = days + 719468;
-    const long long era = (z >= 0 ? z : z - 146096) / 146097;
-    const long long doe = z - era * 146097;
-    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const long long mp = (5 * doy + 2) / 153;
-    const long long d = doy - (153 * mp + 2) / 5 + 1;
-    const long long m = mp < 10 ? mp + 3 : mp - 9;
-    const long long y = yoe + era * 400 + (m <= 2);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
-}
-
 std::string data_dir() {
     const char* env = std::getenv("NERVE_DATA_DIR");
     std::string dir = env && *env ? env : "../shared/data";

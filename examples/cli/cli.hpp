@@ -131,13 +131,6 @@ loaded<std::size_t> match_column(std::span<const std::string_view> header, std::
 /// A cell for a message: at most 40 bytes, control and non-ASCII bytes as '?'.
 std::string printable(std::string_view s);
 
-/// Seconds since 1970 (UTC, no time zone) of "YYYY-MM-DD HH:MM[:SS]" (or with 'T' between date
-/// and time; quotes and spaces around allowed), or -1 when the cell is not such a time.
-long long parse_timestamp(std::string_view s);
-
-/// "YYYY-MM-DD HH:MM:SS" of seconds since 1970 (the inverse of parse_timestamp).
-std::string format_timestamp(long long seconds);
-
 /// Where the evaluation data lives: $NERVE_DATA_DIR, else ../shared/data (from the working
 /// directory, which is the project root for tools/demo.sh). Empty when that folder is absent.
 std::string data_dir();

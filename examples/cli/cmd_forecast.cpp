@@ -6,8 +6,15 @@
 //   nerve forecast --input ETTh2.csv --column OT --horizon 24 --output out.csv [--model holt-winters]
 //
 // Writes `index,forecast` for every row t: the forecast of row t + H made with rows <= t only.
-// Readings per day come from the timestamps of the first column when it holds them
-// (YYYY-MM-DD HH:MM[:SS]), else from --day (default 24, hourly).
+// Readings per day come from --day, else from the step between the first two rows' timestamps in
+// the first column when it holds them (YYYY-MM-DD HH:MM[:SS[.fff]], optionally with a UTC offset
+// Z / +HH:MM / +HHMM / +HH: then the step between the instants, so a file that starts at a change
+// of daylight saving time reads right), else 24 (hourly).
+// Rows are the series: a row is one interval of real time and the model's daily and weekly lags
+// are counted in rows, whatever the clock did. Across a daylight-saving change (a 23- or 25-hour
+// local day) the forecasts go on row by row without a gap or a merged row; a daily lag then
+// points at the same UTC hour yesterday, one hour off the local clock, until a day (the weekly
+// lag: a week) has passed the change: the model's errors there are its own, not hidden.
 #include "cli.hpp"
 
 #include <fmt/os.h>
@@ -17,6 +24,7 @@
 #include "nerve/io/csv.hpp"
 #include "nerve/pipelines/holt_winters_forecaster.hpp"
 #include "nerve/pipelines/seasonal_forecaster.hpp"
+#include "timestamp.hpp"
 
 namespace {
 
@@ -38,17 +46,17 @@ std::size_t readings_per_day(const std::string& text) {
     nerve::io::line_cursor lines(text);
     std::string_view line;
     std::array<std::string_view, 64> cells{};
-    long long t[2] = {-1, -1};
+    long long t[2] = {-1, -1};  // instants
     int got = 0;
     while (got < 2 && lines.next(line)) {
         auto n = nerve::io::split_csv(line, cells);
         if (!n || n.value() == 0) continue;
-        const long long v = nerve::cli::parse_timestamp(cells[0]);
-        if (v < 0) {
+        const auto v = nerve::cli::parse_date_time(cells[0]);
+        if (!v.ok()) {
             if (got > 0) return 0;
             continue;  // header
         }
-        t[got++] = v;
+        t[got++] = v.instant();
     }
     if (got < 2 || t[1] <= t[0] || 86400 % (t[1] - t[0]) != 0) return 0;
     return static_cast<std::size_t>(86400 / (t[1] - t[0]));
@@ -107,7 +115,10 @@ const bool registered = nerve::cli::add_command(
         nerve::cli::add_column_options(app, o->input, o->column);
         app.add_option("--horizon", o->horizon, "forecast horizon H in rows (default 24)");
         app.add_option("--output", o->output, "output CSV (index,forecast)")->required();
-        app.add_option("--day", o->day, "readings per day (default: from the timestamps, else 24)");
+        app.add_option("--day", o->day,
+                       "readings per day (default: from the first two rows' date-times in the first column, "
+                       "YYYY-MM-DD HH:MM[:SS[.fff]] with an optional UTC offset Z/+HH:MM; else 24). Rows stay rows "
+                       "across a daylight-saving change: the lags are counted in rows");
         app.add_option("--lambda", o->lambda, "forgetting factor of the online regression (default 0.9995)")
             ->check(CLI::Range(0.9, 1.0));
         app.add_option("--learn-every", o->learn_every,

@@ -10,21 +10,44 @@
 // energy and shortfall, the day's one-step forecast MAE, its flag counts), and a last
 // {"type":"summary",...} (counts, the drift alarms, the forecaster's MAE against persistence).
 //
-// Days: with a time column, calendar days, midnight to midnight in the time as written (no time
-// zone, no daylight saving: a reading counts in the day its time names, so interval-ending stamps
-// put a day's last interval into the next day). A file that starts after midnight begins with a
+// Days: with a time column, calendar days, midnight to midnight on the wall clock the times state
+// (a reading counts in the day its time names, so interval-ending stamps put a day's last interval
+// into the next day). A file that starts after midnight begins with a
 // partial day: its line says "partial":true and its "readings", its mean is over those, it has no
 // expected energy and stays out of the expected energy of the days after it (the monitor's
 // first_slot); the summary's "days" counts whole days. Every whole day's "time" is its midnight.
 // Without a time column (or --time none), days run from the first reading.
 //
+// UTC offsets and daylight saving (timestamp.hpp): times may state an offset (2021-03-28T03:00:00+02:00,
+// ...Z, +0200, +02; on every row or on none). Order, duplicates and gaps are then judged on the
+// instants (UTC), the days and the daily profile's slots on the local wall clock the offsets state,
+// since consumption follows people's clocks. The monitor keeps its fixed readings-per-day slots
+// aligned with that clock: a change of offset by n intervals (a whole number of them, else an error
+// naming the line) moves the slots n on or back. Put forward (spring), the n skipped wall-clock
+// slots get a missing reading that is not a gap: the forecast fills it for the monitor, but it is
+// no event and not in "gaps" ("clock":"skipped" on its --all line). Put back (autumn), the
+// repeated slots' rows are merged into one reading, their mean ("merged":2, "clock":"repeated"):
+// readings are energy per interval, and the mean keeps the slot one interval's worth, comparable
+// with its neighbours and other days' (a sum would look like a spike and double the day's peak).
+// The day of a change says so and keeps its energy honest: "clock_intervals" (92 / 100 quarter
+// hours, 23 / 25 hours), "skipped", "repeated", and "clock_energy", the energy of the day's real
+// intervals (each reading times its slot's clock intervals: 0 skipped, 2 repeated; its "energy" is
+// the monitor's, of per_day slots). The summary adds "utc_offsets", "offset_changes",
+// "skipped_slots", "repeated_slots" and "merged_rows". A change takes effect at the row that first
+// states it: when a gap hides when the clock changed, the skipped slots are the ones just before
+// that row and the repeated ones start at it. Readings' "time" is their wall-clock slot, with
+// "utc_offset" their row's offset (null for a slot no row fell in). Times without offsets are the
+// wall clock alone, as they always were.
+//
 // Input rules (documented in --help, tested in tests/cli/check_run_metering_vitals.sh):
 // - a header row names the columns (as written, or ignoring case when that names one column only:
 //   nerve::cli::match_column; a 0-based index works too);
 // - time column (--time, default: the first column when its first cell is a date-time
-//   YYYY-MM-DD HH:MM[:SS]): sets the readings per day from the most common step, and a step of
-//   k intervals inserts k - 1 missing readings (gaps), so the days stay aligned; a time that does
-//   not advance, or one that is not a date-time, is an error naming the line;
+//   YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|+HH:MM|+HHMM|+HH]): sets the readings per day from the most
+//   common step, and a step of k intervals inserts k - 1 missing readings (gaps), so the days stay
+//   aligned; a time that does not advance, one that is not a date-time (text after it included),
+//   an offset beyond +-18:00, rows with and without offsets, or a change of offset that is not a
+//   whole number of intervals is an error naming the line;
 // - a value cell that is empty, NaN, NA, N/A, null, '-' or +-Inf is a missing reading (the
 //   monitor's gap: its forecast fills it); any other text, and a row cut short before the column,
 //   is a missing reading too, counted in the summary and warned about on stderr (--strict: an
@@ -43,6 +66,7 @@
 #include <vector>
 
 #include "pipeline_output.hpp"
+#include "timestamp.hpp"
 #include "nerve/io/csv.hpp"
 #include "nerve/pipelines/meter_monitor.hpp"
 
@@ -69,20 +93,39 @@ constexpr std::size_t capacity = 8192;
 constexpr std::size_t max_per_day = (capacity - 2) / 8;
 using monitor = np::meter_monitor<capacity>;
 
+constexpr int no_offset = std::numeric_limits<int>::min();  // a reading no row stated an offset for
+
+/// A row's time for messages: the wall clock, and its offset when it states one.
+std::string stamp(const nerve::cli::date_time& t) {
+    return nerve::cli::format_timestamp(t.local) + (t.has_offset ? nerve::cli::format_utc_offset(t.offset) : "");
+}
+
 /// The readings the monitor gets, one per interval: the column's values (NaN for a missing one),
 /// with the missing intervals a time column shows put in.
 struct series {
     std::vector<double> values;
     std::vector<long long> times;     // seconds since 1970 per reading; empty without a time column
     std::vector<std::size_t> lines;   // the file line of each reading (0: an inserted missing interval)
+    // With UTC offsets (empty without): per reading, the offset its first row stated (no_offset for
+    // an interval no row fell in), the wall clock's intervals in its slot (0: skipped by a change
+    // of offset, 1, 2+: repeated) and the rows merged into it (their mean is the reading).
+    std::vector<int> offsets;
+    std::vector<int> clock;
+    std::vector<int> merged;
     std::string name;                 // the column's name
     std::string time_name;            // the time column's name, empty without one
     std::size_t per_day = 0;          // 0 when no time column said
     std::size_t first_slot = 0;       // the first reading's interval in its calendar day (time column)
-    std::size_t inserted = 0;         // missing intervals put in
+    std::size_t rows = 0;             // data rows read (with offsets, several may share a reading)
+    std::size_t inserted = 0;         // missing intervals put in (not the clock's skipped ones)
+    std::size_t offset_changes = 0;   // rows whose UTC offset differs from the previous row's
+    std::size_t skipped_slots = 0;    // wall-clock intervals a change of offset skipped (readings NaN)
+    std::size_t repeated_slots = 0;   // wall-clock intervals a change of offset repeated
+    std::size_t merged_rows = 0;      // rows merged into a reading an earlier row already held
     std::size_t unreadable = 0;       // cells that were not numbers (read as missing)
     std::size_t short_rows = 0;       // rows without the column (read as missing)
     std::size_t first_unreadable_line = 0;
+    bool utc_offsets = false;         // the time column states UTC offsets
     bool last_line_terminated = true;
     bool last_line_dropped = false;   // the file ended inside a line that lacked cells or its time
 };
@@ -120,7 +163,7 @@ nerve::cli::loaded<series> read_series(const options& o) {
             return out;
         }
     } else if (o.time.empty() && col != 0 && !t.rows.front().cells.empty() &&
-               nerve::cli::parse_timestamp(t.rows.front().cells[0]) >= 0) {
+               nerve::cli::parse_date_time(t.rows.front().cells[0]).ok()) {
         tcol = 0;
     }
     if (tcol == col) { out.error = fmt::format("--time and --column name the same column"); return out; }
@@ -132,44 +175,57 @@ nerve::cli::loaded<series> read_series(const options& o) {
         const auto& last = t.rows.back();
         s.last_line_dropped = !t.last_line_terminated &&
                               (last.cells.size() < width ||
-                               (tcol != std::string_view::npos && nerve::cli::parse_timestamp(last.cells[tcol]) < 0));
+                               (tcol != std::string_view::npos && !nerve::cli::parse_date_time(last.cells[tcol]).ok()));
         if (s.last_line_dropped && --rows == 0) {
             out.error = fmt::format("{}: no data rows after the header (the only one is cut short)", o.input);
             return out;
         }
     }
 
-    std::vector<long long> row_time;
+    // The rows' times: the order is the instants' (the wall clock itself without offsets).
+    std::vector<nerve::cli::date_time> row_time;
     if (tcol != std::string_view::npos) {
         s.time_name = t.header.empty() ? fmt::format("column {}", tcol) : std::string(t.header[tcol]);
         row_time.reserve(rows);
         for (std::size_t i = 0; i < rows; ++i) {
             const auto& r = t.rows[i];
-            const long long v = tcol < r.cells.size() ? nerve::cli::parse_timestamp(r.cells[tcol]) : -1;
-            if (v < 0) {
-                out.error = fmt::format("{}:{}: '{}' in time column '{}' is not a date-time YYYY-MM-DD HH:MM[:SS]",
-                                        o.input, r.line,
-                                        nerve::cli::printable(tcol < r.cells.size() ? nerve::io::unquote(r.cells[tcol]) : ""),
-                                        nerve::cli::printable(s.time_name));
+            const std::string_view cell = tcol < r.cells.size() ? r.cells[tcol] : std::string_view{};
+            const auto v = nerve::cli::parse_date_time(cell);
+            const auto where = [&] {
+                return fmt::format("{}:{}: '{}' in time column '{}'", o.input, r.line,
+                                   nerve::cli::printable(nerve::io::unquote(cell)), nerve::cli::printable(s.time_name));
+            };
+            if (v.state == nerve::cli::date_time::status::offset_out_of_range) {
+                out.error = fmt::format("{} has a UTC offset beyond +-18:00", where());
                 return out;
             }
-            if (!row_time.empty() && v <= row_time.back()) {
+            if (!v.ok()) {
+                out.error = fmt::format("{} is not a date-time YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]", where());
+                return out;
+            }
+            if (!row_time.empty() && v.has_offset != row_time.front().has_offset) {
+                out.error = fmt::format("{} {} a UTC offset, the first row's time {} (offsets on every row or on none)",
+                                        where(), v.has_offset ? "has" : "lacks", v.has_offset ? "none" : "has one");
+                return out;
+            }
+            if (!row_time.empty() && v.instant() <= row_time.back().instant()) {
                 out.error = fmt::format("{}:{}: time {} does not come after the previous row's {} (duplicate or out of "
                                         "order rows)",
-                                        o.input, r.line, nerve::cli::format_timestamp(v),
-                                        nerve::cli::format_timestamp(row_time.back()));
+                                        o.input, r.line, stamp(v), stamp(row_time.back()));
                 return out;
             }
             row_time.push_back(v);
         }
     }
+    s.utc_offsets = !row_time.empty() && row_time.front().has_offset;
 
     // The interval: --per-day, else the most common step between rows (a missing row doubles one
     // step, it does not change the most common one).
     long long interval = 0;
     if (!row_time.empty()) {
         std::map<long long, std::size_t> steps;
-        for (std::size_t i = 1; i < row_time.size() && i <= 10000; ++i) ++steps[row_time[i] - row_time[i - 1]];
+        for (std::size_t i = 1; i < row_time.size() && i <= 10000; ++i)
+            ++steps[row_time[i].instant() - row_time[i - 1].instant()];
         long long common = 0;
         std::size_t most = 0;
         for (auto [step, n] : steps)
@@ -203,15 +259,47 @@ nerve::cli::loaded<series> read_series(const options& o) {
         }
     }
 
-    // Calendar days: the first reading's interval since its midnight (a time off the intervals' grid
-    // counts in the interval it falls in).
-    if (interval > 0) s.first_slot = static_cast<std::size_t>((row_time.front() % 86400) / interval);
+    // Calendar days: the first reading's interval since its midnight on the wall clock (a time off
+    // the intervals' grid counts in the interval it falls in).
+    if (interval > 0) s.first_slot = static_cast<std::size_t>((row_time.front().local % 86400) / interval);
+
+    // One reading per wall-clock interval (slot), counted from the first row's. A step of the
+    // instants of k intervals (rounded: clocks jitter; at least 1) moves k slots on, plus the change
+    // of UTC offset in intervals: a clock put forward leaves its skipped slots without rows, one put
+    // back brings rows into slots already read, which are merged (their mean). A change takes effect
+    // at the row that first states it (within a gap the file cannot say when the clock changed):
+    // put forward by n intervals, it skips the n slots before that row's; put back, it repeats n
+    // slots from that row's on. `clock_ahead`: such a change's clock intervals for slots not made yet.
+    long long slot = 0, top = -1;  // this row's slot, and the last slot made
+    std::map<long long, int> clock_ahead;
+    std::vector<double> finite_sum;  // with offsets: per slot, the sum and count of its rows' numbers
+    std::vector<int> finite_count;
+    const auto make_slot = [&](double v, long long time, std::size_t line, int offset) {
+        ++top;
+        s.values.push_back(v);
+        if (!row_time.empty()) s.times.push_back(time);
+        s.lines.push_back(line);
+        if (!s.utc_offsets) return;
+        const auto ahead = clock_ahead.find(top);
+        s.clock.push_back(1 + (ahead == clock_ahead.end() ? 0 : ahead->second));
+        if (ahead != clock_ahead.end()) clock_ahead.erase(ahead);
+        s.offsets.push_back(offset);
+        s.merged.push_back(line ? 1 : 0);
+        finite_sum.push_back(std::isfinite(v) ? v : 0.0);
+        finite_count.push_back(std::isfinite(v) ? 1 : 0);
+    };
+    const auto change_clock = [&](long long from, long long to, int by) {
+        for (long long j = from; j < to; ++j) {
+            if (j <= top) s.clock[static_cast<std::size_t>(j)] += by;
+            else clock_ahead[j] += by;
+        }
+    };
 
     const long long max_jump = 366LL * 86400;  // a longer hole is a wrong time column, not a gap
     for (std::size_t i = 0; i < rows; ++i) {
         const auto& r = t.rows[i];
         if (interval > 0 && i > 0) {
-            const long long dt = row_time[i] - row_time[i - 1];
+            const long long dt = row_time[i].instant() - row_time[i - 1].instant();
             if (dt > max_jump) {
                 out.error = fmt::format("{}:{}: {} days after the previous row; a hole this long is refused", o.input,
                                         r.line, dt / 86400);
@@ -226,12 +314,33 @@ nerve::cli::loaded<series> read_series(const options& o) {
                                         "refused", o.input, r.line, s.inserted + static_cast<std::size_t>(k) - 1, rows);
                 return out;
             }
-            for (long long j = 1; j < k; ++j) {
-                s.values.push_back(std::numeric_limits<double>::quiet_NaN());
-                s.times.push_back(row_time[i - 1] + j * interval);
-                s.lines.push_back(0);
+            const int change = row_time[i].offset - row_time[i - 1].offset;
+            if (change % interval != 0) {
+                out.error = fmt::format("{}:{}: the UTC offset changes from {} to {}, {} min, not a whole number of the "
+                                        "{} s intervals (the wall-clock slots would not stay aligned)",
+                                        o.input, r.line, nerve::cli::format_utc_offset(row_time[i - 1].offset),
+                                        nerve::cli::format_utc_offset(row_time[i].offset), change / 60, interval);
+                return out;
+            }
+            const long long shift = change / interval;
+            s.offset_changes += change != 0 ? 1 : 0;
+            const long long to = slot + std::max<long long>(k, 1) + shift;
+            if (to < 0) {
+                out.error = fmt::format("{}:{}: the UTC offset change from {} to {} puts the clock back before the first "
+                                        "row's time", o.input, r.line, nerve::cli::format_utc_offset(row_time[i - 1].offset),
+                                        nerve::cli::format_utc_offset(row_time[i].offset));
+                return out;
+            }
+            if (shift > 0) change_clock(to - shift, to, -1);
+            if (shift < 0) change_clock(to, to - shift, +1);
+            for (long long j = top + 1; j < to; ++j) {
+                make_slot(std::numeric_limits<double>::quiet_NaN(), row_time[i - 1].local + (j - slot) * interval, 0,
+                          no_offset);
                 ++s.inserted;
             }
+            slot = to;
+        } else {
+            slot = top + 1;
         }
         double v = std::numeric_limits<double>::quiet_NaN();
         if (col >= r.cells.size()) {
@@ -259,9 +368,40 @@ nerve::cli::loaded<series> read_series(const options& o) {
                 if (s.first_unreadable_line == 0) s.first_unreadable_line = r.line;
             }
         }
-        s.values.push_back(v);
-        if (!row_time.empty()) s.times.push_back(row_time[i]);
-        s.lines.push_back(r.line);
+        const int offset = row_time.empty() ? no_offset : row_time[i].offset;
+        if (slot > top) {
+            make_slot(v, row_time.empty() ? 0 : row_time[i].local, r.line, offset);
+            continue;
+        }
+        // A slot already made (the clock was put back): a gap's slot takes the row, a row's slot
+        // merges it.
+        const auto e = static_cast<std::size_t>(slot);
+        if (s.lines[e] == 0) {
+            s.values[e] = v;
+            s.lines[e] = r.line;
+            s.offsets[e] = offset;
+        } else {
+            ++s.merged_rows;
+        }
+        ++s.merged[e];
+        finite_sum[e] += std::isfinite(v) ? v : 0.0;
+        finite_count[e] += std::isfinite(v) ? 1 : 0;
+    }
+    s.rows = rows;
+    // A merged slot's reading: the mean of its rows' numbers (NaN or Inf when none is one). Readings
+    // are energy per interval: the mean keeps the slot one interval's worth, comparable with its
+    // neighbours and with the same slot on other days (a sum would look like a spike and double the
+    // day's peak); the energy of the clock's repeated interval is counted in the day's clock_energy.
+    for (std::size_t e = 0; e < s.merged.size(); ++e)
+        if (s.merged[e] > 1 && finite_count[e] > 0) s.values[e] = finite_sum[e] / finite_count[e];
+    // With offsets, the slots no row fell in are gaps except those the clock skipped.
+    if (s.utc_offsets) {
+        s.inserted = 0;
+        for (std::size_t e = 0; e < s.clock.size(); ++e) {
+            s.skipped_slots += s.clock[e] <= 0 ? 1 : 0;
+            s.repeated_slots += s.clock[e] > 1 ? static_cast<std::size_t>(s.clock[e] - 1) : 0;
+            s.inserted += s.lines[e] == 0 && s.clock[e] > 0 ? 1 : 0;
+        }
     }
     return out;
 }
@@ -319,6 +459,11 @@ int run(const options& o) {
     std::string drifts;
     std::size_t drift_alarms = 0, event_readings = 0, days = 0, first_day_readings = 0;
     std::uint64_t day_first = 0;  // the day's first reading (after the loop: the readings in day lines)
+    // With UTC offsets: the day's wall-clock intervals, its slots the clock skipped (and of those the
+    // monitor's gaps, which are not the meter's) and repeated, and its energy over the clock's own
+    // intervals (each reading times its slot's intervals: 0 skipped, 2 repeated).
+    std::size_t day_clock = 0, day_skipped = 0, day_skipped_gaps = 0, day_repeated = 0, skipped_gaps = 0;
+    double day_clock_energy = 0;
 
     auto on_reading = [&](const np::meter_reading& r) {
         const bool used = r.index > 0 && !(r.flags & unused);
@@ -338,31 +483,59 @@ int run(const options& o) {
                                       time_of(r.index), r.flags & np::meter_drift_down ? "down" : "up");
             ++drift_alarms;
         }
-        if (r.flags) ++event_readings;
-        if (o.quiet || (!r.flags && !o.all)) return;
+        // A slot the clock skipped is no meter's gap: not an event, not in the gap counts.
+        std::uint8_t flags = r.flags;
+        std::string clock;
+        if (s.utc_offsets) {
+            const int c = s.clock[r.index];
+            const bool skipped = c <= 0;
+            if (skipped && (flags & np::meter_gap)) {
+                flags &= static_cast<std::uint8_t>(~np::meter_gap);
+                ++day_skipped_gaps;
+            }
+            day_clock += skipped ? 0u : static_cast<std::size_t>(c);
+            day_skipped += skipped ? 1u : 0u;
+            day_repeated += c > 1 ? static_cast<std::size_t>(c - 1) : 0u;
+            day_clock_energy += skipped ? 0.0 : c * r.cleaned;
+            const int offset = s.offsets[r.index];
+            clock = fmt::format(",\"utc_offset\":{}{}{}",
+                                offset == no_offset ? "null" : "\"" + nerve::cli::format_utc_offset(offset) + "\"",
+                                skipped ? ",\"clock\":\"skipped\"" : c > 1 ? ",\"clock\":\"repeated\"" : "",
+                                s.merged[r.index] > 1 ? fmt::format(",\"merged\":{}", s.merged[r.index]) : std::string{});
+        }
+        if (flags) ++event_readings;
+        if (o.quiet || (!flags && !o.all)) return;
         fmt::print("{{\"type\":\"{}\",\"index\":{}{},\"line\":{},\"value\":{},\"forecast\":{},\"residual\":{},\"z\":{},"
-                   "\"anomaly_score\":{},\"flags\":[{}]}}\n",
+                   "\"anomaly_score\":{},\"flags\":[{}]{}}}\n",
                    o.all ? "reading" : "event", r.index, time_of(r.index), line_of(r.index), jnum(r.value, 6),
-                   jnum(r.forecast, 6), jnum(r.residual, 6), jnum(r.z, 3), jnum(r.anomaly_score, 3), flag_names(r.flags));
+                   jnum(r.forecast, 6), jnum(r.residual, 6), jnum(r.z, 3), jnum(r.anomaly_score, 3), flag_names(flags),
+                   clock);
     };
     auto on_day = [&](const np::daily_profile& d) {
         const bool partial = d.readings < per_day;  // the first day, begun after midnight
         if (partial) first_day_readings = d.readings;
         else ++days;
+        skipped_gaps += day_skipped_gaps;
+        // A day the clock skipped or repeated intervals in says so, with its energy over its own hours.
+        const std::string clock = day_skipped + day_repeated == 0 ? std::string{}
+            : fmt::format(",\"clock_intervals\":{},\"skipped\":{},\"repeated\":{},\"clock_energy\":{}", day_clock,
+                          day_skipped, day_repeated, jnum(day_clock_energy, 8));
         if (!o.quiet) {
             fmt::print("{{\"type\":\"day\",\"day\":{},\"first_index\":{}{}{},\"energy\":{},\"mean\":{},\"peak\":{},"
                        "\"base_load\":{},\"load_factor\":{},\"expected\":{},\"shortfall\":{},\"forecast_mae\":{},"
                        "\"forecast_readings\":{},\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},"
-                       "\"drift_up\":{},\"drift_down\":{}}}\n",
+                       "\"drift_up\":{},\"drift_down\":{}{}}}\n",
                        d.day, day_first, time_of(day_first),
                        partial ? fmt::format(",\"partial\":true,\"readings\":{}", d.readings) : std::string{},
                        jnum(d.energy, 8), jnum(d.mean, 8), jnum(d.peak, 8),
                        jnum(d.base_load, 8), jnum(d.load_factor, 6), jnum(d.expected, 8),
                        d.expected != 0 ? jnum(d.shortfall, 6) : std::string("null"),
                        day_scored ? jnum(day_abs / static_cast<double>(day_scored), 6) : std::string("null"), day_scored,
-                       d.gaps, d.stuck, d.spikes, d.anomalies, d.drift_up, d.drift_down);
+                       d.gaps - day_skipped_gaps, d.stuck, d.spikes, d.anomalies, d.drift_up, d.drift_down, clock);
         }
         day_first += d.readings;
+        day_clock = day_skipped = day_skipped_gaps = day_repeated = 0;
+        day_clock_energy = 0;
         day_abs = 0;
         day_scored = 0;
     };
@@ -372,7 +545,7 @@ int run(const options& o) {
     const double mae = scored ? sum_model / static_cast<double>(scored) : std::nan("");
     const double mae_p = scored ? sum_persist / static_cast<double>(scored) : std::nan("");
     fmt::print("{{\"type\":\"summary\",\"input\":\"{}\",\"column\":\"{}\",\"time_column\":{},\"per_day\":{},"
-               "\"rows\":{},\"readings\":{},\"inserted_gaps\":{},\"unreadable_cells\":{},\"short_rows\":{},"
+               "\"rows\":{},\"readings\":{},\"inserted_gaps\":{}{},\"unreadable_cells\":{},\"short_rows\":{},"
                "\"last_line_terminated\":{},\"last_line_dropped\":{},\"days\":{}{},\"partial_day_readings\":{},\"warmup_readings\":{},"
                "\"gaps\":{},\"stuck\":{},\"spikes\":{},\"anomalies\":{},\"drifts_up\":{},\"drifts_down\":{},"
                "\"event_readings\":{},\"drifts\":[{}],"
@@ -380,11 +553,16 @@ int run(const options& o) {
                "\"residual_scale\":{},\"drift_sum_up\":{},\"drift_sum_down\":{}}}\n",
                nerve::cli::json_escape(o.input), nerve::cli::json_escape(s.name),
                s.time_name.empty() ? std::string("null") : fmt::format("\"{}\"", nerve::cli::json_escape(s.time_name)),
-               per_day, s.lines.size() - s.inserted, tot.readings, s.inserted, s.unreadable, s.short_rows,
+               per_day, s.rows, tot.readings, s.inserted,
+               s.utc_offsets ? fmt::format(",\"utc_offsets\":true,\"offset_changes\":{},\"skipped_slots\":{},"
+                                           "\"repeated_slots\":{},\"merged_rows\":{}", s.offset_changes,
+                                           s.skipped_slots, s.repeated_slots, s.merged_rows)
+                             : std::string{},
+               s.unreadable, s.short_rows,
                s.last_line_terminated, s.last_line_dropped, days,
                s.first_slot ? fmt::format(",\"partial_first_day_readings\":{}", first_day_readings) : std::string{},
                tot.readings - day_first, std::min<std::uint64_t>(warm_at, tot.readings),
-               tot.gaps, tot.stuck, tot.spikes, tot.anomalies, tot.drifts_up, tot.drifts_down, event_readings, drifts,
+               tot.gaps - skipped_gaps - day_skipped_gaps, tot.stuck, tot.spikes, tot.anomalies, tot.drifts_up, tot.drifts_down, event_readings, drifts,
                scored, jnum(mae, 6), jnum(mae_p, 6), scored && mae_p > 0 ? jnum(mae / mae_p, 4) : std::string("null"),
                jnum(m->residual_scale(), 6), jnum(m->drift_sum_up(), 4), jnum(m->drift_sum_down(), 4));
     return 0;
@@ -401,17 +579,28 @@ const bool registered = nerve::cli::add_command(
             "(kWh per interval, not a cumulative register). Column names are matched as written, else ignoring case "
             "when that names one column only. A value cell that is empty, NaN, NA, N/A, null, '-' "
             "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
-            "readings too, counted and warned about (--strict: an error). A date-time column (YYYY-MM-DD HH:MM[:SS]) "
-            "sets the readings per day and puts missing intervals in as gaps; its times must increase. A last line cut "
-            "short (no line end, cells or time missing) is dropped with a warning.\n"
-            "Days: with a time column, calendar days (midnight to midnight as the times are written; no time zones): "
-            "a file that starts after midnight begins with a day line marked \"partial\":true with its \"readings\" "
-            "(mean over those, no expected energy, not in later days' expected energy; not counted in the summary's "
-            "\"days\"). Without a time column, days run from the first reading.\n"
+            "readings too, counted and warned about (--strict: an error). A date-time column "
+            "(YYYY-MM-DD[ T]HH:MM[:SS[.fff]], optionally a UTC offset Z, +HH:MM, +HHMM or +HH right after it, on every "
+            "row or none; any other text after the time is an error) sets the readings per day and puts missing "
+            "intervals in as gaps; its times must increase. A last line cut short (no line end, cells or time missing) "
+            "is dropped with a warning.\n"
+            "Days: with a time column, calendar days, midnight to midnight on the wall clock the times state: a file "
+            "that starts after midnight begins with a day line marked \"partial\":true with its \"readings\" (mean over "
+            "those, no expected energy, not in later days' expected energy; not counted in the summary's \"days\"). "
+            "Without a time column, days run from the first reading.\n"
+            "UTC offsets: order and gaps are judged on the instants, days on the local clock. A change of offset "
+            "(daylight saving) must be a whole number of intervals (an offset within +-18:00). Clock put forward: its "
+            "skipped slots are missing readings the forecast fills, but no gap or event (\"clock\":\"skipped\" with "
+            "--all). Clock put back: the repeated slots' rows are merged into their mean (per-interval energy stays "
+            "per interval; \"merged\", \"clock\":\"repeated\"). That day's line adds \"clock_intervals\" (e.g. 23 "
+            "or 25 hours), \"skipped\", \"repeated\" and \"clock_energy\" (the energy of its real intervals: the "
+            "repeated hour counted twice, the skipped one not); the summary counts the changes and slots. Times "
+            "without offsets are the wall clock alone (no time zone).\n"
             "Output: JSON lines; an {\"type\":\"event\"} per flagged reading (flags gap, stuck, spike, anomaly, "
             "drift_up, drift_down), a {\"type\":\"day\"} per completed day, a last {\"type\":\"summary\"}.\n"
             "Errors (exit 1, message on stderr): missing or empty file, no such column, no numeric reading, a time "
-            "that is not a date-time or does not advance, a line over 1 MiB, a NUL byte.");
+            "that is not a date-time or does not advance, a bad offset or change of offset, a line over 1 MiB, a NUL "
+            "byte.");
         app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
         app.add_option("--column", o->column, "the readings' column: name or 0-based index (default: the last)");
         app.add_option("--time", o->time,

@@ -12,6 +12,14 @@
 #             with a time column days are calendar days (hourly rows from 13:00, 15-minute rows
 #             from 23:45: a partial first day, then whole days equal to awk's over each date);
 #             without one they run from the first reading; bad input gives exit 1 and a message.
+#   offsets   time stamps with UTC offsets (Z, +HH:MM, +HHMM, +HH, a fraction of a second): spring
+#             and autumn changes of daylight saving time with hourly and 15-minute readings (Europe,
+#             US Eastern) against awk's days on the stamps' wall clock (23 / 25 hours, 92 / 100
+#             quarter hours; the repeated hour's rows merged into their mean, the skipped hour no
+#             gap, the day's clock_energy the sum of its rows); UTC and constant-offset files equal
+#             to the naive file of the same wall clock; gaps beside a change; nerve forecast's
+#             readings per day from a file that starts inside the repeated hour; stamps with text
+#             after them, offsets beyond +-18:00 or a change of 37 minutes give errors naming the line.
 #   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
 #             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
 #             no output.
@@ -141,6 +149,99 @@ check_calendar_days() {
                 compared++
             }
             print compared
+            exit bad > 0
+        }' "$1"
+}
+
+# clock_file FILE STEP FIRST_DAY DAYS MONTH CHANGE BEFORE AFTER STYLE: readings every STEP seconds
+# of 2021-MONTH from local midnight of FIRST_DAY for DAYS local days, as a meter whose clock is at
+# UTC+BEFORE seconds until the instant CHANGE (seconds since the month began, UTC) and UTC+AFTER
+# from then on, each stamp written with its offset in STYLE: colon (+01:00), compact (+0100), hours
+# (+01), Z (UTC; BEFORE = AFTER = 0), naive (no offset; BEFORE = AFTER), or colon-fraction (":00.000"
+# seconds before the offset). The reading: a day-night pattern of the local hour plus a term that
+# changes every row (no stuck runs; the two rows of a repeated hour differ).
+clock_file() {
+    awk -v step="$2" -v d0="$3" -v days="$4" -v month="$5" -v change="$6" -v before="$7" -v after="$8" -v style="$9" '
+        function stamp(off,   a) {
+            if (style == "naive") return ""
+            if (style == "Z") return "Z"
+            a = off < 0 ? -off : off
+            if (style == "hours") return sprintf("%s%02d", off < 0 ? "-" : "+", a / 3600)
+            return sprintf(style == "compact" ? "%s%02d%02d" : "%s%02d:%02d", off < 0 ? "-" : "+", a / 3600, a % 3600 / 60)
+        }
+        BEGIN {
+            print "time,kwh"
+            for (u = (d0 - 1) * 86400 - before; ; u += step) {
+                off = u < change ? before : after
+                l = u + off
+                if (l >= (d0 - 1 + days) * 86400) break
+                h = int(l % 86400 / 3600)
+                printf "2021-%02d-%02d%s%02d:%02d:%02d%s%s,%.4f\n", month, 1 + int(l / 86400), (i % 2 ? "T" : " "), h,
+                       int(l % 3600 / 60), l % 60, (style == "colon-fraction" ? ".000" : ""), stamp(off),
+                       0.3 + 0.8 * (h >= 17 && h <= 21) + 0.4 * (h >= 7 && h <= 8) + 0.001 * ((i * 37) % 53)
+                i++
+            }
+        }' >"$1"
+}
+
+# check_clock_days CSV JSONL PER_DAY: the day lines of a file with UTC offsets (clock_file's: whole
+# local days, one row per interval of real time, no missing rows) against awk's reading of the CSV
+# by the wall clock its stamps state. Per local date: the rows are its clock intervals; its slots
+# (distinct wall-clock times) PER_DAY less the clock's skipped ones; the rows beyond the slots its
+# repeated intervals; a slot's reading the mean of its rows. A day with skipped or repeated
+# intervals must say so ("clock_intervals", "skipped", "repeated") with "clock_energy" the sum of
+# all its rows; every other day must not and has PER_DAY rows. Energy, mean, peak, base load and
+# load factor are those of the slot readings (not on a day with skipped slots, whose readings the
+# forecast fills). The --all reading lines: a merged slot's value is its mean, "merged" its row
+# count, "clock":"repeated"; a skipped slot is "clock":"skipped", no reading and no gap. Prints
+# the days compared.
+check_clock_days() {
+    grep '"type":"day"' "$2" | sed 's/"time":"\([0-9-]*\) /"time":"\1_/; s/[{}"]//g' | tr ',' ' ' >"$work/days.txt"
+    grep '"type":"reading"' "$2" | sed 's/"time":"\([0-9-]*\) /"time":"\1_/; s/[{}"]//g' | tr ',' ' ' >"$work/readings.txt"
+    awk -F, -v per="$3" -v days="$work/days.txt" -v readings="$work/readings.txt" '
+        function fields(line,   m, kv, i, c) {
+            split("", f); m = split(line, kv, " ")
+            for (i = 1; i <= m; i++) { c = index(kv[i], ":"); f[substr(kv[i], 1, c - 1)] = substr(kv[i], c + 1) }
+        }
+        function near(g, w) { return g - w <= 1e-7 * (w < 0 ? -w : w) + 1e-9 && w - g <= 1e-7 * (w < 0 ? -w : w) + 1e-9 }
+        NR > 1 {
+            t = $1; d = substr(t, 1, 10); key = d "_" substr(t, 12, 5) ":00"; v = $2 + 0
+            if (!(d in rows)) dates[++nd] = d
+            rows[d]++; sum[d] += v
+            if (!(key in n)) { slots[d]++; slot_of[d, slots[d]] = key }
+            n[key]++; s[key] += v
+        }
+        END {
+            bad = 0; k = 0
+            while ((getline line < days) > 0) {
+                fields(line); d = substr(f["time"], 1, 10); k++
+                if (d != dates[k]) { print "day line " k " is " d ", the CSV has " dates[k]; bad++; continue }
+                skipped = per - slots[d]; repeated = rows[d] - slots[d]
+                if (skipped + repeated > 0) {
+                    if (f["clock_intervals"] != rows[d] || f["skipped"] != skipped || f["repeated"] != repeated) {
+                        print d ": clock_intervals/skipped/repeated " f["clock_intervals"] "/" f["skipped"] "/" f["repeated"] ", wanted " rows[d] "/" skipped "/" repeated; bad++ }
+                    if (!near(f["clock_energy"] + 0, sum[d])) { print d ": clock_energy " f["clock_energy"] ", wanted " sum[d]; bad++ }
+                    changes++
+                } else if ("clock_intervals" in f || rows[d] != per) { print d ": " rows[d] " rows, no change of clock wanted"; bad++ }
+                if (f["gaps"] + f["stuck"] + f["spikes"] > 0) { print d ": gaps/stuck/spikes " f["gaps"] "/" f["stuck"] "/" f["spikes"]; bad++; continue }
+                if (skipped > 0) continue
+                e = 0; pk = -1e300; lo = 1e300
+                for (j = 1; j <= slots[d]; j++) { m = s[slot_of[d, j]] / n[slot_of[d, j]]; e += m; if (m > pk) pk = m; if (m < lo) lo = m }
+                want["energy"] = e; want["mean"] = e / per; want["peak"] = pk; want["base_load"] = lo; want["load_factor"] = e / per / pk
+                for (name in want) if (!near(f[name] + 0, want[name])) { print d " " name ": nerve " f[name] ", awk " want[name]; bad++ }
+            }
+            while ((getline line < readings) > 0) {
+                fields(line); key = f["time"]
+                if (f["clock"] == "skipped") {
+                    if (key in n || f["value"] != "null" || f["flags"] != "[]") { print key ": a skipped slot with " line; bad++ }
+                    skips++
+                } else if (n[key] > 1) {
+                    if (f["clock"] != "repeated" || f["merged"] != n[key] || !near(f["value"] + 0, s[key] / n[key])) {
+                        print key ": merged reading " f["value"] " of " f["merged"] ", wanted " s[key] / n[key] " of " n[key]; bad++ }
+                    merges++
+                } else if (n[key] != 1 || "merged" in f) { print key ": " n[key] " rows for the reading " line; bad++ }
+            }
+            print k " days (" changes + 0 " with a change of clock), " skips + 0 " skipped and " merges + 0 " merged readings"
             exit bad > 0
         }' "$1"
 }
@@ -322,6 +423,95 @@ metering)
     expect_error "quote.csv:2: .*quote" -- run metering --input "$work/quote.csv" --per-day 24
     ;;
 
+offsets)
+    # Time stamps with UTC offsets (2021's European changes: 03-28 and 10-31 at 01:00 UTC; the US
+    # Eastern one: 03-14 at 07:00 UTC). Per file: readings a day, days, rows, readings, clock
+    # changes, skipped / repeated slots, merged rows, then the day lines against awk.
+    spring=$((27 * 86400 + 3600)); autumn=$((30 * 86400 + 3600)); eastern=$((13 * 86400 + 7 * 3600))
+    for spec in "spring96 900 26 5 3 $spring 3600 7200 colon 96 5 476 480 1 4 0 0" \
+                "spring24 3600 26 5 3 $spring 3600 7200 colon-fraction 24 5 119 120 1 1 0 0" \
+                "autumn24 3600 28 4 10 $autumn 7200 3600 compact 24 4 97 96 1 0 1 1" \
+                "autumn96 900 29 3 10 $autumn 7200 3600 hours 96 3 292 288 1 0 4 4" \
+                "eastern24 3600 12 5 3 $eastern -18000 -14400 colon 24 5 119 120 1 1 0 0"; do
+        set -- $spec
+        name=$1; shift
+        clock_file "$work/$name.csv" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
+        "$nerve" run metering --input "$work/$name.csv" --all >"$work/$name.jsonl" 2>"$work/err.txt" ||
+            { fail "run metering on $name"; cat "$work/err.txt"; continue; }
+        sum=$(tail -n 1 "$work/$name.jsonl")
+        for kv in per_day:$9 days:${10} rows:${11} readings:${12} offset_changes:${13} skipped_slots:${14} \
+                  repeated_slots:${15} merged_rows:${16} utc_offsets:true inserted_gaps:0 gaps:0; do
+            [ "$(echo "$sum" | field "${kv%%:*}")" = "${kv#*:}" ] || fail "$name: ${kv%%:*} $(echo "$sum" | field "${kv%%:*}"), wanted ${kv#*:}"
+        done
+        got=$(check_clock_days "$work/$name.csv" "$work/$name.jsonl" "$9") || { echo "$got"; fail "$name: day lines differ from awk's wall clock"; }
+        [ "$(echo "$got" | tail -n 1)" = "${10} days (1 with a change of clock), ${14} skipped and ${16} merged readings" ] ||
+            fail "$name: $(echo "$got" | tail -n 1)"
+        [ "$(grep -c '"type":"event"' "$work/$name.jsonl")" = 0 ] || fail "$name: event lines (a skipped slot is no gap)"
+    done
+    # The spring day has 23 hours (92 quarter hours), the autumn day 25 (100).
+    [ "$(grep '"time":"2021-03-28 00:00:00"' "$work/spring96.jsonl" | grep '"type":"day"' | field clock_intervals)" = 92 ] ||
+        fail "spring96: 2021-03-28 is not 92 quarter hours long"
+    [ "$(grep '"time":"2021-10-31 00:00:00"' "$work/autumn96.jsonl" | grep '"type":"day"' | field clock_intervals)" = 100 ] ||
+        fail "autumn96: 2021-10-31 is not 100 quarter hours long"
+
+    # UTC ('Z') and a constant offset: the same lines as the naive file of the same wall clock, but
+    # for the readings' offsets and the summary's offset counts.
+    same_as_naive() {  # NAME OFFSET STYLE
+        clock_file "$work/$1.csv" 3600 1 10 3 0 "$2" "$2" "$3"
+        clock_file "$work/$1_naive.csv" 3600 1 10 3 0 "$2" "$2" naive
+        "$nerve" run metering --input "$work/$1.csv" --all | sed "s/,\"utc_offset\":\"$4\"//; s/,\"utc_offsets\":true,\"offset_changes\":0,\"skipped_slots\":0,\"repeated_slots\":0,\"merged_rows\":0//; s/\"input\":\"[^\"]*\"//" >"$work/$1.jsonl"
+        "$nerve" run metering --input "$work/$1_naive.csv" --all | sed 's/"input":"[^"]*"//' >"$work/$1_naive.jsonl"
+        [ "$(grep -c '"type":"day"' "$work/$1.jsonl")" = 10 ] && cmp -s "$work/$1.jsonl" "$work/$1_naive.jsonl" ||
+            fail "$1: output differs from the naive file of the same wall clock"
+    }
+    same_as_naive utc 0 Z +00:00
+    same_as_naive plus2 7200 colon +02:00
+    same_as_naive minus0530 -19800 compact -05:30
+
+    # Gaps next to a change: the autumn hourly file without its second 02:00 (the repeated slot
+    # keeps the first one's reading, no merge) and the spring one without 03:00 (a gap beside the
+    # skipped 02:00), both without 12:00 of 10-29 / 03-27 (a plain gap).
+    grep -v -e '02:00:00+0100' -e '10-29.12:00' "$work/autumn24.csv" >"$work/autumn_gap.csv"
+    grep -v -e '03-28.03:00' -e '03-27.12:00' "$work/spring24.csv" >"$work/spring_gap.csv"
+    for kv in autumn_gap:95:96:1:1:0:0 spring_gap:117:120:2:2:1:0; do
+        IFS=: read -r name rows readings gaps inserted skipped merged <<EOF2
+$kv
+EOF2
+        sum=$("$nerve" run metering --input "$work/$name.csv" --quiet)
+        for want in rows:$rows readings:$readings gaps:$gaps inserted_gaps:$inserted skipped_slots:$skipped merged_rows:$merged; do
+            [ "$(echo "$sum" | field "${want%%:*}")" = "${want#*:}" ] || fail "$name: ${want%%:*} $(echo "$sum" | field "${want%%:*}"), wanted ${want#*:}"
+        done
+    done
+
+    # nerve forecast: readings a day from the first two rows' instants, also when they straddle
+    # the autumn change (local 02:45 then 02:00); a row per row out.
+    { head -n 1 "$work/autumn96.csv"; grep -A 1000 '10-31.02:45:00+02' "$work/autumn96.csv"; } >"$work/straddle.csv"
+    rows=$(($(wc -l <"$work/straddle.csv") - 1))
+    "$nerve" forecast --input "$work/straddle.csv" --column kwh --horizon 4 --output "$work/fc.csv" 2>"$work/err.txt" ||
+        { fail "forecast on a file from the autumn change"; cat "$work/err.txt"; }
+    grep -q "$rows rows of 'kwh', 96 readings per day" "$work/err.txt" || fail "forecast across the autumn change: $(cat "$work/err.txt")"
+    [ "$(wc -l <"$work/fc.csv")" = $((rows + 1)) ] || fail "forecast: not one line per row"
+
+    # Bad stamps: errors naming the line.
+    bad_time() {  # NAME ROW2-TIME ROW3-TIME ERROR-REGEX (after NAME.csv:)
+        printf 'time,kwh\n%s,1\n%s,2\n2021-06-01T02:00:00+02:00,3\n' "$2" "$3" >"$work/$1.csv"
+        expect_error "$1.csv:$4" -- run metering --input "$work/$1.csv" --time time
+    }
+    bad_time beyond18 2021-06-01T00:00:00+02:00 2021-06-01T01:00:00+19:00 "3: '2021-06-01T01:00:00\+19:00' in time column 'time' has a UTC offset beyond \+-18:00"
+    printf 'time,kwh\n2016-07-01 00:00:00garbage,1\n2016-07-01 01:00:00,2\n' >"$work/garbage.csv"
+    expect_error "garbage.csv:2: '2016-07-01 00:00:00garbage' in time column 'time' is not a date-time" -- run metering --input "$work/garbage.csv" --time time
+    for stamp in '2021-06-01 01:00:00garbage' '2021-06-01T01:00:00 +02:00' '2021-06-01T01:00:00+01:60' \
+                 '2021-06-01T01:00:00+1' '2021-06-01T01:00:00+02:00:00' '2021-06-01T01:00:00.1234567890+02:00' \
+                 '2021-06-01T01:00:00.+02:00' '2021-06-01T01:00+02:00Z' '2021-06-01T01:00:00UTC' '2021-06-01T01:00:'; do
+        bad_time trailing 2021-06-01T00:00:00+02:00 "$stamp" "3: .* is not a date-time"
+    done
+    bad_time mixed 2021-06-01T00:00:00+02:00 '2021-06-01 01:00:00' "3: .* lacks a UTC offset"
+    bad_time same_instant 2021-06-01T12:00:00+02:00 2021-06-01T11:00:00+01:00 "3: time 2021-06-01 11:00:00\+01:00 does not come after the previous row's 2021-06-01 12:00:00\+02:00"
+    awk 'BEGIN { print "time,kwh"; for (i = 0; i < 8; i++) printf "2021-06-01T%02d:%02d:00+01:00,1.%d\n", i / 4, i % 4 * 15, i
+                 print "2021-06-01T02:37:00+01:37,2" }' >"$work/jump37.csv"
+    expect_error "jump37.csv:10: the UTC offset changes from \+01:00 to \+01:37, 37 min, not a whole number of the 900 s intervals" -- run metering --input "$work/jump37.csv"
+    ;;
+
 vitals)
     # Boundary values of every band of the chart, cycled against each other (list lengths are
     # coprime to spread the combinations); scale 2 and oxygen on every third / second row.
@@ -453,7 +643,7 @@ etth2)
     echo "ETTh2 OT: $compared clean days of $((rows / 24)) equal awk's profiles; MAE ratio $ratio; from 13:00: $late clean calendar days equal awk's"
     ;;
 *)
-    echo "usage: $0 metering|vitals|etth2 NERVE WORKDIR [DATADIR]"; exit 2 ;;
+    echo "usage: $0 metering|offsets|vitals|etth2 NERVE WORKDIR [DATADIR]"; exit 2 ;;
 esac
 
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
