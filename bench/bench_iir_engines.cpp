@@ -8,7 +8,8 @@
 //    block    iir_detail::block_engine (16-sample blocks, state in a vector of its own)
 //    packed   iir_detail::packed_engine (S <= 7: 32 - 2S sample blocks, state packed)
 //    pair     iir_detail::pair_engine (3 <= S <= 6: packed blocks fed by pair broadcasts)
-//    segment  iir_detail::segment_engine<S, 64> (16 time segments of 64 samples in the lanes)
+//    segment  iir_detail::segment_engine<S> (16 time segments in the lanes: 128 samples each
+//             while 2048 samples remain, then 64, as biquad_cascade::process)
 // Engines only (no bad-input redo, no tail): a block that comes out non-finite is not
 // redone here; the input is finite and the filters are stable, so none does.
 #include <benchmark/benchmark.h>
@@ -48,7 +49,7 @@ struct engine_under_test {
     iir::block_engine<float, S> block{};
     iir::packed_engine<(S <= 7 ? S : 7)> packed{};
     iir::pair_engine<(S >= 3 && S <= 6 ? S : 3)> pair{};
-    iir::segment_engine<S, 64> segment{};
+    iir::segment_engine<S> segment{};
     std::array<iir::df_coeffs<float>, S> cf{};
     alignas(64) std::array<float, 2 * S> st{};
     float last = 0;
@@ -71,8 +72,10 @@ struct engine_under_test {
         } else if constexpr (E == engine_kind::pair && S >= 3 && S <= 6) {
             pair.run(x, y, st.data(), n, last);
         } else if constexpr (E == engine_kind::segment) {
-            for (std::size_t i = 0; i + 1024 <= n; i += 1024)
-                segment.run(x + i, y + i, st.data(), last, [](float v) { return v; });
+            auto redo = [](float v) { return v; };
+            std::size_t i = 0;
+            for (; i + 2048 <= n; i += 2048) segment.template run<128>(x + i, y + i, st.data(), last, redo);
+            for (; i + 1024 <= n; i += 1024) segment.template run<64>(x + i, y + i, st.data(), last, redo);
         }
     }
 };

@@ -56,8 +56,9 @@
 // monitor's band-passes exactly, where the packed engine's 28/12-sample blocks left 4 samples
 // per call to the per-sample path (pipeline/patient 54 -> 50 M samples/s).
 // float on AVX-512, every S, blocks of 1024 samples or more: the time-segment engine
-// (iir_detail::segment_engine): 16 segments of 64 samples run in the 16 lanes as a channel
-// bank from start states computed by a prefix over the lanes. Xeon, 1024 samples, S = 1 / 2 /
+// (iir_detail::segment_engine): 16 segments of 64 samples (128 while 2048 samples of the call
+// remain) run in the 16 lanes as a channel bank from start states computed by a prefix over
+// the lanes. Xeon, 1024 samples, S = 1 / 2 /
 // 8: 2.0x / 1.85x / 1.3x the block engine (0.19 / 0.31 / 0.45), S = 3..7 0.98-1.12x the
 // packed engines; Zen 5: S = 3..7 1.25-1.41x the pair/packed engines, with the normalised
 // numerators below biquad4 0.37-0.39 -> 0.53-0.54, biquad8 0.43-0.44 -> 0.58-0.59 (the engines
@@ -115,7 +116,7 @@
 // The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
 // precomputed coefficients: about 2.5 KB for S = 2..4 with AVX2 (float); float with
 // AVX-512 and 3 <= S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4; the segment
-// engine adds 64 x 2S + 4 x (2S)^2 floats (S = 1 / 2 / 4 / 8: 0.6 / 1.3 / 3 / 8 KB). Host only: the
+// engine adds 128 x 2S + 5 x (2S)^2 floats (S = 1 / 2 / 4 / 8: 1.1 / 2.3 / 5.3 / 13 KB). Host only: the
 // Cortex-M builds have no xsimd and none of it. Define
 // NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
 #ifndef NERVE_IIR_BLOCK_PATH
@@ -762,7 +763,8 @@ struct pair_engine {
 };
 
 /// Time-segment engine: float, 16-lane AVX-512, long blocks of one channel. A superblock of
-/// N = 16 L samples is cut into 16 segments of L samples, segment j in lane j:
+/// N = 16 L samples is cut into 16 segments of L samples, segment j in lane j (L = 128 while a
+/// call has 2048 samples left, then L = 64 for one superblock more):
 ///   1. transpose in (16x16 in registers; lane j of vector n = x[j L + n]), stored to a stack
 ///      buffer, and the zero-state end state of every segment on the way:
 ///        z_j = sum_n B_n x[j L + n],   B_n = A^(L-1-n) b   (D = 2S words, D FMAs per step);
@@ -781,14 +783,18 @@ struct pair_engine {
 /// b0 = 0, or factors outside [2^-60, 2^60], keeps the plain form.
 /// The outputs come from the ordinary recurrence; only the segment start states come from
 /// the tables (A^(2^l L), B_n: computed in double from the float coefficients the recurrence
-/// runs, so they describe that filter, then rounded to float). Summation order
+/// runs, so they describe that filter, then rounded to float). One set of tables serves both
+/// lengths: B_n for L = 128 (L = 64 reads its last 64 rows: the same values) and A^(2^q 64),
+/// q = 0..4 (A^64 from 64 zero-input steps, then squared in double; L = 64 uses q = 0..3, the
+/// same bits as before L = 128 existed, L = 128 q = 1..4). Summation order
 /// (pinned): z_j sums n in increasing order into P accumulators (8 / D; 1 for D >= 8; 2 for
 /// D = 6), term n into accumulator n % P, then added in index order; each doubling level adds, per state
 /// word k, the terms m (increasing) into two accumulators by m % 2, (X + even) + odd.
 /// Cost per 16 samples (one step of the 16 lanes) against the 5S FMAs fma_peak counts:
 /// recurrence 5S FMAs (4S + 1 normalised), z sums 2S, the prefix 4 levels x 2S(S + 1) FMAs
-/// per 64 steps = S(S + 1) / 8, two transposes (2 vunpck*ps, 2 vunpck*pd, 4 vshuff32x4), 3
-/// stores (xt, yt, y), 3 + 2S loads (+ coefficient broadcasts that do not fit in registers).
+/// per L steps = S(S + 1) / 8 at L = 64 (S(S + 1) / 16 at L = 128), two transposes
+/// (2 vunpck*ps, 2 vunpck*pd, 4 vshuff32x4), 3 stores (xt, yt, y), 3 + 2S loads (+ coefficient
+/// broadcasts that do not fit in registers).
 /// - Xeon (FMAs and shuffles on ports 0/5; the recurrence then plain DF2T with a per-step
 ///   check FMA): 5S + 2S + 8 + 1 + prefix (S = 4: ~3.5), S = 4 at most ~0.5 of the peak,
 ///   no better than the packed engine's ~0.46: measured 0.98-1.12x the packed engine for
@@ -812,27 +818,47 @@ struct pair_engine {
 ///   against ~3.6 cycles of FMA-pipe work: without that chain (timing only) 0.33-0.35.
 ///   Against the pair/packed engines 1.25-1.41x for S = 3..7 at 1024 samples, 1.16-1.36x at
 ///   64 Ki, hence the dispatch in biquad_cascade.
+///   Removing stores did not pay for any S (engine alone, 1024 samples, two interleaved runs,
+///   against the form here): the 16 outputs of a group kept in registers and transposed
+///   straight into y (no yt) 0.79-0.96x for S = 1, 2, 5..8 (S = 8 spills), S = 4 0.95 / 1.06x,
+///   S = 3 1.02 / 1.06x but 0.99 / 1.00x in a second pair; no xt (step 3 re-loads x and runs a
+///   third 16 x 16 transpose: 32 more vshuff32x4 per 256 samples) 0.75-1.00x; neither (one
+///   store per 16 samples) 0.84-1.02x. Probably because a group's transpose then waits on its
+///   16 steps (or step 3 on the transpose) where the stores let them run apart; so the ~1 cycle
+///   per store above is not what the engine loses to.
+///   L = 128 for calls of 2048 samples and more (half the prefix, half the per-superblock
+///   overhead), engine alone at 64 Ki samples against L = 64 throughout, seven interleaved
+///   pairs of runs (medians of 5): S = 1 0.26-0.28 -> 0.28-0.31, 2 0.40-0.44 -> 0.42-0.46,
+///   3 0.43-0.46 -> 0.44-0.48 (lower in one pair), 4 0.51-0.55 -> 0.54-0.56, 5 0.49-0.60 ->
+///   0.59-0.60, 6 0.52-0.59 -> 0.58-0.63, 7 0.52-0.59 -> 0.55-0.64 (lower in one pair),
+///   8 0.45-0.57 -> 0.57-0.61; an eighth pair under build load read S = 1, 2, 3, 4, 7 lower and
+///   5, 6, 8 higher. nerve_bench biquad4/nerve_65536 0.50-0.54 -> 0.55-0.56, higher in all eight.
 /// Bad input: if any output or any lane's end state comes out non-finite, the
 /// superblock is redone sample by sample from the transposed copy of its input (so in place
 /// works too) and the running state is only replaced when the superblock succeeds.
-/// Accuracy: the start-state tables carry the only new rounding (a 64-term sum for z, four
-/// matrix-vector levels); measured against the double filter, as accurate as the per-sample
+/// Accuracy: the start-state tables carry the only new rounding (a 64- or 128-term sum for z,
+/// four matrix-vector levels); measured against the double filter, as accurate as the per-sample
 /// path within a factor ~1.5 (see tests/filter/test_biquad_segment.cpp).
-template <std::size_t S, std::size_t L>
+template <std::size_t S>
 struct segment_engine {
     static constexpr std::size_t D = 2 * S;
-    static constexpr std::size_t N = 16 * L;                  // samples per superblock
+    // Segment lengths: calls of 2048 samples and more run superblocks of 16 x 128, the rest of a
+    // call 16 x 64 (the prefix costs S (S + 1) / 8 FMAs per 16 samples at 64, half that at 128).
+    // The tables are those of 128; 64 uses their second half (B_n) and their first four powers.
+    static constexpr std::size_t short_segment = 64, long_segment = 128;
+    template <std::size_t L>
+    static constexpr std::size_t N = 16 * L;  // samples per superblock
     // Accumulator sets for z: at least 8 chains (S = 3: 2 x 6; one set of 6 chains, one FMA per
     // step each, waited on the FMA latency: Zen 5, engine alone 0.43 -> 0.45).
     static constexpr std::size_t P = D >= 8 ? 1 : D == 6 ? 2 : 8 / D;
-    static_assert(L % 16 == 0 && L >= 16);
     static_assert(S >= 1 && S <= 8);
+    static constexpr std::size_t Lmax = long_segment;
 
-    alignas(64) std::array<std::array<float, D>, L> bz{};           // B_n
+    alignas(64) std::array<std::array<float, D>, Lmax> bz{};  // B_n for L = 128 (L = 64: bz[64 + n])
     // S <= 2, the regrouped recurrence of step 3: c1 = b1 + na1 b0, c2 = b2 + na2 b0 per section.
     static constexpr bool regrouped = S <= 2;
     std::array<std::array<float, 2>, S> cc{};
-    std::array<std::array<std::array<float, D>, D>, 4> pw{};        // A^(2^l L), [row][column]
+    std::array<std::array<std::array<float, D>, D>, 5> pw{};  // A^(2^q 64), q = 0..4, [row][column]
 
     // Table entries below 2^-60 become 0: A^(8L) of a filter with fast poles has entries far
     // below float's normal range, and an FMA with a subnormal operand or result takes a
@@ -880,22 +906,22 @@ struct segment_engine {
         }
         for (std::size_t k = 0; k < S; ++k)
             cc[k] = {static_cast<float>(c[k].b1 + c[k].na1 * c[k].b0), static_cast<float>(c[k].b2 + c[k].na2 * c[k].b0)};
-        // B_(L-1) = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
+        // B_127 = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
         std::array<double, D> st{};
         cascade_step_double(c, st, 1.0);
-        for (std::size_t n = L; n-- > 0;) {
+        for (std::size_t n = Lmax; n-- > 0;) {
             for (std::size_t k = 0; k < D; ++k) bz[n][k] = flushed(st[k]);
             if (n > 0) cascade_step_double(c, st, 0.0);
         }
-        // A^L column by column (L zero-input steps from a unit state), then squared 3 times.
+        // A^64 column by column (64 zero-input steps from a unit state), then squared 4 times.
         std::array<std::array<double, D>, D> a{}, sq{};
         for (std::size_t m = 0; m < D; ++m) {
             std::array<double, D> s{};
             s[m] = 1.0;
-            for (std::size_t n = 0; n < L; ++n) cascade_step_double(c, s, 0.0);
+            for (std::size_t n = 0; n < short_segment; ++n) cascade_step_double(c, s, 0.0);
             for (std::size_t k = 0; k < D; ++k) a[k][m] = s[k];
         }
-        for (std::size_t l = 0; l < 4; ++l) {
+        for (std::size_t l = 0; l < 5; ++l) {
             for (std::size_t k = 0; k < D; ++k)
                 for (std::size_t m = 0; m < D; ++m) pw[l][k][m] = flushed(a[k][m]);
             for (std::size_t k = 0; k < D; ++k)
@@ -939,8 +965,9 @@ struct segment_engine {
         for (std::size_t i = 0; i < 16; ++i) r[i] = t[i];
     }
 
-    // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing).
-    template <std::size_t l>
+    // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing);
+    // A^(2^l L) = pw[q].
+    template <std::size_t l, std::size_t q>
     NERVE_ALWAYS_INLINE void level(__m512 (&xs)[D]) const noexcept {
         __m512 sh[D];
         NERVE_IIR_UNROLL
@@ -953,8 +980,8 @@ struct segment_engine {
             __m512 e = xs[k], o = _mm512_setzero_ps();
             NERVE_IIR_UNROLL
             for (std::size_t m = 0; m < mend; m += 2) {
-                e = _mm512_fmadd_ps(_mm512_set1_ps(pw[l][k][m]), sh[m], e);
-                o = _mm512_fmadd_ps(_mm512_set1_ps(pw[l][k][m + 1]), sh[m + 1], o);
+                e = _mm512_fmadd_ps(_mm512_set1_ps(pw[q][k][m]), sh[m], e);
+                o = _mm512_fmadd_ps(_mm512_set1_ps(pw[q][k][m + 1]), sh[m + 1], o);
             }
             xs[k] = _mm512_add_ps(e, o);
         }
@@ -963,17 +990,20 @@ struct segment_engine {
     /// One superblock: x[0..N) -> y[0..N) (y may alias x exactly), st (D words) advanced,
     /// last = x[N-1]. If anything comes out non-finite, redoes the superblock with `redo`
     /// (the cascade's per-sample step) instead, in time order.
-    template <class Redo>
+    template <std::size_t L, class Redo>
     void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
+        static_assert(L == short_segment || L == long_segment);
         if (normalised) {
-            run_as<true>(x, y, st, last, redo);
+            run_as<L, true>(x, y, st, last, redo);
         } else {
-            run_as<false>(x, y, st, last, redo);
+            run_as<L, false>(x, y, st, last, redo);
         }
     }
 
-    template <bool Normalised, class Redo>
+    template <std::size_t L, bool Normalised, class Redo>
     void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
+        constexpr std::size_t N = 16 * L;
+        constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
         const df_coeffs<float>* cf = nc.data();
         alignas(64) float xt[L][16];
         // 1. transpose in, z on the way.
@@ -992,7 +1022,7 @@ struct segment_engine {
                 _mm512_store_ps(xt[g + n], r[n]);
                 NERVE_IIR_UNROLL
                 for (std::size_t k = 0; k < D; ++k)
-                    z[n % P][k] = _mm512_fmadd_ps(_mm512_set1_ps(bz[g + n][k]), r[n], z[n % P][k]);
+                    z[n % P][k] = _mm512_fmadd_ps(_mm512_set1_ps(bz[n0 + g + n][k]), r[n], z[n % P][k]);
             }
         }
         // 2. start states: X_0 = st, X_j = z_(j-1); then X_j += A^(2^l L) X_(j - 2^l).
@@ -1006,13 +1036,13 @@ struct segment_engine {
             xs[k] = _mm512_castsi512_ps(_mm512_alignr_epi32(
                 _mm512_castps_si512(zk), _mm512_castps_si512(_mm512_set1_ps(st[k] * scale[k / 2])), 15));
         }
-        level<0>(xs);
-        level<1>(xs);
-        level<2>(xs);
-        level<3>(xs);
+        level<0, q0>(xs);
+        level<1, q0 + 1>(xs);
+        level<2, q0 + 2>(xs);
+        level<3, q0 + 3>(xs);
         // 3. the recurrence in 16 lanes into yt (the coefficients and the state stay in
-        //    registers: keeping 16 outputs live for the transpose as well spilled them, S = 4
-        //    2x slower), then transposed back 16 x 16 at a time.
+        //    registers; a group's 16 outputs kept there as well, for the transpose, measured
+        //    slower: see segment_engine), then transposed back 16 x 16 at a time.
         //    S <= 2 run DF2T regrouped: a DF2T step's loop-carried path s1 -> y -> s1' is two
         //    FMA latencies (8 cycles per 16 samples), more than the 5S FMAs and 4 transpose
         //    shuffles of a step take on two ports, so S = 1, 2 waited on it. Substituting y and
@@ -1312,9 +1342,14 @@ public:
         if constexpr (use_segments) {
             // Long blocks: whole superblocks through the time-segment engine, the rest below.
             if (!std::is_constant_evaluated()) {
-                for (; n - i >= seg_engine::N; i += seg_engine::N)
-                    seg_.run(src + i, dst + i, st_.data(), last_,
-                             [this](float x) NERVE_INLINE_LAMBDA { return step_float(x); });
+                constexpr std::size_t Ll = seg_engine::long_segment, Ls = seg_engine::short_segment;
+                auto redo = [this](float x) NERVE_INLINE_LAMBDA { return step_float(x); };
+                for (; n - i >= seg_engine::template N<Ll>; i += seg_engine::template N<Ll>)
+                    seg_.template run<Ll>(src + i, dst + i, st_.data(), last_, redo);
+                if (n - i >= seg_engine::template N<Ls>) {  // at most one: fewer than 2048 are left
+                    seg_.template run<Ls>(src + i, dst + i, st_.data(), last_, redo);
+                    i += seg_engine::template N<Ls>;
+                }
             }
         }
         if constexpr (use_packed) {
@@ -1410,14 +1445,14 @@ private:
     static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S >= 3 && S <= 7;
 #endif
 #if NERVE_IIR_PACKED
-    // The time-segment engine takes whole superblocks (16 x 64 samples) for every S; the packed
-    // or block engine the rest. On the AVX-512 Xeon it measured 1.3-2x the block engine for
-    // S = 1, 2, 8 and 0.98-1.12x the packed engine for 3 <= S <= 7 (both near that machine's
-    // port limit); on the AMD EPYC Zen 5 (adds and unpacks off the FMA pipes) 1.25-1.41x the
-    // pair/packed engine for 3 <= S <= 7 at 1024 samples, 1.16-1.36x at 64 Ki (see
-    // segment_engine), so it runs for all S.
+    // The time-segment engine takes whole superblocks (16 x 128 samples while 2048 are left, then
+    // one of 16 x 64) for every S; the packed or block engine the rest. On the AVX-512 Xeon it
+    // measured 1.3-2x the block engine for S = 1, 2, 8 and 0.98-1.12x the packed engine for
+    // 3 <= S <= 7 (both near that machine's port limit); on the AMD EPYC Zen 5 (adds and unpacks
+    // off the FMA pipes) 1.25-1.41x the pair/packed engine for 3 <= S <= 7 at 1024 samples,
+    // 1.16-1.36x at 64 Ki (see segment_engine), so it runs for all S.
     static constexpr bool use_segments = use_block && std::is_same_v<T, float>;
-    using seg_engine = iir_detail::segment_engine<S, 64>;
+    using seg_engine = iir_detail::segment_engine<S>;
     // 3 <= S <= 6: the pair-broadcast form of the packed engine (measured 1.04-1.1x); S = 7 the
     // packed engine (the pair form measured 0.95x there).
     using packed = std::conditional_t<(S >= 3 && S <= 6), iir_detail::pair_engine<(S >= 3 && S <= 6) ? S : 3>,
