@@ -421,21 +421,17 @@ public:
     /// Block form: the fast path (the filters run in blocks).
     template <class Emit>
     void process(std::span<const float> x, Emit&& emit) requires(!ExternalScratch) {
-        run(x, emit);
+        run(x, scratch_, emit);
     }
     /// The same with the caller's scratch (ExternalScratch; see bearing_scratch).
     template <class Emit>
     void process(std::span<const float> x, scratch_type& s, Emit&& emit) requires(ExternalScratch) {
-        scratch_ = &s;
-        run(x, emit);
+        run(x, s, emit);
     }
 
     /// The verdict over everything seen so far (run-mean envelope spectra, whole-run moments).
-    bearing_summary summary() noexcept requires(!ExternalScratch) { return summarise(); }
-    bearing_summary summary(scratch_type& scratch) noexcept requires(ExternalScratch) {
-        scratch_ = &scratch;
-        return summarise();
-    }
+    bearing_summary summary() noexcept requires(!ExternalScratch) { return summarise(scratch_); }
+    bearing_summary summary(scratch_type& scratch) noexcept requires(ExternalScratch) { return summarise(scratch); }
 
     /// The averaged envelope spectrum of band b over the run (power, 'spectrum' scaling).
     spectral::spectrum_view<float> run_envelope_spectrum(std::size_t b) const noexcept requires(!ExternalScratch) {
@@ -523,14 +519,10 @@ public:
     }
 
 private:
+    struct no_scratch {};
     static auto make_scratch(const bearing_monitor_config& c) noexcept {
-        if constexpr (ExternalScratch) return static_cast<scratch_type*>(nullptr);
+        if constexpr (ExternalScratch) return no_scratch{};
         else return scratch_type{c};
-    }
-    /// The scratch of the call in progress: the monitor's own, or the one its caller handed in.
-    scratch_type& work() noexcept {
-        if constexpr (ExternalScratch) return *scratch_;
-        else return scratch_;
     }
 
     spectral::spectrum_view<float> envelope_view(std::size_t b, const scratch_type& s) const noexcept {
@@ -542,22 +534,24 @@ private:
     }
 
     template <class Emit>
-    void run(std::span<const float> x, Emit&& emit) {
+    void run(std::span<const float> x, scratch_type& s, Emit&& emit) {
         std::size_t i = 0;
         while (i < x.size()) {
             const std::size_t n = x.size() - i < block ? x.size() - i : block;
-            run_block(x.subspan(i, n), emit);
+            run_block(x.subspan(i, n), s, emit);
             i += n;
         }
     }
 
-    bearing_summary summarise() noexcept {
+    // The internal steps take the scratch of the call in progress (the monitor's own or the
+    // caller's) as their first argument; nothing keeps it between calls.
+    bearing_summary summarise(scratch_type& scratch) noexcept {
         bearing_summary s;
         s.frames = frames_;
         s.samples = samples_;
         s.segments = run_segments_;
-        refine_speed();
-        s.frequencies = work().defects.result().frequencies;
+        refine_speed(scratch);
+        s.frequencies = scratch.defects.result().frequencies;
         s.shaft_hz = shaft_used_;
         s.shaft_line = shaft_line_;
         if (run_n_ > 0) {
@@ -567,7 +561,7 @@ private:
             s.kurtosis = m2 > 0 ? (run_s4_ / n) / (m2 * m2) - 3.0 : 0.0;
             s.crest_factor = s.rms > 0 ? run_peak_ / s.rms : 0.0;
         }
-        if (run_segments_ > 0) s.evidence = evidence_of(run_, run_segments_, run_m1_, run_m2_, run_mn_);
+        if (run_segments_ > 0) s.evidence = evidence_of(scratch, run_, run_segments_, run_m1_, run_m2_, run_mn_);
         s.max_anomaly_score = max_anomaly_;
         s.drift_frames = drift_frames_;
         s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
@@ -642,7 +636,7 @@ private:
     }
 
     template <class Emit>
-    void run_block(std::span<const float> in, Emit&& emit) {
+    void run_block(std::span<const float> in, scratch_type& s, Emit&& emit) {
         const std::size_t n = in.size();
         alignas(64) std::array<float, block> y;
         // Bad input: hold the last finite sample (counted), before any filter sees it. The check
@@ -700,7 +694,6 @@ private:
             spec_fill_ += k;
             i += k;
             if (spec_fill_ == SpecN) {
-                scratch_type& s = work();
                 spec_fill_ = 0;
                 spec_skip_ = spec_hop_ - SpecN;
                 if (s.spec_fft.transform(std::span<const float, SpecN>{spec_frame_})) {
@@ -753,22 +746,21 @@ private:
                 env_m1_[b] += e;       // envelope moments for the band selection (decimated rate)
                 env_m2_[b] += e * e;
                 env_frames_[b].push(FrameSample(e), [&](std::span<const FrameSample, EnvN> f) {
-                    add_segment(b, f);
+                    add_segment(s, b, f);
                     segment = true;
                 });
             }
             ++env_mn_;
             if (segment) fold_moments();
-            if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(emit);
+            if (segment && ++seg_count_ >= cfg_.segments_per_frame) end_frame(s, emit);
         }
         // After the envelope (as before: a frame ending in this block reads the shaft spectra
         // without this block's shaft samples).
-        for (std::size_t k = 0; k < nshaft; ++k) shaft_sample(ys[k]);
+        for (std::size_t k = 0; k < nshaft; ++k) shaft_sample(s, ys[k]);
     }
 
     // One sample of the shaft-speed stream at the envelope rate: low-pass, decimate, frame, spectrum.
-    void shaft_sample(float v) noexcept {
-        scratch_type& s = work();
+    void shaft_sample(scratch_type& s, float v) noexcept {
         const float w = shaft_lp_(v);
         if (++shaft_count_ < shaft_decim_) return;
         shaft_count_ = 0;
@@ -784,8 +776,7 @@ private:
 
     // The 1x shaft line near the told speed (see Shaft speed in the file comment); sets the defect
     // frequencies to the speed used. Runs once per frame end and summary (~100 bins read).
-    void refine_speed() noexcept {
-        scratch_type& s = work();
+    void refine_speed(scratch_type& s) noexcept {
         const double told = cfg_.shaft_hz, tol = cfg_.speed_search;
         double used = told, line = 0;
         if (tol > 0 && told > 0 && shaft_segments_ >= 3) {
@@ -834,8 +825,7 @@ private:
         shaft_line_ = line;
     }
 
-    void add_segment(std::size_t b, std::span<const FrameSample, EnvN> f) noexcept {
-        scratch_type& s = work();
+    void add_segment(scratch_type& s, std::size_t b, std::span<const FrameSample, EnvN> f) noexcept {
         if (!s.env_fft.transform(f)) return;  // non-finite envelope (cannot happen after the input guard)
         const auto p = s.env_fft.view().values;
         auto& a = acc_[b];
@@ -879,10 +869,9 @@ private:
         return std::isfinite(r) ? r : -1.0;
     }
 
-    bearing_evidence evidence_of(const std::array<std::array<float, env_bins>, Bands>& spectra, std::uint64_t index,
-                                 const std::array<double, Bands>& m1, const std::array<double, Bands>& m2,
-                                 double mn) noexcept {
-        scratch_type& s = work();
+    bearing_evidence evidence_of(scratch_type& s, const std::array<std::array<float, env_bins>, Bands>& spectra,
+                                 std::uint64_t index, const std::array<double, Bands>& m1,
+                                 const std::array<double, Bands>& m2, double mn) noexcept {
         bearing_evidence e;
         e.impulsiveness = -2.0;
         for (std::size_t b = 0; b < Bands; ++b) {
@@ -915,8 +904,7 @@ private:
     }
 
     template <class Emit>
-    void end_frame(Emit&& emit) {
-        scratch_type& s = work();
+    void end_frame(scratch_type& s, Emit&& emit) {
         output_type f;
         f.index = frames_++;
         f.end_sample = samples_;
@@ -945,8 +933,8 @@ private:
                 f.band_energy[e] = static_cast<float>(sum * scale);
             }
         }
-        refine_speed();
-        f.evidence = evidence_of(acc_, seg_count_, frame_m1_, frame_m2_, frame_mn_);
+        refine_speed(s);
+        f.evidence = evidence_of(s, acc_, seg_count_, frame_m1_, frame_m2_, frame_mn_);
         f.frequencies = s.defects.result().frequencies;
         f.shaft_hz = shaft_used_;
         f.shaft_line = shaft_line_;
@@ -988,9 +976,9 @@ private:
     std::array<double, Bands + 1> edges_{};
     filter::biquad_cascade<float, 1> hp_{};
     std::array<filter::biquad_cascade<float, 2>, Bands> bands_{};
-    // Owned, or (ExternalScratch) the caller's of the call in progress: set by each call that
-    // analyses, read only within it; not state.
-    std::conditional_t<ExternalScratch, scratch_type*, scratch_type> scratch_;
+    // Owned; with ExternalScratch nothing (each call that analyses is handed the caller's). Not
+    // state.
+    [[no_unique_address]] std::conditional_t<ExternalScratch, no_scratch, scratch_type> scratch_;
     std::array<framer<EnvN, EnvN / 2, FrameSample>, Bands> env_frames_{};
     std::array<float, SpecN> spec_frame_{};
     std::size_t spec_fill_ = 0, spec_skip_ = 0;
