@@ -1002,7 +1002,6 @@ struct segment_engine {
 
     template <std::size_t L, bool Normalised, class Redo>
     void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
-        constexpr std::size_t N = 16 * L;
         constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
         const df_coeffs<float>* cf = nc.data();
         alignas(64) float xt[L][16];
