@@ -221,17 +221,18 @@ TEMPLATE_TEST_CASE("fir_interpolator: an output block overlapping the input is r
     // An interpolator writes L outputs per input, ahead of the inputs not yet read: in place it
     // would filter its own outputs (before the refusal: a max error of 35 on a +-3 ramp).
     using T = TestType;
-    static std::array<T, 4 * 64> buf, out, expect;
+    static std::array<T, 4 * 64 + 1> buf;  // room for an output block one past the input's start
+    static std::array<T, 4 * 64> out, expect;
     fir_interpolator<T, 48, 4> f(taps48()), ref(taps48());
     auto sample = [](std::size_t i) { return nerve::from_double<T>(0.25 * std::sin(0.3 * double(i))); };
     for (std::size_t i = 0; i < 64; ++i) buf[i] = sample(i);
     const auto before = buf;
     std::size_t w = 1;
-    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf)));
+    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf.data(), 4 * 64)));
     REQUIRE(w == 0u);
     REQUIRE(buf == before);
     // out past in, still overlapping: refused too.
-    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf.data() + 1, 4 * 63)));
+    NERVE_REQUIRE_NO_ALLOC(w = f.process(std::span<const T>(buf.data(), 64), std::span<T>(buf.data() + 1, 4 * 64)));
     REQUIRE(w == 0u);
     REQUIRE(buf == before);
     // The state did not move: the next blocks equal a fresh filter's.
