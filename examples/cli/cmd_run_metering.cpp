@@ -45,9 +45,10 @@
 // - time column (--time, default: the first column when its first cell is a date-time
 //   YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|+HH:MM|+HHMM|+HH]): sets the readings per day from the most
 //   common step, and a step of k intervals inserts k - 1 missing readings (gaps), so the days stay
-//   aligned; a time that does not advance, one that is not a date-time (text after it included),
-//   an offset beyond +-18:00, rows with and without offsets, or a change of offset that is not a
-//   whole number of intervals is an error naming the line;
+//   aligned; a time that does not advance, one that is not a date-time (text after it included,
+//   a day past its month's end such as 2021-02-29), an offset beyond +-18:00, rows with and
+//   without offsets, or a change of offset that is not a whole number of intervals is an error
+//   naming the line;
 // - a value cell that is empty, NaN, NA, N/A, null, '-' or +-Inf is a missing reading (the
 //   monitor's gap: its forecast fills it); any other text, and a row cut short before the column,
 //   is a missing reading too, counted in the summary and warned about on stderr (--strict: an
@@ -163,7 +164,8 @@ nerve::cli::loaded<series> read_series(const options& o) {
             return out;
         }
     } else if (o.time.empty() && col != 0 && !t.rows.front().cells.empty() &&
-               nerve::cli::parse_date_time(t.rows.front().cells[0]).ok()) {
+               nerve::cli::parse_date_time(t.rows.front().cells[0]).state !=
+                   nerve::cli::date_time::status::not_a_date_time) {  // a bad day or offset: its error, below
         tcol = 0;
     }
     if (tcol == col) { out.error = fmt::format("--time and --column name the same column"); return out; }
@@ -197,6 +199,10 @@ nerve::cli::loaded<series> read_series(const options& o) {
             };
             if (v.state == nerve::cli::date_time::status::offset_out_of_range) {
                 out.error = fmt::format("{} has a UTC offset beyond +-18:00", where());
+                return out;
+            }
+            if (v.state == nerve::cli::date_time::status::no_such_day) {
+                out.error = fmt::format("{} has a day past the end of its month ({} days)", where(), v.month_days);
                 return out;
             }
             if (!v.ok()) {
@@ -600,7 +606,7 @@ const bool registered = nerve::cli::add_command(
             "Output: JSON lines; an {\"type\":\"event\"} per flagged reading (flags gap, stuck, spike, anomaly, "
             "drift_up, drift_down), a {\"type\":\"day\"} per completed day, a last {\"type\":\"summary\"}.\n"
             "Errors (exit 1, message on stderr): missing or empty file, no such column, no numeric reading, a time "
-            "that is not a date-time or does not advance, a bad offset or change of offset, a line over 1 MiB, a NUL "
+            "that is not a date-time (a day its month lacks, such as 2021-02-29, included) or does not advance, a bad offset or change of offset, a line over 1 MiB, a NUL "
             "byte.");
         app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
         app.add_option("--column", o->column, "the readings' column: name or 0-based index (default: the last)");

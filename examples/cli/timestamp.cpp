@@ -7,6 +7,12 @@
 
 namespace nerve::cli {
 
+int days_in_month(long long year, int month) {
+    constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    return days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
 date_time parse_date_time(std::string_view cell) {
     const std::string_view s = io::unquote(cell);
     date_time out;
@@ -56,6 +62,12 @@ date_time parse_date_time(std::string_view cell) {
             out.state = date_time::status::offset_out_of_range;
             return out;
         }
+    }
+    // Checked after the shape: 2021-02-29 is a date-time with a day its month lacks, not text.
+    if (d > days_in_month(y, static_cast<int>(mo))) {
+        out.state = date_time::status::no_such_day;
+        out.month_days = days_in_month(y, static_cast<int>(mo));
+        return out;
     }
     // Days from civil (proleptic Gregorian).
     y -= mo <= 2;

@@ -11,7 +11,8 @@
 #             (up to 28) days' once 7 are known; a time column's missing hour becomes a gap;
 #             with a time column days are calendar days (hourly rows from 13:00, 15-minute rows
 #             from 23:45: a partial first day, then whole days equal to awk's over each date);
-#             without one they run from the first reading; bad input gives exit 1 and a message.
+#             without one they run from the first reading; bad input (2021-02-29, 2021-04-31 among
+#             it; 2020-02-29 is a day) gives exit 1 and a message naming the line.
 #   offsets   time stamps with UTC offsets (Z, +HH:MM, +HHMM, +HH, a fraction of a second): spring
 #             and autumn changes of daylight saving time with hourly and 15-minute readings (Europe,
 #             US Eastern) against awk's days on the stamps' wall clock (23 / 25 hours, 92 / 100
@@ -409,6 +410,26 @@ metering)
     expect_error "backwards.csv:3: .*does not come after" -- run metering --input "$work/backwards.csv"
     printf 'time,kwh\n2026-01-01 00:00,1\nyesterday,2\n' >"$work/badtime.csv"
     expect_error "badtime.csv:3: 'yesterday'" -- run metering --input "$work/badtime.csv" --time time
+    # Days past their month's end are errors naming the line (before, 2021-02-29 read as 03-01);
+    # 29 February of a leap year (2020, 2000) is a day. On the first row too (the time column is
+    # still found by the stamp's shape).
+    for kv in 2021-02-29:28 2100-02-29:28 2021-04-31:30 2021-02-31:28 2021-12-32:; do
+        day=${kv%%:*}; n=${kv#*:}
+        printf 'time,kwh\n%s 23:00,1\n%s 00:00,2\n%s 01:00,3\n' "$day" "$day" "$day" | sed '2s/^[0-9-]*/2021-01-01/' >"$work/no_day.csv"
+        if [ -n "$n" ]; then
+            expect_error "no_day.csv:3: '$day 00:00' in time column 'time' has a day past the end of its month \\($n days\\)" -- run metering --input "$work/no_day.csv" --per-day 24
+            printf 'time,kwh\n%s 00:00,2\n%s 01:00,3\n' "$day" "$day" >"$work/no_day1.csv"
+            expect_error "no_day1.csv:2: '$day 00:00' in time column 'time' has a day past the end of its month" -- run metering --input "$work/no_day1.csv"
+        else
+            expect_error "no_day.csv:3: '$day 00:00' in time column 'time' is not a date-time" -- run metering --input "$work/no_day.csv" --per-day 24
+        fi
+    done
+    for day in 2020-02-29 2000-02-29 2021-04-30 2021-02-28; do
+        awk -v d="$day" 'BEGIN { print "time,kwh"; for (h = 0; h < 24; h++) printf "%s %02d:00,%d\n", d, h, 1 + h % 5 }' >"$work/day.csv"
+        sum=$("$nerve" run metering --input "$work/day.csv" --quiet 2>"$work/err.txt") || { fail "$day refused: $(cat "$work/err.txt")"; continue; }
+        [ "$(echo "$sum" | field readings)" = 24 ] && [ "$(echo "$sum" | field days)" = 1 ] || fail "$day: $sum"
+        "$nerve" run metering --input "$work/day.csv" | grep '"type":"day"' | grep -q "\"time\":\"$day 00:00:00\"" || fail "$day: no day line at its midnight"
+    done
     printf 'time,kwh\n2026-01-01 00:00:00,1\n2026-01-01 00:00:01,2\n' >"$work/seconds.csv"
     expect_error "1 s apart, 86400 readings a day" -- run metering --input "$work/seconds.csv"
     # Holes: a year and the rows' worth of missing intervals at most (memory stays bounded).
