@@ -77,32 +77,32 @@ constexpr std::int32_t exp_on_negative_values(std::int32_t a) noexcept {
     return result;
 }
 
-/// 1 / (1 + a) for a in [0, 1), 0 integer bits in and out (Newton-Raphson, 3 steps).
-constexpr std::int32_t one_over_one_plus_x_for_x_in_0_1(std::int32_t a) noexcept {
+constexpr std::int32_t kOne2 = std::int32_t{1} << 29;  // 1.0 with 2 integer bits
+
+/// 2 / (1 + a) for a in [0, 1), 0 integer bits in, 2 out: the reciprocal of the half
+/// denominator d = (1 + a) / 2 by Newton-Raphson, 3 steps from 48/17 - 32/17 d. Both divisions
+/// below start from it, as in gemmlowp.
+NERVE_ALWAYS_INLINE constexpr std::int32_t two_over_one_plus_x_for_x_in_0_1(std::int32_t a) noexcept {
     const std::int32_t half_denominator = rounding_half_sum(a, kOne0);
     constexpr std::int32_t c48_17 = 1515870810, cneg32_17 = -1010580540;  // 2 integer bits
-    constexpr std::int32_t one2 = std::int32_t{1} << 29;
     std::int32_t x = add(c48_17, mul(half_denominator, cneg32_17));
     for (int i = 0; i < 3; ++i) {
         const std::int32_t hdx = mul(half_denominator, x);
-        const std::int32_t one_minus = sub(one2, hdx);
+        const std::int32_t one_minus = sub(kOne2, hdx);
         x = add(x, rescale(mul(x, one_minus), 4, 2));
     }
-    return rescale(x, 1, 0);  // ExactMulByPot<-1> keeps the raw with 1 integer bit, then to 0
+    return x;
+}
+
+/// 1 / (1 + a) for a in [0, 1), 0 integer bits in and out.
+constexpr std::int32_t one_over_one_plus_x_for_x_in_0_1(std::int32_t a) noexcept {
+    // ExactMulByPot<-1> keeps the raw with 1 integer bit, then to 0
+    return rescale(two_over_one_plus_x_for_x_in_0_1(a), 1, 0);
 }
 
 /// (1 - a) / (1 + a) for a in [0, 1), 0 integer bits in and out.
 constexpr std::int32_t one_minus_x_over_one_plus_x_for_x_in_0_1(std::int32_t a) noexcept {
-    const std::int32_t half_denominator = rounding_half_sum(a, kOne0);
-    constexpr std::int32_t c48_17 = 1515870810, cneg32_17 = -1010580540;
-    constexpr std::int32_t one2 = std::int32_t{1} << 29;
-    std::int32_t x = add(c48_17, mul(half_denominator, cneg32_17));
-    for (int i = 0; i < 3; ++i) {
-        const std::int32_t hdx = mul(half_denominator, x);
-        const std::int32_t one_minus = sub(one2, hdx);
-        x = add(x, rescale(mul(x, one_minus), 4, 2));
-    }
-    return rescale(sub(x, one2), 2, 0);
+    return rescale(sub(two_over_one_plus_x_for_x_in_0_1(a), kOne2), 2, 0);
 }
 
 /// logistic(a) = 1 / (1 + exp(-a)), a with IntegerBits integer bits, result 0 integer bits.
