@@ -40,11 +40,22 @@ inline softmax_params make_softmax_params(double beta, double input_scale) noexc
     return p;
 }
 
+namespace detail {
+/// exp(diff) of one entry's distance below its row's maximum (diff <= 0, >= diff_min): diff
+/// rescaled to 5 integer bits, then gemmlowp's exp; 0 integer bits out. Both passes of softmax
+/// (the sum, then the outputs) compute it.
+NERVE_ALWAYS_INLINE constexpr std::int32_t softmax_exp(const softmax_params& p, std::int32_t diff) noexcept {
+    constexpr int kScaledDiffIntegerBits = 5;
+    const std::int32_t scaled =
+        multiply_by_quantized_multiplier_greater_than_one(diff, p.input_multiplier, p.input_left_shift);
+    return fx::exp_on_negative_values<kScaledDiffIntegerBits>(scaled);
+}
+}  // namespace detail
+
 /// rows x row_size int8 in, int8 out (scale 1/256, zero point -128). in may equal out only if
 /// row_size == 1; in general use separate buffers.
 inline void softmax(const softmax_params& p, const std::int8_t* input, int rows, int row_size,
                     std::int8_t* output) noexcept {
-    constexpr int kScaledDiffIntegerBits = 5;
     constexpr int kAccumulationIntegerBits = 12;
     for (int r = 0; r < rows; ++r) {
         const std::int8_t* x = input + r * row_size;
@@ -55,9 +66,7 @@ inline void softmax(const softmax_params& p, const std::int8_t* input, int rows,
         for (int c = 0; c < row_size; ++c) {
             const std::int32_t diff = x[c] - max_in_row;
             if (diff >= p.diff_min) {
-                const std::int32_t scaled =
-                    multiply_by_quantized_multiplier_greater_than_one(diff, p.input_multiplier, p.input_left_shift);
-                const std::int32_t e = detail::fx::exp_on_negative_values<kScaledDiffIntegerBits>(scaled);
+                const std::int32_t e = detail::softmax_exp(p, diff);
                 sum_of_exps = detail::fx::add(sum_of_exps, detail::fx::rescale(e, 0, kAccumulationIntegerBits));
             }
         }
@@ -67,9 +76,7 @@ inline void softmax(const softmax_params& p, const std::int8_t* input, int rows,
         for (int c = 0; c < row_size; ++c) {
             const std::int32_t diff = x[c] - max_in_row;
             if (diff >= p.diff_min) {
-                const std::int32_t scaled =
-                    multiply_by_quantized_multiplier_greater_than_one(diff, p.input_multiplier, p.input_left_shift);
-                const std::int32_t e = detail::fx::exp_on_negative_values<kScaledDiffIntegerBits>(scaled);
+                const std::int32_t e = detail::softmax_exp(p, diff);
                 const std::int32_t unsat =
                     rounding_divide_by_pot(detail::fx::mul(shifted_scale, e), num_bits_over_unit + 31 - 8);
                 std::int32_t v = unsat - 128;
