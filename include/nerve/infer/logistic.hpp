@@ -41,8 +41,14 @@ inline sigmoid_params make_sigmoid_params(float input_scale, std::int32_t input_
     return p;
 }
 
-/// Elementwise; input may equal output.
-inline void logistic(const sigmoid_params& p, const std::int8_t* input, int size, std::int8_t* output) noexcept {
+namespace detail {
+/// The loop LOGISTIC and TANH share (TFLite's integer reference kernels): an input whose distance
+/// from the zero point reaches the radius saturates to -128 / 127; any other is rescaled to 4
+/// integer bits, `f` (gemmlowp's fixed-point function, 0 integer bits out) is applied, and the
+/// result is rounded to steps of 2^-OutputFractionBits, shifted by OutputZeroPoint and clamped.
+template <int OutputFractionBits, std::int32_t OutputZeroPoint, class Fn>
+NERVE_ALWAYS_INLINE void sigmoid_family(const sigmoid_params& p, const std::int8_t* input, int size,
+                                        std::int8_t* output, Fn f) noexcept {
     for (int i = 0; i < size; ++i) {
         const std::int32_t x = static_cast<std::int32_t>(input[i]) - p.input_zero_point;
         if (x <= -p.input_range_radius) {
@@ -51,12 +57,19 @@ inline void logistic(const sigmoid_params& p, const std::int8_t* input, int size
             output[i] = 127;
         } else {
             const std::int32_t x_q4 = multiply_by_quantized_multiplier(x, p.input_multiplier, p.input_left_shift);
-            const std::int32_t y_q0 = detail::fx::logistic<4>(x_q4);
-            std::int32_t v = rounding_divide_by_pot(y_q0, 31 - 8) - 128;
+            const std::int32_t y_q0 = f(x_q4);
+            std::int32_t v = rounding_divide_by_pot(y_q0, 31 - OutputFractionBits) + OutputZeroPoint;
             v = v < -128 ? -128 : (v > 127 ? 127 : v);
             output[i] = static_cast<std::int8_t>(v);
         }
     }
+}
+}  // namespace detail
+
+/// Elementwise; input may equal output.
+inline void logistic(const sigmoid_params& p, const std::int8_t* input, int size, std::int8_t* output) noexcept {
+    detail::sigmoid_family<8, -128>(p, input, size, output,
+                                    [](std::int32_t x_q4) { return detail::fx::logistic<4>(x_q4); });
 }
 
 }  // namespace nerve::infer
