@@ -19,20 +19,15 @@ inline void average_pool_2d(const pool_params& p, const pool_shape& s, const std
     for (int b = 0; b < s.batches; ++b)
         for (int oy = 0; oy < s.output_h; ++oy)
             for (int ox = 0; ox < s.output_w; ++ox) {
-                const int iy0 = oy * p.stride_h - p.pad_h, ix0 = ox * p.stride_w - p.pad_w;
-                const int fy0 = iy0 < 0 ? -iy0 : 0, fx0 = ix0 < 0 ? -ix0 : 0;
-                const int fy1 = p.filter_h < s.input_h - iy0 ? p.filter_h : s.input_h - iy0;
-                const int fx1 = p.filter_w < s.input_w - ix0 ? p.filter_w : s.input_w - ix0;
-                const int count = (fy1 > fy0 && fx1 > fx0) ? (fy1 - fy0) * (fx1 - fx0) : 0;
+                const pool_window w(p, s, oy, ox);
+                const int count = w.count();
                 for (int c = 0; c < s.depth; ++c) {
                     std::int32_t acc = 0;
-                    for (int fy = fy0; fy < fy1; ++fy)
-                        for (int fx = fx0; fx < fx1; ++fx)
-                            acc += input[((b * s.input_h + iy0 + fy) * s.input_w + ix0 + fx) * s.depth + c];
+                    for (int fy = w.fy0; fy < w.fy1; ++fy)
+                        for (int fx = w.fx0; fx < w.fx1; ++fx)
+                            acc += input[((b * s.input_h + w.iy0 + fy) * s.input_w + w.ix0 + fx) * s.depth + c];
                     if (count > 0) acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-                    acc = acc < p.activation_min ? p.activation_min : acc;
-                    acc = acc > p.activation_max ? p.activation_max : acc;
-                    output[((b * s.output_h + oy) * s.output_w + ox) * s.depth + c] = static_cast<std::int8_t>(acc);
+                    output[((b * s.output_h + oy) * s.output_w + ox) * s.depth + c] = p.clamp(acc);
                 }
             }
 }

@@ -15,21 +15,17 @@ inline void max_pool_2d(const pool_params& p, const pool_shape& s, const std::in
     for (int b = 0; b < s.batches; ++b)
         for (int oy = 0; oy < s.output_h; ++oy)
             for (int ox = 0; ox < s.output_w; ++ox) {
-                const int iy0 = oy * p.stride_h - p.pad_h, ix0 = ox * p.stride_w - p.pad_w;
-                const int fy0 = iy0 < 0 ? -iy0 : 0, fx0 = ix0 < 0 ? -ix0 : 0;
-                const int fy1 = p.filter_h < s.input_h - iy0 ? p.filter_h : s.input_h - iy0;
-                const int fx1 = p.filter_w < s.input_w - ix0 ? p.filter_w : s.input_w - ix0;
+                const pool_window w(p, s, oy, ox);
                 std::int8_t* y = output + ((b * s.output_h + oy) * s.output_w + ox) * s.depth;
                 for (int c = 0; c < s.depth; ++c) {
                     std::int32_t m = -128;
-                    for (int fy = fy0; fy < fy1; ++fy)
-                        for (int fx = fx0; fx < fx1; ++fx) {
-                            const std::int32_t v = input[((b * s.input_h + iy0 + fy) * s.input_w + ix0 + fx) * s.depth + c];
+                    for (int fy = w.fy0; fy < w.fy1; ++fy)
+                        for (int fx = w.fx0; fx < w.fx1; ++fx) {
+                            const std::int32_t v =
+                                input[((b * s.input_h + w.iy0 + fy) * s.input_w + w.ix0 + fx) * s.depth + c];
                             m = v > m ? v : m;
                         }
-                    m = m < p.activation_min ? p.activation_min : m;
-                    m = m > p.activation_max ? p.activation_max : m;
-                    y[c] = static_cast<std::int8_t>(m);
+                    y[c] = p.clamp(m);
                 }
             }
 }
