@@ -34,10 +34,7 @@ constexpr mul_params make_mul_params(float scale1, std::int32_t zp1, float scale
 
 NERVE_ALWAYS_INLINE constexpr std::int8_t mul_one(const mul_params& p, std::int8_t a, std::int8_t b) noexcept {
     const std::int32_t prod = (p.input1_offset + a) * (p.input2_offset + b);
-    std::int32_t v = multiply_by_quantized_multiplier(prod, p.output_multiplier, p.output_shift) + p.output_offset;
-    v = v < p.activation_min ? p.activation_min : v;
-    v = v > p.activation_max ? p.activation_max : v;
-    return static_cast<std::int8_t>(v);
+    return requantize(prod, p.output_multiplier, p.output_shift, p.output_offset, p.activation_min, p.activation_max);
 }
 
 inline void mul(const mul_params& p, const std::int8_t* a, const std::int8_t* b, int size, std::int8_t* out) noexcept {
