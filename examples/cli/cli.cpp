@@ -94,9 +94,7 @@ loaded<std::vector<csv_column>> read_csv_columns(const std::string& path, std::s
         const std::span<const std::string_view> row(cells.data(), n.value());
         if (first) {
             first = false;
-            bool header = false;
-            for (auto c : row)
-                if (!is_missing_marker(c) && !io::parse_number(c)) header = true;
+            const bool header = is_header_row(row);
             // Resolve the columns: header names, 0-based indices, or the last ones.
             if (columns.empty()) {
                 if (row.size() < last) {
@@ -197,6 +195,11 @@ bool is_missing_marker(std::string_view cell) {
     return false;
 }
 
+bool is_header_row(std::span<const std::string_view> cells) {
+    return std::any_of(cells.begin(), cells.end(),
+                       [](std::string_view c) { return !is_missing_marker(c) && !io::parse_number(c); });
+}
+
 loaded<std::size_t> match_column(std::span<const std::string_view> header, std::string_view name,
                                  std::string (*key)(std::string_view)) {
     loaded<std::size_t> out;
@@ -279,10 +282,7 @@ loaded<csv_table> read_csv_table(const std::string& path, bool header_required) 
         csv_table::row r{lines.line_number(), {cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(n.value())}};
         if (first) {
             first = false;
-            bool header = header_required;
-            for (auto c : r.cells)
-                if (!is_missing_marker(c) && !io::parse_number(c)) header = true;
-            if (header) {
+            if (header_required || is_header_row(r.cells)) {
                 for (auto c : r.cells) t.header.push_back(io::unquote(c));
                 continue;
             }

@@ -63,7 +63,7 @@ struct csv_column {
     std::string name;            // the header cell, or "column <i>" when the file has no header
     std::size_t index = 0;       // 0-based column position
     std::vector<double> values;  // one per data row; a missing cell (is_missing_marker) is NaN
-    bool has_header = false;     // the first line was a header (any cell in it not a number)
+    bool has_header = false;     // the first line was a header (is_header_row)
 };
 
 /// Reads column `column` of a CSV file: a header name (match_column's rule) or a 0-based index;
@@ -106,8 +106,8 @@ struct csv_table {
 /// line is a wrong or hostile file, refused before it is split).
 inline constexpr std::size_t csv_max_line = 1u << 20;
 
-/// Reads a CSV file into a csv_table. The first non-blank line is a header when any cell in it is
-/// neither a missing-value marker (is_missing_marker) nor a number (`header_required`: always). Errors, each naming the file and line:
+/// Reads a CSV file into a csv_table. The first non-blank line is a header when is_header_row says
+/// so (`header_required`: always). Errors, each naming the file and line:
 /// unreadable or empty file, a line longer than csv_max_line, more than 4096 cells, an
 /// unterminated quote, bytes that are not text (NUL).
 loaded<csv_table> read_csv_table(const std::string& path, bool header_required = false);
@@ -115,6 +115,11 @@ loaded<csv_table> read_csv_table(const std::string& path, bool header_required =
 /// True for the cells a data export writes for a missing value: empty, NaN, NA, N/A, null, none,
 /// "-", and +-Inf / infinity (ASCII case ignored). The one rule of every command's CSV reader.
 bool is_missing_marker(std::string_view cell);
+
+/// True when a file's first row is a header: some cell in it is neither a missing-value marker
+/// nor a number (a headerless file may start with NaN or an empty cell). The one rule of
+/// read_csv_columns and read_csv_table.
+bool is_header_row(std::span<const std::string_view> cells);
 
 /// ASCII lower case (for column names and codes given in any case).
 std::string lower(std::string_view s);
