@@ -108,11 +108,24 @@ struct series {
     std::vector<long long> times;     // seconds since 1970 per reading; empty without a time column
     std::vector<std::size_t> lines;   // the file line of each reading (0: an inserted missing interval)
     // With UTC offsets (empty without): per reading, the offset its first row stated (no_offset for
-    // an interval no row fell in), the wall clock's intervals in its slot (0: skipped by a change
-    // of offset, 1, 2+: repeated) and the rows merged into it (their mean is the reading).
+    // an interval no row fell in) and the wall clock's intervals in its slot (0: skipped by a change
+    // of offset, 1, 2+: repeated).
     std::vector<int> offsets;
     std::vector<int> clock;
-    std::vector<int> merged;
+    // The readings several rows fell in (a repeated slot), by index: their rows and the sum and
+    // count of those rows' numbers, whose mean is the reading. Every other reading has one row
+    // (lines[i] != 0: the row's own number) or none.
+    struct merge {
+        int rows = 0;
+        int finite = 0;
+        double sum = 0;
+        void add(double v) {
+            ++rows;
+            finite += std::isfinite(v) ? 1 : 0;
+            sum += std::isfinite(v) ? v : 0.0;
+        }
+    };
+    std::map<std::size_t, merge> merged;
     std::string name;                 // the column's name
     std::string time_name;            // the time column's name, empty without one
     std::size_t per_day = 0;          // 0 when no time column said
@@ -122,7 +135,7 @@ struct series {
     std::size_t offset_changes = 0;   // rows whose UTC offset differs from the previous row's
     std::size_t skipped_slots = 0;    // wall-clock intervals a change of offset skipped (readings NaN)
     std::size_t repeated_slots = 0;   // wall-clock intervals a change of offset repeated
-    std::size_t merged_rows = 0;      // rows merged into a reading an earlier row already held
+    std::size_t merged_rows = 0;      // rows merged into a reading an earlier row already held (merged: rows - 1 each)
     std::size_t unreadable = 0;       // cells that were not numbers (read as missing)
     std::size_t short_rows = 0;       // rows without the column (read as missing)
     std::size_t first_unreadable_line = 0;
@@ -278,8 +291,6 @@ nerve::cli::loaded<series> read_series(const options& o) {
     // slots from that row's on. `clock_ahead`: such a change's clock intervals for slots not made yet.
     long long slot = 0, top = -1;  // this row's slot, and the last slot made
     std::map<long long, int> clock_ahead;
-    std::vector<double> finite_sum;  // with offsets: per slot, the sum and count of its rows' numbers
-    std::vector<int> finite_count;
     const auto make_slot = [&](double v, long long time, std::size_t line, int offset) {
         ++top;
         s.values.push_back(v);
@@ -290,9 +301,6 @@ nerve::cli::loaded<series> read_series(const options& o) {
         s.clock.push_back(1 + (ahead == clock_ahead.end() ? 0 : ahead->second));
         if (ahead != clock_ahead.end()) clock_ahead.erase(ahead);
         s.offsets.push_back(offset);
-        s.merged.push_back(line ? 1 : 0);
-        finite_sum.push_back(std::isfinite(v) ? v : 0.0);
-        finite_count.push_back(std::isfinite(v) ? 1 : 0);
     };
     const auto change_clock = [&](long long from, long long to, int by) {
         for (long long j = from; j < to; ++j) {
@@ -386,20 +394,21 @@ nerve::cli::loaded<series> read_series(const options& o) {
             s.values[e] = v;
             s.lines[e] = r.line;
             s.offsets[e] = offset;
-        } else {
-            ++s.merged_rows;
+            continue;
         }
-        ++s.merged[e];
-        finite_sum[e] += std::isfinite(v) ? v : 0.0;
-        finite_count[e] += std::isfinite(v) ? 1 : 0;
+        auto [m, first] = s.merged.try_emplace(e);
+        if (first) m->second.add(s.values[e]);
+        m->second.add(v);
     }
     s.rows = rows;
     // A merged slot's reading: the mean of its rows' numbers (NaN or Inf when none is one). Readings
     // are energy per interval: the mean keeps the slot one interval's worth, comparable with its
     // neighbours and with the same slot on other days (a sum would look like a spike and double the
     // day's peak); the energy of the clock's repeated interval is counted in the day's clock_energy.
-    for (std::size_t e = 0; e < s.merged.size(); ++e)
-        if (s.merged[e] > 1 && finite_count[e] > 0) s.values[e] = finite_sum[e] / finite_count[e];
+    for (const auto& [e, m] : s.merged) {
+        if (m.finite > 0) s.values[e] = m.sum / m.finite;
+        s.merged_rows += static_cast<std::size_t>(m.rows - 1);
+    }
     // With offsets, the slots no row fell in are gaps except those the clock skipped.
     if (s.utc_offsets) {
         s.inserted = 0;
@@ -504,10 +513,11 @@ int run(const options& o) {
             day_repeated += c > 1 ? static_cast<std::size_t>(c - 1) : 0u;
             day_clock_energy += skipped ? 0.0 : c * r.cleaned;
             const int offset = s.offsets[r.index];
+            const auto merged = s.merged.find(r.index);
             clock = fmt::format(",\"utc_offset\":{}{}{}",
                                 offset == no_offset ? "null" : "\"" + nerve::cli::format_utc_offset(offset) + "\"",
                                 skipped ? ",\"clock\":\"skipped\"" : c > 1 ? ",\"clock\":\"repeated\"" : "",
-                                s.merged[r.index] > 1 ? fmt::format(",\"merged\":{}", s.merged[r.index]) : std::string{});
+                                merged == s.merged.end() ? std::string{} : fmt::format(",\"merged\":{}", merged->second.rows));
         }
         if (flags) ++event_readings;
         if (o.quiet || (!flags && !o.all)) return;
