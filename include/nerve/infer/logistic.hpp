@@ -34,10 +34,7 @@ inline sigmoid_params make_sigmoid_params(float input_scale, std::int32_t input_
     p.input_multiplier = static_cast<std::int32_t>(static_cast<std::uint32_t>(
         static_cast<std::int64_t>(std::round(q * static_cast<double>(std::int64_t{1} << 31)))));
     p.input_left_shift = shift;
-    const double max_input_rescaled = 1.0 * ((1 << kInputIntegerBits) - 1) *
-                                      static_cast<double>(std::int64_t{1} << (31 - kInputIntegerBits)) /
-                                      std::ldexp(1.0, shift);
-    p.input_range_radius = static_cast<std::int32_t>(std::floor(max_input_rescaled));
+    p.input_range_radius = detail::fx::input_radius(kInputIntegerBits, shift);
     return p;
 }
 

@@ -7,7 +7,6 @@
 // softmax: scale 1/256, zero point -128.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 
 #include "detail/gemmlowp_math.hpp"
@@ -33,10 +32,7 @@ inline softmax_params make_softmax_params(double beta, double input_scale) noexc
     softmax_params p;
     p.input_multiplier = q.multiplier;
     p.input_left_shift = q.shift;
-    const double max_input_rescaled = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
-                                      static_cast<double>(std::int64_t{1} << (31 - kScaledDiffIntegerBits)) /
-                                      static_cast<double>(std::int64_t{1} << q.shift);
-    p.diff_min = -static_cast<std::int32_t>(std::floor(max_input_rescaled));
+    p.diff_min = -detail::fx::input_radius(kScaledDiffIntegerBits, q.shift);
     return p;
 }
 

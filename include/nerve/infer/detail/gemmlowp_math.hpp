@@ -6,6 +6,7 @@
 // additions, as in gemmlowp. Every constant below is gemmlowp's, i.e. round(c * 2^(31 - I)).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -122,6 +123,17 @@ constexpr std::int32_t tanh(std::int32_t a) noexcept {
     // exp(2n): the same raw read with one more integer bit
     const std::int32_t t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values<IntegerBits + 1>(n));
     return a < 0 ? neg(t) : t;
+}
+
+/// TFLite's CalculateInputRadius: the largest |input - zero point| (in input steps) whose
+/// rescaled value still fits `integer_bits` integer bits, for an input scaling whose left shift
+/// is `left_shift`. At conversion time (LOGISTIC / TANH radius, SOFTMAX diff_min); dividing by
+/// ldexp(1, left_shift) is exact, as TFLite's division by 1 << left_shift is.
+inline std::int32_t input_radius(int integer_bits, int left_shift) noexcept {
+    const double max_input_rescaled = 1.0 * ((1 << integer_bits) - 1) *
+                                      static_cast<double>(std::int64_t{1} << (31 - integer_bits)) /
+                                      std::ldexp(1.0, left_shift);
+    return static_cast<std::int32_t>(std::floor(max_input_rescaled));
 }
 
 /// TFLite's GetReciprocal: 1 / x for x with `integer_bits` integer bits, as a 0-integer-bit
