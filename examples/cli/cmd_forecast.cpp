@@ -9,7 +9,8 @@
 // Readings per day come from --day, else from the step between the first two rows' timestamps in
 // the first column when it holds them (YYYY-MM-DD HH:MM[:SS[.fff]], optionally with a UTC offset
 // Z / +HH:MM / +HHMM / +HH: then the step between the instants, so a file that starts at a change
-// of daylight saving time reads right), else 24 (hourly).
+// of daylight saving time reads right; stamps without one the same with --time-zone, a POSIX TZ
+// rule: timestamp.hpp time_zone), else 24 (hourly).
 // Rows are the series: a row is one interval of real time and the model's daily and weekly lags
 // are counted in rows, whatever the clock did. Across a daylight-saving change (a 23- or 25-hour
 // local day) the forecasts go on row by row without a gap or a merged row; a daily lag then
@@ -30,6 +31,7 @@ namespace {
 
 struct options {
     std::string input, column, output;
+    std::string time_zone;  // a POSIX TZ rule for stamps without offsets; empty: none
     std::size_t horizon = 24;
     std::size_t day = 0;
     double lambda = 0.9995;
@@ -42,7 +44,11 @@ using forecaster = nerve::pipelines::seasonal_forecaster<capacity>;
 using hw_forecaster = nerve::pipelines::holt_winters_forecaster<capacity>;  // 8 days of indices: day <= 512
 
 /// Readings per day from the first two data rows' first cells, or 0 when they are not timestamps.
-std::size_t readings_per_day(const std::string& text) {
+/// With a time zone, stamps without offsets are its wall clock (time_zone::resolve); one the clock
+/// skipped, or an offset the zone does not have, is an error naming the line.
+nerve::cli::loaded<std::size_t> readings_per_day(const std::string& path, const std::string& text,
+                                                 const nerve::cli::time_zone* zone) {
+    nerve::cli::loaded<std::size_t> out;
     nerve::io::line_cursor lines(text);
     std::string_view line;
     std::array<std::string_view, 64> cells{};
@@ -51,25 +57,46 @@ std::size_t readings_per_day(const std::string& text) {
     while (got < 2 && lines.next(line)) {
         auto n = nerve::io::split_csv(line, cells);
         if (!n || n.value() == 0) continue;
-        const auto v = nerve::cli::parse_date_time(cells[0]);
+        auto v = nerve::cli::parse_date_time(cells[0]);
+        if (zone) v = zone->resolve(v, got ? t[0] : std::numeric_limits<long long>::min());
+        if (v.state == nerve::cli::date_time::status::in_clock_gap ||
+            v.state == nerve::cli::date_time::status::zone_offset_mismatch) {
+            out.error = fmt::format("{}:{}: '{}' {} in time zone '{}'", path, lines.line_number(),
+                                    nerve::cli::printable(nerve::io::unquote(cells[0])),
+                                    v.state == nerve::cli::date_time::status::in_clock_gap
+                                        ? "is a wall-clock time the clock skips"
+                                        : "states a UTC offset the zone does not have then",
+                                    nerve::cli::printable(zone->spec));
+            return out;
+        }
         if (!v.ok()) {
-            if (got > 0) return 0;
+            if (got > 0) return out;
             continue;  // header
         }
         t[got++] = v.instant();
     }
-    if (got < 2 || t[1] <= t[0] || 86400 % (t[1] - t[0]) != 0) return 0;
-    return static_cast<std::size_t>(86400 / (t[1] - t[0]));
+    if (got < 2 || t[1] <= t[0] || 86400 % (t[1] - t[0]) != 0) return out;
+    out.value = static_cast<std::size_t>(86400 / (t[1] - t[0]));
+    return out;
 }
 
 int run(const options& o) {
     if (o.horizon < 1 || o.horizon > 1000) return nerve::cli::fail("--horizon must be 1..1000 rows");
     auto col = nerve::cli::read_csv_column(o.input, o.column);
     if (!col) return nerve::cli::fail("{}", col.error);
+    nerve::cli::loaded<nerve::cli::time_zone> zone;
+    if (!o.time_zone.empty()) {
+        zone = nerve::cli::parse_time_zone(o.time_zone);
+        if (!zone) return nerve::cli::fail("--time-zone: {}", zone.error);
+    }
     std::size_t day = o.day;
     if (day == 0) {
         auto text = nerve::cli::read_file(o.input);
-        if (text) day = readings_per_day(text.value);
+        if (text) {
+            auto found = readings_per_day(o.input, text.value, o.time_zone.empty() ? nullptr : &zone.value);
+            if (!found) return nerve::cli::fail("{}", found.error);
+            day = found.value;
+        }
         if (day == 0) day = 24;
     }
     if (day < 8) return nerve::cli::fail("{} readings per day: the daily seasonality needs at least 8", day);
@@ -119,6 +146,10 @@ const bool registered = nerve::cli::add_command(
                        "readings per day (default: from the first two rows' date-times in the first column, "
                        "YYYY-MM-DD HH:MM[:SS[.fff]] with an optional UTC offset Z/+HH:MM; else 24). Rows stay rows "
                        "across a daylight-saving change: the lags are counted in rows");
+        app.add_option("--time-zone", o->time_zone,
+                       "POSIX TZ rule (as nerve run metering's, e.g. CET-1CEST,M3.5.0,M10.5.0/3) the first two rows' "
+                       "date-times without a UTC offset are read in for --day's default: a file that starts inside the "
+                       "hour the clock is put back then reads right; a time the clock skipped is an error");
         app.add_option("--lambda", o->lambda, "forgetting factor of the online regression (default 0.9995)")
             ->check(CLI::Range(0.9, 1.0));
         app.add_option("--learn-every", o->learn_every,

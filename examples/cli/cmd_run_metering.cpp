@@ -37,7 +37,17 @@
 // states it: when a gap hides when the clock changed, the skipped slots are the ones just before
 // that row and the repeated ones start at it. Readings' "time" is their wall-clock slot, with
 // "utc_offset" their row's offset (null for a slot no row fell in). Times without offsets are the
-// wall clock alone, as they always were.
+// wall clock alone, as they always were, unless --time-zone names the zone they were written in.
+//
+// --time-zone TZ (timestamp.hpp time_zone: a POSIX TZ rule such as CET-1CEST,M3.5.0,M10.5.0/3,
+// worked out without the C library's tz functions, so no machine's zoneinfo changes the answer):
+// times without offsets are resolved to instants and get the zone's offsets, as if the file had
+// written them, and everything above follows. In the repeated hour after the clock is put back a
+// wall-clock time names two instants; the file's order picks: the earliest that comes after the
+// previous row, so a time going backwards within the hour is its second pass (a file without the
+// whole first pass reads as if it had only that one). A time the clock skipped is an error naming
+// the line; a stamp with its own offset keeps it, and an offset the zone does not have at that
+// instant is an error (the wrong zone, or a wrong stamp). The summary adds "time_zone".
 //
 // Input rules (documented in --help, tested in tests/cli/check_run_metering_vitals.sh):
 // - a header row names the columns (as written, or ignoring case when that names one column only:
@@ -80,6 +90,7 @@ struct options {
     std::string input;
     std::string column;
     std::string time;
+    std::string time_zone;  // a POSIX TZ rule for times without offsets; empty: none
     std::size_t per_day = 0;
     bool quiet = false;
     bool all = false;
@@ -144,7 +155,7 @@ struct series {
     bool last_line_dropped = false;   // the file ended inside a line that lacked cells or its time
 };
 
-nerve::cli::loaded<series> read_series(const options& o) {
+nerve::cli::loaded<series> read_series(const options& o, const nerve::cli::time_zone* zone) {
     nerve::cli::loaded<series> out;
     auto table = nerve::cli::read_csv_table(o.input);
     if (!table) { out.error = table.error; return out; }
@@ -182,6 +193,10 @@ nerve::cli::loaded<series> read_series(const options& o) {
         tcol = 0;
     }
     if (tcol == col) { out.error = fmt::format("--time and --column name the same column"); return out; }
+    if (zone && tcol == std::string_view::npos) {
+        out.error = fmt::format("{}: --time-zone without a time column to read in it", o.input);
+        return out;
+    }
 
     // A file cut short while it was written ends inside its last line: that line is dropped when
     // it lacks cells or its time (a value cut short cannot be told from a whole one).
@@ -205,13 +220,26 @@ nerve::cli::loaded<series> read_series(const options& o) {
         for (std::size_t i = 0; i < rows; ++i) {
             const auto& r = t.rows[i];
             const std::string_view cell = tcol < r.cells.size() ? r.cells[tcol] : std::string_view{};
-            const auto v = nerve::cli::parse_date_time(cell);
+            auto v = nerve::cli::parse_date_time(cell);
+            if (zone)
+                v = zone->resolve(v, row_time.empty() ? std::numeric_limits<long long>::min() : row_time.back().instant());
             const auto where = [&] {
                 return fmt::format("{}:{}: '{}' in time column '{}'", o.input, r.line,
                                    nerve::cli::printable(nerve::io::unquote(cell)), nerve::cli::printable(s.time_name));
             };
             if (v.state == nerve::cli::date_time::status::offset_out_of_range) {
                 out.error = fmt::format("{} has a UTC offset beyond +-18:00", where());
+                return out;
+            }
+            if (v.state == nerve::cli::date_time::status::in_clock_gap) {
+                out.error = fmt::format("{} is a wall-clock time that time zone '{}' skips (its clock is put forward "
+                                        "over it)", where(), nerve::cli::printable(zone->spec));
+                return out;
+            }
+            if (v.state == nerve::cli::date_time::status::zone_offset_mismatch) {
+                out.error = fmt::format("{} states UTC offset {}, time zone '{}' has {} at that instant", where(),
+                                        nerve::cli::format_utc_offset(v.offset), nerve::cli::printable(zone->spec),
+                                        nerve::cli::format_utc_offset(zone->utc_offset_at(v.instant())));
                 return out;
             }
             if (v.state == nerve::cli::date_time::status::no_such_day) {
@@ -434,7 +462,12 @@ std::string flag_names(std::uint8_t f) {
 int run(const options& o) {
     if (o.per_day != 0 && (o.per_day < 8 || o.per_day > max_per_day))
         return nerve::cli::fail("--per-day {}: the monitor takes 8..{} readings a day", o.per_day, max_per_day);
-    auto read = read_series(o);
+    nerve::cli::loaded<nerve::cli::time_zone> zone;
+    if (!o.time_zone.empty()) {
+        zone = nerve::cli::parse_time_zone(o.time_zone);
+        if (!zone) return nerve::cli::fail("--time-zone: {}", zone.error);
+    }
+    auto read = read_series(o, o.time_zone.empty() ? nullptr : &zone.value);
     if (!read) return nerve::cli::fail("{}", read.error);
     const series& s = read.value;
     const std::size_t per_day = o.per_day ? o.per_day : s.per_day;
@@ -570,9 +603,11 @@ int run(const options& o) {
                nerve::cli::json_escape(o.input), nerve::cli::json_escape(s.name),
                s.time_name.empty() ? std::string("null") : fmt::format("\"{}\"", nerve::cli::json_escape(s.time_name)),
                per_day, s.rows, tot.readings, s.inserted,
-               s.utc_offsets ? fmt::format(",\"utc_offsets\":true,\"offset_changes\":{},\"skipped_slots\":{},"
-                                           "\"repeated_slots\":{},\"merged_rows\":{}", s.offset_changes,
-                                           s.skipped_slots, s.repeated_slots, s.merged_rows)
+               s.utc_offsets ? fmt::format(",\"utc_offsets\":true{},\"offset_changes\":{},\"skipped_slots\":{},"
+                                           "\"repeated_slots\":{},\"merged_rows\":{}",
+                                           o.time_zone.empty() ? std::string{}
+                                               : fmt::format(",\"time_zone\":\"{}\"", nerve::cli::json_escape(o.time_zone)),
+                                           s.offset_changes, s.skipped_slots, s.repeated_slots, s.merged_rows)
                              : std::string{},
                s.unreadable, s.short_rows,
                s.last_line_terminated, s.last_line_dropped, days,
@@ -612,16 +647,32 @@ const bool registered = nerve::cli::add_command(
             "per interval; \"merged\", \"clock\":\"repeated\"). That day's line adds \"clock_intervals\" (e.g. 23 "
             "or 25 hours), \"skipped\", \"repeated\" and \"clock_energy\" (the energy of its real intervals: the "
             "repeated hour counted twice, the skipped one not); the summary counts the changes and slots. Times "
-            "without offsets are the wall clock alone (no time zone).\n"
+            "without offsets are the wall clock alone (no time zone) unless --time-zone gives one.\n"
+            "Time zone (--time-zone TZ): a POSIX TZ rule, std offset [dst [offset],start[/time],end[/time]], offsets "
+            "west of Greenwich (CET-1 is UTC+01:00; dst's defaults to one hour ahead), rules Mm.w.d (weekday d, "
+            "0 = Sunday, of week w, 5 = the last, of month m), Jn (day 1..365, 29 February never counted) or n "
+            "(0..365, counted), /time the change's time on the clock in force before it (default 02:00; "
+            "-167..167 h). E.g. CET-1CEST,M3.5.0,M10.5.0/3, EST5EDT,M3.2.0,M11.1.0, UTC0, <+0530>-5:30. Times without an offset are "
+            "read as that zone's wall clock and take its offsets, as if written with them (the UTC offsets rules "
+            "above apply). In the hour the clock is put back, the file's order decides: a time that goes backwards "
+            "is the second pass (standard time), any other the first (a file missing the whole first pass cannot "
+            "say so); a time the clock skipped when put forward is an error naming the line. Times with an offset "
+            "keep it; one that is not the zone's at its instant is an error. Worked out without the system's "
+            "time-zone files, the same on every machine: a zone name (Europe/Berlin) is refused, give its rule "
+            "(the last line of its zoneinfo file).\n"
             "Output: JSON lines; an {\"type\":\"event\"} per flagged reading (flags gap, stuck, spike, anomaly, "
             "drift_up, drift_down), a {\"type\":\"day\"} per completed day, a last {\"type\":\"summary\"}.\n"
             "Errors (exit 1, message on stderr): missing or empty file, no such column, no numeric reading, a time "
-            "that is not a date-time (a day its month lacks, such as 2021-02-29, included) or does not advance, a bad offset or change of offset, a line over 1 MiB, a NUL "
-            "byte.");
+            "that is not a date-time (a day its month lacks, such as 2021-02-29, included) or does not advance, a "
+            "bad offset or change of offset, a time --time-zone's clock skips or an offset it does not have then, a "
+            "bad --time-zone, a line over 1 MiB, a NUL byte.");
         app.add_option("--input", o->input, "CSV file")->required()->check(CLI::ExistingFile);
         app.add_option("--column", o->column, "the readings' column: name or 0-based index (default: the last)");
         app.add_option("--time", o->time,
                        "date-time column (default: the first column when it holds date-times; 'none': ignore it)");
+        app.add_option("--time-zone", o->time_zone,
+                       "POSIX TZ rule the times without a UTC offset are read in, e.g. CET-1CEST,M3.5.0,M10.5.0/3 "
+                       "(see Time zone below; default: none, such times are the wall clock alone)");
         app.add_option("--per-day", o->per_day,
                        "readings per day (24 hourly, 48 half-hourly, 96 for 15 min; default: from the time column)");
         app.add_flag("--quiet", o->quiet, "print only the summary line");

@@ -8,21 +8,26 @@
 // A stamp with an offset names one instant (local - offset) AND the wall clock the file's owner
 // lived by: nerve run metering judges order, duplicates and gaps on the instant and builds
 // calendar days on the wall clock; a stamp without one is the wall clock alone, as before offsets
-// were read (order and days both on it).
+// were read (order and days both on it), unless a time zone (time_zone: a POSIX TZ rule such as
+// CET-1CEST,M3.5.0,M10.5.0/3) says which instant it names.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <string_view>
+
+#include "cli.hpp"
 
 namespace nerve::cli {
 
 /// A date-time cell of a time column, or why it is not one.
 struct date_time {
-    enum class status { ok, not_a_date_time, no_such_day, offset_out_of_range };
+    /// in_clock_gap and zone_offset_mismatch come from time_zone::resolve.
+    enum class status { ok, not_a_date_time, no_such_day, offset_out_of_range, in_clock_gap, zone_offset_mismatch };
     status state = status::not_a_date_time;
     long long local = -1;     ///< seconds since 1970-01-01 00:00 of the wall clock as written (a fraction dropped)
     int offset = 0;           ///< the stated UTC offset, seconds east of Greenwich (0 without one)
-    bool has_offset = false;  ///< the stamp states an offset ('Z' included)
+    bool has_offset = false;  ///< the stamp states an offset ('Z' included), or time_zone::resolve gave it one
     int month_days = 0;       ///< no_such_day: the days its month has (28 for 2021-02-29)
 
     bool ok() const { return state == status::ok; }
@@ -44,6 +49,51 @@ date_time parse_date_time(std::string_view cell);
 /// The days of a month (1..12) of the proleptic Gregorian calendar: February has 29 in years
 /// divisible by 4 but not by 100, and in those divisible by 400.
 int days_in_month(long long year, int month);
+
+/// A time zone given as a POSIX TZ rule (POSIX.1-2017 section 8.3, the TZ variable's format without
+/// the implementation-defined ':' form): `std offset [dst [offset] ,start[/time],end[/time]]`, e.g.
+/// "CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT,M3.2.0,M11.1.0", "UTC0", "<+0530>-5:30". Names are 3+
+/// letters or <3+ letters, digits, + and -> (a name alone says nothing: the offsets and rules do);
+/// POSIX writes offsets west of Greenwich (CET-1 is UTC+01:00), hh[:mm[:ss]] with hh 0..24, and the
+/// daylight-saving offset defaults to one hour ahead of standard. A rule is Jn (1..365, 29 February
+/// never counted), n (0..365, counted) or Mm.w.d (weekday d, 0 = Sunday, of week w, 5 = the last,
+/// of month m), at /time on the clock in force before the change (default 02:00; -167..167 h, the
+/// extension of RFC 8536 that zoneinfo footers use). Worked out here, not with the C library's
+/// tzset/localtime: the answers are the same on every machine and need no tz database. Unlike
+/// POSIX, a daylight-saving time without its two rules is refused rather than given a default.
+struct time_zone {
+    /// When daylight saving begins or ends: a day of the year and a time of that day.
+    struct rule {
+        enum class form { julian, zero_based, month_week_day };
+        form kind = form::month_week_day;
+        int day = 0;      ///< Jn: n (1..365); n: n (0..365); Mm.w.d: the weekday d (0..6, 0 = Sunday)
+        int month = 0;    ///< Mm.w.d: m (1..12)
+        int week = 0;     ///< Mm.w.d: w (1..5, 5 = the last such weekday of the month)
+        int time = 7200;  ///< seconds after that day's midnight on the clock in force before the change
+    };
+    std::string spec;          ///< the rule as given
+    int standard = 0;          ///< the standard time's UTC offset, seconds east of Greenwich
+    int daylight = 0;          ///< the daylight-saving time's (has_daylight)
+    bool has_daylight = false;
+    rule start, end;           ///< daylight saving begins (on the standard clock), ends (on its own)
+
+    /// The UTC offset in force at an instant (seconds since 1970 UTC). As POSIX (and glibc) read a
+    /// rule: the changes of the instant's UTC year; start after end means daylight saving spans
+    /// the new year (the southern hemisphere).
+    int utc_offset_at(long long instant) const;
+
+    /// A row's time in this zone. A stamp that states its offset keeps it (state
+    /// zone_offset_mismatch when that is not the zone's offset at its instant). A wall clock
+    /// without one gets the offset that makes it an instant of this zone: none when the clock was
+    /// put forward over it (state in_clock_gap); in a repeated hour (the clock put back) the
+    /// earliest that comes after `after`, the previous row's instant, so that a time going
+    /// backwards within that hour is its second pass; the latest when none does (the caller's
+    /// order check then refuses it). Other states pass through.
+    date_time resolve(date_time t, long long after = std::numeric_limits<long long>::min()) const;
+};
+
+/// Parses a POSIX TZ rule (time_zone); the error says what was expected and at which character.
+loaded<time_zone> parse_time_zone(std::string_view spec);
 
 /// "YYYY-MM-DD HH:MM:SS" of seconds since 1970 (the inverse of parse_date_time's wall clock).
 std::string format_timestamp(long long seconds);

@@ -21,6 +21,13 @@
 #             to the naive file of the same wall clock; gaps beside a change; nerve forecast's
 #             readings per day from a file that starts inside the repeated hour; stamps with text
 #             after them, offsets beyond +-18:00 or a change of 37 minutes give errors naming the line.
+#             --time-zone (POSIX TZ rules): 2021 in CET-1CEST,M3.5.0,M10.5.0/3 at 15 min across both
+#             changes, naive stamps read in the zone give the lines of the same stamps with their
+#             offsets (the repeated hour's pass from the rows' order, also with a hole in it);
+#             twelve zones (southern, negative DST, Jn / n rules, /-2 and /24 change times,
+#             half-hour offsets) over 2021-2022 hourly against GNU date's offsets for the same
+#             rule (skipped without it); malformed rules, a time the clock skipped, an offset the
+#             zone does not have: errors; nerve forecast's --time-zone.
 #   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
 #             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
 #             no output.
@@ -531,6 +538,108 @@ EOF2
     awk 'BEGIN { print "time,kwh"; for (i = 0; i < 8; i++) printf "2021-06-01T%02d:%02d:00+01:00,1.%d\n", i / 4, i % 4 * 15, i
                  print "2021-06-01T02:37:00+01:37,2" }' >"$work/jump37.csv"
     expect_error "jump37.csv:10: the UTC offset changes from \+01:00 to \+01:37, 37 min, not a whole number of the 900 s intervals" -- run metering --input "$work/jump37.csv"
+
+    # --time-zone: naive stamps read in a POSIX TZ rule give what the same stamps with their offsets
+    # give. 2021 in CET/CEST at 15 min from 03-20 to 11-06 (both changes, 03-28 and 10-31 at 01:00
+    # UTC), the offsets worked out here (awk), then dropped for the naive file.
+    cet='CET-1CEST,M3.5.0,M10.5.0/3'
+    awk 'function stamp(u,   z, era, doe, yoe, doy, mp, d, m) {  # UTC seconds -> "YYYY-MM-DD HH:MM:SS" (H. Hinnant)
+             z = int(u / 86400) + 719468; era = int(z / 146097); doe = z - era * 146097
+             yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
+             doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100)); mp = int((5 * doy + 2) / 153)
+             d = doy - int((153 * mp + 2) / 5) + 1; m = mp < 10 ? mp + 3 : mp - 9
+             return sprintf("%04d-%02d-%02d %02d:%02d:%02d", yoe + era * 400 + (m <= 2), m, d, int(u % 86400 / 3600), int(u % 3600 / 60), u % 60)
+         }
+         BEGIN {
+             spring = 18714 * 86400 + 3600; autumn = 18931 * 86400 + 3600  # 2021-03-28, 2021-10-31 01:00 UTC
+             print "time,kwh"
+             for (u = 18706 * 86400 - 3600; u < 18937 * 86400 - 3600; u += 900) {  # 03-20 .. 11-06 local midnight
+                 off = u >= spring && u < autumn ? 2 : 1; l = u + off * 3600; h = int(l % 86400 / 3600)
+                 printf "%s+%02d:00,%.4f\n", stamp(l), off, 0.3 + 0.8 * (h >= 17 && h <= 21) + 0.4 * (h >= 7 && h <= 8) + 0.001 * ((i++ * 37) % 53)
+             }
+         }' >"$work/cet_offsets.csv"
+    sed 's/+0[12]:00,/,/' "$work/cet_offsets.csv" >"$work/cet_naive.csv"
+    "$nerve" run metering --input "$work/cet_offsets.csv" --all | sed 's/"input":"[^"]*"//' >"$work/cet_offsets.jsonl"
+    "$nerve" run metering --input "$work/cet_naive.csv" --all --time-zone "$cet" >"$work/cet_naive.jsonl" 2>"$work/err.txt" ||
+        { fail "--time-zone $cet on the naive file"; cat "$work/err.txt"; }
+    tail -n 1 "$work/cet_naive.jsonl" | grep -q ",\"time_zone\":\"$cet\"," || fail "--time-zone: the summary does not name the zone"
+    sed 's/"input":"[^"]*"//; s/,"time_zone":"[^"]*"//' "$work/cet_naive.jsonl" >"$work/cet_naive_stripped.jsonl"
+    cmp -s "$work/cet_offsets.jsonl" "$work/cet_naive_stripped.jsonl" || fail "--time-zone $cet: output differs from the file with offsets"
+    [ "$(grep -c '"type":"day"' "$work/cet_naive.jsonl")" = 231 ] || fail "--time-zone: $(grep -c '"type":"day"' "$work/cet_naive.jsonl") day lines, wanted 231"
+    for kv in 2021-03-28:92 2021-10-31:100; do
+        [ "$(grep '"type":"day"' "$work/cet_naive.jsonl" | grep "\"time\":\"${kv%%:*} 00:00:00\"" | field clock_intervals)" = "${kv#*:}" ] ||
+            fail "--time-zone: ${kv%%:*} is not ${kv#*:} quarter hours long"
+    done
+    sum=$(tail -n 1 "$work/cet_naive.jsonl")
+    for kv in offset_changes:2 skipped_slots:4 repeated_slots:4 merged_rows:4 gaps:0; do
+        [ "$(echo "$sum" | field "${kv%%:*}")" = "${kv#*:}" ] || fail "--time-zone: ${kv%%:*} $(echo "$sum" | field "${kv%%:*}"), wanted ${kv#*:}"
+    done
+    # Without the zone the naive file is the wall clock alone: the repeated hour goes backwards.
+    expect_error "cet_naive.csv:[0-9]*: time 2021-10-31 02:00:00 does not come after the previous row's 2021-10-31 02:45:00" -- run metering --input "$work/cet_naive.csv"
+    # The repeated hour's order decides its pass; a file without the second pass of 02:00-02:45
+    # reads those rows as the first pass (no merge); one without the first pass's 02:15 still reads
+    # the backwards 02:00 as the second pass.
+    grep -v -e '10-31 02:[0-9:]*+01:00' "$work/cet_offsets.csv" | sed 's/+0[12]:00,/,/' >"$work/cet_first_pass.csv"
+    [ "$("$nerve" run metering --input "$work/cet_first_pass.csv" --time-zone "$cet" --quiet | field merged_rows)" = 0 ] ||
+        fail "--time-zone: a file without the second pass merged rows"
+    grep -v -e '10-31 02:15:00+02:00' "$work/cet_offsets.csv" >"$work/cet_hole.csv"
+    sed 's/+0[12]:00,/,/' "$work/cet_hole.csv" >"$work/cet_hole_naive.csv"
+    [ "$("$nerve" run metering --input "$work/cet_hole_naive.csv" --time-zone "$cet" | sed 's/"input":"[^"]*"//; s/,"time_zone":"[^"]*"//' | md5sum)" = \
+      "$("$nerve" run metering --input "$work/cet_hole.csv" | sed 's/"input":"[^"]*"//' | md5sum)" ] ||
+        fail "--time-zone: a hole in the first pass reads differently from the file with offsets"
+
+    # The rules against the C library's reading of the same POSIX TZ strings (GNU date; its
+    # answers are the reference here only, nerve does not use them): hourly rows through 2021 and
+    # 2022 of UTC, written as each zone's wall clock with the offsets date gives, and without them
+    # read with --time-zone, must give the same lines. Northern and southern zones, negative DST
+    # (Ireland), negative and 24-hour change times, Jn and n rules, half-hour offsets.
+    if TZ=UTC0 date -d @0 '+%F %T%:z' >/dev/null 2>&1; then
+        awk 'BEGIN { for (u = 1609459200; u < 1672531200; u += 3600) print "@" u }' >"$work/instants.txt"
+        zones=0
+        for zone in "$cet" 'EST5EDT,M3.2.0,M11.1.0' 'UTC0' '<+0530>-5:30' 'AEST-10AEDT,M10.1.0,M4.1.0/3' \
+                    '<-03>3<-02>,M3.5.0/-2,M10.5.0/-1' 'IST-1GMT0,M10.5.0,M3.5.0/1' 'NZST-12NZDT,M9.5.0,M4.1.0/3' \
+                    'XXX3YYY,J60/1,J300/2' 'XXX3YYY,59/1,300/2' '<-04>4<-03>,M9.1.6/24,M4.1.6/24' \
+                    'PST8PDT,M3.2.0/2:30:15,M11.1.0/1:00:00'; do
+            { echo "time,kwh"; TZ=$zone date -f "$work/instants.txt" '+%F %T%:z' | awk '{ printf "%s,%.3f\n", $0, 1 + (NR * 37) % 53 / 10 }'; } >"$work/zone_offsets.csv"
+            sed 's/[+-][0-9][0-9]:[0-9][0-9],/,/' "$work/zone_offsets.csv" >"$work/zone_naive.csv"
+            "$nerve" run metering --input "$work/zone_offsets.csv" --all | sed 's/"input":"[^"]*"//' >"$work/zone_offsets.jsonl" ||
+                fail "'$zone': date's offsets refused"
+            "$nerve" run metering --input "$work/zone_naive.csv" --all --time-zone "$zone" >"$work/zone_naive.jsonl" 2>"$work/err.txt" ||
+                { fail "--time-zone '$zone' refused the naive file"; cat "$work/err.txt"; }
+            sed -i 's/"input":"[^"]*"//; s/,"time_zone":"[^"]*"//' "$work/zone_naive.jsonl"
+            n=$(tail -n 1 "$work/zone_naive.jsonl" | field readings)
+            [ "${n:-0}" -ge 17500 ] && cmp -s "$work/zone_offsets.jsonl" "$work/zone_naive.jsonl" ||
+                fail "--time-zone '$zone': the naive file reads differently from date's offsets"
+            zones=$((zones + 1))
+        done
+        [ "$zones" = 12 ] || fail "$zones zones compared with date's, wanted 12"
+    else
+        echo "note: no GNU date with POSIX TZ rules; the zones are not checked against the C library"
+    fi
+
+    # Bad zones and stamps: clear errors, no output.
+    for tz in 'CET' 'CET-1CEST' 'Europe/Berlin' ':Europe/Berlin' 'CET-25' 'CET-1CEST,M3.5.0' \
+              'CET-1CEST,M3.5.0,M10.6.0' 'CET-1CEST,M3.5.0,M10.5.0/3x' '<+05' 'CE-1' 'CET-1CEST,J0,J365'; do
+        expect_error "--time-zone: '$(printf '%s' "$tz" | sed 's/[+.]/\\&/g')' is not a POSIX TZ rule" -- run metering --input "$work/cet_naive.csv" --time-zone "$tz"
+        expect_error "--time-zone: .* is not a POSIX TZ rule" -- forecast --input "$work/cet_naive.csv" --output "$work/fc.csv" --time-zone "$tz"
+    done
+    expect_error "10\.6\.0.*: 6 is beyond 5 \(character 23\)" -- run metering --input "$work/cet_naive.csv" --time-zone 'CET-1CEST,M3.5.0,M10.6.0'
+    expect_error "Europe/Berlin.*needs the tz database" -- run metering --input "$work/cet_naive.csv" --time-zone 'Europe/Berlin'
+    printf 'time,kwh\n2021-03-28 01:00,1\n2021-03-28 01:30,2\n2021-03-28 02:30,3\n2021-03-28 03:00,4\n' >"$work/cet_gap.csv"
+    expect_error "cet_gap.csv:4: '2021-03-28 02:30' in time column 'time' is a wall-clock time that time zone '$cet' skips" -- run metering --input "$work/cet_gap.csv" --time-zone "$cet"
+    expect_error "cet_offsets.csv:2: '2021-03-20 00:00:00\+01:00' in time column 'time' states UTC offset \+01:00, time zone 'EST5EDT,M3.2.0,M11.1.0' has -04:00 at that instant" -- run metering --input "$work/cet_offsets.csv" --time-zone 'EST5EDT,M3.2.0,M11.1.0'
+    expect_error "--time-zone without a time column" -- run metering --input "$work/cet_naive.csv" --time none --per-day 96 --time-zone "$cet"
+    printf 'time,kwh\n2021-06-01 01:00,1\n2021-06-01 00:00,2\n' >"$work/cet_back.csv"
+    expect_error "cet_back.csv:3: time 2021-06-01 00:00:00\+02:00 does not come after" -- run metering --input "$work/cet_back.csv" --time-zone "$cet"
+    # nerve forecast: a naive file from 02:45 of the repeated hour reads 96 a day in the zone (the
+    # next row, 02:00, is its second pass), without it the step goes backwards and the default is 24.
+    { head -n 1 "$work/cet_naive.csv"; grep -A 200 '10-31 02:45' "$work/cet_naive.csv"; } >"$work/straddle_naive.csv"
+    "$nerve" forecast --input "$work/straddle_naive.csv" --column kwh --horizon 4 --output "$work/fc.csv" --time-zone "$cet" 2>"$work/err.txt" &&
+        grep -q "96 readings per day" "$work/err.txt" || fail "forecast --time-zone across the autumn change: $(cat "$work/err.txt")"
+    "$nerve" forecast --input "$work/straddle_naive.csv" --column kwh --horizon 4 --output "$work/fc.csv" 2>"$work/err.txt" &&
+        grep -q "24 readings per day" "$work/err.txt" || fail "forecast without --time-zone: $(cat "$work/err.txt")"
+    { head -n 1 "$work/cet_naive.csv"; grep -A 3 '03-28 01:45' "$work/cet_naive.csv" | sed '2s/03:00/02:30/'; } >"$work/fc_gap.csv"
+    expect_error "fc_gap.csv:3: '2021-03-28 02:30:00' is a wall-clock time the clock skips" -- forecast --input "$work/fc_gap.csv" --column kwh --output "$work/fc.csv" --time-zone "$cet"
     ;;
 
 vitals)
