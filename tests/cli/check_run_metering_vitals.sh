@@ -25,9 +25,9 @@
 #             changes, naive stamps read in the zone give the lines of the same stamps with their
 #             offsets (the repeated hour's pass from the rows' order, also with a hole in it);
 #             twelve zones (southern, negative DST, Jn / n rules, /-2 and /24 change times,
-#             half-hour offsets) over 2021-2022 hourly against GNU date's offsets for the same
-#             rule (skipped without it); malformed rules, a time the clock skipped, an offset the
-#             zone does not have: errors; nerve forecast's --time-zone.
+#             half-hour offsets) over 2020-2021 hourly (2020 a leap year) against GNU date's
+#             offsets for the same rule (skipped without it); malformed rules, a time the clock
+#             skipped, an offset the zone does not have: errors; nerve forecast's --time-zone.
 #   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
 #             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
 #             no output.
@@ -589,12 +589,12 @@ EOF2
         fail "--time-zone: a hole in the first pass reads differently from the file with offsets"
 
     # The rules against the C library's reading of the same POSIX TZ strings (GNU date; its
-    # answers are the reference here only, nerve does not use them): hourly rows through 2021 and
-    # 2022 of UTC, written as each zone's wall clock with the offsets date gives, and without them
-    # read with --time-zone, must give the same lines. Northern and southern zones, negative DST
+    # answers are the reference here only, nerve does not use them): hourly rows through 2020 (a
+    # leap year: Jn and n differ) and 2021 of UTC, written as each zone's wall clock with the
+    # offsets date gives, and without them read with --time-zone, must give the same lines. Northern and southern zones, negative DST
     # (Ireland), negative and 24-hour change times, Jn and n rules, half-hour offsets.
     if TZ=UTC0 date -d @0 '+%F %T%:z' >/dev/null 2>&1; then
-        awk 'BEGIN { for (u = 1609459200; u < 1672531200; u += 3600) print "@" u }' >"$work/instants.txt"
+        awk 'BEGIN { for (u = 1577836800; u < 1640995200; u += 3600) print "@" u }' >"$work/instants.txt"
         zones=0
         for zone in "$cet" 'EST5EDT,M3.2.0,M11.1.0' 'UTC0' '<+0530>-5:30' 'AEST-10AEDT,M10.1.0,M4.1.0/3' \
                     '<-03>3<-02>,M3.5.0/-2,M10.5.0/-1' 'IST-1GMT0,M10.5.0,M3.5.0/1' 'NZST-12NZDT,M9.5.0,M4.1.0/3' \
