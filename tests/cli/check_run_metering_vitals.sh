@@ -565,6 +565,9 @@ EOF2
     tail -n 1 "$work/cet_naive.jsonl" | grep -q ",\"time_zone\":\"$cet\"," || fail "--time-zone: the summary does not name the zone"
     sed 's/"input":"[^"]*"//; s/,"time_zone":"[^"]*"//' "$work/cet_naive.jsonl" >"$work/cet_naive_stripped.jsonl"
     cmp -s "$work/cet_offsets.jsonl" "$work/cet_naive_stripped.jsonl" || fail "--time-zone $cet: output differs from the file with offsets"
+    # Stamps with offsets keep them; the zone only checks them (a mismatch: below).
+    "$nerve" run metering --input "$work/cet_offsets.csv" --all --time-zone "$cet" | sed 's/"input":"[^"]*"//; s/,"time_zone":"[^"]*"//' |
+        cmp -s - "$work/cet_offsets.jsonl" || fail "--time-zone $cet changed the file with offsets"
     [ "$(grep -c '"type":"day"' "$work/cet_naive.jsonl")" = 231 ] || fail "--time-zone: $(grep -c '"type":"day"' "$work/cet_naive.jsonl") day lines, wanted 231"
     for kv in 2021-03-28:92 2021-10-31:100; do
         [ "$(grep '"type":"day"' "$work/cet_naive.jsonl" | grep "\"time\":\"${kv%%:*} 00:00:00\"" | field clock_intervals)" = "${kv#*:}" ] ||
