@@ -10,6 +10,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -53,6 +54,36 @@ concept block_operator = has_operator_types<Op> &&
         op.process(in, out);
     };
 
+/// How a block call's output lies against its input, by address. Block paths take `none` and
+/// `in_place`; `behind` (out starts before in and overlaps it) works input by input, since
+/// every output then lands where an input was already read; `ahead` (out starts inside in,
+/// past its first element) would overwrite inputs before reading them, and no fixed buffer
+/// could hold what it overtakes, so every block path refuses it and leaves its state
+/// unchanged: one that returns a count returns 0 and writes nothing; one that returns nothing
+/// fails NERVE_ASSERT and, with assertions off, writes nothing.
+enum class block_overlap : unsigned char { none, in_place, behind, ahead };
+
+/// The overlap of n_in inputs at `in` and n_out outputs at `out` (element types may differ:
+/// frames of channels in, frames out).
+template <class In, class Out>
+inline block_overlap overlap_of(const In* in, std::size_t n_in, const Out* out, std::size_t n_out) noexcept {
+    const auto a = reinterpret_cast<std::uintptr_t>(in), b = reinterpret_cast<std::uintptr_t>(out);
+    if (n_in == 0 || n_out == 0 || a + n_in * sizeof(In) <= b || b + n_out * sizeof(Out) <= a)
+        return block_overlap::none;
+    return a == b ? block_overlap::in_place : b < a ? block_overlap::behind : block_overlap::ahead;
+}
+
+/// The overlap check of a block path that returns nothing: true, after failing NERVE_ASSERT,
+/// when its n outputs at `out` would start inside its n inputs at `in` (block_overlap::ahead);
+/// the caller then returns without writing.
+template <class In, class Out>
+constexpr bool writes_ahead_of_input(const In* in, const Out* out, std::size_t n) noexcept {
+    if (std::is_constant_evaluated()) return false;
+    const bool ahead = overlap_of(in, n, out, n) == block_overlap::ahead;
+    NERVE_ASSERT(!ahead);
+    return ahead;
+}
+
 /// Pushes one input through either shape, calling `emit` for each output.
 template <stream_operator Op, class Emit>
 NERVE_ALWAYS_INLINE constexpr void push(Op& op, const typename Op::input_type& x, Emit&& emit) {
@@ -64,7 +95,8 @@ NERVE_ALWAYS_INLINE constexpr void push(Op& op, const typename Op::input_type& x
 }
 
 /// Runs a simple (one-in, one-out) operator over a block: the operator's own block path
-/// when it has one, a plain loop otherwise. `out` must be at least as long as `in`.
+/// when it has one, a plain loop otherwise. `out` must be at least as long as `in`, and may
+/// overlap it only where it starts at or before it (block_overlap).
 template <simple_operator Op>
 constexpr void process(Op& op, std::span<const typename Op::input_type> in,
                        std::span<typename Op::output_type> out) {
@@ -72,6 +104,7 @@ constexpr void process(Op& op, std::span<const typename Op::input_type> in,
     if constexpr (block_operator<Op>) {
         op.process(in, out.first(in.size()));
     } else {
+        if (writes_ahead_of_input(in.data(), out.data(), in.size())) return;
         for (std::size_t i = 0; i < in.size(); ++i) out[i] = op(in[i]);
     }
 }

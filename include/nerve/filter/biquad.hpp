@@ -1330,13 +1330,20 @@ public:
         }
     }
 
-    /// Block path; `out` must be at least as long as `in` (they may alias exactly).
+    /// Block path; `out` must be at least as long as `in`. They may alias exactly; `out`
+    /// starting before `in` and overlapping it runs sample by sample; `out` starting inside
+    /// `in` is refused (block_overlap::ahead: nothing written, state unchanged).
     constexpr void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
         const std::size_t n = in.size();
         const T* src = in.data();
         T* dst = out.data();
         std::size_t i = 0;
+        if (writes_ahead_of_input(src, dst, n)) return;
+        if (!std::is_constant_evaluated() && overlap_of(src, n, dst, n) == block_overlap::behind) {
+            for (; i < n; ++i) dst[i] = (*this)(src[i]);  // the block engines re-read their inputs
+            return;
+        }
 #if NERVE_IIR_PACKED
         if constexpr (use_segments) {
             // Long blocks: whole superblocks through the time-segment engine, the rest below.
@@ -1776,14 +1783,20 @@ public:
 
     /// Block of frames. With xsimd and C a multiple of the lane count, each group of W
     /// channels keeps its coefficients and state in registers for the whole block (same
-    /// operations per lane as operator(), so the same bits).
+    /// operations per lane as operator(), so the same bits). Overlap: as biquad_cascade's.
     void process(std::span<const input_type> in, std::span<output_type> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
+        if (writes_ahead_of_input(in.data(), out.data(), in.size())) return;  // see block_overlap
+        const block_overlap ov = overlap_of(in.data(), in.size(), out.data(), in.size());
+        if (ov == block_overlap::behind) {  // lane groups would overwrite inputs of later groups
+            for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
+            return;
+        }
 #if NERVE_HAS_XSIMD
         if constexpr (C % W == 0) {
             const std::size_t n = in.size();
             const batch big(std::numeric_limits<T>::max());
-            const bool aliased = detail_overlaps(in.data(), n, out.data(), n);
+            const bool aliased = ov == block_overlap::in_place;
             for (std::size_t v = 0; v < C; v += W) {
                 batch b0[S], b1[S], b2[S], na1[S], na2[S], s1[S], s2[S];
                 auto load_state = [&] {
@@ -1889,7 +1902,7 @@ public:
         if constexpr (std::is_same_v<T, float> && C == 8 && S % 2 == 0 && W == 16) {
             const std::size_t n = in.size();
             static_assert(sizeof(input_type) == 8 * sizeof(float));
-            if (n >= iir_detail::bank8_min_frames && !detail_overlaps(in.data(), n, out.data(), n) &&
+            if (n >= iir_detail::bank8_min_frames && ov == block_overlap::none &&
                 iir_detail::bank8_df1_avx512<S, CP>(&cf_[0][0][0], &s1_[0][0], &s2_[0][0], in.data()->data(),
                                                     out.data()->data(), n)) {
                 for (std::size_t ch = 0; ch < C; ++ch) last_[ch] = in[n - 1][ch];
@@ -1921,11 +1934,6 @@ public:
     std::uint32_t resets(std::size_t ch) const noexcept { return resets_[ch]; }
 
 private:
-    static bool detail_overlaps(const input_type* a, std::size_t n, const output_type* b, std::size_t m) noexcept {
-        const auto pa = reinterpret_cast<std::uintptr_t>(a), pb = reinterpret_cast<std::uintptr_t>(b);
-        return pa < pb + m * sizeof(output_type) && pb < pa + n * sizeof(input_type);
-    }
-
     void set_channel(std::size_t ch, const single& op) noexcept {
         for (std::size_t k = 0; k < S; ++k) {
             const auto& c = op.c_[k];

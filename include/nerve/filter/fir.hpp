@@ -66,16 +66,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <span>
 #include <type_traits>
 #include <utility>
 
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
+#include "../core/operator.hpp"
 #include "detail/fir_common.hpp"
 #include "detail/fir_symmetric.hpp"
 #include "detail/fir_m4.hpp"
+#include "fir_design.hpp"
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
@@ -99,12 +100,6 @@ NERVE_GCC_INTRINSICS_BEGIN  // the SIMD kernels below inline AVX-512 intrinsics;
 enum class fir_symmetry : std::uint8_t { detect, none, symmetric };
 
 namespace detail {
-
-/// True when [a, a+n) and [b, b+m) overlap.
-template <class T>
-inline bool overlaps(const T* a, std::size_t n, const T* b, std::size_t m) noexcept {
-    return std::less<const T*>{}(a, b + m) && std::less<const T*>{}(b, a + n);
-}
 
 /// Copies n elements forward (dst may overlap src when dst < src). Cortex-M4F: 8 words
 /// per VLDM/VSTM pair for 32-bit types (0.3 instructions per word against ~3.5 in memmove;
@@ -677,9 +672,7 @@ public:
     template <class U>
         requires(std::is_floating_point_v<U> && !std::is_same_v<U, T>)
     explicit fir(const std::array<U, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
-        std::array<T, Taps> t{};
-        for (std::size_t i = 0; i < Taps; ++i) t[i] = nerve::from_double<T>(static_cast<double>(h[i]));
-        set_taps(t, sym);
+        set_taps(taps_as<T>(h), sym);
     }
 
     /// Replaces the taps; the delay line is kept.
@@ -745,11 +738,14 @@ public:
     }
 
     /// Filters a block; out.size() >= in.size(). Same results as calling operator() on each
-    /// sample (up to float summation order). `in` and `out` may be the same span.
+    /// sample (up to float summation order). `in` and `out` may be the same span, or overlap
+    /// with `out` starting before `in` (then sample by sample); `out` starting inside `in` is
+    /// refused (block_overlap::ahead: nothing written, state unchanged).
     void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
         const std::size_t n = in.size();
-        if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), n) ||
+        if (writes_ahead_of_input(in.data(), out.data(), n)) return;
+        if (n < Taps || overlap_of(in.data(), n, out.data(), n) != block_overlap::none ||
             detail::any_non_finite(in.data(), n)) {
             for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(in[i]);
             return;

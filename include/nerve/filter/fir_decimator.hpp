@@ -355,9 +355,7 @@ public:
     template <class U>
         requires(std::is_floating_point_v<U> && !std::is_same_v<U, T>)
     explicit fir_decimator(const std::array<U, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
-        std::array<T, Taps> t{};
-        for (std::size_t i = 0; i < Taps; ++i) t[i] = nerve::from_double<T>(static_cast<double>(h[i]));
-        set_taps(t, sym);
+        set_taps(taps_as<T>(h), sym);
     }
 
     void set_taps(const std::array<T, Taps>& h, fir_symmetry sym = fir_symmetry::detect) noexcept {
@@ -383,14 +381,18 @@ public:
     }
 
     /// Decimates a block: writes the outputs to `out` (which must hold in.size() / M + 1)
-    /// and returns how many were written.
+    /// and returns how many were written. `out` may be `in` or start before it (then sample by
+    /// sample); `out` starting inside `in` is refused (block_overlap::ahead: 0 returned,
+    /// nothing written, state unchanged).
     std::size_t process(std::span<const T> in, std::span<T> out) noexcept {
         const std::size_t n = in.size();
         const std::size_t first = (M - phase_) % M;  // block index of the first kept input
         const std::size_t kept = first < n ? (n - first + M - 1) / M : 0;
         NERVE_ASSERT(out.size() >= kept);
+        const block_overlap ov = overlap_of(in.data(), n, out.data(), kept);
+        if (ov == block_overlap::ahead) return 0;
         auto per_sample = [&] { return per_sample_(in, out); };
-        if (n < Taps || detail::overlaps(in.data(), n, static_cast<const T*>(out.data()), kept) ||
+        if (n < Taps || ov != block_overlap::none ||
             (!check_after && detail::any_non_finite(in.data(), n)))
             return per_sample();
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)

@@ -84,11 +84,13 @@ std::array<double, N> firwin_lowpass(double cutoff, fir_window window = fir_wind
     return h;
 }
 
-/// Converts designed taps to a sample type (rounded and saturated for q15/q31).
-template <class T, std::size_t N>
-constexpr std::array<T, N> taps_as(const std::array<double, N>& h) noexcept {
+/// Converts designed taps to a sample type (rounded and saturated for q15/q31). Taps of any
+/// sample type go through double, so the filters' constructors take a design in another type
+/// (firwin's doubles for a float or q15 filter, any taps for the polyphase filters' double).
+template <class T, class U, std::size_t N>
+constexpr std::array<T, N> taps_as(const std::array<U, N>& h) noexcept {
     std::array<T, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = nerve::from_double<T>(h[i]);
+    for (std::size_t i = 0; i < N; ++i) out[i] = nerve::from_double<T>(nerve::to_double(h[i]));
     return out;
 }
 

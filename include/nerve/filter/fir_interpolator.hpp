@@ -42,7 +42,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <type_traits>
 
@@ -154,13 +153,6 @@ NERVE_ALWAYS_INLINE q31 poly_dot_q31_pairs_exact(const std::int32_t* NERVE_RESTR
     return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
 }
 
-/// Taps of any sample type as double (polyphase_fir quantizes them itself).
-template <class U, std::size_t Taps>
-constexpr std::array<double, Taps> taps_as_double(const std::array<U, Taps>& h) noexcept {
-    std::array<double, Taps> d{};
-    for (std::size_t i = 0; i < Taps; ++i) d[i] = nerve::to_double(h[i]);
-    return d;
-}
 
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
@@ -258,9 +250,7 @@ public:
         if constexpr (is_q15_v<T> && M == 1) {
             if (n >= K + 1) return block_q15_interp(in, n, out);
         }
-        std::size_t w = 0;
-        for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
-        return w;
+        return push_each(in, n, out);
     }
 
     /// Outputs n inputs make from the current phase: ceil((n L - phase()) / M).
@@ -275,11 +265,10 @@ public:
     /// writes ahead of its input, and no fixed buffer can hold what it overtakes): refused, 0
     /// returned, nothing written, state unchanged.
     std::size_t process_block(const T* in, std::size_t n, T* out) noexcept {
-        if (!overlaps(in, n, static_cast<const T*>(out), outputs(n))) return process(in, n, out);
-        if (L > M || std::less<const T*>{}(in, out)) return 0;
-        std::size_t w = 0;
-        for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
-        return w;
+        const block_overlap ov = overlap_of(in, n, out, outputs(n));
+        if (ov == block_overlap::none) return process(in, n, out);
+        if (L > M || ov == block_overlap::ahead) return 0;
+        return push_each(in, n, out);
     }
 
     void reset() noexcept {
@@ -311,6 +300,15 @@ public:
     bool state_is_valid() const noexcept { return pos_ < K && phase_ < M; }
 
 private:
+    /// push() of in[0..n), the outputs written in order from out; returns how many. Every
+    /// block path's per-input part (the whole block, or the first K - 1 inputs whose windows
+    /// reach into the delay line). Input by input, so also safe in place while L <= M.
+    std::size_t push_each(const T* in, std::size_t n, T* out) noexcept {
+        std::size_t w = 0;
+        for (std::size_t i = 0; i < n; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        return w;
+    }
+
 #if NERVE_HAS_XSIMD
     // SIMD block kernel (float/double), vectorised across outputs of the same phase. Output j
     // of a block (phase φ0 = phase() at its start) is emitted after input t_j = (φ0 + jM) / L
@@ -403,8 +401,7 @@ private:
     // see the file comment), the others take dot_q31 three times. The same integers as push(), so
     // the same outputs bit for bit (fixed point has no non-finite input to hold).
     std::size_t block_q31_interp(const T* in, std::size_t n, T* out) noexcept {
-        std::size_t w = 0;
-        for (std::size_t i = 0; i + 1 < K; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        push_each(in, K - 1, out);  // the inputs whose windows reach into the delay line
         std::size_t i = K - 1;
         for (; i + 2 < n; i += 3) {
             const T* win = in + i - (K - 1);
@@ -434,8 +431,7 @@ private:
     // push() 268 -> 169 instructions, 361 -> 203 modelled cycles per input over 256 inputs
     // (CMSIS-DSP arm_fir_interpolate_q15: 199.7 / 278.7).
     std::size_t block_q15_interp(const T* in, std::size_t n, T* out) noexcept {
-        std::size_t w = 0;
-        for (std::size_t i = 0; i + 1 < K; ++i) push(in[i], [&](const T& y) { out[w++] = y; });
+        push_each(in, K - 1, out);  // the inputs whose windows reach into the delay line
         auto round_q15 = [](std::int64_t acc) {
             return q15::from_raw(nerve::detail::saturate<std::int16_t>((acc + (std::int64_t{1} << 14)) >> 15));
         };
@@ -503,7 +499,7 @@ public:
     /// lie in (-2, 2) and are rounded to the nearest LSB of the format (see detail::poly_tap).
     template <class U>
         requires(std::is_floating_point_v<U> || is_fixed_point_v<U>)
-    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(detail::taps_as_double(h)) {}
+    explicit fir_interpolator(const std::array<U, Taps>& h) noexcept : pf_(taps_as<double>(h)) {}
 
     /// Pushes one input; emits L outputs.
     template <class Emit>
@@ -529,7 +525,6 @@ public:
     bool state_is_valid() const noexcept { return pf_.state_is_valid(); }
 
 private:
-
     detail::polyphase_fir<T, Taps, L, 1> pf_;
 };
 

@@ -10,6 +10,7 @@
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
 #include "../core/numeric.hpp"
+#include "../core/operator.hpp"
 
 namespace nerve::filter {
 
@@ -35,7 +36,8 @@ public:
 
     constexpr output_type operator()(input_type x) noexcept { return step(x, sum_, since_resum_, rejected_); }
 
-    /// Block path (out.size() >= in.size(); in place is fine): operator()'s operations per
+    /// Block path (out.size() >= in.size(); in place is fine, and so is `out` starting before
+    /// `in`; `out` starting inside `in` is refused, see block_overlap): operator()'s operations per
     /// sample, bit-identical outputs. Once the window is full the block runs in chunks that end
     /// where the write index wraps (and, for floating point, where the re-summation is due), so
     /// the inner loop is load, finite test, subtract the oldest, store, add, scale: no ring
@@ -47,6 +49,7 @@ public:
     /// with a full window (the per-sample VDIV and ring arithmetic were most of it).
     constexpr void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
+        if (writes_ahead_of_input(in.data(), out.data(), in.size())) return;
         sum_t sum = sum_;
         std::size_t since = since_resum_;
         std::uint32_t rejected = rejected_;

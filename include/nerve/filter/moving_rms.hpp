@@ -29,6 +29,7 @@
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
 #include "../core/numeric.hpp"
+#include "../core/operator.hpp"
 #include "detail/fir_common.hpp"
 
 namespace nerve::filter {
@@ -83,7 +84,8 @@ public:
         }
     }
 
-    /// Block path (out.size() >= in.size(); in place is fine): operator()'s operations per
+    /// Block path (out.size() >= in.size(); in place is fine, and so is `out` starting before
+    /// `in`; `out` starting inside `in` is refused, see block_overlap): operator()'s operations per
     /// sample, with the running state (index, count, sum, compensation, last good sample) in
     /// registers for the whole block; same outputs bit for bit. Floating point with a full
     /// window runs in chunks that end where the write index wraps, which is also where the exact
@@ -96,6 +98,7 @@ public:
     /// is the documented numerics (Kahan: 8 FPU operations, VSQRT 14 cycles).
     void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
+        if (writes_ahead_of_input(in.data(), out.data(), in.size())) return;
         const std::size_t n = in.size();
         if constexpr (std::is_floating_point_v<T>) {
             auto guard = guard_;

@@ -74,7 +74,7 @@ public:
     explicit resampler(const std::array<double, Taps>& h) noexcept : pf_(padded(h)) {}
     template <class U>
         requires(!std::is_same_v<U, double> && (std::is_floating_point_v<U> || is_fixed_point_v<U>))
-    explicit resampler(const std::array<U, Taps>& h) noexcept : pf_(padded(detail::taps_as_double(h))) {}
+    explicit resampler(const std::array<U, Taps>& h) noexcept : pf_(padded(taps_as<double>(h))) {}
 
     template <class Emit>
     void push(const T& x, Emit&& emit) {
