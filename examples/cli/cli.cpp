@@ -65,7 +65,8 @@ loaded<std::string> read_file(const std::string& path) {
 }
 
 void add_column_options(CLI::App& app, std::string& input, std::string& column) {
-    app.add_option("--input", input, "CSV file (a header row is optional; empty, NaN, NA, N/A, null, - and Inf cells are missing)")
+    app.add_option("--input", input,
+                   fmt::format("CSV file (a header row is optional; a cell that is {} is missing)", missing_markers_help))
         ->required()
         ->check(CLI::ExistingFile);
     app.add_option("--column", column, "column name or 0-based index (default: the last column)");

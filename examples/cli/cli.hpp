@@ -115,6 +115,8 @@ loaded<csv_table> read_csv_table(const std::string& path, bool header_required =
 /// True for the cells a data export writes for a missing value: empty, NaN, NA, N/A, null, none,
 /// "-", and +-Inf / infinity (ASCII case ignored). The one rule of every command's CSV reader.
 bool is_missing_marker(std::string_view cell);
+/// The same list for --help texts, so every command names the markers is_missing_marker takes.
+inline constexpr const char* missing_markers_help = "empty, NaN, NA, N/A, null, none, '-' or +-Inf";
 
 /// True when a file's first row is a header: some cell in it is neither a missing-value marker
 /// nor a number (a headerless file may start with NaN or an empty cell). The one rule of

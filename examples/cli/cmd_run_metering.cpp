@@ -59,7 +59,7 @@
 //   a day past its month's end such as 2021-02-29), an offset beyond +-18:00, rows with and
 //   without offsets, or a change of offset that is not a whole number of intervals is an error
 //   naming the line;
-// - a value cell that is empty, NaN, NA, N/A, null, '-' or +-Inf is a missing reading (the
+// - a value cell that is empty, NaN, NA, N/A, null, none, '-' or +-Inf is a missing reading (the
 //   monitor's gap: its forecast fills it); any other text, and a row cut short before the column,
 //   is a missing reading too, counted in the summary and warned about on stderr (--strict: an
 //   error naming the line);
@@ -628,8 +628,8 @@ const bool registered = nerve::cli::add_command(
         app.footer(
             "Input: a CSV file with a header row (or none: --column by 0-based index); one row per interval reading "
             "(kWh per interval, not a cumulative register). Column names are matched as written, else ignoring case "
-            "when that names one column only. A value cell that is empty, NaN, NA, N/A, null, '-' "
-            "or +-Inf is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
+            "when that names one column only. A value cell that is " + std::string(nerve::cli::missing_markers_help) +
+            " is a missing reading (a gap: the forecast fills it); other text and rows cut short are missing "
             "readings too, counted and warned about (--strict: an error). A date-time column "
             "(YYYY-MM-DD[ T]HH:MM[:SS[.fff]], optionally a UTC offset Z, +HH:MM, +HHMM or +HH right after it, on every "
             "row or none; any other text after the time is an error) sets the readings per day and puts missing "

@@ -17,7 +17,7 @@
 // optional:
 //   hypercapnic | scale2 | spo2_scale2                      1/0 ...: SpO2 scale 2 (prescribed 88-92 % target); default scale 1
 //   time | timestamp | datetime | date                      any text, copied to the output
-// A cell that is empty, NaN, NA, N/A, null, '-' or +-Inf is a missing value: news2 leaves that
+// A cell that is empty, NaN, NA, N/A, null, none, '-' or +-Inf is a missing value: news2 leaves that
 // parameter unscored and marks the observation incomplete (an empty on_oxygen cell is scored as
 // air and marks it incomplete too: the score may be 2 short). Out-of-range numbers are missing
 // (news2.hpp). A required column absent from the header, or a row that is malformed (fewer cells
@@ -257,7 +257,8 @@ const bool registered = nerve::cli::add_command(
             "  temperature (or temp)                                  degC\n"
             "optional: hypercapnic (or scale2, spo2_scale2: 1 = SpO2 scale 2; default scale 1), time (or timestamp, "
             "datetime, date: copied to the output).\n"
-            "Missing values: an empty, NaN, NA, N/A, null, '-' or Inf cell leaves that parameter unscored and the "
+            "Missing values: a cell that is " + std::string(nerve::cli::missing_markers_help) +
+            " leaves that parameter unscored and the "
             "observation incomplete (an unknown on_oxygen is scored as air: the score may be 2 short); out-of-range "
             "values count as missing.\n"
             "Errors (exit 1, message on stderr, nothing on stdout): missing or empty file, a required column absent, a "

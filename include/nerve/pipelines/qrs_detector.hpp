@@ -10,7 +10,7 @@
 //     -> peaks of the integral (a peak is confirmed when the integral falls to half of it or
 //        `peak_hold` passes; the next peak is looked for after the integral rises again)
 //     -> classification of each peak:
-//          * two peaks closer than the refractory period (200 ms) cannot both be beats: the
+//          * two peaks closer than the refractory period (refractory_s, 250 ms) cannot both be beats: the
 //            smaller one is dropped (a candidate is held for that long before it is decided);
 //          * baseline-shift check: a QRS has a steep slope of both signs within 150 ms; a
 //            peak whose derivative is (almost) one-signed is a step or a wander, not a beat;

@@ -41,8 +41,9 @@
 // (the forgetting factor goes into the scalar s), so it reads and writes 91 numbers instead of
 // rescaling, and re-symmetrising, 169. With H = 1 the
 // learning step reuses the features and the w . f of the previous forecast (the same lags).
-// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,550 instructions
-// with the monitor, ~870 of them the RLS step (bench/mcu/pipeline_metering.cpp): q = Q f and the
+// On a Cortex-M4F in float (meter_monitor<512, float>, H = 1) a reading costs ~1,440 instructions
+// with the monitor (the current counts: meter_monitor.hpp), most of them the RLS step
+// (bench/mcu/pipeline_metering.cpp; ~870 when this was ~1,550): q = Q f and the
 // rank-one update each read 91 numbers, about three instructions per number, near the floor for a
 // scalar FPU; the rest (13 features ~230, history, running means and w . f ~230) has no division
 // and no double.
@@ -50,7 +51,9 @@
 // every time of day is learned from), with forgetting lambda^k per step (the memory stays ~1 / (1 -
 // lambda) readings), and spread_learning (default) moves the rank-one update of P to the k - 1
 // readings before the next step, so the worst reading carries q = Q f only. M4, mean / max
-// instructions per reading: k = 1 1,563 / 1,673; k = 5 940 / 1,397; k = 11 821 / 1,397.
+// instructions per reading, counted before the monitor's later savings (k = 1 is now 1,441 mean,
+// k = 5 818.7: meter_monitor.hpp, the README's MCU table): k = 1 1,563 / 1,673; k = 5 940 /
+// 1,397; k = 11 821 / 1,397.
 // ETTh2 MAE ratios (best naive = 1; OT, HUFL, HULL, MUFL, MULL, LUFL, LULL):
 //   H = 24, k = 1:  0.964 0.953 0.956 0.956 0.922 0.927 1.035
 //   H = 24, k = 5:  0.964 0.944 0.953 0.951 0.919 0.916 1.030   (no worse on any column)
