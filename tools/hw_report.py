@@ -169,6 +169,15 @@ def units_in_ram(ram_bytes, firmware_static_ram, unit_ram):
     return 1 + (ram_bytes - firmware_static_ram) // unit_ram
 
 
+def base_name(name):
+    """A benchmark's registered name without Google Benchmark's option suffixes (/min_time:0.500, /real_time)."""
+    parts = name.split("/")
+    while len(parts) > 1 and re.match(r"(min_time|min_warmup_time|repeats|iterations|threads|real_time|manual_time|"
+                                      r"process_time)\b", parts[-1]):
+        parts.pop()
+    return "/".join(parts)
+
+
 def host_medians(bench_json):
     """{benchmark name: median items_per_second, and any counters} from Google Benchmark JSON.
 
@@ -176,7 +185,7 @@ def host_medians(bench_json):
     without aggregates: the median of their items_per_second)."""
     medians, runs = {}, {}
     for b in bench_json.get("benchmarks", []):
-        name = b.get("run_name", b.get("name"))
+        name = base_name(b.get("run_name", b.get("name")))
         if b.get("run_type") == "aggregate":
             if b.get("aggregate_name") == "median":
                 medians[name] = b
@@ -378,17 +387,36 @@ def measure_m4(build, keys, timeout, progress):
     return counts
 
 
+def cpu_description(cpuinfo):
+    """The first processor of /proc/cpuinfo as one line: model name, x86 family/model and the widest
+    vector extension, or an aarch64 core's implementer/part (what a reader compares machines by)."""
+    first = {}
+    for line in cpuinfo.split("\n\n")[0].splitlines():
+        k, _, v = line.partition(":")
+        first.setdefault(k.strip(), v.strip())
+    name = first.get("model name") or first.get("Model") or first.get("Hardware") or ""
+    extra = []
+    if first.get("cpu family") and first.get("model"):
+        extra.append(f"family {int(first['cpu family']):#x} model {int(first['model'])}")
+    flags = set(first.get("flags", "").split())
+    widest = next((f for f in ("avx512f", "avx2", "sse2") if f in flags), None)
+    if widest:
+        extra.append(widest)
+    if first.get("CPU part"):
+        extra.append(f"implementer {first.get('CPU implementer', '?')} part {first['CPU part']}")
+        if "asimd" in first.get("Features", "").split():
+            extra.append("NEON")
+    if not name:
+        return ", ".join(extra) or None
+    return name + (f" ({', '.join(extra)})" if extra else "")
+
+
 def machine_info():
-    cpu = None
     try:
         with open("/proc/cpuinfo") as f:
-            for line in f:
-                k, _, v = line.partition(":")
-                if k.strip() in ("model name", "Model", "Hardware") and v.strip():
-                    cpu = v.strip()
-                    break
+            cpu = cpu_description(f.read())
     except OSError:
-        pass
+        cpu = None
     return {"cpu": cpu or os.uname().machine, "cores": os.cpu_count() or 1}
 
 

@@ -23,7 +23,7 @@ RECORDED = json.loads("""{
    "aggregate_name": "median", "items_per_second": 1.28e8},
   {"name": "pipeline/maintenance/4_stddev", "run_name": "pipeline/maintenance/4", "run_type": "aggregate",
    "aggregate_name": "stddev", "items_per_second": 1.0e6},
-  {"name": "pipeline/maintenance_3axis/4_median", "run_name": "pipeline/maintenance_3axis/4",
+  {"name": "pipeline/maintenance_3axis/4/min_time:0.500_median", "run_name": "pipeline/maintenance_3axis/4/min_time:0.500",
    "run_type": "aggregate", "aggregate_name": "median", "items_per_second": 7.68e7},
   {"name": "pipeline/patient_median", "run_name": "pipeline/patient", "run_type": "aggregate",
    "aggregate_name": "median", "items_per_second": 7.2e7},
@@ -92,9 +92,22 @@ class Arithmetic(unittest.TestCase):
 
 
 class Host(unittest.TestCase):
+    def test_cpu_description(self):
+        x86 = ("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\n"
+               "flags\t\t: fpu sse2 avx2 avx512f\n\nprocessor\t: 1\nmodel name\t: other\n")
+        self.assertEqual(hw.cpu_description(x86), "AMD EPYC (family 0x1a model 2, avx512f)")
+        arm = "processor\t: 0\nFeatures\t: fp asimd evtstrm\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n"
+        self.assertEqual(hw.cpu_description(arm), "implementer 0x41 part 0xd0c, NEON")
+        self.assertIsNone(hw.cpu_description(""))
+
     def test_medians_not_means(self):
         med = hw.host_medians(RECORDED)
         self.assertEqual(med["pipeline/maintenance/4"]["items_per_second"], 1.28e8)
+
+    def test_base_name(self):
+        self.assertEqual(hw.base_name("pipeline/maintenance/4/min_time:0.500"), "pipeline/maintenance/4")
+        self.assertEqual(hw.base_name("pipeline/metering_lean/min_time:0.500/real_time"), "pipeline/metering_lean")
+        self.assertEqual(hw.base_name("pipeline/patient/qrs_detector"), "pipeline/patient/qrs_detector")
 
     def test_medians_of_plain_runs(self):
         runs = {"benchmarks": [{"name": "pipeline/patient", "run_type": "iteration", "items_per_second": v}
