@@ -208,9 +208,11 @@ def host_rows(bench_json, rates):
             continue
         ips = float(b["items_per_second"])
         rate = rate_for(name.split("/")[1], rate_key, rates)
+        ram = float(b["ram_bytes"]) if b.get("ram_bytes") else None  # sizeof(monitor), where the benchmark says
         rows.append({"benchmark": name, "label": label, "rate_hz": rate, "items_per_second": ips,
                      "ns_per_sample": 1e9 / ips, "channels_per_core": ips / rate,
-                     "units_per_core": ips / rate / channels, "unit": unit})
+                     "units_per_core": ips / rate / channels, "unit": unit, "ram_per_unit": ram,
+                     "units_per_gib": math.floor(2**30 / ram) if ram else None})
     peak = medians.get("fma_peak/xsimd")
     return rows, (float(peak["GFLOP/s"]) if peak and "GFLOP/s" in peak else None)
 
@@ -286,17 +288,20 @@ def host_markdown(rows, peak, machine):
     if peak is not None:
         out += [f"`fma_peak/xsimd` (one core, widest vectors of the build): {peak:.1f} GFLOP/s", ""]
     head = ["benchmark", "pipeline", "rate", "ns per sample", "channels per core", "units per core",
-            f"units per machine ({machine['cores']} cores)"]
+            f"units per machine ({machine['cores']} cores)", "RAM per unit", "units per GiB of RAM"]
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [f"`{r['benchmark']}`", r["label"], fmt_rate(r["rate_hz"]), f"{r['ns_per_sample']:.2f}",
                  fmt_count(math.floor(r["channels_per_core"])),
                  f"{fmt_count(math.floor(r['units_per_core']))} ({r['unit']})",
-                 fmt_count(math.floor(r["units_per_core"] * machine["cores"]))]
+                 fmt_count(math.floor(r["units_per_core"] * machine["cores"])),
+                 "-" if r["ram_per_unit"] is None else f"{r['ram_per_unit']:,.0f} B",
+                 "-" if r["units_per_gib"] is None else fmt_count(r["units_per_gib"])]
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", f"Medians of {machine['repetitions']} repetitions of nerve_bench on this machine; one core "
+    out += ["", f"Medians of {machine['repetitions']} repetitions of nerve_bench {machine.get('where', 'on this machine')}; one core "
             "each, at 100 % of it; a whole machine assumes independent channels scale over the cores "
-            "(memory bandwidth, I/O and the OS are not modelled).", ""]
+            "(memory bandwidth, I/O and the OS are not modelled). RAM per unit: the monitor's sizeof as the benchmark "
+            "reports it (ram_bytes); where the CPU columns run into billions (metering), RAM and I/O decide.", ""]
     return "\n".join(out)
 
 
@@ -483,6 +488,8 @@ def main(argv=None):
             data = run_bench(opts.bench, opts.repetitions, progress)
             machine = machine_info()
         machine["repetitions"] = opts.repetitions if opts.bench else "the recorded"
+        if opts.bench_json:
+            machine["where"] = f"recorded in {opts.bench_json}"
         rows, peak = host_rows(data, rates)
         report["host"] = {"machine": machine, "fma_peak_gflops": peak, "rows": rows}
         text.append(host_markdown(rows, peak, machine))

@@ -20,7 +20,7 @@ RECORDED = json.loads("""{
   {"name": "pipeline/maintenance/4_mean", "run_name": "pipeline/maintenance/4", "run_type": "aggregate",
    "aggregate_name": "mean", "items_per_second": 9.0e7},
   {"name": "pipeline/maintenance/4_median", "run_name": "pipeline/maintenance/4", "run_type": "aggregate",
-   "aggregate_name": "median", "items_per_second": 1.28e8},
+   "aggregate_name": "median", "items_per_second": 1.28e8, "ram_bytes": 65536},
   {"name": "pipeline/maintenance/4_stddev", "run_name": "pipeline/maintenance/4", "run_type": "aggregate",
    "aggregate_name": "stddev", "items_per_second": 1.0e6},
   {"name": "pipeline/maintenance_3axis/4/min_time:0.500_median", "run_name": "pipeline/maintenance_3axis/4/min_time:0.500",
@@ -121,6 +121,9 @@ class Host(unittest.TestCase):
         # 1.28e8 samples/s / 25,600 Hz = 5,000 axes per core
         self.assertAlmostEqual(by["pipeline/maintenance/4"]["channels_per_core"], 5000.0)
         self.assertAlmostEqual(by["pipeline/maintenance/4"]["ns_per_sample"], 7.8125)
+        # 2^30 B / 65,536 B per monitor = 16,384 monitors per GiB; no ram_bytes counter: none
+        self.assertEqual(by["pipeline/maintenance/4"]["units_per_gib"], 16384)
+        self.assertIsNone(by["pipeline/patient"]["units_per_gib"])
         # 7.68e7 axis-samples/s / 25,600 = 3,000 axes = 1,000 triaxial sensors
         self.assertAlmostEqual(by["pipeline/maintenance_3axis/4"]["channels_per_core"], 3000.0)
         self.assertAlmostEqual(by["pipeline/maintenance_3axis/4"]["units_per_core"], 1000.0)
@@ -143,7 +146,7 @@ class Host(unittest.TestCase):
         self.assertIn("220.5 GFLOP/s", text)
         # 5,000 axes per core, 20,000 on 4 cores
         self.assertIn("| `pipeline/maintenance/4` | maintenance, 1 axis, host config (<4,1024,256>) | 25.6 kHz | "
-                      "7.81 | 5,000 | 5,000 (axis) | 20,000 |", text)
+                      "7.81 | 5,000 | 5,000 (axis) | 20,000 | 65,536 B | 16,384 |", text)
 
 
 class CortexM4(unittest.TestCase):
