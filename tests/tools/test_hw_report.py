@@ -179,6 +179,10 @@ class CortexM4(unittest.TestCase):
         self.assertIn("| maintenance, 1 axis (bearing_monitor<2,1024,128,8,false,bfloat16>) | 77.1 KB | 30.3 KB | "
                       "29,496 B | 2 | 4 | 6 | 8 | fits | fits | fits |", text)
         self.assertIn("zero wait states", text)
+        # --json prints the same rows: the clocks and RAM sizes become string keys
+        back = json.loads(json.dumps(rows))
+        self.assertEqual(back[0]["fit"], {"64": 7, "168": 20, "240": 28})
+        self.assertEqual(back[0]["units_in_ram"]["256"], 8)
 
     def test_metering_rate_formats(self):
         self.assertEqual(hw.fmt_rate(1 / 3600), "1 per 3,600 s")
