@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tools/hw_report.py's arithmetic and tables on fixed inputs: no qemu, no benchmark run.
+"""bench/hw_report.py's arithmetic and tables on fixed inputs: no qemu, no benchmark run.
 
 The figures are worked by hand in the comments, so a changed formula (a lost channel factor, the
 mean taken for the median, a budget applied twice) fails here."""
@@ -8,7 +8,7 @@ import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 import hw_report as hw  # noqa: E402
 
 # Google Benchmark JSON as `nerve_bench --benchmark_format=json --benchmark_repetitions=3

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Hardware-selection report for nerve's reference pipelines (markdown, or JSON with --json).
 
-    tools/hw_report.py --m4-build build/hwsel-m4                       # Cortex-M4 part
-    tools/hw_report.py --bench build/hwsel-host/bench/nerve_bench      # this machine's part
-    tools/hw_report.py --bench-json recorded.json                      # a recorded host run
+    bench/hw_report.py --m4-build build/hwsel-m4                       # Cortex-M4 part
+    bench/hw_report.py --bench build/hwsel-host/bench/nerve_bench      # this machine's part
+    bench/hw_report.py --bench-json recorded.json                      # a recorded host run
     options: --budget 0.7  --rate maintenance=51200  --mhz 240  --repetitions 5  --json
 
 Cortex-M4 part (firmware engineers picking a part). Needs a cortex-m4 build with the pipeline
@@ -44,6 +44,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TOOLS = os.path.join(HERE, "..", "tools")  # mcu_icount.py, mcu_cycles.py, mcu_filter_table.py
 
 # Usual rates (Hz) by rate key; --rate KEY=HZ overrides (HZ may be a fraction: 1/900).
 DEFAULT_RATES = {"maintenance": 25600.0, "patient": 360.0, "metering": 1.0 / 3600.0}
@@ -323,14 +324,14 @@ def size_of(elf):
 
 def object_size(elf, name):
     """Bytes of the static object `name` (nm -S): tools/mcu_filter_table.py's reader."""
-    sys.path.insert(0, HERE)
+    sys.path.insert(0, TOOLS)
     import mcu_filter_table
     return mcu_filter_table.object_size(elf, name)
 
 
 def count_program(elf, pipelines, timeout):
     """One qemu trace of the program; every call of each pipeline's symbol counted (mcu_icount.py)."""
-    sys.path.insert(0, HERE)
+    sys.path.insert(0, TOOLS)
     import mcu_cycles
     import mcu_icount
     nm, objdump, qemu = tool("arm-none-eabi-nm"), tool("arm-none-eabi-objdump"), tool("qemu-system-arm")
