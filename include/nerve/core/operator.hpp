@@ -64,24 +64,29 @@ concept block_operator = has_operator_types<Op> &&
 enum class block_overlap : unsigned char { none, in_place, behind, ahead };
 
 /// The overlap of n_in inputs at `in` and n_out outputs at `out` (element types may differ:
-/// frames of channels in, frames out).
+/// frames of channels in, frames out). `none` in constant evaluation, where addresses cannot be
+/// compared.
 template <class In, class Out>
-inline block_overlap overlap_of(const In* in, std::size_t n_in, const Out* out, std::size_t n_out) noexcept {
+constexpr block_overlap overlap_of(const In* in, std::size_t n_in, const Out* out, std::size_t n_out) noexcept {
+    if (std::is_constant_evaluated()) return block_overlap::none;
     const auto a = reinterpret_cast<std::uintptr_t>(in), b = reinterpret_cast<std::uintptr_t>(out);
     if (n_in == 0 || n_out == 0 || a + n_in * sizeof(In) <= b || b + n_out * sizeof(Out) <= a)
         return block_overlap::none;
     return a == b ? block_overlap::in_place : b < a ? block_overlap::behind : block_overlap::ahead;
 }
 
-/// The overlap check of a block path that returns nothing: true, after failing NERVE_ASSERT,
-/// when its n outputs at `out` would start inside its n inputs at `in` (block_overlap::ahead);
-/// the caller then returns without writing.
+/// The refusal of a block path that returns nothing: true, after failing NERVE_ASSERT, when
+/// `ov` is block_overlap::ahead; the caller then returns without writing.
+constexpr bool refuse_ahead(block_overlap ov) noexcept {
+    NERVE_ASSERT(ov != block_overlap::ahead);
+    return ov == block_overlap::ahead;
+}
+
+/// refuse_ahead for a path that needs the overlap for nothing else: n outputs at `out` against
+/// n inputs at `in`.
 template <class In, class Out>
 constexpr bool writes_ahead_of_input(const In* in, const Out* out, std::size_t n) noexcept {
-    if (std::is_constant_evaluated()) return false;
-    const bool ahead = overlap_of(in, n, out, n) == block_overlap::ahead;
-    NERVE_ASSERT(!ahead);
-    return ahead;
+    return refuse_ahead(overlap_of(in, n, out, n));
 }
 
 /// Pushes one input through either shape, calling `emit` for each output.

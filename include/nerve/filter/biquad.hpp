@@ -1339,8 +1339,9 @@ public:
         const T* src = in.data();
         T* dst = out.data();
         std::size_t i = 0;
-        if (writes_ahead_of_input(src, dst, n)) return;
-        if (!std::is_constant_evaluated() && overlap_of(src, n, dst, n) == block_overlap::behind) {
+        const block_overlap ov = overlap_of(src, n, dst, n);
+        if (refuse_ahead(ov)) return;
+        if (ov == block_overlap::behind) {
             for (; i < n; ++i) dst[i] = (*this)(src[i]);  // the block engines re-read their inputs
             return;
         }
@@ -1786,8 +1787,8 @@ public:
     /// operations per lane as operator(), so the same bits). Overlap: as biquad_cascade's.
     void process(std::span<const input_type> in, std::span<output_type> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
-        if (writes_ahead_of_input(in.data(), out.data(), in.size())) return;  // see block_overlap
         const block_overlap ov = overlap_of(in.data(), in.size(), out.data(), in.size());
+        if (refuse_ahead(ov)) return;  // see block_overlap
         if (ov == block_overlap::behind) {  // lane groups would overwrite inputs of later groups
             for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
             return;

@@ -744,9 +744,9 @@ public:
     void process(std::span<const T> in, std::span<T> out) noexcept {
         NERVE_ASSERT(out.size() >= in.size());
         const std::size_t n = in.size();
-        if (writes_ahead_of_input(in.data(), out.data(), n)) return;
-        if (n < Taps || overlap_of(in.data(), n, out.data(), n) != block_overlap::none ||
-            detail::any_non_finite(in.data(), n)) {
+        const block_overlap ov = overlap_of(in.data(), n, out.data(), n);
+        if (refuse_ahead(ov)) return;
+        if (n < Taps || ov != block_overlap::none || detail::any_non_finite(in.data(), n)) {
             for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(in[i]);
             return;
         }

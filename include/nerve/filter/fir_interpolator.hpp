@@ -153,7 +153,6 @@ NERVE_ALWAYS_INLINE q31 poly_dot_q31_pairs_exact(const std::int32_t* NERVE_RESTR
     return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
 }
 
-
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
 /// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
