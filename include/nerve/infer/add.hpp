@@ -48,10 +48,8 @@ NERVE_ALWAYS_INLINE constexpr std::int8_t add_one(const add_params& p, std::int8
     const std::int32_t b1 = wrapping_left_shift(p.input2_offset + b, p.left_shift);
     const std::int32_t a2 = multiply_by_quantized_multiplier(a1, p.input1_multiplier, p.input1_shift);
     const std::int32_t b2 = multiply_by_quantized_multiplier(b1, p.input2_multiplier, p.input2_shift);
-    std::int32_t v = multiply_by_quantized_multiplier(a2 + b2, p.output_multiplier, p.output_shift) + p.output_offset;
-    v = v < p.activation_min ? p.activation_min : v;
-    v = v > p.activation_max ? p.activation_max : v;
-    return static_cast<std::int8_t>(v);
+    return clamp_to_int8(multiply_by_quantized_multiplier(a2 + b2, p.output_multiplier, p.output_shift) + p.output_offset,
+                         p.activation_min, p.activation_max);
 }
 
 /// Same-shape inputs (the output may alias either input).

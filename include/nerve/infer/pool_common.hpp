@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "quantization.hpp"
+
 namespace nerve::infer {
 
 /// TFLite's PoolParams fields for int8 pooling (NHWC, channels unchanged).
@@ -13,11 +15,7 @@ struct pool_params {
     std::int32_t activation_min = -128, activation_max = 127;
 
     /// A pooled value clamped to the activation range, as int8.
-    constexpr std::int8_t clamp(std::int32_t v) const noexcept {
-        v = v < activation_min ? activation_min : v;
-        v = v > activation_max ? activation_max : v;
-        return static_cast<std::int8_t>(v);
-    }
+    constexpr std::int8_t clamp(std::int32_t v) const noexcept { return clamp_to_int8(v, activation_min, activation_max); }
 };
 
 struct pool_shape {

@@ -173,15 +173,22 @@ constexpr double conv_real_multiplier(float input_scale, float weight_scale, flo
 
 // --- requantization and fused activations ------------------------------------------------------
 
+/// v clamped to [act_min, act_max] (a sub-range of int8), as int8: the last step of every int8
+/// output (requantization, pooling, stand-alone RELU).
+NERVE_ALWAYS_INLINE constexpr std::int8_t clamp_to_int8(std::int32_t v, std::int32_t act_min,
+                                                       std::int32_t act_max) noexcept {
+    v = v < act_min ? act_min : v;
+    v = v > act_max ? act_max : v;
+    return static_cast<std::int8_t>(v);
+}
+
 /// acc -> int8: rescale, add the output zero point, clamp to [act_min, act_max].
 template <rounding R = rounding::double_rounding>
 NERVE_ALWAYS_INLINE constexpr std::int8_t requantize(std::int32_t acc, std::int32_t multiplier, int shift,
                                                      std::int32_t output_offset, std::int32_t act_min,
                                                      std::int32_t act_max) noexcept {
-    std::int32_t v = multiply_by_quantized_multiplier<R>(acc, multiplier, shift) + output_offset;
-    v = v < act_min ? act_min : v;
-    v = v > act_max ? act_max : v;
-    return static_cast<std::int8_t>(v);
+    return clamp_to_int8(multiply_by_quantized_multiplier<R>(acc, multiplier, shift) + output_offset, act_min,
+                         act_max);
 }
 
 namespace detail {
@@ -232,10 +239,8 @@ NERVE_ALWAYS_INLINE std::int8_t requantize_fast(std::int32_t acc, std::int32_t m
                                                 std::int32_t output_offset, std::int32_t act_min,
                                                 std::int32_t act_max) noexcept {
     if constexpr (R == rounding::double_rounding) {
-        std::int32_t v = detail::requant_channel(multiplier, shift).apply_fast(acc) + output_offset;
-        v = v < act_min ? act_min : v;
-        v = v > act_max ? act_max : v;
-        return static_cast<std::int8_t>(v);
+        return clamp_to_int8(detail::requant_channel(multiplier, shift).apply_fast(acc) + output_offset, act_min,
+                             act_max);
     } else {
         return requantize<R>(acc, multiplier, shift, output_offset, act_min, act_max);
     }
@@ -288,12 +293,7 @@ constexpr activation_range make_activation_range(fused_activation a, float outpu
 /// RELU / RELU6 as stand-alone int8 ops: clamp in place of the fused form (same scale in and out,
 /// which is how the TFLite converter emits them when it cannot fuse). Elementwise, in may equal out.
 inline void clamp_int8(const std::int8_t* input, std::int8_t* output, int size, activation_range r) noexcept {
-    for (int i = 0; i < size; ++i) {
-        std::int32_t v = input[i];
-        v = v < r.min ? r.min : v;
-        v = v > r.max ? r.max : v;
-        output[i] = static_cast<std::int8_t>(v);
-    }
+    for (int i = 0; i < size; ++i) output[i] = clamp_to_int8(input[i], r.min, r.max);
 }
 
 }  // namespace nerve::infer

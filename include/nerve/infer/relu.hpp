@@ -34,10 +34,9 @@ inline relu_params make_relu_params(float in_scale, std::int32_t in_zp, float ou
 
 inline void relu(const relu_params& p, const std::int8_t* input, int size, std::int8_t* output) noexcept {
     for (int i = 0; i < size; ++i) {
-        std::int32_t v = p.output_zero_point +
-                         multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
-        v = v < p.activation_min ? p.activation_min : (v > p.activation_max ? p.activation_max : v);
-        output[i] = static_cast<std::int8_t>(v);
+        const std::int32_t v = p.output_zero_point +
+                               multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
+        output[i] = clamp_to_int8(v, p.activation_min, p.activation_max);
     }
 }
 
