@@ -61,12 +61,9 @@ nerve::cli::loaded<std::size_t> readings_per_day(const std::string& path, const 
         if (zone) v = zone->resolve(v, got ? t[0] : std::numeric_limits<long long>::min());
         if (v.state == nerve::cli::date_time::status::in_clock_gap ||
             v.state == nerve::cli::date_time::status::zone_offset_mismatch) {
-            out.error = fmt::format("{}:{}: '{}' {} (time zone '{}')", path, lines.line_number(),
+            out.error = fmt::format("{}:{}: '{}' {}", path, lines.line_number(),
                                     nerve::cli::printable(nerve::io::unquote(cells[0])),
-                                    v.state == nerve::cli::date_time::status::in_clock_gap
-                                        ? "is a wall-clock time the clock skips"
-                                        : "states a UTC offset the zone does not have then",
-                                    nerve::cli::printable(zone->spec));
+                                    nerve::cli::describe_fault(v, zone));
             return out;
         }
         if (!v.ok()) {

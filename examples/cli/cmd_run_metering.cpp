@@ -227,27 +227,8 @@ nerve::cli::loaded<series> read_series(const options& o, const nerve::cli::time_
                 return fmt::format("{}:{}: '{}' in time column '{}'", o.input, r.line,
                                    nerve::cli::printable(nerve::io::unquote(cell)), nerve::cli::printable(s.time_name));
             };
-            if (v.state == nerve::cli::date_time::status::offset_out_of_range) {
-                out.error = fmt::format("{} has a UTC offset beyond +-18:00", where());
-                return out;
-            }
-            if (v.state == nerve::cli::date_time::status::in_clock_gap) {
-                out.error = fmt::format("{} is a wall-clock time that time zone '{}' skips (its clock is put forward "
-                                        "over it)", where(), nerve::cli::printable(zone->spec));
-                return out;
-            }
-            if (v.state == nerve::cli::date_time::status::zone_offset_mismatch) {
-                out.error = fmt::format("{} states UTC offset {}, time zone '{}' has {} at that instant", where(),
-                                        nerve::cli::format_utc_offset(v.offset), nerve::cli::printable(zone->spec),
-                                        nerve::cli::format_utc_offset(zone->utc_offset_at(v.instant())));
-                return out;
-            }
-            if (v.state == nerve::cli::date_time::status::no_such_day) {
-                out.error = fmt::format("{} has a day past the end of its month ({} days)", where(), v.month_days);
-                return out;
-            }
             if (!v.ok()) {
-                out.error = fmt::format("{} is not a date-time YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]", where());
+                out.error = fmt::format("{} {}", where(), nerve::cli::describe_fault(v, zone));
                 return out;
             }
             if (!row_time.empty() && v.has_offset != row_time.front().has_offset) {

@@ -326,6 +326,23 @@ date_time time_zone::resolve(date_time t, long long after) const {
     return t;
 }
 
+std::string describe_fault(const date_time& t, const time_zone* zone) {
+    const std::string spec = zone ? fmt::format("time zone '{}'", printable(zone->spec)) : "the time zone";
+    switch (t.state) {
+    case date_time::status::ok: return {};
+    case date_time::status::not_a_date_time: return "is not a date-time YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]";
+    case date_time::status::no_such_day:
+        return fmt::format("has a day past the end of its month ({} days)", t.month_days);
+    case date_time::status::offset_out_of_range: return "has a UTC offset beyond +-18:00";
+    case date_time::status::in_clock_gap:
+        return fmt::format("is a wall-clock time that {} skips (its clock is put forward over it)", spec);
+    case date_time::status::zone_offset_mismatch:
+        return fmt::format("states UTC offset {}, {} has {} at that instant", format_utc_offset(t.offset), spec,
+                           zone ? format_utc_offset(zone->utc_offset_at(t.instant())) : "another");
+    }
+    return "is not a date-time";
+}
+
 std::string format_utc_offset(int seconds) {
     const int a = seconds < 0 ? -seconds : seconds;
     return fmt::format("{}{:02}:{:02}", seconds < 0 ? '-' : '+', a / 3600, a / 60 % 60);

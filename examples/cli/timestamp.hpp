@@ -95,6 +95,12 @@ struct time_zone {
 /// Parses a POSIX TZ rule (time_zone); the error says what was expected and at which character.
 loaded<time_zone> parse_time_zone(std::string_view spec);
 
+/// Why a time cell is not a usable time, in words that follow the quoted cell in an error
+/// ("'2021-03-28 02:30' is a wall-clock time that time zone '...' skips ..."), so that every
+/// subcommand names the same fault the same way. `zone` is the time zone the stamp was resolved
+/// in (time_zone::resolve; in_clock_gap and zone_offset_mismatch name it); empty for an ok time.
+std::string describe_fault(const date_time& t, const time_zone* zone = nullptr);
+
 /// "YYYY-MM-DD HH:MM:SS" of seconds since 1970 (the inverse of parse_date_time's wall clock).
 std::string format_timestamp(long long seconds);
 

@@ -27,7 +27,8 @@
 #             twelve zones (southern, negative DST, Jn / n rules, /-2 and /24 change times,
 #             half-hour offsets) over 2020-2021 hourly (2020 a leap year) against GNU date's
 #             offsets for the same rule (skipped without it); malformed rules, a time the clock
-#             skipped, an offset the zone does not have: errors; nerve forecast's --time-zone.
+#             skipped, an offset the zone does not have: errors; nerve forecast's --time-zone,
+#             whose errors for those two faults read as run metering's.
 #   vitals    NEWS2 of boundary-value observations against the RCP 2017 chart written out in awk
 #             below (sub-scores, score, risk band, trend); bad input gives exit 1, a message and
 #             no output.
@@ -642,7 +643,21 @@ EOF2
     "$nerve" forecast --input "$work/straddle_naive.csv" --column kwh --horizon 4 --output "$work/fc.csv" 2>"$work/err.txt" &&
         grep -q "24 readings per day" "$work/err.txt" || fail "forecast without --time-zone: $(cat "$work/err.txt")"
     { head -n 1 "$work/cet_naive.csv"; grep -A 3 '03-28 01:45' "$work/cet_naive.csv" | sed '2s/03:00/02:30/'; } >"$work/fc_gap.csv"
-    expect_error "fc_gap.csv:3: '2021-03-28 02:30:00' is a wall-clock time the clock skips" -- forecast --input "$work/fc_gap.csv" --column kwh --output "$work/fc.csv" --time-zone "$cet"
+    expect_error "fc_gap.csv:3: '2021-03-28 02:30:00' is a wall-clock time that time zone '$cet' skips" -- forecast --input "$work/fc_gap.csv" --column kwh --output "$work/fc.csv" --time-zone "$cet"
+    # The same fault in the same words from both commands (timestamp.hpp describe_fault): a first
+    # row the spring change skips, a stated offset the zone does not have; run metering only adds
+    # which column the cell is in.
+    printf 'time,kwh\n2021-03-28 02:30,1\n2021-03-28 03:00,2\n2021-03-28 03:30,3\n' >"$work/gap_first.csv"
+    for case in "gap_first.csv|$cet|'2021-03-28 02:30' is a wall-clock time that time zone" \
+                "cet_offsets.csv|EST5EDT,M3.2.0,M11.1.0|'2021-03-20 00:00:00+01:00' states UTC offset +01:00, time zone"; do
+        IFS='|' read -r file tz words <<EOF2
+$case
+EOF2
+        "$nerve" run metering --input "$work/$file" --time-zone "$tz" 2>&1 >/dev/null | sed "s/ in time column 'time'//" >"$work/err_metering.txt"
+        "$nerve" forecast --input "$work/$file" --column kwh --output "$work/fc.csv" --time-zone "$tz" 2>"$work/err_forecast.txt" >/dev/null
+        grep -qF "$file:2: $words" "$work/err_forecast.txt" && cmp -s "$work/err_metering.txt" "$work/err_forecast.txt" ||
+            fail "$file in '$tz': run metering and forecast word the fault differently: $(cat "$work/err_metering.txt" "$work/err_forecast.txt")"
+    done
     ;;
 
 vitals)
