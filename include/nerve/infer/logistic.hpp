@@ -55,9 +55,8 @@ NERVE_ALWAYS_INLINE void sigmoid_family(const sigmoid_params& p, const std::int8
         } else {
             const std::int32_t x_q4 = multiply_by_quantized_multiplier(x, p.input_multiplier, p.input_left_shift);
             const std::int32_t y_q0 = f(x_q4);
-            std::int32_t v = rounding_divide_by_pot(y_q0, 31 - OutputFractionBits) + OutputZeroPoint;
-            v = v < -128 ? -128 : (v > 127 ? 127 : v);
-            output[i] = static_cast<std::int8_t>(v);
+            const std::int32_t y = rounding_divide_by_pot(y_q0, 31 - OutputFractionBits) + OutputZeroPoint;
+            output[i] = clamp_to_int8(y, -128, 127);
         }
     }
 }

@@ -75,9 +75,7 @@ inline void softmax(const softmax_params& p, const std::int8_t* input, int rows,
                 const std::int32_t e = detail::softmax_exp(p, diff);
                 const std::int32_t unsat =
                     rounding_divide_by_pot(detail::fx::mul(shifted_scale, e), num_bits_over_unit + 31 - 8);
-                std::int32_t v = unsat - 128;
-                v = v < -128 ? -128 : (v > 127 ? 127 : v);
-                y[c] = static_cast<std::int8_t>(v);
+                y[c] = clamp_to_int8(unsat - 128, -128, 127);
             } else {
                 y[c] = -128;
             }
