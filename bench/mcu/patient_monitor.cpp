@@ -44,8 +44,8 @@ extern "C" __attribute__((noinline)) void nerve_patient2_second(const float* x) 
         g_mon2.push({x[i], -0.6f * x[i]}, [](const np::monitor_event& e) { g_beats2 += e.kind == np::event_kind::beat; });
 }
 
-// The stages alone through process() on the whole second (runs of 16 inside, and one of 8:
-// 360 = 22 x 16 + 8, so slightly dearer than inside the monitor, whose runs span calls).
+// The stages alone through process() on the whole second (runs of 32 inside, and one of 8:
+// 360 = 11 x 32 + 8, so slightly dearer than inside the monitor, whose runs span calls).
 extern "C" __attribute__((noinline)) void nerve_qrs_second(const float* x) {
     g_qrs.process(std::span<const float>(x, kRate), [](const np::qrs_beat&) { ++g_events; });
 }

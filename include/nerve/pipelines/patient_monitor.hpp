@@ -28,10 +28,10 @@
 //
 // Event order: beats come out about 3 s late and in time order; alarms come out when they are
 // raised, stamped with the sample at which the condition was established. push() collects
-// 16 samples and runs them through the operators' block paths at once (182 instructions per
-// sample on a Cortex-M4 at 360 Hz against 320 sample by sample), so events come out at the
-// end of such a run: up to 15 samples (44 ms at 360 Hz) later than they could; flush() runs
-// a part-filled run.
+// 32 samples and runs them through the operators' block paths at once (180.5 instructions per
+// sample on a Cortex-M4 at 360 Hz as a mean, bench/mcu/patient_monitor.cpp; runs of 16 cost
+// 14 more, the detectors' set-up per run), so events come out at the end of such a run: up to
+// 31 samples (86 ms at 360 Hz) later than they could; flush() runs a part-filled run.
 // Two leads (patient_monitor<MaxRateHz, 2>, input std::array<float, 2>: lead 0 the primary,
 // lead 1 a second ECG lead): lead 0 is analysed exactly as alone (its beats, VF filter, alarms
 // are unchanged) and a second qrs_detector runs on lead 1 as a fallback for a lost lead 0.
@@ -63,11 +63,11 @@
 // the next lead-1 beat are known (at release, ~3 s late); they carry monitor_event::lead = 1.
 // Asystole is judged on lead 0 (a lead-1 beat is accepted too late to clear it).
 // Cost: a second QRS detector (band-pass, slope, integral, peak logic) per sample: on a
-// Cortex-M4 at 360 Hz 318 instructions per two-lead sample (159 per lead; one lead: 182),
-// sizeof(patient_monitor<360, 2>) 15.6 kB (one lead: 11.6 kB).
+// Cortex-M4 at 360 Hz 308 instructions per two-lead sample as a mean (154 per lead; one lead:
+// 180.5), sizeof(patient_monitor<360, 2>) 16.2 kB (one lead: 12.0 kB).
 // Bad input: see the operators (NaN/Inf held at the last finite sample; a long gap becomes an
-// asystole alarm, as a lead-off should). Memory: fixed (sizeof, 11.6 kB at 360 Hz, two
-// leads 15.6 kB).
+// asystole alarm, as a lead-off should). Memory: fixed (sizeof, 12.0 kB at 360 Hz, two
+// leads 16.2 kB).
 #pragma once
 
 #include <array>
@@ -133,7 +133,7 @@ template <std::size_t MaxRateHz = 1000, std::size_t Leads = 1>
 class patient_monitor {
     static_assert(Leads == 1 || Leads == 2, "one lead, or a primary lead with a fallback lead");
     static constexpr std::size_t queue_n = 32;  // > 4 s of beats at 240 bpm (the refractory limit)
-    static constexpr std::uint32_t block_n = 16;  // samples per operator run
+    static constexpr std::uint32_t block_n = 32;  // samples per operator run
     static constexpr std::size_t aux_n = Leads - 1;  // fallback-lead detectors (0 or 1)
 
 public:
@@ -152,7 +152,7 @@ public:
     /// One ECG sample. Samples are collected into runs of `block_n` and the operators run on
     /// whole runs (their block paths: state in registers, the band-pass section by section),
     /// so events come out at the end of a run, at most block_n - 1 samples later than a
-    /// per-sample pipeline would emit them (44 ms at 360 Hz; beats are held ~3 s anyway).
+    /// per-sample pipeline would emit them (86 ms at 360 Hz; beats are held ~3 s anyway).
     template <class Emit>
     void push(input_type x, Emit&& emit) noexcept {
         if constexpr (Leads == 1) {

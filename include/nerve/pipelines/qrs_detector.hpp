@@ -61,15 +61,15 @@
 // clamped to +-1e9 so the squared slope stays finite; a lone wild sample rings through the
 // band-pass for about a second (a few false or lost beats there), then the levels recover.
 //
-// Memory: fixed, sizeof(qrs_detector<MaxRateHz>) (4.4 kB at 360 Hz, 0.4 s of the band-passed
+// Memory: fixed, sizeof(qrs_detector<MaxRateHz>) (4.7 kB at 360 Hz, 0.4 s of the band-passed
 // and of the unfiltered signal among it); per sample a
 // 2-section band-pass plus a handful of float operations.
 //
 // Cost: push() runs every stage per sample (180 instructions per sample on a Cortex-M4 at
-// 360 Hz, bench/mcu/patient_monitor.cpp); process() on a buffer runs runs of 16 samples
+// 360 Hz, bench/mcu/patient_monitor.cpp); process() on a buffer runs runs of 32 samples
 // stage by stage (the band-pass through biquad_cascade's block path, the derivative with its
 // taps in registers, the integral and peak search with their state in locals, the rare
-// events behind one compare): about 125 instructions per sample, the same beats (bit for bit
+// events behind one compare): about 121 instructions per sample (runs of 16: 128), the same beats (bit for bit
 // on the Cortex-M4; on hosts with xsimd the band-pass block rounds differently, so a
 // fiducial can move by one sample). The artefact check adds a ring write per sample and a
 // 50 ms loop per peak above half the threshold (about 1-2 a second): 175 -> 180 by push(),
@@ -139,7 +139,7 @@ class qrs_detector {
     // Band-passed history: must reach back over the integral window, its extra search margin
     // and the peak confirmation delay (0.15 + 0.05 + 0.1 s) with room to spare.
     static constexpr std::size_t hist_keep = (MaxRateHz * 2) / 5 + 8;  // 0.4 s
-    static constexpr std::size_t block_n = 16;                           // samples per run
+    static constexpr std::size_t block_n = 32;                           // samples per run
     static constexpr std::size_t hist_n = hist_keep + block_n;  // + the run written ahead
     static constexpr std::size_t win_n = MaxRateHz / 5 + 2;           // integral up to 0.2 s
     static constexpr std::size_t levels = 8;                          // medians of 8 peaks
