@@ -39,9 +39,7 @@ inline void mean_hw(const mean_params& p, const std::int8_t* input, int batches,
             for (int i = 0; i < n; ++i) acc += input[(b * n + i) * depth + c] - p.input_zero_point;
             acc = multiply_by_quantized_multiplier(acc, p.multiplier, p.shift);
             if (n > 0) acc = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
-            acc += p.output_zero_point;
-            acc = acc < -128 ? -128 : (acc > 127 ? 127 : acc);
-            output[b * depth + c] = static_cast<std::int8_t>(acc);
+            output[b * depth + c] = clamp_to_int8(acc + p.output_zero_point, -128, 127);
         }
 }
 

@@ -174,7 +174,9 @@ constexpr double conv_real_multiplier(float input_scale, float weight_scale, flo
 // --- requantization and fused activations ------------------------------------------------------
 
 /// v clamped to [act_min, act_max] (a sub-range of int8), as int8: the last step of every int8
-/// output (requantization, pooling, stand-alone RELU).
+/// output. Clamped to the fused activation's range: requantization (requantize, requantize_fast),
+/// ADD, pooling, stand-alone RELU (relu, clamp_int8). Clamped to the full [-128, 127]: SOFTMAX,
+/// LOGISTIC / TANH, MEAN, QUANTIZE (float -> int8 and int8 -> int8) and RELU6's bounds.
 NERVE_ALWAYS_INLINE constexpr std::int8_t clamp_to_int8(std::int32_t v, std::int32_t act_min,
                                                        std::int32_t act_max) noexcept {
     v = v < act_min ? act_min : v;

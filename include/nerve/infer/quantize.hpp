@@ -18,13 +18,11 @@ namespace nerve::infer {
 
 inline std::int8_t quantize_one(float x, float scale, std::int32_t zero_point) noexcept {
     const float v = x / scale;
-    if (!(v == v)) return static_cast<std::int8_t>(zero_point < -128 ? -128 : (zero_point > 127 ? 127 : zero_point));
+    if (!(v == v)) return clamp_to_int8(zero_point, -128, 127);
     // Beyond +-2^24 the rounding no longer matters: the result saturates either way.
     const float lim = 16777216.0f;
     const std::int32_t r = v > lim ? 16777216 : (v < -lim ? -16777216 : static_cast<std::int32_t>(std::round(v)));
-    std::int32_t q = r + zero_point;
-    q = q < -128 ? -128 : (q > 127 ? 127 : q);
-    return static_cast<std::int8_t>(q);
+    return clamp_to_int8(r + zero_point, -128, 127);
 }
 
 inline void quantize(const float* input, int size, float scale, std::int32_t zero_point, std::int8_t* output) noexcept {
@@ -61,10 +59,9 @@ constexpr requantize_params make_requantize_params(float in_scale, std::int32_t 
 
 inline void requantize_int8(const requantize_params& p, const std::int8_t* input, int size, std::int8_t* output) noexcept {
     for (int i = 0; i < size; ++i) {
-        std::int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
-                         p.output_zero_point;
-        v = v < -128 ? -128 : (v > 127 ? 127 : v);
-        output[i] = static_cast<std::int8_t>(v);
+        const std::int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
+                               p.output_zero_point;
+        output[i] = clamp_to_int8(v, -128, 127);
     }
 }
 

@@ -42,13 +42,11 @@ inline void relu(const relu_params& p, const std::int8_t* input, int size, std::
 
 /// The quantized 6.0 of RELU6: round(6 / scale) + zero_point, clamped to int8.
 inline std::int8_t relu6_max(float scale, std::int32_t zero_point) noexcept {
-    std::int32_t q = static_cast<std::int32_t>(std::round(6.0f / scale)) + zero_point;
-    q = q < -128 ? -128 : (q > 127 ? 127 : q);
-    return static_cast<std::int8_t>(q);
+    return clamp_to_int8(static_cast<std::int32_t>(std::round(6.0f / scale)) + zero_point, -128, 127);
 }
 
 inline void relu6(const std::int8_t* input, int size, float scale, std::int32_t zero_point, std::int8_t* output) noexcept {
-    const std::int32_t lo = zero_point < -128 ? -128 : (zero_point > 127 ? 127 : zero_point);
+    const std::int32_t lo = clamp_to_int8(zero_point, -128, 127);
     const std::int32_t hi = relu6_max(scale, zero_point);
     for (int i = 0; i < size; ++i) {
         std::int32_t v = input[i];
