@@ -211,8 +211,8 @@ TEST_CASE("qrs_detector with two leads: beats flat in one lead are found in the 
 }
 
 TEST_CASE("qrs_detector: process() on blocks finds the beats push() finds", "[qrs][block]") {
-    // Blocks of odd sizes (runs of 16 inside, remainders per sample), noise, wander, PVCs and
-    // a NaN gap: the same beats as push() sample by sample. On the Cortex-M4 the band-pass
+    // Blocks of odd sizes (runs of 32 inside, remainders per sample), noise, wander, PVCs, a
+    // NaN gap and lone infinities: the same beats as push() sample by sample. On the Cortex-M4 the band-pass
     // block path does the same operations (same bits); on hosts with xsimd its state-space
     // form rounds differently, which can move a fiducial by one sample at most.
     for (double fs : {250.0, 360.0, 1000.0}) {
@@ -229,6 +229,10 @@ TEST_CASE("qrs_detector: process() on blocks finds the beats push() finds", "[qr
         }
         for (std::size_t i = n / 2; i < n / 2 + static_cast<std::size_t>(0.2 * fs); ++i)
             x[i] = std::numeric_limits<float>::quiet_NaN();
+        // Lone infinities inside runs: the block path's one-test-per-run input check must send
+        // those runs through the per-sample replacement (same rejected() count, same beats).
+        for (std::size_t i : {n / 4, n / 4 + 17, n / 4 + 40, 3 * n / 4 + 5})
+            x[i] = (i % 2 ? -1.0f : 1.0f) * std::numeric_limits<float>::infinity();
         np::qrs_detector<1000> a(nerve::sample_rate{fs}), b(nerve::sample_rate{fs});
         std::vector<np::qrs_beat> pa, pb;
         pa.reserve(256);
@@ -246,6 +250,7 @@ TEST_CASE("qrs_detector: process() on blocks finds the beats push() finds", "[qr
         });
         b.flush(on_b);
         CHECK(a.rejected() == b.rejected());
+        CHECK(b.rejected() == static_cast<std::uint32_t>(static_cast<std::size_t>(0.2 * fs) + 4));
         REQUIRE(pa.size() == pb.size());
         for (std::size_t j = 0; j < pa.size(); ++j) {
             const auto d = pa[j].sample > pb[j].sample ? pa[j].sample - pb[j].sample : pb[j].sample - pa[j].sample;

@@ -28,7 +28,7 @@
 //
 // Event order: beats come out about 3 s late and in time order; alarms come out when they are
 // raised, stamped with the sample at which the condition was established. push() collects
-// 32 samples and runs them through the operators' block paths at once (180.5 instructions per
+// 32 samples and runs them through the operators' block paths at once (176.3 instructions per
 // sample on a Cortex-M4 at 360 Hz as a mean, bench/mcu/patient_monitor.cpp; runs of 16 cost
 // 14 more, the detectors' set-up per run), so events come out at the end of such a run: up to
 // 31 samples (86 ms at 360 Hz) later than they could; flush() runs a part-filled run.
@@ -63,8 +63,8 @@
 // the next lead-1 beat are known (at release, ~3 s late); they carry monitor_event::lead = 1.
 // Asystole is judged on lead 0 (a lead-1 beat is accepted too late to clear it).
 // Cost: a second QRS detector (band-pass, slope, integral, peak logic) per sample: on a
-// Cortex-M4 at 360 Hz 308 instructions per two-lead sample as a mean (154 per lead; one lead:
-// 180.5), sizeof(patient_monitor<360, 2>) 16.2 kB (one lead: 12.0 kB).
+// Cortex-M4 at 360 Hz 299 instructions per two-lead sample as a mean (149.5 per lead; one lead:
+// 176.3), sizeof(patient_monitor<360, 2>) 16.2 kB (one lead: 12.0 kB).
 // Bad input: see the operators (NaN/Inf held at the last finite sample; a long gap becomes an
 // asystole alarm, as a lead-off should). Memory: fixed (sizeof, 12.0 kB at 360 Hz, two
 // leads 16.2 kB).
@@ -227,16 +227,25 @@ public:
     /// Beats reported from the fallback lead (lead 1) while lead 0 was lost.
     std::uint32_t fallback_beats() const noexcept { return aux_beats_; }
 
+    /// For restore(): the collected run is shorter than a block and the beat queues' heads and
+    /// counts lie within them. The detectors are visited as objects (v(qrs_), not
+    /// qrs_.visit_state(v): the same bytes), so restore() asks their own state_is_valid() too.
+    bool state_is_valid() const noexcept {
+        bool ok = in_n_ < block_n && qh_ < queue_n && qn_ <= queue_n;
+        if constexpr (Leads > 1) ok = ok && ah_ < queue_n && an_ <= queue_n;
+        return ok;
+    }
+
     template <class V>
     void visit_state(V& v) {
-        qrs_.visit_state(v);
-        vf_.visit_state(v);
-        rr_.visit_state(v);
+        v(qrs_);
+        v(vf_);
+        v(rr_);
         v(n_); v(in_); v(in_n_);
         for (auto& b : queue_) visit_beat(v, b);
         v(qh_); v(qn_);
         if constexpr (Leads > 1) {
-            for (auto& d : aux_) d.visit_state(v);
+            v(aux_);
             v(in1_);
             for (auto& b : aux_queue_) visit_beat(v, b);
             v(ah_); v(an_); v(aux_beats_); v(last_lead0_); v(any_lead0_);

@@ -69,7 +69,8 @@
 // 360 Hz, bench/mcu/patient_monitor.cpp); process() on a buffer runs runs of 32 samples
 // stage by stage (the band-pass through biquad_cascade's block path, the derivative with its
 // taps in registers, the integral and peak search with their state in locals, the rare
-// events behind one compare): about 121 instructions per sample (runs of 16: 128), the same beats (bit for bit
+// events behind one compare, the input's finiteness and range tested once per run): about 116
+// instructions per sample (runs of 16 and a test per sample: 128), the same beats (bit for bit
 // on the Cortex-M4; on hosts with xsimd the band-pass block rounds differently, so a
 // fiducial can move by one sample). The artefact check adds a ring write per sample and a
 // 50 ms loop per peak above half the threshold (about 1-2 a second): 175 -> 180 by push(),
@@ -305,6 +306,35 @@ public:
     std::uint32_t delay() const noexcept { return delay_; }
     float rate() const noexcept { return fs_; }
 
+    /// For restore(): only a state this detector can reach. The ring heads follow the sample
+    /// count (hist_/raw_ and the integral's window are written once per sample), the median
+    /// rings' indices and counts stay within their 8 or 24 slots, and a held integral maximum
+    /// lies within the peak hold of the last sample (make_peak reads the history from it back).
+    /// Magnitudes too: inputs are clamped to 1e9, so the band-pass keeps far less than
+    /// sample_limit (its gain is ~1.6) and the energies far less than energy_limit; a state
+    /// beyond them could overflow the integral to Inf, and an Inf level would stop detection
+    /// for good.
+    bool state_is_valid() const noexcept {
+        const bool held_ok = cur_max_ == 0.0f ||
+                             (cur_max_ > 0.0f && armed_ && cur_max_at_ < n_ && n_ - 1 - cur_max_at_ <= hold_);
+        if (!(hpos_ == (n_ + (hist_n - 1)) % hist_n && wpos_ == n_ % win_ && qi_ < levels && ni_ < levels &&
+              ri_ < levels && si_ < levels && n_sharp_ <= levels && n_learn_ <= learn_n &&
+              (!learned_ || n_learn_ == 0) && held_ok))
+            return false;
+        bounded_by bp{sample_limit};
+        for (auto f : bp_) f.visit_state(bp);  // a copy: visit_state is not const
+        bounded_by energy{energy_limit};
+        energy(win_buf_); energy(qrs_lv_); energy(noise_lv_);
+        for (float e : {sum_, fresh_, prev_m_, cur_max_, th_cache_, q_med_, z_med_, pending_.value, candidate_.value})
+            energy(e);
+        for (const auto& pk : learn_buf_) energy(pk.value);
+        bounded_by input{1e9f};
+        input(last_good_); input(offset_);
+        bounded_by sample{sample_limit};
+        sample(hist_); sample(raw_); sample(dl_);
+        return bp.ok && energy.ok && input.ok && sample.ok;
+    }
+
     template <class V>
     void visit_state(V& v) {
         for (auto& f : bp_) f.visit_state(v);
@@ -371,7 +401,25 @@ private:
                 offset_[l] = clean(lead_of(in[0], l), lg0, r0);
             }
             const float off = offset_[l];
-            for (std::size_t j = 0; j < c; ++j) t[j] = clean(lead_of(in[j], l), lg, rej) - off;
+            bool cleaned = false;
+            if constexpr (MaxRun > 1) {
+                // One test for the whole run: the float sum of squares bounds every square from
+                // above (a sum of non-negative floats never rounds below its largest term), so
+                // a sum <= 0.98e18 proves every sample finite and inside clean()'s +-1e9 (NaN or
+                // Inf fail the compare); then clean() would return each sample as it is.
+                float energy = 0.0f;
+                for (std::size_t j = 0; j < c; ++j) {
+                    const float x = lead_of(in[j], l);
+                    energy += x * x;
+                    t[j] = x - off;
+                }
+                if (NERVE_LIKELY(c != 0 && energy <= 0.98e18f)) {
+                    lg = lead_of(in[c - 1], l);
+                    cleaned = true;
+                }
+            }
+            if (!cleaned)
+                for (std::size_t j = 0; j < c; ++j) t[j] = clean(lead_of(in[j], l), lg, rej) - off;
             last_good_[l] = lg;
             rejected_ += rej;
             if constexpr (MaxRun == 1) u[0] = bp_[l](t[0]);
@@ -485,6 +533,23 @@ private:
         }
         next_check_ = t;
     }
+
+    // Magnitude limits of state_is_valid(): samples (|input| <= 1e9 after the offset, times the
+    // band-pass gain, with a margin of 300) and energies ((fs / 8 x 6 x sample_limit)^2 summed
+    // over the window is below 1e33 up to 1000 Hz).
+    static constexpr float sample_limit = 1e12f, energy_limit = 1e34f;
+    struct bounded_by {  // a state visitor: every float leaf within +-limit
+        float limit;
+        bool ok = true;
+        template <class U>
+        void operator()(const U& x) {
+            if constexpr (std::is_floating_point_v<U>) {
+                ok = ok && std::fabs(x) <= limit;
+            } else if constexpr (requires { x.begin(); }) {
+                for (const auto& e : x) (*this)(e);
+            }
+        }
+    };
 
     template <class V>
     static void visit_peak(V& v, peak& pk) { v(pk.at); v(pk.value); v(pk.slope); v(pk.sharp); v(pk.baseline_shift); }

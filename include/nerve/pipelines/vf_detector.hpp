@@ -31,7 +31,7 @@
 // ring indices are impossible is refused (state_is_valid). Memory: fixed, about 6.7 kB (the 4 s
 // ring is kept twice so that the window is one contiguous run).
 //
-// Cost (Cortex-M4, 360 Hz, bench/mcu/patient_monitor.cpp): 38 instructions per input sample with
+// Cost (Cortex-M4, 360 Hz, bench/mcu/patient_monitor.cpp): 39 instructions per input sample with
 // the decisions. When the window is whole hops (the default 4 s of 1 s hops), sum |V| and
 // sum |dV| come from per-hop partial sums kept as the samples arrive, so a decision passes
 // over the window once (the leakage sum) instead of twice; the sums are then added in another
@@ -334,9 +334,12 @@ private:
         // A flat or near-flat trace (lead off, the ringing after a step) is no fibrillation.
         if (!(sd > 0.0f) || sa < min_mean_abs * static_cast<float>(len)) return 1.0f;
         const float period = 3.14159265f * sa / sd;
+        // Slower than 2 cycles per window: not VF. Tested on the float, before the conversion,
+        // which a period beyond 2^32 (sa / sd from huge samples, e.g. a corrupted state's)
+        // would make undefined; the same decision as testing the rounded shift (len >= 8).
+        if (!(period + 0.5f < static_cast<float>(len / 2))) return 1.0f;
         std::uint32_t shift = static_cast<std::uint32_t>(period + 0.5f);
         if (shift < 1) shift = 1;
-        if (shift >= len / 2) return 1.0f;  // slower than 2 cycles per window: not VF
         // Four terms per pass into the one sum (the same additions in the same order): the
         // loop's own compare and branch are most of its cost on an in-order core.
         float num = 0.0f;
