@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "../config.hpp"
 #include "../core/numeric.hpp"
@@ -95,6 +96,26 @@ public:
     }
 
     std::uint32_t rejected() const noexcept { return rejected_; }
+
+    /// For restore(): only a state this analysis can reach. Each ring's position and count lie
+    /// within it, and until it is full the position is the count, the first `count` slots hold
+    /// usable RR ([0.2, 3] s: the rate, HRV and histogram arithmetic rely on it) and the rest 0;
+    /// af_sorted_ is exactly af_ sorted (sorted_replace keeps it so).
+    bool state_is_valid() const noexcept {
+        auto ring_ok = [](const auto& a, std::uint32_t pos, std::uint32_t count) {
+            const std::size_t n = a.size();
+            if (pos >= n || count > n || (count < n && pos != count)) return false;
+            for (std::size_t i = 0; i < n; ++i)
+                if (i < count ? !(a[i] >= 0.2f && a[i] <= 3.0f) : a[i] != 0.0f) return false;
+            return true;
+        };
+        if (!ring_ok(win_, wpos_, wcount_) || !ring_ok(af_, apos_, acount_) || !ring_ok(last8_, rpos_, recent_))
+            return false;
+        std::array<float, AfWindow> s = af_;
+        for (std::size_t i = 1; i < AfWindow; ++i)
+            for (std::size_t j = i; j > 0 && s[j - 1] > s[j]; --j) std::swap(s[j - 1], s[j]);
+        return s == af_sorted_;
+    }
 
     template <class V>
     void visit_state(V& v) {
