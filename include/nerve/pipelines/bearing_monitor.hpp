@@ -506,6 +506,15 @@ public:
         }
     }
 
+    /// For restore(): the raw-spectrum frame's fill and skip within a frame and its hop (one of
+    /// them zero), the decimation phases below their factors and the frame's segment count
+    /// below segments_per_frame; the framers and the baseline statistics check themselves.
+    bool state_is_valid() const noexcept {
+        const std::size_t per_frame = cfg_.segments_per_frame > 0 ? cfg_.segments_per_frame : 1;
+        return spec_fill_ < SpecN && spec_skip_ <= spec_hop_ - SpecN && (spec_skip_ == 0 || spec_fill_ == 0) &&
+               decim_count_ < decim_ && shaft_count_ < shaft_decim_ && seg_count_ < per_frame;
+    }
+
     template <class V>
     void visit_state(V& v) {
         v(hp_); v(bands_); v(env_frames_); v(spec_frame_); v(spec_fill_); v(spec_skip_); v(sq_); v(decim_count_);

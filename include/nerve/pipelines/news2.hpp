@@ -149,6 +149,16 @@ public:
 
     void reset() noexcept { last_ = {}; pos_ = count_ = 0; }
 
+    /// For restore(): the ring position and count within the 4 slots (the position is the count
+    /// until all are written) and every stored score one the chart gives (0-20; unwritten
+    /// slots 0), so the trend arithmetic cannot overflow.
+    bool state_is_valid() const noexcept {
+        if (pos_ >= 4 || count_ > 4 || (count_ < 4 && pos_ != count_)) return false;
+        for (std::uint32_t i = 0; i < 4; ++i)
+            if (last_[i] < 0 || last_[i] > (i < count_ ? 20 : 0)) return false;
+        return true;
+    }
+
     template <class V>
     void visit_state(V& v) { v(last_); v(pos_); v(count_); }
 

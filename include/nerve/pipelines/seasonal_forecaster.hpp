@@ -214,6 +214,30 @@ public:
         restart_p();
     }
 
+    /// For restore(): the history's head and fill follow the reading count (one push per
+    /// reading), the windows' refresh counters stay below their lengths, the next diagonal
+    /// checked and the pending row lie within P, and the scale is 1 until fixed, then positive
+    /// with its exact inverse. P = p_scale_ Q within the bound finish_step keeps: a diagonal
+    /// element at most max(1e6, prior) grown by 1 / lambda for the 13 steps between its checks
+    /// (twice that for rounding), an off-diagonal one at most the largest diagonal (P is
+    /// positive definite), p_scale_ in (0, 1024 / lambda]; a P beyond it overflows and learning
+    /// stops for good. learn_phase_ is not checked: a snapshot of another learn_every restores
+    /// (a phase past it only brings the next step forward).
+    bool state_is_valid() const noexcept {
+        if (head_ != n_ % Capacity || stored_ != (n_ < Capacity ? n_ : Capacity)) return false;
+        if (bound_next_ >= features || pend_row_ > features) return false;
+        const T grow = inv_lambda_ > T(1) ? inv_lambda_ : T(1);  // lambda > 1 (no forgetting) shrinks P
+        if (!(p_scale_ > T(0) && p_scale_ <= T(1024) * grow)) return false;
+        T bound = T(2) * (prior_ > T(1e6) ? prior_ : T(1e6));
+        for (std::size_t i = 0; i < features; ++i) bound *= grow;
+        for (const T q : qp_)
+            if (!(std::fabs(q) * p_scale_ <= bound)) return false;
+        for (const auto& side : win_)
+            for (std::size_t i = 0; i < windows; ++i)
+                if (side[i].k >= count_[i]) return false;
+        return scaled_ ? scale_ > T(0) && inv_scale_ == T(1) / scale_ : scale_ == T(1) && inv_scale_ == T(1);
+    }
+
     template <class V>
     void visit_state(V& v) {
         v(hist_); v(head_); v(stored_); v(n_); v(rejected_); v(scaled_); v(scale_); v(inv_scale_); v(err_scale_); v(forecast_);
