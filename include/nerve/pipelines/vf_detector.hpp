@@ -120,7 +120,7 @@ public:
         bp_last_ = 0.0f;
         buf_ = {};
         pos_ = phase_ = 0;
-        until_ = len_ > hop_ ? len_ : hop_;  // the first decision needs a full window
+        until_ = first_wait();
         abs_hop_ = {};
         slope_hop_ = {};
         part_ = slot_ = 0;
@@ -140,7 +140,7 @@ public:
     /// For restore(): a state these indices could not reach (hostile or corrupted bytes) is
     /// refused, so no ring index can point outside its storage.
     bool state_is_valid() const noexcept {
-        return pos_ < cap && phase_ < decim_ && until_ >= 1 && until_ <= (len_ > hop_ ? len_ : hop_) &&
+        return pos_ < cap && phase_ < decim_ && until_ >= 1 && until_ <= first_wait() &&
                part_ < hop_ && slot_ < parts_;
     }
 
@@ -297,6 +297,9 @@ private:
         }
     }
 
+    // Decimated samples before the first decision: a full window, and at least one hop.
+    std::uint32_t first_wait() const noexcept { return len_ > hop_ ? len_ : hop_; }
+
     // One window decision; `end` is the input sample count after the window.
     template <class Emit>
     void decide(std::uint64_t end, Emit& emit) noexcept {
@@ -308,7 +311,6 @@ private:
         s.vf = in_vf_;
         emit(s);
     }
-
 
     float leakage(float min_mean_abs) const noexcept {
         const float* const w = window().data();
