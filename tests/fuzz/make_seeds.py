@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Writes the committed seed corpus of the fuzz harnesses (tests/fuzz/corpus/<harness>/).
+
+Small, valid inputs of each surface so that the fuzzer starts from the formats' shapes instead of
+discovering "TFL3" or "100 2 360" by chance: WFDB records in the layout of tests/io/test_wfdb.cpp,
+CSV text like the NAB and metering files, the .tflite models committed in
+tests/golden/tflite_models.hpp, time cells and POSIX TZ rules, and one selector byte per operator
+of fuzz_snapshot.cpp. Run it from anywhere; it rewrites the corpus folders.
+"""
+import os
+import re
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def write(harness, name, data):
+    d = os.path.join(HERE, "corpus", harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def encode_212(samples):
+    out = bytearray()
+    for i in range(0, len(samples), 2):
+        a = samples[i] & 0xFFF
+        c = samples[i + 1] & 0xFFF if i + 1 < len(samples) else 0
+        out += bytes([a & 0xFF, ((a >> 8) & 0x0F) | ((c >> 4) & 0xF0)])
+        if i + 1 < len(samples):
+            out.append(c & 0xFF)
+    return bytes(out)
+
+
+def annotations():
+    def word(code, d):
+        return struct.pack("<H", (code << 10) | (d & 0x3FF))
+    return (word(28, 18) + word(63, 3) + b"(N\0\0" + word(1, 77) + word(60, 1) + word(59, 0)
+            + bytes([0x01, 0x00, 0xA0, 0x86]) + word(5, 5) + word(0, 0))
+
+
+def wfdb_input(header, signal):
+    h = header.encode()
+    return struct.pack("<H", len(h)) + h + signal
+
+
+def wfdb():
+    ecg = [((i * 37) % 400) - 200 + (900 if i % 90 == 0 else 0) for i in range(240)]
+    header_100 = ("# comment\n100 2 360 120\n100.dat 212 200 11 1024 995 -22131 0 MLII\r\n\n"
+                  "100.dat 212 200 11 1024 1011 20052 0 V5\n# 69 M 1085 1629 x1\n")
+    write("fuzz_wfdb", "record_212", wfdb_input(header_100, encode_212(ecg)))
+    write("fuzz_wfdb", "record_16", wfdb_input(
+        "x 1 500/10(3) 100\nx.dat 16 100(-5)/uV 16 2 7 123 0 chest lead II\n",
+        b"".join(struct.pack("<h", v * 7) for v in ecg[:100])))
+    write("fuzz_wfdb", "defaults", wfdb_input("rec 1\nrec.dat 16\n", annotations()))
+    write("fuzz_wfdb", "annotations", wfdb_input("", annotations()))
+
+
+def csv():
+    write("fuzz_csv", "nab", "timestamp,value\n2014-04-01 00:00:00,19.761251902999999\n"
+          "2014-04-01 00:05:00,20.500833287\n2014-04-01 00:10:00,\n")
+    write("fuzz_csv", "quoted", '"a ""quoted"" name",b,c\r\n" 1.5e3 ",-.5,+7\r\n\r\n,,\n1e400,1e-400,nan\n')
+    write("fuzz_csv", "numbers", "-12,3.5,.5,1e-3,2.2250738585072014e-308,4.9e-324,1.7976931348623157e308\n")
+
+
+def tflite():
+    text = open(os.path.join(ROOT, "tests", "golden", "tflite_models.hpp")).read()
+    for name, body in re.findall(r"unsigned char (\w+_model)\[\d+\] = \{([^}]*)\}", text):
+        write("fuzz_tflite", name, bytes(int(v) for v in re.findall(r"\d+", body)))
+
+
+def timestamp():
+    cells = ["2021-03-28 01:00", "2021-03-28T01:00:00.250", "2021-03-28T01:00:00Z",
+             "2021-03-28T03:00:00+02:00", "2021-10-31 02:00:00+0100", "2021-10-31 02:30:00-05",
+             "\"2021-02-29 00:00\"", "1970-01-01 00:00:00"]
+    zones = ["CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT,M3.2.0,M11.1.0", "UTC0", "<+0530>-5:30",
+             "AEST-10AEDT,M10.1.0,M4.1.0/3", "XXX3YYY,J60/-167,300/167", "Europe/Berlin"]
+    for i, c in enumerate(cells):
+        write("fuzz_timestamp", "cell_%d" % i, c + "\n" + zones[i % len(zones)])
+    write("fuzz_timestamp", "cell_only", cells[0])
+
+
+def snapshot():
+    # fuzz_snapshot.cpp: byte 0 picks the operator (low 4 bits) and how the rest is applied
+    # (bits 4-5); the rest patches the payload of a warmed-up snapshot.
+    for op in range(12):
+        for mode in range(3):
+            write("fuzz_snapshot", "op%02d_mode%d" % (op, mode), bytes([op | (mode << 4), 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]))
+
+
+if __name__ == "__main__":
+    wfdb()
+    csv()
+    tflite()
+    timestamp()
+    snapshot()
