@@ -106,6 +106,12 @@ TEST_CASE("wfdb header: defaults, baseline, units and descriptions with spaces",
     CHECK(s.description == "chest lead II");
     CHECK(s.to_physical(95) == 1.0);
 
+    // The largest numbers that fit a double still parse.
+    auto big = wfdb::parse_header("x 1 360\nx.dat 16 9999e300(-9999e300)\n");
+    REQUIRE(big.ok());
+    CHECK(big.value().signals[0].gain == Approx(9.999e303));
+    CHECK(big.value().signals[0].baseline == Approx(-9.999e303));
+
     auto z = wfdb::parse_header("x 1 360\nx.dat 212 0 12 0\n");  // gain 0 means 200
     REQUIRE(z.ok());
     CHECK(z.value().signals[0].gain == 200.0);
@@ -134,6 +140,11 @@ TEST_CASE("wfdb header: every malformed header is a clear error", "[wfdb][bad-in
         {"100 1 360\n100.dat 212 200 11 zero\n", errc::parse_error},
         {"100 1 360\n100.dat 212 200 99\n", errc::parse_error},
         {"100 1 360\n100.dat 212 200 11 1024 995 99999999999999999999\n", errc::parse_error},
+        // Numbers beyond double's range (found by tests/fuzz/fuzz_wfdb.cpp): a gain, baseline or
+        // sampling frequency of Inf made every physical value 0 or NaN.
+        {"100 1 360\n100.dat 212 99999999999e300\n", errc::parse_error},
+        {"100 1 360\n100.dat 212 200(-99999999999e300)\n", errc::parse_error},
+        {"100 1 99999999999e300\n100.dat 212\n", errc::parse_error},
     };
     for (const auto& c : cases) {
         INFO(c.text);

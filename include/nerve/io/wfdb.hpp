@@ -22,6 +22,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 
@@ -88,7 +89,8 @@ constexpr bool parse_int(std::string_view t, long long& out) noexcept {
     return true;
 }
 
-/// Whole-token decimal number: [sign] digits [. digits] [e [sign] digits] (bounded lengths).
+/// Whole-token decimal number: [sign] digits [. digits] [e [sign] digits] (bounded lengths),
+/// refused when it overflows double (99999999999e300 would otherwise become a gain of Inf).
 constexpr bool parse_real(std::string_view t, double& out) noexcept {
     if (t.empty() || t.size() > 40) return false;
     std::size_t i = 0;
@@ -109,7 +111,7 @@ constexpr bool parse_real(std::string_view t, double& out) noexcept {
         for (; e < 0; ++e) v /= 10.0;
         i = t.size();
     }
-    if (i != t.size()) return false;
+    if (i != t.size() || !(v <= std::numeric_limits<double>::max())) return false;
     out = neg ? -v : v;
     return true;
 }
