@@ -7,7 +7,9 @@
 //   beats held until the VF decision of the window centred on them is known (about 3 s):
 //      beats inside VF/flutter are flutter waves, not beats: counted, not reported
 //   reported beats -> rr_analysis (HR, SDNN, RMSSD, pNN50, ectopic, AF irregularity)
-//   alarms (onset and end events): asystole (no beat for `asystole_s`), VF/flutter,
+//   alarms (onset and end events): asystole (no beat for `asystole_s`, raised once the
+//      detector can no longer report a beat inside that pause, ~0.65 s later at 360 Hz: no
+//      alarm that a beat found a moment later takes back), VF/flutter,
 //      bradycardia / tachycardia on the 8-beat median rate (with 5 bpm hysteresis),
 //      irregular rhythm (AF) once the rr_analysis flag has held for 8 beats (and off after 8),
 //      artefact (a technical alarm: the detector rejected a peak as motion artefact within
@@ -28,7 +30,7 @@
 //
 // Event order: beats come out about 3 s late and in time order; alarms come out when they are
 // raised, stamped with the sample at which the condition was established. push() collects
-// 32 samples and runs them through the operators' block paths at once (176.3 instructions per
+// 32 samples and runs them through the operators' block paths at once (176.6 instructions per
 // sample on a Cortex-M4 at 360 Hz as a mean, bench/mcu/patient_monitor.cpp; runs of 16 cost
 // 14 more, the detectors' set-up per run), so events come out at the end of such a run: up to
 // 31 samples (86 ms at 360 Hz) later than they could; flush() runs a part-filled run.
@@ -61,10 +63,13 @@
 // to -0.07 points), where a noisy second lead can pass the rhythm conditions by chance.
 // Lead-1 beats wait in their own queue and are decided when the lead-0 beats around them and
 // the next lead-1 beat are known (at release, ~3 s late); they carry monitor_event::lead = 1.
-// Asystole is judged on lead 0 (a lead-1 beat is accepted too late to clear it).
+// Asystole is judged on both leads: a lead-1 beat its detector found on its threshold, as sharp
+// as the fallback asks and with no artefact about, counts as a sign of life as soon as it is
+// detected (before the fallback rule decides whether to report it), so a lost lead 0 with a
+// beating lead 1 is no asystole. A true asystole is flat on both.
 // Cost: a second QRS detector (band-pass, slope, integral, peak logic) per sample: on a
-// Cortex-M4 at 360 Hz 299 instructions per two-lead sample as a mean (149.5 per lead; one lead:
-// 176.3), sizeof(patient_monitor<360, 2>) 16.2 kB (one lead: 12.0 kB).
+// Cortex-M4 at 360 Hz 300 instructions per two-lead sample as a mean (149.8 per lead; one lead:
+// 176.6), sizeof(patient_monitor<360, 2>) 16.2 kB (one lead: 12.0 kB).
 // Bad input: see the operators (NaN/Inf held at the last finite sample; a long gap becomes an
 // asystole alarm, as a lead-off should). Memory: fixed (sizeof, 12.0 kB at 360 Hz, two
 // leads 16.2 kB).
@@ -144,6 +149,7 @@ public:
     explicit patient_monitor(sample_rate fs = sample_rate{360.0}, const monitor_params& p = {}) noexcept
         : fs_(static_cast<float>(fs.value)), p_(p), qrs_(fs, p.qrs), vf_(fs, p.vf) {
         asystole_ = static_cast<std::uint64_t>(p.asystole_s * fs.value + 0.5);
+        report_lag_ = qrs_.report_lag();
         refractory_ = static_cast<std::uint64_t>(p.qrs.refractory_s * fs.value + 0.5);
         for (auto& d : aux_) d = qrs_detector<MaxRateHz>(fs, p.qrs);
         reset();
@@ -196,6 +202,8 @@ public:
         in1_ = {};
         last_lead0_ = 0;
         any_lead0_ = false;
+        last_lead1_ = 0;
+        any_lead1_ = false;
         vf_.reset();
         rr_.reset();
         n_ = 0;
@@ -227,12 +235,12 @@ public:
     /// Beats reported from the fallback lead (lead 1) while lead 0 was lost.
     std::uint32_t fallback_beats() const noexcept { return aux_beats_; }
 
-    /// For restore(): the collected run is shorter than a block and the beat queues' heads and
-    /// counts lie within them. The detectors are visited as objects (v(qrs_), not
+    /// For restore(): the collected run is shorter than a block, the beat queues' heads and
+    /// counts lie within them and the last beats seen are not in the future. The detectors are visited as objects (v(qrs_), not
     /// qrs_.visit_state(v): the same bytes), so restore() asks their own state_is_valid() too.
     bool state_is_valid() const noexcept {
-        bool ok = in_n_ < block_n && qh_ < queue_n && qn_ <= queue_n;
-        if constexpr (Leads > 1) ok = ok && ah_ < queue_n && an_ <= queue_n;
+        bool ok = in_n_ < block_n && qh_ < queue_n && qn_ <= queue_n && last_detected_ <= n_;
+        if constexpr (Leads > 1) ok = ok && ah_ < queue_n && an_ <= queue_n && last_lead1_ <= n_;
         return ok;
     }
 
@@ -248,7 +256,7 @@ public:
             v(aux_);
             v(in1_);
             for (auto& b : aux_queue_) visit_beat(v, b);
-            v(ah_); v(an_); v(aux_beats_); v(last_lead0_); v(any_lead0_);
+            v(ah_); v(an_); v(aux_beats_); v(last_lead0_); v(any_lead0_); v(last_lead1_); v(any_lead1_);
         }
         v(vf_now_); v(any_beat_); v(any_reported_); v(last_detected_); v(last_reported_);
         v(alarm_on_); v(alarm_count_); v(beats_); v(vf_waves_); v(ectopic_); v(irregular_run_);
@@ -274,6 +282,13 @@ private:
                 qrs_beat q = b;
                 q.noisy = b.noisy || aux_[0].noisy(n_) || qrs_.noisy(n_);
                 on_aux(q);
+                // A confident lead-1 beat (on its threshold, as sharp as the fallback needs,
+                // no artefact about) is a sign of life: it clears and holds off asystole.
+                if (!q.search_back && !q.noisy && q.quality >= p_.fallback_quality) {
+                    any_lead1_ = true;
+                    last_lead1_ = q.sample;
+                    if (alarm_on_[0]) raise(alarm_kind::asystole, false, q.sample, 0.0f, emit);
+                }
             });
         }
         vf_.process(std::span<const float>(x, c), [&](const vf_status& s) { on_vf(s, emit); });
@@ -283,16 +298,39 @@ private:
             const std::uint64_t at = noisy ? qrs_.last_artefact() : qrs_.last_artefact() + qrs_.noisy_hold();
             raise(alarm_kind::artefact, noisy, at, static_cast<float>(qrs_.artefacts()), emit);
         }
-        // Asystole: no detected beat (VF waves count: VF has its own alarm) for asystole_s;
-        // raised at the first sample of the run past the limit, not while artefact is on.
+        // Asystole: no detected beat (VF waves count: VF has its own alarm; with two leads, a
+        // confident lead-1 beat counts too) for asystole_s, not while artefact is on. Raised
+        // once the detectors have settled past the limit (qrs_detector::settled_until: no beat
+        // can still be reported before it; about 0.65 s at 360 Hz, longer while a search-back
+        // candidate may still be taken, at most asystole_s more), stamped with the first sample
+        // past the limit (or, when artefact held it, with the first the run could vouch for).
         if (!alarm_on_[0] && !vf_now_ && !noisy) {
-            const std::uint64_t from = (any_beat_ ? last_detected_ : 0) + asystole_ + 1;
-            if (from < n_) {
-                const std::uint64_t at = from > n0 ? from : n0;
-                const std::uint64_t since = at - (any_beat_ ? last_detected_ : 0);
-                raise(alarm_kind::asystole, true, at, static_cast<float>(since) / fs_, emit);
+            const std::uint64_t last = last_sign_of_life(), from = last + asystole_ + 1;
+            // settled_until() <= n_ - report_lag_, so while beats come this is one compare.
+            if (from + report_lag_ <= n_ && (from <= settled_until() || from + asystole_ < n_)) {
+                const std::uint64_t vouched = n0 > report_lag_ ? n0 - report_lag_ : 0;
+                const std::uint64_t at = from > vouched ? from : vouched;
+                raise(alarm_kind::asystole, true, at, static_cast<float>(at - last) / fs_, emit);
             }
         }
+    }
+
+    // The last beat either lead showed (0 before the first): see the asystole alarm in run().
+    std::uint64_t last_sign_of_life() const noexcept {
+        std::uint64_t last = any_beat_ ? last_detected_ : 0;
+        if constexpr (Leads > 1)
+            if (any_lead1_ && last_lead1_ > last) last = last_lead1_;
+        return last;
+    }
+
+    // The beat sample up to which every detector has spoken (qrs_detector::settled_until).
+    std::uint64_t settled_until() const noexcept {
+        std::uint64_t s = qrs_.settled_until(n_);
+        for (const auto& d : aux_) {
+            const std::uint64_t t = d.settled_until(n_);
+            if (t < s) s = t;
+        }
+        return s;
     }
 
     template <class Emit>
@@ -449,6 +487,7 @@ private:
     vf_detector<MaxRateHz> vf_;
     rr_analysis<> rr_{};
     std::uint64_t asystole_ = 0;
+    std::uint64_t report_lag_ = 0;  // qrs_detector::report_lag()
     std::uint64_t n_ = 0;  // samples run through the operators
     std::array<float, block_n> in_{};  // samples collected for the next run
     // Fallback lead (Leads == 2): its detector, samples and beats waiting for a decision.
@@ -459,6 +498,8 @@ private:
     std::uint64_t refractory_ = 0;
     std::uint64_t last_lead0_ = 0;  // last lead-0 beat released
     bool any_lead0_ = false;
+    std::uint64_t last_lead1_ = 0;  // last confident lead-1 beat detected (asystole)
+    bool any_lead1_ = false;
     std::uint32_t in_n_ = 0;
     std::array<qrs_beat, queue_n> queue_{};
     std::uint32_t qh_ = 0, qn_ = 0;

@@ -298,6 +298,36 @@ public:
     }
     /// Input sample index of the last artefact peak (0 before the first).
     std::uint64_t last_artefact() const noexcept { return last_artefact_; }
+
+    /// Samples by which a beat found on its threshold can trail the input: a peak is decided
+    /// at the latest refractory + peak_hold + integration window after its sample (checks()),
+    /// and reported group delay before that sample; peak_hold once more as a margin.
+    std::uint64_t report_lag() const noexcept {
+        return std::uint64_t{refractory_} + 2u * std::uint64_t{hold_} + win_ + delay_;
+    }
+
+    /// After n input samples: the beat sample up to which every beat has been emitted (no
+    /// later decision can report a beat at or before it). n - report_lag(), or earlier while a
+    /// search-back candidate may still be accepted: one above the search-back floor, before
+    /// the search-back level has halved down to that floor (about 3.5 median RR after the last
+    /// beat). patient_monitor raises asystole only past it, so the alarm is not raised and
+    /// then taken back by a beat the detector reports a little later.
+    std::uint64_t settled_until(std::uint64_t n) const noexcept {
+        if (!learned_) return 0;
+        const std::uint64_t lag = report_lag();
+        std::uint64_t s = n > lag ? n - lag : 0;
+        if (has_beat_ && has_candidate_ && candidate_.value > sb_floor_ * threshold()) {
+            std::uint32_t halvings = 0;
+            for (float l = sb_level_; l > sb_floor_ && halvings < 64; l *= 0.5f) ++halvings;
+            const float late = static_cast<float>(static_cast<std::uint32_t>(n - last_beat_)) - sb_after_;
+            if (!(late > static_cast<float>(halvings) * mean_rr())) {
+                const std::uint64_t at = candidate_.at > delay_ ? candidate_.at - delay_ : 0;
+                if (at == 0) return 0;
+                if (at - 1 < s) s = at - 1;
+            }
+        }
+        return s;
+    }
     /// noisy_hold_s in samples.
     std::uint32_t noisy_hold() const noexcept { return noisy_hold_; }
     /// Median sharpness of the last 8 beats (0 until 8 beats).
