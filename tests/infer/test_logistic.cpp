@@ -6,6 +6,7 @@
 #include "cmsis_compare.hpp"
 #include "golden/infer_ops.hpp"
 #include "nerve/infer/logistic.hpp"
+#include "nerve/infer/tanh.hpp"
 
 using namespace nerve::infer;
 namespace g = golden::infer_ops;
@@ -30,5 +31,24 @@ TEST_CASE("logistic tracks the real sigmoid to one output step", "[logistic]") {
         logistic(p, &x, 1, &y);
         const double want = 1.0 / (1.0 + std::exp(-scale * q));
         CHECK(std::abs((y + 128) / 256.0 - want) <= 1.0 / 256.0 + 1e-9);
+    }
+}
+
+TEST_CASE("logistic and tanh with an input scale below 2^-27 saturate nothing", "[logistic][bad-input]") {
+    // A hostile or odd model (found by tests/fuzz/fuzz_tflite.cpp): the radius 15 * 2^27 / 2^shift
+    // is beyond int32 for such scales; converting it was undefined (on x86 it became INT_MIN and
+    // every output saturated to 127). Every int8 input lies well inside the true radius, and
+    // sigmoid(3e-9 * q) and tanh(3e-9 * q) are 1/2 and 0 to far better than one output step.
+    volatile float model_scale = 3e-9f;  // read at run time, as from a model (not constant-folded)
+    const sigmoid_params p = make_sigmoid_params(model_scale, 0);
+    CHECK(p.input_range_radius == 2147483647);
+    std::int8_t in[256], out[256], out_tanh[256];
+    for (int i = 0; i < 256; ++i) in[i] = static_cast<std::int8_t>(i - 128);
+    logistic(p, in, 256, out);
+    tanh(p, in, 256, out_tanh);
+    for (int i = 0; i < 256; ++i) {
+        INFO("input " << i - 128);
+        CHECK(out[i] == 0);       // (0 + 128) / 256 = 1/2
+        CHECK(out_tanh[i] == 0);  // 0 / 128 = 0
     }
 }

@@ -128,12 +128,15 @@ constexpr std::int32_t tanh(std::int32_t a) noexcept {
 /// TFLite's CalculateInputRadius: the largest |input - zero point| (in input steps) whose
 /// rescaled value still fits `integer_bits` integer bits, for an input scaling whose left shift
 /// is `left_shift`. At conversion time (LOGISTIC / TANH radius, SOFTMAX diff_min); dividing by
-/// ldexp(1, left_shift) is exact, as TFLite's division by 1 << left_shift is.
+/// ldexp(1, left_shift) is exact, as TFLite's division by 1 << left_shift is. A radius beyond
+/// int32 (LOGISTIC / TANH with an input scale below 2^-27, where TFLite's own cast is undefined)
+/// is INT32_MAX: no int8 input reaches either, so nothing saturates, and the conversion is defined.
 inline std::int32_t input_radius(int integer_bits, int left_shift) noexcept {
     const double max_input_rescaled = 1.0 * ((1 << integer_bits) - 1) *
                                       static_cast<double>(std::int64_t{1} << (31 - integer_bits)) /
                                       std::ldexp(1.0, left_shift);
-    return static_cast<std::int32_t>(std::floor(max_input_rescaled));
+    const double radius = std::floor(max_input_rescaled);
+    return radius < 2147483647.0 ? static_cast<std::int32_t>(radius) : 2147483647;
 }
 
 /// TFLite's GetReciprocal: 1 / x for x with `integer_bits` integer bits, as a 0-integer-bit
