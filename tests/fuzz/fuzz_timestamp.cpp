@@ -5,8 +5,9 @@
 // (parse_time_zone); the cell is then resolved in the zone, after the instant 12 hours earlier
 // (as for a previous row) and after none.
 // Asserts (besides ASan/UBSan: no overflow, no out-of-bounds access):
-//   - a parsed cell lies in 1970..9999 with an offset within +-18:00; printed back with
-//     format_timestamp it parses to the same wall clock; every other state has a description;
+//   - a parsed cell lies in 1970..9999 (or is 9999-12-31 23:59:60) with an offset within
+//     +-18:00; printed back with format_timestamp it parses to the same wall clock (but for that
+//     leap second, which prints as 10000-01-01 00:00:00); every other state has a description;
 //   - a parsed rule's offsets lie within +-25 h (POSIX hh 0..24 with minutes and seconds), and
 //     the offset utc_offset_at gives is the standard or the daylight-saving one;
 //   - a resolved time is ok only with the offset the zone has at its instant; a time in the
@@ -49,9 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         NERVE_FUZZ_CHECK(t.local >= 0 && t.local < 253402300800LL + 86400);  // before 10000-01-02
         NERVE_FUZZ_CHECK(t.offset >= -cli::max_utc_offset && t.offset <= cli::max_utc_offset);
         NERVE_FUZZ_CHECK(t.has_offset || t.offset == 0);
-        const std::string back = cli::format_timestamp(t.local);
-        const cli::date_time again = cli::parse_date_time(back);
-        NERVE_FUZZ_CHECK(again.ok() && again.local == t.local && !again.has_offset);
+        // 9999-12-31 23:59:60 is 10000-01-01 00:00:00, which has no 4-digit year to read back.
+        if (t.local < 253402300800LL) {
+            const std::string back = cli::format_timestamp(t.local);
+            const cli::date_time again = cli::parse_date_time(back);
+            NERVE_FUZZ_CHECK(again.ok() && again.local == t.local && !again.has_offset);
+        }
         NERVE_FUZZ_CHECK(cli::describe_fault(t).empty());
         (void)cli::format_utc_offset(t.offset);
     } else {
