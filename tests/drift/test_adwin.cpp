@@ -130,6 +130,30 @@ TEST_CASE("adwin rejects NaN and Inf without touching the window", "[adwin][bad-
     CHECK(d.estimate() == 0.0f);
 }
 
+TEST_CASE("adwin rejects a finite sample whose squared deviation overflows, and stays usable", "[adwin][bad-input]") {
+    // Found by tests/fuzz/fuzz_snapshot.cpp: one sample of 1e18 among values near 0.5 made the
+    // float window's variance Inf; the cut test never fired again (an Inf threshold), the window
+    // grew for good and the detector's own snapshot was refused.
+    adwin<float> d;
+    for (std::size_t i = 0; i < 1000; ++i) d(static_cast<float>(g::stream_a[i]));
+    const auto seen = d.samples_seen();
+    const auto width = d.window_length();
+    CHECK(d(1e18f) == drift_signal::none);
+    CHECK(d.rejected() == 1);
+    CHECK(d.samples_seen() == seen);
+    CHECK(d.window_length() == width);
+    CHECK(std::isfinite(d.variance()));
+    // A mean shift still fires, and the state still snapshots and restores.
+    bool fired = false;
+    for (int i = 0; i < 2000 && !fired; ++i) fired = d(i % 2 ? 5.0f : 5.2f) == drift_signal::drift;
+    CHECK(fired);
+    std::array<std::byte, 4096> buf{};
+    const auto n = nerve::snapshot(d, buf);
+    REQUIRE(n.ok());
+    adwin<float> e;
+    CHECK(nerve::restore(e, std::span<const std::byte>(buf.data(), n.value())).ok());
+}
+
 TEST_CASE("adwin state survives a snapshot and a corrupt one is refused", "[adwin][snapshot]") {
     adwin<float, 5, 16> a, b;
     for (std::size_t i = 0; i < 1500; ++i) a(static_cast<float>(g::stream_a[i]));

@@ -37,6 +37,22 @@ TEST_CASE("cusum rejects NaN and Inf and resets", "[cusum][bad-input]") {
     drift_test::check_rejects_non_finite<cusum<float>>();
 }
 
+TEST_CASE("cusum refuses a warm-up sample whose squared deviation overflows, and still fires", "[cusum][bad-input]") {
+    // Found by tests/fuzz/fuzz_snapshot.cpp (meter_monitor's chart): one sample of 1e20 in the
+    // warm-up made the float sum of squares Inf, so sigma, k sigma and h sigma were Inf and the
+    // frozen chart could never fire again.
+    cusum<float> c;
+    for (int i = 0; i < 10; ++i) c(i % 2 ? 1.0f : 1.2f);
+    CHECK(c(1e20f) == drift_signal::none);
+    CHECK(c.rejected() == 1);
+    CHECK(c.samples_seen() == 10);
+    bool fired = false;
+    for (int i = 0; i < 60; ++i) fired = c(i % 2 ? 1.0f : 1.2f) == drift_signal::drift || fired;
+    CHECK_FALSE(fired);
+    for (int i = 0; i < 40 && !fired; ++i) fired = c(3.0f) == drift_signal::drift;
+    CHECK(fired);
+}
+
 TEST_CASE("cusum state survives a snapshot", "[cusum][snapshot]") {
     drift_test::check_snapshot_round_trip<cusum<float>>(g::stream_d, std::size(g::stream_d) / 2 - 17);
     INFO("sizeof(cusum<float>) = " << sizeof(cusum<float>));

@@ -339,6 +339,24 @@ TEST_CASE("bearing_monitor snapshot and restore continue identically", "[bearing
     check_snapshot_continues<small_monitor>(fault::outer, 300, false);
 }
 
+TEST_CASE("bearing_monitor: a loud but finite burst in the demodulation band poisons nothing", "[bearing_monitor][bad-input]") {
+    // Found by tests/fuzz/fuzz_snapshot.cpp (a hostile high-pass state, then the same from input):
+    // an envelope of ~1e30 is finite, but its power spectrum overflows float; one Inf in the run
+    // mean or the shaft spectrum made them NaN for good, and the monitor's own snapshot was refused.
+    static small_monitor m{config()};  // one monitor: the Cortex-M4 program's RAM is nearly full
+    m = small_monitor{config()};
+    bearing_signal sig(fault::outer, 0.3);
+    for (int i = 0; i < 12000; ++i) m.push(1e30f * sig(), [](const small_monitor::output_type&) {});
+    for (int i = 0; i < 60000; ++i) m.push(sig(), [](const small_monitor::output_type&) {});
+    for (float v : m.shaft_spectrum()) REQUIRE(std::isfinite(v));
+    const auto s = m.summary();
+    CHECK(std::isfinite(s.evidence.outer));
+    CHECK(std::isfinite(s.evidence.impulsiveness));
+    const auto n = nerve::snapshot(m, snapshot_buf);
+    REQUIRE(n.ok());
+    CHECK(nerve::restore(m, std::span<const std::byte>(snapshot_buf.data(), n.value())).ok());  // a state it accepts
+}
+
 TEST_CASE("bearing_monitor works at other sampling rates", "[bearing_monitor]") {
     // 25.6 kHz: the decimation follows (envelope ~1.5 kHz), the bands stay in Hz.
     auto c = config();

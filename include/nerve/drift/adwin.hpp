@@ -49,7 +49,8 @@ struct adwin_options {
 ///    where the change began: the first sample of W1 at the chosen cut.
 /// On River's documented example both modes fire at 1023 (tests/drift/test_adwin.cpp).
 ///
-/// Bad input: NaN/Inf rejected and counted, not inserted. T is the accumulator type: float on
+/// Bad input: NaN/Inf rejected and counted, not inserted; so is a finite sample whose squared
+/// deviation from the window's mean would overflow T (in float, |x| ~ 1e18 from a mean near 0). T is the accumulator type: float on
 /// Cortex-M4 (no soft double per sample), double where many millions of samples are summed.
 template <sample_type T = float, std::size_t MaxBuckets = 5, std::size_t Rows = 24>
 class adwin : public detector_base {
@@ -81,8 +82,11 @@ public:
     drift_signal update(T x) noexcept {
         if (!accept(x)) return drift_signal::none;
         if (river_ && drift_detected()) clear_window();  // River: a fresh window after a drift
+        if (NERVE_UNLIKELY(!insert(x))) {  // its squared deviation overflows T: rejected as NaN is
+            ++rejected_;
+            return set(drift_signal::none);
+        }
         ++n_;
-        insert(x);
         if (++tick_ >= clock_) {
             tick_ = 0;
             if (width_ > grace_) return river_ ? check_river() : check();
@@ -161,16 +165,30 @@ private:
         tick_ = 0;
     }
 
-    void insert(T x) noexcept {
+    // Adds x to the window; false, changing nothing, when the window's variance or sum would
+    // overflow T with it (|x| ~ 1e18 from a window mean near 0, in float): an Inf variance would
+    // switch the cut test off for good, and the bucket holding x would never leave the window.
+    // (An empty window takes any finite x: variance 0, sum x.)
+    bool insert(T x) noexcept {
+        T variance = variance_;
+        if (width_ > 0) {
+            const T w = real(width_ + 1);
+            const T d = x - total_ / (w - T(1));
+            variance += (w - T(1)) * d * d / w;
+        }
+        const T total = total_ + x;
+        if (NERVE_UNLIKELY(!nerve::is_finite(variance) || !nerve::is_finite(total))) {
+            // x is the outlier: refused. The window is (a mean beyond x's, as only a restored
+            // hostile state has): it restarts with x, which an empty window always takes.
+            if (width_ == 0 || std::abs(x) >= std::abs(total_ / real(width_))) return false;
+            clear_window();
+            return insert(x);
+        }
         if (used_rows_ == 0) used_rows_ = 1;
         rows_[0].push(x, T(0));
         ++width_;
-        if (width_ > 1) {
-            const T w = real(width_);
-            const T d = x - total_ / (w - T(1));
-            variance_ += (w - T(1)) * d * d / w;
-        }
-        total_ += x;
+        variance_ = variance;
+        total_ = total;
         // Merge the two oldest buckets of a full row into one bucket of the next row.
         T n = T(1), inv_n = T(1);  // 2^r and 2^-r, exact
         for (std::size_t r = 0; r < used_rows_ && rows_[r].count == slots; ++r, n += n, inv_n *= T(0.5)) {
@@ -190,6 +208,7 @@ private:
             if (r + 1 == used_rows_) ++used_rows_;
             rows_[r + 1].push(t, v);
         }
+        return true;
     }
 
     // Removes the oldest bucket (the head of the highest row); returns its size.

@@ -27,7 +27,7 @@ struct cusum_options {
 ///
 /// change_point(): the sample after the last time the firing sum was zero (CUSUM's classic
 /// change-time estimate). estimate(): the reference mean (during warm-up, the running mean).
-/// NaN/Inf rejected and counted.
+/// NaN/Inf rejected and counted; so is a warm-up sample whose squared deviation overflows T.
 ///
 /// Cost: k sigma and h sigma are fixed when the reference freezes and the warm-up's count is the
 /// clock minus the restart's, so a frozen sample is one finiteness test, the two sums, one compare
@@ -134,10 +134,28 @@ private:
         if (!frozen_) {
             // The warm-up's count is at most min_ (32 bits; state_is_valid), so a plain 32-bit
             // conversion (one instruction on a Cortex-M4F, no 64-bit library call).
-            const auto count = static_cast<std::uint32_t>(n_ - start_);
+            auto count = static_cast<std::uint32_t>(n_ - start_);
             const T old = mean_;
-            mean_ += (T(1) / static_cast<T>(count)) * (x - old);
-            m2_ += (x - old) * (x - mean_);
+            T mean = mean_ + (T(1) / static_cast<T>(count)) * (x - old);
+            T m2 = m2_ + (x - old) * (x - mean);
+            if (NERVE_UNLIKELY(!nerve::is_finite(m2))) {
+                // The squared deviation overflows T (|x| ~ 1e19 from a mean near 0, in float): an
+                // Inf sigma would freeze a chart that never fires. x the outlier: refused, as NaN
+                // is. The warm-up's mean beyond x (a restored hostile state): x starts a new one.
+                if (std::abs(x) >= std::abs(old)) {
+                    --n_;
+                    ++rejected_;
+                    return drift_signal::none;
+                }
+                restart();
+                start_ = n_ - 1;
+                if constexpr (ChangePoint) zero_at_.up = zero_at_.down = start_;
+                count = 1;
+                mean = x;
+                m2 = T(0);
+            }
+            mean_ = mean;
+            m2_ = m2;
             if (count < min_) return drift_signal::none;
             frozen_ = true;
             const T var = count > 1 ? m2_ / static_cast<T>(count - 1) : T(0);

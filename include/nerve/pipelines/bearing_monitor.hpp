@@ -776,6 +776,7 @@ private:
         shaft_frame_.push(FrameSample(w), [&](std::span<const FrameSample, EnvN> f) {
             if (!s.env_fft.transform(f)) return;
             const auto p = s.env_fft.view().values;
+            if (!spectrum_is_finite(p)) return;  // as in add_segment
             const std::uint64_t m = shaft_segments_ + 1 < cfg_.summary_memory ? shaft_segments_ + 1 : cfg_.summary_memory;
             const float a = 1.0f / static_cast<float>(m);
             for (std::size_t k = 0; k < env_bins; ++k) shaft_[k] += (p[k] - shaft_[k]) * a;
@@ -837,6 +838,9 @@ private:
     void add_segment(scratch_type& s, std::size_t b, std::span<const FrameSample, EnvN> f) noexcept {
         if (!s.env_fft.transform(f)) return;  // non-finite envelope (cannot happen after the input guard)
         const auto p = s.env_fft.view().values;
+        // A finite but huge envelope (a burst of ~1e19 or more) overflows its power spectrum:
+        // left out, or one Inf in the run mean would make it NaN for good.
+        if (!spectrum_is_finite(p)) return;
         auto& a = acc_[b];
         for (std::size_t k = 0; k < env_bins; ++k) a[k] += p[k];
         // Run mean: cumulative up to summary_memory segments, exponential after that.
@@ -845,6 +849,12 @@ private:
         auto& r = run_[b];
         for (std::size_t k = 0; k < env_bins; ++k) r[k] += (p[k] - r[k]) * w;
         if (b + 1 == Bands) ++run_segments_;
+    }
+
+    // Every bin finite, and their sum too (so that sums over the bins later stay finite).
+    static bool spectrum_is_finite(std::span<const float> p) noexcept {
+        float sum = 0.0f;
+        return spectral::detail::all_finite<float>(p, sum);
     }
 
     // Float partial sums of the envelope moments go into double once per envelope segment (at most
