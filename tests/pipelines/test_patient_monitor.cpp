@@ -258,6 +258,45 @@ TEST_CASE("patient_monitor: a pause just under the asystole limit raises no alar
     }
 }
 
+TEST_CASE("patient_monitor: the AF alarm needs disorganised atria as well as an irregular RR series", "[monitor][af]") {
+    // Two minutes of RR drawn uniformly in [0.6, 1.4] x 1 s, once without P waves (atrial
+    // fibrillation) and once with every P wave kept (chaotic atrial ectopy: as irregular in the
+    // RR series, but each beat conducted from an organised atrium). The RR test alone calls
+    // both AF; with the atrial check (the default) only the first.
+    constexpr double fs = 360.0;
+    for (const bool p_waves : {false, true}) {
+        for (const float limit : {0.4f, 2.0f}) {  // 2: the atrial check off
+            INFO((p_waves ? "irregular with P waves" : "AF, no P waves") << ", af_p_wave_corr " << limit);
+            np::synthetic_ecg gen(nerve::sample_rate{fs}, 47);
+            gen.set_rate(60.0f);
+            gen.set_noise(0.02f);
+            gen.set_wander(0.2f);
+            np::monitor_params p;
+            p.af_p_wave_corr = limit;
+            auto mon = np::patient_monitor<360>(nerve::sample_rate{fs}, p);
+            int on = 0;
+            std::uint64_t first_on = 0;
+            auto emit = [&](const np::monitor_event& e) {
+                if (e.kind == np::event_kind::alarm_on && e.alarm == np::alarm_kind::irregular_rhythm && on++ == 0)
+                    first_on = e.sample;
+            };
+            for (std::size_t i = 0; i < static_cast<std::size_t>(180 * fs); ++i) {
+                if (i == static_cast<std::size_t>(30 * fs)) gen.set_irregular(true, p_waves);
+                if (i == static_cast<std::size_t>(150 * fs)) gen.set_irregular(false);
+                mon.push(gen.next().mv, emit);
+            }
+            mon.flush(emit);
+            if (p_waves && limit <= 1.0f) {
+                CHECK(on == 0);
+            } else {
+                CHECK(on >= 1);
+                CHECK(first_on > static_cast<std::uint64_t>(30 * fs));  // within the irregular stretch
+                CHECK(first_on < static_cast<std::uint64_t>(100 * fs));
+            }
+        }
+    }
+}
+
 TEST_CASE("patient_monitor<2 leads>: a lost lead 0 with a beating lead 1 is no asystole; a pause on both is", "[monitor][two-lead][asystole]") {
     constexpr double fs = 360.0;
     for (const bool true_pause : {false, true}) {

@@ -6,6 +6,9 @@
 // shortening with the rate (Bazett: QT ~ sqrt(RR)). The rhythm is set at run time:
 //   set_rate(bpm)         regular sinus rhythm with a little respiratory variability
 //   set_irregular(true)   atrial fibrillation: RR drawn uniformly in [0.6, 1.4] x mean, no P
+//                         wave, fibrillatory waves instead (0.04 mV, 5-8 Hz, wandering)
+//   set_irregular(true, true)  the same RR with every P wave kept (chaotic atrial ectopy: as
+//                         irregular as AF in the RR series, but the atria are organised)
 //   insert_pvc()          the next beat is a premature ventricular contraction (wide, no P,
 //                         70 % coupling, then a compensatory pause)
 //   insert_pause(s)       no beat for `s` seconds (sinus arrest / asystole)
@@ -36,7 +39,7 @@ public:
     }
 
     void set_rate(float bpm) noexcept { bpm_ = bpm > 20.0f ? bpm : 20.0f; }
-    void set_irregular(bool on) noexcept { irregular_ = on; }
+    void set_irregular(bool on, bool p_waves = false) noexcept { irregular_ = on; irregular_p_ = p_waves; }
     void insert_pvc() noexcept { pvc_pending_ = true; }
     void insert_pause(float seconds) noexcept { pause_s_ = seconds; }
     void set_noise(float mv_rms) noexcept { noise_ = mv_rms; }
@@ -60,6 +63,13 @@ public:
             }
         }
         out.mv += wander_ * std::sin(2.0f * 3.14159265f * 0.3f * t);
+        if (irregular_ && !irregular_p_) {  // f waves: the atria fibrillate, unrelated to the QRS
+            f_hz_ += 0.02f * (uniform() - 0.5f);
+            f_hz_ = f_hz_ < 5.0f ? 5.0f : f_hz_ > 8.0f ? 8.0f : f_hz_;
+            f_phase_ += 2.0f * 3.14159265f * f_hz_ * dt;
+            if (f_phase_ > 6.2831853f) f_phase_ -= 6.2831853f;
+            out.mv += 0.04f * std::sin(f_phase_);
+        }
         if (noise_ > 0.0f) out.mv += noise_ * gaussian();
         ++n_;
         return out;
@@ -94,7 +104,7 @@ private:
         bool p = true, v = false;
         if (irregular_) {
             rr = mean_rr * (0.6f + 0.8f * uniform());
-            p = false;  // fibrillatory baseline instead of P waves
+            p = irregular_p_;  // AF: no P waves
         }
         if (pvc_pending_) {
             pvc_pending_ = false;
@@ -133,8 +143,9 @@ private:
     std::uint32_t rng_;
     std::uint64_t n_ = 0;
     float bpm_ = 72.0f;
-    bool irregular_ = false, pvc_pending_ = false;
+    bool irregular_ = false, irregular_p_ = false, pvc_pending_ = false;
     float pause_s_ = 0.0f, noise_ = 0.0f, wander_ = 0.0f;
+    float f_hz_ = 6.0f, f_phase_ = 0.0f;  // fibrillatory waves
     float next_r_ = 0.5f, last_r_ = -10.0f;
     std::array<beat, 4> beats_{};
     std::size_t head_ = 0;
