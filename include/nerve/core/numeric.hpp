@@ -1,8 +1,10 @@
 // nerve/core/numeric.hpp — small numeric helpers shared by operators of every sample type.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <complex>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -52,6 +54,22 @@ NERVE_ALWAYS_INLINE T magnitude(const std::complex<T>& z) noexcept {
     const T m2 = z.real() * z.real() + z.imag() * z.imag();
     if (m2 >= std::numeric_limits<T>::min() && m2 <= std::numeric_limits<T>::max()) return sqrt_nonneg(m2);
     return std::abs(z);
+}
+
+/// Median of the first n values of a small array (0 < n <= N): an insertion sort of a copy,
+/// the middle value, or the mean of the two middle ones for even n. For the rings of a few
+/// dozen levels the ECG operators keep (rates, peak levels, P-wave correlations), where a
+/// sort of N <= 32 floats is cheaper than any selection bookkeeping.
+template <class T, std::size_t N>
+constexpr T median_of_first(const std::array<T, N>& a, std::size_t n) noexcept {
+    std::array<T, N> s{};
+    for (std::size_t i = 0; i < n; ++i) {
+        const T v = a[i];
+        std::size_t j = i;
+        while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; --j; }
+        s[j] = v;
+    }
+    return n % 2 ? s[n / 2] : T(0.5) * (s[n / 2 - 1] + s[n / 2]);
 }
 
 /// The type an operator keeps its running state in: the sample type for floating point,

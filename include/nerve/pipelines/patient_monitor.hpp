@@ -84,6 +84,7 @@
 #include <type_traits>
 
 #include "../config.hpp"
+#include "../core/numeric.hpp"
 #include "../core/units.hpp"
 #include "qrs_detector.hpp"
 #include "rr_analysis.hpp"
@@ -371,6 +372,7 @@ private:
     // the median: a PVC or PAC has no or another P wave. Beats found later than the raw ring
     // holds (search-back) are skipped. Cost: one pass over the segment per beat.
     void atrial_check(std::uint64_t at, float rr) noexcept {
+        if (rr < 0.8f * qrs_.mean_rr_s() * fs_) return;  // premature: no (or another) P wave
         // Input sample j is kept (j % stride_ == 0) as decimated sample j / stride_; the ring
         // holds decimated samples [kept - dec_n, kept), the newest at dec_pos_ - 1.
         if (at < p_from_) return;
@@ -399,7 +401,6 @@ private:
         // Detrended (w - mean - slope (i - centre)): the projections come off the sums.
         const float ww = sxx - s0 * mean - s1 * slope;
         const float wt = sxt - mean * p_t0_ - slope * p_t1_;
-        if (rr < 0.8f * qrs_.mean_rr_s() * fs_) return;  // premature: no (or another) P wave
         const float r = p_tmpl_n_ >= 4 && ww > 1e-6f * sxx && p_tt_norm_ > 0.0f ? wt / std::sqrt(ww * p_tt_norm_) : 2.0f;
         if (r >= -1.001f && r <= 1.001f) {  // rounding can pass 1 by a hair; NaN fails
             p_corr_[p_corr_pos_] = r > 1.0f ? 1.0f : r < -1.0f ? -1.0f : r;
@@ -434,16 +435,7 @@ private:
     // limit (with fewer than 8 kept, no evidence either way: the RR test decides).
     bool atria_disorganised(float margin) const noexcept {
         if (!(p_.af_p_wave_corr <= 1.0f) || p_corr_n_ < 8) return true;
-        std::array<float, 32> v{};
-        const std::uint32_t n = p_corr_n_;
-        for (std::uint32_t i = 0; i < n; ++i) {  // insertion sort of at most 32 values
-            const float x = p_corr_[i];
-            std::uint32_t j = i;
-            while (j > 0 && v[j - 1] > x) { v[j] = v[j - 1]; --j; }
-            v[j] = x;
-        }
-        const float med = n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
-        return med < margin * p_.af_p_wave_corr;
+        return median_of_first(p_corr_, p_corr_n_) < margin * p_.af_p_wave_corr;
     }
 
     // The last beat either lead showed (0 before the first): see the asystole alarm in run().

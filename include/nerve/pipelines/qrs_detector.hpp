@@ -873,16 +873,7 @@ private:
         return level > floor ? level : floor;
     }
 
-    static float median(const std::array<float, levels>& a) noexcept {
-        std::array<float, levels> s = a;
-        for (std::size_t i = 1; i < levels; ++i) {  // insertion sort of 8 values
-            const float v = s[i];
-            std::size_t j = i;
-            while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; --j; }
-            s[j] = v;
-        }
-        return 0.5f * (s[levels / 2 - 1] + s[levels / 2]);
-    }
+    static float median(const std::array<float, levels>& a) noexcept { return median_of_first(a, levels); }
 
     float fs_;
     qrs_params p_;

@@ -208,18 +208,7 @@ private:
         return nrmssd > 0.1f && h > 0.7f;
     }
 
-    float median8() const noexcept {
-        std::array<float, 8> s{};
-        const std::uint32_t n = recent_;
-        for (std::uint32_t i = 0; i < n; ++i) s[i] = last8_[i];
-        for (std::uint32_t i = 1; i < n; ++i) {
-            const float v = s[i];
-            std::uint32_t j = i;
-            while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; --j; }
-            s[j] = v;
-        }
-        return n % 2 ? s[n / 2] : 0.5f * (s[n / 2 - 1] + s[n / 2]);
-    }
+    float median8() const noexcept { return median_of_first(last8_, recent_); }
 
     std::array<float, Window> win_{};
     std::array<bool, Window> ect_{};
