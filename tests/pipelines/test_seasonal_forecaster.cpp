@@ -270,3 +270,62 @@ TEST_CASE("seasonal_forecaster forgets per reading whatever learn_every", "[seas
     c.learn_every = 0;  // taken as 1
     CHECK(forecaster{c}.step_forgetting() == 0.999);
 }
+
+namespace {
+/// Visits a forecaster's state and reaches its packed matrix Q (the only array of 91 doubles).
+template <class Fn>
+struct on_matrix {
+    Fn fn;
+    void operator()(std::array<double, 91>& q) { fn(q); }
+    template <class X>
+    void operator()(X&) {}
+};
+template <class Fn>
+on_matrix(Fn) -> on_matrix<Fn>;
+}  // namespace
+
+TEST_CASE("seasonal_forecaster restored with a matrix that is not positive definite learns again", "[seasonal_forecaster][snapshot][bad-input]") {
+    // The fuzzer's snapshot (tests/fuzz/regressions/fuzz_snapshot/seasonal_forecaster_qp_nonfinite*):
+    // entries of P within state_is_valid's bounds, but P not positive definite. Learning from it
+    // overflowed P and stopped for good; now the first step that sees it starts P afresh.
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    static forecaster a{c}, b{c};
+    a = forecaster{c};
+    b = forecaster{c};
+    lcg r;
+    double level = 0;
+    for (std::size_t t = 0; t < 24 * 7 * 6; ++t) a(series(t, r, level));
+    on_matrix negate{[](std::array<double, 91>& q) {
+        for (std::size_t i = 0, k = 0; i < 13; k += 13 - i, ++i) q[k] = -q[k];  // the diagonal
+    }};
+    a.visit_state(negate);
+    REQUIRE(a.state_is_valid());
+    static std::array<std::byte, 16 * 1024> buf{};
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    bool finite_forecasts = true;
+    double e_model = 0, e_daily = 0;
+    static std::array<double, 24 * 7 * 8> y{}, fc{};
+    for (std::size_t t = 0; t < y.size(); ++t) {
+        y[t] = series(24 * 7 * 6 + t, r, level);
+        fc[t] = b(y[t]);
+        finite_forecasts = finite_forecasts && std::isfinite(fc[t]);
+    }
+    for (std::size_t t = 24 * 7 * 4; t + 24 < y.size(); ++t) {
+        e_model += std::fabs(fc[t] - y[t + 24]);
+        e_daily += std::fabs(y[t] - y[t + 24]);
+    }
+    CHECK(finite_forecasts);
+    bool finite_matrix = true;
+    on_matrix check{[&](std::array<double, 91>& q) {
+        for (const double v : q) finite_matrix = finite_matrix && std::isfinite(v);
+    }};
+    b.visit_state(check);
+    CHECK(finite_matrix);
+    CHECK(b.state_is_valid());
+    // It learns again: four weeks on, it beats the daily seasonal naive.
+    CHECK(e_model < 0.9 * e_daily);
+}

@@ -482,7 +482,13 @@ private:
         for (std::size_t i = 0; i < features; ++i) fq += f[i] * q[i];
         const T ws = weight * p_scale_;
         const T denom = lambda_ + ws * fq;
-        if (!(denom > T(0)) || !nerve::is_finite(denom)) return;
+        // f^T Q f >= 0 while Q is positive definite, so denom >= lambda. Anything else means Q is
+        // not (a hostile snapshot can hold one within state_is_valid's bounds, and no step would
+        // ever repair it): start P afresh, keep the weights.
+        if (!(denom > T(0)) || !nerve::is_finite(denom)) {
+            restart_p();
+            return;
+        }
         const T a = ws / denom;
         const T ae = a * err;
         T wsum = T(0);  // finite iff every weight is (or the weights are beyond any sane size)
