@@ -14,7 +14,9 @@
 // ("fallback_beats": how many of its "beats" the second lead supplied; 0 with one lead).
 // Beat lines carry the detector's signal quality ("quality": sharpness against the recent
 // beats', "noisy": motion artefact was rejected within the last 4 s); an "artefact" alarm
-// marks such stretches (asystole and rate alarms are held there).
+// marks such stretches (asystole and rate alarms are held there). "qrs_match" is the
+// correlation of the beat's lead-0 QRS with the dominant QRS (below 0.8: aberrant, e.g. a PVC;
+// 1 when not checked).
 #include "cli.hpp"
 
 #include <array>
@@ -116,10 +118,10 @@ int run(const options& o) {
                 if (o.quiet) break;
                 fmt::print("{{\"type\":\"beat\",\"sample\":{},\"time_s\":{:.3f},\"rr_s\":{:.3f},\"hr_bpm\":{:.1f},"
                            "\"ectopic\":{},\"irregular\":{},\"search_back\":{},\"quality\":{:.2f},\"noisy\":{},"
-                           "\"lead\":{}}}\n",
+                           "\"lead\":{},\"qrs_match\":{:.2f}}}\n",
                            e.sample, static_cast<double>(e.sample) / fs, e.beat.rr_s, e.rr.heart_rate_bpm,
                            e.rr.ectopic, e.rr.irregular, e.beat.search_back, e.beat.quality, e.beat.noisy,
-                           static_cast<unsigned>(e.lead));
+                           static_cast<unsigned>(e.lead), e.qrs_match);
                 break;
             case np::event_kind::alarm_on:
             case np::event_kind::alarm_off:

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <vector>
 
 #include "nerve/core/snapshot.hpp"
 #include "nerve/pipelines/seasonal_forecaster.hpp"
@@ -288,12 +290,12 @@ TEST_CASE("seasonal_forecaster restored with a matrix that is not positive defin
     // The fuzzer's snapshot (tests/fuzz/regressions/fuzz_snapshot/seasonal_forecaster_qp_nonfinite*):
     // entries of P within state_is_valid's bounds, but P not positive definite. Learning from it
     // overflowed P and stopped for good; now the first step that sees it starts P afresh.
+    // On the heap: the Cortex-M4 test program's static RAM is nearly full.
     np::seasonal_forecaster_config c;
     c.day = 24;
     c.horizon = 24;
-    static forecaster a{c}, b{c};
-    a = forecaster{c};
-    b = forecaster{c};
+    auto pa = std::make_unique<forecaster>(c), pb = std::make_unique<forecaster>(c);
+    forecaster &a = *pa, &b = *pb;
     lcg r;
     double level = 0;
     for (std::size_t t = 0; t < 24 * 7 * 6; ++t) a(series(t, r, level));
@@ -302,13 +304,13 @@ TEST_CASE("seasonal_forecaster restored with a matrix that is not positive defin
     }};
     a.visit_state(negate);
     REQUIRE(a.state_is_valid());
-    static std::array<std::byte, 16 * 1024> buf{};
-    const auto n = nerve::snapshot(a, buf);
+    std::vector<std::byte> buf(16 * 1024);
+    const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
     REQUIRE(n.ok());
     REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
     bool finite_forecasts = true;
     double e_model = 0, e_daily = 0;
-    static std::array<double, 24 * 7 * 8> y{}, fc{};
+    std::vector<double> y(24 * 7 * 8), fc(y.size());
     for (std::size_t t = 0; t < y.size(); ++t) {
         y[t] = series(24 * 7 * 6 + t, r, level);
         fc[t] = b(y[t]);

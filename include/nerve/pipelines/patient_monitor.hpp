@@ -11,8 +11,10 @@
 //      detector can no longer report a beat inside that pause, ~0.65 s later at 360 Hz: no
 //      alarm that a beat found a moment later takes back), VF/flutter,
 //      bradycardia / tachycardia on the 8-beat median rate (with 5 bpm hysteresis),
-//      irregular rhythm (AF) once the rr_analysis flag, with no consistent P wave before the
-//      QRS (atrial_check()), has held for 8 beats (and off after 8),
+//      irregular rhythm (AF) once the rr_analysis flag (its RR series normal-to-normal: the
+//      intervals across beats whose QRS differs from the dominant one, qrs_check(), joined),
+//      with no consistent P wave before the QRS (atrial_check()), has held for 8 beats (and
+//      off after 8),
 //      artefact (a technical alarm: the detector rejected a peak as motion artefact within
 //      the last `qrs.noisy_hold_s`; off once none has come for that long).
 //   Signal quality: each beat carries the detector's quality (its sharpness against the
@@ -31,7 +33,7 @@
 //
 // Event order: beats come out about 3 s late and in time order; alarms come out when they are
 // raised, stamped with the sample at which the condition was established. push() collects
-// 32 samples and runs them through the operators' block paths at once (185.2 instructions per
+// 32 samples and runs them through the operators' block paths at once (188.0 instructions per
 // sample on a Cortex-M4 at 360 Hz as a mean, bench/mcu/patient_monitor.cpp; runs of 16 cost
 // 14 more, the detectors' set-up per run), so events come out at the end of such a run: up to
 // 31 samples (86 ms at 360 Hz) later than they could; flush() runs a part-filled run.
@@ -69,11 +71,11 @@
 // detected (before the fallback rule decides whether to report it), so a lost lead 0 with a
 // beating lead 1 is no asystole. A true asystole is flat on both.
 // Cost: a second QRS detector (band-pass, slope, integral, peak logic) per sample: on a
-// Cortex-M4 at 360 Hz 309 instructions per two-lead sample as a mean (154.5 per lead; one lead:
-// 185.2), sizeof(patient_monitor<360, 2>) 17.4 kB (one lead: 13.2 kB).
+// Cortex-M4 at 360 Hz 311 instructions per two-lead sample as a mean (155.3 per lead; one lead:
+// 188.0), sizeof(patient_monitor<360, 2>) 17.7 kB (one lead: 13.5 kB).
 // Bad input: see the operators (NaN/Inf held at the last finite sample; a long gap becomes an
-// asystole alarm, as a lead-off should). Memory: fixed (sizeof, 13.2 kB at 360 Hz, two
-// leads 17.4 kB).
+// asystole alarm, as a lead-off should). Memory: fixed (sizeof, 13.5 kB at 360 Hz, two
+// leads 17.7 kB).
 #pragma once
 
 #include <array>
@@ -125,6 +127,11 @@ struct monitor_params {
     // non-premature beats' pre-QRS segments with the running P-wave template must be below
     // this (no consistent P wave); above 1 the RR test decides alone.
     float af_p_wave_corr = 0.4f;
+    // AF alarm, QRS check: a beat whose QRS (lead 0, 80 ms either side of the fiducial)
+    // correlates below this with the running template of the dominant QRS is aberrant
+    // (ventricular-like: a PVC, a fusion beat); the RR test then sees the interval from the
+    // last normal beat to the next as one averaged RR. Below -1 the check is off.
+    float aberrant_qrs_corr = 0.8f;
 };
 
 enum class event_kind : std::uint8_t { beat = 0, alarm_on, alarm_off };
@@ -138,6 +145,8 @@ struct monitor_event {
     float value = 0.0f;        // alarm: heart rate (brady/tachy), pause seconds (asystole),
                                //        leakage (VF), artefact peaks so far (artefact)
     std::uint8_t lead = 0;     // kind == beat: the lead it was detected on (1: the fallback)
+    float qrs_match = 1.0f;    // kind == beat: correlation of its QRS with the dominant QRS
+                               // (lead 0; 1 when not checked: a young template, a fallback beat)
 };
 
 template <std::size_t MaxRateHz = 1000, std::size_t Leads = 1>
@@ -146,6 +155,9 @@ class patient_monitor {
     static constexpr std::size_t queue_n = 32;  // > 4 s of beats at 240 bpm (the refractory limit)
     static constexpr std::uint32_t block_n = 32;  // samples per operator run
     static constexpr std::size_t aux_n = Leads - 1;  // fallback-lead detectors (0 or 1)
+    // The atrial and QRS checks' ring of lead 0 at 100-150 Hz and their longest segment.
+    static constexpr std::uint32_t dec_n = 224;
+    static constexpr std::size_t seg_n = 36;
 
 public:
     /// One sample: a float for one lead, {lead 0, lead 1} for two.
@@ -164,8 +176,13 @@ public:
         seg_len_ = static_cast<std::uint32_t>(0.23 * fs.value / stride_ + 0.5);
         if (seg_len_ > seg_n) seg_len_ = seg_n;
         if (seg_len_ < 8) seg_len_ = 8;
-        const float centre = 0.5f * static_cast<float>(seg_len_ - 1);
-        for (std::uint32_t i = 0; i < seg_len_; ++i) p_tt_ += (static_cast<float>(i) - centre) * (static_cast<float>(i) - centre);
+        p_tt_ = detrend_norm(seg_len_);
+        // The QRS segment: 80 ms either side of the fiducial, at the same rate.
+        q_from_ = static_cast<std::uint32_t>(0.08 * fs.value + 0.5);
+        q_len_ = static_cast<std::uint32_t>(0.16 * fs.value / stride_ + 0.5) + 1;
+        if (q_len_ > seg_n) q_len_ = seg_n;
+        if (q_len_ < 8) q_len_ = 8;
+        q_tt_ = detrend_norm(q_len_);
         refractory_ = static_cast<std::uint64_t>(p.qrs.refractory_s * fs.value + 0.5);
         for (auto& d : aux_) d = qrs_detector<MaxRateHz>(fs, p.qrs);
         reset();
@@ -238,8 +255,9 @@ public:
         dec_ = {};
         dec_pos_ = dec_phase_ = 0;
         p_tmpl_ = {};
-        p_tmpl_n_ = 0;
-        p_tt_norm_ = p_t0_ = p_t1_ = 0.0f;
+        q_tmpl_ = {};
+        q_miss_ = 0;
+        q_match_ = {};
         p_corr_ = {};
         p_corr_pos_ = p_corr_n_ = 0;
     }
@@ -265,10 +283,10 @@ public:
     bool state_is_valid() const noexcept {
         bool ok = in_n_ < block_n && qh_ < queue_n && qn_ <= queue_n && last_detected_ <= n_;
         // The atrial check: ring and counts in range, a finite template and correlations.
-        ok = ok && dec_pos_ < dec_n && dec_phase_ < stride_ && p_tmpl_n_ <= 16 && p_corr_pos_ < p_corr_.size() &&
-             p_corr_n_ <= p_corr_.size() && p_tt_norm_ >= 0.0f && p_tt_norm_ <= 3.0e38f && is_finite(p_t0_) && is_finite(p_t1_);
+        ok = ok && dec_pos_ < dec_n && dec_phase_ < stride_ && p_corr_pos_ < p_corr_.size() && p_corr_n_ <= p_corr_.size() &&
+             p_tmpl_.valid() && q_tmpl_.valid();
         for (std::uint32_t i = 0; ok && i < p_corr_n_; ++i) ok = p_corr_[i] >= -1.0f && p_corr_[i] <= 1.0f;
-        for (std::size_t i = 0; ok && i < seg_n; ++i) ok = p_tmpl_[i] >= -1.85e19f && p_tmpl_[i] <= 1.85e19f;  // its sum of squares is finite
+        for (std::size_t i = 0; ok && i < queue_n; ++i) ok = q_match_[i] >= -1.0f && q_match_[i] <= 1.0f;
         if constexpr (Leads > 1) ok = ok && ah_ < queue_n && an_ <= queue_n && last_lead1_ <= n_;
         return ok;
     }
@@ -289,8 +307,9 @@ public:
         }
         v(vf_now_); v(any_beat_); v(any_reported_); v(last_detected_); v(last_reported_);
         v(alarm_on_); v(alarm_count_); v(beats_); v(vf_waves_); v(ectopic_); v(irregular_run_);
-        v(dec_); v(dec_pos_); v(dec_phase_); v(p_tmpl_); v(p_tmpl_n_); v(p_tt_norm_); v(p_t0_); v(p_t1_);
-        v(p_corr_); v(p_corr_pos_); v(p_corr_n_);
+        v(dec_); v(dec_pos_); v(dec_phase_);
+        for (auto* t : {&p_tmpl_, &q_tmpl_}) { v(t->t); v(t->n); v(t->tt); v(t->t0); v(t->t1); }
+        v(p_corr_); v(p_corr_pos_); v(p_corr_n_); v(q_miss_); v(q_match_);
     }
 
 private:
@@ -365,70 +384,148 @@ private:
     // either the RR series is regular or the median is above 1.5 x af_p_wave_corr. Without
     // it, the RR test alone called frequent ventricular ectopy and paced rhythms AF: on the 27
     // MIT-BIH records 89 of 99 alarm episodes touched no atrial fibrillation or flutter; with
-    // it 23 of 31, AF covered 90.2 % instead of 90.7 % (tools/ecg_alarm_eval.py). Sampled
+    // it 23 of 31, AF covered 90.2 % instead of 90.7 % (tools/ecg_alarm_eval.py; with the
+    // QRS check below as well, 5 of 13 and 91.3 %). Sampled
     // every stride-th input sample (100-150 Hz), the check costs ~8.6 instructions per input
     // sample on a Cortex-M4 at 360 Hz and 75 bpm (ring writes and one segment per beat).
     // Premature beats (RR below 0.8 x the detector's median RR) neither enter the template nor
     // the median: a PVC or PAC has no or another P wave. Beats found later than the raw ring
     // holds (search-back) are skipped. Cost: one pass over the segment per beat.
-    void atrial_check(std::uint64_t at, float rr) noexcept {
-        if (rr < 0.8f * qrs_.mean_rr_s() * fs_) return;  // premature: no (or another) P wave
-        // Input sample j is kept (j % stride_ == 0) as decimated sample j / stride_; the ring
-        // holds decimated samples [kept - dec_n, kept), the newest at dec_pos_ - 1.
+    void atrial_check(std::uint64_t at, bool premature) noexcept {
+        if (premature) return;  // no (or another) P wave
         if (at < p_from_) return;
-        const std::uint64_t kept = (n_ + stride_ - 1) / stride_;
-        const std::uint64_t first = (at - p_from_ + stride_ - 1) / stride_;
-        const std::uint32_t len = seg_len_;
-        if (first + dec_n < kept || first + len > kept) return;  // no longer (or not yet) in the ring
-        const auto age = static_cast<std::uint32_t>(kept - first);
-        std::uint32_t k = dec_pos_ >= age ? dec_pos_ - age : dec_pos_ + dec_n - age;
-        // One pass: the segment less its first sample (no DC in the sums), its sum, its
-        // first moment about the centre, its square sum and its product with the template.
-        std::array<float, seg_n> w;
-        const float x0 = dec_[k], centre = 0.5f * static_cast<float>(len - 1);
-        float s0 = 0.0f, s1 = 0.0f, sxx = 0.0f, sxt = 0.0f, ic = -centre;
-        for (std::uint32_t i = 0; i < len; ++i, ic += 1.0f) {
-            const float v = dec_[k] - x0;
-            k = k + 1 == dec_n ? 0 : k + 1;
-            w[i] = v;
-            s0 += v;
-            s1 += ic * v;
-            sxx += v * v;
-            sxt += v * p_tmpl_[i];
-        }
-        if (!is_finite(sxx) || !is_finite(sxt)) return;  // a gap or a wild sample in the segment
-        const float mean = s0 / static_cast<float>(len), slope = s1 / p_tt_;
-        // Detrended (w - mean - slope (i - centre)): the projections come off the sums.
-        const float ww = sxx - s0 * mean - s1 * slope;
-        const float wt = sxt - mean * p_t0_ - slope * p_t1_;
-        const float r = p_tmpl_n_ >= 4 && ww > 1e-6f * sxx && p_tt_norm_ > 0.0f ? wt / std::sqrt(ww * p_tt_norm_) : 2.0f;
-        if (r >= -1.001f && r <= 1.001f) {  // rounding can pass 1 by a hair; NaN fails
-            p_corr_[p_corr_pos_] = r > 1.0f ? 1.0f : r < -1.0f ? -1.0f : r;
+        segment w;
+        if (!read_segment(at - p_from_, seg_len_, p_tmpl_, w)) return;
+        const float r = correlate(w, p_tmpl_, seg_len_, p_tt_);
+        if (r >= -1.0f && r <= 1.0f) {
+            p_corr_[p_corr_pos_] = r;
             p_corr_pos_ = p_corr_pos_ + 1 == p_corr_.size() ? 0 : p_corr_pos_ + 1;
             if (p_corr_n_ < p_corr_.size()) ++p_corr_n_;
         }
-        // The template: the first segment, then an average with weight 1/16 per beat; its
-        // square sum and moments for the next correlation.
-        const float g = p_tmpl_n_ == 0 ? 1.0f : 1.0f / 16.0f;
+        learn(p_tmpl_, w, seg_len_, p_tt_);
+    }
+
+    // The QRS check (the AF alarm's guard against ventricular ectopy): the lead-0 QRS, 80 ms
+    // either side of the fiducial, correlated with a running template of the dominant QRS.
+    // Frequent PVCs make the RR series irregular enough for the RR test (on the 27 MIT-BIH
+    // records most false AF episodes were ventricular ectopy: records 106, 207, 208, 223), but
+    // an ectopic QRS differs in shape from the dominant one, and the interval from the last
+    // normal beat to the next normal one stays regular. The template learns from
+    // non-premature beats that match it (any while it holds fewer than 4 beats); 8
+    // non-premature mismatches in a row (a new lead position, a lasting new rhythm) start it
+    // again. Returns the correlation, 1 when there is no verdict. Cost: one pass over the
+    // segment per beat, one more to learn.
+    float qrs_check(std::uint64_t at, bool premature) noexcept {
+        if (!(p_.aberrant_qrs_corr >= -1.0f) || at < q_from_) return 1.0f;
+        segment w;
+        if (!read_segment(at - q_from_, q_len_, q_tmpl_, w)) return 1.0f;
+        const float r = correlate(w, q_tmpl_, q_len_, q_tt_);
+        const bool verdict = r >= -1.0f && r <= 1.0f;
+        const bool match = !verdict || r >= p_.aberrant_qrs_corr;
+        if (!premature) {
+            q_miss_ = match ? 0 : q_miss_ + 1;
+            if (q_miss_ >= 8) {
+                q_tmpl_ = segment_template{};
+                q_miss_ = 0;
+            }
+            if (match) learn(q_tmpl_, w, q_len_, q_tt_);
+        }
+        return verdict ? r : 1.0f;
+    }
+
+    // One beat's segment of the decimated ring, less its first sample (no DC in the sums):
+    // the values, their sum, their first moment about the centre, their square sum and their
+    // product with the template.
+    struct segment {
+        std::array<float, seg_n> w;
+        float s0 = 0.0f, s1 = 0.0f, sxx = 0.0f, sxt = 0.0f;
+    };
+    // A running template of such segments (an average with weight 1/16 per beat after the
+    // first) with its square sum, sum and first moment about the centre.
+    struct segment_template {
+        std::array<float, seg_n> t{};
+        std::uint32_t n = 0;  // segments averaged in (counts to 16)
         float tt = 0.0f, t0 = 0.0f, t1 = 0.0f;
-        ic = -centre;
+        bool valid() const noexcept {  // in range, and its square sum finite
+            bool ok = n <= 16 && tt >= 0.0f && tt <= 3.0e38f && is_finite(t0) && is_finite(t1);
+            for (std::size_t i = 0; ok && i < seg_n; ++i) ok = t[i] >= -1.85e19f && t[i] <= 1.85e19f;
+            return ok;
+        }
+    };
+
+    static float detrend_norm(std::uint32_t len) noexcept {  // sum of (i - centre)^2
+        const float centre = 0.5f * static_cast<float>(len - 1);
+        float tt = 0.0f;
+        for (std::uint32_t i = 0; i < len; ++i) tt += (static_cast<float>(i) - centre) * (static_cast<float>(i) - centre);
+        return tt;
+    }
+
+    // The segment of `len` decimated samples from input sample `from` (the first kept one at or
+    // after it), in one pass with its product with template `t`: false when it is no longer (or
+    // not yet) in the ring, or holds a gap or a wild sample.
+    bool read_segment(std::uint64_t from, std::uint32_t len, const segment_template& t, segment& s) const noexcept {
+        // Input sample j is kept when j % stride_ == 0; the next one kept is n_ + dec_phase_
+        // (a multiple of stride_), the newest kept one sits at dec_pos_ - 1. So `from`'s first
+        // kept sample is the age-th newest, age = (n_ + dec_phase_ - from) / stride_ (a 32-bit
+        // division: the distance is a few seconds, and no 64-bit one on a Cortex-M).
+        const std::uint64_t next = n_ + dec_phase_;
+        if (from >= next || next - from >= std::uint64_t{dec_n + 1} * stride_) return false;  // age > dec_n
+        const auto age = static_cast<std::uint32_t>(next - from) / stride_;
+        if (age < len || age > dec_n) return false;  // not yet whole / no longer in the ring
+        std::uint32_t k = dec_pos_ >= age ? dec_pos_ - age : dec_pos_ + dec_n - age;
+        const float x0 = dec_[k], centre = 0.5f * static_cast<float>(len - 1);
+        // The sums in locals: in s they would be reloaded after every store to s.w (same type).
+        float ic = -centre, s0 = 0.0f, s1 = 0.0f, sxx = 0.0f, sxt = 0.0f;
         for (std::uint32_t i = 0; i < len; ++i, ic += 1.0f) {
-            const float t = p_tmpl_[i] + g * ((w[i] - mean - slope * ic) - p_tmpl_[i]);
-            p_tmpl_[i] = t;
-            tt += t * t;
-            t0 += t;
-            t1 += ic * t;
+            const float v = dec_[k] - x0;
+            k = k + 1 == dec_n ? 0 : k + 1;
+            s.w[i] = v;
+            s0 += v;
+            s1 += ic * v;
+            sxx += v * v;
+            sxt += v * t.t[i];
+        }
+        s.s0 = s0;
+        s.s1 = s1;
+        s.sxx = sxx;
+        s.sxt = sxt;
+        return is_finite(sxx) && is_finite(sxt);
+    }
+
+    // The correlation of the detrended segment (w - mean - slope (i - centre)) with the
+    // template; 2 when there is no verdict (fewer than 4 beats in the template, a flat
+    // segment). `tt` is detrend_norm(len).
+    static float correlate(const segment& s, const segment_template& t, std::uint32_t len, float tt) noexcept {
+        const float mean = s.s0 / static_cast<float>(len), slope = s.s1 / tt;
+        // The detrending projections come off the sums.
+        const float ww = s.sxx - s.s0 * mean - s.s1 * slope;
+        const float wt = s.sxt - mean * t.t0 - slope * t.t1;
+        const float r = t.n >= 4 && ww > 1e-6f * s.sxx && t.tt > 0.0f ? wt / std::sqrt(ww * t.tt) : 2.0f;
+        if (!(r >= -1.001f && r <= 1.001f)) return 2.0f;  // rounding can pass 1 by a hair; NaN fails
+        return r > 1.0f ? 1.0f : r < -1.0f ? -1.0f : r;
+    }
+
+    // Averages the detrended segment into the template (the first one is taken whole).
+    static void learn(segment_template& t, const segment& s, std::uint32_t len, float tt_len) noexcept {
+        const float centre = 0.5f * static_cast<float>(len - 1);
+        const float mean = s.s0 / static_cast<float>(len), slope = s.s1 / tt_len;
+        const float g = t.n == 0 ? 1.0f : 1.0f / 16.0f;
+        float tt = 0.0f, t0 = 0.0f, t1 = 0.0f, ic = -centre;
+        for (std::uint32_t i = 0; i < len; ++i, ic += 1.0f) {
+            const float v = t.t[i] + g * ((s.w[i] - mean - slope * ic) - t.t[i]);
+            t.t[i] = v;
+            tt += v * v;
+            t0 += v;
+            t1 += ic * v;
         }
         if (!is_finite(tt)) {  // a huge input: start the template again
-            p_tmpl_ = {};
-            p_tmpl_n_ = 0;
-            p_tt_norm_ = p_t0_ = p_t1_ = 0.0f;
+            t = segment_template{};
             return;
         }
-        p_tt_norm_ = tt;
-        p_t0_ = t0;
-        p_t1_ = t1;
-        if (p_tmpl_n_ < 16) ++p_tmpl_n_;
+        t.tt = tt;
+        t.t0 = t0;
+        t.t1 = t1;
+        if (t.n < 16) ++t.n;
     }
 
     // Whether the atria look disorganised: the median of the kept correlations is below the
@@ -458,12 +555,17 @@ private:
 
     template <class Emit>
     void on_detected(const qrs_beat& b, Emit& emit) noexcept {
-        if (any_beat_) atrial_check(b.sample, static_cast<float>(b.sample - last_detected_));
+        // Premature: RR below 0.8 x the detector's median RR.
+        const bool premature =
+            any_beat_ && static_cast<float>(b.sample - last_detected_) < 0.8f * qrs_.mean_rr_s() * fs_;
+        if (any_beat_) atrial_check(b.sample, premature);
+        const float match = qrs_check(b.sample, premature);
         any_beat_ = true;
         last_detected_ = b.sample;
         if (alarm_on_[0]) raise(alarm_kind::asystole, false, b.sample, 0.0f, emit);
         if (qn_ == queue_n) release_front(vf_now_, emit);  // cannot happen below 240 bpm
         queue_[(qh_ + qn_) % queue_n] = b;
+        q_match_[(qh_ + qn_) % queue_n] = match;
         ++qn_;
     }
 
@@ -551,20 +653,21 @@ private:
             ++vf_waves_;
             return;
         }
-        report(b, 0, emit);
+        report(b, 0, emit, q_match_[(qh_ + queue_n - 1) % queue_n]);
     }
 
     template <class Emit>
-    void report(const qrs_beat& b, std::uint8_t lead, Emit& emit) noexcept {
+    void report(const qrs_beat& b, std::uint8_t lead, Emit& emit, float qrs_match = 1.0f) noexcept {
         monitor_event e;
         e.kind = event_kind::beat;
+        e.qrs_match = qrs_match;
         e.sample = b.sample;
         e.lead = lead;
         e.beat = b;
         if (any_reported_) {
             const float rr = static_cast<float>(b.sample - last_reported_) / fs_;
             e.beat.rr_s = rr;
-            e.rr = rr_(rr);
+            e.rr = rr_(rr, qrs_match < p_.aberrant_qrs_corr);
             if (e.rr.valid) last_rr_ = e.rr;
             if (e.rr.ectopic) ++ectopic_;
         }
@@ -641,17 +744,21 @@ private:
     // The atrial check (atrial_check()): every stride-th sample of lead 0 (100-150 Hz) for 1.5 s
     // or more (a beat is detected at most ~0.7 s after its QRS, and its segment starts 0.3 s
     // before), the P-wave template (0.23 s) and the last 32 correlations.
-    static constexpr std::uint32_t dec_n = 224;
-    static constexpr std::size_t seg_n = 36;
     std::array<float, dec_n> dec_{};
     std::uint32_t dec_pos_ = 0, dec_phase_ = 0;  // next slot; input samples to the next kept one
     std::uint32_t stride_ = 1, p_from_ = 0, seg_len_ = 8;  // the segment starts p_from_ samples before the QRS
     float p_tt_ = 0.0f;                    // sum of (i - centre)^2 over the segment (detrending)
-    std::array<float, seg_n> p_tmpl_{};
-    std::uint32_t p_tmpl_n_ = 0;  // beats averaged into it (counts to 16)
-    float p_tt_norm_ = 0.0f, p_t0_ = 0.0f, p_t1_ = 0.0f;  // its square sum, sum and first moment
+    segment_template p_tmpl_{};
     std::array<float, 32> p_corr_{};
     std::uint32_t p_corr_pos_ = 0, p_corr_n_ = 0;
+    // The QRS check (qrs_check()): the segment starts q_from_ input samples before the fiducial
+    // and holds q_len_ decimated samples; its template, the non-premature mismatches in a row,
+    // and each queued lead-0 beat's correlation (q_match_[i] belongs to queue_[i]).
+    std::uint32_t q_from_ = 0, q_len_ = 8;
+    float q_tt_ = 0.0f;
+    segment_template q_tmpl_{};
+    std::uint32_t q_miss_ = 0;
+    std::array<float, queue_n> q_match_{};
 };
 
 }  // namespace nerve::pipelines

@@ -13,6 +13,12 @@
 //                   histogram > 0.7 (Dash, Chon, Lu & Raeder, Ann Biomed Eng 37:1701, 2009).
 //                   Atrial fibrillation is "irregularly irregular": both must hold; frequent
 //                   ectopy alone is regular most of the time and stays below the entropy bound.
+//                   A caller that knows a beat is aberrant (ventricular-like QRS:
+//                   patient_monitor's QRS check) says so, and the AF window then holds the
+//                   interval from the last normal beat to the next normal one as one RR, the
+//                   mean of the intervals it spans (a PVC with its compensatory pause reads
+//                   as one ordinary RR; at most 8 are joined, so a ventricular run still moves
+//                   the window).
 //
 // Bad input: an RR that is not finite or outside [0.2, 3.0] s is dropped from the HRV
 // windows (counted in rejected()) and flagged `valid = false`; a pause longer than 3 s is the
@@ -52,11 +58,14 @@ public:
 
     constexpr rr_analysis() noexcept { reset(); }
 
-    rr_features operator()(float rr) noexcept {
+    /// `aberrant`: the beat that ends this RR has an aberrant (ventricular-like) QRS.
+    rr_features operator()(float rr, bool aberrant = false) noexcept {
         rr_features f;
         f.rr_s = rr;
         if (!is_finite(rr) || rr < 0.2f || rr > 3.0f) {
             ++rejected_;
+            span_sum_ = 0.0f;
+            span_n_ = 0;
             fill_out(f);
             return f;
         }
@@ -70,10 +79,17 @@ public:
         ect_[wpos_] = f.ectopic;
         wpos_ = (wpos_ + 1) % Window;
         if (wcount_ < Window) ++wcount_;
-        sorted_replace(af_[apos_], rr);
-        af_[apos_] = rr;
-        apos_ = (apos_ + 1) % AfWindow;
-        if (acount_ < AfWindow) ++acount_;
+        span_sum_ += rr;
+        ++span_n_;
+        if (!aberrant || span_n_ == 8) {  // the AF window: normal-to-normal, spans averaged
+            const float nn = span_n_ == 1 ? rr : span_sum_ / static_cast<float>(span_n_);
+            span_sum_ = 0.0f;
+            span_n_ = 0;
+            sorted_replace(af_[apos_], nn);
+            af_[apos_] = nn;
+            apos_ = (apos_ + 1) % AfWindow;
+            if (acount_ < AfWindow) ++acount_;
+        }
         // Every RR enters the rate median (ectopic ones too): a lasting change of rate takes
         // over after 4 beats instead of being called ectopic forever.
         last8_[rpos_] = rr;
@@ -93,6 +109,8 @@ public:
         wpos_ = wcount_ = apos_ = acount_ = rpos_ = recent_ = 0;
         prev_ectopic_ = false;
         rejected_ = 0;
+        span_sum_ = 0.0f;
+        span_n_ = 0;
     }
 
     std::uint32_t rejected() const noexcept { return rejected_; }
@@ -111,6 +129,8 @@ public:
         };
         if (!ring_ok(win_, wpos_, wcount_) || !ring_ok(af_, apos_, acount_) || !ring_ok(last8_, rpos_, recent_))
             return false;
+        if (span_n_ >= 8 || !(span_sum_ >= 0.2f * static_cast<float>(span_n_) && span_sum_ <= 3.0f * static_cast<float>(span_n_)))
+            return false;
         std::array<float, AfWindow> s = af_;
         for (std::size_t i = 1; i < AfWindow; ++i)
             for (std::size_t j = i; j > 0 && s[j - 1] > s[j]; --j) std::swap(s[j - 1], s[j]);
@@ -120,7 +140,7 @@ public:
     template <class V>
     void visit_state(V& v) {
         v(win_); v(ect_); v(af_); v(af_sorted_); v(last8_); v(wpos_); v(wcount_); v(apos_); v(acount_); v(rpos_);
-        v(recent_); v(prev_ectopic_); v(rejected_);
+        v(recent_); v(prev_ectopic_); v(rejected_); v(span_sum_); v(span_n_);
     }
 
 private:
@@ -219,6 +239,8 @@ private:
     std::uint32_t wpos_ = 0, wcount_ = 0, apos_ = 0, acount_ = 0, rpos_ = 0, recent_ = 0;
     bool prev_ectopic_ = false;
     std::uint32_t rejected_ = 0;
+    float span_sum_ = 0.0f;       // RR since the last normal beat (aberrant beats in between)
+    std::uint32_t span_n_ = 0;    // and their number
 };
 
 }  // namespace nerve::pipelines
