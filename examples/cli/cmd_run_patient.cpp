@@ -148,12 +148,12 @@ int run(const options& o) {
             alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon.alarms(k));
         }
         fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
-                   "\"beats\":{},\"fallback_beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
+                   "\"beats\":{},\"fallback_beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"aberrant_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
                    "\"artefact_peaks\":{},"
                    "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
                    "\"alarms\":{{{}}}}}\n",
                    nerve::cli::json_escape(h.record_name), nerve::cli::json_escape(sig.description), fs, frames, duration, mon.beats(),
-                   mon.fallback_beats(), duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.vf_waves(),
+                   mon.fallback_beats(), duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.aberrant_beats(), mon.vf_waves(),
                    mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
     };
     if (two_leads) {

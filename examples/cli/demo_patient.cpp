@@ -86,8 +86,9 @@ int demo_patient(const nerve::cli::demo_context& ctx) {
     const std::size_t tp = matched(ref, det, static_cast<std::uint64_t>(0.150 * fs));
     fmt::print("  synthetic ECG: 5 min at 360 Hz, sinus 72 bpm, PVCs 60-110 s, atrial fibrillation 120-200 s, "
                "6 s sinus arrest at 230 s\n");
-    fmt::print("  beats: {} detected, {} of {} reference beats found ({} extra); {} ectopic\n", det.size(), tp,
-               ref.size(), det.size() - tp, mon->ectopic_beats());
+    fmt::print("  beats: {} detected, {} of {} reference beats found ({} extra); {} ectopic, {} with an aberrant "
+               "(ventricular-like) QRS\n",
+               det.size(), tp, ref.size(), det.size() - tp, mon->ectopic_beats(), mon->aberrant_beats());
     std::string alarm_text;
     for (const auto& a : alarms) alarm_text += (alarm_text.empty() ? "" : "; ") + a;
     fmt::print("  alarms: {}\n", alarm_text.empty() ? std::string("none") : alarm_text);

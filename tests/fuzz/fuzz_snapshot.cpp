@@ -26,6 +26,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "fuzz_check.hpp"
@@ -143,12 +144,19 @@ struct non_finite_leaves {
 };
 struct explain_members {
     int index = 0;
+    std::string path;  // "3." inside the object visited as member 3
     template <class T>
     void operator()(T& x) {
         non_finite_leaves l;
         nerve::detail::state_walker<non_finite_leaves> w{l};
         w.walk(x);
-        if (l.bad) std::fprintf(stderr, "  visited member %d: %d non-finite values\n", index, l.bad);
+        if (l.bad) {
+            std::fprintf(stderr, "  visited member %s%d: %d non-finite values\n", path.c_str(), index, l.bad);
+            if constexpr (requires(explain_members& m) { x.visit_state(m); }) {  // which of its members
+                explain_members inner{0, path + std::to_string(index) + "."};
+                x.visit_state(inner);
+            }
+        }
         ++index;
     }
 };

@@ -314,8 +314,10 @@ TEST_CASE("patient_monitor: the QRS check tells PVCs from sinus beats, and AF wi
         std::vector<std::uint64_t> ref, pvc;
         std::vector<std::pair<std::uint64_t, float>> beats;
         int af_on = 0;
+        std::uint32_t aberrant = 0;
         auto emit = [&](const np::monitor_event& e) {
             if (e.kind == np::event_kind::beat) beats.emplace_back(e.sample, e.qrs_match);
+            if (e.kind == np::event_kind::beat) aberrant += e.qrs_match < np::monitor_params{}.aberrant_qrs_corr;
             if (e.kind == np::event_kind::alarm_on && e.alarm == np::alarm_kind::irregular_rhythm) ++af_on;
         };
         std::uint32_t s = 91;
@@ -333,6 +335,7 @@ TEST_CASE("patient_monitor: the QRS check tells PVCs from sinus beats, and AF wi
             mon.push(x.mv, emit);
         }
         mon.flush(emit);
+        CHECK(mon.aberrant_beats() == aberrant);
         if (!af) {
             // Every beat past the template's first 10 s: PVCs below the limit, sinus beats above.
             const float limit = np::monitor_params{}.aberrant_qrs_corr;

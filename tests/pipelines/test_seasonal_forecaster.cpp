@@ -274,40 +274,53 @@ TEST_CASE("seasonal_forecaster forgets per reading whatever learn_every", "[seas
 }
 
 namespace {
-/// Visits a forecaster's state and reaches its packed matrix Q (the only array of 91 doubles).
-template <class Fn>
-struct on_matrix {
+/// Visits a forecaster's state and calls fn(array, k) on the k-th visited array of N doubles:
+/// N = 91 is the packed matrix Q (the only one), N = 13 first the weights.
+template <std::size_t N, class Fn>
+struct on_arrays {
     Fn fn;
-    void operator()(std::array<double, 91>& q) { fn(q); }
+    int k = 0;
+    void operator()(std::array<double, N>& a) { fn(a, k++); }
     template <class X>
     void operator()(X&) {}
 };
-template <class Fn>
-on_matrix(Fn) -> on_matrix<Fn>;
+template <std::size_t N, class Fn>
+on_arrays<N, Fn> visiting(Fn fn) {
+    return {fn};
+}
+
+/// A forecaster (day 24, H = 24) after six weeks of the test series, its state changed by the
+/// state visitor `change`, snapshot and restored into a fresh one, which is returned (on the
+/// heap: the Cortex-M4 test program's static RAM is nearly full); r and level go on with the
+/// series.
+template <class Visitor>
+std::unique_ptr<forecaster> restored_after(Visitor& change, lcg& r, double& level) {
+    np::seasonal_forecaster_config c;
+    c.day = 24;
+    c.horizon = 24;
+    auto a = std::make_unique<forecaster>(c), b = std::make_unique<forecaster>(c);
+    for (std::size_t t = 0; t < 24 * 7 * 6; ++t) (*a)(series(t, r, level));
+    a->visit_state(change);
+    REQUIRE(a->state_is_valid());
+    std::vector<std::byte> buf(16 * 1024);
+    const auto n = nerve::snapshot(*a, std::span<std::byte>(buf));
+    REQUIRE(n.ok());
+    REQUIRE(nerve::restore(*b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    return b;
+}
 }  // namespace
 
 TEST_CASE("seasonal_forecaster restored with a matrix that is not positive definite learns again", "[seasonal_forecaster][snapshot][bad-input]") {
     // The fuzzer's snapshot (tests/fuzz/regressions/fuzz_snapshot/seasonal_forecaster_qp_nonfinite*):
     // entries of P within state_is_valid's bounds, but P not positive definite. Learning from it
     // overflowed P and stopped for good; now the first step that sees it starts P afresh.
-    // On the heap: the Cortex-M4 test program's static RAM is nearly full.
-    np::seasonal_forecaster_config c;
-    c.day = 24;
-    c.horizon = 24;
-    auto pa = std::make_unique<forecaster>(c), pb = std::make_unique<forecaster>(c);
-    forecaster &a = *pa, &b = *pb;
     lcg r;
     double level = 0;
-    for (std::size_t t = 0; t < 24 * 7 * 6; ++t) a(series(t, r, level));
-    on_matrix negate{[](std::array<double, 91>& q) {
+    auto negate = visiting<91>([](std::array<double, 91>& q, int) {
         for (std::size_t i = 0, k = 0; i < 13; k += 13 - i, ++i) q[k] = -q[k];  // the diagonal
-    }};
-    a.visit_state(negate);
-    REQUIRE(a.state_is_valid());
-    std::vector<std::byte> buf(16 * 1024);
-    const auto n = nerve::snapshot(a, std::span<std::byte>(buf));
-    REQUIRE(n.ok());
-    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    });
+    const auto pb = restored_after(negate, r, level);
+    forecaster& b = *pb;
     bool finite_forecasts = true;
     double e_model = 0, e_daily = 0;
     std::vector<double> y(24 * 7 * 8), fc(y.size());
@@ -322,12 +335,30 @@ TEST_CASE("seasonal_forecaster restored with a matrix that is not positive defin
     }
     CHECK(finite_forecasts);
     bool finite_matrix = true;
-    on_matrix check{[&](std::array<double, 91>& q) {
+    auto check = visiting<91>([&](std::array<double, 91>& q, int) {
         for (const double v : q) finite_matrix = finite_matrix && std::isfinite(v);
-    }};
+    });
     b.visit_state(check);
     CHECK(finite_matrix);
     CHECK(b.state_is_valid());
     // It learns again: four weeks on, it beats the daily seasonal naive.
     CHECK(e_model < 0.9 * e_daily);
+}
+
+TEST_CASE("seasonal_forecaster restored with weights beyond any sane size recovers its error scale", "[seasonal_forecaster][snapshot][bad-input]") {
+    // The fuzzer's second snapshot defect: weights of 1.5e308 make the forecast error Inf, which
+    // made the Huber error scale Inf for good (every later error then counted in full). Now
+    // such a step restarts the weights, as any numerical breakdown does.
+    lcg r;
+    double level = 0;
+    auto huge = visiting<13>([](std::array<double, 13>& w, int k) {
+        if (k == 0) w.fill(1.5e308);  // the weights: their forecast overflows
+    });
+    const auto pb = restored_after(huge, r, level);
+    forecaster& b = *pb;
+    bool finite = true;
+    for (std::size_t t = 0; t < 24 * 7 * 4; ++t) finite = finite && std::isfinite(b(series(24 * 7 * 6 + t, r, level)));
+    CHECK(finite);
+    CHECK(std::isfinite(b.error_scale()));
+    CHECK(b.state_is_valid());
 }

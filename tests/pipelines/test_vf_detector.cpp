@@ -60,6 +60,35 @@ TEST_CASE("vf_detector: flat lines and NaN are not VF", "[vf][bad-input]") {
     CHECK(nerve::restore(b, std::span<const std::byte>(buf, n.value())).ok());
 }
 
+TEST_CASE("vf_detector: a huge first sample does not poison the block sums", "[vf][bad-input]") {
+    // The block sums are taken about the first sample. A finite first sample of 3e38 made every
+    // later difference from an ordinary signal overflow: no mean was finite again, and the
+    // detector never saw the VF that followed. Now such an offset is replaced by 0; the huge
+    // sample itself still passes through the band-pass (its state decays within ~20 s).
+    for (const float first : {3.0e38f, -1.0e31f, 2.5f}) {
+        INFO("first sample " << first);
+        np::vf_detector<> vf(nerve::sample_rate{360.0});
+        int windows = 0, flagged = 0;
+        bool finite = true;
+        auto on = [&](const np::vf_status& s) {
+            if (s.end_sample < 360 * 40) return;  // the last 20 s
+            ++windows;
+            flagged += s.vf;
+            finite = finite && std::isfinite(s.leakage);
+        };
+        vf.push(first, on);
+        for (int i = 1; i < 360 * 60; ++i) vf.push(static_cast<float>(0.8 * std::sin(2 * 3.14159265 * 4.0 * i / 360.0)), on);
+        CHECK(windows >= 19);
+        CHECK(finite);
+        CHECK(flagged == windows);  // a 4 Hz quasi-sinusoid is VF
+        std::vector<std::byte> buf(8192);  // (heap: the M4 test program's static RAM is nearly full)
+        const auto n = nerve::snapshot(vf, std::span<std::byte>(buf));
+        REQUIRE(n.ok());
+        np::vf_detector<> b(nerve::sample_rate{360.0});
+        CHECK(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    }
+}
+
 TEST_CASE("vf_detector: process() on blocks gives the statuses push() gives, bit for bit", "[vf][block]") {
     // Flutter-like sinusoid, then sinus rhythm, with NaN samples: the block path runs the same
     // operations (the band-pass is the same DF2T step), so every status is identical.

@@ -273,10 +273,16 @@ public:
         totals_ = meter_totals{};
     }
 
-    /// A restored state: the day's countdown and the history's slot in range.
+    /// A restored state: the day's countdown and the history's slot in range, the day energies
+    /// in the ring within +-energy_limit and their sums within history_days times that (so no
+    /// sum can overflow; an Inf there would last until the ring came round twice, 56 days).
     bool state_is_valid() const noexcept {
-        return day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days && day_phase_ <= expected_phase &&
-               (day_phase_ == 0 || day_left_ == 1) &&
+        const T sum_limit = energy_limit * static_cast<T>(history_days);
+        bool finite = std::fabs(hist_sum_) <= sum_limit && std::fabs(fresh_sum_) <= sum_limit &&
+                      nerve::is_finite(expected_) && nerve::is_finite(last_energy_);  // (NaN fails)
+        for (const T e : energy_hist_) finite = finite && std::fabs(e) <= energy_limit;
+        return finite && day_left_ >= 1 && day_left_ <= cfg_.day && hist_slot_ < history_days &&
+               day_phase_ <= expected_phase && (day_phase_ == 0 || day_left_ == 1) &&
                (fast_z_ == spike_z_ || fast_z_ == T(-1));
     }
 
@@ -402,7 +408,9 @@ private:
 
     NERVE_NOINLINE void history_step() noexcept {
         if (day_phase_ == 1) {
-            const T e = last_energy_;
+            // A day energy beyond +-energy_limit (only readings near the type's limit make one)
+            // enters the ring at that limit, so the 28-day sums stay finite.
+            const T e = last_energy_ > energy_limit ? energy_limit : last_energy_ < -energy_limit ? -energy_limit : last_energy_;
             const T leaving = energy_hist_[hist_slot_];  // 0 while the ring fills
             energy_hist_[hist_slot_] = e;
             const T fresh = fresh_sum_ + e;
@@ -552,6 +560,7 @@ private:
     T fresh_sum_ = T(0);         // the days put into the ring since it last came round, summed
     T expected_ = T(0);          // the coming day's expected energy (0 until 7 days are known)
     static constexpr std::size_t history_days = 28;
+    static constexpr T energy_limit = std::numeric_limits<T>::max() / T(4 * history_days);  // see history_step
     std::array<T, history_days> energy_hist_{};
     std::size_t hist_slot_ = 0;  // where the next day's energy goes
     T hist_sum_ = T(0);          // sum of energy_hist_

@@ -216,8 +216,8 @@ public:
 
     /// For restore(): the history's head and fill follow the reading count (one push per
     /// reading), the windows' refresh counters stay below their lengths, the next diagonal
-    /// checked and the pending row lie within P, and the scale is 1 until fixed, then positive
-    /// with its exact inverse. P = p_scale_ Q within the bound finish_step keeps: a diagonal
+    /// checked and the pending row lie within P, the error scale is finite and at least 1e-9,
+    /// and the scale is 1 until fixed, then positive with its exact inverse. P = p_scale_ Q within the bound finish_step keeps: a diagonal
     /// element at most max(1e6, prior) grown by 1 / lambda for the 13 steps between its checks
     /// (twice that for rounding), an off-diagonal one at most the largest diagonal (P is
     /// positive definite), p_scale_ in (0, 1024 / lambda]; a P beyond it overflows and learning
@@ -235,6 +235,7 @@ public:
         for (const auto& side : win_)
             for (std::size_t i = 0; i < windows; ++i)
                 if (side[i].k >= count_[i]) return false;
+        if (!(err_scale_ >= T(1e-9) && nerve::is_finite(err_scale_))) return false;
         return scaled_ ? scale_ > T(0) && inv_scale_ == T(1) / scale_ : scale_ == T(1) && inv_scale_ == T(1);
     }
 
@@ -427,6 +428,13 @@ private:
         for (std::size_t i = 0; i < features; ++i) qp_[diag(i)] = prior_;
         p_scale_ = T(1);
     }
+    /// Numerical breakdown: back to the daily seasonal naive with a fresh P, keep going.
+    void restart_weights() noexcept {
+        bound_next_ = bound_next_ + 1 == features ? 0 : bound_next_ + 1;
+        w_.fill(T(0));
+        w_[3] = T(1);
+        restart_p();
+    }
 
     void learn(T y) noexcept {
         if (pend_row_ < features) {  // the previous step's update of P, if not done yet
@@ -450,10 +458,15 @@ private:
         const std::array<T, features>& f = *fp;
         const T target = (y - level) * inv_scale_;
         const T err = target - yhat;
+        if (!nerve::is_finite(err)) {  // weights beyond any sane size (only a hostile snapshot holds
+            restart_weights();         // them): the error scale would stay Inf for good
+            return;
+        }
         const T aerr = err < T(0) ? -err : err;
         const T c = huber_c_ * err_scale_;
         const T weight = aerr > c && aerr > T(0) ? c / aerr : T(1);
-        err_scale_ = T(0.99) * err_scale_ + T(0.01) * T(1.25) * aerr;
+        const T es = T(0.99) * err_scale_ + T(0.01) * T(1.25) * aerr;
+        if (nerve::is_finite(es)) err_scale_ = es;
         if (!(err_scale_ > T(1e-9))) err_scale_ = T(1e-9);
         // RLS step with forgetting lambda and observation weight `weight`, on P = p_scale_ * Q:
         // with q = Q f the step P' = (P - g (P f)^T) / lambda, g = weight P f / (lambda + weight
@@ -498,10 +511,7 @@ private:
             wsum += w_[i];
         }
         if (!nerve::is_finite(wsum)) {  // numerical breakdown: back to the seasonal naive, keep going
-            bound_next_ = bound_next_ + 1 == features ? 0 : bound_next_ + 1;
-            w_.fill(T(0));
-            w_[3] = T(1);
-            restart_p();
+            restart_weights();
             return;
         }
         if (cfg_.learn_every > 1 && cfg_.spread_learning) {  // Q' = Q - a q q^T over the next readings

@@ -27,8 +27,11 @@
 // per hop.
 //
 // Bad input: NaN/Inf are replaced by the last finite sample (counted); a flat or tiny signal
-// (mean |V| below min_mean_abs) is reported as not VF (leakage 1). A restored snapshot whose
-// ring indices are impossible is refused (state_is_valid). Memory: fixed, about 6.7 kB (the 4 s
+// (mean |V| below min_mean_abs) is reported as not VF (leakage 1). The block sums are taken
+// about the first sample (offset) for rounding; a first sample beyond +-1e30 (finite, but its
+// differences from an ordinary ECG would overflow every later sum, so no later mean would be
+// finite) is replaced by 0 there. A restored snapshot whose ring indices are impossible, or
+// whose offset is beyond that, is refused (state_is_valid). Memory: fixed, about 6.7 kB (the 4 s
 // ring is kept twice so that the window is one contiguous run).
 //
 // Cost (Cortex-M4, 360 Hz, bench/mcu/patient_monitor.cpp): 39 instructions per input sample with
@@ -141,7 +144,7 @@ public:
     /// refused, so no ring index can point outside its storage.
     bool state_is_valid() const noexcept {
         return pos_ < cap && phase_ < decim_ && until_ >= 1 && until_ <= first_wait() &&
-               part_ < hop_ && slot_ < parts_;
+               part_ < hop_ && slot_ < parts_ && std::fabs(offset_) <= offset_limit;  // (NaN fails)
     }
 
     template <class V>
@@ -178,7 +181,10 @@ private:
             }
         }
         if (c == 0) return;
-        if (n_ == 0) offset_ = is_finite(in[0]) ? in[0] : last_good_;
+        if (n_ == 0) {
+            const float x0 = is_finite(in[0]) ? in[0] : last_good_;
+            offset_ = std::fabs(x0) <= offset_limit ? x0 : 0.0f;
+        }
         // Runs of up to `chunk` inputs: first the block means (input loop, few live values),
         // then the band-pass and the ring over the means (coefficients stay in registers).
         constexpr std::size_t chunk = One ? 1 : 64;
@@ -373,6 +379,7 @@ private:
     std::array<float, 2 * cap> buf_{};  // the ring, twice (see window())
     std::uint32_t pos_ = 0, until_ = 1, phase_ = 0;  // until_: decimated samples to the next decision
     std::uint64_t n_ = 0;
+    static constexpr float offset_limit = 1e30f;  // see "Bad input" at the top
     float last_good_ = 0.0f, offset_ = 0.0f, acc_ = 0.0f, inv_decim_ = 1.0f;
     std::uint32_t rejected_ = 0;
     bool in_vf_ = false;
