@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "drift_test_util.hpp"
@@ -174,4 +176,42 @@ TEST_CASE("adwin memory is fixed at compile time", "[adwin]") {
     INFO("sizeof(adwin<float,5,24>) = " << sizeof(adwin<float, 5, 24>));
     CHECK(sizeof(adwin<float, 5, 24>) <= 1400);
     CHECK(sizeof(adwin<float, 5, 16>) <= 1000);
+}
+
+namespace {
+/// Empties row 1 of a visited adwin and takes its samples off the width, so that the state
+/// still adds up (the rows' sizes sum to the width) with an empty row below the highest.
+struct empty_row_1 {
+    int after_rows = -1;  // integers visited since the rows (used_rows_, then width_)
+    std::uint64_t removed = 0;
+    template <class X>
+    void operator()(X& x) {
+        if constexpr (requires { x[1].count; x[1].head; }) {
+            removed = std::uint64_t{x[1].count} << 1;
+            x[1].count = 0;
+            after_rows = 0;
+        } else if constexpr (std::is_integral_v<X>) {
+            if (after_rows == 1) x -= static_cast<X>(removed);
+            if (after_rows >= 0) ++after_rows;
+        }
+    }
+};
+}  // namespace
+
+TEST_CASE("adwin refuses a snapshot with an empty row below the highest", "[adwin][snapshot][bad-input]") {
+    // Found by tests/fuzz/fuzz_snapshot.cpp (regressions/fuzz_snapshot/adwin_empty_row): a
+    // restored window whose rows add up to its width but with an empty row below the highest.
+    // Drops empty the highest row, then pop the empty one: its count wrapped to 255 and the
+    // cut scan read past the row's 6 slots (UBSan). In running, every used row holds a bucket.
+    adwin<float, 5, 24> a, b;
+    for (std::size_t i = 0; i < 1500; ++i) a(static_cast<float>(g::stream_a[i]));
+    std::array<std::byte, 4096> buf{};
+    REQUIRE(nerve::snapshot(a, buf).ok());
+    empty_row_1 e;
+    a.visit_state(e);
+    REQUIRE(e.removed > 0);
+    REQUIRE(e.after_rows >= 2);
+    auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    CHECK_FALSE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
 }

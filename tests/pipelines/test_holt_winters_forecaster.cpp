@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <vector>
 
 #include "nerve/core/snapshot.hpp"
 #include "nerve/pipelines/holt_winters_forecaster.hpp"
@@ -372,4 +374,59 @@ TEST_CASE("holt_winters_forecaster: first_slot places the stream's first reading
     const double e0 = second_day_error(0), e13 = second_day_error(13);
     CAPTURE(e0, e13, off_told, off_untold);
     CHECK(e13 < 1.5 * e0);
+}
+
+namespace {
+/// Sets index i of the visited array of Capacity values (the seasonal indices) to v; or, with
+/// i >= 192, the (i - 192)-th visited double (after the indices: level, fast-path limit, e, the
+/// two AR sums, phi, phi^H, then the gains of level, daily and weekly indices: 7, 8, 9).
+struct set_index {
+    std::size_t i;
+    double v;
+    int seen = 0, scalars = 0;
+    void operator()(std::array<double, 192>& s) {
+        if (i < s.size()) s[i] = v;
+        ++seen;
+    }
+    void operator()(double& x) {
+        if (i >= 192 && static_cast<std::size_t>(scalars) == i - 192) x = v;
+        ++scalars;
+    }
+    template <class X>
+    void operator()(X&) {}
+};
+}  // namespace
+
+TEST_CASE("holt_winters_forecaster refuses a snapshot with a non-finite seasonal index or a gain outside [0, 1]",
+          "[holt_winters_forecaster][snapshot][bad-input]") {
+    // An Inf in a restored seasonal index: every reading of its slot then had an Inf error and
+    // was rejected, so the index could stay Inf for good (the daily check sees the level and the
+    // forecast only). Such a state is now refused.
+    np::holt_winters_config c;
+    c.day = 24;
+    c.horizon = 1;
+    auto pa = std::make_unique<hw>(c), pb = std::make_unique<hw>(c);  // heap: the M4 test's static RAM
+    lcg r;
+    double level = 0;
+    for (std::size_t t = 0; t < 2000; ++t) (*pa)(series(t, r, level));
+    std::vector<std::byte> buf(8 * 1024);
+    for (const double v : {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(), 1e31, 2.5}) {
+        INFO("index 30 set to " << v);
+        set_index f{30, v};
+        pa->visit_state(f);
+        REQUIRE(f.seen == 1);
+        const auto n = nerve::snapshot(*pa, std::span<std::byte>(buf));
+        REQUIRE(n.ok());
+        CHECK(nerve::restore(*pb, std::span<const std::byte>(buf.data(), n.value())).ok() == (v == 2.5));
+    }
+    // The fuzzer's other case: a weekly gain of about -1e300 let the errors overflow the weekly
+    // indices within a week. Gains outside [0, 1] are refused.
+    for (const double g : {-1e300, 1.5, 0.05}) {
+        INFO("weekly gain set to " << g);
+        set_index f{192 + 9, g};
+        pa->visit_state(f);
+        const auto n = nerve::snapshot(*pa, std::span<std::byte>(buf));
+        REQUIRE(n.ok());
+        CHECK(nerve::restore(*pb, std::span<const std::byte>(buf.data(), n.value())).ok() == (g == 0.05));
+    }
 }

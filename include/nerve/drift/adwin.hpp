@@ -125,6 +125,10 @@ public:
         for (std::size_t r = 0; r < Rows; ++r) {
             if (rows_[r].count > MaxBuckets || rows_[r].head >= slots) return false;
             if (r >= used_rows_ && rows_[r].count) return false;
+            // Every used row holds a bucket (a merge leaves MaxBuckets - 1 >= 1 behind, and only
+            // the highest row empties, by drops): drop_oldest() pops the highest used row, and
+            // an empty one below it would be popped empty (its count wrapping to 255).
+            if (r < used_rows_ && rows_[r].count == 0) return false;
             w += std::uint64_t{rows_[r].count} << r;
         }
         return w == width_;

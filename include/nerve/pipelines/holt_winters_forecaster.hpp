@@ -185,12 +185,23 @@ public:
     }
 
     /// A restored state: the slots in range and in step (the weekly slot a whole number of days
-    /// after the daily one), so that no index leaves the array.
+    /// after the daily one), so that no index leaves the array; the level, the AR terms and every
+    /// seasonal index finite and within +-1e30 (the daily check watches the level and the
+    /// forecast, not each index: an Inf index would have its slot's readings rejected for good);
+    /// the fast path's error limit -1 (warming up) or max_error, and the gains in [0, 1] (a
+    /// larger limit or gain let the errors overflow the indices: the fuzzer's case, a weekly
+    /// gain of about -1e300).
     bool state_is_valid() const noexcept {
         const bool step_due = event_at_ == day_ || (spread_ && (event_at_ == ar_sums_at || event_at_ == ar_phi_at ||
                                                                   event_at_ == check_at_));
-        return pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_ && step_due && pd_ < event_at_ &&
-               first_slot_ < day_ && (days_total_ > 0 || pd_ >= first_slot_);
+        auto sane = [](T x) { return std::fabs(x) <= T(1e30); };  // (NaN fails)
+        bool ok = sane(level_) && sane(e_) && sane(c01_) && sane(c00_) && sane(phi_) && sane(phi_h_) &&
+                  sane(forecast_) && sane(day_01_) && sane(day_00_) &&
+                  (fast_lim_ == T(-1) || fast_lim_ == max_error_) &&  // warming up, or the error bound
+                  gl_ >= T(0) && gl_ <= T(1) && gd_ >= T(0) && gd_ <= T(1) && gw_ >= T(0) && gw_ <= T(1);  // gains
+        for (std::uint32_t i = 0; ok && i < end_w_ && i < Capacity; ++i) ok = sane(seas_[i]);
+        return ok && pd_ < day_ && pw_ >= day_ && pw_ < end_w_ && (pw_ - day_) % day_ == pd_ && step_due &&
+               pd_ < event_at_ && first_slot_ < day_ && (days_total_ > 0 || pd_ >= first_slot_);
     }
 
     template <class V>
