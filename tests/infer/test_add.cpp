@@ -34,4 +34,9 @@ TEST_CASE("add broadcasts 4-D shapes as TFLite does", "[add]") {
     CHECK_FALSE(add(p, g::bc_a, shape4{{1, 1, 2, 3}}, g::bc_b, shape4{{1, 1, 1, 4}}, out));
     CHECK(out[0] == 42);
     CHECK(broadcast_shape(shape4{{1, 1, 2, 3}}, shape4{{1, 1, 1, 4}}).size() == 0);
+    // Hostile dimensions (regressions/fuzz_tflite/broadcast_size_overflow): no int overflow.
+    CHECK(shape4{{1, 1, 16, 218103809}}.size() == -1);
+    CHECK(shape4{{65536, 65536, 65536, 65536}}.size() == -1);
+    CHECK(shape4{{1, -2, 3, 4}}.size() == -1);
+    CHECK(shape4{{2, 8, 1024, 1024}}.size() == 16777216);
 }

@@ -1,12 +1,24 @@
 // nerve/infer/broadcast.hpp — NumPy/TFLite broadcasting of two 4-D NHWC shapes (ADD, MUL).
 #pragma once
 
+#include <cstdint>
+
 namespace nerve::infer {
 
 /// A shape padded to 4 dimensions on the left (TFLite's RuntimeShape::ExtendedShape(4, ...)).
 struct shape4 {
     int d[4] = {1, 1, 1, 1};
-    constexpr int size() const noexcept { return d[0] * d[1] * d[2] * d[3]; }
+    /// The element count; -1 when a dimension is negative or the count passes 2^31 - 1 (only a
+    /// hostile model has such dimensions; their product in int overflowed, found by fuzz_tflite).
+    constexpr std::int64_t size() const noexcept {
+        std::int64_t s = 1;
+        for (const int v : d) {
+            if (v < 0) return -1;
+            s *= v;  // <= 2^31 * 2^31: no overflow in 64 bits
+            if (s > 0x7fffffff) return -1;
+        }
+        return s;
+    }
     friend constexpr bool operator==(const shape4&, const shape4&) = default;
 };
 

@@ -691,7 +691,7 @@ private:
         bool ok = true;
         for (int k = 0; k < 4; ++k)
             ok = ok && (op.shape_a.d[k] == op.shape_b.d[k] || op.shape_a.d[k] == 1 || op.shape_b.d[k] == 1);
-        if (!ok || static_cast<std::uint32_t>(o.size()) != out.elements)
+        if (!ok || o.size() < 0 || static_cast<std::uint64_t>(o.size()) != out.elements)
             return {errc::parse_error, "ADD/MUL: shapes do not broadcast to the output"};
         if (auto r = fused(op, act); !r) return r;
         const activation_range range{op.act_min, op.act_max};
