@@ -172,17 +172,9 @@ public:
         // 15 Hz; on MIT-BIH every 3rd sample at 360 Hz separated AF as well as all of them).
         stride_ = static_cast<std::uint32_t>(std::ceil(fs.value / 150.0));
         if (stride_ < 1) stride_ = 1;
-        p_from_ = static_cast<std::uint32_t>(0.30 * fs.value + 0.5);
-        seg_len_ = static_cast<std::uint32_t>(0.23 * fs.value / stride_ + 0.5);
-        if (seg_len_ > seg_n) seg_len_ = seg_n;
-        if (seg_len_ < 8) seg_len_ = 8;
-        p_tt_ = detrend_norm(seg_len_);
-        // The QRS segment: 80 ms either side of the fiducial, at the same rate.
-        q_from_ = static_cast<std::uint32_t>(0.08 * fs.value + 0.5);
-        q_len_ = static_cast<std::uint32_t>(0.16 * fs.value / stride_ + 0.5) + 1;
-        if (q_len_ > seg_n) q_len_ = seg_n;
-        if (q_len_ < 8) q_len_ = 8;
-        q_tt_ = detrend_norm(q_len_);
+        p_win_ = segment_window::make(fs.value, 0.30, 0.23, stride_, 0);
+        // The QRS segment: 80 ms either side of the fiducial (both ends), at the same rate.
+        q_win_ = segment_window::make(fs.value, 0.08, 0.16, stride_, 1);
         refractory_ = static_cast<std::uint64_t>(p.qrs.refractory_s * fs.value + 0.5);
         for (auto& d : aux_) d = qrs_detector<MaxRateHz>(fs, p.qrs);
         reset();
@@ -396,16 +388,15 @@ private:
     // holds (search-back) are skipped. Cost: one pass over the segment per beat.
     void atrial_check(std::uint64_t at, bool premature) noexcept {
         if (premature) return;  // no (or another) P wave
-        if (at < p_from_) return;
         segment w;
-        if (!read_segment(at - p_from_, seg_len_, p_tmpl_, w)) return;
-        const float r = correlate(w, p_tmpl_, seg_len_, p_tt_);
+        if (!read_segment(at, p_win_, p_tmpl_, w)) return;
+        const float r = correlate(w, p_tmpl_, p_win_);
         if (r >= -1.0f && r <= 1.0f) {
             p_corr_[p_corr_pos_] = r;
             p_corr_pos_ = p_corr_pos_ + 1 == p_corr_.size() ? 0 : p_corr_pos_ + 1;
             if (p_corr_n_ < p_corr_.size()) ++p_corr_n_;
         }
-        learn(p_tmpl_, w, seg_len_, p_tt_);
+        learn(p_tmpl_, w, p_win_);
     }
 
     // The QRS check (the AF alarm's guard against ventricular ectopy): the lead-0 QRS, 80 ms
@@ -419,10 +410,10 @@ private:
     // again. Returns the correlation, 1 when there is no verdict. Cost: one pass over the
     // segment per beat, one more to learn.
     float qrs_check(std::uint64_t at, bool premature) noexcept {
-        if (!(p_.aberrant_qrs_corr >= -1.0f) || at < q_from_) return 1.0f;
+        if (!(p_.aberrant_qrs_corr >= -1.0f)) return 1.0f;
         segment w;
-        if (!read_segment(at - q_from_, q_len_, q_tmpl_, w)) return 1.0f;
-        const float r = correlate(w, q_tmpl_, q_len_, q_tt_);
+        if (!read_segment(at, q_win_, q_tmpl_, w)) return 1.0f;
+        const float r = correlate(w, q_tmpl_, q_win_);
         const bool verdict = r >= -1.0f && r <= 1.0f;
         const bool match = !verdict || r >= p_.aberrant_qrs_corr;
         if (!premature) {
@@ -431,7 +422,7 @@ private:
                 q_tmpl_ = segment_template{};
                 q_miss_ = 0;
             }
-            if (match) learn(q_tmpl_, w, q_len_, q_tt_);
+            if (match) learn(q_tmpl_, w, q_win_);
         }
         return verdict ? r : 1.0f;
     }
@@ -456,17 +447,34 @@ private:
         }
     };
 
-    static float detrend_norm(std::uint32_t len) noexcept {  // sum of (i - centre)^2
-        const float centre = 0.5f * static_cast<float>(len - 1);
+    // Where a check's segment lies: it starts `from` input samples before the fiducial and
+    // holds `len` decimated samples; `tt` is the sum of (i - centre)^2 over it (detrending).
+    struct segment_window {
+        std::uint32_t from = 0, len = 8;
         float tt = 0.0f;
-        for (std::uint32_t i = 0; i < len; ++i) tt += (static_cast<float>(i) - centre) * (static_cast<float>(i) - centre);
-        return tt;
-    }
+        // From `before_s` seconds before the fiducial for `span_s` seconds (plus `extra`
+        // samples), every `stride`-th sample at `fs`; 8 to seg_n samples long.
+        static segment_window make(double fs, double before_s, double span_s, std::uint32_t stride,
+                                   std::uint32_t extra) noexcept {
+            segment_window w;
+            w.from = static_cast<std::uint32_t>(before_s * fs + 0.5);
+            w.len = static_cast<std::uint32_t>(span_s * fs / stride + 0.5) + extra;
+            if (w.len > seg_n) w.len = seg_n;
+            if (w.len < 8) w.len = 8;
+            const float centre = 0.5f * static_cast<float>(w.len - 1);
+            for (std::uint32_t i = 0; i < w.len; ++i)
+                w.tt += (static_cast<float>(i) - centre) * (static_cast<float>(i) - centre);
+            return w;
+        }
+    };
 
-    // The segment of `len` decimated samples from input sample `from` (the first kept one at or
-    // after it), in one pass with its product with template `t`: false when it is no longer (or
-    // not yet) in the ring, or holds a gap or a wild sample.
-    bool read_segment(std::uint64_t from, std::uint32_t len, const segment_template& t, segment& s) const noexcept {
+    // The segment of window `win` around the fiducial `at` (from the first kept sample at or
+    // after its start), in one pass with its product with template `t`: false when it is no
+    // longer (or not yet) in the ring, or holds a gap or a wild sample.
+    bool read_segment(std::uint64_t at, const segment_window& win, const segment_template& t, segment& s) const noexcept {
+        if (at < win.from) return false;
+        const std::uint64_t from = at - win.from;
+        const std::uint32_t len = win.len;
         // Input sample j is kept when j % stride_ == 0; the next one kept is n_ + dec_phase_
         // (a multiple of stride_), the newest kept one sits at dec_pos_ - 1. So `from`'s first
         // kept sample is the age-th newest, age = (n_ + dec_phase_ - from) / stride_ (a 32-bit
@@ -497,9 +505,9 @@ private:
 
     // The correlation of the detrended segment (w - mean - slope (i - centre)) with the
     // template; 2 when there is no verdict (fewer than 4 beats in the template, a flat
-    // segment). `tt` is detrend_norm(len).
-    static float correlate(const segment& s, const segment_template& t, std::uint32_t len, float tt) noexcept {
-        const float mean = s.s0 / static_cast<float>(len), slope = s.s1 / tt;
+    // segment).
+    static float correlate(const segment& s, const segment_template& t, const segment_window& win) noexcept {
+        const float mean = s.s0 / static_cast<float>(win.len), slope = s.s1 / win.tt;
         // The detrending projections come off the sums.
         const float ww = s.sxx - s.s0 * mean - s.s1 * slope;
         const float wt = s.sxt - mean * t.t0 - slope * t.t1;
@@ -509,9 +517,10 @@ private:
     }
 
     // Averages the detrended segment into the template (the first one is taken whole).
-    static void learn(segment_template& t, const segment& s, std::uint32_t len, float tt_len) noexcept {
+    static void learn(segment_template& t, const segment& s, const segment_window& win) noexcept {
+        const std::uint32_t len = win.len;
         const float centre = 0.5f * static_cast<float>(len - 1);
-        const float mean = s.s0 / static_cast<float>(len), slope = s.s1 / tt_len;
+        const float mean = s.s0 / static_cast<float>(len), slope = s.s1 / win.tt;
         const float g = t.n == 0 ? 1.0f : 1.0f / 16.0f;
         float tt = 0.0f, t0 = 0.0f, t1 = 0.0f, ic = -centre;
         for (std::uint32_t i = 0; i < len; ++i, ic += 1.0f) {
@@ -648,6 +657,7 @@ private:
     template <class Emit>
     void release_front(bool in_vf, Emit& emit) noexcept {
         const qrs_beat b = queue_[qh_];
+        const float match = q_match_[qh_];
         qh_ = (qh_ + 1) % queue_n;
         --qn_;
         any_lead0_ = true;
@@ -656,7 +666,7 @@ private:
             ++vf_waves_;
             return;
         }
-        report(b, 0, emit, q_match_[(qh_ + queue_n - 1) % queue_n]);
+        report(b, 0, emit, match);
     }
 
     template <class Emit>
@@ -751,16 +761,14 @@ private:
     // before), the P-wave template (0.23 s) and the last 32 correlations.
     std::array<float, dec_n> dec_{};
     std::uint32_t dec_pos_ = 0, dec_phase_ = 0;  // next slot; input samples to the next kept one
-    std::uint32_t stride_ = 1, p_from_ = 0, seg_len_ = 8;  // the segment starts p_from_ samples before the QRS
-    float p_tt_ = 0.0f;                    // sum of (i - centre)^2 over the segment (detrending)
+    std::uint32_t stride_ = 1;
+    segment_window p_win_{};
     segment_template p_tmpl_{};
     std::array<float, 32> p_corr_{};
     std::uint32_t p_corr_pos_ = 0, p_corr_n_ = 0;
-    // The QRS check (qrs_check()): the segment starts q_from_ input samples before the fiducial
-    // and holds q_len_ decimated samples; its template, the non-premature mismatches in a row,
-    // and each queued lead-0 beat's correlation (q_match_[i] belongs to queue_[i]).
-    std::uint32_t q_from_ = 0, q_len_ = 8;
-    float q_tt_ = 0.0f;
+    // The QRS check (qrs_check()): its segment window, template, the non-premature mismatches
+    // in a row, and each queued lead-0 beat's correlation (q_match_[i] belongs to queue_[i]).
+    segment_window q_win_{};
     segment_template q_tmpl_{};
     std::uint32_t q_miss_ = 0;
     std::array<float, queue_n> q_match_{};
