@@ -1,5 +1,6 @@
 #include "nerve_test.hpp"
 
+#include <array>
 #include <cmath>
 #include <complex>
 #include <limits>
@@ -115,4 +116,40 @@ TEST_CASE("rfft: q15 and double frames", "[spectral][rfft]") {
     REQUIRE(dop.transform(std::span<const double, N>{d}));
     CHECK(std::fabs(dop.view().values[10] - 0.125) < 1e-12);
     CHECK(std::fabs(qop.view().values[10] - 0.125) < 1e-4);
+}
+
+TEST_CASE("all_finite (every frame's first step): a NaN or Inf anywhere, a sum that overflows, the sum itself",
+          "[spectral][rfft][bad-input]") {
+    // SIMD hosts sum whole groups of four vectors, then the rest one by one (16-lane AVX-512: 64
+    // values per group): lengths on both sides of a group and a bad value at every position.
+    static std::array<float, 1030> x{};
+    for (const std::size_t n : {1u, 7u, 63u, 64u, 65u, 127u, 128u, 129u, 200u, 1024u, 1030u}) {
+        INFO("n = " << n);
+        double ref = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)) + 0.25);
+            ref += static_cast<double>(x[i]);
+        }
+        const std::span<const float> s(x.data(), n);
+        float sum = 0;
+        REQUIRE(sp::detail::all_finite<float>(s, sum));
+        CHECK(std::fabs(static_cast<double>(sum) - ref) <= 1e-5 * (1.0 + std::fabs(ref)));
+        bool every = true;
+        for (std::size_t at = 0; at < n; ++at) {
+            const float keep = x[at];
+            for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                                    -std::numeric_limits<float>::infinity()})
+                every = every && (x[at] = bad, !sp::detail::all_finite<float>(s, sum));
+            x[at] = keep;
+        }
+        CHECK(every);
+        // Finite values whose sum overflows float count as bad (the frame could not be detrended).
+        if (n >= 2) {
+            const float k0 = x[0], k1 = x[n - 1];
+            x[0] = x[n - 1] = 3.0e38f;
+            CHECK_FALSE(sp::detail::all_finite<float>(s, sum));
+            x[0] = k0;
+            x[n - 1] = k1;
+        }
+    }
 }

@@ -140,6 +140,10 @@
 #include "../spectral/window.hpp"
 #include "../stats/running_moments.hpp"
 
+#if NERVE_HAS_XSIMD
+#include <xsimd/xsimd.hpp>
+#endif
+
 namespace nerve::pipelines {
 
 /// Common bearing geometries (diameters in inches; only ratios matter).
@@ -371,10 +375,13 @@ public:
     static constexpr std::size_t env_bins = EnvN / 2 + 1;
     static constexpr std::size_t spec_bins = SpecN / 2 + 1;
     /// Internal block length of process(). Its buffers live on the stack: about
-    /// 4 (Bands + 2) block bytes (1 KB for 2 bands). 32 -> 64: x86 pipeline/maintenance/4 +4.6 %,
-    /// Cortex-M4 143.4 -> 127.1 instructions per sample (the per-call costs of the filters' block
-    /// kernels: 5 process() calls per block); 128 gains < 1 % more on x86.
-    static constexpr std::size_t block = 64;
+    /// 4 (Bands + 2) block bytes (1 KB for 2 bands at 64, 24 KB for 4 bands at 1024). 32 -> 64:
+    /// x86 pipeline/maintenance/4 +4.6 %, Cortex-M4 143.4 -> 127.1 instructions per sample (the
+    /// per-call costs of the filters' block kernels: 5 process() calls per block); 128 gains < 1 %
+    /// more on x86. AVX-512 hosts take 1024: the cascades' time-segment engine runs on calls of
+    /// 1024 samples and more (biquad.hpp); pipeline/maintenance/4 1.36x, /2 1.28x (Intel Xeon,
+    /// medians of 8 alternated runs).
+    static constexpr std::size_t block = NERVE_IIR_PACKED ? 1024 : 64;
     static_assert(block % 16 == 0, "whole 16-sample blocks of the cascades' block path, whole 8-lane groups");
     using scratch_type = bearing_scratch<EnvN, SpecN, FrameSample>;
     static constexpr bool external_scratch = ExternalScratch;
@@ -591,11 +598,46 @@ private:
         return (x - m.mean()) / (sd > 0.1 ? sd : 0.1);  // 0.1: at least ~10 % RMS change per sigma
     }
 
-    // Sum of p[0..m) (Sq: of the squares) in four partial sums, p[j] into partial j % 4, then
-    // ((a0 + a1) + (a2 + a3)): a short dependency chain (a single running sum is one add latency
-    // per sample), and the same order on every target.
+    // Sum of row[at .. at + m) (Sq: of the squares).
+    // SIMD hosts: whole vectors into one vector sum (Sq: by FMA, no squaring pass), then the last
+    // `lanes` samples with the lanes already taken zeroed, reduced once (no scalar tail); a piece
+    // that ends within the row's first `lanes` samples is copied out first (nothing is read before
+    // the row or past the piece). The envelope windows (17 samples at 25.6 kHz) are one 16-lane
+    // vector and a masked one on AVX-512. Summing the pieces' vectors 16 at a time by one
+    // transpose-add (filter::detail::reduce_rows) instead measured 0.92-0.99x.
+    // Scalar targets: four partial sums, sample j into partial j % 4, then ((a0 + a1) + (a2 +
+    // a3)): a short dependency chain (a single running sum is one add latency per sample).
     template <bool Sq>
-    static NERVE_ALWAYS_INLINE float window_sum(const float* p, std::size_t m) noexcept {
+    static NERVE_ALWAYS_INLINE float window_sum(const float* row, std::size_t at, std::size_t m) noexcept {
+        const float* p = row + at;
+#if NERVE_HAS_XSIMD
+        using batch = xsimd::batch<float>;
+        constexpr std::size_t W = batch::size;
+        const auto add = [](batch a, batch v) NERVE_INLINE_LAMBDA {
+            if constexpr (Sq)
+                return xsimd::fma(v, v, a);
+            else
+                return a + v;
+        };
+        if (NERVE_UNLIKELY(at + m < W)) {
+            alignas(64) std::array<float, W> t{};
+            for (std::size_t j = 0; j < m; ++j) t[j] = p[j];
+            return xsimd::hadd(add(batch(0.0f), batch::load_aligned(t.data())));
+        }
+        alignas(64) static constexpr std::array<float, W> lane_index = [] {
+            std::array<float, W> k{};
+            for (std::size_t i = 0; i < W; ++i) k[i] = static_cast<float>(i);
+            return k;
+        }();
+        batch a(0.0f);
+        std::size_t j = 0;
+        for (; j + W <= m; j += W) a = add(a, batch::load_unaligned(p + j));
+        if (j < m) {  // lanes l >= W - (m - j) of the last W samples are the ones not yet taken
+            const auto keep = batch::load_aligned(lane_index.data()) >= batch(static_cast<float>(W - (m - j)));
+            a = add(a, xsimd::select(keep, batch::load_unaligned(p + m - W), batch(0.0f)));
+        }
+        return xsimd::hadd(a);
+#else
         auto f = [](float v) { return Sq ? v * v : v; };
         float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
         std::size_t j = 0;
@@ -609,6 +651,7 @@ private:
         if (j + 1 < m) a1 += f(p[j + 1]);
         if (j + 2 < m) a2 += f(p[j + 2]);
         return (a0 + a1) + (a2 + a3);
+#endif
     }
 
     // Per lane j < 8 over the block: s2 += y^2, s4 += y^4, pk = max(pk, |y|), y[i] in lane i % 8.
@@ -714,40 +757,45 @@ private:
         }
         // Squared envelope, boxcar-decimated per band, window by window (the same windows for
         // every band), in place: z[b][k] becomes the k-th envelope sample of band b closed in this
-        // block (window k closes at or after sample k). SIMD hosts square in a vector pass first;
-        // scalar targets square inside the sums (a separate pass costs Cortex-M4 a load and a
-        // store per sample and band). The shaft-speed stream is the signal itself,
-        // boxcar-averaged over the same windows.
-        constexpr bool squared_first = NERVE_HAS_XSIMD != 0;
-        if constexpr (squared_first)
-            for (std::size_t b = 0; b < Bands; ++b)
-                for (std::size_t i = 0; i < n; ++i) z[b][i] *= z[b][i];
+        // block (window k closes at or after sample k), squared inside the sums (a separate pass
+        // costs Cortex-M4 a load and a store per sample and band; SIMD hosts square by FMA). The
+        // shaft-speed stream is the signal itself, boxcar-averaged over the same windows.
         const bool shaft = cfg_.speed_search > 0;
         const float inv_d = 1.0f / static_cast<float>(decim_);
         alignas(64) std::array<float, block> ys;
         std::array<float, Bands> acc = sq_;
         float acc_s = shaft_sum_;
         std::size_t nout = 0, phase = decim_count_;
+        const auto close_window = [&]() NERVE_INLINE_LAMBDA {
+            for (std::size_t b = 0; b < Bands; ++b) {
+                z[b][nout] = acc[b] * inv_d;
+                acc[b] = 0.0f;
+            }
+            ys[nout++] = acc_s * inv_d;
+            acc_s = 0.0f;
+        };
         for (std::size_t i = 0; i < n;) {
             const std::size_t take = decim_ - phase < n - i ? decim_ - phase : n - i;
-            for (std::size_t b = 0; b < Bands; ++b) acc[b] += window_sum<!squared_first>(z[b].data() + i, take);
-            if (shaft) acc_s += window_sum<false>(y.data() + i, take);
+            for (std::size_t b = 0; b < Bands; ++b) acc[b] += window_sum<true>(z[b].data(), i, take);
+            if (shaft) acc_s += window_sum<false>(y.data(), i, take);
             i += take;
             phase += take;
             if (phase == decim_) {
                 phase = 0;
-                for (std::size_t b = 0; b < Bands; ++b) {
-                    z[b][nout] = acc[b] * inv_d;
-                    acc[b] = 0.0f;
-                }
-                ys[nout++] = acc_s * inv_d;
-                acc_s = 0.0f;
+                close_window();
             }
         }
         sq_ = acc;
         if (shaft) shaft_sum_ = acc_s;
         decim_count_ = phase;
         const std::size_t nshaft = shaft ? nout : 0;
+        // The shaft stream's low-pass: on long blocks over the block's ~60 samples at once, in
+        // place (the cascade's block path, no per-sample latency chain); on 64-sample blocks (3-4
+        // samples) sample by sample, which costs less there (Cortex-M4: 124.3 against 126.9
+        // instructions per input sample).
+        constexpr bool shaft_in_block = block >= 256;
+        if (shaft_in_block && nshaft > 0)
+            shaft_lp_.process(std::span<const float>{ys.data(), nshaft}, std::span<float>{ys.data(), nshaft});
         for (std::size_t k = 0; k < nout; ++k) {
             bool segment = false;
             for (std::size_t b = 0; b < Bands; ++b) {
@@ -765,12 +813,11 @@ private:
         }
         // After the envelope (as before: a frame ending in this block reads the shaft spectra
         // without this block's shaft samples).
-        for (std::size_t k = 0; k < nshaft; ++k) shaft_sample(s, ys[k]);
+        for (std::size_t k = 0; k < nshaft; ++k) shaft_sample(s, shaft_in_block ? ys[k] : shaft_lp_(ys[k]));
     }
 
-    // One sample of the shaft-speed stream at the envelope rate: low-pass, decimate, frame, spectrum.
-    void shaft_sample(scratch_type& s, float v) noexcept {
-        const float w = shaft_lp_(v);
+    // One low-passed sample of the shaft-speed stream at the envelope rate: decimate, frame, spectrum.
+    void shaft_sample(scratch_type& s, float w) noexcept {
         if (++shaft_count_ < shaft_decim_) return;
         shaft_count_ = 0;
         shaft_frame_.push(FrameSample(w), [&](std::span<const FrameSample, EnvN> f) {
