@@ -599,9 +599,9 @@ private:
     }
 
     // Sum of row[at .. at + m) (Sq: of the squares).
-    // SIMD hosts: whole vectors into one vector sum (Sq: by FMA, no squaring pass), then the last
-    // `lanes` samples with the lanes already taken zeroed, reduced once (no scalar tail); a piece
-    // that ends within the row's first `lanes` samples is copied out first (nothing is read before
+    // SIMD hosts (W lanes): whole vectors into one vector sum (Sq: by FMA, no squaring pass), then
+    // the last W samples with the lanes already taken zeroed, reduced once (no scalar tail); a
+    // piece that ends within the row's first W samples is copied out first (nothing is read before
     // the row or past the piece). The envelope windows (17 samples at 25.6 kHz) are one 16-lane
     // vector and a masked one on AVX-512. Summing the pieces' vectors 16 at a time by one
     // transpose-add (filter::detail::reduce_rows) instead measured 0.92-0.99x.
@@ -791,7 +791,7 @@ private:
         const std::size_t nshaft = shaft ? nout : 0;
         // The shaft stream's low-pass: on long blocks over the block's ~60 samples at once, in
         // place (the cascade's block path, no per-sample latency chain); on 64-sample blocks (3-4
-        // samples) sample by sample, which costs less there (Cortex-M4: 124.3 against 126.9
+        // samples) sample by sample, which costs less there (Cortex-M4: 125.1 against 126.9
         // instructions per input sample).
         constexpr bool shaft_in_block = block >= 256;
         if (shaft_in_block && nshaft > 0)
