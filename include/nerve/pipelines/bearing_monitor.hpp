@@ -451,6 +451,8 @@ public:
     /// Band edges in Hz of the demodulation bands (Bands + 1 values).
     const std::array<double, Bands + 1>& band_edges() const noexcept { return edges_; }
     double envelope_rate_hz() const noexcept { return cfg_.fs_hz / static_cast<double>(decim_); }
+    /// Input samples per envelope sample (the boxcar's length).
+    std::size_t decimation() const noexcept { return decim_; }
     /// The run-averaged shaft spectrum (power, 'spectrum' scaling) at shaft_spectrum_rate_hz().
     std::span<const float, env_bins> shaft_spectrum() const noexcept { return std::span<const float, env_bins>{shaft_}; }
     double shaft_spectrum_rate_hz() const noexcept { return shaft_rate_; }

@@ -90,24 +90,28 @@ public:
     static constexpr std::size_t chunk = Monitor::block;
 
     explicit multi_axis_bearing_monitor(const bearing_monitor_config& c = {}) noexcept
-        : scratch_(c), monitors_(make_monitors(c, std::make_index_sequence<Axes>{})) {
-        const std::size_t half_segment = (Monitor::env_bins - 1) * bearing_detail::decimation(c);
-        step_ = half_segment < chunk ? half_segment : chunk;
-    }
+        : scratch_(c), monitors_(make_monitors(c, std::make_index_sequence<Axes>{})) {}
 
     /// Samples per axis handed to the monitors at a time (chunk, or half an envelope segment if
     /// that is shorter). It used to be min(block, EnvN / 2) = 512 at the defaults, which kept the
     /// axes off the time-segment engine: with the 1024-sample blocks alone pipeline/maintenance_3axis/4
     /// gained 1.20x, with this step 1.85-1.89x (README).
-    std::size_t step() const noexcept { return step_; }
+    /// (Computed, not stored: a member would cost the Cortex-M4 firmware's monitor 8 bytes.)
+    std::size_t step() const noexcept {
+        const std::size_t d = monitors_[0].decimation();  // >= 1; any size_t (the product could wrap)
+        if (d >= chunk) return chunk;
+        const std::size_t half_segment = (Monitor::env_bins - 1) * d;
+        return half_segment < chunk ? half_segment : chunk;
+    }
 
     /// One span per axis, sample k of every span taken at the same instant.
     template <class Emit>
     void process(const std::array<std::span<const float>, Axes>& x, Emit&& emit) {
         std::size_t n = x[0].size();
         for (const auto& s : x) n = s.size() < n ? s.size() : n;
-        for (std::size_t i = 0; i < n; i += step_) {
-            const std::size_t m = n - i < step_ ? n - i : step_;
+        const std::size_t step = this->step();
+        for (std::size_t i = 0; i < n; i += step) {
+            const std::size_t m = n - i < step ? n - i : step;
             for (std::size_t a = 0; a < Axes; ++a) run_axis(a, x[a].subspan(i, m));
             deliver(emit);
         }
@@ -128,9 +132,10 @@ public:
             deliver(emit);
         }
         std::array<std::array<float, chunk>, Axes> buf;
+        const std::size_t step = this->step();
         while (x.size() - i >= Axes) {
             std::size_t m = (x.size() - i) / Axes;
-            m = m < step_ ? m : step_;
+            m = m < step ? m : step;
             for (std::size_t k = 0; k < m; ++k)
                 for (std::size_t a = 0; a < Axes; ++a) buf[a][k] = x[i + k * Axes + a];
             for (std::size_t a = 0; a < Axes; ++a) run_axis(a, std::span<const float>{buf[a].data(), m});
@@ -253,7 +258,6 @@ private:
     std::array<float, Axes> carry_{};
     std::array<bool, Axes> carry_bad_{};
     std::size_t partial_ = 0;
-    std::size_t step_ = 1;  // from the config: not state
     output_type out_{};
 };
 
