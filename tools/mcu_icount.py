@@ -83,11 +83,11 @@ def run_qemu(qemu, elf, log, prog_args, timeout):
     return proc
 
 
-def count_calls(log, entry, runs, model=None):
+def count_calls(log, entry, runs, model=None, profile_call=0):
     """Instruction counts (and modelled cycles) of the first `runs` calls that start at `entry`.
 
     Returns (counts, cycles, unfinished, profile); profile maps address -> [executions,
-    cycles] over the first call. A call's instruction is costed once the next traced address
+    cycles] over call number `profile_call` (0: the first). A call's instruction is costed once the next traced address
     is known (taken or not taken branch)."""
     counts, cycles = [], []
     profile = {}
@@ -105,7 +105,7 @@ def count_calls(log, entry, runs, model=None):
             return
         c, prev_ls = model.cost(pc, next_pc, prev_ls)
         cyc += c
-        if not counts:
+        if len(counts) == profile_call:
             e = profile.setdefault(pc, [0, 0])
             e[0] += 1
             e[1] += c
