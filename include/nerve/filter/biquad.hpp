@@ -65,6 +65,8 @@
 // side by side: bench/bench_iir_engines.cpp).
 // Outputs come from the DF2T recurrence itself (S = 1, 2: regrouped so that its loop-carried
 // path is one FMA, not two: Xeon 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
+// Channel banks (multi<biquad_cascade, C>) on NEON: frame by frame per 4-channel group, three
+// frames per loop trip (iir_detail::bank_rotated_run; Cortex-A72 model 0.67 -> 0.88 of the peak).
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -341,6 +343,70 @@ NERVE_ALWAYS_INLINE void bank_skewed_run(const B* b0, const B* b1, const B* b2, 
     static_for_range<0, S - 2>([&](auto p) NERVE_INLINE_LAMBDA {
         iteration(n + p, std::integral_constant<std::size_t, p + 1>{}, last{});
     });
+}
+
+// The channel bank's fast pass on NEON (aarch64): frame by frame, three frames per loop trip, the
+// state's registers renamed in the source. FMLA accumulates into its destination, so a DF2T step
+// leaves y in s1's register, s1' in s2's and s2' in a third; frame by frame g++ 12 copied them
+// back with 11 register moves per frame (S = 4: 36 instructions per 4 channel-samples, 20 of
+// them FP). Three frames rotate the three registers back to where they started: no moves. Same
+// operations per lane in the same order, so the same bits. bench/a64/filters.cpp under
+// tools/a64_icount.py (exact instruction counts from qemu, cycles from llvm-mca's Cortex-A72
+// model; fraction of the same model's fma_peak loop), S = 4, 8 to 64 channels: 9.02 -> 6.53-6.78
+// instructions and 7.61 -> 5.76-5.80 cycles per channel-sample, 0.67 -> 0.88 of the peak.
+#if defined(__aarch64__)
+inline constexpr bool bank_rotated_neon = true;
+#else
+inline constexpr bool bank_rotated_neon = false;
+#endif
+template <class T>
+inline constexpr bool bank_rotated = bank_rotated_neon && std::is_same_v<T, float>;
+
+/// n frames of one lane group through S DF2T sections (coefficients and state in arrays the
+/// caller keeps in registers), frame i at in + i * stride, out + i * stride.
+template <std::size_t S, class B, class T>
+NERVE_ALWAYS_INLINE void bank_rotated_run(const B* b0, const B* b1, const B* b2, const B* na1, const B* na2, B* s1,
+                                          B* s2, const T* in, T* out, std::size_t stride, std::size_t n) noexcept {
+    B r0[S], r1[S], r2[S];  // three registers per section; the state is two of them
+    for (std::size_t k = 0; k < S; ++k) {
+        r0[k] = s1[k];
+        r1[k] = s2[k];
+    }
+    // One frame with the state in (a, b): y takes a's place, s1' b's, s2' f's; after it the
+    // state is (b, f). bank_section_step's operations, in its order.
+    auto frame = [&](std::size_t i, B* a, B* b, B* f) NERVE_INLINE_LAMBDA {
+        B x = B::load_unaligned(in + i * stride);
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < S; ++k) {
+            const B y = vmadd(b0[k], x, a[k]);
+            b[k] = vmadd(na1[k], y, vmadd(b1[k], x, b[k]));
+            f[k] = vmadd(na2[k], y, b2[k] * x);
+            x = y;
+        }
+        x.store_unaligned(out + i * stride);
+    };
+    std::size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        frame(i, r0, r1, r2);
+        frame(i + 1, r1, r2, r0);
+        frame(i + 2, r2, r0, r1);
+    }
+    const B* e1 = r0;  // where the state ends: (r0, r1) after whole trips
+    const B* e2 = r1;
+    if (i < n) {
+        frame(i, r0, r1, r2);
+        e1 = r1;
+        e2 = r2;
+        if (i + 1 < n) {
+            frame(i + 1, r1, r2, r0);
+            e1 = r2;
+            e2 = r0;
+        }
+    }
+    for (std::size_t k = 0; k < S; ++k) {
+        s1[k] = e1[k];
+        s2[k] = e2[k];
+    }
 }
 
 /// State-space block engine for a floating-point cascade of S sections (see header).
@@ -1843,6 +1909,10 @@ public:
                         } else {
                             for (std::size_t i = 0; i < n; ++i) frame(i);
                         }
+                    } else if constexpr (iir_detail::bank_rotated<T>) {
+                        static_assert(sizeof(input_type) == C * sizeof(T) && sizeof(output_type) == C * sizeof(T));
+                        iir_detail::bank_rotated_run<S>(b0, b1, b2, na1, na2, s1, s2, in.data()->data() + v,
+                                                        out.data()->data() + v, C, n);
                     } else if constexpr (CP == W) {
                         // One lane group: unrolled by 3 frames, the period of the register
                         // rotation of a DF2T step (y takes s1's register, s1 s2's, s2 a new

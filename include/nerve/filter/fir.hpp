@@ -600,8 +600,24 @@ NERVE_ALWAYS_INLINE xsimd::batch<T> reduce_rows(const xsimd::batch<T>* rows) noe
                              _mm512_shuffle_ps(c01, c23, _MM_SHUFFLE(3, 1, 3, 1)));
     }
 #endif
+#if defined(__aarch64__)
+    if constexpr (std::is_same_v<T, float> && xsimd::batch<T>::size == 4) {
+        // Three pairwise adds of whole registers (FADDP .4S); xsimd 8.1's haddp takes 12
+        // instructions (half-register moves and 64-bit FADDPs) for the same sums in the same
+        // order, (r0 + r1) + (r2 + r3) per row, so the same bits.
+        const float32x4_t r01 = vpaddq_f32(rows[0], rows[1]);
+        const float32x4_t r23 = vpaddq_f32(rows[2], rows[3]);
+        return xsimd::batch<T>(vpaddq_f32(r01, r23));
+    }
+#endif
     return xsimd::haddp(rows);
 }
+#endif
+
+#if defined(__aarch64__)
+inline constexpr std::size_t strided_max_tap_vectors = 16;
+#else
+inline constexpr std::size_t strided_max_tap_vectors = 8;
 #endif
 
 /// Strided block kernel for decimation: out[k] = sum_j hr[j] * src[k * Stride + j] for k in
@@ -617,7 +633,10 @@ inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = batch::size;
         constexpr std::size_t NV = N / W;  // whole tap vectors
-        if constexpr (NV >= 1 && NV <= 8) {
+        // The tap vectors stay in registers: up to 8 of 16 (x86), up to 16 of aarch64's 32 (NEON:
+        // 64 taps are 16 vectors; above 8 they were re-loaded for every output by fir_dot).
+        constexpr std::size_t max_nv = strided_max_tap_vectors;
+        if constexpr (NV >= 1 && NV <= max_nv) {
             batch h[NV];
             for (std::size_t t = 0; t < NV; ++t) h[t] = batch::load_unaligned(hr + t * W);
             for (; k + W <= count; k += W) {
