@@ -62,6 +62,9 @@ struct bank_io {
 nerve::filter::fir<float, taps_n> fir64{lowpass_taps()};
 nerve::filter::fir_decimator<float, taps_n, 8> decimator{lowpass_taps()};
 cascade4 biquad4{sos8};
+nerve::filter::biquad_cascade<float, 1> biquad1{nerve::filter::butterworth<2, nerve::filter::band_type::lowpass>(0.1)};
+nerve::filter::biquad_cascade<float, 2> biquad2{nerve::filter::butterworth<4, nerve::filter::band_type::lowpass>(0.1)};
+nerve::filter::biquad_cascade<float, 8> biquad8{nerve::filter::butterworth<16, nerve::filter::band_type::lowpass>(0.1)};
 nerve::multi<cascade4, 8> bank8{cascade4{sos8}};
 nerve::multi<cascade4, 16> bank16{cascade4{sos8}};
 nerve::multi<cascade4, 32> bank32{cascade4{sos8}};
@@ -98,6 +101,10 @@ extern "C" {
 }
 // biquad4/nerve: 1024 samples, 4 sections (10 flops per section and sample).
 [[gnu::noinline]] void a64_biquad4() { biquad4.process(std::span<const float>(sig.sines), std::span<float>(out1)); }
+// biquad1/2/8/nerve: the same with 1, 2 and 8 sections.
+[[gnu::noinline]] void a64_biquad1() { biquad1.process(std::span<const float>(sig.sines), std::span<float>(out1)); }
+[[gnu::noinline]] void a64_biquad2() { biquad2.process(std::span<const float>(sig.sines), std::span<float>(out1)); }
+[[gnu::noinline]] void a64_biquad8() { biquad8.process(std::span<const float>(sig.sines), std::span<float>(out1)); }
 // biquad4xC/nerve: 1024 frames of C channels, 4 sections.
 [[gnu::noinline]] void a64_biquad4x8() { bank8.process(io8.in, io8.out); }
 [[gnu::noinline]] void a64_biquad4x16() { bank16.process(io16.in, io16.out); }
@@ -166,6 +173,9 @@ const kernel kernels[] = {
     {"a64_fir64", a64_fir64, block, block * 2.0 * taps_n},
     {"a64_decimate8_fir64", a64_decimate8_fir64, block, block / 8 * 2.0 * taps_n},
     {"a64_biquad4", a64_biquad4, block, block * 4 * 10.0},
+    {"a64_biquad1", a64_biquad1, block, block * 1 * 10.0},
+    {"a64_biquad2", a64_biquad2, block, block * 2 * 10.0},
+    {"a64_biquad8", a64_biquad8, block, block * 8 * 10.0},
     {"a64_biquad4x8", a64_biquad4x8, block * 8, block * 8 * 4 * 10.0},
     {"a64_biquad4x16", a64_biquad4x16, block * 16, block * 16 * 4 * 10.0},
     {"a64_biquad4x32", a64_biquad4x32, block * 32, block * 32 * 4 * 10.0},

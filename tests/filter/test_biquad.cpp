@@ -465,10 +465,12 @@ TEST_CASE("multi double block path is bit-identical too", "[filter][biquad][mult
 }
 
 TEST_CASE("process() in place and out of place, with bad input, against operator()", "[filter][biquad][block]") {
-    // On the Cortex-M4F (section-outer VFMA kernel) process() performs operator()'s exact
-    // operations, so its output must be bit-identical there; elsewhere (state-space block path
-    // with xsimd) it must stay within the block bound stated above.
-    constexpr bool exact = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD;
+    // On the Cortex-M4F (section-outer VFMA kernel) and on aarch64 (sections in the NEON lanes,
+    // 4 to 8 sections) process() performs operator()'s exact operations, so its output must be
+    // bit-identical there; elsewhere (state-space block path with xsimd) it must stay within the
+    // block bound stated above.
+    constexpr bool exact = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD || NERVE_IIR_LANES_NEON;
+    constexpr bool exact_s1 = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD;
     const auto sos = butterworth<8, band_type::lowpass>(0.1);
     const float nan = std::numeric_limits<float>::quiet_NaN();
     static float x[700], y_ref[700], y_out[700], y_in[700];
@@ -506,11 +508,64 @@ TEST_CASE("process() in place and out of place, with bad input, against operator
     for (int k = 0; k < 160; ++k) big[k] = k < 32 ? ((k % 2) ? 3e38f : -3e38f) : test_signal(k);
     for (int k = 0; k < 160; ++k) o1[k] = p(big[k]);
     q.process(std::span<const float>(big), std::span<float>(o2));
-    if (exact) {
+    if (exact_s1) {
         REQUIRE(q.resets() == p.resets());
         REQUIRE(std::memcmp(o1, o2, sizeof o1) == 0);
     }
     for (float v : o2) REQUIRE(std::isfinite(v));
+}
+
+// aarch64's lanes engine (sections in the NEON lanes, skewed by one sample per section; 4 to 8
+// sections): calls shorter than S, of every length mod 3 (three steps per loop trip), longer
+// than the 256-sample runs it copies when in place; a NaN, and a finite burst that overflows the
+// state, each inside a long call (the run is redone per sample). Bit-identical to operator()
+// where process() runs operator()'s operations (aarch64, Cortex-M4F, no xsimd), else within the
+// block bound.
+template <std::size_t S>
+void check_calls_against_operator() {
+    constexpr bool exact = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD || NERVE_IIR_LANES_NEON;
+    const auto sos = butterworth<2 * S, band_type::lowpass>(0.07 + 0.02 * static_cast<double>(S));
+    constexpr std::size_t calls[] = {1, S - 1, S, S + 1, S + 2, 3, 255, 256, 257, 600, 2, 41, 700};
+    constexpr std::size_t total = 4 * S + 2117;
+    static float x[total], y_ref[total], y_out[total], y_in[total];
+    for (std::size_t i = 0; i < total; ++i) x[i] = test_signal(static_cast<int>(i * 3 + S));
+    x[900] = std::numeric_limits<float>::quiet_NaN();  // inside the call of 600
+    for (std::size_t i = 1900; i < 1960; ++i) x[i] = (i / 10 % 2) ? 3.4e38f : -3.4e38f;  // in the call of 700
+    biquad_cascade<float, S> r{sos}, a{sos}, b{sos};
+    for (std::size_t i = 0; i < total; ++i) y_ref[i] = r(x[i]);
+    std::memcpy(y_in, x, sizeof x);
+    std::size_t at = 0;
+    for (std::size_t len : calls) {
+        NERVE_REQUIRE_NO_ALLOC(a.process(std::span<const float>(x + at, len), std::span<float>(y_out + at, len)));
+        NERVE_REQUIRE_NO_ALLOC(b.process(std::span<const float>(y_in + at, len), std::span<float>(y_in + at, len)));
+        at += len;
+    }
+    REQUIRE(at == total);
+    REQUIRE(r.resets() > 0);
+    REQUIRE(a.rejected() == r.rejected());
+    REQUIRE(b.rejected() == r.rejected());
+    if (exact) {
+        REQUIRE(a.resets() == r.resets());
+        REQUIRE(b.resets() == r.resets());
+    }
+    static const float zero[total] = {};
+    const double ymax = max_abs_diff(y_ref, zero, 1900);
+    for (std::size_t k = 0; k < total; ++k) {
+        INFO("S " << S << " sample " << k);
+        if (exact) {
+            REQUIRE(std::memcmp(&y_out[k], &y_ref[k], sizeof(float)) == 0);
+            REQUIRE(std::memcmp(&y_in[k], &y_ref[k], sizeof(float)) == 0);
+        } else if (k < 1900) {  // before the overflow: the block paths within their bound
+            REQUIRE(std::fabs(y_out[k] - y_ref[k]) <= 1e-5 * ymax);
+            REQUIRE(std::fabs(y_in[k] - y_ref[k]) <= 1e-5 * ymax);
+        }
+    }
+}
+
+TEST_CASE("process() in calls of every length against operator(), 4 to 8 sections", "[filter][biquad][block]") {
+    check_calls_against_operator<4>();
+    check_calls_against_operator<5>();
+    check_calls_against_operator<8>();
 }
 
 TEST_CASE("fixed-point process() is bit-identical to operator(), in place too", "[filter][biquad][fixed][block]") {

@@ -67,6 +67,9 @@
 // path is one FMA, not two: Xeon 0.19 -> 0.22, 0.31 -> 0.34); same bound, same bad-input redo.
 // Channel banks (multi<biquad_cascade, C>) on NEON: frame by frame per 4-channel group, three
 // frames per loop trip (iir_detail::bank_rotated_run; Cortex-A72 model 0.67 -> 0.88 of the peak).
+// One float channel of 4 to 8 sections on NEON: the sections in the lanes, skewed by a sample
+// per section (iir_detail::cascade_lanes_neon): the same operations as operator(), so the same
+// bits (modelled on the A72 S = 4 0.29 -> 0.30, S = 8 0.34 -> 0.61 of the peak).
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -147,6 +150,14 @@
 #define NERVE_IIR_ARM_M4F 1
 #else
 #define NERVE_IIR_ARM_M4F 0
+#endif
+
+// One float channel on NEON (aarch64 with xsimd): the sections in the lanes, skewed
+// (iir_detail::cascade_lanes_neon).
+#if NERVE_HAS_XSIMD && defined(__aarch64__) && defined(__ARM_NEON) && !defined(NERVE_NO_ARM_ASM)
+#define NERVE_IIR_LANES_NEON 1
+#else
+#define NERVE_IIR_LANES_NEON 0
 #endif
 
 // Q15 block path on ARMv7E-M / ARMv8-M Mainline with the DSP extension (Thumb-2, GCC/clang).
@@ -408,6 +419,156 @@ NERVE_ALWAYS_INLINE void bank_rotated_run(const B* b0, const B* b1, const B* b2,
         s2[k] = e2[k];
     }
 }
+
+#if NERVE_IIR_LANES_NEON
+/// One float channel of S sections on NEON, the sections in the lanes (section g in lane g % 4 of
+/// vector g / 4), skewed: step j runs section g on sample j - g, so all sections of a step are
+/// independent and section g's input is what section g - 1 produced at step j - 1 (one EXT moves
+/// the outputs up a lane and brings x[j] into lane 0). Per step and vector: 5 FP operations, an
+/// EXT; per sample one broadcast load and one lane store. The block engine it replaces does a
+/// 16-sample state-space product (S = 4: 29 instructions per sample). Every lane does
+/// df2t_step's operations in its order (FMLA is the fused madd), so the outputs and the state are
+/// step_float's bits. The first and last S - 1 steps keep the lanes whose sample is outside the
+/// block (bit-select of the old state). Returns false, with the state untouched, when a final
+/// state is not finite: some sample went non-finite and the caller redoes the block per sample
+/// (a non-finite DF2T state stays non-finite, as in process_m4f). n >= S; `out` may be `in`
+/// (each output is stored after its sample is read), but the redo then needs a copy of `in`.
+/// A step waits on two chains: y -> EXT -> the next lane's y (x is a multiplicand) and y -> s1'
+/// (y a multiplicand) -> the next y (s1' the accumulator). By the Cortex-A72 guide's latencies
+/// (FMLA 7, 3 forwarded into an accumulate, EXT 3) each is 10 cycles, so a step, which is one
+/// sample for up to 4 sections and one for 8, costs at least 10 cycles there. LLVM 14's model
+/// (tools/a64_icount.py: FMLA 10, forwarded 4) puts it at 16.7-16.9 cycles per sample against
+/// the block engine's 12.4 / 12.7 / 17.65 / 29.9 for S = 1 / 2 / 4 / 8 (29 instructions per
+/// sample at S = 4, 12.6 here); so S = 4 to 8 take it (modelled 1.04x at S = 4, 1.78x at 8) and
+/// S = 1 to 3 keep the block engine, whose 16-sample products do not wait on a chain.
+template <std::size_t S>
+struct cascade_lanes_neon {
+    static constexpr std::size_t V = (S + 3) / 4;  // vectors; lanes past S have zero coefficients
+    float32x4_t b0[V], b1[V], b2[V], na1[V], na2[V];
+
+    explicit cascade_lanes_neon(const df_coeffs<float>* c) noexcept {
+        for (std::size_t v = 0; v < V; ++v) {
+            alignas(16) float t[5][4] = {};
+            for (std::size_t l = 0; l < 4 && 4 * v + l < S; ++l) {
+                const auto& k = c[4 * v + l];
+                t[0][l] = k.b0;
+                t[1][l] = k.b1;
+                t[2][l] = k.b2;
+                t[3][l] = k.na1;
+                t[4][l] = k.na2;
+            }
+            b0[v] = vld1q_f32(t[0]);
+            b1[v] = vld1q_f32(t[1]);
+            b2[v] = vld1q_f32(t[2]);
+            na1[v] = vld1q_f32(t[3]);
+            na2[v] = vld1q_f32(t[4]);
+        }
+    }
+
+    NERVE_ALWAYS_INLINE bool run(float* st, const float* in, float* out, std::size_t n) const noexcept {
+        constexpr std::size_t last_lane = (S - 1) % 4;
+        float32x4_t s1[V], s2[V], y[V];
+        for (std::size_t v = 0; v < V; ++v) {
+            alignas(16) float a[4] = {}, b[4] = {};
+            for (std::size_t l = 0; l < 4 && 4 * v + l < S; ++l) {
+                a[l] = st[2 * (4 * v + l)];
+                b[l] = st[2 * (4 * v + l) + 1];
+            }
+            s1[v] = vld1q_f32(a);
+            s2[v] = vld1q_f32(b);
+            y[v] = vdupq_n_f32(0.0f);
+        }
+        // Step j: x[j] (0 past the block) into lane 0, every other lane the output of the lane
+        // below at step j - 1; then the section steps of df2t_step.
+        auto step = [&](std::size_t j, float xj, auto masked) NERVE_INLINE_LAMBDA {
+            float32x4_t x[V];
+            x[0] = vextq_f32(vdupq_n_f32(xj), y[0], 3);
+            for (std::size_t v = 1; v < V; ++v) x[v] = vextq_f32(y[v - 1], y[v], 3);
+            for (std::size_t v = 0; v < V; ++v) {
+                const float32x4_t yv = vfmaq_f32(s1[v], b0[v], x[v]);
+                const float32x4_t s1n = vfmaq_f32(vfmaq_f32(s2[v], b1[v], x[v]), na1[v], yv);
+                const float32x4_t s2n = vfmaq_f32(vmulq_f32(b2[v], x[v]), na2[v], yv);
+                y[v] = yv;
+                if constexpr (decltype(masked)::value) {
+                    // Section g = 4v + lane runs sample j - g: only when 0 <= j - g < n.
+                    alignas(16) static constexpr std::uint32_t lane[4] = {0, 1, 2, 3};
+                    const uint32x4_t g = vaddq_u32(vld1q_u32(lane), vdupq_n_u32(static_cast<std::uint32_t>(4 * v)));
+                    const uint32x4_t jv = vdupq_n_u32(static_cast<std::uint32_t>(j));
+                    const uint32x4_t on = vandq_u32(vcleq_u32(g, jv),
+                                                    vcgtq_u32(vaddq_u32(g, vdupq_n_u32(static_cast<std::uint32_t>(n))), jv));
+                    s1[v] = vbslq_f32(on, s1n, s1[v]);
+                    s2[v] = vbslq_f32(on, s2n, s2[v]);
+                } else {
+                    s1[v] = s1n;
+                    s2[v] = s2n;
+                }
+            }
+            if (j + 1 >= S) vst1q_lane_f32(out + (j + 1 - S), y[V - 1], last_lane);
+        };
+        // The steady steps with the registers renamed, three steps per trip: a step leaves y in
+        // s1's register (FMLA accumulates into its destination), s1' in s2's and s2' in the one
+        // that held the previous y; so (s1, s2, y) in (A, B, F) become (B, F, A). Three steps
+        // bring them back without register moves (frame by frame, g++ copied them back with two
+        // moves per step, and a move between the FMLAs breaks the accumulate forwarding).
+        auto steady = [&](std::size_t j, float32x4_t* A, float32x4_t* B, float32x4_t* F) NERVE_INLINE_LAMBDA {
+            float32x4_t x[V];
+            x[0] = vextq_f32(vdupq_n_f32(in[j]), F[0], 3);
+            for (std::size_t v = 1; v < V; ++v) x[v] = vextq_f32(F[v - 1], F[v], 3);
+            for (std::size_t v = 0; v < V; ++v) {
+                A[v] = vfmaq_f32(A[v], b0[v], x[v]);
+                B[v] = vfmaq_f32(vfmaq_f32(B[v], b1[v], x[v]), na1[v], A[v]);
+                F[v] = vfmaq_f32(vmulq_f32(b2[v], x[v]), na2[v], A[v]);
+            }
+            vst1q_lane_f32(out + (j + 1 - S), A[V - 1], last_lane);
+        };
+        std::size_t j = 0;
+        for (; j + 1 < S; ++j) step(j, in[j], std::true_type{});
+        {
+            float32x4_t r0[V], r1[V], r2[V];
+            for (std::size_t v = 0; v < V; ++v) {
+                r0[v] = s1[v];
+                r1[v] = s2[v];
+                r2[v] = y[v];
+            }
+            for (; j + 3 <= n; j += 3) {
+                steady(j, r0, r1, r2);
+                steady(j + 1, r1, r2, r0);
+                steady(j + 2, r2, r0, r1);
+            }
+            const float32x4_t *e1 = r0, *e2 = r1, *ey = r2;  // (s1, s2, y) after whole trips
+            if (j < n) {
+                steady(j++, r0, r1, r2);
+                e1 = r1, e2 = r2, ey = r0;
+                if (j < n) {
+                    steady(j++, r1, r2, r0);
+                    e1 = r2, e2 = r0, ey = r1;
+                }
+            }
+            for (std::size_t v = 0; v < V; ++v) {
+                s1[v] = e1[v];
+                s2[v] = e2[v];
+                y[v] = ey[v];
+            }
+        }
+        for (; j + 1 < n + S; ++j) step(j, 0.0f, std::true_type{});
+        uint32x4_t finite = vdupq_n_u32(~0u);
+        const float32x4_t big = vdupq_n_f32(std::numeric_limits<float>::max());
+        for (std::size_t v = 0; v < V; ++v)
+            finite = vandq_u32(finite, vandq_u32(vcaleq_f32(s1[v], big), vcaleq_f32(s2[v], big)));
+        if (vminvq_u32(finite) == 0) return false;
+        for (std::size_t v = 0; v < V; ++v) {
+            alignas(16) float a[4], b[4];
+            vst1q_f32(a, s1[v]);
+            vst1q_f32(b, s2[v]);
+            for (std::size_t l = 0; l < 4 && 4 * v + l < S; ++l) {
+                st[2 * (4 * v + l)] = a[l];
+                st[2 * (4 * v + l) + 1] = b[l];
+            }
+        }
+        return true;
+    }
+};
+#endif
 
 /// State-space block engine for a floating-point cascade of S sections (see header).
 template <class T, std::size_t S>
@@ -1442,7 +1603,7 @@ public:
         } else
 #endif
 #if NERVE_HAS_XSIMD
-        if constexpr (use_block) {
+        if constexpr (use_block && !use_lanes) {
             if (!std::is_constant_evaluated()) {
                 constexpr std::size_t M = iir_detail::block_engine<T, S>::M;
                 const std::size_t blocks = (n - i) / M;  // after the segment engine's superblocks
@@ -1458,6 +1619,11 @@ public:
                 }
                 i += blocks * M;
             }
+        }
+#endif
+#if NERVE_IIR_LANES_NEON
+        if constexpr (use_lanes) {
+            if (!std::is_constant_evaluated()) i = process_lanes_neon(src, dst, n);
         }
 #endif
 #if NERVE_IIR_ARM_M4F
@@ -1513,6 +1679,14 @@ private:
     // Floating point: s1, s2 per section (2S words). Fixed point: x1 x2 y1 y2 per section.
     static constexpr std::size_t state_words = is_fixed ? 4 * S : 2 * S;
 
+#if NERVE_IIR_LANES_NEON
+    // One float channel of 4 to 8 sections on aarch64: the sections in the NEON lanes
+    // (cascade_lanes_neon), not the state-space block engine, which stays for 1 to 3 (see
+    // cascade_lanes_neon for the measurements).
+    static constexpr bool use_lanes = std::is_same_v<T, float> && S >= 4 && S <= 8;
+#else
+    static constexpr bool use_lanes = false;
+#endif
 #if NERVE_HAS_XSIMD
     static constexpr bool use_block = NERVE_IIR_BLOCK_PATH && !is_fixed && S <= 8;
     static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S >= 3 && S <= 7;
@@ -1551,6 +1725,35 @@ private:
         }
         return x;
     }
+
+#if NERVE_IIR_LANES_NEON
+    // aarch64 block path (cascade_lanes_neon): whole calls, or runs of 256 samples in place,
+    // copied to the stack first so that a run whose state comes out non-finite can be redone
+    // per sample from its input (the exact held-input / reset behaviour). Returns samples done.
+    std::size_t process_lanes_neon(const float* src, float* dst, std::size_t n) noexcept {
+        constexpr std::size_t chunk = 256;
+        alignas(16) float saved_in[chunk];
+        const bool in_place = src == dst;
+        const iir_detail::cascade_lanes_neon<S> lanes(c_.data());
+        std::size_t i = 0;
+        while (n - i >= S) {
+            std::size_t m = n - i;
+            if (in_place && m > chunk) m = chunk;
+            const float* in = src + i;
+            if (in_place) {
+                std::memcpy(saved_in, in, m * sizeof(float));
+                in = saved_in;
+            }
+            if (NERVE_LIKELY(lanes.run(st_.data(), in, dst + i, m))) {
+                last_ = in[m - 1];
+            } else {
+                for (std::size_t j = 0; j < m; ++j) dst[i + j] = step_float(in[j]);
+            }
+            i += m;
+        }
+        return i;
+    }
+#endif
 
 #if NERVE_IIR_ARM_M4F
     // Cortex-M4F block path: every section runs over the whole run of samples (a multiple of
