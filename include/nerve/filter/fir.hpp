@@ -635,8 +635,7 @@ inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
         constexpr std::size_t NV = N / W;  // whole tap vectors
         // The tap vectors stay in registers: up to 8 of 16 (x86), up to 16 of aarch64's 32 (NEON:
         // 64 taps are 16 vectors; above 8 they were re-loaded for every output by fir_dot).
-        constexpr std::size_t max_nv = strided_max_tap_vectors;
-        if constexpr (NV >= 1 && NV <= max_nv) {
+        if constexpr (NV >= 1 && NV <= strided_max_tap_vectors) {
             batch h[NV];
             for (std::size_t t = 0; t < NV; ++t) h[t] = batch::load_unaligned(hr + t * W);
             for (; k + W <= count; k += W) {
