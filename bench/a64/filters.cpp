@@ -62,9 +62,13 @@ struct bank_io {
 nerve::filter::fir<float, taps_n> fir64{lowpass_taps()};
 nerve::filter::fir_decimator<float, taps_n, 8> decimator{lowpass_taps()};
 cascade4 biquad4{sos8};
-nerve::filter::biquad_cascade<float, 1> biquad1{nerve::filter::butterworth<2, nerve::filter::band_type::lowpass>(0.1)};
-nerve::filter::biquad_cascade<float, 2> biquad2{nerve::filter::butterworth<4, nerve::filter::band_type::lowpass>(0.1)};
-nerve::filter::biquad_cascade<float, 8> biquad8{nerve::filter::butterworth<16, nerve::filter::band_type::lowpass>(0.1)};
+template <std::size_t Order>
+constexpr auto butterworth_lp() {
+    return nerve::filter::butterworth<Order, nerve::filter::band_type::lowpass>(0.1);
+}
+nerve::filter::biquad_cascade<float, 1> biquad1{butterworth_lp<2>()};
+nerve::filter::biquad_cascade<float, 2> biquad2{butterworth_lp<4>()};
+nerve::filter::biquad_cascade<float, 8> biquad8{butterworth_lp<16>()};
 nerve::multi<cascade4, 8> bank8{cascade4{sos8}};
 nerve::multi<cascade4, 16> bank16{cascade4{sos8}};
 nerve::multi<cascade4, 32> bank32{cascade4{sos8}};
@@ -142,12 +146,13 @@ void check_decimator() {
     for (std::size_t i = 0; i < block / 8; i += 7) expect_close("decimator", out1[i], y[i], 1.0f);
 }
 
-void check_cascade() {
-    cascade4 ref{sos8};
+// `ref` is a fresh copy of the kernel's filter, `what` its kernel name.
+template <class Cascade>
+void check_cascade(Cascade ref, const char* what) {
     std::array<float, block> y{};
     for (int pass = 0; pass < 2; ++pass)
         for (std::size_t i = 0; i < block; ++i) y[i] = ref(sig.sines[i]);
-    for (std::size_t i = 0; i < block; i += 97) expect_close("biquad4", out1[i], y[i], 1.0f);
+    for (std::size_t i = 0; i < block; i += 97) expect_close(what, out1[i], y[i], 1.0f);
 }
 
 template <std::size_t C>
@@ -206,7 +211,13 @@ int main(int argc, char** argv) {
     for (int pass = 0; pass < 2; ++pass) a64_decimate8_fir64();
     check_decimator();
     for (int pass = 0; pass < 2; ++pass) a64_biquad4();
-    check_cascade();
+    check_cascade(cascade4{sos8}, "biquad4");
+    for (int pass = 0; pass < 2; ++pass) a64_biquad1();
+    check_cascade(decltype(biquad1){butterworth_lp<2>()}, "biquad1");
+    for (int pass = 0; pass < 2; ++pass) a64_biquad2();
+    check_cascade(decltype(biquad2){butterworth_lp<4>()}, "biquad2");
+    for (int pass = 0; pass < 2; ++pass) a64_biquad8();
+    check_cascade(decltype(biquad8){butterworth_lp<16>()}, "biquad8");
     for (int pass = 0; pass < 2; ++pass) a64_biquad4x8();
     check_bank(io8);
     for (int pass = 0; pass < 2; ++pass) a64_biquad4x16();

@@ -70,6 +70,11 @@
 // One float channel of 4 to 8 sections on NEON: the sections in the lanes, skewed by a sample
 // per section (iir_detail::cascade_lanes_neon): the same operations as operator(), so the same
 // bits (modelled on the A72 S = 4 0.29 -> 0.30, S = 8 0.34 -> 0.61 of the peak).
+// float on NEON, 1 to 7 sections, calls of 256 samples and more: the time-segment engine with 4
+// lanes (iir_detail::segment_engine_neon, superblocks of 4 x 128 while 512 samples remain, then
+// 4 x 64; same tables, same bound, same bad-input redo as on AVX-512). Modelled on the A72,
+// 1024-sample calls: S = 1 / 2 / 4 / 7 0.10 / 0.20 / 0.30 / 0.47 -> 0.28 / 0.46 / 0.54 / 0.56 of
+// the peak. The block (S <= 3) and lanes (S >= 4) engines run the rest of a call.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -121,8 +126,8 @@
 // The state-space block path holds (16 + 2S) x (16 + 2S rounded up to the vector width)
 // precomputed coefficients: about 2.5 KB for S = 2..4 with AVX2 (float); float with
 // AVX-512 and 3 <= S <= 7 (packed engine) holds (64 + 2S) x 16: 4.6 KB for S = 4; the segment
-// engine adds 128 x 2S + 5 x (2S)^2 floats (S = 1 / 2 / 4 / 8: 1.1 / 2.3 / 5.3 / 13 KB). Host only: the
-// Cortex-M builds have no xsimd and none of it. Define
+// engine adds 128 x 2S + 5 x (2S)^2 floats (S = 1 / 2 / 4 / 8: 1.1 / 2.3 / 5.3 / 13 KB; on NEON
+// for S <= 7). Host and aarch64 only: the Cortex-M builds have no xsimd and none of it. Define
 // NERVE_IIR_BLOCK_PATH=0 to trade process() speed for that RAM on hosts.
 #ifndef NERVE_IIR_BLOCK_PATH
 #define NERVE_IIR_BLOCK_PATH 1
@@ -440,7 +445,9 @@ NERVE_ALWAYS_INLINE void bank_rotated_run(const B* b0, const B* b1, const B* b2,
 /// (tools/a64_icount.py: FMLA 10, forwarded 4) puts it at 16.7-16.9 cycles per sample against
 /// the block engine's 12.4 / 12.7 / 17.65 / 29.9 for S = 1 / 2 / 4 / 8 (29 instructions per
 /// sample at S = 4, 12.6 here); so S = 4 to 8 take it (modelled 1.04x at S = 4, 1.78x at 8) and
-/// S = 1 to 3 keep the block engine, whose 16-sample products do not wait on a chain.
+/// S = 1 to 3 keep the block engine, whose 16-sample products do not wait on a chain. Calls of
+/// 256 samples and more of S = 1 to 7 now go to segment_engine_neon first (S = 4 9.48 cycles per
+/// sample); this engine runs S = 8 and the rest of those calls.
 template <std::size_t S>
 struct cascade_lanes_neon {
     static constexpr std::size_t V = (S + 3) / 4;  // vectors; lanes past S have zero coefficients
@@ -656,6 +663,103 @@ struct block_engine {
         return true;
     }
 };
+#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
+/// The time-segment engines' tables (segment_engine on AVX-512, segment_engine_neon): for a
+/// cascade of S sections with state A s + b x, B_n = A^(127 - n) b (a segment's zero-state end
+/// state is sum_n B_n x_n) and A^(2^q 64), q = 0..4 (start states carried over 64 2^q samples),
+/// with the numerators normalised as segment_engine describes. Independent of the lane count.
+template <std::size_t S>
+struct segment_tables {
+    static constexpr std::size_t D = 2 * S;
+    // Segment lengths: long calls run segments of 128 samples, the rest of a call segments of 64 (the
+    // prefix costs per sample halve at 128).
+    // The tables are those of 128; 64 uses their second half (B_n) and their first four powers.
+    static constexpr std::size_t short_segment = 64, long_segment = 128;
+    static_assert(S >= 1 && S <= 8);
+    static constexpr std::size_t Lmax = long_segment;
+
+    alignas(64) std::array<std::array<float, D>, Lmax> bz{};  // B_n for L = 128 (L = 64: bz[64 + n])
+    // S <= 2, the regrouped recurrence of step 3: c1 = b1 + na1 b0, c2 = b2 + na2 b0 per section.
+    static constexpr bool regrouped = S <= 2;
+    std::array<std::array<float, 2>, S> cc{};
+    std::array<std::array<std::array<float, D>, D>, 5> pw{};  // A^(2^q 64), q = 0..4, [row][column]
+
+    // Table entries below 2^-60 become 0: A^(8L) of a filter with fast poles has entries far
+    // below float's normal range, and an FMA with a subnormal operand or result takes a
+    // microcode assist on x86 (measured: S = 4 ran 2x slower with them). A dropped term is
+    // below 2^-60 times a state word, far below the rounding of the sums it would enter.
+    static constexpr float flushed(double v) noexcept {
+        return (v < 0 ? -v : v) < 0x1p-60 ? 0.0f : static_cast<float>(v);
+    }
+
+    // The recurrence runs with numerators normalised (see run()): section k >= 1 as b / b0_k
+    // (b0 = 1: y = x + s1, an add), section 0 with the gains of all the others, so its outputs
+    // and state are scaled by scale[k] = b0_(k+1) ... b0_(S-1) against the cascade's DF2T ones.
+    std::array<df_coeffs<float>, S> nc{};
+    std::array<float, S> scale{};
+    bool normalised = false;
+
+    constexpr void build(const std::array<df_coeffs<float>, S>& cf) noexcept {
+        std::array<df_coeffs<double>, S> c{};
+        for (std::size_t k = 0; k < S; ++k) c[k] = {cf[k].b0, cf[k].b1, cf[k].b2, cf[k].na1, cf[k].na2};
+        // Normalised only where every factor is a normal float far from the range's ends.
+        std::array<double, S> p{};
+        double prod = 1.0;
+        normalised = S > 1;
+        for (std::size_t k = S; k-- > 0;) {
+            p[k] = prod;
+            const double m = prod < 0 ? -prod : prod;
+            normalised = normalised && m >= 0x1p-60 && m <= 0x1p60;
+            if (k > 0) {
+                const double b0 = c[k].b0 < 0 ? -c[k].b0 : c[k].b0;
+                normalised = normalised && b0 >= 0x1p-60 && b0 <= 0x1p60;
+                prod *= c[k].b0;
+            }
+        }
+        for (std::size_t k = 0; k < S; ++k) {
+            if (!normalised) {
+                scale[k] = 1.0f;
+                nc[k] = cf[k];
+                continue;
+            }
+            scale[k] = static_cast<float>(p[k]);
+            const double g = k == 0 ? p[0] : 1.0 / c[k].b0;
+            nc[k] = {k == 0 ? static_cast<float>(c[k].b0 * g) : 1.0f, static_cast<float>(c[k].b1 * g),
+                     static_cast<float>(c[k].b2 * g), cf[k].na1, cf[k].na2};
+            c[k] = {nc[k].b0, nc[k].b1, nc[k].b2, nc[k].na1, nc[k].na2};
+        }
+        for (std::size_t k = 0; k < S; ++k)
+            cc[k] = {static_cast<float>(c[k].b1 + c[k].na1 * c[k].b0), static_cast<float>(c[k].b2 + c[k].na2 * c[k].b0)};
+        // B_127 = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
+        std::array<double, D> st{};
+        cascade_step_double(c, st, 1.0);
+        for (std::size_t n = Lmax; n-- > 0;) {
+            for (std::size_t k = 0; k < D; ++k) bz[n][k] = flushed(st[k]);
+            if (n > 0) cascade_step_double(c, st, 0.0);
+        }
+        // A^64 column by column (64 zero-input steps from a unit state), then squared 4 times.
+        std::array<std::array<double, D>, D> a{}, sq{};
+        for (std::size_t m = 0; m < D; ++m) {
+            std::array<double, D> s{};
+            s[m] = 1.0;
+            for (std::size_t n = 0; n < short_segment; ++n) cascade_step_double(c, s, 0.0);
+            for (std::size_t k = 0; k < D; ++k) a[k][m] = s[k];
+        }
+        for (std::size_t l = 0; l < 5; ++l) {
+            for (std::size_t k = 0; k < D; ++k)
+                for (std::size_t m = 0; m < D; ++m) pw[l][k][m] = flushed(a[k][m]);
+            for (std::size_t k = 0; k < D; ++k)
+                for (std::size_t m = 0; m < D; ++m) {
+                    double v = 0.0;
+                    for (std::size_t q = 0; q < D; ++q) v += a[k][q] * a[q][m];
+                    sq[k][m] = v;
+                }
+            a = sq;
+        }
+    }
+};
+#endif
+
 #if NERVE_IIR_PACKED
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// Packed state-space engine: float, 16-lane AVX-512, S <= 7 sections (D = 2S <= 14 state
@@ -1065,99 +1169,15 @@ struct pair_engine {
 /// four matrix-vector levels); measured against the double filter, as accurate as the per-sample
 /// path within a factor ~1.5 (see tests/filter/test_biquad_segment.cpp).
 template <std::size_t S>
-struct segment_engine {
-    static constexpr std::size_t D = 2 * S;
-    // Segment lengths: calls of 2048 samples and more run superblocks of 16 x 128, the rest of a
-    // call 16 x 64 (the prefix costs S (S + 1) / 8 FMAs per 16 samples at 64, half that at 128).
-    // The tables are those of 128; 64 uses their second half (B_n) and their first four powers.
-    static constexpr std::size_t short_segment = 64, long_segment = 128;
+struct segment_engine : segment_tables<S> {
+    using tables = segment_tables<S>;
+    using tables::D, tables::short_segment, tables::long_segment, tables::Lmax, tables::regrouped;
+    using tables::bz, tables::cc, tables::pw, tables::nc, tables::scale, tables::normalised;
     template <std::size_t L>
     static constexpr std::size_t N = 16 * L;  // samples per superblock
     // Accumulator sets for z: at least 8 chains (S = 3: 2 x 6; one set of 6 chains, one FMA per
     // step each, waited on the FMA latency: Zen 5, engine alone 0.43 -> 0.45).
     static constexpr std::size_t P = D >= 8 ? 1 : D == 6 ? 2 : 8 / D;
-    static_assert(S >= 1 && S <= 8);
-    static constexpr std::size_t Lmax = long_segment;
-
-    alignas(64) std::array<std::array<float, D>, Lmax> bz{};  // B_n for L = 128 (L = 64: bz[64 + n])
-    // S <= 2, the regrouped recurrence of step 3: c1 = b1 + na1 b0, c2 = b2 + na2 b0 per section.
-    static constexpr bool regrouped = S <= 2;
-    std::array<std::array<float, 2>, S> cc{};
-    std::array<std::array<std::array<float, D>, D>, 5> pw{};  // A^(2^q 64), q = 0..4, [row][column]
-
-    // Table entries below 2^-60 become 0: A^(8L) of a filter with fast poles has entries far
-    // below float's normal range, and an FMA with a subnormal operand or result takes a
-    // microcode assist on x86 (measured: S = 4 ran 2x slower with them). A dropped term is
-    // below 2^-60 times a state word, far below the rounding of the sums it would enter.
-    static constexpr float flushed(double v) noexcept {
-        return (v < 0 ? -v : v) < 0x1p-60 ? 0.0f : static_cast<float>(v);
-    }
-
-    // The recurrence runs with numerators normalised (see run()): section k >= 1 as b / b0_k
-    // (b0 = 1: y = x + s1, an add), section 0 with the gains of all the others, so its outputs
-    // and state are scaled by scale[k] = b0_(k+1) ... b0_(S-1) against the cascade's DF2T ones.
-    std::array<df_coeffs<float>, S> nc{};
-    std::array<float, S> scale{};
-    bool normalised = false;
-
-    constexpr void build(const std::array<df_coeffs<float>, S>& cf) noexcept {
-        std::array<df_coeffs<double>, S> c{};
-        for (std::size_t k = 0; k < S; ++k) c[k] = {cf[k].b0, cf[k].b1, cf[k].b2, cf[k].na1, cf[k].na2};
-        // Normalised only where every factor is a normal float far from the range's ends.
-        std::array<double, S> p{};
-        double prod = 1.0;
-        normalised = S > 1;
-        for (std::size_t k = S; k-- > 0;) {
-            p[k] = prod;
-            const double m = prod < 0 ? -prod : prod;
-            normalised = normalised && m >= 0x1p-60 && m <= 0x1p60;
-            if (k > 0) {
-                const double b0 = c[k].b0 < 0 ? -c[k].b0 : c[k].b0;
-                normalised = normalised && b0 >= 0x1p-60 && b0 <= 0x1p60;
-                prod *= c[k].b0;
-            }
-        }
-        for (std::size_t k = 0; k < S; ++k) {
-            if (!normalised) {
-                scale[k] = 1.0f;
-                nc[k] = cf[k];
-                continue;
-            }
-            scale[k] = static_cast<float>(p[k]);
-            const double g = k == 0 ? p[0] : 1.0 / c[k].b0;
-            nc[k] = {k == 0 ? static_cast<float>(c[k].b0 * g) : 1.0f, static_cast<float>(c[k].b1 * g),
-                     static_cast<float>(c[k].b2 * g), cf[k].na1, cf[k].na2};
-            c[k] = {nc[k].b0, nc[k].b1, nc[k].b2, nc[k].na1, nc[k].na2};
-        }
-        for (std::size_t k = 0; k < S; ++k)
-            cc[k] = {static_cast<float>(c[k].b1 + c[k].na1 * c[k].b0), static_cast<float>(c[k].b2 + c[k].na2 * c[k].b0)};
-        // B_127 = state after one step from a unit input; B_n = A B_(n+1) (a zero-input step).
-        std::array<double, D> st{};
-        cascade_step_double(c, st, 1.0);
-        for (std::size_t n = Lmax; n-- > 0;) {
-            for (std::size_t k = 0; k < D; ++k) bz[n][k] = flushed(st[k]);
-            if (n > 0) cascade_step_double(c, st, 0.0);
-        }
-        // A^64 column by column (64 zero-input steps from a unit state), then squared 4 times.
-        std::array<std::array<double, D>, D> a{}, sq{};
-        for (std::size_t m = 0; m < D; ++m) {
-            std::array<double, D> s{};
-            s[m] = 1.0;
-            for (std::size_t n = 0; n < short_segment; ++n) cascade_step_double(c, s, 0.0);
-            for (std::size_t k = 0; k < D; ++k) a[k][m] = s[k];
-        }
-        for (std::size_t l = 0; l < 5; ++l) {
-            for (std::size_t k = 0; k < D; ++k)
-                for (std::size_t m = 0; m < D; ++m) pw[l][k][m] = flushed(a[k][m]);
-            for (std::size_t k = 0; k < D; ++k)
-                for (std::size_t m = 0; m < D; ++m) {
-                    double v = 0.0;
-                    for (std::size_t q = 0; q < D; ++q) v += a[k][q] * a[q][m];
-                    sq[k][m] = v;
-                }
-            a = sq;
-        }
-    }
 
     // 16x16 transpose in registers: 64 shuffles (unpack ps, unpack pd, two 128-bit lane rounds).
     static NERVE_ALWAYS_INLINE void transpose(__m512 (&r)[16]) noexcept {
@@ -1344,6 +1364,176 @@ struct segment_engine {
 };
 NERVE_GCC_INTRINSICS_END
 #endif
+#endif
+
+#if NERVE_IIR_LANES_NEON
+/// Time-segment engine on NEON: segment_engine's method with 4 lanes. A superblock of N = 4 L
+/// samples (L = 128 while a call has 512 samples left, then 64) is cut into 4 segments, segment
+/// j in lane j: transposed in 4 x 4 at a time (four TRN1/TRN2 pairs) into a stack copy, the
+/// zero-state end states z_j summed on the way (B_n by element, D FMLA per step), the start
+/// states by a two-level prefix over the lanes (A^L, A^2L), then the DF2T recurrence in the 4
+/// lanes (S <= 2 regrouped, numerators normalised, all as segment_engine), its 4 outputs of a
+/// step kept in registers and transposed straight into y. Same tables, same summation orders
+/// (z: P accumulator sets, term n into set n % P), same bad-input redo from the stack copy.
+/// Cost per 4 samples: 5S (recurrence) + 2S (z) FMLA, 4 TRN, 2 loads and 2 stores, the prefix
+/// 2 x 2S(S + 1) FMLA per L steps. The A72 issues one Q-form FP operation per cycle (its two
+/// 64-bit FP pipes), so at most 5S / (7S + 4) of the peak: 0.45 / 0.56 / 0.63 for S = 1 / 2 / 4.
+/// Modelled (tools/a64_icount.py, Cortex-A72, bench/a64/filters.cpp's 1024-sample calls, the
+/// engine before -> after, in one build each): S = 1 12.40 -> 4.59 cycles per sample (0.10 ->
+/// 0.28 of the peak; the regrouped chain, one FMLA with s1 as multiplicand per step, is 10
+/// cycles in LLVM's model), 2 12.73 -> 5.55 (0.20 -> 0.46), 3 13.93 -> 7.83 (0.27 -> 0.49), 4
+/// 16.91 -> 9.48 (0.30 -> 0.54), 5 18.96 -> 11.60, 6 19.01 -> 13.63, 7 19.04 -> 15.95 (0.47 ->
+/// 0.56); S = 8 18.19 against the lanes engine's 16.74 (its 2S coefficient and 2S state
+/// registers and the z sums spill), so S = 8 keeps cascade_lanes_neon. The rest of the
+/// recurrence's time is register moves (FMLA accumulates into its destination: ~14 per 16
+/// samples at S = 4).
+template <std::size_t S>
+struct segment_engine_neon : segment_tables<S> {
+    using tables = segment_tables<S>;
+    using tables::D, tables::short_segment, tables::long_segment, tables::Lmax, tables::regrouped;
+    using tables::bz, tables::cc, tables::pw, tables::nc, tables::scale, tables::normalised;
+    template <std::size_t L>
+    static constexpr std::size_t N = 4 * L;  // samples per superblock
+    // Accumulator sets for z: at least D = 8 chains against the FMLA latency.
+    static constexpr std::size_t P = D >= 6 ? 1 : 8 / D;
+
+    // 4 x 4 transpose: r[j] = 4 samples of segment j -> r[n] = sample n of the 4 segments.
+    static NERVE_ALWAYS_INLINE void transpose(float32x4_t (&r)[4]) noexcept {
+        const float32x4_t t0 = vtrn1q_f32(r[0], r[1]), t1 = vtrn2q_f32(r[0], r[1]);
+        const float32x4_t t2 = vtrn1q_f32(r[2], r[3]), t3 = vtrn2q_f32(r[2], r[3]);
+        const auto d = [](float32x4_t v) { return vreinterpretq_f64_f32(v); };
+        r[0] = vreinterpretq_f32_f64(vtrn1q_f64(d(t0), d(t2)));
+        r[1] = vreinterpretq_f32_f64(vtrn1q_f64(d(t1), d(t3)));
+        r[2] = vreinterpretq_f32_f64(vtrn2q_f64(d(t0), d(t2)));
+        r[3] = vreinterpretq_f32_f64(vtrn2q_f64(d(t1), d(t3)));
+    }
+
+    // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing);
+    // A^(2^l L) = pw[q]; the order of segment_engine::level.
+    template <std::size_t l, std::size_t q>
+    NERVE_ALWAYS_INLINE void level(float32x4_t (&xs)[D]) const noexcept {
+        const float32x4_t zero = vdupq_n_f32(0.0f);
+        float32x4_t sh[D];
+        NERVE_IIR_UNROLL
+        for (std::size_t m = 0; m < D; ++m) sh[m] = vextq_f32(zero, xs[m], 4 - (1 << l));
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < D; ++k) {
+            const std::size_t mend = (k / 2 + 1) * 2;  // block lower triangular
+            float32x4_t e = xs[k], o = zero;
+            NERVE_IIR_UNROLL
+            for (std::size_t m = 0; m < mend; m += 2) {
+                e = vfmaq_n_f32(e, sh[m], pw[q][k][m]);
+                o = vfmaq_n_f32(o, sh[m + 1], pw[q][k][m + 1]);
+            }
+            xs[k] = vaddq_f32(e, o);
+        }
+    }
+
+    template <std::size_t L, class Redo>
+    void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
+        static_assert(L == short_segment || L == long_segment);
+        if (normalised) {
+            run_as<L, true>(x, y, st, last, redo);
+        } else {
+            run_as<L, false>(x, y, st, last, redo);
+        }
+    }
+
+    template <std::size_t L, bool Normalised, class Redo>
+    void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
+        constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
+        alignas(16) float xt[L][4];
+        // 1. transpose in, z on the way.
+        float32x4_t z[P][D];
+        NERVE_IIR_UNROLL
+        for (std::size_t p = 0; p < P; ++p)
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < D; ++k) z[p][k] = vdupq_n_f32(0.0f);
+        for (std::size_t g = 0; g < L; g += 4) {
+            float32x4_t r[4];
+            NERVE_IIR_UNROLL
+            for (std::size_t j = 0; j < 4; ++j) r[j] = vld1q_f32(x + j * L + g);
+            transpose(r);
+            NERVE_IIR_UNROLL
+            for (std::size_t n = 0; n < 4; ++n) {
+                vst1q_f32(xt[g + n], r[n]);
+                NERVE_IIR_UNROLL
+                for (std::size_t k = 0; k < D; ++k) z[n % P][k] = vfmaq_n_f32(z[n % P][k], r[n], bz[n0 + g + n][k]);
+            }
+        }
+        // 2. start states: X_0 = st, X_j = z_(j-1); then X_j += A^(2^l L) X_(j - 2^l).
+        float32x4_t xs[D];
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < D; ++k) {
+            float32x4_t zk = z[0][k];
+            NERVE_IIR_UNROLL
+            for (std::size_t p = 1; p < P; ++p) zk = vaddq_f32(zk, z[p][k]);
+            xs[k] = vextq_f32(vdupq_n_f32(st[k] * scale[k / 2]), zk, 3);  // lane 0 <- st[k], lane j <- z_(j-1)
+        }
+        level<0, q0>(xs);
+        level<1, q0 + 1>(xs);
+        // 3. the recurrence in 4 lanes; each step's 4 outputs transposed into y. The coefficients
+        //    go by lane (b0 b1 b2 na1 | na2 c1 c2) so that they stay in 2S registers.
+        float32x4_t ca[S], cb[S];
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < S; ++k) {
+            const df_coeffs<float>& c = nc[k];
+            const float a[4] = {c.b0, c.b1, c.b2, c.na1}, b[4] = {c.na2, cc[k][0], cc[k][1], 0.0f};
+            ca[k] = vld1q_f32(a);
+            cb[k] = vld1q_f32(b);
+        }
+        float32x4_t s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = vdupq_n_f32(0.0f);
+        float32x4_t check = vdupq_n_f32(0.0f);
+        for (std::size_t g = 0; g < L; g += 4) {
+            float32x4_t r[4];
+            NERVE_IIR_UNROLL
+            for (std::size_t n = 0; n < 4; ++n) {
+                float32x4_t v = vld1q_f32(xt[g + n]);
+                NERVE_IIR_UNROLL
+                for (std::size_t k = 0; k < S; ++k) {
+                    const float32x4_t yv =
+                        Normalised && k > 0 ? vaddq_f32(v, s1[k]) : vfmaq_laneq_f32(s1[k], v, ca[k], 0);
+                    if constexpr (regrouped) {
+                        const float32x4_t w = vfmaq_laneq_f32(s2[k], v, cb[k], 1);
+                        const float32x4_t q = vfmaq_laneq_f32(w, s1p[k], cb[k], 0);
+                        s1p[k] = s1[k];
+                        s1[k] = vfmaq_laneq_f32(q, s1[k], ca[k], 3);
+                        s2[k] = vmulq_laneq_f32(v, cb[k], 2);
+                    } else {
+                        s1[k] = vfmaq_laneq_f32(vfmaq_laneq_f32(s2[k], v, ca[k], 1), yv, ca[k], 3);
+                        s2[k] = vfmaq_laneq_f32(vmulq_laneq_f32(v, ca[k], 2), yv, cb[k], 0);
+                    }
+                    v = yv;
+                }
+                r[n] = v;
+                if constexpr (regrouped) check = vfmaq_n_f32(check, v, 0.0f);  // NaN once an output is not finite
+            }
+            transpose(r);  // stored before the superblock is known to be finite: a redo rewrites y
+            NERVE_IIR_UNROLL
+            for (std::size_t j = 0; j < 4; ++j) vst1q_f32(y + j * L + g, r[j]);
+        }
+        if constexpr (regrouped) {
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < S; ++k) s2[k] = vfmaq_laneq_f32(s2[k], s1p[k], cb[k], 0);
+        }
+        NERVE_IIR_UNROLL
+        for (std::size_t k = 0; k < S; ++k)
+            check = vaddq_f32(check, vaddq_f32(vsubq_f32(s1[k], s1[k]), vsubq_f32(s2[k], s2[k])));
+        if (NERVE_LIKELY(vminvq_u32(vceqq_f32(check, check)) != 0)) {
+            NERVE_IIR_UNROLL
+            for (std::size_t k = 0; k < S; ++k) {
+                st[2 * k] = vgetq_lane_f32(s1[k], 3) / scale[k];
+                st[2 * k + 1] = vgetq_lane_f32(s2[k], 3) / scale[k];
+            }
+            last = xt[L - 1][3];
+            return;
+        }
+        for (std::size_t j = 0; j < 4; ++j)
+            for (std::size_t n = 0; n < L; ++n) y[j * L + n] = redo(xt[n][j]);
+    }
+};
 #endif
 
 #if NERVE_IIR_ARM_M4F
@@ -1540,7 +1730,7 @@ public:
 #if NERVE_HAS_XSIMD
             if constexpr (use_block) block_.build(d);  // constexpr too (constinit filters)
 #endif
-#if NERVE_IIR_PACKED
+#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
             if constexpr (use_segments) seg_.build(c_);
 #endif
         }
@@ -1570,7 +1760,7 @@ public:
             for (; i < n; ++i) dst[i] = (*this)(src[i]);  // the block engines re-read their inputs
             return;
         }
-#if NERVE_IIR_PACKED
+#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
         if constexpr (use_segments) {
             // Long blocks: whole superblocks through the time-segment engine, the rest below.
             if (!std::is_constant_evaluated()) {
@@ -1578,7 +1768,7 @@ public:
                 auto redo = [this](float x) NERVE_INLINE_LAMBDA { return step_float(x); };
                 for (; n - i >= seg_engine::template N<Ll>; i += seg_engine::template N<Ll>)
                     seg_.template run<Ll>(src + i, dst + i, st_.data(), last_, redo);
-                if (n - i >= seg_engine::template N<Ls>) {  // at most one: fewer than 2048 are left
+                if (n - i >= seg_engine::template N<Ls>) {  // at most one: fewer than 2 N<Ls> are left
                     seg_.template run<Ls>(src + i, dst + i, st_.data(), last_, redo);
                     i += seg_engine::template N<Ls>;
                 }
@@ -1621,7 +1811,7 @@ public:
 #endif
 #if NERVE_IIR_LANES_NEON
         if constexpr (use_lanes) {
-            if (!std::is_constant_evaluated()) i = process_lanes_neon(src, dst, n);
+            if (!std::is_constant_evaluated()) i = process_lanes_neon(src, dst, i, n);
         }
 #endif
 #if NERVE_IIR_ARM_M4F
@@ -1706,6 +1896,12 @@ private:
 #elif NERVE_HAS_XSIMD
     using engine = iir_detail::block_engine<T, S>;
 #endif
+#if NERVE_IIR_LANES_NEON
+    // NEON, float, 1 to 7 sections: the 4-lane time-segment engine for superblocks of 256 and 512
+    // samples, the block (S <= 3) or lanes engine for the rest of a call (see segment_engine_neon).
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7;
+    using seg_engine = iir_detail::segment_engine_neon<S>;
+#endif
 
     NERVE_ALWAYS_INLINE constexpr T step_float(T x) noexcept {
         if (NERVE_UNLIKELY(!is_finite(x))) {
@@ -1728,12 +1924,11 @@ private:
     // aarch64 block path (cascade_lanes_neon): whole calls, or runs of 256 samples in place,
     // copied to the stack first so that a run whose state comes out non-finite can be redone
     // per sample from its input (the exact held-input / reset behaviour). Returns samples done.
-    std::size_t process_lanes_neon(const float* src, float* dst, std::size_t n) noexcept {
+    std::size_t process_lanes_neon(const float* src, float* dst, std::size_t i, std::size_t n) noexcept {
         constexpr std::size_t chunk = 256;
         alignas(16) float saved_in[chunk];
         const bool in_place = src == dst;
         const iir_detail::cascade_lanes_neon<S> lanes(c_.data());
-        std::size_t i = 0;
         while (n - i >= S) {
             std::size_t m = n - i;
             if (in_place && m > chunk) m = chunk;
@@ -1995,7 +2190,7 @@ private:
     struct no_engine {};
     [[no_unique_address]] std::conditional_t<use_block, engine, no_engine> block_{};
 #endif
-#if NERVE_IIR_PACKED
+#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
     struct no_segments {};
     [[no_unique_address]] std::conditional_t<use_segments, seg_engine, no_segments> seg_{};
 #endif
