@@ -24,35 +24,14 @@
 
 #include "nerve/pipelines/bearing_monitor.hpp"
 #include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
+#include "vibration_signal.hpp"
 
 namespace {
 
 namespace np = nerve::pipelines;
-constexpr double fs = 25600.0;
+constexpr double fs = nerve_bench::vibration_fs;
 
-/// 16 s of vibration with an outer-race fault (so the frame ends do their full work).
-const std::vector<float>& vibration() {
-    static const auto data = [] {
-        std::vector<float> x(static_cast<std::size_t>(16 * fs));
-        std::uint32_t s = 12345;
-        const auto f = nerve::spectral::defect_frequencies_of(np::bearings::skf6205, nerve::hertz{25.0});
-        const double period = fs / f.bpfo;
-        double next = 0, r1 = 0, r2 = 0;
-        const double rho = std::exp(-1.0 / (0.0006 * fs)), c = 2.0 * rho * std::cos(6.283185307179586 * 3200.0 / fs);
-        for (std::size_t i = 0; i < x.size(); ++i) {
-            s = s * 1664525u + 1013904223u;
-            const double noise = static_cast<double>(s >> 8) * (1.0 / 16777216.0) - 0.5;
-            double kick = 0;
-            if (static_cast<double>(i) >= next) { kick = 0.4; next += period; }
-            const double ring = c * r1 - rho * rho * r2 + kick;
-            r2 = r1;
-            r1 = ring;
-            x[i] = static_cast<float>(0.08 * std::sin(6.283185307179586 * 25.0 * static_cast<double>(i) / fs) + 0.2 * noise + ring);
-        }
-        return x;
-    }();
-    return data;
-}
+using nerve_bench::vibration;
 
 template <class Monitor>
 void run_monitor(benchmark::State& state) {

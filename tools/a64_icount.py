@@ -192,9 +192,11 @@ def main(argv=None):
                 print(f"{symbol:22s} {cpu:11s} {counts[1]:9d} instructions {cyc:11.0f} cycles; "
                       f"peak {flops / cyc:.2f} flops/cycle")
                 continue
-            frac = (flops / cyc) / peaks[cpu] if cpu in peaks else float("nan")
-            print(f"{symbol:22s} {cpu:11s} {counts[1] / items:7.2f} instructions/item "
-                  f"{cyc / items:7.2f} cycles/item  {flops / cyc:5.2f} flops/cycle  fraction {frac:.2f}")
+            line = f"{symbol:22s} {cpu:11s} {counts[1] / items:7.2f} instructions/item {cyc / items:7.2f} cycles/item"
+            if flops > 0:  # a pipeline's kernel counts no flops
+                frac = (flops / cyc) / peaks[cpu] if cpu in peaks else float("nan")
+                line += f"  {flops / cyc:5.2f} flops/cycle  fraction {frac:.2f}"
+            print(line)
         if opts.profile and cpus:
             for c, n, text in per_cpu[cpus[0]][1]:
                 print(f"  {c:10.0f} cycles = {n} x {c / n:.2f}:" + text.replace("\n", "\n    ").rstrip())
