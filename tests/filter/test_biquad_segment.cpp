@@ -1,7 +1,8 @@
 // biquad_cascade<float, S>::process on long blocks: on AVX-512 the time-segment engine
 // (iir_detail::segment_engine, superblocks of 16 x 128 samples while a call has 2048 left, then
-// 16 x 64) runs them for every S (the packed engines the rest of a call); on NEON its 4-lane
-// form (segment_engine_neon, 4 x 128 while 512 are left, then 4 x 64) for S = 1..7; elsewhere
+// 16 x 64) runs them for every S (the packed engines the rest of a call); its W-lane form
+// (segment_engine_lanes) on NEON (4 x 128 while 512 are left, then 4 x 64) for S = 1..7 and on
+// AVX2 + FMA without AVX-512 (8 x 128 while 1024 are left, then 8 x 64) for every S; elsewhere
 // the other block paths do, and the same requirements hold, for both superblock sizes:
 // - max |process - per-sample| <= 1e-5 max |y| (the bound biquad.hpp states for block paths);
 // - no less accurate than the per-sample path against the double filter (within 2x + 1e-7);
@@ -121,7 +122,7 @@ void check_design(const std::array<sos_section<double>, S>& sos, const char* nam
 }
 }  // namespace
 
-TEST_CASE("long blocks agree with the per-sample path, S = 1..8 (segment engines on AVX-512 and NEON)",
+TEST_CASE("long blocks agree with the per-sample path, S = 1..8 (segment engines on AVX-512, AVX2, NEON)",
           "[filter][biquad][block][segment]") {
     check_design(butterworth<2, band_type::lowpass>(0.05), "butterworth 2 low-pass 0.05");
     check_design(rbj_peaking(nerve::hertz{100.0}, 4.0, 12.0, nerve::sample_rate{1000.0}), "rbj peaking Q 4");
@@ -242,10 +243,13 @@ TEST_CASE("long blocks with NaN, Inf and overflow: per-sample behaviour, counts 
     //   the filter's true response: within 1e-5 of max |y| of the double filter, no reset.
     // - The 16-sample block engine may absorb the burst too (its sums differ): finiteness.
     constexpr bool same_resets = NERVE_IIR_ARM_M4F || !NERVE_HAS_XSIMD;
-    constexpr bool segments = NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON;
+    constexpr bool segments = NERVE_IIR_SEGMENTS;
     // The superblock that holds the burst, redone per sample: the whole call on AVX-512 (2048 =
-    // 16 x 128, 1024 = 16 x 64), its first 4 x 128 on NEON; the rest of the call runs the engine.
-    auto redone = [](std::size_t call) { return NERVE_IIR_LANES_NEON ? std::size_t{512} : call; };
+    // 16 x 128, 1024 = 16 x 64), its first 8 x 128 on AVX2, 4 x 128 on NEON; the rest of the
+    // call runs the engine.
+    auto redone = [](std::size_t call) {
+        return NERVE_IIR_LANES_NEON ? std::size_t{512} : NERVE_IIR_SEGMENTS_AVX2 ? std::size_t{1024} : call;
+    };
     const auto peak = rbj_peaking(nerve::hertz{50.0}, 8.0, 20.0, nerve::sample_rate{1000.0});
     static float big[2048], o1[2048], o2[2048];
     static double od[2048];

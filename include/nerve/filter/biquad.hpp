@@ -70,11 +70,14 @@
 // One float channel of 4 to 8 sections on NEON: the sections in the lanes, skewed by a sample
 // per section (iir_detail::cascade_lanes_neon): the same operations as operator(), so the same
 // bits (modelled on the A72 S = 4 0.29 -> 0.30, S = 8 0.34 -> 0.61 of the peak).
-// float on NEON, 1 to 7 sections, calls of 256 samples and more: the time-segment engine with 4
-// lanes (iir_detail::segment_engine_neon, superblocks of 4 x 128 while 512 samples remain, then
-// 4 x 64; same tables, same bound, same bad-input redo as on AVX-512). Modelled on the A72,
-// 1024-sample calls: S = 1 / 2 / 4 / 7 0.10 / 0.20 / 0.30 / 0.47 -> 0.28 / 0.46 / 0.54 / 0.56 of
-// the peak. The block (S <= 3) and lanes (S >= 4) engines run the rest of a call.
+// float on NEON, 1 to 7 sections, calls of 256 samples and more, and on AVX2 + FMA without
+// AVX-512, every S, calls of 512 and more: the time-segment engine in 4 / 8 lanes
+// (iir_detail::segment_engine_lanes, superblocks of W x 128 while that many samples remain,
+// then W x 64; same tables, same bound, same bad-input redo as on AVX-512). Modelled on the A72,
+// 1024-sample calls: S = 1 / 2 / 4 / 7 0.10 / 0.20 / 0.30 / 0.47 -> 0.28 / 0.46 / 0.55 / 0.58 of
+// the peak; AVX2 on the Xeon S = 1 / 2 / 4 / 8 0.11 / 0.17 / 0.26-0.34 / 0.22-0.29 -> 0.27 /
+// 0.42-0.48 / 0.50 / 0.46. The block (S <= 3 on NEON, every S on AVX2) and lanes (S >= 4 on
+// NEON) engines run the rest of a call.
 // Without xsimd process() is the per-sample recurrence, except on Arm M-profile cores:
 // - Cortex-M4F/M7 (float): section by section over runs of 16 samples, coefficients and
 //   state in FPU registers, 5 FPU operations per section and sample, the same operations as
@@ -141,6 +144,15 @@
 #define NERVE_IIR_PACKED 0
 #endif
 
+// float cascades on AVX2 + FMA hosts without AVX-512: the time-segment engine in 8 lanes
+// (iir_detail::segment_engine_lanes with segment_ops_avx2).
+#if NERVE_HAS_XSIMD && !NERVE_IIR_PACKED && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define NERVE_IIR_SEGMENTS_AVX2 1
+#else
+#define NERVE_IIR_SEGMENTS_AVX2 0
+#endif
+
 // Q15 on Arm cores with the DSP extension (Cortex-M4/M7/M33): dual 16-bit MACs.
 #if defined(__ARM_FEATURE_SIMD32) && !defined(__ARM_BIG_ENDIAN) && !defined(NERVE_NO_ARM_DSP)
 #include <arm_acle.h>
@@ -164,6 +176,9 @@
 #else
 #define NERVE_IIR_LANES_NEON 0
 #endif
+
+// Some time-segment engine (AVX-512, AVX2 or NEON) takes long float blocks of one channel.
+#define NERVE_IIR_SEGMENTS (NERVE_IIR_PACKED || NERVE_IIR_SEGMENTS_AVX2 || NERVE_IIR_LANES_NEON)
 
 // Q15 block path on ARMv7E-M / ARMv8-M Mainline with the DSP extension (Thumb-2, GCC/clang).
 #if NERVE_IIR_Q15_DSP && defined(__thumb2__) && defined(__GNUC__) && !defined(NERVE_NO_ARM_ASM)
@@ -446,7 +461,7 @@ NERVE_ALWAYS_INLINE void bank_rotated_run(const B* b0, const B* b1, const B* b2,
 /// the block engine's 12.4 / 12.7 / 17.65 / 29.9 for S = 1 / 2 / 4 / 8 (29 instructions per
 /// sample at S = 4, 12.6 here); so S = 4 to 8 take it (modelled 1.04x at S = 4, 1.78x at 8) and
 /// S = 1 to 3 keep the block engine, whose 16-sample products do not wait on a chain. Calls of
-/// 256 samples and more of S = 1 to 7 now go to segment_engine_neon first (S = 4 9.48 cycles per
+/// 256 samples and more of S = 1 to 7 now go to segment_engine_neon first (S = 4 9.24 cycles per
 /// sample); this engine runs S = 8 and the rest of those calls.
 template <std::size_t S>
 struct cascade_lanes_neon {
@@ -663,8 +678,8 @@ struct block_engine {
         return true;
     }
 };
-#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
-/// The time-segment engines' tables (segment_engine on AVX-512, segment_engine_neon): for a
+#if NERVE_IIR_SEGMENTS
+/// The time-segment engines' tables (segment_engine on AVX-512, segment_engine_lanes): for a
 /// cascade of S sections with state A s + b x, B_n = A^(127 - n) b (a segment's zero-state end
 /// state is sum_n B_n x_n) and A^(2^q 64), q = 0..4 (start states carried over 64 2^q samples),
 /// with the numerators normalised as segment_engine describes. Independent of the lane count.
@@ -698,6 +713,17 @@ struct segment_tables {
     std::array<df_coeffs<float>, S> nc{};
     std::array<float, S> scale{};
     bool normalised = false;
+
+    /// An engine's run(): its run_as<L, Normalised> with the numerators' form as a constant.
+    template <std::size_t L, class Engine, class Redo>
+    static void run_with(const Engine& e, const float* x, float* y, float* st, float& last, Redo& redo) noexcept {
+        static_assert(L == short_segment || L == long_segment);
+        if (e.normalised) {
+            e.template run_as<L, true>(x, y, st, last, redo);
+        } else {
+            e.template run_as<L, false>(x, y, st, last, redo);
+        }
+    }
 
     constexpr void build(const std::array<df_coeffs<float>, S>& cf) noexcept {
         std::array<df_coeffs<double>, S> c{};
@@ -1237,12 +1263,7 @@ struct segment_engine : segment_tables<S> {
     /// (the cascade's per-sample step) instead, in time order.
     template <std::size_t L, class Redo>
     void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
-        static_assert(L == short_segment || L == long_segment);
-        if (normalised) {
-            run_as<L, true>(x, y, st, last, redo);
-        } else {
-            run_as<L, false>(x, y, st, last, redo);
-        }
+        tables::template run_with<L>(*this, x, y, st, last, redo);
     }
 
     template <std::size_t L, bool Normalised, class Redo>
@@ -1366,175 +1387,278 @@ NERVE_GCC_INTRINSICS_END
 #endif
 #endif
 
-#if NERVE_IIR_LANES_NEON
-/// Time-segment engine on NEON: segment_engine's method with 4 lanes. A superblock of N = 4 L
-/// samples (L = 128 while a call has 512 samples left, then 64) is cut into 4 segments, segment
-/// j in lane j: transposed in 4 x 4 at a time (four TRN1/TRN2 pairs) into a stack copy, the
-/// zero-state end states z_j summed on the way (B_n by element, D FMLA per step), the start
-/// states by a two-level prefix over the lanes (A^L, A^2L), then the DF2T recurrence in the 4
-/// lanes (S <= 2 regrouped, numerators normalised, all as segment_engine), its 4 outputs of a
-/// step kept in registers and transposed straight into y. Same tables, same summation orders
-/// (z: P accumulator sets, term n into set n % P), same bad-input redo from the stack copy.
-/// Cost per 4 samples: 5S (recurrence) + 2S (z) FMLA, 4 TRN, 2 loads and 2 stores, the prefix
-/// 2 x 2S(S + 1) FMLA per L steps. The A72 issues one Q-form FP operation per cycle (its two
-/// 64-bit FP pipes), so at most 5S / (7S + 4) of the peak: 0.45 / 0.56 / 0.63 for S = 1 / 2 / 4.
-/// Modelled (tools/a64_icount.py, Cortex-A72, bench/a64/filters.cpp's 1024-sample calls, the
-/// engine before -> after, in one build each): S = 1 12.40 -> 4.59 cycles per sample (0.10 ->
-/// 0.28 of the peak; the regrouped chain, one FMLA with s1 as multiplicand per step, is 10
-/// cycles in LLVM's model), 2 12.73 -> 5.55 (0.20 -> 0.46), 3 13.93 -> 7.83 (0.27 -> 0.49), 4
-/// 16.91 -> 9.48 (0.30 -> 0.54), 5 18.96 -> 11.60, 6 19.01 -> 13.63, 7 19.04 -> 15.95 (0.47 ->
-/// 0.56); S = 8 18.19 against the lanes engine's 16.74 (its 2S coefficient and 2S state
-/// registers and the z sums spill), so S = 8 keeps cascade_lanes_neon. The rest of the
-/// recurrence's time is register moves (FMLA accumulates into its destination: ~14 per 16
-/// samples at S = 4).
-template <std::size_t S>
-struct segment_engine_neon : segment_tables<S> {
+#if NERVE_IIR_SEGMENTS_AVX2 || NERVE_IIR_LANES_NEON
+/// Time-segment engine over W lanes (NEON: W = 4; AVX2 + FMA without AVX-512: W = 8):
+/// segment_engine's method. A superblock of N = W L samples (L = 128 while a call has W x 128
+/// left, then 64) is cut into W segments, segment j in lane j: transposed in W x W at a time into
+/// a stack copy, the zero-state end states z_j summed on the way (D FMAs per step), the start
+/// states by a prefix over the lanes (log2 W doubling levels, A^L, A^2L, ...), then the DF2T
+/// recurrence in the W lanes (S <= 2 regrouped, numerators normalised, all as segment_engine),
+/// W outputs at a time transposed back into y. Same tables, same summation orders (z: P
+/// accumulator sets, term n into set n % P; each level (X + even) + odd), same bad-input redo
+/// from the stack copy. Ops holds the instruction set's vector operations (segment_ops_neon,
+/// segment_ops_avx2 below).
+/// Cost per W samples: 5S (recurrence) + 2S (z) FMAs, 2 W x W transposes per W steps, the
+/// prefix log2(W) x 2S(S + 1) FMAs per L steps.
+/// - Cortex-A72 (NEON): one Q-form FP operation per cycle (its two 64-bit FP pipes) takes the
+///   FMAs and the TRNs alike, so at most 5S / (7S + 4) of the peak: 0.45 / 0.56 / 0.63 for
+///   S = 1 / 2 / 4. Modelled (tools/a64_icount.py, bench/a64/filters.cpp's 1024-sample calls,
+///   the engine before -> after, one build each): S = 1 12.40 -> 4.59 cycles per sample (0.10 ->
+///   0.28 of the peak; the regrouped chain, one FMLA with s1 as multiplicand per step, is 10
+///   cycles in LLVM's model), 2 12.73 -> 5.50 (0.20 -> 0.46), 3 13.93 -> 7.04 (0.27 -> 0.54), 4
+///   16.91 -> 9.24 (0.30 -> 0.55), 5 18.96 -> 11.50, 6 19.01 -> 13.50, 7 19.04 -> 15.41 (0.47 ->
+///   0.58); S = 8 18.19 against the lanes engine's 16.74 (its 2S coefficient and 2S state
+///   registers and the z sums spill), so S = 8 keeps cascade_lanes_neon. The rest of the
+///   recurrence's time is register moves (FMLA accumulates into its destination: ~14 per 16
+///   samples at S = 4). The coefficients are whole vectors in registers there: FMLA by element
+///   from scalars measured S = 2 5.50 -> 7.11 cycles.
+/// - Intel Xeon (the AVX-512 machine of stop 29) running AVX2 code (-mavx2 -mfma: FMAs on ports
+///   0/1, shuffles on port 5), 1024-sample calls, GFLOP/s (10 flops per section and sample) over
+///   an 8-lane FMA peak loop of the same binary, block engine -> this engine, two runs beside a
+///   build: S = 1 0.11 -> 0.27-0.28, 2 0.17 -> 0.42-0.48, 4 0.26-0.34 -> 0.50-0.51, 8 0.22-0.29 ->
+///   0.46; bound 5S / (7S + 1) with the shuffles free: 0.63 / 0.67 / 0.69 / 0.70.
+template <std::size_t S, class Ops>
+struct segment_engine_lanes : segment_tables<S> {
     using tables = segment_tables<S>;
     using tables::D, tables::short_segment, tables::long_segment, tables::Lmax, tables::regrouped;
     using tables::bz, tables::cc, tables::pw, tables::nc, tables::scale, tables::normalised;
+    using vec = typename Ops::vec;
+    static constexpr std::size_t W = Ops::W;
     template <std::size_t L>
-    static constexpr std::size_t N = 4 * L;  // samples per superblock
-    // Accumulator sets for z: at least D = 8 chains against the FMLA latency.
+    static constexpr std::size_t N = W * L;  // samples per superblock
+    // Accumulator sets for z: at least D = 8 chains against the FMA latency.
     static constexpr std::size_t P = D >= 6 ? 1 : 8 / D;
-
-    // 4 x 4 transpose: r[j] = 4 samples of segment j -> r[n] = sample n of the 4 segments.
-    static NERVE_ALWAYS_INLINE void transpose(float32x4_t (&r)[4]) noexcept {
-        const float32x4_t t0 = vtrn1q_f32(r[0], r[1]), t1 = vtrn2q_f32(r[0], r[1]);
-        const float32x4_t t2 = vtrn1q_f32(r[2], r[3]), t3 = vtrn2q_f32(r[2], r[3]);
-        const auto d = [](float32x4_t v) { return vreinterpretq_f64_f32(v); };
-        r[0] = vreinterpretq_f32_f64(vtrn1q_f64(d(t0), d(t2)));
-        r[1] = vreinterpretq_f32_f64(vtrn1q_f64(d(t1), d(t3)));
-        r[2] = vreinterpretq_f32_f64(vtrn2q_f64(d(t0), d(t2)));
-        r[3] = vreinterpretq_f32_f64(vtrn2q_f64(d(t1), d(t3)));
-    }
+    static_assert(W % P == 0 && (W == 4 || W == 8));
 
     // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing);
     // A^(2^l L) = pw[q]; the order of segment_engine::level.
     template <std::size_t l, std::size_t q>
-    NERVE_ALWAYS_INLINE void level(float32x4_t (&xs)[D]) const noexcept {
-        const float32x4_t zero = vdupq_n_f32(0.0f);
-        float32x4_t sh[D];
+    NERVE_ALWAYS_INLINE void level(vec (&xs)[D]) const noexcept {
+        vec sh[D];
         NERVE_IIR_UNROLL
-        for (std::size_t m = 0; m < D; ++m) sh[m] = vextq_f32(zero, xs[m], 4 - (1 << l));
+        for (std::size_t m = 0; m < D; ++m) sh[m] = Ops::template shift_up<(1u << l)>(xs[m]);
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < D; ++k) {
             const std::size_t mend = (k / 2 + 1) * 2;  // block lower triangular
-            float32x4_t e = xs[k], o = zero;
+            vec e = xs[k], o = Ops::zero();
             NERVE_IIR_UNROLL
             for (std::size_t m = 0; m < mend; m += 2) {
-                e = vfmaq_n_f32(e, sh[m], pw[q][k][m]);
-                o = vfmaq_n_f32(o, sh[m + 1], pw[q][k][m + 1]);
+                e = Ops::fma_n(e, sh[m], pw[q][k][m]);
+                o = Ops::fma_n(o, sh[m + 1], pw[q][k][m + 1]);
             }
-            xs[k] = vaddq_f32(e, o);
+            xs[k] = Ops::add(e, o);
         }
     }
 
     template <std::size_t L, class Redo>
     void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
-        static_assert(L == short_segment || L == long_segment);
-        if (normalised) {
-            run_as<L, true>(x, y, st, last, redo);
-        } else {
-            run_as<L, false>(x, y, st, last, redo);
-        }
+        tables::template run_with<L>(*this, x, y, st, last, redo);
     }
 
     template <std::size_t L, bool Normalised, class Redo>
     void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
         constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
-        alignas(16) float xt[L][4];
+        alignas(32) float xt[L][W];
         // 1. transpose in, z on the way.
-        float32x4_t z[P][D];
+        vec z[P][D];
         NERVE_IIR_UNROLL
         for (std::size_t p = 0; p < P; ++p)
             NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < D; ++k) z[p][k] = vdupq_n_f32(0.0f);
-        for (std::size_t g = 0; g < L; g += 4) {
-            float32x4_t r[4];
+            for (std::size_t k = 0; k < D; ++k) z[p][k] = Ops::zero();
+        for (std::size_t g = 0; g < L; g += W) {
+            vec r[W];
             NERVE_IIR_UNROLL
-            for (std::size_t j = 0; j < 4; ++j) r[j] = vld1q_f32(x + j * L + g);
-            transpose(r);
+            for (std::size_t j = 0; j < W; ++j) r[j] = Ops::load(x + j * L + g);
+            Ops::transpose(r);
             NERVE_IIR_UNROLL
-            for (std::size_t n = 0; n < 4; ++n) {
-                vst1q_f32(xt[g + n], r[n]);
+            for (std::size_t n = 0; n < W; ++n) {
+                Ops::store(xt[g + n], r[n]);
                 NERVE_IIR_UNROLL
-                for (std::size_t k = 0; k < D; ++k) z[n % P][k] = vfmaq_n_f32(z[n % P][k], r[n], bz[n0 + g + n][k]);
+                for (std::size_t k = 0; k < D; ++k) z[n % P][k] = Ops::fma_n(z[n % P][k], r[n], bz[n0 + g + n][k]);
             }
         }
         // 2. start states: X_0 = st, X_j = z_(j-1); then X_j += A^(2^l L) X_(j - 2^l).
-        float32x4_t xs[D];
+        vec xs[D];
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < D; ++k) {
-            float32x4_t zk = z[0][k];
+            vec zk = z[0][k];
             NERVE_IIR_UNROLL
-            for (std::size_t p = 1; p < P; ++p) zk = vaddq_f32(zk, z[p][k]);
-            xs[k] = vextq_f32(vdupq_n_f32(st[k] * scale[k / 2]), zk, 3);  // lane 0 <- st[k], lane j <- z_(j-1)
+            for (std::size_t p = 1; p < P; ++p) zk = Ops::add(zk, z[p][k]);
+            xs[k] = Ops::shift_in(st[k] * scale[k / 2], zk);  // lane 0 <- st[k], lane j <- z_(j-1)
         }
         level<0, q0>(xs);
         level<1, q0 + 1>(xs);
-        // 3. the recurrence in 4 lanes; each step's 4 outputs transposed into y. The coefficients
-        //    go by lane (b0 b1 b2 na1 | na2 c1 c2) so that they stay in 2S registers.
-        float32x4_t ca[S], cb[S];
+        if constexpr (W == 8) level<2, q0 + 2>(xs);
+        // 3. the recurrence in W lanes, each step's W outputs transposed into y W steps at a time.
+        //    The coefficients in Ops' form (NEON: vectors kept in registers; AVX2: broadcast at use):
+        //    b0, then c1, c2 (regrouped) or b1, b2, then na1, na2.
+        using coef = typename Ops::coef;
+        coef kb0[S], kb1[S], kb2[S], kna1[S], kna2[S];
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k) {
             const df_coeffs<float>& c = nc[k];
-            const float a[4] = {c.b0, c.b1, c.b2, c.na1}, b[4] = {c.na2, cc[k][0], cc[k][1], 0.0f};
-            ca[k] = vld1q_f32(a);
-            cb[k] = vld1q_f32(b);
+            kb0[k] = Ops::make_coef(c.b0);
+            kb1[k] = Ops::make_coef(regrouped ? cc[k][0] : c.b1);
+            kb2[k] = Ops::make_coef(regrouped ? cc[k][1] : c.b2);
+            kna1[k] = Ops::make_coef(c.na1);
+            kna2[k] = Ops::make_coef(c.na2);
         }
-        float32x4_t s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
+        vec s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
         NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = vdupq_n_f32(0.0f);
-        float32x4_t check = vdupq_n_f32(0.0f);
-        for (std::size_t g = 0; g < L; g += 4) {
-            float32x4_t r[4];
+        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = Ops::zero();
+        vec check = Ops::zero();
+        for (std::size_t g = 0; g < L; g += W) {
+            vec r[W];
             NERVE_IIR_UNROLL
-            for (std::size_t n = 0; n < 4; ++n) {
-                float32x4_t v = vld1q_f32(xt[g + n]);
+            for (std::size_t n = 0; n < W; ++n) {
+                vec v = Ops::load(xt[g + n]);
                 NERVE_IIR_UNROLL
                 for (std::size_t k = 0; k < S; ++k) {
-                    const float32x4_t yv =
-                        Normalised && k > 0 ? vaddq_f32(v, s1[k]) : vfmaq_laneq_f32(s1[k], v, ca[k], 0);
+                    const vec yv = Normalised && k > 0 ? Ops::add(v, s1[k]) : Ops::fma_c(s1[k], v, kb0[k]);
                     if constexpr (regrouped) {
-                        const float32x4_t w = vfmaq_laneq_f32(s2[k], v, cb[k], 1);
-                        const float32x4_t q = vfmaq_laneq_f32(w, s1p[k], cb[k], 0);
+                        const vec w = Ops::fma_c(s2[k], v, kb1[k]);
+                        const vec q = Ops::fma_c(w, s1p[k], kna2[k]);
                         s1p[k] = s1[k];
-                        s1[k] = vfmaq_laneq_f32(q, s1[k], ca[k], 3);
-                        s2[k] = vmulq_laneq_f32(v, cb[k], 2);
+                        s1[k] = Ops::fma_c(q, s1[k], kna1[k]);
+                        s2[k] = Ops::mul_c(v, kb2[k]);
                     } else {
-                        s1[k] = vfmaq_laneq_f32(vfmaq_laneq_f32(s2[k], v, ca[k], 1), yv, ca[k], 3);
-                        s2[k] = vfmaq_laneq_f32(vmulq_laneq_f32(v, ca[k], 2), yv, cb[k], 0);
+                        s1[k] = Ops::fma_c(Ops::fma_c(s2[k], v, kb1[k]), yv, kna1[k]);
+                        s2[k] = Ops::fma_c(Ops::mul_c(v, kb2[k]), yv, kna2[k]);
                     }
                     v = yv;
                 }
+                if constexpr (regrouped) check = Ops::fma_n(check, v, 0.0f);  // NaN once an output is not finite
                 r[n] = v;
-                if constexpr (regrouped) check = vfmaq_n_f32(check, v, 0.0f);  // NaN once an output is not finite
             }
-            transpose(r);  // stored before the superblock is known to be finite: a redo rewrites y
+            Ops::transpose(r);  // stored before the superblock is known to be finite: a redo rewrites y
             NERVE_IIR_UNROLL
-            for (std::size_t j = 0; j < 4; ++j) vst1q_f32(y + j * L + g, r[j]);
+            for (std::size_t j = 0; j < W; ++j) Ops::storeu(y + j * L + g, r[j]);
         }
         if constexpr (regrouped) {
             NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < S; ++k) s2[k] = vfmaq_laneq_f32(s2[k], s1p[k], cb[k], 0);
+            for (std::size_t k = 0; k < S; ++k) s2[k] = Ops::fma_c(s2[k], s1p[k], kna2[k]);
         }
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k)
-            check = vaddq_f32(check, vaddq_f32(vsubq_f32(s1[k], s1[k]), vsubq_f32(s2[k], s2[k])));
-        if (NERVE_LIKELY(vminvq_u32(vceqq_f32(check, check)) != 0)) {
+            check = Ops::add(check, Ops::add(Ops::sub(s1[k], s1[k]), Ops::sub(s2[k], s2[k])));
+        if (NERVE_LIKELY(Ops::no_nan(check))) {
             NERVE_IIR_UNROLL
             for (std::size_t k = 0; k < S; ++k) {
-                st[2 * k] = vgetq_lane_f32(s1[k], 3) / scale[k];
-                st[2 * k + 1] = vgetq_lane_f32(s2[k], 3) / scale[k];
+                st[2 * k] = Ops::last(s1[k]) / scale[k];
+                st[2 * k + 1] = Ops::last(s2[k]) / scale[k];
             }
-            last = xt[L - 1][3];
+            last = xt[L - 1][W - 1];
             return;
         }
-        for (std::size_t j = 0; j < 4; ++j)
+        for (std::size_t j = 0; j < W; ++j)
             for (std::size_t n = 0; n < L; ++n) y[j * L + n] = redo(xt[n][j]);
     }
 };
 #endif
+
+#if NERVE_IIR_LANES_NEON
+/// segment_engine_lanes' operations on NEON (4 lanes).
+struct segment_ops_neon {
+    using vec = float32x4_t;
+    static constexpr std::size_t W = 4;
+    static NERVE_ALWAYS_INLINE vec zero() noexcept { return vdupq_n_f32(0.0f); }
+    static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return vld1q_f32(p); }
+    static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { vst1q_f32(p, v); }
+    static NERVE_ALWAYS_INLINE void storeu(float* p, vec v) noexcept { vst1q_f32(p, v); }
+    static NERVE_ALWAYS_INLINE vec add(vec a, vec b) noexcept { return vaddq_f32(a, b); }
+    static NERVE_ALWAYS_INLINE vec sub(vec a, vec b) noexcept { return vsubq_f32(a, b); }
+    static NERVE_ALWAYS_INLINE vec fma_n(vec acc, vec v, float c) noexcept { return vfmaq_n_f32(acc, v, c); }
+    // Recurrence coefficients as whole vectors: FMLA .4S with them in registers.
+    using coef = vec;
+    static NERVE_ALWAYS_INLINE coef make_coef(float c) noexcept { return vdupq_n_f32(c); }
+    static NERVE_ALWAYS_INLINE vec fma_c(vec acc, vec v, coef c) noexcept { return vfmaq_f32(acc, v, c); }
+    static NERVE_ALWAYS_INLINE vec mul_c(vec v, coef c) noexcept { return vmulq_f32(v, c); }
+    // Lane j <- lane j - k, zeros below k.
+    template <unsigned k>
+    static NERVE_ALWAYS_INLINE vec shift_up(vec v) noexcept { return vextq_f32(zero(), v, 4 - k); }
+    // [s, z_0, z_1, z_2].
+    static NERVE_ALWAYS_INLINE vec shift_in(float s, vec z) noexcept { return vextq_f32(vdupq_n_f32(s), z, 3); }
+    static NERVE_ALWAYS_INLINE float last(vec v) noexcept { return vgetq_lane_f32(v, 3); }
+    static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept { return vminvq_u32(vceqq_f32(v, v)) != 0; }
+    // r[j] = 4 samples of segment j -> r[n] = sample n of the 4 segments (TRN1/TRN2 .4S, then .2D).
+    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[4]) noexcept {
+        const vec t0 = vtrn1q_f32(r[0], r[1]), t1 = vtrn2q_f32(r[0], r[1]);
+        const vec t2 = vtrn1q_f32(r[2], r[3]), t3 = vtrn2q_f32(r[2], r[3]);
+        const auto d = [](vec v) { return vreinterpretq_f64_f32(v); };
+        r[0] = vreinterpretq_f32_f64(vtrn1q_f64(d(t0), d(t2)));
+        r[1] = vreinterpretq_f32_f64(vtrn1q_f64(d(t1), d(t3)));
+        r[2] = vreinterpretq_f32_f64(vtrn2q_f64(d(t0), d(t2)));
+        r[3] = vreinterpretq_f32_f64(vtrn2q_f64(d(t1), d(t3)));
+    }
+};
+template <std::size_t S>
+using segment_engine_neon = segment_engine_lanes<S, segment_ops_neon>;
+#endif
+
+#if NERVE_IIR_SEGMENTS_AVX2
+/// segment_engine_lanes' operations on AVX2 + FMA (8 lanes).
+struct segment_ops_avx2 {
+    using vec = __m256;
+    static constexpr std::size_t W = 8;
+    static NERVE_ALWAYS_INLINE vec zero() noexcept { return _mm256_setzero_ps(); }
+    static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return _mm256_loadu_ps(p); }
+    static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { _mm256_store_ps(p, v); }
+    static NERVE_ALWAYS_INLINE void storeu(float* p, vec v) noexcept { _mm256_storeu_ps(p, v); }
+    static NERVE_ALWAYS_INLINE vec add(vec a, vec b) noexcept { return _mm256_add_ps(a, b); }
+    static NERVE_ALWAYS_INLINE vec sub(vec a, vec b) noexcept { return _mm256_sub_ps(a, b); }
+    static NERVE_ALWAYS_INLINE vec fma_n(vec acc, vec v, float c) noexcept {
+        return _mm256_fmadd_ps(_mm256_set1_ps(c), v, acc);
+    }
+    // Recurrence coefficients as floats, broadcast at use (16 registers: 5S vectors would spill).
+    using coef = float;
+    static NERVE_ALWAYS_INLINE coef make_coef(float c) noexcept { return c; }
+    static NERVE_ALWAYS_INLINE vec fma_c(vec acc, vec v, coef c) noexcept { return fma_n(acc, v, c); }
+    static NERVE_ALWAYS_INLINE vec mul_c(vec v, coef c) noexcept { return _mm256_mul_ps(_mm256_set1_ps(c), v); }
+    // Lane j <- lane j - k, zeros below k (k = 4: one 128-bit lane move; else a permute and a blend).
+    template <unsigned k>
+    static NERVE_ALWAYS_INLINE vec shift_up(vec v) noexcept {
+        if constexpr (k == 4) {
+            return _mm256_permute2f128_ps(v, v, 0x08);
+        } else {
+            const __m256i idx = _mm256_setr_epi32(0, 1 - int(k), 2 - int(k), 3 - int(k), 4 - int(k), 5 - int(k),
+                                                  6 - int(k), 7 - int(k));
+            return _mm256_blend_ps(_mm256_permutevar8x32_ps(v, idx), zero(), (1 << k) - 1);
+        }
+    }
+    // [s, z_0, ..., z_6].
+    static NERVE_ALWAYS_INLINE vec shift_in(float s, vec z) noexcept {
+        return _mm256_blend_ps(shift_up<1>(z), _mm256_set1_ps(s), 1);
+    }
+    static NERVE_ALWAYS_INLINE float last(vec v) noexcept {
+        return _mm_cvtss_f32(_mm_permute_ps(_mm256_extractf128_ps(v, 1), 0xFF));
+    }
+    static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept {
+        return _mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)) == 0;
+    }
+    // r[j] = 8 samples of segment j -> r[n] = sample n of the 8 segments (24 shuffles).
+    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[8]) noexcept {
+        vec t[8], u[8];
+        NERVE_IIR_UNROLL
+        for (std::size_t i = 0; i < 4; ++i) {
+            t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+            t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+        }
+        NERVE_IIR_UNROLL
+        for (std::size_t h = 0; h < 2; ++h) {
+            u[4 * h] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0x44);      // samples 0, 4
+            u[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0xEE);  // 1, 5
+            u[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);  // 2, 6
+            u[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);  // 3, 7
+        }
+        NERVE_IIR_UNROLL
+        for (std::size_t n = 0; n < 4; ++n) {
+            r[n] = _mm256_permute2f128_ps(u[n], u[4 + n], 0x20);
+            r[4 + n] = _mm256_permute2f128_ps(u[n], u[4 + n], 0x31);
+        }
+    }
+};
+#endif
+
 
 #if NERVE_IIR_ARM_M4F
 // One DF2T step on fixed FPU registers: s1 in sP, s2 in sQ, x in sX; afterwards y is in sP,
@@ -1730,7 +1854,7 @@ public:
 #if NERVE_HAS_XSIMD
             if constexpr (use_block) block_.build(d);  // constexpr too (constinit filters)
 #endif
-#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
+#if NERVE_IIR_SEGMENTS
             if constexpr (use_segments) seg_.build(c_);
 #endif
         }
@@ -1760,7 +1884,7 @@ public:
             for (; i < n; ++i) dst[i] = (*this)(src[i]);  // the block engines re-read their inputs
             return;
         }
-#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
+#if NERVE_IIR_SEGMENTS
         if constexpr (use_segments) {
             // Long blocks: whole superblocks through the time-segment engine, the rest below.
             if (!std::is_constant_evaluated()) {
@@ -1901,6 +2025,10 @@ private:
     // samples, the block (S <= 3) or lanes engine for the rest of a call (see segment_engine_neon).
     static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7;
     using seg_engine = iir_detail::segment_engine_neon<S>;
+#elif NERVE_IIR_SEGMENTS_AVX2
+    // AVX2 + FMA: the 8-lane time-segment engine for superblocks of 512 and 1024 samples.
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float>;
+    using seg_engine = iir_detail::segment_engine_lanes<S, iir_detail::segment_ops_avx2>;
 #endif
 
     NERVE_ALWAYS_INLINE constexpr T step_float(T x) noexcept {
@@ -2190,7 +2318,7 @@ private:
     struct no_engine {};
     [[no_unique_address]] std::conditional_t<use_block, engine, no_engine> block_{};
 #endif
-#if NERVE_IIR_PACKED || NERVE_IIR_LANES_NEON
+#if NERVE_IIR_SEGMENTS
     struct no_segments {};
     [[no_unique_address]] std::conditional_t<use_segments, seg_engine, no_segments> seg_{};
 #endif

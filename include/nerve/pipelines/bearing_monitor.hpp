@@ -382,7 +382,7 @@ public:
     /// 1024 samples and more (biquad.hpp); pipeline/maintenance/4 1.36x, /2 1.28x (Intel Xeon,
     /// medians of 8 alternated runs). aarch64 takes 512, the NEON segment engine's long superblock
     /// (12 KB of stack for 4 bands): bearing_monitor<4, 1024, 256> on 4096-sample calls of 25.6 kHz
-    /// vibration, 145.8 -> 76.7 instructions and 114.6 -> 61.8 modelled Cortex-A72 cycles per
+    /// vibration, 145.8 -> 77.3 instructions and 114.6 -> 61.6 modelled Cortex-A72 cycles per
     /// sample (tools/a64_icount.py on a one-off kernel; steady-state calls without a frame end).
     static constexpr std::size_t block = NERVE_IIR_PACKED ? 1024 : NERVE_IIR_LANES_NEON ? 512 : 64;
     static_assert(block % 16 == 0, "whole 16-sample blocks of the cascades' block path, whole 8-lane groups");
