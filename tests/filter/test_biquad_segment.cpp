@@ -292,3 +292,23 @@ TEST_CASE("long blocks with NaN, Inf and overflow: per-sample behaviour, counts 
     burst(biquad_cascade<float, 8>{peak_sections<8>(peak)}, same_resets || segments, false);
     burst(biquad_cascade<float, 4>{peak_sections<4>(peak)}, same_resets || segments, false);
 }
+
+TEST_CASE("call_length::short_calls leaves the segment tables out and gives the same outputs in short calls",
+          "[filter][biquad][segment]") {
+    const auto sos = butterworth<4, band_type::lowpass>(0.1);
+    biquad_cascade<float, 2> full{sos};
+    biquad_cascade<float, 2, call_length::short_calls> lean{sos};
+    static float x[4000], y_full[4000], y_lean[4000];
+    for (std::size_t i = 0; i < 4000; ++i) x[i] = seg_signal(i);
+    for (std::size_t i = 0; i < 4000; i += 32) {  // a detector's runs: no segment engine either way
+        full.process(std::span<const float>(x + i, 32), std::span<float>(y_full + i, 32));
+        NERVE_REQUIRE_NO_ALLOC(lean.process(std::span<const float>(x + i, 32), std::span<float>(y_lean + i, 32)));
+    }
+    REQUIRE(std::memcmp(y_full, y_lean, sizeof y_full) == 0);
+    // The tables: 128 x 4 + 5 x 16 floats (2368 bytes) where a segment engine exists.
+    if constexpr (NERVE_IIR_SEGMENTS) {
+        REQUIRE(sizeof(lean) + 2368 <= sizeof(full));
+    } else {
+        REQUIRE(sizeof(lean) == sizeof(full));
+    }
+}

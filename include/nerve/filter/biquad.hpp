@@ -1815,10 +1815,17 @@ struct fixed_coeffs {
 template <class T, std::size_t S, std::size_t C>
 class biquad_bank;
 
+/// The process() calls a float cascade is built for. `any`: it carries the time-segment engine's
+/// tables (128 x 2S + 5 x (2S)^2 floats: 2.3 KB for S = 2), which make calls of 256 / 512 / 1024
+/// samples and more (NEON / AVX2 / AVX-512) 2-3x faster. `short_calls`: a filter that only ever
+/// sees shorter calls (a detector's 32-sample runs) leaves them out; same outputs for such calls.
+/// Targets without a segment engine (Cortex-M, SSE2) ignore it.
+enum class call_length { any, short_calls };
+
 /// Cascade of S second-order sections over samples of type T (float, double, q15, q31).
 /// A simple operator with a block path; see the file comment for structure, rounding
 /// and bad-input behaviour.
-template <sample_type T, std::size_t S>
+template <sample_type T, std::size_t S, call_length Calls = call_length::any>
 class biquad_cascade {
     static_assert(S >= 1, "a biquad cascade needs at least one section");
     static constexpr bool is_fixed = is_fixed_point_v<T>;
@@ -2010,7 +2017,7 @@ private:
     // 3 <= S <= 7 (both near that machine's port limit); on the AMD EPYC Zen 5 (adds and unpacks
     // off the FMA pipes) 1.25-1.41x the pair/packed engine for 3 <= S <= 7 at 1024 samples,
     // 1.16-1.36x at 64 Ki (see segment_engine), so it runs for all S.
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float>;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && Calls == call_length::any;
     using seg_engine = iir_detail::segment_engine<S>;
     // 3 <= S <= 6: the pair-broadcast form of the packed engine (measured 1.04-1.1x); S = 7 the
     // packed engine (the pair form measured 0.95x there).
@@ -2023,11 +2030,11 @@ private:
 #if NERVE_IIR_LANES_NEON
     // NEON, float, 1 to 7 sections: the 4-lane time-segment engine for superblocks of 256 and 512
     // samples, the block (S <= 3) or lanes engine for the rest of a call (see segment_engine_neon).
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7 && Calls == call_length::any;
     using seg_engine = iir_detail::segment_engine_neon<S>;
 #elif NERVE_IIR_SEGMENTS_AVX2
     // AVX2 + FMA: the 8-lane time-segment engine for superblocks of 512 and 1024 samples.
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float>;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && Calls == call_length::any;
     using seg_engine = iir_detail::segment_engine_lanes<S, iir_detail::segment_ops_avx2>;
 #endif
 
