@@ -218,15 +218,19 @@ NERVE_ALWAYS_INLINE T fir_dot(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = batch::size;
         if constexpr (N >= 2 * W) {
+            // Constant bounds: GCC's range analysis cannot prove a running index's tail loop
+            // empty when N is a multiple of W, and warns (-Waggressive-loop-optimizations).
+            constexpr std::size_t pairs_end = N / (2 * W) * (2 * W);
+            constexpr std::size_t vectors_end = N / W * W;
             batch a0(T(0)), a1(T(0));
-            std::size_t j = 0;
-            for (; j + 2 * W <= N; j += 2 * W) {
+            for (std::size_t j = 0; j < pairs_end; j += 2 * W) {
                 a0 = xsimd::fma(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
                 a1 = xsimd::fma(batch::load_unaligned(hr + j + W), batch::load_unaligned(w + j + W), a1);
             }
-            for (; j + W <= N; j += W) a0 = xsimd::fma(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
+            if constexpr (vectors_end > pairs_end)
+                a0 = xsimd::fma(batch::load_unaligned(hr + pairs_end), batch::load_unaligned(w + pairs_end), a0);
             T s = xsimd::hadd(a0 + a1);
-            for (; j < N; ++j) s += hr[j] * w[j];
+            for (std::size_t j = vectors_end; j < N; ++j) s += hr[j] * w[j];
             return s;
         }
     }
