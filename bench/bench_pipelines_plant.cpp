@@ -37,7 +37,7 @@ template <class Monitor>
 void run_monitor(benchmark::State& state) {
     np::bearing_monitor_config c;
     c.fs_hz = fs;
-    c.shaft_hz = 25.0;
+    c.shaft_hz = nerve_bench::vibration_shaft_hz;
     auto m = std::make_unique<Monitor>(c);
     const auto& x = vibration();
     constexpr std::size_t chunk = 4096;
@@ -60,7 +60,7 @@ void pipeline_maintenance_3axis(benchmark::State& state) {
     using multi = np::multi_axis_bearing_monitor<3, np::bearing_monitor<4, 1024, 256>>;
     np::bearing_monitor_config c;
     c.fs_hz = fs;
-    c.shaft_hz = 25.0;
+    c.shaft_hz = nerve_bench::vibration_shaft_hz;
     auto m = std::make_unique<multi>(c);
     static const auto xyz = [] {
         const auto& x = vibration();

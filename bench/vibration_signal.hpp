@@ -12,6 +12,7 @@
 namespace nerve_bench {
 
 inline constexpr double vibration_fs = 25600.0;
+inline constexpr double vibration_shaft_hz = 25.0;  // the shaft speed the monitors are configured with
 
 /// 16 s of 25.6 kHz vibration with an outer-race fault of the SKF 6205 at 25 Hz shaft speed (so
 /// the maintenance pipeline's frame ends do their full work): pipeline/maintenance and a64_pipelines.
@@ -19,7 +20,7 @@ inline const std::vector<float>& vibration() {
     static const auto data = [] {
         std::vector<float> x(static_cast<std::size_t>(16 * vibration_fs));
         std::uint32_t s = 12345;
-        const auto f = nerve::spectral::defect_frequencies_of(nerve::pipelines::bearings::skf6205, nerve::hertz{25.0});
+        const auto f = nerve::spectral::defect_frequencies_of(nerve::pipelines::bearings::skf6205, nerve::hertz{vibration_shaft_hz});
         const double period = vibration_fs / f.bpfo;
         double next = 0, r1 = 0, r2 = 0;
         const double rho = std::exp(-1.0 / (0.0006 * vibration_fs)), c = 2.0 * rho * std::cos(6.283185307179586 * 3200.0 / vibration_fs);
@@ -31,7 +32,7 @@ inline const std::vector<float>& vibration() {
             const double ring = c * r1 - rho * rho * r2 + kick;
             r2 = r1;
             r1 = ring;
-            x[i] = static_cast<float>(0.08 * std::sin(6.283185307179586 * 25.0 * static_cast<double>(i) / vibration_fs) + 0.2 * noise + ring);
+            x[i] = static_cast<float>(0.08 * std::sin(6.283185307179586 * vibration_shaft_hz * static_cast<double>(i) / vibration_fs) + 0.2 * noise + ring);
         }
         return x;
     }();

@@ -22,7 +22,7 @@ constexpr std::size_t chunk = 4096;
 std::unique_ptr<monitor4> make_monitor() {
     np::bearing_monitor_config c;
     c.fs_hz = nerve_bench::vibration_fs;
-    c.shaft_hz = 25.0;
+    c.shaft_hz = nerve_bench::vibration_shaft_hz;
     return std::make_unique<monitor4>(c);
 }
 std::unique_ptr<monitor4> monitor;
