@@ -1194,20 +1194,55 @@ struct pair_engine {
 /// Accuracy: the start-state tables carry the only new rounding (a 64- or 128-term sum for z,
 /// four matrix-vector levels); measured against the double filter, as accurate as the per-sample
 /// path within a factor ~1.5 (see tests/filter/test_biquad_segment.cpp).
-template <std::size_t S>
-struct segment_engine : segment_tables<S> {
-    using tables = segment_tables<S>;
-    using tables::D, tables::short_segment, tables::long_segment, tables::Lmax, tables::regrouped;
-    using tables::bz, tables::cc, tables::pw, tables::nc, tables::scale, tables::normalised;
-    template <std::size_t L>
-    static constexpr std::size_t N = 16 * L;  // samples per superblock
+/// segment_engine<S> is segment_engine_lanes<S, segment_ops_avx512> (the W-lane engine below,
+/// shared with NEON and AVX2; same loops and bits as this engine's own code before stop 31);
+/// these are its 16-lane operations.
+// The plain operations are written out in intrinsics for each x86 width: the same ones through
+// xsimd's batch (one shared struct) measured S = 4 0.93-0.95x, S = 1, 2, 8 0.98-1.02x, in four
+// runs of one binary (two more register moves per 16 steps and FMAs in other operand forms).
+struct segment_ops_avx512 {
+    using vec = __m512;
+    static constexpr std::size_t W = 16;
     // Accumulator sets for z: at least 8 chains (S = 3: 2 x 6; one set of 6 chains, one FMA per
     // step each, waited on the FMA latency: Zen 5, engine alone 0.43 -> 0.45).
-    static constexpr std::size_t P = D >= 8 ? 1 : D == 6 ? 2 : 8 / D;
-
-    // 16x16 transpose in registers: 64 shuffles (unpack ps, unpack pd, two 128-bit lane rounds).
-    static NERVE_ALWAYS_INLINE void transpose(__m512 (&r)[16]) noexcept {
-        __m512 t[16];
+    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 8 ? 1 : D == 6 ? 2 : 8 / D; }
+    // A group's W outputs go through a stack buffer to the transpose (kept in registers they
+    // measured 0.79-0.96x, see above).
+    static constexpr bool stage_outputs = true;
+    static NERVE_ALWAYS_INLINE vec zero() noexcept { return _mm512_setzero_ps(); }
+    static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return _mm512_loadu_ps(p); }
+    static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { _mm512_store_ps(p, v); }
+    static NERVE_ALWAYS_INLINE void storeu(float* p, vec v) noexcept { _mm512_storeu_ps(p, v); }
+    static NERVE_ALWAYS_INLINE vec add(vec a, vec b) noexcept { return _mm512_add_ps(a, b); }
+    static NERVE_ALWAYS_INLINE vec sub(vec a, vec b) noexcept { return _mm512_sub_ps(a, b); }
+    static NERVE_ALWAYS_INLINE vec fma_n(vec acc, vec v, float c) noexcept {
+        return _mm512_fmadd_ps(_mm512_set1_ps(c), v, acc);
+    }
+    // Recurrence coefficients read from the tables at use: from a local copy GCC hoists all 5S
+    // broadcasts out of the loop and spills them (S = 4: 21 more stack accesses per 16 steps;
+    // S = 1 and 4 ran 0.89-0.96x at 64 Ki samples); from the tables it re-broadcasts some per step.
+    using coef = const float*;
+    static NERVE_ALWAYS_INLINE coef make_coef(const float& c) noexcept { return &c; }
+    static NERVE_ALWAYS_INLINE vec fma_c(vec acc, vec v, coef c) noexcept { return fma_n(acc, v, *c); }
+    static NERVE_ALWAYS_INLINE vec mul_c(vec v, coef c) noexcept { return _mm512_mul_ps(_mm512_set1_ps(*c), v); }
+    // Lane j <- lane j - k, zeros below k.
+    template <unsigned k>
+    static NERVE_ALWAYS_INLINE vec shift_up(vec v) noexcept {
+        return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(v), _mm512_setzero_si512(), 16 - k));
+    }
+    // [s, z_0, ..., z_14].
+    static NERVE_ALWAYS_INLINE vec shift_in(float s, vec z) noexcept {
+        return _mm512_castsi512_ps(
+            _mm512_alignr_epi32(_mm512_castps_si512(z), _mm512_castps_si512(_mm512_set1_ps(s)), 15));
+    }
+    static NERVE_ALWAYS_INLINE float last(vec v) noexcept {
+        return _mm512_cvtss_f32(_mm512_permutexvar_ps(_mm512_set1_epi32(15), v));
+    }
+    static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) == 0; }
+    // r[j] = 16 samples of segment j -> r[n] = sample n of the 16 segments: 64 shuffles (unpack
+    // ps, unpack pd, two 128-bit lane rounds).
+    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[16]) noexcept {
+        vec t[16];
         NERVE_IIR_UNROLL
         for (std::size_t i = 0; i < 8; ++i) {
             t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
@@ -1235,169 +1270,23 @@ struct segment_engine : segment_tables<S> {
         NERVE_IIR_UNROLL
         for (std::size_t i = 0; i < 16; ++i) r[i] = t[i];
     }
-
-    // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing);
-    // A^(2^l L) = pw[q].
-    template <std::size_t l, std::size_t q>
-    NERVE_ALWAYS_INLINE void level(__m512 (&xs)[D]) const noexcept {
-        __m512 sh[D];
-        NERVE_IIR_UNROLL
-        for (std::size_t m = 0; m < D; ++m)
-            sh[m] = _mm512_castsi512_ps(
-                _mm512_alignr_epi32(_mm512_castps_si512(xs[m]), _mm512_setzero_si512(), 16 - (1 << l)));
-        NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < D; ++k) {
-            const std::size_t mend = (k / 2 + 1) * 2;  // block lower triangular
-            __m512 e = xs[k], o = _mm512_setzero_ps();
-            NERVE_IIR_UNROLL
-            for (std::size_t m = 0; m < mend; m += 2) {
-                e = _mm512_fmadd_ps(_mm512_set1_ps(pw[q][k][m]), sh[m], e);
-                o = _mm512_fmadd_ps(_mm512_set1_ps(pw[q][k][m + 1]), sh[m + 1], o);
-            }
-            xs[k] = _mm512_add_ps(e, o);
-        }
-    }
-
-    /// One superblock: x[0..N) -> y[0..N) (y may alias x exactly), st (D words) advanced,
-    /// last = x[N-1]. If anything comes out non-finite, redoes the superblock with `redo`
-    /// (the cascade's per-sample step) instead, in time order.
-    template <std::size_t L, class Redo>
-    void run(const float* x, float* y, float* st, float& last, Redo&& redo) const noexcept {
-        tables::template run_with<L>(*this, x, y, st, last, redo);
-    }
-
-    template <std::size_t L, bool Normalised, class Redo>
-    void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
-        constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
-        const df_coeffs<float>* cf = nc.data();
-        alignas(64) float xt[L][16];
-        // 1. transpose in, z on the way.
-        __m512 z[P][D];
-        NERVE_IIR_UNROLL
-        for (std::size_t p = 0; p < P; ++p)
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < D; ++k) z[p][k] = _mm512_setzero_ps();
-        for (std::size_t g = 0; g < L; g += 16) {
-            __m512 r[16];
-            NERVE_IIR_UNROLL
-            for (std::size_t j = 0; j < 16; ++j) r[j] = _mm512_loadu_ps(x + j * L + g);
-            transpose(r);
-            NERVE_IIR_UNROLL
-            for (std::size_t n = 0; n < 16; ++n) {
-                _mm512_store_ps(xt[g + n], r[n]);
-                NERVE_IIR_UNROLL
-                for (std::size_t k = 0; k < D; ++k)
-                    z[n % P][k] = _mm512_fmadd_ps(_mm512_set1_ps(bz[n0 + g + n][k]), r[n], z[n % P][k]);
-            }
-        }
-        // 2. start states: X_0 = st, X_j = z_(j-1); then X_j += A^(2^l L) X_(j - 2^l).
-        __m512 xs[D];
-        NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < D; ++k) {
-            __m512 zk = z[0][k];
-            NERVE_IIR_UNROLL
-            for (std::size_t p = 1; p < P; ++p) zk = _mm512_add_ps(zk, z[p][k]);
-            // lane 0 <- st[k], lane j <- z_(j-1)
-            xs[k] = _mm512_castsi512_ps(_mm512_alignr_epi32(
-                _mm512_castps_si512(zk), _mm512_castps_si512(_mm512_set1_ps(st[k] * scale[k / 2])), 15));
-        }
-        level<0, q0>(xs);
-        level<1, q0 + 1>(xs);
-        level<2, q0 + 2>(xs);
-        level<3, q0 + 3>(xs);
-        // 3. the recurrence in 16 lanes into yt (the coefficients and the state stay in
-        //    registers; a group's 16 outputs kept there as well, for the transpose, measured
-        //    slower: see segment_engine), then transposed back 16 x 16 at a time.
-        //    S <= 2 run DF2T regrouped: a DF2T step's loop-carried path s1 -> y -> s1' is two
-        //    FMA latencies (8 cycles per 16 samples), more than the 5S FMAs and 4 transpose
-        //    shuffles of a step take on two ports, so S = 1, 2 waited on it. Substituting y and
-        //    s2 = na2 y_prev + b2 x_prev:
-        //      s1' = na1 s1 + (na2 s1_prev + (c1 x + c2 x_prev)),  c1 = b1 + na1 b0, c2 = b2 + na2 b0
-        //    (y = b0 x + s1 as before) is one FMA from s1 to s1' and one from s1_prev, so 4 cycles
-        //    a step; the same 5 operations (c2 x_prev is kept from the step before; the first
-        //    step adds s2 instead); s2 is rebuilt at the end as na2 s1_prev + c2 x_prev.
-        //    Measured on the Xeon (loaded, engine behind one call): S = 1 0.19 -> 0.22, S = 2 0.31
-        //    -> 0.33 of an fma_peak of the same run, S = 8 0.45 -> 0.43 (port-bound: kept DF2T).
-        //    Rounding: against the double filter as accurate as DF2T (tests below).
-        alignas(64) float yt[L][16];
-        __m512 s1[S], s2[S], s1p[S];  // regrouped: s2 holds c2 x_prev (s2 itself at the start)
-        NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = _mm512_setzero_ps();
-        __m512 check = _mm512_setzero_ps();
-        for (std::size_t g = 0; g < L; g += 16) {
-          NERVE_IIR_UNROLL
-          for (std::size_t n = g; n < g + 16; ++n) {
-            __m512 v = _mm512_load_ps(xt[n]);
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < S; ++k) {
-                const df_coeffs<float>& c = cf[k];
-                const __m512 yv = Normalised && k > 0 ? _mm512_add_ps(v, s1[k]) : _mm512_fmadd_ps(_mm512_set1_ps(c.b0), v, s1[k]);
-                if constexpr (regrouped) {
-                    const __m512 w = _mm512_fmadd_ps(_mm512_set1_ps(cc[k][0]), v, s2[k]);
-                    const __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), s1p[k], w);
-                    s1p[k] = s1[k];
-                    s1[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na1), s1[k], q);
-                    s2[k] = _mm512_mul_ps(_mm512_set1_ps(cc[k][1]), v);
-                } else {
-                    s1[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na1), yv, _mm512_fmadd_ps(_mm512_set1_ps(c.b1), v, s2[k]));
-                    s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(c.na2), yv, _mm512_mul_ps(_mm512_set1_ps(c.b2), v));
-                }
-                v = yv;
-            }
-            _mm512_store_ps(yt[n], v);
-            // Regrouped: NaN for good once an output is not finite (Zen 5: an FMA here measured
-            // 1.07x a sub and an add at S = 1). DF2T needs no such test: a non-finite y makes
-            // that section's s1 and s2 non-finite for the rest of the lane (na1 y and na2 y are
-            // non-finite even for na = 0), so the end states tested below show it.
-            if constexpr (regrouped) check = _mm512_fmadd_ps(v, _mm512_setzero_ps(), check);
-          }
-          // Transposed back right away (port-5 shuffles beside the next group's FMAs). Stored
-          // before the superblock is known to be finite: a redo rewrites all of y from xt.
-          __m512 r[16];
-          NERVE_IIR_UNROLL
-          for (std::size_t n = 0; n < 16; ++n) r[n] = _mm512_load_ps(yt[g + n]);
-          transpose(r);
-          NERVE_IIR_UNROLL
-          for (std::size_t j = 0; j < 16; ++j) _mm512_storeu_ps(y + j * L + g, r[j]);
-        }
-        if constexpr (regrouped) {
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < S; ++k) s2[k] = _mm512_fmadd_ps(_mm512_set1_ps(cf[k].na2), s1p[k], s2[k]);
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t k = 0; k < S; ++k)
-            check = _mm512_add_ps(check, _mm512_add_ps(_mm512_sub_ps(s1[k], s1[k]), _mm512_sub_ps(s2[k], s2[k])));
-        if (NERVE_LIKELY(_mm512_fpclass_ps_mask(check, 0x99) == 0)) {
-            alignas(64) float e[16];
-            NERVE_IIR_UNROLL
-            for (std::size_t k = 0; k < S; ++k) {
-                _mm512_store_ps(e, s1[k]);
-                st[2 * k] = e[15] / scale[k];
-                _mm512_store_ps(e, s2[k]);
-                st[2 * k + 1] = e[15] / scale[k];
-            }
-            last = xt[L - 1][15];
-            return;
-        }
-        for (std::size_t j = 0; j < 16; ++j)
-            for (std::size_t n = 0; n < L; ++n) y[j * L + n] = redo(xt[n][j]);
-    }
 };
 NERVE_GCC_INTRINSICS_END
 #endif
 #endif
 
-#if NERVE_IIR_SEGMENTS_AVX2 || NERVE_IIR_LANES_NEON
-/// Time-segment engine over W lanes (NEON: W = 4; AVX2 + FMA without AVX-512: W = 8):
-/// segment_engine's method. A superblock of N = W L samples (L = 128 while a call has W x 128
+#if NERVE_IIR_SEGMENTS
+NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
+/// Time-segment engine over W lanes (NEON: W = 4; AVX2 + FMA without AVX-512: W = 8; AVX-512:
+/// W = 16, as segment_engine): the method described above segment_ops_avx512. A superblock of N = W L samples (L = 128 while a call has W x 128
 /// left, then 64) is cut into W segments, segment j in lane j: transposed in W x W at a time into
 /// a stack copy, the zero-state end states z_j summed on the way (D FMAs per step), the start
 /// states by a prefix over the lanes (log2 W doubling levels, A^L, A^2L, ...), then the DF2T
 /// recurrence in the W lanes (S <= 2 regrouped, numerators normalised, all as segment_engine),
 /// W outputs at a time transposed back into y. Same tables, same summation orders (z: P
 /// accumulator sets, term n into set n % P; each level (X + even) + odd), same bad-input redo
-/// from the stack copy. Ops holds the instruction set's vector operations (segment_ops_neon,
-/// segment_ops_avx2 below).
+/// from the stack copy. Ops holds the instruction set's vector operations (segment_ops_avx512
+/// above, segment_ops_neon and segment_ops_avx2 below).
 /// Cost per W samples: 5S (recurrence) + 2S (z) FMAs, 2 W x W transposes per W steps, the
 /// prefix log2(W) x 2S(S + 1) FMAs per L steps.
 /// - Cortex-A72 (NEON): one Q-form FP operation per cycle (its two 64-bit FP pipes) takes the
@@ -1426,12 +1315,12 @@ struct segment_engine_lanes : segment_tables<S> {
     static constexpr std::size_t W = Ops::W;
     template <std::size_t L>
     static constexpr std::size_t N = W * L;  // samples per superblock
-    // Accumulator sets for z: at least D = 8 chains against the FMA latency.
-    static constexpr std::size_t P = D >= 6 ? 1 : 8 / D;
-    static_assert(W % P == 0 && (W == 4 || W == 8));
+    // Accumulator sets for z (chains against the FMA latency).
+    static constexpr std::size_t P = Ops::z_sets(D);
+    static_assert(W % P == 0 && (W == 4 || W == 8 || W == 16));
 
     // One doubling level: X_j += A^(2^l L) X_(j - 2^l) (lanes below 2^l add nothing);
-    // A^(2^l L) = pw[q]; the order of segment_engine::level.
+    // A^(2^l L) = pw[q]; per state word, (X + even) + odd.
     template <std::size_t l, std::size_t q>
     NERVE_ALWAYS_INLINE void level(vec (&xs)[D]) const noexcept {
         vec sh[D];
@@ -1458,7 +1347,7 @@ struct segment_engine_lanes : segment_tables<S> {
     template <std::size_t L, bool Normalised, class Redo>
     void run_as(const float* x, float* y, float* st, float& last, Redo& redo) const noexcept {
         constexpr std::size_t n0 = Lmax - L, q0 = L / short_segment - 1;  // B_n = bz[n0 + n], A^L = pw[q0]
-        alignas(32) float xt[L][W];
+        alignas(64) float xt[L][W];
         // 1. transpose in, z on the way.
         vec z[P][D];
         NERVE_IIR_UNROLL
@@ -1488,9 +1377,11 @@ struct segment_engine_lanes : segment_tables<S> {
         }
         level<0, q0>(xs);
         level<1, q0 + 1>(xs);
-        if constexpr (W == 8) level<2, q0 + 2>(xs);
+        if constexpr (W >= 8) level<2, q0 + 2>(xs);
+        if constexpr (W >= 16) level<3, q0 + 3>(xs);
         // 3. the recurrence in W lanes, each step's W outputs transposed into y W steps at a time.
-        //    The coefficients in Ops' form (NEON: vectors kept in registers; AVX2: broadcast at use):
+        //    The coefficients in Ops' form (NEON: vectors kept in registers; AVX2: broadcast at use;
+        //    AVX-512: read from the tables at use):
         //    b0, then c1, c2 (regrouped) or b1, b2, then na1, na2.
         using coef = typename Ops::coef;
         coef kb0[S], kb1[S], kb2[S], kna1[S], kna2[S];
@@ -1507,6 +1398,7 @@ struct segment_engine_lanes : segment_tables<S> {
         NERVE_IIR_UNROLL
         for (std::size_t k = 0; k < S; ++k) s1[k] = xs[2 * k], s2[k] = xs[2 * k + 1], s1p[k] = Ops::zero();
         vec check = Ops::zero();
+        alignas(64) float yt[Ops::stage_outputs ? L : 1][W];
         for (std::size_t g = 0; g < L; g += W) {
             vec r[W];
             NERVE_IIR_UNROLL
@@ -1528,7 +1420,15 @@ struct segment_engine_lanes : segment_tables<S> {
                     v = yv;
                 }
                 if constexpr (regrouped) check = Ops::fma_n(check, v, 0.0f);  // NaN once an output is not finite
-                r[n] = v;
+                if constexpr (Ops::stage_outputs) {
+                    Ops::store(yt[g + n], v);
+                } else {
+                    r[n] = v;
+                }
+            }
+            if constexpr (Ops::stage_outputs) {
+                NERVE_IIR_UNROLL
+                for (std::size_t n = 0; n < W; ++n) r[n] = Ops::load(yt[g + n]);
             }
             Ops::transpose(r);  // stored before the superblock is known to be finite: a redo rewrites y
             NERVE_IIR_UNROLL
@@ -1554,6 +1454,11 @@ struct segment_engine_lanes : segment_tables<S> {
             for (std::size_t n = 0; n < L; ++n) y[j * L + n] = redo(xt[n][j]);
     }
 };
+NERVE_GCC_INTRINSICS_END
+#if NERVE_IIR_PACKED
+template <std::size_t S>
+using segment_engine = segment_engine_lanes<S, segment_ops_avx512>;
+#endif
 #endif
 
 #if NERVE_IIR_LANES_NEON
@@ -1561,6 +1466,8 @@ struct segment_engine_lanes : segment_tables<S> {
 struct segment_ops_neon {
     using vec = float32x4_t;
     static constexpr std::size_t W = 4;
+    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 6 ? 1 : 8 / D; }
+    static constexpr bool stage_outputs = false;
     static NERVE_ALWAYS_INLINE vec zero() noexcept { return vdupq_n_f32(0.0f); }
     static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return vld1q_f32(p); }
     static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { vst1q_f32(p, v); }
@@ -1570,7 +1477,7 @@ struct segment_ops_neon {
     static NERVE_ALWAYS_INLINE vec fma_n(vec acc, vec v, float c) noexcept { return vfmaq_n_f32(acc, v, c); }
     // Recurrence coefficients as whole vectors: FMLA .4S with them in registers.
     using coef = vec;
-    static NERVE_ALWAYS_INLINE coef make_coef(float c) noexcept { return vdupq_n_f32(c); }
+    static NERVE_ALWAYS_INLINE coef make_coef(const float& c) noexcept { return vdupq_n_f32(c); }
     static NERVE_ALWAYS_INLINE vec fma_c(vec acc, vec v, coef c) noexcept { return vfmaq_f32(acc, v, c); }
     static NERVE_ALWAYS_INLINE vec mul_c(vec v, coef c) noexcept { return vmulq_f32(v, c); }
     // Lane j <- lane j - k, zeros below k.
@@ -1600,6 +1507,8 @@ using segment_engine_neon = segment_engine_lanes<S, segment_ops_neon>;
 struct segment_ops_avx2 {
     using vec = __m256;
     static constexpr std::size_t W = 8;
+    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 6 ? 1 : 8 / D; }
+    static constexpr bool stage_outputs = false;
     static NERVE_ALWAYS_INLINE vec zero() noexcept { return _mm256_setzero_ps(); }
     static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return _mm256_loadu_ps(p); }
     static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { _mm256_store_ps(p, v); }
@@ -1611,7 +1520,7 @@ struct segment_ops_avx2 {
     }
     // Recurrence coefficients as floats, broadcast at use (16 registers: 5S vectors would spill).
     using coef = float;
-    static NERVE_ALWAYS_INLINE coef make_coef(float c) noexcept { return c; }
+    static NERVE_ALWAYS_INLINE coef make_coef(const float& c) noexcept { return c; }
     static NERVE_ALWAYS_INLINE vec fma_c(vec acc, vec v, coef c) noexcept { return fma_n(acc, v, c); }
     static NERVE_ALWAYS_INLINE vec mul_c(vec v, coef c) noexcept { return _mm256_mul_ps(_mm256_set1_ps(c), v); }
     // Lane j <- lane j - k, zeros below k (k = 4: one 128-bit lane move; else a permute and a blend).
@@ -2006,6 +1915,9 @@ private:
 #else
     static constexpr bool use_lanes = false;
 #endif
+    // A cascade declared for short calls never reaches a segment engine's superblocks, so it
+    // leaves their tables out.
+    static constexpr bool long_calls = Calls == call_length::any;
 #if NERVE_HAS_XSIMD
     static constexpr bool use_block = NERVE_IIR_BLOCK_PATH && !is_fixed && S <= 8;
     static constexpr bool use_packed = NERVE_IIR_PACKED && use_block && std::is_same_v<T, float> && S >= 3 && S <= 7;
@@ -2017,7 +1929,7 @@ private:
     // 3 <= S <= 7 (both near that machine's port limit); on the AMD EPYC Zen 5 (adds and unpacks
     // off the FMA pipes) 1.25-1.41x the pair/packed engine for 3 <= S <= 7 at 1024 samples,
     // 1.16-1.36x at 64 Ki (see segment_engine), so it runs for all S.
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && Calls == call_length::any;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && long_calls;
     using seg_engine = iir_detail::segment_engine<S>;
     // 3 <= S <= 6: the pair-broadcast form of the packed engine (measured 1.04-1.1x); S = 7 the
     // packed engine (the pair form measured 0.95x there).
@@ -2030,11 +1942,11 @@ private:
 #if NERVE_IIR_LANES_NEON
     // NEON, float, 1 to 7 sections: the 4-lane time-segment engine for superblocks of 256 and 512
     // samples, the block (S <= 3) or lanes engine for the rest of a call (see segment_engine_neon).
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7 && Calls == call_length::any;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && S <= 7 && long_calls;
     using seg_engine = iir_detail::segment_engine_neon<S>;
 #elif NERVE_IIR_SEGMENTS_AVX2
     // AVX2 + FMA: the 8-lane time-segment engine for superblocks of 512 and 1024 samples.
-    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && Calls == call_length::any;
+    static constexpr bool use_segments = use_block && std::is_same_v<T, float> && long_calls;
     using seg_engine = iir_detail::segment_engine_lanes<S, iir_detail::segment_ops_avx2>;
 #endif
 
