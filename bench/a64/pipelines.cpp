@@ -1,9 +1,13 @@
-// a64_pipelines: the maintenance reference pipeline's kernel for exact aarch64 instruction
+// a64_pipelines: the maintenance reference pipeline's kernels for exact aarch64 instruction
 // counts and Cortex-A72 cycle models (tools/a64_icount.py; see bench/a64/filters.cpp for the
-// protocol). a64_maintenance4 is nerve_bench's pipeline/maintenance/4: bearing_monitor<4, 1024,
-// 256> at 25.6 kHz, one 4096-sample call of the same synthetic outer-race vibration per run, in
-// the steady state (the counted second call ends no analysis frame, so frame ends are not in
-// the figure; on x86 they are amortised into pipeline/maintenance). Items = input samples.
+// protocol), on bearing_monitor<4, 1024, 256> at 25.6 kHz (nerve_bench's pipeline/maintenance/4)
+// fed 4096-sample calls of the same synthetic outer-race vibration. Items = input samples.
+//   a64_maintenance4        one call in the steady state: it ends no analysis frame, so frame
+//                           ends are not in its figure;
+//   a64_maintenance4_frame  one analysis frame period of calls (segments_per_frame x EnvN / 2 x
+//                           the monitor's decimation samples), so exactly one frame end and
+//                           every envelope and raw spectrum of a frame are in it: the figure to
+//                           compare with x86's pipeline/maintenance, where they are amortised.
 // No argument: 16 s of the vibration through a monitor, which must diagnose the outer race (the
 // ctest).
 #include <cstdio>
@@ -27,6 +31,12 @@ std::unique_ptr<monitor4> make_monitor() {
 }
 std::unique_ptr<monitor4> monitor;
 std::size_t pos = 0, outer_race_frames = 0, frames = 0;
+
+// Input samples from one analysis frame end to the next, in whole calls.
+std::size_t frame_period() {
+    const std::size_t n = np::bearing_monitor_config{}.segments_per_frame * (monitor4::env_bins - 1) * monitor->decimation();
+    return (n + chunk - 1) / chunk * chunk;
+}
 }  // namespace
 
 extern "C" {
@@ -39,6 +49,10 @@ extern "C" {
     pos += chunk;
     if (pos + chunk > x.size()) pos = 0;
 }
+
+[[gnu::noinline]] void a64_maintenance4_frame() {
+    for (std::size_t n = 0; n < frame_period(); n += chunk) a64_maintenance4();
+}
 }
 
 int main(int argc, char** argv) {
@@ -46,15 +60,19 @@ int main(int argc, char** argv) {
     monitor = make_monitor();
     if (argc == 2 && std::strcmp(argv[1], "info") == 0) {
         std::printf("kernel a64_maintenance4 %zu 0\n", chunk);
+        std::printf("kernel a64_maintenance4_frame %zu 0\n", frame_period());
         return 0;
     }
     if (argc == 2) {
-        if (std::strcmp(argv[1], "a64_maintenance4") != 0) {
+        void (*kernel)() = std::strcmp(argv[1], "a64_maintenance4") == 0         ? a64_maintenance4
+                           : std::strcmp(argv[1], "a64_maintenance4_frame") == 0 ? a64_maintenance4_frame
+                                                                                 : nullptr;
+        if (kernel == nullptr) {
             std::printf("a64_pipelines: no kernel '%s' (try: info)\n", argv[1]);
             return 2;
         }
-        a64_maintenance4();
-        a64_maintenance4();
+        kernel();
+        kernel();
         return 0;
     }
     for (std::size_t n = 0; n + chunk <= nerve_bench::vibration().size(); n += chunk) a64_maintenance4();
