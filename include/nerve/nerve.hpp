@@ -124,6 +124,7 @@
 
 #include "io/csv.hpp"
 #include "io/tflite.hpp"
+#include "io/wav.hpp"
 #include "io/wfdb.hpp"
 
 #include "pipelines/bearing_monitor.hpp"

@@ -4,7 +4,7 @@
 Small, valid inputs of each surface so that the fuzzer starts from the formats' shapes instead of
 discovering "TFL3" or "100 2 360" by chance: WFDB records in the layout of tests/io/test_wfdb.cpp,
 CSV text like the NAB and metering files, the .tflite models committed in
-tests/golden/tflite_models.hpp, time cells and POSIX TZ rules, and one selector byte per operator
+tests/golden/tflite_models.hpp, the WAVE files of tests/golden/io_wav.hpp, time cells and POSIX TZ rules, and one selector byte per operator
 of fuzz_snapshot.cpp. Run it from anywhere; it rewrites the corpus folders.
 """
 import os
@@ -89,7 +89,15 @@ def snapshot():
             write("fuzz_snapshot", "op%02d_mode%d" % (op, mode), bytes([op | (mode << 4), 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]))
 
 
+def wav():
+    # The golden WAVE files of tests/golden/io_wav.hpp (Python's wave module, scipy, extensible).
+    text = open(os.path.join(ROOT, "tests", "golden", "io_wav.hpp")).read()
+    for name, body in re.findall(r"std::uint8_t (\w+)_bytes\[\] = \{([^}]*)\}", text):
+        write("fuzz_wav", name, bytes(int(v) for v in re.findall(r"\d+", body)))
+
+
 if __name__ == "__main__":
+    wav()
     wfdb()
     csv()
     tflite()
