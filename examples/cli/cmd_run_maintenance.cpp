@@ -2,6 +2,7 @@
 // pipeline (include/nerve/pipelines/bearing_monitor.hpp) on one vibration recording.
 //
 //   nerve run maintenance --input DE.f32 --format f32 --fs 12000 --rpm 1797 --bearing 6205
+//   nerve run maintenance --input logger.wav --format wav --rpm 1480 --axes 3 --scale 16
 //
 // Prints one JSON object per analysis frame ({"type":"frame",...}) and, last, the whole-run
 // verdict ({"type":"summary","diagnosis":...,"evidence":{...},...}).
@@ -10,8 +11,15 @@
 // (include/nerve/pipelines/multi_axis_bearing_monitor.hpp): f32 input interleaved (x y z x y z ...),
 // CSV input one column per axis (--column x,y,z; default the last N columns). Frames and summary
 // carry the bearing's fused verdict, the deciding axis and each axis's own diagnosis.
+//
+// --format wav (include/nerve/io/wav.hpp: PCM 8-32 bit or float, as loggers and sound cards
+// write): the sampling rate comes from the file (--fs, when given, must agree), its channel
+// count must equal --axes, samples are at full scale 1 unless --scale (units per full scale,
+// e.g. the accelerometer's range in g) says otherwise; a cut-off recording is read up to its
+// last whole frame, with a note on stderr.
 #include "cli.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -38,12 +46,30 @@ struct options {
     bool fixed_rpm = false;
     double mains = -1;   // < 0: both 50 and 60 Hz
     std::size_t axes = 1;
+    double scale = 1.0;  // multiplies every sample (WAV: units per full scale)
 };
 
 using monitor = np::bearing_monitor<4, 1024, 256>;
 
 /// The samples of every axis, interleaved (x y z x y z ...): f32 as stored, CSV one column per axis.
-nerve::cli::loaded<std::vector<float>> read_axes(const options& o) {
+nerve::cli::loaded<std::vector<float>> read_axes(options& o) {
+    if (o.format == "wav") {
+        auto w = nerve::cli::read_wav(o.input);
+        nerve::cli::loaded<std::vector<float>> out;
+        if (!w) { out.error = w.error; return out; }
+        if (w.value.channels != o.axes) {
+            out.error = fmt::format("'{}' has {} channels; pass --axes {} (1..3 axes of one bearing)", o.input,
+                                    w.value.channels, w.value.channels);
+        } else if (o.fs != 0 && o.fs != static_cast<double>(w.value.fs)) {
+            out.error = fmt::format("--fs {} disagrees with the {} Hz in '{}'", o.fs, w.value.fs, o.input);
+        } else {
+            if (w.value.truncated) fmt::print(stderr, "nerve: '{}' is cut off; read its {} whole frames\n", o.input,
+                                              w.value.samples.size() / w.value.channels);
+            o.fs = w.value.fs;
+            out.value = std::move(w.value.samples);
+        }
+        return out;
+    }
     if (o.axes == 1 || o.format != "csv") {
         auto s = nerve::cli::read_samples(o.input, o.format, o.axes == 1 ? o.column : std::string{});
         if (s && s.value.size() % o.axes != 0)
@@ -114,13 +140,17 @@ int run_axes(const options& o, const np::bearing_monitor_config& cfg, std::span<
     return 0;
 }
 
-int run(const options& o) {
-    if (!(o.fs > 0) || !(o.fs < 1e7)) return nerve::cli::fail("--fs must be a positive sampling rate in Hz");
+int run(options o) {
+    if (o.format != "wav" && o.fs == 0) return nerve::cli::fail("--fs is required for f32 and csv input");
     if (!(o.rpm > 0) || !(o.rpm < 1e6)) return nerve::cli::fail("--rpm must be a positive shaft speed");
+    if (!(std::fabs(o.scale) <= 1e30) || o.scale == 0) return nerve::cli::fail("--scale must be non-zero, at most 1e30 in size");
     auto geometry = nerve::cli::parse_bearing(o.bearing);
     if (!geometry) return nerve::cli::fail("{}", geometry.error);
-    auto samples = read_axes(o);
+    auto samples = read_axes(o);  // WAV: sets o.fs from the file
     if (!samples) return nerve::cli::fail("{}", samples.error);
+    if (!(o.fs > 0) || !(o.fs < 1e7)) return nerve::cli::fail("--fs must be a positive sampling rate in Hz");
+    if (o.scale != 1.0)
+        for (float& x : samples.value) x *= static_cast<float>(o.scale);  // overflow: Inf, rejected downstream
 
     np::bearing_monitor_config cfg;
     cfg.fs_hz = o.fs;
@@ -150,13 +180,16 @@ const bool registered = nerve::cli::add_command(
     "Bearing monitoring: envelope analysis, features, health index and diagnosis of a vibration recording",
     [](CLI::App& app) -> nerve::cli::action {
         auto o = std::make_shared<options>();
-        app.add_option("--input", o->input, "vibration recording (raw little-endian float32, or CSV)")
+        app.add_option("--input", o->input, "vibration recording (raw little-endian float32, CSV or WAV)")
             ->required()
             ->check(CLI::ExistingFile);
-        app.add_option("--format", o->format, "f32 (raw float32) or csv")->check(CLI::IsMember({"f32", "csv"}));
+        app.add_option("--format", o->format, "f32 (raw float32), csv or wav (PCM 8-32 bit or float; rate from the file)")
+            ->check(CLI::IsMember({"f32", "csv", "wav"}));
         app.add_option("--column", o->column,
                        "CSV column (name or 0-based index; default: the last); with --axes N, N of them comma-separated");
-        app.add_option("--fs", o->fs, "sampling rate in Hz")->required();
+        app.add_option("--fs", o->fs, "sampling rate in Hz (required for f32 and csv; wav: from the file)");
+        app.add_option("--scale", o->scale,
+                       "multiplies every sample (wav: units per full scale, e.g. the accelerometer's range in g)");
         app.add_option("--rpm", o->rpm, "shaft speed in revolutions per minute")->required();
         app.add_option("--bearing", o->bearing,
                        "6205, 6203, or custom geometry 'balls,ball_diameter,pitch_diameter[,contact_angle_deg]'");

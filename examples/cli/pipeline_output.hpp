@@ -1,5 +1,5 @@
 // examples/cli/pipeline_output.hpp — what `nerve run ...`, `nerve forecast` and `nerve demo`
-// share: JSON numbers and strings, reading a recording (raw float32 or a CSV column), parsing a
+// share: JSON numbers and strings, reading a recording (raw float32, a CSV column or WAV), parsing a
 // bearing geometry, and the JSON lines of the bearing monitor. Hosts only (std::string, fmt).
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "nerve/io/wav.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
 
 namespace nerve::cli {
@@ -82,6 +83,29 @@ inline loaded<std::vector<float>> read_samples(const std::string& path, const st
         std::memcpy(out.value.data(), bytes.value.data(), bytes.value.size());  // little-endian hosts
     }
     if (out.value.empty()) out.error = fmt::format("'{}' holds no samples", path);
+    return out;
+}
+
+/// A WAV recording (include/nerve/io/wav.hpp): its channels interleaved, at full scale 1 times
+/// `scale`, and its sampling rate.
+struct wav_recording {
+    std::vector<float> samples;
+    std::uint32_t fs = 0;
+    std::size_t channels = 0;
+    bool truncated = false;
+};
+inline loaded<wav_recording> read_wav(const std::string& path) {
+    loaded<wav_recording> out;
+    auto bytes = read_file(path);
+    if (!bytes) { out.error = bytes.error; return out; }
+    const auto w = io::wav::parse(std::span(reinterpret_cast<const std::uint8_t*>(bytes.value.data()), bytes.value.size()));
+    if (!w) { out.error = fmt::format("'{}': {}", path, w.message()); return out; }
+    out.value.fs = w.value().sample_rate;
+    out.value.channels = w.value().channels;
+    out.value.truncated = w.value().truncated;
+    out.value.samples.resize(static_cast<std::size_t>(w.value().frames) * w.value().channels);
+    (void)io::wav::decode(w.value(), 0, out.value.samples).value();
+    if (out.value.samples.empty()) out.error = fmt::format("'{}' holds no samples", path);
     return out;
 }
 

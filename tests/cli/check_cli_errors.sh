@@ -89,5 +89,29 @@ expect error "trunc" -- run patient --record "$work/trunc"
 printf 'not a header at all\n' >"$work/bad.hea"
 expect error "bad" -- run patient --record "$work/bad"
 
+# WAV input to `run maintenance`: a float WAV gives the same output as its raw float32 samples;
+# a wrong magic, a coding other than PCM/float, a channel count other than --axes, a --fs that
+# disagrees with the file, and a recording too short for the envelope analysis are errors.
+# wav_header CODING CHANNELS BITS DATA_BYTES(octal-escaped 4 bytes LE) RIFF_BYTES: 12000 Hz.
+wav_header() {
+    printf "RIFF$5WAVEfmt \020\000\000\000$1\000$2\000\340\056\000\000$6$7\000$3\000data$4"
+}
+head -c 65536 /dev/urandom >"$work/noise.f32"
+# float32, mono: byte rate 48000 (80 bb 00 00), block 4; 65536 data bytes; RIFF size 65572.
+{ wav_header '\003' '\001' '\040' '\000\000\001\000' '\044\000\001\000' '\200\273\000\000' '\004'; cat "$work/noise.f32"; } >"$work/noise.wav"
+expect ok "" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797
+cp "$work/out.txt" "$work/noise_f32.txt"
+expect ok "" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797
+if ! cmp -s "$work/out.txt" "$work/noise_f32.txt"; then echo "FAIL: float WAV and raw f32 outputs differ"; failures=$((failures + 1)); fi
+expect error "disagrees" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --fs 11025
+expect error "channels; pass --axes 1" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --axes 2
+expect error "RIFF/WAVE" -- run maintenance --input "$work/noise.f32" --format wav --rpm 1797
+expect error "--fs is required" -- run maintenance --input "$work/noise.f32" --rpm 1797
+expect error "--scale must be" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --scale 0
+{ wav_header '\002' '\001' '\020' '\010\000\000\000' '\054\000\000\000' '\300\135\000\000' '\002'; printf '12345678'; } >"$work/adpcm.wav"
+expect error "PCM and IEEE float" -- run maintenance --input "$work/adpcm.wav" --format wav --rpm 1797
+{ wav_header '\001' '\001' '\020' '\010\000\000\000' '\054\000\000\000' '\300\135\000\000' '\002'; printf '12345678'; } >"$work/short.wav"
+expect error "needs at least" -- run maintenance --input "$work/short.wav" --format wav --rpm 1797
+
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "all cli checks passed"
