@@ -699,3 +699,35 @@ TEST_CASE("packed engines (S = 3..7): block and tail boundaries, NaN at every bl
     check_packed(butterworth<6, band_type::bandpass>(0.1, 0.3));  // S = 6
     check_packed(butterworth<14, band_type::lowpass>(0.25));
 }
+
+TEST_CASE("biquad_cascade::start_at starts from a constant input's steady state", "[biquad]") {
+    // A band-stop notch and a low-pass: the output of a constant input is its DC response from
+    // the first sample on (no transient), through per-sample and block calls alike.
+    constexpr auto low = nerve::filter::butterworth<6, nerve::filter::band_type::lowpass>(0.05);
+    auto check = [](auto f, double level, double gain, double tol) {
+        using T = typename decltype(f)::input_type;
+        REQUIRE(f.start_at(static_cast<T>(level)));
+        std::array<T, 600> x{}, y{};
+        x.fill(static_cast<T>(level));
+        f.process(std::span<const T>(x).first(300), std::span<T>(y).first(300));
+        for (std::size_t i = 300; i < 600; ++i) y[i] = f(x[i]);
+        for (const T v : y) REQUIRE(std::abs(static_cast<double>(v) - gain * level) <= tol * std::abs(gain * level));
+    };
+    const double g_low = nerve::filter::sos_magnitude(low, 0.0);
+    check(nerve::filter::biquad_cascade<float, 3>(low), 2.5, g_low, 1e-5);
+    check(nerve::filter::biquad_cascade<double, 3>(low), -0.75, g_low, 1e-12);
+    // An integrator (pole at z = 1) has no steady state: refused, state unchanged.
+    std::array<nerve::filter::sos_section<double>, 1> integ{{{1.0, 0.0, 0.0, 1.0, -1.0, 0.0}}};
+    nerve::filter::biquad_cascade<float, 1> f(integ);
+    (void)f(1.0f);
+    CHECK_FALSE(f.start_at(1.0f));
+    CHECK(f(0.0f) == 1.0f);  // still the state the first sample left
+    // A level whose steady state overflows float is refused too (DC gain 20: z1 = 10 level).
+    std::array<nerve::filter::sos_section<double>, 1> gain20{{{10.0, 0.0, 0.0, 1.0, -0.5, 0.0}}};
+    nerve::filter::biquad_cascade<float, 1> big(gain20);
+    CHECK(big.start_at(1e30f));
+    const float settled = big(1e30f);
+    CHECK(std::abs(settled / 2e31f - 1.0f) < 1e-6f);
+    CHECK_FALSE(big.start_at(std::numeric_limits<float>::max()));
+    CHECK(big(1e30f) == settled);  // unchanged: still settled at 1e30
+}

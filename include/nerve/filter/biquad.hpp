@@ -1882,6 +1882,34 @@ public:
         resets_ = 0;
     }
 
+    /// Floating point: the state a constant input `level` settles to (scipy's sosfilt_zi(sos) x
+    /// level, from these coefficients), so the output starts at the filter's DC response instead
+    /// of ringing up from zero; the last finite input becomes `level`. False, state unchanged,
+    /// when it has none: a pole at z = 1 or a non-finite result.
+    constexpr bool start_at(T level) noexcept
+        requires(!is_fixed_point_v<T>)
+    {
+        std::array<T, 2 * S> st{};
+        constexpr double top = static_cast<double>(std::numeric_limits<T>::max());
+        const auto fits = [](double v) { return v >= -top && v <= top; };  // false for NaN too
+        double scale = static_cast<double>(level);
+        for (std::size_t k = 0; k < S; ++k) {
+            const auto& c = c_[k];
+            const double b0 = c.b0, b1 = c.b1, b2 = c.b2, na1 = c.na1, na2 = c.na2;
+            const double den = 1.0 - na1 - na2;
+            if (!(den != 0.0)) return false;
+            const double g = (b0 + b1 + b2) / den;  // DC gain; DF2T steady state: y = g x
+            const double z1 = (g - b0) * scale, z2 = (b2 + na2 * g) * scale;
+            if (!fits(z1) || !fits(z2)) return false;
+            st[2 * k] = static_cast<T>(z1);
+            st[2 * k + 1] = static_cast<T>(z2);
+            scale *= g;
+        }
+        st_ = st;
+        last_ = level;
+        return true;
+    }
+
     template <class V>
     constexpr void visit_state(V& v) {
         v(st_);
