@@ -25,6 +25,11 @@
 //                           5 adds: b0 x, b1 x, b2 x, -a1 y, -a2 y and their sums); compare with
 //                           fma_peak/xsimd (bench_fir.cpp) in the same run
 //  biquad4_q15/nerve        biquad_cascade<q15, 4> sample by sample
+//  filtfilt4/nerve          sosfiltfilt (zero phase: forward, then backward, scipy's padding)
+//                           of the same 4 sections over 64 Ki float samples; GFLOP/s counts
+//                           both passes (20 flops per section and sample). Its loop is the
+//                           scalar DF2T of scipy's sosfilt, so compare with biquad4/nerve_65536
+//                           (one pass, block engines) and biquad4/nerve_per_sample
 // All use the same 8th-order Butterworth low-pass (4 sections) designed at compile time.
 #include <benchmark/benchmark.h>
 
@@ -36,6 +41,7 @@
 
 #include "nerve/filter/biquad.hpp"
 #include "nerve/filter/butterworth.hpp"
+#include "nerve/filter/filtfilt.hpp"
 
 namespace {
 constexpr std::size_t block = 1024;
@@ -189,4 +195,19 @@ void biquad4_q15_nerve(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block));
 }
 BENCHMARK(biquad4_q15_nerve)->Name("biquad4_q15/nerve");
+void filtfilt4_nerve(benchmark::State& state) {
+    constexpr std::size_t n = 65536;
+    static std::array<float, n> x{}, y{};
+    for (std::size_t i = 0; i < n; ++i) x[i] = input_block()[i % block];
+    for (auto _ : state) {
+        auto r = nerve::filter::sosfiltfilt<float>(sos8, x, y);
+        benchmark::DoNotOptimize(r);
+        benchmark::DoNotOptimize(y.data());
+    }
+    const double samples = static_cast<double>(state.iterations()) * n;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.counters["GFLOP/s"] = benchmark::Counter(samples * 4 * 20 * 1e-9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(filtfilt4_nerve)->Name("filtfilt4/nerve");
+
 }  // namespace
