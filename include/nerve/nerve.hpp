@@ -25,6 +25,7 @@
 #include "filter/chebyshev1.hpp"
 #include "filter/dc_blocker.hpp"
 #include "filter/ewma.hpp"
+#include "filter/filtfilt.hpp"
 #include "filter/fir.hpp"
 #include "filter/fir_decimator.hpp"
 #include "filter/fir_design.hpp"
