@@ -110,6 +110,8 @@ TEST_CASE("sosfiltfilt refuses what it cannot filter and leaves y untouched", "[
     CHECK(code(nf::sosfiltfilt<float>(sos, std::span<const float>(x).first(0), y)) == errc::invalid_argument);
     CHECK(code(nf::sosfiltfilt<float>(sos, x, std::span<float>(y).first(63))) == errc::invalid_argument);
     CHECK(code(nf::sosfiltfilt<float>(sos, x, y, 31)) == errc::invalid_argument);  // above 3 (2S + 1) = 15
+    CHECK(code(nf::sosfiltfilt<float>(sos, std::span<const float>(y).first(32), std::span<float>(y).subspan(1))) ==
+          errc::invalid_argument);  // y one sample into x
     for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
         x[40] = bad;
         CHECK(code(nf::sosfiltfilt<float>(sos, x, y)) == errc::invalid_argument);

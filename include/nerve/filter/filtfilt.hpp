@@ -18,11 +18,11 @@
 //
 // Nothing allocates: y (which may be x itself) takes the passes; the cascade and the two
 // reflections (padlen values each, padlen at most 3 (2S + 1)) live on the stack.
-// Refused (result error, y untouched): x not longer than padlen (so never empty), y shorter than x, a padlen
-// above 3 (2S + 1), any non-finite sample in x or coefficient, a section with a0 = 0 or a pole
-// at z = 1 (no steady state to start from): invalid_argument. Forward outputs so large (near
-// T's range) that the backward pass's start state overflows: out_of_range, y holds the
-// time-reversed forward pass.
+// Refused (result error, y untouched), invalid_argument: x not longer than padlen (so never
+// empty); y shorter than x, or overlapping it without being x itself; a padlen above
+// 3 (2S + 1); a non-finite sample in x or coefficient; a section with a0 = 0 or a pole at z = 1
+// (no steady state to start from). out_of_range: forward outputs so large (near T's range)
+// that the backward pass's start state overflows; y then holds the time-reversed forward pass.
 #pragma once
 
 #include <algorithm>
@@ -61,6 +61,9 @@ constexpr result<void> sosfiltfilt(const std::array<sos_section<U>, S>& sos, std
     if (padlen > max_pad) return error{errc::invalid_argument, "sosfiltfilt: padlen above 3 (2S + 1)"};
     if (n <= padlen) return error{errc::invalid_argument, "sosfiltfilt: x must be longer than padlen"};
     if (y.size() < n) return error{errc::invalid_argument, "sosfiltfilt: y shorter than x"};
+    const bool apart = y.data() + n <= x.data() || x.data() + n <= y.data();
+    if (y.data() != x.data() && !apart)
+        return error{errc::invalid_argument, "sosfiltfilt: y overlaps x without being x"};
     for (const T v : x)
         if (!std::isfinite(v)) return error{errc::invalid_argument, "sosfiltfilt: x holds a non-finite sample"};
 
