@@ -704,8 +704,8 @@ TEST_CASE("biquad_cascade::start_at starts from a constant input's steady state"
     // A band-stop notch and a low-pass: the output of a constant input is its DC response from
     // the first sample on (no transient), through per-sample and block calls alike.
     constexpr auto low = nerve::filter::butterworth<6, nerve::filter::band_type::lowpass>(0.05);
-    auto check = [](auto f, double level, double gain, double tol) {
-        using T = typename decltype(f)::input_type;
+    auto check = [](auto&& f, double level, double gain, double tol) {  // by reference: 64-byte aligned
+        using T = typename std::remove_reference_t<decltype(f)>::input_type;
         REQUIRE(f.start_at(static_cast<T>(level)));
         std::array<T, 600> x{}, y{};
         x.fill(static_cast<T>(level));
