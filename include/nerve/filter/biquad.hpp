@@ -1278,8 +1278,8 @@ NERVE_GCC_INTRINSICS_END
 #if NERVE_IIR_SEGMENTS
 NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// Time-segment engine over W lanes (NEON: W = 4; AVX2 + FMA without AVX-512: W = 8; AVX-512:
-/// W = 16, as segment_engine): the method described above segment_ops_avx512. A superblock of N = W L samples (L = 128 while a call has W x 128
-/// left, then 64) is cut into W segments, segment j in lane j: transposed in W x W at a time into
+/// W = 16, as segment_engine): the method described above segment_ops_avx512. A superblock of
+/// N = W L samples (L = 128 while a call has W x 128 left, then 64) is cut into W segments, segment j in lane j: transposed in W x W at a time into
 /// a stack copy, the zero-state end states z_j summed on the way (D FMAs per step), the start
 /// states by a prefix over the lanes (log2 W doubling levels, A^L, A^2L, ...), then the DF2T
 /// recurrence in the W lanes (S <= 2 regrouped, numerators normalised, all as segment_engine),

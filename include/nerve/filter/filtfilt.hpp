@@ -32,6 +32,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/operator.hpp"
 #include "../core/result.hpp"
 #include "biquad.hpp"
 #include "sos.hpp"
@@ -61,8 +62,8 @@ constexpr result<void> sosfiltfilt(const std::array<sos_section<U>, S>& sos, std
     if (padlen > max_pad) return error{errc::invalid_argument, "sosfiltfilt: padlen above 3 (2S + 1)"};
     if (n <= padlen) return error{errc::invalid_argument, "sosfiltfilt: x must be longer than padlen"};
     if (y.size() < n) return error{errc::invalid_argument, "sosfiltfilt: y shorter than x"};
-    const bool apart = y.data() + n <= x.data() || x.data() + n <= y.data();
-    if (y.data() != x.data() && !apart)
+    const block_overlap ov = overlap_of(x.data(), n, y.data(), n);
+    if (ov != block_overlap::none && ov != block_overlap::in_place)
         return error{errc::invalid_argument, "sosfiltfilt: y overlaps x without being x"};
     for (const T v : x)
         if (!std::isfinite(v)) return error{errc::invalid_argument, "sosfiltfilt: x holds a non-finite sample"};
@@ -84,7 +85,7 @@ constexpr result<void> sosfiltfilt(const std::array<sos_section<U>, S>& sos, std
     // Forward from the steady state at the extension's first value; the right extension's
     // outputs kept (in place) for the backward pass.
     if (!f.start_at(padlen > 0 ? left[0] : first))
-        return error{errc::invalid_argument, "sosfiltfilt: a pole at z = 1 has no steady state"};
+        return error{errc::invalid_argument, "sosfiltfilt: no steady state at the first value (a pole at z = 1)"};
     f.process(lpad, lpad);
     f.process(x.first(n), y.first(n));
     f.process(rpad, rpad);
