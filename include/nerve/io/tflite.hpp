@@ -26,6 +26,7 @@
 #include <span>
 #include <string_view>
 
+#include "../core/byte_order.hpp"
 #include "../core/result.hpp"
 
 namespace nerve::io::tflite {
@@ -173,35 +174,20 @@ inline constexpr std::uint32_t max_work_units = 1u << 22;              // tables
 
 namespace detail {
 
-// Little-endian loads from unaligned storage.
-inline std::uint32_t load_u32(const std::byte* p) noexcept {
-    return std::uint32_t(std::to_integer<std::uint8_t>(p[0])) |
-           (std::uint32_t(std::to_integer<std::uint8_t>(p[1])) << 8) |
-           (std::uint32_t(std::to_integer<std::uint8_t>(p[2])) << 16) |
-           (std::uint32_t(std::to_integer<std::uint8_t>(p[3])) << 24);
-}
-inline std::uint16_t load_u16(const std::byte* p) noexcept {
-    return static_cast<std::uint16_t>(std::to_integer<std::uint8_t>(p[0]) |
-                                      (std::to_integer<std::uint8_t>(p[1]) << 8));
-}
-inline std::uint64_t load_u64(const std::byte* p) noexcept {
-    return std::uint64_t(load_u32(p)) | (std::uint64_t(load_u32(p + 4)) << 32);
-}
-
 template <class T>
 inline T load(const std::byte* p) noexcept {
     if constexpr (sizeof(T) == 1) {
         return static_cast<T>(std::to_integer<std::uint8_t>(p[0]));
     } else if constexpr (sizeof(T) == 2) {
-        return static_cast<T>(load_u16(p));
+        return static_cast<T>(load_le16(p));
     } else if constexpr (sizeof(T) == 4) {
-        const std::uint32_t u = load_u32(p);
+        const std::uint32_t u = load_le32(p);
         T v;
         std::memcpy(&v, &u, 4);
         return v;
     } else {
         static_assert(sizeof(T) == 8);
-        const std::uint64_t u = load_u64(p);
+        const std::uint64_t u = load_le64(p);
         T v;
         std::memcpy(&v, &u, 8);
         return v;
@@ -223,12 +209,12 @@ struct buffer {
     /// table's inline size.
     bool table(std::uint32_t pos, std::uint32_t& vt, std::uint32_t& vt_size, std::uint32_t& t_size) const noexcept {
         if (!in(pos, 4)) return false;
-        const std::int32_t soff = static_cast<std::int32_t>(load_u32(data + pos));
+        const std::int32_t soff = static_cast<std::int32_t>(load_le32(data + pos));
         const std::int64_t v = std::int64_t(pos) - soff;
         if (v < 0 || !in(static_cast<std::uint64_t>(v), 4)) return false;
         vt = static_cast<std::uint32_t>(v);
-        vt_size = load_u16(data + vt);
-        t_size = load_u16(data + vt + 2);
+        vt_size = load_le16(data + vt);
+        t_size = load_le16(data + vt + 2);
         if (vt_size < 4 || (vt_size & 1u) != 0 || !in(vt, vt_size)) return false;
         if (t_size < 4 || !in(pos, t_size)) return false;
         return true;
@@ -251,7 +237,7 @@ public:
         if (!valid_) return 0;
         const std::uint32_t entry = 4 + 2 * index;
         if (entry + 2 > vt_size_) return 0;
-        const std::uint16_t off = detail::load_u16(buf_.data + vt_ + entry);
+        const std::uint16_t off = load_le16(buf_.data + vt_ + entry);
         if (off == 0 || off < 4 || std::uint32_t(off) + width > t_size_) return 0;
         return pos_ + off;
     }
@@ -260,7 +246,7 @@ public:
         if (!valid_) return false;
         const std::uint32_t entry = 4 + 2 * index;
         if (entry + 2 > vt_size_) return true;
-        const std::uint16_t off = detail::load_u16(buf_.data + vt_ + entry);
+        const std::uint16_t off = load_le16(buf_.data + vt_ + entry);
         return off == 0 || (off >= 4 && std::uint32_t(off) + width <= t_size_);
     }
     bool has(unsigned index) const noexcept { return field(index, 1) != 0; }
@@ -275,7 +261,7 @@ public:
     std::uint32_t target(unsigned index) const noexcept {
         const std::uint32_t p = field(index, 4);
         if (p == 0) return 0;
-        const std::uint64_t t = std::uint64_t(p) + detail::load_u32(buf_.data + p);
+        const std::uint64_t t = std::uint64_t(p) + load_le32(buf_.data + p);
         return (t == p || !buf_.in(t, 4)) ? 0 : static_cast<std::uint32_t>(t);
     }
 
@@ -329,7 +315,7 @@ inline bool vector_at(const table_view& t, unsigned index, std::uint32_t elem, s
     const std::uint32_t v = t.target(index);
     if (v == 0) return false;
     const buffer& b = t.raw();
-    const std::uint32_t n = load_u32(b.data + v);
+    const std::uint32_t n = load_le32(b.data + v);
     if (!b.in(std::uint64_t(v) + 4, std::uint64_t(n) * elem)) return false;
     data = v + 4;
     count = n;
@@ -357,7 +343,7 @@ inline table_view table_in_vector(const table_view& t, unsigned index, std::uint
     std::uint32_t d = 0, n = 0;
     if (!vector_at(t, index, 4, d, n) || i >= n) return {};
     const std::uint32_t p = d + 4 * i;
-    const std::uint64_t target = std::uint64_t(p) + load_u32(t.raw().data + p);
+    const std::uint64_t target = std::uint64_t(p) + load_le32(t.raw().data + p);
     if (target == p || !t.raw().in(target, 4)) return {};
     return table_view::at(t.raw(), static_cast<std::uint32_t>(target));
 }
@@ -788,7 +774,7 @@ inline result<model_view> model_view::parse(std::span<const std::byte> bytes) no
     if (bytes[4] != std::byte{'T'} || bytes[5] != std::byte{'F'} || bytes[6] != std::byte{'L'} || bytes[7] != std::byte{'3'})
         return {errc::bad_magic, "tflite: no TFL3 file identifier (not a TFLite model)"};
     detail::buffer buf{bytes.data(), static_cast<std::uint32_t>(bytes.size())};
-    const std::uint32_t root = detail::load_u32(bytes.data());
+    const std::uint32_t root = load_le32(bytes.data());
     if (root < 8 || !buf.in(root, 4)) return {errc::truncated, "tflite: root table offset past the end"};
     const table_view m = table_view::at(buf, root);
     detail::validator v{buf};

@@ -32,6 +32,7 @@
 #include <limits>
 #include <span>
 
+#include "../core/byte_order.hpp"
 #include "../core/result.hpp"
 
 namespace nerve::io::wav {
@@ -55,8 +56,6 @@ struct info {
 };
 
 namespace detail {
-constexpr std::uint32_t le16(const std::uint8_t* p) noexcept { return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8; }
-constexpr std::uint32_t le32(const std::uint8_t* p) noexcept { return le16(p) | le16(p + 2) << 16; }
 constexpr bool tag_is(const std::uint8_t* p, const char (&t)[5]) noexcept {
     return p[0] == std::uint8_t(t[0]) && p[1] == std::uint8_t(t[1]) && p[2] == std::uint8_t(t[2]) &&
            p[3] == std::uint8_t(t[3]);
@@ -66,17 +65,17 @@ inline constexpr std::uint16_t format_pcm = 1, format_float = 3, format_extensib
 // The fmt chunk's body (at least 16 bytes) into `w`.
 constexpr result<void> read_fmt(const std::uint8_t* p, std::size_t size, info& w) noexcept {
     if (size < 16) return error{errc::truncated, "wav: fmt chunk shorter than 16 bytes"};
-    std::uint32_t tag = le16(p);
-    w.channels = static_cast<std::uint16_t>(le16(p + 2));
-    w.sample_rate = le32(p + 4);
-    const std::uint32_t block_align = le16(p + 12);
-    w.bits = static_cast<std::uint16_t>(le16(p + 14));
+    std::uint32_t tag = load_le16(p);
+    w.channels = static_cast<std::uint16_t>(load_le16(p + 2));
+    w.sample_rate = load_le32(p + 4);
+    const std::uint32_t block_align = load_le16(p + 12);
+    w.bits = static_cast<std::uint16_t>(load_le16(p + 14));
     w.valid_bits = w.bits;
     if (tag == format_extensible) {
         // cbSize (2), valid bits (2), channel mask (4), sub-format GUID (16, coding in its first 2 bytes).
         if (size < 40) return error{errc::truncated, "wav: extensible fmt chunk shorter than 40 bytes"};
-        w.valid_bits = static_cast<std::uint16_t>(le16(p + 18));
-        tag = le16(p + 24);
+        w.valid_bits = static_cast<std::uint16_t>(load_le16(p + 18));
+        tag = load_le16(p + 24);
         if (w.valid_bits == 0) w.valid_bits = w.bits;
         if (w.valid_bits > w.bits) return error{errc::parse_error, "wav: more valid bits than the sample holds"};
     }
@@ -110,7 +109,7 @@ constexpr result<info> parse(std::span<const std::uint8_t> file) noexcept {
     std::size_t at = 12;
     while (file.size() - at >= 8) {
         const std::uint8_t* h = file.data() + at;
-        const std::uint64_t size = le32(h + 4);
+        const std::uint64_t size = load_le32(h + 4);
         const std::size_t body = at + 8, left = file.size() - body;
         if (tag_is(h, "data")) {
             have_data = true;
@@ -154,10 +153,10 @@ constexpr result<std::size_t> decode(const info& w, std::uint64_t first_frame, s
         float v = 0.0f;
         if (w.sample_coding == coding::ieee_float) {
             if (bps == 4) {
-                const std::uint32_t u = detail::le32(p);
+                const std::uint32_t u = load_le32(p);
                 v = std::bit_cast<float>(u);
             } else {
-                const std::uint64_t u = std::uint64_t(detail::le32(p)) | std::uint64_t(detail::le32(p + 4)) << 32;
+                const std::uint64_t u = load_le64(p);
                 const double d = std::bit_cast<double>(u);
                 constexpr double top = 3.4028234663852886e38;  // FLT_MAX: beyond it a cast is undefined
                 v = d > top ? std::numeric_limits<float>::infinity()

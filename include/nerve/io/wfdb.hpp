@@ -26,6 +26,7 @@
 #include <span>
 #include <string_view>
 
+#include "../core/byte_order.hpp"
 #include "../core/result.hpp"
 
 namespace nerve::io::wfdb {
@@ -262,7 +263,7 @@ constexpr result<std::size_t> decode(int format, std::span<const std::uint8_t> f
     if (format == 16) {
         for (std::size_t i = 0; i < out.size(); ++i) {
             const std::size_t b = static_cast<std::size_t>((first + i) * 2);
-            out[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(file[b] | (file[b + 1] << 8)));
+            out[i] = static_cast<std::int16_t>(load_le16(file.data() + b));
         }
         return out.size();
     }
@@ -329,15 +330,15 @@ constexpr result<std::size_t> read_annotations(std::span<const std::uint8_t> byt
     std::int64_t t = 0;
     std::size_t i = 0, count = 0;
     while (i + 1 < bytes.size()) {
-        const unsigned w = bytes[i] | (bytes[i + 1] << 8);
+        const unsigned w = load_le16(bytes.data() + i);
         i += 2;
         const int code = static_cast<int>(w >> 10);
         const unsigned d = w & 0x3FFu;
         if (code == 0 && d == 0) return count;  // end of file
         if (code == 59) {                        // SKIP: 32-bit interval, high word first
             if (bytes.size() - i < 4) return {errc::truncated, "WFDB annotations: SKIP runs past the end"};
-            const std::uint32_t hi = bytes[i] | (bytes[i + 1] << 8);
-            const std::uint32_t lo = bytes[i + 2] | (bytes[i + 3] << 8);
+            const std::uint32_t hi = load_le16(bytes.data() + i);
+            const std::uint32_t lo = load_le16(bytes.data() + i + 2);
             i += 4;
             t += static_cast<std::int32_t>((hi << 16) | lo);
         } else if (code == 60 || code == 61 || code == 62) {
