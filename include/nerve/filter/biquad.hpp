@@ -784,6 +784,15 @@ struct segment_tables {
         }
     }
 };
+
+/// The tuning knobs of segment_engine_lanes' operations that NEON and AVX2 share (the AVX-512
+/// operations set their own).
+struct segment_ops_defaults {
+    // Accumulator sets for z: enough that 8 FMA chains run side by side against the FMA latency.
+    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 6 ? 1 : 8 / D; }
+    // A group's W outputs go from registers straight into the transpose.
+    static constexpr bool stage_outputs = false;
+};
 #endif
 
 #if NERVE_IIR_PACKED
@@ -1463,11 +1472,9 @@ using segment_engine = segment_engine_lanes<S, segment_ops_avx512>;
 
 #if NERVE_IIR_LANES_NEON
 /// segment_engine_lanes' operations on NEON (4 lanes).
-struct segment_ops_neon {
+struct segment_ops_neon : segment_ops_defaults {
     using vec = float32x4_t;
     static constexpr std::size_t W = 4;
-    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 6 ? 1 : 8 / D; }
-    static constexpr bool stage_outputs = false;
     static NERVE_ALWAYS_INLINE vec zero() noexcept { return vdupq_n_f32(0.0f); }
     static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return vld1q_f32(p); }
     static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { vst1q_f32(p, v); }
@@ -1504,11 +1511,9 @@ using segment_engine_neon = segment_engine_lanes<S, segment_ops_neon>;
 
 #if NERVE_IIR_SEGMENTS_AVX2
 /// segment_engine_lanes' operations on AVX2 + FMA (8 lanes).
-struct segment_ops_avx2 {
+struct segment_ops_avx2 : segment_ops_defaults {
     using vec = __m256;
     static constexpr std::size_t W = 8;
-    static constexpr std::size_t z_sets(std::size_t D) noexcept { return D >= 6 ? 1 : 8 / D; }
-    static constexpr bool stage_outputs = false;
     static NERVE_ALWAYS_INLINE vec zero() noexcept { return _mm256_setzero_ps(); }
     static NERVE_ALWAYS_INLINE vec load(const float* p) noexcept { return _mm256_loadu_ps(p); }
     static NERVE_ALWAYS_INLINE void store(float* p, vec v) noexcept { _mm256_store_ps(p, v); }
