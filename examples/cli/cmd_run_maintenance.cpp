@@ -58,8 +58,8 @@ nerve::cli::loaded<std::vector<float>> read_axes(options& o) {
         nerve::cli::loaded<std::vector<float>> out;
         if (!w) { out.error = w.error; return out; }
         if (w.value.channels != o.axes) {
-            out.error = fmt::format("'{}' has {} channels; pass --axes {} (1..3 axes of one bearing)", o.input,
-                                    w.value.channels, w.value.channels);
+            out.error = fmt::format("'{}' has {} channel{}; pass --axes {} (1..3 axes of one bearing)", o.input,
+                                    w.value.channels, w.value.channels == 1 ? "" : "s", w.value.channels);
         } else if (o.fs != 0 && o.fs != static_cast<double>(w.value.fs)) {
             out.error = fmt::format("--fs {} disagrees with the {} Hz in '{}'", o.fs, w.value.fs, o.input);
         } else {

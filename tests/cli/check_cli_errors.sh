@@ -104,7 +104,7 @@ cp "$work/out.txt" "$work/noise_f32.txt"
 expect ok "" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797
 if ! cmp -s "$work/out.txt" "$work/noise_f32.txt"; then echo "FAIL: float WAV and raw f32 outputs differ"; failures=$((failures + 1)); fi
 expect error "disagrees" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --fs 11025
-expect error "channels; pass --axes 1" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --axes 2
+expect error "has 1 channel; pass --axes 1" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --axes 2
 expect error "RIFF/WAVE" -- run maintenance --input "$work/noise.f32" --format wav --rpm 1797
 expect error "--fs is required" -- run maintenance --input "$work/noise.f32" --rpm 1797
 expect error "--scale must be" -- run maintenance --input "$work/noise.wav" --format wav --rpm 1797 --scale 0
