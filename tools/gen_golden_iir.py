@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden vectors for the IIR family (issue 3, IIR part).
 
-References: scipy.signal.butter / cheby1 (output='sos'), scipy.signal.sosfilt, and the
+References: scipy.signal.butter / cheby1 / cheby2 (output='sos'), scipy.signal.sosfilt, and the
 RBJ "Audio EQ Cookbook" formulas written out independently here in numpy.
 Writes tests/golden/iir_design.hpp (SOS coefficients) and tests/golden/iir_sosfilt.hpp
 (a fixed test signal and sosfilt outputs).
@@ -46,14 +46,23 @@ designs = [
     ("cheby1_hp4", "cheby1", 4, "highpass", 0.3, 0.5),
     ("cheby1_bp2", "cheby1", 2, "bandpass", (0.15, 0.3), 1.0),
     ("cheby1_bs4", "cheby1", 4, "bandstop", (0.2, 0.45), 0.5),
+    ("cheby2_lp3", "cheby2", 3, "lowpass", 0.3, 40.0),
+    ("cheby2_lp4", "cheby2", 4, "lowpass", 0.2, 60.0),
+    ("cheby2_lp7", "cheby2", 7, "lowpass", 0.45, 80.0),
+    ("cheby2_hp4", "cheby2", 4, "highpass", 0.3, 40.0),
+    ("cheby2_hp5", "cheby2", 5, "highpass", 0.05, 50.0),
+    ("cheby2_bp3", "cheby2", 3, "bandpass", (0.1, 0.35), 40.0),
+    ("cheby2_bs4", "cheby2", 4, "bandstop", (0.2, 0.45), 50.0),
 ]
 text = ""
 sos_by_name = {}
 for name, fn, order, btype, wn, rp in designs:
     if fn == "butter":
         sos = signal.butter(order, wn, btype, output="sos")
-    else:
+    elif fn == "cheby1":
         sos = signal.cheby1(order, rp, wn, btype, output="sos")
+    else:  # rp is the stop-band attenuation rs
+        sos = signal.cheby2(order, rp, wn, btype, output="sos")
     sos_by_name[name] = sos
     text += f"// {fn}({order}{', ' + str(rp) if rp else ''}, {wn}, '{btype}', output='sos')\n"
     text += arr(name, sos)
@@ -86,7 +95,7 @@ text += arr("rbj_notch", rbj("notch", 50, 30, 0, 1000))
 text += arr("rbj_peaking", rbj("peaking", 1000, 2, 6, 48000))
 text += arr("rbj_low_shelf", rbj("low_shelf", 200, 0.7071, -4, 8000))
 text += arr("rbj_high_shelf", rbj("high_shelf", 3000, 0.7071, 5, 16000))
-write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1 and the RBJ cookbook")
+write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1/cheby2 and the RBJ cookbook")
 
 # --- sosfilt on a fixed signal ------------------------------------------------------------
 rng = np.random.default_rng(31)

@@ -1,4 +1,4 @@
-// Butterworth and Chebyshev I design against scipy.signal.butter/cheby1(output='sos').
+// Butterworth, Chebyshev I and II design against scipy.signal.butter/cheby1/cheby2(output='sos').
 #include "nerve_test.hpp"
 
 #include <cmath>
@@ -6,6 +6,7 @@
 #include "golden/iir_design.hpp"
 #include "nerve/filter/butterworth.hpp"
 #include "nerve/filter/chebyshev1.hpp"
+#include "nerve/filter/chebyshev2.hpp"
 
 using namespace nerve::filter;
 using namespace nerve::literals;
@@ -51,6 +52,21 @@ TEST_CASE("chebyshev1 matches scipy.signal.cheby1 sos", "[filter][chebyshev1][go
     require_sos(chebyshev1<4, band_type::highpass>(0.5, 0.3), golden::iir::cheby1_hp4);
     require_sos(chebyshev1<2, band_type::bandpass>(1.0, 0.15, 0.3), golden::iir::cheby1_bp2);
     require_sos(chebyshev1<4, band_type::bandstop>(0.5, 0.2, 0.45), golden::iir::cheby1_bs4);
+}
+
+TEST_CASE("chebyshev2 matches scipy.signal.cheby2 sos", "[filter][chebyshev2][golden]") {
+    require_sos(chebyshev2<3, band_type::lowpass>(40.0, 0.3), golden::iir::cheby2_lp3);
+    require_sos(chebyshev2<4, band_type::lowpass>(60.0, 0.2), golden::iir::cheby2_lp4);
+    require_sos(chebyshev2<7, band_type::lowpass>(80.0, 0.45), golden::iir::cheby2_lp7);
+    require_sos(chebyshev2<4, band_type::highpass>(40.0, 0.3), golden::iir::cheby2_hp4);
+    require_sos(chebyshev2<5, band_type::highpass>(50.0, 0.05), golden::iir::cheby2_hp5);
+    require_sos(chebyshev2<3, band_type::bandpass>(40.0, 0.1, 0.35), golden::iir::cheby2_bp3);
+    require_sos(chebyshev2<4, band_type::bandstop>(50.0, 0.2, 0.45), golden::iir::cheby2_bs4);
+    // The same designs at compile time.
+    constexpr auto lp = chebyshev2<7, band_type::lowpass>(80.0, 0.45);
+    require_sos(lp, golden::iir::cheby2_lp7);
+    constexpr auto bp = chebyshev2<3, band_type::bandpass>(40.0, 0.1, 0.35);
+    require_sos(bp, golden::iir::cheby2_bp3);
 }
 
 TEST_CASE("designs are constexpr and agree with the run-time design", "[filter][butterworth]") {
