@@ -41,6 +41,11 @@ h63 = signal.firwin(63, 0.2)                              # Hamming (firwin defa
 h64 = signal.firwin(64, 1.0 / 8)                          # decimate-by-8 anti-alias filter
 h_kaiser = signal.firwin(41, 0.3, window=("kaiser", 5.0))
 h_hann = signal.firwin(16, 0.45, window="hann")
+# The other band forms (pass_zero=False / False / True).
+h_hp = signal.firwin(51, 0.3, pass_zero=False)
+h_bp = signal.firwin(64, [0.1, 0.35], pass_zero=False, window="blackman")
+h_bp_k = signal.firwin(77, [0.42, 0.58], pass_zero=False, window=("kaiser", 8.0))
+h_bs = signal.firwin(61, [0.2, 0.45], window="hann")
 y_fir63 = signal.lfilter(h63, [1.0], x)
 # Asymmetric taps (not linear phase): exercises the unfolded path.
 h_asym = np.array([0.3, -0.2, 0.15, 0.1, 0.05, -0.04, 0.02, 0.01, 0.005])
@@ -60,6 +65,8 @@ text = (f"inline constexpr int n = {n};\n" + arr("input", x)
         + arr("firwin63_hamming_0p2", h63) + arr("firwin64_hamming_0p125", h64)
         + arr("firwin41_kaiser5_0p3", h_kaiser) + arr("firwin16_hann_0p45", h_hann)
         + arr("firwin61_kaiser5_1over3", h_rs32)
+        + arr("firwin51_highpass_0p3", h_hp) + arr("firwin64_bandpass_blackman", h_bp)
+        + arr("firwin77_bandpass_kaiser8", h_bp_k) + arr("firwin61_bandstop_hann", h_bs)
         + arr("lfilter_firwin63", y_fir63) + arr("asym_taps", h_asym) + arr("lfilter_asym", y_asym)
         + arr("upfirdn_down8_firwin64", y_dec8)
         + arr("interp4_taps", h_int) + arr("upfirdn_up4", y_int4)

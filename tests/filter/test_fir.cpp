@@ -51,6 +51,41 @@ TEST_CASE("fir_design: firwin_lowpass matches scipy.signal.firwin", "[fir][golde
     for (std::size_t i = 0; i < 16; ++i) REQUIRE(hh[i] == Approx(g::firwin16_hann_0p45[i]).margin(1e-14));
 }
 
+TEST_CASE("fir_design: the high-pass, band-pass and band-stop forms match scipy.signal.firwin", "[fir][golden]") {
+    namespace nf = nerve::filter;
+    const auto check = [](const auto& h, const double* ref) {
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            INFO("tap " << i);
+            REQUIRE(h[i] == Approx(ref[i]).margin(1e-14));
+            REQUIRE(h[i] == h[h.size() - 1 - i]);  // exactly symmetric: the FIR folds them
+        }
+    };
+    check(nf::firwin_highpass<51>(0.3), g::firwin51_highpass_0p3);
+    check(nf::firwin_bandpass<64>(0.1, 0.35, nf::fir_window::blackman()), g::firwin64_bandpass_blackman);
+    check(nf::firwin_bandpass<77>(0.42, 0.58, nf::fir_window::kaiser(8.0)), g::firwin77_bandpass_kaiser8);
+    check(nf::firwin_bandstop<61>(0.2, 0.45, nf::fir_window::hann()), g::firwin61_bandstop_hann);
+    // The scaling: unit gain at Nyquist (high-pass), the band centre (band-pass), DC (band-stop).
+    const auto gain_at = [](const auto& h, double f) {  // f relative to Nyquist; the taps are symmetric
+        double re = 0.0, im = 0.0;
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            re += h[i] * std::cos(3.141592653589793 * f * static_cast<double>(i));
+            im -= h[i] * std::sin(3.141592653589793 * f * static_cast<double>(i));
+        }
+        return std::hypot(re, im);
+    };
+    CHECK(gain_at(nf::firwin_highpass<51>(0.3), 1.0) == Approx(1.0).epsilon(1e-12));
+    CHECK(gain_at(nf::firwin_highpass<51>(0.3), 0.0) < 0.01);
+    CHECK(gain_at(nf::firwin_bandpass<64>(0.1, 0.35, nf::fir_window::blackman()), 0.225) == Approx(1.0).epsilon(1e-12));
+    CHECK(gain_at(nf::firwin_bandpass<64>(0.1, 0.35, nf::fir_window::blackman()), 0.8) < 1e-3);
+    CHECK(gain_at(nf::firwin_bandstop<61>(0.2, 0.45, nf::fir_window::hann()), 0.0) == Approx(1.0).epsilon(1e-12));
+    CHECK(gain_at(nf::firwin_bandstop<61>(0.2, 0.45, nf::fir_window::hann()), 0.325) < 0.01);
+    // The low-pass's unit-DC scaling: its taps sum to one.
+    const auto lp = nf::firwin_lowpass<63>(0.2);
+    double sum = 0.0;
+    for (const double v : lp) sum += v;
+    CHECK(sum == Approx(1.0).epsilon(1e-15));
+}
+
 TEMPLATE_TEST_CASE("fir: impulse response is the taps", "[fir]", float, double) {
     const std::array<TestType, 5> h{TestType(0.5), TestType(-0.25), TestType(0.125), TestType(0.0625), TestType(1)};
     fir<TestType, 5> f(h);
