@@ -23,6 +23,7 @@
 #include "filter/biquad.hpp"
 #include "filter/butterworth.hpp"
 #include "filter/chebyshev1.hpp"
+#include "filter/chebyshev2.hpp"
 #include "filter/dc_blocker.hpp"
 #include "filter/ewma.hpp"
 #include "filter/filtfilt.hpp"
