@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden vectors for the IIR family (issue 3, IIR part).
 
-References: scipy.signal.butter / cheby1 / cheby2 (output='sos'), scipy.signal.sosfilt, and the
+References: scipy.signal.butter / cheby1 / cheby2 / bessel (output='sos'), scipy.signal.sosfilt, and the
 RBJ "Audio EQ Cookbook" formulas written out independently here in numpy.
 Writes tests/golden/iir_design.hpp (SOS coefficients) and tests/golden/iir_sosfilt.hpp
 (a fixed test signal and sosfilt outputs).
@@ -53,6 +53,15 @@ designs = [
     ("cheby2_hp5", "cheby2", 5, "highpass", 0.05, 50.0),
     ("cheby2_bp3", "cheby2", 3, "bandpass", (0.1, 0.35), 40.0),
     ("cheby2_bs4", "cheby2", 4, "bandstop", (0.2, 0.45), 50.0),
+    ("bessel_lp1", "bessel", 1, "lowpass", 0.2, "phase"),
+    ("bessel_lp4", "bessel", 4, "lowpass", 0.1, "phase"),
+    ("bessel_lp5_delay", "bessel", 5, "lowpass", 0.25, "delay"),
+    ("bessel_lp6_mag", "bessel", 6, "lowpass", 0.15, "mag"),
+    ("bessel_lp12", "bessel", 12, "lowpass", 0.3, "phase"),
+    ("bessel_lp10_mag", "bessel", 10, "lowpass", 0.2, "mag"),
+    ("bessel_hp3", "bessel", 3, "highpass", 0.2, "phase"),
+    ("bessel_bp4_mag", "bessel", 4, "bandpass", (0.1, 0.3), "mag"),
+    ("bessel_bs3", "bessel", 3, "bandstop", (0.2, 0.4), "phase"),
 ]
 text = ""
 sos_by_name = {}
@@ -61,8 +70,10 @@ for name, fn, order, btype, wn, rp in designs:
         sos = signal.butter(order, wn, btype, output="sos")
     elif fn == "cheby1":
         sos = signal.cheby1(order, rp, wn, btype, output="sos")
-    else:  # rp is the stop-band attenuation rs
+    elif fn == "cheby2":  # rp is the stop-band attenuation rs
         sos = signal.cheby2(order, rp, wn, btype, output="sos")
+    else:  # rp is the normalisation
+        sos = signal.bessel(order, wn, btype, output="sos", norm=rp)
     sos_by_name[name] = sos
     text += f"// {fn}({order}{', ' + str(rp) if rp else ''}, {wn}, '{btype}', output='sos')\n"
     text += arr(name, sos)
@@ -95,7 +106,7 @@ text += arr("rbj_notch", rbj("notch", 50, 30, 0, 1000))
 text += arr("rbj_peaking", rbj("peaking", 1000, 2, 6, 48000))
 text += arr("rbj_low_shelf", rbj("low_shelf", 200, 0.7071, -4, 8000))
 text += arr("rbj_high_shelf", rbj("high_shelf", 3000, 0.7071, 5, 16000))
-write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1/cheby2 and the RBJ cookbook")
+write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1/cheby2/bessel and the RBJ cookbook")
 
 # --- sosfilt on a fixed signal ------------------------------------------------------------
 rng = np.random.default_rng(31)

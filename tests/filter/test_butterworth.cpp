@@ -1,9 +1,10 @@
-// Butterworth, Chebyshev I and II design against scipy.signal.butter/cheby1/cheby2(output='sos').
+// Butterworth, Chebyshev I and II and Bessel design against scipy.signal.butter/cheby1/cheby2/bessel(output='sos').
 #include "nerve_test.hpp"
 
 #include <cmath>
 
 #include "golden/iir_design.hpp"
+#include "nerve/filter/bessel.hpp"
 #include "nerve/filter/butterworth.hpp"
 #include "nerve/filter/chebyshev1.hpp"
 #include "nerve/filter/chebyshev2.hpp"
@@ -67,6 +68,20 @@ TEST_CASE("chebyshev2 matches scipy.signal.cheby2 sos", "[filter][chebyshev2][go
     require_sos(lp, golden::iir::cheby2_lp7);
     constexpr auto bp = chebyshev2<3, band_type::bandpass>(40.0, 0.1, 0.35);
     require_sos(bp, golden::iir::cheby2_bp3);
+}
+
+TEST_CASE("bessel matches scipy.signal.bessel sos", "[filter][bessel][golden]") {
+    require_sos(bessel<1, band_type::lowpass>(0.2), golden::iir::bessel_lp1);
+    require_sos(bessel<4, band_type::lowpass>(0.1), golden::iir::bessel_lp4);
+    require_sos(bessel<5, band_type::lowpass>(0.25, 0.0, bessel_norm::delay), golden::iir::bessel_lp5_delay);
+    require_sos(bessel<6, band_type::lowpass>(0.15, 0.0, bessel_norm::mag), golden::iir::bessel_lp6_mag);
+    require_sos(bessel<12, band_type::lowpass>(0.3), golden::iir::bessel_lp12);
+    require_sos(bessel<10, band_type::lowpass>(0.2, 0.0, bessel_norm::mag), golden::iir::bessel_lp10_mag);
+    require_sos(bessel<3, band_type::highpass>(0.2), golden::iir::bessel_hp3);
+    require_sos(bessel<4, band_type::bandpass>(0.1, 0.3, bessel_norm::mag), golden::iir::bessel_bp4_mag);
+    require_sos(bessel<3, band_type::bandstop>(0.2, 0.4), golden::iir::bessel_bs3);
+    constexpr auto lp = bessel<12, band_type::lowpass>(0.3);  // the roots found at compile time
+    require_sos(lp, golden::iir::bessel_lp12);
 }
 
 TEST_CASE("designs are constexpr and agree with the run-time design", "[filter][butterworth]") {
