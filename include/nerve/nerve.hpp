@@ -31,6 +31,7 @@
 #include "filter/fir.hpp"
 #include "filter/fir_decimator.hpp"
 #include "filter/fir_design.hpp"
+#include "filter/savgol.hpp"
 #include "filter/fir_interpolator.hpp"
 #include "filter/hampel.hpp"
 #include "filter/lms.hpp"
