@@ -24,6 +24,21 @@ TEST_CASE("constexpr series agree with libm", "[constexpr_math]") {
     CHECK(rel(CT(cm::log(0.0123)), std::log(0.0123)) < 1e-14);
     CHECK(rel(CT(cm::sinh(0.2)), std::sinh(0.2)) < 1e-15);
     CHECK(rel(CT(cm::asinh(3.0)), std::asinh(3.0)) < 1e-14);
+    CHECK(rel(CT(cm::expm1(1e-6)), std::expm1(1e-6)) < 1e-15);
+    CHECK(rel(CT(cm::expm1(-0.3)), std::expm1(-0.3)) < 1e-15);
+    CHECK(rel(CT(cm::expm1(2.0)), std::expm1(2.0)) < 1e-14);
+    CHECK(rel(CT(cm::tanh(0.7)), std::tanh(0.7)) < 1e-15);
+    CHECK(CT(cm::tanh(-25.0)) == -1.0);
+    // atan through each of its reductions (below tan(pi/8), up to 1, above 1) and both signs.
+    CHECK(rel(CT(cm::atan(0.3)), std::atan(0.3)) < 1e-15);
+    CHECK(rel(CT(cm::atan(-0.8)), std::atan(-0.8)) < 1e-15);
+    CHECK(rel(CT(cm::atan(1.0)), std::atan(1.0)) < 1e-15);
+    CHECK(rel(CT(cm::atan(2.0)), std::atan(2.0)) < 1e-15);
+    CHECK(rel(CT(cm::atan(-40.0)), std::atan(-40.0)) < 1e-15);
+    CHECK(rel(CT(cm::asin(0.5)), std::asin(0.5)) < 1e-15);
+    CHECK(rel(CT(cm::asin(-0.999)), std::asin(-0.999)) < 1e-14);
+    CHECK(rel(CT(cm::asin(1e-5)), std::asin(1e-5)) < 1e-15);
+    CHECK(CT(cm::asin(1.0)) == cm::pi / 2);
     // I0(1) = 1.2660658777520082 (Abramowitz & Stegun table 9.8)
     CHECK(rel(CT(cm::bessel_i0(1.0)), 1.2660658777520082) < 1e-15);
 }

@@ -74,6 +74,18 @@ constexpr double exp(double x) noexcept {
     return ldexp(sum, k);
 }
 
+/// e^x - 1 without the cancellation of exp(x) - 1 for small x.
+constexpr double expm1(double x) noexcept {
+    if (!std::is_constant_evaluated()) return std::expm1(x);
+    if (abs(x) >= 0.5) return exp(x) - 1.0;
+    double term = x, sum = x;
+    for (int n = 2; n < 30; ++n) {
+        term *= x / n;
+        sum += term;
+    }
+    return sum;
+}
+
 constexpr double log(double x) noexcept {
     if (!std::is_constant_evaluated()) return std::log(x);
     // x = m 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m-1)/(m+1)).
@@ -177,6 +189,40 @@ constexpr double asinh(double x) noexcept {
     const double a = abs(x);
     const double r = log(a + sqrt(a * a + 1.0));
     return x < 0 ? -r : r;
+}
+
+constexpr double tanh(double x) noexcept {
+    if (!std::is_constant_evaluated()) return std::tanh(x);
+    if (abs(x) > 20.0) return x < 0 ? -1.0 : 1.0;  // 1 - tanh < 1e-17
+    return sinh(x) / cosh(x);
+}
+
+constexpr double atan(double x) noexcept {
+    if (!std::is_constant_evaluated()) return std::atan(x);
+    // atan x = pi/2 - atan(1/x) above 1, then pi/4 + atan((x-1)/(x+1)) above tan(pi/8), then
+    // the series, which converges for |t| <= tan(pi/8) = 0.414 (t^2 < 0.172: 22 terms).
+    const double a = abs(x);
+    double base = 0.0, t = a;
+    if (t > 1.0) { base = 0.5 * pi; t = -1.0 / t; }
+    if (abs(t) > 0.41421356237309503) {
+        base += t > 0 ? 0.25 * pi : -0.25 * pi;
+        t = t > 0 ? (t - 1.0) / (t + 1.0) : (t + 1.0) / (1.0 - t);
+    }
+    const double t2 = t * t;
+    double term = t, sum = 0.0;
+    for (int n = 1; n < 60; n += 2) {
+        sum += term / n;
+        term *= -t2;
+    }
+    const double r = base + sum;
+    return x < 0 ? -r : r;
+}
+
+constexpr double asin(double x) noexcept {
+    if (!std::is_constant_evaluated()) return std::asin(x);
+    if (x >= 1.0) return 0.5 * pi;
+    if (x <= -1.0) return -0.5 * pi;
+    return atan(x / sqrt((1.0 - x) * (1.0 + x)));
 }
 
 /// Modified Bessel function of the first kind, order 0, by its power series (converges to
