@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden vectors for the IIR family (issue 3, IIR part).
 
-References: scipy.signal.butter / cheby1 / cheby2 / bessel (output='sos'), scipy.signal.sosfilt, and the
+References: scipy.signal.butter / cheby1 / cheby2 / bessel / ellip (output='sos'), scipy.signal.sosfilt, and the
 RBJ "Audio EQ Cookbook" formulas written out independently here in numpy.
 Writes tests/golden/iir_design.hpp (SOS coefficients) and tests/golden/iir_sosfilt.hpp
 (a fixed test signal and sosfilt outputs).
@@ -62,6 +62,15 @@ designs = [
     ("bessel_hp3", "bessel", 3, "highpass", 0.2, "phase"),
     ("bessel_bp4_mag", "bessel", 4, "bandpass", (0.1, 0.3), "mag"),
     ("bessel_bs3", "bessel", 3, "bandstop", (0.2, 0.4), "phase"),
+    ("ellip_lp1", "ellip", 1, "lowpass", 0.3, (1.0, 40.0)),
+    ("ellip_lp2", "ellip", 2, "lowpass", 0.2, (0.5, 30.0)),
+    ("ellip_lp4", "ellip", 4, "lowpass", 0.2, (0.5, 60.0)),
+    ("ellip_lp5", "ellip", 5, "lowpass", 0.35, (1.0, 80.0)),
+    ("ellip_lp8", "ellip", 8, "lowpass", 0.1, (0.1, 100.0)),
+    ("ellip_hp3", "ellip", 3, "highpass", 0.25, (0.5, 40.0)),
+    ("ellip_hp6", "ellip", 6, "highpass", 0.05, (0.2, 70.0)),
+    ("ellip_bp3", "ellip", 3, "bandpass", (0.1, 0.35), (1.0, 50.0)),
+    ("ellip_bs4", "ellip", 4, "bandstop", (0.2, 0.45), (0.5, 60.0)),
 ]
 text = ""
 sos_by_name = {}
@@ -72,8 +81,10 @@ for name, fn, order, btype, wn, rp in designs:
         sos = signal.cheby1(order, rp, wn, btype, output="sos")
     elif fn == "cheby2":  # rp is the stop-band attenuation rs
         sos = signal.cheby2(order, rp, wn, btype, output="sos")
-    else:  # rp is the normalisation
+    elif fn == "bessel":  # rp is the normalisation
         sos = signal.bessel(order, wn, btype, output="sos", norm=rp)
+    else:  # rp is (pass-band ripple, stop-band attenuation)
+        sos = signal.ellip(order, rp[0], rp[1], wn, btype, output="sos")
     sos_by_name[name] = sos
     text += f"// {fn}({order}{', ' + str(rp) if rp else ''}, {wn}, '{btype}', output='sos')\n"
     text += arr(name, sos)
@@ -106,7 +117,7 @@ text += arr("rbj_notch", rbj("notch", 50, 30, 0, 1000))
 text += arr("rbj_peaking", rbj("peaking", 1000, 2, 6, 48000))
 text += arr("rbj_low_shelf", rbj("low_shelf", 200, 0.7071, -4, 8000))
 text += arr("rbj_high_shelf", rbj("high_shelf", 3000, 0.7071, 5, 16000))
-write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1/cheby2/bessel and the RBJ cookbook")
+write("iir_design.hpp", "iir", text, "scipy.signal.butter/cheby1/cheby2/bessel/ellip and the RBJ cookbook")
 
 # --- sosfilt on a fixed signal ------------------------------------------------------------
 rng = np.random.default_rng(31)

@@ -25,6 +25,7 @@
 #include "filter/chebyshev1.hpp"
 #include "filter/chebyshev2.hpp"
 #include "filter/bessel.hpp"
+#include "filter/elliptic.hpp"
 #include "filter/dc_blocker.hpp"
 #include "filter/ewma.hpp"
 #include "filter/filtfilt.hpp"

@@ -1,4 +1,5 @@
-// Butterworth, Chebyshev I and II and Bessel design against scipy.signal.butter/cheby1/cheby2/bessel(output='sos').
+// Butterworth, Chebyshev I and II, Bessel and elliptic design against
+// scipy.signal.butter/cheby1/cheby2/bessel/ellip(output='sos').
 #include "nerve_test.hpp"
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include "nerve/filter/butterworth.hpp"
 #include "nerve/filter/chebyshev1.hpp"
 #include "nerve/filter/chebyshev2.hpp"
+#include "nerve/filter/elliptic.hpp"
 
 using namespace nerve::filter;
 using namespace nerve::literals;
@@ -82,6 +84,22 @@ TEST_CASE("bessel matches scipy.signal.bessel sos", "[filter][bessel][golden]") 
     require_sos(bessel<3, band_type::bandstop>(0.2, 0.4), golden::iir::bessel_bs3);
     constexpr auto lp = bessel<12, band_type::lowpass>(0.3);  // the roots found at compile time
     require_sos(lp, golden::iir::bessel_lp12);
+}
+
+TEST_CASE("elliptic matches scipy.signal.ellip sos", "[filter][elliptic][golden]") {
+    require_sos(elliptic<1, band_type::lowpass>(1.0, 40.0, 0.3), golden::iir::ellip_lp1);
+    require_sos(elliptic<2, band_type::lowpass>(0.5, 30.0, 0.2), golden::iir::ellip_lp2);
+    require_sos(elliptic<4, band_type::lowpass>(0.5, 60.0, 0.2), golden::iir::ellip_lp4);
+    require_sos(elliptic<5, band_type::lowpass>(1.0, 80.0, 0.35), golden::iir::ellip_lp5);
+    require_sos(elliptic<8, band_type::lowpass>(0.1, 100.0, 0.1), golden::iir::ellip_lp8);
+    require_sos(elliptic<3, band_type::highpass>(0.5, 40.0, 0.25), golden::iir::ellip_hp3);
+    require_sos(elliptic<6, band_type::highpass>(0.2, 70.0, 0.05), golden::iir::ellip_hp6);
+    require_sos(elliptic<3, band_type::bandpass>(1.0, 50.0, 0.1, 0.35), golden::iir::ellip_bp3);
+    require_sos(elliptic<4, band_type::bandstop>(0.5, 60.0, 0.2, 0.45), golden::iir::ellip_bs4);
+    constexpr auto lp = elliptic<8, band_type::lowpass>(0.1, 100.0, 0.1);  // special functions at compile time
+    require_sos(lp, golden::iir::ellip_lp8);
+    constexpr auto bp = elliptic<3, band_type::bandpass>(1.0, 50.0, 0.1, 0.35);
+    require_sos(bp, golden::iir::ellip_bp3);
 }
 
 TEST_CASE("designs are constexpr and agree with the run-time design", "[filter][butterworth]") {
