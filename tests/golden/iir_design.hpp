@@ -209,4 +209,23 @@ inline constexpr double rbj_low_shelf[6] = {
     0.97478318338958458, -1.7570352138792658, 0.79962686920167891, 1, -1.7519540014378869, 0.77949126503264232};
 inline constexpr double rbj_high_shelf[6] = {
     1.4251582234817897, -0.88060592780569569, 0.34187760021600255, 1, -0.30122423763883605, 0.1876541335309326};
+inline constexpr double group_delay_freqs[7] = {
+    0.002, 0.01, 0.050000000000000003, 0.10000000000000001, 0.17000000000000001, 0.23000000000000001,
+    0.31};
+// sum over the sections of group_delay(section, w = 2 pi group_delay_freqs) for bessel_lp4
+inline constexpr double group_delay_bessel_lp4[7] = {
+    10.105829346290729, 10.115387683206162, 8.5496579256411884, 2.7550277962287577, 0.97724995864338293, 0.57183332985967006,
+    0.36307586880517739};
+// sum over the sections of group_delay(section, w = 2 pi group_delay_freqs) for cheby2_lp4
+inline constexpr double group_delay_cheby2_lp4[7] = {
+    13.172597596047201, 13.916960512284113, 6.3210633291601432, 1.3680010246524605, 0.49080050512216022, 0.28906788760264313,
+    0.18423588183509132};
+// sum over the sections of group_delay(section, w = 2 pi group_delay_freqs) for ellip_lp5
+inline constexpr double group_delay_ellip_lp5[7] = {
+    3.657062252992898, 3.601723184291719, 2.9983175914919316, 4.4889251656083253, 14.133526950415865, 1.3591562736807838,
+    0.51298273527484994};
+// sum over the sections of group_delay(section, w = 2 pi group_delay_freqs) for butter_bp3
+inline constexpr double group_delay_butter_bp3[7] = {
+    4.6898355802654965, 4.8877383070920519, 13.729742748871097, 4.6774954912099425, 4.9897051781217527, 1.8954195108453207,
+    0.8078945282586032};
 }  // namespace golden::iir

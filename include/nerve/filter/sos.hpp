@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <complex>
 #include <cstddef>
 
 #include "detail/iir_math.hpp"
@@ -52,10 +53,11 @@ constexpr std::array<sos_section<To>, S> sos_cast(const std::array<sos_section<F
     return r;
 }
 
-/// |H(e^{j 2 pi f})| of a cascade at normalised frequency f (cycles per sample, 0..0.5).
-/// Used by tests and for checking a design; not on any streaming path.
+/// H(e^{j 2 pi f}) of a cascade at normalised frequency f (cycles per sample, 0..0.5), as
+/// scipy.signal.sosfreqz gives it at w = 2 pi f. For checking a design; not on any streaming
+/// path.
 template <class T, std::size_t S>
-constexpr double sos_magnitude(const std::array<sos_section<T>, S>& sos, double f) noexcept {
+constexpr iir_detail::cplx sos_response_parts(const std::array<sos_section<T>, S>& sos, double f) noexcept {
     using iir_detail::cplx;
     const cplx z1 = iir_detail::cexpi(-2.0 * iir_detail::pi * f);  // z^-1
     const cplx z2 = z1 * z1;
@@ -65,7 +67,43 @@ constexpr double sos_magnitude(const std::array<sos_section<T>, S>& sos, double 
         const cplx den = cplx{double(s.a0), 0.0} + z1 * double(s.a1) + z2 * double(s.a2);
         h = h * (num / den);
     }
-    return h.mag();
+    return h;
+}
+
+/// The complex response (sos_response_parts as std::complex).
+template <class T, std::size_t S>
+std::complex<double> sos_response(const std::array<sos_section<T>, S>& sos, double f) noexcept {
+    const iir_detail::cplx h = sos_response_parts(sos, f);
+    return {h.re, h.im};
+}
+
+/// |H(e^{j 2 pi f})|.
+template <class T, std::size_t S>
+constexpr double sos_magnitude(const std::array<sos_section<T>, S>& sos, double f) noexcept {
+    return sos_response_parts(sos, f).mag();
+}
+
+/// The group delay -d(phase)/d(omega) in samples at f (cycles per sample), as
+/// scipy.signal.group_delay: for each polynomial c0 + c1 z^-1 + c2 z^-2 on the unit circle,
+/// Re(sum k c_k z^-k / sum c_k z^-k), numerators' minus denominators', summed over the
+/// sections. Exact (no finite difference). At a zero of the response on the unit circle the
+/// delay is undefined: that polynomial contributes 0 there (scipy sets the whole delay to 0).
+template <class T, std::size_t S>
+constexpr double sos_group_delay(const std::array<sos_section<T>, S>& sos, double f) noexcept {
+    using iir_detail::cplx;
+    const cplx z1 = iir_detail::cexpi(-2.0 * iir_detail::pi * f);
+    const cplx z2 = z1 * z1;
+    const auto delay = [&](double c0, double c1, double c2) {
+        const cplx p = cplx{c0, 0.0} + z1 * c1 + z2 * c2;
+        const cplx dp = z1 * c1 + z2 * (2.0 * c2);
+        const double m2 = p.re * p.re + p.im * p.im;
+        if (!(m2 > 1e-300)) return 0.0;
+        return (dp.re * p.re + dp.im * p.im) / m2;  // Re(dp / p)
+    };
+    double d = 0.0;
+    for (const auto& s : sos)
+        d += delay(double(s.b0), double(s.b1), double(s.b2)) - delay(double(s.a0), double(s.a1), double(s.a2));
+    return d;
 }
 
 }  // namespace nerve::filter
