@@ -65,6 +65,11 @@ TEST_CASE("elliptic high-pass and band-stop keep their pass bands within rp", "[
     CHECK(sos_magnitude(bs, 0.16) <= gain(60.0) * (1 + 1e-9));
 }
 
+// The README's example, kept compiling: designed and checked at compile time.
+constexpr auto readme_sos = elliptic_lowpass<8>(0.1, 80.0, 2000.0_Hz, nerve::sample_rate{12000.0});
+static_assert(sos_magnitude(readme_sos, 2700.0 / 12000.0) < 1e-4);
+static_assert(sos_magnitude(readme_sos, 2000.0 / 12000.0) > 0.988);  // -0.1 dB = 0.98855
+
 TEST_CASE("elliptic runs in a float cascade without allocating", "[filter][elliptic]") {
     biquad_cascade<float, 4> f{elliptic_bandstop<4>(0.5, 60.0, 20.0_Hz, 45.0_Hz, nerve::sample_rate{200.0})};
     float peak = 0.0f;
