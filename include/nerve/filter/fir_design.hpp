@@ -69,9 +69,7 @@ inline double sinc(double x) noexcept {
     if (x == 0.0) return 1.0;
     return std::sin(pi * x) / (pi * x);
 }
-}  // namespace detail
 
-namespace detail {
 /// firwin's general case: the pass bands [lo[i], hi[i]), i < B (edges relative to Nyquist,
 /// 0 for DC, 1 for Nyquist), windowed, scaled to unit gain at `scale_at`, times `gain`.
 template <std::size_t N, std::size_t B>
