@@ -28,20 +28,13 @@ static_assert(nerve::simple_operator<nerve::multi<biquad_cascade<float, 4>, 16>>
 namespace {
 constexpr std::size_t n_sig = sizeof(golden::iir_sig::x) / sizeof(float);
 
-template <std::size_t S>
-std::array<sos_section<double>, S> rows(const double (&r)[6 * S]) {
-    std::array<sos_section<double>, S> s{};
-    for (std::size_t k = 0; k < S; ++k) s[k] = {r[6 * k], r[6 * k + 1], r[6 * k + 2], r[6 * k + 3], r[6 * k + 4], r[6 * k + 5]};
-    return s;
-}
-
 // Runs one golden case for float and double, per-sample and block paths.
 template <std::size_t S>
 void check_sosfilt(const double (&sos)[6 * S], const double (&y)[n_sig]) {
     static float xf[n_sig], yf[n_sig];
     static double xd[n_sig], yd[n_sig];
     for (std::size_t i = 0; i < n_sig; ++i) xf[i] = golden::iir_sig::x[i], xd[i] = golden::iir_sig::x[i];
-    const auto s = rows<S>(sos);
+    const auto s = sos_from_rows<S>(sos);
     {
         biquad_cascade<float, S> f{s};
         NERVE_REQUIRE_NO_ALLOC(for (std::size_t i = 0; i < n_sig; ++i) yf[i] = f(xf[i]));
@@ -194,7 +187,7 @@ TEST_CASE("q15 and q31 against the double reference", "[filter][biquad][fixed]")
     run(chebyshev1<4, band_type::highpass>(0.5, 0.3), 1.5e-3);
     run(butterworth<4, band_type::lowpass>(0.2), 1.5e-3);
     // The golden scipy outputs through q15, same bound.
-    biquad_cascade<q15, 4> g{rows<4>(golden::iir::butter_lp8)};
+    biquad_cascade<q15, 4> g{sos_from_rows<4>(golden::iir::butter_lp8)};
     double e = 0;
     for (std::size_t i = 0; i < n_sig; ++i)
         e = std::fmax(e, std::fabs(g(q15::from_float(0.5 * golden::iir_sig::x[i])).to_double() -

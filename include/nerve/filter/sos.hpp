@@ -31,6 +31,16 @@ constexpr std::size_t sos_count(std::size_t order, band_type b) noexcept {
     return (b == band_type::lowpass || b == band_type::highpass) ? (order + 1) / 2 : order;
 }
 
+/// Sections from scipy's flattened layout: 6 S values, row by row (b0 b1 b2 a0 a1 a2), e.g.
+/// `sos.ravel()` pasted from Python: `sos_from_rows<2>({...})`.
+template <std::size_t S, class T>
+constexpr std::array<sos_section<T>, S> sos_from_rows(const T (&r)[6 * S]) noexcept {
+    std::array<sos_section<T>, S> sos{};
+    for (std::size_t k = 0; k < S; ++k)
+        sos[k] = {r[6 * k], r[6 * k + 1], r[6 * k + 2], r[6 * k + 3], r[6 * k + 4], r[6 * k + 5]};
+    return sos;
+}
+
 /// The same cascade with every section scaled so that a0 == 1.
 template <class T, std::size_t S>
 constexpr std::array<sos_section<T>, S> normalized(const std::array<sos_section<T>, S>& sos) noexcept {
