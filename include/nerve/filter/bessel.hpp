@@ -102,8 +102,9 @@ constexpr std::array<cplx, N> reverse_bessel_roots() noexcept {
         }
     // The real root (odd N) is left with a rounding-sized imaginary part (the complex ones have
     // imaginary parts of order one): it is made real, so it cannot take a complex root's partner.
-    std::array<bool, N> used{};
-    for (std::size_t i = 0; i < N; ++i) used[i] = abs(z[i].im) < 1e-9 * z[i].mag();
+    std::array<bool, N> real{};
+    for (std::size_t i = 0; i < N; ++i) real[i] = abs(z[i].im) < 1e-9 * z[i].mag();
+    std::array<bool, N> used = real;
     // Exact conjugate pairs: pair each root above the axis with the nearest one below, average.
     std::array<cplx, N> out{};
     std::size_t n = 0;
@@ -123,7 +124,7 @@ constexpr std::array<cplx, N> reverse_bessel_roots() noexcept {
         out[n++] = m.conj();
     }
     for (std::size_t i = 0; i < N; ++i)
-        if (abs(z[i].im) < 1e-9 * z[i].mag()) out[n++] = cplx{z[i].re, 0.0};
+        if (real[i]) out[n++] = cplx{z[i].re, 0.0};
     return out;
 }
 

@@ -32,14 +32,10 @@ constexpr zpk<Cap> cheby2_prototype(double rs) noexcept {
     const double sh = sinh(mu), ch = cosh(mu);
     for (std::size_t i = 0; i < N; ++i) {
         const double m = -static_cast<double>(N) + 1.0 + 2.0 * static_cast<double>(i);
-        if (m == 0.0) continue;
-        r.add_zero(cplx{0.0, 1.0 / sin(m * pi / (2.0 * static_cast<double>(N)))});
-    }
-    for (std::size_t i = 0; i < N; ++i) {
-        const double m = -static_cast<double>(N) + 1.0 + 2.0 * static_cast<double>(i);
-        const double theta = pi * m / (2.0 * static_cast<double>(N));
+        if (m != 0.0) r.add_zero(cplx{0.0, 1.0 / sin(m * pi / (2.0 * static_cast<double>(N)))});
         // The Butterworth pole -e^(j theta), its real part scaled by sinh mu and its imaginary
         // part by cosh mu, then inverted.
+        const double theta = pi * m / (2.0 * static_cast<double>(N));
         r.add_pole(1.0 / cplx{-sh * cos(theta), -ch * sin(theta)});
     }
     r.k = (prod_neg(r.p, r.np) / prod_neg(r.z, r.nz)).re;

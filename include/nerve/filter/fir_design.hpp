@@ -90,10 +90,10 @@ std::array<double, N> firwin_bands(const std::array<double, B>& lo, const std::a
         h[n] = ideal * window_value(window, n, N);
         h[N - 1 - n] = h[n];
     }
-    // The response at scale_at (cycles relative to Nyquist) is sum h[n] cos(pi m scale_at).
+    // The response at scale_at (cycles relative to Nyquist) is sum h[n] cos(pi m scale_at); at
+    // DC every cosine is exactly 1, so low-pass taps keep the plain sum's bits.
     double sum = 0.0;
-    for (std::size_t n = 0; n < N; ++n)
-        sum += scale_at == 0.0 ? h[n] : h[n] * std::cos(pi * (static_cast<double>(n) - alpha) * scale_at);
+    for (std::size_t n = 0; n < N; ++n) sum += h[n] * std::cos(pi * (static_cast<double>(n) - alpha) * scale_at);
     for (auto& v : h) v = v / sum * gain;
     return h;
 }
