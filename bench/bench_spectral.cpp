@@ -9,6 +9,9 @@
 // time_features/nerve/1024, time_features_pct/nerve/1024 (5 percentiles: one sort),
 // spectral_shape/nerve/513, envelope/nerve/1024 (band mask + Hilbert + envelope spectrum),
 // stft/nerve/256x64 (per sample).
+// rfft_stage/nerve/512, mel_bands/nerve/512x40 (dB), mfcc/nerve/40x13: the MFCC front end at
+// 16 kHz (librosa's defaults), one 512-sample frame each (items = frame samples); their sum is a
+// frame of MFCC features.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -19,6 +22,8 @@
 #include "nerve/core/framer.hpp"
 #include "nerve/spectral/band_power.hpp"
 #include "nerve/spectral/envelope.hpp"
+#include "nerve/spectral/mel_filterbank.hpp"
+#include "nerve/spectral/mfcc.hpp"
 #include "nerve/spectral/peaks.hpp"
 #include "nerve/spectral/periodogram.hpp"
 #include "nerve/spectral/rfft.hpp"
@@ -164,5 +169,41 @@ void BM_stft_256x64(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
 }
 BENCHMARK(BM_stft_256x64)->Name("stft/nerve/256x64");
+
+void BM_rfft_stage_512(benchmark::State& state) {
+    const auto& x = spectral_signal<512>();
+    static sp::rfft<512> op{nerve::window::hann, nerve::sample_rate{16000.0}};
+    for (auto _ : state) {
+        op.transform(std::span<const float, 512>{x});
+        benchmark::DoNotOptimize(op.view().values[7]);
+    }
+    state.SetItemsProcessed(state.iterations() * 512);
+}
+BENCHMARK(BM_rfft_stage_512)->Name("rfft_stage/nerve/512");
+
+void BM_mel_bands_512x40(benchmark::State& state) {
+    static sp::rfft<512> fft{nerve::window::hann, nerve::sample_rate{16000.0}};
+    fft.transform(std::span<const float, 512>{spectral_signal<512>()});
+    static sp::mel_filterbank<512, 40> mel{nerve::sample_rate{16000.0}, {.log = sp::mel_log::decibel}};
+    for (auto _ : state) {
+        mel.compute(fft.view());
+        benchmark::DoNotOptimize(mel.result()[7]);
+    }
+    state.SetItemsProcessed(state.iterations() * 512);
+}
+BENCHMARK(BM_mel_bands_512x40)->Name("mel_bands/nerve/512x40");
+
+void BM_mfcc_40x13(benchmark::State& state) {
+    std::array<float, 40> logmel{};
+    for (std::size_t m = 0; m < 40; ++m) logmel[m] = -60.0f + 1.5f * static_cast<float>(m % 7);
+    static sp::mfcc<40, 13> cep;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(logmel.data());
+        cep.compute(std::span<const float, 40>{logmel});
+        benchmark::DoNotOptimize(cep.result()[3]);
+    }
+    state.SetItemsProcessed(state.iterations() * 512);
+}
+BENCHMARK(BM_mfcc_40x13)->Name("mfcc/nerve/40x13");
 
 }  // namespace

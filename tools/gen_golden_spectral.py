@@ -249,6 +249,96 @@ def gen_sk_envelope():
     write("envelope", body)
 
 
+# ---------------------------------------------------------------------------- mel filterbank and MFCC
+# The mel scales and the triangular filterbank as librosa defines them (librosa.filters.mel:
+# Slaney's Auditory Toolbox scale, or HTK's 2595 log10(1 + f/700); triangles drawn on the FFT bin
+# frequencies; "slaney" normalisation 2 / (f_hi - f_lo) for equal area), written out here in numpy
+# from the definitions (librosa itself is not in Debian). The cepstrum is scipy's DCT-II with
+# norm="ortho" and librosa's lifter 1 + (L/2) sin(pi (k + 1) / L).
+def hz_to_mel(f, htk):
+    f = np.asarray(f, dtype=np.float64)
+    if htk:
+        return 2595.0 * np.log10(1.0 + f / 700.0)
+    lin = f / (200.0 / 3)
+    logstep = np.log(6.4) / 27.0
+    return np.where(f >= 1000.0, 15.0 + np.log(np.maximum(f, 1e-300) / 1000.0) / logstep, lin)
+
+
+def mel_to_hz(m, htk):
+    m = np.asarray(m, dtype=np.float64)
+    if htk:
+        return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+    logstep = np.log(6.4) / 27.0
+    return np.where(m >= 15.0, 1000.0 * np.exp(logstep * (m - 15.0)), (200.0 / 3) * m)
+
+
+def mel_weights(fs, n, n_mels, fmin, fmax, htk, area_norm):
+    freqs = np.arange(n // 2 + 1) * fs / n
+    pts = mel_to_hz(np.linspace(hz_to_mel(fmin, htk), hz_to_mel(fmax, htk), n_mels + 2), htk)
+    w = np.zeros((n_mels, len(freqs)))
+    for m in range(n_mels):
+        lower = (freqs - pts[m]) / (pts[m + 1] - pts[m])
+        upper = (pts[m + 2] - freqs) / (pts[m + 2] - pts[m + 1])
+        w[m] = np.maximum(0.0, np.minimum(lower, upper))
+        if area_norm:
+            w[m] *= 2.0 / (pts[m + 2] - pts[m])
+    return w, pts
+
+
+def cepstrum(logmel, n_coeffs, lifter):
+    import scipy.fft
+    c = scipy.fft.dct(logmel, type=2, norm="ortho")[:n_coeffs]
+    if lifter > 0:
+        c = c * (1.0 + (lifter / 2.0) * np.sin(np.pi * np.arange(1, n_coeffs + 1) / lifter))
+    return c
+
+
+def gen_mel():
+    body = ""
+    # Scale anchors (published: Slaney's scale reads 15 mel at 1 kHz; HTK's 1000 Hz ~ 1000 mel).
+    probe = np.array([0.0, 200.0, 999.0, 1000.0, 1001.0, 4000.0, 8000.0, 22050.0])
+    body += arr("scale_probe_hz", probe)
+    body += arr("slaney_mel", hz_to_mel(probe, False)) + arr("htk_mel", hz_to_mel(probe, True))
+    # A speech-band power spectrum: 16 kHz, N = 512, from one Hann frame of a random-phase
+    # harmonic signal plus noise, scaled as nerve's rfft scales power (spectrum_view power).
+    rng = np.random.default_rng(11)
+    fs, n = 16000.0, 512
+    t = np.arange(4 * n) / fs
+    x = sum(a * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
+            for f, a in ((180.0, 1.0), (360.0, 0.6), (720.0, 0.3), (2500.0, 0.2), (5300.0, 0.1)))
+    x = (x + 0.05 * rng.standard_normal(len(t))).astype(np.float32)
+    body += scalar("speech_fs", fs) + arr("speech_x", x, "float")
+    w = ss.get_window("hann", n)
+    frame = x[:n].astype(np.float64)
+    p = np.abs(np.fft.rfft(frame * w)) ** 2 / w.sum() ** 2
+    p[1:-1] *= 2
+    body += arr("speech_power_frame0", p)            # for the end-to-end rfft -> mel -> mfcc test
+    p32 = p.astype(np.float32)                       # what a float pipeline hands the filterbank
+    body += arr("speech_power_f32", p32, "float")
+    p32 = p32.astype(np.float64)
+    # librosa's defaults: Slaney scale, area normalisation, 0 .. fs/2, 40 bands; dB log; 13 coeffs.
+    wa, pts = mel_weights(fs, n, 40, 0.0, fs / 2, False, True)
+    body += arr("slaney40_points_hz", pts)
+    body += arr("slaney40_weights", wa)               # 40 x 257, row-major
+    mel = wa @ p32
+    body += arr("slaney40_mel", mel)
+    logmel = 10.0 * np.log10(np.maximum(mel, 1e-10))
+    body += arr("slaney40_mfcc13", cepstrum(logmel, 13, 0))
+    body += arr("slaney40_mfcc13_lifter22", cepstrum(logmel, 13, 22))
+    # HTK/Kaldi style: HTK scale, 300 .. 7600 Hz, plain triangles, natural log, 23 bands -> 13.
+    wh, pts = mel_weights(fs, n, 23, 300.0, 7600.0, True, False)
+    body += arr("htk23_points_hz", pts)
+    melh = wh @ p32
+    body += arr("htk23_mel", melh)
+    body += arr("htk23_mfcc13", cepstrum(np.log(np.maximum(melh, 1e-10)), 13, 0))
+    # End to end: frame 0 through nerve's rfft (float) then the Slaney bank; reference from the
+    # float64 spectrum of the same float32 samples.
+    e2e = wa @ p
+    body += arr("speech_e2e_mel", e2e)
+    body += arr("speech_e2e_mfcc13", cepstrum(10.0 * np.log10(np.maximum(e2e, 1e-10)), 13, 0))
+    write("mel", body)
+
+
 def w_hann(n):
     return ss.get_window("hann", n)
 
@@ -260,3 +350,4 @@ if __name__ == "__main__":
     gen_rfft_welch()
     gen_features()
     gen_sk_envelope()
+    gen_mel()

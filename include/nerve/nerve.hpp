@@ -51,6 +51,8 @@
 #include "spectral/envelope.hpp"
 #include "spectral/fft.hpp"
 #include "spectral/fft_fixed.hpp"
+#include "spectral/mel_filterbank.hpp"
+#include "spectral/mfcc.hpp"
 #include "spectral/peaks.hpp"
 #include "spectral/periodogram.hpp"
 #include "spectral/real_fft.hpp"
