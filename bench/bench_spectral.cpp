@@ -12,6 +12,8 @@
 // rfft_stage/nerve/512, mel_bands/nerve/512x40 (dB), mfcc/nerve/40x13: the MFCC front end at
 // 16 kHz (librosa's defaults), one 512-sample frame each (items = frame samples); their sum is a
 // frame of MFCC features.
+// lomb_scargle/nerve/375x257: the Lomb-Scargle density of 5 minutes of RR intervals (375 beats)
+// on 257 bins (HRV's grid, 1/512 Hz to 0.5 Hz), one spectrum (items = points).
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -22,6 +24,7 @@
 #include "nerve/core/framer.hpp"
 #include "nerve/spectral/band_power.hpp"
 #include "nerve/spectral/envelope.hpp"
+#include "nerve/spectral/lomb_scargle.hpp"
 #include "nerve/spectral/mel_filterbank.hpp"
 #include "nerve/spectral/mfcc.hpp"
 #include "nerve/spectral/peaks.hpp"
@@ -205,5 +208,21 @@ void BM_mfcc_40x13(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 512);
 }
 BENCHMARK(BM_mfcc_40x13)->Name("mfcc/nerve/40x13");
+
+void BM_lomb_scargle_375x257(benchmark::State& state) {
+    static sp::lomb_scargle<512, 257> ls{nerve::hertz{0.5 / 256}, 300.0, 1000};
+    double t = 0;
+    for (int i = 0; i < 375; ++i) {
+        const double rr = 0.8 + 0.04 * std::sin(0.6 * t) + 0.02 * std::sin(1.9 * t);
+        t += rr;
+        ls.add({t, static_cast<float>(1000 * rr)});
+    }
+    for (auto _ : state) {
+        ls.compute();
+        benchmark::DoNotOptimize(ls.result().values[30]);
+    }
+    state.SetItemsProcessed(state.iterations() * 375);
+}
+BENCHMARK(BM_lomb_scargle_375x257)->Name("lomb_scargle/nerve/375x257");
 
 }  // namespace

@@ -339,6 +339,35 @@ def gen_mel():
     write("mel", body)
 
 
+# ---------------------------------------------------------------------------- Lomb-Scargle
+def gen_lomb():
+    body = ""
+    # RR intervals (ms) at their beat times: 0.1 Hz (LF) and 0.25 Hz (HF) modulation plus noise.
+    rng = np.random.default_rng(21)
+    t, rr = [], []
+    now = 0.0
+    for _ in range(300):
+        r = 0.8 + 0.05 * np.sin(2 * np.pi * 0.1 * now) + 0.03 * np.sin(2 * np.pi * 0.25 * now) + 0.01 * rng.standard_normal()
+        now += r
+        t.append(now)
+        rr.append(1000.0 * r)
+    t = np.array(t)
+    rr = np.array(rr, dtype=np.float32).astype(np.float64)
+    bins, df = 129, 0.5 / 128
+    f = np.arange(1, bins) * df
+    p = ss.lombscargle(t, rr, 2 * np.pi * f, precenter=True)
+    spacing = (t[-1] - t[0]) / (len(t) - 1)
+    body += arr("rr_t", t) + arr("rr_ms", rr, "float")
+    body += scalar("rr_df", df) + arr("rr_density", np.concatenate([[0.0], 2 * spacing * p]))
+    # Evenly spaced points: the Lomb-Scargle density equals the rectangular-window periodogram.
+    fs, n = 4.0, 256
+    te = np.arange(n) / fs
+    ye = (np.sin(2 * np.pi * 0.3 * te) + 0.5 * rng.standard_normal(n)).astype(np.float32).astype(np.float64)
+    _, pe = ss.periodogram(ye, fs, window="boxcar", detrend="constant", scaling="density")
+    body += scalar("even_fs", fs) + arr("even_y", ye, "float") + arr("even_density", pe)
+    write("lomb", body)
+
+
 def w_hann(n):
     return ss.get_window("hann", n)
 
@@ -351,3 +380,4 @@ if __name__ == "__main__":
     gen_features()
     gen_sk_envelope()
     gen_mel()
+    gen_lomb()

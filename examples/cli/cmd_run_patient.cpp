@@ -16,11 +16,16 @@
 // beats', "noisy": motion artefact was rejected within the last 4 s); an "artefact" alarm
 // marks such stretches (asystole and rate alarms are held there). "qrs_match" is the
 // correlation of the beat's lead-0 QRS with the dominant QRS (below 0.8: aberrant, e.g. a PVC;
-// 1 when not checked).
+// 1 when not checked). The summary's "hrv_spectrum" is the frequency-domain HRV of the last
+// 5 minutes: VLF (0.0033-0.04 Hz), LF (0.04-0.15) and HF (0.15-0.4) power in ms^2, LF/HF and
+// LF/(LF+HF), from the Lomb-Scargle density of the normal-to-normal intervals
+// (spectral/lomb_scargle.hpp; null with fewer than 4).
 #include "cli.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,6 +33,8 @@
 
 #include "pipeline_output.hpp"
 #include "nerve/io/wfdb.hpp"
+#include "nerve/spectral/band_power.hpp"
+#include "nerve/spectral/lomb_scargle.hpp"
 #include "nerve/pipelines/patient_monitor.hpp"
 
 namespace {
@@ -112,9 +119,17 @@ int run(const options& o) {
     if (o.no_artefact_check) mp.qrs.artefact_sharpness = 0.0;  // see qrs_detector.hpp
     const double fs = h.fs;
     std::uint64_t alarm_lines = 0;
+    // Frequency-domain HRV of the last 5 minutes (Task Force 1996 bands: VLF, LF, HF) from the
+    // normal-to-normal intervals at their beat times; leaving ectopic beats out makes gaps,
+    // which the Lomb-Scargle periodogram takes as they are. Bins 1/512 Hz apart (finer than the
+    // window's 1/300 Hz resolution, as band sums need) up to 0.5 Hz.
+    auto hrv = std::make_unique<nerve::spectral::lomb_scargle<1024, 257>>(nerve::hertz{0.5 / 256}, 300.0,
+                                                                           std::numeric_limits<std::size_t>::max());
     auto emit = [&](const np::monitor_event& e) {
         switch (e.kind) {
             case np::event_kind::beat:
+                if (e.rr.valid && !e.rr.ectopic)
+                    hrv->add({static_cast<double>(e.sample) / fs, 1000.0f * e.rr.rr_s});
                 if (o.quiet) break;
                 fmt::print("{{\"type\":\"beat\",\"sample\":{},\"time_s\":{:.3f},\"rr_s\":{:.3f},\"hr_bpm\":{:.1f},"
                            "\"ectopic\":{},\"irregular\":{},\"search_back\":{},\"quality\":{:.2f},\"noisy\":{},"
@@ -147,14 +162,25 @@ int run(const options& o) {
             const auto k = static_cast<np::alarm_kind>(a);
             alarms += fmt::format("{}\"{}\":{}", a ? "," : "", np::to_string(k), mon.alarms(k));
         }
+        std::string spectrum = "null";
+        if (hrv->compute()) {
+            nerve::spectral::band_power<3> bands{{0.0033, 0.04, 0.15, 0.4}};
+            bands.compute(hrv->result());
+            const double vlf = bands.result()[0], lf = bands.result()[1], hf = bands.result()[2];
+            spectrum = fmt::format("{{\"window_s\":{:.1f},\"nn_intervals\":{},\"vlf_ms2\":{},\"lf_ms2\":{},\"hf_ms2\":{},"
+                                   "\"lf_hf\":{},\"lf_nu\":{}}}",
+                                   hrv->span_s(), hrv->points(), nerve::cli::jnum(vlf), nerve::cli::jnum(lf),
+                                   nerve::cli::jnum(hf), nerve::cli::jnum(hf > 0 ? lf / hf : NAN),
+                                   nerve::cli::jnum(lf + hf > 0 ? lf / (lf + hf) : NAN, 3));
+        }
         fmt::print("{{\"type\":\"summary\",\"record\":\"{}\",\"lead\":\"{}\",\"fs\":{},\"samples\":{},\"duration_s\":{:.1f},"
                    "\"beats\":{},\"fallback_beats\":{},\"mean_hr_bpm\":{:.1f},\"ectopic_beats\":{},\"aberrant_beats\":{},\"vf_waves\":{},\"rejected_samples\":{},"
                    "\"artefact_peaks\":{},"
                    "\"last_window\":{{\"hr_bpm\":{:.1f},\"sdnn_ms\":{:.1f},\"rmssd_ms\":{:.1f},\"pnn50\":{:.3f},\"rr_count\":{}}},"
-                   "\"alarms\":{{{}}}}}\n",
+                   "\"hrv_spectrum\":{},\"alarms\":{{{}}}}}\n",
                    nerve::cli::json_escape(h.record_name), nerve::cli::json_escape(sig.description), fs, frames, duration, mon.beats(),
                    mon.fallback_beats(), duration > 0 ? 60.0 * mon.beats() / duration : 0.0, mon.ectopic_beats(), mon.aberrant_beats(), mon.vf_waves(),
-                   mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, alarms);
+                   mon.rejected(), mon.artefacts(), last.heart_rate_bpm, last.sdnn_ms, last.rmssd_ms, last.pnn50, last.count, spectrum, alarms);
     };
     if (two_leads) {
         auto mon = std::make_unique<np::patient_monitor<1000, 2>>(nerve::sample_rate{h.fs}, mp);
