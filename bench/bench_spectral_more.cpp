@@ -13,6 +13,9 @@
 //  edge_features/nerve/250x64     edge_spectral_features<250, 64, 4, 3>::compute of one 250-sample
 //                                 window (time features, max-hold welch, peaks, bands, dB, spectral
 //                                 moments) (items = frames)
+//  goertzel/nerve/1024xK          goertzel<1024, K>{Hann}::compute of one frame at K = 1, 4, 8
+//                                 frequencies (items = input samples, as rfft_stage/nerve/1024 in
+//                                 bench_spectral.cpp: the whole windowed rfft of the same frame size)
 // Spectra are synthetic (tones + pseudo-random floor), built once outside the timed loops.
 #include <benchmark/benchmark.h>
 
@@ -27,6 +30,7 @@
 #include "nerve/spectral/bearing.hpp"
 #include "nerve/spectral/edge_features.hpp"
 #include "nerve/spectral/fft_fixed.hpp"
+#include "nerve/spectral/goertzel.hpp"
 #include "nerve/spectral/spectral_kurtosis.hpp"
 #include "nerve/spectral/spectrum.hpp"
 #include "nerve/spectral/spectrum_average.hpp"
@@ -184,6 +188,27 @@ void edge_features_250x64(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
+
+// ---- Goertzel at K frequencies (bearing-defect-like lines and mains hum, fs = 12 kHz).
+template <std::size_t K>
+void goertzel_1024(benchmark::State& state) {
+    static const auto x = [] {
+        std::array<float, 1024> a{};
+        std::uint32_t s = 3;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            a[i] = static_cast<float>(0.5 * std::sin(0.05 * static_cast<double>(i)) + 0.4 * (uniform(s) - 0.5));
+        return a;
+    }();
+    constexpr std::array<double, 8> lines{107.4, 162.2, 214.8, 324.4, 50.0, 100.0, 429.6, 3000.0};
+    std::array<double, K> hz{};
+    for (std::size_t k = 0; k < K; ++k) hz[k] = lines[k];
+    static sp::goertzel<1024, K> op{hz, nerve::sample_rate{12000.0}, nerve::window::hann};
+    for (auto _ : state) {
+        op.compute(std::span<const float, 1024>{x});
+        benchmark::DoNotOptimize(op.result()[K - 1].power);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 1024);
+}
 }  // namespace
 
 BENCHMARK(rfft_fixed<nerve::q15, sp::cq15, 1024>)->Name("rfft_q15/nerve/1024");
@@ -194,3 +219,6 @@ BENCHMARK_CAPTURE(spectrum_average_513, max_hold, sp::average::max_hold)->Name("
 BENCHMARK(to_db_513)->Name("to_db/nerve/513");
 BENCHMARK(bearing_4097)->Name("bearing/nerve/4097");
 BENCHMARK(edge_features_250x64)->Name("edge_features/nerve/250x64");
+BENCHMARK(goertzel_1024<1>)->Name("goertzel/nerve/1024x1");
+BENCHMARK(goertzel_1024<4>)->Name("goertzel/nerve/1024x4");
+BENCHMARK(goertzel_1024<8>)->Name("goertzel/nerve/1024x8");
