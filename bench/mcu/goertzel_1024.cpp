@@ -20,10 +20,10 @@ namespace sp = nerve::spectral;
 namespace {
 constexpr double fs = 12000.0;
 std::array<float, 1024> g_x;
-sp::goertzel<1024, 1> g_g1{{107.4}, nerve::sample_rate{fs}, nerve::window::hann};
-sp::goertzel<1024, 4> g_g4{{107.4, 162.2, 214.8, 324.4}, nerve::sample_rate{fs}, nerve::window::hann};
-sp::goertzel<1024, 8> g_g8{{107.4, 162.2, 214.8, 324.4, 50.0, 100.0, 429.6, 3000.0}, nerve::sample_rate{fs},
-                           nerve::window::hann};
+constinit sp::goertzel<1024, 1> g_g1{{107.4}, nerve::sample_rate{fs}, nerve::window::hann};
+constinit sp::goertzel<1024, 4> g_g4{{107.4, 162.2, 214.8, 324.4}, nerve::sample_rate{fs}, nerve::window::hann};
+constinit sp::goertzel<1024, 8> g_g8{{107.4, 162.2, 214.8, 324.4, 50.0, 100.0, 429.6, 3000.0}, nerve::sample_rate{fs},
+                                     nerve::window::hann};
 sp::rfft<1024> g_fft{nerve::window::hann, nerve::sample_rate{fs}};
 }  // namespace
 

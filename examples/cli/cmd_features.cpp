@@ -145,17 +145,11 @@ int run(options o) {
     if (!(o.lifter >= 0 && o.lifter <= 1000)) return nerve::cli::fail("--lifter must be in [0, 1000]");
     std::vector<float> x;
     if (o.format == "wav") {
-        auto w = nerve::cli::read_wav(o.input);
+        auto w = nerve::cli::read_wav_at_rate(o.input, o.fs);
         if (!w) return nerve::cli::fail("{}", w.error);
         if (o.channel >= w.value.channels)
             return nerve::cli::fail("--channel {}: '{}' has {} channel{}", o.channel, o.input, w.value.channels,
                                     w.value.channels == 1 ? "" : "s");
-        if (o.fs != 0 && o.fs != static_cast<double>(w.value.fs))
-            return nerve::cli::fail("--fs {} disagrees with the {} Hz in '{}'", o.fs, w.value.fs, o.input);
-        if (w.value.truncated)
-            fmt::print(stderr, "nerve: '{}' is cut off; read its {} whole frames\n", o.input,
-                       w.value.samples.size() / w.value.channels);
-        o.fs = w.value.fs;
         for (std::size_t i = o.channel; i < w.value.samples.size(); i += w.value.channels) x.push_back(w.value.samples[i]);
     } else {
         if (o.fs == 0) return nerve::cli::fail("--fs is required for f32 and csv input");

@@ -54,18 +54,13 @@ using monitor = np::bearing_monitor<4, 1024, 256>;
 /// The samples of every axis, interleaved (x y z x y z ...): f32 as stored, CSV one column per axis.
 nerve::cli::loaded<std::vector<float>> read_axes(options& o) {
     if (o.format == "wav") {
-        auto w = nerve::cli::read_wav(o.input);
+        auto w = nerve::cli::read_wav_at_rate(o.input, o.fs);
         nerve::cli::loaded<std::vector<float>> out;
         if (!w) { out.error = w.error; return out; }
         if (w.value.channels != o.axes) {
             out.error = fmt::format("'{}' has {} channel{}; pass --axes {} (1..3 axes of one bearing)", o.input,
                                     w.value.channels, w.value.channels == 1 ? "" : "s", w.value.channels);
-        } else if (o.fs != 0 && o.fs != static_cast<double>(w.value.fs)) {
-            out.error = fmt::format("--fs {} disagrees with the {} Hz in '{}'", o.fs, w.value.fs, o.input);
         } else {
-            if (w.value.truncated) fmt::print(stderr, "nerve: '{}' is cut off; read its {} whole frames\n", o.input,
-                                              w.value.samples.size() / w.value.channels);
-            o.fs = w.value.fs;
             out.value = std::move(w.value.samples);
         }
         return out;

@@ -109,6 +109,22 @@ inline loaded<wav_recording> read_wav(const std::string& path) {
     return out;
 }
 
+/// read_wav for a command that also takes --fs: a rate given (`fs` != 0) must be the file's, and
+/// a cut-off recording is read to its last whole frame with a note on stderr. Sets `fs` from the file.
+inline loaded<wav_recording> read_wav_at_rate(const std::string& path, double& fs) {
+    auto w = read_wav(path);
+    if (!w) return w;
+    if (fs != 0 && fs != static_cast<double>(w.value.fs)) {
+        w.error = fmt::format("--fs {} disagrees with the {} Hz in '{}'", fs, w.value.fs, path);
+        return w;
+    }
+    if (w.value.truncated)
+        fmt::print(stderr, "nerve: '{}' is cut off; read its {} whole frames\n", path,
+                   w.value.samples.size() / w.value.channels);
+    fs = w.value.fs;
+    return w;
+}
+
 template <std::size_t E>
 std::string frame_json(const pipelines::bearing_frame<E>& f, double fs) {
     std::string energies;
