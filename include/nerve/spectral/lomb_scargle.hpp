@@ -46,6 +46,7 @@
 #include <type_traits>
 
 #include "../core/constexpr_math.hpp"
+#include "../core/numeric.hpp"
 #include "../core/ring_buffer.hpp"
 #include "../core/units.hpp"
 #include "spectrum.hpp"
@@ -90,8 +91,7 @@ public:
 
     /// Takes one point into the window; false (and counted) if rejected.
     bool add(const input_type& p) noexcept {
-        const bool finite = p.t_s - p.t_s == 0.0 && p.value - p.value == T(0);
-        if (!finite || (!points_.empty() && !(p.t_s > points_.back().t_s))) { ++rejected_; return false; }
+        if (!finite(p) || (!points_.empty() && !(p.t_s > points_.back().t_s))) { ++rejected_; return false; }
         points_.push(p);
         while (points_.size() > 1 && p.t_s - points_.front().t_s > window_s_) points_.pop();
         return true;
@@ -193,7 +193,7 @@ public:
         if (!points_.state_is_valid()) return false;
         for (std::size_t i = 0; i < points_.size(); ++i) {
             const auto& p = points_[i];
-            if (!(p.t_s - p.t_s == 0.0 && p.value - p.value == T(0))) return false;
+            if (!finite(p)) return false;
             if (i > 0 && !(p.t_s > points_[i - 1].t_s)) return false;
         }
         return true;
@@ -201,6 +201,8 @@ public:
 
 private:
     static constexpr std::size_t restart_every = 16;
+
+    static constexpr bool finite(const input_type& p) noexcept { return is_finite(p.t_s) && is_finite(p.value); }
 
     // cos and sin of 2 pi x (x in turns), after taking whole turns off exactly.
     static void cos_sin_turns(T x, T& c, T& s) noexcept {

@@ -40,6 +40,7 @@
 #include <type_traits>
 
 #include "../core/constexpr_math.hpp"
+#include "../core/numeric.hpp"
 #include "../core/units.hpp"
 #include "spectrum.hpp"
 
@@ -109,8 +110,7 @@ public:
         const double nyquist = fs_ / 2;
         const double fmin = o.fmin.value;
         const double fmax = o.fmax.value == 0.0 ? nyquist : o.fmax.value;
-        const bool finite = fs_ - fs_ == 0.0 && fmax - fmax == 0.0;  // false for NaN and Inf
-        valid_ = finite && fs_ > 0 && fmin >= 0 && fmax > fmin && fmin < nyquist && (o.log == mel_log::none || o.floor > 0);
+        valid_ = is_finite(fs_) && is_finite(fmax) && fs_ > 0 && fmin >= 0 && fmax > fmin && fmin < nyquist && (o.log == mel_log::none || o.floor > 0);
         if (!valid_) return;
         const double mel_lo = hz_to_mel(fmin, o.scale);
         const double mel_hi = hz_to_mel(fmax, o.scale);
