@@ -144,10 +144,14 @@ public:
     static constexpr std::size_t capacity = Capacity;
 
     constexpr keyed() = default;
-    /// Every new key starts as a copy of `prototype`.
+    /// Every new key starts as a copy of `prototype`. Every slot holds one from the start too, so
+    /// what an operator keeps besides its visited state (its configuration) is the prototype's
+    /// after a restore as well.
     constexpr explicit keyed(const Op& prototype, when_full policy = when_full::evict_least_recent,
                              std::uint64_t hash_seed = 0)
-        : prototype_(prototype), policy_(policy), seed_(hash_seed) {}
+        : prototype_(prototype), policy_(policy), seed_(hash_seed) {
+        ops_.fill(prototype);
+    }
 
     /// Routes `x.value` to `x.key`'s operator; its outputs go to `emit` as keyed_ref.
     template <class Emit>
