@@ -3,7 +3,8 @@
 
 Small, valid inputs of each surface so that the fuzzer starts from the formats' shapes instead of
 discovering "TFL3" or "100 2 360" by chance: WFDB records in the layout of tests/io/test_wfdb.cpp,
-CSV text like the NAB and metering files, the .tflite models committed in
+CSV text like the NAB and metering files, SenML packs (RFC 8428 section 5.1),
+the .tflite models committed in
 tests/golden/tflite_models.hpp, the WAVE files of tests/golden/io_wav.hpp, time cells and POSIX TZ rules, and one selector byte per operator
 of fuzz_snapshot.cpp. Run it from anywhere; it rewrites the corpus folders.
 """
@@ -64,6 +65,32 @@ def csv():
     write("fuzz_csv", "numbers", "-12,3.5,.5,1e-3,2.2250738585072014e-308,4.9e-324,1.7976931348623157e308\n")
 
 
+def senml():
+    # RFC 8428 section 5.1's packs and the reader's corners: escapes, UTF-8, unknown nested
+    # fields, sums, base-only records, a must-understand field and a newer version.
+    write("fuzz_senml", "rfc_datapoints",
+          '[{"bn":"urn:dev:ow:10e2073a01080063:","bt":1.320067464e+09,"bu":"A","bver":5,'
+          '"n":"voltage","u":"V","v":120.1},{"n":"current","t":-5,"v":1.2},{"n":"current","t":-4,"v":1.3}]')
+    write("fuzz_senml", "rfc_measurements",
+          '[\n {"bn":"urn:dev:ow:10e2073a01080063","bt":1.320067464e+09,\n  "bu":"%RH","v":20},\n'
+          ' {"u":"lon","v":24.30621},\n {"u":"lat","v":60.07965},\n {"t":60,"v":20.3},\n'
+          ' {"u":"%EL","t":150,"v":98}\n]\n')
+    write("fuzz_senml", "rfc_types",
+          '[{"bn":"urn:dev:ow:10e2073a01080063:","n":"temp","u":"Cel","v":23.1},'
+          '{"n":"label","vs":"Machine Room"},{"n":"open","vb":false},{"n":"nfc-reader","vd":"aGkgCg"}]')
+    write("fuzz_senml", "rfc_actuator",
+          '[{"bn":"2001:db8::2/","bt":1.320078429e+09},{"n":"temp","u":"Cel","v":23.1},'
+          '{"n":"heat","u":"/","v":1},{"n":"fan","u":"/","v":0}]')
+    write("fuzz_senml", "corners",
+          '[ {"bn":"dev:1/","bv":100,"bs":10,"bu":"W","n":"p","v":-0.5e-3,"s":2,"ut":60},\r\n'
+          r'{"n":"q","vs":"café \"x\" \u00e9\t","ext":{"a":[1,true,null,{"b":"c"}],"d":[]}},'
+          '{"n":"r","vb":true,"t":-1e1},{"bt":268435456},{"n":"e","s":1E+2}]')
+    write("fuzz_senml", "refused", '[{"n":"x","v":1,"foo_":2},{"bver":11,"n":"y","v":01}]')
+    write("fuzz_senml", "empty", '[]')
+    write("fuzz_senml", "overflow", '[{"bt":1e308,"bv":-1e308,"bs":1e308},{"n":"x","t":1e308,"v":-1e308,"s":1e308}]')
+    write("fuzz_senml", "escaped_name", r'[{"\u006e":"x","v":1},{"n":"a\/b","v":2}]')
+
+
 def tflite():
     text = open(os.path.join(ROOT, "tests", "golden", "tflite_models.hpp")).read()
     for name, body in re.findall(r"unsigned char (\w+_model)\[\d+\] = \{([^}]*)\}", text):
@@ -100,6 +127,7 @@ if __name__ == "__main__":
     wav()
     wfdb()
     csv()
+    senml()
     tflite()
     timestamp()
     snapshot()
