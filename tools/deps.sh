@@ -10,8 +10,9 @@ packages=(
     libeigen3-dev libxsimd-dev catch2 libfmt-dev libbenchmark-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
     g++-aarch64-linux-gnu qemu-user
-    libfftw3-dev libkissfft-dev
+    libfftw3-dev libkissfft-dev nlohmann-json3-dev
     libcli11-dev libfmt-dev
+    libpaho-mqtt-dev mosquitto mosquitto-clients
     python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-mpmath
 )
 

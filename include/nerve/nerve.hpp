@@ -9,6 +9,7 @@
 #include "core/crc32.hpp"
 #include "core/fixed_point.hpp"
 #include "core/framer.hpp"
+#include "core/keyed.hpp"
 #include "core/multi.hpp"
 #include "core/numeric.hpp"
 #include "core/operator.hpp"
@@ -132,6 +133,7 @@
 #include "infer/tflite_executor.hpp"
 
 #include "io/csv.hpp"
+#include "io/senml.hpp"
 #include "io/tflite.hpp"
 #include "io/wav.hpp"
 #include "io/wfdb.hpp"

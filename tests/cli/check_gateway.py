@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""tests/cli/check_gateway.py NERVE WORKDIR — `nerve gateway` on many interleaved SenML streams.
+
+Writes 120 meters' readings as one SenML pack per device and minute, shuffled between devices,
+with a spike in one stream and a level shift in another, plus packs and records that must be
+refused (malformed JSON, a must-understand field, two values, text values, a name too long, a
+reading older than its stream's newest). Checks:
+  - every count of the summary against what the file holds;
+  - the spike raises an anomaly at its own reading; ADWIN on the anomaly score (the default) finds
+    no drift on the streams without a change, ADWIN on the reading (--drift level) finds the shift
+    within 40 readings; --drift off changes nothing else;
+  - a stream's events do not depend on the other streams (the same events from a file of that
+    stream alone): the per-stream states are isolated;
+  - a bad pack is refused whole (a good record before the bad one is not used);
+  - stdin gives what the file gives;
+  - --state: the file in two runs, the second restoring what the first saved, gives the events of
+    one run; a truncated or altered state, or one saved with another detector, is refused with a
+    message and the run starts fresh;
+  - 4,100 streams in a table of 4,096 evict exactly the least recently heard;
+  - over MQTT (when the tool was built with Paho and mosquitto is installed): a broker on a free
+    local port, the packs published as messages, the same events as from the file, and the same
+    events again on the --publish topic.
+Exit 1 on any failure, 0 otherwise (the MQTT part is reported as skipped when unavailable).
+"""
+import json
+import math
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+nerve, work = sys.argv[1], sys.argv[2]
+os.makedirs(work, exist_ok=True)
+failures = 0
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL:", msg)
+
+
+def run(args, stdin=None):
+    p = subprocess.run([nerve, "gateway", *args], capture_output=True, text=True, input=stdin)
+    if p.returncode != 0:
+        fail(f"gateway {' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
+        return [], {}
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    summary = lines[-1] if lines and lines[-1]["type"] == "summary" else {}
+    if not summary:
+        fail(f"gateway {' '.join(args)}: no summary line")
+    return lines[:-1], summary
+
+
+def events_of(lines, name):
+    return [(e["type"], e["time"], e["value"]) for e in lines if e.get("name") == name]
+
+
+# --- the data ---------------------------------------------------------------------------------
+rng = random.Random(20261203)
+devices, steps, t0 = 120, 300, 1.7e9
+spike_dev, spike_step = 7, 250
+shift_dev, shift_step = 13, 150
+
+
+def reading(d, s):
+    v = 1000 + 10 * d + 50 * math.sin(2 * math.pi * s / 48 + d) + rng.gauss(0, 5)
+    if d == spike_dev and s == spike_step:
+        v += 400
+    if d == shift_dev and s >= shift_step:
+        v += 150
+    return round(v, 3)
+
+
+packs = []        # (text, records it contributes when valid, valid?)
+per_device = {}   # device -> its packs, in order
+for s in range(steps):
+    order = list(range(devices))
+    rng.shuffle(order)
+    for d in order:
+        bt = t0 + 60 * s
+        text = json.dumps([{"bn": f"site1/meter{d}:", "bt": bt, "bu": "W"}, {"n": "power", "v": reading(d, s)}],
+                          separators=(",", ":"))
+        packs.append(text)
+        per_device.setdefault(d, []).append(text)
+
+records = len(packs)
+bad = [
+    '[{"n":"site1/x","v":1}',                              # truncated
+    '[{"n":"site1/x","v":1,"x_":2}]',                      # must-understand field
+    '[{"n":"site1/x","v":1,"vs":"on"}]',                   # two values
+    '{"n":"site1/x","v":1}',                               # not a pack
+    '[{"n":"site1/good","v":1},{"n":"bad name","v":2}]',   # a good record before a bad one
+]
+extra = [
+    # unknown fields are skipped, nested values too
+    ('[{"bn":"site1/meter0:","n":"temp","v":21.5,"note":{"a":[1,{"b":2}]}}]', 1),
+    # text and boolean readings are not scored
+    ('[{"bn":"site1/meter1:","n":"state","vs":"on"},{"n":"door","vb":true}]', 2),
+    # a name of 70 characters
+    ('[{"n":"' + "n" * 70 + '","v":3}]', 1),
+    # a reading older than its stream's newest (meter3's power, 10 minutes back)
+    (json.dumps([{"bn": "site1/meter3:", "n": "power", "t": t0 + 60 * (steps - 10), "v": 1000}]), 1),
+]
+lines_out = []
+for i, text in enumerate(packs):
+    lines_out.append(text)
+    if i == len(packs) // 2:
+        lines_out.extend(bad)
+        lines_out.append("")                               # blank lines are no packs
+lines_out.extend(t for t, _ in extra)
+data = os.path.join(work, "streams.senml")
+with open(data, "w") as f:
+    f.write("\n".join(lines_out) + "\n")
+
+# --- the whole file ---------------------------------------------------------------------------
+args = ["--input", data, "--warmup", "100"]
+events, summary = run(args)
+want = {
+    "packs": len(packs) + len(bad) + len(extra),
+    "bad_packs": len(bad),
+    "records": records + sum(n for _, n in extra),
+    "non_numeric": 2,
+    "long_names": 1,
+    "out_of_order": 1,
+    "non_finite": 0,
+    "scored": records + 1,                                  # meter0's temp is a stream too
+    "streams": devices + 1,
+    "evicted": 0,
+}
+for k, v in want.items():
+    if summary.get(k) != v:
+        fail(f"summary {k} = {summary.get(k)}, want {v}")
+bad_lines = [e for e in events if e["type"] == "bad_pack"]
+if [e["pack"] for e in bad_lines] != [len(packs) // 2 + 2 + i for i in range(len(bad))]:
+    fail(f"bad_pack lines name packs {[e['pack'] for e in bad_lines]}")
+if any(e.get("name") == "site1/good" for e in events) or summary.get("streams") != devices + 1:
+    fail("a record of a refused pack was used")
+
+spike_name, shift_name = f"site1/meter{spike_dev}:power", f"site1/meter{shift_dev}:power"
+spike_time = t0 + 60 * spike_step
+anomalies = [e for e in events if e["type"] == "anomaly" and e["name"] == spike_name]
+if not any(e["time"] == spike_time for e in anomalies):
+    fail(f"no anomaly at the spike ({spike_time}) of {spike_name}: {anomalies}")
+# ADWIN on the score (the default) stays quiet on the daily cycles the detectors model ...
+quiet = [e for e in events if e["type"] == "drift" and e["name"] not in (spike_name, shift_name)]
+if quiet:
+    fail(f"--drift score: {len(quiet)} drifts on streams without a change, first {quiet[0]}")
+# ... ADWIN on the reading finds the shift (and the cycles' turns, which is why it is not the default).
+ev_level, sum_level = run(args + ["--drift", "level"])
+drifts = [e for e in ev_level if e["type"] == "drift" and e["name"] == shift_name]
+if not any(t0 + 60 * shift_step <= e["time"] <= t0 + 60 * (shift_step + 40) for e in drifts):
+    fail(f"--drift level: no drift within 40 readings of the shift of {shift_name}: {drifts}")
+ev_off, _ = run(args + ["--drift", "off"])
+if any(e["type"] == "drift" for e in ev_off) or [e for e in ev_off if e["type"] != "drift"] != \
+        [e for e in events if e["type"] != "drift"]:
+    fail("--drift off: drift lines, or other events than with ADWIN on")
+print(f"whole file: {summary.get('packs')} packs, {len(events)} events, {summary.get('anomalies')} anomalies, "
+      f"{summary.get('drifts')} drifts ({sum_level.get('drifts')} on the level), {summary.get('seconds')} s, "
+      f"{summary.get('bytes_per_stream')} B a stream")
+
+# --- isolation: a stream's events alone ------------------------------------------------------
+for d in (spike_dev, shift_dev):
+    alone = os.path.join(work, f"meter{d}.senml")
+    with open(alone, "w") as f:
+        f.write("\n".join(per_device[d]) + "\n")
+    ev_alone, _ = run(["--input", alone, "--warmup", "100"])
+    name = f"site1/meter{d}:power"
+    if events_of(ev_alone, name) != events_of(events, name):
+        fail(f"{name}: events differ when the other streams are absent")
+
+# --- stdin --------------------------------------------------------------------------------------
+with open(data) as f:
+    ev_stdin, sum_stdin = run(["--input", "-", "--warmup", "100"], stdin=f.read())
+if ev_stdin != events or {k: v for k, v in sum_stdin.items() if k != "seconds"} != \
+        {k: v for k, v in summary.items() if k != "seconds"}:
+    fail("stdin output differs from the file's")
+
+# --- --state: two runs, the second restoring what the first saved, give the events of one run ----
+state = os.path.join(work, "gateway.state")
+if os.path.exists(state):
+    os.remove(state)
+half = len(lines_out) // 2
+parts = [os.path.join(work, "first.senml"), os.path.join(work, "second.senml")]
+for path, chunk in zip(parts, (lines_out[:half], lines_out[half:])):
+    with open(path, "w") as f:
+        f.write("\n".join(chunk) + "\n")
+
+
+def scored_events(lines):
+    return [e for e in lines if e["type"] in ("anomaly", "drift")]
+
+
+ev1, s1 = run(["--input", parts[0], "--warmup", "100", "--state", state])
+ev2, s2 = run(["--input", parts[1], "--warmup", "100", "--state", state])
+if (s1.get("restored"), s2.get("restored")) != (False, True):
+    fail(f"--state: restored {s1.get('restored')} then {s2.get('restored')}, want false then true")
+if scored_events(ev1) + scored_events(ev2) != scored_events(events) or s2.get("streams") != summary.get("streams"):
+    fail("--state: the two halves' events differ from the whole file's")
+with open(state, "rb") as f:
+    saved = f.read()
+for label, damaged, extra_args in [("truncated", saved[: len(saved) // 2], []),
+                                   ("one byte changed", saved[:100] + bytes([saved[100] ^ 1]) + saved[101:], []),
+                                   ("another detector", saved, ["--detector", "zscore"])]:
+    with open(state, "wb") as f:
+        f.write(damaged)
+    p = subprocess.run([nerve, "gateway", "--input", parts[1], "--warmup", "100", "--state", state, *extra_args],
+                       capture_output=True, text=True)
+    fresh = subprocess.run([nerve, "gateway", "--input", parts[1], "--warmup", "100", *extra_args],
+                           capture_output=True, text=True)
+    got = [json.loads(line) for line in p.stdout.splitlines()]
+    want_fresh = [json.loads(line) for line in fresh.stdout.splitlines()]
+    if p.returncode != 0 or "not restored" not in p.stderr or got[-1].get("restored") is not False or \
+            scored_events(got) != scored_events(want_fresh):
+        fail(f"--state {label}: exit {p.returncode}, stderr {p.stderr.strip()!r}, not a fresh start")
+
+# --- eviction ---------------------------------------------------------------------------------
+many = os.path.join(work, "many.senml")
+with open(many, "w") as f:
+    for i in range(4100):
+        f.write(f'[{{"n":"s{i}","v":1}}]\n')
+    f.write('[{"n":"s0","v":1}]\n')                     # s0 was evicted: it comes back fresh
+_, sum_many = run(["--input", many, "--detector", "zscore"])
+if (sum_many.get("streams"), sum_many.get("evicted")) != (4096, 5):
+    fail(f"4,101 packs over 4,100 names: streams {sum_many.get('streams')}, evicted {sum_many.get('evicted')}, "
+         "want 4096 and 5")
+
+# --- bad invocations ------------------------------------------------------------------------------
+for bad_args, message in [
+    ([], "either --input"),
+    (["--input", data, "--detector", "nope"], "unknown detector"),
+    (["--input", os.path.join(work, "absent.senml")], "cannot read"),
+    (["--mqtt", "tcp://127.0.0.1:1"], "--mqtt needs --topic"),
+    (["--input", data, "--drift", "mean"], "--drift is score, level or off"),
+    (["--input", data, "--publish", "x"], "--publish needs --mqtt"),
+]:
+    p = subprocess.run([nerve, "gateway", *bad_args], capture_output=True, text=True)
+    if p.returncode != 1 or message not in p.stderr:
+        fail(f"gateway {' '.join(bad_args)}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
+# --- MQTT ---------------------------------------------------------------------------------------
+probe = subprocess.run([nerve, "gateway", "--mqtt", "tcp://127.0.0.1:1", "--topic", "x", "--messages", "1"],
+                       capture_output=True, text=True)
+mosquitto = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+if "built without MQTT" in probe.stderr or not mosquitto or not shutil.which("mosquitto_pub"):
+    print("MQTT: skipped (tool built without Paho, or no mosquitto / mosquitto_pub)")
+else:
+    if probe.returncode != 1 or "cannot connect" not in probe.stderr:
+        fail(f"MQTT to a closed port: exit {probe.returncode}, {probe.stderr.strip()!r}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conf = os.path.join(work, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n")
+    broker = subprocess.Popen([mosquitto, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):                               # wait for the broker's port
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        subset = [p for p in lines_out if p][:3000] + bad
+        # A subscriber to the events topic, ready once it has received one of our probes.
+        sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", "nerve/events"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        received = []
+        reader = threading.Thread(target=lambda: received.extend(iter(sub.stdout.readline, "")), daemon=True)
+        reader.start()
+        for _ in range(100):
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", "nerve/events", "-m", "probe"])
+            time.sleep(0.1)
+            if received:
+                break
+        gw = subprocess.Popen([nerve, "gateway", "--mqtt", f"tcp://127.0.0.1:{port}", "--topic", "site1/+/senml",
+                               "--messages", str(len(subset)), "--idle", "60", "--warmup", "100",
+                               "--publish", "nerve/events"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = gw.stdout.readline()
+        if '"listening"' not in first:
+            fail(f"MQTT: gateway did not start listening: {first!r}")
+        pub = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", "site1/meter/senml",
+                              "-q", "1", "-l"], input="\n".join(subset) + "\n", capture_output=True, text=True)
+        if pub.returncode != 0:
+            fail(f"mosquitto_pub failed: {pub.stderr.strip()}")
+        out, err = gw.communicate(timeout=120)
+        if gw.returncode != 0:
+            fail(f"MQTT gateway exited {gw.returncode}: {err.strip()}")
+        mq = [json.loads(line) for line in out.splitlines()]
+        sub_file = os.path.join(work, "subset.senml")
+        with open(sub_file, "w") as f:
+            f.write("\n".join(subset) + "\n")
+        ev_file, sum_file = run(["--input", sub_file, "--warmup", "100"])
+        mq_events, mq_summary = mq[:-1], mq[-1]
+        if mq_events != ev_file:
+            fail(f"MQTT events differ from the file's ({len(mq_events)} against {len(ev_file)})")
+        for k in ("packs", "bad_packs", "records", "scored", "anomalies", "drifts", "streams"):
+            if mq_summary.get(k) != sum_file.get(k):
+                fail(f"MQTT summary {k} = {mq_summary.get(k)}, file's {sum_file.get(k)}")
+        for _ in range(100):                               # the published events reach the subscriber
+            if len([r for r in received if r.strip() != "probe"]) >= len(mq_events):
+                break
+            time.sleep(0.1)
+        sub.terminate()
+        published = [json.loads(r) for r in received if r.strip() != "probe"]
+        if published != mq_events:
+            fail(f"--publish: {len(published)} events on nerve/events, the tool printed {len(mq_events)}")
+        print(f"MQTT: {mq_summary.get('packs')} messages through mosquitto on port {port}, "
+              f"{len(mq_events)} events as from the file, the same {len(published)} published to nerve/events")
+    finally:
+        broker.terminate()
+        broker.wait(timeout=10)
+
+print("check_gateway:", "FAILED" if failures else "ok")
+sys.exit(1 if failures else 0)
