@@ -66,7 +66,7 @@ void keyed_route_nerve(benchmark::State& state) {
     float sink = 0;
     for (auto _ : state) {
         for (std::size_t i = 0; i < readings; ++i)
-            table->push({w.names[w.stream[i]], w.value[i]}, [&](const auto& y) { sink += y.value.score; });
+            table->push(w.names[w.stream[i]], w.value[i], [&](const auto& y) { sink += y.value.score; });
         benchmark::DoNotOptimize(sink);
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * readings));
@@ -118,7 +118,7 @@ void keyed_conformal_nerve(benchmark::State& state) {
     float sink = 0;
     for (auto _ : state) {
         for (std::size_t i = 0; i < readings; ++i)
-            table->push({w.names[w.stream[i]], w.value[i]}, [&](const auto& y) { sink += y.value.v.score; });
+            table->push(w.names[w.stream[i]], w.value[i], [&](const auto& y) { sink += y.value.v.score; });
         benchmark::DoNotOptimize(sink);
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * readings));

@@ -37,6 +37,9 @@
 // does not restore (corrupt, truncated, or saved with another --detector) is reported on stderr
 // and the gateway starts fresh; the summary says "restored":true/false. The summary's "streams"
 // and "evicted" are the table's (across restarts); the other counts are this run's.
+//
+// MQTT: a lost connection (or a failed --publish) ends the run with exit code 1, after saving
+// --state, so a supervisor (systemd, a container's restart policy) restarts it where it stopped.
 #include "cli.hpp"
 
 #include <atomic>
@@ -242,7 +245,7 @@ private:
         }
         const double time = r.relative_time ? now + r.time : r.time;
         const auto key = stream_key::from(name.value()).value();  // fits: buf holds max_name
-        table_->push({key, reading{time, value}}, [&](const auto& out) {
+        table_->push(key, reading{time, value}, [&](const auto& out) {
             const auto& y = out.value;
             if (!y.in_order) {
                 ++counts_.out_of_order;

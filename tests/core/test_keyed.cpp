@@ -154,7 +154,7 @@ TEST_CASE("keyed routes each key's values to its own operator", "[keyed]") {
     table.push({7, 1.0f}, emit);
     table.push({9, 10.0f}, emit);
     table.push({7, 3.0f}, emit);
-    table.push({9, 30.0f}, emit);
+    table.push(9, 30.0f, emit);  // the same without a keyed_value
     REQUIRE(out.size() == 4);
     CHECK(out[0] == std::pair<std::uint32_t, float>{7, 1.0f});  // a fresh average of one sample
     CHECK(out[1] == std::pair<std::uint32_t, float>{9, 10.0f});
