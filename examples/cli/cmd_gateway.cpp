@@ -14,7 +14,9 @@
 // also publishes every event line (not the summary) to TOPIC. ADWIN watches the anomaly
 // score by default (--drift score: the stream has become more, or less, surprising than what its
 // detector learned, for longer than one alarm; seasonal cycles the detector models do not fire
-// it) or the reading (--drift level: a change of level, for sensors without cycles); E is ADWIN's
+// it; a step the detector re-learns within a few readings may not fire it either: the anomaly
+// alarm reports that) or the reading (--drift level: a change of level, for sensors without
+// cycles, as it fires on every turn of a cycle); E is ADWIN's
 // mean after the change. It starts after the detector's warm-up.
 //
 // The table holds gateway_streams (4096) streams; a new stream arriving when it is full takes the

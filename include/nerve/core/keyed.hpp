@@ -83,8 +83,8 @@ public:
         return a.size_ == b.size_ && a.chars_ == b.chars_;
     }
 
-    /// 16 bytes per multiply (a byte at a time, FNV-style, was the whole cost of routing a
-    /// reading by a 30-character name), then splitmix64's finaliser.
+    /// 16 bytes per multiply (a byte at a time, FNV-style, one dependent multiply per byte,
+    /// routed readings by 30-character names ~1.6x slower), then splitmix64's finaliser.
     constexpr std::uint64_t hash(std::uint64_t seed) const noexcept {
         std::uint64_t h = seed ^ (size_ * 0x9e3779b97f4a7c15ULL);
         for (std::size_t i = 0; i < size_; i += 16)
