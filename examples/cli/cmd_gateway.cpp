@@ -47,6 +47,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -179,20 +180,24 @@ public:
         (void)nerve::io::read_senml(text, [&](const nerve::io::senml_record& r) { record(r, now); });
     }
 
-    /// Restores the table from `path` if it exists; false (with a message) when it does not restore.
-    bool load(const std::string& path) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return false;
-        const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    /// Restores the table from `path` when that file exists; a file that cannot be read or does
+    /// not restore is reported and the table stays fresh.
+    void load(const std::string& path) {
+        if (!std::filesystem::exists(path)) return;
+        const auto file = nerve::cli::read_file(path);
+        if (!file) {
+            fmt::print(stderr, "nerve: --state not restored ({}); starting fresh\n", file.error);
+            return;
+        }
+        const auto& bytes = file.value;
         const auto r = nerve::restore(*table_, std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()),
                                                                          bytes.size()));
         if (!r) {
             fmt::print(stderr, "nerve: --state '{}' not restored ({}: {}); starting fresh\n", path,
                        nerve::to_string(r.code()), r.message());
-            return false;
+            return;
         }
         restored_ = true;
-        return true;
     }
 
     /// Saves the table to `path` (through a temporary file, so a crash never leaves half a state).

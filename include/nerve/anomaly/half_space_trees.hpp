@@ -71,12 +71,7 @@ namespace detail {
 /// splitmix64: a small, fast, well-mixed deterministic generator (one 64-bit state).
 struct splitmix64 {
     std::uint64_t s;
-    constexpr std::uint64_t next() noexcept {
-        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
+    constexpr std::uint64_t next() noexcept { return mix64(s += 0x9E3779B97F4A7C15ull); }
     /// Uniform in [0, 1) with 24 random bits (exact in float).
     constexpr float uniform() noexcept { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f); }
 };

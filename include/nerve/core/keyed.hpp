@@ -15,7 +15,7 @@
 // Slots stay dense ([0, size())): an erased slot is refilled with the last one.
 //
 // Keys are integers (a device number) or `short_name<N>` (a name of at most N characters,
-// compared in full: two devices never share a state because their names hash alike). A hostile
+// compared in full, so names that hash alike still get a state each). A hostile
 // sender choosing names that collide under the hash can lengthen probes up to the bucket count
 // but never beyond, and never makes two keys share a state. A per-table `hash_seed` keeps names
 // that crowd one table from crowding another; the hash is fast, not a cryptographic defence.
@@ -30,16 +30,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "numeric.hpp"
 #include "operator.hpp"
 #include "result.hpp"
 
 namespace nerve {
-
-constexpr std::uint64_t mix64(std::uint64_t z) noexcept {  // splitmix64's finaliser
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /// The 128-bit product of a and b folded to 64 bits (high ^ low): one multiply that mixes two
 /// words, where targets have it; 32-bit targets fold the 64-bit product instead.

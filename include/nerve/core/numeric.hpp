@@ -56,6 +56,14 @@ NERVE_ALWAYS_INLINE T magnitude(const std::complex<T>& z) noexcept {
     return std::abs(z);
 }
 
+/// splitmix64's finaliser: every input bit reaches every output bit. For hashing keys
+/// (core/keyed.hpp) and counter-based random numbers (half_space_trees).
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 /// Median of the first n values of a small array (0 < n <= N): an insertion sort of a copy,
 /// the middle value, or the mean of the two middle ones for even n. For the rings of a few
 /// dozen levels the ECG operators keep (rates, peak levels, P-wave correlations), where a
