@@ -26,6 +26,8 @@
 // Bad input never stops the gateway (a message on a broker can be anything):
 //  - a pack that is not valid SenML is skipped whole, {"type":"bad_pack","pack":K,"error":...}
 //    (K: the 1-based line or message), counted in "bad_packs": no record of it is used;
+//  - a line (or message) over SenML's 1 MiB limit is such a bad pack; a file's line is read
+//    through to its end but never held beyond that limit, so an endless line costs no memory;
 //  - records that are not numbers (vs, vb, vd, a sum alone) are counted in "non_numeric";
 //    values beyond float's range in "non_finite"; names over 64 characters in "long_names";
 //  - a record older than the newest one of its stream is counted in "out_of_order" and not
@@ -283,6 +285,24 @@ double wall_clock_seconds() {
     return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
+/// One line of `in` into `line` without its '\n', keeping at most `limit` bytes: a longer line is
+/// read to its end but not kept, and `too_long` says so (a pack that size is refused unread, so
+/// an endless line from a hostile or broken sender costs no memory). False at the end of input.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long) {
+    line.clear();
+    too_long = false;
+    std::streambuf* buf = in.rdbuf();
+    bool any = false;
+    for (int c = buf->sbumpc(); c != std::char_traits<char>::eof(); c = buf->sbumpc()) {
+        any = true;
+        if (c == '\n') return true;
+        if (line.size() < limit) line.push_back(static_cast<char>(c));
+        else too_long = true;
+    }
+    in.setstate(std::ios::eofbit);
+    return any;
+}
+
 template <class Detector>
 int read_lines(gateway<Detector>& g, const std::string& path) {
     std::ifstream file;
@@ -293,10 +313,13 @@ int read_lines(gateway<Detector>& g, const std::string& path) {
     std::istream& in = path == "-" ? std::cin : file;
     std::string line;
     std::uint64_t n = 0;
-    while (!stop_requested && std::getline(in, line)) {
+    bool too_long = false;
+    // One byte over SenML's own limit, so the reader refuses a pack of exactly that length.
+    const std::size_t limit = nerve::io::senml_limits{}.max_bytes + 1;
+    while (!stop_requested && read_bounded_line(in, line, limit, too_long)) {
         ++n;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines are no packs
+        if (!too_long && !line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos && !too_long) continue;  // blank lines are no packs
         g.pack(line, 0.0, n);
     }
     if (in.bad()) return nerve::cli::fail("reading '{}' failed", path);

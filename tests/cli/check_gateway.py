@@ -229,6 +229,58 @@ if (sum_many.get("streams"), sum_many.get("evicted")) != (4096, 5):
     fail(f"4,101 packs over 4,100 names: streams {sum_many.get('streams')}, evicted {sum_many.get('evicted')}, "
          "want 4096 and 5")
 
+# --- lines at and over SenML's 1 MiB limit -----------------------------------------------------
+limit = 1 << 20
+record = ',{"n":"big","v":1}'
+
+
+def pack_of_length(n):
+    """A valid pack of exactly n bytes: records, then spaces before the closing bracket."""
+    body = '[{"bn":"site1/","n":"big","v":1}' + record * ((n - 40) // len(record))
+    return body + " " * (n - len(body) - 1) + "]"
+
+
+exact = pack_of_length(limit)
+over = pack_of_length(limit + 1)
+# Cut at the limit, this line would be `exact` followed by its '\r': a reader that kept only the
+# first 1 MiB + 1 byte and stripped the '\r' would take it for a valid pack.
+disguised = exact + "\r" + "x" * (3 * limit)
+endless = "[" + " " * (64 * limit)                       # 64 MiB, no end of pack
+big = os.path.join(work, "big.senml")
+with open(big, "w", newline="") as f:
+    f.write("\n".join([exact + "\r", over, disguised, endless, '[{"n":"site1/after","v":2}]']) + "\n")
+ev_big, sum_big = run(["--input", big, "--detector", "zscore"])
+big_bad = [e for e in ev_big if e["type"] == "bad_pack"]
+if [e["pack"] for e in big_bad] != [2, 3, 4] or not all("longer than" in e["error"] for e in big_bad):
+    fail(f"packs over 1 MiB: bad_pack lines {[(e['pack'], e['error'][:40]) for e in big_bad]}, want packs 2, 3, 4 "
+         "refused for their length")
+if (sum_big.get("packs"), sum_big.get("bad_packs"), sum_big.get("streams")) != (5, 3, 2):
+    fail(f"packs over 1 MiB: packs {sum_big.get('packs')}, bad {sum_big.get('bad_packs')}, streams "
+         f"{sum_big.get('streams')}, want 5, 3 and 2 (the 1 MiB pack's and the one after)")
+
+
+def peak_rss_kib(args):
+    """The gateway's peak resident memory in KiB. It runs under a fresh, small Python: a child
+    forked from this one would start its count at this process's size."""
+    probe = ("import resource, subprocess, sys\n"
+             "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)\n")
+    p = subprocess.run([sys.executable, "-c", probe, nerve, "gateway", *args], capture_output=True, text=True)
+    kib = int(p.stdout.strip() or -1)
+    return kib if kib > 0 else None
+
+
+small = os.path.join(work, "small.senml")
+with open(small, "w") as f:
+    f.write('[{"n":"site1/after","v":2}]\n')
+rss_small = peak_rss_kib(["--input", small, "--detector", "zscore"])
+rss_big = peak_rss_kib(["--input", big, "--detector", "zscore"])
+# The 64 MiB line is never held: the big file costs at most its 1 MiB packs over the small one's.
+if rss_small is None or rss_big is None or rss_big - rss_small > 16 * 1024:
+    fail(f"peak memory {rss_big} KiB with the 64 MiB line, {rss_small} KiB without: the line was held")
+print(f"packs over 1 MiB: 3 refused, the 1 MiB pack read; peak memory {rss_big} KiB against {rss_small} KiB "
+      "without them")
+
 # --- bad invocations ------------------------------------------------------------------------------
 for bad_args, message in [
     ([], "either --input"),
