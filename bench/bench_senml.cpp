@@ -11,10 +11,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "gateway_workload.hpp"
 #include "nerve/io/senml.hpp"
 
 #if NERVE_BENCH_HAVE_NLOHMANN
@@ -25,24 +25,7 @@ namespace {
 constexpr std::size_t pack_records = 64;
 
 const std::string& pack() {
-    static const std::string text = [] {
-        std::string s = "[";
-        char buf[160];
-        for (std::size_t i = 0; i < pack_records; ++i) {
-            const int t = static_cast<int>(i) - static_cast<int>(pack_records - 1);
-            const double v = 1.2 + 0.0137 * static_cast<double>((i * 37) % 101);
-            if (i == 0) {
-                std::snprintf(buf, sizeof buf,
-                              "{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"bt\":1.320067464e+09,\"bu\":\"A\","
-                              "\"n\":\"current\",\"t\":%d,\"v\":%.4f}",
-                              t, v);
-            } else {
-                std::snprintf(buf, sizeof buf, ",{\"n\":\"current\",\"t\":%d,\"v\":%.4f}", t, v);
-            }
-            s += buf;
-        }
-        return s + "]";
-    }();
+    static const std::string text = nerve_bench::senml_pack(pack_records);
     return text;
 }
 
