@@ -3,7 +3,7 @@
 // anomaly detector and an ADWIN drift detector, held in one fixed table (core/keyed.hpp).
 //
 //   nerve gateway [--input FILE|-] [--detector conformal_ensemble|zscore|robust_zscore]
-//                 [--warmup N] [--drift score|level|off] [--state FILE] [--quiet]
+//                 [--warmup N] [--drift score|level|off] [--state FILE] [--threads N] [--quiet]
 //   nerve gateway --mqtt tcp://HOST:PORT --topic FILTER [--client-id ID] [--messages N]
 //                 [--idle SECONDS] [--publish TOPIC] ...     (when built with libpaho-mqtt-dev)
 //
@@ -22,6 +22,13 @@
 // The table holds gateway_streams (4096) streams; a new stream arriving when it is full takes the
 // slot of the stream heard from least recently, which starts afresh if it comes back ("evicted").
 // RAM is fixed at start: sizeof one stream's state times 4096 (printed in the summary).
+//
+// --threads N: the streams are split over N such tables by a hash of their name, each scored on
+// its own thread, while the reading thread parses SenML and routes each reading to its table.
+// A stream always lands in the same table, so its readings are scored in order and its events
+// are exactly those of one thread; events of different streams may interleave differently, and
+// capacity and RAM are N times one table's. With --state, table K of N is saved to FILE.K-of-N
+// (restored only by a run with the same N; another N is told so on stderr and starts fresh).
 //
 // Bad input never stops the gateway (a message on a broker can be anything):
 //  - a pack that is not valid SenML is skipped whole, {"type":"bad_pack","pack":K,"error":...}
@@ -48,6 +55,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -55,7 +63,9 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nerve/anomaly/conformal_ensemble.hpp"
@@ -77,6 +87,7 @@ namespace na = nerve::anomaly;
 using nerve::drift::drift_signal;
 
 constexpr std::size_t gateway_streams = 4096;
+constexpr std::size_t max_threads = 64;  // --threads
 constexpr std::size_t max_name = 64;
 using stream_key = nerve::short_name<max_name>;
 
@@ -149,6 +160,7 @@ struct options {
     std::string state;
     std::string publish;
     bool quiet = false;
+    int threads = 1;
 };
 
 struct counts {
@@ -160,13 +172,33 @@ struct counts {
 std::atomic<bool> stop_requested{false};
 extern "C" void on_interrupt(int) { stop_requested = true; }
 
+/// One stream's reading on its way to the shard that holds the stream.
+struct routed_reading {
+    stream_key key;
+    reading r;
+};
+
+/// Streams are split over shards by a hash of their name (seeded apart from the tables' own, so
+/// a shard's table still spreads its keys over all its buckets): one table, one thread each.
+constexpr std::uint64_t shard_seed = 0x5eed'0f5a'a2d5'0001ULL;
+
 template <class Detector>
 class gateway {
 public:
     using table_type = nerve::keyed<stream_monitor<Detector>, gateway_streams, stream_key>;
 
-    gateway(const stream_monitor<Detector>& prototype, bool quiet)
-        : table_(std::make_unique<table_type>(prototype)), quiet_(quiet) {}
+    /// `threads` shards, each a table of gateway_streams streams; with more than one, each shard
+    /// scores on its own thread and the reader only parses and routes.
+    gateway(const stream_monitor<Detector>& prototype, bool quiet, std::size_t threads)
+        : quiet_(quiet) {
+        shards_.reserve(threads);
+        for (std::size_t k = 0; k < threads; ++k) shards_.push_back(std::make_unique<shard>(prototype));
+        if (threads > 1)
+            for (auto& s : shards_) s->worker = std::thread([this, sp = s.get()] { work(*sp); });
+    }
+    ~gateway() { finish(); }
+    gateway(const gateway&) = delete;
+    gateway& operator=(const gateway&) = delete;
 
     /// One SenML pack: all its records, or none when it is not valid SenML.
     void pack(std::string_view text, double now, std::uint64_t where) {
@@ -182,55 +214,124 @@ public:
         (void)nerve::io::read_senml(text, [&](const nerve::io::senml_record& r) { record(r, now); });
     }
 
-    /// Restores the table from `path` when that file exists; a file that cannot be read or does
-    /// not restore is reported and the table stays fresh.
-    void load(const std::string& path) {
-        if (!std::filesystem::exists(path)) return;
-        const auto file = nerve::cli::read_file(path);
-        if (!file) {
-            fmt::print(stderr, "nerve: --state not restored ({}); starting fresh\n", file.error);
-            return;
-        }
-        const auto& bytes = file.value;
-        const auto r = nerve::restore(*table_, std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()),
-                                                                         bytes.size()));
-        if (!r) {
-            fmt::print(stderr, "nerve: --state '{}' not restored ({}: {}); starting fresh\n", path,
-                       nerve::to_string(r.code()), r.message());
-            return;
-        }
-        restored_ = true;
+    /// Hands what the reader holds to the shards now (a live source calls this after each
+    /// message, so a quiet broker does not hold readings back).
+    void flush() {
+        if (shards_.size() > 1)
+            for (auto& s : shards_) hand_over(*s);
     }
 
-    /// Saves the table to `path` (through a temporary file, so a crash never leaves half a state).
-    bool save(const std::string& path) const {
-        std::vector<std::byte> bytes(nerve::snapshot_size(*table_));
-        if (!nerve::snapshot(*table_, bytes)) return false;
-        const std::string tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-            if (!out.flush()) return false;
+    /// Every reading scored: the shards' threads drain and stop. Called before save and summary.
+    void finish() {
+        if (shards_.size() < 2 || finished_) return;
+        finished_ = true;
+        for (auto& s : shards_) {
+            hand_over(*s);
+            {
+                std::lock_guard lock(s->mutex);
+                s->closing = true;
+            }
+            s->wake.notify_one();
         }
-        return std::rename(tmp.c_str(), path.c_str()) == 0;
+        for (auto& s : shards_) s->worker.join();
+    }
+
+    /// Restores the tables from `path` (one shard) or `path`.K-of-N (N shards) when that exists;
+    /// a file that cannot be read or does not restore is reported and that table stays fresh.
+    void load(const std::string& path) {
+        if (!std::filesystem::exists(state_path(path, 0))) {
+            for (std::size_t n = 1; n <= max_threads; ++n)
+                if (n != shards_.size() && std::filesystem::exists(n == 1 ? path : fmt::format("{}.1-of-{}", path, n))) {
+                    fmt::print(stderr, "nerve: --state '{}' was saved with --threads {}, not {}; starting fresh\n",
+                               path, n, shards_.size());
+                    break;
+                }
+        }
+        for (std::size_t k = 0; k < shards_.size(); ++k) {
+            const std::string file_path = state_path(path, k);
+            if (!std::filesystem::exists(file_path)) continue;
+            const auto file = nerve::cli::read_file(file_path);
+            if (!file) {
+                fmt::print(stderr, "nerve: --state not restored ({}); starting fresh\n", file.error);
+                continue;
+            }
+            const auto& bytes = file.value;
+            const auto r = nerve::restore(*shards_[k]->table, std::span<const std::byte>(
+                                                                  reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+            if (!r) {
+                fmt::print(stderr, "nerve: --state '{}' not restored ({}: {}); starting fresh\n", file_path,
+                           nerve::to_string(r.code()), r.message());
+                continue;
+            }
+            restored_ = true;
+        }
+    }
+
+    /// Saves the tables (through temporary files, so a crash never leaves half a state).
+    bool save(const std::string& path) const {
+        for (std::size_t k = 0; k < shards_.size(); ++k) {
+            const auto& table = *shards_[k]->table;
+            std::vector<std::byte> bytes(nerve::snapshot_size(table));
+            if (!nerve::snapshot(table, bytes)) return false;
+            const std::string final_path = state_path(path, k), tmp = final_path + ".tmp";
+            {
+                std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+                out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+                if (!out.flush()) return false;
+            }
+            if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return false;
+        }
+        return true;
     }
 
     void summary(double seconds) const {
+        counts c = counts_;
+        std::size_t streams = 0, evicted = 0;
+        for (const auto& s : shards_) {
+            c.scored += s->tally.scored;
+            c.out_of_order += s->tally.out_of_order;
+            c.anomalies += s->tally.anomalies;
+            c.drifts += s->tally.drifts;
+            streams += s->table->size();
+            evicted += s->table->evicted();
+        }
         fmt::print("{{\"type\":\"summary\",\"packs\":{},\"bad_packs\":{},\"records\":{},\"scored\":{},"
                    "\"non_numeric\":{},\"non_finite\":{},\"long_names\":{},\"out_of_order\":{},"
                    "\"anomalies\":{},\"drifts\":{},\"streams\":{},\"evicted\":{},\"capacity\":{},"
-                   "\"bytes_per_stream\":{},\"table_bytes\":{},\"restored\":{},\"seconds\":{:.3f}}}\n",
-                   counts_.packs, counts_.bad_packs, counts_.records, counts_.scored, counts_.non_numeric,
-                   counts_.non_finite, counts_.long_names, counts_.out_of_order, counts_.anomalies,
-                   counts_.drifts, table_->size(), table_->evicted(), gateway_streams,
-                   sizeof(stream_monitor<Detector>), sizeof(table_type), restored_, seconds);
+                   "\"bytes_per_stream\":{},\"table_bytes\":{},\"threads\":{},\"restored\":{},\"seconds\":{:.3f}}}\n",
+                   c.packs, c.bad_packs, c.records, c.scored, c.non_numeric, c.non_finite, c.long_names,
+                   c.out_of_order, c.anomalies, c.drifts, streams, evicted, gateway_streams * shards_.size(),
+                   sizeof(stream_monitor<Detector>), sizeof(table_type) * shards_.size(), shards_.size(), restored_,
+                   seconds);
     }
 
     /// Where events go besides stdout (the MQTT --publish topic); false from it stops the run.
+    /// Called under the event lock, so one call at a time whatever the shards.
     std::function<bool(const std::string&)> forward;
 
 private:
+    static constexpr std::size_t hand_over_at = 256;        // readings a reader batches per shard
+    static constexpr std::size_t most_pending = 1u << 16;   // a shard's queue: the reader waits beyond
+
+    struct shard {
+        std::unique_ptr<table_type> table;
+        counts tally{};                  // scored, out_of_order, anomalies, drifts
+        std::vector<routed_reading> batch;  // the reader's, not yet handed over
+        std::mutex mutex;
+        std::condition_variable wake, room;
+        std::vector<routed_reading> pending;  // handed over, not yet scored (under mutex)
+        bool closing = false;
+        std::thread worker;
+        explicit shard(const stream_monitor<Detector>& prototype)
+            : table(std::make_unique<table_type>(prototype)) {}
+    };
+
+    std::string state_path(const std::string& path, std::size_t k) const {
+        return shards_.size() == 1 ? path : fmt::format("{}.{}-of-{}", path, k + 1, shards_.size());
+    }
+
     void event(const std::string& line) {
+        std::lock_guard lock(event_mutex_);
         if (!quiet_) fmt::print("{}\n", line);
         if (forward && !forward(line)) stop_requested = true;
     }
@@ -253,31 +354,66 @@ private:
             return;
         }
         const double time = r.relative_time ? now + r.time : r.time;
-        const auto key = stream_key::from(name.value()).value();  // fits: buf holds max_name
-        table_->push(key, reading{time, value}, [&](const auto& out) {
+        routed_reading x{stream_key::from(name.value()).value(), reading{time, value}};  // fits: buf holds max_name
+        if (shards_.size() == 1) return score(*shards_.front(), x);
+        shard& s = *shards_[(nerve::key_hash(x.key, shard_seed) >> 32) % shards_.size()];
+        s.batch.push_back(x);
+        if (s.batch.size() >= hand_over_at) hand_over(s);
+    }
+
+    void hand_over(shard& s) {
+        if (s.batch.empty()) return;
+        {
+            std::unique_lock lock(s.mutex);
+            s.room.wait(lock, [&] { return s.pending.size() < most_pending; });
+            s.pending.insert(s.pending.end(), s.batch.begin(), s.batch.end());
+        }
+        s.wake.notify_one();
+        s.batch.clear();
+    }
+
+    void work(shard& s) {
+        std::vector<routed_reading> mine;
+        for (;;) {
+            {
+                std::unique_lock lock(s.mutex);
+                s.wake.wait(lock, [&] { return !s.pending.empty() || s.closing; });
+                if (s.pending.empty()) return;  // closing, and nothing left
+                mine.swap(s.pending);
+            }
+            s.room.notify_one();
+            for (const auto& x : mine) score(s, x);
+            mine.clear();
+        }
+    }
+
+    void score(shard& s, const routed_reading& x) {
+        s.table->push(x.key, x.r, [&](const auto& out) {
             const auto& y = out.value;
             if (!y.in_order) {
-                ++counts_.out_of_order;
+                ++s.tally.out_of_order;
                 return;
             }
-            ++counts_.scored;
+            ++s.tally.scored;
             if (y.verdict.alarm) {
-                ++counts_.anomalies;
+                ++s.tally.anomalies;
                 event(fmt::format("{{\"type\":\"anomaly\",\"name\":\"{}\",\"time\":{},\"value\":{},\"score\":{}}}",
-                                  nerve::cli::json_escape(out.key.view()), time, value, y.verdict.score));
+                                  nerve::cli::json_escape(out.key.view()), x.r.time, x.r.value, y.verdict.score));
             }
             if (y.drift == drift_signal::drift) {
-                ++counts_.drifts;
+                ++s.tally.drifts;
                 event(fmt::format("{{\"type\":\"drift\",\"name\":\"{}\",\"time\":{},\"value\":{},\"estimate\":{}}}",
-                                  nerve::cli::json_escape(out.key.view()), time, value, y.estimate));
+                                  nerve::cli::json_escape(out.key.view()), x.r.time, x.r.value, y.estimate));
             }
         });
     }
 
-    std::unique_ptr<table_type> table_;
-    counts counts_;
+    std::vector<std::unique_ptr<shard>> shards_;
+    counts counts_;  // the reader's: packs, bad_packs, records and the refused records
+    std::mutex event_mutex_;
     bool quiet_;
     bool restored_ = false;
+    bool finished_ = false;
 };
 
 double wall_clock_seconds() {
@@ -336,6 +472,7 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
     conn.keepAliveInterval = 20;
     conn.cleansession = 1;
     int result = 0;
+    std::atomic<bool> publish_failed{false};
     if ((rc = MQTTClient_connect(client, &conn)) != MQTTCLIENT_SUCCESS) {
         result = nerve::cli::fail("MQTT: cannot connect to '{}': {}", o.mqtt, MQTTClient_strerror(rc));
     } else if ((rc = MQTTClient_subscribe(client, o.topic.c_str(), 1)) != MQTTCLIENT_SUCCESS) {
@@ -352,8 +489,9 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
                 MQTTClient_deliveryToken token = 0;
                 int prc = MQTTClient_publishMessage(client, o.publish.c_str(), &m, &token);
                 if (prc == MQTTCLIENT_SUCCESS) prc = MQTTClient_waitForCompletion(client, token, 10000);
-                if (prc != MQTTCLIENT_SUCCESS && result == 0)
-                    result = nerve::cli::fail("MQTT: cannot publish to '{}': {}", o.publish, MQTTClient_strerror(prc));
+                // Runs on the shards' threads (one at a time): the failure is only flagged here.
+                if (prc != MQTTCLIENT_SUCCESS && !publish_failed.exchange(true))
+                    nerve::cli::fail("MQTT: cannot publish to '{}': {}", o.publish, MQTTClient_strerror(prc));
                 return prc == MQTTCLIENT_SUCCESS;
             };
         }
@@ -377,13 +515,16 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
                        wall_clock_seconds(), n);
                 MQTTClient_freeMessage(&m);
                 MQTTClient_free(topic);
+                g.flush();
                 last = std::chrono::steady_clock::now();
             } else if (o.idle > 0 &&
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count() >= o.idle) {
                 break;
             }
         }
+        g.finish();  // the shards' last events are published before the connection closes
         g.forward = nullptr;
+        if (publish_failed && result == 0) result = 1;
         MQTTClient_disconnect(client, 1000);
     }
     MQTTClient_destroy(&client);
@@ -394,7 +535,7 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
 template <class Detector>
 int run_with(const Detector& detector, std::uint32_t warmup, const options& o) {
     const drift_on watch = o.drift == "level" ? drift_on::level : o.drift == "off" ? drift_on::off : drift_on::score;
-    gateway<Detector> g(stream_monitor<Detector>(detector, watch, warmup), o.quiet);
+    gateway<Detector> g(stream_monitor<Detector>(detector, watch, warmup), o.quiet, static_cast<std::size_t>(o.threads));
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     if (!o.state.empty()) g.load(o.state);
@@ -409,6 +550,7 @@ int run_with(const Detector& detector, std::uint32_t warmup, const options& o) {
     } else {
         rc = read_lines(g, o.input);
     }
+    g.finish();
     if (!o.state.empty() && !g.save(o.state)) rc = nerve::cli::fail("cannot write the state to '{}'", o.state);
     if (rc != 0) return rc;
     g.summary(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -465,6 +607,9 @@ const bool registered = nerve::cli::add_command(
                        "what each stream's ADWIN watches: score (default: the anomaly score), level (the reading), off");
         app.add_option("--state", o->state,
                        "restore every stream's state from this file at start (when it exists), save it at the end");
+        app.add_option("--threads", o->threads,
+                       "shards, each a table of 4096 streams scored on its own thread (default 1)")
+            ->check(CLI::Range(1, static_cast<int>(max_threads)));
         app.add_flag("--quiet", o->quiet, "print only the summary line");
         return [o] { return run(*o); };
     });

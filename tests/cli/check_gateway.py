@@ -180,6 +180,29 @@ if ev_stdin != events or {k: v for k, v in sum_stdin.items() if k != "seconds"} 
         {k: v for k, v in summary.items() if k != "seconds"}:
     fail("stdin output differs from the file's")
 
+# --- --threads: streams sharded over tables scored on their own threads ---------------------------
+def by_stream(lines):
+    """Each stream's events in order, and the bad packs: what sharding must keep."""
+    out = {}
+    for e in lines:
+        out.setdefault(e.get("name", "bad_pack"), []).append(e)
+    return out
+
+
+for threads in (2, 3):
+    ev_t, sum_t = run(args + ["--threads", str(threads)])
+    if by_stream(ev_t) != by_stream(events):
+        fail(f"--threads {threads}: the streams' events differ from one thread's")
+    same = ("packs", "bad_packs", "records", "scored", "non_numeric", "non_finite", "long_names", "out_of_order",
+            "anomalies", "drifts", "streams", "evicted")
+    if any(sum_t.get(k) != summary.get(k) for k in same) or \
+            (sum_t.get("threads"), sum_t.get("capacity")) != (threads, 4096 * threads):
+        fail(f"--threads {threads}: summary {sum_t}, one thread's {summary}")
+# --drift level's many events (every cycle's turn) make the sharper check of each stream's order.
+ev_level_t, _ = run(args + ["--drift", "level", "--threads", "2"])
+if by_stream(ev_level_t) != by_stream(ev_level) or len(ev_level_t) != len(ev_level):
+    fail("--threads 2 --drift level: the streams' events differ from one thread's")
+
 # --- --state: two runs, the second restoring what the first saved, give the events of one run ----
 state = os.path.join(work, "gateway.state")
 if os.path.exists(state):
@@ -217,6 +240,21 @@ for label, damaged, extra_args in [("truncated", saved[: len(saved) // 2], []),
     if p.returncode != 0 or "not restored" not in p.stderr or got[-1].get("restored") is not False or \
             scored_events(got) != scored_events(want_fresh):
         fail(f"--state {label}: exit {p.returncode}, stderr {p.stderr.strip()!r}, not a fresh start")
+
+# --- --state with --threads 2: one file per shard, the two halves give one run's events --------
+state2 = os.path.join(work, "gateway2.state")
+for old in os.listdir(work):                             # a previous run's shard files
+    if old.startswith("gateway2.state."):
+        os.remove(os.path.join(work, old))
+ev1, s1 = run(["--input", parts[0], "--warmup", "100", "--state", state2, "--threads", "2"])
+ev2, s2 = run(["--input", parts[1], "--warmup", "100", "--state", state2, "--threads", "2"])
+if not all(os.path.exists(f"{state2}.{k}-of-2") for k in (1, 2)) or s2.get("restored") is not True or \
+        by_stream(scored_events(ev1) + scored_events(ev2)) != by_stream(scored_events(events)):
+    fail(f"--state with --threads 2: restored {s2.get('restored')}, or the halves' events differ from one run's")
+p = subprocess.run([nerve, "gateway", "--input", parts[1], "--warmup", "100", "--state", state2, "--threads", "3"],
+                   capture_output=True, text=True)
+if p.returncode != 0 or "saved with --threads 2, not 3" not in p.stderr or '"restored":false' not in p.stdout:
+    fail(f"--state saved with 2 threads, run with 3: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 
 # --- eviction ---------------------------------------------------------------------------------
 many = os.path.join(work, "many.senml")
@@ -331,7 +369,7 @@ else:
                 break
         gw = subprocess.Popen([nerve, "gateway", "--mqtt", f"tcp://127.0.0.1:{port}", "--topic", "site1/+/senml",
                                "--messages", str(len(subset)), "--idle", "60", "--warmup", "100",
-                               "--publish", "nerve/events"],
+                               "--publish", "nerve/events", "--threads", "2"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = gw.stdout.readline()
         if '"listening"' not in first:
@@ -349,7 +387,7 @@ else:
             f.write("\n".join(subset) + "\n")
         ev_file, sum_file = run(["--input", sub_file, "--warmup", "100"])
         mq_events, mq_summary = mq[:-1], mq[-1]
-        if mq_events != ev_file:
+        if by_stream(mq_events) != by_stream(ev_file):  # two shards: each stream's events in order
             fail(f"MQTT events differ from the file's ({len(mq_events)} against {len(ev_file)})")
         for k in ("packs", "bad_packs", "records", "scored", "anomalies", "drifts", "streams"):
             if mq_summary.get(k) != sum_file.get(k):
@@ -362,7 +400,7 @@ else:
         published = [json.loads(r) for r in received if r.strip() != "probe"]
         if published != mq_events:
             fail(f"--publish: {len(published)} events on nerve/events, the tool printed {len(mq_events)}")
-        print(f"MQTT: {mq_summary.get('packs')} messages through mosquitto on port {port}, "
+        print(f"MQTT (--threads 2): {mq_summary.get('packs')} messages through mosquitto on port {port}, "
               f"{len(mq_events)} events as from the file, the same {len(published)} published to nerve/events")
     finally:
         broker.terminate()
