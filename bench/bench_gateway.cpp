@@ -82,6 +82,9 @@ void keyed_conformal_nerve(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * gateway_readings));
     state.counters["bytes_per_stream"] = static_cast<double>(sizeof(nerve_bench::conformal_stream));
+    // What a stream costs in the table (its state, key, slot links and index share): hw_report's
+    // RAM per stream.
+    state.counters["ram_bytes"] = static_cast<double>(sizeof(*table)) / static_cast<double>(gateway_slots);
 }
 
 }  // namespace

@@ -25,9 +25,11 @@ flash at 120-180 MHz adds wait states that caches/ART hide only in part), no int
 tools/mcu_cycles.py for every assumption.
 
 Host part (gateway and server teams). Runs the given nerve_bench (build target nerve_bench of
-the host preset: -O3 -march=native) with --benchmark_filter='^(pipeline/|fma_peak/xsimd$)', N
-repetitions, and takes the medians: channels per core at the usual rates, times the cores for a
-whole machine if the channels scale (they are independent; memory bandwidth is not modelled).
+the host preset: -O3 -march=native) with
+--benchmark_filter='^(pipeline/|keyed_conformal/|fma_peak/xsimd$)', N repetitions, and takes the
+medians: channels per core at the usual rates (a gateway stream: one reading a second, --rate
+gateway=HZ), times the cores for a whole machine if the channels scale (they are independent;
+memory bandwidth is not modelled).
 Host numbers must come from the machine itself: run nerve_bench of the aarch64 preset on the
 aarch64 box (or record its --benchmark_format=json output there and pass it with --bench-json);
 timings under qemu-aarch64 mean nothing.
@@ -47,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(HERE, "..", "tools")  # mcu_icount.py, mcu_cycles.py, mcu_filter_table.py
 
 # Usual rates (Hz) by rate key; --rate KEY=HZ overrides (HZ may be a fraction: 1/900).
-DEFAULT_RATES = {"maintenance": 25600.0, "patient": 360.0, "metering": 1.0 / 3600.0}
+DEFAULT_RATES = {"maintenance": 25600.0, "patient": 360.0, "metering": 1.0 / 3600.0, "gateway": 1.0}
 DEFAULT_MHZ = (64, 80, 120, 168, 180)
 RAM_KB = (64, 128, 192, 256)
 FLASH_KB = (256, 512, 1024)
@@ -103,6 +105,10 @@ HOST_BENCHMARKS = {
     "pipeline/metering_mcu_f32_light": ("metering, firmware config, learn_every = 5", "metering", 1, "meter"),
     "pipeline/metering_lean": ("metering, lean, double", "metering", 1, "meter"),
     "pipeline/metering_lean_f32": ("metering, lean, float", "metering", 1, "meter"),
+    # bench/bench_gateway.cpp: nerve gateway's stream state, 4,096 streams in one keyed table
+    # (readings routed by name; RAM per stream includes its slot, key and index share).
+    "keyed_conformal/nerve/4096": ("gateway stream: conformal_ensemble + ADWIN in a keyed table", "gateway", 1,
+                                   "stream"),
 }
 
 M4_ASSUMPTIONS = (
@@ -427,7 +433,7 @@ def machine_info():
 
 
 def run_bench(bench, repetitions, progress):
-    cmd = [bench, "--benchmark_filter=^(pipeline/|fma_peak/xsimd$)", "--benchmark_format=json",
+    cmd = [bench, "--benchmark_filter=^(pipeline/|keyed_conformal/|fma_peak/xsimd$)", "--benchmark_format=json",
            f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"]
     progress("hw_report: running " + " ".join(cmd))
     proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -31,6 +31,8 @@ RECORDED = json.loads("""{
    "run_type": "aggregate", "aggregate_name": "median", "items_per_second": 1.0e9},
   {"name": "pipeline/metering_lean_median", "run_name": "pipeline/metering_lean", "run_type": "aggregate",
    "aggregate_name": "median", "items_per_second": 1.0e8},
+  {"name": "keyed_conformal/nerve/4096_median", "run_name": "keyed_conformal/nerve/4096", "run_type": "aggregate",
+   "aggregate_name": "median", "items_per_second": 2.0e6, "ram_bytes": 12800},
   {"name": "fma_peak/xsimd_median", "run_name": "fma_peak/xsimd", "run_type": "aggregate",
    "aggregate_name": "median", "GFLOP/s": 220.5}
  ]
@@ -131,6 +133,9 @@ class Host(unittest.TestCase):
         self.assertAlmostEqual(by["pipeline/patient"]["channels_per_core"], 200000.0)
         # hourly readings: 1e8 readings/s x 3,600 s = 3.6e11 meters per core
         self.assertAlmostEqual(by["pipeline/metering_lean"]["channels_per_core"], 3.6e11)
+        # gateway streams of one reading a second: 2e6 streams per core; 2^30 / 12,800 B = 83,886 per GiB
+        self.assertAlmostEqual(by["keyed_conformal/nerve/4096"]["units_per_core"], 2.0e6)
+        self.assertEqual(by["keyed_conformal/nerve/4096"]["units_per_gib"], 83886)
         # a stage benchmark is not a pipeline row
         self.assertNotIn("pipeline/patient/qrs_detector", by)
 
