@@ -3,7 +3,8 @@
 // anomaly detector and an ADWIN drift detector, held in one fixed table (core/keyed.hpp).
 //
 //   nerve gateway [--input FILE|-] [--detector conformal_ensemble|zscore|robust_zscore]
-//                 [--warmup N] [--drift score|level|off] [--state FILE] [--threads N] [--quiet]
+//                 [--warmup N] [--drift score|level|off] [--drift-window N] [--state FILE]
+//                 [--threads N] [--quiet]
 //   nerve gateway --mqtt tcp://HOST:PORT --topic FILTER [--client-id ID] [--messages N]
 //                 [--idle SECONDS] [--publish TOPIC] ...     (when built with libpaho-mqtt-dev)
 //
@@ -15,9 +16,12 @@
 // score by default (--drift score: the stream has become more, or less, surprising than what its
 // detector learned, for longer than one alarm; seasonal cycles the detector models do not fire
 // it; a step the detector re-learns within a few readings may not fire it either: the anomaly
-// alarm reports that) or the reading (--drift level: a change of level, for sensors without
-// cycles, as it fires on every turn of a cycle); E is ADWIN's
-// mean after the change. It starts after the detector's warm-up.
+// alarm reports that) or the reading (--drift level: a lasting change of level). With ADWIN's
+// own shortest cut (--drift-window 5) --drift level fires on every turn of a cycle; with
+// --drift-window of one to two cycles in readings (a day of 5-minute readings: 288-576) each
+// side of a cut spans whole cycles, so the cycle averages out and a step still shows, about a
+// window after it (the price: no change is called sooner). E is ADWIN's mean after the change.
+// ADWIN starts after the detector's warm-up.
 //
 // The table holds gateway_streams (4096) streams; a new stream arriving when it is full takes the
 // slot of the stream heard from least recently, which starts afresh if it comes back ("evicted").
@@ -125,8 +129,8 @@ struct stream_monitor {
     std::uint32_t warmup = 0;
 
     stream_monitor() = default;
-    stream_monitor(const Detector& d, drift_on w, std::uint32_t detector_warmup)
-        : detector(d), watch(w), warmup(detector_warmup) {}
+    stream_monitor(const Detector& d, drift_on w, std::uint32_t detector_warmup, const nerve::drift::adwin_options& a)
+        : detector(d), adwin(a), watch(w), warmup(detector_warmup) {}
 
     output_type operator()(const reading& r) {
         if (heard && r.time < newest) return {false, {}, drift_signal::none, adwin.estimate()};
@@ -157,6 +161,7 @@ struct options {
     std::string detector = "conformal_ensemble";
     long long warmup = -1;   // -1: the detector's own
     std::string drift = "score";
+    long long drift_window = 5;  // ADWIN's shortest side of a cut (its own default)
     std::string state;
     std::string publish;
     bool quiet = false;
@@ -535,7 +540,10 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
 template <class Detector>
 int run_with(const Detector& detector, std::uint32_t warmup, const options& o) {
     const drift_on watch = o.drift == "level" ? drift_on::level : o.drift == "off" ? drift_on::off : drift_on::score;
-    gateway<Detector> g(stream_monitor<Detector>(detector, watch, warmup), o.quiet, static_cast<std::size_t>(o.threads));
+    nerve::drift::adwin_options adwin_options;
+    adwin_options.min_window_length = static_cast<std::uint32_t>(o.drift_window);
+    gateway<Detector> g(stream_monitor<Detector>(detector, watch, warmup, adwin_options), o.quiet,
+                        static_cast<std::size_t>(o.threads));
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     if (!o.state.empty()) g.load(o.state);
@@ -605,6 +613,10 @@ const bool registered = nerve::cli::add_command(
             ->check(CLI::Range(0LL, 1LL << 31));
         app.add_option("--drift", o->drift,
                        "what each stream's ADWIN watches: score (default: the anomaly score), level (the reading), off");
+        app.add_option("--drift-window", o->drift_window,
+                       "readings on each side of a change before ADWIN may call it (default 5); two cycles of "
+                       "the data's seasonality keep --drift level quiet on the cycle")
+            ->check(CLI::Range(1LL, 1LL << 20));
         app.add_option("--state", o->state,
                        "restore every stream's state from this file at start (when it exists), save it at the end");
         app.add_option("--threads", o->threads,

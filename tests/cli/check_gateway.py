@@ -163,6 +163,42 @@ print(f"whole file: {summary.get('packs')} packs, {len(events)} events, {summary
       f"{summary.get('drifts')} drifts ({sum_level.get('drifts')} on the level), {summary.get('seconds')} s, "
       f"{summary.get('bytes_per_stream')} B a stream")
 
+# --- --drift level with --drift-window: a step found, a cycle left alone ------------------------
+# 10 streams with a 48-reading cycle (amplitude 50, noise 5), 1,200 readings each; at reading 800
+# meter3 steps up by 150 and meter6 by 40 (less than the cycle's amplitude).
+cyc_rng = random.Random(5)
+cyclic = os.path.join(work, "cyclic.senml")
+with open(cyclic, "w") as f:
+    for s in range(1200):
+        for d in range(10):
+            v = 1000 + 10 * d + 50 * math.sin(2 * math.pi * s / 48 + d) + cyc_rng.gauss(0, 5)
+            v += 150 if d == 3 and s >= 800 else 40 if d == 6 and s >= 800 else 0
+            f.write(json.dumps([{"bn": f"site1/meter{d}:", "bt": t0 + 60 * s, "n": "power", "v": round(v, 3)}],
+                               separators=(",", ":")) + "\n")
+
+
+def drift_steps(lines):
+    """{stream: [reading index of each drift event]}."""
+    out = {}
+    for e in lines:
+        if e["type"] == "drift":
+            out.setdefault(e["name"], []).append(round((e["time"] - t0) / 60))
+    return out
+
+
+step_streams = {"site1/meter3:power": 100, "site1/meter6:power": 150}  # found within this many readings
+ev_w, _ = run(["--input", cyclic, "--warmup", "100", "--drift", "level", "--drift-window", "96"])
+found = drift_steps(ev_w)
+if set(found) != set(step_streams) or \
+        any(not (800 <= found[n][0] <= 800 + within) for n, within in step_streams.items()):
+    fail(f"--drift level --drift-window 96: drifts at {found}, want one on each stepped stream soon after 800 and "
+         "none on the 8 cyclic streams")
+ev_w5, _ = run(["--input", cyclic, "--warmup", "100", "--drift", "level"])
+cyclic_drifts = {n for n in drift_steps(ev_w5) if n not in step_streams}
+if len(cyclic_drifts) < 5:  # the control: the default window does fire on the cycle
+    fail(f"--drift level (window 5): drifts on only {len(cyclic_drifts)} of the 8 cyclic streams")
+print(f"--drift-window 96: drifts {found}; window 5: drifts on {len(cyclic_drifts)} of 8 cyclic streams")
+
 # --- isolation: a stream's events alone ------------------------------------------------------
 for d in (spike_dev, shift_dev):
     alone = os.path.join(work, f"meter{d}.senml")
@@ -330,6 +366,11 @@ for bad_args, message in [
 ]:
     p = subprocess.run([nerve, "gateway", *bad_args], capture_output=True, text=True)
     if p.returncode != 1 or message not in p.stderr:
+        fail(f"gateway {' '.join(bad_args)}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
+for bad_args in (["--drift-window", "0"], ["--threads", "0"], ["--threads", "65"]):  # CLI11's range checks
+    p = subprocess.run([nerve, "gateway", "--input", data, *bad_args], capture_output=True, text=True)
+    if p.returncode == 0 or bad_args[0] not in p.stderr:
         fail(f"gateway {' '.join(bad_args)}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 
 # --- MQTT ---------------------------------------------------------------------------------------
