@@ -3,8 +3,8 @@
 // anomaly detector and an ADWIN drift detector, held in one fixed table (core/keyed.hpp).
 //
 //   nerve gateway [--input FILE|-] [--detector conformal_ensemble|zscore|robust_zscore]
-//                 [--warmup N] [--drift score|level|off] [--drift-window N] [--state FILE]
-//                 [--threads N] [--quiet]
+//                 [--warmup N] [--drift score|level|off] [--drift-window N] [--silent S]
+//                 [--state FILE] [--threads N] [--quiet]
 //   nerve gateway --mqtt tcp://HOST:PORT --topic FILTER [--client-id ID] [--messages N]
 //                 [--idle SECONDS] [--publish TOPIC] ...     (when built with libpaho-mqtt-dev)
 //
@@ -44,7 +44,13 @@
 //  - a record older than the newest one of its stream is counted in "out_of_order" and not
 //    scored: the detectors learn each stream in time order (equal times are accepted);
 //  - SenML times below 2^28 are relative to "now": the receive time over MQTT, 0 for a file.
-// Detectors count readings, not seconds: a gap in a stream is invisible to them.
+// Detectors count readings, not seconds: a gap in a stream is invisible to them. --silent S
+// makes gaps visible: {"type":"silent","name":N,"last":T,"for":F} once a stream has been unheard
+// for S seconds (T: its newest reading's time; F: seconds unheard when noticed), and
+// {"type":"resumed","name":N,"time":T,"after":A} when it is heard again (A: seconds unheard).
+// Silence is measured on the gateway's clock: over MQTT the wall clock (looked at every 200 ms
+// even without messages); for a file or stdin the newest reading's time, so a replay reports
+// what a live run would have.
 //
 // --state FILE: the whole table (every stream's detectors, the recency order) is restored from
 // FILE at start when it exists and saved to it at the end (also after Ctrl-C or SIGTERM), so a
@@ -57,6 +63,7 @@
 // --state, so a supervisor (systemd, a container's restart policy) restarts it where it stopped.
 #include "cli.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -68,6 +75,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,6 +106,7 @@ using stream_key = nerve::short_name<max_name>;
 struct reading {
     double time = 0;  // seconds (SenML's resolved time)
     float value = 0;
+    double heard = 0;  // the gateway's clock when it arrived (see gateway::clock_)
 };
 
 /// What the per-stream ADWIN watches.
@@ -115,6 +124,7 @@ struct stream_monitor {
         na::verdict verdict{};
         drift_signal drift = drift_signal::none;
         double estimate = 0;
+        double resumed_after = -1;  // >= 0: the stream had been reported silent; seconds unheard
     };
     using input_type = reading;
 
@@ -123,6 +133,8 @@ struct stream_monitor {
     double newest = 0;
     std::uint32_t seen = 0;  // readings in order, saturating: ADWIN starts after the warm-up
     bool heard = false;
+    double heard_at = 0;     // the gateway's clock at the last reading, in order or not
+    bool silent = false;     // reported silent (--silent) and not heard since
     // Configuration (not state): what ADWIN watches, and the detector's warm-up, whose scores of
     // 0 would otherwise read as a change when scoring begins.
     drift_on watch = drift_on::score;
@@ -133,14 +145,17 @@ struct stream_monitor {
         : detector(d), adwin(a), watch(w), warmup(detector_warmup) {}
 
     output_type operator()(const reading& r) {
-        if (heard && r.time < newest) return {false, {}, drift_signal::none, adwin.estimate()};
+        const double resumed_after = silent ? r.heard - heard_at : -1;
+        silent = false;
+        heard_at = r.heard;  // an out-of-order reading is still a sign of life
+        if (heard && r.time < newest) return {false, {}, drift_signal::none, adwin.estimate(), resumed_after};
         heard = true;
         newest = r.time;
         const na::verdict v = detector(r.value);
         drift_signal d = drift_signal::none;
         if (seen < warmup) ++seen;
         else if (watch != drift_on::off) d = adwin(watch == drift_on::score ? v.score : r.value);
-        return {true, v, d, adwin.estimate()};
+        return {true, v, d, adwin.estimate(), resumed_after};
     }
     void reset() {
         detector.reset();
@@ -148,9 +163,11 @@ struct stream_monitor {
         newest = 0;
         seen = 0;
         heard = false;
+        heard_at = 0;
+        silent = false;
     }
     template <class V>
-    void visit_state(V& v) { v(detector); v(adwin); v(newest); v(seen); v(heard); }
+    void visit_state(V& v) { v(detector); v(adwin); v(newest); v(seen); v(heard); v(heard_at); v(silent); }
 };
 
 struct options {
@@ -162,6 +179,7 @@ struct options {
     long long warmup = -1;   // -1: the detector's own
     std::string drift = "score";
     long long drift_window = 5;  // ADWIN's shortest side of a cut (its own default)
+    double silent = 0;           // seconds; 0: no silent/resumed events
     std::string state;
     std::string publish;
     bool quiet = false;
@@ -171,7 +189,7 @@ struct options {
 struct counts {
     std::uint64_t packs = 0, bad_packs = 0, records = 0, scored = 0;
     std::uint64_t non_numeric = 0, non_finite = 0, long_names = 0, out_of_order = 0;
-    std::uint64_t anomalies = 0, drifts = 0;
+    std::uint64_t anomalies = 0, drifts = 0, silent = 0, resumed = 0;
 };
 
 std::atomic<bool> stop_requested{false};
@@ -181,6 +199,7 @@ extern "C" void on_interrupt(int) { stop_requested = true; }
 struct routed_reading {
     stream_key key;
     reading r;
+    bool tick = false;  // no reading: the clock advanced (a sweep for silent streams only)
 };
 
 /// Streams are split over shards by a hash of their name (seeded apart from the tables' own, so
@@ -194,8 +213,8 @@ public:
 
     /// `threads` shards, each a table of gateway_streams streams; with more than one, each shard
     /// scores on its own thread and the reader only parses and routes.
-    gateway(const stream_monitor<Detector>& prototype, bool quiet, std::size_t threads)
-        : quiet_(quiet) {
+    gateway(const stream_monitor<Detector>& prototype, bool quiet, std::size_t threads, double silent_s = 0)
+        : quiet_(quiet), silent_s_(silent_s) {
         shards_.reserve(threads);
         for (std::size_t k = 0; k < threads; ++k) shards_.push_back(std::make_unique<shard>(prototype));
         if (threads > 1)
@@ -205,9 +224,14 @@ public:
     gateway(const gateway&) = delete;
     gateway& operator=(const gateway&) = delete;
 
-    /// One SenML pack: all its records, or none when it is not valid SenML.
-    void pack(std::string_view text, double now, std::uint64_t where) {
+    /// One SenML pack: all its records, or none when it is not valid SenML. `received`: the wall
+    /// clock at arrival for a live source (relative SenML times count from it, and it is the
+    /// gateway's clock); none for a file, where relative times count from 0 and the clock is the
+    /// newest reading's time.
+    void pack(std::string_view text, std::optional<double> received, std::uint64_t where) {
         ++counts_.packs;
+        if (received) clock_ = std::max(clock_, *received);
+        const double now = received.value_or(0.0);
         const auto valid = nerve::io::read_senml(text, [](const nerve::io::senml_record&) {});
         if (!valid) {
             ++counts_.bad_packs;
@@ -216,7 +240,18 @@ public:
             return;
         }
         // The same bytes again: they passed once, so every record is delivered.
-        (void)nerve::io::read_senml(text, [&](const nerve::io::senml_record& r) { record(r, now); });
+        (void)nerve::io::read_senml(text, [&](const nerve::io::senml_record& r) { record(r, now, !received); });
+    }
+
+    /// A live source's clock moved without a message: streams may have gone silent meanwhile.
+    void tick(double wall_clock) {
+        if (silent_s_ <= 0 || wall_clock <= clock_) return;
+        clock_ = wall_clock;
+        if (shards_.size() == 1) return sweep(*shards_.front(), clock_);
+        for (auto& s : shards_) {
+            s->batch.push_back(routed_reading{stream_key{}, reading{0, 0, clock_}, true});
+            hand_over(*s);
+        }
     }
 
     /// Hands what the reader holds to the shards now (a live source calls this after each
@@ -297,15 +332,19 @@ public:
             c.out_of_order += s->tally.out_of_order;
             c.anomalies += s->tally.anomalies;
             c.drifts += s->tally.drifts;
+            c.silent += s->tally.silent;
+            c.resumed += s->tally.resumed;
             streams += s->table->size();
             evicted += s->table->evicted();
         }
         fmt::print("{{\"type\":\"summary\",\"packs\":{},\"bad_packs\":{},\"records\":{},\"scored\":{},"
                    "\"non_numeric\":{},\"non_finite\":{},\"long_names\":{},\"out_of_order\":{},"
-                   "\"anomalies\":{},\"drifts\":{},\"streams\":{},\"evicted\":{},\"capacity\":{},"
+                   "\"anomalies\":{},\"drifts\":{},\"silent\":{},\"resumed\":{},\"streams\":{},\"evicted\":{},"
+                   "\"capacity\":{},"
                    "\"bytes_per_stream\":{},\"table_bytes\":{},\"threads\":{},\"restored\":{},\"seconds\":{:.3f}}}\n",
                    c.packs, c.bad_packs, c.records, c.scored, c.non_numeric, c.non_finite, c.long_names,
-                   c.out_of_order, c.anomalies, c.drifts, streams, evicted, gateway_streams * shards_.size(),
+                   c.out_of_order, c.anomalies, c.drifts, c.silent, c.resumed, streams, evicted,
+                   gateway_streams * shards_.size(),
                    sizeof(stream_monitor<Detector>), sizeof(table_type) * shards_.size(), shards_.size(), restored_,
                    seconds);
     }
@@ -320,7 +359,8 @@ private:
 
     struct shard {
         std::unique_ptr<table_type> table;
-        counts tally{};                  // scored, out_of_order, anomalies, drifts
+        counts tally{};                  // scored, out_of_order, anomalies, drifts, silent, resumed
+        double next_sweep = 0;           // the clock at which to look for silent streams again
         std::vector<routed_reading> batch;  // the reader's, not yet handed over
         std::mutex mutex;
         std::condition_variable wake, room;
@@ -341,7 +381,7 @@ private:
         if (forward && !forward(line)) stop_requested = true;
     }
 
-    void record(const nerve::io::senml_record& r, double now) {
+    void record(const nerve::io::senml_record& r, double now, bool clock_from_data) {
         ++counts_.records;
         std::array<char, max_name> buf;
         const auto name = nerve::io::senml_full_name(r, buf);
@@ -359,7 +399,8 @@ private:
             return;
         }
         const double time = r.relative_time ? now + r.time : r.time;
-        routed_reading x{stream_key::from(name.value()).value(), reading{time, value}};  // fits: buf holds max_name
+        if (clock_from_data) clock_ = std::max(clock_, time);
+        routed_reading x{stream_key::from(name.value()).value(), reading{time, value, clock_}};  // fits: max_name
         if (shards_.size() == 1) return score(*shards_.front(), x);
         shard& s = *shards_[(nerve::key_hash(x.key, shard_seed) >> 32) % shards_.size()];
         s.batch.push_back(x);
@@ -387,7 +428,10 @@ private:
                 mine.swap(s.pending);
             }
             s.room.notify_one();
-            for (const auto& x : mine) score(s, x);
+            for (const auto& x : mine) {
+                if (x.tick) sweep(s, x.r.heard);
+                else score(s, x);
+            }
             mine.clear();
         }
     }
@@ -395,6 +439,11 @@ private:
     void score(shard& s, const routed_reading& x) {
         s.table->push(x.key, x.r, [&](const auto& out) {
             const auto& y = out.value;
+            if (y.resumed_after >= 0) {
+                ++s.tally.resumed;
+                event(fmt::format("{{\"type\":\"resumed\",\"name\":\"{}\",\"time\":{},\"after\":{}}}",
+                                  nerve::cli::json_escape(out.key.view()), x.r.time, y.resumed_after));
+            }
             if (!y.in_order) {
                 ++s.tally.out_of_order;
                 return;
@@ -411,12 +460,36 @@ private:
                                   nerve::cli::json_escape(out.key.view()), x.r.time, x.r.value, y.estimate));
             }
         });
+        sweep(s, x.r.heard);
+    }
+
+    /// --silent: every stream of the shard unheard for silent_s seconds of the gateway's clock is
+    /// reported once (and "resumed" when heard again). Streams unheard longest are at the table's
+    /// least-recent end, so the walk stops at the first stream heard lately; the ones already
+    /// reported are walked past, at most once every min(1 s, silent_s / 8) of the clock.
+    void sweep(shard& s, double clock) {
+        if (silent_s_ <= 0 || clock < s.next_sweep) return;
+        s.next_sweep = clock + std::min(1.0, silent_s_ / 8);
+        s.table->for_each_least_recent_while([&](const stream_key& key, stream_monitor<Detector>& m) {
+            if (clock - m.heard_at < silent_s_) return false;
+            if (!m.silent) {
+                m.silent = true;
+                ++s.tally.silent;
+                event(fmt::format("{{\"type\":\"silent\",\"name\":\"{}\",\"last\":{},\"for\":{}}}",
+                                  nerve::cli::json_escape(key.view()), m.newest, clock - m.heard_at));
+            }
+            return true;
+        });
     }
 
     std::vector<std::unique_ptr<shard>> shards_;
     counts counts_;  // the reader's: packs, bad_packs, records and the refused records
     std::mutex event_mutex_;
     bool quiet_;
+    double silent_s_ = 0;  // --silent (0: off)
+    // The gateway's clock: the newest wall-clock arrival time for a live source, else the newest
+    // reading's time. Streams' silence is measured on it, so a file replays it as it happened.
+    double clock_ = -std::numeric_limits<double>::infinity();
     bool restored_ = false;
     bool finished_ = false;
 };
@@ -461,7 +534,7 @@ int read_lines(gateway<Detector>& g, const std::string& path) {
         ++n;
         if (!too_long && !line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos && !too_long) continue;  // blank lines are no packs
-        g.pack(line, 0.0, n);
+        g.pack(line, std::nullopt, n);
     }
     if (in.bad()) return nerve::cli::fail("reading '{}' failed", path);
     return 0;
@@ -525,6 +598,8 @@ int read_mqtt(gateway<Detector>& g, const options& o) {
             } else if (o.idle > 0 &&
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count() >= o.idle) {
                 break;
+            } else {
+                g.tick(wall_clock_seconds());  // no message: streams can still fall silent
             }
         }
         g.finish();  // the shards' last events are published before the connection closes
@@ -543,7 +618,7 @@ int run_with(const Detector& detector, std::uint32_t warmup, const options& o) {
     nerve::drift::adwin_options adwin_options;
     adwin_options.min_window_length = static_cast<std::uint32_t>(o.drift_window);
     gateway<Detector> g(stream_monitor<Detector>(detector, watch, warmup, adwin_options), o.quiet,
-                        static_cast<std::size_t>(o.threads));
+                        static_cast<std::size_t>(o.threads), o.silent);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     if (!o.state.empty()) g.load(o.state);
@@ -617,6 +692,10 @@ const bool registered = nerve::cli::add_command(
                        "readings on each side of a change before ADWIN may call it (default 5); two cycles of "
                        "the data's seasonality keep --drift level quiet on the cycle")
             ->check(CLI::Range(1LL, 1LL << 20));
+        app.add_option("--silent", o->silent,
+                       "report a stream unheard for this many seconds (its data's time for a file, the wall "
+                       "clock over MQTT), and again when it resumes (default 0: off)")
+            ->check(CLI::Range(0.0, 1e9));
         app.add_option("--state", o->state,
                        "restore every stream's state from this file at start (when it exists), save it at the end");
         app.add_option("--threads", o->threads,

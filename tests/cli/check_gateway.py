@@ -199,6 +199,29 @@ if len(cyclic_drifts) < 5:  # the control: the default window does fire on the c
     fail(f"--drift level (window 5): drifts on only {len(cyclic_drifts)} of the 8 cyclic streams")
 print(f"--drift-window 96: drifts {found}; window 5: drifts on {len(cyclic_drifts)} of 8 cyclic streams")
 
+# --- --silent: streams that stop reporting, and come back ---------------------------------------
+# 10 meters every minute for 200 minutes; meter4 skips minutes 100-129, meter7 stops after 149.
+quiet_file = os.path.join(work, "silent.senml")
+with open(quiet_file, "w") as f:
+    for s in range(200):
+        for d in range(10):
+            if (d == 4 and 100 <= s < 130) or (d == 7 and s >= 150):
+                continue
+            f.write(json.dumps([{"bn": f"site1/meter{d}:", "bt": t0 + 60 * s, "n": "power", "v": 1000 + d + s % 5}],
+                               separators=(",", ":")) + "\n")
+want_silence = [("silent", "site1/meter4:power", t0 + 60 * 99, 600), ("resumed", "site1/meter4:power", t0 + 60 * 130, 1860),
+                ("silent", "site1/meter7:power", t0 + 60 * 149, 600)]
+for threads in ("1", "2"):
+    ev_q, sum_q = run(["--input", quiet_file, "--detector", "zscore", "--silent", "600", "--threads", threads])
+    got = [(e["type"], e["name"], e.get("last", e.get("time")), e.get("for", e.get("after")))
+           for e in ev_q if e["type"] in ("silent", "resumed")]
+    if got != want_silence or (sum_q.get("silent"), sum_q.get("resumed")) != (2, 1):
+        fail(f"--silent 600 --threads {threads}: {got}, summary {sum_q.get('silent')} / {sum_q.get('resumed')}; "
+             f"want {want_silence}")
+ev_q, _ = run(["--input", quiet_file, "--detector", "zscore"])
+if any(e["type"] in ("silent", "resumed") for e in ev_q):
+    fail("without --silent: silent or resumed events")
+
 # --- isolation: a stream's events alone ------------------------------------------------------
 for d in (spike_dev, shift_dev):
     alone = os.path.join(work, f"meter{d}.senml")
@@ -441,6 +464,18 @@ else:
         published = [json.loads(r) for r in received if r.strip() != "probe"]
         if published != mq_events:
             fail(f"--publish: {len(published)} events on nerve/events, the tool printed {len(mq_events)}")
+        # --silent on the wall clock: two streams heard once, then nothing until --idle ends the run.
+        gw = subprocess.Popen([nerve, "gateway", "--mqtt", f"tcp://127.0.0.1:{port}", "--topic", "site1/+/senml",
+                               "--idle", "3", "--silent", "1", "--threads", "2", "--detector", "zscore"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        gw.stdout.readline()                               # listening
+        for d in (1, 2):
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", "site1/meter/senml", "-q", "1",
+                            "-m", json.dumps([{"n": f"site1/quiet{d}", "v": 1}])])
+        out, err = gw.communicate(timeout=60)
+        quiet = sorted(json.loads(line)["name"] for line in out.splitlines() if '"type":"silent"' in line)
+        if gw.returncode != 0 or quiet != ["site1/quiet1", "site1/quiet2"]:
+            fail(f"MQTT --silent 1: exit {gw.returncode}, silent streams {quiet}, want both; {err.strip()!r}")
         print(f"MQTT (--threads 2): {mq_summary.get('packs')} messages through mosquitto on port {port}, "
               f"{len(mq_events)} events as from the file, the same {len(published)} published to nerve/events")
     finally:

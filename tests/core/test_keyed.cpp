@@ -139,6 +139,16 @@ void check_against_reference(nerve::when_full policy, std::uint64_t seed, int di
             std::vector<int> order;
             table->for_each([&](const Key& key, const tally&) { order.push_back(key_id<Key>(key)); });
             REQUIRE(order == std::vector<int>(ref.recency.begin(), ref.recency.end()));
+            // From the least recent, stopping after `stop_after` keys.
+            const std::size_t stop_after = static_cast<std::size_t>(step) % (ref.recency.size() + 2);
+            std::vector<int> oldest_first;
+            table->for_each_least_recent_while([&](const Key& key, tally&) {
+                oldest_first.push_back(key_id<Key>(key));
+                return oldest_first.size() < stop_after;
+            });
+            std::vector<int> want_oldest(ref.recency.rbegin(), ref.recency.rend());
+            want_oldest.resize(std::min(want_oldest.size(), std::max<std::size_t>(stop_after, 1)));
+            REQUIRE(oldest_first == want_oldest);
             if (!ref.recency.empty()) REQUIRE(key_id<Key>(*table->least_recent()) == ref.recency.back());
             REQUIRE(table->state_is_valid());
         }

@@ -256,6 +256,15 @@ public:
         for (index s = head_; s != none; s = slots_[s].next) f(slots_[s].key, ops_[s]);
     }
 
+    /// Calls f(key, op) for keys from the least recently heard on, while f returns true: a sweep
+    /// for streams gone quiet stops at the first that is not, so it costs the quiet ones, not
+    /// the table.
+    template <class F>
+    constexpr void for_each_least_recent_while(F&& f) {
+        for (index s = tail_; s != none; s = slots_[s].prev)
+            if (!f(std::as_const(slots_[s].key), ops_[s])) return;
+    }
+
     /// The key heard from least recently (the next to be evicted), or null when empty.
     constexpr const Key* least_recent() const noexcept { return tail_ == none ? nullptr : &slots_[tail_].key; }
 
