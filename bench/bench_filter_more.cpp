@@ -16,6 +16,17 @@
 //  chebyshev1_design/nerve/8     chebyshev1_lowpass<8> designed at run time (items = designs)
 //  chebyshev1_design/constexpr/8 the same design as a constexpr table (items = designs; the
 //                                baseline: copying the compile-time result)
+//  vibration_integrator/nerve    vibration_integrator<float> (10-1000 Hz at 25.6 kHz) block process,
+//                                its default form on SIMD hosts: the sections in a double cascade
+//  vibration_integrator/state_variable  the state-variable form (the Cortex-M4's), sample by sample
+//  vibration_integrator/sos_cascade  the same transfer function as biquad_cascade<float, 2>{
+//                                velocity_from_acceleration(...)} through its block engines: the
+//                                speed both forms give up for precision (the float direct form is
+//                                ~1e-3 of the RMS off here, see vibration_integrator.hpp)
+//  vibration_integrator/sos_cascade_double  biquad_cascade<double, 2> of the same sections on double
+//                                data (what the default form runs, without the float<->double copies)
+//  vibration_severity/nerve      stats::vibration_severity<float>: the integrator, mean square and
+//                                peak, a reading every second
 #include <benchmark/benchmark.h>
 
 #include "bench_streams.hpp"
@@ -35,6 +46,8 @@
 #include "nerve/filter/one_pole.hpp"
 #include "nerve/filter/rbj.hpp"
 #include "nerve/filter/resampler.hpp"
+#include "nerve/filter/vibration_integrator.hpp"
+#include "nerve/stats/vibration_severity.hpp"
 
 namespace {
 namespace nf = nerve::filter;
@@ -134,6 +147,51 @@ void one_pole_q15(benchmark::State& state) {
     run_simple(state, op, input_block_q15());
 }
 
+// ---- Acceleration to velocity (vibration severity).
+void vibration_integrator_default(benchmark::State& state) {
+    static nf::vibration_integrator<float> op{nerve::hertz{10.0}, nerve::hertz{1000.0}, nerve::sample_rate{25600.0}};
+    run_simple(state, op, input_block());
+}
+void vibration_integrator_svf_form(benchmark::State& state) {
+    static nf::vibration_integrator<float, nf::velocity_form::state_variable> op{
+        nerve::hertz{10.0}, nerve::hertz{1000.0}, nerve::sample_rate{25600.0}};
+    run_simple(state, op, input_block());
+}
+void vibration_integrator_sos(benchmark::State& state) {
+    static nf::biquad_cascade<float, 2> op{
+        nf::velocity_from_acceleration(nerve::hertz{10.0}, nerve::hertz{1000.0}, nerve::sample_rate{25600.0})};
+    run_simple(state, op, input_block());
+}
+void vibration_integrator_sos_double(benchmark::State& state) {
+    static nf::biquad_cascade<double, 2> op{
+        nf::velocity_from_acceleration(nerve::hertz{10.0}, nerve::hertz{1000.0}, nerve::sample_rate{25600.0})};
+    static std::array<double, block> in{}, out{};
+    static bool init = [] {
+        for (std::size_t i = 0; i < block; ++i) in[i] = input_block()[i];
+        return true;
+    }();
+    benchmark::DoNotOptimize(init);
+    for (auto _ : state) {
+        op.process(std::span<const double>(in), std::span<double>(out));
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block));
+}
+void vibration_severity_bench(benchmark::State& state) {
+    nerve::stats::vibration_severity_config c;
+    c.fs_hz = 25600.0;
+    static nerve::stats::vibration_severity<float> op{c};
+    const auto& in = input_block();
+    double last = 0;
+    for (auto _ : state) {
+        op.process(std::span<const float>(in), [&](const nerve::stats::severity_reading& r) { last = r.velocity_rms; });
+        benchmark::ClobberMemory();
+    }
+    benchmark::DoNotOptimize(last);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block));
+}
+
 // ---- RBJ cookbook biquads.
 void rbj_peaking_f32(benchmark::State& state) {
     static nf::biquad_cascade<float, 1> op{
@@ -181,6 +239,11 @@ BENCHMARK(resampler_bench<3, 2>)->Name("resampler/nerve/3_2");
 BENCHMARK(resampler_bench<160, 147>)->Name("resampler/nerve/160_147");
 BENCHMARK(one_pole_f32)->Name("one_pole/nerve");
 BENCHMARK(one_pole_q15)->Name("one_pole_q15/nerve");
+BENCHMARK(vibration_integrator_default)->Name("vibration_integrator/nerve");
+BENCHMARK(vibration_integrator_svf_form)->Name("vibration_integrator/state_variable");
+BENCHMARK(vibration_integrator_sos)->Name("vibration_integrator/sos_cascade");
+BENCHMARK(vibration_integrator_sos_double)->Name("vibration_integrator/sos_cascade_double");
+BENCHMARK(vibration_severity_bench)->Name("vibration_severity/nerve");
 BENCHMARK(rbj_peaking_f32)->Name("rbj_peaking/nerve");
 BENCHMARK(rbj_notch_f32)->Name("rbj_notch/nerve");
 BENCHMARK(chebyshev1_filter8)->Name("chebyshev1/nerve/8");
