@@ -7,6 +7,8 @@
 //                                 frame ends (the input is long enough for several of each). Items =
 //                                 input samples; the counter channels_25k6 = items per second / 25 600
 //                                 is the number of 25.6 kHz vibration channels one core sustains.
+//  pipeline/maintenance_no_velocity/4  the same as /4 with the vibration severity off
+//                                 (velocity_lo_hz = 0): what the velocity path costs.
 //  pipeline/maintenance_mcu       bearing_monitor<2, 1024, 128, 8, false, bfloat16> (the one-axis
 //                                 Cortex-M4 firmware's configuration) on x86.
 //  pipeline/maintenance_3axis/4   multi_axis_bearing_monitor<3, bearing_monitor<4, 1024, 256>>: one
@@ -33,11 +35,12 @@ constexpr double fs = nerve_bench::vibration_fs;
 
 using nerve_bench::vibration;
 
-template <class Monitor>
+template <class Monitor, bool Velocity = true>
 void run_monitor(benchmark::State& state) {
     np::bearing_monitor_config c;
     c.fs_hz = fs;
     c.shaft_hz = nerve_bench::vibration_shaft_hz;
+    if (!Velocity) c.velocity_lo_hz = 0;
     auto m = std::make_unique<Monitor>(c);
     const auto& x = vibration();
     constexpr std::size_t chunk = 4096;
@@ -90,6 +93,7 @@ void pipeline_maintenance_3axis(benchmark::State& state) {
 
 void pipeline_maintenance_4(benchmark::State& s) { run_monitor<np::bearing_monitor<4, 1024, 256>>(s); }
 void pipeline_maintenance_2(benchmark::State& s) { run_monitor<np::bearing_monitor<2, 1024, 256>>(s); }
+void pipeline_maintenance_no_velocity(benchmark::State& s) { run_monitor<np::bearing_monitor<4, 1024, 256>, false>(s); }
 void pipeline_maintenance_mcu(benchmark::State& s) {
     run_monitor<np::bearing_monitor<2, 1024, 128, 8, false, np::bfloat16>>(s);
 }
@@ -97,6 +101,7 @@ void pipeline_maintenance_mcu(benchmark::State& s) {
 }  // namespace
 
 BENCHMARK(pipeline_maintenance_4)->Name("pipeline/maintenance/4")->MinTime(0.5);
+BENCHMARK(pipeline_maintenance_no_velocity)->Name("pipeline/maintenance_no_velocity/4")->MinTime(0.5);
 BENCHMARK(pipeline_maintenance_2)->Name("pipeline/maintenance/2")->MinTime(0.5);
 BENCHMARK(pipeline_maintenance_mcu)->Name("pipeline/maintenance_mcu")->MinTime(0.5);
 BENCHMARK(pipeline_maintenance_3axis)->Name("pipeline/maintenance_3axis/4")->MinTime(0.5);

@@ -196,6 +196,9 @@ int demo_maintenance(const demo_context& ctx) {
                "decades above floor, kurtosis {:.2f}\n",
                np::name(s.verdict.diagnosis), np::name(s.verdict.rule), s.verdict.severity, s.evidence.outer,
                s.evidence.inner, s.evidence.ball, s.kurtosis);
+    fmt::print("  vibration severity (samples read as g): {:.2f} mm/s RMS over 10-1000 Hz, zone {} of ISO 10816-3 "
+               "group 2 on a rigid foundation (largest frame {:.2f} mm/s)\n",
+               s.velocity.velocity_rms, nerve::stats::name(s.velocity.zone), s.max_velocity_rms);
     ctx.plot("generic", csv, ctx.out_dir + "/maintenance.png",
              "nerve demo: bearing monitor, outer-race fault seeded at 16 s (red: frames diagnosed faulty)");
 

@@ -17,6 +17,10 @@
 // count must equal --axes, samples are at full scale 1 unless --scale (units per full scale,
 // e.g. the accelerometer's range in g) says otherwise; a cut-off recording is read up to its
 // last whole frame, with a note on stderr.
+//
+// Vibration severity (stats/vibration_severity.hpp): every frame and the summary carry the RMS
+// velocity in mm/s over --velocity-band (default 10-1000 Hz, ISO 10816's) and its zone A-D for
+// --machine-class; --units says what the samples are (g by default, or m/s2).
 #include "cli.hpp"
 
 #include <cmath>
@@ -25,6 +29,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline_output.hpp"
@@ -47,7 +52,25 @@ struct options {
     double mains = -1;   // < 0: both 50 and 60 Hz
     std::size_t axes = 1;
     double scale = 1.0;  // multiplies every sample (WAV: units per full scale)
+    std::string units = "g";
+    std::string machine_class = "group2-rigid";
+    std::vector<double> velocity_band{10.0, 1000.0};
 };
+
+/// ISO 10816 zone boundaries by --machine-class name (stats/vibration_severity.hpp).
+bool limits_of(const std::string& name, nerve::stats::severity_limits& out) {
+    namespace iso = nerve::stats::iso10816;
+    const std::pair<const char*, nerve::stats::severity_limits> table[] = {
+        {"class1", iso::class_1}, {"class2", iso::class_2}, {"class3", iso::class_3}, {"class4", iso::class_4},
+        {"group1-rigid", iso::group1_rigid}, {"group1-flexible", iso::group1_flexible},
+        {"group2-rigid", iso::group2_rigid}, {"group2-flexible", iso::group2_flexible}};
+    for (const auto& [n, l] : table)
+        if (name == n) {
+            out = l;
+            return true;
+        }
+    return false;
+}
 
 using monitor = np::bearing_monitor<4, 1024, 256>;
 
@@ -153,6 +176,13 @@ int run(options o) {
     cfg.geometry = geometry.value;
     if (o.fixed_rpm) cfg.speed_search = 0.0;
     if (o.mains >= 0) cfg.mains_hz = {o.mains, 0.0};
+    cfg.unit_m_s2 = o.units == "g" ? 9.80665 : 1.0;
+    if (!limits_of(o.machine_class, cfg.severity_limits)) return nerve::cli::fail("unknown --machine-class '{}'", o.machine_class);
+    const double vlo = o.velocity_band[0], vhi = o.velocity_band[1];
+    if (vlo != 0 && !(vlo > 0 && vlo < vhi && vhi < 0.5 * o.fs))
+        return nerve::cli::fail("--velocity-band {},{}: needs 0 < low < high < fs / 2 ({} Hz), or low 0 (off)", vlo, vhi, 0.5 * o.fs);
+    cfg.velocity_lo_hz = vlo;
+    cfg.velocity_hi_hz = vhi;
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);
     const std::size_t per_axis = samples.value.size() / o.axes;
@@ -198,6 +228,17 @@ const bool registered = nerve::cli::add_command(
                        "axes of one accelerometer on this bearing, 1..3 (f32: interleaved x y z ...; csv: --column x,y,z, "
                        "default the last N columns); the verdict is read on the most impulsive axis")
             ->check(CLI::Range(1, 3));
+        app.add_option("--units", o->units, "unit of the samples, for the velocity in mm/s: g (default) or m/s2")
+            ->check(CLI::IsMember({"g", "m/s2"}));
+        app.add_option("--machine-class", o->machine_class,
+                       "ISO 10816 zone limits for the RMS velocity: class1..class4 (10816-1: small, medium, large rigid, "
+                       "large soft), group1-rigid, group1-flexible, group2-rigid (default), group2-flexible (10816-3)")
+            ->check(CLI::IsMember({"class1", "class2", "class3", "class4", "group1-rigid", "group1-flexible",
+                                   "group2-rigid", "group2-flexible"}));
+        app.add_option("--velocity-band", o->velocity_band,
+                       "LOW,HIGH Hz of the RMS velocity (default 10,1000; 2,1000 below 600 rpm; LOW 0: off)")
+            ->expected(2)
+            ->delimiter(',');
         return [o] { return run(*o); };
     });
 

@@ -125,6 +125,12 @@ inline loaded<wav_recording> read_wav_at_rate(const std::string& path, double& f
     return w;
 }
 
+/// The ISO 10816 zone of a velocity reading as JSON: "A".."D", or null when no sample counted
+/// (velocity off, still settling, or every piece out of range).
+inline std::string zone_json(const stats::severity_reading& r) {
+    return r.samples > 0 ? fmt::format("\"{}\"", stats::name(r.zone)) : std::string{"null"};
+}
+
 template <std::size_t E>
 std::string frame_json(const pipelines::bearing_frame<E>& f, double fs) {
     std::string energies;
@@ -132,18 +138,25 @@ std::string frame_json(const pipelines::bearing_frame<E>& f, double fs) {
     return fmt::format(
         "{{\"type\":\"frame\",\"index\":{},\"t_s\":{},\"valid\":{},\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},"
         "\"band_energy_hz\":{},\"band_energy\":[{}],\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{}}},"
-        "\"health_index\":{},\"anomaly_score\":{},\"drift\":{},\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{}}}",
+        "\"health_index\":{},\"anomaly_score\":{},\"drift\":{},\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},"
+        "\"velocity_rms_mm_s\":{},\"velocity_peak_mm_s\":{},\"severity_zone\":{}}}",
         f.index, jnum(static_cast<double>(f.end_sample) / fs), f.valid ? "true" : "false", jnum(f.rms), jnum(f.kurtosis),
         jnum(f.crest_factor), jnum(f.band_energy_hz), energies, jnum(f.evidence.outer, 3), jnum(f.evidence.inner, 3),
         jnum(f.evidence.ball, 3), jnum(f.evidence.cage, 3), jnum(f.verdict.health_index, 3), jnum(f.anomaly_score, 3),
         f.drift ? "true" : "false", pipelines::name(f.verdict.diagnosis), pipelines::name(f.verdict.rule),
-        f.verdict.severity);
+        f.verdict.severity, jnum(f.velocity.velocity_rms, 4), jnum(f.velocity.velocity_peak, 4),
+        zone_json(f.velocity));
 }
 
 template <class Monitor>
 std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) {
     const auto& e = m.band_edges();
     auto band = [&](std::uint8_t b) { return fmt::format("[{},{}]", jnum(e[b], 5), jnum(e[b + 1u], 5)); };
+    const pipelines::bearing_monitor_config& c = m.config();
+    stats::vibration_severity_config vc;
+    vc.fs_hz = c.fs_hz;
+    vc.lo_hz = c.velocity_lo_hz;
+    vc.hi_hz = c.velocity_hi_hz;
     return fmt::format(
         "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
         "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"
@@ -151,14 +164,19 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         "\"unit\":\"decades above local floor, summed over 3 harmonics\"}},"
         "\"defect_hz\":{{\"bpfo\":{},\"bpfi\":{},\"bsf\":{},\"two_bsf\":{},\"ftf\":{}}},"
         "\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},\"max_anomaly_score\":{},\"drift_frames\":{},"
-        "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{}}}",
+        "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{},"
+        "\"vibration_severity\":{{\"velocity_rms_mm_s\":{},\"velocity_peak_mm_s\":{},\"max_frame_velocity_rms_mm_s\":{},"
+        "\"zone\":{},\"zone_limits_mm_s\":[{},{},{}],\"band_hz\":[{},{}],\"samples\":{}}}}}",
         pipelines::name(s.verdict.diagnosis), pipelines::name(s.verdict.rule), s.verdict.severity,
         jnum(s.verdict.health_index, 3), jnum(s.evidence.outer, 3), jnum(s.evidence.inner, 3), jnum(s.evidence.ball, 3),
         jnum(s.evidence.cage, 3), band(s.evidence.outer_band), band(s.evidence.inner_band), band(s.evidence.ball_band),
         band(s.evidence.band), jnum(s.evidence.impulsiveness, 3), jnum(s.evidence.race_any, 3),
         jnum(s.frequencies.bpfo), jnum(s.frequencies.bpfi), jnum(s.frequencies.bsf), jnum(s.frequencies.two_bsf()),
         jnum(s.frequencies.ftf), jnum(s.rms), jnum(s.kurtosis), jnum(s.crest_factor), jnum(s.max_anomaly_score, 3),
-        s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()));
+        s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()),
+        jnum(s.velocity.velocity_rms, 4), jnum(s.velocity.velocity_peak, 4), jnum(s.max_velocity_rms, 4),
+        zone_json(s.velocity), jnum(c.severity_limits.ab), jnum(c.severity_limits.bc), jnum(c.severity_limits.cd),
+        jnum(stats::vibration_severity<>::band_lo(vc)), jnum(stats::vibration_severity<>::band_hi(vc)), s.velocity.samples);
 }
 
 }  // namespace nerve::cli

@@ -112,6 +112,19 @@ expect error "--scale must be" -- run maintenance --input "$work/noise.wav" --fo
 expect error "PCM and IEEE float" -- run maintenance --input "$work/adpcm.wav" --format wav --rpm 1797
 { wav_header '\001' '\001' '\020' '\010\000\000\000' '\054\000\000\000' '\300\135\000\000' '\002'; printf '12345678'; } >"$work/short.wav"
 expect error "needs at least" -- run maintenance --input "$work/short.wav" --format wav --rpm 1797
+# Vibration severity: a band outside (0, fs / 2) or upside down, an unknown machine class or unit
+# are errors; the summary carries the chosen class's zone limits, and hostile samples (the random
+# floats above: NaN, Inf, 1e38) leave every reported velocity finite.
+expect error "velocity-band 10,7000" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --velocity-band 10,7000
+expect error "velocity-band 100,10" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --velocity-band 100,10
+expect error "velocity-band" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --velocity-band 10
+expect error "machine-class" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --machine-class class9
+expect error "units" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --units mm
+expect ok "" -- run maintenance --input "$work/noise.f32" --fs 12000 --rpm 1797 --machine-class class1 --units m/s2
+if ! grep -q '"zone_limits_mm_s":\[0.71,1.8,4.5\]' "$work/out.txt"; then echo "FAIL: --machine-class class1 not in the summary"; failures=$((failures + 1)); fi
+if grep -Eq '"velocity_(rms|peak)_mm_s":(nan|inf|-inf|null)' "$work/out.txt"; then echo "FAIL: a non-finite velocity"; failures=$((failures + 1)); fi
+# Every 64-sample piece of it holds an absurd value: no velocity sample counts, so no zone is claimed.
+if ! grep -q '"zone":null,.*"samples":0}' "$work/out.txt"; then echo "FAIL: a zone claimed for no velocity samples"; failures=$((failures + 1)); fi
 
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "all cli checks passed"

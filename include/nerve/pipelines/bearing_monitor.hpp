@@ -91,6 +91,18 @@
 // z / (z + 3)); drift::page_hinkley (upward) on the health index flags drift: a slow rise of
 // the health index is how bearing wear shows.
 //
+// Vibration severity: the raw input (bad samples held) also runs through stats::vibration_severity:
+// RMS velocity over velocity_lo_hz-velocity_hi_hz (10-1000 Hz, ISO 10816's band) in mm/s, the input
+// scaled by unit_m_s2 (g by default), per frame (`velocity`: the frame's RMS and peak, and its zone
+// A-D against severity_limits) and over the run (the summary's `velocity`; `max_velocity_rms` is
+// the largest frame's). It is reported beside the diagnosis, not folded into it: a bearing defect
+// shows in the envelope long before it moves the overall velocity (CWRU's drive end: the normal
+// record 0.15 mm/s, the 7- and 14-mil faults 0.13-0.23, the 21-mil 0.14-0.56, only the 28-mil
+// 0.78-1.03, zone B of ISO 10816-1's class I), and a high velocity with no defect line is
+// usually unbalance, misalignment or looseness, which the envelope rules do not name. The first
+// 2.25 / velocity_lo_hz s are not summed (the integrator settles; vibration_severity.hpp).
+// velocity_lo_hz = 0 turns it off (no per-sample cost).
+//
 // Memory: sizeof(bearing_monitor<Bands, EnvN, SpecN, EnergyBands>) is its whole RAM; about
 // 4 (EnvN (Bands + 2) + SpecN * 3) + 4 EnvN Bands bytes plus the two FFT objects, plus on SIMD
 // hosts the filters' block-path tables (biquad.hpp: ~2.5 KB per band-pass, ~2.3 KB for the
@@ -98,7 +110,8 @@
 // process(). The default (4 bands, 1024-point envelope spectra: 1.46 Hz bins at a 1.5 kHz
 // envelope rate) is meant for gateways and servers. The one-axis Cortex-M4 firmware keeps the
 // 1024-point resolution (the line scores depend on it: see examples/mcu_maintenance.cpp) with two
-// bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,496 B.
+// bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,680 B
+// (29,496 before the vibration severity's ~180 B).
 // Of those, 11,184 are the analysis scratch (bearing_scratch: the envelope transform 8,216 —
 // spectral::periodogram: real_fft work space 4 KB and one in-place buffer of EnvN + 2 floats, the
 // Hann window in flash —,
@@ -139,6 +152,7 @@
 #include "../spectral/rfft.hpp"
 #include "../spectral/window.hpp"
 #include "../stats/running_moments.hpp"
+#include "../stats/vibration_severity.hpp"
 
 #if NERVE_HAS_XSIMD
 #include <xsimd/xsimd.hpp>
@@ -212,6 +226,11 @@ struct bearing_monitor_config {
     std::size_t baseline_frames = 4;                             ///< frames that define "normal" for the anomaly score
     double drift_delta = 0.05;                                   ///< Page-Hinkley tolerance (health-index units)
     double drift_lambda = 2.0;                                   ///< Page-Hinkley alarm level
+    // Vibration severity (stats/vibration_severity.hpp; see Vibration severity in the file comment).
+    double velocity_lo_hz = 10.0;                                ///< RMS velocity band (ISO 10816: 10 Hz; below 600 rpm 2 Hz; 0: off)
+    double velocity_hi_hz = 1000.0;                              ///< (clipped to 0.45 fs)
+    double unit_m_s2 = 9.80665;                                  ///< one input unit in m/s^2 (g: 9.80665, m/s^2: 1)
+    stats::severity_limits severity_limits = stats::iso10816::group2_rigid;   ///< zone boundaries, mm/s
 };
 
 /// Per-class evidence, in decades above the local floor (see the file comment).
@@ -246,6 +265,7 @@ struct bearing_frame {
     double anomaly_score = 0;           ///< [0, 1): deviation from the learned baseline
     bool drift = false;                 ///< Page-Hinkley alarm on the health index
     bearing_verdict verdict{};
+    stats::severity_reading velocity{}; ///< RMS velocity (mm/s) over the frame and its zone
 };
 
 /// The whole-run verdict and its evidence.
@@ -259,6 +279,8 @@ struct bearing_summary {
     double max_anomaly_score = 0;
     std::uint64_t drift_frames = 0;
     bearing_verdict verdict{};
+    stats::severity_reading velocity{}; ///< RMS velocity (mm/s) over the run and its zone
+    float max_velocity_rms = 0;         ///< the largest frame's RMS velocity (mm/s)
 };
 
 
@@ -396,7 +418,8 @@ public:
         : cfg_(c),
           decim_(bearing_detail::decimation(c)),
           scratch_(make_scratch(c)),
-          drift_(drift_options(c)) {
+          drift_(drift_options(c)),
+          velocity_(severity_options(c)) {
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
         const double lo = c.band_lo_hz < hi ? c.band_lo_hz : 0.05 * hi;
@@ -468,6 +491,8 @@ public:
 
     void reset() noexcept {
         hp_.reset();
+        velocity_.reset();
+        max_velocity_ = 0;
         for (auto& f : bands_) f.reset();
         for (auto& f : env_frames_) f.reset();
         spec_fill_ = 0;
@@ -537,6 +562,7 @@ public:
         v(samples_); v(frames_); v(base_rms_); v(base_hi_); v(drift_); v(max_anomaly_); v(drift_frames_);
         v(shaft_lp_); v(shaft_frame_); v(shaft_); v(shaft_sum_); v(shaft_count_); v(shaft_segments_);
         v(shaft_used_); v(shaft_line_);
+        v(velocity_); v(max_velocity_);
     }
 
 private:
@@ -586,7 +612,20 @@ private:
         s.max_anomaly_score = max_anomaly_;
         s.drift_frames = drift_frames_;
         s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
+        if (cfg_.velocity_lo_hz > 0) s.velocity = velocity_.overall();
+        s.max_velocity_rms = max_velocity_;
         return s;
+    }
+
+    static stats::vibration_severity_config severity_options(const bearing_monitor_config& c) noexcept {
+        stats::vibration_severity_config o;
+        o.fs_hz = c.fs_hz;
+        o.lo_hz = c.velocity_lo_hz > 0 ? c.velocity_lo_hz : 10.0;
+        o.hi_hz = c.velocity_hi_hz;
+        o.unit_m_s2 = c.unit_m_s2;
+        o.window_s = 0;   // the monitor closes a reading at each frame's end
+        o.limits = c.severity_limits;
+        return o;
     }
 
     static drift::page_hinkley_options drift_options(const bearing_monitor_config& c) noexcept {
@@ -717,6 +756,7 @@ private:
             last_good_ = in[n - 1];
         }
         hp_.process(std::span<const float>{x, n}, std::span<float>{y.data(), n});
+        if (cfg_.velocity_lo_hz > 0) velocity_.add(std::span<const float>{x, n});
         // Demodulation bands: one cascade per band through its block path (SIMD hosts: the
         // state-space engine, 16 samples of independent vector FMAs, no per-sample chain;
         // Cortex-M4F: the register-resident section kernel), band-major.
@@ -1009,6 +1049,10 @@ private:
         f.frequencies = s.defects.result().frequencies;
         f.shaft_hz = shaft_used_;
         f.shaft_line = shaft_line_;
+        if (cfg_.velocity_lo_hz > 0) {
+            f.velocity = velocity_.take();
+            if (f.velocity.velocity_rms > max_velocity_) max_velocity_ = f.velocity.velocity_rms;
+        }
         // Anomaly score against the baseline of the first frames, drift on the health index.
         const double log_rms = std::log(f.rms > 1e-12 ? f.rms : 1e-12);
         bearing_verdict pre = diagnose(f.evidence, f.kurtosis, f.crest_factor, 0.0, cfg_);
@@ -1088,6 +1132,8 @@ private:
     std::size_t shaft_count_ = 0;
     std::uint64_t shaft_segments_ = 0;
     double shaft_used_ = 0, shaft_line_ = 0;
+    stats::vibration_severity<float> velocity_;
+    float max_velocity_ = 0;
 };
 
 }  // namespace nerve::pipelines

@@ -18,7 +18,9 @@
 // What any axis alone shows still counts where it is an alarm on its own:
 //   race_any      = the largest race score over all axes and bands (rule 6: off-band lines);
 //   kurtosis, crest factor = the largest over the axes whose frame is valid (rule 5: impulsive);
-//   anomaly score = the largest over the axes (rule 7); drift = any axis drifting.
+//   anomaly score = the largest over the axes (rule 7); drift = any axis drifting;
+//   velocity (vibration severity) = the largest axis's RMS velocity and its zone, as ISO 10816
+//   evaluates a machine by its largest measured direction.
 // The fused verdict is diagnose() of those (bearing_monitor.hpp lists the rules). So a fault that
 // one axis alone reports through a race line in its selected band, but which is not the most
 // impulsive axis, is still flagged — as an anomaly, or by its type if the deciding axis agrees.
@@ -33,7 +35,8 @@
 // 52,808 B (3 x 13,192 state + 12,272 scratch + 4 frames; 3 full monitors were ~77 KB); with
 // bearing_monitor<2, 256, 64> 26,376 B (3 x 7,176 + 3,888 + ...; 29,000 B with rfft's envelope
 // stage); examples/mcu_maintenance_3axis.cpp takes bearing_monitor<2, 384, 64, 8, false, bfloat16>
-// (1.95 Hz bins instead of 2.9 at the same 750 Hz envelope rate): 28,936 B (3 x 7,688 + 4,912 + ...).
+// (1.95 Hz bins instead of 2.9 at the same 750 Hz envelope rate): 28,936 B (3 x 7,688 + 4,912 + ...),
+// 29,616 B with each axis's vibration severity (stop 36).
 //
 // Input: process() takes one span per axis (equal lengths: the shortest is used, the rest of the
 // longer ones is ignored — a defined behaviour, not an error state); process_interleaved() takes
@@ -154,6 +157,8 @@ public:
         s.deciding_axis = fuse(s.axis, s.fused, ended, ended, [](bearing_summary& f, const bearing_summary& a) {
             if (a.max_anomaly_score > f.max_anomaly_score) f.max_anomaly_score = a.max_anomaly_score;
             if (a.drift_frames > f.drift_frames) f.drift_frames = a.drift_frames;
+            if (a.velocity.velocity_rms > f.velocity.velocity_rms) f.velocity = a.velocity;
+            if (a.max_velocity_rms > f.max_velocity_rms) f.max_velocity_rms = a.max_velocity_rms;
         });
         s.fused.verdict = diagnose(s.fused.evidence, s.fused.kurtosis, s.fused.crest_factor,
                                    s.fused.max_anomaly_score, config());
@@ -221,6 +226,7 @@ private:
             [](axis_frame& f, const axis_frame& p) {
                 if (p.anomaly_score > f.anomaly_score) f.anomaly_score = p.anomaly_score;
                 f.drift = f.drift || p.drift;
+                if (p.velocity.velocity_rms > f.velocity.velocity_rms) f.velocity = p.velocity;
             });
         axis_frame& f = out_.fused;
         f.verdict = diagnose(f.evidence, f.kurtosis, f.crest_factor, f.anomaly_score, config());
