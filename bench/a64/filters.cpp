@@ -19,6 +19,7 @@
 #include "nerve/filter/fir.hpp"
 #include "nerve/filter/fir_decimator.hpp"
 #include "nerve/filter/fir_design.hpp"
+#include "nerve/filter/vibration_integrator.hpp"
 
 #if !NERVE_HAS_XSIMD
 #error "a64_filters measures the SIMD kernels: build it with nerve::simd"
@@ -73,6 +74,13 @@ nerve::multi<cascade4, 8> bank8{cascade4{sos8}};
 nerve::multi<cascade4, 16> bank16{cascade4{sos8}};
 nerve::multi<cascade4, 32> bank32{cascade4{sos8}};
 nerve::multi<cascade4, 64> bank64{cascade4{sos8}};
+// vibration_integrator/nerve (10-1000 Hz at 25.6 kHz) in both forms: which one aarch64 should take.
+using velocity_double = nerve::filter::vibration_integrator<float, nerve::filter::velocity_form::double_sections>;
+using velocity_svf = nerve::filter::vibration_integrator<float, nerve::filter::velocity_form::state_variable>;
+constexpr nerve::hertz velocity_lo{10.0}, velocity_hi{1000.0};
+constexpr nerve::sample_rate velocity_fs{25600.0};
+velocity_double vel_double{velocity_lo, velocity_hi, velocity_fs};
+velocity_svf vel_svf{velocity_lo, velocity_hi, velocity_fs};
 std::array<float, block> out1{};
 bank_io<8> io8;
 bank_io<16> io16;
@@ -114,6 +122,9 @@ extern "C" {
 [[gnu::noinline]] void a64_biquad4x16() { bank16.process(io16.in, io16.out); }
 [[gnu::noinline]] void a64_biquad4x32() { bank32.process(io32.in, io32.out); }
 [[gnu::noinline]] void a64_biquad4x64() { bank64.process(io64.in, io64.out); }
+// vibration_integrator: 1024 samples of the noise, the double-sections and the state-variable form.
+[[gnu::noinline]] void a64_velocity_double() { vel_double.process(std::span<const float>(sig.noise), std::span<float>(out1)); }
+[[gnu::noinline]] void a64_velocity_svf() { vel_svf.process(std::span<const float>(sig.noise), std::span<float>(out1)); }
 }
 
 namespace {
@@ -155,6 +166,14 @@ void check_cascade(Cascade ref, const char* what) {
     for (std::size_t i = 0; i < block; i += 97) expect_close(what, out1[i], y[i], 1.0f);
 }
 
+template <class Integrator>
+void check_velocity(Integrator ref, const char* what) {
+    std::array<float, block> y{};
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t i = 0; i < block; ++i) y[i] = ref(sig.noise[i]);
+    for (std::size_t i = 0; i < block; i += 97) expect_close(what, out1[i], y[i], 1e-3f);
+}
+
 template <std::size_t C>
 void check_bank(const bank_io<C>& io) {
     std::array<cascade4, C> ref;
@@ -185,6 +204,8 @@ const kernel kernels[] = {
     {"a64_biquad4x16", a64_biquad4x16, block * 16, block * 16 * 4 * 10.0},
     {"a64_biquad4x32", a64_biquad4x32, block * 32, block * 32 * 4 * 10.0},
     {"a64_biquad4x64", a64_biquad4x64, block * 64, block * 64 * 4 * 10.0},
+    {"a64_velocity_double", a64_velocity_double, block, block * 2 * 10.0},
+    {"a64_velocity_svf", a64_velocity_svf, block, block * 2 * 10.0},
 };
 }  // namespace
 
@@ -226,6 +247,10 @@ int main(int argc, char** argv) {
     check_bank(io32);
     for (int pass = 0; pass < 2; ++pass) a64_biquad4x64();
     check_bank(io64);
+    for (int pass = 0; pass < 2; ++pass) a64_velocity_double();
+    check_velocity(velocity_double{velocity_lo, velocity_hi, velocity_fs}, "velocity (double sections)");
+    for (int pass = 0; pass < 2; ++pass) a64_velocity_svf();
+    check_velocity(velocity_svf{velocity_lo, velocity_hi, velocity_fs}, "velocity (state-variable)");
     std::printf("a64_filters: %s (peak sink %g)\n", failures ? "FAILED" : "outputs match the per-sample paths",
                 static_cast<double>(peak_sink));
     return failures ? 1 : 0;

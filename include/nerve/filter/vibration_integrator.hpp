@@ -20,15 +20,16 @@
 // test_vibration_integrator.cpp) the float direct form is 1.3e-3 of the RMS off at 10 Hz and 12 kHz,
 // 8.9e-4 at 25.6 kHz, 2.7e-2 at 2 Hz and 51.2 kHz, 5.5e-5 at 10 Hz and 2.56 kHz. Two forms instead
 // (velocity_form; the default by target):
-//  - state_variable (targets without SIMD: the Cortex-M4): two trapezoidal state-variable sections
+//  - state_variable (the Cortex-M4, aarch64 and other targets without x86 SIMD): two trapezoidal state-variable sections
 //    realise the same transfer function (the bilinear transform exactly) with integrator states,
 //    whose coefficients tan(pi f / fs) keep full relative precision at any f / fs: the first one's
 //    band-pass output is HP(s) / s times the corner frequency, the second one's low-pass output is
 //    LP(s). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the same signals. Per sample
 //    17 floating-point operations (8 per section, the gain), one recurrence: Cortex-M4F 21.9
 //    instructions (46.1 modelled cycles) per sample against the float direct form's 11.1 (32.1)
-//    (bench/mcu/vibration_severity.cpp); on x86 ~245 M samples/s, latency-bound.
-//  - double_sections (SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float widened
+//    (bench/mcu/vibration_severity.cpp); modelled Cortex-A72 20.4 instructions, 25.4 cycles
+//    (bench/a64/filters.cpp); on x86 ~245 M samples/s, latency-bound.
+//  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float widened
 //    to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off (float's
 //    output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's 0.25 and the
 //    float direct form's 5.2 (nerve_bench vibration_integrator/*).
@@ -80,7 +81,10 @@ enum class velocity_form : std::uint8_t {
     state_variable,    ///< two trapezoidal state-variable sections in T, sample by sample
     double_sections,   ///< the scipy sections in a biquad_cascade<double, 2> (its block engines)
 };
-#if NERVE_HAS_XSIMD
+// x86 SIMD hosts: the double sections (AVX-512: 5.2x the state-variable form's speed). aarch64: the
+// state-variable form (modelled Cortex-A72: 20.4 instructions and 25.4 cycles per sample against the
+// double sections' 46.6 and 31.8 on two-lane double NEON; bench/a64/filters.cpp).
+#if NERVE_HAS_XSIMD && !defined(__aarch64__)
 inline constexpr velocity_form default_velocity_form = velocity_form::double_sections;
 #else
 inline constexpr velocity_form default_velocity_form = velocity_form::state_variable;
