@@ -131,6 +131,11 @@ inline std::string zone_json(const stats::severity_reading& r) {
     return r.samples > 0 ? fmt::format("\"{}\"", stats::name(r.zone)) : std::string{"null"};
 }
 
+/// The RMS velocities (mm/s) at 1x, 2x, 3x the shaft speed as a JSON array.
+inline std::string orders_json(const std::array<float, 3>& v) {
+    return fmt::format("[{},{},{}]", jnum(v[0], 3), jnum(v[1], 3), jnum(v[2], 3));
+}
+
 template <std::size_t E>
 std::string frame_json(const pipelines::bearing_frame<E>& f, double fs) {
     std::string energies;
@@ -166,7 +171,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         "\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},\"max_anomaly_score\":{},\"drift_frames\":{},"
         "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{},"
         "\"vibration_severity\":{{\"velocity_rms_mm_s\":{},\"velocity_peak_mm_s\":{},\"max_frame_velocity_rms_mm_s\":{},"
-        "\"zone\":{},\"zone_limits_mm_s\":[{},{},{}],\"band_hz\":[{},{}],\"samples\":{}}}}}",
+        "\"zone\":{},\"zone_limits_mm_s\":[{},{},{}],\"band_hz\":[{},{}],\"samples\":{},\"shaft_orders_mm_s\":{}}}}}",
         pipelines::name(s.verdict.diagnosis), pipelines::name(s.verdict.rule), s.verdict.severity,
         jnum(s.verdict.health_index, 3), jnum(s.evidence.outer, 3), jnum(s.evidence.inner, 3), jnum(s.evidence.ball, 3),
         jnum(s.evidence.cage, 3), band(s.evidence.outer_band), band(s.evidence.inner_band), band(s.evidence.ball_band),
@@ -176,7 +181,8 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()),
         jnum(s.velocity.velocity_rms, 4), jnum(s.velocity.velocity_peak, 4), jnum(s.max_velocity_rms, 4),
         zone_json(s.velocity), jnum(c.severity_limits.ab), jnum(c.severity_limits.bc), jnum(c.severity_limits.cd),
-        jnum(stats::vibration_severity<>::band_lo(vc)), jnum(stats::vibration_severity<>::band_hi(vc)), s.velocity.samples);
+        jnum(stats::vibration_severity<>::band_lo(vc)), jnum(stats::vibration_severity<>::band_hi(vc)), s.velocity.samples,
+        orders_json(s.shaft_orders));
 }
 
 }  // namespace nerve::cli

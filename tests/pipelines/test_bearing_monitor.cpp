@@ -424,6 +424,46 @@ TEST_CASE("bearing_monitor reports the vibration severity of its input, per fram
     CHECK(s0.evidence.outer == s.evidence.outer);
 }
 
+TEST_CASE("bearing_monitor reads the velocity of the lines at 1x, 2x and 3x the shaft speed", "[bearing_monitor][severity]") {
+    // A healthy bearing without its own shaft line, plus 0.2 g at 1x, 0.1 g at 2x and 0.05 g at 3x
+    // (unbalance, misalignment, looseness in miniature): each order's RMS velocity is
+    // a x 9.80665 / (2 pi k fr) / sqrt 2 x 1000 mm/s: 7.36, 1.84, 0.61.
+    static small_monitor m{config()};
+    m = small_monitor{config()};
+    bearing_signal sig(fault::none, 0.0, shaft, 0.0);
+    std::array<float, 256> block{};
+    std::size_t i = 0;
+    for (int b = 0; b < 30 * 12000 / 256; ++b) {
+        for (auto& v : block) {
+            const double t = static_cast<double>(i++) / fs, w = 2 * 3.14159265358979 * shaft * t;
+            v = sig() + static_cast<float>(0.2 * std::sin(w + 0.3) + 0.1 * std::sin(2 * w + 1.1) + 0.05 * std::sin(3 * w + 2.0));
+        }
+        m.process(block, [](const small_monitor::output_type&) {});
+    }
+    const auto s = m.summary();
+    const double amp[3] = {0.2, 0.1, 0.05};
+    for (std::size_t k = 0; k < 3; ++k) {
+        INFO("order " << k + 1);
+        const double want = amp[k] * 9.80665 / (2 * 3.14159265358979 * static_cast<double>(k + 1) * shaft) / std::sqrt(2.0) * 1000.0;
+        CHECK(s.shaft_orders[k] == Approx(want).epsilon(k < 2 ? 0.01 : 0.02));
+    }
+    // Together they are the velocity (the bearing signal's noise adds a little).
+    const double sum2 = double(s.shaft_orders[0]) * s.shaft_orders[0] + double(s.shaft_orders[1]) * s.shaft_orders[1] +
+                        double(s.shaft_orders[2]) * s.shaft_orders[2];
+    CHECK(std::sqrt(sum2) <= s.velocity.velocity_rms * 1.02);
+    CHECK(std::sqrt(sum2) >= s.velocity.velocity_rms * 0.9);
+    // No shaft stream, no orders.
+    auto fixed = config();
+    fixed.speed_search = 0;
+    static small_monitor m0{fixed};
+    m0 = small_monitor{fixed};
+    for (int b = 0; b < 12000 / 256 * 20; ++b) {
+        for (auto& v : block) v = sig();
+        m0.process(block, [](const small_monitor::output_type&) {});
+    }
+    CHECK(m0.summary().shaft_orders == std::array<float, 3>{});
+}
+
 TEST_CASE("bearing_monitor works at other sampling rates", "[bearing_monitor]") {
     // 25.6 kHz: the decimation follows (envelope ~1.5 kHz), the bands stay in Hz.
     auto c = config();

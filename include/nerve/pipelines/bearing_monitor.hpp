@@ -85,6 +85,18 @@
 // the frame and summary (`shaft_hz`), with the line's prominence (`shaft_line`, decades; 0: none).
 // Limit: a 2-pole machine's 1x sits next to the mains frequency itself (50/60 Hz, slip 1-3 %).
 //
+// Shaft orders: the summary also carries the RMS velocity (mm/s) of the lines at 1x,
+// 2x and 3x the shaft speed used, read in the run's shaft spectrum: the power of the 5 bins around
+// each order less the local floor, over the Hann window's ENBW (1.5 bins), undone through the
+// shaft stream's high-pass, boxcar and low-pass (their digital responses at that frequency: the
+// low-pass at 0.3 r2 leaves ~0.37 of a line at 3x, which this undoes, with its noise), integrated
+// (/ 2 pi f) and scaled by unit_m_s2. They say what the overall velocity is made of: a 1x line near
+// the whole velocity is the picture of unbalance, 2x at or above 1x of misalignment, a row of
+// harmonics of looseness (the classic reading of order spectra; the monitor reports the
+// amplitudes and names no such fault). Limits: lines at a mains frequency's harmonic are counted
+// too (a 4-pole motor's 2x at 1800 rpm is 60 Hz); no orders with speed_search = 0 (no shaft
+// stream) or before 3 shaft spectra (~13 s at 25 Hz).
+//
 // Anomaly score and drift: the health index and log RMS are tracked against a baseline learned
 // over the first `baseline_frames` frames (stats::running_moments; the anomaly score is the
 // larger |z|, with a floor of 0.1 on the baseline's standard deviation, squashed to [0, 1) as
@@ -281,6 +293,7 @@ struct bearing_summary {
     bearing_verdict verdict{};
     stats::severity_reading velocity{}; ///< RMS velocity (mm/s) over the run and its zone
     float max_velocity_rms = 0;         ///< the largest frame's RMS velocity (mm/s)
+    std::array<float, 3> shaft_orders{}; ///< RMS velocity (mm/s) at 1x, 2x, 3x the shaft speed (see Shaft orders)
 };
 
 
@@ -483,6 +496,39 @@ public:
     std::span<const float, env_bins> shaft_spectrum() const noexcept { return std::span<const float, env_bins>{shaft_}; }
     double shaft_spectrum_rate_hz() const noexcept { return shaft_rate_; }
     std::uint64_t shaft_segments() const noexcept { return shaft_segments_; }
+    /// RMS velocity (mm/s) of the lines at 1x, 2x and 3x the shaft speed used, from the run's shaft
+    /// spectrum (see Shaft orders in the file comment): zeros before 3 shaft spectra, with the speed
+    /// search off (no shaft stream) and for an order at or above 0.45 of the shaft stream's rate.
+    std::array<float, 3> shaft_orders() const noexcept {
+        std::array<float, 3> v{};
+        if (shaft_segments_ < 3 || !(shaft_used_ > 0) || cfg_.speed_search <= 0) return v;
+        const double bw = shaft_rate_ / static_cast<double>(EnvN);
+        const double r1 = cfg_.fs_hz / static_cast<double>(decim_), d = static_cast<double>(decim_);
+        // The shaft stream's filters, as designed in the constructor, in double (frame ends only).
+        const auto hp = filter::butterworth_highpass<2>(hertz{cfg_.highpass_hz}, sample_rate{cfg_.fs_hz});
+        const auto lp = filter::butterworth_lowpass<4>(hertz{0.3 * shaft_rate_}, sample_rate{r1});
+        for (std::size_t k = 1; k <= 3; ++k) {
+            const double f = static_cast<double>(k) * shaft_used_;
+            if (f >= 0.45 * shaft_rate_) break;
+            const double c = std::round(f / bw);
+            if (c < 18 || c + 18 >= static_cast<double>(env_bins)) continue;
+            const std::size_t b = static_cast<std::size_t>(c);
+            // The line: 5 bins (Hann's main lobe, 4 bins wide, whatever the line's offset), less the
+            // floor (the mean of bins 6-17 away on both sides, 5 times), over Hann's ENBW of 1.5 bins.
+            double line = 0, floor = 0;
+            for (std::size_t j = b - 2; j <= b + 2; ++j) line += static_cast<double>(shaft_[j]);
+            for (std::size_t j = 6; j <= 17; ++j) floor += static_cast<double>(shaft_[b - j]) + static_cast<double>(shaft_[b + j]);
+            const double ms = (line - 5.0 * floor / 24.0) / 1.5;
+            if (!(ms > 0) || !std::isfinite(ms)) continue;
+            const double x = cmath::pi * f / cfg_.fs_hz;
+            const double boxcar = std::fabs(std::sin(x * d) / (d * std::sin(x)));
+            const double h = filter::sos_magnitude(hp, f / cfg_.fs_hz) * boxcar * filter::sos_magnitude(lp, f / r1);
+            if (!(h > 1e-3)) continue;
+            v[k - 1] = static_cast<float>(std::sqrt(ms) / h * cfg_.unit_m_s2 * 1000.0 / (2.0 * cmath::pi * f));
+        }
+        return v;
+    }
+
     /// The shaft speed the defect frequencies use now (Hz; see Shaft speed in the file comment).
     double shaft_hz() const noexcept { return shaft_used_; }
     const bearing_monitor_config& config() const noexcept { return cfg_; }
@@ -614,6 +660,7 @@ private:
         s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
         if (cfg_.velocity_lo_hz > 0) s.velocity = velocity_.overall();
         s.max_velocity_rms = max_velocity_;
+        s.shaft_orders = shaft_orders();
         return s;
     }
 

@@ -20,7 +20,7 @@
 //   kurtosis, crest factor = the largest over the axes whose frame is valid (rule 5: impulsive);
 //   anomaly score = the largest over the axes (rule 7); drift = any axis drifting;
 //   velocity (vibration severity) = the largest axis's RMS velocity and its zone, as ISO 10816
-//   evaluates a machine by its largest measured direction.
+//   evaluates a machine by its largest measured direction, with that axis's shaft orders.
 // The fused verdict is diagnose() of those (bearing_monitor.hpp lists the rules). So a fault that
 // one axis alone reports through a race line in its selected band, but which is not the most
 // impulsive axis, is still flagged — as an anomaly, or by its type if the deciding axis agrees.
@@ -157,7 +157,10 @@ public:
         s.deciding_axis = fuse(s.axis, s.fused, ended, ended, [](bearing_summary& f, const bearing_summary& a) {
             if (a.max_anomaly_score > f.max_anomaly_score) f.max_anomaly_score = a.max_anomaly_score;
             if (a.drift_frames > f.drift_frames) f.drift_frames = a.drift_frames;
-            if (a.velocity.velocity_rms > f.velocity.velocity_rms) f.velocity = a.velocity;
+            if (a.velocity.velocity_rms > f.velocity.velocity_rms) {
+                f.velocity = a.velocity;
+                f.shaft_orders = a.shaft_orders;
+            }
             if (a.max_velocity_rms > f.max_velocity_rms) f.max_velocity_rms = a.max_velocity_rms;
         });
         s.fused.verdict = diagnose(s.fused.evidence, s.fused.kurtosis, s.fused.crest_factor,
