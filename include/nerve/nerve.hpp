@@ -45,6 +45,7 @@
 #include "filter/rbj.hpp"
 #include "filter/resampler.hpp"
 #include "filter/sos.hpp"
+#include "filter/vibration_integrator.hpp"
 
 #include "spectral/band_power.hpp"
 #include "spectral/bearing.hpp"
@@ -76,6 +77,7 @@
 #include "stats/t_digest.hpp"
 #include "stats/time_features.hpp"
 #include "stats/windowed_stats.hpp"
+#include "stats/vibration_severity.hpp"
 
 #include "anomaly/alarm_gate.hpp"
 #include "anomaly/anomaly_likelihood.hpp"
