@@ -20,8 +20,9 @@
 // test_vibration_integrator.cpp) the float direct form is 1.3e-3 of the RMS off at 10 Hz and 12 kHz,
 // 8.9e-4 at 25.6 kHz, 2.7e-2 at 2 Hz and 51.2 kHz, 5.5e-5 at 10 Hz and 2.56 kHz. Two forms instead
 // (velocity_form; the default by target):
-//  - state_variable (the Cortex-M4, aarch64 and other targets without x86 SIMD): two trapezoidal state-variable sections
-//    realise the same transfer function (the bilinear transform exactly) with integrator states,
+//  - state_variable (the Cortex-M4, aarch64 and other targets without x86 SIMD): two trapezoidal
+//    state-variable sections realise the same transfer function (the bilinear transform exactly)
+//    with integrator states,
 //    whose coefficients tan(pi f / fs) keep full relative precision at any f / fs: the first one's
 //    band-pass output is HP(s) / s times the corner frequency, the second one's low-pass output is
 //    LP(s). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the same signals. Per sample
@@ -29,18 +30,20 @@
 //    instructions (46.1 modelled cycles) per sample against the float direct form's 11.1 (32.1)
 //    (bench/mcu/vibration_severity.cpp); modelled Cortex-A72 20.4 instructions, 25.4 cycles
 //    (bench/a64/filters.cpp); on x86 ~245 M samples/s, latency-bound.
-//  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float widened
-//    to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off (float's
-//    output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's 0.25 and the
-//    float direct form's 5.2 (nerve_bench vibration_integrator/*).
+//  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float
+//    widened to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off
+//    (float's output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's
+//    0.25 and the float direct form's 5.2 (nerve_bench vibration_integrator/*).
 //
 // What the bilinear transform costs: the 1/s part reads (pi f / fs) / tan(pi f / fs) of the ideal
-// integral: 1 - 1.5e-5 at 80 Hz and 12 kHz, 0.977 at 1 kHz and 12 kHz (on top of the low-pass
-// corner's -3 dB there), 0.996 at 1 kHz and 25.6 kHz. The corners themselves land exactly.
+// integral: 1 - 1.5e-4 at 80 Hz and 12 kHz, 0.977 at 1 kHz and 12 kHz (on top of the low-pass
+// corner's -3 dB there), 0.995 at 1 kHz and 25.6 kHz. The corners themselves land exactly.
 //
 // Bad input: a NaN or Inf sample is replaced by the last finite one (counted, rejected()); a state
-// that overflows (finite inputs near float's limit) is cleared and counted (resets()), checked once
-// per process() call and on every operator() call. 0 < lo < hi < fs / 2 is checked with NERVE_ASSERT.
+// that overflows (finite float inputs near float's limit, state-variable form only) is cleared and
+// counted (resets()). The state-variable form checks its states at the end of every 64-sample piece
+// of process() and on every operator() call; the double sections are biquad_cascade's own
+// guards. 0 < lo < hi < fs / 2 is checked with NERVE_ASSERT.
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
 // nerve/stats/vibration_severity.hpp — broadband vibration severity from an accelerometer: RMS
-// velocity over a band (ISO 10816 / ISO 20816: 10-1000 Hz; 2-1000 Hz for machines below
+// velocity over a band (ISO 10816: 10-1000 Hz; 2-1000 Hz for machines below
 // 600 rpm) and its evaluation zone A-D, the first number a maintenance engineer reads.
 //
 //   nerve::stats::vibration_severity_config c;
@@ -8,8 +8,8 @@
 //   nerve::stats::vibration_severity<> s{c};
 //   s.process(block, [](const nerve::stats::severity_reading& r) { r.velocity_rms; r.zone; });
 //
-// Path: acceleration -> filter::vibration_integrator (HP2(lo) LP2(hi) / s, its output gain scaled to
-// mm/s) -> velocity in mm/s -> mean square and peak |v| per window (window_s; one reading per window) and over the
+// Path: acceleration -> filter::vibration_integrator (HP2(lo) LP2(hi) / s, its output gain scaled
+// to mm/s) -> mean square and peak |v| per window (window_s; one reading per window) and over the
 // whole run (overall()). The zone compares the RMS with the limits (zone_of).
 //
 // Start: the filter starts at the steady state of the first finite sample (vibration_integrator::
@@ -21,8 +21,8 @@
 //
 // The zone limits are the user's to choose: the machine's class sets them. The tables below are
 // ISO 10816-1's typical zone boundaries by machine class (Annex B) and ISO 10816-3's by machine
-// group and foundation (still the values of ISO 20816-3's zones for these machines); the
-// standards also say they are a starting point and that a machine's own history counts more.
+// group and foundation. The standards give them as guidance: a machine's own baseline and trend
+// (the monitor's anomaly score and drift) say more about that machine.
 // Zone meanings: A newly commissioned, B acceptable for long-term operation, C not acceptable
 // for long-term operation (plan a repair), D damage likely.
 //
