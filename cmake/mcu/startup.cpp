@@ -1,9 +1,10 @@
 // cmake/mcu/startup.cpp — start-up code for Cortex-M4F programs on qemu's mps2-an386.
 //
-// Reset: enable the FPU, copy .data, zero .bss, move VTOR to the run-time vector table, arm the
-// MPU guards (null page 0x0-0xFF, 1 KB below the stack), enable the configurable faults, open
-// the semihosting console, run the C++ constructors, fetch argv through semihosting, call
-// main() and exit() with its result (newlib's librdimon passes the code to qemu).
+// Reset: enable the FPU, copy .data, zero .bss (and the tests' .test_bss in PSRAM), move VTOR to
+// the run-time vector table, arm the MPU guards (null page 0x0-0xFF, 1 KB below the stack),
+// enable the configurable faults, open the semihosting console, run the C++ constructors, fetch
+// argv through semihosting, call main() and exit() with its result (newlib's librdimon passes the
+// code to qemu).
 // Any fault or unexpected interrupt prints its name and the faulting PC through semihosting and
 // ends the program with a non-zero exit code, so a crashing test fails instead of hanging.
 // Works with newlib and newlib-nano; memory layout in mps2_an386.ld.
@@ -16,6 +17,7 @@ extern "C" {
 // Linker-script symbols (mps2_an386.ld).
 extern std::uint32_t __data_load__[], __data_start__[], __data_end__[];
 extern std::uint32_t __bss_start__[], __bss_end__[];
+extern std::uint32_t __test_bss_start__[], __test_bss_end__[];
 extern std::uint32_t __stack_top__[], __stack_guard__[];
 extern char __heap_start__[], __heap_end__[];
 
@@ -177,6 +179,7 @@ namespace {
 [[noreturn]] void reset_c() {
     for (std::uint32_t *src = __data_load__, *dst = __data_start__; dst < __data_end__;) *dst++ = *src++;
     for (std::uint32_t* dst = __bss_start__; dst < __bss_end__;) *dst++ = 0;
+    for (std::uint32_t* dst = __test_bss_start__; dst < __test_bss_end__;) *dst++ = 0;
 
     reg(scb_vtor) = reinterpret_cast<std::uintptr_t>(nerve_vectors);
 
