@@ -14,7 +14,7 @@
 // memory makes room for it: the envelope and shaft frames are kept in bfloat16 (8 significant bits,
 // float's range: 6 KB less; verdicts as with float frames, line scores within ~0.01 decade) and the
 // envelope transform runs in place with its window in flash (bearing_scratch: 8.2 KB instead of
-// 18.5 KB). Static RAM 31,152 B of 32,768 (29,680 B monitor, with the ISO 10816 vibration
+// 18.5 KB). Static RAM 31,160 B of 32,768 (29,688 B monitor, with the ISO 10816 vibration
 // severity of stop 36; 30,968 / 29,496 B before it; the 512-point firmware: 26,940).
 //
 // The vibration is synthetic: shaft lines and noise, then from 4 s an outer-race defect (impacts at

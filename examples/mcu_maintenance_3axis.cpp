@@ -5,9 +5,9 @@
 //
 // RAM: the three axes keep their streaming state (filters, envelope frames, spectra averaged over
 // the frame and the run, shaft-speed stream, baseline and drift: 7,688 B each) and share ONE
-// analysis scratch (FFT stages and line finder, 4,912 B: see bearing_scratch), 29,616 B in all
+// analysis scratch (FFT stages and line finder, 4,912 B: see bearing_scratch), 29,640 B in all
 // with each axis's ISO 10816 vibration severity (28,936 B before stop 36); with newlib's static data
-// and the DMA block the firmware's static RAM is 32,624 B (144 B below 32 KiB; stack not counted).
+// and the DMA block the firmware's static RAM is 32,648 B (120 B below 32 KiB; stack not counted).
 // Resolution decides the line scores (see mcu_maintenance.cpp): the one-axis firmware's 1024-point
 // analysis would need ~66 KB for three axes (3 x 18,312 state + 11,184 scratch), so each axis takes
 // 384-point envelope spectra at half the envelope rate (~750 Hz): 1.95 Hz bins (the previous

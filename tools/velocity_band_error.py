@@ -2,17 +2,19 @@
 """tools/velocity_band_error.py — how far the digital acceleration-to-velocity filter reads from
 the analog band it stands for, by sampling rate.
 
-vibration_integrator (include/nerve/filter/vibration_integrator.hpp) is HP2 LP2 / s through the
-bilinear transform. Its Butterworth corners are prewarped and land exactly, but the 1/s part reads
-a line at f low by x / tan x, x = pi f / fs, which grows fast as the band's top nears fs / 2. For
+vibration_integrator (include/nerve/filter/vibration_integrator.hpp) is HP2 LP2 / s, its
+Butterworth corners through the bilinear transform, prewarped, so they land exactly. The bilinear
+image of the 1/s reads a line at f low by x / tan x, x = pi f / fs, which grows fast as the band's
+top nears fs / 2; so the 1/s is Al-Alaoui's integrator (the last column). For
 each rate this prints the largest in-band deviation (10 Hz to min(1000 Hz, 0.45 fs)) of |H| from
 the analog |HP2 LP2 / (j 2 pi f)|, for
 
-  bilinear   the filter as built now (scipy's sections, tools/gen_golden_velocity.py);
+  bilinear   the 1/s through the bilinear transform too (the filter before stop 36's change);
   +3-tap     the same followed by the symmetric FIR [-1/12, 7/6, -1/12] (the Taylor fit of
              tan x / x, one sample of delay);
   Al-Alaoui  the integrator T (7 + z^-1) / (8 (1 - z^-1)) in place of the bilinear
-             T (1 + z^-1) / (2 (1 - z^-1)): one zero moved from -1 to -1/7.
+             T (1 + z^-1) / (2 (1 - z^-1)): one zero moved from -1 to -1/7 (the filter as built
+             now: velocity_from_acceleration, tools/gen_golden_velocity.py).
 
 Usage: /usr/bin/python3 tools/velocity_band_error.py [--rates 2560,5000,...]
 """

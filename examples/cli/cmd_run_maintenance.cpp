@@ -187,16 +187,16 @@ int run(options o) {
     cfg.velocity_hi_hz = vhi;
     // The default band at a rate too low for it (an accelerometer logged below 2.2 kHz) is not an
     // error: the monitor clips the top to 0.45 fs (vibration_severity_config), the summary's
-    // band_hz says so, and a note here says the reading is not ISO 10816's (and reads the top of
-    // the band low: filter/vibration_integrator.hpp).
+    // band_hz says so, and a note here says the reading is not ISO 10816's (near 0.45 fs the
+    // digital band departs from the analog one: tools/velocity_band_error.py).
     if (!o.velocity_band_given && vhi >= 0.45 * o.fs) {
         nerve::stats::vibration_severity_config vc;
         vc.fs_hz = o.fs;
         vc.lo_hz = vlo;
         vc.hi_hz = vhi;
         fmt::print(stderr,
-                   "nerve: note: at {} Hz the velocity band is {:.4g}-{:.4g} Hz, narrower than ISO 10816's {}-{} Hz, "
-                   "and lines above fs / 10 read over 3 % low (the bilinear integral)\n",
+                   "nerve: note: at {} Hz the velocity band is {:.4g}-{:.4g} Hz, narrower than ISO 10816's {}-{} Hz; "
+                   "sample at 5 kHz or more for a reading within 2 % of the standard's band\n",
                    o.fs, nerve::stats::vibration_severity<>::band_lo(vc), nerve::stats::vibration_severity<>::band_hi(vc), vlo, vhi);
     }
     auto m = std::make_unique<monitor>(cfg);

@@ -1,6 +1,6 @@
 // filter/vibration_integrator.hpp: the design against scipy (tools/gen_golden_velocity.py), its
-// frequency response against the closed form of the prewarped analog filter, and the float
-// cascade against the double one.
+// frequency response against the closed form (prewarped analog corners, Al-Alaoui's integrator),
+// and the float forms against the double one.
 #include "nerve_test.hpp"
 
 #include <cmath>
@@ -48,15 +48,22 @@ std::complex<double> response(const std::array<sos_section<double>, 2>& sos, dou
     return h;
 }
 
-// |H| of the prewarped analog HP2(lo) LP2(hi) / s at the frequency the bilinear transform maps to f.
+// |1/s| through Al-Alaoui's integrator T (7 + z^-1) / (8 (1 - z^-1)) at f, over the ideal 1 / (2 pi f).
+double integral_ratio(double f, double fs) {
+    const double w = 2 * pi * f / fs;
+    return std::sqrt(50.0 + 14.0 * std::cos(w)) / (16.0 * fs * std::sin(w / 2)) * (2 * pi * f);
+}
+
+// |H| in closed form: the prewarped analog HP2(lo) LP2(hi) at the frequency the bilinear transform
+// maps to f, times Al-Alaoui's |1/s| at f.
 double closed_form_gain(double f, double lo, double hi, double fs) {
     const double tf = std::tan(pi * f / fs), tl = std::tan(pi * lo / fs), th = std::tan(pi * hi / fs);
     const double hp = 1.0 / std::sqrt(1.0 + std::pow(tl / tf, 4)), lp = 1.0 / std::sqrt(1.0 + std::pow(tf / th, 4));
-    return hp * lp / (2.0 * fs * tf);
+    return hp * lp * integral_ratio(f, fs) / (2 * pi * f);
 }
 }  // namespace
 
-TEST_CASE("velocity_from_acceleration matches scipy's bilinear zpk2sos of HP2 LP2 / s", "[filter][velocity][golden]") {
+TEST_CASE("velocity_from_acceleration matches scipy's zpk2sos of HP2 LP2 (bilinear) / s (Al-Alaoui)", "[filter][velocity][golden]") {
     for (const auto& c : cases) {
         INFO(c.name);
         const auto sos = velocity_from_acceleration(hertz{c.lo}, hertz{c.hi}, sample_rate{c.fs});
@@ -74,7 +81,9 @@ TEST_CASE("velocity_from_acceleration matches scipy's bilinear zpk2sos of HP2 LP
     }
     // At compile time too.
     constexpr auto cx = velocity_from_acceleration(hertz{10.0}, hertz{1000.0}, sample_rate{25600.0});
-    static_assert(cx[1].b0 == 1.0 && cx[1].b1 == 0.0 && cx[1].b2 == -1.0, "one zero at DC, one at Nyquist");
+    // (z - 1)(z + 1/7) = z^2 - 6/7 z - 1/7: one zero at DC, Al-Alaoui's at -1/7.
+    static_assert(cx[1].b0 == 1.0 && cx[1].b1 > -0.85715 && cx[1].b1 < -0.85714 && cx[1].b2 > -0.142858 && cx[1].b2 < -0.142857,
+                  "one zero at DC, one at -1/7");
     REQUIRE(std::fabs(cx[0].b0 - gv::iso_25k6_sos[0]) <= 1e-9 * gv::iso_25k6_sos[0]);
 }
 
@@ -162,7 +171,7 @@ TEMPLATE_TEST_CASE_SIG("vibration_integrator: process equals operator() (state-v
     }
 }
 
-TEST_CASE("vibration_integrator: the sections' response is HP2 LP2 / s at the bilinear frequency", "[filter][velocity]") {
+TEST_CASE("vibration_integrator: the sections' response is HP2 LP2 at the bilinear frequency times Al-Alaoui's 1/s", "[filter][velocity]") {
     for (const auto& c : cases) {
         INFO(c.name);
         const auto sos = velocity_from_acceleration(hertz{c.lo}, hertz{c.hi}, sample_rate{c.fs});
@@ -173,12 +182,17 @@ TEST_CASE("vibration_integrator: the sections' response is HP2 LP2 / s at the bi
             // 1 + a1 + a2 ~ 1e-8) leaves ~1e-16 / 1e-8 of rounding.
             REQUIRE(std::abs(response(sos, f, c.fs)) == Approx(closed_form_gain(f, c.lo, c.hi, c.fs)).epsilon(1e-7));
         }
-        // The corners: -3 dB of the ideal integral, up to the bilinear map's (pi f / fs) / tan(pi f / fs)
-        // (and the low-pass corner's 1 - (lo / hi)^4 / 2 there).
+        // The corners: -3 dB of the ideal integral, up to Al-Alaoui's ratio (and the low-pass
+        // corner's 1 - (lo / hi)^4 / 2 there).
         const double at_lo = std::abs(response(sos, c.lo, c.fs)) * 2 * pi * c.lo;
-        REQUIRE(at_lo == Approx(std::sqrt(0.5) * (pi * c.lo / c.fs) / std::tan(pi * c.lo / c.fs)).epsilon(1e-7));
+        REQUIRE(at_lo == Approx(std::sqrt(0.5) * integral_ratio(c.lo, c.fs)).epsilon(1e-7));
         // Mid-band (80 Hz, where lo = 10 and hi = 1000 are both far): within 0.05 % of 1 / (2 pi f) at 12 kHz and above.
         if (c.fs >= 12000.0) REQUIRE(std::abs(response(sos, 80.0, c.fs)) * 2 * pi * 80.0 == Approx(1.0).epsilon(5e-4));
+        // The top of the band, where the bilinear 1/s read x / tan x low (0.977 at 1 kHz / 12 kHz,
+        // 0.72 at 1 kHz / 2.56 kHz): the sections' integral within 0.35 % (12 kHz and up) and 2.5 %
+        // (2.56 kHz, where Al-Alaoui's reads 2 % high) of 1 / (2 pi f), the low-pass's -3 dB taken out.
+        const double top = 2 * pi * c.hi * std::abs(response(sos, c.hi, c.fs)) * std::sqrt(2.0);
+        REQUIRE(std::fabs(top - 1.0) <= (c.fs >= 12000.0 ? 3.5e-3 : 0.025));
         // DC is rejected: an accelerometer's offset never integrates.
         REQUIRE(std::abs(response(sos, 0.0, c.fs)) <= 1e-12);
     }

@@ -22,11 +22,13 @@ constexpr double pi = 3.14159265358979323846;
 constexpr double g0 = 9.80665;
 
 // RMS velocity in mm/s of a sine of `amp_g` g at f, through the band's analog response at the
-// bilinear frequency (filter/vibration_integrator.hpp).
+// bilinear frequency and Al-Alaoui's integrator (filter/vibration_integrator.hpp).
 double sine_velocity_mm_s(double amp_g, double f, double lo, double hi, double fs) {
     const double tf = std::tan(pi * f / fs), tl = std::tan(pi * lo / fs), th = std::tan(pi * hi / fs);
     const double band = 1.0 / std::sqrt(1.0 + std::pow(tl / tf, 4)) / std::sqrt(1.0 + std::pow(tf / th, 4));
-    return amp_g * g0 * band / (2.0 * fs * tf) / std::sqrt(2.0) * 1000.0;
+    const double w = 2 * pi * f / fs;
+    const double integral = std::sqrt(50.0 + 14.0 * std::cos(w)) / (16.0 * fs * std::sin(w / 2));
+    return amp_g * g0 * band * integral / std::sqrt(2.0) * 1000.0;
 }
 
 std::vector<float> sine(double amp, double f, double fs, std::size_t n, double offset = 0.0) {

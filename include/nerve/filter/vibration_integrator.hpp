@@ -5,13 +5,21 @@
 //   nerve::filter::vibration_integrator<float> v{10.0_Hz, 1000.0_Hz, 25600.0_Hz};
 //   float vel = v(acc);   // input units x seconds: m/s^2 in, m/s out
 //
-// Transfer function: the analog H(s) = HP(s) LP(s) / s, HP a 2nd-order Butterworth high-pass at
-// `lo`, LP a 2nd-order Butterworth low-pass at `hi`, both corners prewarped, digitised by the
-// bilinear transform. Seen as velocity (H(s) s) the response is exactly HP x LP: flat between the
-// corners, -3 dB at both. Dividing by s cancels one of HP's two zeros at s = 0, so there is no
-// pole at DC: an accelerometer's offset is rejected (one zero at DC is left) and nothing drifts.
-// velocity_from_acceleration() gives the same filter as two second-order sections, equal to
-// scipy's bilinear_zpk + zpk2sos of that H(s) (tools/gen_golden_velocity.py).
+// Transfer function: HP LP / s, HP a 2nd-order Butterworth high-pass at `lo`, LP a 2nd-order
+// Butterworth low-pass at `hi`, both through the bilinear transform with prewarped corners (so
+// they land exactly: -3 dB at both), and the 1/s through Al-Alaoui's integrator
+// T (7 + z^-1) / (8 (1 - z^-1)) rather than the bilinear image T (1 + z^-1) / (2 (1 - z^-1)).
+// The bilinear 1/s reads a line at f low by x / tan x, x = pi f / fs: 2.3 % at 1 kHz sampled at
+// 12 kHz, 13.5 % at 5 kHz, 59 % at 0.45 fs, where MEMS accelerometers logged at 3-6 kHz put the
+// top of ISO 10816's band. Al-Alaoui's magnitude, sqrt(50 + 14 cos w) / (16 fs sin(w / 2)) with
+// w = 2 pi f / fs, is 1 / (2 pi f) within 0.1 % at 1 kHz and 25.6 kHz, 0.34 % at 12 kHz, 1.5 % at
+// fs / 5 (the whole filter against the analog band: tools/velocity_band_error.py). It costs one
+// zero moved from -1 to -1/7 (a gain of 7/4): the same two sections, and one FMA in the state-
+// variable form; its phase is not -90 degrees (the RMS and the zones do not see phase). Dividing
+// by s cancels one of HP's two zeros at DC, so there is no pole there: an accelerometer's offset
+// is rejected and nothing drifts. velocity_from_acceleration() gives the filter as two second-
+// order sections, equal to scipy's bilinear_zpk + zpk2sos of HP LP / s with that zero moved
+// (tools/gen_golden_velocity.py).
 //
 // Realisation: not those sections in float. A float direct-form section with poles 2 pi lo / fs
 // from z = 1 loses the corner to coefficient rounding: 1 + a1 + a2 is ~1e-5 at 10 Hz and 12 kHz, and
@@ -21,24 +29,20 @@
 // 8.9e-4 at 25.6 kHz, 2.7e-2 at 2 Hz and 51.2 kHz, 5.5e-5 at 10 Hz and 2.56 kHz. Two forms instead
 // (velocity_form; the default by target):
 //  - state_variable (the Cortex-M4, aarch64 and other targets without x86 SIMD): two trapezoidal
-//    state-variable sections realise the same transfer function (the bilinear transform exactly)
-//    with integrator states,
-//    whose coefficients tan(pi f / fs) keep full relative precision at any f / fs: the first one's
-//    band-pass output is HP(s) / s times the corner frequency, the second one's low-pass output is
-//    LP(s). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the same signals. Per sample
-//    17 floating-point operations (8 per section, the gain), one recurrence: Cortex-M4F 21.9
-//    instructions (46.1 modelled cycles) per sample against the float direct form's 11.1 (32.1)
-//    (bench/mcu/vibration_severity.cpp); modelled Cortex-A72 20.4 instructions, 25.4 cycles
-//    (bench/a64/filters.cpp); on x86 ~245 M samples/s, latency-bound.
+//    state-variable sections realise the same transfer function with integrator states, whose
+//    coefficients tan(pi f / fs) keep full relative precision at any f / fs: the first one's
+//    band-pass output is HP / s (bilinear) times the corner frequency, the second one's low-pass
+//    output plus 3 g / 4 times its band-pass output is LP times Al-Alaoui's 1/s over the bilinear
+//    one (section::integrate). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the
+//    same signals. Per sample 19 floating-point operations (8 per section, the output mix, the
+//    gain), one recurrence: Cortex-M4F 23.1 instructions (49.7 modelled cycles) per sample against
+//    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp). Before the output
+//    mix (the bilinear 1/s): M4F 21.9 (46.1); modelled Cortex-A72 20.4 instructions, 25.4 cycles
+//    (bench/a64/filters.cpp); x86 ~245 M samples/s, latency-bound (these two not re-measured).
 //  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float
 //    widened to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off
 //    (float's output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's
 //    0.25 and the float direct form's 5.2 (nerve_bench vibration_integrator/*).
-//
-// What the bilinear transform costs: the 1/s part reads (pi f / fs) / tan(pi f / fs) of the ideal
-// integral: 1 - 1.5e-4 at 80 Hz and 12 kHz, 0.977 at 1 kHz and 12 kHz (on top of the low-pass
-// corner's -3 dB there), 0.995 at 1 kHz and 25.6 kHz, 0.865 at 1 kHz and 5 kHz, 0.41 at 0.4 fs:
-// ISO 10816 readings want 10 kHz sampling or more. The corners themselves land exactly.
 //
 // Bad input: a NaN or Inf sample is replaced by the last finite one (counted, rejected()); a state
 // that overflows (finite float inputs near float's limit, state-variable form only) is cleared and
@@ -63,7 +67,8 @@
 
 namespace nerve::filter {
 
-/// Second-order sections of H(s) = HP2(s; lo) LP2(s; hi) / s, digitised at fs (see the file comment).
+/// Second-order sections of HP2(lo) LP2(hi) / s digitised at fs: the Butterworth corners through the
+/// bilinear transform, the 1/s as Al-Alaoui's integrator (see the file comment).
 constexpr std::array<sos_section<double>, 2> velocity_from_acceleration(hertz lo, hertz hi, sample_rate fs) noexcept {
     NERVE_ASSERT(lo.value > 0.0 && lo.value < hi.value && hi.value < fs.value / 2);
     using iir_detail::zpk;
@@ -77,7 +82,13 @@ constexpr std::array<sos_section<double>, 2> velocity_from_acceleration(hertz lo
     for (std::size_t i = 0; i < hp.np; ++i) h.add_pole(hp.p[i]);
     for (std::size_t i = 0; i < lp.np; ++i) h.add_pole(lp.p[i]);
     h.k = hp.k * lp.k;
-    return iir_detail::zpk2sos<2>(iir_detail::bilinear(h, fs.value));
+    zpk<cap> d = iir_detail::bilinear(h, fs.value);
+    // The bilinear image of 1/s, T (1 + z^-1) / (2 (1 - z^-1)), becomes Al-Alaoui's integrator
+    // T (7 + z^-1) / (8 (1 - z^-1)): one of the zeros bilinear() appended at -1 (the last) moves to
+    // -1/7 and the gain takes 7/4 (see the file comment).
+    d.z[d.nz - 1] = {-1.0 / 7.0, 0.0};
+    d.k *= 7.0 / 4.0;
+    return iir_detail::zpk2sos<2>(d);
 }
 
 /// How vibration_integrator computes (see Realisation in the file comment).
@@ -224,7 +235,7 @@ private:
     // A trapezoidal (bilinear, prewarped) state-variable section with damping sqrt2 (Butterworth):
     // g = tan(pi f / fs); states s1, s2 are the two integrators' trapezoidal memories.
     struct section {
-        T m1{}, m2{}, m3{};   // 1 / (1 + g (g + k)), g m1, g m2
+        T m1{}, m2{}, m3{}, m4{};   // 1 / (1 + g (g + k)), g m1, g m2, 3 g / 4 (integrate())
         T s1{}, s2{};
         static constexpr section design(double g) noexcept {
             const double k = 1.4142135623730950488;
@@ -233,6 +244,7 @@ private:
             s.m1 = static_cast<T>(m1);
             s.m2 = static_cast<T>(g * m1);
             s.m3 = static_cast<T>(g * g * m1);
+            s.m4 = static_cast<T>(0.75 * g);
             return s;
         }
         // Returns the band-pass (Band) or low-pass output for input x.
@@ -245,9 +257,20 @@ private:
             s2 = T(2) * v2 - s2;
             return Band ? v1 : v2;
         }
+        // The low-pass output plus 3 g / 4 times the band-pass one (m4): numerator
+        // g^2 (1 + z^-1)^2 + (3 g / 4) g (1 - z^-2) = g^2 (7/4) (1 + z^-1) (1 + z^-1 / 7), i.e. one
+        // (1 + z^-1) of the bilinear 1/s traded for Al-Alaoui's 7/4 (1 + z^-1 / 7): one FMA.
+        NERVE_ALWAYS_INLINE constexpr T integrate(T x) noexcept {
+            const T v3 = x - s2;
+            const T v1 = m1 * s1 + m2 * v3;
+            const T v2 = s2 + m2 * s1 + m3 * v3;
+            s1 = T(2) * v1 - s1;
+            s2 = T(2) * v2 - s2;
+            return v2 + m4 * v1;
+        }
     };
 
-    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return hi_.template run<false>(lo_.template run<true>(x)) * gain_; }
+    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return hi_.integrate(lo_.template run<true>(x)) * gain_; }
 
     static constexpr std::size_t piece = 64;
 
@@ -257,7 +280,7 @@ private:
     constexpr bool run_clean(const T* x, T* y, std::size_t m) noexcept {
         section lo = lo_, hi = hi_;
         const T g = gain_;
-        for (std::size_t k = 0; k < m; ++k) y[k] = hi.template run<false>(lo.template run<true>(x[k])) * g;
+        for (std::size_t k = 0; k < m; ++k) y[k] = hi.integrate(lo.template run<true>(x[k])) * g;
         if (NERVE_UNLIKELY(!is_finite(lo.s1 + lo.s2 + hi.s1 + hi.s2))) return false;
         lo_ = lo;
         hi_ = hi;

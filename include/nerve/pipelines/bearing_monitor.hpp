@@ -109,8 +109,8 @@
 // A-D against severity_limits) and over the run (the summary's `velocity`; `max_velocity_rms` is
 // the largest frame's). It is reported beside the diagnosis, not folded into it: a bearing defect
 // shows in the envelope long before it moves the overall velocity (CWRU's drive end: the normal
-// record 0.15 mm/s, the 7- and 14-mil faults 0.13-0.23, the 21-mil 0.14-0.56, only the 28-mil
-// 0.78-1.03, zone B of ISO 10816-1's class I), and a high velocity with no defect line is
+// record 0.15 mm/s, the 7- and 14-mil faults 0.14-0.23, the 21-mil 0.14-0.56, only the 28-mil
+// 0.79-1.03, zone B of ISO 10816-1's class I), and a high velocity with no defect line is
 // usually unbalance, misalignment or looseness, which the envelope rules do not name. The first
 // 2.25 / velocity_lo_hz s are not summed (the integrator settles; vibration_severity.hpp).
 // velocity_lo_hz = 0 turns it off (no per-sample cost).
@@ -122,8 +122,8 @@
 // process(). The default (4 bands, 1024-point envelope spectra: 1.46 Hz bins at a 1.5 kHz
 // envelope rate) is meant for gateways and servers. The one-axis Cortex-M4 firmware keeps the
 // 1024-point resolution (the line scores depend on it: see examples/mcu_maintenance.cpp) with two
-// bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,680 B
-// (29,496 before the vibration severity's ~180 B).
+// bands and its frames in bfloat16: bearing_monitor<2, 1024, 128, 8, false, bfloat16>, 29,688 B
+// (29,496 before the vibration severity's ~190 B).
 // Of those, 11,184 are the analysis scratch (bearing_scratch: the envelope transform 8,216 —
 // spectral::periodogram: real_fft work space 4 KB and one in-place buffer of EnvN + 2 floats, the
 // Hann window in flash —,

@@ -36,7 +36,7 @@
 // bearing_monitor<2, 256, 64> 26,376 B (3 x 7,176 + 3,888 + ...; 29,000 B with rfft's envelope
 // stage); examples/mcu_maintenance_3axis.cpp takes bearing_monitor<2, 384, 64, 8, false, bfloat16>
 // (1.95 Hz bins instead of 2.9 at the same 750 Hz envelope rate): 28,936 B (3 x 7,688 + 4,912 + ...),
-// 29,616 B with each axis's vibration severity (stop 36).
+// 29,640 B with each axis's vibration severity (stop 36).
 //
 // Input: process() takes one span per axis (equal lengths: the shortest is used, the rest of the
 // longer ones is ignored — a defined behaviour, not an error state); process_interleaved() takes
