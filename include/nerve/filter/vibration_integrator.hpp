@@ -247,30 +247,28 @@ private:
             s.m4 = static_cast<T>(0.75 * g);
             return s;
         }
-        // Returns the band-pass (Band) or low-pass output for input x.
-        template <bool Band>
-        NERVE_ALWAYS_INLINE constexpr T run(T x) noexcept {
+        struct outputs {
+            T band, low;
+        };
+        // One sample: the band-pass and low-pass outputs for input x.
+        NERVE_ALWAYS_INLINE constexpr outputs run(T x) noexcept {
             const T v3 = x - s2;
             const T v1 = m1 * s1 + m2 * v3;
             const T v2 = s2 + m2 * s1 + m3 * v3;
             s1 = T(2) * v1 - s1;
             s2 = T(2) * v2 - s2;
-            return Band ? v1 : v2;
+            return {v1, v2};
         }
         // The low-pass output plus 3 g / 4 times the band-pass one (m4): numerator
         // g^2 (1 + z^-1)^2 + (3 g / 4) g (1 - z^-2) = g^2 (7/4) (1 + z^-1) (1 + z^-1 / 7), i.e. one
         // (1 + z^-1) of the bilinear 1/s traded for Al-Alaoui's 7/4 (1 + z^-1 / 7): one FMA.
         NERVE_ALWAYS_INLINE constexpr T integrate(T x) noexcept {
-            const T v3 = x - s2;
-            const T v1 = m1 * s1 + m2 * v3;
-            const T v2 = s2 + m2 * s1 + m3 * v3;
-            s1 = T(2) * v1 - s1;
-            s2 = T(2) * v2 - s2;
-            return v2 + m4 * v1;
+            const outputs o = run(x);
+            return o.low + m4 * o.band;
         }
     };
 
-    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return hi_.integrate(lo_.template run<true>(x)) * gain_; }
+    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return hi_.integrate(lo_.run(x).band) * gain_; }
 
     static constexpr std::size_t piece = 64;
 
@@ -280,7 +278,7 @@ private:
     constexpr bool run_clean(const T* x, T* y, std::size_t m) noexcept {
         section lo = lo_, hi = hi_;
         const T g = gain_;
-        for (std::size_t k = 0; k < m; ++k) y[k] = hi.integrate(lo.template run<true>(x[k])) * g;
+        for (std::size_t k = 0; k < m; ++k) y[k] = hi.integrate(lo.run(x[k]).band) * g;
         if (NERVE_UNLIKELY(!is_finite(lo.s1 + lo.s2 + hi.s1 + hi.s2))) return false;
         lo_ = lo;
         hi_ = hi;
