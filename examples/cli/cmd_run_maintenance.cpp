@@ -190,14 +190,11 @@ int run(options o) {
     // band_hz says so, and a note here says the reading is not ISO 10816's (near 0.45 fs the
     // digital band departs from the analog one: tools/velocity_band_error.py).
     if (!o.velocity_band_given && vhi >= 0.45 * o.fs) {
-        nerve::stats::vibration_severity_config vc;
-        vc.fs_hz = o.fs;
-        vc.lo_hz = vlo;
-        vc.hi_hz = vhi;
+        const auto used = np::velocity_band_hz(cfg);
         fmt::print(stderr,
                    "nerve: note: at {} Hz the velocity band is {:.4g}-{:.4g} Hz, narrower than ISO 10816's {}-{} Hz; "
                    "sample at 5 kHz or more for a reading within 2 % of the standard's band\n",
-                   o.fs, nerve::stats::vibration_severity<>::band_lo(vc), nerve::stats::vibration_severity<>::band_hi(vc), vlo, vhi);
+                   o.fs, used[0], used[1], vlo, vhi);
     }
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);

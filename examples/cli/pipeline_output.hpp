@@ -158,10 +158,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
     const auto& e = m.band_edges();
     auto band = [&](std::uint8_t b) { return fmt::format("[{},{}]", jnum(e[b], 5), jnum(e[b + 1u], 5)); };
     const pipelines::bearing_monitor_config& c = m.config();
-    stats::vibration_severity_config vc;
-    vc.fs_hz = c.fs_hz;
-    vc.lo_hz = c.velocity_lo_hz;
-    vc.hi_hz = c.velocity_hi_hz;
+    const auto velocity_band = pipelines::velocity_band_hz(c);
     return fmt::format(
         "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
         "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"
@@ -181,7 +178,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()),
         jnum(s.velocity.velocity_rms, 4), jnum(s.velocity.velocity_peak, 4), jnum(s.max_velocity_rms, 4),
         zone_json(s.velocity), jnum(c.severity_limits.ab), jnum(c.severity_limits.bc), jnum(c.severity_limits.cd),
-        jnum(stats::vibration_severity<>::band_lo(vc)), jnum(stats::vibration_severity<>::band_hi(vc)), s.velocity.samples,
+        jnum(velocity_band[0]), jnum(velocity_band[1]), s.velocity.samples,
         orders_json(s.shaft_orders));
 }
 

@@ -11,9 +11,10 @@
 // T (7 + z^-1) / (8 (1 - z^-1)) rather than the bilinear image T (1 + z^-1) / (2 (1 - z^-1)).
 // The bilinear 1/s reads a line at f low by x / tan x, x = pi f / fs: 2.3 % at 1 kHz sampled at
 // 12 kHz, 13.5 % at 5 kHz, 59 % at 0.4 fs (1 kHz at 2.5 kHz); MEMS accelerometers are often
-// logged at 3-6 kHz, with the top of ISO 10816's band near there. Al-Alaoui's magnitude, sqrt(50 + 14 cos w) / (16 fs sin(w / 2)) with
-// w = 2 pi f / fs, is 1 / (2 pi f) within 0.1 % at 1 kHz and 25.6 kHz, 0.34 % at 12 kHz, 1.5 % at
-// fs / 5 (the whole filter against the analog band: tools/velocity_band_error.py). It costs one
+// logged at 3-6 kHz, with the top of ISO 10816's band near there. Al-Alaoui's magnitude,
+// sqrt(50 + 14 cos w) / (16 fs sin(w / 2)) with w = 2 pi f / fs, is 1 / (2 pi f) within 0.1 % at
+// 1 kHz and 25.6 kHz, 0.34 % at 12 kHz, 1.5 % at fs / 5 (the whole filter against the analog
+// band: tools/velocity_band_error.py). It costs one
 // zero moved from -1 to -1/7 (a gain of 7/4): the same two sections, and one FMA in the state-
 // variable form; its phase is not -90 degrees (the RMS and the zones do not see phase). Dividing
 // by s cancels one of HP's two zeros at DC, so there is no pole there: an accelerometer's offset
@@ -33,9 +34,9 @@
 //    coefficients tan(pi f / fs) keep full relative precision at any f / fs: the first one's
 //    band-pass output is HP / s (bilinear) times the corner frequency, the second one's low-pass
 //    output plus 3 g / 4 times its band-pass output is LP times Al-Alaoui's 1/s over the bilinear
-//    one (section::integrate). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the
+//    one (integrate()). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the
 //    same signals. Per sample 19 floating-point operations (8 per section, the output mix, the
-//    gain), one recurrence: Cortex-M4F 23.1 instructions (49.7 modelled cycles) per sample against
+//    gain), one recurrence: Cortex-M4F 22.9 instructions (49.1 modelled cycles) per sample against
 //    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp). Before the output
 //    mix (the bilinear 1/s): M4F 21.9 (46.1); modelled Cortex-A72 20.4 instructions, 25.4 cycles
 //    (bench/a64/filters.cpp); x86 ~245 M samples/s, latency-bound (these two not re-measured).
@@ -122,7 +123,9 @@ public:
         if constexpr (svf) {
             const double gl = cmath::tan(cmath::pi * lo.value / fs.value);
             lo_ = section::design(gl);
-            hi_ = section::design(cmath::tan(cmath::pi * hi.value / fs.value));
+            const double gh = cmath::tan(cmath::pi * hi.value / fs.value);
+            hi_ = section::design(gh);
+            al_ = static_cast<T>(0.75 * gh);
             // The band-pass output is w s / (s^2 + sqrt2 w s + w^2) with w the prewarped lo corner,
             // 2 fs gl rad/s: divided by w it is HP(s) / s.
             gain_ = static_cast<T>(output_scale / (2.0 * fs.value * gl));
@@ -235,7 +238,7 @@ private:
     // A trapezoidal (bilinear, prewarped) state-variable section with damping sqrt2 (Butterworth):
     // g = tan(pi f / fs); states s1, s2 are the two integrators' trapezoidal memories.
     struct section {
-        T m1{}, m2{}, m3{}, m4{};   // 1 / (1 + g (g + k)), g m1, g m2, 3 g / 4 (integrate())
+        T m1{}, m2{}, m3{};   // 1 / (1 + g (g + k)), g m1, g m2
         T s1{}, s2{};
         static constexpr section design(double g) noexcept {
             const double k = 1.4142135623730950488;
@@ -244,7 +247,6 @@ private:
             s.m1 = static_cast<T>(m1);
             s.m2 = static_cast<T>(g * m1);
             s.m3 = static_cast<T>(g * g * m1);
-            s.m4 = static_cast<T>(0.75 * g);
             return s;
         }
         struct outputs {
@@ -259,16 +261,18 @@ private:
             s2 = T(2) * v2 - s2;
             return {v1, v2};
         }
-        // The low-pass output plus 3 g / 4 times the band-pass one (m4): numerator
-        // g^2 (1 + z^-1)^2 + (3 g / 4) g (1 - z^-2) = g^2 (7/4) (1 + z^-1) (1 + z^-1 / 7), i.e. one
-        // (1 + z^-1) of the bilinear 1/s traded for Al-Alaoui's 7/4 (1 + z^-1 / 7): one FMA.
-        NERVE_ALWAYS_INLINE constexpr T integrate(T x) noexcept {
-            const outputs o = run(x);
-            return o.low + m4 * o.band;
-        }
     };
 
-    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return hi_.integrate(lo_.run(x).band) * gain_; }
+    // The high section's low-pass output plus 3 g / 4 times its band-pass one (al, g of the high
+    // section): numerator g^2 (1 + z^-1)^2 + (3 g / 4) g (1 - z^-2) = g^2 (7/4) (1 + z^-1)
+    // (1 + z^-1 / 7), i.e. one (1 + z^-1) of the bilinear 1/s traded for Al-Alaoui's
+    // 7/4 (1 + z^-1 / 7): one FMA.
+    NERVE_ALWAYS_INLINE static constexpr T integrate(section& lo, section& hi, T al, T x) noexcept {
+        const typename section::outputs o = hi.run(lo.run(x).band);
+        return o.low + al * o.band;
+    }
+
+    NERVE_ALWAYS_INLINE constexpr T step(T x) noexcept { return integrate(lo_, hi_, al_, x) * gain_; }
 
     static constexpr std::size_t piece = 64;
 
@@ -277,8 +281,8 @@ private:
     // nothing overflowed (a NaN or Inf reaches the states at once and stays there).
     constexpr bool run_clean(const T* x, T* y, std::size_t m) noexcept {
         section lo = lo_, hi = hi_;
-        const T g = gain_;
-        for (std::size_t k = 0; k < m; ++k) y[k] = hi.integrate(lo.run(x[k]).band) * g;
+        const T g = gain_, al = al_;
+        for (std::size_t k = 0; k < m; ++k) y[k] = integrate(lo, hi, al, x[k]) * g;
         if (NERVE_UNLIKELY(!is_finite(lo.s1 + lo.s2 + hi.s1 + hi.s2))) return false;
         lo_ = lo;
         hi_ = hi;
@@ -295,7 +299,7 @@ private:
     template <class A, class B>
     using pick = std::conditional_t<svf, A, B>;
     [[no_unique_address]] pick<section, none> lo_{}, hi_{};
-    [[no_unique_address]] pick<T, none> gain_{};
+    [[no_unique_address]] pick<T, none> gain_{}, al_{};   // output gain; 3 g / 4 of hi_
     [[no_unique_address]] pick<hold_last_good<T>, none> guard_{};
     [[no_unique_address]] pick<std::uint32_t, none> resets_{};
     [[no_unique_address]] pick<none, biquad_cascade<double, 2>> sections_{};

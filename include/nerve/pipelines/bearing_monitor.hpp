@@ -245,6 +245,25 @@ struct bearing_monitor_config {
     stats::severity_limits severity_limits = stats::iso10816::group2_rigid;   ///< zone boundaries, mm/s
 };
 
+/// The vibration_severity settings the monitor runs with configuration `c`.
+inline stats::vibration_severity_config velocity_severity_options(const bearing_monitor_config& c) noexcept {
+    stats::vibration_severity_config o;
+    o.fs_hz = c.fs_hz;
+    o.lo_hz = c.velocity_lo_hz > 0 ? c.velocity_lo_hz : 10.0;
+    o.hi_hz = c.velocity_hi_hz;
+    o.unit_m_s2 = c.unit_m_s2;
+    o.window_s = 0;   // the monitor closes a reading at each frame's end
+    o.limits = c.severity_limits;
+    return o;
+}
+
+/// The band the RMS velocity covers with configuration `c`: velocity_lo_hz-velocity_hi_hz as
+/// vibration_severity clips it (the top at most 0.45 fs).
+inline std::array<double, 2> velocity_band_hz(const bearing_monitor_config& c) noexcept {
+    const stats::vibration_severity_config o = velocity_severity_options(c);
+    return {stats::vibration_severity<float>::band_lo(o), stats::vibration_severity<float>::band_hi(o)};
+}
+
 /// Per-class evidence, in decades above the local floor (see the file comment).
 struct bearing_evidence {
     double outer = 0, inner = 0, ball = 0, cage = 0;   ///< in the selected (most impulsive) band
@@ -432,7 +451,7 @@ public:
           decim_(bearing_detail::decimation(c)),
           scratch_(make_scratch(c)),
           drift_(drift_options(c)),
-          velocity_(severity_options(c)) {
+          velocity_(velocity_severity_options(c)) {
         hp_ = filter::biquad_cascade<float, 1>{filter::butterworth_highpass<2>(hertz{c.highpass_hz}, sample_rate{c.fs_hz})};
         const double hi = c.band_hi_hz < 0.45 * c.fs_hz ? c.band_hi_hz : 0.45 * c.fs_hz;
         const double lo = c.band_lo_hz < hi ? c.band_lo_hz : 0.05 * hi;
@@ -662,17 +681,6 @@ private:
         s.max_velocity_rms = max_velocity_;
         s.shaft_orders = shaft_orders();
         return s;
-    }
-
-    static stats::vibration_severity_config severity_options(const bearing_monitor_config& c) noexcept {
-        stats::vibration_severity_config o;
-        o.fs_hz = c.fs_hz;
-        o.lo_hz = c.velocity_lo_hz > 0 ? c.velocity_lo_hz : 10.0;
-        o.hi_hz = c.velocity_hi_hz;
-        o.unit_m_s2 = c.unit_m_s2;
-        o.window_s = 0;   // the monitor closes a reading at each frame's end
-        o.limits = c.severity_limits;
-        return o;
     }
 
     static drift::page_hinkley_options drift_options(const bearing_monitor_config& c) noexcept {
