@@ -37,9 +37,9 @@
 //    one (integrate()). Float: 1.3e-6 / 7.7e-6 / 3.6e-5 / 7.2e-7 of the RMS off on the
 //    same signals. Per sample 19 floating-point operations (8 per section, the output mix, the
 //    gain), one recurrence: Cortex-M4F 22.9 instructions (49.1 modelled cycles) per sample against
-//    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp). Before the output
-//    mix (the bilinear 1/s): M4F 21.9 (46.1); modelled Cortex-A72 20.4 instructions, 25.4 cycles
-//    (bench/a64/filters.cpp); x86 ~245 M samples/s, latency-bound (these two not re-measured).
+//    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp); modelled Cortex-A72
+//    21.4 instructions, 23.5 cycles (bench/a64/filters.cpp); x86 0.23 G samples/s, latency-bound.
+//    Before the output mix (the bilinear 1/s): M4F 21.9 (46.1), Cortex-A72 20.4 (25.4).
 //  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float
 //    widened to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off
 //    (float's output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's
@@ -98,8 +98,8 @@ enum class velocity_form : std::uint8_t {
     double_sections,   ///< the scipy sections in a biquad_cascade<double, 2> (its block engines)
 };
 // x86 SIMD hosts: the double sections (AVX-512: 5.2x the state-variable form's speed). aarch64: the
-// state-variable form (modelled Cortex-A72: 20.4 instructions and 25.4 cycles per sample against the
-// double sections' 46.6 and 31.8 on two-lane double NEON; bench/a64/filters.cpp).
+// state-variable form (modelled Cortex-A72: 21.4 instructions and 23.5 cycles per sample against the
+// double sections' 46.6 and 31.9 on two-lane double NEON; bench/a64/filters.cpp).
 #if NERVE_HAS_XSIMD && !defined(__aarch64__)
 inline constexpr velocity_form default_velocity_form = velocity_form::double_sections;
 #else
