@@ -424,6 +424,36 @@ TEST_CASE("bearing_monitor reports the vibration severity of its input, per fram
     CHECK(s0.evidence.outer == s.evidence.outer);
 }
 
+TEST_CASE("velocity_band_hz is the band the monitor's velocity covers, clipped at low rates", "[bearing_monitor][severity]") {
+    using band = std::array<double, 2>;
+    np::bearing_monitor_config c;
+    c.fs_hz = 25600;
+    CHECK(np::velocity_band_hz(c) == band{10, 1000});   // ISO 10816's band as configured
+    c.fs_hz = 1500;
+    CHECK(np::velocity_band_hz(c) == band{10, 675});    // the top clipped to 0.45 fs
+    c.velocity_lo_hz = 500;
+    CHECK(np::velocity_band_hz(c) == band{67.5, 675});  // a low edge past half the top: a tenth of it
+    c.velocity_lo_hz = 0;                               // off: the band the reading would have
+    CHECK(np::velocity_band_hz(c) == band{10, 675});
+    // A 1.5 kHz monitor reads a 300 Hz line in full (Al-Alaoui's 1/s 1.5 % low at fs / 5) and a
+    // 700 Hz one, past the clipped band's top, at under 0.6 of its velocity (the prewarped low-pass
+    // at 675 Hz passes 0.40 of it, the 1/s reads 11 % high so near Nyquist: ~0.44).
+    c.velocity_lo_hz = 10;
+    const auto read = [&](double f) {
+        static small_monitor m{config()};
+        m = small_monitor{c};
+        std::array<float, 250> block{};
+        std::size_t i = 0;
+        for (int b = 0; b < 6 * 1500 / 250; ++b) {
+            for (auto& v : block) v = 0.2f * static_cast<float>(std::sin(2 * 3.14159265358979 * f * static_cast<double>(i++) / 1500.0));
+            m.process(block, [](const small_monitor::output_type&) {});
+        }
+        return m.summary().velocity.velocity_rms / (0.2 * 9.80665 / (2 * 3.14159265358979 * f) / std::sqrt(2.0) * 1000.0);
+    };
+    CHECK(read(300) == Approx(1.0).epsilon(0.05));
+    CHECK(read(700) < 0.6);
+}
+
 TEST_CASE("bearing_monitor reads the velocity of the lines at 1x, 2x and 3x the shaft speed", "[bearing_monitor][severity]") {
     // A healthy bearing without its own shaft line, plus 0.2 g at 1x, 0.1 g at 2x and 0.05 g at 3x
     // (unbalance, misalignment, looseness in miniature): each order's RMS velocity is
