@@ -14,12 +14,12 @@
 // logged at 3-6 kHz, with the top of ISO 10816's band near there. Al-Alaoui's magnitude,
 // sqrt(50 + 14 cos w) / (16 fs sin(w / 2)) with w = 2 pi f / fs, is 1 / (2 pi f) within 0.1 % at
 // 1 kHz and 25.6 kHz, 0.34 % at 12 kHz, 1.5 % at fs / 5 (the whole filter against the analog
-// band: tools/velocity_band_error.py). It costs one
-// zero moved from -1 to -1/7 (a gain of 7/4): the same two sections, and one FMA in the state-
-// variable form; its phase is not -90 degrees (the RMS and the zones do not see phase). Dividing
-// by s cancels one of HP's two zeros at DC, so there is no pole there: an accelerometer's offset
-// is rejected and nothing drifts. velocity_from_acceleration() gives the filter as two second-
-// order sections, equal to scipy's bilinear_zpk + zpk2sos of HP LP / s with that zero moved
+// band: tools/velocity_band_error.py). It costs one zero moved from -1 to -1/7 (a gain of 7/4):
+// the same two sections, and one FMA in the state-variable form; its phase is not -90 degrees
+// (the RMS and the zones do not see phase). Dividing by s cancels one of HP's two zeros at DC, so
+// there is no pole there: an accelerometer's offset is rejected and nothing drifts.
+// velocity_from_acceleration() gives the filter as two second-order sections, equal to scipy's
+// bilinear_zpk + zpk2sos of HP LP / s with that zero moved
 // (tools/gen_golden_velocity.py).
 //
 // Realisation: not those sections in float. A float direct-form section with poles 2 pi lo / fs
@@ -38,12 +38,13 @@
 //    same signals. Per sample 19 floating-point operations (8 per section, the output mix, the
 //    gain), one recurrence: Cortex-M4F 22.9 instructions (49.1 modelled cycles) per sample against
 //    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp); modelled Cortex-A72
-//    21.4 instructions, 23.5 cycles (bench/a64/filters.cpp); x86 0.23 G samples/s, latency-bound.
+//    21.4 instructions, 23.5 cycles (bench/a64/filters.cpp); on x86 latency-bound (below).
 //    Before the output mix (the bilinear 1/s): M4F 21.9 (46.1), Cortex-A72 20.4 (25.4).
 //  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float
 //    widened to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off
-//    (float's output rounding); x86 (AVX-512) 1.29 G samples/s against the state-variable form's
-//    0.25 and the float direct form's 5.2 (nerve_bench vibration_integrator/*).
+//    (float's output rounding); x86 (AVX-512) 1.03-1.19 G samples/s against the state-variable
+//    form's 0.23 and the float direct form's 4.3 (nerve_bench vibration_integrator/*, one run;
+//    1.29 / 0.25 / 5.2 in an earlier one on the same machine type).
 //
 // Bad input: a NaN or Inf sample is replaced by the last finite one (counted, rejected()); a state
 // that overflows (finite float inputs near float's limit, state-variable form only) is cleared and
@@ -97,7 +98,7 @@ enum class velocity_form : std::uint8_t {
     state_variable,    ///< two trapezoidal state-variable sections in T, sample by sample
     double_sections,   ///< the scipy sections in a biquad_cascade<double, 2> (its block engines)
 };
-// x86 SIMD hosts: the double sections (AVX-512: 5.2x the state-variable form's speed). aarch64: the
+// x86 SIMD hosts: the double sections (AVX-512: 4.4-5.2x the state-variable form's speed). aarch64: the
 // state-variable form (modelled Cortex-A72: 21.4 instructions and 23.5 cycles per sample against the
 // double sections' 46.6 and 31.9 on two-lane double NEON; bench/a64/filters.cpp).
 #if NERVE_HAS_XSIMD && !defined(__aarch64__)
