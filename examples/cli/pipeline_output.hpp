@@ -158,7 +158,9 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
     const auto& e = m.band_edges();
     auto band = [&](std::uint8_t b) { return fmt::format("[{},{}]", jnum(e[b], 5), jnum(e[b + 1u], 5)); };
     const pipelines::bearing_monitor_config& c = m.config();
-    const auto velocity_band = pipelines::velocity_band_hz(c);
+    // The band the velocity covers; null with the velocity off (--velocity-band 0,...).
+    const auto vb = pipelines::velocity_band_hz(c);
+    const std::string velocity_band = c.velocity_lo_hz > 0 ? fmt::format("[{},{}]", jnum(vb[0]), jnum(vb[1])) : "null";
     return fmt::format(
         "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
         "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"
@@ -168,7 +170,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         "\"rms\":{},\"kurtosis\":{},\"crest_factor\":{},\"max_anomaly_score\":{},\"drift_frames\":{},"
         "\"frames\":{},\"segments\":{},\"samples\":{},\"rejected_samples\":{},\"envelope_rate_hz\":{},"
         "\"vibration_severity\":{{\"velocity_rms_mm_s\":{},\"velocity_peak_mm_s\":{},\"max_frame_velocity_rms_mm_s\":{},"
-        "\"zone\":{},\"zone_limits_mm_s\":[{},{},{}],\"band_hz\":[{},{}],\"samples\":{},\"shaft_orders_mm_s\":{}}}}}",
+        "\"zone\":{},\"zone_limits_mm_s\":[{},{},{}],\"band_hz\":{},\"samples\":{},\"shaft_orders_mm_s\":{}}}}}",
         pipelines::name(s.verdict.diagnosis), pipelines::name(s.verdict.rule), s.verdict.severity,
         jnum(s.verdict.health_index, 3), jnum(s.evidence.outer, 3), jnum(s.evidence.inner, 3), jnum(s.evidence.ball, 3),
         jnum(s.evidence.cage, 3), band(s.evidence.outer_band), band(s.evidence.inner_band), band(s.evidence.ball_band),
@@ -178,7 +180,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
         s.drift_frames, s.frames, s.segments, s.samples, m.rejected_samples(), jnum(m.envelope_rate_hz()),
         jnum(s.velocity.velocity_rms, 4), jnum(s.velocity.velocity_peak, 4), jnum(s.max_velocity_rms, 4),
         zone_json(s.velocity), jnum(c.severity_limits.ab), jnum(c.severity_limits.bc), jnum(c.severity_limits.cd),
-        jnum(velocity_band[0]), jnum(velocity_band[1]), s.velocity.samples,
+        velocity_band, s.velocity.samples,
         orders_json(s.shaft_orders));
 }
 

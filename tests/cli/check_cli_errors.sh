@@ -137,6 +137,10 @@ expect ok "" -- run maintenance --input "$work/slow.csv" --format csv --fs 1500 
 if ! grep -q "velocity band is 10-675 Hz" "$work/err.txt"; then echo "FAIL: no note on the clipped velocity band"; cat "$work/err.txt"; failures=$((failures + 1)); fi
 if ! grep -q '"band_hz":\[10,675\]' "$work/out.txt"; then echo "FAIL: the summary lacks the clipped band"; failures=$((failures + 1)); fi
 if ! grep -Eq '"vibration_severity":\{"velocity_rms_mm_s":2\.75[4-6]' "$work/out.txt"; then echo "FAIL: 80 Hz at 0.2 g and 1.5 kHz is not 2.755 mm/s"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+# With the velocity off (low edge 0) there is no reading and no band, and no note either.
+expect ok "" -- run maintenance --input "$work/slow.csv" --format csv --fs 1500 --rpm 1797 --quiet --velocity-band 0,1000
+if ! grep -q '"vibration_severity":{"velocity_rms_mm_s":0,.*"band_hz":null,"samples":0,' "$work/out.txt"; then echo "FAIL: the velocity turned off still reads a band"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+if grep -q "velocity band is" "$work/err.txt"; then echo "FAIL: a band note with the velocity off"; failures=$((failures + 1)); fi
 
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "all cli checks passed"
