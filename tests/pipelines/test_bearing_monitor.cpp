@@ -23,6 +23,11 @@ constexpr double fs = pipelines_test::bearing_fs, shaft = pipelines_test::bearin
 using pipelines_test::bearing_signal;
 using pipelines_test::fault;
 
+// The RMS velocity in mm/s of a sine of `a` g at `f` Hz: a x 9.80665 / (2 pi f) / sqrt 2 x 1000.
+double sine_velocity_mm_s(double a, double f) {
+    return a * 9.80665 / (2 * 3.14159265358979 * f) / std::sqrt(2.0) * 1000.0;
+}
+
 np::bearing_monitor_config config() {
     np::bearing_monitor_config c;
     c.fs_hz = fs;
@@ -398,7 +403,7 @@ TEST_CASE("bearing_monitor reports the vibration severity of its input, per fram
     // corner's 1 / sqrt(1 + (10 / f)^4): 5.52 at 2x and 1.82 at 1x, 5.81 together; the bearing
     // signal's noise adds a little.
     const auto line = [](double a, double f) {
-        return a * 9.80665 / (2 * 3.14159265358979 * f) / std::sqrt(2.0) * 1000.0 / std::sqrt(1.0 + std::pow(10.0 / f, 4));
+        return sine_velocity_mm_s(a, f) / std::sqrt(1.0 + std::pow(10.0 / f, 4));
     };
     const double sine = std::hypot(line(0.3, 2 * shaft), line(0.05, shaft));
     CHECK(s.velocity.velocity_rms == Approx(sine).epsilon(0.02));
@@ -448,7 +453,7 @@ TEST_CASE("velocity_band_hz is the band the monitor's velocity covers, clipped a
             for (auto& v : block) v = 0.2f * static_cast<float>(std::sin(2 * 3.14159265358979 * f * static_cast<double>(i++) / 1500.0));
             m.process(block, [](const small_monitor::output_type&) {});
         }
-        return m.summary().velocity.velocity_rms / (0.2 * 9.80665 / (2 * 3.14159265358979 * f) / std::sqrt(2.0) * 1000.0);
+        return m.summary().velocity.velocity_rms / sine_velocity_mm_s(0.2, f);
     };
     CHECK(read(300) == Approx(1.0).epsilon(0.05));
     CHECK(read(700) < 0.6);
@@ -474,7 +479,7 @@ TEST_CASE("bearing_monitor reads the velocity of the lines at 1x, 2x and 3x the 
     const double amp[3] = {0.2, 0.1, 0.05};
     for (std::size_t k = 0; k < 3; ++k) {
         INFO("order " << k + 1);
-        const double want = amp[k] * 9.80665 / (2 * 3.14159265358979 * static_cast<double>(k + 1) * shaft) / std::sqrt(2.0) * 1000.0;
+        const double want = sine_velocity_mm_s(amp[k], static_cast<double>(k + 1) * shaft);
         CHECK(s.shaft_orders[k] == Approx(want).epsilon(k < 2 ? 0.01 : 0.02));
     }
     // Together they are the velocity (the bearing signal's noise adds a little).
