@@ -182,13 +182,7 @@ private:
         std::size_t hi = static_cast<std::size_t>(std::floor(hi_hz / s.bin_hz));
         if (lo < 1) lo = 1;
         if (hi > n - 2) hi = n - 2;
-        std::size_t best = 0;
-        for (std::size_t k = lo; k <= hi; ++k) {
-            if (s.values[k - 1] < s.values[k] && s.values[k] >= s.values[k + 1] &&
-                (best == 0 || s.values[k] > s.values[best])) {
-                best = k;
-            }
-        }
+        const std::size_t best = largest_local_max(s, lo, hi);
         if (best == 0) return line;
         const peak p = interpolate_peak(s, best);
         // Local floor: mean of the bins within floor_bins_ on each side, outside the search band.

@@ -64,6 +64,20 @@ inline peak interpolate_peak(const spectrum_view<T>& s, std::size_t k) noexcept 
     return r;
 }
 
+/// The largest local maximum (higher than its left neighbour, at least its right one) among bins
+/// lo..hi, 0 < lo <= hi < size - 1; 0 when there is none.
+template <class T>
+inline std::size_t largest_local_max(const spectrum_view<T>& s, std::size_t lo, std::size_t hi) noexcept {
+    std::size_t best = 0;
+    for (std::size_t k = lo; k <= hi; ++k) {
+        if (s.values[k - 1] < s.values[k] && s.values[k] >= s.values[k + 1] &&
+            (best == 0 || s.values[k] > s.values[best])) {
+            best = k;
+        }
+    }
+    return best;
+}
+
 template <std::size_t K, class T = float>
 class dominant_peaks {
     static_assert(K >= 1, "nerve::spectral::dominant_peaks needs K >= 1");
