@@ -160,7 +160,7 @@ std::string summary_json(const pipelines::bearing_summary& s, const Monitor& m) 
     const pipelines::bearing_monitor_config& c = m.config();
     // The band the velocity covers; null with the velocity off (--velocity-band 0,...).
     const auto vb = pipelines::velocity_band_hz(c);
-    const std::string velocity_band = c.velocity_lo_hz > 0 ? fmt::format("[{},{}]", jnum(vb[0]), jnum(vb[1])) : "null";
+    const std::string velocity_band = pipelines::velocity_on(c) ? fmt::format("[{},{}]", jnum(vb[0]), jnum(vb[1])) : "null";
     return fmt::format(
         "{{\"type\":\"summary\",\"diagnosis\":\"{}\",\"rule\":\"{}\",\"severity\":{},\"health_index\":{},"
         "\"evidence\":{{\"outer\":{},\"inner\":{},\"ball\":{},\"cage\":{},\"outer_band_hz\":{},\"inner_band_hz\":{},"

@@ -245,11 +245,15 @@ struct bearing_monitor_config {
     stats::severity_limits severity_limits = stats::iso10816::group2_rigid;   ///< zone boundaries, mm/s
 };
 
+/// Whether configuration `c` reads the RMS velocity (velocity_lo_hz = 0, or anything not above 0,
+/// turns it off).
+inline bool velocity_on(const bearing_monitor_config& c) noexcept { return c.velocity_lo_hz > 0; }
+
 /// The vibration_severity settings the monitor runs with configuration `c`.
 inline stats::vibration_severity_config velocity_severity_options(const bearing_monitor_config& c) noexcept {
     stats::vibration_severity_config o;
     o.fs_hz = c.fs_hz;
-    o.lo_hz = c.velocity_lo_hz > 0 ? c.velocity_lo_hz : 10.0;
+    o.lo_hz = velocity_on(c) ? c.velocity_lo_hz : 10.0;
     o.hi_hz = c.velocity_hi_hz;
     o.unit_m_s2 = c.unit_m_s2;
     o.window_s = 0;   // the monitor closes a reading at each frame's end
@@ -677,7 +681,7 @@ private:
         s.max_anomaly_score = max_anomaly_;
         s.drift_frames = drift_frames_;
         s.verdict = diagnose(s.evidence, s.kurtosis, s.crest_factor, max_anomaly_, cfg_);
-        if (cfg_.velocity_lo_hz > 0) s.velocity = velocity_.overall();
+        if (velocity_on(cfg_)) s.velocity = velocity_.overall();
         s.max_velocity_rms = max_velocity_;
         s.shaft_orders = shaft_orders();
         return s;
@@ -811,7 +815,7 @@ private:
             last_good_ = in[n - 1];
         }
         hp_.process(std::span<const float>{x, n}, std::span<float>{y.data(), n});
-        if (cfg_.velocity_lo_hz > 0) velocity_.add(std::span<const float>{x, n});
+        if (velocity_on(cfg_)) velocity_.add(std::span<const float>{x, n});
         // Demodulation bands: one cascade per band through its block path (SIMD hosts: the
         // state-space engine, 16 samples of independent vector FMAs, no per-sample chain;
         // Cortex-M4F: the register-resident section kernel), band-major.
@@ -1104,7 +1108,7 @@ private:
         f.frequencies = s.defects.result().frequencies;
         f.shaft_hz = shaft_used_;
         f.shaft_line = shaft_line_;
-        if (cfg_.velocity_lo_hz > 0) {
+        if (velocity_on(cfg_)) {
             f.velocity = velocity_.take();
             if (f.velocity.velocity_rms > max_velocity_) max_velocity_ = f.velocity.velocity_rms;
         }
