@@ -1,5 +1,5 @@
 // Benchmarks of the remaining spectral operators (spectral/fft_fixed.hpp, spectral_kurtosis.hpp,
-// spectrum_average.hpp, to_db.hpp, bearing.hpp, edge_features.hpp).
+// spectrum_average.hpp, to_db.hpp, bearing.hpp, gear_mesh.hpp, edge_features.hpp).
 //
 //  rfft_q15/nerve/1024            real_fft<q15, 1024>::forward (items = input samples, as rfft/nerve/N)
 //  rfft_q31/nerve/1024            real_fft<q31, 1024>::forward (items = input samples)
@@ -10,6 +10,9 @@
 //  to_db/nerve/513                to_db<513>::compute of one spectrum (items = spectra)
 //  bearing/nerve/4097             bearing_defects<3>::compute on an 8192-point envelope spectrum
 //                                 (5 defects x 3 harmonics) (items = spectra)
+//  gear_mesh/nerve/8193           gear_mesh<3, 6>::compute on a 16384-point spectrum at 12 kHz (a
+//                                 23/61-tooth pair: 3 mesh harmonics, 6 sidebands a side of each
+//                                 gear) (items = spectra)
 //  edge_features/nerve/250x64     edge_spectral_features<250, 64, 4, 3>::compute of one 250-sample
 //                                 window (time features, max-hold welch, peaks, bands, dB, spectral
 //                                 moments) (items = frames)
@@ -28,6 +31,7 @@
 #include "nerve/core/fixed_point.hpp"
 #include "nerve/core/units.hpp"
 #include "nerve/spectral/bearing.hpp"
+#include "nerve/spectral/gear_mesh.hpp"
 #include "nerve/spectral/edge_features.hpp"
 #include "nerve/spectral/fft_fixed.hpp"
 #include "nerve/spectral/goertzel.hpp"
@@ -170,6 +174,31 @@ void bearing_4097(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+void gear_mesh_8193(benchmark::State& state) {
+    constexpr double fs = 12000.0, n = 16384.0, mesh = 23.0 * shaft_hz, mate = mesh / 61.0;
+    static std::array<float, 8193> values{};
+    std::uint32_t seed = 9;
+    for (float& v : values) v = static_cast<float>(1e-6 * (0.5 + uniform(seed)));
+    for (int h = 1; h <= 3; ++h)
+        for (int k = -4; k <= 4; ++k) {
+            const auto b = static_cast<std::size_t>((h * mesh + k * mate) * n / fs + 0.5);
+            values[b] += k == 0 ? 0.1f / static_cast<float>(h) : 0.01f / static_cast<float>(h * (k < 0 ? -k : k));
+        }
+    sp::spectrum_view<float> v{};
+    v.values = std::span<const float>(values);
+    v.bin_hz = fs / n;
+    v.enbw_bins = 1.5;
+    v.fft_size = 16384;
+    v.kind = sp::quantity::power;
+    static sp::gear_mesh<3, 6> op{{23, 61}, nerve::hertz{shaft_hz}};
+    for (auto _ : state) {
+        const bool ok = op.compute(v);
+        benchmark::DoNotOptimize(ok);
+        benchmark::DoNotOptimize(op.result().mesh);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // ---- Edge Impulse-style spectral features of one 250-sample window.
 void edge_features_250x64(benchmark::State& state) {
     static sp::edge_spectral_features<250, 64, 4, 3> op{nerve::sample_rate{62.5}, {0.1, 0.5, 1.0, 2.0, 5.0}};
@@ -218,6 +247,7 @@ BENCHMARK_CAPTURE(spectrum_average_513, mean, sp::average::mean)->Name("spectrum
 BENCHMARK_CAPTURE(spectrum_average_513, max_hold, sp::average::max_hold)->Name("spectrum_average_max/nerve/513");
 BENCHMARK(to_db_513)->Name("to_db/nerve/513");
 BENCHMARK(bearing_4097)->Name("bearing/nerve/4097");
+BENCHMARK(gear_mesh_8193)->Name("gear_mesh/nerve/8193");
 BENCHMARK(edge_features_250x64)->Name("edge_features/nerve/250x64");
 BENCHMARK(goertzel_1024<1>)->Name("goertzel/nerve/1024x1");
 BENCHMARK(goertzel_1024<4>)->Name("goertzel/nerve/1024x4");

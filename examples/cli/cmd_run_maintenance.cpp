@@ -22,6 +22,12 @@
 // velocity in mm/s over --velocity-band (default 10-1000 Hz, ISO 10816's; below 2.2 kHz sampling
 // its top is clipped to 0.45 fs, with a note) and its zone A-D for --machine-class; --units says
 // what the samples are (g by default, or m/s2).
+//
+// --gear-teeth Z[,MATE]: a gear of Z teeth sits on the shaft of --rpm (its mate has MATE teeth).
+// The summary then carries "gear": the mesh lines at 1-3x the mesh frequency and each gear's
+// sideband energy ratio (spectral/gear_mesh.hpp), read from a Welch spectrum of the whole
+// recording (for several axes: of the deciding axis) at the shaft speed the monitor used, and a
+// verdict against --gear-ser-alarm (default 1).
 #include "cli.hpp"
 
 #include <cmath>
@@ -36,6 +42,8 @@
 #include "pipeline_output.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
 #include "nerve/pipelines/multi_axis_bearing_monitor.hpp"
+#include "nerve/spectral/gear_mesh.hpp"
+#include "nerve/spectral/welch.hpp"
 
 namespace {
 
@@ -57,6 +65,8 @@ struct options {
     std::string machine_class = "group2-rigid";
     std::vector<double> velocity_band{10.0, 1000.0};
     bool velocity_band_given = false;  // --velocity-band on the command line, checked strictly
+    std::vector<int> gear_teeth;       // empty: no gear reading
+    double gear_ser_alarm = 1.0;
 };
 
 /// ISO 10816 zone boundaries by --machine-class name (stats/vibration_severity.hpp).
@@ -118,6 +128,56 @@ nerve::cli::loaded<std::vector<float>> read_axes(options& o) {
     return out;
 }
 
+/// The Welch spectrum of one axis (every `stride`-th sample from `offset`) in N-point Hann
+/// segments, half overlapping, read by a gear_mesh reader at `shaft_hz`.
+template <std::size_t N>
+nerve::spectral::gear_report<3> read_gear(std::span<const float> x, std::size_t stride, std::size_t offset, double fs,
+                                          const nerve::spectral::gear_pair& pair, double shaft_hz, double& bin_hz) {
+    namespace sp = nerve::spectral;
+    auto welch = std::make_unique<sp::welch<N>>(nerve::window::hann, nerve::sample_rate{fs}, sp::scaling::spectrum);
+    std::vector<float> segment(N);
+    const std::size_t count = x.size() / stride;
+    for (std::size_t start = 0; start + N <= count; start += N / 2) {
+        for (std::size_t i = 0; i < N; ++i) segment[i] = x[(start + i) * stride + offset];
+        welch->push(std::span<const float, N>{segment.data(), N}, [](const sp::spectrum_view<float>&) {});
+    }
+    sp::gear_mesh<3, 6> reader{pair, nerve::hertz{shaft_hz}};
+    welch->flush([&](const sp::spectrum_view<float>& s) {
+        bin_hz = s.bin_hz;
+        reader.compute(s);
+    });
+    return reader.result();
+}
+
+/// The summary's "gear" member (with its leading comma), or nothing without --gear-teeth. The
+/// spectrum is the longest of 8 Ki-64 Ki points that still averages 3 half-overlapping segments,
+/// and no finer than 0.2 Hz: mates turn at a few Hz, and a gear needs 6 bins between its sidebands.
+std::string gear_json(const options& o, std::span<const float> x, std::size_t stride, std::size_t offset, double shaft_hz) {
+    namespace sp = nerve::spectral;
+    using nerve::cli::jnum;
+    if (o.gear_teeth.empty()) return {};
+    const sp::gear_pair pair{o.gear_teeth[0], o.gear_teeth.size() > 1 ? o.gear_teeth[1] : 0};
+    const std::size_t count = x.size() / stride;
+    std::size_t n = 8192;
+    while (n < 65536 && 4 * n <= count && o.fs / (2.0 * static_cast<double>(n)) >= 0.2) n *= 2;
+    double bin_hz = 0;
+    const auto r = n == 8192    ? read_gear<8192>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
+                   : n == 16384 ? read_gear<16384>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
+                   : n == 32768 ? read_gear<32768>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
+                                : read_gear<65536>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz);
+    std::string lines;
+    for (const sp::mesh_line& l : r.mesh)
+        lines += fmt::format("{}{{\"expected_hz\":{},\"hz\":{},\"amplitude\":{},\"ser\":{},\"ser_mate\":{}}}",
+                             lines.empty() ? "" : ",", jnum(l.expected_hz, 6), l.frequency > 0 ? jnum(l.frequency, 6) : "null",
+                             jnum(l.amplitude), jnum(l.ser_shaft, 3), jnum(l.ser_mate, 3));
+    const sp::gear_frequencies& f = r.frequencies;
+    return fmt::format(",\"gear\":{{\"teeth\":{},\"mate_teeth\":{},\"mesh_hz\":{},\"mate_hz\":{},\"assembly_hz\":{},"
+                       "\"hunting_hz\":{},\"bin_hz\":{},\"measured_shaft_hz\":{},\"mesh\":[{}],\"verdict\":\"{}\"}}",
+                       pair.teeth, pair.mate_teeth, jnum(f.mesh_hz, 6), jnum(f.mate_hz, 6), jnum(f.assembly_hz, 6),
+                       jnum(f.hunting_hz, 6), jnum(bin_hz), r.measured_shaft_hz > 0 ? jnum(r.measured_shaft_hz, 6) : "null",
+                       lines, sp::name(r.verdict(o.gear_ser_alarm)));
+}
+
 /// The summary line: the shared summary object, then the shaft speed the defect frequencies used
 /// (told, or measured from the 1x line; see bearing_monitor.hpp "Shaft speed").
 template <class Monitor>
@@ -156,7 +216,8 @@ int run_axes(const options& o, const np::bearing_monitor_config& cfg, std::span<
     }
     fmt::print("{}\n", summary_line(sum.fused, *m, o,
                                     fmt::format(",\"axes\":{},\"deciding_axis\":{},\"axis_summaries\":[{}]", N,
-                                                sum.deciding_axis, axes)));
+                                                sum.deciding_axis, axes) +
+                                        gear_json(o, xyz, N, sum.deciding_axis, sum.fused.shaft_hz)));
     return 0;
 }
 
@@ -196,6 +257,10 @@ int run(options o) {
                    "sample at 5 kHz or more for a reading within 2 % of the standard's band\n",
                    o.fs, used[0], used[1], vlo, vhi);
     }
+    if (!o.gear_teeth.empty() && (o.gear_teeth.size() > 2 || o.gear_teeth[0] < 1 || o.gear_teeth[0] > 10000 ||
+                                  (o.gear_teeth.size() == 2 && (o.gear_teeth[1] < 1 || o.gear_teeth[1] > 10000))))
+        return nerve::cli::fail("--gear-teeth: one or two tooth counts, 1..10000 (the gear on the --rpm shaft, then its mate)");
+    if (!(o.gear_ser_alarm > 0) || !(o.gear_ser_alarm < 1e6)) return nerve::cli::fail("--gear-ser-alarm must be a positive ratio");
     auto m = std::make_unique<monitor>(cfg);
     const std::size_t need = 1024 * static_cast<std::size_t>(o.fs / m->envelope_rate_hz() + 0.5);
     const std::size_t per_axis = samples.value.size() / o.axes;
@@ -209,7 +274,8 @@ int run(options o) {
     m->process(samples.value, [&](const monitor::output_type& f) {
         if (!o.quiet) fmt::print("{}\n", nerve::cli::frame_json(f, o.fs));
     });
-    fmt::print("{}\n", summary_line(m->summary(), *m, o, {}));
+    const auto sum = m->summary();
+    fmt::print("{}\n", summary_line(sum, *m, o, gear_json(o, samples.value, 1, 0, sum.shaft_hz)));
     return 0;
 }
 
@@ -253,6 +319,12 @@ const bool registered = nerve::cli::add_command(
                                            "at lower rates; 2,1000 below 600 rpm; LOW 0: off)")
                                 ->expected(2)
                                 ->delimiter(',');
+        app.add_option("--gear-teeth", o->gear_teeth,
+                       "Z[,MATE]: a gear of Z teeth on the --rpm shaft (and its mate's teeth); the summary adds its mesh "
+                       "lines and each gear's sideband energy ratio")
+            ->delimiter(',');
+        app.add_option("--gear-ser-alarm", o->gear_ser_alarm,
+                       "sideband energy ratio at which the gear reading names a faulty gear (default 1)");
         return [o, band] {
             o->velocity_band_given = band->count() > 0;
             return run(*o);

@@ -142,5 +142,25 @@ expect ok "" -- run maintenance --input "$work/slow.csv" --format csv --fs 1500 
 if ! grep -q '"vibration_severity":{"velocity_rms_mm_s":0,.*"band_hz":null,"samples":0,' "$work/out.txt"; then echo "FAIL: the velocity turned off still reads a band"; cat "$work/out.txt"; failures=$((failures + 1)); fi
 if grep -q "velocity band is" "$work/err.txt"; then echo "FAIL: a band note with the velocity off"; failures=$((failures + 1)); fi
 
+# A gear pair (--gear-teeth): 23 teeth on the 1797 rpm shaft mesh at 688.85 Hz with a 61-tooth
+# mate turning at 11.29 Hz. Mesh lines of 0.5 / 0.2 / 0.1 g, each modulated by 1 + 0.5 / 0.4 / 0.3 /
+# 0.2 cos of the mate's first four orders (a local fault on the mate), so the mate's sideband energy
+# ratio is 0.5 + 0.4 + 0.3 + 0.2 = 1.4 at every harmonic and the shaft gear's 0.
+awk 'BEGIN { srand(3); fr = 1797 / 60; fm = 23 * fr; fg = fm / 61; w = 2 * 3.141592653589793; print "value"
+             for (i = 0; i < 240000; i++) { t = i / 12000
+                 m = 1 + 0.5 * cos(w * fg * t) + 0.4 * cos(2 * w * fg * t) + 0.3 * cos(3 * w * fg * t) + 0.2 * cos(4 * w * fg * t)
+                 printf "%.6f\n", (0.5 * cos(w * fm * t) + 0.2 * cos(2 * w * fm * t) + 0.1 * cos(3 * w * fm * t)) * m + 0.05 * sin(w * fr * t) + 0.02 * (rand() - 0.5) } }' >"$work/gear.csv"
+expect error "gear-teeth" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --gear-teeth 23,61,4
+expect error "gear-teeth" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --gear-teeth 0
+expect error "gear-ser-alarm" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --gear-teeth 23 --gear-ser-alarm 0
+expect ok "" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --quiet --gear-teeth 23,61
+if ! grep -Eq '"gear":\{"teeth":23,"mate_teeth":61,"mesh_hz":688\.85,"mate_hz":11\.2926' "$work/out.txt"; then echo "FAIL: gear frequencies"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+if ! grep -Eq '"mesh":\[\{"expected_hz":688\.85,"hz":688\.8[4-6][0-9]*,"amplitude":0\.(49|50)[0-9]*,"ser":0[,.][^"]*"ser_mate":1\.(39|40|41)' "$work/out.txt"; then echo "FAIL: the mate's SER is not 1.4"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+if ! grep -q '"verdict":"mate_gear"' "$work/out.txt"; then echo "FAIL: the faulty mate not named"; failures=$((failures + 1)); fi
+expect ok "" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --quiet --gear-teeth 23,61 --gear-ser-alarm 2
+if ! grep -q '"verdict":"healthy"' "$work/out.txt"; then echo "FAIL: SER 1.4 against an alarm of 2 is not healthy"; failures=$((failures + 1)); fi
+expect ok "" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --quiet
+if grep -q '"gear"' "$work/out.txt"; then echo "FAIL: a gear reading without --gear-teeth"; failures=$((failures + 1)); fi
+
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "all cli checks passed"
