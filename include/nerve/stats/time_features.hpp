@@ -66,33 +66,33 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
         else return static_cast<W>(nerve::to_double(x[i]));
     };
     constexpr std::size_t block = 16;
-    // Pass 1: sum, sum of squares, extremes.
+    // Pass 1: sum, sum of squares, extremes. The four lanes are named locals, not arrays: with an
+    // array indexed by the loop (and by i & 3 in a partial block) arm-none-eabi-gcc -O2 kept the
+    // lanes in memory, a load and a store around each add. Sample k of a block goes to lane k & 3
+    // in both forms, so the sums are the same.
     Acc sum = 0, sum_sq = 0;
     W lo = val(0), hi = val(0);
+    auto moments1 = [&](W v, W& s, W& sq) {
+        s += v;
+        sq += v * v;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    };
     for (std::size_t b0 = 0; b0 < n; b0 += block) {
         const std::size_t end = b0 + block < n ? b0 + block : n;
-        W s[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
-        if (end - b0 == block) {  // full block: fixed trip counts, so the lanes vectorise
-            for (std::size_t i = b0; i < end; i += 4) {
-                for (std::size_t j = 0; j < 4; ++j) {
-                    const W v = val(i + j);
-                    s[j] += v;
-                    sq[j] += v * v;
-                    lo = v < lo ? v : lo;
-                    hi = v > hi ? v : hi;
-                }
-            }
-        } else {
-            for (std::size_t i = b0; i < end; ++i) {
-                const W v = val(i);
-                s[(i - b0) & 3] += v;
-                sq[(i - b0) & 3] += v * v;
-                lo = v < lo ? v : lo;
-                hi = v > hi ? v : hi;
-            }
+        W s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        std::size_t i = b0;
+        for (; i + 4 <= end; i += 4) {
+            moments1(val(i), s0, q0);
+            moments1(val(i + 1), s1, q1);
+            moments1(val(i + 2), s2, q2);
+            moments1(val(i + 3), s3, q3);
         }
-        sum += static_cast<Acc>((s[0] + s[1]) + (s[2] + s[3]));
-        sum_sq += static_cast<Acc>((sq[0] + sq[1]) + (sq[2] + sq[3]));
+        if (i < end) moments1(val(i), s0, q0);
+        if (i + 1 < end) moments1(val(i + 1), s1, q1);
+        if (i + 2 < end) moments1(val(i + 2), s2, q2);
+        sum += static_cast<Acc>((s0 + s1) + (s2 + s3));
+        sum_sq += static_cast<Acc>((q0 + q1) + (q2 + q3));
     }
     if (!(sum_sq - sum_sq == Acc(0)) || !(sum - sum == Acc(0))) return false;  // NaN/Inf somewhere
     const Acc inv_n = Acc(1) / static_cast<Acc>(n);
@@ -101,31 +101,29 @@ bool compute_time_features(std::span<const In> x, const std::array<double, P>& q
     // Pass 2: central moments from the one mean, and both crossing counts (each crossing test
     // reads two neighbours, so no state is carried from one sample to the next).
     Acc m2 = 0, m3 = 0, m4 = 0;
+    auto moments2 = [&](W v, W& a2, W& a3, W& a4) {
+        const W d = v - wmean;
+        const W d2 = d * d;
+        a2 += d2;
+        a3 += d2 * d;
+        a4 += d2 * d2;
+    };
     for (std::size_t b0 = 0; b0 < n; b0 += block) {
         const std::size_t end = b0 + block < n ? b0 + block : n;
-        W a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
-        if (end - b0 == block) {
-            for (std::size_t i = b0; i < end; i += 4) {
-                for (std::size_t j = 0; j < 4; ++j) {
-                    const W d = val(i + j) - wmean;
-                    const W d2 = d * d;
-                    a2[j] += d2;
-                    a3[j] += d2 * d;
-                    a4[j] += d2 * d2;
-                }
-            }
-        } else {
-            for (std::size_t i = b0; i < end; ++i) {
-                const W d = val(i) - wmean;
-                const W d2 = d * d;
-                a2[(i - b0) & 3] += d2;
-                a3[(i - b0) & 3] += d2 * d;
-                a4[(i - b0) & 3] += d2 * d2;
-            }
+        W a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0, a40 = 0, a41 = 0, a42 = 0, a43 = 0;
+        std::size_t i = b0;
+        for (; i + 4 <= end; i += 4) {
+            moments2(val(i), a20, a30, a40);
+            moments2(val(i + 1), a21, a31, a41);
+            moments2(val(i + 2), a22, a32, a42);
+            moments2(val(i + 3), a23, a33, a43);
         }
-        m2 += static_cast<Acc>((a2[0] + a2[1]) + (a2[2] + a2[3]));
-        m3 += static_cast<Acc>((a3[0] + a3[1]) + (a3[2] + a3[3]));
-        m4 += static_cast<Acc>((a4[0] + a4[1]) + (a4[2] + a4[3]));
+        if (i < end) moments2(val(i), a20, a30, a40);
+        if (i + 1 < end) moments2(val(i + 1), a21, a31, a41);
+        if (i + 2 < end) moments2(val(i + 2), a22, a32, a42);
+        m2 += static_cast<Acc>((a20 + a21) + (a22 + a23));
+        m3 += static_cast<Acc>((a30 + a31) + (a32 + a33));
+        m4 += static_cast<Acc>((a40 + a41) + (a42 + a43));
     }
     std::size_t zc = 0, mc = 0;
     for (std::size_t i = 1; i < n; ++i) {
