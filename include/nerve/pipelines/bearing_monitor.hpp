@@ -779,13 +779,20 @@ private:
         std::memcpy(s4, &a4, sizeof a4);
         std::memcpy(pk8, &ap, sizeof ap);
 #else
-        for (std::size_t i8 = 0; i8 < block; i8 += 8) {
-            for (std::size_t j = 0; j < 8; ++j) {
+        // Lane by lane, its three sums in registers: across the lanes (the loop above without
+        // vectors) arm-none-eabi-gcc -O2 loaded and stored s2, s4 and pk8 around every sample, as
+        // they may alias y. Each lane still takes its samples in order, so the same bits.
+        for (std::size_t j = 0; j < 8; ++j) {
+            float a2 = s2[j], a4 = s4[j], ap = pk8[j];
+            for (std::size_t i8 = 0; i8 < block; i8 += 8) {
                 const float v = y[i8 + j], v2 = v * v, a = std::fabs(v);
-                s2[j] += v2;
-                s4[j] += v2 * v2;
-                pk8[j] = a > pk8[j] ? a : pk8[j];
+                a2 += v2;
+                a4 += v2 * v2;
+                ap = a > ap ? a : ap;
             }
+            s2[j] = a2;
+            s4[j] = a4;
+            pk8[j] = ap;
         }
 #endif
     }
