@@ -53,6 +53,7 @@
 #include "spectral/envelope.hpp"
 #include "spectral/fft.hpp"
 #include "spectral/fft_fixed.hpp"
+#include "spectral/gear_mesh.hpp"
 #include "spectral/goertzel.hpp"
 #include "spectral/lomb_scargle.hpp"
 #include "spectral/mel_filterbank.hpp"
