@@ -150,8 +150,10 @@ nerve::spectral::gear_report<3> read_gear(std::span<const float> x, std::size_t 
 }
 
 /// The summary's "gear" member (with its leading comma), or nothing without --gear-teeth. The
-/// spectrum is the longest of 8 Ki-64 Ki points that still averages 3 half-overlapping segments,
-/// and no finer than 0.2 Hz: mates turn at a few Hz, and a gear needs 6 bins between its sidebands.
+/// spectrum is the longest of 8-32 Ki points that still averages 3 half-overlapping segments, and
+/// no finer than 0.2 Hz: mates turn at a few Hz, and a gear needs 6 bins between its sidebands
+/// (0.37 Hz bins at 12 kHz, 0.78 at 25.6 kHz). Not 64 Ki: clang's default constexpr step limit
+/// cannot build that transform's SIMD tables (real_fft.hpp).
 std::string gear_json(const options& o, std::span<const float> x, std::size_t stride, std::size_t offset, double shaft_hz) {
     namespace sp = nerve::spectral;
     using nerve::cli::jnum;
@@ -159,12 +161,11 @@ std::string gear_json(const options& o, std::span<const float> x, std::size_t st
     const sp::gear_pair pair{o.gear_teeth[0], o.gear_teeth.size() > 1 ? o.gear_teeth[1] : 0};
     const std::size_t count = x.size() / stride;
     std::size_t n = 8192;
-    while (n < 65536 && 4 * n <= count && o.fs / (2.0 * static_cast<double>(n)) >= 0.2) n *= 2;
+    while (n < 32768 && 4 * n <= count && o.fs / (2.0 * static_cast<double>(n)) >= 0.2) n *= 2;
     double bin_hz = 0;
     const auto r = n == 8192    ? read_gear<8192>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
                    : n == 16384 ? read_gear<16384>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
-                   : n == 32768 ? read_gear<32768>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz)
-                                : read_gear<65536>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz);
+                                : read_gear<32768>(x, stride, offset, o.fs, pair, shaft_hz, bin_hz);
     std::string lines;
     for (const sp::mesh_line& l : r.mesh)
         lines += fmt::format("{}{{\"expected_hz\":{},\"hz\":{},\"amplitude\":{},\"ser\":{},\"ser_mate\":{}}}",
