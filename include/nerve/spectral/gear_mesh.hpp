@@ -289,18 +289,12 @@ private:
         return best;
     }
 
-    /// Mean square of the line whose main lobe is centred on bin k, less `floor` per bin.
-    static double mean_square(const input_type& s, std::size_t k, double floor) noexcept {
-        // band_power calibrates 5 bins to a mean square; the floor's 5 bins go the same way.
-        const double floor5 = s.kind == quantity::density ? 5.0 * floor * s.bin_hz : 5.0 * floor / s.enbw_bins;
-        return s.band_power(k - 2, k + 2) - floor5;
-    }
     static double amplitude(const input_type& s, std::size_t k, double floor) noexcept {
-        const double ms = mean_square(s, k, floor);
+        const double ms = s.line_mean_square(k, floor);
         return ms > 0 ? std::sqrt(2.0 * ms) : 0.0;
     }
     static double signed_amplitude(const input_type& s, std::size_t k, double floor) noexcept {
-        const double ms = mean_square(s, k, floor);
+        const double ms = s.line_mean_square(k, floor);
         return ms >= 0 ? std::sqrt(2.0 * ms) : -std::sqrt(-2.0 * ms);
     }
 

@@ -82,6 +82,17 @@ struct spectrum_view {
         for (std::size_t k = first; k <= last; ++k) s += static_cast<double>(values[k]);
         return kind == quantity::density ? s * bin_hz : s / enbw_bins;
     }
+    /// Mean square of a line whose main lobe spans bins k - half .. k + half (Hann: half = 2), less
+    /// `floor` (a per-bin value in this spectrum's quantity) in each of those bins: what a sinusoid
+    /// standing on a noise floor contributes, wherever it falls between bins. Needs half <= k.
+    double line_mean_square(std::size_t k, double floor, std::size_t half = 2) const noexcept {
+        return band_power(k - half, k + half) - mean_square_of(floor, 2 * half + 1);
+    }
+    /// What `bins` bins each holding `value` add up to, calibrated as band_power calibrates.
+    constexpr double mean_square_of(double value, std::size_t bins) const noexcept {
+        const double sum = value * static_cast<double>(bins);
+        return kind == quantity::density ? sum * bin_hz : sum / enbw_bins;
+    }
     /// Amplitude of a sinusoid read from a `power` bin: sqrt(2 P[k]) (exact when on-bin).
     double amplitude(std::size_t k) const noexcept {
         return std::sqrt(2.0 * static_cast<double>(values[k]));
