@@ -54,6 +54,7 @@
 #include "spectral/fft.hpp"
 #include "spectral/fft_fixed.hpp"
 #include "spectral/gear_mesh.hpp"
+#include "spectral/motor_current.hpp"
 #include "spectral/goertzel.hpp"
 #include "spectral/lomb_scargle.hpp"
 #include "spectral/mel_filterbank.hpp"
