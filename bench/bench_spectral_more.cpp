@@ -1,5 +1,5 @@
 // Benchmarks of the remaining spectral operators (spectral/fft_fixed.hpp, spectral_kurtosis.hpp,
-// spectrum_average.hpp, to_db.hpp, bearing.hpp, gear_mesh.hpp, edge_features.hpp).
+// spectrum_average.hpp, to_db.hpp, bearing.hpp, gear_mesh.hpp, motor_current.hpp, edge_features.hpp).
 //
 //  rfft_q15/nerve/1024            real_fft<q15, 1024>::forward (items = input samples, as rfft/nerve/N)
 //  rfft_q31/nerve/1024            real_fft<q31, 1024>::forward (items = input samples)
@@ -13,6 +13,9 @@
 //  gear_mesh/nerve/8193           gear_mesh<3, 6>::compute on a 16384-point spectrum at 12 kHz (a
 //                                 23/61-tooth pair: 3 mesh harmonics, 6 sidebands a side of each
 //                                 gear) (items = spectra)
+//  motor_current/nerve/4097       motor_current<2>::compute on an 8192-point stator-current spectrum
+//                                 at 400 Hz (a 4-pole motor at 3 % slip: supply line, eccentricity
+//                                 line, broken-bar sidebands) (items = spectra)
 //  edge_features/nerve/250x64     edge_spectral_features<250, 64, 4, 3>::compute of one 250-sample
 //                                 window (time features, max-hold welch, peaks, bands, dB, spectral
 //                                 moments) (items = frames)
@@ -32,6 +35,7 @@
 #include "nerve/core/units.hpp"
 #include "nerve/spectral/bearing.hpp"
 #include "nerve/spectral/gear_mesh.hpp"
+#include "nerve/spectral/motor_current.hpp"
 #include "nerve/spectral/edge_features.hpp"
 #include "nerve/spectral/fft_fixed.hpp"
 #include "nerve/spectral/goertzel.hpp"
@@ -199,6 +203,32 @@ void gear_mesh_8193(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+void motor_current_4097(benchmark::State& state) {
+    constexpr double fs = 400.0, n = 8192.0, line = 50.0, slip = 0.03, rotor = (1.0 - slip) * line / 2.0;
+    static std::array<float, 4097> values{};
+    std::uint32_t seed = 5;
+    for (float& v : values) v = static_cast<float>(1e-10 * (0.5 + uniform(seed)));
+    auto add = [&](double hz, double power) { values[static_cast<std::size_t>(hz * n / fs + 0.5)] += static_cast<float>(1.5 * power); };
+    add(line, 0.5);
+    add(line + rotor, 0.5e-5);
+    add(line * (1.0 - 2.0 * slip), 1.58e-5);
+    add(line * (1.0 + 2.0 * slip), 1.58e-5);
+    sp::spectrum_view<float> v{};
+    v.values = std::span<const float>(values);
+    v.bin_hz = fs / n;
+    v.enbw_bins = 1.5;
+    v.fft_size = 8192;
+    v.kind = sp::quantity::power;
+    static sp::motor_current<2> op{{50.0, 4}, nerve::hertz{1440.0 / 60.0}};
+    for (auto _ : state) {
+        const bool ok = op.compute(v);
+        benchmark::DoNotOptimize(ok);
+        benchmark::DoNotOptimize(op.result().lower);
+    }
+    if (op.result().condition() != sp::rotor_condition::cracked_bar) state.SkipWithError("wrong reading");
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // ---- Edge Impulse-style spectral features of one 250-sample window.
 void edge_features_250x64(benchmark::State& state) {
     static sp::edge_spectral_features<250, 64, 4, 3> op{nerve::sample_rate{62.5}, {0.1, 0.5, 1.0, 2.0, 5.0}};
@@ -248,6 +278,7 @@ BENCHMARK_CAPTURE(spectrum_average_513, max_hold, sp::average::max_hold)->Name("
 BENCHMARK(to_db_513)->Name("to_db/nerve/513");
 BENCHMARK(bearing_4097)->Name("bearing/nerve/4097");
 BENCHMARK(gear_mesh_8193)->Name("gear_mesh/nerve/8193");
+BENCHMARK(motor_current_4097)->Name("motor_current/nerve/4097");
 BENCHMARK(edge_features_250x64)->Name("edge_features/nerve/250x64");
 BENCHMARK(goertzel_1024<1>)->Name("goertzel/nerve/1024x1");
 BENCHMARK(goertzel_1024<4>)->Name("goertzel/nerve/1024x4");
