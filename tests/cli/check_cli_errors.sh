@@ -26,7 +26,7 @@ expect() {
     fi
 }
 
-for sub in nab anomaly drift forecast infer "run maintenance" "run patient" "run metering" "run vitals" demo; do
+for sub in nab anomaly drift forecast infer "run maintenance" "run motor" "run patient" "run metering" "run vitals" demo; do
     # shellcheck disable=SC2086
     expect ok "" -- $sub --help
 done
@@ -161,6 +161,26 @@ expect ok "" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000
 if ! grep -q '"verdict":"healthy"' "$work/out.txt"; then echo "FAIL: SER 1.4 against an alarm of 2 is not healthy"; failures=$((failures + 1)); fi
 expect ok "" -- run maintenance --input "$work/gear.csv" --format csv --fs 12000 --rpm 1797 --quiet
 if grep -q '"gear"' "$work/out.txt"; then echo "FAIL: a gear reading without --gear-teeth"; failures=$((failures + 1)); fi
+
+# A stator current (`run motor`): a 4-pole motor on 50 Hz at 3 % slip (1455 rpm, rotor 24.25 Hz),
+# 10 A modulated by 1 + 0.02 cos(2 pi 2 s f t) (a broken bar: sidebands at 47 and 53 Hz, each
+# 20 log10(0.01) = -40 dB), an eccentricity line at f + fr = 74.25 Hz at -50 dB and a 5th harmonic;
+# told the nameplate's 1440 rpm, it must measure 1455 from the eccentricity line.
+awk 'BEGIN { srand(5); w = 2 * 3.141592653589793; print "t,ia"
+             for (i = 0; i < 60000; i++) { t = i / 2000
+                 printf "%.4f,%.6f\n", t, 10 * (1 + 0.02 * cos(w * 3 * t)) * cos(w * 50 * t) + 0.0316228 * cos(w * 74.25 * t) + 0.3 * cos(w * 250 * t) + 0.002 * (rand() - 0.5) } }' >"$work/motor.csv"
+expect ok "" -- run motor --input "$work/motor.csv" --format csv --column ia --fs 2000 --line-hz 50 --rpm 1440
+if ! grep -Eq '"poles":4,.*"rpm_used":145[45]\.[0-9]*,"speed_source":"eccentricity","slip":0\.0(29[89]|30[01])' "$work/out.txt"; then echo "FAIL: motor speed not measured from the eccentricity line"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+if ! grep -Eq '"k":1,"lower":\{"expected_hz":4[67]\.[09][0-9]*,"hz":(46\.99|47\.00)[0-9]*,"db":-(40\.0|39\.9)[0-9]*\},"upper":\{"expected_hz":5[23]\.[09][0-9]*,"hz":(52\.99|53\.00)[0-9]*,"db":-(40\.0|39\.9)' "$work/out.txt"; then echo "FAIL: broken-bar sidebands not at -40 dB"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+if ! grep -q '"rotor_condition":"broken_bars","diagnosis":"rotor_bars"' "$work/out.txt"; then echo "FAIL: -40 dB sidebands not graded broken_bars"; cat "$work/out.txt"; failures=$((failures + 1)); fi
+expect error "line-hz" -- run motor --input "$work/motor.csv" --format csv --fs 2000 --line-hz 0 --rpm 1440
+expect error "poles" -- run motor --input "$work/motor.csv" --format csv --fs 2000 --line-hz 50 --rpm 1440 --poles 3
+expect error "synchronous" -- run motor --input "$work/motor.csv" --format csv --fs 2000 --line-hz 50 --rpm 1600 --poles 4
+expect error "rpm" -- run motor --input "$work/motor.csv" --format csv --fs 2000 --line-hz 50 --rpm 7000
+expect error "supply period" -- run motor --input "$work/motor.csv" --format csv --fs 200 --line-hz 50 --rpm 1440
+head -c 40000 "$work/motor.csv" >"$work/motor_short.csv"
+expect error "needs at least" -- run motor --input "$work/motor_short.csv" --format csv --column ia --fs 2000 --line-hz 50 --rpm 1440
+expect error "not a whole number" -- run motor --input "$work/good.csv" --fs 2000 --line-hz 50 --rpm 1440
 
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "all cli checks passed"
