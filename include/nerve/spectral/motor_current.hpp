@@ -186,13 +186,10 @@ public:
     }
 
     bool compute(const input_type& s) noexcept {
-        const std::size_t n = s.size();
-        if (n < 16 || (s.kind != quantity::power && s.kind != quantity::density) || !(s.bin_hz > 0)) {
+        if (!detail::readable_line_spectrum(s, 16)) {
             ++rejected_;
             return false;
         }
-        real_t<T> total{};
-        if (!detail::all_finite<T>(s.values, total)) { ++rejected_; return false; }
         report_ = output_type{};
         if (!valid_motor()) return true;
         read_line(s);

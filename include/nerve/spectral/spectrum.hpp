@@ -180,6 +180,15 @@ constexpr bool all_finite(std::span<const T> x, real_t<T>& sum) noexcept {
     return s - s == real_t<T>(0);  // false for NaN and +-Inf
 }
 
+/// What the line readers (gear_mesh, motor_current) accept: at least `min_bins` bins of power or
+/// density, a positive bin width, and every value finite (all_finite: their sum within T's range).
+template <class T>
+constexpr bool readable_line_spectrum(const spectrum_view<T>& s, std::size_t min_bins) noexcept {
+    if (s.size() < min_bins || (s.kind != quantity::power && s.kind != quantity::density) || !(s.bin_hz > 0)) return false;
+    real_t<T> total{};
+    return all_finite<T>(s.values, total);
+}
+
 /// The steps before the transform, shared by rfft and periodogram: the finiteness check
 /// (all_finite), the mean removed when remove_mean (detrend::constant), the window w applied:
 /// out[n] = (x[n] - mean) w[n], in real_t<T>. false for a non-finite frame (out untouched).
