@@ -146,6 +146,7 @@
 #include "pipelines/multi_axis_bearing_monitor.hpp"
 #include "pipelines/holt_winters_forecaster.hpp"
 #include "pipelines/meter_monitor.hpp"
+#include "pipelines/motor_current_monitor.hpp"
 #include "pipelines/news2.hpp"
 #include "pipelines/patient_monitor.hpp"
 #include "pipelines/qrs_detector.hpp"

@@ -1,0 +1,191 @@
+// nerve/pipelines/motor_current_monitor.hpp — the motor current reference pipeline: one stator
+// phase current, sample by sample, to a rotor reading (spectral/motor_current.hpp) every few
+// Welch segments.
+//
+//   nerve::pipelines::motor_current_monitor_config c;
+//   c.fs_hz = 5000; c.motor = {50.0, 4}; c.rpm = 1460;            // 50 Hz supply, 4 poles, nameplate speed
+//   static nerve::pipelines::motor_current_monitor<4096> m{c};   // .bss: no heap
+//   m.push(amps, [](const auto& r) { ... r.condition() ... r.lower[0].db ... r.slip ... });
+//
+// Chain: an 8th-order Butterworth low-pass at 2.5 x the supply (float sections), decimation by the
+// largest power of two that keeps 6 samples per supply period (the sidebands and the eccentricity
+// line lie under 2 f; fewer samples per second give finer bins for the same transform), the
+// filter's start-up (8 supply periods) left out, half-overlapping N-point Hann segments (mean
+// removed), their Welch mean summed in float, and motor_current<2> reading it. Up to 4096 points
+// the segments go through spectral::periodogram (in place, the window a compile-time table: flash
+// on a microcontroller); larger ones through spectral::rfft, whose window is computed at run time,
+// because clang's default constexpr step limit cannot build a table of 8192 or more. `segments` = K > 0 emits a reading after every K
+// segments and restarts (the next reading's first segment overlaps the last one's by half); K = 0
+// reads only on flush(), e.g. at the end of a recording (what `nerve run motor` does).
+//
+// Resolution: bins are decimated_hz() / N. 4096 points at 5 kHz (factor 16, 312.5 Hz) give
+// 0.076 Hz bins and a reading every (K + 1) x 6.6 s: enough for slips of 1.2 % and more on 50 Hz
+// (sidebands 8 bins from the line); lighter loads want 8192 points (motor_current.hpp).
+//
+// Bad input: a NaN or Inf sample is held at the last finite value by the low-pass and counted
+// (`held_samples()`); a configuration it cannot run (no rate, a supply under 1 Hz or past
+// fs / 6, a speed or motor motor_current refuses) leaves the monitor inert (`valid()` false,
+// nothing emitted).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include "../core/framer.hpp"
+#include "../core/units.hpp"
+#include "../filter/butterworth.hpp"
+#include "../spectral/motor_current.hpp"
+#include "../spectral/periodogram.hpp"
+#include "../spectral/rfft.hpp"
+
+namespace nerve::pipelines {
+
+struct motor_current_monitor_config {
+    double fs_hz = 0;                          ///< input sampling rate
+    spectral::induction_motor motor{};         ///< supply frequency and poles
+    double rpm = 0;                            ///< told speed: nameplate (full load) or measured
+    double speed_tolerance = 0.02;             ///< how far below `rpm` the speed is searched
+    std::size_t segments = 3;                  ///< Welch segments per reading (0: on flush() only)
+};
+
+/// The decimation factor for a current sampled at `fs_hz` on a `line_hz` supply: the largest power
+/// of two, at most 1024, that keeps 6 samples per supply period (0 when fs_hz is under that).
+constexpr std::size_t motor_current_decimation(double fs_hz, double line_hz) noexcept {
+    if (!(line_hz >= 1.0) || !(fs_hz >= 6.0 * line_hz) || !(fs_hz < 1e9)) return 0;
+    std::size_t factor = 1;
+    while (factor < 1024 && fs_hz / static_cast<double>(2 * factor) >= 6.0 * line_hz) factor *= 2;
+    return factor;
+}
+
+/// Decimated samples the monitor leaves out while its low-pass starts up: 8 supply periods.
+inline std::size_t motor_current_settle(double decimated_hz, double line_hz) noexcept {
+    return line_hz > 0 && decimated_hz > 0 ? static_cast<std::size_t>(std::ceil(8.0 * decimated_hz / line_hz)) : 0;
+}
+
+template <std::size_t N = 4096>
+class motor_current_monitor {
+    static_assert(N >= 256 && (N & (N - 1)) == 0, "motor_current_monitor needs a power-of-two transform of 256 points or more");
+
+public:
+    using input_type = float;
+    using output_type = spectral::motor_current_report<2>;
+    static constexpr std::size_t block = 64;   ///< samples the low-pass takes at a time in process()
+
+    explicit motor_current_monitor(const motor_current_monitor_config& c) noexcept
+        : config_(c),
+          factor_(motor_current_decimation(c.fs_hz, c.motor.line_hz)),
+          lowpass_(filter::lowpass<8, float>(hertz{2.5 * c.motor.line_hz}, sample_rate{factor_ ? c.fs_hz : 1.0})),
+          transform_(make_transform(factor_ ? c.fs_hz / static_cast<double>(factor_) : 1.0)),
+          reader_(c.motor, hertz{c.rpm / 60.0}, c.speed_tolerance) {
+        settle_ = motor_current_settle(decimated_hz(), c.motor.line_hz);
+    }
+
+    /// False when the configuration cannot run (see the file comment): nothing is then emitted.
+    bool valid() const noexcept { return factor_ != 0; }
+
+    template <class Emit>
+    void push(float x, Emit&& emit) {
+        if (factor_ == 0) return;
+        const float y = lowpass_(x);
+        if (++phase_ < factor_) return;
+        phase_ = 0;
+        decimated(y, emit);
+    }
+
+    /// The same as push() for each sample, with the low-pass run on blocks (its SIMD block path on hosts).
+    template <class Emit>
+    void process(std::span<const float> x, Emit&& emit) {
+        if (factor_ == 0) return;
+        for (std::size_t start = 0; start < x.size(); start += block) {
+            const std::size_t n = x.size() - start < block ? x.size() - start : block;
+            lowpass_.process(x.subspan(start, n), std::span<float>{filtered_.data(), n});
+            for (std::size_t i = 0; i < n; ++i) {
+                if (++phase_ < factor_) continue;
+                phase_ = 0;
+                decimated(filtered_[i], emit);
+            }
+        }
+    }
+
+    /// Reads the segments accumulated since the last reading, if any (a recording's end).
+    template <class Emit>
+    void flush(Emit&& emit) {
+        read(emit);
+    }
+
+    const output_type& result() const noexcept { return reader_.result(); }
+    double decimated_hz() const noexcept { return factor_ ? config_.fs_hz / static_cast<double>(factor_) : 0.0; }
+    double bin_hz() const noexcept { return decimated_hz() / static_cast<double>(N); }
+    std::size_t factor() const noexcept { return factor_; }
+    /// Decimated samples before the first segment (the low-pass's start-up).
+    std::size_t settle_samples() const noexcept { return settle_; }
+    std::uint64_t held_samples() const noexcept { return lowpass_.rejected(); }
+    std::uint64_t readings() const noexcept { return readings_; }
+    /// Segments in the last reading.
+    std::uint64_t segments_read() const noexcept { return segments_read_; }
+    const motor_current_monitor_config& config() const noexcept { return config_; }
+
+private:
+    template <class Emit>
+    void decimated(float y, Emit& emit) {
+        if (settled_ < settle_) { ++settled_; return; }
+        framer_.push(y, [&](std::span<const float, N> frame) {
+            transform_.push(frame, [&](const spectral::spectrum_view<float>& s) { accumulate(s); });
+            if (config_.segments != 0 && count_ >= config_.segments) read(emit);
+        });
+    }
+
+    /// Welch's mean, summed in float (a double sum is emulated in software on a Cortex-M4F; relative
+    /// rounding ~K x 6e-8 after K segments, far under a reading's 0.01 dB).
+    void accumulate(const spectral::spectrum_view<float>& s) noexcept {
+        if (count_ == 0) {
+            info_ = spectral::spectrum_info::of(s);
+            for (std::size_t k = 0; k < bins; ++k) sum_[k] = s.values[k];
+        } else {
+            for (std::size_t k = 0; k < bins; ++k) sum_[k] += s.values[k];
+        }
+        ++count_;
+    }
+
+    /// Reads the mean of the segments summed so far (in place: the sums restart), if any.
+    template <class Emit>
+    void read(Emit& emit) {
+        if (count_ == 0) return;
+        const float inv = 1.0f / static_cast<float>(count_);
+        for (float& v : sum_) v *= inv;
+        segments_read_ = count_;
+        count_ = 0;
+        if (!reader_.compute(info_.view(std::span<const float>{sum_}, segments_read_))) return;
+        ++readings_;
+        emit(reader_.result());
+    }
+
+    motor_current_monitor_config config_;
+    std::size_t factor_ = 0;
+    filter::biquad_cascade<float, 4> lowpass_;
+    static constexpr std::size_t bins = N / 2 + 1;
+    framer<N, N / 2, float> framer_{};
+    static constexpr bool table_window = N <= 4096;
+    using transform_type =
+        std::conditional_t<table_window,
+                           spectral::periodogram<N, float, window::family::hann, spectral::scaling::spectrum, spectral::detrend::constant>,
+                           spectral::rfft<N, float>>;
+    static transform_type make_transform(double fs) noexcept {
+        if constexpr (table_window) return transform_type{sample_rate{fs}};
+        else return transform_type{window::hann, sample_rate{fs}, spectral::scaling::spectrum, spectral::detrend::constant};
+    }
+    transform_type transform_;
+    std::array<float, bins> sum_{};
+    spectral::spectrum_info info_{};
+    std::uint64_t count_ = 0;
+    spectral::motor_current<2, float> reader_;
+    std::array<float, block> filtered_{};
+    std::size_t phase_ = 0, settle_ = 0, settled_ = 0;
+    std::uint64_t readings_ = 0, segments_read_ = 0;
+};
+
+}  // namespace nerve::pipelines
