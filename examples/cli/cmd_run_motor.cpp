@@ -4,10 +4,11 @@
 //   nerve run motor --input phase_a.f32 --fs 5000 --line-hz 50 --rpm 1460
 //   nerve run motor --input logger.csv --format csv --column ia --fs 10000 --line-hz 60 --rpm 1770 --poles 4
 //
-// The current is low-passed (8th-order Butterworth at 2.5 x the supply, in double) and decimated
-// by the largest power of two that keeps 6 samples per supply period, and its Welch spectrum (Hann,
-// half-overlapping segments of the most points, 4-32 Ki, that still average 3 segments; a shorter
-// recording uses one 4 Ki segment) is read once for the whole recording. Prints one JSON line:
+// The motor current reference pipeline (include/nerve/pipelines/motor_current_monitor.hpp: an
+// 8th-order Butterworth low-pass at 2.5 x the supply, decimation by the largest power of two that
+// keeps 6 samples per supply period, Hann segments half overlapping, their Welch mean) reads the
+// whole recording once, in segments of the most points, 4-32 Ki, that still average 3 (a shorter
+// recording: one 4 Ki segment). Prints one JSON line:
 // {"type":"summary","rotor_condition":...,"diagnosis":...} with the supply line, the speed and slip
 // and where they came from, the eccentricity line and the broken-bar sidebands in dB relative to
 // the supply line.
@@ -28,9 +29,7 @@
 #include <vector>
 
 #include "pipeline_output.hpp"
-#include "nerve/filter/butterworth.hpp"
-#include "nerve/spectral/motor_current.hpp"
-#include "nerve/spectral/welch.hpp"
+#include "nerve/pipelines/motor_current_monitor.hpp"
 
 namespace {
 
@@ -52,24 +51,16 @@ struct options {
 struct reading {
     sp::motor_current_report<2> report;
     double bin_hz = 0;
-    std::uint64_t segments = 0;
+    std::uint64_t segments = 0, held = 0;
 };
 
-/// The Welch spectrum of `x` (sampled at `fs`) in N-point Hann segments, half overlapping, read once.
+/// One reading of the whole recording by an N-point monitor (segments = 0: on flush).
 template <std::size_t N>
-reading read_spectrum(std::span<const float> x, double fs, const sp::induction_motor& motor, double rpm, double tolerance) {
-    auto welch = std::make_unique<sp::welch<N>>(nerve::window::hann, nerve::sample_rate{fs}, sp::scaling::spectrum);
-    for (std::size_t start = 0; start + N <= x.size(); start += N / 2)
-        welch->push(std::span<const float, N>{x.data() + start, N}, [](const sp::spectrum_view<float>&) {});
-    sp::motor_current<2> reader{motor, nerve::hertz{rpm / 60.0}, tolerance};
-    reading r;
-    r.segments = welch->segments();
-    welch->flush([&](const sp::spectrum_view<float>& s) {
-        r.bin_hz = s.bin_hz;
-        reader.compute(s);
-    });
-    r.report = reader.result();
-    return r;
+reading read_recording(std::span<const float> x, const nerve::pipelines::motor_current_monitor_config& c) {
+    auto m = std::make_unique<nerve::pipelines::motor_current_monitor<N>>(c);
+    m->process(x, [](const auto&) {});
+    m->flush([](const auto&) {});
+    return {m->result(), m->bin_hz(), m->segments_read(), m->held_samples()};
 }
 
 const char* diagnosis_of(sp::rotor_condition c) {
@@ -117,33 +108,30 @@ int run(options o) {
     if (o.fs < 6.0 * o.line_hz)
         return nerve::cli::fail("--fs {} Hz is under 6 samples per supply period ({} Hz needed)", o.fs, 6.0 * o.line_hz);
 
-    // Decimate to 6-12 samples per supply period: the sidebands and the eccentricity line lie under
-    // 2 f, and fewer samples per second give finer bins for the same transform.
-    std::size_t factor = 1;
-    while (factor < 1024 && o.fs / static_cast<double>(2 * factor) >= 6.0 * o.line_hz) factor *= 2;
+    nerve::pipelines::motor_current_monitor_config c;
+    c.fs_hz = o.fs;
+    c.motor = {o.line_hz, o.poles};
+    c.rpm = o.rpm;
+    c.speed_tolerance = o.speed_tolerance;
+    c.segments = 0;
+    if (o.scale != 1.0)
+        for (float& v : samples.value) v = static_cast<float>(static_cast<double>(v) * o.scale);   // overflow: Inf, held
+    const std::size_t factor = nerve::pipelines::motor_current_decimation(o.fs, o.line_hz);
     const double rate = o.fs / static_cast<double>(factor);
-    auto lowpass = nerve::filter::lowpass<8, double>(nerve::hertz{2.5 * o.line_hz}, nerve::sample_rate{o.fs});
-    std::vector<float> x;
-    x.reserve(samples.value.size() / factor + 1);
-    for (std::size_t i = 0; i < samples.value.size(); ++i) {
-        const double y = lowpass(static_cast<double>(samples.value[i]) * o.scale);
-        if (i % factor == 0) x.push_back(static_cast<float>(y));
-    }
-    // Skip the filter's start-up (its step response settles within ~20 periods of the corner).
-    const std::size_t settle = static_cast<std::size_t>(std::ceil(8.0 * rate / o.line_hz));
-    const std::span<const float> usable = x.size() > settle ? std::span<const float>{x}.subspan(settle) : std::span<const float>{};
-    if (usable.size() < 4096) {
+    const std::size_t settle = nerve::pipelines::motor_current_settle(rate, o.line_hz);
+    const std::size_t usable = samples.value.size() / factor > settle ? samples.value.size() / factor - settle : 0;
+    if (usable < 4096) {
         const double need = (4096.0 + static_cast<double>(settle)) * static_cast<double>(factor) / o.fs;
         return nerve::cli::fail("'{}' holds {:.1f} s; the current spectrum needs at least {:.1f} s (4096 points at {:.4g} Hz)",
                                 o.input, static_cast<double>(samples.value.size()) / o.fs, need, rate);
     }
     std::size_t n = 4096;
-    while (n < 32768 && usable.size() >= 4 * n) n *= 2;   // 2n would still average 3 segments
-    const sp::induction_motor motor{o.line_hz, o.poles};
-    const reading r = n == 4096    ? read_spectrum<4096>(usable, rate, motor, o.rpm, o.speed_tolerance)
-                      : n == 8192  ? read_spectrum<8192>(usable, rate, motor, o.rpm, o.speed_tolerance)
-                      : n == 16384 ? read_spectrum<16384>(usable, rate, motor, o.rpm, o.speed_tolerance)
-                                   : read_spectrum<32768>(usable, rate, motor, o.rpm, o.speed_tolerance);
+    while (n < 32768 && usable >= 4 * n) n *= 2;   // 2n would still average 3 segments
+    const std::span<const float> x{samples.value};
+    const reading r = n == 4096    ? read_recording<4096>(x, c)
+                      : n == 8192  ? read_recording<8192>(x, c)
+                      : n == 16384 ? read_recording<16384>(x, c)
+                                   : read_recording<32768>(x, c);
     const auto& m = r.report;
     std::string sidebands;
     for (std::size_t k = 0; k < m.lower.size(); ++k)
@@ -157,7 +145,7 @@ int run(options o) {
                jnum(o.line_hz), m.line_hz > 0 ? jnum(m.line_hz, 6) : "null", jnum(m.line_amplitude), o.poles,
                m.synchronous_hz > 0 ? jnum(60.0 * m.synchronous_hz, 6) : "null", jnum(o.rpm),
                m.speed_hz > 0 ? jnum(60.0 * m.speed_hz, 6) : "null", sp::name(m.source), jnum(m.slip, 4), jnum(rate),
-               jnum(r.bin_hz), r.segments, lowpass.rejected(), line_json(m.eccentricity), sidebands, jnum(m.floor_db, 3),
+               jnum(r.bin_hz), r.segments, r.held, line_json(m.eccentricity), sidebands, jnum(m.floor_db, 3),
                sp::name(condition), diagnosis_of(condition));
     return 0;
 }
