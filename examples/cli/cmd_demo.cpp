@@ -458,7 +458,7 @@ const bool registered = nerve::cli::add_command(
         app.add_option("--out", o->out, "folder for the CSV and PNG files (default demo_out)");
         app.add_flag("--no-data", o->no_data, "skip the real data sets even when present");
         app.add_flag("--no-plots", o->no_plots, "do not call tools/plot_demo.py");
-        app.add_option("--only", o->only, "run one part (maintenance, metering, patient)");
+        app.add_option("--only", o->only, "run one part (maintenance, motor, metering, patient)");
         return [o] { return run(*o); };
     });
 

@@ -5,8 +5,8 @@
 //   nerve run motor --input logger.csv --format csv --column ia --fs 10000 --line-hz 60 --rpm 1770 --poles 4
 //
 // The motor current reference pipeline (include/nerve/pipelines/motor_current_monitor.hpp: an
-// 8th-order Butterworth low-pass at 2.5 x the supply, decimation by the largest power of two that
-// keeps 6 samples per supply period, Hann segments half overlapping, their Welch mean) reads the
+// 8th-order elliptic anti-alias low-pass, decimation by the largest power of two that keeps 6
+// samples per supply period, Hann segments half overlapping, their Welch mean) reads the
 // whole recording once, in segments of the most points, 4-32 Ki, that still average 3 (a shorter
 // recording: one 4 Ki segment). Prints one JSON line:
 // {"type":"summary","rotor_condition":...,"diagnosis":...} with the supply line, the speed and slip

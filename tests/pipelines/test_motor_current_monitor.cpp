@@ -58,7 +58,8 @@ TEST_CASE("motor_current_monitor: decimation factor", "[pipelines][motor]") {
     CHECK(np::motor_current_decimation(5000.0, std::numeric_limits<double>::quiet_NaN()) == 0);
 }
 
-// Bounds: the float low-pass and decimation add rounding ~1e-7 of 10 A, 130 dB under the line; the
+// Bounds: the float low-pass and decimation add rounding ~1e-6 of 10 A, 120 dB under the line (its
+// pass-band ripple moves a sideband relative to the line by at most 0.013 dB); the
 // reading's own bounds (test_motor_current.cpp) are ~0.02 dB at this floor. 0.15 dB holds both
 // with margin; a lost sideband, a wrong bin or an alias of the 5th harmonic (250 Hz, folded to
 // 62.5 Hz at 312.5 Hz without the low-pass) are off by far more.
@@ -84,6 +85,19 @@ TEST_CASE("motor_current_monitor: a broken bar read from the raw current", "[pip
     CHECK(m.readings() == 1);
     CHECK(m.segments_read() == 3);
     CHECK(m.held_samples() == 0);
+
+    // Nothing folds onto the band: the 5th harmonic (34 dB under the line) would alias to
+    // 312.5 - 5 f = 62.65 Hz. The elliptic low-pass takes it 97 dB down, under this noise (~-100 dB
+    // a bin); the 8th-order Butterworth at 2.5 f used first left it at -83 dB.
+    const auto spectrum = m.spectrum();
+    REQUIRE(spectrum.size() == 2049);
+    auto peak_db_near = [&](double hz) {
+        double p = 0;
+        for (std::size_t k = spectrum.bin_of(hz) - 3; k <= spectrum.bin_of(hz) + 3; ++k) p = std::fmax(p, spectrum.values[k]);
+        return 10.0 * std::log10(p / static_cast<double>(spectrum.values[spectrum.bin_of(line)]));
+    };
+    CHECK(peak_db_near(312.5 - 5.0 * line) < -95.0);
+    CHECK(peak_db_near(line + (1.0 - 0.03) * line / 2.0) > -52.0);   // the eccentricity line is there
 
     // Sample by sample: the same reading (the block path's sums differ from the per-sample ones only
     // by rounding).
