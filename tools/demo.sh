@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: builds the `nerve` tool and runs `nerve demo` — the three reference pipelines
-# (bearing maintenance, energy metering, patient monitoring) on built-in synthetic data, and on
+# The main job: builds the `nerve` tool and runs `nerve demo` — the reference pipelines (bearing
+# maintenance, motor current, energy metering, patient monitoring) on built-in synthetic data, and on
 # ../shared/data (or $NERVE_DATA_DIR) when it is there — then the quickstart example.
 # Plots go to build/demo/*.png (python3-matplotlib); extra arguments go to `nerve demo`.
 set -euo pipefail
