@@ -25,6 +25,7 @@ constexpr double two_pi = 6.283185307179586;
 // about 8 times the supply.
 struct current_signal {
     double line_hz, rotor_hz, modulation_hz, m, eccentricity, noise_rms;
+    double second_harmonic = 0;   ///< amplitude of a line at 2 f
 };
 
 constexpr double fs = 400.0;
@@ -41,7 +42,8 @@ void synthesise(const current_signal& c) {
         auto turn = [&](double f) { const double p = f * t; return static_cast<float>(two_pi * (p - std::floor(p))); };
         const double line = (1.0 + c.m * std::cos(turn(c.modulation_hz))) * std::cos(turn(c.line_hz));
         const double ecc = c.eccentricity != 0 ? c.eccentricity * std::cos(turn(c.line_hz + c.rotor_hz)) : 0.0;
-        x[i] = static_cast<float>(line + ecc + noise_scale * uniform());
+        const double second = c.second_harmonic != 0 ? c.second_harmonic * std::cos(turn(2.0 * c.line_hz)) : 0.0;
+        x[i] = static_cast<float>(line + ecc + second + noise_scale * uniform());
     }
 }
 
@@ -149,6 +151,22 @@ TEST_CASE("motor_current: without an eccentricity line the first sideband sets t
     CHECK(r.upper[0].db == Approx(-39.0).margin(0.1));
     CHECK(r.upper[0].frequency == Approx(c.line_hz + c.modulation_hz).margin(0.005));
     CHECK(r.condition() == sp::rotor_condition::broken_bars);
+}
+
+TEST_CASE("motor_current: a 2-pole motor, its eccentricity line beside the supply's 2nd harmonic", "[spectral][motor]") {
+    // 60 Hz, 2 poles, 1.5 % slip: fr = 59.1 Hz, so f + fr = 119.1 Hz lies 0.9 Hz (18 bins) under a
+    // 2nd harmonic at 120 Hz that is 10 dB stronger; the search stops 3 bins short of f + ns = 2 f.
+    const double f = 60.0, s = 0.015;
+    synthesise({f, (1.0 - s) * f, 2.0 * s * f, 2.0 * std::pow(10.0, -45.0 / 20.0), std::pow(10.0, -50.0 / 20.0), 1e-3,
+                std::pow(10.0, -40.0 / 20.0)});
+    static sp::motor_current<2> reader{{60.0, 2}, nerve::hertz{3500.0 / 60.0}};
+    REQUIRE(read_with(reader));
+    const auto& r = reader.result();
+    REQUIRE(r.source == sp::speed_source::eccentricity);
+    CHECK(r.speed_hz == Approx((1.0 - s) * f).margin(0.005));
+    CHECK(r.eccentricity.db == Approx(-50.0).margin(0.1));
+    CHECK(r.lower[0].db == Approx(-45.0).margin(0.1));
+    CHECK(r.condition() == sp::rotor_condition::cracked_bar);
 }
 
 TEST_CASE("motor_current: every class of the table from the sideband's level", "[spectral][motor]") {
