@@ -291,12 +291,12 @@ private:
         // Without a measured speed the first lower sideband is searched over every slip the told
         // speed allows (from its (1 - tolerance) up to synchronous), and a line found there places
         // the slip for the rest; the other sidebands are read only once the slip is placed.
-        const double widest = 2.0 * f * (1.0 - speed_told_ * (1.0 - speed_tolerance_) * pairs / f);
+        const double widest = 2.0 * (f - fr_lo * pairs);   // 2 s f at the slowest speed searched
         const double edge = min_sideband_bins * s.bin_hz;   // leakage there is under -65 dB (see above)
         bool placed = r.source == speed_source::eccentricity;
         for (std::size_t k = 1; k <= K; ++k) {
             const double kk = static_cast<double>(k);
-            const double offset = 2.0 * kk * slip * f;
+            double offset = 2.0 * kk * slip * f;
             r.lower[k - 1].expected_hz = f - offset;
             r.upper[k - 1].expected_hz = f + offset;
             if (!placed && k > 1) break;
@@ -314,16 +314,17 @@ private:
                     r.speed_hz = ns * (1.0 - slip);
                     r.source = speed_source::sideband;
                     placed = true;
+                    offset = 2.0 * slip * f;   // k = 1 here
+                    r.lower[0].expected_hz = f - offset;
+                    r.upper[0].expected_hz = f + offset;
                 }
             }
-            if (k == 1 && 2.0 * slip * f >= edge) {   // around the sideband found, or where the slip puts it
-                const double floor = floor_near(s, lo.bin != 0 ? lo.bin : s.bin_of(f - 2.0 * slip * f));
+            if (k == 1 && offset >= edge) {   // around the sideband found, or where the slip puts it
+                const double floor = floor_near(s, lo.bin != 0 ? lo.bin : s.bin_of(f - offset));
                 if (!std::isnan(floor)) r.floor_db = level_db_of_floor(s, floor);
             }
             if (!placed) break;
-            const double up = f + 2.0 * kk * slip * f;
-            r.lower[k - 1].expected_hz = f - 2.0 * kk * slip * f;
-            r.upper[k - 1].expected_hz = up;
+            const double up = f + offset;
             const found_line hi = search(s, std::fmax(up - 2.0 * s.bin_hz, f + edge), up + 2.0 * s.bin_hz);
             if (hi.bin != 0) {
                 r.upper[k - 1].frequency = interpolate_peak(s, hi.bin).frequency;
