@@ -1,6 +1,10 @@
 // bench/bench_spectral.cpp — spectral operators on top of the FFT (items = input samples).
 //
 // welch/nerve/1024       : framer<1024, 512> | welch<1024> (Hann, density, mean), per sample
+// compact_welch/nerve/1024 : compact_welch<1024>, the same estimate in 1.5 N floats (in-place
+//                          radix-2^2 FFT, window in frequency, inverse FFT), per sample; /4096 and
+//                          welch/nerve/4096 the same at 4096 (the motor current monitor's size);
+//                          ram_bytes: sizeof of what each keeps
 // rfft_stage/nerve/1024  : one frame through rfft<1024>{hann}: window + real FFT + power
 // periodogram_stage/nerve/1024 : the same frame through periodogram<1024, float, hann>: the same
 //                          values in place (no bins), its window table compile-time
@@ -23,6 +27,7 @@
 
 #include "nerve/core/framer.hpp"
 #include "nerve/spectral/band_power.hpp"
+#include "nerve/spectral/compact_welch.hpp"
 #include "nerve/spectral/envelope.hpp"
 #include "nerve/spectral/lomb_scargle.hpp"
 #include "nerve/spectral/mel_filterbank.hpp"
@@ -68,6 +73,42 @@ void BM_welch_nerve_1024(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
 }
 BENCHMARK(BM_welch_nerve_1024)->Name("welch/nerve/1024");
+
+template <std::size_t N>
+void welch_framed(benchmark::State& state) {
+    const auto& x = spectral_signal<16384>();
+    struct framed {
+        nerve::framer<N, N / 2> fr;
+        sp::welch<N> w{nerve::window::hann, nerve::sample_rate{1000.0}};
+    };
+    static framed f;
+    float sink = 0;
+    auto on_frame = [&](std::span<const float, N> frame) { f.w.push(frame, [&](const auto& v) { sink += v.values[3]; }); };
+    for (auto _ : state) {
+        for (float v : x) f.fr.push(v, on_frame);
+        f.w.flush([&](const auto& v) { sink += v.values[5]; });
+        benchmark::DoNotOptimize(sink);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+    state.counters["ram_bytes"] = static_cast<double>(sizeof(framed));
+}
+BENCHMARK(welch_framed<4096>)->Name("welch/nerve/4096");
+
+template <std::size_t N>
+void compact_welch_samples(benchmark::State& state) {
+    const auto& x = spectral_signal<16384>();
+    static sp::compact_welch<N> w{nerve::sample_rate{1000.0}};
+    float sink = 0;
+    for (auto _ : state) {
+        for (float v : x) w.push(v, [&](const auto& s) { sink += s.values[3]; });
+        w.flush([&](const auto& s) { sink += s.values[5]; });
+        benchmark::DoNotOptimize(sink);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+    state.counters["ram_bytes"] = static_cast<double>(sizeof(w));
+}
+BENCHMARK(compact_welch_samples<1024>)->Name("compact_welch/nerve/1024");
+BENCHMARK(compact_welch_samples<4096>)->Name("compact_welch/nerve/4096");
 
 void BM_rfft_stage_1024(benchmark::State& state) {
     const auto& x = spectral_signal<1024>();

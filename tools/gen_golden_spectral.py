@@ -118,6 +118,11 @@ def gen_rfft_welch():
         body += arr(f"welch_hann_1024_512_{scaling}_max", mx)
     f, p = ss.welch(X64, FS, window=("kaiser", 8.6), nperseg=256, noverlap=192, scaling="density")
     body += arr("welch_kaiser_256_64_density", p)
+    # Cosine-sum windows other than Hann, and no detrending (compact_welch applies them in frequency).
+    f, p = ss.welch(X64, FS, window="flattop", nperseg=1024, noverlap=512, scaling="spectrum")
+    body += arr("welch_flattop_1024_512_spectrum", p)
+    f, p = ss.welch(X64, FS, window="blackmanharris", nperseg=256, noverlap=128, scaling="density", detrend=False)
+    body += arr("welch_blackmanharris_256_128_density_raw", p)
     body += scalar("welch_segments_1024_512", (4096 - 1024) // 512 + 1)
     write("welch", body)
 

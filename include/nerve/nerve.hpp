@@ -49,6 +49,7 @@
 
 #include "spectral/band_power.hpp"
 #include "spectral/bearing.hpp"
+#include "spectral/compact_welch.hpp"
 #include "spectral/edge_features.hpp"
 #include "spectral/envelope.hpp"
 #include "spectral/fft.hpp"

@@ -33,12 +33,6 @@
 namespace nerve::spectral {
 
 namespace detail {
-/// W_N^k for k <= N/4 (the split-pass twiddles), interleaved.
-template <class T, std::size_t N>
-struct real_twiddles {
-    static constexpr std::array<T, 2 * (N / 4 + 1)> w = make_twiddles<T, N, N / 4 + 1>();
-};
-
 /// W_N^k / 2 for k < N/4, split (re | im), for the SIMD split pass.
 template <std::size_t N>
 struct real_twiddles_half_split {

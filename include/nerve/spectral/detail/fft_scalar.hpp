@@ -61,6 +61,13 @@ struct scalar_twiddles {
     static constexpr std::array<T, 2 * count> w = make_twiddles<T, N, count>();
 };
 
+/// W_N^k for k <= N/4, interleaved: the split pass of real_fft<T, N>, and the in-place kernel of
+/// N/2 complex points (fft_inplace.hpp).
+template <class T, std::size_t N>
+struct real_twiddles {
+    static constexpr std::array<T, 2 * (N / 4 + 1)> w = make_twiddles<T, N, N / 4 + 1>();
+};
+
 /// One radix-4 butterfly on interleaved complex values at x0..x3 (stride between the
 /// four inputs: xs), writing y0..y3 (stride ys); Tw: multiply outputs 1..3 by w1..w3.
 template <class T, bool Inv, bool Tw>

@@ -1,0 +1,173 @@
+// nerve/spectral/detail/fft_inplace.hpp — an in-place radix-2 complex FFT with no scratch.
+//
+// The Stockham kernels of fft_scalar.hpp / fft_simd.hpp are faster but ping-pong through a second
+// buffer as large as the data (fft.hpp: sizeof(fft) is that scratch). This one works in the
+// data's own storage, for operators whose RAM budget is the data itself (spectral::compact_welch):
+//   inplace_forward<T, N>(z)  Z = DFT(z), in bit-reversed order (decimation in frequency: natural
+//                             order in, so no reordering pass);
+//   inplace_inverse<T, N>(z)  the exact reverse (decimation in time, conjugate twiddles):
+//                             bit-reversed order in, N z back in natural order (unscaled).
+// A caller that reads the spectrum in between finds Z[j] at bit_reverse(j). N is the complex size
+// (a power of two >= 2); the twiddles are real_fft<T, 2 N>'s table (W_2N^k for k <= N/2, flash on an
+// MCU), so a real transform of 2 N points needs no other table. Scalar: the Cortex-M path.
+#pragma once
+
+#include <array>
+#include <complex>
+#include <cstddef>
+
+#include "fft_scalar.hpp"
+
+namespace nerve::spectral::detail {
+
+/// j's bits reversed in a field of log2(N) bits.
+template <std::size_t N>
+constexpr std::size_t bit_reverse(std::size_t j) noexcept {
+    std::size_t r = 0;
+    for (std::size_t bit = 1; bit < N; bit <<= 1) {
+        r = (r << 1) | (j & 1);
+        j >>= 1;
+    }
+    return r;
+}
+
+/// r = bit_reverse<N>(j) -> bit_reverse<N>(j + 1) (j + 1 < N): a carry propagated from the top bit down.
+template <std::size_t N>
+NERVE_ALWAYS_INLINE constexpr std::size_t bit_reversed_increment(std::size_t r) noexcept {
+    std::size_t bit = N >> 1;
+    while (r & bit) {
+        r ^= bit;
+        bit >>= 1;
+    }
+    return r | bit;
+}
+
+/// r = bit_reverse<N>(j) -> bit_reverse<N>(j - 1) (j >= 1): a borrow propagated from the top bit down.
+template <std::size_t N>
+NERVE_ALWAYS_INLINE constexpr std::size_t bit_reversed_decrement(std::size_t r) noexcept {
+    std::size_t bit = N >> 1;
+    while (!(r & bit)) {
+        r |= bit;
+        bit >>= 1;
+    }
+    return r ^ bit;
+}
+
+/// W_N^(j s) for the butterflies of span `half` (s = N / (2 half)), from the table of W_2N^k, k <= N/2:
+/// W_N^(j s) = W_2N^(2 j s); past 2 j s = N/2 (j = half/2) it is -i W_2N^(2 j s - N/2).
+template <class T, std::size_t N>
+struct inplace_twiddle {
+    const T* w = real_twiddles<T, 2 * N>::w.data();
+    NERVE_ALWAYS_INLINE void operator()(std::size_t j, std::size_t half, T& wr, T& wi) const noexcept {
+        const std::size_t step = N / half;  // 2 s
+        if (2 * j <= half) {
+            wr = w[2 * (j * step)];
+            wi = w[2 * (j * step) + 1];
+        } else {  // -i (a + i b) = b - i a
+            const std::size_t k = (j - half / 2) * step;
+            wr = w[2 * k + 1];
+            wi = -w[2 * k];
+        }
+    }
+};
+
+/// The span-1 stage (every twiddle 1): its own inverse, but for a factor 2.
+template <class T, std::size_t N>
+void inplace_span1(T* z) noexcept {
+    for (std::size_t p = 0; p < N; p += 2) {
+        T* a = z + 2 * p;
+        const T ar = a[0], ai = a[1], br = a[2], bi = a[3];
+        a[0] = ar + br;
+        a[1] = ai + bi;
+        a[2] = ar - br;
+        a[3] = ai - bi;
+    }
+}
+
+/// Z = DFT_N(z) in place, Z[j] left at z[bit_reverse<N>(j)]. The radix-2 stages of spans h and h/2
+/// run fused (radix 2^2: four points loaded and stored once for two stages; the span-h twiddle of the
+/// odd pair is -i times the even pair's), and an odd stage count ends with the twiddle-free span 1.
+template <class T, std::size_t N>
+void inplace_forward(std::complex<T>* data) noexcept {
+    static_assert(N >= 2 && (N & (N - 1)) == 0, "the in-place FFT needs a power-of-two size");
+    T* z = reinterpret_cast<T*>(data);
+    const inplace_twiddle<T, N> tw{};
+    std::size_t h = N / 2;
+    for (; h >= 2; h /= 4) {
+        const std::size_t q = h / 2;
+        for (std::size_t j = 0; j < q; ++j) {
+            T tr, ti, ur, ui;
+            tw(j, h, tr, ti);  // t = W^(j N / 2h): span h
+            tw(j, q, ur, ui);  // u = t^2: span h / 2
+            const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;  // t u
+            for (std::size_t p = j; p < N; p += 2 * h) {
+                T* x0 = z + 2 * p;
+                T* x1 = x0 + 2 * q;
+                T* x2 = x0 + 2 * h;
+                T* x3 = x1 + 2 * h;
+                const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
+                const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
+                const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
+                const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
+                const T er = sr - gr, ei = si - gi;
+                x0[0] = sr + gr;
+                x0[1] = si + gi;
+                x1[0] = er * ur - ei * ui;  // u (S - G)
+                x1[1] = er * ui + ei * ur;
+                const T cr = ar + bi, ci = ai - br;  // a - i b
+                const T dr = ar - bi, di = ai + br;  // a + i b
+                x2[0] = cr * tr - ci * ti;  // t (a - i b)
+                x2[1] = cr * ti + ci * tr;
+                x3[0] = dr * vr - di * vi;  // t u (a + i b)
+                x3[1] = dr * vi + di * vr;
+            }
+        }
+    }
+    if (h == 1) inplace_span1<T, N>(z);
+}
+
+/// The reverse of inplace_forward: Z in bit-reversed order in, N times the inverse DFT out in
+/// natural order (the caller folds the 1/N into its own pass).
+template <class T, std::size_t N>
+void inplace_inverse(std::complex<T>* data) noexcept {
+    static_assert(N >= 2 && (N & (N - 1)) == 0, "the in-place FFT needs a power-of-two size");
+    T* z = reinterpret_cast<T*>(data);
+    // The forward pass's spans, last first: N/2, N/8, ... down to 2 or 1.
+    std::size_t h = N / 2;
+    while (h >= 8) h /= 4;  // the smallest fused span (2 or 4), or 1 when N = 2
+    if (h != 2) inplace_span1<T, N>(z);  // the forward pass ended with span 1
+    if (h == 1) return;
+    const inplace_twiddle<T, N> tw{};
+    for (; h <= N / 2; h *= 4) {
+        const std::size_t q = h / 2;
+        for (std::size_t j = 0; j < q; ++j) {
+            T tr, ti, ur, ui;
+            tw(j, h, tr, ti);
+            tw(j, q, ur, ui);
+            const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;
+            for (std::size_t p = j; p < N; p += 2 * h) {
+                T* x0 = z + 2 * p;
+                T* x1 = x0 + 2 * q;
+                T* x2 = x0 + 2 * h;
+                T* x3 = x1 + 2 * h;
+                const T yr = x1[0] * ur + x1[1] * ui, yi = x1[1] * ur - x1[0] * ui;  // conj(u) z1 = S - G
+                const T Ar = x0[0] + yr, Ai = x0[1] + yi;                           // 2 S
+                const T Br = x0[0] - yr, Bi = x0[1] - yi;                           // 2 G
+                const T cr = x2[0] * tr + x2[1] * ti, ci = x2[1] * tr - x2[0] * ti;  // conj(t) z2 = a - i b
+                const T dr = x3[0] * vr + x3[1] * vi, di = x3[1] * vr - x3[0] * vi;  // conj(t u) z3 = a + i b
+                const T Cr = cr + dr, Ci = ci + di;                                 // 2 a
+                const T Dr = di - ci, Di = cr - dr;                                 // -i (d - c) = 2 b
+                x0[0] = Ar + Cr;
+                x0[1] = Ai + Ci;
+                x2[0] = Ar - Cr;
+                x2[1] = Ai - Ci;
+                x1[0] = Br + Dr;
+                x1[1] = Bi + Di;
+                x3[0] = Br - Dr;
+                x3[1] = Bi - Di;
+            }
+        }
+    }
+}
+
+}  // namespace nerve::spectral::detail
