@@ -4,8 +4,8 @@
 // Kernel (count with tools/mcu_icount.py <elf> nerve_motor_current_run):
 //   nerve_motor_current_run   process() over kChunk samples. main() calls it kCalls times over
 //                             kCalls * kChunk = 133 120 samples: the low-pass on every sample, 8 320
-//                             decimated samples, 3 Hann-windowed 4096-point transforms and their
-//                             Welch sums, and one reading (motor_current<2>), so the sum over the
+//                             decimated samples, 3 half-overlapping 4096-point Hann segments and
+//                             their Welch sums (spectral::compact_welch), and one reading (motor_current<2>), so the sum over the
 //                             calls / 133 120 is the amortised cost per input sample.
 // The monitor lives in .bss (arm-none-eabi-size shows its RAM); sizeof is printed.
 #include <cstdint>

@@ -107,8 +107,7 @@ TEST_CASE("motor_current_monitor: a broken bar read from the raw current", "[pip
     CHECK(one.result().lower[0].db == Approx(m.result().lower[0].db).margin(0.01));
     CHECK(one.result().slip == Approx(m.result().slip).margin(1e-5));
 
-    // 8192 points (the run-time window of spectral::rfft instead of periodogram's table): one
-    // segment of 26 s on flush, 0.038 Hz bins, the same reading.
+    // 8192 points: one segment of 26 s on flush, 0.038 Hz bins, the same reading.
     auto c = config();
     c.segments = 0;
     static np::motor_current_monitor<8192> fine{c};

@@ -13,12 +13,11 @@
 // for the same transform; what folds onto 0..2 f comes from 4 f or higher, 90 dB down: an 8th-order
 // Butterworth at 2.5 f left a 4 % 5th harmonic's alias 77 dB under the line at 5 kHz), the
 // filter's start-up (8 supply periods) left out, half-overlapping N-point Hann segments (mean
-// removed), their Welch mean summed in float, and motor_current<2> reading it. Up to 4096 points
-// the segments go through spectral::periodogram (in place, the window a compile-time table: flash
-// on a microcontroller); larger ones through spectral::rfft, whose window is computed at run time,
-// because clang's default constexpr step limit cannot build a table of 8192 or more. `segments` = K > 0 emits a reading after every K
-// segments and restarts (the next reading's first segment overlaps the last one's by half); K = 0
-// reads only on flush(), e.g. at the end of a recording (what `nerve run motor` does).
+// removed), their Welch mean summed in float by spectral::compact_welch (in 1.5 N floats: the
+// segment and the sums; framer | periodogram took 3.5 N, 58 kB at 4096 on a Cortex-M4), and
+// motor_current<2> reading it. `segments` = K > 0 emits a reading after every K segments and
+// restarts (the next reading's first segment overlaps the last one's by half); K = 0 reads only on
+// flush(), e.g. at the end of a recording (what `nerve run motor` does).
 //
 // Resolution: bins are decimated_hz() / N. 4096 points at 5 kHz (factor 16, 312.5 Hz) give
 // 0.076 Hz bins and a reading every (K + 1) x 6.6 s: enough for slips of 1.2 % and more on 50 Hz
@@ -37,13 +36,11 @@
 #include <span>
 #include <type_traits>
 
-#include "../core/framer.hpp"
 #include "../core/units.hpp"
 #include "../filter/biquad.hpp"
 #include "../filter/elliptic.hpp"
 #include "../spectral/motor_current.hpp"
-#include "../spectral/periodogram.hpp"
-#include "../spectral/rfft.hpp"
+#include "../spectral/compact_welch.hpp"
 
 namespace nerve::pipelines {
 
@@ -82,7 +79,8 @@ public:
         : config_(c),
           factor_(motor_current_decimation(c.fs_hz, c.motor.line_hz)),
           lowpass_(anti_alias(factor_ ? c.fs_hz : 1.0, factor_ ? c.motor.line_hz : 0.01)),
-          transform_(make_transform(factor_ ? c.fs_hz / static_cast<double>(factor_) : 1.0)),
+          welch_(sample_rate{factor_ ? c.fs_hz / static_cast<double>(factor_) : 1.0}, spectral::scaling::spectrum,
+                 spectral::average::mean, c.segments),
           reader_(c.motor, hertz{c.rpm / 60.0}, c.speed_tolerance) {
         settle_ = motor_current_settle(decimated_hz(), c.motor.line_hz);
     }
@@ -117,15 +115,13 @@ public:
     /// Reads the segments accumulated since the last reading, if any (a recording's end).
     template <class Emit>
     void flush(Emit&& emit) {
-        read(emit);
+        welch_.flush([&](const spectral::spectrum_view<float>& s) { read(s, emit); });
     }
 
     const output_type& result() const noexcept { return reader_.result(); }
     /// The mean spectrum the last reading read (power, one-sided), valid from that reading until
     /// the next segment arrives (its sums restart then); empty before any reading.
-    spectral::spectrum_view<float> spectrum() const noexcept {
-        return info_.view(std::span<const float>{sum_.data(), readings_ && count_ == 0 ? bins : 0}, segments_read_);
-    }
+    spectral::spectrum_view<float> spectrum() const noexcept { return welch_.estimate(); }
     double decimated_hz() const noexcept { return factor_ ? config_.fs_hz / static_cast<double>(factor_) : 0.0; }
     double bin_hz() const noexcept { return decimated_hz() / static_cast<double>(N); }
     std::size_t factor() const noexcept { return factor_; }
@@ -156,33 +152,13 @@ private:
     template <class Emit>
     void decimated(float y, Emit& emit) {
         if (settled_ < settle_) { ++settled_; return; }
-        framer_.push(y, [&](std::span<const float, N> frame) {
-            transform_.push(frame, [&](const spectral::spectrum_view<float>& s) { accumulate(s); });
-            if (config_.segments != 0 && count_ >= config_.segments) read(emit);
-        });
+        welch_.push(y, [&](const spectral::spectrum_view<float>& s) { read(s, emit); });
     }
 
-    /// Welch's mean, summed in float (a double sum is emulated in software on a Cortex-M4F; relative
-    /// rounding ~K x 6e-8 after K segments, far under a reading's 0.01 dB).
-    void accumulate(const spectral::spectrum_view<float>& s) noexcept {
-        if (count_ == 0) {
-            info_ = spectral::spectrum_info::of(s);
-            for (std::size_t k = 0; k < bins; ++k) sum_[k] = s.values[k];
-        } else {
-            for (std::size_t k = 0; k < bins; ++k) sum_[k] += s.values[k];
-        }
-        ++count_;
-    }
-
-    /// Reads the mean of the segments summed so far (in place: the sums restart), if any.
     template <class Emit>
-    void read(Emit& emit) {
-        if (count_ == 0) return;
-        const float inv = 1.0f / static_cast<float>(count_);
-        for (float& v : sum_) v *= inv;
-        segments_read_ = count_;
-        count_ = 0;
-        if (!reader_.compute(info_.view(std::span<const float>{sum_}, segments_read_))) return;
+    void read(const spectral::spectrum_view<float>& s, Emit& emit) {
+        segments_read_ = s.index;
+        if (!reader_.compute(s)) return;
         ++readings_;
         emit(reader_.result());
     }
@@ -190,21 +166,7 @@ private:
     motor_current_monitor_config config_;
     std::size_t factor_ = 0;
     filter::biquad_cascade<float, 4> lowpass_;
-    static constexpr std::size_t bins = N / 2 + 1;
-    framer<N, N / 2, float> framer_{};
-    static constexpr bool table_window = N <= 4096;
-    using transform_type =
-        std::conditional_t<table_window,
-                           spectral::periodogram<N, float, window::family::hann, spectral::scaling::spectrum, spectral::detrend::constant>,
-                           spectral::rfft<N, float>>;
-    static transform_type make_transform(double fs) noexcept {
-        if constexpr (table_window) return transform_type{sample_rate{fs}};
-        else return transform_type{window::hann, sample_rate{fs}, spectral::scaling::spectrum, spectral::detrend::constant};
-    }
-    transform_type transform_;
-    std::array<float, bins> sum_{};
-    spectral::spectrum_info info_{};
-    std::uint64_t count_ = 0;
+    spectral::compact_welch<N, float> welch_;
     spectral::motor_current<2, float> reader_;
     std::array<float, block> filtered_{};
     std::size_t phase_ = 0, settle_ = 0, settled_ = 0;
