@@ -25,8 +25,13 @@ using nerve::test::normwise_error;
 using family = nerve::window::family;
 
 static_assert(nerve::general_operator<sp::compact_welch<64>>);
-// The segment and the sums, nothing else of size: 1.5 N + 1 values.
-static_assert(sizeof(sp::compact_welch<4096>) < (4096 + 2049) * sizeof(float) + 128);
+// The segment and the sums, nothing else of size: 1.5 N + 1 values; blocked (SIMD hosts), the
+// quarter-size FFT's scratch on top.
+template <bool Blocked>
+using compact_impl = sp::detail::compact_welch_impl<4096, float, family::hann, Blocked>;
+static_assert(sizeof(compact_impl<false>) < (4096 + 2049) * sizeof(float) + 128);
+static_assert(sizeof(sp::compact_welch<4096>) <
+              (4096 + 2049) * sizeof(float) + 128 + (sp::detail::compact_welch_blocked<float, 4096> ? sizeof(sp::fft<float, 512>) : 0));
 
 namespace {
 /// Feeds the golden signal (4096 samples) and returns what flush() emits (the whole estimate).
@@ -154,6 +159,30 @@ TEST_CASE("compact_welch: the in-place kernel is the DFT in bit-reversed order, 
         CHECK(up == sp::detail::bit_reverse<64>(j));
         CHECK(down == sp::detail::bit_reverse<64>(64 - j));
     }
+}
+
+TEST_CASE("compact_welch: the blocked transform (SIMD hosts) and the in-place one give the same estimate",
+          "[spectral][compact_welch]") {
+    // On targets without a SIMD kernel both are the in-place one.
+    static compact_impl<false> in_place{nerve::sample_rate{gs::fs}, sp::scaling::spectrum, sp::average::mean, 3};
+    static compact_impl<sp::detail::compact_welch_blocked<float, 4096>> blocked{nerve::sample_rate{gs::fs}, sp::scaling::spectrum,
+                                                                                sp::average::mean, 3};
+    static float a[2049];
+    int emitted = 0;
+    for (int pass = 0; pass < 4; ++pass)
+        for (std::size_t i = 0; i < 4096; ++i) {
+            const float x = gs::x[i] * (1.0f + 0.1f * static_cast<float>(pass));
+            in_place.push(x, [&](const sp::spectrum_view<float>& v) {
+                for (std::size_t k = 0; k < v.size(); ++k) a[k] = v.values[k];
+            });
+            blocked.push(x, [&](const sp::spectrum_view<float>& v) {
+                static double b[2049];
+                for (std::size_t k = 0; k < v.size(); ++k) b[k] = v.values[k];
+                CHECK(normwise_error(std::span<const float>{a, 2049}, b, 2049) <= 1e-6);
+                ++emitted;
+            });
+        }
+    CHECK(emitted == 2);  // 7 segments: 3 + 3, one left
 }
 
 TEST_CASE("compact_welch: a large offset is removed without spoiling the floor", "[spectral][compact_welch]") {

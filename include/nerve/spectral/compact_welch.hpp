@@ -10,17 +10,19 @@
 // N FFT scratch, N/2 + 1 sums: 57.4 kB at 4096 floats; welch's double sums and rfft's bins more),
 // this 1.5 N + 1 (the segment and the sums: 24.6 kB). How:
 //   - samples land in the segment buffer itself; a full segment is transformed there by an
-//     in-place FFT without scratch (detail/fft_inplace.hpp), with a rectangular window;
+//     in-place FFT without scratch (detail/fft_inplace.hpp), with a rectangular window (on SIMD
+//     hosts the first two radix-2 stages in place, then each quarter by the SIMD FFT, whose
+//     scratch for N/8 complex points, 8.4 kB at 4096, is the only RAM beyond 1.5 N);
 //   - the window is applied in frequency: a cosine-sum window of C terms is a (2C - 1)-tap
 //     convolution of the rectangular bins, so the windowed power of each bin is computed from
 //     its neighbours, as it is summed, without overwriting them;
 //   - the inverse FFT then returns the segment's samples (exactly, but for float rounding: a
 //     relative ~1e-7, 140 dB down), and its second half becomes the next segment's first half.
-// The price is the inverse FFT and a scalar kernel: per 4096-point segment 1.9x framer |
-// periodogram's instructions on a Cortex-M4 (bench/mcu/compact_welch_4096.cpp), and about 6.8x the
-// time of framer | welch on x86 with AVX-512, whose SIMD FFTs need scratch (compact_welch/nerve/4096
-// in nerve_bench). Use it where RAM is the limit (a microcontroller, many streams on a gateway);
-// framer | welch otherwise.
+// The price is the inverse FFT and the windowing bin by bin: per 4096-point segment 1.9x framer |
+// periodogram's instructions on a Cortex-M4 (bench/mcu/compact_welch_4096.cpp), and 4.5x the time
+// of framer | welch on x86 with AVX-512 (compact_welch/nerve/4096 against welch/nerve/4096 in
+// nerve_bench; 6.8x with the in-place kernel alone). Use it where RAM is the limit (a
+// microcontroller, many streams on a gateway); framer | welch otherwise.
 //
 // Detrending (detrend::constant, the default) removes each segment's mean before its transform, as
 // scipy does; the mean goes back with the samples. Sums are kept in real_t<T> (float for float and
@@ -44,14 +46,24 @@
 
 #include "../core/units.hpp"
 #include "detail/fft_inplace.hpp"
+#include "fft.hpp"
 #include "spectrum.hpp"
 #include "welch.hpp"
 #include "window.hpp"
 
 namespace nerve::spectral {
 
-template <std::size_t N, class T = float, window::family Window = window::family::hann>
-class compact_welch {
+namespace detail {
+
+/// Where compact_welch's transform runs blocked (see the file comment): float with a SIMD kernel
+/// for the quarter-size blocks.
+template <class R, std::size_t N>
+inline constexpr bool compact_welch_blocked = fft_uses_simd<R, N / 8>;
+
+/// The implementation behind compact_welch; Blocked = false forces the in-place kernel (the
+/// Cortex-M path), which the tests compare with the blocked one on hosts.
+template <std::size_t N, class T, window::family Window, bool Blocked>
+class compact_welch_impl {
     static_assert(N >= 16 && (N & (N - 1)) == 0, "nerve::spectral::compact_welch needs a power-of-two N >= 16");
     static_assert(Window != window::family::kaiser,
                   "nerve::spectral::compact_welch: a Kaiser window is not a cosine sum (use framer | welch)");
@@ -65,7 +77,7 @@ public:
     static constexpr std::size_t hop = N / 2;
     static constexpr std::size_t bins = N / 2 + 1;
 
-    explicit compact_welch(sample_rate fs = sample_rate{1.0}, scaling s = scaling::density,
+    explicit compact_welch_impl(sample_rate fs = sample_rate{1.0}, scaling s = scaling::density,
                            average a = average::mean, std::size_t segments = 0,
                            detrend d = detrend::constant) noexcept
         : fs_(fs.value), scaling_(s), average_(a), detrend_(d), segments_(segments) {}
@@ -167,25 +179,58 @@ private:
             mean = detrend_ == detrend::constant ? sum / static_cast<R>(N) : R(0);
             if (mean != R(0))
                 for (std::size_t n = 0; n < N; ++n) x[n] -= mean;
-            C* z = reinterpret_cast<C*>(x);
-            detail::inplace_forward<R, M>(z);
+            forward();
             accumulate();
-            detail::inplace_inverse<R, M>(z);
+            inverse();
         } else {
             ++rejected_;
         }
-        // The second half is the next segment's first half (after the transforms: M times the
-        // samples less their mean; a rejected segment was not touched).
-        const R scale = energy <= limit ? R(1) / static_cast<R>(M) : R(1);
+        // The second half is the next segment's first half (after the transforms: `restored` times
+        // the samples less their mean; a rejected segment was not touched).
+        const R scale = energy <= limit ? R(1) / restored : R(1);
         for (std::size_t n = 0; n < M; ++n) x[n] = x[n + M] * scale + mean;
         fill_ = M;
+    }
+
+    // The transform of z[n] = x[2n] + i x[2n+1] (M points) in samples_, and back. In place: Z[j] at
+    // bit_reverse(j), M z back. Blocked: the fused first two stages in place, then each quarter's
+    // DFT by the SIMD kernel in natural order, which leaves Z[4k + r] at rev2(r) M/4 + k (a DIF's
+    // quarters hold the outputs r = 0, 2, 1, 3), and 4 z back.
+    static constexpr R restored = Blocked ? R(4) : static_cast<R>(M);
+    static constexpr std::size_t position(std::size_t j) noexcept {
+        if constexpr (Blocked) return ((j & 1) << 1 | (j & 2) >> 1) * (M / 4) + (j >> 2);
+        else return bit_reverse<M>(j);
+    }
+    void forward() noexcept {
+        C* z = reinterpret_cast<C*>(samples_.data());
+        if constexpr (Blocked) {
+            inplace_forward_pass<R, M>(samples_.data(), M / 2);
+            for (std::size_t b = 0; b < 4; ++b) {
+                const std::span<C, M / 4> block{z + b * (M / 4), M / 4};
+                blocks_.forward(block, block);
+            }
+        } else {
+            inplace_forward<R, M>(z);
+        }
+    }
+    void inverse() noexcept {
+        C* z = reinterpret_cast<C*>(samples_.data());
+        if constexpr (Blocked) {
+            for (std::size_t b = 0; b < 4; ++b) {
+                const std::span<C, M / 4> block{z + b * (M / 4), M / 4};
+                blocks_.inverse(block, block);
+            }
+            inplace_inverse_pass<R, M>(samples_.data(), M / 2);
+        } else {
+            inplace_inverse<R, M>(z);
+        }
     }
 
     /// Adds the windowed power of the segment transformed in samples_ (bit-reversed complex bins
     /// of the real sequence's even/odd pairs) to the sums.
     void accumulate() noexcept {
         const R* z = samples_.data();
-        const R* w = detail::real_twiddles<R, N>::w.data();  // W_N^k, k <= N/4
+        const R* w = real_twiddles<R, N>::w.data();  // W_N^k, k <= N/4
         // X[k] of the real segment from Z (the transform of z[n] = x[2n] + i x[2n+1]) found at pk = rev(k),
         // pm = rev(M - k): X[k] = E - i W_N^k D, E = (Z[k] + conj Z[M-k]) / 2, D = (Z[k] - conj Z[M-k]) / 2.
         auto bin = [&](std::size_t k, std::size_t pk, std::size_t pm) -> C {
@@ -209,7 +254,7 @@ private:
             const std::size_t k = static_cast<std::size_t>(j < 0 ? -j : j > static_cast<std::ptrdiff_t>(M) ? static_cast<std::ptrdiff_t>(N) - j : j);
             C v;
             if (k == 0 || k == M) v = C(k == 0 ? z[0] + z[1] : z[0] - z[1], R(0));
-            else v = bin(k, detail::bit_reverse<M>(k), detail::bit_reverse<M>(M - k));
+            else v = bin(k, position(k), position(M - k));
             return mirrored ? std::conj(v) : v;
         };
 
@@ -218,7 +263,7 @@ private:
         const R s1 = scale(), s2 = s1 * R(2);
         const bool first = count_ == 0, hold = average_ == average::max_hold;
         if (first) emitted_ = 0;  // the sums are about to be overwritten
-        std::size_t next = terms, pk = detail::bit_reverse<M>(next), pm = detail::bit_reverse<M>(M - next);
+        std::size_t next = terms, pk = position(next), pm = position(M - next);
         for (std::size_t k = 0; k <= M; ++k) {
             C y = tap[0] * ring[terms - 1];
             for (std::size_t m = 1; m < terms; ++m) y += tap[m] * (ring[terms - 1 - m] + ring[terms - 1 + m]);
@@ -230,8 +275,13 @@ private:
             if (next < M) {
                 ring[span - 1] = bin(next, pk, pm);
                 if (next + 1 < M) {
-                    pk = detail::bit_reversed_increment<M>(pk);
-                    pm = detail::bit_reversed_decrement<M>(pm);
+                    if constexpr (Blocked) {
+                        pk = position(next + 1);
+                        pm = position(M - next - 1);
+                    } else {  // a bit-reversed count up and down: no loop over the bits per bin
+                        pk = bit_reversed_increment<M>(pk);
+                        pm = bit_reversed_decrement<M>(pm);
+                    }
                 }
             } else {
                 ring[span - 1] = any_bin(static_cast<std::ptrdiff_t>(next));
@@ -247,8 +297,10 @@ private:
         return static_cast<R>(scaling_ == scaling::spectrum ? 1.0 / (n * a[0] * n * a[0]) : 1.0 / (fs_ * n * mean_square));
     }
 
+    struct no_blocks {};
     std::array<R, N> samples_{};
     std::array<R, bins> sums_{};
+    [[no_unique_address]] std::conditional_t<Blocked, fft<R, M / 4>, no_blocks> blocks_{};
     double fs_ = 1.0;
     scaling scaling_ = scaling::density;
     average average_ = average::mean;
@@ -258,6 +310,14 @@ private:
     std::uint64_t count_ = 0;
     std::uint64_t emitted_ = 0;
     std::uint64_t rejected_ = 0;
+};
+
+}  // namespace detail
+
+template <std::size_t N, class T = float, window::family Window = window::family::hann>
+class compact_welch : public detail::compact_welch_impl<N, T, Window, detail::compact_welch_blocked<real_t<T>, N>> {
+public:
+    using detail::compact_welch_impl<N, T, Window, detail::compact_welch_blocked<real_t<T>, N>>::compact_welch_impl;
 };
 
 }  // namespace nerve::spectral

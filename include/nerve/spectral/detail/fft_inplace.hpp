@@ -84,45 +84,83 @@ void inplace_span1(T* z) noexcept {
     }
 }
 
-/// Z = DFT_N(z) in place, Z[j] left at z[bit_reverse<N>(j)]. The radix-2 stages of spans h and h/2
-/// run fused (radix 2^2: four points loaded and stored once for two stages; the span-h twiddle of the
-/// odd pair is -i times the even pair's), and an odd stage count ends with the twiddle-free span 1.
+/// The radix-2 stages of spans h and h/2 (h >= 2) fused (radix 2^2): four points loaded and stored
+/// once for two stages; the span-h twiddle of the odd pair is -i times the even pair's.
+template <class T, std::size_t N>
+void inplace_forward_pass(T* z, std::size_t h) noexcept {
+    const inplace_twiddle<T, N> tw{};
+    const std::size_t q = h / 2;
+    for (std::size_t j = 0; j < q; ++j) {
+        T tr, ti, ur, ui;
+        tw(j, h, tr, ti);  // t = W^(j N / 2h): span h
+        tw(j, q, ur, ui);  // u = t^2: span h / 2
+        const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;  // t u
+        for (std::size_t p = j; p < N; p += 2 * h) {
+            T* x0 = z + 2 * p;
+            T* x1 = x0 + 2 * q;
+            T* x2 = x0 + 2 * h;
+            T* x3 = x1 + 2 * h;
+            const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
+            const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
+            const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
+            const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
+            const T er = sr - gr, ei = si - gi;
+            x0[0] = sr + gr;
+            x0[1] = si + gi;
+            x1[0] = er * ur - ei * ui;  // u (S - G)
+            x1[1] = er * ui + ei * ur;
+            const T cr = ar + bi, ci = ai - br;  // a - i b
+            const T dr = ar - bi, di = ai + br;  // a + i b
+            x2[0] = cr * tr - ci * ti;  // t (a - i b)
+            x2[1] = cr * ti + ci * tr;
+            x3[0] = dr * vr - di * vi;  // t u (a + i b)
+            x3[1] = dr * vi + di * vr;
+        }
+    }
+}
+
+/// The reverse of inplace_forward_pass(z, h), times 4.
+template <class T, std::size_t N>
+void inplace_inverse_pass(T* z, std::size_t h) noexcept {
+    const inplace_twiddle<T, N> tw{};
+    const std::size_t q = h / 2;
+    for (std::size_t j = 0; j < q; ++j) {
+        T tr, ti, ur, ui;
+        tw(j, h, tr, ti);
+        tw(j, q, ur, ui);
+        const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;
+        for (std::size_t p = j; p < N; p += 2 * h) {
+            T* x0 = z + 2 * p;
+            T* x1 = x0 + 2 * q;
+            T* x2 = x0 + 2 * h;
+            T* x3 = x1 + 2 * h;
+            const T yr = x1[0] * ur + x1[1] * ui, yi = x1[1] * ur - x1[0] * ui;  // conj(u) z1 = S - G
+            const T Ar = x0[0] + yr, Ai = x0[1] + yi;                           // 2 S
+            const T Br = x0[0] - yr, Bi = x0[1] - yi;                           // 2 G
+            const T cr = x2[0] * tr + x2[1] * ti, ci = x2[1] * tr - x2[0] * ti;  // conj(t) z2 = a - i b
+            const T dr = x3[0] * vr + x3[1] * vi, di = x3[1] * vr - x3[0] * vi;  // conj(t u) z3 = a + i b
+            const T Cr = cr + dr, Ci = ci + di;                                 // 2 a
+            const T Dr = di - ci, Di = cr - dr;                                 // -i (d - c) = 2 b
+            x0[0] = Ar + Cr;
+            x0[1] = Ai + Ci;
+            x2[0] = Ar - Cr;
+            x2[1] = Ai - Ci;
+            x1[0] = Br + Dr;
+            x1[1] = Bi + Di;
+            x3[0] = Br - Dr;
+            x3[1] = Bi - Di;
+        }
+    }
+}
+
+/// Z = DFT_N(z) in place, Z[j] left at z[bit_reverse<N>(j)]: fused stage pairs of spans N/2, N/8,
+/// ..., and the twiddle-free span 1 when the stage count is odd.
 template <class T, std::size_t N>
 void inplace_forward(std::complex<T>* data) noexcept {
     static_assert(N >= 2 && (N & (N - 1)) == 0, "the in-place FFT needs a power-of-two size");
     T* z = reinterpret_cast<T*>(data);
-    const inplace_twiddle<T, N> tw{};
     std::size_t h = N / 2;
-    for (; h >= 2; h /= 4) {
-        const std::size_t q = h / 2;
-        for (std::size_t j = 0; j < q; ++j) {
-            T tr, ti, ur, ui;
-            tw(j, h, tr, ti);  // t = W^(j N / 2h): span h
-            tw(j, q, ur, ui);  // u = t^2: span h / 2
-            const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;  // t u
-            for (std::size_t p = j; p < N; p += 2 * h) {
-                T* x0 = z + 2 * p;
-                T* x1 = x0 + 2 * q;
-                T* x2 = x0 + 2 * h;
-                T* x3 = x1 + 2 * h;
-                const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
-                const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
-                const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
-                const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
-                const T er = sr - gr, ei = si - gi;
-                x0[0] = sr + gr;
-                x0[1] = si + gi;
-                x1[0] = er * ur - ei * ui;  // u (S - G)
-                x1[1] = er * ui + ei * ur;
-                const T cr = ar + bi, ci = ai - br;  // a - i b
-                const T dr = ar - bi, di = ai + br;  // a + i b
-                x2[0] = cr * tr - ci * ti;  // t (a - i b)
-                x2[1] = cr * ti + ci * tr;
-                x3[0] = dr * vr - di * vi;  // t u (a + i b)
-                x3[1] = dr * vi + di * vr;
-            }
-        }
-    }
+    for (; h >= 2; h /= 4) inplace_forward_pass<T, N>(z, h);
     if (h == 1) inplace_span1<T, N>(z);
 }
 
@@ -132,42 +170,11 @@ template <class T, std::size_t N>
 void inplace_inverse(std::complex<T>* data) noexcept {
     static_assert(N >= 2 && (N & (N - 1)) == 0, "the in-place FFT needs a power-of-two size");
     T* z = reinterpret_cast<T*>(data);
-    // The forward pass's spans, last first: N/2, N/8, ... down to 2 or 1.
     std::size_t h = N / 2;
     while (h >= 8) h /= 4;  // the smallest fused span (2 or 4), or 1 when N = 2
     if (h != 2) inplace_span1<T, N>(z);  // the forward pass ended with span 1
     if (h == 1) return;
-    const inplace_twiddle<T, N> tw{};
-    for (; h <= N / 2; h *= 4) {
-        const std::size_t q = h / 2;
-        for (std::size_t j = 0; j < q; ++j) {
-            T tr, ti, ur, ui;
-            tw(j, h, tr, ti);
-            tw(j, q, ur, ui);
-            const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;
-            for (std::size_t p = j; p < N; p += 2 * h) {
-                T* x0 = z + 2 * p;
-                T* x1 = x0 + 2 * q;
-                T* x2 = x0 + 2 * h;
-                T* x3 = x1 + 2 * h;
-                const T yr = x1[0] * ur + x1[1] * ui, yi = x1[1] * ur - x1[0] * ui;  // conj(u) z1 = S - G
-                const T Ar = x0[0] + yr, Ai = x0[1] + yi;                           // 2 S
-                const T Br = x0[0] - yr, Bi = x0[1] - yi;                           // 2 G
-                const T cr = x2[0] * tr + x2[1] * ti, ci = x2[1] * tr - x2[0] * ti;  // conj(t) z2 = a - i b
-                const T dr = x3[0] * vr + x3[1] * vi, di = x3[1] * vr - x3[0] * vi;  // conj(t u) z3 = a + i b
-                const T Cr = cr + dr, Ci = ci + di;                                 // 2 a
-                const T Dr = di - ci, Di = cr - dr;                                 // -i (d - c) = 2 b
-                x0[0] = Ar + Cr;
-                x0[1] = Ai + Ci;
-                x2[0] = Ar - Cr;
-                x2[1] = Ai - Ci;
-                x1[0] = Br + Dr;
-                x1[1] = Bi + Di;
-                x3[0] = Br - Dr;
-                x3[1] = Bi - Di;
-            }
-        }
-    }
+    for (; h <= N / 2; h *= 4) inplace_inverse_pass<T, N>(z, h);
 }
 
 }  // namespace nerve::spectral::detail
