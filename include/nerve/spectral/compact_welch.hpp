@@ -19,7 +19,7 @@
 //   - the inverse FFT then returns the segment's samples (exactly, but for float rounding: a
 //     relative ~1e-7, 140 dB down), and its second half becomes the next segment's first half.
 // The price is the inverse FFT and the windowing bin by bin: per 4096-point segment 1.9x framer |
-// periodogram's instructions on a Cortex-M4 (bench/mcu/compact_welch_4096.cpp), and 4.5x the time
+// periodogram's instructions on a Cortex-M4 (bench/mcu/compact_welch.cpp), and 4.5x the time
 // of framer | welch on x86 with AVX-512 (compact_welch/nerve/4096 against welch/nerve/4096 in
 // nerve_bench; 6.8x with the in-place kernel alone). Use it where RAM is the limit (a
 // microcontroller, many streams on a gateway); framer | welch otherwise.
