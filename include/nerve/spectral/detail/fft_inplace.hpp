@@ -84,17 +84,29 @@ void inplace_span1(T* z) noexcept {
     }
 }
 
+/// The three twiddles of a fused pass's butterfly j: t = W^(j N / 2h) (span h), u = t^2 (span h/2), v = t u.
+template <class T>
+struct pass_twiddles {
+    T tr, ti, ur, ui, vr, vi;
+};
+template <class T, std::size_t N>
+NERVE_ALWAYS_INLINE pass_twiddles<T> pass_twiddles_of(std::size_t j, std::size_t h) noexcept {
+    const inplace_twiddle<T, N> tw{};
+    pass_twiddles<T> p;
+    tw(j, h, p.tr, p.ti);
+    tw(j, h / 2, p.ur, p.ui);
+    p.vr = p.tr * p.ur - p.ti * p.ui;
+    p.vi = p.tr * p.ui + p.ti * p.ur;
+    return p;
+}
+
 /// The radix-2 stages of spans h and h/2 (h >= 2) fused (radix 2^2): four points loaded and stored
 /// once for two stages; the span-h twiddle of the odd pair is -i times the even pair's.
 template <class T, std::size_t N>
 void inplace_forward_pass(T* z, std::size_t h) noexcept {
-    const inplace_twiddle<T, N> tw{};
     const std::size_t q = h / 2;
     for (std::size_t j = 0; j < q; ++j) {
-        T tr, ti, ur, ui;
-        tw(j, h, tr, ti);  // t = W^(j N / 2h): span h
-        tw(j, q, ur, ui);  // u = t^2: span h / 2
-        const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;  // t u
+        const auto [tr, ti, ur, ui, vr, vi] = pass_twiddles_of<T, N>(j, h);
         for (std::size_t p = j; p < N; p += 2 * h) {
             T* x0 = z + 2 * p;
             T* x1 = x0 + 2 * q;
@@ -122,13 +134,9 @@ void inplace_forward_pass(T* z, std::size_t h) noexcept {
 /// The reverse of inplace_forward_pass(z, h), times 4.
 template <class T, std::size_t N>
 void inplace_inverse_pass(T* z, std::size_t h) noexcept {
-    const inplace_twiddle<T, N> tw{};
     const std::size_t q = h / 2;
     for (std::size_t j = 0; j < q; ++j) {
-        T tr, ti, ur, ui;
-        tw(j, h, tr, ti);
-        tw(j, q, ur, ui);
-        const T vr = tr * ur - ti * ui, vi = tr * ui + ti * ur;
+        const auto [tr, ti, ur, ui, vr, vi] = pass_twiddles_of<T, N>(j, h);
         for (std::size_t p = j; p < N; p += 2 * h) {
             T* x0 = z + 2 * p;
             T* x1 = x0 + 2 * q;
