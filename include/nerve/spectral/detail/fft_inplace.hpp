@@ -100,65 +100,63 @@ NERVE_ALWAYS_INLINE pass_twiddles<T> pass_twiddles_of(std::size_t j, std::size_t
     return p;
 }
 
+/// Calls butterfly(x0, x1, x2, x3, twiddles) on every four points p, p + h/2, p + h, p + 3h/2 that
+/// a fused pass of spans h and h/2 (h >= 2) combines, the butterflies of one twiddle triple in a row.
+template <class T, std::size_t N, class Butterfly>
+NERVE_ALWAYS_INLINE void for_each_fused_unit(T* z, std::size_t h, Butterfly&& butterfly) noexcept {
+    const std::size_t q = h / 2;
+    for (std::size_t j = 0; j < q; ++j) {
+        const pass_twiddles<T> w = pass_twiddles_of<T, N>(j, h);
+        for (std::size_t p = j; p < N; p += 2 * h) {
+            T* x0 = z + 2 * p;
+            butterfly(x0, x0 + 2 * q, x0 + 2 * h, x0 + 2 * (q + h), w);
+        }
+    }
+}
+
 /// The radix-2 stages of spans h and h/2 (h >= 2) fused (radix 2^2): four points loaded and stored
 /// once for two stages; the span-h twiddle of the odd pair is -i times the even pair's.
 template <class T, std::size_t N>
 void inplace_forward_pass(T* z, std::size_t h) noexcept {
-    const std::size_t q = h / 2;
-    for (std::size_t j = 0; j < q; ++j) {
-        const auto [tr, ti, ur, ui, vr, vi] = pass_twiddles_of<T, N>(j, h);
-        for (std::size_t p = j; p < N; p += 2 * h) {
-            T* x0 = z + 2 * p;
-            T* x1 = x0 + 2 * q;
-            T* x2 = x0 + 2 * h;
-            T* x3 = x1 + 2 * h;
-            const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
-            const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
-            const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
-            const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
-            const T er = sr - gr, ei = si - gi;
-            x0[0] = sr + gr;
-            x0[1] = si + gi;
-            x1[0] = er * ur - ei * ui;  // u (S - G)
-            x1[1] = er * ui + ei * ur;
-            const T cr = ar + bi, ci = ai - br;  // a - i b
-            const T dr = ar - bi, di = ai + br;  // a + i b
-            x2[0] = cr * tr - ci * ti;  // t (a - i b)
-            x2[1] = cr * ti + ci * tr;
-            x3[0] = dr * vr - di * vi;  // t u (a + i b)
-            x3[1] = dr * vi + di * vr;
-        }
-    }
+    for_each_fused_unit<T, N>(z, h, [](T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) NERVE_INLINE_LAMBDA {
+        const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
+        const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
+        const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
+        const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
+        const T er = sr - gr, ei = si - gi;
+        x0[0] = sr + gr;
+        x0[1] = si + gi;
+        x1[0] = er * w.ur - ei * w.ui;  // u (S - G)
+        x1[1] = er * w.ui + ei * w.ur;
+        const T cr = ar + bi, ci = ai - br;  // a - i b
+        const T dr = ar - bi, di = ai + br;  // a + i b
+        x2[0] = cr * w.tr - ci * w.ti;  // t (a - i b)
+        x2[1] = cr * w.ti + ci * w.tr;
+        x3[0] = dr * w.vr - di * w.vi;  // t u (a + i b)
+        x3[1] = dr * w.vi + di * w.vr;
+    });
 }
 
 /// The reverse of inplace_forward_pass(z, h), times 4.
 template <class T, std::size_t N>
 void inplace_inverse_pass(T* z, std::size_t h) noexcept {
-    const std::size_t q = h / 2;
-    for (std::size_t j = 0; j < q; ++j) {
-        const auto [tr, ti, ur, ui, vr, vi] = pass_twiddles_of<T, N>(j, h);
-        for (std::size_t p = j; p < N; p += 2 * h) {
-            T* x0 = z + 2 * p;
-            T* x1 = x0 + 2 * q;
-            T* x2 = x0 + 2 * h;
-            T* x3 = x1 + 2 * h;
-            const T yr = x1[0] * ur + x1[1] * ui, yi = x1[1] * ur - x1[0] * ui;  // conj(u) z1 = S - G
-            const T Ar = x0[0] + yr, Ai = x0[1] + yi;                           // 2 S
-            const T Br = x0[0] - yr, Bi = x0[1] - yi;                           // 2 G
-            const T cr = x2[0] * tr + x2[1] * ti, ci = x2[1] * tr - x2[0] * ti;  // conj(t) z2 = a - i b
-            const T dr = x3[0] * vr + x3[1] * vi, di = x3[1] * vr - x3[0] * vi;  // conj(t u) z3 = a + i b
-            const T Cr = cr + dr, Ci = ci + di;                                 // 2 a
-            const T Dr = di - ci, Di = cr - dr;                                 // -i (d - c) = 2 b
-            x0[0] = Ar + Cr;
-            x0[1] = Ai + Ci;
-            x2[0] = Ar - Cr;
-            x2[1] = Ai - Ci;
-            x1[0] = Br + Dr;
-            x1[1] = Bi + Di;
-            x3[0] = Br - Dr;
-            x3[1] = Bi - Di;
-        }
-    }
+    for_each_fused_unit<T, N>(z, h, [](T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) NERVE_INLINE_LAMBDA {
+        const T yr = x1[0] * w.ur + x1[1] * w.ui, yi = x1[1] * w.ur - x1[0] * w.ui;  // conj(u) z1 = S - G
+        const T Ar = x0[0] + yr, Ai = x0[1] + yi;                                   // 2 S
+        const T Br = x0[0] - yr, Bi = x0[1] - yi;                                   // 2 G
+        const T cr = x2[0] * w.tr + x2[1] * w.ti, ci = x2[1] * w.tr - x2[0] * w.ti;  // conj(t) z2 = a - i b
+        const T dr = x3[0] * w.vr + x3[1] * w.vi, di = x3[1] * w.vr - x3[0] * w.vi;  // conj(t u) z3 = a + i b
+        const T Cr = cr + dr, Ci = ci + di;                                         // 2 a
+        const T Dr = di - ci, Di = cr - dr;                                         // -i (d - c) = 2 b
+        x0[0] = Ar + Cr;
+        x0[1] = Ai + Ci;
+        x2[0] = Ar - Cr;
+        x2[1] = Ai - Ci;
+        x1[0] = Br + Dr;
+        x1[1] = Bi + Di;
+        x3[0] = Br - Dr;
+        x3[1] = Bi - Di;
+    });
 }
 
 /// Z = DFT_N(z) in place, Z[j] left at z[bit_reverse<N>(j)]: fused stage pairs of spans N/2, N/8,
