@@ -174,8 +174,9 @@ private:
         }
         // |X[k]|^2 <= N sum x^2: within range, so is every bin, windowed bin and power. NaN fails too.
         constexpr R limit = std::numeric_limits<R>::max() / static_cast<R>(4 * N);
+        const bool accepted = energy <= limit;
         R mean = 0;
-        if (energy <= limit) {
+        if (accepted) {
             mean = detrend_ == detrend::constant ? sum / static_cast<R>(N) : R(0);
             if (mean != R(0))
                 for (std::size_t n = 0; n < N; ++n) x[n] -= mean;
@@ -187,7 +188,7 @@ private:
         }
         // The second half is the next segment's first half (after the transforms: `restored` times
         // the samples less their mean; a rejected segment was not touched).
-        const R scale = energy <= limit ? R(1) / restored : R(1);
+        const R scale = accepted ? R(1) / restored : R(1);
         for (std::size_t n = 0; n < M; ++n) x[n] = x[n + M] * scale + mean;
         fill_ = M;
     }
@@ -230,21 +231,14 @@ private:
     /// of the real sequence's even/odd pairs) to the sums.
     void accumulate() noexcept {
         const R* z = samples_.data();
-        const R* w = real_twiddles<R, N>::w.data();  // W_N^k, k <= N/4
         // X[k] of the real segment from Z (the transform of z[n] = x[2n] + i x[2n+1]) found at pk = rev(k),
         // pm = rev(M - k): X[k] = E - i W_N^k D, E = (Z[k] + conj Z[M-k]) / 2, D = (Z[k] - conj Z[M-k]) / 2.
         auto bin = [&](std::size_t k, std::size_t pk, std::size_t pm) -> C {
             const R ar = z[2 * pk], ai = z[2 * pk + 1], br = z[2 * pm], bi = -z[2 * pm + 1];
             const R er = R(0.5) * (ar + br), ei = R(0.5) * (ai + bi);
             const R dr = R(0.5) * (ar - br), di = R(0.5) * (ai - bi);
-            R wr, wi;  // W_N^k; past N/4: -i W_N^(k - N/4)
-            if (k <= N / 4) {
-                wr = w[2 * k];
-                wi = w[2 * k + 1];
-            } else {
-                wr = w[2 * (k - N / 4) + 1];
-                wi = -w[2 * (k - N / 4)];
-            }
+            R wr, wi;
+            half_circle_twiddle<R, N>(k, wr, wi);
             const R vr = wr * dr - wi * di, vi = wr * di + wi * dr;  // W D
             return C(er + vi, ei - vr);
         };

@@ -53,24 +53,6 @@ NERVE_ALWAYS_INLINE constexpr std::size_t bit_reversed_decrement(std::size_t r) 
     return r ^ bit;
 }
 
-/// W_N^(j s) for the butterflies of span `half` (s = N / (2 half)), from the table of W_2N^k, k <= N/2:
-/// W_N^(j s) = W_2N^(2 j s); past 2 j s = N/2 (j = half/2) it is -i W_2N^(2 j s - N/2).
-template <class T, std::size_t N>
-struct inplace_twiddle {
-    const T* w = real_twiddles<T, 2 * N>::w.data();
-    NERVE_ALWAYS_INLINE void operator()(std::size_t j, std::size_t half, T& wr, T& wi) const noexcept {
-        const std::size_t step = N / half;  // 2 s
-        if (2 * j <= half) {
-            wr = w[2 * (j * step)];
-            wi = w[2 * (j * step) + 1];
-        } else {  // -i (a + i b) = b - i a
-            const std::size_t k = (j - half / 2) * step;
-            wr = w[2 * k + 1];
-            wi = -w[2 * k];
-        }
-    }
-};
-
 /// The span-1 stage (every twiddle 1): its own inverse, but for a factor 2.
 template <class T, std::size_t N>
 void inplace_span1(T* z) noexcept {
@@ -89,12 +71,12 @@ template <class T>
 struct pass_twiddles {
     T tr, ti, ur, ui, vr, vi;
 };
+/// W_N^(j N / 2h) = W_2N^(j N / h): real_fft<T, 2 N>'s table (half_circle_twiddle), no table of its own.
 template <class T, std::size_t N>
 NERVE_ALWAYS_INLINE pass_twiddles<T> pass_twiddles_of(std::size_t j, std::size_t h) noexcept {
-    const inplace_twiddle<T, N> tw{};
     pass_twiddles<T> p;
-    tw(j, h, p.tr, p.ti);
-    tw(j, h / 2, p.ur, p.ui);
+    half_circle_twiddle<T, 2 * N>(j * (N / h), p.tr, p.ti);
+    half_circle_twiddle<T, 2 * N>(j * (2 * N / h), p.ur, p.ui);
     p.vr = p.tr * p.ur - p.ti * p.ui;
     p.vi = p.tr * p.ui + p.ti * p.ur;
     return p;

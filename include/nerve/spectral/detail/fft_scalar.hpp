@@ -68,6 +68,20 @@ struct real_twiddles {
     static constexpr std::array<T, 2 * (N / 4 + 1)> w = make_twiddles<T, N, N / 4 + 1>();
 };
 
+/// W_N^k for 0 <= k <= N/2 from real_twiddles<T, N> (k <= N/4): past N/4, W_N^k = -i W_N^(k - N/4).
+template <class T, std::size_t N>
+NERVE_ALWAYS_INLINE void half_circle_twiddle(std::size_t k, T& wr, T& wi) noexcept {
+    const T* w = real_twiddles<T, N>::w.data();
+    if (k <= N / 4) {
+        wr = w[2 * k];
+        wi = w[2 * k + 1];
+    } else {  // -i (a + i b) = b - i a
+        const std::size_t r = k - N / 4;
+        wr = w[2 * r + 1];
+        wi = -w[2 * r];
+    }
+}
+
 /// One radix-4 butterfly on interleaved complex values at x0..x3 (stride between the
 /// four inputs: xs), writing y0..y3 (stride ys); Tw: multiply outputs 1..3 by w1..w3.
 template <class T, bool Inv, bool Tw>
