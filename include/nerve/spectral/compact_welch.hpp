@@ -18,11 +18,11 @@
 //     its neighbours, as it is summed, without overwriting them;
 //   - the inverse FFT then returns the segment's samples (exactly, but for float rounding: a
 //     relative ~1e-7, 140 dB down), and its second half becomes the next segment's first half.
-// The price is the inverse FFT and the windowing bin by bin: per 4096-point segment 1.9x framer |
-// periodogram's instructions on a Cortex-M4 (bench/mcu/compact_welch.cpp), and 4.5x the time
-// of framer | welch on x86 with AVX-512 (compact_welch/nerve/4096 against welch/nerve/4096 in
-// nerve_bench; 6.8x with the in-place kernel alone). Use it where RAM is the limit (a
-// microcontroller, many streams on a gateway); framer | welch otherwise.
+// The price is the inverse FFT and the windowing bin by bin: per 4096-point segment 1.7x framer |
+// periodogram's instructions and modelled cycles on a Cortex-M4 (bench/mcu/compact_welch.cpp),
+// and 2.5x the time of framer | welch on x86 with AVX-512 (compact_welch/nerve/4096 against
+// welch/nerve/4096 in nerve_bench). Use it where RAM is the limit (a microcontroller, many
+// streams on a gateway); framer | welch otherwise.
 //
 // Detrending (detrend::constant, the default) removes each segment's mean before its transform, as
 // scipy does; the mean goes back with the samples. Sums are kept in real_t<T> (float for float and
@@ -163,15 +163,11 @@ private:
         for (std::size_t m = 1; m < terms; ++m) t[m] = static_cast<R>((m % 2 ? -a[m] : a[m]) / 2);
         return t;
     }();
-    static constexpr std::size_t span = 2 * terms - 1;
 
     void segment() noexcept {
         R* x = samples_.data();
         R sum = 0, energy = 0;
-        for (std::size_t n = 0; n < N; ++n) {
-            sum += x[n];
-            energy += x[n] * x[n];
-        }
+        sum_and_energy(x, sum, energy);
         // |X[k]|^2 <= N sum x^2: within range, so is every bin, windowed bin and power. NaN fails too.
         constexpr R limit = std::numeric_limits<R>::max() / static_cast<R>(4 * N);
         const bool accepted = energy <= limit;
@@ -179,7 +175,12 @@ private:
         if (accepted) {
             mean = detrend_ == detrend::constant ? sum / static_cast<R>(N) : R(0);
             if (mean != R(0))
-                for (std::size_t n = 0; n < N; ++n) x[n] -= mean;
+                for (std::size_t n = 0; n < N; n += 4) {  // four a round: see sum_and_energy
+                    x[n] -= mean;
+                    x[n + 1] -= mean;
+                    x[n + 2] -= mean;
+                    x[n + 3] -= mean;
+                }
             forward();
             accumulate();
             inverse();
@@ -189,8 +190,52 @@ private:
         // The second half is the next segment's first half (after the transforms: `restored` times
         // the samples less their mean; a rejected segment was not touched).
         const R scale = accepted ? R(1) / restored : R(1);
-        for (std::size_t n = 0; n < M; ++n) x[n] = x[n + M] * scale + mean;
+        for (std::size_t n = 0; n < M; n += 4) {
+            x[n] = x[n + M] * scale + mean;
+            x[n + 1] = x[n + M + 1] * scale + mean;
+            x[n + 2] = x[n + M + 2] * scale + mean;
+            x[n + 3] = x[n + M + 3] * scale + mean;
+        }
         fill_ = M;
+    }
+
+    /// The segment's sum and sum of squares (NaN or Inf in either when a sample is not finite).
+    static void sum_and_energy(const R* x, R& sum, R& energy) noexcept {
+#if NERVE_HAS_XSIMD
+        // SIMD hosts: two vector sums each; one running sum would wait an add's latency per sample.
+        if constexpr (Blocked) {
+            using batch = xsimd::batch<R>;
+            constexpr std::size_t W = batch::size;
+            static_assert(N % (2 * W) == 0);
+            batch s0(R(0)), s1(R(0)), e0(R(0)), e1(R(0));
+            for (std::size_t n = 0; n < N; n += 2 * W) {
+                const batch a = batch::load_unaligned(x + n), b = batch::load_unaligned(x + n + W);
+                s0 += a;
+                s1 += b;
+                e0 = xsimd::fma(a, a, e0);
+                e1 = xsimd::fma(b, b, e1);
+            }
+            sum = xsimd::hadd(s0 + s1);
+            energy = xsimd::hadd(e0 + e1);
+            return;
+        }
+#endif
+        // The Cortex-M: four samples a round (one loop branch, three cycles there, per four), in
+        // two sums of each as named locals (an array stays in memory at arm-none-eabi-gcc -O2).
+        R s0 = 0, s1 = 0, e0 = 0, e1 = 0;
+        for (std::size_t n = 0; n < N; n += 4) {
+            const R a = x[n], b = x[n + 1], c = x[n + 2], d = x[n + 3];
+            s0 += a;
+            e0 += a * a;
+            s1 += b;
+            e1 += b * b;
+            s0 += c;
+            e0 += c * c;
+            s1 += d;
+            e1 += d * d;
+        }
+        sum = s0 + s1;
+        energy = e0 + e1;
     }
 
     // The transform of z[n] = x[2n] + i x[2n+1] (M points) in samples_, and back. In place: Z[j] at
@@ -227,62 +272,197 @@ private:
         }
     }
 
-    /// Adds the windowed power of the segment transformed in samples_ (bit-reversed complex bins
-    /// of the real sequence's even/odd pairs) to the sums.
-    void accumulate() noexcept {
-        const R* z = samples_.data();
-        // X[k] of the real segment from Z (the transform of z[n] = x[2n] + i x[2n+1]) found at pk = rev(k),
-        // pm = rev(M - k): X[k] = E - i W_N^k D, E = (Z[k] + conj Z[M-k]) / 2, D = (Z[k] - conj Z[M-k]) / 2.
-        auto bin = [&](std::size_t k, std::size_t pk, std::size_t pm) -> C {
-            const R ar = z[2 * pk], ai = z[2 * pk + 1], br = z[2 * pm], bi = -z[2 * pm + 1];
-            const R er = R(0.5) * (ar + br), ei = R(0.5) * (ai + bi);
-            const R dr = R(0.5) * (ar - br), di = R(0.5) * (ai - bi);
-            R wr, wi;
-            half_circle_twiddle<R, N>(k, wr, wi);
-            const R vr = wr * dr - wi * di, vi = wr * di + wi * dr;  // W D
-            return C(er + vi, ei - vr);
-        };
-        // Any bin index, folded into 0..M by X[-j] = conj X[j] and X[N - j] = conj X[j].
-        auto any_bin = [&](std::ptrdiff_t j) -> C {
-            const bool mirrored = j < 0 || j > static_cast<std::ptrdiff_t>(M);
-            const std::size_t k = static_cast<std::size_t>(j < 0 ? -j : j > static_cast<std::ptrdiff_t>(M) ? static_cast<std::ptrdiff_t>(N) - j : j);
-            C v;
-            if (k == 0 || k == M) v = C(k == 0 ? z[0] + z[1] : z[0] - z[1], R(0));
-            else v = bin(k, position(k), position(M - k));
-            return mirrored ? std::conj(v) : v;
-        };
+    // Windowing works on blocks of B bins in a buffer of the rectangular bins k0 - H .. k0 + B + H
+    // (H = 4: the widest window, flat-top, reaches four bins either side): each bin is computed
+    // once, the buffer's last 2 H carried to the next block, and the window's taps, the power and
+    // the sums then run over plain arrays (vectorised on hosts).
+    static constexpr std::size_t H = 4;
+    static constexpr std::size_t B = M < 64 ? M : 64;
+    struct bin_block {
+        std::array<R, B + 2 * H> re, im;
+    };
 
-        std::array<C, span> ring{};  // X[k - terms + 1 .. k + terms - 1]
-        for (std::size_t i = 0; i < span; ++i) ring[i] = any_bin(static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(terms - 1));
-        const R s1 = scale(), s2 = s1 * R(2);
-        const bool first = count_ == 0, hold = average_ == average::max_hold;
-        if (first) emitted_ = 0;  // the sums are about to be overwritten
-        std::size_t next = terms, pk = position(next), pm = position(M - next);
-        for (std::size_t k = 0; k <= M; ++k) {
-            C y = tap[0] * ring[terms - 1];
-            for (std::size_t m = 1; m < terms; ++m) y += tap[m] * (ring[terms - 1 - m] + ring[terms - 1 + m]);
-            const R p = std::norm(y) * (k == 0 || k == M ? s1 : s2);
-            if (first) sums_[k] = p;
-            else if (!hold) sums_[k] += p;
-            else if (p > sums_[k]) sums_[k] = p;
-            for (std::size_t i = 0; i + 1 < span; ++i) ring[i] = ring[i + 1];
-            if (next < M) {
-                ring[span - 1] = bin(next, pk, pm);
-                if (next + 1 < M) {
-                    if constexpr (Blocked) {
-                        pk = position(next + 1);
-                        pm = position(M - next - 1);
-                    } else {  // a bit-reversed count up and down: no loop over the bits per bin
-                        pk = bit_reversed_increment<M>(pk);
-                        pm = bit_reversed_decrement<M>(pm);
-                    }
-                }
-            } else {
-                ring[span - 1] = any_bin(static_cast<std::ptrdiff_t>(next));
-            }
-            ++next;
+    /// X[k] (0 < k < M) of the real segment from Z (the transform of z[n] = x[2n] + i x[2n+1])
+    /// found at pk = position(k), pm = position(M - k): X[k] = E - i W_N^k D with
+    /// E = (Z[k] + conj Z[M-k]) / 2, D = (Z[k] - conj Z[M-k]) / 2.
+    NERVE_ALWAYS_INLINE void rect_bin(std::size_t k, std::size_t pk, std::size_t pm, R& xr, R& xi) const noexcept {
+        const R* z = samples_.data();
+        const R ar = z[2 * pk], ai = z[2 * pk + 1], br = z[2 * pm], bi = -z[2 * pm + 1];
+        const R er = R(0.5) * (ar + br), ei = R(0.5) * (ai + bi);
+        const R dr = R(0.5) * (ar - br), di = R(0.5) * (ai - bi);
+        R wr, wi;
+        half_circle_twiddle<R, N>(k, wr, wi);
+        const R vr = wr * dr - wi * di, vi = wr * di + wi * dr;  // W D
+        xr = er + vi;
+        xi = ei - vr;
+    }
+    /// Any bin index, folded into 0..M by X[-j] = conj X[j] and X[N - j] = conj X[j].
+    void folded_bin(std::ptrdiff_t j, R& xr, R& xi) const noexcept {
+        const R* z = samples_.data();
+        const std::ptrdiff_t m = static_cast<std::ptrdiff_t>(M);
+        const bool mirrored = j < 0 || j > m;
+        const std::size_t k = static_cast<std::size_t>(j < 0 ? -j : j > m ? 2 * m - j : j);
+        if (k == 0 || k == M) {
+            xr = k == 0 ? z[0] + z[1] : z[0] - z[1];
+            xi = 0;
+        } else {
+            rect_bin(k, position(k), position(M - k), xr, xi);
         }
+        if (mirrored) xi = -xi;
+    }
+
+    /// The bins j0 .. j0 + n - 1 (j0 and n multiples of 4) into b.re / b.im from index `at`.
+    /// In place: a bit-reversed count up and down from (pk, pm) at the next interior bin, no loop
+    /// over the bits per bin. Blocked: four bins at a time, X[4q + r] from the quarter r' = rev2(r)
+    /// at offset q, W quarters' offsets at once in SIMD lanes.
+    struct walk {
+        std::size_t pk, pm;
+    };
+    void fill(std::ptrdiff_t j0, std::size_t n, bin_block& b, std::size_t at, walk& w) const noexcept {
+        R* re = b.re.data() + at;
+        R* im = b.im.data() + at;
+        std::size_t i = 0;
+#if NERVE_FFT_SIMD
+        if constexpr (Blocked) {
+            constexpr std::ptrdiff_t V = static_cast<std::ptrdiff_t>(simd_w), Q = static_cast<std::ptrdiff_t>(M / 4);
+            for (; i < n; i += 4) {
+                const std::ptrdiff_t q = (j0 + static_cast<std::ptrdiff_t>(i)) / 4;
+                if (q >= 1 && q + V <= Q && i + 4 * simd_w <= n) {
+                    quads(static_cast<std::size_t>(q), re + i, im + i);
+                    i += 4 * simd_w - 4;
+                } else {
+                    for (std::size_t r = 0; r < 4; ++r) folded_bin(j0 + static_cast<std::ptrdiff_t>(i + r), re[i + r], im[i + r]);
+                }
+            }
+            return;
+        }
+#endif
+        for (; i < n; ++i) {
+            const std::ptrdiff_t j = j0 + static_cast<std::ptrdiff_t>(i);
+            if (j < 1 || j >= static_cast<std::ptrdiff_t>(M)) {
+                folded_bin(j, re[i], im[i]);
+                continue;
+            }
+            const std::size_t k = static_cast<std::size_t>(j);
+            if constexpr (fast_bit_reverse) {  // rbit: two instructions a position
+                rect_bin(k, position(k), position(M - k), re[i], im[i]);
+            } else {
+                rect_bin(k, w.pk, w.pm, re[i], im[i]);
+                if (k + 1 < M) {
+                    w.pk = bit_reversed_increment<M>(w.pk);
+                    w.pm = bit_reversed_decrement<M>(w.pm);
+                }
+            }
+        }
+    }
+
+#if NERVE_FFT_SIMD
+    /// W_(N/4)^q for q < N/8, real parts then imaginary: W_N^(4q + r) = W_(N/4)^q W_N^r.
+    struct quad_twiddles {
+        static constexpr std::array<R, N / 4> w = [] {
+            const auto t = make_twiddles<R, N / 4, N / 8>();
+            std::array<R, N / 4> s{};
+            for (std::size_t q = 0; q < N / 8; ++q) {
+                s[q] = t[2 * q];
+                s[N / 8 + q] = t[2 * q + 1];
+            }
+            return s;
+        }();
+    };
+    /// X[4q' + r] for q' = q .. q + simd_w - 1 (q >= 1, q' < M/4), r = 0..3, in natural order to re/im.
+    NERVE_ALWAYS_INLINE void quads(std::size_t q, R* re, R* im) const noexcept {
+        using V = simd_v;
+        constexpr std::size_t Q = M / 4, L = simd_w;
+        constexpr std::size_t rev2[4] = {0, 2, 1, 3};
+        const R* z = samples_.data();
+        const R* tw = quad_twiddles::w.data();
+        const V tr = V::load_unaligned(tw + q), ti = V::load_unaligned(tw + N / 8 + q);
+        const R* w1 = real_twiddles<R, N>::w.data();
+        const V h(R(0.5));
+        V xr[4], xi[4];
+        for (std::size_t r = 0; r < 4; ++r) {
+            V ar, ai, mr, mi;
+            simd_ops::deinterleave_natural(z + 2 * (rev2[r] * Q + q), ar, ai);
+            // M - (4q' + r) = 4 (Q - q') for r = 0, else 4 (Q - q' - 1) + 4 - r: descending offsets.
+            const std::size_t pm = r == 0 ? Q - q - L + 1 : rev2[4 - r] * Q + Q - q - L;
+            simd_ops::deinterleave_natural(z + 2 * pm, mr, mi);
+            const V br = simd_ops::reverse(mr), bi = -simd_ops::reverse(mi);
+            const V er = h * (ar + br), ei = h * (ai + bi);
+            const V dr = h * (ar - br), di = h * (ai - bi);
+            const V wr = tr * w1[2 * r] - ti * w1[2 * r + 1], wi = tr * w1[2 * r + 1] + ti * w1[2 * r];
+            const V vr = wr * dr - wi * di, vi = wr * di + wi * dr;
+            xr[r] = er + vi;
+            xi[r] = ei - vr;
+        }
+        interleave4(re, xr);
+        interleave4(im, xi);
+    }
+    /// p[4 l + r] = v[r] lane l: two rounds of pairwise interleaving.
+    static NERVE_ALWAYS_INLINE void interleave4(R* p, const simd_v* v) noexcept {
+        constexpr std::size_t L = simd_w;
+        alignas(64) R a[2 * L], c[2 * L];
+        simd_ops::interleave_natural(a, v[0], v[2]);  // v0 v2 pairs
+        simd_ops::interleave_natural(c, v[1], v[3]);  // v1 v3 pairs
+        simd_ops::interleave_natural(p, simd_v::load_aligned(a), simd_v::load_aligned(c));
+        simd_ops::interleave_natural(p + 2 * L, simd_v::load_aligned(a + L), simd_v::load_aligned(c + L));
+    }
+#endif
+
+    /// Adds the windowed power of the segment transformed in samples_ to the sums.
+    void accumulate() noexcept {
+        const R s2 = scale() * R(2);
+        const bool first = count_ == 0;
+        if (first) emitted_ = 0;  // the sums are about to be overwritten
+        bin_block b;
+        walk w{position(1), position(M - 1)};
+        fill(-static_cast<std::ptrdiff_t>(H), B + 2 * H, b, 0, w);
+        std::array<R, B> p;
+        for (std::size_t k0 = 0; k0 < M; k0 += B) {
+            // p = |sum over |m| < terms of tap[|m|] X[k + m]|^2, doubled (one-sided).
+            for (std::size_t i = 0; i < B; ++i) {
+                const R* xr = b.re.data() + H + i;
+                const R* xi = b.im.data() + H + i;
+                R yr = tap[0] * xr[0], yi = tap[0] * xi[0];
+                for (std::size_t m = 1; m < terms; ++m) {
+                    yr += tap[m] * (xr[-static_cast<std::ptrdiff_t>(m)] + xr[m]);
+                    yi += tap[m] * (xi[-static_cast<std::ptrdiff_t>(m)] + xi[m]);
+                }
+                p[i] = (yr * yr + yi * yi) * s2;
+            }
+            if (k0 == 0) p[0] *= R(0.5);  // DC is not doubled
+            add(k0, p.data(), B, first);
+            if (k0 + B < M) {
+                for (std::size_t i = 0; i < 2 * H; ++i) {
+                    b.re[i] = b.re[B + i];
+                    b.im[i] = b.im[B + i];
+                }
+                fill(static_cast<std::ptrdiff_t>(k0 + B + H), B, b, 2 * H, w);
+            }
+        }
+        // Nyquist (not doubled), from its neighbours folded back.
+        R yr = 0, yi = 0;
+        for (std::size_t m = 0; m < terms; ++m) {
+            R ar, ai, br, bi;
+            folded_bin(static_cast<std::ptrdiff_t>(M - m), ar, ai);
+            folded_bin(static_cast<std::ptrdiff_t>(M + m), br, bi);
+            const R t = m == 0 ? tap[0] / 2 : tap[m];
+            yr += t * (ar + br);
+            yi += t * (ai + bi);
+        }
+        const R nyquist = (yr * yr + yi * yi) * (s2 / 2);
+        add(M, &nyquist, 1, first);
         ++count_;
+    }
+
+    /// sums_[k0 ..] op= p[0 .. n): = for the first segment, + for the mean, max for max-hold.
+    void add(std::size_t k0, const R* p, std::size_t n, bool first) noexcept {
+        R* s = sums_.data() + k0;
+        if (first)
+            for (std::size_t i = 0; i < n; ++i) s[i] = p[i];
+        else if (average_ == average::mean)
+            for (std::size_t i = 0; i < n; ++i) s[i] += p[i];
+        else
+            for (std::size_t i = 0; i < n; ++i) s[i] = p[i] > s[i] ? p[i] : s[i];
     }
 
     /// 1 / (sum w)^2 for power, 1 / (fs sum w^2) for density (spectrum.hpp).

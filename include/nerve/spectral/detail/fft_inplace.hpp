@@ -13,16 +13,34 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <complex>
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
 #include "fft_scalar.hpp"
 
 namespace nerve::spectral::detail {
 
+/// True where bit_reverse is one instruction (Thumb-2's rbit: Cortex-M3 and up), so a caller
+/// walking bit-reversed indices may reverse each one instead of counting in reverse.
+#if defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
+inline constexpr bool fast_bit_reverse = true;
+#else
+inline constexpr bool fast_bit_reverse = false;
+#endif
+
 /// j's bits reversed in a field of log2(N) bits.
 template <std::size_t N>
 constexpr std::size_t bit_reverse(std::size_t j) noexcept {
+#if defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
+    if (!std::is_constant_evaluated() && N > 1 && N <= (std::size_t{1} << 31)) {
+        std::uint32_t r;
+        asm("rbit %0, %1" : "=r"(r) : "r"(static_cast<std::uint32_t>(j)));
+        return static_cast<std::size_t>(r >> (32 - std::countr_zero(N)));
+    }
+#endif
     std::size_t r = 0;
     for (std::size_t bit = 1; bit < N; bit <<= 1) {
         r = (r << 1) | (j & 1);
