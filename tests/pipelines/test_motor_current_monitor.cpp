@@ -1,6 +1,8 @@
 #include "nerve_test.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <span>
 
@@ -150,4 +152,40 @@ TEST_CASE("motor_current_monitor: segments on flush, NaN held, configurations it
     static np::motor_current_monitor<4096> nowhere{config(-5.0)};
     nowhere.process(std::span<const float>{x, length}, [&](const auto& r) { CHECK(r.condition() == sp::rotor_condition::no_line); });
     CHECK(nowhere.readings() == 1);
+}
+
+// process() keeps every factor-th low-pass output by stepping through each block; push() counts
+// sample by sample. Fed in uneven pieces (shorter and longer than the block, the factor and a
+// segment's hop), process() must give push()'s spectrum: one low-pass output kept a sample early or
+// late moves the floor by ~1e-3 here, a lost or doubled one per call far more.
+TEST_CASE("motor_current_monitor: process() in uneven pieces keeps the samples push() keeps", "[pipelines][motor]") {
+    synthesise({});
+    static np::motor_current_monitor<4096> by_sample{config()}, by_piece{config()};
+    static float want[2049];
+    int pushed = 0, processed = 0;
+    for (std::size_t i = 0; i < length; ++i)
+        by_sample.push(x[i], [&](const auto&) {
+            ++pushed;
+            const sp::spectrum_view<float> s = by_sample.spectrum();
+            for (std::size_t k = 0; k < s.size(); ++k) want[k] = s.values[k];
+        });
+    const std::size_t pieces[] = {1, 15, 16, 17, 3, 700, 2048, 5, 4097, 33, 10000};
+    std::size_t at = 0;
+    for (std::size_t p = 0; at < length; ++p) {
+        const std::size_t n = std::min(pieces[p % std::size(pieces)], length - at);
+        by_piece.process(std::span<const float>{x + at, n}, [&](const auto&) {
+            ++processed;
+            const sp::spectrum_view<float> s = by_piece.spectrum();
+            REQUIRE(s.size() == 2049);
+            double num = 0, den = 0;
+            for (std::size_t k = 0; k < s.size(); ++k) {
+                num += (double(s.values[k]) - want[k]) * (double(s.values[k]) - want[k]);
+                den += double(want[k]) * want[k];
+            }
+            CHECK(std::sqrt(num / den) <= 1e-5);
+        });
+        at += n;
+    }
+    CHECK(pushed > 0);
+    CHECK(processed == pushed);
 }

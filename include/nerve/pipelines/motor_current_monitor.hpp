@@ -104,11 +104,12 @@ public:
         for (std::size_t start = 0; start < x.size(); start += block) {
             const std::size_t n = x.size() - start < block ? x.size() - start : block;
             lowpass_.process(x.subspan(start, n), std::span<float>{filtered_.data(), n});
-            for (std::size_t i = 0; i < n; ++i) {
-                if (++phase_ < factor_) continue;
-                phase_ = 0;
-                decimated(filtered_[i], emit);
-            }
+            // Every factor-th output, as push() keeps them (phase_ counts the outputs since the last
+            // kept one); stepping by the factor instead of counting every sample (a quarter of
+            // this function's time on x86 before).
+            std::size_t i = factor_ - 1 - phase_;
+            for (; i < n; i += factor_) decimated(filtered_[i], emit);
+            phase_ = factor_ - 1 - (i - n);
         }
     }
 
