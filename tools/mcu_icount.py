@@ -20,7 +20,7 @@ Prints one line per measured call, then a summary line:
 and beside it a cycle estimate from tools/mcu_cycles.py (each executed instruction weighted
 with its Cortex-M4 TRM cycle count, zero wait states; the assumptions are listed there):
     <symbol>: <median> cycles per call (Cortex-M4 model: ...)
---profile N also prints the N costliest instruction addresses of the first call.
+--profile N also prints the N costliest instruction addresses of the first call (--profile-call K: of call K).
 The exit code is non-zero if the program failed or the symbol was never called and returned.
 """
 import argparse
@@ -148,6 +148,8 @@ def main(argv=None):
     ap.add_argument("--refill", type=int, default=2, help="cycle model: pipeline refill P of a taken branch (1-3)")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="print the N costliest addresses (modelled cycles) of the first call")
+    ap.add_argument("--profile-call", type=int, default=1, metavar="K",
+                    help="profile call K instead of the first (a call that does the work, e.g. completes a segment)")
     ap.add_argument("--no-cycles", action="store_true", help="count instructions only")
     ap.add_argument("args", nargs="*", help="arguments for the program (after --)")
     opts = ap.parse_args(argv)
@@ -171,7 +173,8 @@ def main(argv=None):
         sys.stderr.write(proc.stderr)
         if proc.returncode != 0:
             print(f"mcu_icount: the program exited with {proc.returncode}", file=sys.stderr)
-        counts, cycles, unfinished, profile = count_calls(log, entry, max(1, opts.runs), model)
+        counts, cycles, unfinished, profile = count_calls(log, entry, max(1, opts.runs, opts.profile_call), model,
+                                                         profile_call=opts.profile_call - 1)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -188,7 +191,7 @@ def main(argv=None):
     for i, c in enumerate(counts):
         print(f"call {i + 1}: {c} instructions" + (f", {cycles[i]} cycles (model)" if model else ""))
     if model and opts.profile > 0:
-        print(f"costliest addresses of call 1 (executions, modelled cycles, instruction):")
+        print(f"costliest addresses of call {opts.profile_call} (executions, modelled cycles, instruction):")
         for pc, (n, c) in sorted(profile.items(), key=lambda kv: -kv[1][1])[:opts.profile]:
             ins = model.instrs.get(pc)
             text = f"{ins.mn} {ins.ops}" if ins else "?"
