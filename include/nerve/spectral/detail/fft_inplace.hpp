@@ -19,7 +19,9 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../../config.hpp"
 #include "fft_scalar.hpp"
+#include "fft_simd.hpp"
 
 namespace nerve::spectral::detail {
 
@@ -114,26 +116,53 @@ NERVE_ALWAYS_INLINE void for_each_fused_unit(T* z, std::size_t h, Butterfly&& bu
     }
 }
 
-/// The radix-2 stages of spans h and h/2 (h >= 2) fused (radix 2^2): four points loaded and stored
-/// once for two stages; the span-h twiddle of the odd pair is -i times the even pair's.
+/// The butterfly of the radix-2 stages of spans h and h/2 fused (radix 2^2) on four points (real
+/// part at x[0], imaginary at x[1]): loaded and stored once for two stages; the span-h twiddle of
+/// the odd pair is -i times the even pair's. T is a float or a SIMD batch of them.
+template <class T>
+NERVE_ALWAYS_INLINE void fused_forward_butterfly(T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) noexcept {
+    const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
+    const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
+    const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
+    const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
+    const T er = sr - gr, ei = si - gi;
+    x0[0] = sr + gr;
+    x0[1] = si + gi;
+    x1[0] = er * w.ur - ei * w.ui;  // u (S - G)
+    x1[1] = er * w.ui + ei * w.ur;
+    const T cr = ar + bi, ci = ai - br;  // a - i b
+    const T dr = ar - bi, di = ai + br;  // a + i b
+    x2[0] = cr * w.tr - ci * w.ti;  // t (a - i b)
+    x2[1] = cr * w.ti + ci * w.tr;
+    x3[0] = dr * w.vr - di * w.vi;  // t u (a + i b)
+    x3[1] = dr * w.vi + di * w.vr;
+}
+
+/// The reverse of fused_forward_butterfly, times 4.
+template <class T>
+NERVE_ALWAYS_INLINE void fused_inverse_butterfly(T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) noexcept {
+    const T yr = x1[0] * w.ur + x1[1] * w.ui, yi = x1[1] * w.ur - x1[0] * w.ui;  // conj(u) z1 = S - G
+    const T Ar = x0[0] + yr, Ai = x0[1] + yi;                                   // 2 S
+    const T Br = x0[0] - yr, Bi = x0[1] - yi;                                   // 2 G
+    const T cr = x2[0] * w.tr + x2[1] * w.ti, ci = x2[1] * w.tr - x2[0] * w.ti;  // conj(t) z2 = a - i b
+    const T dr = x3[0] * w.vr + x3[1] * w.vi, di = x3[1] * w.vr - x3[0] * w.vi;  // conj(t u) z3 = a + i b
+    const T Cr = cr + dr, Ci = ci + di;                                         // 2 a
+    const T Dr = di - ci, Di = cr - dr;                                         // -i (d - c) = 2 b
+    x0[0] = Ar + Cr;
+    x0[1] = Ai + Ci;
+    x2[0] = Ar - Cr;
+    x2[1] = Ai - Ci;
+    x1[0] = Br + Dr;
+    x1[1] = Bi + Di;
+    x3[0] = Br - Dr;
+    x3[1] = Bi - Di;
+}
+
+/// The radix-2 stages of spans h and h/2 (h >= 2) fused, in place.
 template <class T, std::size_t N>
 void inplace_forward_pass(T* z, std::size_t h) noexcept {
     for_each_fused_unit<T, N>(z, h, [](T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) NERVE_INLINE_LAMBDA {
-        const T sr = x0[0] + x2[0], si = x0[1] + x2[1];  // span h, even pair: sum
-        const T ar = x0[0] - x2[0], ai = x0[1] - x2[1];  //                   difference
-        const T gr = x1[0] + x3[0], gi = x1[1] + x3[1];  // odd pair
-        const T br = x1[0] - x3[0], bi = x1[1] - x3[1];
-        const T er = sr - gr, ei = si - gi;
-        x0[0] = sr + gr;
-        x0[1] = si + gi;
-        x1[0] = er * w.ur - ei * w.ui;  // u (S - G)
-        x1[1] = er * w.ui + ei * w.ur;
-        const T cr = ar + bi, ci = ai - br;  // a - i b
-        const T dr = ar - bi, di = ai + br;  // a + i b
-        x2[0] = cr * w.tr - ci * w.ti;  // t (a - i b)
-        x2[1] = cr * w.ti + ci * w.tr;
-        x3[0] = dr * w.vr - di * w.vi;  // t u (a + i b)
-        x3[1] = dr * w.vi + di * w.vr;
+        fused_forward_butterfly(x0, x1, x2, x3, w);
     });
 }
 
@@ -141,23 +170,52 @@ void inplace_forward_pass(T* z, std::size_t h) noexcept {
 template <class T, std::size_t N>
 void inplace_inverse_pass(T* z, std::size_t h) noexcept {
     for_each_fused_unit<T, N>(z, h, [](T* x0, T* x1, T* x2, T* x3, const pass_twiddles<T>& w) NERVE_INLINE_LAMBDA {
-        const T yr = x1[0] * w.ur + x1[1] * w.ui, yi = x1[1] * w.ur - x1[0] * w.ui;  // conj(u) z1 = S - G
-        const T Ar = x0[0] + yr, Ai = x0[1] + yi;                                   // 2 S
-        const T Br = x0[0] - yr, Bi = x0[1] - yi;                                   // 2 G
-        const T cr = x2[0] * w.tr + x2[1] * w.ti, ci = x2[1] * w.tr - x2[0] * w.ti;  // conj(t) z2 = a - i b
-        const T dr = x3[0] * w.vr + x3[1] * w.vi, di = x3[1] * w.vr - x3[0] * w.vi;  // conj(t u) z3 = a + i b
-        const T Cr = cr + dr, Ci = ci + di;                                         // 2 a
-        const T Dr = di - ci, Di = cr - dr;                                         // -i (d - c) = 2 b
-        x0[0] = Ar + Cr;
-        x0[1] = Ai + Ci;
-        x2[0] = Ar - Cr;
-        x2[1] = Ai - Ci;
-        x1[0] = Br + Dr;
-        x1[1] = Bi + Di;
-        x3[0] = Br - Dr;
-        x3[1] = Bi - Di;
+        fused_inverse_butterfly(x0, x1, x2, x3, w);
     });
 }
+
+#if NERVE_FFT_SIMD
+/// W_L^j for j < Count, real parts then imaginary parts: SIMD loads of consecutive j.
+template <std::size_t L, std::size_t Count>
+struct split_twiddles {
+    static constexpr std::array<float, 2 * Count> w = [] {
+        const auto t = make_twiddles<float, L, Count>();
+        std::array<float, 2 * Count> s{};
+        for (std::size_t j = 0; j < Count; ++j) {
+            s[j] = t[2 * j];
+            s[Count + j] = t[2 * j + 1];
+        }
+        return s;
+    }();
+};
+
+/// The first fused pass (h = N/2: points j, j + N/4, j + N/2, j + 3N/4 with twiddles W_N^j,
+/// W_N^2j, W_N^3j), forward or inverse, simd_w values of j at once: the pass compact_welch's
+/// blocked transform runs in place before its quarter-size SIMD FFTs.
+template <std::size_t N, bool Inverse>
+void inplace_first_pass_simd(float* z) noexcept {
+    using V = simd_v;
+    constexpr std::size_t L = simd_w, q = N / 4;
+    static_assert(q % L == 0, "the SIMD first pass needs N / 4 to be a multiple of the SIMD width");
+    const float* tr = split_twiddles<N, q>::w.data();
+    const float* ti = tr + q;
+    for (std::size_t j = 0; j < q; j += L) {
+        pass_twiddles<V> w;
+        w.tr = V::load_unaligned(tr + j);
+        w.ti = V::load_unaligned(ti + j);
+        w.ur = w.tr * w.tr - w.ti * w.ti;  // t^2
+        w.ui = (w.tr + w.tr) * w.ti;
+        w.vr = w.tr * w.ur - w.ti * w.ui;  // t u
+        w.vi = w.tr * w.ui + w.ti * w.ur;
+        float* p[4] = {z + 2 * j, z + 2 * (j + q), z + 2 * (j + 2 * q), z + 2 * (j + 3 * q)};
+        V x[4][2];
+        for (std::size_t i = 0; i < 4; ++i) simd_ops::deinterleave_natural(p[i], x[i][0], x[i][1]);
+        if constexpr (Inverse) fused_inverse_butterfly(x[0], x[1], x[2], x[3], w);
+        else fused_forward_butterfly(x[0], x[1], x[2], x[3], w);
+        for (std::size_t i = 0; i < 4; ++i) simd_ops::interleave_natural(p[i], x[i][0], x[i][1]);
+    }
+}
+#endif
 
 /// Z = DFT_N(z) in place, Z[j] left at z[bit_reverse<N>(j)]: fused stage pairs of spans N/2, N/8,
 /// ..., and the twiddle-free span 1 when the stage count is odd.
