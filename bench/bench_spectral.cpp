@@ -4,7 +4,8 @@
 // compact_welch/nerve/1024 : compact_welch<1024>, the same estimate in 1.5 N floats (in-place
 //                          radix-2^2 FFT, window in frequency, inverse FFT), per sample; /4096 and
 //                          welch/nerve/4096 the same at 4096 (the motor current monitor's size);
-//                          ram_bytes: sizeof of what each keeps
+//                          ram_bytes: sizeof of what each keeps; compact_welch_process/nerve/4096
+//                          the same samples through process() in one span (runs copied whole)
 // rfft_stage/nerve/1024  : one frame through rfft<1024>{hann}: window + real FFT + power
 // periodogram_stage/nerve/1024 : the same frame through periodogram<1024, float, hann>: the same
 //                          values in place (no bins), its window table compile-time
@@ -109,6 +110,20 @@ void compact_welch_samples(benchmark::State& state) {
 }
 BENCHMARK(compact_welch_samples<1024>)->Name("compact_welch/nerve/1024");
 BENCHMARK(compact_welch_samples<4096>)->Name("compact_welch/nerve/4096");
+
+template <std::size_t N>
+void compact_welch_blocks(benchmark::State& state) {
+    const auto& x = spectral_signal<16384>();
+    static sp::compact_welch<N> w{nerve::sample_rate{1000.0}};
+    float sink = 0;
+    for (auto _ : state) {
+        w.process(std::span<const float>{x.data(), x.size()}, [&](const auto& s) { sink += s.values[3]; });
+        w.flush([&](const auto& s) { sink += s.values[5]; });
+        benchmark::DoNotOptimize(sink);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+}
+BENCHMARK(compact_welch_blocks<4096>)->Name("compact_welch_process/nerve/4096");
 
 void BM_rfft_stage_1024(benchmark::State& state) {
     const auto& x = spectral_signal<1024>();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <span>
 
@@ -299,4 +300,40 @@ TEST_CASE("compact_welch: snapshot and restore continue the same estimate; q15 s
     CHECK(q.segments() == 0);
     CHECK(q.buffered() == 0);
     CHECK(q.estimate().size() == 0);
+}
+
+TEST_CASE("compact_welch: process() in uneven pieces gives push()'s estimates bit for bit", "[spectral][compact_welch]") {
+    constexpr std::size_t N = 1024;
+    static sp::compact_welch<N> by_sample{nerve::sample_rate{gs::fs}, sp::scaling::density, sp::average::mean, 2};
+    static sp::compact_welch<N> by_piece{nerve::sample_rate{gs::fs}, sp::scaling::density, sp::average::mean, 2};
+    static float want[9][N / 2 + 1];
+    static float x[3 * 4096];
+    for (std::size_t i = 0; i < std::size(x); ++i) x[i] = gs::x[i % 4096] + (i % 4096 == 77 && i > 4096 ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
+    int pushed = 0, processed = 0;
+    for (float v : x)
+        by_sample.push(v, [&](const sp::spectrum_view<float>& s) {
+            REQUIRE(pushed < 9);
+            for (std::size_t k = 0; k < s.size(); ++k) want[pushed][k] = s.values[k];
+            ++pushed;
+        });
+    // Pieces shorter and longer than a hop and a segment, and empty ones.
+    const std::size_t pieces[] = {0, 1, 511, 512, 513, 3000, 7, 1024, 0, 2049};
+    std::size_t at = 0;
+    NERVE_REQUIRE_NO_ALLOC(for (std::size_t p = 0; at < std::size(x); ++p) {
+        const std::size_t n = std::min(pieces[p % std::size(pieces)], std::size(x) - at);
+        by_piece.process(std::span<const float>{x + at, n}, [&](const sp::spectrum_view<float>& s) {
+            REQUIRE(processed < pushed);
+            std::size_t differ = 0;
+            for (std::size_t k = 0; k < s.size(); ++k) differ += s.values[k] != want[processed][k];
+            CHECK(differ == 0);
+            ++processed;
+        });
+        at += n;
+    });
+    // 23 segments; each NaN spoils two: 19 accepted, an estimate every 2.
+    CHECK(pushed == 9);
+    CHECK(by_sample.rejected() == 4);
+    CHECK(processed == pushed);
+    CHECK(by_piece.rejected() == by_sample.rejected());
+    CHECK(by_piece.buffered() == by_sample.buffered());
 }
