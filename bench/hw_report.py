@@ -8,9 +8,9 @@
 
 Cortex-M4 part (firmware engineers picking a part). Needs a cortex-m4 build with the pipeline
 programs (`cmake --preset cortex-m4 -B build/x-m4 && cmake --build build/x-m4 -j2 --target
-mcu_pipeline_maintenance mcu_pipeline_maintenance_3axis mcu_patient_monitor mcu_pipeline_metering
-nerve_mcu_maintenance nerve_mcu_maintenance_3axis nerve_mcu_patient nerve_mcu_metering
-nerve_mcu_metering_lean`). Each bench/mcu_<program>.elf runs once under qemu-system-arm
+mcu_pipeline_maintenance mcu_pipeline_maintenance_3axis mcu_pipeline_motor_current mcu_patient_monitor
+mcu_pipeline_metering nerve_mcu_maintenance nerve_mcu_maintenance_3axis nerve_mcu_motor_current
+nerve_mcu_patient nerve_mcu_metering nerve_mcu_metering_lean`). Each bench/mcu_<program>.elf runs once under qemu-system-arm
 -singlestep (tools/mcu_icount.py's trace, its call counter and tools/mcu_cycles.py's cycle model;
 a few minutes for the maintenance programs); every call of the pipeline's kernel symbol is
 counted and the mean per call, divided by the samples a call covers, is the sustained cost per
@@ -49,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(HERE, "..", "tools")  # mcu_icount.py, mcu_cycles.py, mcu_filter_table.py
 
 # Usual rates (Hz) by rate key; --rate KEY=HZ overrides (HZ may be a fraction: 1/900).
-DEFAULT_RATES = {"maintenance": 25600.0, "patient": 360.0, "metering": 1.0 / 3600.0, "gateway": 1.0}
+DEFAULT_RATES = {"maintenance": 25600.0, "motor": 5000.0, "patient": 360.0, "metering": 1.0 / 3600.0, "gateway": 1.0}
 DEFAULT_MHZ = (64, 80, 120, 168, 180)
 RAM_KB = (64, 128, 192, 256)
 FLASH_KB = (256, 512, 1024)
@@ -81,6 +81,8 @@ PIPELINES = [
     Pipeline("maintenance_3axis", "maintenance, 3 axes (multi_axis_bearing_monitor<3, <2,384,64>>)", "maintenance",
              "pipeline_maintenance_3axis", "nerve_maintenance_3axis_run", r"(\d+) instants x 3 axes", 3,
              "triaxial sensor", "g_m", "maintenance_3axis", output_factor=3),
+    Pipeline("motor_current", "motor current, 1 phase (motor_current_monitor<4096>)", "motor", "pipeline_motor_current",
+             "nerve_motor_current_run", 2048, 1, "motor", "g_m", "motor_current"),
     Pipeline("patient", "patient monitor, 1 lead (patient_monitor<360>)", "patient", "patient_monitor",
              "nerve_patient_second", 360, 1, "patient", "g_mon", "patient"),
     Pipeline("patient_2lead", "patient monitor, 2 leads (patient_monitor<360, 2>)", "patient", "patient_monitor",
@@ -98,6 +100,8 @@ HOST_BENCHMARKS = {
     "pipeline/maintenance/2": ("maintenance, 1 axis (<2,1024,256>)", "maintenance", 1, "axis"),
     "pipeline/maintenance_mcu": ("maintenance, 1 axis, firmware config", "maintenance", 1, "axis"),
     "pipeline/maintenance_3axis/4": ("maintenance, 3 axes (<4,1024,256>)", "maintenance", 3, "triaxial sensor"),
+    "pipeline/motor_current/4096": ("motor current, 1 phase (<4096>)", "motor", 1, "motor"),
+    "pipeline/motor_current/8192": ("motor current, 1 phase (<8192>)", "motor", 1, "motor"),
     "pipeline/patient": ("patient monitor, 1 lead", "patient", 1, "patient"),
     "pipeline/metering": ("metering, default, double (<2048>)", "metering", 1, "meter"),
     "pipeline/metering_f32": ("metering, default, float (<2048, float>)", "metering", 1, "meter"),
@@ -451,7 +455,8 @@ def main(argv=None):
     ap.add_argument("--repetitions", type=int, default=5, help="nerve_bench repetitions; medians are used (default 5)")
     ap.add_argument("--budget", type=float, default=0.7, help="fraction of the CPU the pipeline may use (default 0.7)")
     ap.add_argument("--rate", action="append", default=[], metavar="KEY=HZ",
-                    help="usual rate of maintenance / patient / metering (or one pipeline: maintenance_3axis); "
+                    help="usual rate of maintenance / motor / patient / metering / gateway (or one pipeline: "
+                         "maintenance_3axis); "
                          "HZ may be a fraction (metering=1/900)")
     ap.add_argument("--mhz", action="append", type=float, default=[], help="another Cortex-M4 clock to tabulate")
     ap.add_argument("--pipelines", metavar="KEY,...", default=",".join(p.key for p in PIPELINES),

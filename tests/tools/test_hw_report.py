@@ -25,6 +25,8 @@ RECORDED = json.loads("""{
    "aggregate_name": "stddev", "items_per_second": 1.0e6},
   {"name": "pipeline/maintenance_3axis/4/min_time:0.500_median", "run_name": "pipeline/maintenance_3axis/4/min_time:0.500",
    "run_type": "aggregate", "aggregate_name": "median", "items_per_second": 7.68e7},
+  {"name": "pipeline/motor_current/4096/min_time:0.500_median", "run_name": "pipeline/motor_current/4096/min_time:0.500",
+   "run_type": "aggregate", "aggregate_name": "median", "items_per_second": 1.16e9, "ram_bytes": 44608},
   {"name": "pipeline/patient_median", "run_name": "pipeline/patient", "run_type": "aggregate",
    "aggregate_name": "median", "items_per_second": 7.2e7},
   {"name": "pipeline/patient/qrs_detector_median", "run_name": "pipeline/patient/qrs_detector",
@@ -129,6 +131,10 @@ class Host(unittest.TestCase):
         # 7.68e7 axis-samples/s / 25,600 = 3,000 axes = 1,000 triaxial sensors
         self.assertAlmostEqual(by["pipeline/maintenance_3axis/4"]["channels_per_core"], 3000.0)
         self.assertAlmostEqual(by["pipeline/maintenance_3axis/4"]["units_per_core"], 1000.0)
+        # motor currents at 5 kHz: 1.16e9 / 5,000 = 232,000 motors a core; 2^30 / 44,608 B = 24,070.9 -> 24,070 per GiB
+        self.assertAlmostEqual(by["pipeline/motor_current/4096"]["channels_per_core"], 232000.0)
+        self.assertEqual(by["pipeline/motor_current/4096"]["units_per_gib"], 24070)
+        self.assertNotIn("pipeline/motor_current/8192", by)  # not in the recording: no row
         # 7.2e7 / 360 = 200,000 leads
         self.assertAlmostEqual(by["pipeline/patient"]["channels_per_core"], 200000.0)
         # hourly readings: 1e8 readings/s x 3,600 s = 3.6e11 meters per core
