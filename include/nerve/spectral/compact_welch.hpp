@@ -331,10 +331,11 @@ private:
         if (mirrored) xi = -xi;
     }
 
-    /// The bins j0 .. j0 + n - 1 (j0 and n multiples of 4) into b.re / b.im from index `at`.
-    /// In place: a bit-reversed count up and down from (pk, pm) at the next interior bin, no loop
-    /// over the bits per bin. Blocked: four bins at a time, X[4q + r] from the quarter r' = rev2(r)
-    /// at offset q, W quarters' offsets at once in SIMD lanes.
+    /// The bins j0 .. j0 + n - 1 (j0 and n multiples of 4) into b.re / b.im from index `at`, in
+    /// consecutive calls. In place: each position reversed by rbit where that is one instruction
+    /// (Thumb-2), else a bit-reversed count up and down from (pk, pm) at the next interior bin (no
+    /// loop over the bits per bin). Blocked: four bins at a time, X[4q + r] from the quarter
+    /// rev2(r) at offset q, simd_w offsets at once in SIMD lanes.
     struct walk {
         std::size_t pk, pm;
     };
