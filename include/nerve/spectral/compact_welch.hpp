@@ -12,7 +12,8 @@
 //   - samples land in the segment buffer itself; a full segment is transformed there by an
 //     in-place FFT without scratch (detail/fft_inplace.hpp), with a rectangular window (on SIMD
 //     hosts the first two radix-2 stages in place, then each quarter by the SIMD FFT, whose
-//     scratch for N/8 complex points, 8.4 kB at 4096, is the only RAM beyond 1.5 N);
+//     buffers for N/8 complex points, 8.4 kB at 4096, are taken on the stack of the segment's
+//     call up to N = 8192 and held in the object above that);
 //   - the window is applied in frequency: a cosine-sum window of C terms is a (2C - 1)-tap
 //     convolution of the rectangular bins, so the windowed power of each bin is computed from
 //     its neighbours, as it is summed, without overwriting them;
@@ -197,9 +198,7 @@ private:
                     x[n + 2] -= mean;
                     x[n + 3] -= mean;
                 }
-            forward();
-            accumulate();
-            inverse();
+            analyse();
         } else {
             ++rejected_;
         }
@@ -263,34 +262,46 @@ private:
         if constexpr (Blocked) return ((j & 1) << 1 | (j & 2) >> 1) * (M / 4) + (j >> 2);
         else return bit_reverse<M>(j);
     }
-    void forward() noexcept {
-        C* z = reinterpret_cast<C*>(samples_.data());
+    /// Transforms the segment, adds its windowed power to the sums, and transforms it back.
+    void analyse() noexcept {
 #if NERVE_FFT_SIMD
         if constexpr (Blocked) {
-            inplace_first_pass_simd<M, false>(samples_.data());
-            for (std::size_t b = 0; b < 4; ++b) {
-                const std::span<C, M / 4> block{z + b * (M / 4), M / 4};
-                blocks_.forward(block, block);
+            if constexpr (work_on_stack) {
+                alignas(64) float work[work_floats];  // written before it is read: no zeroing
+                analyse_blocked(work);
+            } else {
+                analyse_blocked(work_.data());
             }
             return;
         }
 #endif
+        C* z = reinterpret_cast<C*>(samples_.data());
         inplace_forward<R, M>(z);
-    }
-    void inverse() noexcept {
-        C* z = reinterpret_cast<C*>(samples_.data());
-#if NERVE_FFT_SIMD
-        if constexpr (Blocked) {
-            for (std::size_t b = 0; b < 4; ++b) {
-                const std::span<C, M / 4> block{z + b * (M / 4), M / 4};
-                blocks_.inverse(block, block);
-            }
-            inplace_first_pass_simd<M, true>(samples_.data());
-            return;
-        }
-#endif
+        accumulate();
         inplace_inverse<R, M>(z);
     }
+
+#if NERVE_FFT_SIMD
+    void analyse_blocked(float* work) noexcept {
+        inplace_first_pass_simd<M, false>(samples_.data());
+        quarters<false>(work);
+        accumulate();
+        quarters<true>(work);
+        inplace_first_pass_simd<M, true>(samples_.data());
+    }
+    /// Each quarter's DFT (inverse: divided by M/4) in place by the SIMD kernel, its ping-pong
+    /// buffers in `work`.
+    template <bool Inverse>
+    void quarters(float* work) noexcept {
+        constexpr std::size_t Q = M / 4, cap = Q + 16;
+        const split_ptr a{work, work + cap}, b{work + 2 * cap, work + 3 * cap};
+        for (std::size_t q = 0; q < 4; ++q) {
+            float* z = samples_.data() + 2 * q * Q;
+            simd_fft<Q, Inverse, src_kind::interleaved, simd_out::interleaved, Inverse>(
+                z, {}, a, b, z, Inverse ? 1.0f / static_cast<float>(Q) : 1.0f);
+        }
+    }
+#endif
 
     // Windowing works on blocks of B bins in a buffer of the rectangular bins k0 - H .. k0 + B + H
     // (H = 4: the widest window, flat-top, reaches four bins either side): each bin is computed
@@ -480,10 +491,20 @@ private:
         return static_cast<R>(scaling_ == scaling::spectrum ? 1.0 / (n * a[0] * n * a[0]) : 1.0 / (fs_ * n * mean_square));
     }
 
-    struct no_blocks {};
+    // Blocked: the quarter FFTs' two split ping-pong buffers (4 (M/4 + 16) floats: 8.4 kB at
+    // N = 4096, 16.6 kB at 8192). Scratch, not state: on the stack of each segment up to N = 8192,
+    // so the object is the 1.5 N + 1 values of the in-place path and many estimators on one
+    // thread share it; in the object above that (33 kB and more is too much for some threads).
+    static constexpr std::size_t work_floats = 4 * (M / 4 + 16);
+    static constexpr bool work_on_stack = N <= 8192;
+    struct no_work {};
+    struct alignas(64) work_buffer {
+        std::array<float, work_floats> v;
+        float* data() noexcept { return v.data(); }
+    };
     std::array<R, N> samples_{};
     std::array<R, bins> sums_{};
-    [[no_unique_address]] std::conditional_t<Blocked, fft<R, M / 4>, no_blocks> blocks_{};
+    [[no_unique_address]] std::conditional_t<Blocked && !work_on_stack, work_buffer, no_work> work_{};
     double fs_ = 1.0;
     scaling scaling_ = scaling::density;
     average average_ = average::mean;
