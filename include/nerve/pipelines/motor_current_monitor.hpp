@@ -166,7 +166,9 @@ private:
 
     motor_current_monitor_config config_;
     std::size_t factor_ = 0;
-    filter::biquad_cascade<float, 4> lowpass_;
+    // process() hands it 64 samples at a time: the 16-sample block engines, without the long-call
+    // engine's tables (5.6 kB a stream with AVX-512; the same outputs for such calls).
+    filter::biquad_cascade<float, 4, filter::call_length::short_calls> lowpass_;
     spectral::compact_welch<N, float> welch_;
     spectral::motor_current<2, float> reader_;
     std::array<float, block> filtered_{};
