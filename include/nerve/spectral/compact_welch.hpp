@@ -21,9 +21,10 @@
 //     relative ~1e-7, 140 dB down), and its second half becomes the next segment's first half.
 // The price is the inverse FFT and the windowing bin by bin: per 4096-point segment 1.7x framer |
 // periodogram's instructions and modelled cycles on a Cortex-M4 (bench/mcu/compact_welch.cpp),
-// and 2.5x the time of framer | welch on x86 with AVX-512 (compact_welch/nerve/4096 against
-// welch/nerve/4096 in nerve_bench). Use it where RAM is the limit (a microcontroller, many
-// streams on a gateway); framer | welch otherwise.
+// and 1.3-1.6x the time of framer | welch on x86 with AVX-512, 1.2-1.4x through process()
+// (compact_welch/nerve/4096 and compact_welch_process/nerve/4096 against welch/nerve/4096 in
+// nerve_bench). Use it where RAM is the limit (a microcontroller, many streams on a gateway);
+// framer | welch otherwise.
 //
 // Detrending (detrend::constant, the default) removes each segment's mean before its transform, as
 // scipy does; the mean goes back with the samples. Sums are kept in real_t<T> (float for float and
