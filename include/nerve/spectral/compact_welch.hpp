@@ -88,8 +88,7 @@ public:
     void push(const T& x, Emit&& emit) {
         samples_[fill_++] = static_cast<R>(x);
         if (fill_ < N) return;
-        segment();
-        if (segments_ != 0 && count_ >= segments_) flush(emit);
+        complete_segment(emit);
     }
 
     /// The same as push() for each sample, the samples copied in runs up to each segment's end (on
@@ -103,8 +102,7 @@ public:
             fill_ += n;
             x = x.subspan(n);
             if (fill_ < N) return;
-            segment();
-            if (segments_ != 0 && count_ >= segments_) flush(emit);
+            complete_segment(emit);
         }
     }
 
@@ -181,6 +179,13 @@ private:
         for (std::size_t m = 1; m < terms; ++m) t[m] = static_cast<R>((m % 2 ? -a[m] : a[m]) / 2);
         return t;
     }();
+
+    /// A full segment: analysed, and the estimate emitted once `segments_` (K > 0) are summed.
+    template <class Emit>
+    void complete_segment(Emit& emit) {
+        segment();
+        if (segments_ != 0 && count_ >= segments_) flush(emit);
+    }
 
     void segment() noexcept {
         R* x = samples_.data();
