@@ -98,7 +98,7 @@ public:
     /// Samples per axis handed to the monitors at a time (chunk, or half an envelope segment if
     /// that is shorter). It used to be min(block, EnvN / 2) = 512 at the defaults, which kept the
     /// axes off the time-segment engine: with the 1024-sample blocks alone pipeline/maintenance_3axis/4
-    /// gained 1.20x, with this step 1.85-1.89x (README).
+    /// gained 1.20x, with this step 1.85-1.89x (docs/pipelines.md).
     /// (Computed, not stored: a member would cost the Cortex-M4 firmware's monitor 8 bytes.)
     std::size_t step() const noexcept {
         const std::size_t d = monitors_[0].decimation();  // >= 1; any size_t (the product could wrap)
