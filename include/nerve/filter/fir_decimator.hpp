@@ -26,7 +26,7 @@
 // call's copies for the store buffer and tests the outputs instead of scanning the inputs.
 // Side by side with the generic path (-mavx2 -mfma on the Zen 5, /8 with 64 taps, bench_fir's
 // old and new builds alternated five times, medians, fraction of fma_peak/xsimd of the same
-// run): 4096 inputs 0.81 -> 0.87, calls of 512 0.67 -> 0.85, calls of 256 0.54 -> 0.83.
+// run): 4096 inputs 0.77 -> 0.90, calls of 512 0.69 -> 0.85, calls of 256 0.55 -> 0.83.
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -670,14 +670,13 @@ private:
     /// the ring is written next, the outputs whose windows lie in `in` follow, and lin_'s
     /// outputs come last, when those stores have long reached the cache. The copies are whole
     /// vectors, the generic kernel is not entered without outputs for it, and the outputs
-    /// are tested instead of the inputs. Each of these measured on its own (-mavx2 -mfma, Zen 5,
-    /// 4096 inputs in calls of 256 timed by rdtsc, medians of 4000, 8-10 processes per build,
-    /// builds alternated), against the 8-lane FMA peak of the same process: the AVX2 kernel in
-    /// the generic order 0.46 -> 0.58; this order 0.67; whole-vector copies and the guard
-    /// 0.71; the output test instead of the input scan 0.80 -> 0.88 (4096-input calls 0.88 ->
-    /// 0.97). The machine has a slower state (its other hardware thread busy, by the look of
-    /// it) in which this path's short calls lose most (0.67 against 0.88) and the old path
-    /// none; a scalar scan of the trailing inputs cost 0.70 -> 0.65 in it.
+    /// are tested instead of the inputs. Each step side by side with the one before it
+    /// (-mavx2 -mfma, Zen 5, 4096 inputs in calls of 256 timed by rdtsc, medians of 4000,
+    /// 8-10 processes per build, against the 8-lane FMA peak of the same process): the kernel
+    /// in the generic order 0.46 -> 0.58, in this order 0.67; whole-vector copies 0.59 -> 0.65;
+    /// the guard 0.67 -> 0.71; the output test against the input scan 0.80 -> 0.88. The old
+    /// path and this one in one run: calls of 256 0.44 -> 0.88, of 512 0.59 -> 0.93, 4096
+    /// inputs 0.82 -> 0.97 (docs/performance.md, stop 43).
     NERVE_ALWAYS_INLINE std::size_t process_lanes_(std::span<const T> in, std::span<T> out, std::size_t first,
                                                    std::size_t kept) noexcept {
         using batch = xsimd::batch<float>;
