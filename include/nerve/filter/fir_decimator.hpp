@@ -702,15 +702,16 @@ private:
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
         const float* s = in.data() + (first + pro * M - H);
         batch chk(0.0f);
-        const std::size_t done = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), s, out.data() + pro, kept - pro, chk);
-        if (done < kept - pro)  // the < W outputs left (the generic kernel's setup costs even with none)
-            detail::fir_block_strided<T, Taps, M>(hr_.data(), s + done * M, out.data() + pro + done,
-                                                  kept - pro - done, symmetric_);
-        const float* w = lin_.data() + 1 + first;
-        const std::size_t done_pro = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), w, out.data(), pro, chk);
-        if (done_pro < pro)
-            detail::fir_block_strided<T, Taps, M>(hr_.data(), w + done_pro * M, out.data() + done_pro,
-                                                  pro - done_pro, symmetric_);
+        // out[0 .. count) from src: the kernel's groups, then the generic kernel for the < W left
+        // (only when there are some: its setup costs even with none); returns the kernel's count
+        auto range = [&](const float* src, float* o, std::size_t count) NERVE_INLINE_LAMBDA {
+            const std::size_t k = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), src, o, count, chk);
+            if (k < count)
+                detail::fir_block_strided<T, Taps, M>(hr_.data(), src + k * M, o + k, count - k, symmetric_);
+            return k;
+        };
+        const std::size_t done = range(s, out.data() + pro, kept - pro);
+        const std::size_t done_pro = range(lin_.data() + 1 + first, out.data(), pro);
         if constexpr (check_after) {
             // The generic kernel's outputs (< W per range) and the inputs after the last kept one
             // (< M; they reach no output of this block) join chk as whole vectors: a scalar scan
