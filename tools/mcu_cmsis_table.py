@@ -53,6 +53,8 @@ KERNELS = [
      12 + 2 * (12 + BLOCK - 1) + 2 * 48),
     ("arm_fir_interpolate_q31", "FIR_INTERPOLATE_Q31", "interpolator x4, 48 taps, q31 (per input, 4 outputs)",
      12 + 4 * (12 + BLOCK - 1) + 4 * 48),
+    ("arm_fir_interpolate_f32", "FIR_INTERPOLATE_F32", "interpolator x4, 48 taps, f32 (per input, 4 outputs)",
+     12 + 4 * (12 + BLOCK - 1) + 4 * 48),
     ("arm_fir_q31", "FIR_Q31", "FIR 64 taps, q31", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
     ("arm_fir_fast_q31", "FIR_FAST_Q31", "FIR 64 taps, q31 (fast)", 12 + 4 * (64 + BLOCK - 1) + 4 * 64),
 ]

@@ -8,8 +8,9 @@ block kernels of bench/mcu/*.cpp and prints a markdown table. Per sample = per c
 (the programs' block), per transform for the FFTs, per input for the polyphase pushes. Flash =
 bytes of the functions the call executed (nm -S; the kernel and its out-of-line helpers); RAM =
 the operator object's size (nm -S of its static object). CMSIS-DSP 1.17.1 columns: f32/q15
-figures are the issue's (same compiler, flags, block and counting method); the q31 ones were
-counted here with tools/mcu_cmsis_table.py on CMSIS-DSP sources (its f32 df2T biquad count
+figures are the issue's (same compiler, flags, block and counting method); the q31 ones and
+the f32 interpolator's (arm_fir_interpolate_f32, from CMSIS-DSP's V1.9.0 source of that file,
+stop 44) were counted here with tools/mcu_cmsis_table.py on CMSIS-DSP sources (its f32 df2T biquad count
 reproduces the issue's 29.9 exactly); run that script on a CMSIS-DSP checkout for the CMSIS rows
 with modelled cycles, flash and RAM.
 """
@@ -58,6 +59,13 @@ ROWS = [
      "204.7 (block; taps < 1 only, truncated)", "267.7"),
     ("interpolator x4, 48 taps, q31 (per input, process() of 256)", "interp_fixed", "nerve_interp_q31_48_4_block",
      256, "g_i31b", "204.7 (block; taps < 1 only, truncated)", "267.7"),
+    ("interpolator x4, 48 taps, f32 (per input, push)", "fir64_family", "nerve_fir_interpolator_48_4", 1,
+     "g_interpolator", "129.9 (block)", "253.9"),
+    ("interpolator x4, 48 taps, f32 (per input, process() of 256)", "fir64_family",
+     "nerve_fir_interpolator_48_4_block", 256, "g_interpolator_block", "129.9 (block)", "253.9"),
+    ("resampler 3/2, 61 taps, f32 (per input, push)", "fir64_family", "nerve_resampler_3_2", 1, "g_resampler", "-"),
+    ("resampler 3/2, 61 taps, f32 (per input, process() of 256)", "fir64_family", "nerve_resampler_3_2_block", 256,
+     "g_resampler_block", "-"),
     ("resampler 3/2, 61 taps, q15 (per input, push)", "interp_fixed", "nerve_resample_q15_3_2", 1, "g_r15", "-"),
     ("resampler 3/2, 61 taps, q31 (per input, push)", "interp_fixed", "nerve_resample_q31_3_2", 1, "g_r31", "-"),
     ("envelope spectrum 1024 (Hilbert + rfft stage), f32, per sample", "envelope_1024", "nerve_envelope_1024", 1024,

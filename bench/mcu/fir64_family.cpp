@@ -2,7 +2,13 @@
 // the moving statistics (float), one noinline kernel per operator so that
 // `arm-none-eabi-nm -S` gives each one's code size (flash) and each static object's size (RAM).
 // Instruction counts per sample: tools/mcu_icount.py <elf> nerve_<operator>.
+// nerve_fir_interpolator_48_4_block: fir_interpolator<float, 48, 4>::process over 256 inputs
+// (1024 outputs; divide by 256 for per input), nerve_resampler_3_2_block: resampler<float, 3,
+// 2>::process over 256 inputs (384 outputs); both checked against push() on the same stream.
+#include <array>
+#include <cmath>
 #include <cstdio>
+#include <span>
 
 #include "mcu_noise.hpp"
 #include "nerve/filter/fir_decimator.hpp"
@@ -26,6 +32,10 @@ nf::moving_minmax<float, 64> g_minmax;
 nf::moving_median<float, 9> g_median;
 nf::hampel<float, 7> g_hampel;
 float g_sink;
+nf::fir_interpolator<float, 48, 4> g_interpolator_block;
+std::array<float, 256> g_block_in;
+std::array<float, 1024> g_block_out;
+nf::resampler<float, 3, 2> g_resampler_block;
 }  // namespace
 
 extern "C" __attribute__((noinline)) void nerve_fir_decimator_64_8(float x) {
@@ -33,6 +43,12 @@ extern "C" __attribute__((noinline)) void nerve_fir_decimator_64_8(float x) {
 }
 extern "C" __attribute__((noinline)) void nerve_fir_interpolator_48_4(float x) {
     g_interpolator.push(x, [](float y) { g_sink += y; });
+}
+extern "C" __attribute__((noinline)) void nerve_fir_interpolator_48_4_block(const float* in, float* out, unsigned n) {
+    g_interpolator_block.process(std::span<const float>(in, n), std::span<float>(out, 4 * n));
+}
+extern "C" __attribute__((noinline)) void nerve_resampler_3_2_block(const float* in, float* out, unsigned n) {
+    g_resampler_block.process(std::span<const float>(in, n), std::span<float>(out, 3 * n / 2 + 1));
 }
 extern "C" __attribute__((noinline)) void nerve_resampler_3_2(float x) {
     g_resampler.push(x, [](float y) { g_sink += y; });
@@ -64,6 +80,26 @@ int main() {
         g_sink += nerve_hampel_7(x);
         prev = x;
     }
+    // The block paths against push() on the same stream (two blocks: the second one's first
+    // windows start in the first one's inputs); their sums run in different orders.
+    g_interpolator_block = nf::fir_interpolator<float, 48, 4>();
+    g_resampler_block = nf::resampler<float, 3, 2>();
+    nf::fir_interpolator<float, 48, 4> ref;
+    nf::resampler<float, 3, 2> ref_r;
+    float max_diff = 0, max_diff_r = 0;
+    for (int r = 0; r < 2; ++r) {
+        for (auto& v : g_block_in) v = noise.symmetric();
+        nerve_fir_interpolator_48_4_block(g_block_in.data(), g_block_out.data(), 256);
+        unsigned k = 0;
+        for (float v : g_block_in) ref.push(v, [&](float y) { max_diff = std::fmax(max_diff, std::fabs(y - g_block_out[k++])); });
+        nerve_resampler_3_2_block(g_block_in.data(), g_block_out.data(), 256);
+        k = 0;
+        for (float v : g_block_in) ref_r.push(v, [&](float y) { max_diff_r = std::fmax(max_diff_r, std::fabs(y - g_block_out[k++])); });
+    }
+    // newlib-nano's printf has no %g: the differences in units of 1e-9
+    std::printf("process() against push(): interpolator<48,4> max |difference| %ld e-9, resampler<3,2> %ld e-9\n",
+                static_cast<long>(static_cast<double>(max_diff) * 1e9 + 0.5),
+                static_cast<long>(static_cast<double>(max_diff_r) * 1e9 + 0.5));
     std::printf("sizeof: decimator<64,8> %u, interpolator<48,4> %u, resampler<3,2> %u, lms<16> %u, rms<64> %u, "
                 "minmax<64> %u, median<9> %u, hampel<7> %u; checksum %d\n",
                 unsigned(sizeof g_decimator), unsigned(sizeof g_interpolator), unsigned(sizeof g_resampler),

@@ -52,7 +52,7 @@ const std::array<section, 4> kSec = unit_gain_sections();
 
 std::array<double, kTaps> g_h;     // FIR taps (double design)
 std::array<double, kBlock> g_x;    // input in [-1, 1)
-std::array<double, kBlock> g_ref;  // double reference of the current job
+std::array<double, 4 * kBlock> g_ref;  // double reference of the current job (interpolators: 4 per input)
 bool g_check = false;
 int g_failed = 0;
 
@@ -94,6 +94,17 @@ void biquad_reference(const double (*c)[5], const double* x) {
             }
             g_ref[n] = v;
         }
+    }
+}
+
+// Two blocks through a double interpolator by L with taps h (time order, Len of them): the
+// second block's outputs, y[nL + p] = sum_i h[p + iL] x[n - i].
+template <unsigned L, unsigned Len>
+void interp_reference(const double* h, const double* x) {
+    for (unsigned m = 0; m < kBlock * L; ++m) {
+        double acc = 0;  // second of two identical blocks: x[n - i] wraps into the first
+        for (unsigned i = 0; i < Len / L; ++i) acc += h[m % L + i * L] * x[(m / L + kBlock - i) % kBlock];
+        g_ref[m] = acc;
     }
 }
 
@@ -324,14 +335,7 @@ int main(int argc, char** argv) {
             in[n] = to_q15(g_x[n] / 2);
             xq[n] = in[n] / 32768.0;
         }
-        static double ref[kBlock * kL];
-        if (g_check) {
-            for (unsigned m = 0; m < kBlock * kL; ++m) {
-                double acc = 0;
-                for (unsigned i = 0; i < kPhase; ++i) acc += hq[m % kL + i * kL] * xq[(m / kL + kBlock - i) % kBlock];
-                ref[m] = acc;
-            }
-        }
+        if (g_check) interp_reference<kL, kLen>(hq, xq);
         arm_fir_interpolate_instance_q15 f{};
         f.L = kL;
         f.phaseLength = kPhase;
@@ -339,15 +343,7 @@ int main(int argc, char** argv) {
         f.pState = state;
         arm_fir_interpolate_q15(&f, in, out, kBlock);
         arm_fir_interpolate_q15(&f, in, out, kBlock);
-        if (g_check) {
-            double worst = 0;
-            for (unsigned m = 0; m < kBlock * kL; ++m) worst = std::fmax(worst, std::fabs(out[m] / 32768.0 - ref[m]));
-            const double in_lsb = worst * 32768.0;
-            const bool bad = worst > 1e-2;
-            g_failed += bad ? 1 : 0;
-            std::printf("check arm_fir_interpolate_q15: max |error| %ld.%02ld LSB%s\n", static_cast<long>(in_lsb),
-                        static_cast<long>(std::fmod(in_lsb, 1.0) * 100), bad ? "  FAILED" : "");
-        }
+        report("arm_fir_interpolate_q15", out, 1.0 / 32768.0, kBlock * kL);
     }
 #endif
 
@@ -368,14 +364,7 @@ int main(int argc, char** argv) {
             in[n] = to_q31(g_x[n] / 2);
             xq[n] = in[n] / 2147483648.0;
         }
-        static double ref[kBlock * kL];
-        if (g_check) {
-            for (unsigned m = 0; m < kBlock * kL; ++m) {
-                double acc = 0;  // second of two identical blocks: x[n - i] wraps into the first
-                for (unsigned i = 0; i < kPhase; ++i) acc += hq[m % kL + i * kL] * xq[(m / kL + kBlock - i) % kBlock];
-                ref[m] = acc;
-            }
-        }
+        if (g_check) interp_reference<kL, kLen>(hq, xq);
         arm_fir_interpolate_instance_q31 f{};
         f.L = kL;
         f.phaseLength = kPhase;
@@ -383,15 +372,32 @@ int main(int argc, char** argv) {
         f.pState = state;
         arm_fir_interpolate_q31(&f, in, out, kBlock);
         arm_fir_interpolate_q31(&f, in, out, kBlock);
-        if (g_check) {
-            double worst = 0;
-            for (unsigned m = 0; m < kBlock * kL; ++m) worst = std::fmax(worst, std::fabs(out[m] / 2147483648.0 - ref[m]));
-            const double in_lsb = worst * 2147483648.0;
-            const bool bad = worst > 1e-2;
-            g_failed += bad ? 1 : 0;
-            std::printf("check arm_fir_interpolate_q31: max |error| %ld.%02ld LSB%s\n", static_cast<long>(in_lsb),
-                        static_cast<long>(std::fmod(in_lsb, 1.0) * 100), bad ? "  FAILED" : "");
+        report("arm_fir_interpolate_q31", out, 1.0 / 2147483648.0, kBlock * kL);
+    }
+#endif
+
+#if NERVE_CMSIS_HAS_FIR_INTERPOLATE_F32
+    {
+        // arm_fir_interpolate_q31's job above in float (bench/mcu/fir64_family.cpp's
+        // fir_interpolator<float, 48, 4>): the same taps unquantised, inputs in [-1, 1).
+        constexpr unsigned kL = 4, kLen = 48, kPhase = kLen / kL;
+        static float32_t coeffs[kLen], state[kPhase + kBlock - 1], in[kBlock], out[kBlock * kL];
+        static double hq[kLen], xq[kBlock];
+        const auto h = nerve::filter::firwin_lowpass<kLen>(1.0 / kL);
+        for (unsigned k = 0; k < kLen; ++k) {
+            coeffs[k] = static_cast<float>(h[kLen - 1 - k]);  // time-reversed, as for the FIR
+            hq[kLen - 1 - k] = coeffs[k];
         }
+        for (unsigned n = 0; n < kBlock; ++n) xq[n] = in[n] = static_cast<float>(g_x[n]);
+        if (g_check) interp_reference<kL, kLen>(hq, xq);
+        arm_fir_interpolate_instance_f32 f{};
+        f.L = kL;
+        f.phaseLength = kPhase;
+        f.pCoeffs = coeffs;
+        f.pState = state;
+        arm_fir_interpolate_f32(&f, in, out, kBlock);
+        arm_fir_interpolate_f32(&f, in, out, kBlock);
+        report("arm_fir_interpolate_f32", out, 1.0, kBlock * kL);
     }
 #endif
 

@@ -1,7 +1,9 @@
 #include "nerve_test.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <span>
 
@@ -239,4 +241,90 @@ TEMPLATE_TEST_CASE("fir_interpolator: an output block overlapping the input is r
     REQUIRE(f.process(std::span<const T>(buf.data(), 64), std::span<T>(out)) == 4 * 64u);
     REQUIRE(ref.process(std::span<const T>(buf.data(), 64), std::span<T>(expect)) == 4 * 64u);
     REQUIRE(out == expect);
+}
+
+namespace {
+// Block calls of lengths around the kernels' sizes (K taps per phase; the Cortex-M4F kernel
+// does 8 outputs of a sub-filter per pass) against the exact sum in double, with a NaN inside
+// one block (that block runs through push()). On the Cortex-M4F build every output of
+// detail::poly_block_m4f must be, bit for bit, its order: g[0] x[0] rounded, then one fused
+// chain over the taps oldest sample first; at least the outputs it is known to write must be.
+template <std::size_t Len, std::size_t L, std::size_t M>
+void check_float_block_lengths() {
+    using pf = nerve::filter::detail::polyphase_fir<float, Len, L, M>;
+    constexpr std::size_t K = pf::K, H = K - 1;
+    const double cutoff = 1.0 / double(L > M ? L : M);
+    const auto h = nerve::filter::firwin_lowpass<Len>(cutoff, nerve::filter::fir_window::hamming(), double(L));
+    pf f(h);
+    static std::array<float, 1400> x;
+    static std::array<float, 4 * 1400> y;
+    std::uint32_t s = 12345;
+    for (auto& v : x) {
+        s = s * 1664525u + 1013904223u;
+        v = static_cast<float>(static_cast<std::int32_t>(s)) * 0x1p-31f;
+    }
+    const std::array<std::size_t, 15> lengths = {1, H, K, K + 1, K + 7, K + 8, K + 9, 2 * K + 15, 64, 255, 256, 257, 3, 8, 17};
+    std::size_t total = 0;
+    for (std::size_t n : lengths) total += n;
+    REQUIRE(total <= x.size());
+    const std::size_t nan_at = lengths[0] + lengths[1] + lengths[2] + lengths[3] + 5;  // inside the 5th call
+    x[nan_at] = std::numeric_limits<float>::quiet_NaN();
+    std::size_t i = 0, w = 0, kernel_outputs = 0;
+    for (std::size_t n : lengths) {
+        const std::uint32_t phi = f.phase();
+        const std::size_t cnt = f.outputs(n);
+        NERVE_REQUIRE_NO_ALLOC(w += f.process(x.data() + i, n, y.data() + w));
+        const bool finite = i + n <= nan_at || i > nan_at;
+        if (n >= K && finite) {  // what the kernel does of each sub-filter's run (head, then `in`)
+            for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
+                const std::size_t t0 = (phi + j0 * M) / L, nq = (cnt - j0 + L - 1) / L;
+                const std::size_t qh = std::min(t0 < H ? (H - t0 + M - 1) / M : 0, nq);
+                kernel_outputs += qh / 8 * 8 + (nq - qh) / 8 * 8;
+            }
+        }
+        i += n;
+    }
+    REQUIRE(w == (total * L + M - 1) / M);
+    REQUIRE(f.rejected() == 1u);
+    x[nan_at] = x[nan_at - 1];  // what push() holds in its place
+    constexpr double eps = 0x1p-24;
+    constexpr double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
+    std::size_t model_exact = 0;
+    for (std::size_t k = 0; k < w; ++k) {
+        const std::size_t t = k * M / L, p = k * M % L;  // output k: after input t, sub-filter p
+        double exact = 0, mag = 0;
+        float model = 0;
+        for (std::size_t j = 0; j < K; ++j) {  // window sample j = x[t - H + j], oldest first
+            const float g = f.tap(p, K - 1 - j);
+            const float v = t + j >= H ? x[t + j - H] : 0.0f;
+            exact += double(g) * double(v);
+            mag += std::fabs(double(g) * double(v));
+            model = j == 0 ? g * v : std::fma(g, v, model);
+        }
+        INFO("Len " << Len << " L " << L << " M " << M << " output " << k);
+        REQUIRE(std::fabs(double(y[k]) - exact) <= gamma * mag);
+        model_exact += y[k] == model ? 1 : 0;
+    }
+#if NERVE_FIR_ARM_VLDM
+    REQUIRE(model_exact >= kernel_outputs);
+    REQUIRE(kernel_outputs > w / 4);
+#else
+    (void)model_exact;
+    (void)kernel_outputs;
+#endif
+}
+}  // namespace
+
+TEST_CASE("polyphase float: block calls of every length around the kernel's sizes, NaN, against the exact sum",
+          "[fir_interpolator][resampler]") {
+    check_float_block_lengths<48, 4, 1>();  // K = 12
+    check_float_block_lengths<64, 4, 1>();  // K = 16: the taps' last chunk in registers
+    check_float_block_lengths<15, 2, 1>();  // K = 8, the last phase's first tap zero
+    check_float_block_lengths<4, 4, 1>();   // K = 1: no history
+    check_float_block_lengths<72, 4, 1>();  // K = 18: taps loaded per pass in two chunks
+    check_float_block_lengths<61, 3, 2>();  // resample 3/2, K = 21
+    check_float_block_lengths<30, 2, 3>();  // resample 2/3 (phase up to M - 1 >= L), K = 15
+    check_float_block_lengths<40, 5, 4>();  // K = 8, windows 4 apart
+    check_float_block_lengths<30, 3, 16>(); // K = 10, windows 16 apart: no sample shared
+    check_float_block_lengths<40, 2, 9>();  // K = 20: a chunk of 16 sharing samples, one of 4 not
 }

@@ -30,6 +30,10 @@
 // pushes), int32 taps -> full-precision guard-bit taps -> split/unrolled SMLAL kernels
 // (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 272
 // (366 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 219 (604 -> 352 cycles).
+// Float process() on a Cortex-M4F (polyphase_fir::block_m4f, detail::poly_block_m4f: 8 outputs of
+// a sub-filter per pass, each sample loaded once): 48x4 226 -> 71.1 instructions, 503 -> 172
+// modelled cycles per input over 256-input blocks (push() before); CMSIS-DSP's
+// arm_fir_interpolate_f32: 129.9 / 253.9 (tools/mcu_cmsis_table.py).
 // q31 interpolator process() (block_q31_interp: three inputs per pass sharing each tap load,
 // detail::triple_outputs): 190.4 instructions, 234 modelled cycles per input over 256-input
 // blocks, where CMSIS-DSP's arm_fir_interpolate_q31 takes 204.7 / 267.7 (tools/mcu_cmsis_table.py;
@@ -243,6 +247,11 @@ public:
             if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
         }
 #endif
+#if NERVE_FIR_ARM_VLDM
+        if constexpr (std::is_same_v<T, float>) {
+            if (n >= K && !any_non_finite(in, n)) return block_m4f(in, n, out);
+        }
+#endif
         if constexpr (is_q31_v<T> && M == 1) {
             if (n >= K + 1) return block_q31_interp(in, n, out);
         }
@@ -390,6 +399,45 @@ private:
         phase_ = static_cast<std::uint32_t>(phi);
         load_window(in + n - K);
         return written;
+    }
+#endif
+
+#if NERVE_FIR_ARM_VLDM
+    // Cortex-M4F float block path (any L/M) over a block of finite inputs (n >= K). Output j of
+    // the block (phase φ0 = phase() at its start) comes after input t_j = (φ0 + jM) / L with
+    // sub-filter (φ0 + jM) mod L, so outputs j0, j0 + L, j0 + 2L, ... share a sub-filter and
+    // their windows x[t - K + 1 .. t] start M inputs apart: detail::poly_block_m4f runs each such
+    // sequence, 8 outputs per pass, first on the windows that start in the history (a copy of
+    // the last K - 1 inputs followed by the first K - 1 of the block), then on `in` itself; the
+    // < 8 outputs left of each take poly_dot. The same sums as push() in another order (float
+    // results agree to rounding).
+    std::size_t block_m4f(const T* in, std::size_t n, T* out) noexcept {
+        constexpr std::size_t H = K - 1;
+        T head[H > 0 ? 2 * H : 1];
+        const T* hist = window();  // x[-K .. -1]; the head windows need x[-H ..]
+        for (std::size_t j = 0; j < H; ++j) {
+            head[j] = hist[j + 1];
+            head[H + j] = in[j];
+        }
+        // outputs o[0], o[L], ... o[(count - 1) L] of sub-filter p, windows src[0], src[M], ...
+        auto run = [&](std::uint32_t p, const T* src, T* o, std::size_t count) {
+            const std::size_t done = poly_block_m4f<K, L, M>(gr_[p].data(), src, o, count);
+            for (std::size_t q = done; q < count; ++q) o[q * L] = poly_dot<T, K>(gr_[p].data(), src + q * M);
+        };
+        const std::size_t cnt = outputs(n);
+        const std::size_t phi = phase_;
+        for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
+            const std::size_t v = phi + j0 * M, t0 = v / L;
+            const auto p = static_cast<std::uint32_t>(v % L);
+            const std::size_t nq = (cnt - j0 + L - 1) / L;              // outputs j0 + qL < cnt
+            std::size_t qh = t0 < H ? (H - t0 + M - 1) / M : 0;          // those with t < H
+            qh = qh < nq ? qh : nq;
+            if (qh > 0) run(p, head + t0, out + j0, qh);
+            if (qh < nq) run(p, in + (t0 + qh * M - H), out + j0 + qh * L, nq - qh);
+        }
+        phase_ = static_cast<std::uint32_t>(phi + cnt * M - n * L);
+        load_window(in + n - K);
+        return cnt;
     }
 #endif
 

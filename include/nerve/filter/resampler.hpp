@@ -21,7 +21,9 @@
 // poly_dot_q31_split, bound proved there). Cortex-M4 instructions per input, 3/2 with 61 taps
 // (21 per phase), bench/mcu/interp_fixed.cpp: q31 299 (int32 taps) -> 466 (33-bit taps, 64-bit
 // products, guard bits) -> 219 (split taps, unrolled SMLAL kernel; 604 -> 352 modelled cycles);
-// q15 188 -> 171.
+// q15 188 -> 171. Float process() on a Cortex-M4F (detail::poly_block_m4f, 8 outputs of a
+// sub-filter per pass): 128 -> 47.7 instructions, 320 -> 122 modelled cycles per input (push()
+// before; bench/mcu/fir64_family.cpp).
 //
 // Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of
 // the same sub-filter (detail::polyphase_fir::block_simd: the input split into M streams, a
