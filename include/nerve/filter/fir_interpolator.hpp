@@ -31,9 +31,11 @@
 // (detail/fir_m4.hpp q31_pair_sums): interpolator 48x4 q15 277 -> 268, q31 478 -> 275 -> 272
 // (366 modelled cycles); resampler 3/2 q15 188 -> 171, q31 299 -> 466 -> 219 (604 -> 352 cycles).
 // Float process() on a Cortex-M4F (polyphase_fir::block_m4f, detail::poly_block_m4f: 8 outputs of
-// a sub-filter per pass, each sample loaded once): 48x4 226 -> 71.1 instructions, 503 -> 172
+// a sub-filter per pass, each sample loaded once): 48x4 226 -> 71.0 instructions, 503 -> 169
 // modelled cycles per input over 256-input blocks (push() before); CMSIS-DSP's
-// arm_fir_interpolate_f32: 129.9 / 253.9 (tools/mcu_cmsis_table.py).
+// arm_fir_interpolate_f32: 129.9 / 253.9 (tools/mcu_cmsis_table.py). There push() sums in the
+// kernel's order (poly_dot_chain), so process() and push() give the same bits, and shares the
+// window among an input's L outputs: 226 -> 140 instructions, 503 -> 279 cycles.
 // q31 interpolator process() (block_q31_interp: three inputs per pass sharing each tap load,
 // detail::triple_outputs): 190.4 instructions, 234 modelled cycles per input over 256-input
 // blocks, where CMSIS-DSP's arm_fir_interpolate_q31 takes 204.7 / 267.7 (tools/mcu_cmsis_table.py;
@@ -114,6 +116,16 @@ NERVE_ALWAYS_INLINE T poly_dot(const typename poly_tap<T>::type* NERVE_RESTRICT 
         for (std::size_t j = 0; j < K; ++j) acc += (g[j] * static_cast<std::int64_t>(w[j].raw)) >> guard;
         return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << (sh - 1))) >> sh));
     }
+}
+
+/// Float dot product in one fixed order: g[0] w[0] rounded, then one fused multiply-add per tap,
+/// oldest sample first: the order of detail::poly_block_m4f (Cortex-M4F), so the polyphase
+/// filters' push() there gives the block path's bits.
+template <std::size_t K>
+NERVE_ALWAYS_INLINE float poly_dot_chain(const float* NERVE_RESTRICT g, const float* NERVE_RESTRICT w) noexcept {
+    float acc = g[0] * w[0];
+    static_for<K - 1>([&](auto j) NERVE_INLINE_LAMBDA { acc = __builtin_fmaf(g[j + 1], w[j + 1], acc); });
+    return acc;
 }
 
 /// q31 sub-filter (phase) whose taps all fit int32 (|h| < 1) and whose L1 norm is below 2 (sum |raw|
@@ -224,9 +236,19 @@ public:
         delay_[pos_] = x;
         delay_[pos_ + K] = x;
         const T* w = delay_.data() + pos_ + 1;
+#if NERVE_FIR_ARM_VLDM
+        if constexpr (m4f_push) {  // M = 1: every input makes L outputs from the same window
+            float y[L];
+            m4f_outputs(w, y);
+            for (std::size_t p = 0; p < L; ++p) emit(y[p]);
+            return;
+        }
+#endif
         while (phase_ < L) {
             if constexpr (is_q31_v<T>) {
                 emit(dot_q31(phase_, w));
+            } else if constexpr (m4f_chain) {
+                emit(poly_dot_chain<K>(gr_[phase_].data(), w));
             } else {
                 emit(poly_dot<T, K>(gr_[phase_].data(), w));
             }
@@ -403,14 +425,27 @@ private:
 #endif
 
 #if NERVE_FIR_ARM_VLDM
+    // Cortex-M4F float: push() sums in the block kernel's order (poly_dot_chain: g[0] x[0]
+    // rounded, then one fused chain, oldest sample first), so push() and process() give the
+    // same bits. Interpolation (M = 1): the L outputs of an input share its window, which is
+    // loaded once into registers for all of them: 48 taps x 4 on a Cortex-M4, push() 226 -> 140
+    // instructions and 503 -> 279 modelled cycles per input (fir_dot per output before).
+    static constexpr bool m4f_chain = std::is_same_v<T, float>;
+    static constexpr bool m4f_push = m4f_chain && M == 1 && K <= 16 && L <= 8;
+    NERVE_ALWAYS_INLINE void m4f_outputs(const T* NERVE_RESTRICT w, T* NERVE_RESTRICT y) const noexcept {
+        float x[K];
+        static_for<K>([&](auto j) NERVE_INLINE_LAMBDA { x[j] = w[j]; });
+        static_for<L>([&](auto p) NERVE_INLINE_LAMBDA { y[p] = poly_dot_chain<K>(gr_[p].data(), x); });
+    }
+
     // Cortex-M4F float block path (any L/M) over a block of finite inputs (n >= K). Output j of
     // the block (phase φ0 = phase() at its start) comes after input t_j = (φ0 + jM) / L with
     // sub-filter (φ0 + jM) mod L, so outputs j0, j0 + L, j0 + 2L, ... share a sub-filter and
     // their windows x[t - K + 1 .. t] start M inputs apart: detail::poly_block_m4f runs each such
     // sequence, 8 outputs per pass, first on the windows that start in the history (a copy of
     // the last K - 1 inputs followed by the first K - 1 of the block), then on `in` itself; the
-    // < 8 outputs left of each take poly_dot. The same sums as push() in another order (float
-    // results agree to rounding).
+    // < 8 outputs left of each take poly_dot_chain: every output is summed in push()'s order, so
+    // the same bits.
     std::size_t block_m4f(const T* in, std::size_t n, T* out) noexcept {
         constexpr std::size_t H = K - 1;
         T head[H > 0 ? 2 * H : 1];
@@ -422,7 +457,7 @@ private:
         // outputs o[0], o[L], ... o[(count - 1) L] of sub-filter p, windows src[0], src[M], ...
         auto run = [&](std::uint32_t p, const T* src, T* o, std::size_t count) {
             const std::size_t done = poly_block_m4f<K, L, M>(gr_[p].data(), src, o, count);
-            for (std::size_t q = done; q < count; ++q) o[q * L] = poly_dot<T, K>(gr_[p].data(), src + q * M);
+            for (std::size_t q = done; q < count; ++q) o[q * L] = poly_dot_chain<K>(gr_[p].data(), src + q * M);
         };
         const std::size_t cnt = outputs(n);
         const std::size_t phi = phase_;
@@ -439,6 +474,8 @@ private:
         load_window(in + n - K);
         return cnt;
     }
+#else
+    static constexpr bool m4f_chain = false;
 #endif
 
     // q31 interpolation (M = 1) over a block: the first K - 1 inputs through push() (their

@@ -22,8 +22,9 @@
 // (21 per phase), bench/mcu/interp_fixed.cpp: q31 299 (int32 taps) -> 466 (33-bit taps, 64-bit
 // products, guard bits) -> 219 (split taps, unrolled SMLAL kernel; 604 -> 352 modelled cycles);
 // q15 188 -> 171. Float process() on a Cortex-M4F (detail::poly_block_m4f, 8 outputs of a
-// sub-filter per pass): 128 -> 47.7 instructions, 320 -> 122 modelled cycles per input (push()
-// before; bench/mcu/fir64_family.cpp).
+// sub-filter per pass): 128 -> 48.8 instructions, 320 -> 120 modelled cycles per input (push()
+// before; bench/mcu/fir64_family.cpp); push() there sums in the kernel's order (the same bits
+// as process()): 128 -> 133.5 instructions, 320 -> 260 cycles.
 //
 // Block process(): with SIMD (float/double) the polyphase engine vectorises across outputs of
 // the same sub-filter (detail::polyphase_fir::block_simd: the input split into M streams, a

@@ -356,7 +356,7 @@ template <std::size_t N, std::size_t S, bool Fold>
 // output one fused chain over the taps in increasing order (push() sums in another order:
 // float results agree to rounding, within the tests' bound). Returns the outputs done
 // (count / 8 * 8). Interpolator x4 with 48 taps on a Cortex-M4 (process() of 256 inputs,
-// tools/mcu_icount.py): 226 -> 71.1 instructions and 503 -> 171.8 modelled cycles per input
+// tools/mcu_icount.py): 226 -> 71.0 instructions and 503 -> 169.2 modelled cycles per input
 // (push() before); CMSIS-DSP's arm_fir_interpolate_f32: 129.9 / 253.9. The taps in the outer
 // loop measured 76.6 with the samples two passes share carried over in registers (GCC: 16
 // register moves per pass) and 75.4 with each pass loading its own (10 moves left).
