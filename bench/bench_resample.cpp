@@ -7,19 +7,23 @@
 //  resample/{push,block}/160_147_16k  the same on 16384-sample blocks
 //  resample_q15/push/3_2      resampler<q15, 3, 2> (full-precision int32 taps, scalar)
 //  interp/push/4x64           fir_interpolator<float, 64, 4>, push() per sample
-//  interp/block/4x64          fir_interpolator<float, 64, 4>::process: the resampler's polyphase
-//                             block kernel with M = 1 (16 FMAs per output). It replaced a path
-//                             that filtered the zero-stuffed input with fir.hpp's register-blocked
-//                             kernel (64 FMAs per output): 222 M/s against 288 M/s for this one,
-//                             side by side in one run on a loaded AVX-512 Xeon, before it went.
+//  interp/block/4x64          fir_interpolator<float, 64, 4>::process: since stop 44 the
+//                             interpolation kernel (polyphase_fir::block_interp_simd: lanes =
+//                             inputs, each window vector loaded once for the L sub-filters, the
+//                             sums interleaved with whole-register zips); before, the resampler's
+//                             block kernel with M = 1 (16 FMAs per output, scalar stores), which
+//                             had replaced a path that filtered the zero-stuffed input with
+//                             fir.hpp's register-blocked kernel (64 FMAs per output).
+//  interp/block/2x32, 8x64    the same kernel with L = 2 (16 taps per output) and 8 (8 taps)
 //  fir_fold/unfolded/<N>      detail::fir_block<float, N> on symmetric taps: the register-blocked
 //                             kernel fir<float, N>::process uses (N multiplies per output)
 //  fir_fold/folded/<N>        detail::fir_block_symmetric<float, N>: N/2 adds + N/2 FMAs
 //  fir_fold_q15/{none,symmetric}/64, fir_fold_q31/{none,symmetric}/64
 //                             fir<q15|q31, 64>::process on symmetric taps with the fold off/on
 //                             (fir_symmetry::none / ::symmetric)
-// GFLOP/s (fir_fold only) counts 2 N nominal flops per output for both variants, so it compares
-// with fma_peak/xsimd (bench_fir.cpp) in the same run.
+// GFLOP/s (fir_fold and interp) counts 2 N nominal flops per output (interp: per input, its 4
+// outputs of 16 taps) for both variants, so it compares with fma_peak/xsimd (bench_fir.cpp) in
+// the same run.
 #include <benchmark/benchmark.h>
 
 #include "bench_streams.hpp"
@@ -117,6 +121,13 @@ void resample_q15_push(benchmark::State& state) {
     items(state);
 }
 
+template <std::size_t N>
+void flops(benchmark::State& state) {
+    items(state);
+    state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations() * block) * 2.0 * N * 1e-9,
+                                                   benchmark::Counter::kIsRate);
+}
+
 void interp_push(benchmark::State& state) {
     static nf::fir_interpolator<float, 64, 4> op;
     const auto& in = input_as<float>();
@@ -127,25 +138,19 @@ void interp_push(benchmark::State& state) {
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
-    items(state);
+    flops<64>(state);  // 64 taps' multiply-adds per input (4 outputs of 16)
 }
 
+template <std::size_t Len, std::size_t L>
 void interp_block(benchmark::State& state) {
-    static nf::fir_interpolator<float, 64, 4> op;
+    static nf::fir_interpolator<float, Len, L> op;
     const auto& in = input_as<float>();
-    static std::array<float, 4 * block> out{};
+    static std::array<float, L * block> out{};
     for (auto _ : state) {
         benchmark::DoNotOptimize(op.process(std::span<const float>(in), std::span<float>(out)));
         benchmark::ClobberMemory();
     }
-    items(state);
-}
-
-template <std::size_t N>
-void flops(benchmark::State& state) {
-    items(state);
-    state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations() * block) * 2.0 * N * 1e-9,
-                                                   benchmark::Counter::kIsRate);
+    flops<Len>(state);  // Len taps' multiply-adds per input (L outputs of Len / L)
 }
 
 // Symmetric reversed taps padded to whole vectors (zeros after N), as fir<float, N> holds them.
@@ -218,7 +223,9 @@ BENCHMARK(resample_160_147_long<false>)->Name("resample/push/160_147_16k");
 BENCHMARK(resample_160_147_long<true>)->Name("resample/block/160_147_16k");
 BENCHMARK(resample_q15_push)->Name("resample_q15/push/3_2");
 BENCHMARK(interp_push)->Name("interp/push/4x64");
-BENCHMARK(interp_block)->Name("interp/block/4x64");
+BENCHMARK(interp_block<64, 4>)->Name("interp/block/4x64");
+BENCHMARK(interp_block<32, 2>)->Name("interp/block/2x32");
+BENCHMARK(interp_block<64, 8>)->Name("interp/block/8x64");
 BENCHMARK(fold_unfolded<64>)->Name("fir_fold/unfolded/64");
 BENCHMARK(fold_folded<64>)->Name("fir_fold/folded/64");
 BENCHMARK(fold_unfolded<63>)->Name("fir_fold/unfolded/63");

@@ -7,13 +7,16 @@
 // designs firwin_lowpass<Taps>(1/L) (Hamming) scaled by L.
 //
 // General operator: push(x, emit) calls emit L times. `process(in, out)` writes L * in.size()
-// outputs; with SIMD (float/double) it runs the polyphase block kernel shared with the resampler
-// (detail::polyphase_fir::block_simd: W outputs of one sub-filter per vector, a broadcast tap
-// per FMA, K = Taps/L FMAs per output), equal to push() up to float summation order.
-// fir_interpolator<float, 64, 4> on a loaded AVX-512 Xeon, one run: push() 20 M input
-// samples/s; the earlier block path (zero-stuffed input through fir.hpp's register-blocked
-// kernel, Taps FMAs per output) 222 M/s; the polyphase block kernel 288 M/s with 4 output
-// vectors per pass, 327 M/s with 8 (another run, fma_peak/xsimd 6% higher in it). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
+// outputs; with SIMD (float/double) and L a power of two up to 16 it runs the interpolation
+// kernel (detail::polyphase_fir::block_interp_simd: lanes = consecutive inputs, each window
+// vector loaded once for all L sub-filters, the sums interleaved into whole output vectors),
+// other L the polyphase block kernel shared with the resampler (block_simd: W outputs of one
+// sub-filter per vector, one scalar store per output); both equal push() up to float summation
+// order. Side by side on a Zen 5 (nerve_bench's interp/block, 4096-input blocks, three
+// alternated runs of each build, fraction of fma_peak/xsimd of the same run): x4 with 64 taps
+// 0.05 -> 0.86-0.90 of the peak on AVX-512 (85-91 M -> 1.45-1.56 G inputs/s) and 0.05-0.06 ->
+// 0.83-0.88 on AVX2; x2 with 32 taps 0.22-0.23 -> 0.83-0.84 (AVX2 0.33-0.36 -> 0.89-0.93); x8
+// with 64 taps 0.14-0.16 -> 0.68-0.70 (AVX2 0.25-0.28 -> 0.73-0.77). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
 // replaced by the last finite input and counted; fixed point accumulates in int64 and
 // saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
 // int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
@@ -46,6 +49,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -169,6 +173,93 @@ NERVE_ALWAYS_INLINE q31 poly_dot_q31_pairs_exact(const std::int32_t* NERVE_RESTR
     return q31::from_raw(nerve::detail::saturate<std::int32_t>((acc + (std::int64_t{1} << 30)) >> 31));
 }
 
+#if NERVE_HAS_XSIMD
+NERVE_GCC_INTRINSICS_BEGIN
+/// Interleaves two vectors: lo = a[0], b[0], a[1], b[1], ... (their first halves), hi = the same
+/// of their second halves, across the whole register (xsimd 8.1's zip_lo/zip_hi stay inside
+/// 128-bit lanes on AVX). x86 SSE2/AVX/AVX-512 and aarch64 NEON.
+template <class T>
+NERVE_ALWAYS_INLINE void zip_whole(const xsimd::batch<T>& a, const xsimd::batch<T>& b, xsimd::batch<T>& lo,
+                                   xsimd::batch<T>& hi) noexcept {
+    using batch = xsimd::batch<T>;
+    constexpr bool f = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    if constexpr (f) {
+        const __m512i il = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const __m512i ih = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        lo = batch(_mm512_permutex2var_ps(a, il, b));
+        hi = batch(_mm512_permutex2var_ps(a, ih, b));
+    } else {
+        const __m512i il = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+        const __m512i ih = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+        lo = batch(_mm512_permutex2var_pd(a, il, b));
+        hi = batch(_mm512_permutex2var_pd(a, ih, b));
+    }
+#elif defined(__AVX__)
+    if constexpr (f) {
+        const __m256 t0 = _mm256_unpacklo_ps(a, b), t1 = _mm256_unpackhi_ps(a, b);
+        lo = batch(_mm256_permute2f128_ps(t0, t1, 0x20));
+        hi = batch(_mm256_permute2f128_ps(t0, t1, 0x31));
+    } else {
+        const __m256d t0 = _mm256_unpacklo_pd(a, b), t1 = _mm256_unpackhi_pd(a, b);
+        lo = batch(_mm256_permute2f128_pd(t0, t1, 0x20));
+        hi = batch(_mm256_permute2f128_pd(t0, t1, 0x31));
+    }
+#elif defined(__SSE2__)
+    if constexpr (f) {
+        lo = batch(_mm_unpacklo_ps(a, b));
+        hi = batch(_mm_unpackhi_ps(a, b));
+    } else {
+        lo = batch(_mm_unpacklo_pd(a, b));
+        hi = batch(_mm_unpackhi_pd(a, b));
+    }
+#elif defined(__aarch64__)
+    if constexpr (f) {
+        lo = batch(vzip1q_f32(a, b));
+        hi = batch(vzip2q_f32(a, b));
+    } else {
+        lo = batch(vzip1q_f64(a, b));
+        hi = batch(vzip2q_f64(a, b));
+    }
+#else
+    constexpr std::size_t W = batch::size;
+    alignas(64) T va[W], vb[W], r[2 * W];
+    a.store_aligned(va);
+    b.store_aligned(vb);
+    for (std::size_t l = 0; l < W; ++l) {
+        r[2 * l] = va[l];
+        r[2 * l + 1] = vb[l];
+    }
+    lo = batch::load_aligned(r);
+    hi = batch::load_aligned(r + W);
+#endif
+}
+
+/// Stores L vectors (L a power of two) interleaved: o[l L + p] = v[p][l], l < W. log2(L)
+/// rounds of zip_whole, each pairing stream p with stream p + S / 2 of the S left (a perfect
+/// shuffle), L permutes per round: 8 per 4 x 16 floats on AVX-512.
+template <std::size_t L, class T>
+NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) noexcept {
+    using batch = xsimd::batch<T>;
+    batch cur[L];
+    static_for<L>([&](auto p) NERVE_INLINE_LAMBDA { cur[p] = v[p]; });
+    // round r: S = L >> r streams of nv = 1 << r vectors each, stream p at cur[p nv ..)
+    static_for<std::bit_width(L) - 1>([&](auto r) NERVE_INLINE_LAMBDA {
+        constexpr std::size_t S = L >> r, nv = std::size_t{1} << r;
+        batch next[L];
+        static_for<S / 2>([&](auto p) NERVE_INLINE_LAMBDA {
+            static_for<nv>([&](auto k) NERVE_INLINE_LAMBDA {
+                zip_whole<T>(cur[p * nv + k], cur[(p + S / 2) * nv + k], next[p * 2 * nv + 2 * k],
+                             next[p * 2 * nv + 2 * k + 1]);
+            });
+        });
+        static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i] = next[i]; });
+    });
+    static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * batch::size); });
+}
+NERVE_GCC_INTRINSICS_END
+#endif
+
 /// upfirdn(h, x, L, M) computed on the fly: only outputs that are kept, only taps that meet
 /// non-stuffed samples. State: a double-length delay line of K = ceil(Len / L) inputs and
 /// the phase of the next output. Taps: see poly_tap (fixed point in (-2, 2) to the format's LSB).
@@ -266,6 +357,9 @@ public:
             // Worth it once every sub-filter gets at least two vectors of outputs: with fewer
             // (large M: 160/147 with 4096-sample blocks gives 28 outputs per sub-filter) the
             // stream split and scalar tails cost more than they save (measured 113 -> 98 M/s).
+            if constexpr (interp_lanes) {
+                if (n >= K && !any_non_finite(in, n)) return block_interp_simd(in, n, out);
+            }
             if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
         }
 #endif
@@ -357,6 +451,77 @@ private:
     // Inputs per chunk: enough for 4 vectors of outputs in every phase group.
     static constexpr std::size_t chunk = (M * simd_w * 4 > 2048 ? M * simd_w * 4 : 2048);
     static constexpr std::size_t stream_len = (K - 1 + chunk + M - 1) / M;
+
+    // Interpolation (M = 1) by a power of two L <= 16: the lanes are consecutive inputs and all
+    // L sub-filters run on the same window vectors, so each vector load x[t + j ..) feeds L
+    // FMAs (one per sub-filter, its tap j broadcast) and U vectors of inputs advance together
+    // (U L = interp_sums accumulators); the L sums of a vector are then interleaved into L W
+    // consecutive outputs (store_interleaved: log2(L) rounds of whole-register zips) and
+    // stored as whole vectors. block_simd (below) loads a window vector per FMA and writes every
+    // output with its own scalar store (its sub-filter's outputs are L apart). Per output one
+    // FMA chain over the taps from the oldest sample (push() sums in another order: float
+    // results agree to rounding). Figures: the file comment. Measured on the way: with the
+    // window loads left to GCC, each FMA took its window vector as a memory operand (16 loads
+    // per 16 FMAs instead of 4): x4 with 64 taps 0.41 of the AVX-512 peak instead of 0.86-0.90;
+    // with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of 0.83-0.88.
+    static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
+    // Sums per pass: 16 where there are 32 vector registers (AVX-512, aarch64), else 8 (AVX2
+    // and SSE have 16: with 16 sums, AVX2 spilled them every tap).
+#if defined(__AVX512F__) || defined(__aarch64__)
+    static constexpr std::size_t interp_sums = 16;
+#else
+    static constexpr std::size_t interp_sums = 8;
+#endif
+    static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
+
+    /// out[(i + t) L + p] for t < U W, p < L: src[t .. t + K) is input i + t's window.
+    NERVE_ALWAYS_INLINE void interp_pass(const T* src, T* o) const noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w, U = interp_u;
+        batch acc[U][L];
+        static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+            static_for<L>([&](auto p) NERVE_INLINE_LAMBDA { acc[u][p] = batch(T(0)); });
+        });
+        for (std::size_t j = 0; j < K; ++j) {
+            batch x[U];
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+                x[u] = batch::load_unaligned(src + u * W + j);
+                keep_in_register(x[u]);  // one load for the L FMAs, not a memory operand each
+            });
+            static_for<L>([&](auto p) NERVE_INLINE_LAMBDA {
+                const batch g(gr_[p][j]);
+                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[u][p] = xsimd::fma(g, x[u], acc[u][p]); });
+            });
+        }
+        static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { store_interleaved<L>(acc[u], o + u * W * L); });
+    }
+
+    std::size_t block_interp_simd(const T* in, std::size_t n, T* out) noexcept {
+        constexpr std::size_t H = K - 1, step = interp_u * simd_w;
+        // The inputs whose windows start in the history, in whole passes, from a copy: the
+        // last H inputs, then the block's first ones.
+        constexpr std::size_t head_n = (H + step - 1) / step * step;
+        const std::size_t hn = n < head_n ? n : head_n;
+        // inputs [i0, i0 + count), windows src[i - i0 ..]: whole passes, then < step one by one
+        auto run = [&](const T* src, std::size_t i0, std::size_t count) {
+            const std::size_t passes = count / step, rest = count % step;
+            for (std::size_t q = 0; q < passes; ++q) interp_pass(src + q * step, out + (i0 + q * step) * L);
+            const T* w = src + passes * step;
+            T* o = out + (i0 + passes * step) * L;
+            for (std::size_t r = 0; r < rest; ++r, ++w, o += L)
+                for (std::size_t p = 0; p < L; ++p) o[p] = poly_dot<T, K>(gr_[p].data(), w);
+        };
+        if constexpr (H > 0) {
+            alignas(64) T ext[H + head_n];
+            const T* hist = window();
+            for (std::size_t j = 0; j < H; ++j) ext[j] = hist[j + 1];
+            for (std::size_t j = 0; j < hn; ++j) ext[H + j] = in[j];
+            run(ext, 0, hn);
+        }
+        run(in + hn - H, hn, n - hn);
+        load_window(in + n - K);
+        return n * L;
+    }
 
     std::size_t block_simd(const T* in, std::size_t n, T* out) noexcept {
         using batch = xsimd::batch<T>;
