@@ -15,8 +15,8 @@
 // order. Side by side on a Zen 5 (nerve_bench's interp/block, 4096-input blocks, three
 // alternated runs of each build, fraction of fma_peak/xsimd of the same run): x4 with 64 taps
 // 0.05 -> 0.86-0.90 of the peak on AVX-512 (85-91 M -> 1.45-1.56 G inputs/s) and 0.05-0.06 ->
-// 0.83-0.88 on AVX2; x2 with 32 taps 0.22-0.23 -> 0.83-0.84 (AVX2 0.33-0.36 -> 0.89-0.93); x8
-// with 64 taps 0.14-0.16 -> 0.68-0.70 (AVX2 0.25-0.28 -> 0.73-0.77). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
+// 0.83-0.88 on AVX2; x2 with 32 taps 0.22-0.23 -> 0.81-0.84 (AVX2 0.33-0.36 -> 0.89-0.93); x8
+// with 64 taps 0.14-0.16 -> 0.60-0.70 (AVX2 0.25-0.28 -> 0.73-0.77). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
 // replaced by the last finite input and counted; fixed point accumulates in int64 and
 // saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
 // int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
