@@ -350,17 +350,18 @@ public:
 
     /// Block of n inputs; writes ceil((n L - phase()) / M) outputs to out and returns that
     /// count. Same results as push() on each input (float: up to summation order). With SIMD
-    /// (float/double) and blocks long enough, see block_simd.
+    /// (float/double) and blocks long enough, see block_interp_simd and block_simd.
     std::size_t process(const T* in, std::size_t n, T* out) noexcept {
 #if NERVE_HAS_XSIMD
         if constexpr (std::is_floating_point_v<T>) {
-            // Worth it once every sub-filter gets at least two vectors of outputs: with fewer
-            // (large M: 160/147 with 4096-sample blocks gives 28 outputs per sub-filter) the
-            // stream split and scalar tails cost more than they save (measured 113 -> 98 M/s).
             if constexpr (interp_lanes) {
                 if (n >= K && !any_non_finite(in, n)) return block_interp_simd(in, n, out);
+            } else {
+                // Worth it once every sub-filter gets at least two vectors of outputs: with fewer
+                // (large M: 160/147 with 4096-sample blocks gives 28 outputs per sub-filter) the
+                // stream split and scalar tails cost more than they save (measured 113 -> 98 M/s).
+                if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
             }
-            if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
         }
 #endif
 #if NERVE_FIR_ARM_VLDM
@@ -424,6 +425,14 @@ public:
     bool state_is_valid() const noexcept { return pos_ < K && phase_ < M; }
 
 private:
+    /// For block paths: the windows that start before the block, linear: dst[0 .. K - 1) = the
+    /// last K - 1 inputs (x[-K + 1 .. -1]), then dst[K - 1 ..) = in[0 .. count).
+    void copy_head(T* dst, const T* in, std::size_t count) const noexcept {
+        const T* hist = window();  // x[-K .. -1]
+        for (std::size_t j = 0; j + 1 < K; ++j) dst[j] = hist[j + 1];
+        for (std::size_t j = 0; j < count; ++j) dst[K - 1 + j] = in[j];
+    }
+
     /// push() of in[0..n), the outputs written in order from out; returns how many. Every
     /// block path's per-input part (the whole block, or the first K - 1 inputs whose windows
     /// reach into the delay line). Input by input, so also safe in place while L <= M.
@@ -513,9 +522,7 @@ private:
         };
         if constexpr (H > 0) {
             alignas(64) T ext[H + head_n];
-            const T* hist = window();
-            for (std::size_t j = 0; j < H; ++j) ext[j] = hist[j + 1];
-            for (std::size_t j = 0; j < hn; ++j) ext[H + j] = in[j];
+            copy_head(ext, in, hn);
             run(ext, 0, hn);
         }
         run(in + hn - H, hn, n - hn);
@@ -614,11 +621,7 @@ private:
     std::size_t block_m4f(const T* in, std::size_t n, T* out) noexcept {
         constexpr std::size_t H = K - 1;
         T head[H > 0 ? 2 * H : 1];
-        const T* hist = window();  // x[-K .. -1]; the head windows need x[-H ..]
-        for (std::size_t j = 0; j < H; ++j) {
-            head[j] = hist[j + 1];
-            head[H + j] = in[j];
-        }
+        copy_head(head, in, H);
         // outputs o[0], o[L], ... o[(count - 1) L] of sub-filter p, windows src[0], src[M], ...
         auto run = [&](std::uint32_t p, const T* src, T* o, std::size_t count) {
             const std::size_t done = poly_block_m4f<K, L, M>(gr_[p].data(), src, o, count);
