@@ -118,6 +118,7 @@
 #include "../core/multi.hpp"
 #include "../core/numeric.hpp"
 #include "../core/operator.hpp"
+#include "../core/simd_fma.hpp"
 #include "detail/biquad_block.hpp"
 #include "sos.hpp"
 #include "detail/biquad_m4.hpp"
@@ -292,7 +293,7 @@ NERVE_ALWAYS_INLINE B vmadd(const B& a, const B& b, const B& c) noexcept {
             return B(_mm512_fmadd_pd(a, b, c));
         } else
 #endif
-        return xsimd::fma(a, b, c);
+        return nerve::detail::fmadd(a, b, c);
     } else {
         return a * b + c;
     }

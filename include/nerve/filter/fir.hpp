@@ -73,6 +73,7 @@
 #include "../config.hpp"
 #include "../core/fixed_point.hpp"
 #include "../core/operator.hpp"
+#include "../core/simd_fma.hpp"
 #include "detail/fir_common.hpp"
 #include "detail/fir_symmetric.hpp"
 #include "detail/fir_m4.hpp"
@@ -175,8 +176,8 @@ inline bool any_non_finite(const T* p, std::size_t n) noexcept {
         batch acc[K];
         for (auto& a : acc) a = zero;
         for (; i + K * W <= n; i += K * W)
-            static_for<K>([&](auto k) { acc[k] = xsimd::fma(batch::load_unaligned(p + i + k * W), zero, acc[k]); });
-        for (; i + W <= n; i += W) acc[0] = xsimd::fma(batch::load_unaligned(p + i), zero, acc[0]);
+            static_for<K>([&](auto k) { acc[k] = nerve::detail::fmadd(batch::load_unaligned(p + i + k * W), zero, acc[k]); });
+        for (; i + W <= n; i += W) acc[0] = nerve::detail::fmadd(batch::load_unaligned(p + i), zero, acc[0]);
         static_for<K - 1>([&](auto k) { acc[0] += acc[k + 1]; });
         s = xsimd::hadd(acc[0]);
 #endif
@@ -224,11 +225,11 @@ NERVE_ALWAYS_INLINE T fir_dot(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
             constexpr std::size_t vectors_end = N / W * W;
             batch a0(T(0)), a1(T(0));
             for (std::size_t j = 0; j < pairs_end; j += 2 * W) {
-                a0 = xsimd::fma(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
-                a1 = xsimd::fma(batch::load_unaligned(hr + j + W), batch::load_unaligned(w + j + W), a1);
+                a0 = nerve::detail::fmadd(batch::load_unaligned(hr + j), batch::load_unaligned(w + j), a0);
+                a1 = nerve::detail::fmadd(batch::load_unaligned(hr + j + W), batch::load_unaligned(w + j + W), a1);
             }
             if constexpr (vectors_end > pairs_end)
-                a0 = xsimd::fma(batch::load_unaligned(hr + pairs_end), batch::load_unaligned(w + pairs_end), a0);
+                a0 = nerve::detail::fmadd(batch::load_unaligned(hr + pairs_end), batch::load_unaligned(w + pairs_end), a0);
             T s = xsimd::hadd(a0 + a1);
             for (std::size_t j = vectors_end; j < N; ++j) s += hr[j] * w[j];
             return s;
@@ -350,7 +351,7 @@ NERVE_ALWAYS_INLINE void fir_chunk(xsimd::batch<T> (&acc)[U], const T* NERVE_RES
             constexpr std::size_t k1 = m < U - 1 ? m : U - 1;
             static_for<k1 + 1 - k0>([&](auto dk) {
                 constexpr std::size_t k = k0 + dk;
-                acc[k] = xsimd::fma(hb[m - k], L, acc[k]);
+                acc[k] = nerve::detail::fmadd(hb[m - k], L, acc[k]);
             });
         });
     }
@@ -548,14 +549,14 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
             for (std::size_t j = 0; j < N; ++j) {
                 const batch h(hr[j]);
                 for (std::size_t u = 0; u < U; ++u)
-                    acc[u] = xsimd::fma(h, batch::load_unaligned(s + j + u * W), acc[u]);
+                    acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + j + u * W), acc[u]);
             }
             for (std::size_t u = 0; u < U; ++u) acc[u].store_unaligned(out + i + u * W);
         }
         for (; i + W <= count; i += W) {
             batch acc(T(0));
             const T* s = src + i;
-            for (std::size_t j = 0; j < N; ++j) acc = xsimd::fma(batch(hr[j]), batch::load_unaligned(s + j), acc);
+            for (std::size_t j = 0; j < N; ++j) acc = nerve::detail::fmadd(batch(hr[j]), batch::load_unaligned(s + j), acc);
             acc.store_unaligned(out + i);
         }
     }
@@ -666,7 +667,7 @@ inline void fir_block_strided(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRIC
                 for (std::size_t u = 0; u < W; ++u) {
                     const T* s = src + (k + u) * Stride;
                     batch a = h[0] * batch::load_unaligned(s);
-                    for (std::size_t t = 1; t < NV; ++t) a = xsimd::fma(h[t], batch::load_unaligned(s + t * W), a);
+                    for (std::size_t t = 1; t < NV; ++t) a = nerve::detail::fmadd(h[t], batch::load_unaligned(s + t * W), a);
                     acc[u] = a;
                 }
                 batch r = reduce_rows<T>(acc);
@@ -762,13 +763,13 @@ public:
             const T* w = delay_.data() + pos_ + 1;
             batch a0(T(0)), a1(T(0));
             for (std::size_t v = 0; v + 1 < V; v += 2) {
-                a0 = xsimd::fma(batch::load_aligned(hr_.data() + v * W), batch::load_unaligned(w + v * W), a0);
-                a1 = xsimd::fma(batch::load_aligned(hr_.data() + (v + 1) * W), batch::load_unaligned(w + (v + 1) * W), a1);
+                a0 = nerve::detail::fmadd(batch::load_aligned(hr_.data() + v * W), batch::load_unaligned(w + v * W), a0);
+                a1 = nerve::detail::fmadd(batch::load_aligned(hr_.data() + (v + 1) * W), batch::load_unaligned(w + (v + 1) * W), a1);
             }
             if constexpr (V % 2 == 1)
-                a0 = xsimd::fma(batch::load_aligned(hr_.data() + (V - 1) * W), batch::load_unaligned(w + (V - 1) * W), a0);
+                a0 = nerve::detail::fmadd(batch::load_aligned(hr_.data() + (V - 1) * W), batch::load_unaligned(w + (V - 1) * W), a0);
             if constexpr ((Taps - 1) % W != 0)
-                a1 = xsimd::fma(batch::load_aligned(tail_.data()), batch::load_unaligned(w + Taps - 1 - W), a1);
+                a1 = nerve::detail::fmadd(batch::load_aligned(tail_.data()), batch::load_unaligned(w + Taps - 1 - W), a1);
             return xsimd::hadd(a0 + a1) + hr_[Taps - 1] * x;
         }
 #endif

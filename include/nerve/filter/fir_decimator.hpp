@@ -51,6 +51,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/simd_fma.hpp"
 #include "fir.hpp"
 #include "fir_design.hpp"
 
@@ -378,12 +379,12 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT 
             constexpr std::size_t p1 = m / R < P - 1 ? m / R : P - 1;
             static_for<p1 + 1 - p0>([&](auto dp) NERVE_INLINE_LAMBDA {
                 constexpr std::size_t p = p0 + dp, q = m - R * p;
-                acc[p] = xsimd::fma(L, batch::load_aligned(hr + W * q), acc[p]);
+                acc[p] = nerve::detail::fmadd(L, batch::load_aligned(hr + W * q), acc[p]);
             });
         });
         const batch r = reduce_rows<float>(acc);
         r.store_unaligned(out + k);
-        chk = xsimd::fma(r, batch(0.0f), chk);  // non-finite iff an output is
+        chk = nerve::detail::fmadd(r, batch(0.0f), chk);  // non-finite iff an output is
     }
     return k;
 }
@@ -722,7 +723,7 @@ private:
             auto test_outputs = [&](std::size_t a, std::size_t b) {  // out[a, b) written, b - a < W
                 if (a == b) return;
                 if (kept >= W)
-                    chk = xsimd::fma(batch::load_unaligned(out.data() + (b >= W ? b - W : 0)), zero, chk);
+                    chk = nerve::detail::fmadd(batch::load_unaligned(out.data() + (b >= W ? b - W : 0)), zero, chk);
                 else
                     bad = bad || detail::any_non_finite(out.data() + a, b - a);
             };
@@ -730,7 +731,7 @@ private:
             test_outputs(pro + done, kept);
             const std::size_t after = n - (first + (kept - 1) * M + 1);  // < M <= Taps <= n
             for (std::size_t j = W; j < after + W; j += W)
-                chk = xsimd::fma(batch::load_unaligned(in.data() + n - j), zero, chk);
+                chk = nerve::detail::fmadd(batch::load_unaligned(in.data() + n - j), zero, chk);
             bad = bad || xsimd::any(xsimd::isnan(chk));
             if (NERVE_UNLIKELY(bad)) {
                 // Back to the state before the block from lin_[0, Taps) (the last Taps inputs

@@ -155,6 +155,7 @@
 
 #include "../core/bfloat16.hpp"
 #include "../core/framer.hpp"
+#include "../core/simd_fma.hpp"
 #include "../core/units.hpp"
 #include "../drift/page_hinkley.hpp"
 #include "../filter/biquad.hpp"
@@ -718,7 +719,7 @@ private:
         constexpr std::size_t W = batch::size;
         const auto add = [](batch a, batch v) NERVE_INLINE_LAMBDA {
             if constexpr (Sq)
-                return xsimd::fma(v, v, a);
+                return nerve::detail::fmadd(v, v, a);
             else
                 return a + v;
         };

@@ -46,6 +46,7 @@
 #include <limits>
 #include <span>
 
+#include "../core/simd_fma.hpp"
 #include "../core/units.hpp"
 #include "detail/fft_inplace.hpp"
 #include "fft.hpp"
@@ -233,8 +234,8 @@ private:
                 const batch a = batch::load_unaligned(x + n), b = batch::load_unaligned(x + n + W);
                 s0 += a;
                 s1 += b;
-                e0 = xsimd::fma(a, a, e0);
-                e1 = xsimd::fma(b, b, e1);
+                e0 = nerve::detail::fmadd(a, a, e0);
+                e1 = nerve::detail::fmadd(b, b, e1);
             }
             sum = xsimd::hadd(s0 + s1);
             energy = xsimd::hadd(e0 + e1);

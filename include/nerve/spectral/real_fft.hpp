@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <span>
 
+#include "../core/simd_fma.hpp"
 #include "fft.hpp"
 
 namespace nerve::spectral {
@@ -217,7 +218,7 @@ private:
             const simd_v er = h * (ar + br), ei = h * (ai + bi);
             const simd_v dr = ar - br, di = ai - bi;
             const simd_v wr = simd_v::load_aligned(tr + k0), wi = simd_v::load_aligned(ti + k0);
-            const simd_v vr = xsimd::fms(dr, wr, di * wi), vi = xsimd::fma(dr, wi, di * wr);
+            const simd_v vr = xsimd::fms(dr, wr, di * wi), vi = nerve::detail::fmadd(dr, wi, di * wr);
             // interleave() stores lane j at position out_perm[j]: bins k0.. in natural order;
             // the mirrored bins L - k need a plain lane reversal for the same store.
             simd_ops::interleave(out + 2 * k0, er + vi, ei - vr);
@@ -247,7 +248,7 @@ private:
             const simd_v dr = ar - br, di = ai - bi;              // 2 W^k O
             const simd_v wr = simd_v::load_aligned(tr + k0), wi = simd_v::load_aligned(ti + k0);
             // O = d * conj(W^k / 2)
-            const simd_v orr = xsimd::fma(dr, wr, di * wi), oi = xsimd::fms(di, wr, dr * wi);
+            const simd_v orr = nerve::detail::fmadd(dr, wr, di * wi), oi = xsimd::fms(di, wr, dr * wi);
             (er - oi).store_aligned(zb.re + k0);
             (ei + orr).store_aligned(zb.im + k0);
             simd_ops::reverse(er + oi).store_unaligned(zb.re + mk);

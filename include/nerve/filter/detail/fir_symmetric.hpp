@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "../../config.hpp"
+#include "../../core/simd_fma.hpp"
 #include "fir_common.hpp"
 
 #if NERVE_HAS_XSIMD
@@ -60,12 +61,12 @@ inline std::size_t fir_block_symmetric(const T* NERVE_RESTRICT hr, const T* NERV
         for (std::size_t j = 0; j < N / 2; ++j) {
             const batch h(hr[j]);
             for (std::size_t u = 0; u < U; ++u)
-                acc[u] = xsimd::fma(h, batch::load_unaligned(s + u * W + j) + batch::load_unaligned(s + u * W + N - 1 - j),
+                acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W + j) + batch::load_unaligned(s + u * W + N - 1 - j),
                                     acc[u]);
         }
         if constexpr (N % 2 == 1) {
             const batch h(hr[N / 2]);
-            for (std::size_t u = 0; u < U; ++u) acc[u] = xsimd::fma(h, batch::load_unaligned(s + u * W + N / 2), acc[u]);
+            for (std::size_t u = 0; u < U; ++u) acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W + N / 2), acc[u]);
         }
         for (std::size_t u = 0; u < U; ++u) acc[u].store_unaligned(out + i + u * W);
     }

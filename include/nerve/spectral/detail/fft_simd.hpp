@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "../../config.hpp"
+#include "../../core/simd_fma.hpp"
 #include "trig.hpp"
 
 #if NERVE_HAS_XSIMD && (defined(__AVX__) || defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
@@ -240,9 +241,9 @@ NERVE_ALWAYS_INLINE void cmul(simd_v& r, simd_v& i, simd_v wr, simd_v wi) noexce
     const simd_v t = r;
     if constexpr (!Inv) {
         r = xsimd::fms(t, wr, i * wi);
-        i = xsimd::fma(t, wi, i * wr);
+        i = nerve::detail::fmadd(t, wi, i * wr);
     } else {
-        r = xsimd::fma(t, wr, i * wi);
+        r = nerve::detail::fmadd(t, wr, i * wi);
         i = xsimd::fms(i, wr, t * wi);
     }
 }
