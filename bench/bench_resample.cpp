@@ -15,6 +15,7 @@
 //                             had replaced a path that filtered the zero-stuffed input with
 //                             fir.hpp's register-blocked kernel (64 FMAs per output).
 //  interp/block/2x32, 8x64    the same kernel with L = 2 (16 taps per output) and 8 (8 taps)
+//  interp/block/3x48          L = 3 (not a power of two): the resampler's block kernel with M = 1
 //  fir_fold/unfolded/<N>      detail::fir_block<float, N> on symmetric taps: the register-blocked
 //                             kernel fir<float, N>::process uses (N multiplies per output)
 //  fir_fold/folded/<N>        detail::fir_block_symmetric<float, N>: N/2 adds + N/2 FMAs
@@ -22,8 +23,9 @@
 //                             fir<q15|q31, 64>::process on symmetric taps with the fold off/on
 //                             (fir_symmetry::none / ::symmetric)
 // GFLOP/s (fir_fold and interp) counts 2 N nominal flops per output (interp: per input, its 4
-// outputs of 16 taps) for both variants, so it compares with fma_peak/xsimd (bench_fir.cpp) in
-// the same run.
+// outputs of 16 taps) for both variants, and for resample 2 K L / M per input (L / M outputs of
+// K = ceil(padded taps / L) multiply-adds), so it compares with fma_peak/xsimd (bench_fir.cpp)
+// in the same run.
 #include <benchmark/benchmark.h>
 
 #include "bench_streams.hpp"
@@ -61,6 +63,26 @@ void items(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block));
 }
 
+// GFLOP/s at 2 flops per multiply-add, `macs` multiply-adds per input sample; items = inputs.
+void flops_per_input(benchmark::State& state, double macs, std::size_t inputs = block) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * inputs));
+    state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations() * inputs) * 2.0 * macs * 1e-9,
+                                                   benchmark::Counter::kIsRate);
+}
+
+template <std::size_t N>
+void flops(benchmark::State& state) {
+    flops_per_input(state, static_cast<double>(N));
+}
+
+// The resampler's multiply-adds per input: L / M outputs of K = ceil(padded taps / L) each.
+template <std::size_t L, std::size_t M>
+double resample_macs() {
+    using R = nf::resampler<float, L, M>;
+    constexpr std::size_t K = (R::pre_pad + R::taps + L - 1) / L;
+    return static_cast<double>(K * L) / static_cast<double>(M);
+}
+
 template <std::size_t L, std::size_t M>
 void resample_push(benchmark::State& state) {
     static nf::resampler<float, L, M> op;
@@ -72,7 +94,7 @@ void resample_push(benchmark::State& state) {
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
-    items(state);
+    flops_per_input(state, resample_macs<L, M>());
 }
 
 template <std::size_t L, std::size_t M>
@@ -84,7 +106,7 @@ void resample_block(benchmark::State& state) {
         benchmark::DoNotOptimize(op.process(std::span<const float>(in), std::span<float>(out)));
         benchmark::ClobberMemory();
     }
-    items(state);
+    flops_per_input(state, resample_macs<L, M>());
 }
 
 // Long blocks (16384 inputs) for a large M: every sub-filter gets several vectors per block.
@@ -105,7 +127,7 @@ void resample_160_147_long(benchmark::State& state) {
         }
         benchmark::ClobberMemory();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    flops_per_input(state, resample_macs<160, 147>(), n);
 }
 
 void resample_q15_push(benchmark::State& state) {
@@ -121,12 +143,6 @@ void resample_q15_push(benchmark::State& state) {
     items(state);
 }
 
-template <std::size_t N>
-void flops(benchmark::State& state) {
-    items(state);
-    state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations() * block) * 2.0 * N * 1e-9,
-                                                   benchmark::Counter::kIsRate);
-}
 
 void interp_push(benchmark::State& state) {
     static nf::fir_interpolator<float, 64, 4> op;
@@ -226,6 +242,7 @@ BENCHMARK(interp_push)->Name("interp/push/4x64");
 BENCHMARK(interp_block<64, 4>)->Name("interp/block/4x64");
 BENCHMARK(interp_block<32, 2>)->Name("interp/block/2x32");
 BENCHMARK(interp_block<64, 8>)->Name("interp/block/8x64");
+BENCHMARK(interp_block<48, 3>)->Name("interp/block/3x48");
 BENCHMARK(fold_unfolded<64>)->Name("fir_fold/unfolded/64");
 BENCHMARK(fold_folded<64>)->Name("fir_fold/folded/64");
 BENCHMARK(fold_unfolded<63>)->Name("fir_fold/unfolded/63");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "golden/fir_filters.hpp"
 #include "golden/interp_fixed.hpp"
@@ -350,4 +351,106 @@ TEST_CASE("polyphase float: block calls of every length around the kernel's size
     check_float_block_lengths<64, 8, 1>();  // K = 8, SIMD: three rounds of zips
     check_float_block_lengths<96, 16, 1>(); // K = 6, SIMD: four rounds, one vector of inputs a pass
     check_float_block_lengths<30, 3, 1>();  // K = 10, L not a power of two: block_simd
+}
+
+namespace {
+// Long block calls (across the SIMD kernel's chunks of up to 2048 inputs), float and double,
+// ratios that take each of block_simd's ways: all sub-filters in one pass (group_pass) or one
+// by one, the input split into streams and the outputs interleaved with vector permutes
+// (AVX2/AVX-512 for M, L <= 8) or sample by sample. Every output within gamma_{K+1} of the
+// exact sum, with a NaN in one call (that call runs through push()); where xsimd's FMA is fused
+// (x86 FMA3, aarch64), every output of a call that takes block_simd is its order bit for bit: a
+// sum from 0, one fused multiply-add per tap from the newest sample (the zero taps group_pass
+// adds for sub-filters without a tap at a position change nothing).
+template <class T, std::size_t Len, std::size_t L, std::size_t M>
+void check_long_blocks() {
+    using pf = nerve::filter::detail::polyphase_fir<T, Len, L, M>;
+    constexpr std::size_t K = pf::K, H = K - 1;
+    const double cutoff = 1.0 / double(L > M ? L : M);
+    const auto h = nerve::filter::firwin_lowpass<Len>(cutoff, nerve::filter::fir_window::hamming(), double(L));
+    pf f(h), by_push(h);
+    const std::array<std::size_t, 6> lengths = {2300, 1, 150, 1000, 4100, 333};
+    std::size_t total = 0;
+    for (std::size_t n : lengths) total += n;
+    std::vector<T> x(total), y(total * L / M + 2), y_push(y.size());
+    std::uint32_t s = 777;
+    for (auto& v : x) {
+        s = s * 1664525u + 1013904223u;
+        v = static_cast<T>(static_cast<std::int32_t>(s)) * T(0x1p-31);
+    }
+    const std::size_t nan_at = lengths[0] + lengths[1] + 20;  // inside the third call
+    x[nan_at] = std::numeric_limits<T>::quiet_NaN();
+    std::vector<std::uint8_t> by_kernel(y.size(), 0);  // outputs of calls block_simd takes
+#if NERVE_HAS_XSIMD
+    constexpr std::size_t W = xsimd::batch<T>::size;
+    constexpr bool interp_kernel = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
+#endif
+    std::size_t i = 0, w = 0;
+    for (std::size_t n : lengths) {
+        std::size_t made = 0;
+        NERVE_REQUIRE_NO_ALLOC(made = f.process(x.data() + i, n, y.data() + w));
+#if NERVE_HAS_XSIMD
+        const bool finite = i + n <= nan_at || i > nan_at;
+        if (!interp_kernel && finite && n >= K && n >= 2 * M * W)
+            std::fill(by_kernel.begin() + static_cast<std::ptrdiff_t>(w), by_kernel.begin() + static_cast<std::ptrdiff_t>(w + made), 1);
+#endif
+        w += made;
+        i += n;
+    }
+    REQUIRE(w == (total * L + M - 1) / M);
+    REQUIRE(f.rejected() == 1u);
+    std::size_t w_push = 0;
+    for (std::size_t t = 0; t < total; ++t) by_push.push(x[t], [&](T v) { y_push[w_push++] = v; });
+    REQUIRE(w_push == w);
+    x[nan_at] = x[nan_at - 1];  // what push() holds in its place
+    constexpr double eps = std::is_same_v<T, float> ? 0x1p-24 : 0x1p-53;
+    constexpr double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
+    std::size_t kernel_outputs = 0, kernel_exact = 0;
+    for (std::size_t k = 0; k < w; ++k) {
+        const std::size_t t = k * M / L, p = k * M % L;  // output k: after input t, sub-filter p
+        double exact = 0, mag = 0;
+        T model = 0;  // newest sample first, from 0
+        for (std::size_t j = 0; j < K; ++j) {  // window sample j = x[t - H + j], oldest first
+            const T g = f.tap(p, K - 1 - j);
+            const T v = t + j >= H ? x[t + j - H] : T(0);
+            exact += double(g) * double(v);
+            mag += std::fabs(double(g) * double(v));
+        }
+        for (std::size_t i2 = 0; i2 < K; ++i2) model = std::fma(f.tap(p, i2), t >= i2 ? x[t - i2] : T(0), model);
+        INFO("Len " << Len << " L " << L << " M " << M << " output " << k);
+        REQUIRE(std::fabs(double(y[k]) - exact) <= gamma * mag);
+        REQUIRE(std::fabs(double(y_push[k]) - exact) <= gamma * mag);
+        if (by_kernel[k]) {
+            ++kernel_outputs;
+            kernel_exact += y[k] == model ? 1 : 0;
+        }
+    }
+#if NERVE_HAS_XSIMD && (defined(__FMA__) || defined(__aarch64__))
+    REQUIRE(kernel_exact == kernel_outputs);
+    if constexpr (!interp_kernel) REQUIRE(kernel_outputs > w / 2);
+#else
+    (void)kernel_exact;
+    (void)kernel_outputs;
+#endif
+}
+
+template <class T>
+void check_long_blocks_all() {
+    check_long_blocks<T, 61, 3, 2>();    // resample 3/2, K = 21: one pass for all sub-filters, M = 2 streams
+    check_long_blocks<T, 64, 2, 3>();    // 2/3, K = 32
+    check_long_blocks<T, 100, 5, 3>();   // K = 20
+    check_long_blocks<T, 48, 3, 1>();    // interpolation by 3, K = 16
+    check_long_blocks<T, 42, 7, 1>();    // K = 6
+    check_long_blocks<T, 210, 7, 8>();   // K = 30, 8 streams, 7 sub-filters in one pass
+    check_long_blocks<T, 40, 5, 4>();    // K = 8: windows too far apart for one pass (sub-filter by sub-filter)
+    check_long_blocks<T, 30, 3, 8>();    // K = 10, the same, 8 streams
+    check_long_blocks<T, 40, 2, 9>();    // K = 20, 9 streams: split sample by sample
+    check_long_blocks<T, 90, 9, 2>();    // K = 10, 9 sub-filters: outputs placed sample by sample
+}
+}  // namespace
+
+TEST_CASE("polyphase: long block calls across the SIMD kernel's chunks, float and double, against the exact sum",
+          "[fir_interpolator][resampler]") {
+    check_long_blocks_all<float>();
+    check_long_blocks_all<double>();
 }

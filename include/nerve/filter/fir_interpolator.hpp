@@ -11,12 +11,17 @@
 // kernel (detail::polyphase_fir::block_interp_simd: lanes = consecutive inputs, each window
 // vector loaded once for all L sub-filters, the sums interleaved into whole output vectors),
 // other L the polyphase block kernel shared with the resampler (block_simd: W outputs of one
-// sub-filter per vector, one scalar store per output); both equal push() up to float summation
-// order. Side by side on a Zen 5 (nerve_bench's interp/block, 4096-input blocks, three
+// sub-filter per vector; with L <= 8 on AVX2/AVX-512 all sub-filters in one pass and the outputs
+// interleaved into place by vector permutes, see below); both equal push() up to float
+// summation order. Side by side on a Zen 5 (nerve_bench's interp/block, 4096-input blocks, three
 // alternated runs of each build, fraction of fma_peak/xsimd of the same run): x4 with 64 taps
 // 0.05 -> 0.86-0.90 of the peak on AVX-512 (85-91 M -> 1.45-1.56 G inputs/s) and 0.05-0.06 ->
 // 0.83-0.88 on AVX2; x2 with 32 taps 0.22-0.23 -> 0.81-0.84 (AVX2 0.33-0.36 -> 0.89-0.93); x8
-// with 64 taps 0.14-0.16 -> 0.60-0.70 (AVX2 0.25-0.28 -> 0.73-0.77). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
+// with 64 taps 0.14-0.16 -> 0.60-0.70 (AVX2 0.25-0.28 -> 0.73-0.77). block_simd with the
+// permutes and one pass for all sub-filters (stop 45; old and new builds alternated five
+// times, medians of fma_peak/xsimd fractions, AVX-512 / AVX2): interpolation by 3, 48 taps 0.20
+// -> 0.59 / 0.05 -> 0.59; resampler 3/2 0.17 -> 0.52 / 0.26 -> 0.57, 2/3 0.10 -> 0.39 / 0.17 ->
+// 0.59 (see resampler.hpp). Arithmetic and bad input as nerve::filter::fir (NaN/Inf
 // replaced by the last finite input and counted; fixed point accumulates in int64 and
 // saturates). Fixed-point taps: the format's fraction bits plus one integer bit (q15 taps
 // int32 Q15, q31 taps int64 Q31, range (-2, 2)), so the taps of a gain-L design, around 1,
@@ -257,6 +262,115 @@ NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) 
     });
     static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * batch::size); });
 }
+
+/// The polyphase block kernel's two transposes between S vectors of W lanes, as a compile-time
+/// table: dst[k] lane t = src[source[k][t]] lane lane[k][t]. Interleave (S planar streams ->
+/// S W consecutive samples): e = kW + t comes from stream e mod S, lane e / S. Split (S W
+/// consecutive samples -> S streams, the inverse): stream k lane t is sample e = tS + k, in
+/// vector e / W, lane e mod W. Per destination vector S - 1 permutes on AVX-512 (the first two
+/// sources in one two-source permute), S permutes and blends on AVX2.
+template <std::size_t S, std::size_t W, bool Interleave, class Index>
+struct lane_pattern {
+    struct table {
+        Index idx[S][S][W];       // per destination k and source s: the lane each t takes
+        std::uint32_t mask[S][S];  // which lanes t of destination k come from source s
+        // The first two sources of destination k (s1 = S if only one) and a two-source index
+        // for them: lane, plus W where it comes from s1.
+        std::size_t s0[S], s1[S];
+        Index idx2[S][W];
+    };
+    static constexpr table make() noexcept {
+        table tb{};
+        for (std::size_t k = 0; k < S; ++k)
+            for (std::size_t t = 0; t < W; ++t) {
+                const std::size_t e = Interleave ? k * W + t : t * S + k;
+                const std::size_t s = Interleave ? e % S : e / W, lane = Interleave ? e / S : e % W;
+                tb.idx[k][s][t] = static_cast<Index>(lane);
+                tb.mask[k][s] |= std::uint32_t{1} << t;
+            }
+        for (std::size_t k = 0; k < S; ++k) {
+            tb.s0[k] = tb.s1[k] = S;
+            for (std::size_t s = 0; s < S; ++s) {
+                if (tb.mask[k][s] == 0) continue;
+                if (tb.s0[k] == S) tb.s0[k] = s;
+                else if (tb.s1[k] == S) tb.s1[k] = s;
+            }
+            for (std::size_t t = 0; t < W; ++t) {
+                if ((tb.mask[k][tb.s0[k]] >> t) & 1) tb.idx2[k][t] = tb.idx[k][tb.s0[k]][t];
+                if (tb.s1[k] < S && ((tb.mask[k][tb.s1[k]] >> t) & 1))
+                    tb.idx2[k][t] = static_cast<Index>(tb.idx[k][tb.s1[k]][t] + static_cast<Index>(W));
+            }
+        }
+        return tb;
+    }
+    alignas(64) static constexpr table tab = make();
+};
+
+/// Whether gather_lanes has a permute for xsimd::batch<T> here: AVX-512F (float, double) and
+/// AVX2 (float). Elsewhere the block kernel keeps its scalar loops.
+template <class T>
+inline constexpr bool gather_lanes_native =
+#if defined(__AVX512F__)
+    std::is_same_v<T, float> || std::is_same_v<T, double>;
+#elif defined(__AVX2__)
+    std::is_same_v<T, float>;
+#else
+    false;
+#endif
+
+/// dst = the lane_pattern<S, W, Interleave> gather of src (gather_lanes_native<T> only).
+template <std::size_t S, bool Interleave, class T>
+NERVE_ALWAYS_INLINE void gather_lanes(const xsimd::batch<T> (&src)[S], xsimd::batch<T> (&dst)[S]) noexcept {
+    static_assert(gather_lanes_native<T>);
+    using batch = xsimd::batch<T>;
+    constexpr std::size_t W = batch::size;
+#if defined(__AVX512F__)
+    // The first two sources in one two-source permute (vpermt2ps), each further one merged by
+    // a masked permute: S - 1 permutes per destination.
+    constexpr bool f = std::is_same_v<T, float>;
+    using index = std::conditional_t<f, std::int32_t, std::int64_t>;
+    constexpr auto& tb = lane_pattern<S, W, Interleave, index>::tab;
+    static_for<S>([&](auto kc) NERVE_INLINE_LAMBDA {
+        constexpr std::size_t k = decltype(kc)::value, s0 = tb.s0[k], s1 = tb.s1[k];
+        auto r = [&] {
+            if constexpr (s1 == S) {
+                if constexpr (f) return _mm512_permutexvar_ps(_mm512_loadu_si512(tb.idx[k][s0]), src[s0]);
+                else return _mm512_permutexvar_pd(_mm512_loadu_si512(tb.idx[k][s0]), src[s0]);
+            } else {
+                if constexpr (f) return _mm512_permutex2var_ps(src[s0], _mm512_loadu_si512(tb.idx2[k]), src[s1]);
+                else return _mm512_permutex2var_pd(src[s0], _mm512_loadu_si512(tb.idx2[k]), src[s1]);
+            }
+        }();
+        static_for<S>([&](auto sc) NERVE_INLINE_LAMBDA {
+            constexpr std::size_t s = decltype(sc)::value;
+            constexpr std::uint32_t m = tb.mask[k][s];
+            if constexpr (m != 0 && s != s0 && s != s1) {
+                if constexpr (f)
+                    r = _mm512_mask_permutexvar_ps(r, static_cast<__mmask16>(m), _mm512_loadu_si512(tb.idx[k][s]), src[s]);
+                else
+                    r = _mm512_mask_permutexvar_pd(r, static_cast<__mmask8>(m), _mm512_loadu_si512(tb.idx[k][s]), src[s]);
+            }
+        });
+        dst[k] = batch(r);
+    });
+#elif defined(__AVX2__)
+    constexpr auto& tb = lane_pattern<S, W, Interleave, std::int32_t>::tab;
+    static_for<S>([&](auto k) NERVE_INLINE_LAMBDA {
+        __m256 r = _mm256_setzero_ps();
+        static_for<S>([&](auto s) NERVE_INLINE_LAMBDA {
+            constexpr std::uint32_t m = tb.mask[decltype(k)::value][decltype(s)::value];
+            if constexpr (m != 0) {
+                const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tb.idx[k][s]));
+                r = _mm256_blend_ps(r, _mm256_permutevar8x32_ps(src[s], idx), static_cast<int>(m));
+            }
+        });
+        dst[k] = batch(r);
+    });
+#else
+    (void)src;
+    (void)dst;
+#endif
+}
 NERVE_GCC_INTRINSICS_END
 #endif
 
@@ -450,16 +564,58 @@ private:
     // front) is split into M streams s_r[a] = x[aM + r]; then tap i of the outputs j + qL,
     // q = q0 .. q0 + W-1, meets s_r[a + q0 .. a + q0 + W) — one contiguous vector load and a
     // broadcast tap per FMA, W outputs per vector, no horizontal sums, no multiplies of
-    // stuffed zeros (the polyphase count: K per output). Vectors of outputs are scattered to
-    // their places (stride L). Per output a single FMA chain over the taps in order i = 0..K-1
-    // (push() sums in another order: float results agree to rounding).
+    // stuffed zeros (the polyphase count: K per output). Per output a single FMA chain from 0
+    // over the taps in order i = 0..K-1, newest sample first (push() sums in another order:
+    // float results agree to rounding). With M, L <= 8 on AVX2/AVX-512 the split takes M
+    // input vectors into one vector of each stream (split_lanes), the groups' outputs are
+    // interleaved into place as whole vectors (join_lanes; gather_lanes), and with the groups'
+    // windows close together all groups run in one pass (fuse_groups, group_pass), so each
+    // stream vector loaded feeds up to L FMAs; elsewhere one scalar load and store per sample. Side by side on a
+    // Zen 5 (nerve_bench resample/block, fraction of fma_peak/xsimd): see the file comment.
     static constexpr std::size_t simd_w = xsimd::batch<T>::size;
     // Output vectors per pass: independent FMA chains (8 cover the FMA latency of two ports).
     // 4 -> 8 on a loaded AVX-512 Xeon: resample 3/2 459 -> 476 M/s, interp 4x64 291 -> 327 M/s.
     static constexpr std::size_t simd_u = 8;
-    // Inputs per chunk: enough for 4 vectors of outputs in every phase group.
-    static constexpr std::size_t chunk = (M * simd_w * 4 > 2048 ? M * simd_w * 4 : 2048);
+    // The two transposes of block_simd as whole vectors (gather_lanes: about S permutes per S W
+    // samples), for S = M (input into streams) and S = L (groups into output order) up to 8;
+    // beyond, or without a native permute (SSE, NEON, AVX2 double), one scalar load and store
+    // per sample.
+    static constexpr std::size_t lanes_max = 8;
+    static constexpr bool split_lanes = gather_lanes_native<T> && M > 1 && M <= lanes_max;
+    static constexpr bool join_lanes = gather_lanes_native<T> && L > 1 && L <= lanes_max;
+    // Sums per pass: 16 where there are 32 vector registers (AVX-512, aarch64), else 8 (AVX2
+    // and SSE have 16: with 16 sums, AVX2 spilled them every tap).
+#if defined(__AVX512F__) || defined(__aarch64__)
+    static constexpr std::size_t interp_sums = 16;
+#else
+    static constexpr std::size_t interp_sums = 8;
+#endif
+    // block_simd with join_lanes: all L groups in one pass (group_pass) when the windows of
+    // the groups' outputs q start within M - 1 inputs of each other (output j0 + qL ends its
+    // window at input t0 + qM, t0 = (φ + j0 M) / L < M), so one vector load of a stream
+    // position feeds the FMAs of every group that has a tap there: about L FMAs per load
+    // instead of one (the groups' own loops load a window vector per FMA, and a stream
+    // vector at an arbitrary offset straddles two cache lines on AVX-512). The positions one
+    // group has no tap at cost a zero FMA each: t0_max - t0_min <= M - 1 per K, so only
+    // while (M - 1) 4 <= K (at most 1/5 more FMAs).
+    // Not on SSE2 (no FMA; the scalar stores it needs around it): resample 3/2 0.37 -> 0.33,
+    // interpolation by 3 0.63 -> 0.48 of fma_peak/xsimd in one alternated run; NEON unmeasured.
+    static constexpr bool fuse_groups = join_lanes && (M - 1) * 4 <= K;
+    static constexpr std::size_t fuse_u = (interp_sums + L - 1) / L;  // vectors per group and pass
+    static constexpr std::size_t fuse_span = K + M - 1;                // stream positions, at most
+    // Inputs per chunk: enough for 4 vectors of outputs in every phase group; with join_lanes,
+    // at most about 4096 outputs (ys, the groups' outputs before they are interleaved, is on
+    // the stack). (Chunks of whole group_pass passes, 1920 instead of 2048 inputs for 3/2 and
+    // 2/3, measured the same.)
+    static constexpr std::size_t chunk_in = join_lanes && 4096 * M / L < 2048 ? 4096 * M / L : 2048;
+    static constexpr std::size_t chunk = (M * simd_w * 4 > chunk_in ? M * simd_w * 4 : chunk_in);
     static constexpr std::size_t stream_len = (K - 1 + chunk + M - 1) / M;
+    // room for whole vectors past the end (2 W), whole cache lines so the streams keep their
+    // alignment to each other
+    static constexpr std::size_t stream_pad = stream_len + (2 * simd_w * sizeof(T) + 63) / 64 * 64 / sizeof(T);
+    // Outputs per group, at most; a whole number of vectors so that every group's row of ys
+    // starts aligned (group_pass and the interleave read and write ys[j][q], q a multiple of W).
+    static constexpr std::size_t group_len = (((chunk * L + M - 1) / M + L - 1) / L + simd_w - 1) / simd_w * simd_w;
 
     // Interpolation (M = 1) by a power of two L <= 16: the lanes are consecutive inputs and all
     // L sub-filters run on the same window vectors, so each vector load x[t + j ..) feeds L
@@ -474,14 +630,46 @@ private:
     // per 16 FMAs instead of 4): x4 with 64 taps 0.41 of the AVX-512 peak instead of 0.86-0.90;
     // with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of 0.83-0.88.
     static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
-    // Sums per pass: 16 where there are 32 vector registers (AVX-512, aarch64), else 8 (AVX2
-    // and SSE have 16: with 16 sums, AVX2 spilled them every tap).
-#if defined(__AVX512F__) || defined(__aarch64__)
-    static constexpr std::size_t interp_sums = 16;
-#else
-    static constexpr std::size_t interp_sums = 8;
-#endif
     static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
+
+
+    /// Outputs q .. q + U W of every group j: position b (newest first) is stream offset off[b]
+    /// and gx[b L + j] group j's tap there (0 where it has none). Into ys[j][q ..), or with
+    /// Interleaved into their places o[qL ..) (gather_lanes: every group must have them all).
+    template <std::size_t U, bool Interleaved>
+    NERVE_ALWAYS_INLINE void group_pass(const T* st, const std::size_t* off, const tap_type* gx, std::size_t span,
+                                        T* dst, std::size_t q) const noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w;
+        batch acc[L][U];
+        static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u] = batch(T(0)); });
+        });
+        for (std::size_t b = 0; b < span; ++b) {
+            const T* s = st + off[b] + q;
+            batch x[U];
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+                x[u] = batch::load_unaligned(s + u * W);
+                keep_in_register(x[u]);
+            });
+            static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
+                const batch g(gx[b * L + j]);
+                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u] = nerve::detail::fmadd(g, x[u], acc[j][u]); });
+            });
+        }
+        if constexpr (Interleaved) {
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+                batch v[L], d[L];
+                static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = acc[j][u]; });
+                gather_lanes<L, true>(v, d);
+                static_for<L>([&](auto k) NERVE_INLINE_LAMBDA { d[k].store_unaligned(dst + (q + u * W) * L + k * W); });
+            });
+        } else {
+            static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
+                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u].store_aligned(dst + j * group_len + q + u * W); });
+            });
+        }
+    }
 
     /// out[(i + t) L + p] for t < U W, p < L: src[t .. t + K) is input i + t's window.
     NERVE_ALWAYS_INLINE void interp_pass(const T* src, T* o) const noexcept {
@@ -499,7 +687,7 @@ private:
             });
             static_for<L>([&](auto p) NERVE_INLINE_LAMBDA {
                 const batch g(gr_[p][j]);
-                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[u][p] = xsimd::fma(g, x[u], acc[u][p]); });
+                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[u][p] = nerve::detail::fmadd(g, x[u], acc[u][p]); });
             });
         }
         static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { store_interleaved<L>(acc[u], o + u * W * L); });
@@ -533,59 +721,138 @@ private:
     std::size_t block_simd(const T* in, std::size_t n, T* out) noexcept {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = simd_w, U = simd_u, H = K - 1;
-        alignas(64) T st[M * stream_len];
+        alignas(64) T st[M * stream_pad];
+        alignas(64) T ys[join_lanes ? L * group_len : 1];
         alignas(64) T vbuf[W];
         const T* hist = window();  // x[-K .. -1]
         std::size_t written = 0;
         std::size_t phi = phase_;
         for (std::size_t n0 = 0; n0 < n; n0 += chunk) {
             const std::size_t c = n - n0 < chunk ? n - n0 : chunk;
-            // ext[e] = x[n0 - H + e], e in [0, H + c), into the M streams.
-            for (std::size_t e = 0; e < H + c; ++e) {
-                const std::ptrdiff_t gi = static_cast<std::ptrdiff_t>(n0 + e) - static_cast<std::ptrdiff_t>(H);
-                st[(e % M) * stream_len + e / M] = gi >= 0 ? in[gi] : hist[static_cast<std::ptrdiff_t>(K) + gi];
+            // ext[e] = x[n0 - H + e], e in [0, H + c), into the M streams: st[r][a] = ext[aM + r].
+            // The samples before the block (first chunk only) one by one from the history, then
+            // M vectors of `in` at a time into one vector of each stream (split_lanes).
+            auto put = [&](std::size_t e, T v) { st[(e % M) * stream_pad + e / M] = v; };
+            std::size_t e = 0;
+            for (; e < H + c && n0 + e < H; ++e) put(e, hist[K + n0 + e - H]);
+            auto ext = [&](std::size_t i) { return in + (n0 + i - H); };  // &ext[i], i >= H - n0
+            if constexpr (split_lanes) {
+                std::size_t a = (e + M - 1) / M;
+                for (; e < a * M && e < H + c; ++e) put(e, *ext(e));
+                for (; (a + W) * M <= H + c; a += W) {
+                    batch v[M], sv[M];
+                    static_for<M>([&](auto m) NERVE_INLINE_LAMBDA { v[m] = batch::load_unaligned(ext(a * M + m * W)); });
+                    gather_lanes<M, false>(v, sv);
+                    static_for<M>([&](auto r) NERVE_INLINE_LAMBDA { sv[r].store_unaligned(st + r * stream_pad + a); });
+                }
+                e = e > a * M ? e : a * M;
+            }
+            for (; e < H + c; ++e) put(e, *ext(e));
+            // Whole vectors of outputs read up to 2 W past a stream's last sample: zeros there
+            // (finite, and no uninitialised reads), the lanes they make are never kept.
+            for (std::size_t r = 0; r < M; ++r) {
+                const std::size_t len = (H + c - r + M - 1) / M;
+                for (std::size_t l = 0; l < 2 * W; ++l) st[r * stream_pad + len + l] = T(0);
             }
             // Outputs of this chunk: phi + jM < cL.
             const std::size_t cnt = (c * L - phi + M - 1) / M;
             T* o = out + written;
-            for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
-                const std::size_t v = phi + j0 * M;
-                const std::size_t t0 = v / L, p = v % L;
-                const tap_type* g = gr_[p].data();  // g[K-1-i] multiplies x[t - i]
-                const std::size_t nq = (cnt - j0 + L - 1) / L;  // outputs j0 + qL < cnt
-                // Tap i, output q reads ext[t0 + H - i + qM] = s_r[a + q] with b = t0 + H - i =
-                // aM + r: offs[i] = r * stream_len + a.
-                std::size_t offs[K];
-                for (std::size_t i = 0; i < K; ++i) offs[i] = ((t0 + H - i) % M) * stream_len + (t0 + H - i) / M;
+            std::size_t q_placed = 0;  // outputs qL + j, q < q_placed, are in place already
+            if constexpr (fuse_groups) {
+                // Output q of group j0 reads stream position c = t0 + H - i + qM for tap i
+                // (g[K-1-i] = g[c - t0]): positions c in [t0_lo, t0_hi + H], visited newest
+                // first (b = t0_hi + H - c).
+                const std::size_t t0_lo = phi / L, t0_hi = (phi + (L - 1) * M) / L;
+                const std::size_t span = t0_hi - t0_lo + K;
+                std::size_t off[fuse_span];
+                tap_type gx[fuse_span * L];
+                for (std::size_t b = 0; b < span; ++b) {
+                    const std::size_t cpos = t0_hi + H - b;
+                    off[b] = (cpos % M) * stream_pad + cpos / M;
+                }
+                for (std::size_t j = 0; j < L; ++j) {
+                    const std::size_t v = phi + j * M, t0 = v / L;
+                    const tap_type* g = gr_[v % L].data();
+                    // group j's taps sit at b = t0_hi - t0 + (H - i'), i' = c - t0 = H .. 0
+                    const std::size_t b0 = t0_hi - t0;
+                    for (std::size_t b = 0; b < span; ++b)
+                        gx[b * L + j] = b >= b0 && b < b0 + K ? g[H - (b - b0)] : tap_type{};
+                }
+                // Whole passes while every group has their outputs straight into place, the rest
+                // vector by vector into ys.
+                const std::size_t nq_max = (cnt + L - 1) / L;
                 std::size_t q = 0;
-                for (; q + U * W <= nq; q += U * W) {
-                    batch acc[U];
-                    for (std::size_t u = 0; u < U; ++u) acc[u] = batch(T(0));
-                    for (std::size_t i = 0; i < K; ++i) {
-                        const T* s = st + offs[i] + q;
-                        const batch h(g[K - 1 - i]);
-                        for (std::size_t u = 0; u < U; ++u) acc[u] = xsimd::fma(h, batch::load_unaligned(s + u * W), acc[u]);
-                    }
-                    for (std::size_t u = 0; u < U; ++u) {
-                        acc[u].store_aligned(vbuf);
-                        for (std::size_t l = 0; l < W; ++l) o[j0 + (q + u * W + l) * L] = vbuf[l];
+                for (; q + fuse_u * W <= cnt / L; q += fuse_u * W) group_pass<fuse_u, true>(st, off, gx, span, o, q);
+                q_placed = q;
+                // The rest (a block's last chunk) in passes of fuse_u / 2, 2 or 1 vectors: one
+                // vector of each group alone is a chain of K dependent FMAs per sum.
+                constexpr std::size_t u_half = fuse_u / 2 > 2 ? fuse_u / 2 : 2;
+                while (q < nq_max) {
+                    const std::size_t vectors = (nq_max - q + W - 1) / W;
+                    if (u_half < fuse_u && vectors >= u_half) {
+                        group_pass<u_half, false>(st, off, gx, span, ys, q);
+                        q += u_half * W;
+                    } else if (fuse_u >= 2 && vectors >= 2) {
+                        group_pass<2, false>(st, off, gx, span, ys, q);
+                        q += 2 * W;
+                    } else {
+                        group_pass<1, false>(st, off, gx, span, ys, q);
+                        q += W;
                     }
                 }
-                for (; q + W <= nq; q += W) {
-                    batch acc(T(0));
-                    for (std::size_t i = 0; i < K; ++i) {
-                        acc = xsimd::fma(batch(g[K - 1 - i]), batch::load_unaligned(st + offs[i] + q), acc);
+            } else {
+                for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
+                    const std::size_t v = phi + j0 * M;
+                    const std::size_t t0 = v / L, p = v % L;
+                    const tap_type* g = gr_[p].data();  // g[K-1-i] multiplies x[t - i]
+                    const std::size_t nq = (cnt - j0 + L - 1) / L;  // outputs j0 + qL < cnt
+                    // Outputs q .. q + W (the first `keep` of them) of the group: o[j0 + qL], or
+                    // with join_lanes ys[j0][q] (whole vectors).
+                    T* yg = ys + (join_lanes ? j0 * group_len : 0);
+                    auto store = [&](const batch& acc, std::size_t q, std::size_t keep) NERVE_INLINE_LAMBDA {
+                        if constexpr (join_lanes) {
+                            acc.store_aligned(yg + q);
+                        } else {
+                            acc.store_aligned(vbuf);
+                            for (std::size_t l = 0; l < keep; ++l) o[j0 + (q + l) * L] = vbuf[l];
+                        }
+                    };
+                    // Tap i, output q reads ext[t0 + H - i + qM] = s_r[a + q] with b = t0 + H - i =
+                    // aM + r: offs[i] = r * stream_pad + a.
+                    std::size_t offs[K];
+                    for (std::size_t i = 0; i < K; ++i) offs[i] = ((t0 + H - i) % M) * stream_pad + (t0 + H - i) / M;
+                    std::size_t q = 0;
+                    for (; q + U * W <= nq; q += U * W) {
+                        batch acc[U];
+                        for (std::size_t u = 0; u < U; ++u) acc[u] = batch(T(0));
+                        for (std::size_t i = 0; i < K; ++i) {
+                            const T* s = st + offs[i] + q;
+                            const batch h(g[K - 1 - i]);
+                            for (std::size_t u = 0; u < U; ++u) acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W), acc[u]);
+                        }
+                        for (std::size_t u = 0; u < U; ++u) store(acc[u], q + u * W, W);
                     }
-                    acc.store_aligned(vbuf);
-                    for (std::size_t l = 0; l < W; ++l) o[j0 + (q + l) * L] = vbuf[l];
-                }
-                for (; q < nq; ++q) {
-                    T a = 0;
-                    for (std::size_t i = 0; i < K; ++i) {
-                        a += g[K - 1 - i] * st[offs[i] + q];
+                    for (; q < nq; q += W) {  // the last vector may be partial
+                        batch acc(T(0));
+                        for (std::size_t i = 0; i < K; ++i) {
+                            acc = nerve::detail::fmadd(batch(g[K - 1 - i]), batch::load_unaligned(st + offs[i] + q), acc);
+                        }
+                        store(acc, q, nq - q < W ? nq - q : W);
                     }
-                    o[j0 + q * L] = a;
                 }
+            }
+            if constexpr (join_lanes) {
+                // o[qL + j] = ys[j][q]: whole vectors while every group has W more outputs
+                // (group j has ceil((cnt - j) / L), the last floor(cnt / L)), then one by one.
+                std::size_t q = q_placed;
+                for (; q + W <= cnt / L; q += W) {
+                    batch v[L], d[L];
+                    static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = batch::load_aligned(ys + j * group_len + q); });
+                    gather_lanes<L, true>(v, d);
+                    static_for<L>([&](auto k) NERVE_INLINE_LAMBDA { d[k].store_unaligned(o + q * L + k * W); });
+                }
+                for (; q * L < cnt; ++q)
+                    for (std::size_t j = 0; j < L && q * L + j < cnt; ++j) o[q * L + j] = ys[j * group_len + q];
             }
             written += cnt;
             phi = phi + cnt * M - c * L;

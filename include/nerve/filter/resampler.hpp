@@ -33,7 +33,17 @@
 // Loaded AVX-512 Xeon, 4096-sample blocks, push() -> process() side by side in one run: 3/2
 // 89 -> 476 M input samples/s, 2/3 74 -> 460; 160/147 stays on push() at this block length
 // (28 outputs per sub-filter; the kernel measured 113 -> 98) and runs 120 -> 227 M/s on
-// 16384-sample blocks (bench/bench_resample.cpp).
+// 16384-sample blocks (bench/bench_resample.cpp). Since stop 45, with L and M up to 8 on AVX2 and
+// AVX-512, the split into streams and the interleaving of the sub-filters' outputs are vector
+// permutes (detail::gather_lanes) instead of one scalar load and store per sample, and when
+// the sub-filters' windows lie within M - 1 inputs of each other (4 (M - 1) <= K) all of them
+// run in one pass, so one stream vector load feeds up to L FMAs. Zen 5, nerve_bench
+// resample/block against fma_peak/xsimd of the same run (2 K L / M flops per input), old and new
+// builds alternated five times, medians: 3/2 0.17 -> 0.52 on AVX-512 (range 0.49-0.67; 0.26 ->
+// 0.57 on AVX2), 2/3 0.10 -> 0.39 (0.37-0.51; AVX2 0.17 -> 0.59). Still short of 0.8: the two
+// transposes cost about S permutes per S vectors (S = M in, L out), and on AVX-512 a stream
+// vector at an arbitrary offset straddles two cache lines (64-byte aligned loads, timing only,
+// read 10-25 % faster).
 #pragma once
 
 #include <array>
