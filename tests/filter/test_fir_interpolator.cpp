@@ -245,6 +245,39 @@ TEMPLATE_TEST_CASE("fir_interpolator: an output block overlapping the input is r
 }
 
 namespace {
+// The common end of the polyphase block tests: x[0..total) pushed through `by_push` (a fresh
+// filter) must give the w outputs the block calls gave; then, with the NaN at nan_at replaced by
+// the sample push() holds in its place, every output of both must lie within gamma_{K+1} of the
+// exact double sum sum_j g_j x_j, bounded by sum |g_j x_j|. each(k, t, p) sees output k (after
+// input t, sub-filter p) for the caller's own checks.
+template <std::size_t L, std::size_t M, class PF, class T, class Each>
+void check_against_exact(const PF& f, PF& by_push, T* x, std::size_t total, std::size_t nan_at, const T* y, T* y_push,
+                         std::size_t w, Each&& each) {
+    constexpr std::size_t K = PF::K, H = K - 1;
+    std::size_t w_push = 0;
+    for (std::size_t t = 0; t < total; ++t) by_push.push(x[t], [&](T v) { y_push[w_push++] = v; });
+    REQUIRE(w_push == w);
+    x[nan_at] = x[nan_at - 1];  // what push() holds in its place
+    constexpr double eps = std::is_same_v<T, float> ? 0x1p-24 : 0x1p-53;
+    constexpr double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
+    for (std::size_t k = 0; k < w; ++k) {
+        const std::size_t t = k * M / L, p = k * M % L;  // output k: after input t, sub-filter p
+        double exact = 0, mag = 0;
+        for (std::size_t j = 0; j < K; ++j) {  // window sample j = x[t - H + j], oldest first
+            const T g = f.tap(p, K - 1 - j);
+            const T v = t + j >= H ? x[t + j - H] : T(0);
+            exact += double(g) * double(v);
+            mag += std::fabs(double(g) * double(v));
+        }
+        INFO("K " << K << " L " << L << " M " << M << " output " << k);
+        REQUIRE(std::fabs(double(y[k]) - exact) <= gamma * mag);
+        REQUIRE(std::fabs(double(y_push[k]) - exact) <= gamma * mag);
+        each(k, t, p);
+    }
+}
+}  // namespace
+
+namespace {
 // Block calls of lengths around the kernels' sizes (K taps per phase; the Cortex-M4F kernel
 // does 8 outputs of a sub-filter per pass) against the exact sum in double, with a NaN inside
 // one block (that block runs through push()). On the Cortex-M4F build every output, of
@@ -297,33 +330,21 @@ void check_float_block_lengths() {
     }
     REQUIRE(w == (total * L + M - 1) / M);
     REQUIRE(f.rejected() == 1u);
-    std::size_t w_push = 0;
-    for (std::size_t t = 0; t < total; ++t) by_push.push(x[t], [&](float v) { y_push[w_push++] = v; });
-    REQUIRE(w_push == w);
-    x[nan_at] = x[nan_at - 1];  // what push() holds in its place
-    constexpr double eps = 0x1p-24;
-    constexpr double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
     std::size_t model_exact = 0;
-    for (std::size_t k = 0; k < w; ++k) {
-        const std::size_t t = k * M / L, p = k * M % L;  // output k: after input t, sub-filter p
-        double exact = 0, mag = 0;
-        float model = 0;
-        for (std::size_t j = 0; j < K; ++j) {  // window sample j = x[t - H + j], oldest first
-            const float g = f.tap(p, K - 1 - j);
-            const float v = t + j >= H ? x[t + j - H] : 0.0f;
-            exact += double(g) * double(v);
-            mag += std::fabs(double(g) * double(v));
-            model = j == 0 ? g * v : std::fma(g, v, model);
-        }
-        INFO("Len " << Len << " L " << L << " M " << M << " output " << k);
-        REQUIRE(std::fabs(double(y[k]) - exact) <= gamma * mag);
-        REQUIRE(std::fabs(double(y_push[k]) - exact) <= gamma * mag);
-        model_exact += y[k] == model ? 1 : 0;
+    check_against_exact<L, M>(f, by_push, x.data(), total, nan_at, y.data(), y_push.data(), w,
+                              [&](std::size_t k, std::size_t t, std::size_t p) {
+                                  float model = 0;  // g[0] x[0] rounded, then fused, oldest first
+                                  for (std::size_t j = 0; j < K; ++j) {
+                                      const float g = f.tap(p, K - 1 - j);
+                                      const float v = t + j >= H ? x[t + j - H] : 0.0f;
+                                      model = j == 0 ? g * v : std::fma(g, v, model);
+                                  }
+                                  model_exact += y[k] == model ? 1 : 0;
 #if NERVE_FIR_ARM_VLDM
-        REQUIRE(y[k] == model);
-        REQUIRE(y_push[k] == model);
+                                  REQUIRE(y[k] == model);
+                                  REQUIRE(y_push[k] == model);
 #endif
-    }
+                              });
     // Where xsimd's FMA is fused (x86 FMA3, aarch64), the SIMD interpolation kernel's outputs
     // are that order too (its sums start from 0: 0 + g x rounds to g x).
 #if NERVE_HAS_XSIMD && (defined(__FMA__) || defined(__aarch64__))
@@ -365,7 +386,7 @@ namespace {
 template <class T, std::size_t Len, std::size_t L, std::size_t M>
 void check_long_blocks() {
     using pf = nerve::filter::detail::polyphase_fir<T, Len, L, M>;
-    constexpr std::size_t K = pf::K, H = K - 1;
+    constexpr std::size_t K = pf::K;
     const double cutoff = 1.0 / double(L > M ? L : M);
     const auto h = nerve::filter::firwin_lowpass<Len>(cutoff, nerve::filter::fir_window::hamming(), double(L));
     pf f(h), by_push(h);
@@ -399,32 +420,15 @@ void check_long_blocks() {
     }
     REQUIRE(w == (total * L + M - 1) / M);
     REQUIRE(f.rejected() == 1u);
-    std::size_t w_push = 0;
-    for (std::size_t t = 0; t < total; ++t) by_push.push(x[t], [&](T v) { y_push[w_push++] = v; });
-    REQUIRE(w_push == w);
-    x[nan_at] = x[nan_at - 1];  // what push() holds in its place
-    constexpr double eps = std::is_same_v<T, float> ? 0x1p-24 : 0x1p-53;
-    constexpr double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
     std::size_t kernel_outputs = 0, kernel_exact = 0;
-    for (std::size_t k = 0; k < w; ++k) {
-        const std::size_t t = k * M / L, p = k * M % L;  // output k: after input t, sub-filter p
-        double exact = 0, mag = 0;
-        T model = 0;  // newest sample first, from 0
-        for (std::size_t j = 0; j < K; ++j) {  // window sample j = x[t - H + j], oldest first
-            const T g = f.tap(p, K - 1 - j);
-            const T v = t + j >= H ? x[t + j - H] : T(0);
-            exact += double(g) * double(v);
-            mag += std::fabs(double(g) * double(v));
-        }
-        for (std::size_t i2 = 0; i2 < K; ++i2) model = std::fma(f.tap(p, i2), t >= i2 ? x[t - i2] : T(0), model);
-        INFO("Len " << Len << " L " << L << " M " << M << " output " << k);
-        REQUIRE(std::fabs(double(y[k]) - exact) <= gamma * mag);
-        REQUIRE(std::fabs(double(y_push[k]) - exact) <= gamma * mag);
-        if (by_kernel[k]) {
-            ++kernel_outputs;
-            kernel_exact += y[k] == model ? 1 : 0;
-        }
-    }
+    check_against_exact<L, M>(f, by_push, x.data(), total, nan_at, y.data(), y_push.data(), w,
+                              [&](std::size_t k, std::size_t t, std::size_t p) {
+                                  if (!by_kernel[k]) return;
+                                  T model = 0;  // newest sample first, from 0
+                                  for (std::size_t i = 0; i < K; ++i) model = std::fma(f.tap(p, i), t >= i ? x[t - i] : T(0), model);
+                                  ++kernel_outputs;
+                                  kernel_exact += y[k] == model ? 1 : 0;
+                              });
 #if NERVE_HAS_XSIMD && (defined(__FMA__) || defined(__aarch64__))
     REQUIRE(kernel_exact == kernel_outputs);
     if constexpr (!interp_kernel) REQUIRE(kernel_outputs > w / 2);
