@@ -570,8 +570,9 @@ private:
     // input vectors into one vector of each stream (split_lanes), the groups' outputs are
     // interleaved into place as whole vectors (join_lanes; gather_lanes), and with the groups'
     // windows close together all groups run in one pass (fuse_groups, group_pass), so each
-    // stream vector loaded feeds up to L FMAs; elsewhere one scalar load and store per sample. Side by side on a
-    // Zen 5 (nerve_bench resample/block, fraction of fma_peak/xsimd): see the file comment.
+    // stream vector loaded feeds up to L FMAs; elsewhere one scalar load and store per sample.
+    // Figures (nerve_bench resample/block against fma_peak/xsimd): the file comment and
+    // resampler.hpp.
     static constexpr std::size_t simd_w = xsimd::batch<T>::size;
     // Output vectors per pass: independent FMA chains (8 cover the FMA latency of two ports).
     // 4 -> 8 on a loaded AVX-512 Xeon: resample 3/2 459 -> 476 M/s, interp 4x64 291 -> 327 M/s.
@@ -622,8 +623,8 @@ private:
     // FMAs (one per sub-filter, its tap j broadcast) and U vectors of inputs advance together
     // (U L = interp_sums accumulators); the L sums of a vector are then interleaved into L W
     // consecutive outputs (store_interleaved: log2(L) rounds of whole-register zips) and
-    // stored as whole vectors. block_simd (below) loads a window vector per FMA and writes every
-    // output with its own scalar store (its sub-filter's outputs are L apart). Per output one
+    // stored as whole vectors. block_simd (above), which these L took before stop 44, loaded a
+    // window vector per FMA and wrote every output with its own scalar store. Per output one
     // FMA chain over the taps from the oldest sample (push() sums in another order: float
     // results agree to rounding). Figures: the file comment. Measured on the way: with the
     // window loads left to GCC, each FMA took its window vector as a memory operand (16 loads
@@ -631,7 +632,6 @@ private:
     // with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of 0.83-0.88.
     static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
     static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
-
 
     /// Outputs q .. q + U W of every group j: position b (newest first) is stream offset off[b]
     /// and gx[b L + j] group j's tap there (0 where it has none). Into ys[j][q ..), or with
@@ -828,7 +828,8 @@ private:
                         for (std::size_t i = 0; i < K; ++i) {
                             const T* s = st + offs[i] + q;
                             const batch h(g[K - 1 - i]);
-                            for (std::size_t u = 0; u < U; ++u) acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W), acc[u]);
+                            for (std::size_t u = 0; u < U; ++u)
+                                acc[u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W), acc[u]);
                         }
                         for (std::size_t u = 0; u < U; ++u) store(acc[u], q + u * W, W);
                     }
