@@ -371,6 +371,15 @@ NERVE_ALWAYS_INLINE void gather_lanes(const xsimd::batch<T> (&src)[S], xsimd::ba
     (void)dst;
 #endif
 }
+
+/// Stores S vectors interleaved, o[l S + s] = v[s][l] for l < W, for any S through gather_lanes
+/// (gather_lanes_native<T> only; store_interleaved does powers of two with zips on every target).
+template <std::size_t S, class T>
+NERVE_ALWAYS_INLINE void store_lanes_interleaved(const xsimd::batch<T> (&v)[S], T* o) noexcept {
+    xsimd::batch<T> d[S];
+    gather_lanes<S, true>(v, d);
+    static_for<S>([&](auto k) NERVE_INLINE_LAMBDA { d[k].store_unaligned(o + k * xsimd::batch<T>::size); });
+}
 NERVE_GCC_INTRINSICS_END
 #endif
 
@@ -659,10 +668,9 @@ private:
         }
         if constexpr (Interleaved) {
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
-                batch v[L], d[L];
+                batch v[L];
                 static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = acc[j][u]; });
-                gather_lanes<L, true>(v, d);
-                static_for<L>([&](auto k) NERVE_INLINE_LAMBDA { d[k].store_unaligned(dst + (q + u * W) * L + k * W); });
+                store_lanes_interleaved<L>(v, dst + (q + u * W) * L);
             });
         } else {
             static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
@@ -847,10 +855,9 @@ private:
                 // (group j has ceil((cnt - j) / L), the last floor(cnt / L)), then one by one.
                 std::size_t q = q_placed;
                 for (; q + W <= cnt / L; q += W) {
-                    batch v[L], d[L];
+                    batch v[L];
                     static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = batch::load_aligned(ys + j * group_len + q); });
-                    gather_lanes<L, true>(v, d);
-                    static_for<L>([&](auto k) NERVE_INLINE_LAMBDA { d[k].store_unaligned(o + q * L + k * W); });
+                    store_lanes_interleaved<L>(v, o + q * L);
                 }
                 for (; q * L < cnt; ++q)
                     for (std::size_t j = 0; j < L && q * L + j < cnt; ++j) o[q * L + j] = ys[j * group_len + q];
