@@ -5,6 +5,8 @@
 //                             path: what process() did before the SIMD block kernel)
 //  resample/block/<L>_<M>     resampler<float, L, M>::process (SIMD block kernel with xsimd)
 //  resample/{push,block}/160_147_16k  the same on 16384-sample blocks
+//  resample/{push,block}/147_160, 25_32  L and M of at least 16: the block kernel splits and
+//                             interleaves by 16 x 16 tile transposes (147/160: 48 kHz to 44.1 kHz)
 //  resample_q15/push/3_2      resampler<q15, 3, 2> (full-precision int32 taps, scalar)
 //  interp/push/4x64           fir_interpolator<float, 64, 4>, push() per sample
 //  interp/block/4x64          fir_interpolator<float, 64, 4>::process: since stop 44 the
@@ -235,6 +237,10 @@ BENCHMARK(resample_push<2, 3>)->Name("resample/push/2_3");
 BENCHMARK(resample_block<2, 3>)->Name("resample/block/2_3");
 BENCHMARK(resample_push<160, 147>)->Name("resample/push/160_147");
 BENCHMARK(resample_block<160, 147>)->Name("resample/block/160_147");
+BENCHMARK(resample_push<147, 160>)->Name("resample/push/147_160");
+BENCHMARK(resample_block<147, 160>)->Name("resample/block/147_160");
+BENCHMARK(resample_push<25, 32>)->Name("resample/push/25_32");
+BENCHMARK(resample_block<25, 32>)->Name("resample/block/25_32");
 BENCHMARK(resample_160_147_long<false>)->Name("resample/push/160_147_16k");
 BENCHMARK(resample_160_147_long<true>)->Name("resample/block/160_147_16k");
 BENCHMARK(resample_q15_push)->Name("resample_q15/push/3_2");

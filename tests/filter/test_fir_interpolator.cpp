@@ -412,7 +412,10 @@ void check_long_blocks() {
         NERVE_REQUIRE_NO_ALLOC(made = f.process(x.data() + i, n, y.data() + w));
 #if NERVE_HAS_XSIMD
         const bool finite = i + n <= nan_at || i > nan_at;
-        if (!interp_kernel && finite && n >= K && n >= 2 * M * W)
+        // block_simd from 2 M W inputs, from M W where the split and the interleave are tile
+        // transposes (certainly so with L, M > 8: both at least W, and beyond the permutes)
+        const std::size_t block_min = (L > 8 && M > 8 ? 1 : 2) * M * W;
+        if (!interp_kernel && finite && n >= K && n >= block_min)
             std::fill(by_kernel.begin() + static_cast<std::ptrdiff_t>(w), by_kernel.begin() + static_cast<std::ptrdiff_t>(w + made), 1);
 #endif
         w += made;
@@ -450,6 +453,11 @@ void check_long_blocks_all() {
     check_long_blocks<T, 30, 3, 8>();    // K = 10, the same, 8 streams
     check_long_blocks<T, 40, 2, 9>();    // K = 20, 9 streams: split sample by sample
     check_long_blocks<T, 90, 9, 2>();    // K = 10, 9 sub-filters: outputs placed sample by sample
+    // L, M of at least W (16 floats on AVX-512): the split and the interleave in W x W tiles (the
+    // last tile of a row overlapping), several sub-filters per pass
+    check_long_blocks<T, 170, 17, 16>(); // K = 10
+    check_long_blocks<T, 160, 16, 17>(); // K = 10
+    check_long_blocks<T, 275, 25, 32>(); // K = 11, 2 W M inputs per chunk: two vectors per sub-filter
 }
 }  // namespace
 

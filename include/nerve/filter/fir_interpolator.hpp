@@ -240,13 +240,13 @@ NERVE_ALWAYS_INLINE void zip_whole(const xsimd::batch<T>& a, const xsimd::batch<
 #endif
 }
 
-/// Stores L vectors (L a power of two) interleaved: o[l L + p] = v[p][l], l < W. log2(L)
-/// rounds of zip_whole, each pairing stream p with stream p + S / 2 of the S left (a perfect
-/// shuffle), L permutes per round: 8 per 4 x 16 floats on AVX-512.
+/// L vectors (L a power of two) interleaved in registers: cur[i] lane t = element i W + t of
+/// o[l L + p] = v[p][l], l < W. log2(L) rounds of zip_whole, each pairing stream p with stream
+/// p + S / 2 of the S left (a perfect shuffle), L permutes per round: 8 per 4 x 16 floats on
+/// AVX-512. With L = W it is a transpose: cur[i] lane p = v[p] lane i.
 template <std::size_t L, class T>
-NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) noexcept {
+NERVE_ALWAYS_INLINE void interleave_whole(const xsimd::batch<T> (&v)[L], xsimd::batch<T> (&cur)[L]) noexcept {
     using batch = xsimd::batch<T>;
-    batch cur[L];
     static_for<L>([&](auto p) NERVE_INLINE_LAMBDA { cur[p] = v[p]; });
     // round r: S = L >> r streams of nv = 1 << r vectors each, stream p at cur[p nv ..)
     static_for<std::bit_width(L) - 1>([&](auto r) NERVE_INLINE_LAMBDA {
@@ -260,7 +260,14 @@ NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) 
         });
         static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i] = next[i]; });
     });
-    static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * batch::size); });
+}
+
+/// Stores L vectors (L a power of two) interleaved: o[l L + p] = v[p][l], l < W.
+template <std::size_t L, class T>
+NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) noexcept {
+    xsimd::batch<T> cur[L];
+    interleave_whole<L>(v, cur);
+    static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * xsimd::batch<T>::size); });
 }
 
 /// The polyphase block kernel's two transposes between S vectors of W lanes, as a compile-time
@@ -480,10 +487,10 @@ public:
             if constexpr (interp_lanes) {
                 if (n >= K && !any_non_finite(in, n)) return block_interp_simd(in, n, out);
             } else {
-                // Worth it once every sub-filter gets at least two vectors of outputs: with fewer
-                // (large M: 160/147 with 4096-sample blocks gives 28 outputs per sub-filter) the
-                // stream split and scalar tails cost more than they save (measured 113 -> 98 M/s).
-                if (n >= K && n >= 2 * M * simd_w && !any_non_finite(in, n)) return block_simd(in, n, out);
+                // Worth it once every sub-filter gets at least two vectors of outputs (one with
+                // the tile transposes, whose passes run several sub-filters at once): with fewer
+                // the stream split and scalar tails cost more than they save.
+                if (n >= K && n >= block_min && !any_non_finite(in, n)) return block_simd(in, n, out);
             }
         }
 #endif
@@ -579,7 +586,9 @@ private:
     // input vectors into one vector of each stream (split_lanes), the groups' outputs are
     // interleaved into place as whole vectors (join_lanes; gather_lanes), and with the groups'
     // windows close together all groups run in one pass (fuse_groups, group_pass), so each
-    // stream vector loaded feeds up to L FMAs; elsewhere one scalar load and store per sample.
+    // stream vector loaded feeds up to L FMAs. Factors of at least W that the permutes leave
+    // split and interleave by W x W tile transposes (split_tiles, join_tiles), the groups then
+    // several per pass (rows_groups); below W, one scalar load and store per sample.
     // Figures (nerve_bench resample/block against fma_peak/xsimd): the file comment and
     // resampler.hpp.
     static constexpr std::size_t simd_w = xsimd::batch<T>::size;
@@ -593,6 +602,16 @@ private:
     static constexpr std::size_t lanes_max = 8;
     static constexpr bool split_lanes = gather_lanes_native<T> && M > 1 && M <= lanes_max;
     static constexpr bool join_lanes = gather_lanes_native<T> && L > 1 && L <= lanes_max;
+    // The same transposes for the factors gather_lanes leaves (beyond 8, or no native permute)
+    // that are at least W: W x W tiles (interleave_whole, log2 W rounds of zip_whole: 4 permutes
+    // per 16 floats on AVX-512), the last tile of a row overlapping the one before when W does
+    // not divide the factor. Below W, one scalar load and store per sample.
+    static constexpr bool split_tiles = !split_lanes && M > 1 && M >= simd_w;
+    static constexpr bool join_tiles = !join_lanes && L > 1 && L >= simd_w;
+    // The groups' outputs go through the row buffer ys (whole vectors) before they are interleaved.
+    static constexpr bool rows_ys = join_lanes || join_tiles;
+    // Shortest block process() gives block_simd (see there).
+    static constexpr std::size_t block_min = (split_tiles || join_tiles ? 1 : 2) * M * simd_w;
     // Sums per pass: 16 where there are 32 vector registers (AVX-512, aarch64), else 8 (AVX2
     // and SSE have 16: with 16 sums, AVX2 spilled them every tap).
 #if defined(__AVX512F__) || defined(__aarch64__)
@@ -613,16 +632,30 @@ private:
     static constexpr bool fuse_groups = join_lanes && (M - 1) * 4 <= K;
     static constexpr std::size_t fuse_u = (interp_sums + L - 1) / L;  // vectors per group and pass
     static constexpr std::size_t fuse_span = K + M - 1;                // stream positions, at most
-    // Inputs per chunk: enough for 4 vectors of outputs in every phase group; with join_lanes,
-    // at most about 4096 outputs (ys, the groups' outputs before they are interleaved, is on
-    // the stack). (Chunks of whole group_pass passes, 1920 instead of 2048 inputs for 3/2 and
-    // 2/3, measured the same.)
-    static constexpr std::size_t chunk_in = join_lanes && 4096 * M / L < 2048 ? 4096 * M / L : 2048;
-    static constexpr std::size_t chunk = (M * simd_w * 4 > chunk_in ? M * simd_w * 4 : chunk_in);
+    // Inputs per chunk: enough for 4 vectors of outputs in every phase group (2 with the row
+    // buffer, whose passes run several groups at once); with the row buffer at most about 4096
+    // outputs (ys, the groups' outputs before they are interleaved, is on the stack). (Chunks
+    // of whole group_pass passes, 1920 instead of 2048 inputs for 3/2 and 2/3, measured the same.)
+    static constexpr std::size_t chunk_in = rows_ys && 4096 * M / L < 2048 ? 4096 * M / L : 2048;
+    static constexpr std::size_t chunk_min = M * simd_w * (rows_ys ? 2 : 4);
+    static constexpr std::size_t chunk = chunk_min > chunk_in ? chunk_min : chunk_in;
     static constexpr std::size_t stream_len = (K - 1 + chunk + M - 1) / M;
     // room for whole vectors past the end (2 W), whole cache lines so the streams keep their
-    // alignment to each other
-    static constexpr std::size_t stream_pad = stream_len + (2 * simd_w * sizeof(T) + 63) / 64 * 64 / sizeof(T);
+    // alignment to each other; with M >= W (split_tiles) every stream starts on a cache line:
+    // a window of K <= M taps then reads each stream at position 0 or 1 plus whole vectors, so
+    // mostly whole cache lines (160/147 on AVX-512: 0.20 -> 0.27 of fma_peak/xsimd, three
+    // alternated runs; a stream vector at any other offset straddles two lines)
+    static constexpr std::size_t stream_pad =
+        split_tiles ? ((stream_len + 2 * simd_w) * sizeof(T) + 63) / 64 * 64 / sizeof(T)
+                    : stream_len + (2 * simd_w * sizeof(T) + 63) / 64 * 64 / sizeof(T);
+    // Stream position c (sample c of a chunk's input with the K - 1 before it) is st[c % M][c / M]:
+    // as offsets into st, for the c block_simd's windows reach (c < t0 + K with t0 < M, as
+    // phase() < M), so that a group's offsets need no division.
+    static constexpr std::array<std::uint32_t, M + K - 1> stream_at = [] {
+        std::array<std::uint32_t, M + K - 1> a{};
+        for (std::size_t c = 0; c < a.size(); ++c) a[c] = static_cast<std::uint32_t>(c % M * stream_pad + c / M);
+        return a;
+    }();
     // Outputs per group, at most; a whole number of vectors so that every group's row of ys
     // starts aligned (group_pass and the interleave read and write ys[j][q], q a multiple of W).
     static constexpr std::size_t group_len = (((chunk * L + M - 1) / M + L - 1) / L + simd_w - 1) / simd_w * simd_w;
@@ -679,6 +712,79 @@ private:
         }
     }
 
+    /// Vectors q .. q + U W of G groups, one by one sub-filter (group g's tap i, newest sample
+    /// first, is taps[g][K - 1 - i] at stream offset *(at[g] - i)), into their rows of ys: G U
+    /// independent FMA chains, each output's sum in the order of group_pass.
+    template <std::size_t G, std::size_t U>
+    NERVE_ALWAYS_INLINE void rows_pass(const T* st, const std::uint32_t* const (&at)[G], const tap_type* const (&taps)[G],
+                                       T* const (&rows)[G], std::size_t q) const noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w;
+        batch acc[G][U];
+        static_for<G>([&](auto g) NERVE_INLINE_LAMBDA {
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[g][u] = batch(T(0)); });
+        });
+        for (std::size_t i = 0; i < K; ++i) {
+            static_for<G>([&](auto g) NERVE_INLINE_LAMBDA {
+                const T* s = st + *(at[g] - i) + q;
+                const batch h(taps[g][K - 1 - i]);
+                static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+                    acc[g][u] = nerve::detail::fmadd(h, batch::load_unaligned(s + u * W), acc[g][u]);
+                });
+            });
+        }
+        static_for<G>([&](auto g) NERVE_INLINE_LAMBDA {
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[g][u].store_aligned(rows[g] + q + u * W); });
+        });
+    }
+
+    /// Groups j .. j + G - 1 of a chunk (cnt outputs from phase phi), one by one sub-filter,
+    /// every vector of their rows in ys: passes of interp_sums / G vectors per group, then
+    /// single vectors. Group j has the most outputs; the groups after it have at most one
+    /// fewer, whose extra lanes fall in their rows' padding and read the streams' zero pad.
+    template <std::size_t G>
+    NERVE_ALWAYS_INLINE void rows_groups(const T* st, std::size_t phi, std::size_t cnt, std::size_t j, T* ys) const noexcept {
+        constexpr std::size_t W = simd_w, H = K - 1, U = interp_sums / G > 1 ? interp_sums / G : 1;
+        const std::uint32_t* at[G];
+        const tap_type* taps[G];
+        T* rows[G];
+        for (std::size_t g = 0; g < G; ++g) {
+            // output q of the group reads stream position t0 + H - i + qM for tap i
+            const std::size_t v = phi + (j + g) * M, t0 = v / L;
+            taps[g] = gr_[v % L].data();
+            rows[g] = ys + (j + g) * group_len;
+            at[g] = stream_at.data() + t0 + H;
+        }
+        const std::size_t end = ((cnt - j + L - 1) / L + W - 1) / W * W;
+        std::size_t q = 0;
+        for (; q + U * W <= end; q += U * W) rows_pass<G, U>(st, at, taps, rows, q);
+        for (; q < end; q += W) rows_pass<G, 1>(st, at, taps, rows, q);
+    }
+
+    /// rows_groups<G> from group j while G groups of the chunk's ng are left; returns the next j.
+    template <std::size_t G>
+    std::size_t rows_run(const T* st, std::size_t phi, std::size_t cnt, std::size_t j, std::size_t ng,
+                         T* ys) const noexcept {
+        for (; j + G <= ng; j += G) rows_groups<G>(st, phi, cnt, j, ys);
+        return j;
+    }
+
+    /// o[(q + u) L + j] = ys[j][q + u] for every j < L and u < rows (<= W), by W x W tiles
+    /// (v[p] lane u = ys[j + p][q + u]; the last tile of a row overlaps the one before).
+    NERVE_ALWAYS_INLINE void join_tiles_at(const T* ys, T* o, std::size_t q, std::size_t rows) const noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w;
+        for (std::size_t j0 = 0; j0 < L; j0 += W) {
+            const std::size_t j = j0 + W <= L ? j0 : L - W;
+            batch v[W], t[W];
+            static_for<W>([&](auto p) NERVE_INLINE_LAMBDA { v[p] = batch::load_aligned(ys + (j + p) * group_len + q); });
+            interleave_whole<W>(v, t);
+            static_for<W>([&](auto u) NERVE_INLINE_LAMBDA {
+                if (u < rows) t[u].store_unaligned(o + (q + u) * L + j);
+            });
+        }
+    }
+
     /// out[(i + t) L + p] for t < U W, p < L: src[t .. t + K) is input i + t's window.
     NERVE_ALWAYS_INLINE void interp_pass(const T* src, T* o) const noexcept {
         using batch = xsimd::batch<T>;
@@ -730,7 +836,7 @@ private:
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = simd_w, U = simd_u, H = K - 1;
         alignas(64) T st[M * stream_pad];
-        alignas(64) T ys[join_lanes ? L * group_len : 1];
+        alignas(64) T ys[rows_ys ? L * group_len : 1];
         alignas(64) T vbuf[W];
         const T* hist = window();  // x[-K .. -1]
         std::size_t written = 0;
@@ -752,6 +858,27 @@ private:
                     static_for<M>([&](auto m) NERVE_INLINE_LAMBDA { v[m] = batch::load_unaligned(ext(a * M + m * W)); });
                     gather_lanes<M, false>(v, sv);
                     static_for<M>([&](auto r) NERVE_INLINE_LAMBDA { sv[r].store_unaligned(st + r * stream_pad + a); });
+                }
+                e = e > a * M ? e : a * M;
+            } else if constexpr (split_tiles) {
+                // W rows of the input (W M samples) at a time, as W x W tiles: v[i] lane p =
+                // ext[(a + i) M + r + p] = s_(r+p)[a + i].
+                // The last tiles may have fewer whole rows: zeros in the others' lanes, which
+                // land before the streams' ends and are overwritten below.
+                std::size_t a = (e + M - 1) / M;
+                for (; e < a * M && e < H + c; ++e) put(e, *ext(e));
+                while ((a + 1) * M <= H + c) {
+                    const std::size_t rows = (H + c) / M - a < W ? (H + c) / M - a : W;
+                    for (std::size_t r0 = 0; r0 < M; r0 += W) {
+                        const std::size_t r = r0 + W <= M ? r0 : M - W;
+                        batch v[W], t[W];
+                        static_for<W>([&](auto i) NERVE_INLINE_LAMBDA {
+                            v[i] = i < rows ? batch::load_unaligned(ext((a + i) * M + r)) : batch(T(0));
+                        });
+                        interleave_whole<W>(v, t);
+                        static_for<W>([&](auto p) NERVE_INLINE_LAMBDA { t[p].store_unaligned(st + (r + p) * stream_pad + a); });
+                    }
+                    a += rows;
                 }
                 e = e > a * M ? e : a * M;
             }
@@ -808,22 +935,26 @@ private:
                         q += W;
                     }
                 }
+            } else if constexpr (rows_ys) {
+                // Sub-filter by sub-filter into ys, several groups per pass (interp_sums
+                // independent sums): as many groups as it takes to fill the sums with the vectors
+                // each has (2 for 160/147's chunks of 2 W M inputs), then fewer for the last.
+                const std::size_t ng = L < cnt ? L : cnt, nv = ((cnt + L - 1) / L + W - 1) / W;
+                std::size_t j = 0;
+                if (nv * 4 < interp_sums) j = rows_run<8>(st, phi, cnt, j, ng, ys);
+                if (nv * 2 < interp_sums) j = rows_run<4>(st, phi, cnt, j, ng, ys);
+                j = rows_run<2>(st, phi, cnt, j, ng, ys);
+                rows_run<1>(st, phi, cnt, j, ng, ys);
             } else {
                 for (std::size_t j0 = 0; j0 < L && j0 < cnt; ++j0) {
                     const std::size_t v = phi + j0 * M;
                     const std::size_t t0 = v / L, p = v % L;
                     const tap_type* g = gr_[p].data();  // g[K-1-i] multiplies x[t - i]
                     const std::size_t nq = (cnt - j0 + L - 1) / L;  // outputs j0 + qL < cnt
-                    // Outputs q .. q + W (the first `keep` of them) of the group: o[j0 + qL], or
-                    // with join_lanes ys[j0][q] (whole vectors).
-                    T* yg = ys + (join_lanes ? j0 * group_len : 0);
+                    // Outputs q .. q + W (the first `keep` of them) of the group: o[j0 + qL].
                     auto store = [&](const batch& acc, std::size_t q, std::size_t keep) NERVE_INLINE_LAMBDA {
-                        if constexpr (join_lanes) {
-                            acc.store_aligned(yg + q);
-                        } else {
-                            acc.store_aligned(vbuf);
-                            for (std::size_t l = 0; l < keep; ++l) o[j0 + (q + l) * L] = vbuf[l];
-                        }
+                        acc.store_aligned(vbuf);
+                        for (std::size_t l = 0; l < keep; ++l) o[j0 + (q + l) * L] = vbuf[l];
                     };
                     // Tap i, output q reads ext[t0 + H - i + qM] = s_r[a + q] with b = t0 + H - i =
                     // aM + r: offs[i] = r * stream_pad + a.
@@ -850,14 +981,25 @@ private:
                     }
                 }
             }
-            if constexpr (join_lanes) {
+            if constexpr (rows_ys) {
                 // o[qL + j] = ys[j][q]: whole vectors while every group has W more outputs
                 // (group j has ceil((cnt - j) / L), the last floor(cnt / L)), then one by one.
                 std::size_t q = q_placed;
                 for (; q + W <= cnt / L; q += W) {
-                    batch v[L];
-                    static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = batch::load_aligned(ys + j * group_len + q); });
-                    store_lanes_interleaved<L>(v, o + q * L);
+                    if constexpr (join_lanes) {
+                        batch v[L];
+                        static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = batch::load_aligned(ys + j * group_len + q); });
+                        store_lanes_interleaved<L>(v, o + q * L);
+                    } else {
+                        join_tiles_at(ys, o, q, W);
+                    }
+                }
+                // join_tiles: the last whole rows of outputs (fewer than W) by tiles as well
+                if constexpr (join_tiles) {
+                    if (q < cnt / L) {
+                        join_tiles_at(ys, o, q, cnt / L - q);
+                        q = cnt / L;
+                    }
                 }
                 for (; q * L < cnt; ++q)
                     for (std::size_t j = 0; j < L && q * L + j < cnt; ++j) o[q * L + j] = ys[j * group_len + q];

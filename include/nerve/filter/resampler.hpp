@@ -43,7 +43,15 @@
 // 0.57 on AVX2), 2/3 0.10 -> 0.39 (0.37-0.51; AVX2 0.17 -> 0.59). Still short of 0.8: the two
 // transposes cost about S permutes per S vectors (S = M in, L out), and on AVX-512 a stream
 // vector at an arbitrary offset straddles two cache lines (64-byte aligned loads, timing only,
-// read 10-25 % faster).
+// read 10-25 % faster). Since stop 46, factors of at least the vector width W (L, M >= 16 floats
+// on AVX-512, 8 on AVX2, 4 on SSE2 and NEON) that the permutes do not take split and interleave
+// by W x W tile transposes, the sub-filters run several at a time (8 x 2 vectors on AVX-512),
+// with M >= W the streams start on cache lines, and such ratios take the kernel from M W
+// inputs (before: 2 M W, so 160/147 in 4096-sample blocks ran on push()). Old and new builds
+// alternated three times, medians of the fraction of fma_peak/xsimd, AVX-512 / AVX2 / SSE2:
+// 160/147 (4096) 0.03 -> 0.20 / 0.09 -> 0.32 / 0.13 -> 0.49, 147/160 0.03 -> 0.17 / 0.08 ->
+// 0.27 / 0.14 -> 0.32, 25/32 0.09 -> 0.29 / 0.21 -> 0.50 / 0.46 -> 0.48, 160/147 on 16384
+// samples 0.07 -> 0.21 / 0.08 -> 0.39 / 0.15 -> 0.38 (bench/bench_resample.cpp).
 #pragma once
 
 #include <array>
