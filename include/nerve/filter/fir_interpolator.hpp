@@ -270,6 +270,24 @@ NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) 
     static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * xsimd::batch<T>::size); });
 }
 
+/// A W x W tile copied transposed (interleave_whole with L = W): dst[u dst_stride + i] =
+/// src[i src_stride + u]. Source rows i >= src_rows count as zeros (not read); only
+/// destination rows u < dst_rows are written.
+template <class T>
+NERVE_ALWAYS_INLINE void copy_tile_transposed(const T* src, std::size_t src_stride, std::size_t src_rows, T* dst,
+                                              std::size_t dst_stride, std::size_t dst_rows) noexcept {
+    using batch = xsimd::batch<T>;
+    constexpr std::size_t W = batch::size;
+    batch v[W], t[W];
+    static_for<W>([&](auto i) NERVE_INLINE_LAMBDA {
+        v[i] = i < src_rows ? batch::load_unaligned(src + i * src_stride) : batch(T(0));
+    });
+    interleave_whole<W>(v, t);
+    static_for<W>([&](auto u) NERVE_INLINE_LAMBDA {
+        if (u < dst_rows) t[u].store_unaligned(dst + u * dst_stride);
+    });
+}
+
 /// The polyphase block kernel's two transposes between S vectors of W lanes, as a compile-time
 /// table: dst[k] lane t = src[source[k][t]] lane lane[k][t]. Interleave (S planar streams ->
 /// S W consecutive samples): e = kW + t comes from stream e mod S, lane e / S. Split (S W
@@ -650,7 +668,7 @@ private:
                     : stream_len + (2 * simd_w * sizeof(T) + 63) / 64 * 64 / sizeof(T);
     // Stream position c (sample c of a chunk's input with the K - 1 before it) is st[c % M][c / M]:
     // as offsets into st, for the c block_simd's windows reach (c < t0 + K with t0 < M, as
-    // phase() < M), so that a group's offsets need no division.
+    // phase() < M), so that no path of it divides per tap.
     static constexpr std::array<std::uint32_t, M + K - 1> stream_at = [] {
         std::array<std::uint32_t, M + K - 1> a{};
         for (std::size_t c = 0; c < a.size(); ++c) a[c] = static_cast<std::uint32_t>(c % M * stream_pad + c / M);
@@ -772,16 +790,10 @@ private:
     /// o[(q + u) L + j] = ys[j][q + u] for every j < L and u < rows (<= W), by W x W tiles
     /// (v[p] lane u = ys[j + p][q + u]; the last tile of a row overlaps the one before).
     NERVE_ALWAYS_INLINE void join_tiles_at(const T* ys, T* o, std::size_t q, std::size_t rows) const noexcept {
-        using batch = xsimd::batch<T>;
         constexpr std::size_t W = simd_w;
         for (std::size_t j0 = 0; j0 < L; j0 += W) {
             const std::size_t j = j0 + W <= L ? j0 : L - W;
-            batch v[W], t[W];
-            static_for<W>([&](auto p) NERVE_INLINE_LAMBDA { v[p] = batch::load_aligned(ys + (j + p) * group_len + q); });
-            interleave_whole<W>(v, t);
-            static_for<W>([&](auto u) NERVE_INLINE_LAMBDA {
-                if (u < rows) t[u].store_unaligned(o + (q + u) * L + j);
-            });
+            copy_tile_transposed(ys + j * group_len + q, group_len, W, o + q * L + j, L, rows);
         }
     }
 
@@ -871,12 +883,7 @@ private:
                     const std::size_t rows = (H + c) / M - a < W ? (H + c) / M - a : W;
                     for (std::size_t r0 = 0; r0 < M; r0 += W) {
                         const std::size_t r = r0 + W <= M ? r0 : M - W;
-                        batch v[W], t[W];
-                        static_for<W>([&](auto i) NERVE_INLINE_LAMBDA {
-                            v[i] = i < rows ? batch::load_unaligned(ext((a + i) * M + r)) : batch(T(0));
-                        });
-                        interleave_whole<W>(v, t);
-                        static_for<W>([&](auto p) NERVE_INLINE_LAMBDA { t[p].store_unaligned(st + (r + p) * stream_pad + a); });
+                        copy_tile_transposed(ext(a * M + r), M, rows, st + r * stream_pad + a, stream_pad, W);
                     }
                     a += rows;
                 }
@@ -903,7 +910,7 @@ private:
                 tap_type gx[fuse_span * L];
                 for (std::size_t b = 0; b < span; ++b) {
                     const std::size_t cpos = t0_hi + H - b;
-                    off[b] = (cpos % M) * stream_pad + cpos / M;
+                    off[b] = stream_at[cpos];
                 }
                 for (std::size_t j = 0; j < L; ++j) {
                     const std::size_t v = phi + j * M, t0 = v / L;
@@ -959,7 +966,7 @@ private:
                     // Tap i, output q reads ext[t0 + H - i + qM] = s_r[a + q] with b = t0 + H - i =
                     // aM + r: offs[i] = r * stream_pad + a.
                     std::size_t offs[K];
-                    for (std::size_t i = 0; i < K; ++i) offs[i] = ((t0 + H - i) % M) * stream_pad + (t0 + H - i) / M;
+                    for (std::size_t i = 0; i < K; ++i) offs[i] = stream_at[t0 + H - i];
                     std::size_t q = 0;
                     for (; q + U * W <= nq; q += U * W) {
                         batch acc[U];
