@@ -458,6 +458,10 @@ void check_long_blocks_all() {
     check_long_blocks<T, 170, 17, 16>(); // K = 10
     check_long_blocks<T, 160, 16, 17>(); // K = 10
     check_long_blocks<T, 275, 25, 32>(); // K = 11, 2 W M inputs per chunk: two vectors per sub-filter
+    // Long filters: neighbouring sub-filters share their stream loads (rows_shared; on AVX-512
+    // floats 8 sub-filters of 2 vectors per pass, doubles 4 of 4), as for 160/147's design
+    check_long_blocks<T, 1280, 80, 73>(); // K = 16
+    check_long_blocks<T, 1168, 73, 80>(); // K = 16
 }
 }  // namespace
 

@@ -270,9 +270,63 @@ NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) 
     static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * xsimd::batch<T>::size); });
 }
 
-/// A W x W tile copied transposed (interleave_whole with L = W): dst[u dst_stride + i] =
-/// src[i src_stride + u]. Source rows i >= src_rows count as zeros (not read); only
-/// destination rows u < dst_rows are written.
+/// W x W transpose in registers: t[u] lane i = v[i] lane u. Floats on AVX-512 and AVX by
+/// in-lane unpacks and then 128-bit block shuffles (64 and 24 instructions, against 64
+/// two-source permutes and 48 instructions for interleave_whole's zip rounds); the rest by
+/// interleave_whole.
+template <class T>
+NERVE_ALWAYS_INLINE void transpose_whole(const xsimd::batch<T> (&v)[xsimd::batch<T>::size],
+                                         xsimd::batch<T> (&t)[xsimd::batch<T>::size]) noexcept {
+    using batch = xsimd::batch<T>;
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<T, float>) {
+        __m512 a[16], b[16];
+        for (int k = 0; k < 16; k += 2) {  // a[k] block l: rows k, k+1 interleaved, columns 4l, 4l+1
+            a[k] = _mm512_unpacklo_ps(v[k], v[k + 1]);
+            a[k + 1] = _mm512_unpackhi_ps(v[k], v[k + 1]);
+        }
+        for (int k = 0; k < 16; k += 4) {  // b[k + m] block l: rows k .. k+3 of column 4l + m
+            for (int h = 0; h < 2; ++h) {
+                const __m512d x = _mm512_castps_pd(a[k + h]), y = _mm512_castps_pd(a[k + h + 2]);
+                b[k + 2 * h] = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
+                b[k + 2 * h + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(x, y));
+            }
+        }
+        for (int m = 0; m < 4; ++m) {  // t[4l + m] = block l of b[m], b[4 + m], b[8 + m], b[12 + m]
+            const __m512 lo0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0x44), hi0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0xEE);
+            const __m512 lo1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0x44), hi1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0xEE);
+            t[m] = batch(_mm512_shuffle_f32x4(lo0, lo1, 0x88));
+            t[4 + m] = batch(_mm512_shuffle_f32x4(lo0, lo1, 0xDD));
+            t[8 + m] = batch(_mm512_shuffle_f32x4(hi0, hi1, 0x88));
+            t[12 + m] = batch(_mm512_shuffle_f32x4(hi0, hi1, 0xDD));
+        }
+        return;
+    }
+#elif defined(__AVX__)
+    if constexpr (std::is_same_v<T, float>) {
+        __m256 a[8], b[8];
+        for (int k = 0; k < 8; k += 2) {
+            a[k] = _mm256_unpacklo_ps(v[k], v[k + 1]);
+            a[k + 1] = _mm256_unpackhi_ps(v[k], v[k + 1]);
+        }
+        for (int k = 0; k < 8; k += 4) {  // b[k + m] half l: rows k .. k+3 of column 4l + m
+            b[k] = _mm256_shuffle_ps(a[k], a[k + 2], 0x44);
+            b[k + 1] = _mm256_shuffle_ps(a[k], a[k + 2], 0xEE);
+            b[k + 2] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0x44);
+            b[k + 3] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0xEE);
+        }
+        for (int m = 0; m < 4; ++m) {
+            t[m] = batch(_mm256_permute2f128_ps(b[m], b[4 + m], 0x20));
+            t[4 + m] = batch(_mm256_permute2f128_ps(b[m], b[4 + m], 0x31));
+        }
+        return;
+    }
+#endif
+    interleave_whole<batch::size>(v, t);
+}
+
+/// A W x W tile copied transposed: dst[u dst_stride + i] = src[i src_stride + u]. Source rows
+/// i >= src_rows count as zeros (not read); only destination rows u < dst_rows are written.
 template <class T>
 NERVE_ALWAYS_INLINE void copy_tile_transposed(const T* src, std::size_t src_stride, std::size_t src_rows, T* dst,
                                               std::size_t dst_stride, std::size_t dst_rows) noexcept {
@@ -282,7 +336,7 @@ NERVE_ALWAYS_INLINE void copy_tile_transposed(const T* src, std::size_t src_stri
     static_for<W>([&](auto i) NERVE_INLINE_LAMBDA {
         v[i] = i < src_rows ? batch::load_unaligned(src + i * src_stride) : batch(T(0));
     });
-    interleave_whole<W>(v, t);
+    transpose_whole<T>(v, t);
     static_for<W>([&](auto u) NERVE_INLINE_LAMBDA {
         if (u < dst_rows) t[u].store_unaligned(dst + u * dst_stride);
     });
@@ -606,7 +660,8 @@ private:
     // windows close together all groups run in one pass (fuse_groups, group_pass), so each
     // stream vector loaded feeds up to L FMAs. Factors of at least W that the permutes leave
     // split and interleave by W x W tile transposes (split_tiles, join_tiles), the groups then
-    // several per pass (rows_groups); below W, one scalar load and store per sample.
+    // several per pass (rows_groups), neighbouring groups sharing their stream loads as in
+    // group_pass; below W, one scalar load and store per sample.
     // Figures (nerve_bench resample/block against fma_peak/xsimd): the file comment and
     // resampler.hpp.
     static constexpr std::size_t simd_w = xsimd::batch<T>::size;
@@ -693,38 +748,78 @@ private:
     static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
     static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
 
-    /// Outputs q .. q + U W of every group j: position b (newest first) is stream offset off[b]
-    /// and gx[b L + j] group j's tap there (0 where it has none). Into ys[j][q ..), or with
-    /// Interleaved into their places o[qL ..) (gather_lanes: every group must have them all).
-    template <std::size_t U, bool Interleaved>
-    NERVE_ALWAYS_INLINE void group_pass(const T* st, const std::size_t* off, const tap_type* gx, std::size_t span,
+    /// Widest spread of the windows' ends (t0) over NG consecutive groups of a chunk: their
+    /// windows together cover at most K + shared_spread<NG> stream positions.
+    template <std::size_t NG>
+    static constexpr std::size_t shared_spread = (L - 1 + (NG - 1) * M) / L;
+
+    /// Taps in shared_taps' layout: NG rows of Stride, whole vectors.
+    template <std::size_t NG, std::size_t Stride>
+    static constexpr std::size_t shared_len = (NG * Stride + simd_w - 1) / simd_w * simd_w;
+
+    /// The taps of groups j .. j + NG - 1 of a chunk from phase phi, laid out by stream
+    /// position: gx[g * Stride + b] is group j + g's tap at position t0_lo + b (t0_lo = group
+    /// j's t0, the smallest), zero where its window does not reach. Returns the positions they
+    /// cover (at most Stride). gx: shared_len<NG, Stride> taps, aligned to the vector.
+    template <std::size_t NG, std::size_t Stride>
+    NERVE_ALWAYS_INLINE std::size_t shared_taps(std::size_t phi, std::size_t j, tap_type* gx) const noexcept {
+        // output q of group j + g reads stream position t0 + H - i + qM for tap i, so its tap
+        // g[K-1-i] sits at b = t0 - t0_lo + K-1-i: its K taps, in order, from b = t0 - t0_lo
+        const std::size_t t0_lo = (phi + j * M) / L;
+        // zeros by whole vectors, unrolled (std::fill_n became rep stos or a memset call: for
+        // 160/147, where a set of groups makes one or two passes, AVX2 resample/block 0.27 ->
+        // 0.36 of fma_peak/xsimd, six alternated runs; AVX-512 within noise)
+        constexpr std::size_t nv = shared_len<NG, Stride> / simd_w;
+        if constexpr (nv <= 32) {
+            static_for<nv>([&](auto v) NERVE_INLINE_LAMBDA { xsimd::batch<tap_type>(tap_type{}).store_aligned(gx + v * simd_w); });
+        } else {
+            std::fill_n(gx, nv * simd_w, tap_type{});
+        }
+        std::size_t d = 0;
+        for (std::size_t g = 0; g < NG; ++g) {
+            const std::size_t v = phi + (j + g) * M;
+            d = v / L - t0_lo;
+            std::copy_n(gr_[v % L].data(), K, gx + g * Stride + d);
+        }
+        return d + K;
+    }
+
+    /// Outputs q .. q + U W of NG consecutive groups (laid out by shared_taps) over the stream
+    /// positions their windows share: position b (at[b] its stream offset) from the newest,
+    /// each stream vector loaded once for the FMAs of every group (a zero tap where a group's
+    /// window does not reach, which leaves its sum as it is: the inputs are finite). Into
+    /// dst[g][q ..) (rows of ys), or with Interleaved (NG = L, gather_lanes: every group must
+    /// have them all) into their places o[qL ..).
+    template <std::size_t NG, std::size_t Stride, std::size_t U, bool Interleaved>
+    NERVE_ALWAYS_INLINE void group_pass(const T* st, const std::uint32_t* at, const tap_type* gx, std::size_t span,
                                         T* dst, std::size_t q) const noexcept {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = simd_w;
-        batch acc[L][U];
-        static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
+        batch acc[NG][U];
+        static_for<NG>([&](auto j) NERVE_INLINE_LAMBDA {
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u] = batch(T(0)); });
         });
-        for (std::size_t b = 0; b < span; ++b) {
-            const T* s = st + off[b] + q;
+        for (std::size_t b = span; b-- > 0;) {
+            const T* s = st + at[b] + q;
             batch x[U];
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
                 x[u] = batch::load_unaligned(s + u * W);
                 keep_in_register(x[u]);
             });
-            static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
-                const batch g(gx[b * L + j]);
+            static_for<NG>([&](auto j) NERVE_INLINE_LAMBDA {
+                const batch g(gx[j * Stride + b]);
                 static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u] = nerve::detail::fmadd(g, x[u], acc[j][u]); });
             });
         }
         if constexpr (Interleaved) {
+            static_assert(NG == L);
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
                 batch v[L];
                 static_for<L>([&](auto j) NERVE_INLINE_LAMBDA { v[j] = acc[j][u]; });
                 store_lanes_interleaved<L>(v, dst + (q + u * W) * L);
             });
         } else {
-            static_for<L>([&](auto j) NERVE_INLINE_LAMBDA {
+            static_for<NG>([&](auto j) NERVE_INLINE_LAMBDA {
                 static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u].store_aligned(dst + j * group_len + q + u * W); });
             });
         }
@@ -756,27 +851,47 @@ private:
         });
     }
 
-    /// Groups j .. j + G - 1 of a chunk (cnt outputs from phase phi), one by one sub-filter,
-    /// every vector of their rows in ys: passes of interp_sums / G vectors per group, then
-    /// single vectors. Group j has the most outputs; the groups after it have at most one
-    /// fewer, whose extra lanes fall in their rows' padding and read the streams' zero pad.
+    // rows_groups: G groups whose windows end within shared_spread<G> stream positions of each
+    // other share each stream vector loaded (group_pass, with zero taps where a window does not
+    // reach) while that costs at most half as many FMAs again; else one window per group and
+    // a stream load per FMA (rows_pass). For 160/147 on AVX-512 (8 groups of 2 vectors) the
+    // loads per 16 FMAs drop from 24 (an offset, a tap and a stream vector each) to 11 for 4/3
+    // of the FMAs: with the tile transposes of transpose_whole, resample/block 160/147 0.26 ->
+    // 0.30 of fma_peak/xsimd, AVX2 0.33 -> 0.42 (stop 47, six alternated runs; resampler.hpp).
+    template <std::size_t G>
+    static constexpr bool rows_shared = G > 1 && shared_spread<G> * 2 <= K;
+
+    /// Groups j .. j + G - 1 of a chunk (cnt outputs from phase phi), every vector of their
+    /// rows in ys: passes of interp_sums / G vectors per group, then single vectors. Group j
+    /// has the most outputs; the groups after it have at most one fewer, whose extra lanes fall
+    /// in their rows' padding and read the streams' zero pad.
     template <std::size_t G>
     NERVE_ALWAYS_INLINE void rows_groups(const T* st, std::size_t phi, std::size_t cnt, std::size_t j, T* ys) const noexcept {
         constexpr std::size_t W = simd_w, H = K - 1, U = interp_sums / G > 1 ? interp_sums / G : 1;
-        const std::uint32_t* at[G];
-        const tap_type* taps[G];
-        T* rows[G];
-        for (std::size_t g = 0; g < G; ++g) {
-            // output q of the group reads stream position t0 + H - i + qM for tap i
-            const std::size_t v = phi + (j + g) * M, t0 = v / L;
-            taps[g] = gr_[v % L].data();
-            rows[g] = ys + (j + g) * group_len;
-            at[g] = stream_at.data() + t0 + H;
-        }
         const std::size_t end = ((cnt - j + L - 1) / L + W - 1) / W * W;
         std::size_t q = 0;
-        for (; q + U * W <= end; q += U * W) rows_pass<G, U>(st, at, taps, rows, q);
-        for (; q < end; q += W) rows_pass<G, 1>(st, at, taps, rows, q);
+        if constexpr (rows_shared<G>) {
+            constexpr std::size_t S = K + shared_spread<G>;
+            alignas(64) tap_type gx[shared_len<G, S>];
+            const std::size_t span = shared_taps<G, S>(phi, j, gx);
+            const std::uint32_t* at = stream_at.data() + (phi + j * M) / L;
+            T* rows = ys + j * group_len;
+            for (; q + U * W <= end; q += U * W) group_pass<G, S, U, false>(st, at, gx, span, rows, q);
+            for (; q < end; q += W) group_pass<G, S, 1, false>(st, at, gx, span, rows, q);
+        } else {
+            const std::uint32_t* at[G];
+            const tap_type* taps[G];
+            T* rows[G];
+            for (std::size_t g = 0; g < G; ++g) {
+                // output q of the group reads stream position t0 + H - i + qM for tap i
+                const std::size_t v = phi + (j + g) * M, t0 = v / L;
+                taps[g] = gr_[v % L].data();
+                rows[g] = ys + (j + g) * group_len;
+                at[g] = stream_at.data() + t0 + H;
+            }
+            for (; q + U * W <= end; q += U * W) rows_pass<G, U>(st, at, taps, rows, q);
+            for (; q < end; q += W) rows_pass<G, 1>(st, at, taps, rows, q);
+        }
     }
 
     /// rows_groups<G> from group j while G groups of the chunk's ng are left; returns the next j.
@@ -901,30 +1016,14 @@ private:
             T* o = out + written;
             std::size_t q_placed = 0;  // outputs qL + j, q < q_placed, are in place already
             if constexpr (fuse_groups) {
-                // Output q of group j0 reads stream position c = t0 + H - i + qM for tap i
-                // (g[K-1-i] = g[c - t0]): positions c in [t0_lo, t0_hi + H], visited newest
-                // first (b = t0_hi + H - c).
-                const std::size_t t0_lo = phi / L, t0_hi = (phi + (L - 1) * M) / L;
-                const std::size_t span = t0_hi - t0_lo + K;
-                std::size_t off[fuse_span];
-                tap_type gx[fuse_span * L];
-                for (std::size_t b = 0; b < span; ++b) {
-                    const std::size_t cpos = t0_hi + H - b;
-                    off[b] = stream_at[cpos];
-                }
-                for (std::size_t j = 0; j < L; ++j) {
-                    const std::size_t v = phi + j * M, t0 = v / L;
-                    const tap_type* g = gr_[v % L].data();
-                    // group j's taps sit at b = t0_hi - t0 + (H - i'), i' = c - t0 = H .. 0
-                    const std::size_t b0 = t0_hi - t0;
-                    for (std::size_t b = 0; b < span; ++b)
-                        gx[b * L + j] = b >= b0 && b < b0 + K ? g[H - (b - b0)] : tap_type{};
-                }
+                alignas(64) tap_type gx[shared_len<L, fuse_span>];
+                const std::size_t span = shared_taps<L, fuse_span>(phi, 0, gx);
+                const std::uint32_t* at = stream_at.data() + phi / L;
                 // Whole passes while every group has their outputs straight into place, the rest
                 // vector by vector into ys.
                 const std::size_t nq_max = (cnt + L - 1) / L;
                 std::size_t q = 0;
-                for (; q + fuse_u * W <= cnt / L; q += fuse_u * W) group_pass<fuse_u, true>(st, off, gx, span, o, q);
+                for (; q + fuse_u * W <= cnt / L; q += fuse_u * W) group_pass<L, fuse_span, fuse_u, true>(st, at, gx, span, o, q);
                 q_placed = q;
                 // The rest (a block's last chunk) in passes of fuse_u / 2, 2 or 1 vectors: one
                 // vector of each group alone is a chain of K dependent FMAs per sum.
@@ -932,20 +1031,20 @@ private:
                 while (q < nq_max) {
                     const std::size_t vectors = (nq_max - q + W - 1) / W;
                     if (u_half < fuse_u && vectors >= u_half) {
-                        group_pass<u_half, false>(st, off, gx, span, ys, q);
+                        group_pass<L, fuse_span, u_half, false>(st, at, gx, span, ys, q);
                         q += u_half * W;
                     } else if (fuse_u >= 2 && vectors >= 2) {
-                        group_pass<2, false>(st, off, gx, span, ys, q);
+                        group_pass<L, fuse_span, 2, false>(st, at, gx, span, ys, q);
                         q += 2 * W;
                     } else {
-                        group_pass<1, false>(st, off, gx, span, ys, q);
+                        group_pass<L, fuse_span, 1, false>(st, at, gx, span, ys, q);
                         q += W;
                     }
                 }
             } else if constexpr (rows_ys) {
-                // Sub-filter by sub-filter into ys, several groups per pass (interp_sums
-                // independent sums): as many groups as it takes to fill the sums with the vectors
-                // each has (2 for 160/147's chunks of 2 W M inputs), then fewer for the last.
+                // Into ys, several groups per pass (interp_sums independent sums): as many groups
+                // as it takes to fill the sums with the vectors each has (2 for 160/147's chunks
+                // of 2 W M inputs), then fewer for the last.
                 const std::size_t ng = L < cnt ? L : cnt, nv = ((cnt + L - 1) / L + W - 1) / W;
                 std::size_t j = 0;
                 if (nv * 4 < interp_sums) j = rows_run<8>(st, phi, cnt, j, ng, ys);

@@ -51,7 +51,11 @@
 // alternated three times, medians of the fraction of fma_peak/xsimd, AVX-512 / AVX2 / SSE2:
 // 160/147 (4096) 0.03 -> 0.20 / 0.09 -> 0.32 / 0.13 -> 0.49, 147/160 0.03 -> 0.17 / 0.08 ->
 // 0.27 / 0.14 -> 0.32, 25/32 0.09 -> 0.29 / 0.21 -> 0.50 / 0.46 -> 0.48, 160/147 on 16384
-// samples 0.07 -> 0.21 / 0.08 -> 0.39 / 0.15 -> 0.38 (bench/bench_resample.cpp).
+// samples 0.07 -> 0.21 / 0.08 -> 0.39 / 0.15 -> 0.38 (bench/bench_resample.cpp). Since stop 47
+// neighbouring sub-filters share their stream loads and the tiles transpose by unpacks and
+// block shuffles: stop 46's and stop 47's builds alternated six times, medians, AVX-512 / AVX2:
+// 160/147 0.26 -> 0.30 / 0.33 -> 0.42, 147/160 0.23 -> 0.28 / 0.28 -> 0.35, 25/32 0.32 -> 0.44 /
+// 0.44 -> 0.65, 160/147 on 16384 samples 0.26 -> 0.34 / 0.34 -> 0.47 (docs/performance.md).
 #pragma once
 
 #include <array>
