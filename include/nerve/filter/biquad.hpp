@@ -119,6 +119,7 @@
 #include "../core/numeric.hpp"
 #include "../core/operator.hpp"
 #include "../core/simd_fma.hpp"
+#include "../core/simd_transpose.hpp"
 #include "detail/biquad_block.hpp"
 #include "sos.hpp"
 #include "detail/biquad_m4.hpp"
@@ -1249,37 +1250,6 @@ struct segment_ops_avx512 {
         return _mm512_cvtss_f32(_mm512_permutexvar_ps(_mm512_set1_epi32(15), v));
     }
     static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) == 0; }
-    // r[j] = 16 samples of segment j -> r[n] = sample n of the 16 segments: 64 shuffles (unpack
-    // ps, unpack pd, two 128-bit lane rounds).
-    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[16]) noexcept {
-        vec t[16];
-        NERVE_IIR_UNROLL
-        for (std::size_t i = 0; i < 8; ++i) {
-            t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-            t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t i = 0; i < 4; ++i) {
-            const __m512d a0 = _mm512_castps_pd(t[4 * i]), a1 = _mm512_castps_pd(t[4 * i + 1]);
-            const __m512d a2 = _mm512_castps_pd(t[4 * i + 2]), a3 = _mm512_castps_pd(t[4 * i + 3]);
-            r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, a2));      // column 4q + 0 of rows 4i..4i+3
-            r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, a2));  // 4q + 1
-            r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, a3));  // 4q + 2
-            r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, a3));  // 4q + 3
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t c = 0; c < 4; ++c) {
-            const __m512 wl = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88), wh = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
-            const __m512 yl = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
-            const __m512 yh = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
-            t[c] = _mm512_shuffle_f32x4(wl, yl, 0x88);       // column c
-            t[4 + c] = _mm512_shuffle_f32x4(wh, yh, 0x88);   // column 4 + c
-            t[8 + c] = _mm512_shuffle_f32x4(wl, yl, 0xDD);   // column 8 + c
-            t[12 + c] = _mm512_shuffle_f32x4(wh, yh, 0xDD);  // column 12 + c
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t i = 0; i < 16; ++i) r[i] = t[i];
-    }
 };
 NERVE_GCC_INTRINSICS_END
 #endif
@@ -1296,7 +1266,8 @@ NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
 /// W outputs at a time transposed back into y. Same tables, same summation orders (z: P
 /// accumulator sets, term n into set n % P; each level (X + even) + odd), same bad-input redo
 /// from the stack copy. Ops holds the instruction set's vector operations (segment_ops_avx512
-/// above, segment_ops_neon and segment_ops_avx2 below).
+/// above, segment_ops_neon and segment_ops_avx2 below); the W x W transposes are the shared
+/// ones of core/simd_transpose.hpp.
 /// Cost per W samples: 5S (recurrence) + 2S (z) FMAs, 2 W x W transposes per W steps, the
 /// prefix log2(W) x 2S(S + 1) FMAs per L steps.
 /// - Cortex-A72 (NEON): one Q-form FP operation per cycle (its two 64-bit FP pipes) takes the
@@ -1368,7 +1339,7 @@ struct segment_engine_lanes : segment_tables<S> {
             vec r[W];
             NERVE_IIR_UNROLL
             for (std::size_t j = 0; j < W; ++j) r[j] = Ops::load(x + j * L + g);
-            Ops::transpose(r);
+            nerve::detail::transpose_in_registers(r);
             NERVE_IIR_UNROLL
             for (std::size_t n = 0; n < W; ++n) {
                 Ops::store(xt[g + n], r[n]);
@@ -1440,7 +1411,7 @@ struct segment_engine_lanes : segment_tables<S> {
                 NERVE_IIR_UNROLL
                 for (std::size_t n = 0; n < W; ++n) r[n] = Ops::load(yt[g + n]);
             }
-            Ops::transpose(r);  // stored before the superblock is known to be finite: a redo rewrites y
+            nerve::detail::transpose_in_registers(r);  // stored before the superblock is known to be finite: a redo rewrites y
             NERVE_IIR_UNROLL
             for (std::size_t j = 0; j < W; ++j) Ops::storeu(y + j * L + g, r[j]);
         }
@@ -1495,16 +1466,6 @@ struct segment_ops_neon : segment_ops_defaults {
     static NERVE_ALWAYS_INLINE vec shift_in(float s, vec z) noexcept { return vextq_f32(vdupq_n_f32(s), z, 3); }
     static NERVE_ALWAYS_INLINE float last(vec v) noexcept { return vgetq_lane_f32(v, 3); }
     static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept { return vminvq_u32(vceqq_f32(v, v)) != 0; }
-    // r[j] = 4 samples of segment j -> r[n] = sample n of the 4 segments (TRN1/TRN2 .4S, then .2D).
-    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[4]) noexcept {
-        const vec t0 = vtrn1q_f32(r[0], r[1]), t1 = vtrn2q_f32(r[0], r[1]);
-        const vec t2 = vtrn1q_f32(r[2], r[3]), t3 = vtrn2q_f32(r[2], r[3]);
-        const auto d = [](vec v) { return vreinterpretq_f64_f32(v); };
-        r[0] = vreinterpretq_f32_f64(vtrn1q_f64(d(t0), d(t2)));
-        r[1] = vreinterpretq_f32_f64(vtrn1q_f64(d(t1), d(t3)));
-        r[2] = vreinterpretq_f32_f64(vtrn2q_f64(d(t0), d(t2)));
-        r[3] = vreinterpretq_f32_f64(vtrn2q_f64(d(t1), d(t3)));
-    }
 };
 template <std::size_t S>
 using segment_engine_neon = segment_engine_lanes<S, segment_ops_neon>;
@@ -1549,27 +1510,6 @@ struct segment_ops_avx2 : segment_ops_defaults {
     }
     static NERVE_ALWAYS_INLINE bool no_nan(vec v) noexcept {
         return _mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)) == 0;
-    }
-    // r[j] = 8 samples of segment j -> r[n] = sample n of the 8 segments (24 shuffles).
-    static NERVE_ALWAYS_INLINE void transpose(vec (&r)[8]) noexcept {
-        vec t[8], u[8];
-        NERVE_IIR_UNROLL
-        for (std::size_t i = 0; i < 4; ++i) {
-            t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-            t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t h = 0; h < 2; ++h) {
-            u[4 * h] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0x44);      // samples 0, 4
-            u[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0xEE);  // 1, 5
-            u[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);  // 2, 6
-            u[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);  // 3, 7
-        }
-        NERVE_IIR_UNROLL
-        for (std::size_t n = 0; n < 4; ++n) {
-            r[n] = _mm256_permute2f128_ps(u[n], u[4 + n], 0x20);
-            r[4 + n] = _mm256_permute2f128_ps(u[n], u[4 + n], 0x31);
-        }
     }
 };
 #endif

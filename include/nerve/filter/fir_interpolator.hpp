@@ -60,6 +60,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/simd_transpose.hpp"
 #include "fir.hpp"
 #include "fir_design.hpp"
 
@@ -270,59 +271,19 @@ NERVE_ALWAYS_INLINE void store_interleaved(const xsimd::batch<T> (&v)[L], T* o) 
     static_for<L>([&](auto i) NERVE_INLINE_LAMBDA { cur[i].store_unaligned(o + i * xsimd::batch<T>::size); });
 }
 
-/// W x W transpose in registers: t[u] lane i = v[i] lane u. Floats on AVX-512 and AVX by
-/// in-lane unpacks and then 128-bit block shuffles (64 and 24 instructions, against 64
-/// two-source permutes and 48 instructions for interleave_whole's zip rounds); the rest by
-/// interleave_whole.
+/// W x W transpose in registers: t[u] lane i = v[i] lane u. Floats by the target's shared
+/// transpose (core/simd_transpose.hpp: unpacks and block shuffles, 64 instructions per 16 x 16
+/// on AVX-512 against 64 two-source permutes for interleave_whole's zip rounds, 24 against 48
+/// per 8 x 8 on AVX), the rest by interleave_whole.
 template <class T>
 NERVE_ALWAYS_INLINE void transpose_whole(const xsimd::batch<T> (&v)[xsimd::batch<T>::size],
                                          xsimd::batch<T> (&t)[xsimd::batch<T>::size]) noexcept {
-    using batch = xsimd::batch<T>;
-#if defined(__AVX512F__)
-    if constexpr (std::is_same_v<T, float>) {
-        __m512 a[16], b[16];
-        for (int k = 0; k < 16; k += 2) {  // a[k] block l: rows k, k+1 interleaved, columns 4l, 4l+1
-            a[k] = _mm512_unpacklo_ps(v[k], v[k + 1]);
-            a[k + 1] = _mm512_unpackhi_ps(v[k], v[k + 1]);
-        }
-        for (int k = 0; k < 16; k += 4) {  // b[k + m] block l: rows k .. k+3 of column 4l + m
-            for (int h = 0; h < 2; ++h) {
-                const __m512d x = _mm512_castps_pd(a[k + h]), y = _mm512_castps_pd(a[k + h + 2]);
-                b[k + 2 * h] = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
-                b[k + 2 * h + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(x, y));
-            }
-        }
-        for (int m = 0; m < 4; ++m) {  // t[4l + m] = block l of b[m], b[4 + m], b[8 + m], b[12 + m]
-            const __m512 lo0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0x44), hi0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0xEE);
-            const __m512 lo1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0x44), hi1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0xEE);
-            t[m] = batch(_mm512_shuffle_f32x4(lo0, lo1, 0x88));
-            t[4 + m] = batch(_mm512_shuffle_f32x4(lo0, lo1, 0xDD));
-            t[8 + m] = batch(_mm512_shuffle_f32x4(hi0, hi1, 0x88));
-            t[12 + m] = batch(_mm512_shuffle_f32x4(hi0, hi1, 0xDD));
-        }
-        return;
+    if constexpr (requires { nerve::detail::transpose_in_registers(t); }) {
+        static_for<xsimd::batch<T>::size>([&](auto i) NERVE_INLINE_LAMBDA { t[i] = v[i]; });
+        nerve::detail::transpose_in_registers(t);
+    } else {
+        interleave_whole<xsimd::batch<T>::size>(v, t);
     }
-#elif defined(__AVX__)
-    if constexpr (std::is_same_v<T, float>) {
-        __m256 a[8], b[8];
-        for (int k = 0; k < 8; k += 2) {
-            a[k] = _mm256_unpacklo_ps(v[k], v[k + 1]);
-            a[k + 1] = _mm256_unpackhi_ps(v[k], v[k + 1]);
-        }
-        for (int k = 0; k < 8; k += 4) {  // b[k + m] half l: rows k .. k+3 of column 4l + m
-            b[k] = _mm256_shuffle_ps(a[k], a[k + 2], 0x44);
-            b[k + 1] = _mm256_shuffle_ps(a[k], a[k + 2], 0xEE);
-            b[k + 2] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0x44);
-            b[k + 3] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0xEE);
-        }
-        for (int m = 0; m < 4; ++m) {
-            t[m] = batch(_mm256_permute2f128_ps(b[m], b[4 + m], 0x20));
-            t[4 + m] = batch(_mm256_permute2f128_ps(b[m], b[4 + m], 0x31));
-        }
-        return;
-    }
-#endif
-    interleave_whole<batch::size>(v, t);
 }
 
 /// A W x W tile copied transposed: dst[u dst_stride + i] = src[i src_stride + u]. Source rows
@@ -757,12 +718,19 @@ private:
     template <std::size_t NG, std::size_t Stride>
     static constexpr std::size_t shared_len = (NG * Stride + simd_w - 1) / simd_w * simd_w;
 
+    /// The stream positions a set of groups reads: at[b] is position t0_lo + b's offset in the
+    /// streams, b < span.
+    struct shared_window {
+        const std::uint32_t* at;
+        std::size_t span;
+    };
+
     /// The taps of groups j .. j + NG - 1 of a chunk from phase phi, laid out by stream
     /// position: gx[g * Stride + b] is group j + g's tap at position t0_lo + b (t0_lo = group
     /// j's t0, the smallest), zero where its window does not reach. Returns the positions they
-    /// cover (at most Stride). gx: shared_len<NG, Stride> taps, aligned to the vector.
+    /// cover (span at most Stride). gx: shared_len<NG, Stride> taps, aligned to the vector.
     template <std::size_t NG, std::size_t Stride>
-    NERVE_ALWAYS_INLINE std::size_t shared_taps(std::size_t phi, std::size_t j, tap_type* gx) const noexcept {
+    NERVE_ALWAYS_INLINE shared_window shared_taps(std::size_t phi, std::size_t j, tap_type* gx) const noexcept {
         // output q of group j + g reads stream position t0 + H - i + qM for tap i, so its tap
         // g[K-1-i] sits at b = t0 - t0_lo + K-1-i: its K taps, in order, from b = t0 - t0_lo
         const std::size_t t0_lo = (phi + j * M) / L;
@@ -781,26 +749,26 @@ private:
             d = v / L - t0_lo;
             std::copy_n(gr_[v % L].data(), K, gx + g * Stride + d);
         }
-        return d + K;
+        return {stream_at.data() + t0_lo, d + K};
     }
 
     /// Outputs q .. q + U W of NG consecutive groups (laid out by shared_taps) over the stream
-    /// positions their windows share: position b (at[b] its stream offset) from the newest,
+    /// positions their windows share: position b (win.at[b] its stream offset) from the newest,
     /// each stream vector loaded once for the FMAs of every group (a zero tap where a group's
     /// window does not reach, which leaves its sum as it is: the inputs are finite). Into
     /// dst[g][q ..) (rows of ys), or with Interleaved (NG = L, gather_lanes: every group must
     /// have them all) into their places o[qL ..).
     template <std::size_t NG, std::size_t Stride, std::size_t U, bool Interleaved>
-    NERVE_ALWAYS_INLINE void group_pass(const T* st, const std::uint32_t* at, const tap_type* gx, std::size_t span,
-                                        T* dst, std::size_t q) const noexcept {
+    NERVE_ALWAYS_INLINE void group_pass(const T* st, shared_window win, const tap_type* gx, T* dst,
+                                        std::size_t q) const noexcept {
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = simd_w;
         batch acc[NG][U];
         static_for<NG>([&](auto j) NERVE_INLINE_LAMBDA {
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { acc[j][u] = batch(T(0)); });
         });
-        for (std::size_t b = span; b-- > 0;) {
-            const T* s = st + at[b] + q;
+        for (std::size_t b = win.span; b-- > 0;) {
+            const T* s = st + win.at[b] + q;
             batch x[U];
             static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
                 x[u] = batch::load_unaligned(s + u * W);
@@ -873,11 +841,10 @@ private:
         if constexpr (rows_shared<G>) {
             constexpr std::size_t S = K + shared_spread<G>;
             alignas(64) tap_type gx[shared_len<G, S>];
-            const std::size_t span = shared_taps<G, S>(phi, j, gx);
-            const std::uint32_t* at = stream_at.data() + (phi + j * M) / L;
+            const shared_window win = shared_taps<G, S>(phi, j, gx);
             T* rows = ys + j * group_len;
-            for (; q + U * W <= end; q += U * W) group_pass<G, S, U, false>(st, at, gx, span, rows, q);
-            for (; q < end; q += W) group_pass<G, S, 1, false>(st, at, gx, span, rows, q);
+            for (; q + U * W <= end; q += U * W) group_pass<G, S, U, false>(st, win, gx, rows, q);
+            for (; q < end; q += W) group_pass<G, S, 1, false>(st, win, gx, rows, q);
         } else {
             const std::uint32_t* at[G];
             const tap_type* taps[G];
@@ -1017,13 +984,12 @@ private:
             std::size_t q_placed = 0;  // outputs qL + j, q < q_placed, are in place already
             if constexpr (fuse_groups) {
                 alignas(64) tap_type gx[shared_len<L, fuse_span>];
-                const std::size_t span = shared_taps<L, fuse_span>(phi, 0, gx);
-                const std::uint32_t* at = stream_at.data() + phi / L;
+                const shared_window win = shared_taps<L, fuse_span>(phi, 0, gx);
                 // Whole passes while every group has their outputs straight into place, the rest
                 // vector by vector into ys.
                 const std::size_t nq_max = (cnt + L - 1) / L;
                 std::size_t q = 0;
-                for (; q + fuse_u * W <= cnt / L; q += fuse_u * W) group_pass<L, fuse_span, fuse_u, true>(st, at, gx, span, o, q);
+                for (; q + fuse_u * W <= cnt / L; q += fuse_u * W) group_pass<L, fuse_span, fuse_u, true>(st, win, gx, o, q);
                 q_placed = q;
                 // The rest (a block's last chunk) in passes of fuse_u / 2, 2 or 1 vectors: one
                 // vector of each group alone is a chain of K dependent FMAs per sum.
@@ -1031,13 +997,13 @@ private:
                 while (q < nq_max) {
                     const std::size_t vectors = (nq_max - q + W - 1) / W;
                     if (u_half < fuse_u && vectors >= u_half) {
-                        group_pass<L, fuse_span, u_half, false>(st, at, gx, span, ys, q);
+                        group_pass<L, fuse_span, u_half, false>(st, win, gx, ys, q);
                         q += u_half * W;
                     } else if (fuse_u >= 2 && vectors >= 2) {
-                        group_pass<L, fuse_span, 2, false>(st, at, gx, span, ys, q);
+                        group_pass<L, fuse_span, 2, false>(st, win, gx, ys, q);
                         q += 2 * W;
                     } else {
-                        group_pass<L, fuse_span, 1, false>(st, at, gx, span, ys, q);
+                        group_pass<L, fuse_span, 1, false>(st, win, gx, ys, q);
                         q += W;
                     }
                 }

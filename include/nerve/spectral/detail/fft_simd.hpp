@@ -24,6 +24,7 @@
 
 #include "../../config.hpp"
 #include "../../core/simd_fma.hpp"
+#include "../../core/simd_transpose.hpp"
 #include "trig.hpp"
 
 #if NERVE_HAS_XSIMD && (defined(__AVX__) || defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
@@ -99,24 +100,6 @@ struct simd_ops {
     static NERVE_ALWAYS_INLINE V mirror(V v) noexcept {
         return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 1, 4, 5, 2, 3, 0));
     }
-    static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
-        const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-        const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-        const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-        const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-        const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-        const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-        const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-        const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-        r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
-        r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-        r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
-        r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-        r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
-        r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-        r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
-        r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-    }
 };
 #elif NERVE_FFT_SIMD_SSE
 struct simd_ops {
@@ -141,11 +124,6 @@ struct simd_ops {
     static NERVE_ALWAYS_INLINE V to_in_perm(V v) noexcept { return v; }
     static NERVE_ALWAYS_INLINE V reverse(V v) noexcept { return _mm_shuffle_ps(v, v, 0x1B); }
     static NERVE_ALWAYS_INLINE V mirror(V v) noexcept { return reverse(v); }
-    static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
-        __m128 a = r[0], b = r[1], c = r[2], d = r[3];
-        _MM_TRANSPOSE4_PS(a, b, c, d);
-        r[0] = a; r[1] = b; r[2] = c; r[3] = d;
-    }
 };
 #else  // NEON
 struct simd_ops {
@@ -179,14 +157,6 @@ struct simd_ops {
         return vcombine_f32(vget_high_f32(r), vget_low_f32(r));
     }
     static NERVE_ALWAYS_INLINE V mirror(V v) noexcept { return reverse(v); }
-    static NERVE_ALWAYS_INLINE void transpose(V* r) noexcept {
-        const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]);
-        const float32x4x2_t t23 = vtrnq_f32(r[2], r[3]);
-        r[0] = vcombine_f32(vget_low_f32(t01.val[0]), vget_low_f32(t23.val[0]));
-        r[1] = vcombine_f32(vget_low_f32(t01.val[1]), vget_low_f32(t23.val[1]));
-        r[2] = vcombine_f32(vget_high_f32(t01.val[0]), vget_high_f32(t23.val[0]));
-        r[3] = vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1]));
-    }
 };
 #endif
 
@@ -467,8 +437,8 @@ split_ptr simd_fft(const float* xin, csplit_ptr xs, split_ptr a, split_ptr b, fl
             if (k2 != 0)
                 cmul<Inv>(r[row], i[row], simd_v::load_aligned(lt + 2 * W * k2), simd_v::load_aligned(lt + 2 * W * k2 + W));
         }
-        simd_ops::transpose(r);
-        simd_ops::transpose(i);
+        nerve::detail::transpose_in_registers(r);
+        nerve::detail::transpose_in_registers(i);
         // Row j now holds n1 = in_perm[j]; order rows by n1 for the butterfly.
         simd_v br[W], bi[W];
         for (std::size_t j = 0; j < W; ++j) {
