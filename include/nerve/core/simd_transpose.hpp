@@ -26,6 +26,8 @@
 
 namespace nerve::detail {
 
+NERVE_GCC_INTRINSICS_BEGIN  // see config.hpp
+
 #if defined(__AVX512F__)
 /// 16 x 16 floats: in-lane unpacks of row pairs (ps), then of pairs of pairs (pd), then two
 /// rounds of 128-bit block shuffles. 64 shuffles, half of them within 128-bit lanes (against
@@ -106,5 +108,7 @@ NERVE_ALWAYS_INLINE void transpose_in_registers(V (&r)[4]) noexcept {
     r[3] = V(vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1])));
 }
 #endif
+
+NERVE_GCC_INTRINSICS_END
 
 }  // namespace nerve::detail
