@@ -9,7 +9,9 @@
 // transpose_in_registers(r) takes an array of W registers, native (__m512, __m256, __m128,
 // float32x4_t) or xsimd float batches of the same width, which convert both ways; the extent
 // and the register width pick the kernel. Where the target has none for a width, no overload
-// matches (callers test with a requires-expression and fall back to their own shuffles).
+// matches (callers test with a requires-expression and fall back to their own shuffles); on
+// targets without vector registers (the Cortex-M4) the name is not declared at all, so only
+// SIMD code may name it.
 // A transpose only moves values: the bits are the same in any order of the shuffles.
 #pragma once
 
