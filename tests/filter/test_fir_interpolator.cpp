@@ -402,9 +402,11 @@ void check_long_blocks() {
     const std::size_t nan_at = lengths[0] + lengths[1] + 20;  // inside the third call
     x[nan_at] = std::numeric_limits<T>::quiet_NaN();
     std::vector<std::uint8_t> by_kernel(y.size(), 0);  // outputs of calls block_simd takes
+    // process() of an interpolation by a power of two up to 16 (block_interp_simd): every
+    // output, the last inputs' too, from a pass (interp_pass or bcast_pass)
+    constexpr bool interp_kernel = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
 #if NERVE_HAS_XSIMD
     constexpr std::size_t W = xsimd::batch<T>::size;
-    constexpr bool interp_kernel = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
 #endif
     std::size_t i = 0, w = 0;
     for (std::size_t n : lengths) {
@@ -414,8 +416,8 @@ void check_long_blocks() {
         const bool finite = i + n <= nan_at || i > nan_at;
         // block_simd from 2 M W inputs, from M W where the split and the interleave are tile
         // transposes (certainly so with L, M > 8: both at least W, and beyond the permutes)
-        const std::size_t block_min = (L > 8 && M > 8 ? 1 : 2) * M * W;
-        if (!interp_kernel && finite && n >= K && n >= block_min)
+        const std::size_t block_min = interp_kernel ? 1 : (L > 8 && M > 8 ? 1 : 2) * M * W;
+        if (finite && n >= K && n >= block_min)
             std::fill(by_kernel.begin() + static_cast<std::ptrdiff_t>(w), by_kernel.begin() + static_cast<std::ptrdiff_t>(w + made), 1);
 #endif
         w += made;
@@ -427,14 +429,17 @@ void check_long_blocks() {
     check_against_exact<L, M>(f, by_push, x.data(), total, nan_at, y.data(), y_push.data(), w,
                               [&](std::size_t k, std::size_t t, std::size_t p) {
                                   if (!by_kernel[k]) return;
-                                  T model = 0;  // newest sample first, from 0
-                                  for (std::size_t i = 0; i < K; ++i) model = std::fma(f.tap(p, i), t >= i ? x[t - i] : T(0), model);
+                                  T model = 0;  // from 0, newest sample first (interpolation kernel: oldest first)
+                                  for (std::size_t s = 0; s < K; ++s) {
+                                      const std::size_t i = interp_kernel ? K - 1 - s : s;
+                                      model = std::fma(f.tap(p, i), t >= i ? x[t - i] : T(0), model);
+                                  }
                                   ++kernel_outputs;
                                   kernel_exact += y[k] == model ? 1 : 0;
                               });
 #if NERVE_HAS_XSIMD && (defined(__FMA__) || defined(__aarch64__))
     REQUIRE(kernel_exact == kernel_outputs);
-    if constexpr (!interp_kernel) REQUIRE(kernel_outputs > w / 2);
+    REQUIRE(kernel_outputs > w / 2);
 #else
     (void)kernel_exact;
     (void)kernel_outputs;
@@ -462,6 +467,14 @@ void check_long_blocks_all() {
     // floats 8 sub-filters of 2 vectors per pass, doubles 4 of 4), as for 160/147's design
     check_long_blocks<T, 1280, 80, 73>(); // K = 16
     check_long_blocks<T, 1168, 73, 80>(); // K = 16
+    // Interpolation by powers of two (block_interp_simd): interp_pass with its interleave, or
+    // bcast_pass's vectors of whole outputs (x8 and x16 on AVX-512 and AVX2, also x4 on NEON;
+    // doubles x8 on AVX-512), including the padded pass for a call's last inputs
+    check_long_blocks<T, 32, 2, 1>();    // K = 16
+    check_long_blocks<T, 64, 4, 1>();    // K = 16
+    check_long_blocks<T, 64, 8, 1>();    // K = 8
+    check_long_blocks<T, 80, 16, 1>();   // K = 5
+    check_long_blocks<T, 7, 8, 1>();     // K = 1: no history, the last phase without a tap
 }
 }  // namespace
 

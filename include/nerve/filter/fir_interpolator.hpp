@@ -9,7 +9,10 @@
 // General operator: push(x, emit) calls emit L times. `process(in, out)` writes L * in.size()
 // outputs; with SIMD (float/double) and L a power of two up to 16 it runs the interpolation
 // kernel (detail::polyphase_fir::block_interp_simd: lanes = consecutive inputs, each window
-// vector loaded once for all L sub-filters, the sums interleaved into whole output vectors),
+// vector loaded once for all L sub-filters, the sums interleaved into whole output vectors;
+// since stop 49, for L = 8 and 16 (NEON also 4), vectors of whole outputs instead: each FMA
+// a broadcast sample times a vector of the sub-filters' taps, nothing to interleave (see
+// interp_bcast; x8 / x16 with 64 taps 1.10-1.19 / 1.59-1.61 x on AVX-512, 1.29 / 2.70 x on AVX2),
 // other L the polyphase block kernel shared with the resampler (block_simd: W outputs of one
 // sub-filter per vector; with L <= 8 on AVX2/AVX-512 all sub-filters in one pass and the outputs
 // interleaved into place by vector permutes, see below); both equal push() up to float
@@ -470,6 +473,9 @@ public:
                 gr_[p] = g;
             }
         }
+#if NERVE_HAS_XSIMD
+        set_bcast_taps();
+#endif
     }
     /// Tap i of phase p (multiplies x[n - i]), as stored.
     tap_type tap(std::size_t p, std::size_t i) const noexcept {
@@ -702,12 +708,51 @@ private:
     // stored as whole vectors. block_simd (above), which these L took before stop 44, loaded a
     // window vector per FMA and wrote every output with its own scalar store. Per output one
     // FMA chain over the taps from the oldest sample (push() sums in another order: float
-    // results agree to rounding). Figures: the file comment. Measured on the way: with the
+    // results agree to rounding); since stop 49 a call's last inputs (fewer than a pass) take
+    // one more pass over a zero-padded copy of their windows instead of a scalar dot product
+    // each, so every output of the call has that order. Figures: the file comment. Measured on the way: with the
     // window loads left to GCC, each FMA took its window vector as a memory operand (16 loads
     // per 16 FMAs instead of 4): x4 with 64 taps 0.41 of the AVX-512 peak instead of 0.86-0.90;
     // with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of 0.83-0.88.
     static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
     static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
+
+    // Interpolation with vectors of whole outputs (bcast_pass): a vector holds the L outputs of
+    // bcast_in = W / L consecutive inputs (L < W) or W of one input's L outputs (L >= W, then
+    // bcast_vecs = L / W vectors per input), already in output order. Lane (r, p) of the vector
+    // of inputs i .. i + bcast_in - 1 sums g_p[j] x[i + r + j]; sweeping t = r + j over the
+    // bcast_len = K + bcast_in - 1 window positions, each FMA takes the sample x[i + t] broadcast
+    // (an FMA memory operand on AVX-512) and a tap vector with g_p[t - r] in lane (r, p), zero
+    // where t - r falls outside [0, K). The zero taps cost (bcast_in - 1) / K more FMAs; interp_pass
+    // instead pays log2(L) rounds of L permutes per K L FMAs for its interleave. So bcast_pass
+    // where bcast_in < log2(L) (AVX-512 L = 8 and 16, AVX2 L = 8 and 16, NEON L = 4, 8, 16);
+    // on SSE, where each broadcast is a shuffle too, only for L > 4. Measured (nerve_bench
+    // interp/block, 64 taps, old and new builds alternated five times, medians of per-run
+    // ratios of the fma_peak/xsimd fraction, two runs on AVX-512): AVX-512 x8 0.65-0.68 ->
+    // 0.75-0.81 (1.10-1.19), x16 0.43-0.45 -> 0.69-0.75 (1.59-1.61); AVX2 x8 0.71 -> 0.91
+    // (1.29), x16 0.36 -> 0.95 (2.70); SSE2 x8 1.17, x16 1.43. Drafts that lost: x4 on AVX2
+    // 0.99 (its ceiling 16/17) and on SSE2 0.81; the broadcasts left to GCC in tap order (it
+    // kept them in registers and spilled them: AVX-512 x8 0.91). Each lane's chain still runs
+    // from 0 over its taps oldest sample first (the zero products add +0), so both passes give
+    // the same bits.
+    // (Fixed point has no batch type: lanes 0, no table.)
+    static constexpr std::size_t bcast_w = [] {
+        if constexpr (std::is_floating_point_v<T>) return simd_w;
+        else return std::size_t{0};
+    }();
+    static constexpr std::size_t bcast_in = bcast_w == 0 || L >= bcast_w ? 1 : bcast_w / L;
+    static constexpr std::size_t bcast_vecs = bcast_w == 0 || L < bcast_w ? 1 : L / bcast_w;
+    static constexpr std::size_t bcast_len = K + bcast_in - 1;
+#if defined(__AVX__) || defined(__aarch64__)
+    static constexpr bool bcast_by_load = true;  // vbroadcastss / ld1r: a load, no shuffle
+#else
+    static constexpr bool bcast_by_load = false;  // SSE: movss + shufps per sample
+#endif
+    static constexpr bool interp_bcast =
+        interp_lanes && bcast_w > 0 &&
+        (bcast_by_load ? bcast_in < static_cast<std::size_t>(std::bit_width(L)) - 1 : L > bcast_w);
+    static constexpr std::size_t bcast_u = interp_sums / bcast_vecs;  // input groups per pass
+    static constexpr std::size_t bcast_table_len = interp_bcast ? bcast_vecs * bcast_len * bcast_w : 0;
 
     /// Widest spread of the windows' ends (t0) over NG consecutive groups of a chunk: their
     /// windows together cover at most K + shared_spread<NG> stream positions.
@@ -901,20 +946,76 @@ private:
         static_for<U>([&](auto u) NERVE_INLINE_LAMBDA { store_interleaved<L>(acc[u], o + u * W * L); });
     }
 
+    /// out[(i + t) L ..) for t < bcast_u bcast_in, as vectors of whole outputs (see interp_bcast):
+    /// src[t .. t + K) is input i + t's window.
+    NERVE_ALWAYS_INLINE void bcast_pass(const T* src, T* o) const noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = simd_w, U = bcast_u, V = bcast_vecs, R = bcast_in;
+        batch acc[U][V];
+        static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+            static_for<V>([&](auto v) NERVE_INLINE_LAMBDA { acc[u][v] = batch(T(0)); });
+        });
+        batch g[V][bcast_len];
+        static_for<V>([&](auto v) NERVE_INLINE_LAMBDA {
+            static_for<bcast_len>([&](auto t) NERVE_INLINE_LAMBDA {
+                g[v][t] = batch::load_unaligned(bt_.data() + (v * bcast_len + t) * W);
+            });
+        });
+        // Sample by sample: each broadcast once, into every sum whose window holds it (sum u
+        // meets sample m at position t = m - u R), so each sum still runs t = 0, 1, ...
+        static_for<(U - 1) * R + bcast_len>([&](auto m) NERVE_INLINE_LAMBDA {
+            const batch x(src[m]);
+            static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+                if constexpr (m >= u * R && m - u * R < bcast_len) {
+                    static_for<V>([&](auto v) NERVE_INLINE_LAMBDA {
+                        acc[u][v] = nerve::detail::fmadd(g[v][m - u * R], x, acc[u][v]);
+                    });
+                }
+            });
+        });
+        static_for<U>([&](auto u) NERVE_INLINE_LAMBDA {
+            static_for<V>([&](auto v) NERVE_INLINE_LAMBDA { acc[u][v].store_unaligned(o + u * R * L + v * W); });
+        });
+    }
+
+    /// bcast_pass's tap vectors from gr_: vector v, position t, lane l is output phase
+    /// p = (v W + l) mod L of input r = (v W + l) / L of its group, tap g_p[t - r] or 0.
+    void set_bcast_taps() noexcept {
+        if constexpr (interp_bcast) {
+            for (std::size_t v = 0; v < bcast_vecs; ++v)
+                for (std::size_t t = 0; t < bcast_len; ++t)
+                    for (std::size_t l = 0; l < bcast_w; ++l) {
+                        const std::size_t p = (v * bcast_w + l) % L, r = (v * bcast_w + l) / L;
+                        bt_[(v * bcast_len + t) * bcast_w + l] = t >= r && t - r < K ? gr_[p][t - r] : T(0);
+                    }
+        }
+    }
+
     std::size_t block_interp_simd(const T* in, std::size_t n, T* out) noexcept {
-        constexpr std::size_t H = K - 1, step = interp_u * simd_w;
+        constexpr std::size_t H = K - 1, step = interp_bcast ? bcast_u * bcast_in : interp_u * simd_w;
         // The inputs whose windows start in the history, in whole passes, from a copy: the
         // last H inputs, then the block's first ones.
         constexpr std::size_t head_n = (H + step - 1) / step * step;
         const std::size_t hn = n < head_n ? n : head_n;
-        // inputs [i0, i0 + count), windows src[i - i0 ..]: whole passes, then < step one by one
+        auto pass = [&](const T* src, T* o) NERVE_INLINE_LAMBDA {
+            if constexpr (interp_bcast) bcast_pass(src, o);
+            else interp_pass(src, o);
+        };
+        // inputs [i0, i0 + count), windows src[i - i0 ..]: whole passes, then the last < step
+        // inputs by one more pass over a copy of their windows padded with zeros, so that every
+        // output of the block has the passes' summation order
         auto run = [&](const T* src, std::size_t i0, std::size_t count) {
             const std::size_t passes = count / step, rest = count % step;
-            for (std::size_t q = 0; q < passes; ++q) interp_pass(src + q * step, out + (i0 + q * step) * L);
+            for (std::size_t q = 0; q < passes; ++q) pass(src + q * step, out + (i0 + q * step) * L);
+            if (rest == 0) return;
+            alignas(64) T tail[step + H];
+            alignas(64) T tail_out[step * L];
             const T* w = src + passes * step;
+            for (std::size_t j = 0; j < rest + H; ++j) tail[j] = w[j];
+            for (std::size_t j = rest + H; j < step + H; ++j) tail[j] = T(0);
+            pass(tail, tail_out);
             T* o = out + (i0 + passes * step) * L;
-            for (std::size_t r = 0; r < rest; ++r, ++w, o += L)
-                for (std::size_t p = 0; p < L; ++p) o[p] = poly_dot<T, K>(gr_[p].data(), w);
+            for (std::size_t j = 0; j < rest * L; ++j) o[j] = tail_out[j];
         };
         if constexpr (H > 0) {
             alignas(64) T ext[H + head_n];
@@ -1212,6 +1313,11 @@ private:
     // same bytes as one int64 tap.
     using phase_taps = std::conditional_t<is_q31_v<T>, std::array<std::int32_t, 2 * K>, std::array<tap_type, K>>;
     std::array<phase_taps, L> gr_{};
+#if NERVE_HAS_XSIMD
+    struct no_table {};
+    // bcast_pass's tap vectors (configuration, set_bcast_taps)
+    [[no_unique_address]] std::conditional_t<interp_bcast, std::array<T, bcast_table_len>, no_table> bt_{};
+#endif
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // (index of next output) * M - (inputs so far) * L, in [0, M)
