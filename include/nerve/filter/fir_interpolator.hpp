@@ -710,10 +710,11 @@ private:
     // FMA chain over the taps from the oldest sample (push() sums in another order: float
     // results agree to rounding); since stop 49 a call's last inputs (fewer than a pass) take
     // one more pass over a zero-padded copy of their windows instead of a scalar dot product
-    // each, so every output of the call has that order. Figures: the file comment. Measured on the way: with the
-    // window loads left to GCC, each FMA took its window vector as a memory operand (16 loads
-    // per 16 FMAs instead of 4): x4 with 64 taps 0.41 of the AVX-512 peak instead of 0.86-0.90;
-    // with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of 0.83-0.88.
+    // each, so every output of the call has that order. Figures: the file comment. Measured on
+    // the way: with the window loads left to GCC, each FMA took its window vector as a memory
+    // operand (16 loads per 16 FMAs instead of 4): x4 with 64 taps 0.41 of the AVX-512 peak
+    // instead of 0.86-0.90; with 16 sums on AVX2 every tap spilled them: 0.57-0.63 instead of
+    // 0.83-0.88.
     static constexpr bool interp_lanes = M == 1 && L >= 2 && L <= 16 && (L & (L - 1)) == 0;
     static constexpr std::size_t interp_u = L >= interp_sums ? 1 : interp_sums / L;  // input vectors per pass
 
@@ -722,11 +723,11 @@ private:
     // bcast_vecs = L / W vectors per input), already in output order. Lane (r, p) of the vector
     // of inputs i .. i + bcast_in - 1 sums g_p[j] x[i + r + j]; sweeping t = r + j over the
     // bcast_len = K + bcast_in - 1 window positions, each FMA takes the sample x[i + t] broadcast
-    // (an FMA memory operand on AVX-512) and a tap vector with g_p[t - r] in lane (r, p), zero
-    // where t - r falls outside [0, K). The zero taps cost (bcast_in - 1) / K more FMAs; interp_pass
-    // instead pays log2(L) rounds of L permutes per K L FMAs for its interleave. So bcast_pass
-    // where bcast_in < log2(L) (AVX-512 L = 8 and 16, AVX2 L = 8 and 16, NEON L = 4, 8, 16);
-    // on SSE, where each broadcast is a shuffle too, only for L > 4. Measured (nerve_bench
+    // and a tap vector with g_p[t - r] in lane (r, p), zero where t - r falls outside [0, K).
+    // The zero taps cost (bcast_in - 1) / K more FMAs; interp_pass instead pays log2(L) rounds
+    // of L permutes per K L FMAs for its interleave. So bcast_pass where bcast_in < log2(L)
+    // (floats: AVX-512 and AVX2 L = 8 and 16, NEON L = 4, 8, 16); on SSE, where each broadcast
+    // is a shuffle too, only for L > W (floats: L = 8, 16). Measured (nerve_bench
     // interp/block, 64 taps, old and new builds alternated five times, medians of per-run
     // ratios of the fma_peak/xsimd fraction, two runs on AVX-512): AVX-512 x8 0.65-0.68 ->
     // 0.75-0.81 (1.10-1.19), x16 0.43-0.45 -> 0.69-0.75 (1.59-1.61); AVX2 x8 0.71 -> 0.91
