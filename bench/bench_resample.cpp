@@ -17,8 +17,8 @@
 //                             had replaced a path that filtered the zero-stuffed input with
 //                             fir.hpp's register-blocked kernel (64 FMAs per output).
 //  interp/block/2x32, 8x64    the same kernel with L = 2 (16 taps per output) and 8 (8 taps);
-//  interp/block/16x64         since stop 49, L = 8 and 16 on AVX-512 (4, 8, 16 on AVX2) take
-//                             bcast_pass: vectors of whole outputs, no interleave (4 taps)
+//  interp/block/16x64         since stop 49, L = 8 and 16 (on NEON also 4) take bcast_pass:
+//                             vectors of whole outputs, no interleave (16x64: 4 taps)
 //  interp/block/3x48          L = 3 (not a power of two): the resampler's block kernel with M = 1
 //  fir_fold/unfolded/<N>      detail::fir_block<float, N> on symmetric taps: the register-blocked
 //                             kernel fir<float, N>::process uses (N multiplies per output)

@@ -468,8 +468,8 @@ void check_long_blocks_all() {
     check_long_blocks<T, 1280, 80, 73>(); // K = 16
     check_long_blocks<T, 1168, 73, 80>(); // K = 16
     // Interpolation by powers of two (block_interp_simd): interp_pass with its interleave, or
-    // bcast_pass's vectors of whole outputs (x8 and x16 on AVX-512 and AVX2, also x4 on NEON;
-    // doubles x8 on AVX-512), including the padded pass for a call's last inputs
+    // bcast_pass's vectors of whole outputs (floats x8 and x16, also x4 on NEON; doubles x8 and
+    // x16 on AVX-512, x4 to x16 on AVX2 and NEON), including the padded pass for a call's last inputs
     check_long_blocks<T, 32, 2, 1>();    // K = 16
     check_long_blocks<T, 64, 4, 1>();    // K = 16
     check_long_blocks<T, 64, 8, 1>();    // K = 8
