@@ -467,6 +467,10 @@ void check_long_blocks_all() {
     // floats 8 sub-filters of 2 vectors per pass, doubles 4 of 4), as for 160/147's design
     check_long_blocks<T, 1280, 80, 73>(); // K = 16
     check_long_blocks<T, 1168, 73, 80>(); // K = 16
+    // W | L > 8, M < L (block_bcast on AVX-512, AVX2 and NEON: vectors of consecutive outputs,
+    // L / W tap patterns; 80/73 above too): every phase the calls leave, windows reaching into
+    // the history, masked first and last vectors
+    check_long_blocks<T, 3200, 160, 147>(); // K = 20
     // Interpolation by powers of two (block_interp_simd): interp_pass with its interleave, or
     // bcast_pass's vectors of whole outputs (floats x8 and x16, also x4 on NEON; doubles x8 and
     // x16 on AVX-512, x4 to x16 on AVX2 and NEON), including the padded pass for a call's last inputs

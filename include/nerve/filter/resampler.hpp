@@ -56,6 +56,12 @@
 // block shuffles: stop 46's and stop 47's builds alternated six times, medians, AVX-512 / AVX2:
 // 160/147 0.26 -> 0.30 / 0.33 -> 0.42, 147/160 0.23 -> 0.28 / 0.28 -> 0.35, 25/32 0.32 -> 0.44 /
 // 0.44 -> 0.65, 160/147 on 16384 samples 0.26 -> 0.34 / 0.34 -> 0.47 (docs/performance.md).
+// Since stop 50, ratios whose L the vector width divides, with M < L (160/147, 80/73 on AVX-512
+// and AVX2; NEON too, unmeasured), build vectors of consecutive outputs instead
+// (polyphase_fir::block_bcast: one broadcast input times a vector of per-lane taps per FMA, no
+// split, transpose or interleave, the same bits). Five alternated runs, medians of the
+// fraction of fma_peak/xsimd and of per-run ratios, AVX-512 / AVX2: 160/147 0.27 -> 0.39
+// (1.29) / 0.44 -> 0.58 (1.32), on 16384 samples 0.32 -> 0.45 (1.37) / 0.50 -> 0.61 (1.21).
 #pragma once
 
 #include <array>
