@@ -5,6 +5,8 @@
 //                             path: what process() did before the SIMD block kernel)
 //  resample/block/<L>_<M>     resampler<float, L, M>::process (SIMD block kernel with xsimd)
 //  resample/{push,block}/160_147_16k  the same on 16384-sample blocks
+//  resample/block/160_147_calls256  the 4096 inputs in calls of 256: since stop 50 block_bcast
+//                             (before, calls shorter than M W = 2352 inputs ran push())
 //  resample/{push,block}/147_160, 25_32  L and M of at least 16: the block kernel splits and
 //                             interleaves by 16 x 16 tile transposes (147/160: 48 kHz to 44.1 kHz)
 //  resample_q15/push/3_2      resampler<q15, 3, 2> (full-precision int32 taps, scalar)
@@ -108,6 +110,22 @@ void resample_block(benchmark::State& state) {
     static std::array<float, block * L / M + 2> out{};
     for (auto _ : state) {
         benchmark::DoNotOptimize(op.process(std::span<const float>(in), std::span<float>(out)));
+        benchmark::ClobberMemory();
+    }
+    flops_per_input(state, resample_macs<L, M>());
+}
+
+// The same 4096 inputs in calls of Call inputs (a stream fed as it arrives).
+template <std::size_t L, std::size_t M, std::size_t Call>
+void resample_calls(benchmark::State& state) {
+    static nf::resampler<float, L, M> op;
+    const auto& in = input_as<float>();
+    static std::array<float, block * L / M + 2> out{};
+    for (auto _ : state) {
+        std::size_t w = 0;
+        for (std::size_t i = 0; i < block; i += Call)
+            w += op.process(std::span<const float>(in.data() + i, Call), std::span<float>(out.data() + w, out.size() - w));
+        benchmark::DoNotOptimize(w);
         benchmark::ClobberMemory();
     }
     flops_per_input(state, resample_macs<L, M>());
@@ -245,6 +263,7 @@ BENCHMARK(resample_push<25, 32>)->Name("resample/push/25_32");
 BENCHMARK(resample_block<25, 32>)->Name("resample/block/25_32");
 BENCHMARK(resample_160_147_long<false>)->Name("resample/push/160_147_16k");
 BENCHMARK(resample_160_147_long<true>)->Name("resample/block/160_147_16k");
+BENCHMARK((resample_calls<160, 147, 256>))->Name("resample/block/160_147_calls256");
 BENCHMARK(resample_q15_push)->Name("resample_q15/push/3_2");
 BENCHMARK(interp_push)->Name("interp/push/4x64");
 BENCHMARK(interp_block<64, 4>)->Name("interp/block/4x64");

@@ -415,9 +415,11 @@ void check_long_blocks() {
 #if NERVE_HAS_XSIMD
         const bool finite = i + n <= nan_at || i > nan_at;
         // block_simd from 2 M W inputs, from M W where the split and the interleave are tile
-        // transposes (certainly so with L, M > 8: both at least W, and beyond the permutes)
+        // transposes (certainly so with L, M > 8: both at least W, and beyond the permutes);
+        // block_interp_simd and block_bcast from one window
         const std::size_t block_min = interp_kernel ? 1 : (L > 8 && M > 8 ? 1 : 2) * M * W;
-        if (finite && n >= K && n >= block_min)
+        REQUIRE(pf::simd_block_min() <= block_min);
+        if (finite && n >= K && n >= pf::simd_block_min())
             std::fill(by_kernel.begin() + static_cast<std::ptrdiff_t>(w), by_kernel.begin() + static_cast<std::ptrdiff_t>(w + made), 1);
 #endif
         w += made;

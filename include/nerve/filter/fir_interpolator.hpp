@@ -527,14 +527,15 @@ public:
         if constexpr (std::is_floating_point_v<T>) {
             if constexpr (interp_lanes) {
                 if (n >= K && !any_non_finite(in, n)) return block_interp_simd(in, n, out);
+            } else if constexpr (resample_bcast) {
+                // no set-up to amortise: from one window on (160/147 in calls of 256 inputs 0.04
+                // -> 0.09-0.10 of fma_peak/xsimd on AVX-512: before, calls below M W ran push())
+                if (n >= K && !any_non_finite(in, n)) return block_bcast(in, n, out);
             } else {
                 // Worth it once every sub-filter gets at least two vectors of outputs (one with
                 // the tile transposes, whose passes run several sub-filters at once): with fewer
                 // the stream split and scalar tails cost more than they save.
-                if (n >= K && n >= block_min && !any_non_finite(in, n)) {
-                    if constexpr (resample_bcast) return block_bcast(in, n, out);
-                    else return block_simd(in, n, out);
-                }
+                if (n >= K && n >= block_min && !any_non_finite(in, n)) return block_simd(in, n, out);
             }
         }
 #endif
@@ -551,6 +552,11 @@ public:
         }
         return push_each(in, n, out);
     }
+
+#if NERVE_HAS_XSIMD
+    /// Shortest finite block (besides n >= K) process() gives a SIMD kernel, float and double.
+    static constexpr std::size_t simd_block_min() noexcept { return interp_lanes || resample_bcast ? 1 : block_min; }
+#endif
 
     /// Outputs n inputs make from the current phase: ceil((n L - phase()) / M).
     std::size_t outputs(std::size_t n) const noexcept {
@@ -1149,7 +1155,8 @@ private:
         edges(0, k_lo);
         // Pattern by pattern over chunks of 4 U P vectors (about 4 U M inputs, in L1), up to U
         // vectors L outputs apart per pass; a pattern's r vectors of a chunk in ceil(r / U)
-        // passes of even size (28 as 7 x 4, not 8 x 3 + 4: fewer chains short of the latency).
+        // passes of even size (28 as 10 + 9 + 9, not 12 + 12 + 4: fewer chains short of the
+        // latency).
         constexpr std::size_t chunk_k = 4 * U * P;
         for (std::size_t kb = k_lo; kb < k_hi; kb += chunk_k) {
             const std::size_t ke = k_hi - kb < chunk_k ? k_hi : kb + chunk_k;
