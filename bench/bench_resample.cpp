@@ -103,19 +103,7 @@ void resample_push(benchmark::State& state) {
     flops_per_input(state, resample_macs<L, M>());
 }
 
-template <std::size_t L, std::size_t M>
-void resample_block(benchmark::State& state) {
-    static nf::resampler<float, L, M> op;
-    const auto& in = input_as<float>();
-    static std::array<float, block * L / M + 2> out{};
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(op.process(std::span<const float>(in), std::span<float>(out)));
-        benchmark::ClobberMemory();
-    }
-    flops_per_input(state, resample_macs<L, M>());
-}
-
-// The same 4096 inputs in calls of Call inputs (a stream fed as it arrives).
+// 4096 inputs in calls of Call inputs (a stream fed as it arrives); one call: resample_block.
 template <std::size_t L, std::size_t M, std::size_t Call>
 void resample_calls(benchmark::State& state) {
     static nf::resampler<float, L, M> op;
@@ -129,6 +117,11 @@ void resample_calls(benchmark::State& state) {
         benchmark::ClobberMemory();
     }
     flops_per_input(state, resample_macs<L, M>());
+}
+
+template <std::size_t L, std::size_t M>
+void resample_block(benchmark::State& state) {
+    resample_calls<L, M, block>(state);
 }
 
 // Long blocks (16384 inputs) for a large M: every sub-filter gets several vectors per block.

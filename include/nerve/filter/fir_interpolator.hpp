@@ -521,21 +521,15 @@ public:
 
     /// Block of n inputs; writes ceil((n L - phase()) / M) outputs to out and returns that
     /// count. Same results as push() on each input (float: up to summation order). With SIMD
-    /// (float/double) and blocks long enough, see block_interp_simd and block_simd.
+    /// (float/double) and blocks long enough (simd_block_min), see block_interp_simd,
+    /// block_bcast and block_simd.
     std::size_t process(const T* in, std::size_t n, T* out) noexcept {
 #if NERVE_HAS_XSIMD
         if constexpr (std::is_floating_point_v<T>) {
-            if constexpr (interp_lanes) {
-                if (n >= K && !any_non_finite(in, n)) return block_interp_simd(in, n, out);
-            } else if constexpr (resample_bcast) {
-                // no set-up to amortise: from one window on (160/147 in calls of 256 inputs 0.04
-                // -> 0.09-0.10 of fma_peak/xsimd on AVX-512: before, calls below M W ran push())
-                if (n >= K && !any_non_finite(in, n)) return block_bcast(in, n, out);
-            } else {
-                // Worth it once every sub-filter gets at least two vectors of outputs (one with
-                // the tile transposes, whose passes run several sub-filters at once): with fewer
-                // the stream split and scalar tails cost more than they save.
-                if (n >= K && n >= block_min && !any_non_finite(in, n)) return block_simd(in, n, out);
+            if (n >= K && n >= simd_block_min() && !any_non_finite(in, n)) {
+                if constexpr (interp_lanes) return block_interp_simd(in, n, out);
+                else if constexpr (resample_bcast) return block_bcast(in, n, out);
+                else return block_simd(in, n, out);
             }
         }
 #endif
@@ -555,6 +549,11 @@ public:
 
 #if NERVE_HAS_XSIMD
     /// Shortest finite block (besides n >= K) process() gives a SIMD kernel, float and double.
+    /// block_simd: once every sub-filter gets at least two vectors of outputs (one with the tile
+    /// transposes, whose passes run several sub-filters at once), as with fewer the stream split
+    /// and scalar tails cost more than they save. The other two have no set-up to amortise and
+    /// run from one window on (block_bcast: 160/147 in calls of 256 inputs 0.04 -> 0.09-0.10 of
+    /// fma_peak/xsimd on AVX-512, where calls below M W ran push()).
     static constexpr std::size_t simd_block_min() noexcept { return interp_lanes || resample_bcast ? 1 : block_min; }
 #endif
 
@@ -1111,7 +1110,7 @@ private:
         const auto sn = static_cast<std::ptrdiff_t>(n), scnt = static_cast<std::ptrdiff_t>(cnt);
         // Vectors whose windows and outputs lie within the block, [k_lo, k_hi), straight from
         // `in`; the others through a copy of their window (history before the block, zeros
-        // beyond it and before the history) and a masked store.
+        // beyond it and before the history), stored lane by lane.
         std::size_t k_lo = 0;
         while (k_lo < nv && (ws(k_lo) < 0 || j0(k_lo) < 0)) ++k_lo;
         std::size_t k_hi = nv;
@@ -1137,10 +1136,14 @@ private:
                 const T* gs[E];
                 const std::size_t cnt_e = k_end - k < E ? k_end - k : E;
                 for (std::size_t e = 0; e < E; ++e) {
-                    const std::size_t kv = k + (e < cnt_e ? e : 0);
-                    window_copy(x[e], ws(kv));
-                    xs[e] = x[e];
-                    gs[e] = taps(kv);
+                    if (e < cnt_e) {
+                        window_copy(x[e], ws(k + e));
+                        xs[e] = x[e];
+                        gs[e] = taps(k + e);
+                    } else {
+                        xs[e] = xs[0];
+                        gs[e] = gs[0];
+                    }
                 }
                 rb_pass_mixed<E>(xs, gs, y);
                 for (std::size_t e = 0; e < cnt_e; ++e) {
