@@ -6,7 +6,10 @@
 //  resample/block/<L>_<M>     resampler<float, L, M>::process (SIMD block kernel with xsimd)
 //  resample/{push,block}/160_147_16k  the same on 16384-sample blocks
 //  resample/block/160_147_calls256  the 4096 inputs in calls of 256: since stop 50 block_bcast
-//                             (before, calls shorter than M W = 2352 inputs ran push())
+//                             (before, calls shorter than M W = 2352 inputs ran push()), since
+//                             stop 51 block_dots (calls below 5 M / 2 inputs)
+//  resample/block/147_160_calls256, 25_32_calls256  the same: calls below block_simd's M W
+//                             (2560 / 512 inputs) ran push() until stop 51, now block_dots
 //  resample/{push,block}/147_160, 25_32  L and M of at least 16: the block kernel splits and
 //                             interleaves by 16 x 16 tile transposes (147/160: 48 kHz to 44.1 kHz)
 //  resample_q15/push/3_2      resampler<q15, 3, 2> (full-precision int32 taps, scalar)
@@ -257,6 +260,8 @@ BENCHMARK(resample_block<25, 32>)->Name("resample/block/25_32");
 BENCHMARK(resample_160_147_long<false>)->Name("resample/push/160_147_16k");
 BENCHMARK(resample_160_147_long<true>)->Name("resample/block/160_147_16k");
 BENCHMARK((resample_calls<160, 147, 256>))->Name("resample/block/160_147_calls256");
+BENCHMARK((resample_calls<147, 160, 256>))->Name("resample/block/147_160_calls256");
+BENCHMARK((resample_calls<25, 32, 256>))->Name("resample/block/25_32_calls256");
 BENCHMARK(resample_q15_push)->Name("resample_q15/push/3_2");
 BENCHMARK(interp_push)->Name("interp/push/4x64");
 BENCHMARK(interp_block<64, 4>)->Name("interp/block/4x64");

@@ -477,6 +477,7 @@ public:
 #if NERVE_HAS_XSIMD
         set_bcast_taps();
         set_rb_taps();
+        set_dots_taps();
 #endif
     }
     /// Tap i of phase p (multiplies x[n - i]), as stored.
@@ -522,14 +523,17 @@ public:
     /// Block of n inputs; writes ceil((n L - phase()) / M) outputs to out and returns that
     /// count. Same results as push() on each input (float: up to summation order). With SIMD
     /// (float/double) and blocks long enough (simd_block_min), see block_interp_simd,
-    /// block_bcast and block_simd.
+    /// block_bcast and block_simd; shorter ones of at least K inputs block_dots.
     std::size_t process(const T* in, std::size_t n, T* out) noexcept {
 #if NERVE_HAS_XSIMD
         if constexpr (std::is_floating_point_v<T>) {
-            if (n >= K && n >= simd_block_min() && !any_non_finite(in, n)) {
-                if constexpr (interp_lanes) return block_interp_simd(in, n, out);
-                else if constexpr (resample_bcast) return block_bcast(in, n, out);
-                else return block_simd(in, n, out);
+            if (n >= K && !any_non_finite(in, n)) {
+                if (n >= simd_block_min()) {
+                    if constexpr (interp_lanes) return block_interp_simd(in, n, out);
+                    else if constexpr (resample_bcast) return block_bcast(in, n, out);
+                    else return block_simd(in, n, out);
+                }
+                if constexpr (dots_kernel) return block_dots(in, n, out);
             }
         }
 #endif
@@ -548,13 +552,17 @@ public:
     }
 
 #if NERVE_HAS_XSIMD
-    /// Shortest finite block (besides n >= K) process() gives a SIMD kernel, float and double.
-    /// block_simd: once every sub-filter gets at least two vectors of outputs (one with the tile
-    /// transposes, whose passes run several sub-filters at once), as with fewer the stream split
-    /// and scalar tails cost more than they save. The other two have no set-up to amortise and
-    /// run from one window on (block_bcast: 160/147 in calls of 256 inputs 0.04 -> 0.09-0.10 of
-    /// fma_peak/xsimd on AVX-512, where calls below M W ran push()).
-    static constexpr std::size_t simd_block_min() noexcept { return interp_lanes || resample_bcast ? 1 : block_min; }
+    /// Shortest finite block (besides n >= K) process() gives one of the kernels that sum each
+    /// output in one FMA chain, newest sample first from 0 (block_interp_simd, block_bcast,
+    /// block_simd); shorter calls take block_dots where it exists (its sums in another order),
+    /// push() elsewhere. block_simd: once every sub-filter gets at least two vectors of outputs
+    /// (one with the tile transposes, whose passes run several sub-filters at once), as with
+    /// fewer the stream split and scalar tails cost more than they save. block_interp_simd has
+    /// no set-up to amortise and runs from one window on; block_bcast from 5 M / 2 inputs, where
+    /// a pattern has two or three vectors per call (below, block_dots: see there).
+    static constexpr std::size_t simd_block_min() noexcept {
+        return interp_lanes ? 1 : resample_bcast ? bcast_block_min : block_min;
+    }
 #endif
 
     /// Outputs n inputs make from the current phase: ceil((n L - phase()) / M).
@@ -1181,6 +1189,84 @@ private:
         return cnt;
     }
 
+    // block_dots: the calls below simd_block_min() (which ran push(), one scalar FMA chain per
+    // output), any L and M. Output by output, a dot product of dots_nv vectors: the dots_span
+    // inputs ending at the output's input times its sub-filter's taps, zero-padded in front
+    // (dt_, one row per sub-filter, on a cache line); then W outputs' partial vectors reduced
+    // together (reduce_rows, one transpose-add). No set-up; two loads per FMA (taps and
+    // window), so well below block_simd and block_bcast once those have whole passes to run.
+    // Measured (bench_resample, calls of the 4096 inputs, fraction of fma_peak/xsimd, AVX-512,
+    // three alternated rounds, medians): 147/160 and 25/32 in calls of 256 0.04 -> 0.18 / 0.21
+    // (push() before); 160/147 in calls of 256 block_bcast 0.13 against 0.18 here, 320 0.16 /
+    // 0.17, 384 0.18 / 0.17, 512 0.21 / 0.19 (hence bcast_block_min); 2/3 in calls of 128
+    // block_simd 0.17 against 0.22, 192 0.25 / 0.24, 256 0.30 / 0.24, and 3/2 (K = 21 of 32
+    // lanes) block_simd ahead from 64 on: those keep block_min. Unaligned tap rows (the table
+    // after gr_ at an offset of 8 bytes mod 64) read 0.15 / 0.17 instead of 0.18 / 0.20; the
+    // window loads aligned (timing only, wrong sums) 1.1 x; the reduction replaced by plain
+    // adds (timing only) 1.06 x; the scalar stepping of t and p replaced by closed forms per
+    // lane the same, by tables of them 0.66 x.
+    static constexpr std::size_t dots_w = bcast_w;  // 0 for fixed point
+    static constexpr std::size_t dots_nv = dots_w == 0 ? 0 : (K + dots_w - 1) / dots_w;
+    static constexpr std::size_t dots_span = dots_nv * dots_w;
+    static constexpr bool dots_kernel = dots_w > 0 && !interp_lanes && K > 1 && dots_nv <= 8 &&
+                                        L * dots_span * sizeof(T) <= 32768;
+    static constexpr std::size_t dots_table_len = dots_kernel ? L * dots_span : 0;
+    static constexpr std::size_t bcast_block_min = 5 * M / 2;
+
+    void set_dots_taps() noexcept {
+        if constexpr (dots_kernel) {
+            constexpr std::size_t pad = dots_span - K;
+            for (std::size_t p = 0; p < L; ++p)
+                for (std::size_t s = 0; s < dots_span; ++s) dt_[p * dots_span + s] = s < pad ? T(0) : gr_[p][s - pad];
+        }
+    }
+
+    std::size_t block_dots(const T* in, std::size_t n, T* out) noexcept {
+        using batch = xsimd::batch<T>;
+        constexpr std::size_t W = dots_w, S = dots_span, NV = dots_nv;
+        const std::size_t cnt = outputs(n);
+        // lin[S - 1 + i] = x[i] for the outputs whose spans start before the block (t < S - 1):
+        // zeros (met by zero taps only), the history, the block's first inputs
+        alignas(64) T lin[2 * S];
+        const T* hist = window();  // x[-K .. -1]
+        for (std::size_t i = 0; i < S - K; ++i) lin[i] = T(0);
+        for (std::size_t i = 1; i < K; ++i) lin[S - 1 - K + i] = hist[i];
+        for (std::size_t i = 0; i <= S; ++i) lin[S - 1 + i] = i < n ? in[i] : T(0);
+        const std::size_t phi = phase_;
+        std::size_t t = phi / L, p = phi % L;  // output j: input t, sub-filter p
+        auto dot = [&]() NERVE_INLINE_LAMBDA {
+            const T* x = t < S - 1 ? lin + t : in + (t - (S - 1));
+            const T* h = dt_.data() + p * S;
+            batch a = batch::load_unaligned(x) * batch::load_unaligned(h);
+            static_for<NV - 1>([&](auto v) NERVE_INLINE_LAMBDA {
+                a = nerve::detail::fmadd(batch::load_unaligned(x + (v + 1) * W), batch::load_unaligned(h + (v + 1) * W), a);
+            });
+            p += M % L;
+            t += M / L;
+            if (p >= L) {
+                p -= L;
+                ++t;
+            }
+            return a;
+        };
+        std::size_t j = 0;
+        for (; j + W <= cnt; j += W) {
+            batch acc[W];
+            static_for<W>([&](auto u) NERVE_INLINE_LAMBDA { acc[u] = dot(); });
+            reduce_rows<T>(acc).store_unaligned(out + j);
+        }
+        if (j < cnt) {
+            batch acc[W];
+            for (std::size_t u = 0; u < W; ++u) acc[u] = j + u < cnt ? dot() : batch(T(0));
+            alignas(64) T r[W];
+            reduce_rows<T>(acc).store_aligned(r);
+            for (std::size_t u = 0; j + u < cnt; ++u) out[j + u] = r[u];
+        }
+        phase_ = static_cast<std::uint32_t>(phi + cnt * M - n * L);
+        load_window(in + n - K);
+        return cnt;
+    }
+
     std::size_t block_interp_simd(const T* in, std::size_t n, T* out) noexcept {
         constexpr std::size_t H = K - 1, step = interp_bcast ? bcast_u * bcast_in : interp_u * simd_w;
         // The inputs whose windows start in the history, in whole passes, from a copy: the
@@ -1506,10 +1592,15 @@ private:
 #if NERVE_HAS_XSIMD
     template <int>
     struct no_table {};  // one type per table: two empty members of one type cannot share an address
+    // The kernels' tap tables start on a cache line (whole vectors: no load splits one)
+    template <std::size_t N>
+    struct alignas(64) tap_table : std::array<T, N> {};
     // bcast_pass's tap vectors (configuration, set_bcast_taps)
-    [[no_unique_address]] std::conditional_t<interp_bcast, std::array<T, bcast_table_len>, no_table<0>> bt_{};
+    [[no_unique_address]] std::conditional_t<interp_bcast, tap_table<bcast_table_len>, no_table<0>> bt_{};
     // block_bcast's tap vectors (configuration, set_rb_taps)
-    [[no_unique_address]] std::conditional_t<resample_bcast, std::array<T, rb_table_len>, no_table<1>> rbt_{};
+    [[no_unique_address]] std::conditional_t<resample_bcast, tap_table<rb_table_len>, no_table<1>> rbt_{};
+    // block_dots' sub-filters, zero-padded in front to whole vectors (configuration, set_dots_taps)
+    [[no_unique_address]] std::conditional_t<dots_kernel, tap_table<dots_table_len>, no_table<2>> dt_{};
 #endif
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;

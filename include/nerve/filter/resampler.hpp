@@ -62,6 +62,10 @@
 // split, transpose or interleave, the same bits). Five alternated runs, medians of the
 // fraction of fma_peak/xsimd and of per-run ratios, AVX-512 / AVX2: 160/147 0.27 -> 0.39
 // (1.29) / 0.44 -> 0.58 (1.32), on 16384 samples 0.32 -> 0.45 (1.37) / 0.50 -> 0.61 (1.21).
+// Since stop 51, calls below those kernels' minimum (push() before for block_simd's ratios)
+// take polyphase_fir::block_dots, one vector dot product per output: in calls of 256 inputs
+// 147/160 0.04 -> 0.18 (AVX2 0.10 -> 0.32), 25/32 0.04 -> 0.21, 160/147 0.13 -> 0.17 (AVX2
+// 0.21 -> 0.29) of fma_peak/xsimd (docs/performance.md).
 #pragma once
 
 #include <array>
