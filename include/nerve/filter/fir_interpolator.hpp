@@ -1225,13 +1225,12 @@ private:
         using batch = xsimd::batch<T>;
         constexpr std::size_t W = dots_w, S = dots_span, NV = dots_nv;
         const std::size_t cnt = outputs(n);
-        // lin[S - 1 + i] = x[i] for the outputs whose spans start before the block (t < S - 1):
-        // zeros (met by zero taps only), the history, the block's first inputs
-        alignas(64) T lin[2 * S];
-        const T* hist = window();  // x[-K .. -1]
+        // lin[S - 1 + i] = x[i] for the outputs whose spans start before the block (t < S - 1,
+        // so they read lin[t .. t + S - 1], inputs up to t only): zeros (met by zero taps
+        // only), then copy_head's history and first inputs
+        alignas(64) T lin[2 * S - 2];
         for (std::size_t i = 0; i < S - K; ++i) lin[i] = T(0);
-        for (std::size_t i = 1; i < K; ++i) lin[S - 1 - K + i] = hist[i];
-        for (std::size_t i = 0; i <= S; ++i) lin[S - 1 + i] = i < n ? in[i] : T(0);
+        copy_head(lin + (S - K), in, n < S - 1 ? n : S - 1);
         const std::size_t phi = phase_;
         std::size_t t = phi / L, p = phi % L;  // output j: input t, sub-filter p
         auto dot = [&]() NERVE_INLINE_LAMBDA {
