@@ -471,13 +471,12 @@ public:
                     gr_[p][2 * j + 1] = static_cast<std::int32_t>(whole ? 0 : g[j] & 1);
                 }
             } else {
-                gr_[p] = g;
+                std::copy_n(g.data(), K, gr_[p].data());
             }
         }
 #if NERVE_HAS_XSIMD
         set_bcast_taps();
         set_rb_taps();
-        set_dots_taps();
 #endif
     }
     /// Tap i of phase p (multiplies x[n - i]), as stored.
@@ -1192,7 +1191,7 @@ private:
     // block_dots: the calls below simd_block_min() (which ran push(), one scalar FMA chain per
     // output), any L and M. Output by output, a dot product of dots_nv vectors: the dots_span
     // inputs ending at the output's input times its sub-filter's taps, zero-padded in front
-    // (dt_, one row per sub-filter, on a cache line); then W outputs' partial vectors reduced
+    // (gr_'s rows, each on a whole vector); then W outputs' partial vectors reduced
     // together (reduce_rows, one transpose-add). No set-up; two loads per FMA (taps and
     // window), so well below block_simd and block_bcast once those have whole passes to run.
     // Measured (bench_resample, calls of the 4096 inputs, fraction of fma_peak/xsimd, AVX-512,
@@ -1210,16 +1209,7 @@ private:
     static constexpr std::size_t dots_span = dots_nv * dots_w;
     static constexpr bool dots_kernel = dots_w > 0 && !interp_lanes && K > 1 && dots_nv <= 8 &&
                                         L * dots_span * sizeof(T) <= 32768;
-    static constexpr std::size_t dots_table_len = dots_kernel ? L * dots_span : 0;
     static constexpr std::size_t bcast_block_min = 5 * M / 2;
-
-    void set_dots_taps() noexcept {
-        if constexpr (dots_kernel) {
-            constexpr std::size_t pad = dots_span - K;
-            for (std::size_t p = 0; p < L; ++p)
-                for (std::size_t s = 0; s < dots_span; ++s) dt_[p * dots_span + s] = s < pad ? T(0) : gr_[p][s - pad];
-        }
-    }
 
     std::size_t block_dots(const T* in, std::size_t n, T* out) noexcept {
         using batch = xsimd::batch<T>;
@@ -1235,7 +1225,7 @@ private:
         std::size_t t = phi / L, p = phi % L;  // output j: input t, sub-filter p
         auto dot = [&]() NERVE_INLINE_LAMBDA {
             const T* x = t < S - 1 ? lin + t : in + (t - (S - 1));
-            const T* h = dt_.data() + p * S;
+            const T* h = gr_[p].row.data();
             batch a = batch::load_unaligned(x) * batch::load_unaligned(h);
             static_for<NV - 1>([&](auto v) NERVE_INLINE_LAMBDA {
                 a = nerve::detail::fmadd(batch::load_unaligned(x + (v + 1) * W), batch::load_unaligned(h + (v + 1) * W), a);
@@ -1584,9 +1574,26 @@ private:
         return poly_dot<q31, K>(g64.data(), w);
     }
 
+#if NERVE_HAS_XSIMD
+    static constexpr std::size_t row_pad = dots_kernel ? dots_span - K : 0;
+    static constexpr std::size_t row_align = dots_kernel ? dots_w * sizeof(T) : alignof(tap_type);
+#else
+    static constexpr std::size_t row_pad = 0;
+    static constexpr std::size_t row_align = alignof(tap_type);
+#endif
+    // One sub-filter, reversed, after row_pad zeros: with block_dots, the row is its whole
+    // vectors (zeros met by the window's oldest inputs) and starts on a vector, so push(),
+    // block_simd's set-up and block_dots read one table (a second, padded copy cost 12.9 KB
+    // of 147/160's 32.6 KB on AVX-512); otherwise row_pad is 0 and the row is K taps.
+    struct alignas(row_align) phase_row {
+        std::array<tap_type, row_pad + K> row{};
+        tap_type* data() noexcept { return row.data() + row_pad; }
+        const tap_type* data() const noexcept { return row.data() + row_pad; }
+        const tap_type& operator[](std::size_t j) const noexcept { return row[row_pad + j]; }
+    };
     // Per-phase sub-filters, reversed (configuration). q31: two int32 per tap (set_taps), the
     // same bytes as one int64 tap.
-    using phase_taps = std::conditional_t<is_q31_v<T>, std::array<std::int32_t, 2 * K>, std::array<tap_type, K>>;
+    using phase_taps = std::conditional_t<is_q31_v<T>, std::array<std::int32_t, 2 * K>, phase_row>;
     std::array<phase_taps, L> gr_{};
 #if NERVE_HAS_XSIMD
     template <int>
@@ -1598,8 +1605,6 @@ private:
     [[no_unique_address]] std::conditional_t<interp_bcast, tap_table<bcast_table_len>, no_table<0>> bt_{};
     // block_bcast's tap vectors (configuration, set_rb_taps)
     [[no_unique_address]] std::conditional_t<resample_bcast, tap_table<rb_table_len>, no_table<1>> rbt_{};
-    // block_dots' sub-filters, zero-padded in front to whole vectors (configuration, set_dots_taps)
-    [[no_unique_address]] std::conditional_t<dots_kernel, tap_table<dots_table_len>, no_table<2>> dt_{};
 #endif
     std::array<T, 2 * K> delay_{};
     std::uint32_t pos_ = 0;
