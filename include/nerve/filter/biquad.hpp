@@ -2281,10 +2281,16 @@ public:
         NERVE_ASSERT(out.size() >= in.size());
         const block_overlap ov = overlap_of(in.data(), in.size(), out.data(), in.size());
         if (refuse_ahead(ov)) return;  // see block_overlap
-        if (ov == block_overlap::behind) {  // lane groups would overwrite inputs of later groups
-            for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
-            return;
-        }
+        // `out` before `in`: frame by frame (lane groups would overwrite inputs of later
+        // groups), in the one per-frame loop that also takes what the lane paths decline
+        if (ov != block_overlap::behind && process_lanes(in, out, ov)) return;
+        for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
+    }
+
+private:
+    // The SIMD paths over a whole block: true when one of them did it.
+    bool process_lanes([[maybe_unused]] std::span<const input_type> in, [[maybe_unused]] std::span<output_type> out,
+                       [[maybe_unused]] block_overlap ov) noexcept {
 #if NERVE_HAS_XSIMD
         if constexpr (C % W == 0) {
             const std::size_t n = in.size();
@@ -2388,7 +2394,7 @@ public:
                 store_state();
                 last.store_aligned(&last_[v]);
             }
-            return;
+            return true;
         }
 #endif
 #if NERVE_IIR_BANK8_AVX512
@@ -2403,13 +2409,14 @@ public:
                 iir_detail::bank8_df1_avx512<S, CP>(&cf_[0][0][0], &s1_[0][0], &s2_[0][0], in.data()->data(),
                                                     out.data()->data(), n)) {
                 for (std::size_t ch = 0; ch < C; ++ch) last_[ch] = in[n - 1][ch];
-                return;
+                return true;
             }
         }
 #endif
-        for (std::size_t i = 0; i < in.size(); ++i) out[i] = (*this)(in[i]);
+        return false;
     }
 
+public:
     void reset() noexcept {
         s1_ = {};
         s2_ = {};
