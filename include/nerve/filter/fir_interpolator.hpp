@@ -1223,8 +1223,10 @@ private:
         copy_head(lin + (S - K), in, n < S - 1 ? n : S - 1);
         const std::size_t phi = phase_;
         std::size_t t = phi / L, p = phi % L;  // output j: input t, sub-filter p
-        auto dot = [&]() NERVE_INLINE_LAMBDA {
-            const T* x = t < S - 1 ? lin + t : in + (t - (S - 1));
+        // from_in: every output of the group reads `in` (its first output's t >= S - 1; t
+        // only grows), so no per-output choice of the source
+        auto dot = [&](auto from_in) NERVE_INLINE_LAMBDA {
+            const T* x = !from_in && t < S - 1 ? lin + t : in + (t - (S - 1));
             const T* h = gr_[p].row.data();
             batch a = batch::load_unaligned(x) * batch::load_unaligned(h);
             static_for<NV - 1>([&](auto v) NERVE_INLINE_LAMBDA {
@@ -1241,12 +1243,13 @@ private:
         std::size_t j = 0;
         for (; j + W <= cnt; j += W) {
             batch acc[W];
-            static_for<W>([&](auto u) NERVE_INLINE_LAMBDA { acc[u] = dot(); });
+            if (t >= S - 1) static_for<W>([&](auto u) NERVE_INLINE_LAMBDA { acc[u] = dot(std::true_type{}); });
+            else static_for<W>([&](auto u) NERVE_INLINE_LAMBDA { acc[u] = dot(std::false_type{}); });
             reduce_rows<T>(acc).store_unaligned(out + j);
         }
         if (j < cnt) {
             batch acc[W];
-            for (std::size_t u = 0; u < W; ++u) acc[u] = j + u < cnt ? dot() : batch(T(0));
+            for (std::size_t u = 0; u < W; ++u) acc[u] = j + u < cnt ? dot(std::false_type{}) : batch(T(0));
             alignas(64) T r[W];
             reduce_rows<T>(acc).store_aligned(r);
             for (std::size_t u = 0; j + u < cnt; ++u) out[j + u] = r[u];
