@@ -263,7 +263,8 @@ constexpr bool kLanes8 = xsimd::batch<float>::size == 8;  // the AVX2 kernel run
 constexpr bool kLanes8 = false;
 #endif
 
-// Calls of 256 and 512 inputs (the DMA half-buffers firmware uses) and lengths around them,
+// Calls of 256 and 512 inputs (the DMA half-buffers firmware uses), lengths around them and
+// calls of 1024 and more (the AVX2 stream kernel, fir_block_dec_stream),
 // after 0..7 push() calls (every phase), clean and with NaN/Inf in the first inputs (read
 // from registers by the first group), mid-block or last: on AVX-512 every output but a call's
 // last is the kernel's sum order bit for bit, wherever it falls in the call's groups of
@@ -281,13 +282,15 @@ void dec8_calls_vs_push() {
     double l1 = 0.0;
     for (float v : h) l1 += std::fabs(static_cast<double>(v));
     const double u = std::ldexp(1.0, -24), gamma = Taps * u / (1 - Taps * u);
-    const std::size_t lengths[] = {256, 512, Taps + 8, 255, 257, 264, 511, 513, 520};
-    static std::array<float, 8 + 520> in{};
-    static std::array<float, (8 + 520) / 8 + 8> a{}, b{};
+    // 1024 and up: the AVX2 stream kernel (fir_decimator::stream_min_inputs)
+    const std::size_t lengths[] = {256, 512, Taps + 8, 255, 257, 264, 511, 513, 520, 1024, 1029, 2056};
+    constexpr std::size_t longest = 2056;
+    static std::array<float, 8 + longest> in{};
+    static std::array<float, (8 + longest) / 8 + 8> a{}, b{};
     // the inputs push() saw (after its hold-last-good) from Taps - 1 before the call on:
     // the output of hist[i] has the window hist[i + 1 - Taps .. i + 1)
-    static std::array<float, Taps - 1 + 8 + 520> hist{};
-    static std::array<std::size_t, (8 + 520) / 8 + 8> ends{};
+    static std::array<float, Taps - 1 + 8 + longest> hist{};
+    static std::array<std::size_t, (8 + longest) / 8 + 8> ends{};
     std::size_t hn = Taps - 1, bad = 0, model = 0, last_push = 0;
     std::uint32_t seed = 7;
     float held = 0.0f;

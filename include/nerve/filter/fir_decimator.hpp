@@ -27,6 +27,9 @@
 // Side by side with the generic path (-mavx2 -mfma on the Zen 5, /8 with 64 taps, bench_fir's
 // old and new builds alternated five times, medians, fraction of fma_peak/xsimd of the same
 // run): 4096 inputs 0.77 -> 0.90, calls of 512 0.69 -> 0.85, calls of 256 0.55 -> 0.83.
+// On a Zen 3 (AVX2 its widest) that kernel read 0.71-0.74 over 4096 inputs: calls of 1024
+// inputs and more with /8 and 64 taps now run it as one stream (detail::fir_block_dec_stream,
+// same bits): 0.80-0.87 there, shorter calls keep the kernel above (docs/performance.md, stop 53).
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -388,6 +391,73 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT 
     }
     return k;
 }
+
+/// The same outputs, bit for bit, for M = W = 8 and N = 64 (AVX2, /8 with 64 taps) as one
+/// stream: window vector v is tap block q of output v - q, so each load feeds the eight live
+/// outputs v - 7 .. v, one FMA each; output v - 7 takes its last and leaves for the transpose-add
+/// (reduce_rows' tree, built pair by pair as rows finish), output v takes its first. Every
+/// step is eight independent FMAs, one per chain, and a load per step instead of 15 per 8
+/// outputs. fir_block_dec_lanes runs a group's eight chains from a standing start (1, 2, ...
+/// 8 FMAs per load, then 7 ... 1), so the FMA latency of the ramps shows where the out-of-order
+/// window cannot reach the next group. Same contract as fir_block_dec_lanes.
+template <std::size_t N, std::size_t M>
+NERVE_ALWAYS_INLINE std::size_t fir_block_dec_stream(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
+                                                     float* NERVE_RESTRICT out, std::size_t count,
+                                                     xsimd::batch<float>& chk) noexcept {
+    constexpr std::size_t W = 8;
+    static_assert(xsimd::batch<float>::size == W && M == W && N == W * W);
+    const std::size_t groups = count / W;
+    if (groups == 0) return 0;
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 acc[W];  // output o's lanes in acc[o % 8]
+    __m256 t[4], u0 = zero;
+    // After tap 7 of step j of a pass, output 8 g + j is whole: join it to the transpose-add
+    // (reduce_rows' tree, pair by pair) before tap 0 reuses acc[j - 1].
+    auto finish = [&](auto j, float* o) NERVE_INLINE_LAMBDA {
+        if constexpr (j % 2 == 1) {
+            const __m256 a = acc[j - 1], b = acc[j];
+            t[j / 2] = _mm256_add_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
+        }
+        if constexpr (j == 3) u0 = _mm256_add_ps(_mm256_shuffle_ps(t[0], t[1], 0x44), _mm256_shuffle_ps(t[0], t[1], 0xEE));
+        if constexpr (j == 7) {
+            const __m256 u1 = _mm256_add_ps(_mm256_shuffle_ps(t[2], t[3], 0x44), _mm256_shuffle_ps(t[2], t[3], 0xEE));
+            const __m256 r = _mm256_add_ps(_mm256_blend_ps(u0, u1, 0xF0), _mm256_permute2f128_ps(u0, u1, 0x21));
+            _mm256_storeu_ps(o, r);
+            chk = nerve::detail::fmadd(xsimd::batch<float>(r), xsimd::batch<float>(0.0f), chk);
+        }
+    };
+    // Window vector v = 8 g + 7 + j (g: the group finishing in this pass) times taps q in
+    // [Q0, Q1], descending: output v - q's chain in acc[(v - q) % 8]; q = 0 starts it. With
+    // an o, tap 7 finishes output 8 g + j of the group at o.
+    auto step = [&](const float* v, auto j, auto q0, auto q1, float* o) NERVE_INLINE_LAMBDA {
+        __m256 x = _mm256_loadu_ps(v);
+        __asm__("" : "+x"(x));  // one load for all eight FMAs (see fir.hpp keep_in_register)
+        constexpr std::size_t Q0 = decltype(q0)::value, Q1 = decltype(q1)::value;
+        nerve::detail::static_for_range<Q0, Q1>([&](auto i) NERVE_INLINE_LAMBDA {
+            constexpr std::size_t q = Q0 + Q1 - i, a = (15 + decltype(j)::value - q) % 8;
+            const __m256 h = _mm256_load_ps(hr + W * q);
+            acc[a] = _mm256_fmadd_ps(x, h, q == 0 ? zero : acc[a]);
+            if constexpr (q == 7) finish(j, o);
+        });
+    };
+    using c = std::integral_constant<std::size_t, 0>;
+    // Outputs 0 .. 6 start on window vectors 0 .. 6 (j = v + 1, taps 0 .. v).
+    nerve::detail::static_for_range<1, 7>([&](auto j) NERVE_INLINE_LAMBDA {
+        step(src + W * (j - 1), j, c{}, std::integral_constant<std::size_t, j - 1>{}, out);
+    });
+    const float* s = src + W * 7;
+    std::size_t g = 0;
+    for (; g + 1 < groups; ++g, s += W * W) {
+        static_for<W>([&](auto j) NERVE_INLINE_LAMBDA {
+            step(s + W * j, j, c{}, std::integral_constant<std::size_t, 7>{}, out + W * g);
+        });
+    }
+    // The last pass starts nothing: taps j .. 7 only.
+    static_for<W>([&](auto j) NERVE_INLINE_LAMBDA {
+        step(s + W * j, j, std::integral_constant<std::size_t, j>{}, std::integral_constant<std::size_t, 7>{}, out + W * g);
+    });
+    return groups * W;
+}
 #endif
 
 }  // namespace detail
@@ -456,6 +526,9 @@ public:
         if constexpr (dec8_head) return process_dec8_(in, out, first, kept);
 #endif
 #if NERVE_DEC_LANES
+        if constexpr (stream_kernel) {
+            if (n >= stream_min_inputs) return process_stream_(in, out, first, kept);
+        }
         if constexpr (lanes_kernel) return process_lanes_(in, out, first, kept);
 #endif
         constexpr std::size_t H = Taps - 1;
@@ -658,6 +731,11 @@ private:
     // tested instead of scanning the inputs first (one FMA per W outputs instead of one per W
     // inputs).
     static constexpr bool check_after = lanes_kernel && M <= Taps;
+    // M = 8, 64 taps on 8 lanes: the stream form of the kernel (fir_block_dec_stream).
+    static constexpr bool stream_kernel = lanes_kernel && xsimd::batch<float>::size == 8 && M == 8 && Taps == 64;
+    // Calls of 256 and 512 inputs read 0.94-0.99 x with it (its one start-up of the chains per
+    // range, and process() holding both kernels); 4096 inputs 1.09-1.22 x (docs/performance.md).
+    static constexpr std::size_t stream_min_inputs = 1024;
 #else
     static constexpr bool check_after = false;
 #endif
@@ -678,6 +756,7 @@ private:
     /// the guard 0.67 -> 0.71; the output test against the input scan 0.80 -> 0.88. The old
     /// path and this one in one run: calls of 256 0.44 -> 0.88, of 512 0.59 -> 0.93, 4096
     /// inputs 0.82 -> 0.97 (docs/performance.md, stop 43).
+    template <bool Stream = false>
     NERVE_ALWAYS_INLINE std::size_t process_lanes_(std::span<const T> in, std::span<T> out, std::size_t first,
                                                    std::size_t kept) noexcept {
         using batch = xsimd::batch<float>;
@@ -706,7 +785,11 @@ private:
         // out[0 .. count) from src: the kernel's groups, then the generic kernel for the < W left
         // (only when there are some: its setup costs even with none); returns the kernel's count
         auto range = [&](const float* src, float* o, std::size_t count) NERVE_INLINE_LAMBDA {
-            const std::size_t k = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), src, o, count, chk);
+            std::size_t k;
+            if constexpr (Stream)
+                k = detail::fir_block_dec_stream<Taps, M>(hr_.data(), src, o, count, chk);
+            else
+                k = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), src, o, count, chk);
             if (k < count)
                 detail::fir_block_strided<T, Taps, M>(hr_.data(), src + k * M, o + k, count - k, symmetric_);
             return k;
@@ -744,6 +827,13 @@ private:
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
         guard_.mark_good(in[n - 1]);
         return kept;
+    }
+
+    /// Long calls (stream_min_inputs or more): process_lanes_ on the stream kernel,
+    /// out of line so that the short calls' process() keeps the code it had.
+    [[gnu::noinline]] std::size_t process_stream_(std::span<const T> in, std::span<T> out, std::size_t first,
+                                                  std::size_t kept) noexcept {
+        return process_lanes_<true>(in, out, first, kept);
     }
 #endif
 
