@@ -231,13 +231,13 @@ TEST_CASE("fir_decimator<float, Taps, 16 and 24> block path: call lengths, every
 }
 
 namespace {
-// The dec-8 kernels' 8 partial sums for one output (window w, oldest first): lane l a chain of
-// FMAs from 0 over taps l, l + 8, l + 16, ...
-template <std::size_t Taps>
-std::array<float, 8> lane_chains(const float* hr, const float* w) {
-    std::array<float, 8> s{};
-    for (std::size_t l = 0; l < 8; ++l)
-        for (std::size_t q = 0; q < Taps / 8; ++q) s[l] = std::fma(hr[8 * q + l], w[8 * q + l], s[l]);
+// The dec-8 kernels' W partial sums for one output (window w, oldest first): lane l a chain of
+// FMAs from 0 over taps l, l + W, l + 2 W, ...
+template <std::size_t Taps, std::size_t W = 8>
+std::array<float, W> lane_chains(const float* hr, const float* w) {
+    std::array<float, W> s{};
+    for (std::size_t l = 0; l < W; ++l)
+        for (std::size_t q = 0; q < Taps / W; ++q) s[l] = std::fma(hr[W * q + l], w[W * q + l], s[l]);
     return s;
 }
 
@@ -257,10 +257,19 @@ float lanes8_order(const float* hr, const float* w) {
     return ((s[0] + s[2]) + (s[1] + s[3])) + ((s[4] + s[6]) + (s[5] + s[7]));
 }
 
+// The same kernel on NEON (4 lanes): the chains, then reduce_rows' pairwise adds (s0 + s1) +
+// (s2 + s3).
+template <std::size_t Taps>
+float lanes4_order(const float* hr, const float* w) {
+    const auto s = lane_chains<Taps, 4>(hr, w);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 #if NERVE_DEC_LANES
-constexpr bool kLanes8 = xsimd::batch<float>::size == 8;  // the AVX2 kernel runs (M = 8, Taps % 8 == 0)
+// the load-reuse kernel runs (M = 8, Taps % W == 0): AVX2 (8 lanes) or NEON (4)
+constexpr bool kLanesKernel = xsimd::batch<float>::size == 8 || xsimd::batch<float>::size == 4;
 #else
-constexpr bool kLanes8 = false;
+constexpr bool kLanesKernel = false;
 #endif
 
 // Calls of 256 and 512 inputs (the DMA half-buffers firmware uses), lengths around them and
@@ -342,10 +351,16 @@ void dec8_calls_vs_push() {
                     }
                     model += is_model ? 1 : 0;
 #else
-                    if constexpr (kLanes8) {
+                    if constexpr (kLanesKernel) {
                         // every output is the kernel's order or, for the < 8 per range that
                         // the generic kernel does, push()'s
-                        const float m = lanes8_order<Taps>(hr.data(), hist.data() + (ends[k] - Taps));
+#if NERVE_DEC_LANES
+                        const float* w = hist.data() + (ends[k] - Taps);
+                        const float m = xsimd::batch<float>::size == 8 ? lanes8_order<Taps>(hr.data(), w)
+                                                                       : lanes4_order<Taps>(hr.data(), w);
+#else
+                        const float m = 0.0f;
+#endif
                         const bool is_model = std::memcmp(&a[k], &m, sizeof(float)) == 0;
                         REQUIRE((is_model || std::memcmp(&a[k], &b[k], sizeof(float)) == 0));
                         model += is_model ? 1 : 0;
@@ -365,7 +380,7 @@ void dec8_calls_vs_push() {
     REQUIRE(model > 4000);  // the block outputs checked in the kernel's order
     REQUIRE(last_push > 0);  // some calls' last output still fir_dot's
 #else
-    if constexpr (kLanes8) {
+    if constexpr (kLanesKernel) {
         INFO("taps " << Taps << ": " << model << " outputs in the kernel's order, " << last_push << " push()'s");
         REQUIRE(model > 7000);  // the block outputs, but for the generic kernel's few
         REQUIRE(last_push > 0);

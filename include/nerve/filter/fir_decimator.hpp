@@ -65,9 +65,14 @@
 #define NERVE_DEC_M4F 0
 #endif
 #if NERVE_HAS_XSIMD && (defined(__x86_64__) || defined(__i386__)) && defined(__FMA__) && !defined(__AVX512F__)
-#define NERVE_DEC_LANES 1  // x86 FMA below AVX-512: detail::fir_block_dec_lanes for M % W == 0
+#define NERVE_DEC_LANES 1   // x86 FMA below AVX-512: detail::fir_block_dec_lanes for M % W == 0
+#define NERVE_DEC_STREAM 1  // and for /8 with 64 taps detail::fir_block_dec_stream
+#elif NERVE_HAS_XSIMD && defined(__aarch64__)
+#define NERVE_DEC_LANES 1  // NEON: detail::fir_block_dec_lanes as well
+#define NERVE_DEC_STREAM 0
 #else
 #define NERVE_DEC_LANES 0
+#define NERVE_DEC_STREAM 0
 #endif
 
 namespace nerve::filter {
@@ -349,8 +354,8 @@ inline void fir_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
 #endif
 
 #if NERVE_DEC_LANES
-/// x86 with FMA below AVX-512 (AVX2: 8 float lanes), float, M a multiple of the vector width
-/// W (R = M / W) and N of W: the load x[W m .. W m + W) is tap block q (taps Wq .. Wq + W) of
+/// x86 with FMA below AVX-512 (AVX2: 8 float lanes) and aarch64 (NEON: 4), float, M a multiple
+/// of the vector width W (R = M / W) and N of W: the load x[W m .. W m + W) is tap block q (taps Wq .. Wq + W) of
 /// output p = (m - q) / R exactly when m - q is a multiple of R, so one load feeds every
 /// output of the group that uses it (load reuse: W outputs from R (W - 1) + N / W loads, the
 /// taps a memory operand of each FMA) and the W outputs' accumulators advance together. Then
@@ -392,6 +397,7 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT 
     return k;
 }
 
+#if NERVE_DEC_STREAM
 /// The same outputs, bit for bit, for M = W = 8 and N = 64 (AVX2, /8 with 64 taps) as one
 /// stream: window vector v is tap block q of output v - q, so each load feeds the eight live
 /// outputs v - 7 .. v, one FMA each; output v - 7 takes its last and leaves for the transpose-add
@@ -458,6 +464,7 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_stream(const float* NERVE_RESTRICT
     });
     return groups * W;
 }
+#endif
 #endif
 
 }  // namespace detail
@@ -724,7 +731,12 @@ private:
         }
     }
 #elif NERVE_DEC_LANES
-    // x86 FMA below AVX-512, float, the vector width dividing M and Taps: process_lanes_.
+    // x86 FMA below AVX-512 and aarch64, float, the vector width dividing M and Taps:
+    // process_lanes_. On aarch64 (4 lanes, 32 registers; before stop 53 the generic kernel
+    // after a scan of the inputs), /8 with 64 taps, 1024 inputs, tools/a64_icount.py: 3.40 ->
+    // 3.55 instructions and 2.86 -> 2.57 modelled Cortex-A72 cycles per input, 0.71 -> 0.79 of
+    // the modelled peak (testing the generic kernel's outputs instead of the inputs alone:
+    // 3.09 / 2.77, 0.73).
     static constexpr bool lanes_kernel = std::is_same_v<T, float> && M % xsimd::batch<float>::size == 0 &&
                                          Taps % xsimd::batch<float>::size == 0;
     // With M <= Taps every input up to the last kept one reaches an output, so the outputs are
@@ -732,19 +744,11 @@ private:
     // inputs).
     static constexpr bool check_after = lanes_kernel && M <= Taps;
     // M = 8, 64 taps on 8 lanes: the stream form of the kernel (fir_block_dec_stream).
-    static constexpr bool stream_kernel = lanes_kernel && xsimd::batch<float>::size == 8 && M == 8 && Taps == 64;
+    static constexpr bool stream_kernel = NERVE_DEC_STREAM && lanes_kernel && xsimd::batch<float>::size == 8 && M == 8 &&
+                                          Taps == 64;
     // Calls of 256 and 512 inputs read 0.94-0.99 x with it (its one start-up of the chains per
     // range, and process() holding both kernels); 4096 inputs 1.09-1.22 x (docs/performance.md).
     static constexpr std::size_t stream_min_inputs = 1024;
-#elif defined(__aarch64__)
-    // aarch64 (the generic kernel in NEON lanes), float: with M <= Taps every input up to the
-    // last kept one reaches an output through a product, so the kept outputs (1 in M) are
-    // scanned after the kernel instead of every input before it. /8 with 64 taps, 1024 inputs
-    // (tools/a64_icount.py): 3.40 -> 3.09 instructions, 2.86 -> 2.77 modelled Cortex-A72 cycles
-    // per input (0.71 -> 0.73 of the modelled peak). Not on SSE2: rdtsc minima on the Zen 3,
-    // calls of 4096 / 512 / 256 inputs 1.05 / 1.01 / 0.97 x (the scan reads back outputs just
-    // stored).
-    static constexpr bool check_after = std::is_floating_point_v<T> && M <= Taps;
 #else
     static constexpr bool check_after = false;
 #endif
@@ -794,10 +798,12 @@ private:
         // out[0 .. count) from src: the kernel's groups, then the generic kernel for the < W left
         // (only when there are some: its setup costs even with none); returns the kernel's count
         auto range = [&](const float* src, float* o, std::size_t count) NERVE_INLINE_LAMBDA {
-            std::size_t k;
+            std::size_t k = 0;
+#if NERVE_DEC_STREAM
             if constexpr (Stream)
                 k = detail::fir_block_dec_stream<Taps, M>(hr_.data(), src, o, count, chk);
             else
+#endif
                 k = detail::fir_block_dec_lanes<Taps, M>(hr_.data(), src, o, count, chk);
             if (k < count)
                 detail::fir_block_strided<T, Taps, M>(hr_.data(), src + k * M, o + k, count - k, symmetric_);
@@ -842,7 +848,8 @@ private:
     /// out of line so that the short calls' process() keeps the code it had.
     [[gnu::noinline]] std::size_t process_stream_(std::span<const T> in, std::span<T> out, std::size_t first,
                                                   std::size_t kept) noexcept {
-        return process_lanes_<true>(in, out, first, kept);
+        static_assert(NERVE_DEC_STREAM || !stream_kernel);
+        return process_lanes_<stream_kernel>(in, out, first, kept);
     }
 #endif
 
