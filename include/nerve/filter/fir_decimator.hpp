@@ -30,6 +30,8 @@
 // On a Zen 3 (AVX2 its widest) that kernel read 0.71-0.74 over 4096 inputs: calls of 1024
 // inputs and more with /8 and 64 taps now run it as one stream (detail::fir_block_dec_stream,
 // same bits): 0.80-0.87 there, shorter calls keep the kernel above (docs/performance.md, stop 53).
+// aarch64 (NEON, 4 lanes, M and Taps multiples of 4) runs the same load-reuse path since stop
+// 53: /8 with 64 taps 0.71 -> 0.79 of the modelled Cortex-A72 peak (tools/a64_icount.py).
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
