@@ -267,9 +267,18 @@ float lanes4_order(const float* hr, const float* w) {
 
 #if NERVE_DEC_LANES
 // the load-reuse kernel runs (M = 8, Taps % W == 0): AVX2 (8 lanes) or NEON (4)
-constexpr bool kLanesKernel = xsimd::batch<float>::size == 8 || xsimd::batch<float>::size == 4;
+constexpr bool kLanesKernel = true;
+template <std::size_t Taps>
+float lanes_order(const float* hr, const float* w) {
+    if constexpr (xsimd::batch<float>::size == 8) return lanes8_order<Taps>(hr, w);
+    else return lanes4_order<Taps>(hr, w);
+}
 #else
 constexpr bool kLanesKernel = false;
+template <std::size_t Taps>
+float lanes_order(const float*, const float*) {
+    return 0.0f;
+}
 #endif
 
 // Calls of 256 and 512 inputs (the DMA half-buffers firmware uses), lengths around them and
@@ -354,13 +363,7 @@ void dec8_calls_vs_push() {
                     if constexpr (kLanesKernel) {
                         // every output is the kernel's order or, for the < 8 per range that
                         // the generic kernel does, push()'s
-#if NERVE_DEC_LANES
-                        const float* w = hist.data() + (ends[k] - Taps);
-                        const float m = xsimd::batch<float>::size == 8 ? lanes8_order<Taps>(hr.data(), w)
-                                                                       : lanes4_order<Taps>(hr.data(), w);
-#else
-                        const float m = 0.0f;
-#endif
+                        const float m = lanes_order<Taps>(hr.data(), hist.data() + (ends[k] - Taps));
                         const bool is_model = std::memcmp(&a[k], &m, sizeof(float)) == 0;
                         REQUIRE((is_model || std::memcmp(&a[k], &b[k], sizeof(float)) == 0));
                         model += is_model ? 1 : 0;

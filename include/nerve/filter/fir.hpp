@@ -572,6 +572,24 @@ inline void fir_block(const T* NERVE_RESTRICT hr, const T* NERVE_RESTRICT src, T
 }
 
 #if NERVE_HAS_XSIMD
+#if defined(__AVX__) && !defined(__AVX512F__)
+/// reduce_rows' unpack tree for 8 floats, level by level, for kernels that join rows as they
+/// finish (fir_block_dec_stream) and must give reduce_rows' bits. Rows a, b -> per 128-bit
+/// half: row a (s0+s2, s1+s3 | s4+s6, s5+s7) and row b interleaved.
+NERVE_ALWAYS_INLINE __m256 rows8_pair(__m256 a, __m256 b) noexcept {
+    return _mm256_add_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
+}
+/// Two pairs (rows 4i .. 4i + 3) -> lane r of half h: row 4i + r's half-h sum.
+NERVE_ALWAYS_INLINE __m256 rows8_quad(__m256 t0, __m256 t1) noexcept {
+    return _mm256_add_ps(_mm256_shuffle_ps(t0, t1, 0x44), _mm256_shuffle_ps(t0, t1, 0xEE));
+}
+/// Rows 0-3 and 4-7 -> lane u: row u's sum. A blend (any FP pipe) and one lane swap pair the
+/// halves.
+NERVE_ALWAYS_INLINE __m256 rows8_halves(__m256 u0, __m256 u1) noexcept {
+    return _mm256_add_ps(_mm256_blend_ps(u0, u1, 0xF0), _mm256_permute2f128_ps(u0, u1, 0x21));
+}
+#endif
+
 /// Transpose-add of W vectors: lane u of the result is the sum of the lanes of rows[u].
 /// xsimd::haddp does this, except for 16 floats (AVX-512): xsimd 8.1's avx512f haddp returns
 /// the row sums in the wrong lanes (rows 2,3 <-> 4,5 and 10,11 <-> 12,13; checked against the
@@ -612,16 +630,8 @@ NERVE_ALWAYS_INLINE xsimd::batch<T> reduce_rows(const xsimd::batch<T>* rows) noe
         // was 4-6 % slower in fir_decimator's AVX2 path (-mavx2 -mfma, Zen 5, 8 processes each
         // alternated, medians: calls of 256 / 512 / 4096 inputs), stop 43.
         __m256 t[4];
-        static_for<4>([&](auto i) {
-            const __m256 a = rows[2 * i], b = rows[2 * i + 1];
-            t[i] = _mm256_add_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
-        });
-        // t[i], per 128-bit half: row 2i (s0+s2, s1+s3 | s4+s6, s5+s7) and row 2i+1 interleaved
-        const __m256 u0 = _mm256_add_ps(_mm256_shuffle_ps(t[0], t[1], 0x44), _mm256_shuffle_ps(t[0], t[1], 0xEE));
-        const __m256 u1 = _mm256_add_ps(_mm256_shuffle_ps(t[2], t[3], 0x44), _mm256_shuffle_ps(t[2], t[3], 0xEE));
-        // u0 lane i of half h: row i's half-h sum; u1: rows 4..7. A blend (any FP pipe) and one
-        // lane swap pair the halves.
-        return _mm256_add_ps(_mm256_blend_ps(u0, u1, 0xF0), _mm256_permute2f128_ps(u0, u1, 0x21));
+        static_for<4>([&](auto i) { t[i] = rows8_pair(rows[2 * i], rows[2 * i + 1]); });
+        return rows8_halves(rows8_quad(t[0], t[1]), rows8_quad(t[2], t[3]));
     }
 #endif
 #if defined(__aarch64__)

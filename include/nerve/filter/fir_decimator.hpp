@@ -422,14 +422,10 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_stream(const float* NERVE_RESTRICT
     // After tap 7 of step j of a pass, output 8 g + j is whole: join it to the transpose-add
     // (reduce_rows' tree, pair by pair) before tap 0 reuses acc[j - 1].
     auto finish = [&](auto j, float* o) NERVE_INLINE_LAMBDA {
-        if constexpr (j % 2 == 1) {
-            const __m256 a = acc[j - 1], b = acc[j];
-            t[j / 2] = _mm256_add_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
-        }
-        if constexpr (j == 3) u0 = _mm256_add_ps(_mm256_shuffle_ps(t[0], t[1], 0x44), _mm256_shuffle_ps(t[0], t[1], 0xEE));
+        if constexpr (j % 2 == 1) t[j / 2] = rows8_pair(acc[j - 1], acc[j]);
+        if constexpr (j == 3) u0 = rows8_quad(t[0], t[1]);
         if constexpr (j == 7) {
-            const __m256 u1 = _mm256_add_ps(_mm256_shuffle_ps(t[2], t[3], 0x44), _mm256_shuffle_ps(t[2], t[3], 0xEE));
-            const __m256 r = _mm256_add_ps(_mm256_blend_ps(u0, u1, 0xF0), _mm256_permute2f128_ps(u0, u1, 0x21));
+            const __m256 r = rows8_halves(u0, rows8_quad(t[2], t[3]));
             _mm256_storeu_ps(o, r);
             chk = nerve::detail::fmadd(xsimd::batch<float>(r), xsimd::batch<float>(0.0f), chk);
         }
@@ -733,12 +729,8 @@ private:
         }
     }
 #elif NERVE_DEC_LANES
-    // x86 FMA below AVX-512 and aarch64, float, the vector width dividing M and Taps:
-    // process_lanes_. On aarch64 (4 lanes, 32 registers; before stop 53 the generic kernel
-    // after a scan of the inputs), /8 with 64 taps, 1024 inputs, tools/a64_icount.py: 3.40 ->
-    // 3.55 instructions and 2.86 -> 2.57 modelled Cortex-A72 cycles per input, 0.71 -> 0.79 of
-    // the modelled peak (testing the generic kernel's outputs instead of the inputs alone:
-    // 3.09 / 2.77, 0.73).
+    // x86 FMA below AVX-512 and aarch64 (since stop 53, see the file comment), float, the vector
+    // width dividing M and Taps: process_lanes_.
     static constexpr bool lanes_kernel = std::is_same_v<T, float> && M % xsimd::batch<float>::size == 0 &&
                                          Taps % xsimd::batch<float>::size == 0;
     // With M <= Taps every input up to the last kept one reaches an output, so the outputs are
@@ -850,7 +842,6 @@ private:
     /// out of line so that the short calls' process() keeps the code it had.
     [[gnu::noinline]] std::size_t process_stream_(std::span<const T> in, std::span<T> out, std::size_t first,
                                                   std::size_t kept) noexcept {
-        static_assert(NERVE_DEC_STREAM || !stream_kernel);
         return process_lanes_<stream_kernel>(in, out, first, kept);
     }
 #endif
