@@ -111,6 +111,11 @@ extern "C" {
 [[gnu::noinline]] void a64_decimate8_fir64() {
     (void)decimator.process(std::span<const float>(sig.noise), std::span<float>(out1));
 }
+// decimate8_fir64/nerve_call256: the same 1024 inputs in calls of 256 (32 outputs each).
+[[gnu::noinline]] void a64_decimate8_fir64_call256() {
+    for (std::size_t i = 0; i < block; i += 256)
+        (void)decimator.process(std::span<const float>(sig.noise.data() + i, 256), std::span<float>(out1.data() + i / 8, 32));
+}
 // biquad4/nerve: 1024 samples, 4 sections (10 flops per section and sample).
 [[gnu::noinline]] void a64_biquad4() { biquad4.process(std::span<const float>(sig.sines), std::span<float>(out1)); }
 // biquad1/2/8/nerve: the same with 1, 2 and 8 sections.
@@ -196,6 +201,7 @@ const kernel kernels[] = {
     {"a64_fma_peak", a64_fma_peak, 0, 12 * 1024 * lanes * 2},
     {"a64_fir64", a64_fir64, block, block * 2.0 * taps_n},
     {"a64_decimate8_fir64", a64_decimate8_fir64, block, block / 8 * 2.0 * taps_n},
+    {"a64_decimate8_fir64_call256", a64_decimate8_fir64_call256, block, block / 8 * 2.0 * taps_n},
     {"a64_biquad4", a64_biquad4, block, block * 4 * 10.0},
     {"a64_biquad1", a64_biquad1, block, block * 1 * 10.0},
     {"a64_biquad2", a64_biquad2, block, block * 2 * 10.0},
@@ -230,6 +236,8 @@ int main(int argc, char** argv) {
     for (int pass = 0; pass < 2; ++pass) a64_fir64();
     check_fir();
     for (int pass = 0; pass < 2; ++pass) a64_decimate8_fir64();
+    check_decimator();
+    for (int pass = 0; pass < 2; ++pass) a64_decimate8_fir64_call256();
     check_decimator();
     for (int pass = 0; pass < 2; ++pass) a64_biquad4();
     check_cascade(cascade4{sos8}, "biquad4");

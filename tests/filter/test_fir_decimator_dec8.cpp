@@ -403,3 +403,28 @@ TEST_CASE("fir_decimator<float, Taps, 8>: calls of 256 and 512 inputs after 0..7
     dec8_calls_vs_push<32>();
     dec8_calls_vs_push<16>();
 }
+
+// A block of -0.0 inputs through positive taps: every product is -0. Every path sums from +0
+// (push()'s dot product, the SIMD kernels' chains), so every output is +0, bit for bit; the
+// aarch64 kernel starts its chains with the first product and adds +0 to restore that
+// (fir_decimator.hpp, dec_mul_start). Calls of 1024 and 256 inputs, every phase.
+TEST_CASE("fir_decimator<float, 64, 8>: exact zeros sum to +0 in the block path as in push()", "[fir_decimator]") {
+    std::array<float, 64> h{};
+    h.fill(1.0f / 64.0f);
+    static std::array<float, 1024> in{};
+    in.fill(-0.0f);
+    static std::array<float, 1024 / 8 + 1> out{};
+    for (std::size_t pre = 0; pre < 8; ++pre) {
+        for (std::size_t len : {std::size_t{1024}, std::size_t{256}}) {
+            fir_decimator<float, 64, 8> d(h);
+            for (std::size_t i = 0; i < pre + 64; ++i) d.push(-0.0f, [](float) {});
+            const std::size_t n = d.process(std::span<const float>(in.data(), len), std::span<float>(out));
+            REQUIRE(n >= len / 8);
+            for (std::size_t k = 0; k < n; ++k) {
+                INFO("pre " << pre << " length " << len << " output " << k);
+                REQUIRE(out[k] == 0.0f);
+                REQUIRE(!std::signbit(out[k]));
+            }
+        }
+    }
+}

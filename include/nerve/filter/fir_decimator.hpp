@@ -31,7 +31,9 @@
 // inputs and more with /8 and 64 taps now run it as one stream (detail::fir_block_dec_stream,
 // same bits): 0.80-0.87 there, shorter calls keep the kernel above (docs/performance.md, stop 53).
 // aarch64 (NEON, 4 lanes, M and Taps multiples of 4) runs the same load-reuse path since stop
-// 53: /8 with 64 taps 0.71 -> 0.79 of the modelled Cortex-A72 peak (tools/a64_icount.py).
+// 53: /8 with 64 taps 0.71 -> 0.79 of the modelled Cortex-A72 peak (tools/a64_icount.py);
+// since stop 54 its chains start with a multiply (dec_mul_start): 0.82 -> 0.84 over 1024
+// inputs, 0.65 -> 0.68 in calls of 256 (docs/performance.md).
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
@@ -356,6 +358,18 @@ inline void fir_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
 #endif
 
 #if NERVE_DEC_LANES
+/// Whether fir_block_dec_lanes starts each lane's chain with its first product (a multiply)
+/// instead of adding it to 0: on aarch64, where FMLA accumulates into its destination, the zero
+/// start took a register move per output (a Q-form ALU operation beside the FMLAs). The two
+/// differ only where every product of a lane is an exact zero, where the multiply may keep a
+/// -0 that 0 + -0 makes +0; adding +0 to the group's sums (one FADD per W outputs) makes those
+/// outputs +0 again and leaves every other value as it is, so the bits are the zero start's.
+#if defined(__aarch64__)
+inline constexpr bool dec_mul_start = true;
+#else
+inline constexpr bool dec_mul_start = false;
+#endif
+
 /// x86 with FMA below AVX-512 (AVX2: 8 float lanes) and aarch64 (NEON: 4), float, M a multiple
 /// of the vector width W (R = M / W) and N of W: the load x[W m .. W m + W) is tap block q (taps Wq .. Wq + W) of
 /// output p = (m - q) / R exactly when m - q is a multiple of R, so one load feeds every
@@ -366,9 +380,9 @@ inline void fir_dec8_head_avx512(const float* NERVE_RESTRICT hr, const float* w,
 /// (-mavx2 -mfma on the Zen 5, /8 with 64 taps, the kernels alone in chunks of 32 outputs,
 /// stop 43) it read 0.56-0.64 of the 8-lane FMA peak where this one read 0.78-0.90.
 /// Per output: lane l sums taps l, l + W, ... in order from 0 (one FMA chain), then
-/// reduce_rows' order. out[k] for k < count in groups of W; returns how many (the rest, < W,
-/// is the caller's). chk becomes non-finite if an output written is. Reads
-/// src[0 .. M (count - 1) + N).
+/// reduce_rows' order (on aarch64 from the first product, dec_mul_start). out[k] for k < count in groups
+/// of W; returns how many (the rest, < W, is the caller's). chk becomes non-finite if an
+/// output written is. Reads src[0 .. M (count - 1) + N).
 template <std::size_t N, std::size_t M>
 NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
                                                     float* NERVE_RESTRICT out, std::size_t count,
@@ -380,7 +394,7 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT 
     for (; k + P <= count; k += P) {
         const float* s = src + k * M;
         batch acc[P];
-        static_for<P>([&](auto p) NERVE_INLINE_LAMBDA { acc[p] = batch(0.0f); });
+        if constexpr (!dec_mul_start) static_for<P>([&](auto p) NERVE_INLINE_LAMBDA { acc[p] = batch(0.0f); });
         static_for<R * (P - 1) + NQ>([&](auto m) NERVE_INLINE_LAMBDA {
             batch L = batch::load_unaligned(s + W * m);
             keep_in_register(L);
@@ -389,10 +403,12 @@ NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT 
             constexpr std::size_t p1 = m / R < P - 1 ? m / R : P - 1;
             static_for<p1 + 1 - p0>([&](auto dp) NERVE_INLINE_LAMBDA {
                 constexpr std::size_t p = p0 + dp, q = m - R * p;
-                acc[p] = nerve::detail::fmadd(L, batch::load_aligned(hr + W * q), acc[p]);
+                if constexpr (dec_mul_start && q == 0) acc[p] = L * batch::load_aligned(hr);
+                else acc[p] = nerve::detail::fmadd(L, batch::load_aligned(hr + W * q), acc[p]);
             });
         });
-        const batch r = reduce_rows<float>(acc);
+        batch r = reduce_rows<float>(acc);
+        if constexpr (dec_mul_start) r = r + batch(0.0f);  // -0 -> +0 (see dec_mul_start)
         r.store_unaligned(out + k);
         chk = nerve::detail::fmadd(r, batch(0.0f), chk);  // non-finite iff an output is
     }
