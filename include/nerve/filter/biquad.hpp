@@ -2288,7 +2288,16 @@ public:
     }
 
 private:
-    // The SIMD paths over a whole block: true when one of them did it.
+    // The SIMD paths over a whole block: true when one of them did it. Out of line on aarch64, so
+    // that g++'s register allocation of the NEON loop (bank_rotated_run: 31 of the 32 vector
+    // registers) is the same whoever calls process(): inlined into bench/a64/filters.cpp's
+    // callers it spilled and moved registers, differently for each channel count (Cortex-A72
+    // model, 8 / 16 / 32 / 64 channels: inlined 0.79 / 0.84 / 0.88 / 0.88 of the peak, forced
+    // inline 0.88 / 0.88 / 0.89 / 0.84, out of line 0.88 each). x86 keeps it inline: out of
+    // line, the AVX-512 16-channel bank read 0.95 x (six alternated rounds, best of five each).
+#if NERVE_HAS_XSIMD && defined(__aarch64__)
+    [[gnu::noinline]]
+#endif
     bool process_lanes([[maybe_unused]] std::span<const input_type> in, [[maybe_unused]] std::span<output_type> out,
                        [[maybe_unused]] block_overlap ov) noexcept {
 #if NERVE_HAS_XSIMD
