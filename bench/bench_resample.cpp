@@ -25,6 +25,10 @@
 //  interp/block/16x64         since stop 49, L = 8 and 16 (on NEON also 4) take bcast_pass:
 //                             vectors of whole outputs, no interleave (16x64: 4 taps)
 //  interp/block/3x48          L = 3 (not a power of two): the resampler's block kernel with M = 1
+//  interp/block/{16,8}x64_calls512[_out16]  the 4096 inputs in calls of 512 (x16: 32 KB of
+//                             outputs per call instead of 256 KB), the output 64-byte aligned or
+//                             16 bytes past (a malloc'd buffer): the cache's share of x16's figure
+//                             and the cost of line-straddling stores (stop 54)
 //  fir_fold/unfolded/<N>      detail::fir_block<float, N> on symmetric taps: the register-blocked
 //                             kernel fir<float, N>::process uses (N multiplies per output)
 //  fir_fold/folded/<N>        detail::fir_block_symmetric<float, N>: N/2 adds + N/2 FMAs
@@ -187,6 +191,25 @@ void interp_block(benchmark::State& state) {
     flops<Len>(state);  // Len taps' multiply-adds per input (L outputs of Len / L)
 }
 
+// The same 4096 inputs in calls of 512, the output at byte Offset of a 64-byte line: x16's 256 KB
+// of outputs per 4096-input call do not stay in L1, 512 inputs' 32 KB do; Offset 16 is where
+// glibc's malloc (a std::vector<float>) leaves a buffer, so one store per 4 FMAs straddles two
+// cache lines (docs/performance.md, stop 54).
+template <std::size_t Len, std::size_t L, std::size_t Offset>
+void interp_calls512(benchmark::State& state) {
+    static nf::fir_interpolator<float, Len, L> op;
+    const auto& in = input_block();
+    constexpr std::size_t call = 512;
+    alignas(64) static std::array<float, L * call + 16> out{};
+    float* o = out.data() + Offset / sizeof(float);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < block; i += call)
+            benchmark::DoNotOptimize(op.process(std::span<const float>(in.data() + i, call), std::span<float>(o, L * call)));
+        benchmark::ClobberMemory();
+    }
+    flops<Len>(state);
+}
+
 // Symmetric reversed taps padded to whole vectors (zeros after N), as fir<float, N> holds them.
 template <std::size_t N>
 const float* sym_taps() {
@@ -269,6 +292,10 @@ BENCHMARK(interp_block<32, 2>)->Name("interp/block/2x32");
 BENCHMARK(interp_block<64, 8>)->Name("interp/block/8x64");
 BENCHMARK(interp_block<64, 16>)->Name("interp/block/16x64");
 BENCHMARK(interp_block<48, 3>)->Name("interp/block/3x48");
+BENCHMARK((interp_calls512<64, 16, 0>))->Name("interp/block/16x64_calls512");
+BENCHMARK((interp_calls512<64, 16, 16>))->Name("interp/block/16x64_calls512_out16");
+BENCHMARK((interp_calls512<64, 8, 0>))->Name("interp/block/8x64_calls512");
+BENCHMARK((interp_calls512<64, 8, 16>))->Name("interp/block/8x64_calls512_out16");
 BENCHMARK(fold_unfolded<64>)->Name("fir_fold/unfolded/64");
 BENCHMARK(fold_folded<64>)->Name("fir_fold/folded/64");
 BENCHMARK(fold_unfolded<63>)->Name("fir_fold/unfolded/63");
