@@ -379,10 +379,10 @@ inline constexpr bool dec_mul_start = false;
 /// vector once per FMA and runs each output's FMA chain after the one before: side by side
 /// (-mavx2 -mfma on the Zen 5, /8 with 64 taps, the kernels alone in chunks of 32 outputs,
 /// stop 43) it read 0.56-0.64 of the 8-lane FMA peak where this one read 0.78-0.90.
-/// Per output: lane l sums taps l, l + W, ... in order from 0 (one FMA chain), then
-/// reduce_rows' order (on aarch64 from the first product, dec_mul_start). out[k] for k < count in groups
-/// of W; returns how many (the rest, < W, is the caller's). chk becomes non-finite if an
-/// output written is. Reads src[0 .. M (count - 1) + N).
+/// Per output: lane l sums taps l, l + W, ... in order from 0 (one FMA chain; on aarch64 from
+/// the first product, same bits: dec_mul_start), then reduce_rows' order. out[k] for k < count
+/// in groups of W; returns how many (the rest, < W, is the caller's). chk becomes non-finite if
+/// an output written is. Reads src[0 .. M (count - 1) + N).
 template <std::size_t N, std::size_t M>
 NERVE_ALWAYS_INLINE std::size_t fir_block_dec_lanes(const float* NERVE_RESTRICT hr, const float* NERVE_RESTRICT src,
                                                     float* NERVE_RESTRICT out, std::size_t count,
