@@ -165,3 +165,69 @@ TEMPLATE_TEST_CASE("fir_decimator: fixed point, process() over mixed blocks equa
         REQUIRE(a[k] == b[k]);
     }
 }
+
+#include "nerve/core/snapshot.hpp"
+
+// A block leaves the history in the first half of the delay line only (fir_decimator.hpp,
+// history_()): push() after it, a block after exactly Taps push() calls (the ring back at
+// pos Taps - 1, reached by pushes), blocks after fewer, and a snapshot taken after a block
+// and restored into a fresh operator must all continue the stream as push() alone does.
+TEMPLATE_TEST_CASE("fir_decimator: pushes, blocks and a snapshot after a block continue one stream",
+                   "[fir_decimator][snapshot]", float, double, nerve::q15, nerve::q31) {
+    using T = TestType;
+    constexpr bool fixed = nerve::is_fixed_point_v<T>;
+    static std::array<T, g::n> in;
+    for (std::size_t i = 0; i < g::n; ++i) in[i] = nerve::from_double<T>(0.5 * g::input[i]);
+    auto run = [&](auto& d, auto& ref, auto& copy) {
+        static std::array<T, g::n> a, b, c;
+        std::size_t na = 0, nb = 0, nc = 0, at = 0;
+        bool restored = false;
+        static std::byte buf[2048];
+        // block, Taps pushes, block, 5 pushes, block, block, 3 pushes, ...
+        const std::size_t lengths[] = {300, 0, 64, 0, 129, 5, 256, 200, 3, 96};
+        for (std::size_t r = 0; at < g::n; ++r) {
+            const std::size_t len = std::min(lengths[r % 10] == 0 ? std::size_t{64} : lengths[r % 10], g::n - at);
+            const bool pushes = lengths[r % 10] < 64;
+            if (pushes) {
+                for (std::size_t i = at; i < at + len; ++i) d.push(in[i], [&](const T& y) { a[na++] = y; });
+            } else {
+                na += d.process(std::span<const T>(in.data() + at, len), std::span<T>(a.data() + na, a.size() - na));
+            }
+            for (std::size_t i = at; i < at + len; ++i) ref.push(in[i], [&](const T& y) { b[nb++] = y; });
+            at += len;
+            if (restored) {
+                for (std::size_t i = at - len; i < at; ++i) copy.push(in[i], [&](const T& y) { c[nc++] = y; });
+            } else if (!pushes && r >= 2) {  // a snapshot after a block, the copy pushes from there on
+                const auto n = nerve::snapshot(d, std::span<std::byte>(buf));
+                REQUIRE(n.ok());
+                REQUIRE(nerve::restore(copy, std::span<const std::byte>(buf, n.value())).ok());
+                restored = true;
+                nc = na;
+                std::copy(a.begin(), a.begin() + na, c.begin());
+            }
+        }
+        REQUIRE(na == nb);
+        REQUIRE(nc == nb);
+        const double scale = fixed ? 0.0 : (std::is_same_v<T, float> ? 1e-5 : 1e-12);
+        for (std::size_t k = 0; k < nb; ++k) {
+            INFO("output " << k);
+            const double y = nerve::to_double(b[k]);
+            REQUIRE(std::fabs(nerve::to_double(a[k]) - y) <= scale * (1.0 + std::fabs(y)));
+            REQUIRE(std::fabs(nerve::to_double(c[k]) - y) <= scale * (1.0 + std::fabs(y)));
+        }
+    };
+    {
+        static fir_decimator<T, 64, 8> d, ref, copy;
+        d = fir_decimator<T, 64, 8>(taps64());
+        ref = d;
+        copy = d;
+        run(d, ref, copy);
+    }
+    {
+        static fir_decimator<T, 24, 3> d, ref, copy;
+        d = fir_decimator<T, 24, 3>{};
+        ref = d;
+        copy = fir_decimator<T, 24, 3>{};
+        run(d, ref, copy);
+    }
+}

@@ -553,32 +553,34 @@ public:
         if constexpr (lanes_kernel) return process_lanes_(in, out, first, kept);
 #endif
         constexpr std::size_t H = Taps - 1;
-        // Linear history (last H samples, oldest first) followed by the first H inputs.
-        detail::copy_forward(delay_.data() + pos_ + 2, H, delay_.data());
-        detail::copy_forward(in.data(), H, delay_.data() + H);
-        // Kept inputs with block index i < H read delay_[i .. i + Taps); the others in[i - H ..].
+        // The history in delay_[0, Taps) (see history_first_), the first H inputs after it:
+        // lin = delay_ + 1 is the last H inputs, then in[0 .. H).
+        history_first_();
+        detail::copy_forward(in.data(), H, delay_.data() + Taps);
+        const T* lin = delay_.data() + 1;
+        // Kept inputs with block index i < H read lin[i .. i + Taps); the others in[i - H ..].
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
         std::size_t done = 0;
 #if NERVE_HAS_XSIMD && defined(__AVX512F__)
         __m512 chk = _mm512_setzero_ps();  // the dec-8 kernel's test of its outputs
         if constexpr (std::is_same_v<T, float> && M == 8 && Taps % 8 == 0)
-            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), delay_.data() + first, out.data(), pro, chk);
+            done = detail::fir_block_dec8_avx512<Taps>(hr_.data(), lin + first, out.data(), pro, chk);
 #endif
 #if NERVE_DEC_M4F
         float chk_m4 = 0.0f;  // the M4F kernel's test of its outputs (sum of output * 0)
         if constexpr (m4f_kernel) {
-            m4f_range_(delay_.data() + first, out.data(), pro, chk_m4);
+            m4f_range_(lin + first, out.data(), pro, chk_m4);
             done = pro;  // constant: the generic kernel and its scan below compile to nothing
         }
 #endif
         if constexpr (detail::is_q31_v<T>) {
             if (exact_) {
-                exact_range_(delay_.data() + first, out.data(), pro);
+                exact_range_(lin + first, out.data(), pro);
                 done = pro;
             }
         }
         const std::size_t done_pro = done;
-        detail::fir_block_strided<T, Taps, M>(hr_.data(), delay_.data() + first + done * M, out.data() + done,
+        detail::fir_block_strided<T, Taps, M>(hr_.data(), lin + first + done * M, out.data() + done,
                                               pro - done, symmetric_);
         const std::size_t i1 = first + pro * M;  // first kept index >= H
         done = 0;
@@ -615,20 +617,11 @@ public:
 #if NERVE_DEC_M4F
             bad_out = bad_out || !(chk_m4 == chk_m4);
 #endif
-            if (NERVE_UNLIKELY(bad_out || detail::any_non_finite(in.data() + tail, n - tail))) {
-                // Back to the state before the block (delay_[0, H) still holds the last H
-                // inputs, oldest first; the oldest ring slot is never read again) and redo it
-                // sample by sample with the bad-input handling.
-                std::copy_backward(delay_.begin(), delay_.begin() + H, delay_.begin() + Taps);
-                delay_[0] = T{};
-                std::copy(delay_.begin(), delay_.begin() + Taps, delay_.begin() + Taps);
-                pos_ = Taps - 1;
-                return per_sample();
-            }
+            // The state before the block is untouched (history_first_): redo it sample by
+            // sample with the bad-input handling.
+            if (NERVE_UNLIKELY(bad_out || detail::any_non_finite(in.data() + tail, n - tail))) return per_sample();
         }
-        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());
-        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data() + Taps);
-        pos_ = Taps - 1;
+        detail::copy_forward(in.data() + n - Taps, Taps, delay_.data());  // the next history
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
         guard_.mark_good(in[n - 1]);
         return kept;
@@ -683,7 +676,7 @@ private:
         __m512 chk = _mm512_setzero_ps();
         std::size_t done;  // outputs the dec-8 kernels wrote, out[0 .. done)
         if (kept >= 8) {  // the first group from registers and `in`, the rest from `in`
-            done = detail::fir_block_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(),
+            done = detail::fir_block_dec8_head_avx512<Taps>(hr_.data(), history_(), in.data(),
                                                             first + 1, kept, out.data(), chk);
             // Where the kernel before this one left the last output to fir_dot (the outputs
             // after its separate head, if fewer than 32, an odd number), it still does: the
@@ -692,7 +685,7 @@ private:
             done -= rest < 32 && rest % 2 == 1 ? 1 : 0;
         } else {  // Taps < 64: the outputs whose windows start in the history, then the rest
             const std::size_t pro = (H - first + M - 1) / M;
-            detail::fir_dec8_head_avx512<Taps>(hr_.data(), delay_.data() + pos_ + 1, in.data(), first + 1, pro,
+            detail::fir_dec8_head_avx512<Taps>(hr_.data(), history_(), in.data(), first + 1, pro,
                                                out.data(), chk);
             done = pro + detail::fir_block_dec8_avx512<Taps>(hr_.data(), in.data() + (first + pro * M - H),
                                                              out.data() + pro, kept - pro, chk);
@@ -712,12 +705,9 @@ private:
         chk = _mm512_fmadd_ps(ring[Taps / 16 - 1], zero, chk);
         if (done < kept) chk = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(__mmask16{1}, out.data() + done), zero, chk);
         if (NERVE_UNLIKELY(_mm512_cmp_ps_mask(chk, chk, _CMP_UNORD_Q) != 0)) return per_sample_(in, out);
-        // The ring: the last Taps inputs twice, with aligned stores that the next call's
-        // loads of delay_ + Taps (pos_ = Taps - 1) forward from.
-        detail::static_for<Taps / 16>([&](auto i) {
-            _mm512_store_ps(delay_.data() + 16 * i, ring[i]);
-            _mm512_store_ps(delay_.data() + Taps + 16 * i, ring[i]);
-        });
+        // The history, with aligned stores that the next call's loads of delay_ (history_(),
+        // pos_ = Taps - 1) forward from.
+        detail::static_for<Taps / 16>([&](auto i) { _mm512_store_ps(delay_.data() + 16 * i, ring[i]); });
         pos_ = Taps - 1;
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
         guard_.mark_good(in[n - 1]);
@@ -768,17 +758,20 @@ private:
     /// The order is chosen for the store buffer: an unaligned load that spans two stores still
     /// in flight waits until they reach the cache, and the generic path's copies are read back
     /// straight away (the new ring by the next call's history copy, the history copy by the
-    /// first outputs). Here the windows that start in the history are copied to lin_ first,
-    /// the ring is written next, the outputs whose windows lie in `in` follow, and lin_'s
-    /// outputs come last, when those stores have long reached the cache. The copies are whole
-    /// vectors, the generic kernel is not entered without outputs for it, and the outputs
-    /// are tested instead of the inputs. Each step side by side with the one before it
-    /// (-mavx2 -mfma, Zen 5, 4096 inputs in calls of 256 timed by rdtsc, medians of 4000,
-    /// 8-10 processes per build, against the 8-lane FMA peak of the same process): the kernel
-    /// in the generic order 0.46 -> 0.58, in this order 0.67; whole-vector copies 0.59 -> 0.65;
-    /// the guard 0.67 -> 0.71; the output test against the input scan 0.80 -> 0.88. The old
-    /// path and this one in one run: calls of 256 0.44 -> 0.88, of 512 0.59 -> 0.93, 4096
-    /// inputs 0.82 -> 0.97 (docs/performance.md, stop 43).
+    /// first outputs). Here the first inputs are copied after the history first, the outputs
+    /// whose windows lie in `in` follow, and the history's outputs come last, when those
+    /// stores have long reached the cache; the next history is written once the block has
+    /// passed its test (until stop 55 a copy of the history went to a scratch array and the
+    /// ring was written twice before the outputs: 64 vector stores per call with NEON instead
+    /// of 32; aarch64 model, /8 with 64 taps: calls of 256 3.00 -> 2.74 cycles per input).
+    /// The copies are whole vectors, the generic kernel is not entered without outputs for
+    /// it, and the outputs are tested instead of the inputs. Each step side by side with the
+    /// one before it (-mavx2 -mfma, Zen 5, 4096 inputs in calls of 256 timed by rdtsc, medians
+    /// of 4000, 8-10 processes per build, against the 8-lane FMA peak of the same process):
+    /// the kernel in the generic order 0.46 -> 0.58, in this order 0.67; whole-vector copies
+    /// 0.59 -> 0.65; the guard 0.67 -> 0.71; the output test against the input scan 0.80 ->
+    /// 0.88. The old path and this one in one run: calls of 256 0.44 -> 0.88, of 512 0.59 ->
+    /// 0.93, 4096 inputs 0.82 -> 0.97 (docs/performance.md, stop 43).
     template <bool Stream = false>
     NERVE_ALWAYS_INLINE std::size_t process_lanes_(std::span<const T> in, std::span<T> out, std::size_t first,
                                                    std::size_t kept) noexcept {
@@ -786,22 +779,14 @@ private:
         constexpr std::size_t H = Taps - 1;
         const std::size_t n = in.size();
         constexpr std::size_t W = batch::size;
-        // The windows that start in the history: the last Taps inputs, then the first Taps of
-        // `in`, in whole vectors (Taps % W == 0; H = Taps - 1 samples each would leave
-        // scalar stores). Then the new ring, the last Taps inputs twice; lin_ keeps the history
-        // for a redo.
-        const float* ring = delay_.data() + pos_ + 1;
+        // The history in delay_[0, Taps) (history_first_), the first Taps inputs after it in
+        // whole vectors (Taps % W == 0; H = Taps - 1 samples would leave scalar stores): the
+        // windows that start in the history read delay_ + 1 + first + M k.
+        history_first_();
         detail::static_for<Taps / W>([&](auto i) NERVE_INLINE_LAMBDA {
-            batch::load_unaligned(ring + W * i).store_aligned(lin_.data() + W * i);
-            batch::load_unaligned(in.data() + W * i).store_aligned(lin_.data() + Taps + W * i);
+            batch::load_unaligned(in.data() + W * i).store_aligned(delay_.data() + Taps + W * i);
         });
-        detail::static_for<Taps / W>([&](auto i) NERVE_INLINE_LAMBDA {
-            const batch v = batch::load_unaligned(in.data() + n - Taps + W * i);
-            v.store_aligned(delay_.data() + W * i);
-            v.store_aligned(delay_.data() + Taps + W * i);
-        });
-        pos_ = Taps - 1;
-        // kept inputs with block index i < H read lin_[1 + i .. 1 + i + Taps); the others in[i - H ..]
+        // kept inputs with block index i < H read delay_[1 + i .. 1 + i + Taps); the others in[i - H ..]
         const std::size_t pro = first < H ? (H - first + M - 1) / M : 0;
         const float* s = in.data() + (first + pro * M - H);
         batch chk(0.0f);
@@ -820,7 +805,7 @@ private:
             return k;
         };
         const std::size_t done = range(s, out.data() + pro, kept - pro);
-        const std::size_t done_pro = range(lin_.data() + 1 + first, out.data(), pro);
+        const std::size_t done_pro = range(delay_.data() + 1 + first, out.data(), pro);
         if constexpr (check_after) {
             // The generic kernel's outputs (< W per range) and the inputs after the last kept one
             // (< M; they reach no output of this block) join chk as whole vectors: a scalar scan
@@ -841,14 +826,14 @@ private:
             for (std::size_t j = W; j < after + W; j += W)
                 chk = nerve::detail::fmadd(batch::load_unaligned(in.data() + n - j), zero, chk);
             bad = bad || xsimd::any(xsimd::isnan(chk));
-            if (NERVE_UNLIKELY(bad)) {
-                // Back to the state before the block from lin_[0, Taps) (the last Taps inputs
-                // before it) and redo it sample by sample with the bad-input handling.
-                std::copy(lin_.begin(), lin_.begin() + Taps, delay_.begin());
-                std::copy(lin_.begin(), lin_.begin() + Taps, delay_.begin() + Taps);
-                return per_sample_(in, out);
-            }
+            // The state before the block is untouched: redo it sample by sample with the
+            // bad-input handling.
+            if (NERVE_UNLIKELY(bad)) return per_sample_(in, out);
         }
+        // The next history: the last Taps inputs, stored once (history_first_).
+        detail::static_for<Taps / W>([&](auto i) NERVE_INLINE_LAMBDA {
+            batch::load_unaligned(in.data() + n - Taps + W * i).store_aligned(delay_.data() + W * i);
+        });
         phase_ = static_cast<std::uint32_t>((phase_ + n) % M);
         guard_.mark_good(in[n - 1]);
         return kept;
@@ -861,6 +846,19 @@ private:
         return process_lanes_<stream_kernel>(in, out, first, kept);
     }
 #endif
+
+    /// The history (the last Taps inputs, oldest first) where every block leaves it:
+    /// delay_[0, Taps), pos_ = Taps - 1. push() keeps the ring in both halves and reads
+    /// delay_ + pos_ + 1, and from that state it writes each slot of the second half before
+    /// reading it, so a block writes the history once (not twice) and has delay_[Taps, 2 Taps)
+    /// free for the first inputs of the next block. After push() calls (pos_ != Taps - 1) the
+    /// ring's view moves there (forward: dst < src).
+    const T* history_() const noexcept { return delay_.data() + (pos_ == Taps - 1 ? 0 : pos_ + 1); }
+    void history_first_() noexcept {
+        if (pos_ == Taps - 1) return;
+        detail::copy_forward(delay_.data() + pos_ + 1, Taps, delay_.data());
+        pos_ = Taps - 1;
+    }
 
     /// One output from its window w[0 .. Taps), oldest first. q31 with taps whose L1 norm
     /// allows it (detail/fir_m4.hpp, q31_taps_exact; every unit-gain design): the exact int64
@@ -890,10 +888,6 @@ private:
 
     alignas(simd_align) std::array<T, Taps> hr_{};
     alignas(simd_align) std::array<T, 2 * Taps> delay_{};
-#if NERVE_DEC_LANES
-    // process_lanes_'s copy of the windows that start in the history (scratch, not state)
-    alignas(simd_align) std::array<T, lanes_kernel ? 2 * Taps : 1> lin_{};
-#endif
     std::uint32_t pos_ = 0;
     std::uint32_t phase_ = 0;  // inputs since the last kept one, mod M; 0 = keep the next
     hold_last_good<T> guard_;  // bad input: hold the last good sample
