@@ -33,7 +33,8 @@
 // aarch64 (NEON, 4 lanes, M and Taps multiples of 4) runs the same load-reuse path since stop
 // 53: /8 with 64 taps 0.71 -> 0.79 of the modelled Cortex-A72 peak (tools/a64_icount.py);
 // since stop 54 its chains start with a multiply (dec_mul_start): 0.82 -> 0.84 over 1024
-// inputs, 0.65 -> 0.68 in calls of 256 (docs/performance.md).
+// inputs, 0.65 -> 0.68 in calls of 256; since stop 55 a block writes the history once
+// (history_()): 0.86 and 0.74 (docs/performance.md).
 // Cortex-M4F float (Taps % 8 == 0): detail::fir_block_m4f_strided (detail/fir_m4.hpp), 4 kept
 // outputs per pass, symmetric taps folded, VMUL + VADD (2 cycles) instead of VFMA (3); it
 // tests its outputs for NaN/Inf instead of scanning the inputs first. /8 with 64 taps on a
