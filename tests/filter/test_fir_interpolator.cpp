@@ -195,27 +195,37 @@ TEST_CASE("polyphase q31: long sub-filters (K > 32, the plain-loop path) are the
 TEST_CASE("fir_interpolator q31: the block path (three inputs per pass) equals push() bit for bit", "[fir_interpolator][fixed]") {
     // Block lengths around K = 12 taps per phase: shorter than a window (push only), exactly K + 1,
     // and remainders of 0, 1 and 2 inputs after the groups of three; state carried across blocks.
-    fir_interpolator<nerve::q31, 48, 4> a, r;
-    static std::array<nerve::q31, 400> x;
-    std::uint32_t s = 7;
-    for (auto& v : x) {
-        s = s * 1664525u + 1013904223u;
-        v = nerve::q31::from_raw(static_cast<std::int32_t>(s));
-    }
-    static std::array<nerve::q31, 1600> y, yr;
-    std::size_t i = 0, w = 0;
-    for (std::size_t len : {1u, 11u, 12u, 13u, 14u, 15u, 16u, 100u, 3u, 215u}) {
-        NERVE_REQUIRE_NO_ALLOC(w += a.process(std::span<const nerve::q31>(x.data() + i, len),
-                                              std::span<nerve::q31>(y.data() + w, y.size() - w)));
-        i += len;
-    }
-    REQUIRE(i == x.size());
-    REQUIRE(w == 4 * x.size());
-    std::size_t k = 0;
-    for (const auto& v : x) r.push(v, [&](nerve::q31 o) { yr[k++] = o; });
-    for (std::size_t m = 0; m < w; ++m) {
-        INFO("output " << m);
-        REQUIRE(y[m].raw == yr[m].raw);
+    // The default design (every phase exact), then taps whose phases sum each way: phase 0
+    // exact (L1 0.6), 1 split (L1 3.0 > 2), 2 guard (L1 5.4 > 4), 3 exact.
+    std::array<double, 48> mixed{};
+    for (std::size_t j = 0; j < 48; ++j)
+        mixed[j] = (j % 3 == 1 ? -1.0 : 1.0) * (j % 4 == 0 ? 0.05 : j % 4 == 1 ? 0.25 : j % 4 == 2 ? 0.45 : 0.1);
+    const fir_interpolator<nerve::q31, 48, 4> mixed_op(mixed);
+    for (const bool default_design : {true, false}) {
+        INFO("default design " << default_design);
+        fir_interpolator<nerve::q31, 48, 4> a, r;
+        if (!default_design) a = r = mixed_op;
+        static std::array<nerve::q31, 400> x;
+        std::uint32_t s = 7;
+        for (auto& v : x) {
+            s = s * 1664525u + 1013904223u;
+            v = nerve::q31::from_raw(static_cast<std::int32_t>(s));
+        }
+        static std::array<nerve::q31, 1600> y, yr;
+        std::size_t i = 0, w = 0;
+        for (std::size_t len : {1u, 11u, 12u, 13u, 14u, 15u, 16u, 100u, 3u, 215u}) {
+            NERVE_REQUIRE_NO_ALLOC(w += a.process(std::span<const nerve::q31>(x.data() + i, len),
+                                                  std::span<nerve::q31>(y.data() + w, y.size() - w)));
+            i += len;
+        }
+        REQUIRE(i == x.size());
+        REQUIRE(w == 4 * x.size());
+        std::size_t k = 0;
+        for (const auto& v : x) r.push(v, [&](nerve::q31 o) { yr[k++] = o; });
+        for (std::size_t m = 0; m < w; ++m) {
+            INFO("output " << m);
+            REQUIRE(y[m].raw == yr[m].raw);
+        }
     }
 }
 
