@@ -68,3 +68,64 @@ TEST_CASE("moving_minmax: NaN/Inf hold the last good sample", "[moving_minmax][b
     REQUIRE(r.max == 2.0f);
     REQUIRE(m.rejected() == 2u);
 }
+
+// Blocks of N (van Herk / Gil-Werman): every window position against brute force, N = 1, 2, 5,
+// 64, on values with many ties, -0 against +0 among them: the newest of equal extremes is the
+// one reported (its sign bit checked), as the monotonic deques before stop 55 did.
+template <std::size_t N>
+void minmax_ties_brute() {
+    static moving_minmax<float, N> m;
+    m.reset();
+    static std::array<float, 700> x;
+    std::uint32_t s = 5;
+    for (auto& v : x) {
+        s = s * 1664525u + 1013904223u;
+        const int k = static_cast<int>(s >> 29);  // 0..7: few distinct values, zeros of both signs
+        v = k == 0 ? 0.0f : k == 1 ? -0.0f : static_cast<float>(k % 4) - 1.5f;
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const auto r = m(x[i]);
+        const std::size_t lo = i + 1 >= N ? i + 1 - N : 0;
+        float mn = x[lo], mx = x[lo];
+        for (std::size_t k = lo + 1; k <= i; ++k) {
+            if (!(mn < x[k])) mn = x[k];  // ties: the newer
+            if (!(x[k] < mx)) mx = x[k];
+        }
+        INFO("N " << N << " sample " << i);
+        REQUIRE(r.min == mn);
+        REQUIRE(r.max == mx);
+        REQUIRE(std::signbit(r.min) == std::signbit(mn));
+        REQUIRE(std::signbit(r.max) == std::signbit(mx));
+    }
+}
+
+TEST_CASE("moving_minmax: every window position, ties and signed zeros against brute force", "[moving_minmax]") {
+    minmax_ties_brute<1>();
+    minmax_ties_brute<2>();
+    minmax_ties_brute<5>();
+    minmax_ties_brute<64>();
+}
+
+#include <memory>
+
+#include "hostile_snapshot.hpp"
+
+TEST_CASE("moving_minmax: snapshots mid-block restore exactly; hostile ones never poison", "[moving_minmax][snapshot]") {
+    auto in = [](std::size_t i) { return std::sin(0.37f * static_cast<float>(i)) + 0.01f * static_cast<float>(i % 7); };
+    auto make = [] { return std::make_unique<moving_minmax<float, 16>>(); };
+    auto run = [&in](moving_minmax<float, 16>& m, int phase) {
+        nerve::test::output_digest d;
+        const std::size_t from = phase == 0 ? 0 : 41, to = phase == 0 ? 41 : 120;  // 41: mid-block
+        for (std::size_t i = from; i < to; ++i) {
+            const auto r = m(in(i));
+            d.add(r.min);
+            d.add(r.max);
+        }
+        return d;
+    };
+    const auto tally = nerve::test::check_hostile_snapshots(make, run);
+    INFO("tried " << tally.tried << " accepted " << tally.accepted << " refused " << tally.refused);
+    REQUIRE(tally.failures == 0);
+    REQUIRE(tally.refused > 0);  // the sentinels, the block position
+    REQUIRE(tally.accepted > 0);
+}

@@ -6,8 +6,9 @@
 // fills, the ordinary Welford step is used. Rounding residue of the sliding step would grow
 // over a long stream, so mean and M2 are recomputed exactly (two passes) from the window once
 // every N samples: O(1) amortised, at most 2N operations in one call.
-// Min and max: nerve::filter::moving_minmax (monotone deques), O(1) amortised; MinMax = false
-// drops them (and their 16 bytes per sample of deque storage) when only mean/var are needed.
+// Min and max: nerve::filter::moving_minmax (van Herk / Gil-Werman blocks), O(1) amortised;
+// MinMax = false drops them (and their two values per window sample) when only mean/var are
+// needed.
 //
 // variance is the population variance of the window (numpy.var, ddof = 0); until N samples
 // have arrived everything covers the samples seen so far.
