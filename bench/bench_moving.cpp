@@ -2,7 +2,8 @@
 // moving_minmax.hpp, moving_median.hpp, hampel.hpp), sample by sample over a 4096-sample block.
 //
 //  moving_rms/nerve/64           moving_rms<float, 64> (Kahan running sum, re-summed every window)
-//  moving_rms_q15/nerve/64       moving_rms<q15, 64> (exact int64 sum, integer square root)
+//  moving_rms_q15/nerve/64       moving_rms<q15, 64> (exact int64 sum, integer square root: a float
+//                                root corrected by a step since stop 55, bit by bit before: 18x slower)
 //  moving_minmax/nerve/<N>       moving_minmax<float, N> (van Herk / Gil-Werman blocks since stop 55;
 //                                two monotonic deques before: 6.6x / 3.9x slower here), N = 16, 256
 //  moving_median/nerve/<N>       moving_median<float, N> (sorted window, insertion), N = 5, 31, 101
