@@ -49,6 +49,8 @@ ROWS = [
     ("moving RMS 64 (envelope), f32", "filter_blocks", "nerve_moving_rms64_block", 256, "g_rms", "-"),
     ("moving RMS 64, q15 (exact int64 sum, integer root)", "filter_blocks", "nerve_moving_rms64_q15_block", 256, "g_rms15",
      "-"),
+    ("moving RMS 64, q31 (squares shifted by 8 bits, integer root)", "filter_blocks", "nerve_moving_rms64_q31_block", 256,
+     "g_rms31", "-"),
     ("moving min/max 64, f32", "filter_blocks", "nerve_moving_minmax64_block", 256, "g_minmax", "-"),
     ("moving average 64, f32", "filter_blocks", "nerve_moving_average64_block", 256, "g_avg", "-"),
     ("DC blocker, f32", "filter_blocks", "nerve_dc_blocker_block", 256, "g_dc", "-"),

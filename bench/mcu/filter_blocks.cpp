@@ -5,6 +5,7 @@
 //   nerve_decimate8_fir64_q15_block / _q31_block   the same job in q15 / q31 (inputs at half scale)
 //   nerve_moving_rms64_block      moving_rms<float, 64>, nerve::process
 //   nerve_moving_rms64_q15_block  moving_rms<q15, 64>, nerve::process (exact int64 sum, integer root)
+//   nerve_moving_rms64_q31_block  moving_rms<q31, 64>, nerve::process (squares shifted by 8 bits)
 //   nerve_moving_minmax64_block   moving_minmax<float, 64>, nerve::process
 //   nerve_moving_average64_block  moving_average<float, 64>, nerve::process
 //   nerve_dc_blocker_block        dc_blocker<float>, nerve::process
@@ -36,6 +37,7 @@ std::array<nerve::q15, kBlock> g_in15, g_out15;
 std::array<nerve::q31, kBlock> g_in31, g_out31;
 nf::moving_rms<float, 64> g_rms;
 nf::moving_rms<nerve::q15, 64> g_rms15;
+nf::moving_rms<nerve::q31, 64> g_rms31;
 nf::moving_minmax<float, 64> g_minmax;
 nf::moving_average<float, 64> g_avg;
 nf::dc_blocker<float> g_dc;
@@ -63,6 +65,10 @@ extern "C" __attribute__((noinline)) void nerve_moving_rms64_block(const float* 
 extern "C" __attribute__((noinline)) void nerve_moving_rms64_q15_block(const nerve::q15* in, nerve::q15* out,
                                                                       unsigned n) {
     nerve::process(g_rms15, std::span<const nerve::q15>(in, n), std::span<nerve::q15>(out, n));
+}
+extern "C" __attribute__((noinline)) void nerve_moving_rms64_q31_block(const nerve::q31* in, nerve::q31* out,
+                                                                      unsigned n) {
+    nerve::process(g_rms31, std::span<const nerve::q31>(in, n), std::span<nerve::q31>(out, n));
 }
 extern "C" __attribute__((noinline)) void nerve_moving_minmax64_block(const float* in, unsigned n) {
     nerve::process(g_minmax, std::span<const float>(in, n), std::span(g_mm.data(), n));
@@ -101,6 +107,8 @@ int main() {
         acc += g_out[kBlock - 1];
         nerve_moving_rms64_q15_block(g_in15.data(), g_out15.data(), kBlock);
         acc += static_cast<float>(g_out15[kBlock - 1].raw) * (1.0f / 32768.0f);
+        nerve_moving_rms64_q31_block(g_in31.data(), g_out31.data(), kBlock);
+        acc += static_cast<float>(g_out31[kBlock - 1].raw) * (1.0f / 2147483648.0f);
         nerve_moving_minmax64_block(g_in.data(), kBlock);
         acc += g_mm[kBlock - 1].max - g_mm[kBlock - 1].min;
         nerve_moving_average64_block(g_in.data(), g_out.data(), kBlock);
