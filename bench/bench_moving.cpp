@@ -7,7 +7,8 @@
 //  moving_minmax/nerve/<N>       moving_minmax<float, N> (van Herk / Gil-Werman blocks since stop 55;
 //                                two monotonic deques before: 6.6x / 3.9x slower here), N = 16, 256
 //  moving_median/nerve/<N>       moving_median<float, N> (sorted window, insertion), N = 5, 31, 101
-//  hampel/nerve/<N>              hampel<float, N> (median + MAD of a centred window), N = 7, 31
+//  hampel/nerve/<N>              hampel<float, N> (median + MAD of a centred window; the MAD by
+//                                bisection since stop 55: N = 31 2.1x), N = 7, 31
 //
 // Input: noise plus a slow sine, with a 5-sigma spike every 97 samples (so Hampel replaces some).
 // Items = input samples.
