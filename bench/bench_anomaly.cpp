@@ -8,7 +8,7 @@
 //                        update of the inverse, a fresh Eigen LLT every 64 samples
 //  mahalanobis8_llt_per_sample/nerve   the previous algorithm (a fresh LLT per sample), side by side
 //  hst_h8/nerve          25 trees of height 8 (the Cortex-M4 size)
-//  anomaly_<detector>/nerve   the other detectors: zscore, robust_zscore31, ewma_chart, cusum,
+//  anomaly_<detector>/nerve   the other detectors: zscore, robust_zscore31 and 128, ewma_chart, cusum,
 //                        forecast_residual, likelihood, kmeans8x4 (8 features, 4 centroids),
 //                        score_quantile (prefixed: drift/ has its own cusum and ewma_chart)
 //
@@ -152,11 +152,13 @@ void bm_zscore(benchmark::State& state) {
 }
 BENCHMARK(bm_zscore)->Name("anomaly_zscore/nerve");
 
+template <std::size_t N>
 void bm_robust_zscore(benchmark::State& state) {
-    nerve::anomaly::robust_zscore<float, 31> d;
+    nerve::anomaly::robust_zscore<float, N> d;
     run(state, d, input_block());
 }
-BENCHMARK(bm_robust_zscore)->Name("anomaly_robust_zscore31/nerve");
+BENCHMARK(bm_robust_zscore<31>)->Name("anomaly_robust_zscore31/nerve");
+BENCHMARK(bm_robust_zscore<128>)->Name("anomaly_robust_zscore128/nerve");  // the gateway's window
 
 void bm_ewma_chart(benchmark::State& state) {
     nerve::anomaly::ewma_chart<float> d;

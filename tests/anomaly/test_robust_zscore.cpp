@@ -36,6 +36,41 @@ TEST_CASE("robust_zscore median and MAD match a sort", "[robust_zscore]") {
     }
 }
 
+// The MAD by bisection over the two runs of deviations (stop 55; a merge walking outwards
+// before) after every sample, partial windows included, odd and even counts, tie-heavy float
+// values: against a sort of the window with the class's own median and deviations.
+template <std::size_t N>
+void mad_every_sample() {
+    static robust_zscore<float, N> d;
+    d.reset();
+    static std::array<float, 3 * N + 7> x;
+    gauss g(N);
+    for (auto& v : x) v = static_cast<float>(std::round(3 * g())) * 0.25f;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        d(x[i]);
+        const std::size_t n = std::min(i + 1, N);
+        std::array<float, N> w{};
+        for (std::size_t j = 0; j < n; ++j) w[j] = x[i + 1 - n + j];
+        std::sort(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(n));
+        const float med = (n % 2) ? w[n / 2] : w[n / 2 - 1] + (w[n / 2] - w[n / 2 - 1]) / 2.0f;
+        std::array<float, N> dev{};
+        for (std::size_t j = 0; j < n; ++j) dev[j] = j < n / 2 ? med - w[j] : w[j] - med;
+        std::sort(dev.begin(), dev.begin() + static_cast<std::ptrdiff_t>(n));
+        const float mad = (dev[(n - 1) / 2] + dev[n / 2]) / 2.0f;
+        INFO("N " << N << " sample " << i);
+        REQUIRE(d.median() == med);
+        REQUIRE(d.mad() == mad);
+    }
+}
+
+TEST_CASE("robust_zscore: the MAD after every sample matches a sort", "[robust_zscore]") {
+    mad_every_sample<3>();
+    mad_every_sample<4>();
+    mad_every_sample<7>();
+    mad_every_sample<8>();
+    mad_every_sample<128>();
+}
+
 TEST_CASE("robust_zscore detects spikes, level shifts and variance changes", "[robust_zscore]") {
     struct expect { anomaly_kind kind; std::uint32_t within; };
     for (auto e : {expect{anomaly_kind::spike, 1}, expect{anomaly_kind::level_shift, 3},
