@@ -72,8 +72,8 @@ public:
         if (n == 0) return T(0);
         const T med = w_.median();
         const std::uint32_t k_lo = (n - 1) / 2, k_hi = n / 2;
-        const T hi = kth_deviation(med, n, k_hi);
-        const T lo = k_lo == k_hi ? hi : kth_deviation(med, n, k_lo);
+        const T hi = w_.kth_deviation(med, k_hi);  // by bisection (sorted_window)
+        const T lo = k_lo == k_hi ? hi : w_.kth_deviation(med, k_lo);
         return (lo + hi) / T(2);
     }
     /// The robust standard score of x (no learning).
@@ -96,29 +96,6 @@ public:
     bool state_is_valid() const noexcept { return w_.valid() && gate_.state_is_valid(); }
 
 private:
-    /// The k-th smallest (from 0) deviation from med of the n sorted entries. They form two
-    /// ascending runs, L[i] = med - s[n/2 - 1 - i] (n/2 of them) and R[i] = s[n/2 + i] - med (the
-    /// rest); the first k + 1 take a from L, the first a with L[a] >= R[k - a], found by
-    /// bisection: ~log2(n) compares instead of a walk outwards from the median with a branch on
-    /// the data at every step (until stop 55). The same values.
-    T kth_deviation(const T& med, std::uint32_t n, std::uint32_t k) const noexcept {
-        const auto& s = w_.sorted;
-        const std::uint32_t nl = n / 2, nr = n - nl, t = k + 1;
-        auto left = [&](std::uint32_t i) { return med - s[nl - 1 - i]; };
-        auto right = [&](std::uint32_t i) { return s[nl + i] - med; };
-        std::uint32_t a = t > nr ? t - nr : 0, hi = t < nl ? t : nl;  // a in [a, hi]
-        while (a < hi) {
-            const std::uint32_t m = a + (hi - a) / 2;
-            if (left(m) < right(t - m - 1)) a = m + 1;
-            else hi = m;
-        }
-        const std::uint32_t b = t - a;
-        if (a == 0) return right(b - 1);
-        if (b == 0) return left(a - 1);
-        const T l = left(a - 1), r = right(b - 1);
-        return l < r ? r : l;
-    }
-
     config cfg_;
     filter::detail::sorted_window<T, N> w_{};
     alarm_gate gate_;
