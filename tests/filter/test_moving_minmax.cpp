@@ -126,6 +126,6 @@ TEST_CASE("moving_minmax: snapshots mid-block restore exactly; hostile ones neve
     const auto tally = nerve::test::check_hostile_snapshots(make, run);
     INFO("tried " << tally.tried << " accepted " << tally.accepted << " refused " << tally.refused);
     REQUIRE(tally.failures == 0);
-    REQUIRE(tally.refused > 0);  // the sentinels, the block position
+    REQUIRE(tally.refused > 0);  // the block position
     REQUIRE(tally.accepted > 0);
 }
