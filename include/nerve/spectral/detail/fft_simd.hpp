@@ -154,7 +154,7 @@ struct simd_ops {
     static NERVE_ALWAYS_INLINE V to_in_perm(V v) noexcept { return v; }
     static NERVE_ALWAYS_INLINE V reverse(V v) noexcept {
         const float32x4_t r = vrev64q_f32(v);
-        return vcombine_f32(vget_high_f32(r), vget_low_f32(r));
+        return vextq_f32(r, r, 2);  // the halves swapped: one EXT (vcombine of the halves: a DUP and an INS)
     }
     static NERVE_ALWAYS_INLINE V mirror(V v) noexcept { return reverse(v); }
 };
