@@ -18,7 +18,8 @@
 //                                baseline: copying the compile-time result)
 //  vibration_integrator/nerve    vibration_integrator<float> (10-1000 Hz at 25.6 kHz) block process,
 //                                its default form on SIMD hosts: the sections in a double cascade
-//  vibration_integrator/state_variable  the state-variable form (the Cortex-M4's), sample by sample
+//  vibration_integrator/state_variable  the state-variable form (the Cortex-M4's and aarch64's) block
+//                                process: since stop 56 its time-segment engine on SIMD hosts
 //  vibration_integrator/sos_cascade  the same transfer function as biquad_cascade<float, 2>{
 //                                velocity_from_acceleration(...)} through its block engines: the
 //                                speed both forms give up for precision (the float direct form is

@@ -149,14 +149,22 @@ TEST_CASE("vibration_severity: chunking does not change the readings; no allocat
         INFO("reading " << k);
         REQUIRE(rb_fixed[k].end_sample == ra[k].end_sample);
         REQUIRE(rb_fixed[k].samples == ra[k].samples);
-        // The same filtered samples, summed in other pieces of 64.
-        REQUIRE(rb_fixed[k].velocity_rms == Approx(ra[k].velocity_rms).epsilon(1e-6));
-        REQUIRE(rb_fixed[k].velocity_peak == ra[k].velocity_peak);
+        if constexpr (nerve::filter::vibration_integrator<float>::superblock == 0) {
+            // The same filtered samples, summed in other pieces of 64.
+            REQUIRE(rb_fixed[k].velocity_rms == Approx(ra[k].velocity_rms).epsilon(1e-6));
+            REQUIRE(rb_fixed[k].velocity_peak == ra[k].velocity_peak);
+        } else {
+            // The integrator's time-segment engine (aarch64) takes the long call's whole
+            // superblocks, the calls of 97 go sample by sample: the velocities differ by the
+            // engine's rounding, bounded by 1e-5 of the RMS (test_vibration_integrator.cpp).
+            REQUIRE(rb_fixed[k].velocity_rms == Approx(ra[k].velocity_rms).epsilon(1e-5));
+            REQUIRE(rb_fixed[k].velocity_peak == Approx(ra[k].velocity_peak).epsilon(1e-5));
+        }
     }
-    // push() is process() of one sample.
+    // push() is process() of one sample: bit for bit the calls of 97 (both sample by sample).
     vibration_severity<float> p{c};
     std::size_t np = 0;
-    for (float v : x) p.push(v, [&](const severity_reading& v2) { REQUIRE(v2.velocity_peak == ra[np++].velocity_peak); });
+    for (float v : x) p.push(v, [&](const severity_reading& v2) { REQUIRE(v2.velocity_peak == rb_fixed[np++].velocity_peak); });
     REQUIRE(np == 12);
 }
 

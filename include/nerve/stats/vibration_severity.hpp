@@ -117,7 +117,10 @@ class vibration_severity {
 public:
     using input_type = T;
     using output_type = severity_reading;
-    static constexpr std::size_t piece = 64;   ///< samples filtered per step (stack buffer)
+    /// Samples filtered per step (a stack buffer): 64, or the integrator's superblock where it
+    /// has a time-segment engine (aarch64: 256), so that the engine sees whole superblocks.
+    static constexpr std::size_t piece =
+        filter::vibration_integrator<T>::superblock > 64 ? filter::vibration_integrator<T>::superblock : 64;
 
     /// window_s and settle_s are held as sample counts below 2^32 (46 hours at 25.6 kHz).
     explicit vibration_severity(const vibration_severity_config& c = {}) noexcept
