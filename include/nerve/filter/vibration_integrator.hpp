@@ -40,19 +40,21 @@
 //    the float direct form's 11.1 (32.1) (bench/mcu/vibration_severity.cpp); modelled Cortex-A72
 //    21.4 instructions, 23.5 cycles (bench/a64/filters.cpp); on x86 latency-bound (below).
 //    Before the output mix (the bilinear 1/s): M4F 21.9 (46.1), Cortex-A72 20.4 (25.4).
-//    Time segments (stop 56; float on SIMD hosts, calls of `superblock` = 64 W samples or more, W
-//    the vector's floats: aarch64 256): the biquad's time-segment method on this form. A
-//    superblock is cut into W segments of 64 samples, one per lane; each segment's zero-state
-//    end state is summed from a table (A^(63-n) b, A the one-step matrix of the four states) on
-//    the way in, the segments' start states follow in double from the running state (X_(j+1) =
-//    A^64 X_j + z_j), and the recurrence above runs in the W lanes from them. The running state
-//    is the last lane's end state, so no rounding of the tables carries beyond a superblock.
-//    Against operator(): 5e-7 to 8e-7 of the RMS on random signals, bounded at 1e-5 in the
-//    tests and as close to scipy as operator() is. Modelled Cortex-A72 (bench/a64/filters.cpp,
-//    1024-sample calls): 21.4 -> 12.1 instructions, 23.5 -> 10.4 cycles per sample; the
-//    maintenance pipeline there (bench/a64/pipelines.cpp) 88.2 -> 74.2 cycles per sample. x86
-//    (AVX-512, 4096-sample calls, vibration_integrator/state_variable) 0.20 -> 1.44 G samples/s,
-//    1.56x the double sections (the x86 default, kept for its 2.6e-8).
+//    Time segments (stop 56; float on SIMD hosts, calls of `superblock` samples or more: 2 x 4
+//    lanes x 32 with NEON and SSE2 (256), 1 x 8 x 64 with AVX2, 1 x 16 x 64 with AVX-512): the
+//    biquad's time-segment method on this form. A superblock is cut into segments, one per
+//    lane of one or two vectors; each segment's zero-state end state is summed from a table
+//    (A^(L-1-n) b, A the one-step matrix of the four states) on the way in, the segments' start
+//    states follow in double from the running state (X_(j+1) = A^L X_j + z_j), and the
+//    recurrence above runs in the lanes from them, two vectors side by side where they have 4
+//    lanes (one waits on the recurrence's latency). The running state is the last segment's
+//    end state, so no rounding of the tables carries beyond a superblock. Against operator():
+//    5e-7 to 8e-7 of the RMS on random signals, bounded at 1e-5 in the tests and as close to
+//    scipy as operator() is. Modelled Cortex-A72 (bench/a64/filters.cpp, 1024-sample calls):
+//    21.4 -> 11.7 instructions, 23.5 -> 8.9 cycles per sample; the maintenance pipeline there
+//    (bench/a64/pipelines.cpp) 88.2 -> 72.8 cycles per sample. x86 (AVX-512, 4096-sample calls,
+//    vibration_integrator/state_variable) 0.20 -> 1.34 G samples/s, ~1.45x the double sections
+//    (the x86 default, kept for its 2.6e-8).
 //  - double_sections (x86 SIMD hosts): the scipy sections in a biquad_cascade<double, 2>, float
 //    widened to double in pieces of 64, through the cascade's block engines: 2.6e-8 of the RMS off
 //    (float's output rounding); x86 (AVX-512) 1.03-1.19 G samples/s against the state-variable
@@ -315,8 +317,12 @@ public:
     static constexpr bool segments = false;
     static constexpr std::size_t segment_lanes = 1;
 #endif
-    static constexpr std::size_t segment_length = 64;
-    static constexpr std::size_t superblock = segments ? segment_lanes * segment_length : 0;
+    // Vectors of segments run side by side: two with 4 lanes (NEON, SSE2), where one waits on
+    // the recurrence's latency (modelled A72 10.4 -> 8.9 cycles per sample), one with 8 or 16
+    // (two measured 0.79x on AVX-512: more registers than it has, twice the prefix).
+    static constexpr std::size_t segment_groups = segment_lanes <= 4 ? 2 : 1;
+    static constexpr std::size_t segment_length = segment_groups == 2 ? 32 : 64;
+    static constexpr std::size_t superblock = segments ? segment_groups * segment_lanes * segment_length : 0;
 
 private:
     // The engine's tables, from the float coefficients the recurrence runs (in double): the
@@ -354,7 +360,7 @@ private:
                     for (std::size_t m = 0; m < 4; ++m) w[k] += A[k][m] * v[m];
                 v = w;
             }
-            // A^L by squaring (L = 64 = 2^6).
+            // A^L by squaring (L = 32 = 2^5).
             std::array<std::array<double, 4>, 4> P = A;
             for (std::size_t q = 1; q < segment_length; q *= 2) {
                 std::array<std::array<double, 4>, 4> Q{};
@@ -366,83 +372,105 @@ private:
             al = P;
         }
     };
-    static_assert(segment_length == 64, "A^L by six squarings");
+    static_assert((segment_length & (segment_length - 1)) == 0, "A^L by squarings");
 
 #if NERVE_HAS_XSIMD
-    // One superblock of W L samples, segment j (x[j L .. j L + L)) in lane j: (1) transposed in
-    // W x W at a time into a stack copy, each segment's zero-state end state summed on the way;
-    // (2) the segments' start states in double, X_(j+1) = A^L X_j + z_j from the running state;
-    // (3) the state-variable recurrence in the W lanes from those states, the outputs transposed
-    // back. The running state becomes lane W - 1's end state. A non-finite input, output or end
-    // state (bad input, overflow) redoes the superblock sample by sample through operator() from
-    // the copy, as a call below a superblock would run it; so in place works too.
+    // One superblock of G W L samples, segment s (x[s L .. s L + L)) in lane s % W of group
+    // s / W: (1) transposed in W x W at a time into a stack copy, each segment's zero-state end
+    // state summed on the way; (2) the segments' start states in double, X_(s+1) = A^L X_s + z_s
+    // from the running state; (3) the state-variable recurrence in the lanes from those states,
+    // the G groups side by side (independent chains: one group waits on the recurrence's
+    // latency), the outputs transposed back. The running state becomes the last segment's end
+    // state. A non-finite output or end state (bad input, overflow) redoes the superblock sample
+    // by sample through operator() from the copy, as a call below a superblock would run it; so
+    // in place works too.
     void run_superblock(const T* x, T* y) noexcept {
         using batch = xsimd::batch<float>;
-        constexpr std::size_t W = segment_lanes, L = segment_length;
-        alignas(64) float xt[L][W];
-        batch z[4] = {batch(0.0f), batch(0.0f), batch(0.0f), batch(0.0f)};
+        constexpr std::size_t W = segment_lanes, L = segment_length, G = segment_groups;
+        alignas(64) float xt[L][G][W];
+        batch z[G][4];
+        for (std::size_t q = 0; q < G; ++q)
+            for (std::size_t k = 0; k < 4; ++k) z[q][k] = batch(0.0f);
+        for (std::size_t g = 0; g < L; g += W) {
+            for (std::size_t q = 0; q < G; ++q) {
+                batch r[W];
+                for (std::size_t j = 0; j < W; ++j) r[j] = batch::load_unaligned(x + (q * W + j) * L + g);
+                nerve::detail::transpose_in_registers(r);
+                for (std::size_t n = 0; n < W; ++n) {
+                    r[n].store_aligned(xt[g + n][q]);
+                    for (std::size_t k = 0; k < 4; ++k) z[q][k] = xsimd::fma(batch(seg_.bz[g + n][k]), r[n], z[q][k]);
+                }
+            }
+        }
+        alignas(64) float zl[G][4][W], st[G][4][W];
+        for (std::size_t q = 0; q < G; ++q)
+            for (std::size_t k = 0; k < 4; ++k) z[q][k].store_aligned(zl[q][k]);
+        double X[4] = {lo_.s1, lo_.s2, hi_.s1, hi_.s2};
+        for (std::size_t q = 0; q < G; ++q) {
+            for (std::size_t j = 0; j < W; ++j) {
+                for (std::size_t k = 0; k < 4; ++k) st[q][k][j] = static_cast<float>(X[k]);
+                double nx[4];
+                for (std::size_t k = 0; k < 4; ++k)
+                    nx[k] = ((seg_.al[k][0] * X[0] + seg_.al[k][1] * X[1]) + (seg_.al[k][2] * X[2] + seg_.al[k][3] * X[3])) +
+                            static_cast<double>(zl[q][k][j]);
+                for (std::size_t k = 0; k < 4; ++k) X[k] = nx[k];
+            }
+        }
+        batch l1[G], l2[G], h1[G], h2[G];
+        for (std::size_t q = 0; q < G; ++q) {
+            l1[q] = batch::load_aligned(st[q][0]);
+            l2[q] = batch::load_aligned(st[q][1]);
+            h1[q] = batch::load_aligned(st[q][2]);
+            h2[q] = batch::load_aligned(st[q][3]);
+        }
+        const batch lm1(lo_.m1), lm2(lo_.m2), lm3(lo_.m3), hm1(hi_.m1), hm2(hi_.m2), hm3(hi_.m3);
+        const batch al(al_), gain(gain_);
         batch chk(0.0f);
         for (std::size_t g = 0; g < L; g += W) {
-            batch r[W];
-            for (std::size_t j = 0; j < W; ++j) r[j] = batch::load_unaligned(x + j * L + g);
-            nerve::detail::transpose_in_registers(r);
+            batch r[G][W];
             for (std::size_t n = 0; n < W; ++n) {
-                r[n].store_aligned(xt[g + n]);
-                chk = xsimd::fma(r[n], batch(0.0f), chk);   // NaN once an input is not finite
-                for (std::size_t k = 0; k < 4; ++k) z[k] = xsimd::fma(batch(seg_.bz[g + n][k]), r[n], z[k]);
+                for (std::size_t q = 0; q < G; ++q) {
+                    // section::run on W lanes, a state's update 2 u - s as u + (u - s) (two
+                    // operations, no register copy: NEON's FMLA overwrites its addend). The
+                    // FMA into l2 (a copy) keeps the chain shorter than a multiply, an FMA and
+                    // an add: modelled A72 8.87 against 9.29 cycles per sample.
+                    const batch v = batch::load_aligned(xt[g + n][q]);
+                    const batch u3 = v - l2[q];
+                    const batch u1 = xsimd::fma(lm1, l1[q], lm2 * u3);
+                    const batch u2 = xsimd::fma(lm2, l1[q], xsimd::fma(lm3, u3, l2[q]));
+                    l1[q] = u1 + (u1 - l1[q]);
+                    l2[q] = u2 + (u2 - l2[q]);
+                    const batch w3 = u1 - h2[q];
+                    const batch w1 = xsimd::fma(hm1, h1[q], hm2 * w3);
+                    const batch w2 = xsimd::fma(hm2, h1[q], xsimd::fma(hm3, w3, h2[q]));
+                    h1[q] = w1 + (w1 - h1[q]);
+                    h2[q] = w2 + (w2 - h2[q]);
+                    r[q][n] = xsimd::fma(al, w1, w2) * gain;
+                    chk = chk + r[q][n];   // Inf or NaN once an output is not finite (or the sum overflows: a redo)
+                }
+            }
+            for (std::size_t q = 0; q < G; ++q) {
+                nerve::detail::transpose_in_registers(r[q]);
+                for (std::size_t j = 0; j < W; ++j) r[q][j].store_unaligned(y + (q * W + j) * L + g);
             }
         }
-        alignas(64) float zl[4][W], st[4][W];
-        for (std::size_t k = 0; k < 4; ++k) z[k].store_aligned(zl[k]);
-        double X[4] = {lo_.s1, lo_.s2, hi_.s1, hi_.s2};
-        for (std::size_t j = 0; j < W; ++j) {
-            for (std::size_t k = 0; k < 4; ++k) st[k][j] = static_cast<float>(X[k]);
-            double nx[4];
-            for (std::size_t k = 0; k < 4; ++k)
-                nx[k] = ((seg_.al[k][0] * X[0] + seg_.al[k][1] * X[1]) + (seg_.al[k][2] * X[2] + seg_.al[k][3] * X[3])) +
-                        static_cast<double>(zl[k][j]);
-            for (std::size_t k = 0; k < 4; ++k) X[k] = nx[k];
-        }
-        batch l1 = batch::load_aligned(st[0]), l2 = batch::load_aligned(st[1]);
-        batch h1 = batch::load_aligned(st[2]), h2 = batch::load_aligned(st[3]);
-        const batch lm1(lo_.m1), lm2(lo_.m2), lm3(lo_.m3), hm1(hi_.m1), hm2(hi_.m2), hm3(hi_.m3);
-        const batch al(al_), gain(gain_), two(2.0f);
-        for (std::size_t g = 0; g < L; g += W) {
-            batch r[W];
-            for (std::size_t n = 0; n < W; ++n) {
-                // section::run on W lanes, the same operations in the same order
-                const batch v = batch::load_aligned(xt[g + n]);
-                const batch u3 = v - l2;
-                const batch u1 = lm1 * l1 + lm2 * u3;
-                const batch u2 = l2 + lm2 * l1 + lm3 * u3;
-                l1 = two * u1 - l1;
-                l2 = two * u2 - l2;
-                const batch w3 = u1 - h2;
-                const batch w1 = hm1 * h1 + hm2 * w3;
-                const batch w2 = h2 + hm2 * h1 + hm3 * w3;
-                h1 = two * w1 - h1;
-                h2 = two * w2 - h2;
-                r[n] = (w2 + al * w1) * gain;
-                chk = chk + (r[n] - r[n]);
-            }
-            nerve::detail::transpose_in_registers(r);
-            for (std::size_t j = 0; j < W; ++j) r[j].store_unaligned(y + j * L + g);
-        }
-        chk = chk + ((l1 - l1) + (l2 - l2)) + ((h1 - h1) + (h2 - h2));
+        // A non-finite input reaches its lane's states at once and stays there (as in run_clean).
+        for (std::size_t q = 0; q < G; ++q) chk = chk + ((l1[q] - l1[q]) + (l2[q] - l2[q])) + ((h1[q] - h1[q]) + (h2[q] - h2[q]));
         if (NERVE_LIKELY(xsimd::all(chk == chk))) {
-            l1.store_aligned(st[0]);
-            l2.store_aligned(st[1]);
-            h1.store_aligned(st[2]);
-            h2.store_aligned(st[3]);
-            lo_.s1 = st[0][W - 1];
-            lo_.s2 = st[1][W - 1];
-            hi_.s1 = st[2][W - 1];
-            hi_.s2 = st[3][W - 1];
-            guard_.mark_good(xt[L - 1][W - 1]);
+            l1[G - 1].store_aligned(st[0][0]);
+            l2[G - 1].store_aligned(st[0][1]);
+            h1[G - 1].store_aligned(st[0][2]);
+            h2[G - 1].store_aligned(st[0][3]);
+            lo_.s1 = st[0][0][W - 1];
+            lo_.s2 = st[0][1][W - 1];
+            hi_.s1 = st[0][2][W - 1];
+            hi_.s2 = st[0][3][W - 1];
+            guard_.mark_good(xt[L - 1][G - 1][W - 1]);
             return;
         }
-        for (std::size_t j = 0; j < W; ++j)
-            for (std::size_t n = 0; n < L; ++n) y[j * L + n] = (*this)(xt[n][j]);
+        for (std::size_t q = 0; q < G; ++q)
+            for (std::size_t j = 0; j < W; ++j)
+                for (std::size_t n = 0; n < L; ++n) y[(q * W + j) * L + n] = (*this)(xt[n][q][j]);
     }
 #endif
 
