@@ -10,7 +10,9 @@
 //                           compare with x86's pipeline/maintenance, where they are amortised.
 // No argument: 16 s of the vibration through a monitor, which must diagnose the outer race (the
 // ctest). Modelled Cortex-A72 (tools/a64_icount.py): 77.3 / 86.5 instructions a sample, 104.1 /
-// 116.7 with stop 36's vibration severity (docs/performance.md, "aarch64 gateways").
+// 116.7 with stop 36's vibration severity; stop 56 (its velocity through the state-variable
+// form's time-segment engine) 92.9 / 104.3 instructions, 72.8 / 81.6 cycles a sample
+// (docs/performance.md, "aarch64 gateways").
 #include <cstdio>
 #include <cstring>
 #include <memory>
