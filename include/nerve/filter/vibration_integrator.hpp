@@ -285,12 +285,18 @@ private:
         };
         // One sample: the band-pass and low-pass outputs for input x.
         NERVE_ALWAYS_INLINE constexpr outputs run(T x) noexcept {
-            const T v3 = x - s2;
-            const T v1 = m1 * s1 + m2 * v3;
-            const T v2 = s2 + m2 * s1 + m3 * v3;
-            s1 = T(2) * v1 - s1;
-            s2 = T(2) * v2 - s2;
-            return {v1, v2};
+            T band, low;
+            update(m1, m2, m3, s1, s2, x, band, low);
+            return {band, low};
+        }
+        // The update itself, in any arithmetic (T here; double for the segment engine's tables).
+        template <class U>
+        NERVE_ALWAYS_INLINE static constexpr void update(U m1, U m2, U m3, U& s1, U& s2, U x, U& band, U& low) noexcept {
+            const U v3 = x - s2;
+            band = m1 * s1 + m2 * v3;
+            low = s2 + m2 * s1 + m3 * v3;
+            s1 = U(2) * band - s1;
+            s2 = U(2) * low - s2;
         }
     };
 
@@ -334,15 +340,10 @@ private:
 
         constexpr void build(const section& lo, const section& hi) noexcept {
             auto step = [&](const std::array<double, 4>& st, double x) {
-                auto run = [](double m1, double m2, double m3, double& s1, double& s2, double in) {
-                    const double v3 = in - s2, v1 = m1 * s1 + m2 * v3, v2 = s2 + m2 * s1 + m3 * v3;
-                    s1 = 2 * v1 - s1;
-                    s2 = 2 * v2 - s2;
-                    return v1;
-                };
                 std::array<double, 4> r = st;
-                const double band = run(lo.m1, lo.m2, lo.m3, r[0], r[1], x);
-                run(hi.m1, hi.m2, hi.m3, r[2], r[3], band);
+                double band, low;
+                section::template update<double>(lo.m1, lo.m2, lo.m3, r[0], r[1], x, band, low);
+                section::template update<double>(hi.m1, hi.m2, hi.m3, r[2], r[3], band, band, low);
                 return r;
             };
             std::array<std::array<double, 4>, 4> A{};   // A[k][m]: state k after a step from e_m
