@@ -367,7 +367,7 @@ template <std::size_t S, bool Interleave, class T>
 NERVE_ALWAYS_INLINE void gather_lanes(const xsimd::batch<T> (&src)[S], xsimd::batch<T> (&dst)[S]) noexcept {
     static_assert(gather_lanes_native<T>);
     using batch = xsimd::batch<T>;
-    constexpr std::size_t W = batch::size;
+    [[maybe_unused]] constexpr std::size_t W = batch::size;  // unused where no branch below applies
 #if defined(__AVX512F__)
     // The first two sources in one two-source permute (vpermt2ps), each further one merged by
     // a masked permute: S - 1 permutes per destination.
