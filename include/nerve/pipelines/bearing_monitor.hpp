@@ -155,6 +155,7 @@
 
 #include "../core/bfloat16.hpp"
 #include "../core/framer.hpp"
+#include "../core/lane_sums.hpp"
 #include "../core/simd_fma.hpp"
 #include "../core/units.hpp"
 #include "../drift/page_hinkley.hpp"
@@ -759,26 +760,15 @@ private:
     }
 
     // Per lane j < 8 over the block: s2 += y^2, s4 += y^4, pk = max(pk, |y|), y[i] in lane i % 8.
-    // SIMD hosts spell the 8 lanes as one vector (GCC/clang vector extension; the loop form
-    // below is unrolled and then scalarised by GCC's SLP pass); the same operations per lane.
+    // SIMD hosts: core/lane_sums.hpp, the 8 lanes as one vector (the loop form below is unrolled
+    // and then scalarised by GCC's SLP pass); the same operations per lane.
     static void lane_sums(const float* y, float* s2, float* s4, float* pk8) noexcept {
 #if NERVE_HAS_XSIMD && defined(__GNUC__)
-        using v8 = float __attribute__((vector_size(32)));
-        using v8i = std::int32_t __attribute__((vector_size(32)));
-        v8 a2{}, a4{}, ap{};
-        for (std::size_t i8 = 0; i8 < block; i8 += 8) {
-            v8 v;
-            std::memcpy(&v, y + i8, sizeof v);
-            const v8 v2 = v * v;
-            a2 += v2;
-            a4 += v2 * v2;
-            const v8 a = (v8)((v8i)v & 0x7fffffff);   // |v|
-            const v8i gt = a > ap;
-            ap = (v8)(((v8i)a & gt) | ((v8i)ap & ~gt));
-        }
-        std::memcpy(s2, &a2, sizeof a2);
-        std::memcpy(s4, &a4, sizeof a4);
-        std::memcpy(pk8, &ap, sizeof ap);
+        detail::lane_sums8<float, true> lanes;
+        lanes.add(y, block);
+        std::memcpy(s2, lanes.s2, sizeof lanes.s2);
+        std::memcpy(s4, lanes.s4, sizeof lanes.s4);
+        std::memcpy(pk8, lanes.peak, sizeof lanes.peak);
 #else
         // Lane by lane, its three sums in registers: across the lanes (the loop above without
         // vectors) arm-none-eabi-gcc -O2 loaded and stored s2, s4 and pk8 around every sample, as

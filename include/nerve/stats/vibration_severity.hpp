@@ -42,6 +42,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../core/lane_sums.hpp"
 #include "../core/numeric.hpp"
 #include "../core/units.hpp"
 #include "../filter/vibration_integrator.hpp"
@@ -253,14 +254,19 @@ private:
         if (first == n) return;
         // Four partial sums and peaks in locals: a short dependency chain on scalar targets (kept in
         // registers; arrays here were kept in memory on the Cortex-M4). SIMD hosts first run 8
-        // lanes as one vector (lane_sums_; GCC left the form below scalar there, four FMA
+        // lanes as one vector (detail::lane_sums8; GCC left the form below scalar there, four FMA
         // chains): x86 (AVX-512 Xeon) vibration_severity/nerve 422 -> 662 M samples/s (1.58x,
         // 1.40-1.59, five alternated rounds), the maintenance pipeline up to 1.1-1.2x.
         T s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
         std::size_t i = first;
 #if NERVE_HAS_XSIMD && defined(__GNUC__)
         if (n - i >= 8) {
-            i += lane_sums_(v.data() + i, n - i, s0, p0);
+            detail::lane_sums8<T, false> lanes;
+            i += lanes.add(v.data() + i, n - i);
+            for (std::size_t j = 0; j < 8; ++j) {   // into the first partial sum, in lane order
+                s0 += lanes.s2[j];
+                p0 = lanes.peak[j] > p0 ? lanes.peak[j] : p0;
+            }
         }
 #endif
         for (; i + 4 <= n; i += 4) {
@@ -292,40 +298,6 @@ private:
         if (pm > win_peak_) win_peak_ = pm;
     }
 
-#if NERVE_HAS_XSIMD && defined(__GNUC__)
-    // Sum of squares and peak |v| of the whole groups of 8 in v[0, n), 8 lanes at once (lane j
-    // takes v[8k + j]); the lanes' sums are added in order into s and their peaks into p.
-    // Returns the count taken. Peaks keep the old value unless |v| is greater, as below (a
-    // vector ?:, which GCC makes a compare and a select on NEON; spelt as masks, GCC 12 split it
-    // into a scalar compare per lane on aarch64).
-    static std::size_t lane_sums_(const T* v, std::size_t n, T& s, T& p) noexcept {
-        using f8 = float __attribute__((vector_size(32)));
-        using i8 = std::int32_t __attribute__((vector_size(32)));
-        using d8 = double __attribute__((vector_size(64)));
-        using l8 = std::int64_t __attribute__((vector_size(64)));
-        using vec = std::conditional_t<std::is_same_v<T, float>, f8, d8>;
-        using veci = std::conditional_t<std::is_same_v<T, float>, i8, l8>;
-        using bits = std::conditional_t<std::is_same_v<T, float>, std::int32_t, std::int64_t>;
-        constexpr bits magnitude = std::numeric_limits<bits>::max();   // all but the sign bit
-        vec a2{}, ap{};
-        std::size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            vec x;
-            std::memcpy(&x, v + i, sizeof x);
-            a2 += x * x;
-            const vec a = (vec)((veci)x & magnitude);
-            ap = a > ap ? a : ap;
-        }
-        T ls[8], lp[8];
-        std::memcpy(ls, &a2, sizeof ls);
-        std::memcpy(lp, &ap, sizeof lp);
-        for (std::size_t j = 0; j < 8; ++j) {
-            s += ls[j];
-            p = lp[j] > p ? lp[j] : p;
-        }
-        return i;
-    }
-#endif
 
     // Compact (the three-axis Cortex-M4 firmware holds one per axis): counts in 32 bits where a
     // window bounds them, peaks in float (they are float velocities).
