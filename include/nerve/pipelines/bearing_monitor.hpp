@@ -764,7 +764,7 @@ private:
     // and then scalarised by GCC's SLP pass); the same operations per lane.
     static void lane_sums(const float* y, float* s2, float* s4, float* pk8) noexcept {
 #if NERVE_HAS_XSIMD && defined(__GNUC__)
-        detail::lane_sums8<float, true> lanes;
+        nerve::detail::lane_sums8<float, true> lanes;
         lanes.add(y, block);
         std::memcpy(s2, lanes.s2, sizeof lanes.s2);
         std::memcpy(s4, lanes.s4, sizeof lanes.s4);

@@ -261,7 +261,7 @@ private:
         std::size_t i = first;
 #if NERVE_HAS_XSIMD && defined(__GNUC__)
         if (n - i >= 8) {
-            detail::lane_sums8<T, false> lanes;
+            nerve::detail::lane_sums8<T, false> lanes;
             i += lanes.add(v.data() + i, n - i);
             for (std::size_t j = 0; j < 8; ++j) {   // into the first partial sum, in lane order
                 s0 += lanes.s2[j];
