@@ -19,7 +19,8 @@ case). From it: MHz needed per channel at the pipeline's usual rate (MHz = cycle
 channels x rate), and the channels that fit at 64 / 80 / 120 / 168 / 180 MHz (plus --mhz) within
 the CPU budget. Flash (text + data) and static RAM (data + bss; no stack, no heap) come from
 arm-none-eabi-size of the example firmware examples/nerve_mcu_<name>.elf, the RAM per extra
-channel from the size of the monitor object (nm -S) in the bench program.
+channel from the size of the monitor object (nm -S) in the bench program (for the one-axis
+bearing monitor a state-only one: further axes share one analysis scratch).
 The cycles are a model, not a measurement: Cortex-M4 TRM issue cycles, zero wait states (real
 flash at 120-180 MHz adds wait states that caches/ART hide only in part), no interrupts; see
 tools/mcu_cycles.py for every assumption.
@@ -61,8 +62,10 @@ class Pipeline:
     program/symbol: bench/mcu_<program>.elf and its kernel; samples_per_call: samples (all
     channels) one call covers, or a regex over the program's output whose group(1) x
     output_factor is the total over all calls; channels: channels per unit (a triaxial sensor is
-    one unit of 3); ram_object: the monitor object in the bench program (RAM per unit);
-    firmware: examples/nerve_mcu_<firmware>.elf (flash and static RAM), None if there is none."""
+    one unit of 3); ram_object: the object in the bench program whose size is the RAM of each unit
+    after the first (the monitor; for the one-axis bearing monitor a state-only monitor, as further
+    axes share the first one's analysis scratch); firmware: examples/nerve_mcu_<firmware>.elf (flash
+    and static RAM, with the first unit), None if there is none."""
 
     def __init__(self, key, label, rate_key, program, symbol, samples_per_call, channels, unit, ram_object,
                  firmware, output_factor=1):
@@ -77,7 +80,7 @@ class Pipeline:
 # and pipeline_metering.cpp (one reading per call).
 PIPELINES = [
     Pipeline("maintenance", "maintenance, 1 axis (bearing_monitor<2,1024,128,8,false,bfloat16>)", "maintenance",
-             "pipeline_maintenance", "nerve_maintenance_run", r"(\d+) samples", 1, "axis", "g_m", "maintenance"),
+             "pipeline_maintenance", "nerve_maintenance_run", r"(\d+) samples", 1, "axis", "g_state", "maintenance"),
     Pipeline("maintenance_3axis", "maintenance, 3 axes (multi_axis_bearing_monitor<3, <2,384,64>>)", "maintenance",
              "pipeline_maintenance_3axis", "nerve_maintenance_3axis_run", r"(\d+) instants x 3 axes", 3,
              "triaxial sensor", "g_m", "maintenance_3axis", output_factor=3),
@@ -122,7 +125,8 @@ M4_ASSUMPTIONS = (
     "that an ART accelerator or cache hides only in part: keep headroom (the budget) for that, for the "
     "interrupt/DMA load and for the rest of the firmware. Per-sample costs are the mean over every counted "
     "call (frame ends, spectra and learning included). RAM is static RAM (data + bss), stack and heap not "
-    "included; an extra channel needs one more monitor object (RAM per unit).")
+    "included; an extra channel needs one more monitor object (RAM per unit; further bearing axes "
+    "share the first one's analysis scratch, bearing_monitor's ExternalScratch).")
 
 
 # --- arithmetic (pure) ---------------------------------------------------------------------------

@@ -45,6 +45,10 @@ np::bearing_monitor_config config() {
     return c;
 }
 monitor_t g_m{config()};
+// The RAM of each further axis on the same part: a state-only monitor (ExternalScratch) that
+// shares one bearing_scratch with the others (bench/hw_report.py's "RAM per unit").
+using state_only_t = np::bearing_monitor<2, 1024, 128, 8, true, np::bfloat16>;
+state_only_t g_state{config()};
 float g_x[kChunk];
 unsigned g_frames = 0;
 }  // namespace
@@ -63,5 +67,7 @@ int main() {
     }
     std::printf("pipeline_maintenance: sizeof(bearing_monitor<2,1024,128,8,false,bfloat16>) = %u bytes, %u samples, %u frames (%d)\n",
                 static_cast<unsigned>(sizeof(g_m)), kChunk * kCalls, g_frames, static_cast<int>(acc));
+    std::printf("pipeline_maintenance: a further axis sharing the scratch: %u bytes (%u samples seen)\n",
+                static_cast<unsigned>(sizeof(g_state)), static_cast<unsigned>(g_state.samples()));
     return g_frames == 2 ? 0 : 1;
 }
