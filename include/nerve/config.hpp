@@ -31,6 +31,18 @@ extern "C" void nerve_assert_failed(const char* expr, const char* file, int line
 #define NERVE_ASSERT(cond) assert(cond)
 #endif
 
+// --- Floating-point model ------------------------------------------------------------
+// Every operator's bad-input contract (NaN and Inf held, counted or reported, never kept in the
+// state) needs IEEE comparisons. Under -ffinite-math-only (part of -ffast-math and -Ofast) GCC
+// and clang fold every finiteness test to true, so a NaN would pass the guards silently and
+// poison the state. Build the translation units that include nerve without it (-fno-finite-math-only
+// after -ffast-math keeps the rest of fast math), or define NERVE_ALLOW_FINITE_MATH to accept
+// that non-finite input is then undefined behaviour. (-fassociative-math alone is allowed: float
+// results may then move within rounding, and paths documented to give the same bits may not.)
+#if defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__ && !defined(NERVE_ALLOW_FINITE_MATH)
+#error "nerve: -ffinite-math-only (-ffast-math, -Ofast) turns off NaN/Inf detection; add -fno-finite-math-only or define NERVE_ALLOW_FINITE_MATH"
+#endif
+
 // --- Exceptions and RTTI ----------------------------------------------------------
 // The core never throws; this only tells adapters (CLI, parsers on hosted targets)
 // whether they may.

@@ -11,6 +11,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "../config.hpp"
+
 namespace nerve {
 
 namespace detail {

@@ -24,6 +24,7 @@
 #include <span>
 #include <type_traits>
 
+#include "../config.hpp"
 #include "../core/constexpr_math.hpp"
 
 namespace nerve::spectral {
