@@ -41,6 +41,68 @@ TEST_CASE("a pipeline restored from a snapshot continues exactly", "[snapshot]")
     }
 }
 
+namespace {
+// One field of every fixed-width kind, and the two whose width depends on the target.
+struct every_kind {
+    bool b = true;
+    std::uint8_t u8 = 200;
+    std::int16_t i16 = -300;
+    std::uint32_t u32 = 4000000000u;
+    std::int32_t i32 = -2000000000;
+    std::uint64_t u64 = 0x0123456789abcdefull;
+    std::int64_t i64 = -5;
+    std::size_t size = 77;
+    std::ptrdiff_t diff = -77;
+    float f = 1.5f;
+    double d = -0.25;
+    void reset() { *this = every_kind{}; }
+    template <class V>
+    void visit_state(V& v) { v(b); v(u8); v(i16); v(u32); v(i32); v(u64); v(i64); v(size); v(diff); v(f); v(d); }
+};
+
+// The format's own definition, written out: FNV-1a over each field's kind letter and wire width.
+constexpr std::uint32_t expected_fingerprint() {
+    constexpr std::uint8_t widths[] = {1, 1, 2, 4, 4, 8, 8, 8, 8, 4, 8};
+    constexpr char letters[] = {'b', 'u', 'i', 'u', 'i', 'u', 'i', 'u', 'i', 'f', 'd'};
+    std::uint32_t h = 2166136261u;
+    for (std::size_t k = 0; k < sizeof widths; ++k) {
+        h = (h ^ static_cast<std::uint8_t>(letters[k])) * 16777619u;
+        h = (h ^ widths[k]) * 16777619u;
+    }
+    return h;
+}
+}  // namespace
+
+TEST_CASE("the snapshot layout and fingerprint are the same on every target", "[snapshot]") {
+    // Fields are known by signedness and width only (std::uint64_t is std::size_t on LP64 hosts,
+    // unsigned long long on the Cortex-M4), so a snapshot moves between the M4 and a gateway.
+    // (Where std::uint32_t is std::size_t, clang for Cortex-M or 32-bit Linux, u32 is written
+    // 64-bit: not among CI's targets, where this test runs.)
+    every_kind a;
+    static std::array<std::byte, 128> buf;
+    const auto n = nerve::snapshot(a, buf);
+    REQUIRE(n.ok());
+    constexpr std::size_t payload = 1 + 1 + 2 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 8;
+    REQUIRE(n.value() == nerve::snapshot_header_bytes + payload + nerve::snapshot_trailer_bytes);
+    std::uint32_t fingerprint = 0;
+    for (int k = 0; k < 4; ++k) fingerprint |= static_cast<std::uint32_t>(buf[8 + k]) << (8 * k);
+    CHECK(fingerprint == expected_fingerprint());
+    // The fields little-endian in visit order (the size_t and ptrdiff_t sign-extended to 8 bytes).
+    const std::uint8_t want[payload] = {
+        1, 200, 0xd4, 0xfe, 0x00, 0x28, 0x6b, 0xee, 0x00, 0x6c, 0xca, 0x88,
+        0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01, 0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        77, 0, 0, 0, 0, 0, 0, 0, 0xb3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x00, 0x00, 0xc0, 0x3f, 0, 0, 0, 0, 0, 0, 0xd0, 0xbf};
+    for (std::size_t k = 0; k < payload; ++k) {
+        INFO("payload byte " << k);
+        CHECK(static_cast<std::uint8_t>(buf[nerve::snapshot_header_bytes + k]) == want[k]);
+    }
+    every_kind b{false, 0, 0, 0, 0, 0, 0, 0, 0, 0.0f, 0.0};
+    REQUIRE(nerve::restore(b, std::span<const std::byte>(buf.data(), n.value())).ok());
+    CHECK((b.b && b.u8 == 200 && b.i16 == -300 && b.u32 == 4000000000u && b.i32 == -2000000000 &&
+           b.u64 == 0x0123456789abcdefull && b.i64 == -5 && b.size == 77 && b.diff == -77 && b.f == 1.5f && b.d == -0.25));
+}
+
 TEST_CASE("corrupt, truncated or foreign snapshots are refused and change nothing", "[snapshot][bad-input]") {
     chain a = make_chain();
     feed(a, 0, 50);

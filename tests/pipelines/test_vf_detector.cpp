@@ -200,7 +200,9 @@ TEST_CASE("vf_detector: a snapshot with impossible ring indices is refused", "[v
     // Payload order: st_ (4 floats), bp_last_, buf_ (2 x 802 floats), pos_, until_, ...
     const std::size_t pos_at = nerve::snapshot_header_bytes + 4 * 4 + 4 + 2 * 802 * 4;
     const std::size_t body = n.value() - nerve::snapshot_trailer_bytes;
-    for (std::size_t field : {pos_at, pos_at + 4}) {
+    // until_ follows pos_ (a std::uint32_t: 8 bytes on the wire where it is std::size_t).
+    constexpr std::size_t pos_width = nerve::detail::wire_width<std::uint32_t>();
+    for (std::size_t field : {pos_at, pos_at + pos_width}) {
         INFO("field at " << field);
         static std::byte bad[8192];
         std::memcpy(bad, buf, n.value());

@@ -14,7 +14,13 @@
 //   6  flags u16 (zero)     16  payload: the fields in visit order
 //   16 + length: CRC-32 of everything before it
 // size_t/ptrdiff_t fields are always written as 64-bit, so an MCU snapshot restores on a
-// gateway and back (when the value fits).
+// gateway and back (when the value fits). The fingerprint knows a field by signedness and wire
+// width only, never by which C++ type it is: std::uint64_t is std::size_t on LP64 hosts and
+// unsigned long long on the Cortex-M4 (format version 1 told size_t apart, so an M4 snapshot of
+// an operator with a 64-bit counter was refused on the gateway; tests/core/test_snapshot.cpp
+// pins the fingerprint of every kind). One limit: where std::uint32_t is std::size_t (clang for
+// Cortex-M, 32-bit Linux) its fields are written 64-bit too, so snapshots move between such
+// targets only.
 //
 // restore() checks magic, version, length, fingerprint and checksum, then that every value
 // is acceptable (floats finite, bools 0/1, sizes in range), and only then writes; a state that
@@ -37,7 +43,7 @@
 
 namespace nerve {
 
-inline constexpr std::uint16_t snapshot_format_version = 1;
+inline constexpr std::uint16_t snapshot_format_version = 2;  // 2: size_t/ptrdiff_t kinds merged (see above)
 inline constexpr std::size_t snapshot_header_bytes = 16;
 inline constexpr std::size_t snapshot_trailer_bytes = 4;
 
@@ -54,13 +60,12 @@ template <class T> struct is_complex : std::false_type {};
 template <class T> struct is_complex<std::complex<T>> : std::true_type {};
 
 // How a leaf is stored: kind letter and width in bytes.
-enum class leaf_kind : std::uint8_t { boolean = 'b', uint = 'u', sint = 'i', f32 = 'f', f64 = 'd', size = 'z', diff = 'p' };
+// size_t is an unsigned and ptrdiff_t a signed field of width 8 (wire_width): no kind of their own.
+enum class leaf_kind : std::uint8_t { boolean = 'b', uint = 'u', sint = 'i', f32 = 'f', f64 = 'd' };
 
 template <class T>
 constexpr leaf_kind kind_of() {
     if constexpr (std::is_same_v<T, bool>) return leaf_kind::boolean;
-    else if constexpr (std::is_same_v<T, std::size_t>) return leaf_kind::size;
-    else if constexpr (std::is_same_v<T, std::ptrdiff_t>) return leaf_kind::diff;
     else if constexpr (std::is_same_v<T, float>) return leaf_kind::f32;
     else if constexpr (std::is_same_v<T, double>) return leaf_kind::f64;
     else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return leaf_kind::uint;
