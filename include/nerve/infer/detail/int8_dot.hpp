@@ -77,16 +77,18 @@ NERVE_ALWAYS_INLINE std::int32_t ror8(std::uint32_t v) noexcept { return static_
 /// acc[0..3] += dot over n (a multiple of 4, > 0) of x + x_offset with four weight rows, w_offset 0.
 /// Out of line: the loop needs 14 registers (4 accumulators, 6 pointers/constants, 4 temporaries),
 /// which only a function of its own can give it. Per 4 inputs: LDR + 2 SXTAB16 for the input,
-/// then per row LDR + 2 SXTB16 (one with the rotation folded in) + 2 SMLAD.
+/// then per row LDR + 2 SXTB16 (one with the rotation folded in) + 2 SMLAD. Thumb-2 inline asm
+/// where config.hpp allows it (NERVE_ARM_V7EM_ASM: GCC), else the same operations as intrinsics.
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 inline void dsp_dot4(const std::int8_t* x, const std::int8_t* w, std::ptrdiff_t w_stride, int n, std::int32_t x_offset,
                      std::int32_t* acc) noexcept {
     const std::int32_t xo2 = static_cast<std::int32_t>((static_cast<std::uint32_t>(x_offset) & 0xFFFFu) * 0x10001u);
-    const std::int8_t* w2 = w + 2 * w_stride;
     const std::int8_t* const end = x + n;
     std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+#if NERVE_ARM_V7EM_ASM
+    const std::int8_t* w2 = w + 2 * w_stride;
     std::uint32_t t, x13, v, u;
     __asm__ volatile(
         "1:\n\t"
@@ -119,6 +121,25 @@ inline void dsp_dot4(const std::int8_t* x, const std::int8_t* w, std::ptrdiff_t 
           [t] "=&r"(t), [x13] "=&r"(x13), [v] "=&r"(v), [u] "=&r"(u)
         : [end] "r"(end), [xo2] "r"(xo2), [s] "r"(w_stride)
         : "cc", "memory");
+#else
+    // The same operations as ACLE intrinsics, for compilers that cannot allocate the asm's 14
+    // registers (clang: "inline assembly requires more registers than available").
+    while (x != end) {
+        const std::uint32_t xv = load_u32(x);
+        x += 4;
+        const std::int32_t t = __sxtab16(xo2, static_cast<std::int32_t>(xv)), x13 = __sxtab16(xo2, ror8(xv));
+        const auto row = [&](std::int32_t& a, std::ptrdiff_t k) NERVE_INLINE_LAMBDA {
+            const std::uint32_t v = load_u32(w + k * w_stride);
+            a = __smlad(t, __sxtb16(static_cast<std::int32_t>(v)), a);
+            a = __smlad(x13, __sxtb16(ror8(v)), a);
+        };
+        row(a0, 0);
+        row(a1, 1);
+        row(a2, 2);
+        row(a3, 3);
+        w += 4;
+    }
+#endif
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
