@@ -1,5 +1,6 @@
 #include "nerve_test.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -56,6 +57,27 @@ TEST_CASE("packed dense equals the reference fully connected (all shapes, per-ch
         wrong += check_layer<100, 37>(s, variant);
     }
     CHECK(wrong == 0);
+}
+
+TEST_CASE("packed weights at a 2-byte offset give the same outputs (no alignment fault)", "[packed_dense][bad-input]") {
+    // The M4 kernel loads words in pairs and fours (LDRD, LDM), which fault unless word-aligned:
+    // weights one int16 past a word boundary must take the portable loop, with the same results.
+    constexpr int In = 16, Out = 8;
+    static std::int8_t w[Out * In], x[In], y_aligned[Out], y_offset[Out];
+    std::uint32_t s = 21;
+    for (auto& v : w) v = random_int8(s);
+    for (auto& v : x) v = random_int8(s);
+    alignas(8) static std::int16_t storage[packed_dense_size(In, Out) + 1];
+    static std::int16_t aligned[packed_dense_size(In, Out)];
+    pack_dense_weights(w, In, Out, aligned);
+    std::int16_t* const offset = storage + 1;  // 2 bytes past an 8-byte boundary
+    pack_dense_weights(w, In, Out, offset);
+    fully_connected_params p;
+    p.input_offset = 3; p.output_offset = -2; p.output_multiplier = 1500000000; p.output_shift = -7;
+    fully_connected_packed<In, Out>(p, x, aligned, nullptr, y_aligned);
+    fully_connected_packed<In, Out>(p, x, offset, nullptr, y_offset);
+    CHECK(std::equal(y_aligned, y_aligned + Out, y_offset));
+    static_assert(alignof(decltype(kPacked)) >= 8);  // what pack_dense_weights<In, Out> returns is aligned
 }
 
 TEST_CASE("packed weights: layout and compile-time packing", "[packed_dense]") {

@@ -55,18 +55,25 @@ constexpr void pack_dense_weights(const std::int8_t* w, int in, int out, std::in
             }
 }
 
+/// Packed weights: a std::array of int16 aligned to 8 bytes. The Cortex-M4 kernel reads them with
+/// LDM and the widened input with LDRD, which fault on addresses that are not word-aligned, and
+/// an int16 array is only 2-byte aligned unless declared otherwise; a misaligned pointer is still
+/// accepted (packed_dot4 then takes its portable loop), only slower.
+template <std::size_t N>
+struct alignas(8) packed_weights : std::array<std::int16_t, N> {};
+
 /// The packed weights as a constexpr array (put it in a `constexpr` / `const` variable: flash).
 template <int In, int Out>
-constexpr std::array<std::int16_t, packed_dense_size(In, Out)> pack_dense_weights(const std::int8_t (&w)[Out * In]) noexcept {
+constexpr packed_weights<packed_dense_size(In, Out)> pack_dense_weights(const std::int8_t (&w)[Out * In]) noexcept {
     static_assert(In % 4 == 0, "pack_dense_weights: the input depth must be a multiple of 4");
-    std::array<std::int16_t, packed_dense_size(In, Out)> p{};
+    packed_weights<packed_dense_size(In, Out)> p{};
     pack_dense_weights(w, In, Out, p.data());
     return p;
 }
 template <int In, int Out>
-constexpr std::array<std::int16_t, packed_dense_size(In, Out)> pack_dense_weights(const std::array<std::int8_t, Out * In>& w) noexcept {
+constexpr packed_weights<packed_dense_size(In, Out)> pack_dense_weights(const std::array<std::int8_t, Out * In>& w) noexcept {
     static_assert(In % 4 == 0, "pack_dense_weights: the input depth must be a multiple of 4");
-    std::array<std::int16_t, packed_dense_size(In, Out)> p{};
+    packed_weights<packed_dense_size(In, Out)> p{};
     pack_dense_weights(w.data(), In, Out, p.data());
     return p;
 }
@@ -83,10 +90,28 @@ inline void widen_input_pairs(const std::int8_t* x, int n, std::int32_t input_of
 }
 
 /// acc[0..3] += the four dot products of one row group: xs (n int16 pairs-ordered), w the group's
-/// packed weights (4 * n int16).
+/// packed weights (4 * n int16). Any target, any alignment.
+NERVE_ALWAYS_INLINE void packed_dot4_portable(const std::int16_t* NERVE_RESTRICT xs, const std::int16_t* NERVE_RESTRICT w,
+                                              int n, std::int32_t* acc) noexcept {
+    for (int d = 0; d < n; d += 4, w += 16) {
+        for (int r = 0; r < 4; ++r) {
+            const std::int16_t* wr = w + 4 * r;
+            acc[r] += xs[d] * wr[0] + xs[d + 1] * wr[1] + xs[d + 2] * wr[2] + xs[d + 3] * wr[3];
+        }
+    }
+}
+
+/// The same; on the Cortex-M4 (DSP extension) two LDM of weights and one LDRD of inputs per 16
+/// MACs, when both pointers are word-aligned.
 NERVE_ALWAYS_INLINE void packed_dot4(const std::int16_t* NERVE_RESTRICT xs, const std::int16_t* NERVE_RESTRICT w, int n,
                                      std::int32_t* acc) noexcept {
 #if defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
+    // LDRD and LDM need word-aligned addresses (else a UsageFault on the M4): a misaligned xs or w
+    // (int16 buffers are 2-byte aligned unless declared otherwise) takes the portable loop below.
+    if (NERVE_UNLIKELY(((reinterpret_cast<std::uintptr_t>(xs) | reinterpret_cast<std::uintptr_t>(w)) & 3u) != 0)) {
+        packed_dot4_portable(xs, w, n, acc);
+        return;
+    }
     std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const std::int16_t* const end = xs + n;
     // Per block of 4 inputs: one LDRD of the input pairs, two LDM of four weight words, eight SMLAD;
@@ -120,12 +145,7 @@ NERVE_ALWAYS_INLINE void packed_dot4(const std::int16_t* NERVE_RESTRICT xs, cons
 #undef NERVE_PACKED_BLOCK
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 #else
-    for (int d = 0; d < n; d += 4, w += 16) {
-        for (int r = 0; r < 4; ++r) {
-            const std::int16_t* wr = w + 4 * r;
-            acc[r] += xs[d] * wr[0] + xs[d + 1] * wr[1] + xs[d + 2] * wr[2] + xs[d + 3] * wr[3];
-        }
-    }
+    packed_dot4_portable(xs, w, n, acc);
 #endif
 }
 /// packed_dot4 as a separate function: the inner loop needs 13 registers, which a caller with a
