@@ -189,8 +189,9 @@ namespace {
     reg(mpu_ctrl) = 0x5u;  // ENABLE | PRIVDEFENA
     // Report MemManage, BusFault and UsageFault by name; trap integer division by zero as the
     // host does (SIGFPE).
-    reg(scb_shcsr) |= (1u << 16) | (1u << 17) | (1u << 18);
-    reg(scb_ccr) |= (1u << 4);
+    // (Read, then write: a compound assignment to a volatile is deprecated in C++20.)
+    reg(scb_shcsr) = reg(scb_shcsr) | (1u << 16) | (1u << 17) | (1u << 18);
+    reg(scb_ccr) = reg(scb_ccr) | (1u << 4);
     asm volatile("dsb\nisb" ::: "memory");
 
     initialise_monitor_handles();
