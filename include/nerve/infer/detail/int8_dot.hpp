@@ -73,6 +73,12 @@ NERVE_ALWAYS_INLINE std::uint32_t load_u32(const std::int8_t* p) noexcept {
     return v;
 }
 NERVE_ALWAYS_INLINE std::int32_t ror8(std::uint32_t v) noexcept { return static_cast<std::int32_t>((v >> 8) | (v << 24)); }
+/// a + the four products of one input word, already split with its offset into the halfword
+/// pairs t = SXTAB16(xo2, x) and x13 = SXTAB16(xo2, x ror 8), and one weight word v: two SMLADs.
+NERVE_ALWAYS_INLINE std::int32_t smlad_word(std::int32_t t, std::int32_t x13, std::uint32_t v, std::int32_t a) noexcept {
+    a = __smlad(t, __sxtb16(static_cast<std::int32_t>(v)), a);
+    return __smlad(x13, __sxtb16(ror8(v)), a);
+}
 
 /// acc[0..3] += dot over n (a multiple of 4, > 0) of x + x_offset with four weight rows, w_offset 0.
 /// Out of line: the loop needs 14 registers (4 accumulators, 6 pointers/constants, 4 temporaries),
@@ -128,15 +134,10 @@ inline void dsp_dot4(const std::int8_t* x, const std::int8_t* w, std::ptrdiff_t 
         const std::uint32_t xv = load_u32(x);
         x += 4;
         const std::int32_t t = __sxtab16(xo2, static_cast<std::int32_t>(xv)), x13 = __sxtab16(xo2, ror8(xv));
-        const auto row = [&](std::int32_t& a, std::ptrdiff_t k) NERVE_INLINE_LAMBDA {
-            const std::uint32_t v = load_u32(w + k * w_stride);
-            a = __smlad(t, __sxtb16(static_cast<std::int32_t>(v)), a);
-            a = __smlad(x13, __sxtb16(ror8(v)), a);
-        };
-        row(a0, 0);
-        row(a1, 1);
-        row(a2, 2);
-        row(a3, 3);
+        a0 = smlad_word(t, x13, load_u32(w), a0);
+        a1 = smlad_word(t, x13, load_u32(w + w_stride), a1);
+        a2 = smlad_word(t, x13, load_u32(w + 2 * w_stride), a2);
+        a3 = smlad_word(t, x13, load_u32(w + 3 * w_stride), a3);
         w += 4;
     }
 #endif
@@ -152,8 +153,7 @@ inline void dsp_dot1(const std::int8_t* x, const std::int8_t* w, int n, std::int
         const std::uint32_t v = load_u32(w);
         x += 4;
         w += 4;
-        a = __smlad(__sxtab16(xo2, static_cast<std::int32_t>(xv)), __sxtb16(static_cast<std::int32_t>(v)), a);
-        a = __smlad(__sxtab16(xo2, ror8(xv)), __sxtb16(ror8(v)), a);
+        a = smlad_word(__sxtab16(xo2, static_cast<std::int32_t>(xv)), __sxtab16(xo2, ror8(xv)), v, a);
     }
     acc[0] += a;
 }
