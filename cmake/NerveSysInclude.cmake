@@ -7,7 +7,9 @@
 #   <dir>/catch2 -> <host include>/catch2          (tests)
 #   <dir>/xsimd  -> <host include>/xsimd           (nerve::simd; used only where config.hpp allows)
 #   <dir>/Eigen, <dir>/unsupported -> <host include>/eigen3/...   (nerve::eigen)
-# Sets NERVE_SYSINCLUDE_DIR, NERVE_SYSINCLUDE_HAS_CATCH2, _HAS_XSIMD, _HAS_EIGEN.
+#   <dir>/CLI, <dir>/fmt -> <host include>/CLI, fmt   (the `nerve` tool on aarch64: CLI11 is
+#                                                      header-only, fmt is used header-only)
+# Sets NERVE_SYSINCLUDE_DIR, NERVE_SYSINCLUDE_HAS_CATCH2, _HAS_XSIMD, _HAS_EIGEN, _HAS_CLI11, _HAS_FMT.
 set(NERVE_HOST_INCLUDE_DIR "/usr/include" CACHE PATH "Where the host's header-only dependencies live")
 
 function(nerve_make_sysinclude dir)
@@ -16,7 +18,9 @@ function(nerve_make_sysinclude dir)
         "catch2=catch2"
         "xsimd=xsimd"
         "Eigen=eigen3/Eigen"
-        "unsupported=eigen3/unsupported")
+        "unsupported=eigen3/unsupported"
+        "CLI=CLI"
+        "fmt=fmt")
     foreach(link IN LISTS links)
         string(REPLACE "=" ";" pair "${link}")
         list(GET pair 0 name)
@@ -31,7 +35,7 @@ function(nerve_make_sysinclude dir)
         endif()
     endforeach()
     set(NERVE_SYSINCLUDE_DIR "${dir}" PARENT_SCOPE)
-    foreach(pair "CATCH2;catch2/catch.hpp" "XSIMD;xsimd/xsimd.hpp" "EIGEN;Eigen/Core")
+    foreach(pair "CATCH2;catch2/catch.hpp" "XSIMD;xsimd/xsimd.hpp" "EIGEN;Eigen/Core" "CLI11;CLI/CLI.hpp" "FMT;fmt/format.h")
         list(GET pair 0 key)
         list(GET pair 1 header)
         if(EXISTS "${dir}/${header}")

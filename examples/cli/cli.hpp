@@ -1,4 +1,4 @@
-// examples/cli/cli.hpp — the frame of the `nerve` command-line tool (hosts only).
+// examples/cli/cli.hpp — the frame of the `nerve` command-line tool (hosted targets: x86-64 and aarch64 Linux).
 //
 // Every subcommand is one file, cmd_<name>.cpp, that registers itself at start-up:
 //

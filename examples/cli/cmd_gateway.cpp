@@ -494,11 +494,6 @@ private:
     bool finished_ = false;
 };
 
-double wall_clock_seconds() {
-    using namespace std::chrono;
-    return duration<double>(system_clock::now().time_since_epoch()).count();
-}
-
 /// One line of `in` into `line` without its '\n', keeping at most `limit` bytes: a longer line is
 /// read to its end but not kept, and `too_long` says so (a pack that size is refused unread, so
 /// an endless line from a hostile or broken sender costs no memory). False at the end of input.
@@ -541,6 +536,12 @@ int read_lines(gateway<Detector>& g, const std::string& path) {
 }
 
 #if NERVE_CLI_MQTT
+// An MQTT message's arrival time: the clock of a live source (files replay their readings' times).
+double wall_clock_seconds() {
+    using namespace std::chrono;
+    return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
 template <class Detector>
 int read_mqtt(gateway<Detector>& g, const options& o) {
     MQTTClient client{};

@@ -1,6 +1,6 @@
 // examples/cli/pipeline_output.hpp — what `nerve run ...`, `nerve forecast` and `nerve demo`
 // share: JSON numbers and strings, reading a recording (raw float32, a CSV column or WAV), parsing a
-// bearing geometry, and the JSON lines of the bearing monitor. Hosts only (std::string, fmt).
+// bearing geometry, and the JSON lines of the bearing monitor. Hosted targets only (std::string, fmt).
 #pragma once
 
 #include "cli.hpp"

@@ -1,4 +1,4 @@
-// examples/cli/timestamp.hpp — the date-times of a CSV time column (hosts only): ISO 8601 /
+// examples/cli/timestamp.hpp — the date-times of a CSV time column (hosted targets only): ISO 8601 /
 // RFC 3339 stamps with an optional UTC offset, as smart-meter exports, AMI head-ends and pandas'
 // to_csv of a time-zone-aware index write them.
 //
