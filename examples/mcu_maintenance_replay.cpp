@@ -12,18 +12,17 @@
 // record of each kind (tests mcu/replay_*; skipped without the data), which checks on the target
 // itself that the firmware diagnoses real recordings as the host build of the same monitor does
 // (examples/maintenance_mcu_eval.cpp, column 1ax-fw). tools/mcu_cwru_replay.py runs every record
-// both ways and compares.
+// both ways and compares; tools/mcu_nerve.sh runs it for `run maintenance`, so the scoreboard's
+// CWRU row can score the target.
 //
 // The monitor is constructed at run time in static storage (the record's rate and speed are only
 // known then); the file is read with semihosting's open/read (newlib's librdimon), no heap.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
+#include "mcu_replay_io.hpp"
 #include "nerve/pipelines/bearing_monitor.hpp"
 
 namespace {
@@ -57,15 +56,8 @@ int main(int argc, char** argv) {
     auto* monitor = ::new (monitor_storage) monitor_t(c);
     unsigned long samples = 0, frames = 0;
     for (;;) {
-        // A short read may end mid-sample; the bytes kept are completed by the next read.
-        unsigned got = 0;
-        auto* bytes = reinterpret_cast<unsigned char*>(block);
-        while (got < sizeof block) {
-            const int r = static_cast<int>(read(fd, bytes + got, sizeof block - got));
-            if (r <= 0) break;
-            got += static_cast<unsigned>(r);
-        }
-        const unsigned n = got / sizeof(float);
+        const std::size_t got = nerve_examples::read_full(fd, block, sizeof block);
+        const std::size_t n = got / sizeof(float);
         if (n == 0) break;
         monitor->process(std::span<const float>{block, n}, [&](const monitor_t::output_type&) { ++frames; });
         samples += n;
