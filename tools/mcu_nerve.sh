@@ -3,7 +3,7 @@
 # mps2-an386, files through semihosting) by the cortex-m4 preset's replay programs, so that the
 # shared scorers score the target itself:
 #
-#   ../shared/tools/scoreboard.sh tools/mcu_nerve.sh         # nab, ecg, cwru and ett rows on the M4
+#   ../shared/tools/scoreboard.sh tools/mcu_nerve.sh         # every row, on the M4
 #   /usr/bin/python3 ../shared/tools/ecg_eval.py --cli tools/mcu_nerve.sh --record ../shared/data/mitdb/100
 #
 #   run patient --record R                    examples/mcu_patient_replay.cpp: the tool's monitor,
@@ -12,6 +12,7 @@
 #                                             examples/mcu_maintenance_replay.cpp: the one-axis
 #                                             firmware's monitor (two bands, bfloat16 frames; the
 #                                             tool's has four bands); the verdict as the last line
+#   infer --model M --input X                 examples/mcu_infer_replay.cpp: the int8 output on a line
 #   nab --data D --out O [--detector conformal_ensemble]
 #                                             examples/mcu_anomaly_replay.cpp on every
 #                                             D/data/<category>/<file>.csv: the tool's default
@@ -73,6 +74,19 @@ case $cmd in
         done
         [ -n "$input" ] && [ -n "$column" ] && [ -n "$output" ] || refuse "forecast needs --input, --column and --output"
         exec sh "$qemu" "$build/examples/nerve_mcu_forecast_replay.elf" "$input" "$column" "$horizon" "$output" "$day" ;;
+    "infer --help") exit 0 ;;
+    infer\ *)
+        shift
+        model="" input=""
+        while [ $# -gt 0 ]; do
+            case $1 in
+                --model) model=$2; shift 2 ;;
+                --input) input=$2; shift 2 ;;
+                *) refuse "infer: '$1' is not supported on the Cortex-M4 replay (--model and --input are)" ;;
+            esac
+        done
+        [ -n "$model" ] && [ -n "$input" ] || refuse "infer needs --model and --input"
+        exec sh "$qemu" "$build/examples/nerve_mcu_infer_replay.elf" "$model" "$input" ;;
     "nab --help") exit 0 ;;
     nab\ *)
         shift
@@ -100,5 +114,5 @@ case $cmd in
         done
         [ $files -gt 0 ] || refuse "nab: no <category>/<file>.csv under '$data/data'"
         echo "nab: $files files scored on the Cortex-M4 -> $out/data" ;;
-    *) refuse "'$*' has no Cortex-M4 replay (run patient, run maintenance, forecast and nab have)" ;;
+    *) refuse "'$*' has no Cortex-M4 replay (run patient, run maintenance, forecast, nab and infer have)" ;;
 esac
