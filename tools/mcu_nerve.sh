@@ -9,9 +9,9 @@
 #   run patient --record R                    examples/mcu_patient_replay.cpp: the tool's monitor,
 #                                             patient_monitor<1000, 2>; beat lines and a summary
 #   run maintenance --input F --format f32 --fs HZ --rpm RPM [--bearing 6205]
-#                                             examples/mcu_maintenance_replay.cpp: the one-axis
-#                                             firmware's monitor (two bands, bfloat16 frames; the
-#                                             tool's has four bands); the verdict as the last line
+#                                             examples/mcu_maintenance_replay.cpp --tool-monitor:
+#                                             the tool's monitor (four bands; the one-axis
+#                                             firmware's has two); the verdict as the last line
 #   infer --model M --input X                 examples/mcu_infer_replay.cpp: the int8 output on a line
 #   nab --data D --out O [--detector conformal_ensemble]
 #                                             examples/mcu_anomaly_replay.cpp on every
@@ -53,12 +53,12 @@ case $cmd in
                 --fs) fs=$2; shift 2 ;;
                 --rpm) rpm=$2; shift 2 ;;
                 --format) [ "$2" = f32 ] || refuse "run maintenance: only --format f32"; shift 2 ;;
-                --bearing) [ "$2" = 6205 ] || refuse "run maintenance: only --bearing 6205 (the firmware's)"; shift 2 ;;
+                --bearing) [ "$2" = 6205 ] || refuse "run maintenance: only --bearing 6205"; shift 2 ;;
                 *) refuse "run maintenance: '$1' is not supported on the Cortex-M4 replay" ;;
             esac
         done
         [ -n "$input" ] && [ -n "$fs" ] && [ -n "$rpm" ] || refuse "run maintenance needs --input, --fs and --rpm"
-        exec sh "$qemu" "$build/examples/nerve_mcu_maintenance_replay.elf" "$input" "$fs" "$rpm" ;;
+        exec sh "$qemu" "$build/examples/nerve_mcu_maintenance_replay.elf" --tool-monitor "$input" "$fs" "$rpm" ;;
     forecast\ *)
         shift
         input="" column="" horizon=24 output="" day=24
