@@ -2,9 +2,12 @@
 // (formats 212 and 16) read through semihosting, fed to patient_monitor<1000, 2> as the tool
 // feeds it (the chosen lead, and the first other signal of the same file and unit as the
 // fallback lead; one lead when there is none), printing one JSON line per beat
-// ({"type":"beat","sample":N,"lead":L}) and a summary:
+// ({"type":"beat","sample":N,"lead":L}) and a summary. With --firmware-monitor it runs the
+// patient firmware's monitor instead (examples/mcu_patient.cpp: patient_monitor<360>, the
+// chosen lead alone; 360 Hz records only):
 //
-//   cmake/qemu-cortex-m4.sh build/cortex-m4/examples/nerve_mcu_patient_replay.elf PATH/NNN [LEAD]
+//   cmake/qemu-cortex-m4.sh build/cortex-m4/examples/nerve_mcu_patient_replay.elf
+//       [--firmware-monitor] PATH/NNN [LEAD]
 //
 // The lines are the tool's beat lines reduced to what the MIT-BIH scorer reads, so
 // ../shared/tools/ecg_eval.py scores the target itself through tools/mcu_nerve.sh, which stands in
@@ -32,10 +35,12 @@ namespace np = nerve::pipelines;
 namespace wfdb = nerve::io::wfdb;
 using two_leads_t = np::patient_monitor<1000, 2>;
 using one_lead_t = np::patient_monitor<1000>;
+using firmware_t = np::patient_monitor<360>;  // examples/mcu_patient.cpp: one lead at 360 Hz
 using nerve_examples::read_full;
 
 constexpr std::size_t max_bytes = sizeof(two_leads_t) > sizeof(one_lead_t) ? sizeof(two_leads_t) : sizeof(one_lead_t);
-alignas(two_leads_t) alignas(one_lead_t) unsigned char monitor_storage[max_bytes];
+static_assert(sizeof(firmware_t) <= max_bytes);
+alignas(two_leads_t) alignas(one_lead_t) alignas(firmware_t) unsigned char monitor_storage[max_bytes];
 
 constexpr std::size_t run_frames = 256;  // even: a 212 run starts on a whole 3-byte group
 std::uint8_t bytes[run_frames * wfdb::max_signals * 2];
@@ -48,8 +53,13 @@ int fail(const char* what, const char* detail) { return nerve_examples::fail("mc
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool firmware = argc > 1 && std::strcmp(argv[1], "--firmware-monitor") == 0;
+    if (firmware) {
+        --argc;
+        ++argv;
+    }
     if (argc < 2) {
-        std::printf("usage: mcu_patient_replay PATH/NNN [LEAD]\n");
+        std::printf("usage: mcu_patient_replay [--firmware-monitor] PATH/NNN [LEAD]\n");
         return 2;
     }
     const std::string_view base = argv[1];
@@ -89,11 +99,13 @@ int main(int argc, char** argv) {
     fd = open(path, O_RDONLY);
     if (fd < 0) return fail("cannot open ", path);
 
-    const bool two = lead1 < h.signal_count;
+    if (firmware && h.fs != 360.0) return fail("the firmware's monitor runs at 360 Hz only: ", path);
+    const bool two = !firmware && lead1 < h.signal_count;
     const np::monitor_params params{};
     const nerve::sample_rate fs{h.fs};
     auto* mon2 = two ? ::new (monitor_storage) two_leads_t(fs, params) : nullptr;
-    auto* mon1 = two ? nullptr : ::new (monitor_storage) one_lead_t(fs, params);
+    auto* mon1 = two || firmware ? nullptr : ::new (monitor_storage) one_lead_t(fs, params);
+    auto* monf = firmware ? ::new (monitor_storage) firmware_t(fs, params) : nullptr;
     const wfdb::signal_info& sig1 = h.signals[two ? lead1 : lead];
     auto emit = [](const np::monitor_event& e) {
         if (e.kind == np::event_kind::beat)
@@ -117,6 +129,7 @@ int main(int argc, char** argv) {
             for (std::size_t c = 0; c < in_file; ++c) sums[c].add(f[c]);
             const float x0 = static_cast<float>(sig.to_physical(f[column]));
             if (two) mon2->push({x0, static_cast<float>(sig1.to_physical(f[column1]))}, emit);
+            else if (firmware) monf->push(x0, emit);
             else mon1->push(x0, emit);
         }
         frames += n;
@@ -138,11 +151,15 @@ int main(int argc, char** argv) {
     if (two) {
         mon2->flush(emit);
         beats = mon2->beats();
+    } else if (firmware) {
+        monf->flush(emit);
+        beats = monf->beats();
     } else {
         mon1->flush(emit);
         beats = mon1->beats();
     }
-    std::printf("{\"type\":\"summary\",\"samples\":%lu,\"leads\":%u,\"beats\":%lu}\n", static_cast<unsigned long>(frames),
-                two ? 2u : 1u, static_cast<unsigned long>(beats));
+    std::printf("{\"type\":\"summary\",\"monitor\":\"%s\",\"samples\":%lu,\"leads\":%u,\"beats\":%lu}\n",
+                firmware ? "firmware" : "tool", static_cast<unsigned long>(frames), two ? 2u : 1u,
+                static_cast<unsigned long>(beats));
     return 0;
 }

@@ -23,10 +23,16 @@
 #                                             not from the file's date-times
 #
 # Other subcommands and options are refused (exit 2), so the scoreboard reports their rows as
-# "not built". The programs come from $NERVE_M4_BUILD (default build/cortex-m4).
+# "not built". The programs come from $NERVE_M4_BUILD (default build/cortex-m4). With
+# NERVE_M4_MONITOR=firmware, `run patient` and `run maintenance` run the firmware programs'
+# monitors instead of the tool's (examples/mcu_patient.cpp: patient_monitor<360>, one lead;
+# examples/mcu_maintenance.cpp: two bands, bfloat16 frames, 32 KB):
+#   NERVE_M4_MONITOR=firmware ../shared/tools/scoreboard.sh tools/mcu_nerve.sh --only ecg
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${NERVE_M4_BUILD:-$root/build/cortex-m4}
+monitor=${NERVE_M4_MONITOR:-tool}
+case $monitor in tool | firmware) ;; *) echo "mcu_nerve: NERVE_M4_MONITOR is tool or firmware" >&2; exit 2 ;; esac
 qemu="$root/cmake/qemu-cortex-m4.sh"
 refuse() { echo "mcu_nerve: $*" >&2; exit 2; }
 
@@ -43,6 +49,9 @@ case $cmd in
             esac
         done
         [ -n "$record" ] || refuse "run patient needs --record"
+        if [ "$monitor" = firmware ]; then
+            exec sh "$qemu" "$build/examples/nerve_mcu_patient_replay.elf" --firmware-monitor "$record"
+        fi
         exec sh "$qemu" "$build/examples/nerve_mcu_patient_replay.elf" "$record" ;;
     "run maintenance")
         shift 2
@@ -58,6 +67,9 @@ case $cmd in
             esac
         done
         [ -n "$input" ] && [ -n "$fs" ] && [ -n "$rpm" ] || refuse "run maintenance needs --input, --fs and --rpm"
+        if [ "$monitor" = firmware ]; then
+            exec sh "$qemu" "$build/examples/nerve_mcu_maintenance_replay.elf" "$input" "$fs" "$rpm"
+        fi
         exec sh "$qemu" "$build/examples/nerve_mcu_maintenance_replay.elf" --tool-monitor "$input" "$fs" "$rpm" ;;
     forecast\ *)
         shift
