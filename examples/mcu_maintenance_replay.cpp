@@ -37,6 +37,8 @@ constexpr std::size_t storage_n = sizeof(firmware_t) > sizeof(tool_t) ? sizeof(f
 alignas(firmware_t) alignas(tool_t) unsigned char monitor_storage[storage_n];
 float block[256];
 
+int fail(const char* what, const char* detail) { return nerve_examples::fail("mcu_maintenance_replay", what, detail); }
+
 /// The recording through a monitor of type M, in blocks of 256; the whole-run summary.
 template <class M>
 np::bearing_summary replay(int fd, const np::bearing_monitor_config& c, unsigned long& samples, unsigned long& frames) {
@@ -68,15 +70,9 @@ int main(int argc, char** argv) {
     c.fs_hz = std::strtod(argv[2], nullptr);
     c.shaft_hz = std::strtod(argv[3], nullptr) / 60.0;
     c.geometry = np::bearings::skf6205;
-    if (!(c.fs_hz > 0) || !(c.shaft_hz > 0)) {
-        std::printf("mcu_maintenance_replay: FS_HZ and RPM must be positive\n");
-        return 2;
-    }
+    if (!(c.fs_hz > 0) || !(c.shaft_hz > 0)) return fail("FS_HZ and RPM must be positive", "");
     const int fd = open(argv[1], O_RDONLY);
-    if (fd < 0) {
-        std::printf("mcu_maintenance_replay: cannot open %s\n", argv[1]);
-        return 2;
-    }
+    if (fd < 0) return fail("cannot open ", argv[1]);
     unsigned long samples = 0, frames = 0;
     const np::bearing_summary s =
         tool ? replay<tool_t>(fd, c, samples, frames) : replay<firmware_t>(fd, c, samples, frames);

@@ -18,12 +18,14 @@
 // The header is read whole (at most 4 KB), the signal file in runs of 256 frames, with the
 // header's checksums summed on the way (a mismatch is an error, as in the tool); the monitor is
 // constructed at run time in static storage (the rate comes from the header). No heap.
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "mcu_replay_io.hpp"
 #include "nerve/io/wfdb.hpp"
@@ -101,11 +103,6 @@ int main(int argc, char** argv) {
 
     if (firmware && h.fs != 360.0) return fail("the firmware's monitor runs at 360 Hz only: ", path);
     const bool two = !firmware && lead1 < h.signal_count;
-    const np::monitor_params params{};
-    const nerve::sample_rate fs{h.fs};
-    auto* mon2 = two ? ::new (monitor_storage) two_leads_t(fs, params) : nullptr;
-    auto* mon1 = two || firmware ? nullptr : ::new (monitor_storage) one_lead_t(fs, params);
-    auto* monf = firmware ? ::new (monitor_storage) firmware_t(fs, params) : nullptr;
     const wfdb::signal_info& sig1 = h.signals[two ? lead1 : lead];
     auto emit = [](const np::monitor_event& e) {
         if (e.kind == np::event_kind::beat)
@@ -115,27 +112,46 @@ int main(int argc, char** argv) {
     wfdb::checksum16 sums[wfdb::max_signals];
     std::uint64_t frames = 0;
     const std::uint64_t want = h.samples_per_signal;  // 0: to the end of the file
-    for (;;) {
-        const std::size_t run_bytes = static_cast<std::size_t>(wfdb::bytes_for(sig.format, run_frames * in_file));
-        const std::size_t got = read_full(fd, bytes, run_bytes);
-        std::uint64_t n = wfdb::samples_in(sig.format, got) / in_file;
-        if (want && frames + n > want) n = want - frames;
-        if (n == 0) break;
-        const auto d = wfdb::decode(sig.format, std::span<const std::uint8_t>(bytes, got), 0,
-                                    std::span<std::int16_t>(raw, static_cast<std::size_t>(n * in_file)));
-        if (!d) return fail("bad signal file: ", d.message());
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::int16_t* f = raw + i * in_file;
-            for (std::size_t c = 0; c < in_file; ++c) sums[c].add(f[c]);
-            const float x0 = static_cast<float>(sig.to_physical(f[column]));
-            if (two) mon2->push({x0, static_cast<float>(sig1.to_physical(f[column1]))}, emit);
-            else if (firmware) monf->push(x0, emit);
-            else mon1->push(x0, emit);
+    const char* error = nullptr;
+    // The record through a monitor of type M constructed in monitor_storage; `sample(frame)` is
+    // what one frame of the file gives it (one lead, or both). Its beat count, or 0 on an error.
+    const auto replay = [&]<class M>(std::type_identity<M>, auto sample) -> std::uint64_t {
+        auto* monitor = ::new (monitor_storage) M(nerve::sample_rate{h.fs}, np::monitor_params{});
+        for (;;) {
+            const std::size_t run_bytes = static_cast<std::size_t>(wfdb::bytes_for(sig.format, run_frames * in_file));
+            const std::size_t got = read_full(fd, bytes, run_bytes);
+            std::uint64_t n = wfdb::samples_in(sig.format, got) / in_file;
+            if (want && frames + n > want) n = want - frames;
+            if (n == 0) break;
+            const auto d = wfdb::decode(sig.format, std::span<const std::uint8_t>(bytes, got), 0,
+                                        std::span<std::int16_t>(raw, static_cast<std::size_t>(n * in_file)));
+            if (!d) {
+                error = d.message();
+                return 0;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                const std::int16_t* f = raw + i * in_file;
+                for (std::size_t c = 0; c < in_file; ++c) sums[c].add(f[c]);
+                monitor->push(sample(f), emit);
+            }
+            frames += n;
+            if (got < run_bytes) break;
         }
-        frames += n;
-        if (got < run_bytes) break;
-    }
+        monitor->flush(emit);
+        return monitor->beats();
+    };
+    const auto lead0 = [&](const std::int16_t* f) { return static_cast<float>(sig.to_physical(f[column])); };
+    std::uint64_t beats;
+    if (two)
+        beats = replay(std::type_identity<two_leads_t>{}, [&](const std::int16_t* f) {
+            return std::array<float, 2>{lead0(f), static_cast<float>(sig1.to_physical(f[column1]))};
+        });
+    else if (firmware)
+        beats = replay(std::type_identity<firmware_t>{}, lead0);
+    else
+        beats = replay(std::type_identity<one_lead_t>{}, lead0);
     close(fd);
+    if (error) return fail("bad signal file: ", error);
     if (want && frames < want) return fail("signal file shorter than the header says: ", path);
     // The header's checksums (every signal stored in the file), as the tool checks them.
     if (want) {
@@ -146,17 +162,6 @@ int main(int argc, char** argv) {
             if (h.signals[s].has_checksum && !sums[col].matches(h.signals[s].checksum))
                 return fail("checksum mismatch (corrupt file?): ", path);
         }
-    }
-    std::uint64_t beats = 0;
-    if (two) {
-        mon2->flush(emit);
-        beats = mon2->beats();
-    } else if (firmware) {
-        monf->flush(emit);
-        beats = monf->beats();
-    } else {
-        mon1->flush(emit);
-        beats = mon1->beats();
     }
     std::printf("{\"type\":\"summary\",\"monitor\":\"%s\",\"samples\":%lu,\"leads\":%u,\"beats\":%lu}\n",
                 firmware ? "firmware" : "tool", static_cast<unsigned long>(frames), two ? 2u : 1u,
