@@ -154,6 +154,22 @@ TEST_CASE("tflite executor: old-style operator codes load; a code above 127 is n
     CHECK(ex.op(0).code == 9);
 }
 
+TEST_CASE("tflite executor: a fresh static executor is all zero bytes, so firmware keeps it in .bss, not in flash",
+          "[tflite_executor]") {
+    // A non-zero byte anywhere in the constant initializer moves the whole object to .data, which
+    // costs its size in flash too (64 kB for tflite_executor<128, 128>).
+    static nerve::infer::tflite_executor<16, 8> fresh;  // hello_world has 10 tensors, 3 ops
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&fresh);
+    std::size_t nonzero = 0;
+    for (std::size_t i = 0; i < sizeof(fresh); ++i) nonzero += bytes[i] != 0;
+    CHECK(nonzero == 0u);
+    CHECK(fresh.failed_op() == -1);
+    CHECK_FALSE(fresh.ready());
+    REQUIRE(fresh.load(as_bytes(gold::hello_world_model)).ok());
+    CHECK(fresh.failed_op() == -1);
+    CHECK(fresh.tensor(0).rank >= 1);
+}
+
 TEST_CASE("tflite executor: capacity limits are errors", "[tflite_executor]") {
     static nerve::infer::tflite_executor<4, 4> tiny;
     CHECK(tiny.load(as_bytes(gold::hello_world_model)).code() == nerve::errc::out_of_range);

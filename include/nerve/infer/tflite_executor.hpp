@@ -37,6 +37,7 @@
 #include "broadcast.hpp"
 #include "conv_2d.hpp"
 #include "depthwise_conv_2d.hpp"
+#include "detail/zeroed_table.hpp"
 #include "fully_connected.hpp"
 #include "logistic.hpp"
 #include "max_pool_2d.hpp"
@@ -127,6 +128,8 @@ public:
             return {errc::unsupported, "tflite executor: the model has no input or output tensor"};
         tensor_count_ = g.tensor_count();
         op_count_ = g.operator_count();
+        inputs_ = g.inputs();  // kept, so input()/output() do not walk the flatbuffer on every call
+        outputs_ = g.outputs();
 
         for (std::uint32_t i = 0; i < tensor_count_; ++i)
             if (auto r = read_tensor(g.tensor(i), tensors_[i]); !r) return r;
@@ -149,14 +152,14 @@ public:
         bool written[MaxTensors] = {};
         for (std::uint32_t k = 0; k < g.inputs().size(); ++k) written[g.inputs()[k]] = true;
         for (std::uint32_t o = 0; o < op_count_; ++o) {
-            failed_op_ = static_cast<std::int32_t>(o);
+            failed_op_plus_one_ = o + 1;
             if (auto r = read_op(g.op(o), ops_[o]); !r) return r;
             for (std::int16_t i : ops_[o].in)
                 if (i >= 0 && tensors_[i].constant == nullptr && !written[i])
                     return {errc::parse_error, "tflite executor: an op reads a tensor nothing has written"};
             written[ops_[o].out] = true;
         }
-        failed_op_ = -1;
+        failed_op_plus_one_ = 0;
         for (std::uint32_t k = 0; k < g.outputs().size(); ++k)
             if (!written[g.outputs()[k]]) return {errc::parse_error, "tflite executor: a model output is never written"};
 
@@ -232,22 +235,23 @@ public:
     /// Forgets the model and the arena.
     void reset() noexcept {
         model_ = {};
-        for (auto& t : tensors_) t = tensor_info{};
-        for (auto& o : ops_) o = op_info{};
+        inputs_ = outputs_ = {};
+        tensors_.construct_all();
+        ops_.construct_all();
         tensor_count_ = op_count_ = 0;
         plan_ = {};
         arena_bytes_ = 0;
         arena_ = nullptr;
-        failed_op_ = -1;
+        failed_op_plus_one_ = 0;
         loaded_ = false;
     }
 
     bool ready() const noexcept { return arena_ != nullptr; }
 
-    std::size_t input_count() const noexcept { return model_.subgraph(0).inputs().size(); }
-    std::size_t output_count() const noexcept { return model_.subgraph(0).outputs().size(); }
-    std::int32_t input_tensor(std::size_t i = 0) const noexcept { return model_.subgraph(0).inputs()[static_cast<std::uint32_t>(i)]; }
-    std::int32_t output_tensor(std::size_t i = 0) const noexcept { return model_.subgraph(0).outputs()[static_cast<std::uint32_t>(i)]; }
+    std::size_t input_count() const noexcept { return inputs_.size(); }
+    std::size_t output_count() const noexcept { return outputs_.size(); }
+    std::int32_t input_tensor(std::size_t i = 0) const noexcept { return inputs_[static_cast<std::uint32_t>(i)]; }
+    std::int32_t output_tensor(std::size_t i = 0) const noexcept { return outputs_[static_cast<std::uint32_t>(i)]; }
 
     /// The input's bytes in the arena (empty before bind()).
     std::span<std::byte> input_bytes(std::size_t i = 0) noexcept { return activation(input_tensor(i)); }
@@ -274,7 +278,7 @@ public:
     const op_info& op(std::uint32_t i) const noexcept { return ops_[i]; }
     const tfl::model_view& model() const noexcept { return model_; }
     /// The op that made load() fail (-1: none, or the failure was not an op's).
-    std::int32_t failed_op() const noexcept { return failed_op_; }
+    std::int32_t failed_op() const noexcept { return static_cast<std::int32_t>(failed_op_plus_one_) - 1; }
 
 private:
     void touch(std::int32_t t, std::int32_t step) noexcept {
@@ -829,13 +833,16 @@ private:
     }
 
     tfl::model_view model_{};
-    tensor_info tensors_[MaxTensors]{};
-    op_info ops_[MaxOps]{};
+    tfl::vector_view<std::int32_t> inputs_{}, outputs_{};  ///< subgraph 0's, in the model bytes
+    // Zero bytes until reset() (the first thing load() does) constructs them, so that a static
+    // executor is all zeros and lands in .bss rather than in flash-backed .data.
+    detail::zeroed_table<tensor_info, MaxTensors> tensors_;
+    detail::zeroed_table<op_info, MaxOps> ops_;
     std::uint32_t tensor_count_ = 0, op_count_ = 0;
     memory_plan plan_{};
     std::size_t arena_bytes_ = 0;
     std::byte* arena_ = nullptr;
-    std::int32_t failed_op_ = -1;
+    std::uint32_t failed_op_plus_one_ = 0;  // 0: none; stored one up so a fresh executor is all zeros
     bool loaded_ = false;
 };
 
