@@ -82,17 +82,10 @@ int main(int argc, char** argv) {
     if (sig.format != 212 && sig.format != 16) return fail("unsupported signal format in ", path);
 
     // Signals stored in the same file are interleaved (the tool's rule for the fallback lead).
-    std::size_t in_file = 0, column = 0, column1 = 0, lead1 = h.signal_count;
-    for (std::size_t s = 0; s < h.signal_count; ++s) {
-        if (h.signals[s].file_name != sig.file_name) continue;
-        if (h.signals[s].format != sig.format) return fail("signals sharing a file differ in format: ", path);
-        if (s == lead) column = in_file;
-        else if (lead1 == h.signal_count && h.signals[s].units == sig.units) {
-            lead1 = s;
-            column1 = in_file;
-        }
-        ++in_file;
-    }
+    const auto layout = wfdb::columns_of(h, lead);
+    if (!layout) return fail("bad header: ", layout.message());
+    const std::size_t in_file = layout.value().width, column = layout.value().column;
+    const std::size_t lead1 = layout.value().companion, column1 = layout.value().companion_column;
     const std::size_t slash = base.rfind('/');
     const std::string_view dir = slash == std::string_view::npos ? std::string_view{} : base.substr(0, slash + 1);
     if (dir.size() + sig.file_name.size() + 1 > sizeof path) return fail("signal path too long for ", argv[1]);
@@ -154,15 +147,8 @@ int main(int argc, char** argv) {
     if (error) return fail("bad signal file: ", error);
     if (want && frames < want) return fail("signal file shorter than the header says: ", path);
     // The header's checksums (every signal stored in the file), as the tool checks them.
-    if (want) {
-        std::size_t c = 0;
-        for (std::size_t s = 0; s < h.signal_count; ++s) {
-            if (h.signals[s].file_name != sig.file_name) continue;
-            const std::size_t col = c++;
-            if (h.signals[s].has_checksum && !sums[col].matches(h.signals[s].checksum))
-                return fail("checksum mismatch (corrupt file?): ", path);
-        }
-    }
+    if (want && wfdb::checksum_mismatch(h, sig.file_name, {sums, in_file}) < h.signal_count)
+        return fail("checksum mismatch (corrupt file?): ", path);
     std::printf("{\"type\":\"summary\",\"monitor\":\"%s\",\"samples\":%lu,\"leads\":%u,\"beats\":%lu}\n",
                 firmware ? "firmware" : "tool", static_cast<unsigned long>(frames), two ? 2u : 1u,
                 static_cast<unsigned long>(beats));

@@ -70,20 +70,12 @@ int run(const options& o) {
     if (sig.format != 212 && sig.format != 16)
         return nerve::cli::fail("{}.hea: signal format {} is not supported (212 and 16 are)", base, sig.format);
 
-    // Signals stored in the same file are interleaved; find ours among them.
-    // The fallback lead: the first other signal in the same file with the same unit.
-    std::size_t in_file = 0, column = 0, column1 = 0, lead1 = h.signal_count;
-    for (std::size_t s = 0; s < h.signal_count; ++s) {
-        if (h.signals[s].file_name != sig.file_name) continue;
-        if (h.signals[s].format != sig.format)
-            return nerve::cli::fail("{}.hea: signals sharing '{}' have different formats", base, sig.file_name);
-        if (s == static_cast<std::size_t>(o.lead)) column = in_file;
-        else if (lead1 == h.signal_count && h.signals[s].units == sig.units) {
-            lead1 = s;
-            column1 = in_file;
-        }
-        ++in_file;
-    }
+    // Signals stored in the same file are interleaved; find ours among them, and the fallback
+    // lead: the first other signal in the same file with the same unit.
+    const auto layout = wfdb::columns_of(h, static_cast<std::size_t>(o.lead));
+    if (!layout) return nerve::cli::fail("{}.hea: {}", base, layout.message());
+    const std::size_t in_file = layout.value().width, column = layout.value().column;
+    const std::size_t lead1 = layout.value().companion, column1 = layout.value().companion_column;
     const bool two_leads = !o.single_lead && lead1 < h.signal_count;
     const std::string dat_path = dir + std::string(sig.file_name);
     auto dat = nerve::cli::read_file(dat_path);
@@ -101,18 +93,14 @@ int run(const options& o) {
     // The header's checksums catch a corrupt file that still has the right length (every
     // signal stored in the file is checked, not only the analysed one).
     if (h.samples_per_signal) {
-        std::size_t c = 0;
-        for (std::size_t s = 0; s < h.signal_count; ++s) {
-            const auto& si = h.signals[s];
-            if (si.file_name != sig.file_name) continue;
-            const std::size_t col = c++;
-            if (!si.has_checksum) continue;
-            wfdb::checksum16 sum;
-            for (std::uint64_t i = 0; i < frames; ++i) sum.add(raw[static_cast<std::size_t>(i * in_file + col)]);
-            if (!sum.matches(si.checksum))
-                return nerve::cli::fail("{}: checksum of signal {} is {}, the header says {} (corrupt file?)", dat_path,
-                                        s, static_cast<std::int16_t>(sum.sum), si.checksum);
-        }
+        std::array<wfdb::checksum16, wfdb::max_signals> sums{};
+        for (std::size_t f = 0; f < raw.size(); f += in_file)
+            for (std::size_t c = 0; c < in_file; ++c) sums[c].add(raw[f + c]);
+        const std::size_t bad = wfdb::checksum_mismatch(h, sig.file_name, {sums.data(), in_file});
+        if (bad < h.signal_count)
+            return nerve::cli::fail("{}: checksum of signal {} is {}, the header says {} (corrupt file?)", dat_path, bad,
+                                    static_cast<std::int16_t>(sums[wfdb::columns_of(h, bad).value().column].sum),
+                                    h.signals[bad].checksum);
     }
 
     np::monitor_params mp;

@@ -81,5 +81,20 @@ if [ "$intact" -ne 75 ]; then echo "FAIL: the intact record gave $intact beats, 
 if [ "$one_fallback" -ne 0 ]; then echo "FAIL: --single-lead reports fallback beats"; failures=$((failures + 1)); fi
 if [ "$intact_fallback" -ne 0 ]; then echo "FAIL: an intact lead 0 still took fallback beats"; failures=$((failures + 1)); fi
 
+# A file of the right length whose second signal changed in one sample: the header's checksum of
+# signal 1 catches it, and nothing is analysed.
+sed 's/intact/corrupt/g' "$work/intact.hea" >"$work/corrupt.hea"
+"$python" - "$work/intact.dat" "$work/corrupt.dat" <<'EOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[4 * 1000 + 2] ^= 0x04  # frame 1000, signal 1, low byte: +-4 units
+open(sys.argv[2], "wb").write(b)
+EOF
+if "$nerve" run patient --record "$work/corrupt" --quiet >"$work/corrupt.txt" 2>&1; then
+    echo "FAIL: a record whose signal 1 fails its checksum was analysed"; failures=$((failures + 1))
+elif ! grep -q "checksum of signal 1 " "$work/corrupt.txt"; then
+    echo "FAIL: the checksum error does not name signal 1:"; cat "$work/corrupt.txt"; failures=$((failures + 1))
+fi
+
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "run patient checks passed"

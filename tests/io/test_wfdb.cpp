@@ -1,9 +1,11 @@
 #include "nerve_test.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -277,6 +279,56 @@ TEST_CASE("wfdb annotations: codes, SKIP, AUX, NUM and the end marker", "[wfdb]"
         for (std::size_t i = 0; i < n; ++i) junk[i] = static_cast<std::uint8_t>(lcg(seed) >> 24);
         (void)wfdb::read_annotations(std::span<const std::uint8_t>(junk, n), [](const wfdb::annotation&) {});
     });
+}
+
+TEST_CASE("wfdb: a signal's column in its file, its companion lead, and the checksums of a file", "[wfdb]") {
+    // ECG leads in a.dat and b.dat (a.dat holds a pressure signal between them), one in c.dat.
+    const char* text = "r 5 360 4\n"
+                       "a.dat 212 200/mmHg 11 0 0 100 0 ABP\n"
+                       "a.dat 212 200/mV 11 0 0 7 0 MLII\n"
+                       "b.dat 16 200/mV 16 0 0 -3 0 V1\n"
+                       "a.dat 212 200/mV 11 0 0 65535 0 V5\n"
+                       "c.dat 16 200/mV 16 0 0 0 0 V2\n";
+    auto r = wfdb::parse_header(text);
+    REQUIRE(r.ok());
+    const auto& h = r.value();
+    auto mlii = wfdb::columns_of(h, 1);
+    REQUIRE(mlii.ok());
+    CHECK(mlii.value().width == 3);
+    CHECK(mlii.value().column == 1);
+    CHECK(mlii.value().companion == 3);  // V5: same file, same unit; not V1 (another file)
+    CHECK(mlii.value().companion_column == 2);
+    auto v5 = wfdb::columns_of(h, 3);
+    REQUIRE(v5.ok());
+    CHECK(v5.value().column == 2);
+    CHECK(v5.value().companion == 1);
+    CHECK(v5.value().companion_column == 1);
+    auto abp = wfdb::columns_of(h, 0);  // nothing else in mmHg
+    REQUIRE(abp.ok());
+    CHECK(abp.value().column == 0);
+    CHECK(abp.value().companion == h.signal_count);
+    auto v2 = wfdb::columns_of(h, 4);
+    REQUIRE(v2.ok());
+    CHECK(v2.value().width == 1);
+    CHECK(v2.value().companion == h.signal_count);
+
+    auto mixed = wfdb::parse_header("m 2\nm.dat 212\nm.dat 16\n");
+    REQUIRE(mixed.ok());
+    CHECK(wfdb::columns_of(mixed.value(), 1).code() == errc::parse_error);
+
+    // a.dat's columns: ABP, MLII, V5 with checksums 100, 7, 65535 (= -1 in 16 bits).
+    std::array<wfdb::checksum16, 3> sums{};
+    for (int v : {60, 40}) sums[0].add(v);
+    for (int v : {10, -3}) sums[1].add(v);
+    sums[2].add(-1);
+    CHECK(wfdb::checksum_mismatch(h, "a.dat", sums) == h.signal_count);
+    CHECK(wfdb::checksum_mismatch(h, "a.dat", std::span(sums).first(2)) == 3);  // no sum for V5
+    sums[1].add(1);
+    CHECK(wfdb::checksum_mismatch(h, "a.dat", sums) == 1);
+    std::array<wfdb::checksum16, 1> v1{};
+    v1[0].add(-3);
+    CHECK(wfdb::checksum_mismatch(h, "b.dat", v1) == h.signal_count);
+    CHECK(wfdb::checksum_mismatch(h, "c.dat", std::span(v1).first(0)) == 4);
 }
 
 TEST_CASE("wfdb: record 100 from NERVE_DATA_DIR (first frame, checksums, 2273 beats)", "[wfdb][data]") {

@@ -303,6 +303,53 @@ struct checksum16 {
     }
 };
 
+/// Where signal `s` sits in its signal file, whose signals are stored interleaved frame by frame,
+/// and the first other signal of that file in the same unit: a second lead of the same kind, the
+/// patient pipeline's fallback lead (`companion == signal_count` when there is none).
+struct file_columns {
+    std::size_t width = 0;             ///< signals stored in the file: samples per frame
+    std::size_t column = 0;            ///< signal s's place in a frame
+    std::size_t companion = 0;         ///< index of the companion signal in header::signals
+    std::size_t companion_column = 0;  ///< its place in a frame
+};
+
+/// Precondition s < h.signal_count. Fails when the signals sharing the file differ in format
+/// (their frames could not be cut apart).
+constexpr result<file_columns> columns_of(const header& h, std::size_t s) noexcept {
+    const signal_info& sig = h.signals[s];
+    file_columns c;
+    c.companion = h.signal_count;
+    for (std::size_t k = 0; k < h.signal_count; ++k) {
+        const signal_info& other = h.signals[k];
+        if (other.file_name != sig.file_name) continue;
+        if (other.format != sig.format) return {errc::parse_error, "WFDB header: signals sharing a file differ in format"};
+        if (k == s) {
+            c.column = c.width;
+        } else if (c.companion == h.signal_count && other.units == sig.units) {
+            c.companion = k;
+            c.companion_column = c.width;
+        }
+        ++c.width;
+    }
+    return c;
+}
+
+/// Compares the header's checksums of the signals stored in `file_name` with `column_sums`, the
+/// sums of that file's columns in frame order. The first signal that disagrees, or
+/// h.signal_count when all agree (a signal without a checksum always does).
+constexpr std::size_t checksum_mismatch(const header& h, std::string_view file_name,
+                                        std::span<const checksum16> column_sums) noexcept {
+    std::size_t column = 0;
+    for (std::size_t k = 0; k < h.signal_count; ++k) {
+        const signal_info& si = h.signals[k];
+        if (si.file_name != file_name) continue;
+        const std::size_t col = column++;
+        if (col >= column_sums.size()) return k;
+        if (si.has_checksum && !column_sums[col].matches(si.checksum)) return k;
+    }
+    return h.signal_count;
+}
+
 // ---- annotations -------------------------------------------------------------------------
 
 /// One annotation: time in samples from the record start and its MIT code (1 = N, 5 = V, ...).
