@@ -9,6 +9,10 @@
 //             return [o] { return run(*o); };
 //         });
 //
+// The file's own names (options, run, registered, helpers) live in `namespace { namespace
+// cmd_<name> { ... } }`: internal linkage, and no clash when the unity build compiles several
+// cmd files as one source (examples/cli/CMakeLists.txt).
+//
 // A path with a space ("run patient") nests: `nerve run patient ...`. Subcommands read input,
 // push it through library operators and print through fmt; analytics live in include/nerve/.
 // What a subcommand returns is the process exit code. Errors go to stderr through fail().

@@ -31,6 +31,7 @@
 #include "pipeline_output.hpp"
 
 namespace {
+namespace cmd_anomaly {  // named for the unity build (CMakeLists.txt)
 
 /// A score or threshold (float): the shortest text that reads back as the same float.
 std::string exact(float v) { return fmt::format("{}", v); }
@@ -112,4 +113,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_anomaly
 }  // namespace

@@ -29,6 +29,7 @@
 namespace nerve::cli {
 
 namespace {
+namespace cmd_demo {  // named for the unity build (CMakeLists.txt)
 
 struct demo_entry {
     int order;
@@ -87,6 +88,8 @@ std::string shell_quote(const std::string& s) {
     return q + "'";
 }
 
+}  // namespace cmd_demo
+using namespace cmd_demo;
 }  // namespace
 
 bool add_demo_part(int order, const char* name, const char* description, demo_part run) {
@@ -120,6 +123,7 @@ bool demo_context::plot(const std::string& kind, const std::string& csv, const s
 }  // namespace nerve::cli
 
 namespace {
+namespace cmd_demo {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 using nerve::cli::demo_context;
@@ -462,4 +466,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_demo
 }  // namespace

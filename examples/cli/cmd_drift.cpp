@@ -26,6 +26,7 @@
 #include "nerve/drift/page_hinkley.hpp"
 
 namespace {
+namespace cmd_drift {  // named for the unity build (CMakeLists.txt)
 
 namespace nd = nerve::drift;
 
@@ -101,4 +102,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_drift
 }  // namespace

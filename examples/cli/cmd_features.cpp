@@ -27,6 +27,7 @@
 #include "nerve/spectral/rfft.hpp"
 
 namespace {
+namespace cmd_features {  // named for the unity build (CMakeLists.txt)
 
 namespace sp = nerve::spectral;
 
@@ -195,4 +196,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_features
 }  // namespace

@@ -28,6 +28,7 @@
 #include "timestamp.hpp"
 
 namespace {
+namespace cmd_forecast {  // named for the unity build (CMakeLists.txt)
 
 struct options {
     std::string input, column, output;
@@ -159,4 +160,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_forecast
 }  // namespace

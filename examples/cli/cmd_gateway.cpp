@@ -94,6 +94,7 @@
 #endif
 
 namespace {
+namespace cmd_gateway {  // named for the unity build (CMakeLists.txt)
 
 namespace na = nerve::anomaly;
 using nerve::drift::drift_signal;
@@ -706,4 +707,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_gateway
 }  // namespace

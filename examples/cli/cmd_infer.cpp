@@ -25,6 +25,7 @@
 #include "nerve/infer/tflite_executor.hpp"
 
 namespace {
+namespace cmd_infer {  // named for the unity build (CMakeLists.txt)
 
 namespace tfl = nerve::io::tflite;
 using executor = nerve::infer::tflite_executor<1024, 512>;
@@ -404,4 +405,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_infer
 }  // namespace

@@ -35,6 +35,7 @@
 #include "nerve/io/csv.hpp"
 
 namespace {
+namespace cmd_nab {  // named for the unity build (CMakeLists.txt)
 
 namespace fs = std::filesystem;
 
@@ -169,4 +170,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_nab
 }  // namespace

@@ -46,6 +46,7 @@
 #include "nerve/spectral/welch.hpp"
 
 namespace {
+namespace cmd_run_maintenance {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 
@@ -332,4 +333,5 @@ const bool registered = nerve::cli::add_command(
         };
     });
 
+}  // namespace cmd_run_maintenance
 }  // namespace

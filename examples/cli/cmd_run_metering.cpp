@@ -82,6 +82,7 @@
 #include "nerve/pipelines/meter_monitor.hpp"
 
 namespace {
+namespace cmd_run_metering {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 using nerve::cli::jnum;
@@ -680,4 +681,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_run_metering
 }  // namespace

@@ -32,6 +32,7 @@
 #include "nerve/pipelines/motor_current_monitor.hpp"
 
 namespace {
+namespace cmd_run_motor {  // named for the unity build (CMakeLists.txt)
 
 namespace sp = nerve::spectral;
 using nerve::cli::jnum;
@@ -175,4 +176,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_run_motor
 }  // namespace

@@ -38,6 +38,7 @@
 #include "nerve/pipelines/patient_monitor.hpp"
 
 namespace {
+namespace cmd_run_patient {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 namespace wfdb = nerve::io::wfdb;
@@ -200,4 +201,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_run_patient
 }  // namespace

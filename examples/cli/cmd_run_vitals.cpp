@@ -39,6 +39,7 @@
 #include "nerve/pipelines/news2.hpp"
 
 namespace {
+namespace cmd_run_vitals {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 using nerve::cli::jnum;
@@ -272,4 +273,5 @@ const bool registered = nerve::cli::add_command(
         return [o] { return run(*o); };
     });
 
+}  // namespace cmd_run_vitals
 }  // namespace

@@ -14,6 +14,7 @@
 #include "nerve/pipelines/motor_current_monitor.hpp"
 
 namespace {
+namespace demo_motor {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 namespace sp = nerve::spectral;
@@ -86,4 +87,5 @@ int demo_motor(const nerve::cli::demo_context& ctx) {
 const bool registered =
     nerve::cli::add_demo_part(15, "motor", "induction motor: phase currents of a healthy rotor and of a broken bar", &demo_motor);
 
+}  // namespace demo_motor
 }  // namespace

@@ -17,6 +17,7 @@
 #include "nerve/pipelines/synthetic_ecg.hpp"
 
 namespace {
+namespace demo_patient {  // named for the unity build (CMakeLists.txt)
 
 namespace np = nerve::pipelines;
 
@@ -160,4 +161,5 @@ const bool patient_registered = nerve::cli::add_demo_part(
     30, "patient", "patient monitor: synthetic ECG with PVCs, atrial fibrillation and an arrest, then MIT-BIH 100",
     &demo_patient);
 
+}  // namespace demo_patient
 }  // namespace
