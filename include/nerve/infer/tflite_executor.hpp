@@ -124,33 +124,33 @@ public:
         if (g.tensor_count() > MaxTensors) return {errc::out_of_range, "tflite executor: more tensors than MaxTensors"};
         if (g.operator_count() > MaxOps) return {errc::out_of_range, "tflite executor: more ops than MaxOps"};
         if (g.operator_count() == 0) return {errc::unsupported, "tflite executor: the model has no ops"};
-        if (g.inputs().size() == 0 || g.outputs().size() == 0)
+        inputs_ = g.inputs();  // kept, so neither the checks below nor input()/output() walk the flatbuffer again
+        outputs_ = g.outputs();
+        if (inputs_.size() == 0 || outputs_.size() == 0)
             return {errc::unsupported, "tflite executor: the model has no input or output tensor"};
         tensor_count_ = g.tensor_count();
         op_count_ = g.operator_count();
-        inputs_ = g.inputs();  // kept, so input()/output() do not walk the flatbuffer on every call
-        outputs_ = g.outputs();
 
         for (std::uint32_t i = 0; i < tensor_count_; ++i)
             if (auto r = read_tensor(g.tensor(i), tensors_[i]); !r) return r;
 
         // lifetimes
-        for (std::uint32_t k = 0; k < g.inputs().size(); ++k) touch(g.inputs()[k], 0);
+        for (std::uint32_t k = 0; k < inputs_.size(); ++k) touch(inputs_[k], 0);
         for (std::uint32_t o = 0; o < op_count_; ++o) {
             const tfl::operator_view op = g.op(o);
             for (std::uint32_t k = 0; k < op.inputs().size(); ++k) touch(op.inputs()[k], static_cast<std::int32_t>(o));
             for (std::uint32_t k = 0; k < op.outputs().size(); ++k) touch(op.outputs()[k], static_cast<std::int32_t>(o));
         }
-        for (std::uint32_t k = 0; k < g.outputs().size(); ++k) touch(g.outputs()[k], static_cast<std::int32_t>(op_count_) - 1);
-        for (std::uint32_t k = 0; k < g.inputs().size(); ++k) {
-            const tensor_info& t = tensors_[g.inputs()[k]];
+        for (std::uint32_t k = 0; k < outputs_.size(); ++k) touch(outputs_[k], static_cast<std::int32_t>(op_count_) - 1);
+        for (std::uint32_t k = 0; k < inputs_.size(); ++k) {
+            const tensor_info& t = tensors_[inputs_[k]];
             if (t.constant) return {errc::unsupported, "tflite executor: a model input has constant data"};
         }
 
         // ops, in order: each is checked, and every activation it reads must have been written
         // before (by an earlier op, or as a model input), so no op ever reads undefined bytes.
         bool written[MaxTensors] = {};
-        for (std::uint32_t k = 0; k < g.inputs().size(); ++k) written[g.inputs()[k]] = true;
+        for (std::uint32_t k = 0; k < inputs_.size(); ++k) written[inputs_[k]] = true;
         for (std::uint32_t o = 0; o < op_count_; ++o) {
             failed_op_plus_one_ = o + 1;
             if (auto r = read_op(g.op(o), ops_[o]); !r) return r;
@@ -160,8 +160,8 @@ public:
             written[ops_[o].out] = true;
         }
         failed_op_plus_one_ = 0;
-        for (std::uint32_t k = 0; k < g.outputs().size(); ++k)
-            if (!written[g.outputs()[k]]) return {errc::parse_error, "tflite executor: a model output is never written"};
+        for (std::uint32_t k = 0; k < outputs_.size(); ++k)
+            if (!written[outputs_[k]]) return {errc::parse_error, "tflite executor: a model output is never written"};
 
         // memory plan over the activations
         buffer_request req[MaxTensors];
