@@ -2,10 +2,11 @@
 # tools/test_all.sh [--fresh] [preset...] — build and test nerve on every target.
 #
 # Runs the CMake workflow presets (configure, build with 2 jobs, ctest --output-on-failure) in
-# sequence: host (g++), host-clang, host-asan (clang++ ASan+UBSan), cortex-m4 (qemu-system-arm
-# mps2-an386) and aarch64 (qemu-aarch64), or only the presets named. Build trees are
-# build/<preset>; --fresh reconfigures them from scratch. Prints the time each preset took and a
-# summary; exits non-zero if any preset failed to configure, build or pass its tests.
+# sequence: host (g++), host-clang (the tool and the headers), host-asan (clang++, the unit tests
+# under ASan+UBSan), cortex-m4 (qemu-system-arm mps2-an386) and aarch64 (qemu-aarch64), or only
+# the presets named. Build trees are build/<preset>; --fresh reconfigures them from scratch.
+# Prints the time each preset took and a summary; exits non-zero if any preset failed to
+# configure, build or pass its tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
